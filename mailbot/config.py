@@ -1,0 +1,269 @@
+"""TOML -> validated, frozen configuration.
+
+pydantic v2 does the type checking; this module turns its errors into lines that name the
+key and the fix, because the reader is usually an IT admin editing a file at a console.
+Secrets never live in the file: a key names an environment variable or a file instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError, SecretMissing
+
+PROFILES = ("ew_sra", "ew_clc", "scot_slcc", "ie_lsra", "fca_disp", "generic")
+Security = Literal["ssl", "starttls", "none"]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SecretRef(_Section):
+    """Where a secret comes from: `<name>_env` (an environment variable) or `<name>_file`."""
+
+    env: str | None = None
+    file: str | None = None
+
+    def resolve(self, key: str) -> str | None:
+        if self.env:
+            value = os.environ.get(self.env)
+            if value is None:
+                raise SecretMissing(key, f"environment variable {self.env} is not set (export it, or use a *_file key)")
+            return value
+        if self.file:
+            try:
+                return Path(self.file).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SecretMissing(key, f"cannot read secret file {self.file}: {exc.strerror}") from None
+        return None
+
+
+class FirmConfig(_Section):
+    name: str
+    timezone: str = "Europe/London"
+    country: str = "GB"
+    subdivision: str | None = None
+    profile: Literal["ew_sra", "ew_clc", "scot_slcc", "ie_lsra", "fca_disp", "generic"] = "ew_sra"
+    complaints_address: Email
+    domain: str
+    phone: str = ""
+    postal_address: str = ""
+    website: str = ""
+    auto_acknowledge: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as 'Europe/London')") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class ImapConfig(_Section):
+    host: str
+    port: int = Field(993, ge=1, le=65535)
+    security: Security = "ssl"
+    username: str
+    auth: Literal["password", "oauth2"] = "password"
+    password_env: str | None = None
+    password_file: str | None = None
+    oauth_token_env: str | None = None
+    oauth_token_file: str | None = None
+    folder: str = "INBOX"
+    processed_folder: str = "mailbot/processed"
+    quarantine_folder: str = "mailbot/quarantine"
+    timeout_seconds: float = Field(60.0, gt=0)
+    idle_seconds: int = Field(300, ge=30, le=1740)
+    poll_seconds: int = Field(60, ge=5)
+    batch_size: int = Field(100, ge=1, le=5000)
+
+    def password(self) -> str | None:
+        return SecretRef(env=self.password_env, file=self.password_file).resolve("imap.password_env")
+
+
+class SmtpConfig(_Section):
+    host: str
+    port: int = Field(587, ge=1, le=65535)
+    security: Security = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    timeout_seconds: float = Field(60.0, gt=0)
+    max_attempts: int = Field(8, ge=1)
+
+    def password(self) -> str | None:
+        return SecretRef(env=self.password_env, file=self.password_file).resolve("smtp.password_env")
+
+
+class DatabaseConfig(_Section):
+    url: str | None = None
+    encryption_key_env: str | None = None
+    encryption_key_file: str | None = None
+
+
+class HandlerConfig(_Section):
+    name: str
+    email: Email
+    roles: list[Literal["handler", "compliance", "partner"]] = ["handler"]
+    categories: list[str] = []
+
+
+class ApprovalsConfig(_Section):
+    token_ttl_hours: int = Field(72, ge=1, le=24 * 30)
+    require_dkim: bool = False
+    authserv_id: str | None = None
+
+
+class IntakeConfig(_Section):
+    max_attachment_bytes: int = Field(25 * 1024 * 1024, ge=0)
+    auto_reply_period_hours: int = Field(24, ge=0)
+    auto_reply_limit_per_hour: int = Field(200, ge=1)
+
+
+class PathsConfig(_Section):
+    data_dir: str = "./var"
+    templates_dir: str | None = None
+    model_dir: str | None = None
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    json_format: bool = Field(False, alias="json")
+
+
+class Config(_Section):
+    firm: FirmConfig
+    imap: ImapConfig | None = None
+    smtp: SmtpConfig | None = None
+    database: DatabaseConfig = DatabaseConfig()
+    handlers: list[HandlerConfig] = Field(default_factory=list)
+    approvals: ApprovalsConfig = ApprovalsConfig()
+    intake: IntakeConfig = IntakeConfig()
+    paths: PathsConfig = PathsConfig()
+    logging: LoggingConfig = LoggingConfig()
+
+    @model_validator(mode="after")
+    def _handlers_present(self) -> "Config":
+        if not any("handler" in h.roles for h in self.handlers):
+            raise ValueError("at least one [[handlers]] entry with roles = [\"handler\"] is needed")
+        emails = [h.email.lower() for h in self.handlers]
+        if len(emails) != len(set(emails)):
+            raise ValueError("two [[handlers]] entries share an email address")
+        return self
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{Path(self.paths.data_dir) / 'mailbot.sqlite3'}"
+
+    def handler(self, email: str) -> HandlerConfig | None:
+        for h in self.handlers:
+            if h.email.lower() == email.lower():
+                return h
+        return None
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "(top level)"
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at the place an unknown key was found, for 'did you mean'."""
+    model: Any = Config
+    for item in loc[:-1]:
+        if isinstance(item, int):
+            continue
+        field = model.model_fields.get(item)
+        if field is None:
+            return []
+        annotation = field.annotation
+        for candidate in getattr(annotation, "__args__", (annotation,)):
+            inner = getattr(candidate, "__args__", (candidate,))
+            found = next((c for c in inner if isinstance(c, type) and issubclass(c, BaseModel)), None)
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                found = candidate
+            if found is not None:
+                model = found
+                break
+        else:
+            return []
+    names = []
+    for name, field in model.model_fields.items():
+        names.append(field.alias or name)
+    return names
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        where = _location(err["loc"])
+        if err["type"] == "extra_forbidden":
+            key = str(err["loc"][-1])
+            close = difflib.get_close_matches(key, _known_keys(err["loc"]), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else " (remove it, or check the section name)"
+            problems.append(f"{where}: unknown key{hint}")
+        elif err["type"] == "missing":
+            problems.append(f"{where}: required key is missing (add it; see config.example.toml)")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {msg} (got {err.get('input')!r})")
+    return problems
+
+
+def parse_config(data: dict[str, Any]) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_errors(exc)) from None
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate a TOML file; every problem is reported at once, each naming its key."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError([f"{p}: cannot read config file ({exc.strerror}); pass --config PATH or set MAILBOT_CONFIG"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
+    return parse_config(data)
+
+
+def masked_summary(config: Config) -> dict[str, Any]:
+    """The config as a dict with secrets' sources shown but never their values."""
+    summary = config.model_dump(mode="json", by_alias=True)
+    summary["database"]["url"] = _mask_url(config.database_url)
+    return summary
+
+
+def _mask_url(url: str) -> str:
+    if "://" in url and "@" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"
+    return url

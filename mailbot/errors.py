@@ -1,0 +1,68 @@
+"""One small error hierarchy, so callers can catch by meaning rather than by library.
+
+Each error also subclasses the closest builtin so generic handlers keep working.
+"""
+
+from __future__ import annotations
+
+
+class MailbotError(Exception):
+    """Base of every error mailbot raises on purpose."""
+
+
+class ConfigError(MailbotError, ValueError):
+    """The configuration is wrong; the message names the key and the fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class SecretMissing(ConfigError):
+    """A secret named in the config (an environment variable or a file) is not available."""
+
+    def __init__(self, key: str, how: str) -> None:
+        super().__init__([f"{key}: {how}"])
+
+
+class MalformedMessage(MailbotError, ValueError):
+    """Raw bytes that cannot be read as an email; the message is quarantined, never dropped."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class TransitionRefused(MailbotError, ValueError):
+    """A case state change that the complaints procedure does not allow."""
+
+
+class ApprovalRefused(MailbotError, PermissionError):
+    """An emailed approval that failed a trust check; nothing changes."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class ContentGateRefused(MailbotError, ValueError):
+    """A rendered letter lacks content the firm's policy profile requires."""
+
+    def __init__(self, letter: str, missing: list[str]) -> None:
+        self.letter = letter
+        self.missing = missing
+        super().__init__(f"{letter} letter is missing required content: {', '.join(missing)}")
+
+
+class DeliveryFailed(MailbotError, OSError):
+    """Sending failed. `permanent` decides between retry with backoff and alerting a person."""
+
+    def __init__(self, reason: str, *, permanent: bool, code: int | None = None) -> None:
+        self.reason = reason
+        self.permanent = permanent
+        self.code = code
+        super().__init__(reason)
+
+
+class ModelMismatch(MailbotError, RuntimeError):
+    """The saved classifier was built with another library version; retrain it."""

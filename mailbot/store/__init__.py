@@ -1,0 +1,38 @@
+"""The database adapter: schema, migrations and named queries, grouped by use case.
+
+`Store` owns the engine; every query function takes a Connection so the service can put
+several of them (case change, outbox rows, audit events) in one transaction.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import Connection, Engine
+
+from . import migrate
+from .engine import make_engine
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> "Store":
+        return cls(make_engine(url))
+
+    def upgrade(self) -> str | None:
+        return migrate.upgrade(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+__all__ = ["Store", "make_engine"]

@@ -1,0 +1,138 @@
+"""Named queries for cases and the messages that belong to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, Row, func, select, update
+
+from ..cases import CaseSnapshot, State
+from .intake import insert_ignoring_conflict
+from .tables import case_messages, cases, ref_counters
+
+
+def next_reference(conn: Connection, year: int) -> str:
+    """Allocate C-YYYY-NNNN; the counter row serialises concurrent instances."""
+    insert_ignoring_conflict(conn, ref_counters, {"year": year, "last": 0}, ["year"])
+    number = conn.execute(
+        update(ref_counters).where(ref_counters.c.year == year).values(last=ref_counters.c.last + 1).returning(ref_counters.c.last)
+    ).scalar_one()
+    return f"C-{year}-{number:04d}"
+
+
+def create_case(conn: Connection, *, ref: str, values: dict[str, Any], now: datetime) -> int:
+    row = {"ref": ref, "state": State.NEW.value, "created_at": now, "updated_at": now, **values}
+    return conn.execute(cases.insert().values(**row).returning(cases.c.id)).scalar_one()
+
+
+def update_case(conn: Connection, case_id: int, now: datetime, **values: Any) -> None:
+    conn.execute(update(cases).where(cases.c.id == case_id).values(updated_at=now, **values))
+
+
+def save_snapshot(conn: Connection, case_id: int, snap: CaseSnapshot, now: datetime) -> None:
+    update_case(
+        conn,
+        case_id,
+        now,
+        state=snap.state.value,
+        acknowledged_at=snap.acknowledged_at,
+        responded_at=snap.responded_at,
+        closed_at=snap.closed_at,
+    )
+
+
+def snapshot(row: Row[Any]) -> CaseSnapshot:
+    return CaseSnapshot(
+        ref=row.ref,
+        state=State(row.state),
+        acknowledged_at=row.acknowledged_at,
+        responded_at=row.responded_at,
+        closed_at=row.closed_at,
+    )
+
+
+def case_by_id(conn: Connection, case_id: int) -> Row[Any] | None:
+    return conn.execute(select(cases).where(cases.c.id == case_id)).first()
+
+
+def case_by_ref(conn: Connection, ref: str) -> Row[Any] | None:
+    return conn.execute(select(cases).where(cases.c.ref == ref.upper())).first()
+
+
+def cases_by_message_ids(conn: Connection, message_ids: Iterable[str]) -> list[int]:
+    """Case ids that own any of these Message-IDs (ours or the client's own earlier mail)."""
+    ids = [m for m in message_ids if m]
+    if not ids:
+        return []
+    q = select(case_messages.c.case_id).where(case_messages.c.message_id.in_(ids)).distinct()
+    return [r[0] for r in conn.execute(q)]
+
+
+def open_case_for_sender(conn: Connection, address: str) -> Row[Any] | None:
+    """The newest open case of this client, so a flood from one address becomes one case."""
+    q = (
+        select(cases)
+        .where(cases.c.client_address == address.lower(), cases.c.state.notin_([State.CLOSED.value]))
+        .order_by(cases.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(q).first()
+
+
+def add_case_message(
+    conn: Connection,
+    *,
+    case_id: int,
+    direction: str,
+    kind: str,
+    message_id: str | None,
+    from_addr: str | None,
+    subject: str | None,
+    body: str | None,
+    at: datetime,
+    raw_message_id: int | None = None,
+    outbox_id: int | None = None,
+) -> int:
+    return conn.execute(
+        case_messages.insert()
+        .values(
+            case_id=case_id,
+            direction=direction,
+            kind=kind,
+            message_id=message_id,
+            from_addr=from_addr,
+            subject=subject,
+            body=body,
+            at=at,
+            raw_message_id=raw_message_id,
+            outbox_id=outbox_id,
+        )
+        .returning(case_messages.c.id)
+    ).scalar_one()
+
+
+def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
+    return list(conn.execute(select(case_messages).where(case_messages.c.case_id == case_id).order_by(case_messages.c.id)))
+
+
+def thread_ids(conn: Connection, case_id: int) -> list[str]:
+    """Message-IDs of the case in order, for the References header of the next letter."""
+    q = select(case_messages.c.message_id).where(case_messages.c.case_id == case_id).order_by(case_messages.c.id)
+    return [r[0] for r in conn.execute(q) if r[0]]
+
+
+def list_cases(conn: Connection, *, state: str | None = None, limit: int = 200) -> list[Row[Any]]:
+    q = select(cases).order_by(cases.c.id.desc()).limit(limit)
+    if state:
+        q = q.where(cases.c.state == state)
+    return list(conn.execute(q))
+
+
+def open_case_counts_by_handler(conn: Connection) -> dict[str, int]:
+    q = (
+        select(cases.c.handler_email, func.count())
+        .where(cases.c.state.notin_([State.CLOSED.value, State.RESPONDED.value]))
+        .group_by(cases.c.handler_email)
+    )
+    return {r[0]: r[1] for r in conn.execute(q) if r[0]}

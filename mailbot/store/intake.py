@@ -1,0 +1,137 @@
+"""Named queries for intake: raw messages (record first), quarantine, mailbox watermarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .tables import quarantine, raw_messages, watermarks
+
+
+def insert_ignoring_conflict(conn: Connection, table: Table, values: dict[str, Any], conflict: list[str]) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING on both engines; returns the new id, or None when it existed."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    if "id" in table.c:
+        stmt = stmt.returning(table.c.id)
+        return conn.execute(stmt).scalar()
+    conn.execute(stmt)
+    return None
+
+
+@dataclass(frozen=True)
+class MailboxCoordinates:
+    mailbox: str
+    uidvalidity: int
+    uid: int
+
+
+def record_raw(
+    conn: Connection,
+    *,
+    raw: bytes,
+    dedupe_key: str,
+    content_sha256: str,
+    message_id: str | None,
+    where: MailboxCoordinates | None,
+    internaldate: datetime | None,
+    now: datetime,
+) -> int | None:
+    """Store the bytes before anything is decided; None means we already have this message."""
+    return insert_ignoring_conflict(
+        conn,
+        raw_messages,
+        {
+            "dedupe_key": dedupe_key,
+            "message_id": message_id,
+            "content_sha256": content_sha256,
+            "mailbox": where.mailbox if where else None,
+            "uidvalidity": where.uidvalidity if where else None,
+            "uid": where.uid if where else None,
+            "internaldate": internaldate,
+            "size": len(raw),
+            "raw": raw,
+            "status": "received",
+            "created_at": now,
+        },
+        ["dedupe_key"],
+    )
+
+
+def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = None, case_id: int | None = None) -> None:
+    values: dict[str, Any] = {"status": status}
+    if kind is not None:
+        values["kind"] = kind
+    if case_id is not None:
+        values["case_id"] = case_id
+    conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id).values(**values))
+
+
+def raw_by_id(conn: Connection, raw_id: int) -> Row[Any] | None:
+    return conn.execute(select(raw_messages).where(raw_messages.c.id == raw_id)).first()
+
+
+def add_quarantine(conn: Connection, raw_id: int, reason: str, now: datetime) -> int:
+    mark_raw(conn, raw_id, status="quarantined", kind="malformed")
+    return conn.execute(
+        quarantine.insert().values(raw_message_id=raw_id, reason=reason, created_at=now).returning(quarantine.c.id)
+    ).scalar_one()
+
+
+def list_quarantine(conn: Connection, *, include_resolved: bool = False) -> list[Row[Any]]:
+    q = (
+        select(quarantine, raw_messages.c.message_id, raw_messages.c.size, raw_messages.c.mailbox, raw_messages.c.uid)
+        .join(raw_messages, raw_messages.c.id == quarantine.c.raw_message_id)
+        .order_by(quarantine.c.id)
+    )
+    if not include_resolved:
+        q = q.where(quarantine.c.resolved_at.is_(None))
+    return list(conn.execute(q))
+
+
+def quarantine_entry(conn: Connection, qid: int) -> Row[Any] | None:
+    q = select(quarantine, raw_messages.c.raw, raw_messages.c.message_id).join(
+        raw_messages, raw_messages.c.id == quarantine.c.raw_message_id
+    )
+    return conn.execute(q.where(quarantine.c.id == qid)).first()
+
+
+def resolve_quarantine(conn: Connection, qid: int, resolution: str, now: datetime) -> None:
+    conn.execute(update(quarantine).where(quarantine.c.id == qid).values(resolved_at=now, resolution=resolution))
+
+
+def count_open_quarantine(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(quarantine).where(quarantine.c.resolved_at.is_(None))).scalar_one()
+
+
+def get_watermark(conn: Connection, mailbox: str) -> Row[Any] | None:
+    return conn.execute(select(watermarks).where(watermarks.c.mailbox == mailbox)).first()
+
+
+def set_watermark(conn: Connection, mailbox: str, uidvalidity: int, last_uid: int, now: datetime) -> None:
+    """Advance (never rewind within one UIDVALIDITY) the last processed UID."""
+    current = get_watermark(conn, mailbox)
+    if current is None:
+        insert_ignoring_conflict(
+            conn,
+            watermarks,
+            {"mailbox": mailbox, "uidvalidity": uidvalidity, "last_uid": last_uid, "last_success_at": now},
+            ["mailbox"],
+        )
+        return
+    if current.uidvalidity == uidvalidity:
+        last_uid = max(last_uid, current.last_uid)
+    conn.execute(
+        update(watermarks)
+        .where(watermarks.c.mailbox == mailbox)
+        .values(uidvalidity=uidvalidity, last_uid=last_uid, last_success_at=now)
+    )
+
+
+def touch_watermark(conn: Connection, mailbox: str, now: datetime) -> None:
+    """Record a successful poll even when nothing arrived (feeds `mailbot status` and the stall alert)."""
+    conn.execute(update(watermarks).where(watermarks.c.mailbox == mailbox).values(last_success_at=now))

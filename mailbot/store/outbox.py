@@ -1,0 +1,102 @@
+"""Named queries for the outbox (draft -> approved -> sent | failed) and approval tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, or_, select, update
+
+from .tables import approval_tokens, outbox
+
+
+def add_letter(conn: Connection, **values: Any) -> int:
+    """Write a letter row; `status` is 'approved' for what may go out unapproved, else 'draft'."""
+    return conn.execute(outbox.insert().values(**values).returning(outbox.c.id)).scalar_one()
+
+
+def letter(conn: Connection, outbox_id: int) -> Row[Any] | None:
+    return conn.execute(select(outbox).where(outbox.c.id == outbox_id)).first()
+
+
+def set_status(conn: Connection, outbox_id: int, *, expected: str, **values: Any) -> bool:
+    """Compare-and-set on status, so two instances can never both approve or send one letter."""
+    result = conn.execute(
+        update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == expected).values(**values)
+    )
+    return result.rowcount == 1
+
+
+def due_for_sending(conn: Connection, now: datetime, limit: int = 50) -> list[Row[Any]]:
+    """Approved letters whose next attempt is due; rows are locked (SKIP LOCKED) on PostgreSQL."""
+    q = (
+        select(outbox)
+        .where(
+            outbox.c.status == "approved",
+            or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+        )
+        .order_by(outbox.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    return list(conn.execute(q))
+
+
+def drafts_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
+    q = select(outbox).where(outbox.c.case_id == case_id, outbox.c.status == "draft").order_by(outbox.c.id)
+    return list(conn.execute(q))
+
+
+def letters_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
+    return list(conn.execute(select(outbox).where(outbox.c.case_id == case_id).order_by(outbox.c.id)))
+
+
+def list_letters(conn: Connection, *, status: str | None = None, limit: int = 200) -> list[Row[Any]]:
+    q = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
+    if status:
+        q = q.where(outbox.c.status == status)
+    return list(conn.execute(q))
+
+
+def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> int:
+    """Acknowledgements sent or queued to this address since `since` (per-sender rate limit)."""
+    q = select(outbox.c.id, outbox.c.recipients).where(
+        outbox.c.kind == "acknowledgement", outbox.c.created_at >= since
+    )
+    return sum(1 for r in conn.execute(q) if address.lower() in [a.lower() for a in r.recipients])
+
+
+def count_auto_replies_since(conn: Connection, since: datetime) -> int:
+    q = select(outbox.c.id).where(outbox.c.kind == "acknowledgement", outbox.c.created_at >= since)
+    return len(list(conn.execute(q)))
+
+
+def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha256: str, expires_at: datetime, now: datetime) -> None:
+    conn.execute(
+        approval_tokens.insert().values(
+            outbox_id=outbox_id, handler_email=handler_email.lower(), token_sha256=token_sha256, expires_at=expires_at, created_at=now
+        )
+    )
+
+
+def token_by_hash(conn: Connection, token_sha256: str) -> Row[Any] | None:
+    return conn.execute(select(approval_tokens).where(approval_tokens.c.token_sha256 == token_sha256)).first()
+
+
+def use_token(conn: Connection, token_id: int, now: datetime) -> bool:
+    """Single use: only the first caller gets True."""
+    result = conn.execute(
+        update(approval_tokens)
+        .where(and_(approval_tokens.c.id == token_id, approval_tokens.c.used_at.is_(None)))
+        .values(used_at=now)
+    )
+    return result.rowcount == 1
+
+
+def expire_tokens_for_letter(conn: Connection, outbox_id: int, now: datetime) -> None:
+    conn.execute(
+        update(approval_tokens)
+        .where(approval_tokens.c.outbox_id == outbox_id, approval_tokens.c.used_at.is_(None))
+        .values(used_at=now)
+    )

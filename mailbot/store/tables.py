@@ -1,0 +1,236 @@
+"""The schema, in SQLAlchemy Core: one place to read what mailbot keeps.
+
+Alembic migrations in mailbot/migrations create exactly these tables; a test compares them.
+Every timestamp is stored in UTC and comes back timezone-aware, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Refuses naive datetimes and always returns aware UTC ones (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware UTC datetime")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+raw_messages = Table(
+    "raw_messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(64), nullable=False, unique=True),
+    Column("message_id", String(998)),
+    Column("content_sha256", String(64), nullable=False),
+    Column("mailbox", String(255)),
+    Column("uidvalidity", BigInteger),
+    Column("uid", BigInteger),
+    Column("internaldate", UTCDateTime),
+    Column("size", Integer, nullable=False),
+    Column("raw", LargeBinary),  # None once purged under the retention policy
+    Column("kind", String(32)),
+    Column("status", String(32), nullable=False, default="received"),
+    Column("case_id", Id, ForeignKey("cases.id")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index(None, "message_id"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("raw_message_id", Id, ForeignKey("raw_messages.id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime),
+    Column("resolution", String(64)),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ref", String(32), nullable=False, unique=True),
+    Column("state", String(32), nullable=False),
+    Column("category", String(64)),
+    Column("secondary_categories", JSON, nullable=False, default=list),
+    Column("urgency", String(16)),
+    Column("is_complaint", Boolean),
+    Column("flags", JSON, nullable=False, default=list),
+    Column("suggestion", JSON),  # the triage suggestion with its reasons, as shown to the handler
+    Column("client_address", String(320), nullable=False),
+    Column("client_name", String(255)),
+    Column("handler_email", String(320)),
+    Column("subject", Text),
+    Column("profile", String(32), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("acknowledged_at", UTCDateTime),
+    Column("responded_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    Column("last_client_letter_at", UTCDateTime),
+    Column("awaiting_client_since", UTCDateTime),
+    Column("legal_hold", Boolean, nullable=False, default=False),
+    Column("person_complained_about", String(255)),
+    Column("root_cause", String(255)),
+    Column("outcome", String(32)),
+    Column("redress", String(64)),
+    Column("learning", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "state"),
+    Index(None, "client_address"),
+)
+
+case_messages = Table(
+    "case_messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
+    Column("direction", String(8), nullable=False),  # "in" | "out"
+    Column("kind", String(32), nullable=False),  # human, auto_reply, bounce, letter kind...
+    Column("message_id", String(998)),
+    Column("raw_message_id", Id, ForeignKey("raw_messages.id")),
+    Column("outbox_id", Id, ForeignKey("outbox.id")),
+    Column("from_addr", String(320)),
+    Column("subject", Text),
+    Column("body", Text),  # full text; purged under retention
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "message_id"),
+    Index(None, "case_id"),
+)
+
+ref_counters = Table(
+    "ref_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", Id, ForeignKey("cases.id")),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # draft, approved, sent, failed, rejected, superseded
+    Column("requires_approval", Boolean, nullable=False),
+    Column("handler_email", String(320)),
+    Column("sender", String(320), nullable=False),  # envelope sender (VERP for client letters)
+    Column("recipients", JSON, nullable=False),
+    Column("message_id", String(998), nullable=False, unique=True),
+    Column("subject", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text),
+    Column("in_reply_to", String(998)),
+    Column("references", JSON, nullable=False, default=list),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("approved_at", UTCDateTime),
+    Column("approved_by", String(320)),
+    Column("sent_at", UTCDateTime),
+    Index(None, "status", "next_attempt_at"),
+)
+
+approval_tokens = Table(
+    "approval_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("outbox_id", Id, ForeignKey("outbox.id"), nullable=False),
+    Column("handler_email", String(320), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("case_ref", String(32)),
+    Column("actor", String(320), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False, unique=True),  # unique: the chain cannot fork
+    Column("hash", String(64), nullable=False, unique=True),
+    Index(None, "case_ref"),
+)
+
+watermarks = Table(
+    "watermarks",
+    metadata,
+    Column("mailbox", String(255), primary_key=True),
+    Column("uidvalidity", BigInteger, nullable=False),
+    Column("last_uid", BigInteger, nullable=False),
+    Column("last_success_at", UTCDateTime),
+)
+
+reminders_fired = Table(
+    "reminders_fired",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("fired_at", UTCDateTime, nullable=False),
+    UniqueConstraint("case_id", "key"),
+)
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("old_value", String(64)),
+    Column("new_value", String(64), nullable=False),
+    Column("by", String(320), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
