@@ -133,6 +133,7 @@ class IntakeConfig(_Section):
     max_attachment_bytes: int = Field(25 * 1024 * 1024, ge=0)
     auto_reply_period_hours: int = Field(24, ge=0)
     auto_reply_limit_per_hour: int = Field(200, ge=1)
+    flood_window_hours: int = Field(24, ge=0)
 
 
 class PathsConfig(_Section):
@@ -156,15 +157,30 @@ class Config(_Section):
     intake: IntakeConfig = IntakeConfig()
     paths: PathsConfig = PathsConfig()
     logging: LoggingConfig = LoggingConfig()
+    deadlines: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _handlers_present(self) -> "Config":
+        from .profiles import get_profile  # pure module; imported here to keep config import light
+
+        try:
+            get_profile(self.firm.profile, self.deadlines or None)
+        except ValueError as exc:
+            raise ValueError(f"[deadlines] {exc}") from None
         if not any("handler" in h.roles for h in self.handlers):
             raise ValueError("at least one [[handlers]] entry with roles = [\"handler\"] is needed")
         emails = [h.email.lower() for h in self.handlers]
         if len(emails) != len(set(emails)):
             raise ValueError("two [[handlers]] entries share an email address")
         return self
+
+    @property
+    def smtp_max_attempts(self) -> int:
+        return self.smtp.max_attempts if self.smtp else SmtpConfig.model_fields["max_attempts"].default
+
+    @property
+    def profile_overrides(self) -> dict[str, Any]:
+        return dict(self.deadlines)
 
     @property
     def database_url(self) -> str:

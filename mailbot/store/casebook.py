@@ -116,9 +116,18 @@ def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
     return list(conn.execute(select(case_messages).where(case_messages.c.case_id == case_id).order_by(case_messages.c.id)))
 
 
+# What the client has seen: their own mail and our letters (not staff mail, not robots').
+CLIENT_THREAD_KINDS = ("complaint", "follow_up", "acknowledgement", "progress_update", "request_info",
+                       "holding_letter", "final_response")
+
+
 def thread_ids(conn: Connection, case_id: int) -> list[str]:
-    """Message-IDs of the case in order, for the References header of the next letter."""
-    q = select(case_messages.c.message_id).where(case_messages.c.case_id == case_id).order_by(case_messages.c.id)
+    """Message-IDs of the client's conversation in order, for the next letter's References."""
+    q = (
+        select(case_messages.c.message_id)
+        .where(case_messages.c.case_id == case_id, case_messages.c.kind.in_(CLIENT_THREAD_KINDS))
+        .order_by(case_messages.c.id)
+    )
     return [r[0] for r in conn.execute(q) if r[0]]
 
 

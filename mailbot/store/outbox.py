@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
@@ -17,6 +17,10 @@ def add_letter(conn: Connection, **values: Any) -> int:
 
 def letter(conn: Connection, outbox_id: int) -> Row[Any] | None:
     return conn.execute(select(outbox).where(outbox.c.id == outbox_id)).first()
+
+
+def letter_by_message_id(conn: Connection, message_id: str) -> Row[Any] | None:
+    return conn.execute(select(outbox).where(outbox.c.message_id == message_id.strip("<>"))).first()
 
 
 def set_status(conn: Connection, outbox_id: int, *, expected: str, **values: Any) -> bool:
@@ -70,6 +74,15 @@ def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> i
 def count_auto_replies_since(conn: Connection, since: datetime) -> int:
     q = select(outbox.c.id).where(outbox.c.kind == "acknowledgement", outbox.c.created_at >= since)
     return len(list(conn.execute(q)))
+
+
+def approval_request_ids(conn: Connection, message_ids: Iterable[str]) -> frozenset[str]:
+    """Which of these Message-IDs are approval requests we sent to a handler."""
+    ids = [m for m in message_ids if m]
+    if not ids:
+        return frozenset()
+    q = select(outbox.c.message_id).where(outbox.c.kind == "approval_request", outbox.c.message_id.in_(ids))
+    return frozenset(r[0] for r in conn.execute(q))
 
 
 def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha256: str, expires_at: datetime, now: datetime) -> None:

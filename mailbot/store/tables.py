@@ -168,6 +168,8 @@ outbox = Table(
     Column("body_html", Text),
     Column("in_reply_to", String(998)),
     Column("references", JSON, nullable=False, default=list),
+    Column("reply_to", String(320), nullable=False),
+    Column("auto_submitted", String(32), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UTCDateTime),
     Column("last_error", Text),

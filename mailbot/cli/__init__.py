@@ -1,0 +1,32 @@
+"""The `mailbot` command line (typer). Commands live in small modules by subject."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import ConfigError, MailbotError
+from . import records, running, tools
+
+app = typer.Typer(
+    help="mailbot: runs a law firm's complaints inbox by email.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+running.register(app)
+tools.register(app)
+records.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigError as exc:
+        for problem in exc.problems:
+            typer.echo(f"config error: {problem}", err=True)
+        sys.exit(2)
+    except MailbotError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)

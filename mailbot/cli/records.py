@@ -1,0 +1,184 @@
+"""Commands that read or repair the record: cases, quarantine, approvals, outbox, audit."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Annotated, Any, Optional
+
+import typer
+from sqlalchemy import Row
+
+from ..cases import AuditEvent
+from ..service.intake import reprocess
+from ..store import audit, casebook, intake
+from ..store import outbox as outbox_q
+from . import wiring
+from .running import ConfigOption
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def _plain(row: Row[Any], *skip: str) -> dict[str, Any]:
+    out = {}
+    for key, value in row._mapping.items():
+        if key in skip:
+            continue
+        out[key] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def register(app: typer.Typer) -> None:
+    cases_app = typer.Typer(help="Look at cases.", no_args_is_help=True)
+    quarantine_app = typer.Typer(help="Mail that could not be read: list, show, retry.", no_args_is_help=True)
+    approvals_app = typer.Typer(help="Drafts waiting for a handler's approval.", no_args_is_help=True)
+    outbox_app = typer.Typer(help="Letters and notifications waiting to go out, sent or failed.", no_args_is_help=True)
+    audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+    for name, sub in (("cases", cases_app), ("quarantine", quarantine_app), ("approvals", approvals_app),
+                      ("outbox", outbox_app), ("audit", audit_app)):
+        app.add_typer(sub, name=name)
+
+    @cases_app.command("list")
+    def cases_list(config: ConfigOption = None, as_json: JsonOption = False,
+                   state: Annotated[Optional[str], typer.Option(help="Only cases in this state.")] = None) -> None:
+        """Cases, newest first."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            rows = casebook.list_cases(conn, state=state)
+        if as_json:
+            typer.echo(json.dumps([_plain(r, "suggestion") for r in rows], indent=2))
+            return
+        for r in rows:
+            typer.echo(f"{r.ref:<13} {r.state:<15} {r.urgency or '-':<8} {r.category or '-':<20} "
+                       f"{r.received_at:%Y-%m-%d %H:%M}Z  {r.handler_email or 'unassigned'}")
+
+    @cases_app.command("show")
+    def cases_show(ref: str, config: ConfigOption = None, as_json: JsonOption = False) -> None:
+        """One case: its fields, suggestion, messages, letters and audit events."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            case = casebook.case_by_ref(conn, ref)
+            if case is None:
+                typer.echo(f"no case {ref}", err=True)
+                raise typer.Exit(1)
+            detail = {
+                "case": _plain(case),
+                "messages": [_plain(m, "body") for m in casebook.messages_for_case(conn, case.id)],
+                "letters": [_plain(l, "body_html", "body_text") for l in outbox_q.letters_for_case(conn, case.id)],
+                "audit": [_plain(e) for e in audit.for_case(conn, case.ref)],
+            }
+        if as_json:
+            typer.echo(json.dumps(detail, indent=2, default=str))
+            return
+        c = detail["case"]
+        typer.echo(f"{c['ref']}  {c['state']}  category={c['category']} urgency={c['urgency']} handler={c['handler_email']}")
+        typer.echo(f"received {c['received_at']}  acknowledged {c['acknowledged_at']}  responded {c['responded_at']}")
+        for reason in (case.suggestion or {}).get("reasons", []):
+            typer.echo(f"  why: {reason}")
+        for m in detail["messages"]:
+            typer.echo(f"  {m['at']}  {m['direction']:<3} {m['kind']:<16} {m['subject'] or ''}")
+        for letter in detail["letters"]:
+            typer.echo(f"  letter #{letter['id']} {letter['kind']:<18} {letter['status']:<10} {letter['sent_at'] or ''}")
+        for e in detail["audit"]:
+            typer.echo(f"  audit {e['at']}  {e['kind']:<22} by {e['actor']}")
+
+    @quarantine_app.command("list")
+    def quarantine_list(config: ConfigOption = None, as_json: JsonOption = False) -> None:
+        """Quarantined messages with the reason; the original bytes are kept."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            rows = intake.list_quarantine(conn)
+        if as_json:
+            typer.echo(json.dumps([_plain(r) for r in rows], indent=2))
+            return
+        for r in rows:
+            typer.echo(f"#{r.id:<5} {r.created_at:%Y-%m-%d %H:%M}Z  {r.size:>8} bytes  {r.reason}")
+
+    @quarantine_app.command("show")
+    def quarantine_show(qid: int, config: ConfigOption = None,
+                        raw: Annotated[bool, typer.Option("--raw", help="Print the original bytes.")] = False) -> None:
+        """One quarantined message: reason and (with --raw) the original bytes."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            row = intake.quarantine_entry(conn, qid)
+        if row is None:
+            typer.echo(f"no quarantine entry #{qid}", err=True)
+            raise typer.Exit(1)
+        if raw:
+            typer.echo((row.raw or b"").decode("utf-8", "replace"))
+            return
+        typer.echo(f"#{row.id} reason: {row.reason}\nmessage-id: {row.message_id}\nquarantined: {row.created_at}")
+
+    @quarantine_app.command("retry")
+    def quarantine_retry(qid: int, config: ConfigOption = None) -> None:
+        """Read a quarantined message again (after an upgrade or a fix) and process it if it now parses."""
+        cfg = wiring.read_config(config)
+        application = wiring.build_app(cfg)
+        with application.store.transaction() as conn:
+            row = intake.quarantine_entry(conn, qid)
+        if row is None:
+            typer.echo(f"no quarantine entry #{qid}", err=True)
+            raise typer.Exit(1)
+        result = reprocess(application, row.raw_message_id, _now())
+        if result.status == "quarantined":
+            typer.echo(f"still unreadable: {result.detail}")
+            raise typer.Exit(1)
+        with application.store.transaction() as conn:
+            intake.resolve_quarantine(conn, qid, f"reprocessed: {result.status}", _now())
+            audit.append(conn, [AuditEvent("quarantine.retried", result.case_ref, "cli", _now(), {"quarantine_id": qid, "status": result.status})])
+        typer.echo(f"processed: {result.status} {result.case_ref or ''}")
+
+    @approvals_app.command("list")
+    def approvals_list(config: ConfigOption = None, as_json: JsonOption = False) -> None:
+        """Drafts waiting for approval, oldest first."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            rows = list(reversed(outbox_q.list_letters(conn, status="draft")))
+            refs = {r.case_id: (casebook.case_by_id(conn, r.case_id).ref if r.case_id else None) for r in rows}
+        if as_json:
+            typer.echo(json.dumps([{**_plain(r, "body_html", "body_text"), "case_ref": refs[r.case_id]} for r in rows], indent=2))
+            return
+        for r in rows:
+            typer.echo(f"#{r.id:<5} {refs[r.case_id] or '-':<13} {r.kind:<18} waiting since {r.created_at:%Y-%m-%d %H:%M}Z  handler {r.handler_email}")
+
+    @outbox_app.command("list")
+    def outbox_list(config: ConfigOption = None, as_json: JsonOption = False,
+                    status: Annotated[Optional[str], typer.Option(help="draft, approved, sent, failed, rejected, superseded")] = None) -> None:
+        """Outgoing mail with its status, attempts and last error."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            rows = outbox_q.list_letters(conn, status=status)
+        if as_json:
+            typer.echo(json.dumps([_plain(r, "body_html", "body_text") for r in rows], indent=2))
+            return
+        for r in rows:
+            typer.echo(f"#{r.id:<5} {r.kind:<18} {r.status:<10} attempts={r.attempts} {r.last_error or ''}")
+
+    @outbox_app.command("retry")
+    def outbox_retry(outbox_id: int, config: ConfigOption = None) -> None:
+        """Send a failed letter again (after fixing the address or the server); it keeps its Message-ID."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            ok = outbox_q.set_status(conn, outbox_id, expected="failed", status="approved", next_attempt_at=None, attempts=0)
+            if ok:
+                audit.append(conn, [AuditEvent("letter.retry_requested", None, "cli", _now(), {"outbox_id": outbox_id})])
+        if not ok:
+            typer.echo(f"#{outbox_id} is not a failed letter", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"#{outbox_id} queued again; it goes out on the next run")
+
+    @audit_app.command("verify")
+    def audit_verify(config: ConfigOption = None) -> None:
+        """Check the hash chain: any edited, inserted or deleted event is named."""
+        store = wiring.build_store(wiring.read_config(config))
+        with store.transaction() as conn:
+            problems = audit.verify(conn)
+        if problems:
+            for p in problems:
+                typer.echo(f"audit event #{p.event_id}: {p.problem}")
+            raise typer.Exit(1)
+        typer.echo("audit trail intact")

@@ -1,0 +1,107 @@
+"""The composition root: the one place where config becomes adapters and adapters meet.
+
+No other module reads config files, opens connections or builds adapters on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..compose import Letters
+from ..config import Config, load_config
+from ..errors import ConfigError, ModelMismatch
+from ..mailbox import MailboxSettings
+from ..oauth import StaticTokenProvider
+from ..service.context import App, Triage, log
+from ..smtp import SmtpSettings
+from ..store import Store
+
+DEFAULT_CONFIG = "mailbot.toml"
+SHIPPED_MODEL_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+def config_path(option: str | None) -> str:
+    return option or os.environ.get("MAILBOT_CONFIG") or DEFAULT_CONFIG
+
+
+def read_config(option: str | None) -> Config:
+    return load_config(config_path(option))
+
+
+def model_dir(config: Config) -> Path:
+    return Path(config.paths.model_dir) if config.paths.model_dir else SHIPPED_MODEL_DIR
+
+
+def load_classifier(directory: Path) -> object | None:
+    """The trained model, or None (rules still run) when none is installed there."""
+    from .. import classifier  # scikit-learn is slow to import; only commands that classify pay for it
+
+    if not (directory / "triage.json").exists():
+        log.warning("triage.no_model", extra={"model_dir": str(directory)})
+        return None
+    try:
+        return classifier.load(directory)
+    except ModelMismatch:
+        raise
+    except Exception as exc:  # a broken artifact must not stop intake: a person triages instead
+        log.error("triage.model_unreadable", extra={"model_dir": str(directory), "error": type(exc).__name__})
+        return None
+
+
+def build_store(config: Config, *, upgrade: bool = True) -> Store:
+    store = Store.from_url(config.database_url)
+    if upgrade:
+        store.upgrade()
+    return store
+
+
+def build_app(config: Config, *, store: Store | None = None, with_classifier: bool = True) -> App:
+    firm = config.firm
+    templates = Path(config.paths.templates_dir) if config.paths.templates_dir else None
+    classifier = load_classifier(model_dir(config)) if with_classifier else None
+    return App(
+        config=config,
+        store=store or build_store(config),
+        letters=Letters(templates, zone=firm.timezone),
+        triage=Triage(classifier, firm.country, firm.subdivision, firm.timezone),  # type: ignore[arg-type]
+    )
+
+
+def mailbox_settings(config: Config) -> MailboxSettings:
+    imap = config.imap
+    if imap is None:
+        raise ConfigError(["imap: section missing (add [imap] with host, username and password_env)"])
+    provider = None
+    password = None
+    if imap.auth == "oauth2":
+        provider = StaticTokenProvider(env=imap.oauth_token_env, file=imap.oauth_token_file)
+    else:
+        password = imap.password()
+    return MailboxSettings(
+        host=imap.host,
+        port=imap.port,
+        username=imap.username,
+        security=imap.security,
+        password=password,
+        token_provider=provider,
+        folder=imap.folder,
+        processed_folder=imap.processed_folder,
+        quarantine_folder=imap.quarantine_folder,
+        timeout_seconds=imap.timeout_seconds,
+        batch_size=imap.batch_size,
+    )
+
+
+def smtp_settings(config: Config) -> SmtpSettings:
+    smtp = config.smtp
+    if smtp is None:
+        raise ConfigError(["smtp: section missing (add [smtp] with host and port)"])
+    return SmtpSettings(
+        host=smtp.host,
+        port=smtp.port,
+        security=smtp.security,
+        username=smtp.username,
+        password=smtp.password() if smtp.username else None,
+        timeout_seconds=smtp.timeout_seconds,
+    )

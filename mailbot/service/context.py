@@ -1,0 +1,65 @@
+"""The things every use case needs, built once by the CLI and passed in explicitly."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from ..compose import Letters
+from ..config import Config
+from ..deadlines import WorkingCalendar
+from ..profiles import Profile, get_profile
+from ..store import Store
+from ..triage import Prediction, Suggestion, suggest
+
+log = logging.getLogger("mailbot")
+
+
+class Classifier(Protocol):
+    def predict(self, texts: Sequence[str]) -> list[Prediction]: ...
+
+
+@dataclass
+class Triage:
+    """The classifier (optional: without one, rules still run and a person picks the category)."""
+
+    classifier: Classifier | None
+    country: str
+    subdivision: str | None
+    timezone: str
+
+    def suggest(self, text: str, message_date: datetime) -> Suggestion:
+        prediction = self.classifier.predict([text])[0] if self.classifier and text.strip() else None
+        return suggest(
+            text, message_date, prediction, country=self.country, subdivision=self.subdivision, timezone=self.timezone
+        )
+
+
+@dataclass
+class App:
+    config: Config
+    store: Store
+    letters: Letters
+    triage: Triage
+    profile: Profile = field(init=False)
+    calendar: WorkingCalendar = field(init=False)
+
+    def __post_init__(self) -> None:
+        firm = self.config.firm
+        self.profile = get_profile(firm.profile, self.config.profile_overrides or None)
+        self.calendar = WorkingCalendar(firm.country, firm.subdivision, firm.timezone)
+
+    @property
+    def handler_addresses(self) -> frozenset[str]:
+        return frozenset(h.email.lower() for h in self.config.handlers)
+
+    @property
+    def own_addresses(self) -> tuple[str, ...]:
+        return (self.config.firm.complaints_address.lower(),)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.config.paths.data_dir)

@@ -1,0 +1,248 @@
+"""Writing outbox rows: client letters, drafts awaiting approval, and mail to staff.
+
+Every row is written in the caller's transaction, beside the case change that caused it.
+A letter's Message-ID is minted here, once. Client letters pass the policy profile's
+required-content gate before they are queued; a draft that fails it is still shown to the
+handler (who must complete it), but can never be approved as it stands.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+from sqlalchemy import Connection, Row, update
+
+from ..cases import AuditEvent
+from ..compose import RenderedLetter, approval_address, mint_message_id
+from ..content_gate import PLACEHOLDER
+from ..content_gate import check as gate_check
+from ..deadlines import case_deadlines
+from ..store import audit, casebook
+from ..store import outbox as outbox_q
+from ..store.tables import outbox
+from ..trimming import trim_reply
+from ..trust import new_token, token_hash
+from .context import App
+
+CLIENT_KINDS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response"})
+DRAFT_KIND_BY_COMMAND = {
+    "update": "progress_update",
+    "info": "request_info",
+    "holding": "holding_letter",
+    "final": "final_response",
+}
+KIND_LABELS = {
+    "acknowledgement": "acknowledgement",
+    "progress_update": "progress update",
+    "request_info": "request for information",
+    "holding_letter": "holding letter",
+    "final_response": "final response",
+}
+
+
+def _bare(message_id: str) -> str:
+    return message_id.strip().strip("<>")
+
+
+def handler_name(app: App, email: str | None) -> str:
+    handler = app.config.handler(email) if email else None
+    return handler.name if handler else "The complaints team"
+
+
+def _firm(app: App) -> dict[str, Any]:
+    f = app.config.firm
+    return {"name": f.name, "complaints_address": f.complaints_address, "phone": f.phone,
+            "postal_address": f.postal_address, "website": f.website}
+
+
+def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[str, Any]:
+    """Everything a client letter template may print. Client words appear only in approved kinds."""
+    cal = app.calendar
+    d = case_deadlines(case.received_at, app.profile, cal)
+    soon = cal.due(now, app.profile.stalled_after)
+    context: dict[str, Any] = {
+        "firm": _firm(app),
+        "profile": app.profile.name,
+        "ombudsman": app.profile.signpost,
+        "case": {
+            "ref": case.ref,
+            "received_at": case.received_at,
+            "category": case.category or "other",
+            "urgency": case.urgency or "normal",
+            "handler_name": handler_name(app, case.handler_email),
+            "client_address": case.client_address,
+        },
+        # The acknowledgement goes out unapproved: it must not print anything the sender wrote.
+        "client_name": None if kind == "acknowledgement" else case.client_name,
+        "next_contact_by": min(soon, d.respond_by) if d.respond_by else soon,
+        "response_due": d.respond_by or d.regulator_by or soon,
+        "regulator_deadline": d.regulator_by,
+        "done": f"{handler_name(app, case.handler_email)} is reviewing your file and our correspondence with you.",
+        "next_step": "We will complete our review and write to you with our findings.",
+        "questions": [f"{PLACEHOLDER}: the questions you need the client to answer]]"],
+        "reply_by": soon,
+        "reason": "We are still gathering the information we need to answer every point you raised fully and fairly.",
+        "expected_by": max(d.regulator_by or soon, soon),
+        "points": [],
+        "apology": "",
+        "remedy": "",
+        "fos_waives_time_limits": False,
+    }
+    return context
+
+
+def _thread(conn: Connection, case: Row[Any]) -> tuple[str | None, list[str]]:
+    ids = casebook.thread_ids(conn, case.id)
+    if not ids:
+        return None, []
+    return ids[-1], ids[:-1]
+
+
+def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedLetter, *, to: list[str], status: str,
+            requires_approval: bool, now: datetime, reply_to: str | None = None, auto_submitted: str = "auto-replied",
+            in_reply_to: str | None = None, references: list[str] | None = None, handler_email: str | None = None,
+            approved_by: str | None = None) -> int:
+    return outbox_q.add_letter(
+        conn,
+        case_id=case.id if case is not None else None,
+        kind=letter.kind,
+        status=status,
+        requires_approval=requires_approval,
+        handler_email=handler_email,
+        sender=app.config.firm.complaints_address,
+        recipients=to,
+        message_id=_bare(mint_message_id(app.config.firm.domain)),
+        subject=letter.subject,
+        body_text=letter.text,
+        body_html=letter.html,
+        in_reply_to=in_reply_to,
+        references=references or [],
+        reply_to=reply_to or app.config.firm.complaints_address,
+        auto_submitted=auto_submitted,
+        attempts=0,
+        created_at=now,
+        approved_at=now if status == "approved" else None,
+        approved_by=approved_by if status == "approved" else None,
+    )
+
+
+def render_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, now: datetime) -> RenderedLetter:
+    return app.letters.render(kind, letter_context(app, case, kind, now))
+
+
+def queue_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime,
+                        approved_by: str) -> int | None:
+    """A letter that goes out without a handler's approval: only the acknowledgement, by policy."""
+    assert kind == "acknowledgement", "only the acknowledgement may reach a client unapproved"
+    letter = render_client_letter(conn, app, case, kind, now)
+    missing = gate_check(kind, app.profile, letter.text, html=letter.html)
+    if missing:
+        audit.append(conn, [AuditEvent("letter.gate_refused", case.ref, "mailbot", now, {"kind": kind, "missing": missing})])
+        return None
+    parent, refs = _thread(conn, case)
+    row_id = _insert(conn, app, case, letter, to=[case.client_address], status="approved", requires_approval=False,
+                     now=now, in_reply_to=parent, references=refs, approved_by=approved_by)
+    audit.append(conn, [AuditEvent("letter.queued", case.ref, "mailbot", now, {"outbox_id": row_id, "kind": kind, "approval": approved_by})])
+    return row_id
+
+
+def draft_for_approval(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime, note: str) -> int:
+    """A draft client letter plus the approval request that carries its token to the handler."""
+    letter = render_client_letter(conn, app, case, kind, now)
+    parent, refs = _thread(conn, case)
+    draft_id = _insert(conn, app, case, letter, to=[case.client_address], status="draft", requires_approval=True,
+                       now=now, in_reply_to=parent, references=refs, handler_email=case.handler_email)
+    request_approval(conn, app, case, draft_id, letter, now=now, note=note)
+    return draft_id
+
+
+def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, letter: RenderedLetter, *,
+                     now: datetime, note: str) -> None:
+    token = new_token()
+    expires = now + timedelta(hours=app.config.approvals.token_ttl_hours)
+    outbox_q.add_token(conn, outbox_id=draft_id, handler_email=case.handler_email, token_sha256=token_hash(token),
+                       expires_at=expires, now=now)
+    client_mail = [m for m in casebook.messages_for_case(conn, case.id) if m.direction == "in" and m.kind in ("complaint", "follow_up")]
+    shown = client_mail[-1] if client_mail else None
+    d = case_deadlines(case.received_at, app.profile, app.calendar)
+    deadlines = [{"label": label, "due": due} for label, due in (
+        ("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by), ("Regulator deadline", d.regulator_by)) if due]
+    suggestion = case.suggestion or {}
+    context = {
+        "firm": _firm(app),
+        "case": {"ref": case.ref, "received_at": case.received_at, "category": case.category, "urgency": case.urgency,
+                 "client_address": case.client_address, "handler_name": handler_name(app, case.handler_email)},
+        "handler_name": handler_name(app, case.handler_email),
+        "handler_email": case.handler_email,
+        "token": token,
+        "expires_at": expires,
+        "note": note,
+        "deadlines": deadlines,
+        "suggestion": {"category": suggestion.get("category", case.category),
+                       "confidence": suggestion.get("category_confidence"),
+                       "urgency": suggestion.get("urgency", case.urgency),
+                       "flags": suggestion.get("flags", []),
+                       "reasons": suggestion.get("reasons", [])},
+        "complaint_text": _trimmed(shown.body if shown else ""),
+        "draft": {"kind": letter.kind, "kind_label": KIND_LABELS.get(letter.kind, letter.kind), "subject": letter.subject,
+                  "text": letter.text},
+    }
+    request = app.letters.render("approval_request", context)
+    _insert(conn, app, case, request, to=[case.handler_email], status="approved", requires_approval=False, now=now,
+            reply_to=approval_address(app.config.firm.complaints_address, token), auto_submitted="auto-generated",
+            approved_by="system")
+    audit.append(conn, [AuditEvent("approval.requested", case.ref, "mailbot", now,
+                                   {"outbox_id": draft_id, "kind": letter.kind, "handler": case.handler_email,
+                                    "expires_at": expires.isoformat()})])
+
+
+def _trimmed(text: str | None, limit: int = 6000) -> str:
+    body = trim_reply(text or "") or (text or "")
+    return body if len(body) <= limit else body[:limit] + "\n[... shortened; the full message is in the case record]"
+
+
+def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetime) -> list[str]:
+    """Pending drafts need fresh approval after news arrives; returns their kinds."""
+    kinds = []
+    for draft in outbox_q.drafts_for_case(conn, case.id):
+        if outbox_q.set_status(conn, draft.id, expected="draft", status="superseded"):
+            outbox_q.expire_tokens_for_letter(conn, draft.id, now)
+            kinds.append(draft.kind)
+            audit.append(conn, [AuditEvent("letter.superseded", case.ref, "mailbot", now, {"outbox_id": draft.id, "kind": draft.kind})])
+    return kinds
+
+
+def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str) -> None:
+    """A handler's edited text becomes the letter, with a plain HTML twin of exactly that text."""
+    rendered = app.letters.from_text(letter.kind, letter.subject, text)
+    conn.execute(update(outbox).where(outbox.c.id == letter.id).values(body_text=rendered.text, body_html=rendered.html))
+
+
+def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
+               extra: Mapping[str, Any]) -> int:
+    """Notifications to staff (alerts, help, reminders): auto-generated, never answered by clients."""
+    context: dict[str, Any] = {
+        "firm": _firm(app),
+        "handler_name": handler_name(app, to),
+        "handler_email": to,
+        "recipient_name": handler_name(app, to),
+        "received_at": now,
+        "case": {"ref": case.ref, "category": case.category, "urgency": case.urgency} if case is not None
+        else ({"ref": "an unidentified case"} if kind == "approval_refused" else None),
+        "draft_kind_label": KIND_LABELS.get(str(extra.get("letter_kind", "")), "draft"),
+        "problems": [],
+        "unclear": [],
+        **extra,
+    }
+    if kind == "bounce_alert":
+        context.setdefault("letter_kind_label", KIND_LABELS.get(str(extra.get("letter_kind")), "letter"))
+        context.setdefault("recipient", case.client_address if case is not None else "")
+        context.setdefault("sent_at", now)
+        context.setdefault("status", str(extra.get("code") or ""))
+        context.setdefault("permanent", True)
+        context.setdefault("diagnostic", str(extra.get("reason", "")))
+    letter = app.letters.render(kind, context)
+    return _insert(conn, app, case, letter, to=[to], status="approved", requires_approval=False, now=now,
+                   auto_submitted="auto-generated", approved_by="system")
+

@@ -1,0 +1,117 @@
+"""A firm on loopback: a complaints mailbox, a client and handlers on Dovecot, an SMTP server
+that delivers into Dovecot, and mailbot wired exactly as the CLI wires it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from mailbot.cli import wiring
+from mailbot.config import Config, parse_config
+from mailbot.service.context import App
+from mailbot.service.runner import RunReport, run_once
+from tests.servers.dovecot import DovecotServer, ImapUser
+from tests.servers.smtp import SmtpServer
+
+
+@dataclass
+class Firm:
+    dovecot: DovecotServer
+    smtp: SmtpServer
+    complaints: ImapUser
+    client: ImapUser
+    handler: ImapUser
+    other_handler: ImapUser
+    compliance: ImapUser
+    config: Config
+    app: App
+
+    def run(self, now: datetime) -> RunReport:
+        return run_once(self.app, wiring.mailbox_settings(self.config), wiring.smtp_settings(self.config), clock=lambda: now)
+
+    def client_writes(self, subject: str, body: str, *, at: datetime, sender: ImapUser | None = None,
+                      in_reply_to: str | None = None, references: str | None = None) -> str:
+        """A client's email arrives in the complaints inbox; returns its Message-ID (no brackets)."""
+        who = sender or self.client
+        msg = EmailMessage()
+        msg["From"] = f"Sam Client <{who.address}>"
+        msg["To"] = self.complaints.address
+        msg["Subject"] = subject
+        msg["Date"] = format_datetime(at)
+        mid = make_msgid(domain="client.example")
+        msg["Message-ID"] = mid
+        if in_reply_to:
+            msg["In-Reply-To"] = in_reply_to
+            msg["References"] = references or in_reply_to
+        msg.set_content(body)
+        self.dovecot.append(self.complaints, "INBOX", bytes(msg), internaldate=at)
+        return mid.strip("<>")
+
+    def inbox(self, user: ImapUser) -> list[EmailMessage]:
+        return [BytesParser(policy=default_policy).parsebytes(raw) for raw in self.dovecot.fetch_all(user, "INBOX")]  # type: ignore[misc]
+
+    def reply_as(self, user: ImapUser, to_message: EmailMessage, body: str, *, at: datetime, to: str | None = None,
+                 subject: str | None = None, from_addr: str | None = None) -> None:
+        """`user` replies (as a mail client would) to a message they received: lands in the complaints inbox."""
+        reply = EmailMessage()
+        reply["From"] = from_addr or user.address
+        reply["To"] = to or str(to_message["Reply-To"] or to_message["From"])
+        reply["Subject"] = subject or f"Re: {to_message['Subject']}"
+        reply["Date"] = format_datetime(at)
+        reply["Message-ID"] = make_msgid(domain="handler.example")
+        reply["In-Reply-To"] = to_message["Message-ID"]
+        reply["References"] = f"{to_message.get('References', '')} {to_message['Message-ID']}".strip()
+        original = to_message.get_body(("plain",))
+        quoted = "\n".join("> " + line for line in (original.get_content() if original else "").splitlines())
+        reply.set_content(f"{body}\n\nOn {to_message['Date']}, {to_message['From']} wrote:\n{quoted}\n")
+        self.dovecot.append(self.complaints, "INBOX", bytes(reply), internaldate=at)
+
+
+def make_firm(dovecot: DovecotServer, smtp: SmtpServer, tmp_path: Path, *, db_url: str | None = None,
+              overrides: dict[str, Any] | None = None) -> Firm:
+    complaints = dovecot.new_user("complaints")
+    client = dovecot.new_user("client")
+    handler = dovecot.new_user("handler")
+    other = dovecot.new_user("handler2")
+    compliance = dovecot.new_user("compliance")
+    raw: dict[str, Any] = {
+        "firm": {
+            "name": "Example & Co Solicitors",
+            "timezone": "Europe/London",
+            "country": "GB",
+            "subdivision": "ENG",
+            "profile": "ew_sra",
+            "complaints_address": complaints.address,
+            "domain": complaints.address.split("@")[1],
+            "phone": "020 7946 0000",
+            "postal_address": "1 Example Street, London EC1A 1AA",
+        },
+        "imap": {"host": dovecot.host, "port": dovecot.port, "security": "none", "username": complaints.username,
+                 "password_file": str(_secret(tmp_path, "imap", complaints.password)), "timeout_seconds": 10},
+        "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 10},
+        "database": {"url": db_url or f"sqlite:///{tmp_path / 'mailbot.sqlite3'}"},
+        "paths": {"data_dir": str(tmp_path / "var")},
+        "handlers": [
+            {"name": "Priya Shah", "email": handler.address, "roles": ["handler"]},
+            {"name": "Tom Reilly", "email": other.address, "roles": ["handler"]},
+            {"name": "Alex Morgan", "email": compliance.address, "roles": ["compliance"]},
+        ],
+    }
+    for section, values in (overrides or {}).items():
+        raw.setdefault(section, {}).update(values)
+    config = parse_config(raw)
+    app = wiring.build_app(config)
+    return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app)
+
+
+def _secret(tmp_path: Path, name: str, value: str) -> Path:
+    path = tmp_path / f"{name}.secret"
+    path.write_text(value)
+    path.chmod(0o600)
+    return path
