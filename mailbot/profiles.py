@@ -1,0 +1,252 @@
+"""Policy profiles: the complaint-handling clocks and signposts of each regime, as data.
+
+Every number here is configuration, not law baked into code: regimes change (the Legal
+Ombudsman's time limits changed in April 2023) and firms set their own targets, so a firm
+picks a profile by name and overrides any field from its TOML file. This module is pure:
+standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal, get_args
+
+from .errors import ConfigError
+
+Unit = Literal["working_days", "calendar_days", "weeks"]
+UNITS: tuple[str, ...] = get_args(Unit)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A period such as "3 working days" or "8 weeks", counted by deadlines.WorkingCalendar."""
+
+    amount: int
+    unit: Unit
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount < 0:
+            raise ValueError(f"clock amount must be a whole number >= 0, got {self.amount!r}")
+        if self.unit not in UNITS:
+            raise ValueError(f"clock unit must be one of {', '.join(UNITS)}, got {self.unit!r}")
+
+    def __str__(self) -> str:
+        word = {"working_days": "working day", "calendar_days": "day", "weeks": "week"}[self.unit]
+        return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
+
+    @property
+    def adjective(self) -> str:
+        """"8-week", "28-day", "3-working-day": how letters and reminders name the deadline."""
+        word = {"working_days": "working-day", "calendar_days": "day", "weeks": "week"}[self.unit]
+        return f"{self.amount}-{word}"
+
+    def times(self, k: int) -> Clock:
+        return Clock(self.amount * k, self.unit)
+
+
+@dataclass(frozen=True)
+class Signpost:
+    """The body a dissatisfied client may go to next, with what the letters must print."""
+
+    name: str
+    address: str
+    phone: str
+    email: str
+    website: str
+    referral_months: int | None  # months from the final response to refer; None: not counted from it
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    acknowledge: Clock
+    full_response: Clock | None
+    regulator: Clock | None  # after this the client may go to the ombudsman without a final response
+    signpost: Signpost | None
+    conduct_body: str | None
+    reminder_offsets_days: tuple[int, ...]  # calendar days before the regulator (else response) deadline
+    holding_letter_at: Clock | None
+    stalled_after: Clock  # no letter to the client for this long -> reminder + progress update draft
+    info_chaser_after: Clock  # client silent this long after we asked for information -> chaser draft
+    summary_resolution: Clock | None  # FCA: resolved by then -> a summary resolution communication
+    final_must_be_marked_final: bool
+
+
+# Contact details as published by each body when this was written. Firms must verify them
+# (and override through their config) before go-live: letters that print stale details can
+# stop the ombudsman's six-month clock from running.
+LEGAL_OMBUDSMAN = Signpost(
+    name="Legal Ombudsman",
+    address="PO Box 6167, Slough, SL1 0EH",
+    phone="0300 555 0333",
+    email="enquiries@legalombudsman.org.uk",
+    website="www.legalombudsman.org.uk",
+    referral_months=6,
+)
+SLCC = Signpost(
+    name="Scottish Legal Complaints Commission",
+    address="The Stamp Office, 10-14 Waterloo Place, Edinburgh, EH1 3EG",
+    phone="0131 201 2130",
+    email="enquiries@scottishlegalcomplaints.org.uk",
+    website="www.scottishlegalcomplaints.org.uk",
+    referral_months=None,  # SLCC: 3 years from the act or awareness, whatever the firm's response
+)
+LSRA = Signpost(
+    name="Legal Services Regulatory Authority",
+    address="Complaints and Resolutions Unit, PO Box 12906, Dublin 7",
+    phone="+353 1 859 2911",
+    email="complaints@lsra.ie",
+    website="www.lsra.ie",
+    referral_months=None,  # LSRA: generally 3 years from the service or the bill
+)
+FINANCIAL_OMBUDSMAN = Signpost(
+    name="Financial Ombudsman Service",
+    address="Exchange Tower, London, E14 9SR",
+    phone="0800 023 4567",
+    email="complaint.info@financial-ombudsman.org.uk",
+    website="www.financial-ombudsman.org.uk",
+    referral_months=6,
+)
+
+_WD: Unit = "working_days"
+_STALL = Clock(10, _WD)
+_CHASE = Clock(10, _WD)
+_EIGHT_WEEKS = Clock(8, "weeks")
+_WEEK_SEVEN = Clock(7, "weeks")
+
+_EW_SRA = Profile(
+    name="ew_sra",
+    acknowledge=Clock(3, _WD),  # SRA: 3 and 20 working days are common practice, not rules
+    full_response=Clock(20, _WD),
+    regulator=_EIGHT_WEEKS,
+    signpost=LEGAL_OMBUDSMAN,
+    conduct_body="Solicitors Regulation Authority (www.sra.org.uk)",
+    reminder_offsets_days=(14, 7, 2),
+    holding_letter_at=_WEEK_SEVEN,
+    stalled_after=_STALL,
+    info_chaser_after=_CHASE,
+    summary_resolution=None,
+    final_must_be_marked_final=True,
+)
+# The others differ from ew_sra only where their regime does.
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        _EW_SRA,
+        replace(  # CLC: within 7 days a substantive reply, or an ack giving the reason and a date
+            _EW_SRA, name="ew_clc", acknowledge=Clock(7, "calendar_days"),
+            full_response=Clock(28, "calendar_days"),
+            conduct_body="Council for Licensed Conveyancers (www.clc-uk.org)",
+        ),
+        replace(  # Scotland: the firm sets the ack; 28 days to a response marked clearly as final
+            _EW_SRA, name="scot_slcc", full_response=Clock(28, "calendar_days"), regulator=None,
+            signpost=SLCC, conduct_body=None, reminder_offsets_days=(7, 2), holding_letter_at=None,
+        ),
+        replace(  # Ireland: figures the LSRA suggests; the LSRA also takes conduct complaints
+            _EW_SRA, name="ie_lsra", full_response=Clock(28, "calendar_days"), regulator=None,
+            signpost=LSRA, conduct_body=None, reminder_offsets_days=(7, 2), holding_letter_at=None,
+        ),
+        replace(  # DISP 1.6: a "prompt" ack; resolved within 3 business days -> summary letter
+            _EW_SRA, name="fca_disp", full_response=None, signpost=FINANCIAL_OMBUDSMAN,
+            conduct_body=None, summary_resolution=Clock(3, _WD),
+        ),
+        replace(  # US, Canada, elsewhere: no ombudsman; the firm's own escalation route
+            _EW_SRA, name="generic", regulator=None, signpost=None, conduct_body=None,
+            reminder_offsets_days=(5, 2), holding_letter_at=None, final_must_be_marked_final=False,
+        ),
+    )
+}
+
+_CLOCK_FIELDS = {"acknowledge", "full_response", "regulator", "holding_letter_at", "stalled_after",
+                 "info_chaser_after", "summary_resolution"}
+_OPTIONAL_FIELDS = {"full_response", "regulator", "holding_letter_at", "summary_resolution",
+                    "signpost", "conduct_body"}
+OVERRIDABLE: tuple[str, ...] = tuple(f.name for f in fields(Profile) if f.name != "name")
+
+
+def get_profile(name: str, overrides: Mapping[str, Any] | None = None) -> Profile:
+    """The named profile with the firm's overrides applied; every bad key is reported at once.
+
+    Overrides use TOML shapes: a clock is {amount, unit}; `false` switches an optional item
+    off (TOML has no null); a signpost table is merged onto the profile's own signpost.
+    """
+    if name not in PROFILES:
+        raise ConfigError([f"unknown policy profile {name!r} (choose one of: {', '.join(PROFILES)})"])
+    base = PROFILES[name]
+    changes: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in (overrides or {}).items():
+        if key not in OVERRIDABLE:
+            problems.append(f"profile override {key!r}: unknown key (known keys: {', '.join(OVERRIDABLE)})")
+            continue
+        try:
+            changes[key] = _parse(key, value, getattr(base, key))
+        except (TypeError, ValueError) as exc:
+            problems.append(f"profile override {key!r}: {exc}")
+    if problems:
+        raise ConfigError(problems)
+    return replace(base, **changes)
+
+
+def _parse(key: str, value: Any, current: Any) -> Any:
+    if value is None or value is False:
+        if key in _OPTIONAL_FIELDS:
+            return None
+        if key != "final_must_be_marked_final":
+            raise ValueError("this item cannot be switched off")
+    if key in _CLOCK_FIELDS:
+        return _clock(value)
+    if key == "signpost":
+        return _signpost(value, current)
+    if key == "reminder_offsets_days":
+        return _offsets(value)
+    if key == "final_must_be_marked_final":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if not isinstance(value, str) or not value.strip():  # conduct_body
+        raise ValueError(f"expected text, got {value!r}")
+    return value.strip()
+
+
+def _clock(value: Any) -> Clock:
+    if isinstance(value, Clock):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError(f'expected a table such as {{amount = 3, unit = "working_days"}}, got {value!r}')
+    extra = set(value) - {"amount", "unit"}
+    if extra or not {"amount", "unit"} <= set(value):
+        raise ValueError(f"a clock needs exactly the keys amount and unit, got {sorted(value)}")
+    return Clock(value["amount"], value["unit"])
+
+
+def _signpost(value: Any, current: Signpost | None) -> Signpost:
+    if isinstance(value, Signpost):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected a table of signpost fields, got {value!r}")
+    known = [f.name for f in fields(Signpost)]
+    unknown = sorted(set(value) - set(known))
+    if unknown:
+        raise ValueError(f"unknown signpost field(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    merged = {f: getattr(current, f) for f in known} if current else {"referral_months": None}
+    merged.update(value)
+    missing = [f for f in known if f not in merged]
+    if missing:
+        raise ValueError(f"this profile has no signpost to extend; also give {', '.join(missing)}")
+    months = merged["referral_months"]
+    if months is False:
+        merged["referral_months"] = None
+    elif months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 1):
+        raise ValueError(f"referral_months must be a whole number of months >= 1, got {months!r}")
+    return Signpost(**merged)
+
+
+def _offsets(value: Any) -> tuple[int, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise TypeError(f"expected a list of whole days such as [14, 7, 2], got {value!r}")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+            raise ValueError(f"each offset must be a whole number of days >= 1, got {item!r}")
+    return tuple(sorted(set(value), reverse=True))
