@@ -207,7 +207,6 @@ def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetim
     kinds = []
     for draft in outbox_q.drafts_for_case(conn, case.id):
         if outbox_q.set_status(conn, draft.id, expected="draft", status="superseded"):
-            outbox_q.expire_tokens_for_letter(conn, draft.id, now)
             kinds.append(draft.kind)
             audit.append(conn, [AuditEvent("letter.superseded", case.ref, "mailbot", now, {"outbox_id": draft.id, "kind": draft.kind})])
     return kinds

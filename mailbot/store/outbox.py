@@ -106,10 +106,3 @@ def use_token(conn: Connection, token_id: int, now: datetime) -> bool:
     )
     return result.rowcount == 1
 
-
-def expire_tokens_for_letter(conn: Connection, outbox_id: int, now: datetime) -> None:
-    conn.execute(
-        update(approval_tokens)
-        .where(approval_tokens.c.outbox_id == outbox_id, approval_tokens.c.used_at.is_(None))
-        .values(used_at=now)
-    )

@@ -1,0 +1,211 @@
+"""`mailbot demo`: the real pipeline on an embedded mail world, told as a story.
+
+Nothing here is faked: mail goes over SMTP and IMAP on loopback, mailbot runs exactly as
+`mailbot run --once` does, and handlers answer by email. Only the clock is moved forward.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import tempfile
+from contextlib import ExitStack
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..cli import wiring
+from ..config import parse_config
+from ..service.context import App
+from ..service.runner import run_once
+from ..store import audit, casebook
+from ..store.tables import audit_events, outbox
+from .samples import MALFORMED, SAMPLES, Sample
+from .world import ImapServer, SmtpServer, SmtpWorld
+
+FIRM_DOMAIN = "hartley-quinn.example"
+COMPLAINTS = f"complaints@{FIRM_DOMAIN}"
+HANDLERS = (("Priya Shah", f"priya.shah@{FIRM_DOMAIN}"), ("Tom Reilly", f"tom.reilly@{FIRM_DOMAIN}"))
+COMPLIANCE = ("Alex Morgan", f"alex.morgan@{FIRM_DOMAIN}")
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _config(imap: ImapServer, smtp: SmtpServer, workdir: Path) -> dict:  # type: ignore[type-arg]
+    secret = workdir / "imap.secret"
+    secret.write_text(imap.password)
+    secret.chmod(0o600)
+    return {
+        "firm": {"name": "Hartley & Quinn Solicitors", "timezone": "Europe/London", "country": "GB",
+                 "subdivision": "ENG", "profile": "ew_sra", "complaints_address": COMPLAINTS, "domain": FIRM_DOMAIN,
+                 "phone": "0161 496 0000", "postal_address": "22 Quay Street, Manchester M3 3HN",
+                 "website": f"www.{FIRM_DOMAIN}"},
+        "imap": {"host": imap.host, "port": imap.port, "security": "none", "username": imap.username,
+                 "password_file": str(secret), "timeout_seconds": 10},
+        "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 10},
+        "database": {"url": f"sqlite:///{workdir / 'mailbot.sqlite3'}"},
+        "paths": {"data_dir": str(workdir)},
+        "handlers": [{"name": n, "email": e, "roles": ["handler"]} for n, e in HANDLERS]
+        + [{"name": COMPLIANCE[0], "email": COMPLIANCE[1], "roles": ["compliance", "partner"]}],
+    }
+
+
+def _send(smtp: SmtpServer, sample: Sample, at: datetime) -> None:
+    msg = EmailMessage()
+    msg["From"] = f"{sample.sender_name} <{sample.sender}>"
+    msg["To"] = COMPLAINTS
+    msg["Subject"] = sample.subject
+    msg["Date"] = format_datetime(at)
+    msg["Message-ID"] = make_msgid(domain=sample.sender.split("@")[1])
+    for name, value in sample.headers:
+        msg[name] = value
+    msg.set_content(sample.body)
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as client:
+        client.send_message(msg)
+
+
+def _send_raw(smtp: SmtpServer, raw: bytes, sender: str) -> None:
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as client:
+        client.sendmail(sender, [COMPLAINTS], raw)
+
+
+def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: datetime) -> None:
+    reply = EmailMessage()
+    reply["From"] = who
+    reply["To"] = str(request["Reply-To"])
+    reply["Subject"] = f"Re: {request['Subject']}"
+    reply["Date"] = format_datetime(at)
+    reply["Message-ID"] = make_msgid(domain=FIRM_DOMAIN)
+    reply["In-Reply-To"] = request["Message-ID"]
+    reply["References"] = request["Message-ID"]
+    reply.set_content(body)
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as client:
+        client.send_message(reply)
+
+
+def _draft_block(request: EmailMessage) -> str:
+    text = request.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    start = text.index("----- DRAFT START")
+    end = text.index("----- DRAFT END -----") + len("----- DRAFT END -----")
+    return text[start:end]
+
+
+def _requests_for(world: SmtpWorld, handler: str) -> list[EmailMessage]:
+    """The newest approval request per case (older ones were superseded by the client's news)."""
+    newest: dict[str, EmailMessage] = {}
+    for m in world.inboxes[handler]:
+        if "Approval needed" in str(m["Subject"]):
+            ref = str(m["Subject"]).rsplit("[", 1)[-1].rstrip("]")
+            newest[ref] = m
+    return [newest[ref] for ref in sorted(newest)]
+
+
+def _case_table(app: App) -> None:
+    with app.store.transaction() as conn:
+        rows = list(reversed(casebook.list_cases(conn)))
+    say(f"   {'case':<13} {'state':<14} {'category':<20} {'urgency':<9} handler")
+    for r in rows:
+        handler = next((n for n, e in HANDLERS if e == r.handler_email), r.handler_email or "unassigned")
+        say(f"   {r.ref:<13} {r.state:<14} {r.category or '-':<20} {r.urgency or '-':<9} {handler}")
+        reasons = [x for x in (r.suggestion or {}).get("reasons", []) if not x.startswith("classifier")]
+        for reason in reasons[:2]:
+            say(f"   {'':<13} why: {reason}")
+
+
+def run_demo(keep_dir: str | None = None) -> None:
+    with ExitStack() as stack:
+        workdir = Path(keep_dir) if keep_dir else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mailbot-demo-")))
+        workdir.mkdir(parents=True, exist_ok=True)
+        imap = ImapServer(COMPLAINTS, "demo-password").start()
+        stack.callback(imap.stop)
+        world = SmtpWorld(COMPLAINTS, imap)
+        smtp = SmtpServer(world).start()
+        stack.callback(smtp.stop)
+        config = parse_config(_config(imap, smtp, workdir))
+        logging.basicConfig(filename=workdir / "mailbot.log", level=logging.INFO, force=True)
+        app = wiring.build_app(config)
+        stack.callback(app.store.dispose)
+        imap_settings, smtp_settings = wiring.mailbox_settings(config), wiring.smtp_settings(config)
+        t0 = datetime.now(timezone.utc).replace(microsecond=0)
+
+        say("mailbot demo: Hartley & Quinn Solicitors (policy profile ew_sra, England & Wales)")
+        say(f"A real IMAP server (pymap) on {imap.host}:{imap.port}, a real SMTP server (aiosmtpd) on "
+            f"{smtp.host}:{smtp.port}, SQLite in {workdir}.")
+        say()
+        say(f"1. Ten emails arrive at {COMPLAINTS}")
+        for i, sample in enumerate(SAMPLES):
+            _send(smtp, sample, t0 + timedelta(minutes=i))
+            say(f"   - {sample.sender_name:<20} \"{sample.subject}\"  ({sample.note})")
+        _send(smtp, SAMPLES[0], t0 + timedelta(minutes=20))  # the same client writes again
+        say(f"   - {SAMPLES[0].sender_name:<20} writes again the same day (should join her case, not open a new one)")
+        _send_raw(smtp, MALFORMED, "broken@nowhere.example")
+        say("   - a message that is not an email at all (should be quarantined, bytes kept)")
+        say()
+
+        report = run_once(app, imap_settings, smtp_settings, clock=lambda: t0 + timedelta(minutes=30))
+        say("2. mailbot run --once: every message recorded, then decided")
+        say(f"   fetched {report.intake.fetched}: " + ", ".join(f"{n} {k}" for k, n in sorted(report.intake.outcomes.items())))
+        _case_table(app)
+        acks = sum(1 for inbox in world.inboxes.values() for m in inbox if "received your complaint" in str(m["Subject"]))
+        say(f"   {acks} acknowledgements sent automatically (threaded, case reference in the subject, "
+            "no words of the client's echoed); nothing sent to the auto-reply or the newsletter")
+        for name, email in HANDLERS:
+            say(f"   {name} received {len(_requests_for(world, email))} approval request(s)")
+        say()
+
+        say("3. Handlers answer by email (nothing but the acknowledgement reaches a client unapproved)")
+        t1 = t0 + timedelta(hours=2)
+        actions = []
+        requests = sorted(((email, r) for _n, email in HANDLERS for r in _requests_for(world, email)),
+                          key=lambda pair: str(pair[1]["Subject"]).rsplit("[", 1)[-1])
+        for (email, request), (verb, body) in zip(requests, (
+            ("approves", "approve"),
+            ("edits, then approves", None),
+            ("rejects", "reject I will phone the client first"),
+        )):
+            if body is None:
+                draft = _draft_block(request)
+                body = "approve\n\n" + draft.replace(
+                    "is reviewing your file", "has asked the buyer's solicitor for their replies today and is reviewing your file")
+            _reply(smtp, email, request, body, t1)
+            actions.append((email, verb, str(request["Subject"])))
+            say(f"   {email.split('@')[0]} {verb}: {request['Subject']}")
+        if requests:
+            forger_request = requests[0][1]
+            _reply(smtp, f"fraudster@{CLIENTS_FORGER}", forger_request, "approve", t1)
+            say(f"   someone else replies 'approve' with a stolen token, From: fraudster@{CLIENTS_FORGER}")
+        report = run_once(app, imap_settings, smtp_settings, clock=lambda: t1 + timedelta(minutes=5))
+        say(f"   mailbot run --once: {report.intake.fetched} replies read, {len(report.sending.sent)} emails sent")
+        with app.store.transaction() as conn:
+            decisions = list(conn.execute(select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor, audit_events.c.detail)
+                                          .where(audit_events.c.kind.in_(["letter.approved", "letter.rejected", "letter.edited", "approval.refused"]))))
+        for kind, ref, actor, detail in decisions:
+            extra = f" ({detail.get('reason')})" if detail.get("reason") else ""
+            say(f"   audit: {kind:<18} {ref or '-':<12} by {actor}{extra}")
+        say()
+
+        say("4. What each client received")
+        for sample in SAMPLES:
+            inbox = world.inboxes.get(sample.sender.lower(), [])
+            subjects = "; ".join(str(m["Subject"]) for m in inbox) or "nothing (machine mail is never answered)"
+            say(f"   {sample.sender:<32} {subjects}")
+        say()
+
+        with app.store.transaction() as conn:
+            problems = audit.verify(conn)
+            events = len(list(conn.execute(select(audit_events.c.id))))
+            letters = list(conn.execute(select(outbox.c.status)))
+        say("5. The record")
+        say(f"   {events} audit events, hash chain {'intact' if not problems else 'BROKEN'}; "
+            f"{sum(1 for (s,) in letters if s == 'sent')} emails sent, {sum(1 for (s,) in letters if s == 'draft')} drafts awaiting approval")
+        say(f"   mailbox folders now: {imap.folder_counts()}")
+        say()
+        say("Try it yourself: mailbot inspect tests/fixtures/mail/*.eml | head; mailbot --help")
+
+
+CLIENTS_FORGER = "forger.example"

@@ -1,0 +1,131 @@
+"""An embedded mail world on loopback for the demo: a real IMAP server and a real SMTP server.
+
+IMAP is pymap (pure Python, from PyPI) with one mailbox, the firm's complaints inbox. SMTP is
+aiosmtpd: mail to the complaints address (and its plus-addresses, as a real MTA would deliver
+them) is APPENDed to that mailbox over IMAP; mail to anyone else lands in an in-memory inbox
+per address, so the demo can show what each client and handler received.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from imapclient import IMAPClient
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ImapServer:
+    """pymap's in-memory backend in a child process; stopped (and waited for) on exit."""
+
+    def __init__(self, username: str, password: str) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.username = username
+        self.password = password
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "ImapServer":
+        exe = shutil.which("pymap", path=str(Path(sys.executable).parent)) or shutil.which("pymap")
+        if exe is None:
+            raise RuntimeError("the demo needs pymap (pip install 'mailbot[demo]'; scripts/demo does this)")
+        self._proc = subprocess.Popen(
+            [exe, "--host", self.host, "--port", str(self.port), "dict",
+             "--demo-user", self.username, "--demo-password", self.password],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((self.host, self.port), timeout=1) as s:
+                    if s.recv(64).startswith(b"* OK"):
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the embedded IMAP server did not start")
+
+    def append(self, raw: bytes) -> None:
+        with IMAPClient(self.host, self.port, ssl=False, timeout=10) as client:
+            client.login(self.username, self.password)
+            client.append("INBOX", raw)
+
+    def folder_counts(self) -> dict[str, int]:
+        with IMAPClient(self.host, self.port, ssl=False, timeout=10) as client:
+            client.login(self.username, self.password)
+            counts = {}
+            for flags, _sep, name in client.list_folders():
+                if b"\\Noselect" in flags:
+                    continue
+                counts[name] = int(client.folder_status(name, [b"MESSAGES"])[b"MESSAGES"])
+            return counts
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@dataclass
+class Delivered:
+    to: str
+    message: EmailMessage
+
+
+@dataclass
+class SmtpWorld:
+    """What the SMTP server accepted, by recipient; complaints-address mail goes on to IMAP."""
+
+    complaints_address: str
+    imap: ImapServer
+    inboxes: dict[str, list[EmailMessage]] = field(default_factory=lambda: defaultdict(list))
+
+    def is_complaints(self, address: str) -> bool:
+        local, _, domain = address.lower().partition("@")
+        base_local, _, domain_c = self.complaints_address.lower().partition("@")
+        return domain == domain_c and local.split("+", 1)[0] == base_local
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        raw = envelope.original_content or envelope.content
+        for rcpt in envelope.rcpt_tos:
+            if self.is_complaints(rcpt):
+                self.imap.append(raw)
+            else:
+                parsed = BytesParser(policy=default_policy).parsebytes(raw)
+                self.inboxes[rcpt.lower()].append(parsed)  # type: ignore[arg-type]
+        return "250 2.0.0 OK"
+
+
+class SmtpServer:
+    def __init__(self, world: SmtpWorld) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self._controller = Controller(world, hostname=self.host, port=self.port)
+
+    def start(self) -> "SmtpServer":
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
