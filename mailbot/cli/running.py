@@ -78,6 +78,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps({
                 "fetched": report.intake.fetched,
                 "outcomes": report.intake.outcomes,
+                "deadline_actions": len(report.tick.fired),
                 "sent": len(report.sending.sent),
                 "retrying": len(report.sending.retrying),
                 "failed": len(report.sending.failed),

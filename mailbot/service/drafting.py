@@ -77,7 +77,8 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         "client_name": None if kind == "acknowledgement" else case.client_name,
         "next_contact_by": min(soon, d.respond_by) if d.respond_by else soon,
         "response_due": d.respond_by or d.regulator_by or soon,
-        "regulator_deadline": d.regulator_by,
+        # Once the regulator's date has passed, letters say the client "may now refer".
+        "regulator_deadline": d.regulator_by if d.regulator_by and d.regulator_by > now else None,
         "done": f"{handler_name(app, case.handler_email)} is reviewing your file and our correspondence with you.",
         "next_step": "We will complete our review and write to you with our findings.",
         "questions": [f"{PLACEHOLDER}: the questions you need the client to answer]]"],

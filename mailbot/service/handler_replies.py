@@ -26,7 +26,14 @@ from ..store import outbox as outbox_q
 from ..store.tables import corrections
 from ..trust import REFUSAL_TEXT, Refusal, TokenRecord, check_approval, token_hash
 from .context import App, log
-from .drafting import DRAFT_KIND_BY_COMMAND, draft_for_approval, replace_draft_text, staff_mail, supersede_drafts
+from .drafting import (
+    DRAFT_KIND_BY_COMMAND,
+    draft_for_approval,
+    replace_draft_text,
+    request_approval,
+    staff_mail,
+    supersede_drafts,
+)
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,6 @@ def _carry_out(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok
     done: list[str] = []
     events: list[AuditEvent] = []
     unclear: list[str] = []
-    decided = any(isinstance(a, (cmd.Approve, cmd.Reject, cmd.Edit)) for a in parsed.actions)
     for action in parsed.actions:
         if isinstance(action, cmd.Edit):
             continue  # applied together with the approval below
@@ -164,12 +170,16 @@ def _carry_out(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok
             done.append(field)
         elif isinstance(action, cmd.Unclear):
             unclear.append(action.hint or f"not understood: {' / '.join(action.lines)}")
-    if decided and not any(isinstance(a, cmd.Reject) for a in parsed.actions):
+    approving = any(isinstance(a, cmd.Approve) for a in parsed.actions)
+    if approving:
         result = _approve(conn, app, case, letter, tok, parsed.edited_text, actor=actor, now=now)
         if result:
             unclear.append(result)
         else:
             done.append("approved")
+    elif parsed.edited_text is not None and not any(isinstance(a, cmd.Reject) for a in parsed.actions):
+        _keep_edit(conn, app, case, letter, tok, parsed.edited_text, actor=actor, now=now)
+        done.append("edited")
     audit.append(conn, events)
     if unclear:
         _help(conn, app, case, actor, unclear, now)
@@ -196,6 +206,19 @@ def _approve(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: 
     events.append(AuditEvent("letter.approved", case.ref, actor, now, {"outbox_id": letter.id, "kind": letter.kind}))
     audit.append(conn, events)
     return None
+
+
+def _keep_edit(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: Row[Any], edited: str, *,
+               actor: str, now: datetime) -> None:
+    """'edit' without 'approve': keep the handler's text and ask again, with a fresh token."""
+    if not outbox_q.use_token(conn, tok.id, now):
+        return
+    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft", "edited", lineterm=""))
+    replace_draft_text(conn, app, letter, edited)
+    audit.append(conn, [AuditEvent("letter.edited", case.ref, actor, now, {"outbox_id": letter.id, "diff": diff})])
+    fresh = outbox_q.letter(conn, letter.id)
+    rendered = app.letters.from_text(fresh.kind, fresh.subject, fresh.body_text)
+    request_approval(conn, app, case, letter.id, rendered, now=now, note="Your edit is saved; approve to send it")
 
 
 def _record_field(action: Any) -> tuple[str, str]:

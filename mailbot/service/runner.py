@@ -20,6 +20,7 @@ from ..smtp import SmtpSettings
 from .context import App, log
 from .poll import PassReport, intake_pass
 from .sending import FlushReport, flush_outbox
+from .tick import TickReport, deadline_tick
 
 
 def system_clock() -> datetime:
@@ -29,6 +30,7 @@ def system_clock() -> datetime:
 @dataclass
 class RunReport:
     intake: PassReport = field(default_factory=PassReport)
+    tick: TickReport = field(default_factory=TickReport)
     sending: FlushReport = field(default_factory=FlushReport)
 
 
@@ -43,6 +45,8 @@ def run_once(
     report = RunReport()
     with Mailbox(mailbox_settings) as mailbox:
         report.intake = intake_pass(app, mailbox, now=clock, should_stop=should_stop)
+    if not should_stop():
+        report.tick = deadline_tick(app, now=clock())
     if smtp_settings is not None and not should_stop():
         report.sending = asyncio.run(flush_outbox(app, smtp_settings, now=clock()))
     return report

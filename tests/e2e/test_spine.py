@@ -159,3 +159,36 @@ def test_second_pass_and_duplicates_change_nothing(firm: Firm) -> None:
     assert len(firm.inbox(firm.client)) == 1
     with firm.app.store.transaction() as conn:
         assert conn.execute(select(cases.c.ref)).scalars().all() == ["C-2026-0001"]
+
+
+def _reminders(firm: Firm) -> list:  # type: ignore[type-arg]
+    return [m for m in firm.inbox(firm.handler) if str(m["Subject"]).startswith("Reminder")]
+
+
+def test_time_travel_reminders_fire_once_and_escalate(firm: Firm) -> None:
+    firm.client_writes("Sale of 4 Elm Road", COMPLAINT, at=T0)
+    firm.run(T0 + timedelta(minutes=1))  # acknowledgement sent: the client's last letter is today
+    firm.run(T0 + timedelta(days=2))
+    assert _reminders(firm) == [], "nothing is due two days in"
+
+    # ew_sra: no letter to the client for 10 working days -> one reminder + a progress-update draft.
+    stall_day = firm.app.calendar.due(T0 + timedelta(minutes=1), firm.app.profile.stalled_after)
+    firm.run(stall_day + timedelta(hours=1))
+    assert len(_reminders(firm)) == 1
+    for hour in range(2, 12):  # ten more ticks ...
+        firm.run(stall_day + timedelta(hours=hour))
+    firm.app = make_firm.__globals__["wiring"].build_app(firm.config)  # ... and a restart
+    firm.run(stall_day + timedelta(hours=13))
+    assert len(_reminders(firm)) == 1, "each reminder level fires exactly once"
+
+    # Week 7 of the 8-week clock: a holding-letter draft reaches the handler.
+    week7 = T0 + timedelta(weeks=7, hours=1)
+    firm.run(week7)
+    requests = [m for m in firm.inbox(firm.handler) if "holding letter" in str(m["Subject"])]
+    assert len(requests) == 1
+    # After week 8 with no final response: escalation to the compliance officer.
+    firm.run(T0 + timedelta(weeks=8, days=1))
+    escalations = [m for m in firm.inbox(firm.compliance) if str(m["Subject"]).startswith("Reminder")]
+    assert len(escalations) == 1
+    assert "regulator deadline passed" in escalations[0].get_body(("plain",)).get_content()
+    assert len(firm.inbox(firm.client)) == 1, "still nothing unapproved reached the client"

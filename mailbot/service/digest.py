@@ -1,0 +1,70 @@
+"""The daily digest for the compliance role: what is open, what is due, what went wrong."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..deadlines import ACTIVE_STATES, case_deadlines
+from ..store import intake
+from ..store.tables import audit_events, cases, outbox
+from .context import App
+from .drafting import handler_name, staff_mail
+
+_URGENCY_ORDER = {"critical": 0, "high": 1, "normal": 2, "low": 3}
+
+
+def _next_deadline(app: App, row: Any, now: datetime) -> tuple[str, datetime] | tuple[None, None]:
+    d = case_deadlines(row.received_at, app.profile, app.calendar)
+    options = [("acknowledge by", d.acknowledge_by if row.acknowledged_at is None else None),
+               ("respond by", d.respond_by), ("regulator deadline", d.regulator_by)]
+    future = [(label, due) for label, due in options if due is not None and (due >= now or label == "regulator deadline")]
+    return min(future, key=lambda x: x[1]) if future else (None, None)
+
+
+def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
+    since = now - timedelta(days=1)
+    with app.store.transaction() as conn:
+        open_rows = list(conn.execute(select(cases).where(cases.c.state.in_(sorted(ACTIVE_STATES)))))
+        new_critical = [r.ref for r in open_rows if r.urgency == "critical" and r.created_at >= since]
+        bounced = conn.execute(select(func.count()).select_from(audit_events).where(
+            audit_events.c.kind == "letter.bounced", audit_events.c.at >= since)).scalar_one()
+        failed = conn.execute(select(func.count()).select_from(outbox).where(outbox.c.status == "failed")).scalar_one()
+        breaches = conn.execute(select(func.count()).select_from(audit_events).where(
+            audit_events.c.kind == "deadline.fired", audit_events.c.at >= since)).scalar_one()
+        quarantined = intake.count_open_quarantine(conn)
+    listed = []
+    overdue = 0
+    for row in sorted(open_rows, key=lambda r: (_URGENCY_ORDER.get(r.urgency or "normal", 2), r.received_at)):
+        label, due = _next_deadline(app, row, now)
+        if due is not None and due < now:
+            overdue += 1
+        listed.append({"ref": row.ref, "urgency": row.urgency or "-", "category": row.category or "-", "status": row.state,
+                       "handler_name": handler_name(app, row.handler_email), "next_deadline": due,
+                       "next_deadline_label": label})
+    urgency = Counter(r.urgency or "unknown" for r in open_rows)
+    attention = [f"new critical case {ref}" for ref in new_critical]
+    if failed:
+        attention.append(f"{failed} letter(s) could not be delivered (mailbot outbox list --status failed)")
+    if bounced:
+        attention.append(f"{bounced} letter(s) bounced in the last day")
+    if quarantined:
+        attention.append(f"{quarantined} message(s) in quarantine (mailbot quarantine list)")
+    summary = [{"label": "open cases", "count": len(open_rows)}]
+    summary += [{"label": f"open, {u}", "count": urgency[u]} for u in ("critical", "high", "normal", "low") if urgency[u]]
+    summary += [{"label": "past a deadline", "count": overdue},
+                {"label": "deadline reminders fired in the last day", "count": breaches}]
+    return {"as_of": now, "summary": summary, "attention": attention, "cases": listed}
+
+
+def send_digest(app: App, *, now: datetime) -> int:
+    """One digest per compliance-role person; returns how many were queued."""
+    context = digest_context(app, now=now)
+    people = [h.email.lower() for h in app.config.handlers if "compliance" in h.roles or "partner" in h.roles]
+    with app.store.transaction() as conn:
+        for person in people:
+            staff_mail(conn, app, "digest", person, case=None, now=now, extra=context)
+    return len(people)
