@@ -109,6 +109,8 @@ def upgrade() -> None:
     sa.Column('body_html', sa.Text(), nullable=True),
     sa.Column('in_reply_to', sa.String(length=998), nullable=True),
     sa.Column('references', sa.JSON(), nullable=False),
+    sa.Column('reply_to', sa.String(length=320), nullable=False),
+    sa.Column('auto_submitted', sa.String(length=32), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
