@@ -1,0 +1,173 @@
+"""SMTP adapter (aiosmtplib): send one message over TLS, and say whether a failure is worth retrying.
+
+The outbox decides what to send and when to retry; this module only sends safely and
+classifies what went wrong:
+- TLS is required unless the server is on loopback: implicit TLS (`ssl`) or MANDATORY
+  STARTTLS (aiosmtplib's default upgrade is opportunistic), so credentials never cross
+  a network in plaintext;
+- 4xx, timeouts and dropped or refused connections are temporary; 5xx are permanent;
+  a refused login (535) is permanent AND marked `auth_failed`: retrying locks the account,
+  so the caller stops the queue and tells a person;
+- aiosmtplib returns normally when at least one recipient was accepted, so refused
+  recipients are checked here and raised as `RecipientsRefused`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any, Literal
+
+import aiosmtplib
+from aiosmtplib.errors import (
+    SMTPAuthenticationError,
+    SMTPException,
+    SMTPRecipientsRefused,
+    SMTPResponseException,
+    SMTPServerDisconnected,
+    SMTPTimeoutError,
+)
+
+from .errors import ConfigError, DeliveryFailed
+from .oauth import TokenProvider, TokenUnavailable
+
+Security = Literal["ssl", "starttls", "none"]
+AUTH_FAILED_CODE = 535
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: Security = "starttls"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token_provider: TokenProvider | None = field(default=None, repr=False)
+    timeout_seconds: float = 60.0
+    local_hostname: str | None = None  # EHLO name; None lets aiosmtplib use the host's FQDN
+
+
+class SmtpAuthFailed(DeliveryFailed):
+    """The server refused our login (535) or no OAuth token could be had: stop the queue."""
+
+    auth_failed = True
+
+    def __init__(self, reason: str, *, code: int | None = AUTH_FAILED_CODE) -> None:
+        super().__init__(reason, permanent=True, code=code)
+
+
+class RecipientsRefused(DeliveryFailed):
+    """Some or all recipients were refused. `refused` maps each to (code, server text).
+
+    When some were accepted the message has already gone to them, so this is permanent:
+    retrying would send it twice. A person decides about the rest.
+    """
+
+    def __init__(
+        self, refused: Mapping[str, tuple[int, str]], *, accepted: Sequence[str] = (), permanent: bool
+    ) -> None:
+        self.refused = dict(refused)
+        self.accepted = tuple(accepted)
+        code, text = _deciding(self.refused, permanent)
+        total = len(self.refused) + len(self.accepted)
+        reason = f"{len(self.refused)} of {total} recipients refused: {code} {text}"
+        super().__init__(reason, permanent=permanent, code=code)
+
+
+def _deciding(refused: Mapping[str, tuple[int, str]], permanent: bool) -> tuple[int, str]:
+    """The refusal that explains the verdict: a 4xx if any made it temporary, else the first."""
+    replies = list(refused.values())
+    if not permanent:
+        replies = [reply for reply in replies if _is_temporary(reply[0])] or replies
+    return replies[0]
+
+
+def _is_temporary(code: int) -> bool:
+    return not 500 <= code < 600
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost names and loopback addresses; no DNS lookup (it could lie)."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
+    """Map anything sending raised to DeliveryFailed: temporary (retry with backoff) or permanent."""
+    if isinstance(exc, DeliveryFailed):
+        return exc
+    if isinstance(exc, TokenUnavailable):
+        return SmtpAuthFailed(f"auth_failed: no OAuth token: {exc.reason}", code=None)
+    if isinstance(exc, SMTPRecipientsRefused):
+        refused = {error.recipient: (error.code, error.message) for error in exc.recipients}
+        return RecipientsRefused(refused, permanent=not any(_is_temporary(code) for code, _ in refused.values()))
+    if isinstance(exc, SMTPResponseException):
+        code, text = exc.code, exc.message
+        if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and not _is_temporary(code)):
+            return SmtpAuthFailed(f"auth_failed: {code} {text}", code=code)
+        return DeliveryFailed(f"{code} {text}", permanent=not _is_temporary(code), code=code)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return DeliveryFailed(f"TLS certificate not trusted: {exc.verify_message}", permanent=True)
+    if isinstance(exc, (SMTPTimeoutError, SMTPServerDisconnected, TimeoutError, OSError)):
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False)
+    if isinstance(exc, SMTPException):
+        # No reply code: a missing extension (STARTTLS, AUTH, XOAUTH2) or a client-side refusal.
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True)
+    return DeliveryFailed(f"unexpected {type(exc).__name__}: {exc}", permanent=False)
+
+
+def connection_options(settings: SmtpSettings) -> dict[str, Any]:
+    """aiosmtplib keyword arguments for these settings; refuses plaintext beyond loopback."""
+    if settings.security == "none" and not is_loopback(settings.host):
+        raise ConfigError([f"smtp.security: 'none' is allowed only for loopback hosts, not {settings.host!r}"])
+    if settings.password is not None and settings.token_provider is not None:
+        raise ConfigError(["smtp: set a password or an OAuth token source, not both"])
+    if (settings.password is not None or settings.token_provider is not None) and not settings.username:
+        raise ConfigError(["smtp.username: required when a password or OAuth token is configured"])
+    options: dict[str, Any] = {
+        "hostname": settings.host,
+        "port": settings.port,
+        "timeout": settings.timeout_seconds,
+        "use_tls": settings.security == "ssl",
+        "start_tls": settings.security == "starttls",  # True = mandatory, never opportunistic
+        "local_hostname": settings.local_hostname,
+    }
+    if settings.username and (settings.password is not None or settings.token_provider is not None):
+        options["username"] = settings.username
+        if settings.token_provider is not None:
+            options["oauth_token_generator"] = _token_generator(settings.token_provider)
+        else:
+            options["password"] = settings.password
+    return options
+
+
+def _token_generator(provider: TokenProvider) -> Any:
+    async def generate() -> str:
+        # Providers may block on an HTTP call to the identity provider.
+        return await asyncio.to_thread(provider.access_token)
+
+    return generate
+
+
+async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, recipients: list[str]) -> None:
+    """Send one message to the envelope recipients; raise DeliveryFailed unless all accepted it."""
+    if not recipients:
+        raise ValueError("send() needs at least one recipient")
+    options = connection_options(settings)
+    try:
+        refused, _reply = await aiosmtplib.send(message, sender=sender, recipients=recipients, **options)
+    except (SMTPException, OSError, TimeoutError) as exc:
+        raise classify_smtp_error(exc) from exc
+    if refused:
+        accepted = [rcpt for rcpt in recipients if rcpt not in refused]
+        details = {rcpt: (reply.code, reply.message) for rcpt, reply in refused.items()}
+        raise RecipientsRefused(details, accepted=accepted, permanent=True)
