@@ -21,6 +21,8 @@ from .context import App, log
 from .poll import PassReport, intake_pass
 from .sending import FlushReport, flush_outbox
 from .tick import TickReport, deadline_tick
+from .digest import send_digest
+from ..scheduler import Schedule, build_scheduler
 
 
 def system_clock() -> datetime:
@@ -68,6 +70,9 @@ class StopFlag:
     def __call__(self) -> bool:
         return self._event.is_set()
 
+    def wait(self, seconds: float) -> None:
+        self._event.wait(seconds)
+
 
 def run_forever(
     app: App,
@@ -78,23 +83,68 @@ def run_forever(
     idle_seconds: int = 300,
     clock: Callable[[], datetime] = system_clock,
 ) -> None:
+    """The service: scheduled jobs, plus an IDLE watcher that runs the intake job at once on new mail."""
+    asyncio.run(_serve(app, mailbox_settings, smtp_settings, stop=stop, idle_seconds=idle_seconds, clock=clock))
+    log.info("run.stopped")
+
+
+async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: SmtpSettings | None, *,
+                 stop: StopFlag, idle_seconds: int, clock: Callable[[], datetime]) -> None:
+    config = app.config
+
+    async def intake() -> None:
+        await asyncio.to_thread(_intake_job, app, mailbox_settings, clock, stop)
+
+    async def outbox() -> None:
+        if smtp_settings is not None:
+            report = await flush_outbox(app, smtp_settings, now=clock())
+            if report.stopped:
+                log.error("outbox.stopped", extra={"why": report.stopped})
+
+    async def tick() -> None:
+        await asyncio.to_thread(deadline_tick, app, now=clock())
+
+    async def digest() -> None:
+        await asyncio.to_thread(send_digest, app, now=clock())
+
+    schedule = Schedule(poll_seconds=config.imap.poll_seconds if config.imap else 60, timezone=config.firm.timezone)
+    scheduler = build_scheduler(schedule, intake=intake, outbox=outbox, tick=tick, digest=digest)
+    scheduler.start()
+    loop = asyncio.get_running_loop()
+    for job_id in ("intake", "deadlines", "outbox"):
+        scheduler.get_job(job_id).modify(next_run_time=datetime.now(scheduler.timezone))
+
+    def wake_intake() -> None:
+        loop.call_soon_threadsafe(lambda: scheduler.get_job("intake").modify(next_run_time=datetime.now(scheduler.timezone)))
+
+    watcher = threading.Thread(target=_idle_watcher, args=(mailbox_settings, idle_seconds, stop, wake_intake),
+                               name="imap-idle", daemon=True)
+    watcher.start()
+    while not stop():
+        await asyncio.sleep(0.5)
+    scheduler.shutdown(wait=True)
+
+
+def _intake_job(app: App, settings: MailboxSettings, clock: Callable[[], datetime], stop: StopFlag) -> None:
+    try:
+        with Mailbox(settings) as mailbox:
+            intake_pass(app, mailbox, now=clock, should_stop=stop)
+    except (MailboxError, MailbotError, OSError) as exc:
+        log.error("intake.pass_failed", extra={"error": type(exc).__name__})
+
+
+def _idle_watcher(settings: MailboxSettings, idle_seconds: int, stop: StopFlag, wake: Callable[[], None]) -> None:
+    """IDLE only shortens the wait; the scheduled intake job is the catch-up that never misses."""
     failures = 0
     while not stop():
         try:
-            with Mailbox(mailbox_settings) as mailbox:
+            with Mailbox(settings) as mailbox:
                 failures = 0
                 while not stop():
-                    intake_pass(app, mailbox, now=clock, should_stop=stop)
-                    if smtp_settings is not None:
-                        asyncio.run(flush_outbox(app, smtp_settings, now=clock()))
-                    if stop():
-                        break
-                    # Wake at least once a minute so retries and approvals go out promptly.
-                    mailbox.idle_wait(min(idle_seconds, 60))
+                    if mailbox.idle_wait(min(idle_seconds, 30)):
+                        wake()
         except (MailboxError, MailbotError, OSError) as exc:
             failures += 1
             delay = min(5 * 2**failures, 300)
-            log.error("run.pass_failed", extra={"error": type(exc).__name__, "retry_in_s": delay})
-            stop._event.wait(delay)  # noqa: SLF001 - interruptible sleep
-    log.info("run.stopped")
-
+            log.warning("idle.reconnect", extra={"error": type(exc).__name__, "retry_in_s": delay})
+            stop.wait(delay)
