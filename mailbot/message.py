@@ -1,0 +1,225 @@
+"""Raw bytes -> Inbound: the one reading of an email that routing, triage and records share.
+
+Reading is lenient: a real complaint must never be refused for a small defect, so only
+input that is not an email at all raises MalformedMessage (the caller quarantines it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
+from email.utils import getaddresses, parsedate_to_datetime, unquote
+from types import MappingProxyType
+
+from .errors import MalformedMessage
+from .machine_mail import LOOP_HEADER, OWN_MESSAGE_ID_PREFIX, MailKind, classify
+from .mime_text import Attachment, decode_words, extract_body, header_text, html_to_text, raw_header_values
+from .trimming import trim_html_reply, trim_reply
+
+__all__ = [
+    "CASE_REF_RE", "LOOP_HEADER", "OWN_MESSAGE_ID_PREFIX", "Attachment", "AuthResult", "Inbound",
+    "MailKind", "parse_message",
+]
+
+CASE_REF_RE = re.compile(r"\bC-(\d{4})-(\d{4,})\b", re.IGNORECASE)
+DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+# Headers a message must have at least one of to be an email rather than stray bytes.
+_EMAIL_HEADERS = {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path",
+                  "mime-version", "content-type", "sender", "reply-to", "delivered-to", "in-reply-to"}
+_KEPT_HEADERS = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", "x-mailbot-loop",
+                 "x-auto-response-suppress", "x-autoreply", "x-autorespond", "return-path", "x-spam-flag", "x-spam-status",
+                 "x-failed-recipients")
+_ANGLE_ID = re.compile(r"<([^<>]{1,250})>")
+_SINGLE_ADDRESS = re.compile(r"([^<>]*)<([^<>@\s]+@[^<>\s]+)>\s*")
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    """One Authentication-Results header; trust it only when authserv_id is our own server's."""
+
+    authserv_id: str
+    dkim: str | None
+    dmarc: str | None
+    spf: str | None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One email as mailbot reads it. Ids carry no angle brackets; addresses are lower-cased."""
+
+    message_id: str | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    from_addr: str
+    from_name: str
+    reply_to: str | None
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    recipients: tuple[str, ...]  # to, cc and the envelope headers: where plus-address tokens are found
+    subject: str
+    date: datetime | None
+    received_at: datetime | None  # from the topmost Received header: when our server got it
+    text: str  # the full body text; never trimmed
+    reply_text: str  # only what the sender wrote now
+    html: str | None
+    attachments: tuple[Attachment, ...]
+    kind: MailKind
+    reason: str
+    is_own: bool
+    bounced_message_id: str | None
+    bounce_status: str | None
+    bounce_permanent: bool | None
+    auth_results: tuple[AuthResult, ...]
+    case_ref: str | None
+    headers: Mapping[str, str]
+
+
+def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain: str | None = None,
+                  max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES) -> Inbound:
+    """Read one email. Raises MalformedMessage only when the bytes are not an email at all."""
+    msg = _parse_bytes(raw)
+    from_name, from_addr = _sender(msg)
+    body = extract_body(msg, max_attachment_bytes=max_attachment_bytes)
+    if not from_addr and not body.text.strip() and not body.attachments:
+        raise MalformedMessage("no sender and no body")
+    subject = header_text(msg, "subject") or ""
+    message_id = _first_id(header_text(msg, "message-id"))
+    auth_results = _auth_results(msg)
+    verdict = classify(msg, from_addr=from_addr, subject=subject, message_id=message_id,
+                       own_addresses=own_addresses, own_domain=own_domain,
+                       dmarc_failed=_own_dmarc_failed(auth_results, own_domain))
+    to, cc = _addresses(msg, "to"), _addresses(msg, "cc")
+    envelope = _addresses(msg, "delivered-to", "x-original-to", "envelope-to")
+    received = raw_header_values(msg, "received")
+    case_ref = CASE_REF_RE.search(subject)
+    return Inbound(
+        message_id=message_id,
+        in_reply_to=_first_id(header_text(msg, "in-reply-to")),
+        references=_all_ids(" ".join(raw_header_values(msg, "references"))),
+        from_addr=from_addr,
+        from_name=from_name,
+        reply_to=next(iter(_addresses(msg, "reply-to")), None),
+        to=to,
+        cc=cc,
+        recipients=tuple(dict.fromkeys(to + cc + envelope)),
+        subject=subject,
+        date=_utc(header_text(msg, "date")),
+        received_at=_utc(received[0].rpartition(";")[2]) if received else None,
+        text=body.text,
+        reply_text=_reply_text(body.main_plain, body.html),
+        html=body.html,
+        attachments=body.attachments,
+        kind=verdict.kind,
+        reason=verdict.reason,
+        is_own=verdict.is_own,
+        bounced_message_id=verdict.bounced_message_id,
+        bounce_status=verdict.bounce_status,
+        bounce_permanent=verdict.bounce_permanent,
+        auth_results=auth_results,
+        case_ref=f"C-{case_ref.group(1)}-{case_ref.group(2)}" if case_ref else None,
+        headers=MappingProxyType({k: v[:500] for k in _KEPT_HEADERS if (v := header_text(msg, k)) is not None}),
+    )
+
+
+def _parse_bytes(raw: bytes) -> Message:
+    if not raw or not raw.strip():
+        raise MalformedMessage("empty message")
+    try:
+        msg = BytesParser(policy=compat32).parsebytes(raw)
+    except RecursionError:
+        raise MalformedMessage("MIME parts nested too deeply") from None
+    except Exception as exc:  # the parser is lenient; anything it still refuses is not an email
+        raise MalformedMessage(f"unparseable: {type(exc).__name__}") from None
+    if not {key.lower() for key in msg} & _EMAIL_HEADERS:
+        raise MalformedMessage("no email headers")
+    return msg
+
+
+def _reply_text(plain: str | None, html: str | None) -> str:
+    """Trim the sender's own text/plain; for HTML-only mail drop quote markup before converting.
+
+    A message whose only text is an attached message has written nothing new itself.
+    """
+    if plain is not None:
+        return trim_reply(plain)
+    return trim_reply(html_to_text(trim_html_reply(html))) if html else ""
+
+
+def _sender(msg: Message) -> tuple[str, str]:
+    """(display name, lower-cased address) of From; ('', '') when there is none."""
+    values = raw_header_values(msg, "from")
+    if not values:
+        return "", ""
+    single = _SINGLE_ADDRESS.fullmatch(values[0][:2000])  # also survives an unquoted comma in the name
+    if single:
+        return decode_words(unquote(single.group(1).strip())), single.group(2).lower()
+    pairs = [(name, addr.strip().lower()) for name, addr in getaddresses(values[:1]) if addr.strip()]
+    name, addr = next(((n, a) for n, a in pairs if "@" in a), pairs[0] if pairs else ("", ""))
+    return decode_words(name), addr if " " not in addr else ""
+
+
+def _addresses(msg: Message, *names: str) -> tuple[str, ...]:
+    raw = [value for name in names for value in raw_header_values(msg, name)]
+    found = (addr.strip().lower() for _, addr in getaddresses(raw))
+    return tuple(dict.fromkeys(a for a in found if "@" in a and " " not in a))
+
+
+def _first_id(value: str | None) -> str | None:
+    ids = _all_ids(value or "")
+    if ids:
+        return ids[0]
+    bare = (value or "").strip().strip("<>").split()
+    return bare[0] if bare else None
+
+
+def _all_ids(value: str) -> tuple[str, ...]:
+    ids = ("".join(found.split()) for found in _ANGLE_ID.findall(value))
+    return tuple(dict.fromkeys(i for i in ids if i))
+
+
+def _utc(value: str | None) -> datetime | None:
+    """A header date as aware UTC; an unknown zone (-0000 or none) is taken as UTC."""
+    if not value or not value.strip():
+        return None
+    try:
+        when = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _auth_results(msg: Message) -> tuple[AuthResult, ...]:
+    results = []
+    for value in raw_header_values(msg, "authentication-results")[:20]:
+        text = value
+        for _ in range(3):  # comments may nest
+            text = re.sub(r"\([^()]*\)", " ", text)
+        head, *resinfo = text.split(";")
+        if not head.split():
+            continue
+        verdicts: dict[str, str] = {}
+        for item in resinfo:
+            found = re.match(r"\s*(dkim|dmarc|spf)\s*=\s*([A-Za-z]+)", item, re.IGNORECASE)
+            if found:
+                method, result = found.group(1).lower(), found.group(2).lower()
+                if method not in verdicts or result == "pass":  # any passing signature is enough
+                    verdicts[method] = result
+        results.append(AuthResult(head.split()[0].lower(), verdicts.get("dkim"), verdicts.get("dmarc"),
+                                  verdicts.get("spf")))
+    return tuple(results)
+
+
+def _own_dmarc_failed(results: tuple[AuthResult, ...], own_domain: str | None) -> bool:
+    """DMARC failed per the topmost Authentication-Results, and only if our own server wrote it."""
+    if not results or not own_domain:
+        return False
+    top, domain = results[0], own_domain.lower()
+    ours = top.authserv_id == domain or top.authserv_id.endswith("." + domain)
+    return ours and top.dmarc == "fail"
