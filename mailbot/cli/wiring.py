@@ -16,6 +16,7 @@ from ..oauth import StaticTokenProvider
 from ..service.context import App, Triage, log
 from ..smtp import SmtpSettings
 from ..store import Store
+from ..store.sealing import Sealer, load_sealer
 
 DEFAULT_CONFIG = "mailbot.toml"
 SHIPPED_MODEL_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -49,8 +50,13 @@ def load_classifier(directory: Path) -> object | None:
         return None
 
 
+def build_sealer(config: Config) -> Sealer:
+    db = config.database
+    return load_sealer(key_env=db.encryption_key_env, key_file=db.encryption_key_file, data_dir=Path(config.paths.data_dir))
+
+
 def build_store(config: Config, *, upgrade: bool = True) -> Store:
-    store = Store.from_url(config.database_url)
+    store = Store.from_url(config.database_url, build_sealer(config))
     if upgrade:
         store.upgrade()
     return store

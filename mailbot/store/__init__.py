@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine
 
 from . import migrate
 from .engine import make_engine
+from .sealing import Sealer
 
 
 class Store:
@@ -20,8 +21,8 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def from_url(cls, url: str) -> "Store":
-        return cls(make_engine(url))
+    def from_url(cls, url: str, sealer: Sealer | None = None) -> "Store":
+        return cls(make_engine(url, sealer=sealer))
 
     def upgrade(self) -> str | None:
         return migrate.upgrade(self.engine)

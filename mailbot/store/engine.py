@@ -8,9 +8,21 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from .sealing import Sealer
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so a second reader never fails."""
+
+def make_engine(url: str, *, sealer: Sealer | None = None, **kwargs: Any) -> Engine:
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so a second reader never fails.
+
+    With a sealer, message content is encrypted at rest (see sealing.py); without one it is
+    stored as given, which only tests and the offline tools use.
+    """
+    engine = _create(url, **kwargs)
+    engine.dialect.mailbot_sealer = sealer  # type: ignore[attr-defined]
+    return engine
+
+
+def _create(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")

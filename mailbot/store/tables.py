@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from .sealing import SealedBytes, SealedJSON, SealedText
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -72,7 +74,7 @@ raw_messages = Table(
     Column("uid", BigInteger),
     Column("internaldate", UTCDateTime),
     Column("size", Integer, nullable=False),
-    Column("raw", LargeBinary),  # None once purged under the retention policy
+    Column("raw", SealedBytes),  # None once purged under the retention policy
     Column("kind", String(32)),
     Column("status", String(32), nullable=False, default="received"),
     Column("case_id", Id, ForeignKey("cases.id")),
@@ -106,7 +108,7 @@ cases = Table(
     Column("client_address", String(320), nullable=False),
     Column("client_name", String(255)),
     Column("handler_email", String(320)),
-    Column("subject", Text),
+    Column("subject", SealedText),
     Column("profile", String(32), nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
     Column("acknowledged_at", UTCDateTime),
@@ -137,8 +139,8 @@ case_messages = Table(
     Column("raw_message_id", Id, ForeignKey("raw_messages.id")),
     Column("outbox_id", Id, ForeignKey("outbox.id")),
     Column("from_addr", String(320)),
-    Column("subject", Text),
-    Column("body", Text),  # full text; purged under retention
+    Column("subject", SealedText),
+    Column("body", SealedText),  # full text; purged under retention
     Column("at", UTCDateTime, nullable=False),
     Index(None, "message_id"),
     Index(None, "case_id"),
@@ -163,9 +165,9 @@ outbox = Table(
     Column("sender", String(320), nullable=False),  # envelope sender (VERP for client letters)
     Column("recipients", JSON, nullable=False),
     Column("message_id", String(998), nullable=False, unique=True),
-    Column("subject", Text, nullable=False),
-    Column("body_text", Text, nullable=False),
-    Column("body_html", Text),
+    Column("subject", SealedText, nullable=False),
+    Column("body_text", SealedText, nullable=False),
+    Column("body_html", SealedText),
     Column("in_reply_to", String(998)),
     Column("references", JSON, nullable=False, default=list),
     Column("reply_to", String(320), nullable=False),
@@ -200,7 +202,7 @@ audit_events = Table(
     Column("kind", String(64), nullable=False),
     Column("case_ref", String(32)),
     Column("actor", String(320), nullable=False),
-    Column("detail", JSON, nullable=False),
+    Column("detail", SealedJSON, nullable=False),
     Column("prev_hash", String(64), nullable=False, unique=True),  # unique: the chain cannot fork
     Column("hash", String(64), nullable=False, unique=True),
     Index(None, "case_ref"),
