@@ -21,8 +21,7 @@ class Candidate:
 
 
 def _name_parts(name: str) -> list[str]:
-    parts = [p for p in re.split(r"[\s.\-']+", name) if len(p) >= 3]
-    return parts
+    return [p for p in re.split(r"[\s.\-']+", name) if len(p) >= 2]  # two letters: Li, Ng, Wu
 
 
 def named_in(text: str, candidate: Candidate) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -93,7 +94,8 @@ class ImapConfig(_Section):
     batch_size: int = Field(100, ge=1, le=5000)
 
     def password(self) -> str | None:
-        return SecretRef(env=self.password_env, file=self.password_file).resolve("imap.password_env")
+        key = "imap.password_file" if self.password_file and not self.password_env else "imap.password_env"
+        return SecretRef(env=self.password_env, file=self.password_file).resolve(key)
 
 
 class SmtpConfig(_Section):
@@ -107,7 +109,8 @@ class SmtpConfig(_Section):
     max_attempts: int = Field(8, ge=1)
 
     def password(self) -> str | None:
-        return SecretRef(env=self.password_env, file=self.password_file).resolve("smtp.password_env")
+        key = "smtp.password_file" if self.password_file and not self.password_env else "smtp.password_env"
+        return SecretRef(env=self.password_env, file=self.password_file).resolve(key)
 
 
 class DatabaseConfig(_Section):
@@ -136,6 +139,11 @@ class IntakeConfig(_Section):
     flood_window_hours: int = Field(24, ge=0)
 
 
+class RetentionConfig(_Section):
+    years_after_closure: int = Field(6, ge=1, le=100)
+    unlinked_mail_days: int = Field(365, ge=30)
+
+
 class PathsConfig(_Section):
     data_dir: str = "./var"
     templates_dir: str | None = None
@@ -155,6 +163,7 @@ class Config(_Section):
     handlers: list[HandlerConfig] = Field(default_factory=list)
     approvals: ApprovalsConfig = ApprovalsConfig()
     intake: IntakeConfig = IntakeConfig()
+    retention: RetentionConfig = RetentionConfig()
     paths: PathsConfig = PathsConfig()
     logging: LoggingConfig = LoggingConfig()
     deadlines: dict[str, Any] = Field(default_factory=dict)
@@ -244,7 +253,9 @@ def describe_errors(exc: ValidationError) -> list[str]:
             problems.append(f"{where}: required key is missing (add it; see config.example.toml)")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{where}: {msg} (got {err.get('input')!r})")
+            # A whole-section problem would echo the section (secrets' sources, addresses): say only what is wrong.
+            shown = "" if isinstance(err.get("input"), (dict, list)) else f" (got {err.get('input')!r})"
+            problems.append(f"{where}: {msg}{shown}")
     return problems
 
 
@@ -277,6 +288,7 @@ def masked_summary(config: Config) -> dict[str, Any]:
 
 
 def _mask_url(url: str) -> str:
+    url = re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", url)
     if "://" in url and "@" in url:
         scheme, rest = url.split("://", 1)
         creds, host = rest.rsplit("@", 1)

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from ..errors import ConfigError, MailbotError
-from . import records, running, tools
+from . import operations, records, running, tools
 
 app = typer.Typer(
     help="mailbot: runs a law firm's complaints inbox by email.",
@@ -15,9 +15,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-running.register(app)
+db_app = running.register(app)
 tools.register(app)
-records.register(app)
+cases_app = records.register(app)
+operations.register(app, db_app, cases_app)
 
 
 def main() -> None:

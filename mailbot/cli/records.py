@@ -32,7 +32,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> typer.Typer:
     cases_app = typer.Typer(help="Look at cases.", no_args_is_help=True)
     quarantine_app = typer.Typer(help="Mail that could not be read: list, show, retry.", no_args_is_help=True)
     approvals_app = typer.Typer(help="Drafts waiting for a handler's approval.", no_args_is_help=True)
@@ -182,3 +182,5 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"audit event #{p.event_id}: {p.problem}")
             raise typer.Exit(1)
         typer.echo("audit trail intact")
+
+    return cases_app

@@ -31,7 +31,7 @@ def parse_now(value: str | None) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> typer.Typer:
     db = typer.Typer(help="Database schema commands.", no_args_is_help=True)
     app.add_typer(db, name="db")
 
@@ -97,3 +97,5 @@ def register(app: typer.Typer) -> None:
         from ..demo import run_demo
 
         run_demo(keep_dir=keep)
+
+    return db

@@ -213,10 +213,11 @@ def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetim
     return kinds
 
 
-def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str) -> None:
+def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str, *, diff: str) -> None:
     """A handler's edited text becomes the letter, with a plain HTML twin of exactly that text."""
     rendered = app.letters.from_text(letter.kind, letter.subject, text)
-    conn.execute(update(outbox).where(outbox.c.id == letter.id).values(body_text=rendered.text, body_html=rendered.html))
+    conn.execute(update(outbox).where(outbox.c.id == letter.id)
+                 .values(body_text=rendered.text, body_html=rendered.html, edit_diff=diff))
 
 
 def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,

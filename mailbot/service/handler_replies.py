@@ -8,6 +8,7 @@ nothing from us.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -198,9 +199,7 @@ def _approve(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: 
         return REFUSAL_TEXT[Refusal.TOKEN_USED]
     events = []
     if edited is not None:
-        diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft", "approved", lineterm=""))
-        replace_draft_text(conn, app, letter, edited)
-        events.append(AuditEvent("letter.edited", case.ref, actor, now, {"outbox_id": letter.id, "diff": diff}))
+        events.append(_record_edit(conn, app, case, letter, edited, actor=actor, now=now))
     if not outbox_q.set_status(conn, letter.id, expected="draft", status="approved", approved_at=now, approved_by=actor):
         return REFUSAL_TEXT[Refusal.DRAFT_NOT_PENDING]
     events.append(AuditEvent("letter.approved", case.ref, actor, now, {"outbox_id": letter.id, "kind": letter.kind}))
@@ -208,14 +207,22 @@ def _approve(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: 
     return None
 
 
+def _record_edit(conn: Connection, app: App, case: Row[Any], letter: Row[Any], edited: str, *, actor: str,
+                 now: datetime) -> AuditEvent:
+    """The diff is kept on the letter (purged with it); the permanent audit trail keeps its hash."""
+    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft", "approved", lineterm=""))
+    replace_draft_text(conn, app, letter, edited, diff=diff)
+    digest = hashlib.sha256(diff.encode()).hexdigest()
+    changed = sum(1 for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---")))
+    return AuditEvent("letter.edited", case.ref, actor, now, {"outbox_id": letter.id, "diff_sha256": digest, "lines_changed": changed})
+
+
 def _keep_edit(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: Row[Any], edited: str, *,
                actor: str, now: datetime) -> None:
     """'edit' without 'approve': keep the handler's text and ask again, with a fresh token."""
     if not outbox_q.use_token(conn, tok.id, now):
         return
-    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft", "edited", lineterm=""))
-    replace_draft_text(conn, app, letter, edited)
-    audit.append(conn, [AuditEvent("letter.edited", case.ref, actor, now, {"outbox_id": letter.id, "diff": diff})])
+    audit.append(conn, [_record_edit(conn, app, case, letter, edited, actor=actor, now=now)])
     fresh = outbox_q.letter(conn, letter.id)
     rendered = app.letters.from_text(fresh.kind, fresh.subject, fresh.body_text)
     request_approval(conn, app, case, letter.id, rendered, now=now, note="Your edit is saved; approve to send it")

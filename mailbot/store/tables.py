@@ -117,6 +117,7 @@ cases = Table(
     Column("last_client_letter_at", UTCDateTime),
     Column("awaiting_client_since", UTCDateTime),
     Column("legal_hold", Boolean, nullable=False, default=False),
+    Column("purged_at", UTCDateTime),  # content removed under the retention policy; the register entry stays
     Column("person_complained_about", String(255)),
     Column("root_cause", String(255)),
     Column("outcome", String(32)),
@@ -168,6 +169,7 @@ outbox = Table(
     Column("subject", SealedText, nullable=False),
     Column("body_text", SealedText, nullable=False),
     Column("body_html", SealedText),
+    Column("edit_diff", SealedText),  # the handler's changes; the audit event holds its sha256
     Column("in_reply_to", String(998)),
     Column("references", JSON, nullable=False, default=list),
     Column("reply_to", String(320), nullable=False),

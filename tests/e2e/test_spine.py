@@ -3,6 +3,7 @@ approval request out, the handler's emailed decision, and the letter in the clie
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -94,7 +95,9 @@ def test_handler_edit_sends_edited_text(firm: Firm) -> None:
     assert "has spoken to the buyer's solicitors today" in letter.get_body(("plain",)).get_content()
     with firm.app.store.transaction() as conn:
         edits = [r.detail for r in conn.execute(select(audit_events).where(audit_events.c.kind == "letter.edited"))]
-    assert len(edits) == 1 and "buyer's solicitors today" in edits[0]["diff"]
+        diff = conn.execute(select(outbox.c.edit_diff).where(outbox.c.id == edits[0]["outbox_id"])).scalar_one()
+    assert len(edits) == 1 and "buyer's solicitors today" in diff
+    assert edits[0]["diff_sha256"] == hashlib.sha256(diff.encode()).hexdigest(), "the audit trail pins the diff"
 
 
 def test_handler_reject_sends_nothing(firm: Firm) -> None:

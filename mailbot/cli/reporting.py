@@ -1,0 +1,172 @@
+"""Commands that hand records to others: register, returns, report, audit export, export-person."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from ..config import Config
+from ..deadlines import WorkingCalendar
+from ..profiles import Profile, get_profile
+from ..reports import evidence, register as reg, returns, subject_access, trends
+from ..store import Store
+from . import wiring
+from .running import ConfigOption, parse_now
+
+AsOfOption = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Judge deadlines as at this ISO time instead of now (reproducible reports).")]
+FromOption = Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD, firm's local date).")]
+ToOption = Annotated[str, typer.Option("--to", help="Last day of the period, inclusive (YYYY-MM-DD).")]
+
+
+class _Records:
+    """What every reporting command needs: config, store, calendar and the profile lookup."""
+
+    def __init__(self, config: Optional[str]) -> None:
+        self.cfg: Config = wiring.read_config(config)
+        self.store: Store = wiring.build_store(self.cfg)
+        firm = self.cfg.firm
+        self.profile: Profile = get_profile(firm.profile, self.cfg.profile_overrides or None)
+        self.cal = WorkingCalendar(firm.country, firm.subdivision, firm.timezone)
+        self.profile_for: Callable[[str], Profile] = reg.profiles_for(self.profile)
+
+    def facts(self, now: datetime, start: date | None = None, end: date | None = None) -> list[reg.CaseFacts]:
+        with self.store.transaction() as conn:
+            return reg.load_case_facts(
+                conn, profile_for=self.profile_for, cal=self.cal, now=now,
+                received_from=self.cal.start_of(start) if start else None,
+                received_to=self.cal.end_of(end) if end else None,
+            )
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date such as 2026-01-31", param_hint=option) from None
+
+
+def _period(start: str, end: str) -> tuple[date, date]:
+    first, last = _date(start, "--from"), _date(end, "--to")
+    if last < first:
+        raise typer.BadParameter(f"the period ends ({last}) before it starts ({first})", param_hint="--to")
+    return first, last
+
+
+def _now(as_of: Optional[str]) -> datetime:
+    return parse_now(as_of) or datetime.now(timezone.utc)
+
+
+def _find_group(app: typer.Typer, name: str) -> typer.Typer | None:
+    for info in app.registered_groups:
+        if info.name == name and info.typer_instance is not None:
+            return info.typer_instance
+    return None
+
+
+def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
+    """Add the reporting commands; `audit export` joins the existing `audit` group (found by name)."""
+    audit_app = audit_app or _find_group(app, "audit")
+    if audit_app is None:
+        audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+        app.add_typer(audit_app, name="audit")
+
+    @app.command("register")
+    def register_cmd(
+        config: ConfigOption = None,
+        as_csv: Annotated[bool, typer.Option("--csv", help="Write the register as CSV (one row per case).")] = False,
+        out: Annotated[Optional[Path], typer.Option("--out", help="CSV file to write (default: standard output).")] = None,
+        as_of: AsOfOption = None,
+    ) -> None:
+        """The complaints register: dates, category, outcome, redress, learning, deadlines; no complaint text."""
+        records = _Records(config)
+        rows = [reg.register_row(f, records.cal) for f in records.facts(_now(as_of))]
+        if as_csv or out:
+            if out:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                with out.open("w", encoding="utf-8", newline="") as fh:
+                    count = reg.write_csv(rows, fh)
+                typer.echo(f"{count} cases written to {out}", err=True)
+            else:
+                reg.write_csv(rows, sys.stdout)
+            return
+        for r in rows:
+            typer.echo(f"{r['reference']:<13} received {r['date_received']}  {r['category'] or '-':<20} "
+                       f"{r['state']:<15} outcome {r['outcome'] or '-':<7} ack {r['acknowledge_deadline']:<8} "
+                       f"response {r['respond_deadline']}")
+
+    @app.command("returns")
+    def returns_cmd(date_from: FromOption, date_to: ToOption, config: ConfigOption = None,
+                    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False) -> None:
+        """Figures for a regulator's complaints return (received, closed by time band, open, upheld, redress)."""
+        start, end = _period(date_from, date_to)
+        records = _Records(config)
+        figures = returns.compute_returns(records.facts(datetime.now(timezone.utc), end=end), start, end, records.cal)
+        typer.echo(json.dumps(returns.as_json(figures), indent=2) if as_json else returns.as_text(figures))
+
+    @app.command("report")
+    def report_cmd(date_from: FromOption, date_to: ToOption,
+                   out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")],
+                   config: ConfigOption = None, as_of: AsOfOption = None) -> None:
+        """A self-contained HTML trend report with charts (categories, times, deadlines, causes, repeats, load)."""
+        from ..reports import charts  # matplotlib is slow to import: only this command pays for it
+
+        start, end = _period(date_from, date_to)
+        records = _Records(config)
+        now = _now(as_of)
+        names = {h.email.lower(): h.name for h in records.cfg.handlers}
+        figures = trends.compute_trends(records.facts(now, start, end), start, end, records.cal, handler_names=names)
+        summary = trends.summarise(figures)
+        p = records.profile
+        ack = p.acknowledge.amount if p.acknowledge.unit == "working_days" else None
+        regulator = None
+        if p.regulator is not None and p.regulator.unit != "working_days":
+            regulator = p.regulator.amount * (7 if p.regulator.unit == "weeks" else 1)
+        page = charts.render_html(figures, summary, firm_name=records.cfg.firm.name,
+                                  generated=f"{records.cal.local(now):%Y-%m-%d %H:%M %Z}",
+                                  ack_target=ack, regulator_days=regulator)
+        out.mkdir(parents=True, exist_ok=True)
+        target = out / "report.html"
+        target.write_text(page, encoding="utf-8")
+        for line in summary.lines:
+            typer.echo(line)
+        typer.echo(f"report written to {target}", err=True)
+
+    @audit_app.command("export")
+    def audit_export(ref: str, out: Annotated[Path, typer.Option("--out", help="Zip file to write.")],
+                     config: ConfigOption = None, as_of: AsOfOption = None) -> None:
+        """Evidence pack for one case: emails, letters, approvals, audit events with chain check, deadlines."""
+        records = _Records(config)
+        with records.store.transaction() as conn:
+            pack = evidence.build_evidence_pack(conn, ref, firm=records.cfg.firm, profile_for=records.profile_for,
+                                                cal=records.cal, now=_now(as_of))
+        if pack is None:
+            typer.echo(f"no case {ref}", err=True)
+            raise typer.Exit(1)
+        pack.write_zip(out)
+        typer.echo(f"{pack.ref}: {len(pack.files)} files written to {out}")
+        if not pack.chain_verified:
+            typer.echo("WARNING: the audit chain did NOT verify; details in audit/events.json", err=True)
+            raise typer.Exit(1)
+        typer.echo("audit chain verified")
+
+    @app.command("export-person")
+    def export_person(email: str, out: Annotated[Path, typer.Option("--out", help="New (or empty) directory.")],
+                      config: ConfigOption = None) -> None:
+        """Subject access: every case, message, letter and audit event about one email address."""
+        records = _Records(config)
+        try:
+            with records.store.transaction() as conn:
+                result = subject_access.export_person(conn, email, out, firm=records.cfg.firm, cal=records.cal,
+                                                      now=datetime.now(timezone.utc))
+        except FileExistsError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"{len(result.case_refs)} case(s) ({', '.join(result.case_refs) or 'none'}), "
+                   f"{result.messages} message(s), {result.letters} letter(s), {result.audit_events} audit event(s)")
+        typer.echo(f"open {out / 'index.html'}")
