@@ -137,6 +137,7 @@ class IntakeConfig(_Section):
     auto_reply_period_hours: int = Field(24, ge=0)
     auto_reply_limit_per_hour: int = Field(200, ge=1)
     flood_window_hours: int = Field(24, ge=0)
+    stall_alert_minutes: int = Field(30, ge=5)
 
 
 class RetentionConfig(_Section):

@@ -22,6 +22,7 @@ from .poll import PassReport, intake_pass
 from .sending import FlushReport, flush_outbox
 from .tick import TickReport, deadline_tick
 from .digest import send_digest
+from .health import check_intake_health
 from ..scheduler import Schedule, build_scheduler
 
 
@@ -103,6 +104,7 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
 
     async def tick() -> None:
         await asyncio.to_thread(deadline_tick, app, now=clock())
+        await asyncio.to_thread(check_intake_health, app, now=clock())
 
     async def digest() -> None:
         await asyncio.to_thread(send_digest, app, now=clock())

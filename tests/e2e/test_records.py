@@ -95,3 +95,17 @@ def test_purge_removes_content_keeps_register_and_respects_hold(firm: Firm) -> N
         logged = [r.case_ref for r in conn.execute(select(audit_events).where(audit_events.c.kind == "retention.purged"))]
         assert logged == ["C-2026-0001"]
         assert audit.verify(conn) == []
+
+
+def test_intake_silence_alerts_compliance_once_and_recovery_too(firm: Firm) -> None:
+    from mailbot.service.health import check_intake_health
+
+    firm.run(T0)  # a successful (empty) poll
+    assert check_intake_health(firm.app, now=T0 + timedelta(minutes=10)) is None
+    assert check_intake_health(firm.app, now=T0 + timedelta(minutes=45)) == "stalled"
+    assert check_intake_health(firm.app, now=T0 + timedelta(minutes=50)) is None, "announced once"
+    firm.run(T0 + timedelta(minutes=55))  # the poll works again ...
+    assert check_intake_health(firm.app, now=T0 + timedelta(minutes=56)) == "recovered"
+    firm.run(T0 + timedelta(minutes=57))  # ... and the alerts go out
+    subjects = [str(m["Subject"]) for m in firm.inbox(firm.compliance)]
+    assert len(subjects) == 2 and "no successful mail check" in subjects[0] and "working again" in subjects[1]

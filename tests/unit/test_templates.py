@@ -54,6 +54,8 @@ EXTRA: dict[str, dict[str, Any]] = {
                "cases": [{"ref": "C-2026-0001", "urgency": "high", "category": "costs_information",
                           "status": "investigating", "handler_name": "Jane Okafor",
                           "next_deadline_label": "final response", "next_deadline": date(2026, 4, 28)}]},
+    "intake_alert": {"handler_name": "Jane Okafor", "recovered": False, "mailbox": "complaints@smith.example/INBOX",
+                     "last_success_at": datetime(2026, 3, 4, 9, 0, tzinfo=timezone.utc), "minutes": 45},
     "bounce_alert": {"handler_name": "Jane Okafor", "letter_kind_label": "final response",
                      "recipient": "client@example.org", "sent_at": datetime(2026, 3, 4, 10, 0, tzinfo=timezone.utc),
                      "status": "5.1.1", "permanent": True, "diagnostic": "user unknown"},
