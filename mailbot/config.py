@@ -8,6 +8,7 @@ Secrets never live in the file: a key names an environment variable or a file in
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import os
 import re
 import tomllib
@@ -46,6 +47,31 @@ class SecretRef(_Section):
             except OSError as exc:
                 raise SecretMissing(key, f"cannot read secret file {self.file}: {exc.strerror}") from None
         return None
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def connection_problems(config: "Config") -> list[str]:
+    """Settings that validate one by one but can never connect; found now rather than at `run`."""
+    problems = []
+    imap, smtp = config.imap, config.smtp
+    if imap is not None:
+        if imap.auth == "password" and not (imap.password_env or imap.password_file):
+            problems.append('imap.password_env: required for auth = "password" (or set imap.password_file)')
+        if imap.auth == "oauth2" and not (imap.oauth_token_env or imap.oauth_token_file):
+            problems.append('imap.oauth_token_env: required for auth = "oauth2" (or set imap.oauth_token_file)')
+    if smtp is not None and smtp.username and not (smtp.password_env or smtp.password_file):
+        problems.append("smtp.password_env: required when smtp.username is set (or set smtp.password_file)")
+    for name, section in (("imap", imap), ("smtp", smtp)):
+        if section is not None and section.security == "none" and not _is_loopback(section.host):
+            problems.append(f'{name}.security: "none" is allowed only for loopback hosts, not {section.host!r} '
+                            '(use "ssl" or "starttls")')
+    return problems
 
 
 class FirmConfig(_Section):
@@ -262,9 +288,13 @@ def describe_errors(exc: ValidationError) -> list[str]:
 
 def parse_config(data: dict[str, Any]) -> Config:
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_errors(exc)) from None
+    problems = connection_problems(config)
+    if problems:
+        raise ConfigError(problems)
+    return config
 
 
 def load_config(path: str | os.PathLike[str]) -> Config:

@@ -11,7 +11,7 @@ import typer
 from ..config import masked_summary
 from ..logs import setup_logging
 from ..service.runner import StopFlag, run_forever, run_once
-from ..store import migrate
+from ..store import Store, migrate
 from . import wiring
 
 ConfigOption = Annotated[
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> typer.Typer:
     def db_upgrade(config: ConfigOption = None) -> None:
         """Create or migrate the schema to the newest version (also done at `run` start)."""
         cfg = wiring.read_config(config)
-        store = wiring.build_store(cfg, upgrade=False)
+        store = Store.from_url(cfg.database_url)  # the schema needs no encryption key
         revision = store.upgrade()
         typer.echo(f"schema at revision {revision} (head {migrate.head_revision()})")
 

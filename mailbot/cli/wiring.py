@@ -52,7 +52,8 @@ def load_classifier(directory: Path) -> object | None:
 
 def build_sealer(config: Config) -> Sealer:
     db = config.database
-    return load_sealer(key_env=db.encryption_key_env, key_file=db.encryption_key_file, data_dir=Path(config.paths.data_dir))
+    return load_sealer(key_env=db.encryption_key_env, key_file=db.encryption_key_file, data_dir=Path(config.paths.data_dir),
+                       shared_database=not config.database_url.startswith("sqlite"))
 
 
 def build_store(config: Config, *, upgrade: bool = True) -> Store:

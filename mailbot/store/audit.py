@@ -67,21 +67,28 @@ class ChainProblem:
 def verify(conn: Connection) -> list[ChainProblem]:
     """Walk the chain from the start; report every row whose link or content does not check out."""
     problems: list[ChainProblem] = []
+    unreadable = 0
+    rows = 0
     prev = GENESIS
     c = audit_events.c
     # The detail is read as stored bytes and opened here, so one mangled row is reported, not fatal.
     raw_detail = type_coerce(c.detail, LargeBinary).label("raw_detail")
     for row in conn.execute(select(c.id, c.at, c.kind, c.case_ref, c.actor, c.prev_hash, c.hash, raw_detail).order_by(c.id)):
+        rows += 1
         if row.prev_hash != prev:
             problems.append(ChainProblem(row.id, "link broken: an event before it was deleted, inserted or edited"))
         try:
             detail = SealedJSON().process_result_value(row.raw_detail, conn.dialect)
         except (ConfigError, ValueError):
+            unreadable += 1
             problems.append(ChainProblem(row.id, "content edited: its detail cannot be read"))
         else:
             if chain_hash(row.prev_hash, row.at, row.kind, row.case_ref, row.actor, detail) != row.hash:
                 problems.append(ChainProblem(row.id, "content edited: its hash does not match its fields"))
         prev = row.hash
+    if rows and unreadable == rows:
+        # Not one event opens: that is the wrong key, not tampering with every row.
+        raise ConfigError(["database encryption key: it cannot decrypt the audit trail (wrong or missing key)"])
     return problems
 
 

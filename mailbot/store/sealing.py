@@ -60,8 +60,15 @@ def read_keys(text: str) -> list[bytes]:
     return [line.strip().encode() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def load_sealer(*, key_env: str | None, key_file: str | None, data_dir: Path) -> Sealer:
-    """The configured key, or (embedded default) a key file created beside the database."""
+def load_sealer(*, key_env: str | None, key_file: str | None, data_dir: Path, shared_database: bool = False) -> Sealer:
+    """The configured key, or (embedded default) a key file created beside the database.
+
+    A shared database (PostgreSQL, several instances) needs a configured key: a key made up by
+    one instance would leave the others unable to read what it wrote.
+    """
+    if shared_database and not (key_env or key_file):
+        raise ConfigError(["database.encryption_key_env: a PostgreSQL database needs a configured key "
+                           "(set encryption_key_env or encryption_key_file; make one with `mailbot db new-key`)"])
     if key_env:
         value = os.environ.get(key_env)
         if not value:
