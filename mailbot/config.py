@@ -63,9 +63,21 @@ def connection_problems(config: "Config") -> list[str]:
     if imap is not None:
         if imap.auth == "password" and not (imap.password_env or imap.password_file):
             problems.append('imap.password_env: required for auth = "password" (or set imap.password_file)')
-        if imap.auth == "oauth2" and not (imap.oauth_token_env or imap.oauth_token_file):
-            problems.append('imap.oauth_token_env: required for auth = "oauth2" (or set imap.oauth_token_file)')
-    if smtp is not None and smtp.username and not (smtp.password_env or smtp.password_file):
+        if imap.auth == "oauth2" and config.oauth.provider == "token" and not (imap.oauth_token_env or imap.oauth_token_file):
+            problems.append('imap.oauth_token_env: required for auth = "oauth2" (or set imap.oauth_token_file, '
+                            'or an [oauth] provider)')
+    oauth = config.oauth
+    if oauth.provider != "token":
+        for key in ("tenant", "client_id"):
+            if not getattr(oauth, key):
+                problems.append(f"oauth.{key}: required for provider = {oauth.provider!r}")
+        if oauth.provider == "msal_client_credentials" and not (oauth.client_secret_env or oauth.client_secret_file):
+            problems.append("oauth.client_secret_env: required for provider = 'msal_client_credentials'")
+        if oauth.provider == "msal_refresh_token" and not oauth.refresh_token_file:
+            problems.append("oauth.refresh_token_file: required for provider = 'msal_refresh_token'")
+    if smtp is not None and smtp.auth == "oauth2" and not smtp.username:
+        problems.append('smtp.username: required for auth = "oauth2" (the mailbox the token is for)')
+    if smtp is not None and smtp.auth == "password" and smtp.username and not (smtp.password_env or smtp.password_file):
         problems.append("smtp.password_env: required when smtp.username is set (or set smtp.password_file)")
     for name, section in (("imap", imap), ("smtp", smtp)):
         if section is not None and section.security == "none" and not _is_loopback(section.host):
@@ -128,6 +140,7 @@ class SmtpConfig(_Section):
     host: str
     port: int = Field(587, ge=1, le=65535)
     security: Security = "starttls"
+    auth: Literal["password", "oauth2"] = "password"
     username: str | None = None
     password_env: str | None = None
     password_file: str | None = None
@@ -137,6 +150,21 @@ class SmtpConfig(_Section):
     def password(self) -> str | None:
         key = "smtp.password_file" if self.password_file and not self.password_env else "smtp.password_env"
         return SecretRef(env=self.password_env, file=self.password_file).resolve(key)
+
+
+class OAuthConfig(_Section):
+    """Where XOAUTH2 access tokens come from, for IMAP and SMTP alike (Microsoft 365, Gmail)."""
+
+    provider: Literal["token", "msal_client_credentials", "msal_refresh_token"] = "token"
+    tenant: str | None = None
+    client_id: str | None = None
+    client_secret_env: str | None = None
+    client_secret_file: str | None = None
+    refresh_token_file: str | None = None
+
+    def client_secret(self) -> str | None:
+        key = "oauth.client_secret_file" if self.client_secret_file and not self.client_secret_env else "oauth.client_secret_env"
+        return SecretRef(env=self.client_secret_env, file=self.client_secret_file).resolve(key)
 
 
 class DatabaseConfig(_Section):
@@ -186,6 +214,7 @@ class Config(_Section):
     firm: FirmConfig
     imap: ImapConfig | None = None
     smtp: SmtpConfig | None = None
+    oauth: OAuthConfig = OAuthConfig()
     database: DatabaseConfig = DatabaseConfig()
     handlers: list[HandlerConfig] = Field(default_factory=list)
     approvals: ApprovalsConfig = ApprovalsConfig()

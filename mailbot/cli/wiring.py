@@ -12,7 +12,7 @@ from ..compose import Letters
 from ..config import Config, load_config
 from ..errors import ConfigError, ModelMismatch
 from ..mailbox import MailboxSettings
-from ..oauth import StaticTokenProvider
+from ..oauth import MsalClientCredentials, MsalRefreshToken, StaticTokenProvider, TokenProvider
 from ..service.context import App, Triage, log
 from ..smtp import SmtpSettings
 from ..store import Store
@@ -75,15 +75,27 @@ def build_app(config: Config, *, store: Store | None = None, with_classifier: bo
     )
 
 
-def mailbox_settings(config: Config) -> MailboxSettings:
+def token_provider(config: Config) -> TokenProvider:
+    """One provider for IMAP and SMTP, so a cached token and a rotated refresh token are shared."""
+    oauth = config.oauth
+    if oauth.provider == "msal_client_credentials":
+        return MsalClientCredentials(oauth.tenant or "", oauth.client_id or "", oauth.client_secret() or "")
+    if oauth.provider == "msal_refresh_token":
+        return MsalRefreshToken(oauth.tenant or "", oauth.client_id or "", oauth.refresh_token_file or "",
+                                client_secret=oauth.client_secret())
+    imap = config.imap
+    return StaticTokenProvider(env=imap.oauth_token_env if imap else None, file=imap.oauth_token_file if imap else None)
+
+
+def mailbox_settings(config: Config, provider: TokenProvider | None = None) -> MailboxSettings:
     imap = config.imap
     if imap is None:
         raise ConfigError(["imap: section missing (add [imap] with host, username and password_env)"])
-    provider = None
     password = None
     if imap.auth == "oauth2":
-        provider = StaticTokenProvider(env=imap.oauth_token_env, file=imap.oauth_token_file)
+        provider = provider or token_provider(config)
     else:
+        provider = None
         password = imap.password()
     return MailboxSettings(
         host=imap.host,
@@ -100,15 +112,17 @@ def mailbox_settings(config: Config) -> MailboxSettings:
     )
 
 
-def smtp_settings(config: Config) -> SmtpSettings:
+def smtp_settings(config: Config, provider: TokenProvider | None = None) -> SmtpSettings:
     smtp = config.smtp
     if smtp is None:
         raise ConfigError(["smtp: section missing (add [smtp] with host and port)"])
+    oauth = smtp.auth == "oauth2"
     return SmtpSettings(
         host=smtp.host,
         port=smtp.port,
         security=smtp.security,
         username=smtp.username,
-        password=smtp.password() if smtp.username else None,
+        password=smtp.password() if (smtp.username and not oauth) else None,
+        token_provider=(provider or token_provider(config)) if oauth else None,
         timeout_seconds=smtp.timeout_seconds,
     )
