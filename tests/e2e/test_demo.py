@@ -1,0 +1,23 @@
+"""The README's first command: the demo runs the real pipeline and tells the story."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "mailbot", "demo", "--keep", str(tmp_path / "demo")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "C-20" in out and "acknowledgements sent automatically" in out
+    assert "approves" in out and "edits, then approves" in out and "rejects" in out
+    assert "approval.refused" in out, "the forged approval is shown as refused"
+    assert "hash chain intact" in out
+    assert "'mailbot/quarantine': 1" in out, "the broken message is quarantined, not lost"
+    assert "Traceback" not in result.stderr
+    leftover = subprocess.run(["pgrep", "-f", f"pymap.*{tmp_path}"], capture_output=True)
+    assert leftover.returncode != 0
+    assert (tmp_path / "demo" / "mailbot.sqlite3").exists()
