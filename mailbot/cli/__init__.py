@@ -7,7 +7,7 @@ import sys
 import typer
 
 from ..errors import ConfigError, MailbotError
-from . import operations, records, running, tools
+from . import operations, records, reporting, running, tools
 
 app = typer.Typer(
     help="mailbot: runs a law firm's complaints inbox by email.",
@@ -19,6 +19,7 @@ db_app = running.register(app)
 tools.register(app)
 cases_app = records.register(app)
 operations.register(app, db_app, cases_app)
+reporting.register(app)
 
 
 def main() -> None:

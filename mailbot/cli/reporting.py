@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from ..config import Config
 from ..deadlines import WorkingCalendar
 from ..profiles import Profile, get_profile
-from ..reports import evidence, register as reg, returns, subject_access, trends
+from ..reports import evidence, returns, subject_access, trends
+from ..reports import register as reg
 from ..store import Store
 from . import wiring
 from .running import ConfigOption, parse_now
@@ -59,7 +61,7 @@ def _period(start: str, end: str) -> tuple[date, date]:
 
 
 def _now(as_of: Optional[str]) -> datetime:
-    return parse_now(as_of) or datetime.now(timezone.utc)
+    return parse_now(as_of) or datetime.now(UTC)
 
 
 def _find_group(app: typer.Typer, name: str) -> typer.Typer | None:
@@ -106,7 +108,7 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
         """Figures for a regulator's complaints return (received, closed by time band, open, upheld, redress)."""
         start, end = _period(date_from, date_to)
         records = _Records(config)
-        figures = returns.compute_returns(records.facts(datetime.now(timezone.utc), end=end), start, end, records.cal)
+        figures = returns.compute_returns(records.facts(datetime.now(UTC), end=end), start, end, records.cal)
         typer.echo(json.dumps(returns.as_json(figures), indent=2) if as_json else returns.as_text(figures))
 
     @app.command("report")
@@ -163,7 +165,7 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
         try:
             with records.store.transaction() as conn:
                 result = subject_access.export_person(conn, email, out, firm=records.cfg.firm, cal=records.cal,
-                                                      now=datetime.now(timezone.utc))
+                                                      now=datetime.now(UTC))
         except FileExistsError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None

@@ -1,0 +1,142 @@
+"""Figures for a regulator's complaints return (the FCA's twice-yearly return and similar).
+
+Counting rules, stated once because returns are compared across firms and years:
+- Only complaints count: a case triaged or marked as not a complaint is left out (and the
+  number left out is reported beside the figures).
+- received: received on a local date inside the period.
+- closed: the final response (or, without one, the closure) falls inside the period, whenever
+  the complaint arrived. Closed cases fall in exactly one time band, measured from receipt:
+  by close of business on the 3rd business day after the day of receipt (the FCA's summary
+  resolution window), else within 8 weeks (end of the local day 56 days after receipt), else later.
+- still_open: received on or before the period's last day and not closed by its end.
+- upheld: closed in the period with outcome "upheld" or "partly": like the FCA, a complaint
+  upheld in part counts as upheld.
+- redress: the amounts recorded for complaints closed in the period, totalled per currency
+  (a bare number has currency "unspecified").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..deadlines import WorkingCalendar
+from ..profiles import Clock
+from .register import CaseFacts, is_upheld
+
+_SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR"}
+_AMOUNT = re.compile(r"^\s*(?:([A-Z]{3})\s*|([£$€])\s*)?(\d[\d,]*(?:\.\d+)?)")
+THREE_BUSINESS_DAYS = 3
+EIGHT_WEEKS = Clock(8, "weeks")
+
+
+@dataclass(frozen=True)
+class ReturnsFigures:
+    period_from: date
+    period_to: date
+    received: int
+    closed: int
+    closed_within_3_business_days: int
+    closed_within_8_weeks: int  # after 3 business days, within 8 weeks
+    closed_later: int
+    still_open: int
+    upheld: int
+    redress_total: tuple[tuple[str, Decimal], ...]  # (currency, total), sorted by currency
+    not_complaints: int  # received in the period but marked as not a complaint: excluded above
+
+    @property
+    def upheld_percent(self) -> float | None:
+        return round(100 * self.upheld / self.closed, 1) if self.closed else None
+
+
+def parse_redress(text: str | None) -> tuple[str, Decimal] | None:
+    """("GBP", 250) from "GBP 250 goodwill payment" or "£250"; None when no amount is recorded."""
+    m = _AMOUNT.match(text or "")
+    if not m:
+        return None
+    try:
+        amount = Decimal(m.group(3).replace(",", ""))
+    except InvalidOperation:
+        return None
+    currency = m.group(1) or _SYMBOLS.get(m.group(2) or "") or "unspecified"
+    return currency, amount
+
+
+def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: WorkingCalendar) -> ReturnsFigures:
+    """The return for local dates start..end inclusive; `facts` may include cases from any date."""
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    period_start, period_end = cal.start_of(start), cal.end_of(end)
+    received = closed = fast = in_8 = later = still_open = upheld = not_complaints = 0
+    redress: dict[str, Decimal] = {}
+    for f in facts:
+        in_period = period_start <= f.received_at <= period_end
+        if f.is_complaint is False:
+            not_complaints += in_period
+            continue
+        received += in_period
+        done = f.resolved_at
+        if f.received_at <= period_end and (done is None or done > period_end):
+            still_open += 1
+        if done is None or not period_start <= done <= period_end:
+            continue
+        closed += 1
+        if done <= cal.add_working_days(f.received_at, THREE_BUSINESS_DAYS):
+            fast += 1
+        elif done <= cal.due(f.received_at, EIGHT_WEEKS):
+            in_8 += 1
+        else:
+            later += 1
+        upheld += is_upheld(f.outcome)
+        money = parse_redress(f.redress)
+        if money:
+            redress[money[0]] = redress.get(money[0], Decimal(0)) + money[1]
+    return ReturnsFigures(
+        period_from=start, period_to=end, received=received, closed=closed, closed_within_3_business_days=fast,
+        closed_within_8_weeks=in_8, closed_later=later, still_open=still_open, upheld=upheld,
+        redress_total=tuple(sorted(redress.items())), not_complaints=not_complaints,
+    )
+
+
+def as_json(fig: ReturnsFigures) -> dict[str, Any]:
+    return {
+        "period": {"from": fig.period_from.isoformat(), "to": fig.period_to.isoformat()},
+        "received": fig.received,
+        "closed": fig.closed,
+        "closed_within_3_business_days": fig.closed_within_3_business_days,
+        "closed_after_3_business_days_within_8_weeks": fig.closed_within_8_weeks,
+        "closed_after_8_weeks": fig.closed_later,
+        "still_open": fig.still_open,
+        "upheld": fig.upheld,
+        "upheld_percent": fig.upheld_percent,
+        "redress_total": {cur: str(amount) for cur, amount in fig.redress_total},
+        "not_complaints_excluded": fig.not_complaints,
+        "rules": {
+            "upheld": "outcome upheld or partly (a complaint upheld in part counts as upheld)",
+            "closed": "final response, else closure, inside the period; bands measured from receipt",
+            "still_open": "received by the end of the period and not closed by then",
+        },
+    }
+
+
+def as_text(fig: ReturnsFigures) -> str:
+    money = ", ".join(f"{cur} {amount:,.2f}" for cur, amount in fig.redress_total) or "none"
+    pct = f" ({fig.upheld_percent}% of closed)" if fig.upheld_percent is not None else ""
+    lines = [
+        f"Complaints return {fig.period_from} to {fig.period_to}",
+        f"  received                                   {fig.received:>7}",
+        f"  closed                                     {fig.closed:>7}",
+        f"    within 3 business days                   {fig.closed_within_3_business_days:>7}",
+        f"    after 3 business days, within 8 weeks    {fig.closed_within_8_weeks:>7}",
+        f"    after 8 weeks                            {fig.closed_later:>7}",
+        f"  still open at the end of the period        {fig.still_open:>7}",
+        f"  upheld (incl. partly upheld)               {fig.upheld:>7}{pct}",
+        f"  redress paid or offered                    {money}",
+    ]
+    if fig.not_complaints:
+        lines.append(f"  (not counted: {fig.not_complaints} case(s) marked as not a complaint)")
+    return "\n".join(lines)

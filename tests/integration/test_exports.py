@@ -1,0 +1,201 @@
+"""The evidence pack for one case and the subject access export for one person."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from mailbot.cases import AuditEvent
+from mailbot.cli import wiring
+from mailbot.config import load_config, parse_config
+from mailbot.reports import register as reg
+from mailbot.reports.evidence import build_evidence_pack
+from mailbot.reports.subject_access import export_person
+from mailbot.store import Store, audit, casebook
+from mailbot.store import outbox as outbox_q
+from mailbot.store.tables import audit_events
+from tests.integration.test_reports import CAL, HANDLER, PROFILE, add_case, at, cli, write_config
+
+FIRM = parse_config({
+    "firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example", "domain": "firm.example"},
+    "handlers": [{"name": "Hal Jordan", "email": HANDLER, "roles": ["handler"]}],
+}).firm
+REF = "C-2025-0042"
+ANN = "ann.client@example.org"
+
+
+def _raw(sender: str, subject: str, body: str, mid: str) -> bytes:
+    return (f"From: {sender}\r\nTo: complaints@firm.example\r\nSubject: {subject}\r\nMessage-ID: <{mid}>\r\n"
+            f"Date: Mon, 03 Mar 2025 10:00:00 +0000\r\n\r\n{body}\r\n").encode()
+
+
+def _evidence_case(conn: Any) -> bytes:
+    """A case acknowledged the same day, answered after 6 weeks, with one rejected draft; returns the raw mail."""
+    received = at("2025-03-03 10:00")
+    raw = _raw(ANN, "Complaint", "Nobody answers my calls.", "m1@client")
+    case_id = add_case(conn, REF, received, ack=at("2025-03-03 10:05"), responded=at("2025-04-14 11:00"),
+                       closed=at("2025-04-20 09:00"), outcome="upheld", raw=raw)
+    outbox_q.add_letter(conn, case_id=case_id, kind="progress_update", status="rejected", requires_approval=True,
+                        handler_email=HANDLER, sender="complaints@firm.example", recipients=[ANN],
+                        message_id="draft-1@firm.example", subject=f"Your complaint [{REF}]", body_text="A draft.",
+                        reply_to="complaints@firm.example", auto_submitted="auto-replied", created_at=received)
+    other = add_case(conn, "C-2025-0043", received, client="bob@example.org")
+    assert other
+    audit.append(conn, [
+        AuditEvent("case.created", REF, "mailbot", received, {"raw_id": 1}),
+        AuditEvent("case.created", "C-2025-0043", "mailbot", received, {"raw_id": 2}),
+        AuditEvent("approval.requested", REF, "mailbot", at("2025-04-14 09:00"), {"outbox_id": 2, "kind": "final_response"}),
+        AuditEvent("letter.approved", REF, HANDLER, at("2025-04-14 10:55"), {"outbox_id": 2, "kind": "final_response"}),
+        AuditEvent("letter.sent", REF, "mailbot", at("2025-04-14 11:00"), {"outbox_id": 2, "kind": "final_response"}),
+    ])
+    return raw
+
+
+def _pack(conn: Any) -> Any:
+    pack = build_evidence_pack(conn, REF, firm=FIRM, profile_for=reg.profiles_for(PROFILE), cal=CAL,
+                               now=at("2025-06-01 00:00"))
+    assert pack is not None
+    return pack
+
+
+def test_evidence_pack_holds_mail_letters_approvals_deadlines_and_a_verified_chain(store: Store, tmp_path: Path) -> None:
+    with store.transaction() as conn:
+        raw = _evidence_case(conn)
+        pack = _pack(conn)
+    zip_path = tmp_path / "evidence.zip"
+    pack.write_zip(zip_path)
+    with zipfile.ZipFile(zip_path) as zf:
+        files = {name.removeprefix(f"{REF}/"): zf.read(name) for name in zf.namelist()}
+    assert set(files) == {"README.txt", "case.json", "approvals.json", "deadlines.json", "audit/events.json",
+                          "emails/01-2025-03-03-human.eml", "letters/01-acknowledgement-sent-2025-03-03.eml",
+                          "letters/02-final_response-sent-2025-04-14.eml", "letters/03-progress_update-rejected.txt"}
+    assert files["emails/01-2025-03-03-human.eml"] == raw  # exactly as received
+    final = message_from_bytes(files["letters/02-final_response-sent-2025-04-14.eml"], policy=policy.default)
+    assert final["Message-ID"] == f"<{REF}-final_response@firm.example>" and REF in final["Subject"]
+    assert final["To"] == ANN and "Our final_response about" in final.get_body(("plain",)).get_content()
+    assert files["letters/03-progress_update-rejected.txt"].startswith(b"NOT SENT - status: rejected")
+
+    trail = json.loads(files["audit/events.json"])
+    assert trail["chain"]["verified"] is True and trail["chain"]["problems"] == []
+    assert [e["kind"] for e in trail["events"]] == ["case.created", "approval.requested", "letter.approved", "letter.sent"]
+    assert all(e["case_ref"] == REF and e["hash_matches_content"] for e in trail["events"])
+    approvals = json.loads(files["approvals.json"])
+    final_row = next(r for r in approvals["letters"] if r["kind"] == "final_response")
+    assert final_row["approved_by"] == HANDLER and final_row["status"] == "sent"
+    assert [e["kind"] for e in approvals["events"]] == ["approval.requested", "letter.approved"]
+    # From Monday 3 March: 20 working days end on 31 March (answered 14 April: missed); 8 weeks on 28 April.
+    deadlines = {d["deadline"]: d["status"] for d in json.loads(files["deadlines.json"])["deadlines"]}
+    assert deadlines == {"acknowledge": "met", "respond": "missed", "regulator": "met"}
+
+    readme = files["README.txt"].decode()
+    assert "Audit trail: VERIFIED" in readme
+    for name, data in files.items():
+        if name != "README.txt":
+            assert name in readme and hashlib.sha256(data).hexdigest() in readme
+
+
+def test_evidence_pack_reports_a_broken_chain(store: Store) -> None:
+    with store.transaction() as conn:
+        _evidence_case(conn)
+        forged = conn.execute(audit_events.insert().values(
+            at=at("2025-04-15 09:00"), kind="case.note", case_ref=REF, actor="mallory@example.org",
+            detail={"note": "inserted later"}, prev_hash="f" * 64, hash="e" * 64).returning(audit_events.c.id)).scalar_one()
+        pack = _pack(conn)
+    trail = json.loads(pack.files["audit/events.json"])
+    assert pack.chain_verified is False and trail["chain"]["verified"] is False
+    assert forged in trail["chain"]["problems_in_this_case"]
+    assert next(e for e in trail["events"] if e["id"] == forged)["hash_matches_content"] is False
+    assert "NOT VERIFIED" in pack.files["README.txt"].decode()
+
+
+def test_audit_export_command(tmp_path: Path) -> None:
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'mailbot.sqlite3'}")
+    store = wiring.build_store(load_config(config))
+    with store.transaction() as conn:
+        raw = _evidence_case(conn)
+    store.dispose()
+    out = tmp_path / "packs" / f"{REF}.zip"
+    result = CliRunner().invoke(cli(), ["audit", "export", REF.lower(), "--out", str(out), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "audit chain verified" in result.output
+    with zipfile.ZipFile(out) as zf:
+        assert zf.read(f"{REF}/emails/01-2025-03-03-human.eml") == raw  # decrypted from the sealed store
+    missing = CliRunner().invoke(cli(), ["audit", "export", "C-1999-0001", "--out", str(out), "--config", str(config)])
+    assert missing.exit_code == 1 and "no case C-1999-0001" in missing.output
+
+
+# -- subject access ---------------------------------------------------------------------------------
+
+BOB_SECRET = "my divorce settlement is being hidden from my wife"
+ANN_RAW = _raw(ANN, "Where are my deeds", "The deeds to 3 Mill Lane are missing.", "ann-1@client")
+
+
+def _people(conn: Any) -> None:
+    add_case(conn, "C-2025-0001", at("2025-01-06 10:00"), client=ANN, body="The deeds to 3 Mill Lane are missing.",
+             subject="Where are my deeds", ack=at("2025-01-06 10:02"), responded=at("2025-02-03 10:00"), raw=ANN_RAW)
+    add_case(conn, "C-2025-0002", at("2025-05-06 10:00"), client=ANN, body="Still no deeds.")
+    bob = add_case(conn, "C-2025-0003", at("2025-03-03 10:00"), client="bob@example.org", client_name="Bob Brown",
+                   body=BOB_SECRET, subject="Private", ack=at("2025-03-03 10:01"))
+    # Ann, a beneficiary, also wrote about Bob's matter: her message is hers; Bob's complaint is not.
+    casebook.add_case_message(conn, case_id=bob, direction="in", kind="follow_up", message_id="ann-2@client",
+                              from_addr="Ann.Client@Example.org", subject="About the estate",
+                              body="I am the beneficiary and was never told.", at=at("2025-03-10 10:00"))
+    audit.append(conn, [AuditEvent("case.created", r, "mailbot", at("2025-01-06 10:00"), {})
+                        for r in ("C-2025-0001", "C-2025-0002", "C-2025-0003")])
+
+
+def _all_text(directory: Path) -> str:
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in directory.rglob("*") if p.is_file())
+
+
+def test_subject_access_export_finds_only_that_persons_records(store: Store, tmp_path: Path) -> None:
+    with store.transaction() as conn:
+        _people(conn)
+        result = export_person(conn, "ANN.Client@example.org", tmp_path / "sar", firm=FIRM, cal=CAL,
+                               now=at("2025-06-01 09:00"))
+    out = tmp_path / "sar"
+    assert result.case_refs == ("C-2025-0001", "C-2025-0002")
+    assert (result.messages, result.letters, result.audit_events) == (3, 2, 2)  # 2 complaints + her note on Bob's
+    text = _all_text(out)
+    assert BOB_SECRET not in text and "bob@example.org" not in text and "Bob Brown" not in text
+    assert "C-2025-0003" not in text  # her message is exported, not the other matter's reference
+    assert "I am the beneficiary and was never told." in text
+    data = json.loads((out / "data.json").read_text(encoding="utf-8"))
+    assert [c["case"]["ref"] for c in data["cases"]] == ["C-2025-0001", "C-2025-0002"]
+    assert (out / "C-2025-0001/messages/01-2025-01-06-in-complaint.eml").read_bytes() == ANN_RAW
+    assert (out / "C-2025-0001/letters/02-final_response-sent.eml").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Complaint C-2025-0001" in index and "Complaint C-2025-0002" in index and "from you" in index
+    for name in result.files:
+        assert (out / name).is_file()
+
+
+def test_subject_access_for_an_unknown_address_and_a_used_directory(store: Store, tmp_path: Path) -> None:
+    with store.transaction() as conn:
+        _people(conn)
+        nobody = export_person(conn, "nobody@example.org", tmp_path / "none", firm=FIRM, cal=CAL, now=at("2025-06-01 09:00"))
+        assert nobody.case_refs == () and "We hold no complaint records" in (tmp_path / "none/index.html").read_text()
+        with pytest.raises(FileExistsError):
+            export_person(conn, ANN, tmp_path / "none", firm=FIRM, cal=CAL, now=at("2025-06-01 09:00"))
+
+
+def test_export_person_command(tmp_path: Path) -> None:
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'mailbot.sqlite3'}")
+    store = wiring.build_store(load_config(config))
+    with store.transaction() as conn:
+        _people(conn)
+    store.dispose()
+    out = tmp_path / "sar"
+    result = CliRunner().invoke(cli(), ["export-person", ANN, "--out", str(out), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "2 case(s) (C-2025-0001, C-2025-0002)" in result.output
+    assert BOB_SECRET not in _all_text(out) and (out / "README.txt").exists()
+    again = CliRunner().invoke(cli(), ["export-person", ANN, "--out", str(out), "--config", str(config)])
+    assert again.exit_code == 1 and "not empty" in again.output
