@@ -23,6 +23,7 @@ from .sending import FlushReport, flush_outbox
 from .tick import TickReport, deadline_tick
 from .digest import send_digest
 from .health import check_intake_health
+from .leader import LeaderLock
 from ..scheduler import Schedule, build_scheduler
 
 
@@ -93,8 +94,11 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
                  stop: StopFlag, idle_seconds: int, clock: Callable[[], datetime]) -> None:
     config = app.config
 
+    leader = LeaderLock(app.store.engine)
+
     async def intake() -> None:
-        await asyncio.to_thread(_intake_job, app, mailbox_settings, clock, stop)
+        if await asyncio.to_thread(leader.held):
+            await asyncio.to_thread(_intake_job, app, mailbox_settings, clock, stop)
 
     async def outbox() -> None:
         if smtp_settings is not None:
@@ -103,11 +107,13 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
                 log.error("outbox.stopped", extra={"why": report.stopped})
 
     async def tick() -> None:
-        await asyncio.to_thread(deadline_tick, app, now=clock())
-        await asyncio.to_thread(check_intake_health, app, now=clock())
+        if await asyncio.to_thread(leader.held):
+            await asyncio.to_thread(deadline_tick, app, now=clock())
+            await asyncio.to_thread(check_intake_health, app, now=clock())
 
     async def digest() -> None:
-        await asyncio.to_thread(send_digest, app, now=clock())
+        if await asyncio.to_thread(leader.held):
+            await asyncio.to_thread(send_digest, app, now=clock())
 
     schedule = Schedule(poll_seconds=config.imap.poll_seconds if config.imap else 60, timezone=config.firm.timezone)
     scheduler = build_scheduler(schedule, intake=intake, outbox=outbox, tick=tick, digest=digest)
@@ -125,6 +131,7 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
     while not stop():
         await asyncio.sleep(0.5)
     scheduler.shutdown(wait=True)
+    leader.release()
 
 
 def _intake_job(app: App, settings: MailboxSettings, clock: Callable[[], datetime], stop: StopFlag) -> None:
