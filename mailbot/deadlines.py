@@ -17,6 +17,8 @@ Counting rule (the one the letters promise):
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -48,6 +50,8 @@ class WorkingCalendar:
     close_of_business: time = CLOSE_OF_BUSINESS
     _years: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _weekend: frozenset[int] = field(default=frozenset({5, 6}), init=False, repr=False, compare=False)
+    _span: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
+    _workdays: list[date] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         try:
@@ -96,14 +100,34 @@ class WorkingCalendar:
             return local.date()
         return self.next_working_day(local.date())
 
+    def _index(self, first: int, last: int) -> list[date]:
+        """The sorted working days of years first..last (extended on demand, kept contiguous).
+
+        The tick counts working days for every open case; walking day by day made a tick over
+        100,000 cases take minutes, while a bisect on this list takes microseconds.
+        """
+        span = self._span
+        if span is None or first < span[0] or last > span[1]:
+            lo = min(first, span[0]) if span else first
+            hi = max(last, span[1]) if span else last
+            day, end, days = date(lo, 1, 1), date(hi, 12, 31), []
+            while day <= end:
+                if self.is_working_day(day):
+                    days.append(day)
+                day += _ONE_DAY
+            object.__setattr__(self, "_span", (lo, hi))
+            object.__setattr__(self, "_workdays", days)
+        return self._workdays
+
+    def _rank(self, day: date) -> int:
+        """How many working days fall on or before `day` (within the indexed years)."""
+        return bisect_right(self._index(day.year - 1, day.year + 1), day)
+
     def add_working_days(self, start: datetime, n: int) -> datetime:
         """Close of business on the nth working day after the start day (see the module rule)."""
         if n < 0:
             raise ValueError(f"cannot count back {n} working days")
-        day = self.start_day(start)
-        for _ in range(n):
-            day = self.next_working_day(day)
-        return self.at_close(day)
+        return self._due_working(self.start_day(start), n)  # the start day is always a working day
 
     def working_days_between(self, a: datetime, b: datetime) -> int:
         """Working days after a's start day up to and including b's local date (negative if b < a).
@@ -112,11 +136,11 @@ class WorkingCalendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
-        day, end, count = self.start_day(a), self.local(b).date(), 0
-        while day < end:
-            day += _ONE_DAY
-            count += self.is_working_day(day)
-        return count
+        start, end = self.start_day(a), self.local(b).date()
+        if end <= start:
+            return 0
+        self._index(start.year - 1, end.year + 1)
+        return self._rank(end) - self._rank(start)
 
     def at_close(self, day: date) -> datetime:
         return datetime.combine(day, self.close_of_business, tzinfo=self.zone).astimezone(UTC)
@@ -131,9 +155,18 @@ class WorkingCalendar:
     def due(self, start: datetime, clock: Clock) -> datetime:
         """When a clock started at `start` runs out."""
         if clock.unit == "working_days":
-            return self.add_working_days(start, clock.amount)
-        days = clock.amount * (7 if clock.unit == "weeks" else 1)
-        return self.end_of(self.local(start).date() + timedelta(days=days))
+            return self._due_working(self.start_day(start), clock.amount)
+        return self._due_calendar(self.local(start).date(), clock.amount * (7 if clock.unit == "weeks" else 1))
+
+    # A due date depends only on the start's day, and thousands of cases share a day: memoise.
+    @lru_cache(maxsize=65536)  # noqa: B019 - the calendar is immutable and long-lived
+    def _due_working(self, start_day: date, n: int) -> datetime:
+        days = self._index(start_day.year - 1, start_day.year + 1 + n // 200)
+        return self.at_close(days[bisect_right(days, start_day) - 1 + n])
+
+    @lru_cache(maxsize=65536)  # noqa: B019
+    def _due_calendar(self, day: date, n: int) -> datetime:
+        return self.end_of(day + timedelta(days=n))
 
     def periods_elapsed(self, start: datetime, clock: Clock, now: datetime) -> int:
         """How many whole clocks have run out since `start` (0 if none, or if the clock is 0)."""
@@ -162,24 +195,37 @@ class Deadlines:
 def case_deadlines(received_at: datetime, profile: Profile, cal: WorkingCalendar) -> Deadlines:
     """Every date a case's clocks produce, for letters ("we will reply by ...") and the tick."""
     _aware("received_at", received_at)
+    return _deadlines_for_day(cal.local(received_at).date(), cal.start_day(received_at), profile, cal)
+
+
+@lru_cache(maxsize=16384)
+def _deadlines_for_day(received_day: date, start_day: date, profile: Profile, cal: WorkingCalendar) -> Deadlines:
+    """The deadlines depend on the receipt's local day and start day only (see the module rule),
+    so the tick computes them once per day of receipt, not once per case."""
 
     def due(clock: Clock | None) -> datetime | None:
-        return cal.due(received_at, clock) if clock is not None else None
+        if clock is None:
+            return None
+        if clock.unit == "working_days":
+            return cal._due_working(start_day, clock.amount)
+        return cal._due_calendar(received_day, clock.amount * (7 if clock.unit == "weeks" else 1))
 
     regulator_by, respond_by = due(profile.regulator), due(profile.full_response)
     holding = due(profile.holding_letter_at)
+    acknowledge_by = due(profile.acknowledge)
+    assert acknowledge_by is not None
     return Deadlines(
-        acknowledge_by=cal.due(received_at, profile.acknowledge),
+        acknowledge_by=acknowledge_by,
         respond_by=respond_by,
         regulator_by=regulator_by,
         holding_letter_from=cal.start_of(cal.local(holding).date()) if holding else None,
-        reminders=_reminders(received_at, regulator_by, respond_by, profile, cal),
+        reminders=_reminders(received_day, regulator_by, respond_by, profile, cal),
         summary_resolution_by=due(profile.summary_resolution),
     )
 
 
 def _reminders(
-    received_at: datetime, regulator_by: datetime | None, respond_by: datetime | None,
+    received_day: date, regulator_by: datetime | None, respond_by: datetime | None,
     profile: Profile, cal: WorkingCalendar,
 ) -> tuple[tuple[str, datetime], ...]:
     """Warnings before the regulator deadline, or before the response deadline where there is none.
@@ -193,9 +239,9 @@ def _reminders(
     last_day = cal.local(target).date()
     out = []
     for offset in sorted(profile.reminder_offsets_days, reverse=True):
-        at = cal.start_of(cal.working_day_on_or_before(last_day - timedelta(days=offset)))
-        if at > received_at:  # a warning earlier than the complaint itself means nothing
-            out.append((f"{kind}:{offset}", at))
+        day = cal.working_day_on_or_before(last_day - timedelta(days=offset))
+        if day > received_day:  # a warning before the complaint's own day means nothing
+            out.append((f"{kind}:{offset}", cal.start_of(day)))
     return tuple(out)
 
 
@@ -330,3 +376,21 @@ def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal:
         late = f"{'final response' if case.responded_at else 'closed'} only on {_day(cal, ended)}"
     return [Action("regulator_breach", "regulator_breach", d.regulator_by,
                    f"{deadline} passed, {late}; escalate to compliance")]
+
+
+def boundary_between(cal: WorkingCalendar, since: datetime | None, now: datetime) -> bool:
+    """True if any moment at which an action can fall due lies in (since, now].
+
+    Every due time here is a local midnight, a close of business or the last instant of a
+    local day. Between two ticks with no such moment, an unchanged case cannot gain a new
+    action, so the tick need only look at the cases that changed (see service/tick.py).
+    """
+    if since is None or now < since:
+        return True  # first tick, or the clock went back: look at everything
+    day, last = cal.local(since).date(), cal.local(now).date()
+    while day <= last:
+        for moment in (cal.start_of(day), cal.at_close(day), cal.end_of(day)):
+            if since < moment <= now:
+                return True
+        day += _ONE_DAY
+    return False

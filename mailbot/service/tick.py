@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select
+from sqlalchemy import Connection, Row, or_, select, update
 
 from ..cases import AuditEvent
-from ..deadlines import ACTIVE_STATES, Action, CaseClock, due_actions
+from ..deadlines import ACTIVE_STATES, Action, CaseClock, boundary_between, due_actions
 from ..store import audit, casebook
 from ..store.intake import insert_ignoring_conflict
-from ..store.tables import cases, reminders_fired
+from ..store.tables import cases, reminders_fired, tick_state
 from .context import App, log
 from .drafting import draft_for_approval, staff_mail, supersede_drafts
 
@@ -35,10 +35,15 @@ _WHAT = {
 }
 
 
+CHUNK = 500  # cases per transaction when a tick has a backlog to record
+
+
 @dataclass
 class TickReport:
     fired: list[tuple[str, str]] = field(default_factory=list)  # (case ref, action key)
     reminders_sent: int = 0
+    full: bool = False  # every open case looked at (a deadline boundary passed), or only changed ones
+    evaluated: int = 0
 
 
 def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
@@ -49,17 +54,33 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
     )
 
 
-def _candidates(conn: Connection) -> tuple[list[Row[Any]], dict[int, set[str]]]:
-    """Open cases, plus finished ones whose breach may not be recorded yet."""
+def _candidates(conn: Connection, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
+    """Open cases, plus finished ones whose breach may not be recorded yet; only those changed
+    since `changed_since` when no deadline boundary has passed (deadlines.boundary_between)."""
     breach_recorded = select(reminders_fired.c.case_id).where(reminders_fired.c.key == "regulator_breach")
-    rows = list(conn.execute(select(cases).where(or_(
-        cases.c.state.in_(sorted(ACTIVE_STATES)),
-        cases.c.id.notin_(breach_recorded),
-    ))))
+    c = cases.c
+    needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
+              c.responded_at, c.closed_at, c.handler_email, c.urgency)
+    query = select(*needed).where(or_(c.state.in_(sorted(ACTIVE_STATES)), c.id.notin_(breach_recorded)))
+    fired_query = select(reminders_fired.c.case_id, reminders_fired.c.key)
+    if changed_since is not None:
+        query = query.where(c.updated_at >= changed_since)
+        fired_query = fired_query.where(reminders_fired.c.case_id.in_(
+            select(c.id).where(c.updated_at >= changed_since).scalar_subquery()))
+    rows = list(conn.execute(query))
     fired: dict[int, set[str]] = defaultdict(set)
-    for case_id, key in conn.execute(select(reminders_fired.c.case_id, reminders_fired.c.key)):
+    for case_id, key in conn.execute(fired_query):
         fired[case_id].add(key)
     return rows, fired
+
+
+def _state(conn: Connection, name: str) -> datetime | None:
+    return conn.execute(select(tick_state.c.at).where(tick_state.c.name == name)).scalar()
+
+
+def _set_state(conn: Connection, name: str, at: datetime) -> None:
+    if conn.execute(update(tick_state).where(tick_state.c.name == name).values(at=at)).rowcount == 0:
+        insert_ignoring_conflict(conn, tick_state, {"name": name, "at": at}, ["name"])
 
 
 def _record(conn: Connection, case_id: int, key: str, now: datetime) -> bool:
@@ -70,31 +91,40 @@ def _record(conn: Connection, case_id: int, key: str, now: datetime) -> bool:
 def deadline_tick(app: App, *, now: datetime) -> TickReport:
     report = TickReport()
     with app.store.transaction() as conn:
-        rows, fired = _candidates(conn)
+        last_full, last_tick = _state(conn, "full"), _state(conn, "tick")
+        report.full = boundary_between(app.calendar, last_full, now) or last_tick is None
+        rows, fired = _candidates(conn, None if report.full else last_tick)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        actions = due_actions(_clock(row, frozenset(fired.get(row.id, ()))), now, app.profile, app.calendar)
-        if not actions:
-            continue
+    due = [(row, actions) for row in rows
+           if (actions := due_actions(_clock(row, frozenset(fired.get(row.id, ()))), now, app.profile, app.calendar))]
+    for start in range(0, len(due), CHUNK):
         with app.store.transaction() as conn:
-            for action in actions:
-                if not _record(conn, row.id, action.key, now):
-                    continue  # another instance or an earlier tick did it
-                _act(conn, app, row, action, now, per_person)
-                report.fired.append((row.ref, action.key))
+            events: list[AuditEvent] = []
+            for row, actions in due[start:start + CHUNK]:
+                for action in actions:
+                    if not _record(conn, row.id, action.key, now):
+                        continue  # another instance or an earlier tick did it
+                    events.append(_act(conn, app, row, action, now, per_person))
+                    report.fired.append((row.ref, action.key))
+            audit.append(conn, events)
     with app.store.transaction() as conn:
         for person, items in per_person.items():
             staff_mail(conn, app, "reminder", person, case=None, now=now, extra={"items": items})
             report.reminders_sent += 1
+        _set_state(conn, "tick", now)
+        if report.full:
+            _set_state(conn, "full", now)
+    report.evaluated = len(rows)
     if report.fired:
         log.info("tick.fired", extra={"actions": len(report.fired), "reminders": report.reminders_sent})
     return report
 
 
 def _act(conn: Connection, app: App, row: Row[Any], action: Action, now: datetime,
-         per_person: dict[str, list[dict[str, Any]]]) -> None:
-    audit.append(conn, [AuditEvent("deadline.fired", row.ref, "mailbot", now,
-                                   {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()})])
+         per_person: dict[str, list[dict[str, Any]]]) -> AuditEvent:
+    """Queue the action's draft and reminder lines; returns its audit event (appended in bulk)."""
+    event = AuditEvent("deadline.fired", row.ref, "mailbot", now,
+                       {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()})
     item = {"ref": row.ref, "what": f"{_WHAT.get(action.kind, action.kind)} ({action.detail})", "due": action.due_at,
             "urgency": row.urgency}
     draft_kind = _DRAFTS.get(action.kind)
@@ -107,6 +137,7 @@ def _act(conn: Connection, app: App, row: Row[Any], action: Action, now: datetim
             per_person[person].append(item)
     if row.handler_email:
         per_person[row.handler_email].append(item)
+    return event
 
 
 def _compliance(app: App) -> list[str]:

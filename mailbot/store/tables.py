@@ -127,6 +127,7 @@ cases = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index(None, "state"),
     Index(None, "client_address"),
+    Index(None, "updated_at"),
 )
 
 case_messages = Table(
@@ -238,5 +239,12 @@ corrections = Table(
     Column("old_value", String(64)),
     Column("new_value", String(64), nullable=False),
     Column("by", String(320), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+tick_state = Table(
+    "tick_state",
+    metadata,
+    Column("name", String(64), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
 )
