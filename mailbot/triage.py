@@ -1,0 +1,273 @@
+"""Emergency rules combined with the classifier's guess into one Suggestion a handler can read.
+
+The classifier is good at "what is this about" and poor at "is a hearing three days away";
+the rules are the reverse. Rules may only RAISE urgency and add flags, never lower what
+the model said, and every conclusion carries a reason in plain words. Pure: the message
+date, country and time zone are parameters; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone as dt_timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from .date_mentions import DateMention, find_dates
+from .triage_rules import Hit, mentions_third_party, rule_hits
+
+CATEGORIES = ("delay", "communication", "advice_quality", "instructions", "costs_information",
+              "costs_excessive", "documents_funds", "staff_conduct", "integrity_misconduct",
+              "data_security", "complaint_handling", "other")
+URGENCIES = ("low", "normal", "high", "critical")
+FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerability")
+PRECEDENCE = ("integrity_misconduct", "data_security")
+CRITICAL_WORKING_DAYS = 10
+# The model's own critical probability that is enough to raise to critical even when it is
+# not the top urgency: a missed emergency costs far more than a false alarm.
+CRITICAL_PROBABILITY = 0.3
+# A flag is suggested from the model at this probability (chosen by cross-validation for
+# recall: a missed conduct referral or insurer notification costs more than a spare one).
+FLAG_PROBABILITY = 0.4
+
+_EVENT = re.compile(
+    r"\b(?P<event>hearings?(?!\s+(?:from|back|anything|nothing|aid|about|of\s+(?:this|it)))|court\s+(?:date|hearing"
+    r"|appearance|case)|(?<=in\s)court|(?<=at\s)court|trial|tribunal|sentencing|appeal\s+(?:deadline|hearing)"
+    r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))|exchanging"
+    r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest|deadline"
+    r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|repossession|bailiffs?"
+    r"|(?:police|voluntary)\s+interview|interview\s+under\s+caution)\b",
+    re.IGNORECASE)
+_EVENT_NAMES = {"hearings": "hearing", "complete on": "completion", "completing": "completion",
+                "due to complete": "completion", "exchanging": "exchange", "move in": "completion",
+                "move out": "completion", "move date": "completion", "moving date": "completion",
+                "moving day": "completion",
+                "court": "court date", "court case": "court date", "court hearing": "hearing",
+                "court appearance": "court date", "limitation": "limitation date", "expires": "expiry date",
+                "expiry": "expiry date", "expiring": "expiry date", "bailiff": "bailiffs' visit",
+                "bailiffs": "bailiffs' visit", "appeal deadline": "appeal deadline", "appeal hearing": "hearing",
+                "police interview": "police interview", "voluntary interview": "police interview",
+                "interview under caution": "police interview"}
+_NO_EVENT = re.compile(r"(?:\b(?:no|not|never|without|nor)\b|n[’']t\b)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+_CALLED_OFF = re.compile(r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vacated|postponed|called\s+off"
+                         r"|been\s+moved|withdrawn|fell\s+through|pulled\s+out)\b(?!\s+(?:to|until|till))",
+                         re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the classifier says about one text (the shape the triage rules build on)."""
+
+    category: str
+    category_confidence: float
+    category_top: tuple[tuple[str, float], ...]
+    urgency: str
+    urgency_confidence: float
+    is_complaint: bool
+    complaint_probability: float
+    urgency_probabilities: tuple[tuple[str, float], ...] = ()
+    flag_probabilities: tuple[tuple[str, float], ...] = ()
+
+    def probability_of(self, urgency: str) -> float:
+        return dict(self.urgency_probabilities).get(urgency, 0.0)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The triage result shown to a handler: a suggestion only; a person confirms it."""
+
+    category: str
+    category_confidence: float
+    category_top: tuple[tuple[str, float], ...]
+    urgency: str
+    urgency_confidence: float
+    is_complaint: bool
+    flags: frozenset[str]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DatedEvent:
+    """A hearing, completion or similar tied to a date the message mentions."""
+
+    event: str
+    day: date
+    working_days: int
+
+
+def suggest(text: str, message_date: datetime, prediction: Prediction | None, *, country: str = "GB",
+            subdivision: str | None = None, timezone: str = "Europe/London") -> Suggestion:
+    """Combine the rules with `prediction` (None when no model is installed).
+
+    `message_date` should be timezone-aware; a naive value is taken as UTC.
+    """
+    if message_date.tzinfo is None:
+        message_date = message_date.replace(tzinfo=dt_timezone.utc)
+    local_day = message_date.astimezone(ZoneInfo(timezone)).date()
+    if prediction is None:
+        prediction = Prediction("other", 0.0, (), "normal", 0.0, True, 1.0)
+        reasons = ["no classifier installed: category needs a person"]
+    else:
+        reasons = [f"classifier: {prediction.category} ({prediction.category_confidence:.2f})",
+                   f"classifier urgency: {prediction.urgency} ({prediction.urgency_confidence:.2f})"]
+    hits = rule_hits(text)
+    category, category_confidence = _precedence(prediction, hits, reasons)
+    urgency, urgency_confidence = prediction.urgency, prediction.urgency_confidence
+    if urgency != "critical" and prediction.is_complaint \
+            and prediction.probability_of("critical") >= CRITICAL_PROBABILITY:
+        urgency, urgency_confidence = "critical", prediction.probability_of("critical")
+        reasons.append(f"classifier gives critical a probability of {urgency_confidence:.2f}")
+    raised_to = _raise_for_events(text, local_day, prediction.is_complaint, country, subdivision, reasons)
+    raised_to = _max_urgency(raised_to, _raise_for_rules(hits, prediction.is_complaint, urgency, reasons))
+    if _rank(raised_to) > _rank(urgency):
+        urgency, urgency_confidence = raised_to, 1.0  # a rule fired: no doubt about the floor it sets
+    flags = _flags(text, category, prediction, hits, reasons)
+    return Suggestion(category, category_confidence, prediction.category_top, urgency, urgency_confidence,
+                      prediction.is_complaint, frozenset(flags), tuple(dict.fromkeys(reasons)))
+
+
+def _raise_for_events(text: str, today: date, is_complaint: bool, country: str, subdivision: str | None,
+                      reasons: list[str]) -> str:
+    urgency = "low"
+    for event in dated_events(text, today, country=country, subdivision=subdivision):
+        if event.working_days > CRITICAL_WORKING_DAYS:
+            continue
+        article = "an" if event.event[0] in "aeiou" else "a"
+        reason = f"mentions {article} {event.event} on {event.day.isoformat()}, {_distance(event, today)}"
+        if is_complaint:
+            urgency = "critical"
+            reasons.append(reason)
+        else:
+            reasons.append(f"{reason} (not raised: reads as an enquiry, not a complaint)")
+    return urgency
+
+
+def _raise_for_rules(hits: Sequence[Hit], is_complaint: bool, model_urgency: str, reasons: list[str]) -> str:
+    """Critical signals count on any message; "high" ones only on complaints (an enquiry
+    that mentions a bereavement is not thereby urgent)."""
+    urgency = "low"
+    for hit in hits:
+        if hit.rule.urgency == "high" and not is_complaint:
+            reasons.append(f"{hit.rule.reason} (not raised: reads as an enquiry, not a complaint)")
+        elif _rank(hit.rule.urgency) > _rank(model_urgency):
+            urgency = _max_urgency(urgency, hit.rule.urgency)
+            reasons.append(f"{hit.rule.reason}: {hit.rule.urgency}")
+        else:
+            reasons.append(hit.rule.reason)
+    return urgency
+
+
+def _flags(text: str, category: str, prediction: Prediction, hits: Sequence[Hit], reasons: list[str]) -> set[str]:
+    flags: set[str] = set()
+    for hit in hits:
+        flags |= hit.rule.flags
+    if mentions_third_party(text):
+        flags.add("third_party")
+        reasons.append("the writer may not be the client (beneficiary, relative or other side)")
+    if category == "integrity_misconduct":
+        flags.add("conduct_referral")
+    for flag, probability in prediction.flag_probabilities:
+        if probability >= FLAG_PROBABILITY and flag in FLAGS:
+            flags.add(flag)
+            reasons.append(f"classifier suggests {flag} ({probability:.2f})")
+    return flags
+
+
+def dated_events(text: str, reference: date, *, country: str = "GB",
+                 subdivision: str | None = None) -> list[DatedEvent]:
+    """Hearings, completions etc. tied to a date on or after `reference`, nearest first.
+
+    A date counts when an event word shares its sentence, is not negated ("no hearing date
+    yet") and the sentence does not say the event was called off.
+    """
+    events: dict[tuple[str, date], DatedEvent] = {}
+    for mention in find_dates(text, reference):
+        if mention.date < reference or mention.text.lower().startswith(("within", "after")):
+            continue  # past, or an ultimatum ("reply within 14 days") rather than an appointment
+        event = _event_for(text, mention)
+        if event is None:
+            continue
+        days = working_days_between(reference, mention.date, country, subdivision)
+        events.setdefault((event, mention.date), DatedEvent(event, mention.date, days))
+    return sorted(events.values(), key=lambda e: (e.day, e.event))
+
+
+def _event_for(text: str, mention: DateMention) -> str | None:
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)), default=0)
+    end_match = _SENTENCE_END.search(text, mention.end)
+    end = end_match.start() if end_match else len(text)
+    best: tuple[int, str] | None = None
+    for match in _EVENT.finditer(text, start, end):
+        if _NO_EVENT.search(text[max(start, match.start() - 40):match.start()]):
+            continue
+        tail = text[max(match.end(), mention.end):end]
+        if _CALLED_OFF.search(tail):
+            continue
+        distance = min(abs(match.start() - mention.end), abs(mention.start - match.end()))
+        word = " ".join(match.group("event").lower().split())
+        if best is None or distance < best[0]:
+            best = (distance, _EVENT_NAMES.get(word, word))
+    return best[1] if best and best[0] <= 120 else None
+
+
+def _precedence(prediction: Prediction, hits: Sequence[Hit], reasons: list[str]) -> tuple[str, float]:
+    """Integrity beats data security beats the substantive issue (the complaints procedure's
+    order), when a rule found that kind of problem and the model ranks it in its top three."""
+    category, confidence = prediction.category, prediction.category_confidence
+    found = {hit.rule.category for hit in hits if hit.rule.category}
+    ranked = dict(prediction.category_top[:3])
+    for preferred in PRECEDENCE:
+        if preferred == category:
+            break
+        if preferred in found and preferred in ranked:
+            reasons.append(f"category {preferred} rather than {category}: the rules found a {preferred} "
+                           "problem, which takes precedence")
+            return preferred, ranked[preferred]
+    return category, confidence
+
+
+def working_days_between(start: date, end: date, country: str = "GB", subdivision: str | None = None) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is the same day)."""
+    if end <= start:
+        return 0
+    calendar = _holidays(country, subdivision, start.year, end.year)
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in calendar:
+            count += 1
+    return count
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, subdivision: str | None, first_year: int, last_year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, last_year + 1))
+
+
+def _distance(event: DatedEvent, today: date) -> str:
+    if event.day == today:
+        return "today"
+    return f"{event.working_days} working day{'s' if event.working_days != 1 else ''} away"
+
+
+def _rank(urgency: str) -> int:
+    return URGENCIES.index(urgency) if urgency in URGENCIES else 1
+
+
+def _max_urgency(a: str, b: str) -> str:
+    return a if _rank(a) >= _rank(b) else b
+
+
+def suggestion_record(s: Suggestion) -> dict[str, Any]:
+    """A Suggestion as JSON: what `mailbot classify` prints and what a case stores."""
+    return {"category": s.category, "category_confidence": s.category_confidence,
+            "category_top": [[label, p] for label, p in s.category_top], "urgency": s.urgency,
+            "urgency_confidence": s.urgency_confidence, "is_complaint": s.is_complaint,
+            "flags": sorted(s.flags), "reasons": list(s.reasons)}

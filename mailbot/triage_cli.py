@@ -1,0 +1,192 @@
+"""Plain functions behind `mailbot classify`, `mailbot train` and `mailbot evaluate`.
+
+The CLI module wires these into typer; keeping them free of typer makes them easy to test
+and to call from a scheduled job. This is the shell: it may read the clock when the
+caller passes no `now`, and it does file I/O. Logs never contain complaint text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone as dt_timezone
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from . import classifier
+from .classifier import Example, TriageModel
+from .errors import ModelMismatch
+from .triage import CATEGORIES, URGENCIES, suggest, suggestion_record
+from .triage_eval import LabelledRow, format_report, load_rows, measure
+
+log = logging.getLogger(__name__)
+BATCH = 256
+
+
+def classify_stream(lines_in: Iterable[str], out: TextIO, model_dir: str | os.PathLike[str] | None, *,
+                    now: datetime | None = None, country: str = "GB", subdivision: str | None = None,
+                    timezone: str = "Europe/London") -> int:
+    """Read JSON lines {"text": ..., "date": optional ISO} and write one JSON line per input.
+
+    A line that cannot be read yields {"error": ...} and the stream goes on. With
+    `model_dir=None` only the rules run. Returns the number of lines answered.
+    """
+    model = classifier.load(model_dir) if model_dir is not None else None
+    now = now or datetime.now(dt_timezone.utc)
+    zone = ZoneInfo(timezone)
+    answered = 0
+    for batch in _batches(lines_in, BATCH):
+        parsed = [_parse_line(line, now, zone) for line in batch]
+        texts = [p[0] for p in parsed if not isinstance(p, str)]
+        predictions = iter(model.predict(texts)) if model is not None and texts else iter(())
+        for item in parsed:
+            if isinstance(item, str):
+                record: dict[str, Any] = {"error": item}
+            else:
+                text, when, extra = item
+                prediction = next(predictions) if model is not None else None
+                record = {**extra, **suggestion_record(suggest(text, when, prediction, country=country,
+                                                               subdivision=subdivision, timezone=timezone))}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            answered += 1
+        out.flush()
+    return answered
+
+
+def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        batch.append(line)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _parse_line(line: str, now: datetime, zone: ZoneInfo) -> tuple[str, datetime, dict[str, Any]] | str:
+    try:
+        raw = json.loads(line)
+    except ValueError as exc:
+        return f"not JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(raw, dict):
+        return "each line must be a JSON object"
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return "missing or empty \"text\""
+    extra = {"id": raw["id"]} if "id" in raw else {}
+    value = raw.get("date")
+    if value in (None, ""):
+        return text, now, extra
+    if not isinstance(value, str):
+        return "\"date\" must be an ISO date or date-time string"
+    try:
+        return text, parse_message_date(value, zone), extra
+    except ValueError:
+        return f"\"date\" is not an ISO date or date-time: {value!r}"
+
+
+def parse_message_date(value: str, zone: ZoneInfo) -> datetime:
+    """ISO date or date-time -> aware datetime; a bare date is noon in the firm's zone, a naive time is local."""
+    if len(value) == 10:
+        return datetime.combine(date.fromisoformat(value), time(12), tzinfo=zone)
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """What `mailbot train` did: both scores, and whether the new model replaced the old one."""
+
+    promoted: bool
+    new_macro_f1: float
+    current_macro_f1: float | None
+    n_seed: int
+    n_corrections: int
+    n_skipped_corrections: int
+    n_test: int
+    metrics: Mapping[str, Any]
+    model_dir: str
+
+    @property
+    def text(self) -> str:
+        current = f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None else "none (no usable model)"
+        verdict = ("promoted: the new model is installed" if self.promoted
+                   else "kept the current model: the new one scores lower")
+        lines = [f"trained on {self.n_seed} seed examples + {self.n_corrections} corrections"
+                 + (f" ({self.n_skipped_corrections} corrections skipped: bad labels)" if self.n_skipped_corrections
+                    else ""),
+                 f"held-out category macro-F1: new {self.new_macro_f1:.3f}, current {current} "
+                 f"({self.n_test} examples)", verdict, "", format_report(dict(self.metrics))]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
+          corrections: Sequence[Mapping[str, Any]] = (), *, now: datetime | None = None) -> TrainReport:
+    """Train on the seed train split + corrections; promote only if held-out category macro-F1 does not drop."""
+    now = now or datetime.now(dt_timezone.utc)
+    rows = load_rows(seed_dir)
+    seed_train = [r for r in rows if r.split != "test"]
+    held_out = [r for r in rows if r.split == "test"]
+    if not held_out:
+        raise ValueError(f"{seed_dir} has no rows with \"split\": \"test\" to measure the model on")
+    extra, skipped = _corrections(corrections)
+    examples = [r.example() for r in seed_train] + extra
+    candidate = classifier.train_model(examples)
+    new_metrics = measure(candidate, held_out, now=now)
+    current_f1 = _current_score(model_dir, held_out, now)
+    new_f1 = new_metrics["category"]["macro_f1"]
+    promoted = current_f1 is None or new_f1 >= current_f1
+    if promoted:
+        classifier.save(candidate, model_dir, metrics=new_metrics, trained_at=now.isoformat(timespec="seconds"))
+    log.info("trained triage model: new macro-F1 %.3f, current %s, promoted=%s", new_f1, current_f1, promoted)
+    return TrainReport(promoted, new_f1, current_f1, len(seed_train), len(extra), skipped, len(held_out),
+                       new_metrics, str(model_dir))
+
+
+def _corrections(corrections: Sequence[Mapping[str, Any]]) -> tuple[list[Example], int]:
+    weight = float(classifier.PARAMS["correction_weight"])
+    good: list[Example] = []
+    skipped = 0
+    for item in corrections:
+        text, category, urgency = item.get("text"), item.get("category"), item.get("urgency")
+        if not isinstance(text, str) or not text.strip() or category not in CATEGORIES or urgency not in URGENCIES:
+            skipped += 1
+            continue
+        is_complaint = item.get("is_complaint", True)
+        good.append(Example(text, str(category), str(urgency), bool(is_complaint), str(item.get("id", "")), weight))
+    return good, skipped
+
+
+def _current_score(model_dir: str | os.PathLike[str], held_out: list[LabelledRow], now: datetime) -> float | None:
+    try:
+        current: TriageModel = classifier.load(model_dir)
+    except ModelMismatch as exc:
+        log.info("no usable current model (%s); the new one will be installed", exc)
+        return None
+    return measure(current, held_out, now=now)["category"]["macro_f1"]
+
+
+def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *, now: datetime | None = None) -> str:
+    """Figures for the model on labelled rows at `path` (a JSONL file or a directory of them).
+
+    Rows marked "split": "train" are skipped: the model has seen them.
+    """
+    rows = load_rows(path)
+    usable = [r for r in rows if r.split != "train"]
+    if not usable:
+        raise ValueError(f"{path} has no labelled rows outside the training split")
+    model = classifier.load(model_dir)
+    metrics = measure(model, usable, now=now or datetime.now(dt_timezone.utc))
+    skipped = len(rows) - len(usable)
+    header = f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {model.sidecar.get('trained_at', '?')})"
+    return "\n".join([header] + ([f"skipped {skipped} training rows"] if skipped else []) + [format_report(metrics)])

@@ -1,0 +1,237 @@
+"""The phrase rules behind emergency triage: which words in a complaint mean "act now".
+
+Kept apart from the combining logic in triage.py so the vocabulary can be reviewed (and
+argued about) on its own. Each rule is a regular expression plus what it implies: an
+urgency floor, flags for the compliance officer or insurer, and a reason in plain words.
+Reasons never quote the complainant, because they end up in audit logs and digests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_W = r"(?:[\w'’-]+\s+)"  # one word and its trailing space, for "up to n words between"
+_NEGATION = re.compile(r"(?:\b(?:no|not|never|nor|without|nothing|neither)\b|n[’']t\b)[^.;:!?\n]{0,30}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A phrase rule. `negatable` rules are skipped when a negation closely precedes the match."""
+
+    name: str
+    urgency: str
+    flags: frozenset[str]
+    reason: str
+    pattern: re.Pattern[str]
+    negatable: bool = False
+    category: str | None = None
+    acronyms: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule that fired, with the span it matched (for tests and debugging, never for logs)."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *, negatable: bool = False,
+          category: str | None = None, case_sensitive: str | None = None) -> Rule:
+    """Rules match the LOWERCASED text (several times faster than re.IGNORECASE), so bodies
+    must be lowercase; acronyms such as "SRA" go in `case_sensitive` and match the original."""
+    if re.search(r"(?<!\\)[A-Z]", body):
+        raise ValueError(f"rule {name}: write the pattern in lowercase")
+    acronyms = re.compile(r"\b(?:" + case_sensitive + r")\b") if case_sensitive else None
+    return Rule(name, urgency, frozenset(flags), reason, re.compile(r"\b(?:" + body + r")"), negatable, category,
+                acronyms)
+
+
+RULES: tuple[Rule, ...] = (
+    _rule("bank_details", "critical", set(),
+          "says bank details were changed or a payment went astray (money at risk now)",
+          r"(?:chang\w*|new|different|updated?|amended|altered)\s+" + _W + r"{0,3}(?:bank|account|payment)\s+"
+          r"(?:details|account|information|number)|bank\s+details\s+" + _W + r"{0,4}(?:changed|updated|altered)"
+          r"|payment\s+diversion|(?:sent|paid|transferred|went)\s+" + _W + r"{0,5}(?:to\s+)?(?:a|the)\s+"
+          r"(?:wrong|fraudster'?s?|criminal'?s?|different|fake)\s+(?:bank\s+)?account"
+          r"|(?:fake|fraudulent|spoofed|bogus|scam)\s+(?:e-?mails?|invoices?|account|bank\s+details)"
+          r"|e-?mails?\s+(?:account\s+)?(?:was|were|had\s+been|has\s+been|got)\s+(?:hacked|compromised|intercepted|spoofed)"
+          r"|friday\s+fraud|(?:money|funds|deposit)\s+" + _W + r"{0,3}(?:intercepted|diverted)",
+          category="data_security"),
+    _rule("missing_funds", "critical", {"insurer_notification"},
+          "says completion or client money is missing or went to the wrong place",
+          r"(?:completion|purchase|sale|deposit|mortgage|client)\s+(?:funds|money|monies)\s+" + _W
+          + r"{0,4}(?:missing|(?:not|never)\s+(?:arrived|reached|been\s+(?:received|sent|transferred)|received"
+          r"|transferred|sent)|disappeared|vanished|gone\s+missing|(?:has|have)n[’']t\s+(?:arrived|been\s+sent))"
+          r"|(?:money|funds|deposit)\s+(?:has|have)\s+(?:gone\s+missing|disappeared|vanished)"
+          r"|funds\s+(?:have|has|had)\s+(?:still\s+)?(?:not|never)\s+(?:arrived|come\s+through|been\s+(?:received"
+          r"|transferred|sent))|funds\s+(?:haven[’']t|hasn[’']t|never)\s+(?:arrived|come\s+through|been\s+sent)"
+          r"|(?:where\s+is|where's)\s+(?:my|the|our)\s+(?:money|funds|deposit)"
+          r"|(?:completion|seller|buyer)\s+" + _W + r"{0,4}(?:not|never)\s+(?:received|got)\s+"
+          r"(?:the\s+)?(?:funds|money)"
+          r"|(?:money|funds|£[\d,.]+k?|it|deposit)\s+(?:was|were|has\s+been|had\s+been|have\s+been)\s+(?:\w+\s+)?"
+          r"(?:transferred|sent|paid|moved|taken)\s+(?:out\b|back\b|to\s+(?:a|an|the|their)\s+(?:different|wrong"
+          r"|unknown|other|old|closed))|where\s+has\s+(?:that|my|the|our|this)\s+(?:money|£[\d,.]+)\s+gone"
+          r"|(?:sent|paid|transferred|wired)\s+(?:the|our|my)\s+(?:\w+\s+)?(?:money|funds)\s+(?:back\s+)?to\s+"
+          r"(?:the|their|a|an)\s+(?:old|wrong|different|closed|unknown)|money\s+went\s+to|stop\s+the\s+"
+          r"(?:transfer|payment)|helped\s+(?:themselves|himself|herself|yourselves)\s+to|taken\s+(?:out\s+of|from)"
+          r"\s+(?:the|my|his|her|our|their|dad[’']s|mum[’']s)\s+(?:estate|account|client\s+account|savings)"
+          r"|unaccounted\s+for|not\s+showing\s+anywhere|(?:has|have)n[’']t\s+bounced\s+back"
+          r"|(?:completion|settlement|closing)\s+(?:has\s+|had\s+)?(?:failed|fell\s+through|collapsed)"
+          r"|funds\s+(?:were|was)\s+never\s+(?:sent|paid|transferred|put|received)"),
+    _rule("data_breach", "critical", set(),
+          "reports a possible data breach (the 72-hour ICO clock may be running)",
+          r"data\s+breach|breach\s+of\s+(?:my\s+)?(?:confidentiality|data|privacy|gdpr)"
+          r"|(?:sent|e-?mailed|posted|forwarded|disclosed|shared|given|passed|copied|cc[’']?d)\s+" + _W
+          + r"{0,7}(?:to|with)\s+(?:the\s+)?(?:wrong|incorrect)\s+(?:person|people|address|e-?mail|client|party"
+          r"|recipient|house|family)|(?:sent|e-?mailed|posted|forwarded|disclosed|copied|cc[’']?d|gave|given)\s+"
+          + _W + r"{0,7}(?:by\s+mistake|in\s+error|accidentally)"
+          r"|(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other)\s+(?:client|person|people|family)[’']s?[’']?"
+          r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)|not\s+(?:in\s+the\s+)?bcc"
+          r"|(?:in|into)\s+the\s+cc\b|instead\s+of\s+bcc|(?:left|lost|mislaid)\s+(?:my|the|a|our)\s+(?:whole\s+)?"
+          r"(?:file|files|papers|laptop|documents|bundle|passport)\s+(?:on|in|at)\b|(?:pretending|claiming|purporting)"
+          r"\s+to\s+be\s+from\s+(?:your|the)\s+(?:firm|office|solicitors?)|(?:got|get|gained|broke)\s+(?:into|access\s+to)"
+          r"\s+(?:your|the\s+firm[’']s)\s+(?:e-?mail|system|computer|server|portal)|sent\s+me\s+(?:the\s+)?wrong\s+"
+          r"(?:completion\s+statement|letter|documents?|file|attachment|bundle|statement)|(?:sent|copied|cc[’']?d|posted"
+          r"|e-?mailed)\s+" + _W + r"{0,5}to\s+my\s+(?:work|workplace|employer|office|line\s+manager|boss)\b"
+          r"|(?:personal|confidential|private|sensitive)\s+(?:data|information|details|documents?|files?)\s+" + _W
+          + r"{0,4}(?:leaked|disclosed|exposed|shared)|(?:documents?|files?|papers|details|records)\s+(?:for|of|about"
+          r"|belonging\s+to)\s+(?:a\s+different|another|other)\s+(?:case|client|person|people|matter|family)"
+          r"|(?:neighbour|stranger|another\s+person|other\s+client)[’']s\s+" + _W + r"{0,2}(?:offer|file|documents?"
+          r"|details|statement|passport|report|letter|mortgage|remortgage|will|papers)",
+          negatable=True, category="data_security"),
+    _rule("dishonesty", "critical", {"conduct_referral"},
+          "alleges dishonesty, theft or fraud (a conduct matter)",
+          r"dishonest\w*|lied|lying\s+to|liars?|lies|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail|invoice))"
+          r"|theft|thie(?:f|ves)|stole|stolen|steal\w*|misappropriat\w*|embezzl\w*|forged|forgery|falsif\w*"
+          r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|misused?\s+(?:my|our|client)\s+"
+          r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my|our)\s+money\s+without"
+          r"|not\s+(?:been\s+)?(?:honest|truthful)|untruthful|conflict\s+of\s+interest|acting\s+for\s+both\s+sides"
+          r"|(?:lie|lying)\s+to\s+(?:the|a|my|anyone|anybody|them|him|her)|to\s+lie\b|false\s+(?:date|statement"
+          r"|information|declaration|figures?|impression|entry)|backdat\w*|destroy\w*\s+(?:the\s+)?(?:evidence|notes"
+          r"|file|documents|records)|deliberately\s+(?:inflated|hid|hidden|concealed|changed|altered|overcharged)"
+          r"|(?:doctored|tampered)|pressur\w+\s+(?:him|her|me|them|my\s+\w+)\s+into|in\s+cash\s+(?:directly\s+)?to\s+"
+          r"(?:him|her)|nobody\s+checks|(?:will|would)\s+not\s+check|won[’']t\s+check|abuse\s+of\s+(?:an?\s+)?"
+          r"(?:old|elderly|vulnerable|position|trust)|(?:changed|altered)\s+(?:that|the)\s+date"
+          r"|misled\s+the\s+(?:court|judge|tribunal)|(?:court|judge|tribunal)\s+(?:was|were|has\s+been)\s+misled"
+          r"|(?:hours|time|entries|calls|meetings)\s+(?:are|were|have\s+been|being)\s+(?:\w+\s+)?(?:invented|made\s+up"
+          r"|fabricated)|fabricat\w*",
+          negatable=True, category="integrity_misconduct"),
+    _rule("safety", "critical", {"vulnerability"},
+          "mentions a risk to someone's safety",
+          r"suicid\w*|kill(?:ing)?\s+(?:myself|himself|herself)|end(?:ing)?\s+(?:my|his|her)\s+(?:own\s+)?life"
+          r"|end(?:ing)?\s+it\s+all|tak(?:e|ing)\s+my\s+(?:own\s+)?life|self[- ]harm\w*|harm(?:ing)?\s+myself"
+          r"|can(?:[’']|no)t\s+go\s+on|terrified|(?:really|truly|genuinely)\s+(?:scared|frightened)|(?:afraid|scared|frightened)\s+to\s+go\s+(?:home|out)"
+          r"|(?:afraid|scared|frightened)\s+(?:of|for)\s+(?:him|her|them|my\s+safety|my\s+life|my\s+children)"
+          r"|feel\s+unsafe|know\s+where\s+you\s+live"
+          r"|followed\s+me|threatened\s+(?:me|my\s+(?:family|children|wife|husband))\b(?!\s+with\s+(?:legal|court))"
+          r"|no\s+reason\s+to\s+live|domestic\s+(?:abuse|violence)|(?:abusive|violent)\s+(?:partner|husband|wife"
+          r"|ex\b|ex-\w+|relationship|father|son|boyfriend|girlfriend)|coercive\s+control|threat(?:s|ened|ening)?"
+          r"\s+(?:to|of)\s+(?:kill|hurt|harm|attack|violence)|(?:afraid|scared|fear(?:ful)?)\s+for\s+(?:my|our|his"
+          r"|her|their)\s+(?:life|lives|safety)|(?:in|at)\s+(?:immediate\s+)?(?:danger|risk\s+of\s+harm)"
+          r"|unsafe\s+at\s+home|women's\s+refuge|stalk(?:ed|ing|er)"),
+    _rule("imminent_deadline", "critical", set(),
+          "says a deadline or time limit is only days away",
+          r"(?:less\s+than|under|only|just)\s+(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|a\s+few"
+          r"|a\s+couple\s+of)\s+(?:working\s+)?(?:days?|weeks?)\s+(?:away|left|to\s+go|remaining|before)|(?:only|just)"
+          r"\s+(?:a\s+)?few\s+days\s+left|(?:before|until)\s+(?:the\s+)?time\s+runs\s+out|time\s+is\s+running\s+out"
+          r"|(?:deadline|time\s+limit|limitation\s+period)\s+(?:is|expires|runs\s+out|ends)\s+(?:today|tomorrow"
+          r"|this\s+week|on\s+(?:monday|tuesday|wednesday|thursday|friday))",
+          negatable=True),
+    _rule("missed_deadline", "high", {"insurer_notification"},
+          "says a deadline was already missed",
+          r"miss(?:ed|ing)\s+" + _W + r"{0,3}(?:deadline|time\s+limit|limitation|court\s+date|hearing|filing\s+date"
+          r"|completion\s+date|date\s+for)|(?:deadline|time\s+limit|limitation\s+(?:period|date))\s+" + _W
+          + r"{0,4}(?:passed|expired|missed|lapsed|gone\s+by)|out\s+of\s+time|(?:time|statute)[- ]barred"
+          r"|struck\s+out|past\s+the\s+deadline|after\s+the\s+deadline|default\s+judg(?:e)?ment"
+          r"|(?:failed|forgot|neglected)\s+to\s+(?:file|lodge|submit|serve|register|issue|respond|send|apply)\s+"
+          + _W + r"{0,6}(?:in\s+time|on\s+time|by\s+the\s+deadline|before\s+the\s+deadline)"),
+    _rule("loss", "high", {"insurer_notification"},
+          "claims a financial loss or compensation",
+          r"compensate\s+(?:me|us|my|our)|compensation\s+for|(?:want|demand|expect|seek|claim|ask\w*\s+for"
+          r"|request\w*|entitled\s+to|pay\s+(?:me|us))\s+" + _W + r"{0,3}compensation|out\s+of\s+pocket"
+          r"|financial(?:ly)?\s+(?:loss|losses)|worse\s+off|losses|damages"
+          r"|(?:lost|lose|losing)\s+" + _W + r"{0,3}(?:£|\$|€|money|thousands|out|the\s+(?:sale|house|home|property"
+          r"|purchase|buyer|deal|mortgage|offer|case|claim|deposit|chain))|cost\s+(?:me|us)\s+(?:£|\$|€|\d|thousands"
+          r"|a\s+fortune|dearly|money)|pay\s+for\s+(?:the|your|this)\s+(?:mistake|error)s?"),
+    _rule("refund", "high", set(),
+          "asks for a refund or a reduction of the bill",
+          r"refund\w*|reimburs\w*|(?:my|our|the)\s+(?:fees?|costs?|money|deposit)\s+back|money\s+back"
+          r"|(?:waive|write\s+off|reduce|reduction\s+(?:of|in))\s+" + _W
+          + r"{0,3}(?:fees?|bill|invoice|costs?|charges?)"),
+    _rule("error", "normal", {"insurer_notification"},
+          "alleges an error in the legal work",
+          r"negligen\w*|(?:made|make|making)\s+(?:a\s+|an\s+)?(?:serious\s+|big\s+|huge\s+|basic\s+|costly\s+)?"
+          r"(?:mistake|error|blunder)|wrong\s+advice|advised\s+(?:me\s+|us\s+)?(?:wrongly|incorrectly)"
+          r"|incorrect\s+advice|(?:mistakes?|errors?)\s+in\s+(?:the|my|our)\s+(?:will|contract|lease|transfer|deed"
+          r"|claim|application|forms?|documents?|paperwork|conveyancing)",
+          negatable=True),
+    _rule("escalation", "high", set(),
+          "threatens to go to the ombudsman, a regulator or another lawyer",
+          r"ombudsman|solicitors?\s+regulation\s+authority|law\s+society|(?:the|a)\s+regulator|council\s+for\s+"
+          r"licensed\s+conveyancers|solicitor[- ]general|(?:consult|instruct|see|go\s+to|take\s+advice\s+from)\s+"
+          r"(?:another|an\s+independent|a\s+different)\s+(?:solicitor|lawyer|firm)|legal\s+action|take\s+"
+          r"(?:you|this|it|the\s+matter|things)\s+(?:to\s+court|further|higher)|report(?:ing)?\s+(?:this|you|it|him|her|the\s+firm)"
+          r"\s+to\s+the\s+police|sue\s+(?:you|the\s+firm)|small\s+claims"
+          r"|trading\s+standards|information\s+commissioner|report\s+(?:you|this|the\s+firm|your\s+firm)|the\s+press|newspapers?",
+          case_sensitive=r"LeO|SRA|CLC|SLCC|LSRA|FOS|CILEx|CILEX|ICAEW|ICO|MP"),
+    _rule("vulnerability", "high", {"vulnerability"},
+          "mentions vulnerability (illness, disability, bereavement, age or mental health)",
+          r"cancer|terminal(?:ly)?\s+ill|chemo\w*|seriously\s+ill|illness|in\s+hospital|hospitali[sz]ed|hospice"
+          r"|disab(?:led|ility|ilities)|wheelchair|deaf|dementia|alzheimer\w*|bereave\w*|passed\s+away"
+          r"|died|grieving|grief|widow(?:ed)?|elderly|pensioner|(?:[7-9]\d|1[01]\d)[- ]year[- ]old"
+          r"|aged\s+(?:[7-9]\d|1[01]\d)|mental\s+health|depress(?:ed|ion)|anxiety|panic\s+attacks?|ptsd"
+          r"|a\s+stroke|pregnan\w*|autis\w*|learning\s+(?:difficult|disabilit)\w*|dyslexi\w*|vulnerable|frail"
+          r"|heart\s+attack|nervous\s+breakdown|(?:i\s+am|i[’']m)\s+(?:a\s+)?(?:full[- ]time\s+)?carer|poor\s+health"
+          r"|sick\s+leave|registered\s+blind|hard\s+of\s+hearing",
+          negatable=True),
+    _rule("discrimination", "high", {"conduct_referral"},
+          "alleges discrimination or a refusal of reasonable adjustments",
+          r"discriminat\w*|racis[mt]\w*|sexis[mt]\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*"
+          r"|misogyn\w*|ableis[mt]|because\s+(?:of\s+)?(?:i\s+am|i[’']m|my)\s+(?:a\s+)?(?:race|religion|disab\w+|age"
+          r"|gender|accent|colou?r|black|asian|muslim|jewish|gay|woman|female|foreign|pregnan\w+|sexuality|ethnicity)"
+          r"|(?:no|refused|refusing|ignored|failed\s+to\s+make)\s+(?:any\s+)?reasonable\s+adjustments?",
+          negatable=False, category="staff_conduct"),
+    _rule("complaint_age", "high", set(),
+          "says an earlier complaint is near or past the 8-week mark",
+          r"(?:complained|complaint|raised\s+(?:this|it|my\s+concerns))\s+" + _W + r"{0,10}(?:(?:[7-9]|1\d|eight"
+          r"|nine|ten|seven|twelve)\s+weeks|(?:[2-9]|1[0-2]|two|three|four|five|six|several)\s+months)\s+ago"
+          r"|(?:over|more\s+than|nearly|almost|past)\s+(?:8|eight)\s+weeks\s+" + _W + r"{0,6}complain\w*"
+          r"|complain\w*\s+(?:[^.!?]{0,120}[.!?]\s+)?(?:[^.!?]{0,60})(?:over|more\s+than|nearly|almost|past)\s+"
+          r"(?:(?:8|eight)\s+weeks|two\s+months)"
+          r"|(?:8|eight)[- ]week\s+(?:deadline|limit|period|mark)"),
+)
+
+THIRD_PARTY = re.compile(
+    r"\b(?:beneficiar(?:y|ies)|on\s+behalf\s+of\s+(?:my|our)\b|writing\s+for\s+my|(?:i\s+am|i[’']m)\s+not\s+"
+    r"(?:your|a|the\s+firm's)\s+client|not\s+(?:your|the)\s+client|your\s+client\b(?!\s+care)|the\s+borrower|as\s+(?:her|his"
+    r"|their)\s+(?:attorney|deputy|carer|daughter|son)|my\s+(?:late\s+)?(?:mother|father|mum|mom|dad|husband"
+    r"|wife|partner|son|daughter|brother|sister|aunt|uncle|grandmother|grandfather|gran|nan|parents?)(?:[’']s|s[’'])"
+    r"\s+(?:\w+\s+){0,2}(?:estate|matter|case|file|sale|purchase|will|affairs|behalf|solicitors?|conveyancing)"
+    r"|the\s+estate\s+of|the\s+(?:lender|bank)\s+(?:you\s+act|instructed\s+you))")
+
+
+def _negated(text: str, start: int) -> bool:
+    return bool(_NEGATION.search(text[max(0, start - 40):start]))
+
+
+def rule_hits(text: str) -> list[Hit]:
+    """Every rule that fires on `text` (its first match that is not negated), in rule order."""
+    lowered = "".join(c if len(low := c.lower()) != 1 else low for c in text) \
+        if len(text.lower()) != len(text) else text.lower()  # keep spans aligned with `text`
+    hits: list[Hit] = []
+    for rule in RULES:
+        found = next((m for m in rule.pattern.finditer(lowered)
+                      if not (rule.negatable and _negated(lowered, m.start()))), None)
+        if found is None and rule.acronyms is not None:
+            found = rule.acronyms.search(text)
+        if found is not None:
+            hits.append(Hit(rule, found.start(), found.end()))
+    return hits
+
+
+def mentions_third_party(text: str) -> bool:
+    """True when the writer seems not to be the client (beneficiary, relative, the other side)."""
+    return THIRD_PARTY.search(text.lower()) is not None

@@ -1,0 +1,146 @@
+"""The classifier artifact: trains deterministically, round-trips through skops, refuses what it should."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import skops.io as sio
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from mailbot import classifier
+from mailbot.classifier import Example, train_model
+from mailbot.classifier_features import WORD_TOKEN, char_wb_ngrams, word_ngrams
+from mailbot.errors import ModelMismatch
+from mailbot.triage_eval import load_rows, measure
+
+from .triage_samples import tiny_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "models"
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+
+
+def examples() -> list[Example]:
+    return [Example(str(r["text"]), str(r["category"]), str(r["urgency"]), bool(r["is_complaint"]), str(r["id"]),
+                    flags=frozenset(r["flags"])) for r in tiny_rows()]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("model")
+    classifier.save(train_model(examples()), directory, metrics={"note": "test"}, trained_at="2026-03-02T10:00:00")
+    return directory
+
+
+def test_predictions_carry_ranked_probabilities(model_dir: Path) -> None:
+    model = classifier.load(model_dir)
+    [pred] = model.predict(["You sent my bank statements to the wrong person, a data breach"])
+    assert pred.category == "data_security"
+    assert pred.category_top[0] == (pred.category, pred.category_confidence)
+    probabilities = [p for _, p in pred.category_top]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert 0.0 < sum(probabilities) <= 1.0 + 1e-6
+    assert pred.urgency in {"critical", "normal", "low"}
+    assert pred.is_complaint == (pred.complaint_probability >= 0.5)
+    flags = dict(pred.flag_probabilities)
+    assert set(flags) == {"insurer_notification"}  # the only flag the tiny corpus has examples of
+    assert flags["insurer_notification"] > 0.5
+
+
+def test_corrections_without_flag_labels_do_not_train_the_flag_heads() -> None:
+    unlabelled = [Example(e.text, e.category, e.urgency, e.is_complaint, e.id) for e in examples()]
+    model = train_model(unlabelled)
+    assert not any(head.startswith(classifier.FLAG_HEAD) for head in model.pipelines)
+    assert model.predict(["anything"])[0].flag_probabilities == ()
+
+
+def test_sidecar_records_versions_labels_data_hash_and_metrics(model_dir: Path) -> None:
+    sidecar = json.loads((model_dir / classifier.SIDECAR_FILE).read_text())
+    import sklearn
+    import skops
+    assert sidecar["sklearn_version"] == sklearn.__version__
+    assert sidecar["skops_version"] == skops.__version__
+    assert sidecar["labels"]["category"] == sorted({str(r["category"]) for r in tiny_rows()})
+    assert sidecar["training_data_sha256"] == classifier.data_fingerprint(examples())
+    assert sidecar["metrics"] == {"note": "test"}
+    assert sidecar["trained_at"] == "2026-03-02T10:00:00"
+
+
+def test_data_hash_ignores_order_but_not_labels() -> None:
+    data = examples()
+    assert classifier.data_fingerprint(data) == classifier.data_fingerprint(list(reversed(data)))
+    changed = [Example(data[0].text, "other", data[0].urgency, data[0].is_complaint, data[0].id)] + data[1:]
+    assert classifier.data_fingerprint(changed) != classifier.data_fingerprint(data)
+
+
+def test_training_is_deterministic() -> None:
+    texts = ["Nobody calls me back", "Your invoice is outrageous", "Thanks, what are your hours?"]
+    first = train_model(examples()).predict(texts)
+    second = train_model(list(reversed(examples()))).predict(texts)
+    assert first == second
+
+
+def test_version_mismatch_asks_for_retraining(model_dir: Path, tmp_path: Path) -> None:
+    for name in (classifier.MODEL_FILE, classifier.SIDECAR_FILE):
+        (tmp_path / name).write_bytes((model_dir / name).read_bytes())
+    sidecar = json.loads((tmp_path / classifier.SIDECAR_FILE).read_text())
+    sidecar["sklearn_version"] = "0.0.1"
+    (tmp_path / classifier.SIDECAR_FILE).write_text(json.dumps(sidecar))
+    with pytest.raises(ModelMismatch, match="retrain with `mailbot train`"):
+        classifier.load(tmp_path)
+
+
+def test_missing_model_asks_for_training(tmp_path: Path) -> None:
+    with pytest.raises(ModelMismatch, match="mailbot train"):
+        classifier.load(tmp_path)
+
+
+class Unexpected:
+    """A type no model file should contain."""
+
+
+def test_file_with_untrusted_types_is_refused(model_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / classifier.SIDECAR_FILE).write_bytes((model_dir / classifier.SIDECAR_FILE).read_bytes())
+    sio.dump({"category": Unexpected()}, tmp_path / classifier.MODEL_FILE)
+    with pytest.raises(ModelMismatch, match="trusted"):
+        classifier.load(tmp_path)
+
+
+def test_features_match_scikit_learns_analyzers() -> None:
+    text = "Completion on 12 December, the buyers' solicitor hasn't replied!  Twice."
+    char = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    word = HashingVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=WORD_TOKEN).build_analyzer()
+    assert char_wb_ngrams(text) == char(text)
+    assert word_ngrams(text) == word(text)
+
+
+@pytest.mark.skipif(not (SHIPPED / classifier.SIDECAR_FILE).exists(), reason="no shipped model yet")
+def test_shipped_model_is_what_training_on_the_shipped_seed_produces() -> None:
+    shipped = classifier.load(SHIPPED)
+    rows = load_rows(SHIPPED / "seed")
+    train_rows = [r for r in rows if r.split != "test"]
+    held_out = [r for r in rows if r.split == "test"]
+    retrained = train_model([r.example() for r in train_rows])
+    assert shipped.sidecar["training_data_sha256"] == retrained.sidecar["training_data_sha256"]
+    texts = [r.text for r in held_out]
+    ours, theirs = retrained.predict(texts), shipped.predict(texts)
+    assert [(p.category, p.urgency, p.is_complaint) for p in ours] == \
+        [(p.category, p.urgency, p.is_complaint) for p in theirs]
+    assert [p.category_confidence for p in ours] == pytest.approx([p.category_confidence for p in theirs], abs=1e-3)
+    metrics = measure(retrained, held_out, now=NOW)
+    for head, key in (("category", "macro_f1"), ("category", "top2_accuracy"), ("urgency", "model_macro_f1")):
+        assert metrics[head][key] == pytest.approx(shipped.sidecar["metrics"][head][key], abs=1e-3)
+
+
+def test_hashers_count_every_ngram_once_and_never_across_texts() -> None:
+    from mailbot.classifier_features import CharNgramHasher, WordNgramHasher
+    texts = ["Nobody rang back", "", "back Nobody", "Nobody rang back"]
+    for hasher, grams in ((WordNgramHasher(2 ** 12), word_ngrams), (CharNgramHasher(2 ** 12), char_wb_ngrams)):
+        matrix = hasher.transform(texts)
+        assert matrix.shape == (4, 2 ** 12)
+        assert [int(row.sum()) for row in matrix] == [len(grams(t)) for t in texts]
+        assert (matrix[0] != matrix[3]).nnz == 0  # the same text always gives the same row
+        assert (matrix[0] != matrix[2]).nnz > 0    # "back nobody" is a different bigram

@@ -1,0 +1,176 @@
+"""Emergency rules on top of the classifier: what a handler would expect to be flagged, and why."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailbot.triage import Prediction, Suggestion, suggest, working_days_between
+
+THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
+
+
+def prediction(category: str = "delay", urgency: str = "normal", *, is_complaint: bool = True,
+               critical_p: float = 0.05) -> Prediction:
+    return Prediction(category=category, category_confidence=0.71,
+                      category_top=((category, 0.71), ("communication", 0.2)), urgency=urgency,
+                      urgency_confidence=0.6, is_complaint=is_complaint, complaint_probability=0.9 if is_complaint
+                      else 0.1, urgency_probabilities=(("critical", critical_p), (urgency, 0.6)))
+
+
+def triage(text: str, when: datetime = THURSDAY, pred: Prediction | None = None, **kwargs: str) -> Suggestion:
+    return suggest(text, when, pred if pred is not None else prediction(), **kwargs)
+
+
+def test_hearing_within_ten_working_days_is_critical_with_a_dated_reason() -> None:
+    result = triage("My hearing is on Monday and nobody from your firm has replied.")
+    assert result.urgency == "critical"
+    assert "mentions a hearing on 2026-11-30, 2 working days away" in result.reasons
+
+
+def test_hearing_far_away_is_not_raised() -> None:
+    result = triage("My hearing is on 15 January and I am fed up with the delays.")
+    assert result.urgency == "normal"
+
+
+@pytest.mark.parametrize("text", [
+    "There is no hearing date yet, but I am fed up with waiting.",
+    "The hearing on Monday has been cancelled, so please stop chasing me.",
+    "I look forward to hearing from you by Friday.",
+    "We exchanged emails on Monday about the lease.",
+])
+def test_no_real_imminent_event_is_not_critical(text: str) -> None:
+    assert triage(text).urgency == "normal"
+
+
+def test_working_days_skip_weekends_and_the_countrys_holidays() -> None:
+    # Friday 11 December 2026 to Monday 28 December: 11 weekdays, of which 25th and 28th are
+    # bank holidays in the UK; in the US only the 25th is.
+    start = datetime(2026, 12, 11).date()
+    end = datetime(2026, 12, 28).date()
+    assert working_days_between(start, end, "GB") == 9
+    assert working_days_between(start, end, "US") == 10
+
+
+def test_holidays_decide_what_counts_as_ten_working_days() -> None:
+    friday = datetime(2026, 12, 11, 10, 0, tzinfo=timezone.utc)
+    text = "Completion is booked for 29 December and you still have not sent the contract."
+    assert triage(text, friday).urgency == "critical"                # 10 working days in England
+    assert triage(text, friday, country="US").urgency == "normal"    # 12 in the US
+
+
+def test_the_message_date_is_read_in_the_firms_time_zone() -> None:
+    # 23:30 UTC on Sunday is already Monday in London; "tomorrow" is then Tuesday.
+    late_sunday = datetime(2026, 6, 14, 23, 30, tzinfo=timezone.utc)
+    result = triage("The hearing is tomorrow and I have no barrister.", late_sunday)
+    assert "mentions a hearing on 2026-06-16, 1 working day away" in result.reasons
+    in_utc = triage("The hearing is tomorrow and I have no barrister.", late_sunday, timezone="UTC")
+    assert "mentions a hearing on 2026-06-15, 1 working day away" in in_utc.reasons
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("I received an email saying your bank details have changed, so I paid the new account.", None),
+    ("The completion funds have not arrived and the sellers will not release the keys.", "insurer_notification"),
+    ("You sent my medical report to the wrong person. This is a data breach.", None),
+    ("Your partner lied to me and I believe he stole money from my father's estate.", "conduct_referral"),
+    ("Since all this I have thought about ending my life.", "vulnerability"),
+])
+def test_emergencies_are_critical(text: str, flag: str | None) -> None:
+    result = triage(text)
+    assert result.urgency == "critical"
+    assert result.urgency_confidence == 1.0
+    if flag:
+        assert flag in result.flags
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("You missed the deadline to file the defence and judgment was entered.", "insurer_notification"),
+    ("Your mistake cost me £4,000 and I want compensation.", "insurer_notification"),
+    ("If this is not sorted I will take it to the Legal Ombudsman.", None),
+    ("I was diagnosed with cancer last month and cannot keep chasing you.", "vulnerability"),
+    ("The way your receptionist spoke to me was racist.", "conduct_referral"),
+])
+def test_serious_signals_are_at_least_high(text: str, flag: str | None) -> None:
+    result = triage(text, pred=prediction(urgency="low"))
+    assert result.urgency == "high"
+    if flag:
+        assert flag in result.flags
+
+
+def test_rules_never_lower_the_models_urgency() -> None:
+    assert triage("Just a note to say thanks.", pred=prediction(urgency="critical")).urgency == "critical"
+    assert triage("Just a note to say thanks.", pred=prediction(urgency="high")).urgency == "high"
+
+
+def test_a_high_model_critical_probability_raises_to_critical() -> None:
+    result = triage("Something is very wrong with my file.", pred=prediction(urgency="high", critical_p=0.45))
+    assert result.urgency == "critical"
+    assert any("probability" in reason for reason in result.reasons)
+
+
+def test_negated_allegation_does_not_refer_for_conduct() -> None:
+    result = triage("I am not saying anyone was dishonest, but the bill is far too high.")
+    assert "conduct_referral" not in result.flags
+    assert result.urgency == "normal"
+
+
+def test_enquiries_with_a_date_are_not_raised_but_the_reason_says_why() -> None:
+    enquiry = prediction(category="other", urgency="normal", is_complaint=False)
+    result = triage("Could you tell me what time the hearing starts on Monday?", pred=enquiry)
+    assert result.urgency == "normal"
+    assert any("not raised" in reason for reason in result.reasons)
+
+
+def test_third_party_writer_is_flagged() -> None:
+    result = triage("I am a beneficiary of my aunt's estate and have heard nothing for a year.")
+    assert "third_party" in result.flags
+
+
+def test_reasons_start_with_the_classifiers_view() -> None:
+    result = triage("It has been months.")
+    assert result.reasons[0] == "classifier: delay (0.71)"
+    assert result.category == "delay"
+    assert result.category_top == (("delay", 0.71), ("communication", 0.2))
+
+
+def test_without_a_model_the_rules_still_run() -> None:
+    result = suggest("You sent my file to the wrong person!", THURSDAY, None)
+    assert result.urgency == "critical"
+    assert result.category == "other"
+    assert result.is_complaint is True
+    assert any("no classifier" in reason for reason in result.reasons)
+
+
+def test_integrity_category_from_the_model_refers_for_conduct() -> None:
+    result = triage("Please look at this.", pred=prediction(category="integrity_misconduct"))
+    assert "conduct_referral" in result.flags
+
+
+def test_naive_message_date_is_taken_as_utc() -> None:
+    naive = datetime(2026, 11, 26, 10, 0)
+    assert triage("My trial is on Monday and I have no papers.", naive).urgency == "critical"
+
+
+def test_a_breach_found_by_the_rules_takes_precedence_when_the_model_ranks_it() -> None:
+    pred = Prediction(category="communication", category_confidence=0.5,
+                      category_top=(("communication", 0.5), ("data_security", 0.3), ("delay", 0.1)),
+                      urgency="normal", urgency_confidence=0.6, is_complaint=True, complaint_probability=0.9)
+    result = suggest("You emailed my medical report to someone else's husband by mistake.", THURSDAY, pred)
+    assert (result.category, result.category_confidence) == ("data_security", 0.3)
+    unranked = Prediction(category="communication", category_confidence=0.5,
+                          category_top=(("communication", 0.5), ("delay", 0.3), ("other", 0.1)),
+                          urgency="normal", urgency_confidence=0.6, is_complaint=True, complaint_probability=0.9)
+    assert suggest("You emailed my report to the wrong person.", THURSDAY, unranked).category == "communication"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=300), urgency=st.sampled_from(["low", "normal", "high", "critical"]))
+def test_any_text_gets_a_suggestion_no_lower_than_the_model(text: str, urgency: str) -> None:
+    result = triage(text, pred=prediction(urgency=urgency))
+    order = ["low", "normal", "high", "critical"]
+    assert order.index(result.urgency) >= order.index(urgency)
+    assert result.flags <= {"conduct_referral", "insurer_notification", "third_party", "vulnerability"}
+    assert result.reasons and all(isinstance(r, str) and r for r in result.reasons)

@@ -1,0 +1,113 @@
+"""The functions behind `mailbot classify`, `mailbot train` and `mailbot evaluate`."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from mailbot import classifier
+from mailbot.triage_cli import classify_stream, evaluate, train
+
+from .triage_samples import tiny_rows, write_seed
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)  # a Thursday
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("triage")
+    seed = write_seed(base / "seed")
+    train(base / "model", seed, [], now=NOW)
+    return base
+
+
+def run(lines: list[str], model_dir: Path | None) -> list[dict[str, object]]:
+    out = io.StringIO()
+    count = classify_stream(lines, out, model_dir, now=NOW)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert count == len(records)
+    return records
+
+
+def test_each_line_gets_one_answer_and_bad_lines_do_not_stop_the_stream(trained: Path) -> None:
+    lines = [json.dumps({"text": "Nobody returns my calls or answers my emails"}),
+             "{not json",
+             json.dumps({"date": "2026-11-26"}),
+             json.dumps({"text": "hello", "date": "the day after"}),
+             json.dumps(["a list"]),
+             json.dumps({"id": "m7", "text": "You sent my documents to the wrong person", "date": "2026-11-26"})]
+    records = run(lines, trained / "model")
+    assert len(records) == 6
+    assert [("error" in r) for r in records] == [False, True, True, True, True, False]
+    first = records[0]
+    assert set(first) == {"category", "category_confidence", "category_top", "urgency", "urgency_confidence",
+                          "is_complaint", "flags", "reasons"}
+    assert first["category"] == "communication"
+    assert first["category_top"][0] == [first["category"], first["category_confidence"]]
+    last = records[-1]
+    assert last["id"] == "m7"
+    assert last["urgency"] == "critical"
+    assert last["flags"] == sorted(last["flags"])
+
+
+def test_relative_dates_use_the_lines_own_date(trained: Path) -> None:
+    text = "The hearing is on Monday and my file is still not ready, this is not good enough."
+    [early] = run([json.dumps({"text": text, "date": "2026-11-26"})], trained / "model")
+    assert "mentions a hearing on 2026-11-30, 2 working days away" in early["reasons"]
+    [later] = run([json.dumps({"text": text, "date": "2026-12-03T09:00:00+00:00"})], trained / "model")
+    assert "mentions a hearing on 2026-12-07, 2 working days away" in later["reasons"]
+
+
+def test_without_a_model_only_rules_run() -> None:
+    [record] = run([json.dumps({"text": "Your new bank details email looked odd, I paid it anyway."})], None)
+    assert record["urgency"] == "critical"
+    assert record["category"] == "other"
+
+
+def test_train_promotes_a_first_model_and_writes_the_sidecar(trained: Path) -> None:
+    sidecar = json.loads((trained / "model" / classifier.SIDECAR_FILE).read_text())
+    assert sidecar["metrics"]["n"] == sum(1 for r in tiny_rows() if r["split"] == "test")
+    assert 0.0 <= sidecar["metrics"]["category"]["macro_f1"] <= 1.0
+    assert sidecar["trained_at"] == NOW.isoformat(timespec="seconds")
+
+
+def test_train_keeps_the_current_model_when_the_new_one_scores_lower(tmp_path: Path) -> None:
+    rows = tiny_rows()
+    # The current model has seen the held-out rows, so it scores perfectly on them.
+    everything = write_seed(tmp_path / "all", [dict(r, split="train") for r in rows] + rows[-1:])
+    model_dir = tmp_path / "model"
+    classifier.save(classifier.train_model([r.example() for r in _rows(everything)]), model_dir, metrics={},
+                    trained_at="before")
+    before = (model_dir / classifier.MODEL_FILE).read_bytes()
+    # A poorer candidate: the corrections relabel every communication text as costs_excessive.
+    bad = [{"text": str(r["text"]), "category": "costs_excessive", "urgency": "normal", "is_complaint": True}
+           for r in rows if r["category"] == "communication"] * 3
+    report = train(model_dir, write_seed(tmp_path / "seed"), bad, now=NOW)
+    assert not report.promoted
+    assert report.current_macro_f1 is not None and report.new_macro_f1 < report.current_macro_f1
+    assert (model_dir / classifier.MODEL_FILE).read_bytes() == before
+    assert "kept the current model" in report.text
+    assert f"new {report.new_macro_f1:.3f}, current {report.current_macro_f1:.3f}" in report.text
+
+
+def test_corrections_with_unknown_labels_are_skipped(tmp_path: Path) -> None:
+    corrections = [{"text": "fine", "category": "not-a-category", "urgency": "normal", "is_complaint": True},
+                   {"text": "Nobody rings back", "category": "communication", "urgency": "low", "is_complaint": True}]
+    report = train(tmp_path / "model", write_seed(tmp_path / "seed"), corrections, now=NOW)
+    assert (report.n_corrections, report.n_skipped_corrections) == (1, 1)
+
+
+def test_evaluate_reports_the_figures_a_reviewer_needs(trained: Path) -> None:
+    text = evaluate(trained / "seed", trained / "model", now=NOW)
+    for needle in ("macro-F1", "top-2 accuracy", "critical recall", "category confusion", "data_security",
+                   "skipped 25 training rows"):
+        assert needle in text
+
+
+def _rows(directory: Path) -> list:
+    from mailbot.triage_eval import load_rows
+    return [r for r in load_rows(directory) if r.split != "test"]
