@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 db_app = running.register(app)
 tools.register(app)
+tools.register_triage(app)
 cases_app = records.register(app)
 operations.register(app, db_app, cases_app)
 reporting.register(app)

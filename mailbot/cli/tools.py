@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -38,3 +39,47 @@ def register(app: typer.Typer) -> None:
                 typer.echo(json.dumps(record, ensure_ascii=False))
             else:
                 typer.echo(f"{record['file']}: {record['kind']} ({record['reason']})")
+
+
+def register_triage(app: typer.Typer) -> None:
+    @app.command("classify")
+    def classify(
+        model: Annotated[Optional[Path], typer.Option("--model", help="Model directory (default: the configured or shipped one).")] = None,
+        config: Annotated[Optional[str], typer.Option("--config", "-c", help="Config, for the firm's holidays and zone.")] = None,
+    ) -> None:
+        """Read JSON lines {"text": ..., "date": ...} on stdin; print category, urgency, flags and reasons per line."""
+        from ..triage_cli import classify_stream
+
+        cfg = _optional_config(config)
+        directory = model or (wiring.model_dir(cfg) if cfg else wiring.SHIPPED_MODEL_DIR)
+        firm = cfg.firm if cfg else None
+        classify_stream(sys.stdin, sys.stdout, directory, country=firm.country if firm else "GB",
+                        subdivision=firm.subdivision if firm else None, timezone=firm.timezone if firm else "Europe/London")
+
+    @app.command("train")
+    def train(
+        config: Annotated[Optional[str], typer.Option("--config", "-c", help="Config: corrections come from its database.")] = None,
+        model_dir: Annotated[Optional[Path], typer.Option("--model-dir", help="Where the model is promoted to.")] = None,
+        seed_dir: Annotated[Path, typer.Option("--seed-dir", help="The labelled seed corpus.")] = wiring.SHIPPED_MODEL_DIR / "seed",
+    ) -> None:
+        """Retrain on the seed corpus plus handlers' corrections; promote only if held-out macro-F1 does not drop."""
+        from ..triage_cli import train as train_model
+
+        cfg = _optional_config(config)
+        corrections = []
+        if cfg is not None:
+            from ..service.learning import correction_examples
+
+            corrections = correction_examples(wiring.build_app(cfg, with_classifier=False))
+        target = model_dir or (wiring.trained_model_dir(cfg) if cfg else wiring.SHIPPED_MODEL_DIR)
+        typer.echo(str(train_model(target, seed_dir, corrections)))
+
+    @app.command("evaluate")
+    def evaluate(
+        data: Annotated[Path, typer.Option("--data", help="JSON lines with text, date, category and urgency.")],
+        model: Annotated[Optional[Path], typer.Option("--model", help="Model directory.")] = None,
+    ) -> None:
+        """Accuracy, macro-F1, top-2 accuracy, per-class report, confusion matrix and critical recall."""
+        from ..triage_cli import evaluate as evaluate_model
+
+        typer.echo(evaluate_model(data, model or wiring.SHIPPED_MODEL_DIR))

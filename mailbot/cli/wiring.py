@@ -6,6 +6,7 @@ No other module reads config files, opens connections or builds adapters on its 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from ..compose import Letters
@@ -30,8 +31,27 @@ def read_config(option: str | None) -> Config:
     return load_config(config_path(option))
 
 
+def trained_model_dir(config: Config) -> Path:
+    """Where `mailbot train` promotes a firm's own model: paths.model_dir, else <data_dir>/models.
+
+    The first retrain starts from a copy of the shipped model, so "does not regress" is
+    measured against what the firm was running.
+    """
+    target = Path(config.paths.model_dir) if config.paths.model_dir else Path(config.paths.data_dir) / "models"
+    if not (target / "triage.json").exists() and target.resolve() != SHIPPED_MODEL_DIR.resolve():
+        target.mkdir(parents=True, exist_ok=True)
+        for item in SHIPPED_MODEL_DIR.iterdir():
+            if item.is_file():
+                shutil.copy2(item, target / item.name)
+    return target
+
+
 def model_dir(config: Config) -> Path:
-    return Path(config.paths.model_dir) if config.paths.model_dir else SHIPPED_MODEL_DIR
+    """The model in use: paths.model_dir, else a firm-trained one in <data_dir>/models, else the shipped one."""
+    if config.paths.model_dir:
+        return Path(config.paths.model_dir)
+    own = Path(config.paths.data_dir) / "models"
+    return own if (own / "triage.json").exists() else SHIPPED_MODEL_DIR
 
 
 def load_classifier(directory: Path) -> object | None:

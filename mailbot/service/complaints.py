@@ -12,24 +12,12 @@ from ..assignment import Candidate, choose_handler
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
+from ..triage import suggestion_record
 from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
 from .bounces import record_bounce
 from .context import App, log
 from .drafting import draft_for_approval, queue_client_letter, supersede_drafts
-
-
-def _suggestion_record(s: Any) -> dict[str, Any]:
-    return {
-        "category": s.category,
-        "category_confidence": s.category_confidence,
-        "category_top": [list(x) for x in s.category_top],
-        "urgency": s.urgency,
-        "urgency_confidence": s.urgency_confidence,
-        "is_complaint": s.is_complaint,
-        "flags": sorted(s.flags),
-        "reasons": list(s.reasons),
-    }
 
 
 def _candidates(app: App) -> list[Candidate]:
@@ -60,7 +48,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             "urgency": suggestion.urgency,
             "is_complaint": suggestion.is_complaint,
             "flags": sorted(suggestion.flags),
-            "suggestion": _suggestion_record(suggestion),
+            "suggestion": suggestion_record(suggestion),
             "client_address": msg.from_addr.lower(),
             "client_name": msg.from_name or None,
             "handler_email": handler.email if handler else None,
@@ -78,7 +66,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     intake.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case_id)
     events = [
         AuditEvent("case.created", ref, "mailbot", now, {"raw_id": raw_id, "received_at": received_at.isoformat()}),
-        AuditEvent("triage.suggested", ref, "mailbot", now, _suggestion_record(suggestion)),
+        AuditEvent("triage.suggested", ref, "mailbot", now, suggestion_record(suggestion)),
         AuditEvent("case.assigned", ref, "mailbot", now, {"handler": handler.email if handler else None}),
     ]
     audit.append(conn, events)
