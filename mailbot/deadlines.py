@@ -378,19 +378,22 @@ def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal:
                    f"{deadline} passed, {late}; escalate to compliance")]
 
 
-def boundary_between(cal: WorkingCalendar, since: datetime | None, now: datetime) -> bool:
-    """True if any moment at which an action can fall due lies in (since, now].
+def next_due(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> datetime | None:
+    """The earliest moment after `now` at which `due_actions` could return something new.
 
-    Every due time here is a local midnight, a close of business or the last instant of a
-    local day. Between two ticks with no such moment, an unchanged case cannot gain a new
-    action, so the tick need only look at the cases that changed (see service/tick.py).
+    Conservative by design: every clock's next run-out is a candidate whatever the state, so
+    the tick may look at a case a little early, never late. The tick stores this as the case's
+    next_check_at and, between changes to the case, reads nothing else.
     """
-    if since is None or now < since:
-        return True  # first tick, or the clock went back: look at everything
-    day, last = cal.local(since).date(), cal.local(now).date()
-    while day <= last:
-        for moment in (cal.start_of(day), cal.at_close(day), cal.end_of(day)):
-            if since < moment <= now:
-                return True
-        day += _ONE_DAY
-    return False
+    _aware("now", now)
+    d = case_deadlines(case.received_at, profile, cal)
+    times: list[datetime | None] = [cal.start_of(cal.local(d.acknowledge_by).date()), d.holding_letter_from, d.regulator_by]
+    times += [at for _key, at in d.reminders]
+    letters = [t for t in (case.received_at, case.acknowledged_at, case.last_client_letter_at) if t]
+    asked = [t for t in (case.awaiting_client_since, case.last_client_letter_at) if t] or [case.received_at]
+    for since, clock in ((max(letters), profile.stalled_after), (max(asked), profile.info_chaser_after)):
+        if clock.amount > 0:
+            times.append(cal.due(since, clock.times(cal.periods_elapsed(since, clock, now) + 1)))
+    future = [t for t in times if t is not None and t > now]
+    return min(future) if future else None
+

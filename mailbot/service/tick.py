@@ -2,20 +2,22 @@
 
 Nothing is scheduled per case. Each tick asks deadlines.due_actions what is due, records the
 action's key in reminders_fired (unique per case), and acts only if that insert was new, so
-a level fires once across repeated ticks, restarts and several instances.
+a level fires once across repeated ticks, restarts and several instances. To keep a tick
+cheap with 100,000 open cases, each case also stores next_check_at (deadlines.next_due):
+a cache of derived state, not a schedule. Clearing it only makes the next tick look again.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, Row, or_, select, update
 
 from ..cases import AuditEvent
-from ..deadlines import ACTIVE_STATES, Action, CaseClock, boundary_between, due_actions
+from ..deadlines import ACTIVE_STATES, Action, CaseClock, due_actions, next_due
 from ..store import audit, casebook
 from ..store.intake import insert_ignoring_conflict
 from ..store.tables import cases, reminders_fired, tick_state
@@ -36,14 +38,14 @@ _WHAT = {
 
 
 CHUNK = 500  # cases per transaction when a tick has a backlog to record
+NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looked at again only if the case changes
 
 
 @dataclass
 class TickReport:
     fired: list[tuple[str, str]] = field(default_factory=list)  # (case ref, action key)
     reminders_sent: int = 0
-    full: bool = False  # every open case looked at (a deadline boundary passed), or only changed ones
-    evaluated: int = 0
+    evaluated: int = 0  # cases whose clocks were due a look
 
 
 def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
@@ -54,23 +56,24 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
     )
 
 
-def _candidates(conn: Connection, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
-    """Open cases, plus finished ones whose breach may not be recorded yet; only those changed
-    since `changed_since` when no deadline boundary has passed (deadlines.boundary_between)."""
+def _candidates(conn: Connection, now: datetime, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
+    """The cases whose clocks may have produced something: never looked at, changed since the
+    last tick, or whose stored next_check_at has come (deadlines.next_due)."""
     breach_recorded = select(reminders_fired.c.case_id).where(reminders_fired.c.key == "regulator_breach")
     c = cases.c
     needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
               c.responded_at, c.closed_at, c.handler_email, c.urgency)
-    query = select(*needed).where(or_(c.state.in_(sorted(ACTIVE_STATES)), c.id.notin_(breach_recorded)))
-    fired_query = select(reminders_fired.c.case_id, reminders_fired.c.key)
+    due = or_(c.next_check_at.is_(None), c.next_check_at <= now)
     if changed_since is not None:
-        query = query.where(c.updated_at >= changed_since)
-        fired_query = fired_query.where(reminders_fired.c.case_id.in_(
-            select(c.id).where(c.updated_at >= changed_since).scalar_subquery()))
-    rows = list(conn.execute(query))
+        due = or_(due, c.updated_at >= changed_since)
+    live = or_(c.state.in_(sorted(ACTIVE_STATES)), c.id.notin_(breach_recorded))
+    rows = list(conn.execute(select(*needed).where(live, due)))
     fired: dict[int, set[str]] = defaultdict(set)
-    for case_id, key in conn.execute(fired_query):
-        fired[case_id].add(key)
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), 5000):
+        query = select(reminders_fired.c.case_id, reminders_fired.c.key).where(reminders_fired.c.case_id.in_(ids[start:start + 5000]))
+        for case_id, key in conn.execute(query):
+            fired[case_id].add(key)
     return rows, fired
 
 
@@ -91,29 +94,30 @@ def _record(conn: Connection, case_id: int, key: str, now: datetime) -> bool:
 def deadline_tick(app: App, *, now: datetime) -> TickReport:
     report = TickReport()
     with app.store.transaction() as conn:
-        last_full, last_tick = _state(conn, "full"), _state(conn, "tick")
-        report.full = boundary_between(app.calendar, last_full, now) or last_tick is None
-        rows, fired = _candidates(conn, None if report.full else last_tick)
+        last_tick = _state(conn, "tick")
+        if last_tick is not None and now < last_tick:
+            last_tick = None  # the clock went back (a preview with --now): look at every case
+            conn.execute(update(cases).values(next_check_at=None))
+        rows, fired = _candidates(conn, now, last_tick)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    due = [(row, actions) for row in rows
-           if (actions := due_actions(_clock(row, frozenset(fired.get(row.id, ()))), now, app.profile, app.calendar))]
-    for start in range(0, len(due), CHUNK):
+    for start in range(0, len(rows), CHUNK):
         with app.store.transaction() as conn:
             events: list[AuditEvent] = []
-            for row, actions in due[start:start + CHUNK]:
-                for action in actions:
+            for row in rows[start:start + CHUNK]:
+                clock = _clock(row, frozenset(fired.get(row.id, ())))
+                for action in due_actions(clock, now, app.profile, app.calendar):
                     if not _record(conn, row.id, action.key, now):
                         continue  # another instance or an earlier tick did it
                     events.append(_act(conn, app, row, action, now, per_person))
                     report.fired.append((row.ref, action.key))
+                upcoming = next_due(clock, now, app.profile, app.calendar) or NEVER
+                conn.execute(update(cases).where(cases.c.id == row.id).values(next_check_at=upcoming))
             audit.append(conn, events)
     with app.store.transaction() as conn:
         for person, items in per_person.items():
             staff_mail(conn, app, "reminder", person, case=None, now=now, extra={"items": items})
             report.reminders_sent += 1
         _set_state(conn, "tick", now)
-        if report.full:
-            _set_state(conn, "full", now)
     report.evaluated = len(rows)
     if report.fired:
         log.info("tick.fired", extra={"actions": len(report.fired), "reminders": report.reminders_sent})

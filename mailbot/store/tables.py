@@ -118,6 +118,7 @@ cases = Table(
     Column("awaiting_client_since", UTCDateTime),
     Column("legal_hold", Boolean, nullable=False, default=False),
     Column("purged_at", UTCDateTime),  # content removed under the retention policy; the register entry stays
+    Column("next_check_at", UTCDateTime),  # derived by the tick: when its clocks can next produce an action
     Column("person_complained_about", String(255)),
     Column("root_cause", String(255)),
     Column("outcome", String(32)),
@@ -128,6 +129,7 @@ cases = Table(
     Index(None, "state"),
     Index(None, "client_address"),
     Index(None, "updated_at"),
+    Index(None, "next_check_at"),
 )
 
 case_messages = Table(
