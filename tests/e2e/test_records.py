@@ -109,3 +109,16 @@ def test_intake_silence_alerts_compliance_once_and_recovery_too(firm: Firm) -> N
     firm.run(T0 + timedelta(minutes=57))  # ... and the alerts go out
     subjects = [str(m["Subject"]) for m in firm.inbox(firm.compliance)]
     assert len(subjects) == 2 and "no successful mail check" in subjects[0] and "working again" in subjects[1]
+
+
+def test_logs_at_info_carry_no_complaint_text_or_client_address(firm: Firm, caplog: pytest.LogCaptureFixture) -> None:
+    from mailbot.logs import JsonFormatter
+
+    caplog.set_level("INFO")
+    _complain_and_approve(firm)
+    formatter = JsonFormatter()
+    lines = [formatter.format(r) for r in caplog.records if r.levelno >= 20 and r.name.startswith("mailbot")]
+    assert any("case.created" in line for line in lines), "the events are logged"
+    for line in lines:
+        assert PHRASE not in line and "surveyor" not in line
+        assert firm.client.address not in line
