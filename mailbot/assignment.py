@@ -29,7 +29,7 @@ def named_in(text: str, candidate: Candidate) -> bool:
     lowered = text.lower()
     if candidate.email.lower() in lowered:
         return True
-    if candidate.name.lower() in lowered:
+    if re.search(rf"\b{re.escape(candidate.name.lower())}\b", lowered):
         return True
     parts = _name_parts(candidate.name)
     if len(parts) >= 2:

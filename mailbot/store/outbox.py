@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, Row, and_, or_, select, update
+from sqlalchemy import Connection, Row, and_, func, or_, select, update
 
-from .tables import approval_tokens, outbox
+from .tables import approval_tokens, cases, outbox
 
 
 def add_letter(conn: Connection, **values: Any) -> int:
@@ -65,15 +65,17 @@ def list_letters(conn: Connection, *, status: str | None = None, limit: int = 20
 
 def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> int:
     """Acknowledgements sent or queued to this address since `since` (per-sender rate limit)."""
-    q = select(outbox.c.id, outbox.c.recipients).where(
-        outbox.c.kind == "acknowledgement", outbox.c.created_at >= since
+    q = (
+        select(func.count())
+        .select_from(outbox.join(cases, cases.c.id == outbox.c.case_id))
+        .where(outbox.c.kind == "acknowledgement", outbox.c.created_at >= since, cases.c.client_address == address.lower())
     )
-    return sum(1 for r in conn.execute(q) if address.lower() in [a.lower() for a in r.recipients])
+    return conn.execute(q).scalar_one()
 
 
 def count_auto_replies_since(conn: Connection, since: datetime) -> int:
-    q = select(outbox.c.id).where(outbox.c.kind == "acknowledgement", outbox.c.created_at >= since)
-    return len(list(conn.execute(q)))
+    q = select(func.count()).select_from(outbox).where(outbox.c.kind == "acknowledgement", outbox.c.created_at >= since)
+    return conn.execute(q).scalar_one()
 
 
 def approval_request_ids(conn: Connection, message_ids: Iterable[str]) -> frozenset[str]:

@@ -185,6 +185,7 @@ outbox = Table(
     Column("approved_by", String(320)),
     Column("sent_at", UTCDateTime),
     Index(None, "status", "next_attempt_at"),
+    Index(None, "kind", "created_at"),
 )
 
 approval_tokens = Table(

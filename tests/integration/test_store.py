@@ -302,9 +302,11 @@ def test_due_for_sending_takes_approved_letters_whose_time_has_come(store: Store
 
 def test_auto_reply_counts_per_sender(store: Store) -> None:
     with store.transaction() as conn:
-        new_letter(conn, message_id="mb.1@x", recipients=["Jane.Doe@example.com"])
-        new_letter(conn, message_id="mb.2@x", recipients=["sam@example.org"], created_at=NOW - timedelta(days=2))
-        new_letter(conn, message_id="mb.3@x", recipients=["jane.doe@example.com"], kind="final_response")
+        jane = new_case(conn, "C-2026-0001", "jane.doe@example.com")
+        sam = new_case(conn, "C-2026-0002", "sam@example.org")
+        new_letter(conn, message_id="mb.1@x", recipients=["Jane.Doe@example.com"], case_id=jane)
+        new_letter(conn, message_id="mb.2@x", recipients=["sam@example.org"], case_id=sam, created_at=NOW - timedelta(days=2))
+        new_letter(conn, message_id="mb.3@x", recipients=["jane.doe@example.com"], case_id=jane, kind="final_response")
         assert ob.recent_auto_replies_to(conn, "jane.doe@example.com", NOW - timedelta(hours=24)) == 1
         assert ob.recent_auto_replies_to(conn, "sam@example.org", NOW - timedelta(hours=24)) == 0
         assert ob.count_auto_replies_since(conn, NOW - timedelta(days=3)) == 2
