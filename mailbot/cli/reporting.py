@@ -14,7 +14,7 @@ import typer
 from ..config import Config
 from ..deadlines import WorkingCalendar
 from ..profiles import Profile, get_profile
-from ..reports import evidence, returns, subject_access, trends
+from ..reports import evidence, returns, subject_access
 from ..reports import register as reg
 from ..store import Store
 from . import wiring
@@ -116,26 +116,15 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
                    out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")],
                    config: ConfigOption = None, as_of: AsOfOption = None) -> None:
         """A self-contained HTML trend report with charts (categories, times, deadlines, causes, repeats, load)."""
-        from ..reports import charts  # matplotlib is slow to import: only this command pays for it
+        from ..service.trend_report import build_report
 
         start, end = _period(date_from, date_to)
-        records = _Records(config)
-        now = _now(as_of)
-        names = {h.email.lower(): h.name for h in records.cfg.handlers}
-        figures = trends.compute_trends(records.facts(now, start, end), start, end, records.cal, handler_names=names)
-        summary = trends.summarise(figures)
-        p = records.profile
-        ack = p.acknowledge.amount if p.acknowledge.unit == "working_days" else None
-        regulator = None
-        if p.regulator is not None and p.regulator.unit != "working_days":
-            regulator = p.regulator.amount * (7 if p.regulator.unit == "weeks" else 1)
-        page = charts.render_html(figures, summary, firm_name=records.cfg.firm.name,
-                                  generated=f"{records.cal.local(now):%Y-%m-%d %H:%M %Z}",
-                                  ack_target=ack, regulator_days=regulator)
+        application = wiring.build_app(wiring.read_config(config), with_classifier=False)
+        page, lines = build_report(application, start, end, now=_now(as_of))
         out.mkdir(parents=True, exist_ok=True)
         target = out / "report.html"
         target.write_text(page, encoding="utf-8")
-        for line in summary.lines:
+        for line in lines:
             typer.echo(line)
         typer.echo(f"report written to {target}", err=True)
 

@@ -220,6 +220,12 @@ def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str, 
                  .values(body_text=rendered.text, body_html=rendered.html, edit_diff=diff))
 
 
+def insert_staff_letter(conn: Connection, app: App, letter: RenderedLetter, *, to: str, now: datetime) -> int:
+    """A finished staff letter (not from a template) queued for sending."""
+    return _insert(conn, app, None, letter, to=[to], status="approved", requires_approval=False, now=now,
+                   auto_submitted="auto-generated", approved_by="system")
+
+
 def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
                extra: Mapping[str, Any]) -> int:
     """Notifications to staff (alerts, help, reminders): auto-generated, never answered by clients."""

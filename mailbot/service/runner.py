@@ -24,6 +24,7 @@ from .tick import TickReport, deadline_tick
 from .digest import send_digest
 from .health import check_intake_health
 from .leader import LeaderLock
+from .trend_report import send_monthly_report
 from ..scheduler import Schedule, build_scheduler
 
 
@@ -115,8 +116,12 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
         if await asyncio.to_thread(leader.held):
             await asyncio.to_thread(send_digest, app, now=clock())
 
+    async def monthly() -> None:
+        if await asyncio.to_thread(leader.held):
+            await asyncio.to_thread(send_monthly_report, app, now=clock())
+
     schedule = Schedule(poll_seconds=config.imap.poll_seconds if config.imap else 60, timezone=config.firm.timezone)
-    scheduler = build_scheduler(schedule, intake=intake, outbox=outbox, tick=tick, digest=digest)
+    scheduler = build_scheduler(schedule, intake=intake, outbox=outbox, tick=tick, digest=digest, monthly=monthly)
     scheduler.start()
     loop = asyncio.get_running_loop()
     for job_id in ("intake", "deadlines", "outbox"):

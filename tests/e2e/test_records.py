@@ -122,3 +122,17 @@ def test_logs_at_info_carry_no_complaint_text_or_client_address(firm: Firm, capl
     for line in lines:
         assert PHRASE not in line and "surveyor" not in line
         assert firm.client.address not in line
+
+
+def test_monthly_trend_report_reaches_the_compliance_role(firm: Firm) -> None:
+    from mailbot.service.trend_report import send_monthly_report
+
+    _complain_and_approve(firm)
+    first_of_next_month = datetime(2026, 4, 1, 8, 5, tzinfo=timezone.utc)
+    assert send_monthly_report(firm.app, now=first_of_next_month) == 1
+    firm.run(first_of_next_month + timedelta(minutes=1))
+    (mail,) = [m for m in firm.inbox(firm.compliance) if "trend report" in str(m["Subject"]).lower()]
+    assert "March 2026" in str(mail["Subject"])
+    html = mail.get_body(("html",)).get_content()
+    assert html.count("data:image/png;base64,") >= 5, "the charts travel inside the email"
+    assert firm.client.address not in html and PHRASE not in html
