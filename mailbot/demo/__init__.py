@@ -7,8 +7,10 @@ Nothing here is faked: mail goes over SMTP and IMAP on loopback, mailbot runs ex
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import tempfile
+from collections import Counter
 from contextlib import ExitStack
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -21,6 +23,7 @@ from ..cli import wiring
 from ..config import parse_config
 from ..service.context import App
 from ..service.runner import run_once
+from ..service.trend_report import build_report
 from ..store import audit, casebook
 from ..store.tables import audit_events, outbox
 from .samples import MALFORMED, SAMPLES, Sample
@@ -103,6 +106,14 @@ def _requests_for(world: SmtpWorld, handler: str) -> list[EmailMessage]:
             ref = str(m["Subject"]).rsplit("[", 1)[-1].rstrip("]")
             newest[ref] = m
     return [newest[ref] for ref in sorted(newest)]
+
+
+def _what(subject: str) -> str:
+    """An email's subject without its token and case tags, for counting."""
+    bare = re.sub(r"\s*\[[^\]]*\]", "", subject)
+    if bare.startswith("Approval needed: "):
+        return f"approval request(s) for a {bare.removeprefix('Approval needed: ')} draft"
+    return "reminder(s)" if bare.startswith("Reminder") else f"\"{bare}\""
 
 
 def _case_table(app: App) -> None:
@@ -192,15 +203,41 @@ def run_demo(keep_dir: str | None = None) -> None:
         say("4. What each client received")
         for sample in SAMPLES:
             inbox = world.inboxes.get(sample.sender.lower(), [])
-            subjects = "; ".join(str(m["Subject"]) for m in inbox) or "nothing (machine mail is never answered)"
+            machine = any(name.lower() in ("auto-submitted", "list-id") for name, _v in sample.headers)
+            silent = ("nothing (machine mail is never answered)" if machine else
+                      "nothing yet (read as not a complaint: the acknowledgement waits for a handler)")
+            subjects = "; ".join(str(m["Subject"]) for m in inbox) or silent
             say(f"   {sample.sender:<32} {subjects}")
+        say()
+
+        say("5. Time passes (the clock is moved; everything else is real)")
+        for label, moment in (("two weeks later", t0 + timedelta(days=15, hours=9)),
+                              ("week 7 of the 8-week deadline", t0 + timedelta(weeks=7, hours=1)),
+                              ("8 weeks and a day later", t0 + timedelta(weeks=8, days=1, hours=1))):
+            before = {e: len(world.inboxes[e]) for _n, e in HANDLERS + (COMPLIANCE,)}
+            report = run_once(app, imap_settings, smtp_settings, clock=lambda moment=moment: moment)
+            say(f"   {label}: {len(report.tick.fired)} deadline level(s) fired")
+            for name, email in HANDLERS + (COMPLIANCE,):
+                kinds = Counter(_what(str(m["Subject"])) for m in world.inboxes[email][before[email]:])
+                if kinds:
+                    say(f"     {name} received " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        say()
+
+        page, lines = build_report(app, t0.date() - timedelta(days=1), (t0 + timedelta(weeks=9)).date(),
+                                   now=t0 + timedelta(weeks=9))
+        report_path = workdir / "report.html"
+        report_path.write_text(page, encoding="utf-8")
+        say("6. The trend report for the compliance partner")
+        for line in lines:
+            say(f"   {line}")
+        say(f"   written to {report_path}" + ("" if keep_dir else " (use --keep DIR to keep it)"))
         say()
 
         with app.store.transaction() as conn:
             problems = audit.verify(conn)
             events = len(list(conn.execute(select(audit_events.c.id))))
             letters = list(conn.execute(select(outbox.c.status)))
-        say("5. The record")
+        say("7. The record")
         say(f"   {events} audit events, hash chain {'intact' if not problems else 'BROKEN'}; "
             f"{sum(1 for (s,) in letters if s == 'sent')} emails sent, {sum(1 for (s,) in letters if s == 'draft')} drafts awaiting approval")
         say(f"   mailbox folders now: {imap.folder_counts()}")

@@ -26,6 +26,7 @@ from .drafting import draft_for_approval, staff_mail, supersede_drafts
 
 # What each action does besides the reminder line: a draft for the handler to approve.
 _DRAFTS = {"stalled": "progress_update", "holding_letter": "holding_letter", "info_chaser": "request_info"}
+_DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
 _WHAT = {
     "ack_overdue": "acknowledgement due",
     "stalled": "no letter to the client for too long: a progress update is drafted for you",
@@ -105,10 +106,11 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
             events: list[AuditEvent] = []
             for row in rows[start:start + CHUNK]:
                 clock = _clock(row, frozenset(fired.get(row.id, ())))
-                for action in due_actions(clock, now, app.profile, app.calendar):
-                    if not _record(conn, row.id, action.key, now):
-                        continue  # another instance or an earlier tick did it
-                    events.append(_act(conn, app, row, action, now, per_person))
+                new = [a for a in due_actions(clock, now, app.profile, app.calendar) if _record(conn, row.id, a.key, now)]
+                # Several drafts due at once (week 7 is also a stall): the handler gets the one that matters most.
+                drafting = max((a for a in new if a.kind in _DRAFTS), key=lambda a: _DRAFT_RANK[a.kind], default=None)
+                for action in new:
+                    events.append(_act(conn, app, row, action, now, per_person, draft=action is drafting))
                     report.fired.append((row.ref, action.key))
                 upcoming = next_due(clock, now, app.profile, app.calendar) or NEVER
                 conn.execute(update(cases).where(cases.c.id == row.id).values(next_check_at=upcoming))
@@ -125,14 +127,14 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
 
 
 def _act(conn: Connection, app: App, row: Row[Any], action: Action, now: datetime,
-         per_person: dict[str, list[dict[str, Any]]]) -> AuditEvent:
+         per_person: dict[str, list[dict[str, Any]]], *, draft: bool) -> AuditEvent:
     """Queue the action's draft and reminder lines; returns its audit event (appended in bulk)."""
     event = AuditEvent("deadline.fired", row.ref, "mailbot", now,
                        {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()})
     item = {"ref": row.ref, "what": f"{_WHAT.get(action.kind, action.kind)} ({action.detail})", "due": action.due_at,
             "urgency": row.urgency}
     draft_kind = _DRAFTS.get(action.kind)
-    if draft_kind and row.handler_email:
+    if draft and draft_kind and row.handler_email:
         case = casebook.case_by_id(conn, row.id)
         supersede_drafts(conn, app, case, now=now)  # one pending draft per case: the newest need
         draft_for_approval(conn, app, case, draft_kind, now=now, note=_WHAT[action.kind])

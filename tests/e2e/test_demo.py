@@ -16,6 +16,8 @@ def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None
     assert "approves" in out and "edits, then approves" in out and "rejects" in out
     assert "approval.refused" in out, "the forged approval is shown as refused"
     assert "hash chain intact" in out
+    assert "holding letter draft" in out and "Alex Morgan received" in out, "time travel: holding letters, escalation"
+    assert "6. The trend report" in out
     assert "'mailbot/quarantine': 1" in out, "the broken message is quarantined, not lost"
     assert "Traceback" not in result.stderr
     leftover = subprocess.run(["pgrep", "-f", f"pymap.*{tmp_path}"], capture_output=True)
