@@ -57,15 +57,21 @@ def receive(
         return _quarantine_after_failure(app, raw, exc, now=now, where=where, internaldate=internaldate)
 
 
+def _record(conn: Connection, raw: bytes, *, now: datetime, where: MailboxCoordinates | None,
+            internaldate: datetime | None) -> int | None:
+    """Store the bytes under their dedupe key; None when this message is already recorded."""
+    sniffed = sniff_message_id(raw)
+    key, content = dedupe_key(sniffed, raw)
+    return intake.record_raw(conn, raw=raw, dedupe_key=key, content_sha256=content, message_id=sniffed,
+                             where=where, internaldate=internaldate, now=now)
+
+
 def _quarantine_after_failure(app: App, raw: bytes, exc: Exception, *, now: datetime,
                               where: MailboxCoordinates | None, internaldate: datetime | None) -> Received:
     """The case change was rolled back; record the bytes and the reason so nothing is lost."""
-    sniffed = sniff_message_id(raw)
-    key, content = dedupe_key(sniffed, raw)
     reason = f"processing failed ({type(exc).__name__}); retry with `mailbot quarantine retry` after the fix"
     with app.store.transaction() as conn:
-        raw_id = intake.record_raw(conn, raw=raw, dedupe_key=key, content_sha256=content, message_id=sniffed,
-                                   where=where, internaldate=internaldate, now=now)
+        raw_id = _record(conn, raw, now=now, where=where, internaldate=internaldate)
         if raw_id is None:
             return Received("duplicate")
         intake.add_quarantine(conn, raw_id, reason, now)
@@ -75,21 +81,10 @@ def _quarantine_after_failure(app: App, raw: bytes, exc: Exception, *, now: date
 
 def _receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | None,
              internaldate: datetime | None) -> Received:
-    sniffed = sniff_message_id(raw)
-    key, content = dedupe_key(sniffed, raw)
     with app.store.transaction() as conn:
-        raw_id = intake.record_raw(
-            conn,
-            raw=raw,
-            dedupe_key=key,
-            content_sha256=content,
-            message_id=sniffed,
-            where=where,
-            internaldate=internaldate,
-            now=now,
-        )
+        raw_id = _record(conn, raw, now=now, where=where, internaldate=internaldate)
         if raw_id is None:
-            log.info("intake.duplicate", extra={"message_key": key[:12]})
+            log.info("intake.duplicate")
             return Received("duplicate")
         try:
             msg = parse_message(
