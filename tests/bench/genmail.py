@@ -267,11 +267,11 @@ def mailbox_mix(n: int, *, seed: int, to: str, start: datetime, domain: str = "c
     """
     rng = random.Random(seed)
     out: list[Generated] = []
+    earlier: list[Generated] = []  # what may be copied: anything but garbage
     shared_ids: list[str] = []
     for i in range(n):
         at = start + spacing * i
         roll = rng.random()
-        earlier = [g for g in out if g.kind != GARBAGE]
         if roll < 0.10 and earlier:
             original = rng.choice(earlier)
             out.append(replace(original, note="byte_copy", at=at))
@@ -299,6 +299,8 @@ def mailbox_mix(n: int, *, seed: int, to: str, start: datetime, domain: str = "c
         else:
             raw = complaint(rng, sender=sender, name=name, to=to, at=at, message_id=_msgid(rng, domain))
             out.append(Generated(raw, COMPLAINT, sender, identity, "unique", at))
+        if out[-1].kind != GARBAGE:
+            earlier.append(out[-1])
     return out
 
 
