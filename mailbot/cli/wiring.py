@@ -56,11 +56,11 @@ def model_dir(config: Config) -> Path:
 
 def load_classifier(directory: Path) -> object | None:
     """The trained model, or None (rules still run) when none is installed there."""
-    from .. import classifier  # scikit-learn is slow to import; only commands that classify pay for it
-
     if not (directory / "triage.json").exists():
         log.warning("triage.no_model", extra={"model_dir": str(directory)})
         return None
+    from .. import classifier  # scikit-learn is slow to import; only commands that classify pay for it
+
     try:
         return classifier.load(directory)
     except ModelMismatch:
