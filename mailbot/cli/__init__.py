@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import ConfigError, MailbotError
 from . import operations, records, reporting, running, tools
@@ -32,4 +33,9 @@ def main() -> None:
         sys.exit(2)
     except MailbotError as exc:
         typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except DBAPIError as exc:
+        # One line, without the statement's parameters (they can hold message ids or addresses).
+        typer.echo(f"database error: {type(exc.orig).__name__}: cannot reach or use the database "
+                   "(check database.url and that the server is up); nothing was left half-done", err=True)
         sys.exit(1)

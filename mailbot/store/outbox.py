@@ -65,10 +65,9 @@ def list_letters(conn: Connection, *, status: str | None = None, limit: int = 20
 
 def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> int:
     """Acknowledgements sent or queued to this address since `since` (per-sender rate limit)."""
-    q = (
-        select(func.count())
-        .select_from(outbox.join(cases, cases.c.id == outbox.c.case_id))
-        .where(outbox.c.kind == "acknowledgement", outbox.c.created_at >= since, cases.c.client_address == address.lower())
+    their_cases = select(cases.c.id).where(cases.c.client_address == address.lower()).scalar_subquery()
+    q = select(func.count()).select_from(outbox).where(
+        outbox.c.case_id.in_(their_cases), outbox.c.kind == "acknowledgement", outbox.c.created_at >= since
     )
     return conn.execute(q).scalar_one()
 
