@@ -1,108 +1,86 @@
-"""Receiving one message: record first, then parse, route and apply, in one transaction.
+"""Deciding about mail already taken in: route and apply, one message per transaction.
 
-A crash at any point is recovered by running the same path again: the raw bytes are keyed
-by Message-ID plus a content hash, so a second pass over the same mail finds a duplicate
-and changes nothing.
+take_in.py has recorded the bytes; here each record is routed (new complaint, follow-up,
+handler reply, ignore) and applied with its case change, letters and audit events in one
+transaction. The record is claimed in that same transaction, so a message is decided exactly
+once even when a crash or a second pass comes in between; whatever is left 'received' is
+decided at the start of the next pass.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Callable
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 from sqlalchemy.exc import DBAPIError
 
 from .. import routing
-from ..cases import AuditEvent
-from ..dedupe import dedupe_key, sniff_message_id
 from ..errors import ConfigError, MalformedMessage
-from ..message import Inbound, parse_message
-from ..store import audit, casebook, intake
+from ..message import Inbound
+from ..store import casebook, intake
 from ..store import outbox as outbox_q
 from ..store.intake import MailboxCoordinates
 from .complaints import follow_up, ignored, new_complaint
 from .context import App, log
 from .handler_replies import handler_reply
+from .take_in import Arrival, Received, quarantine, read, take_in
+
+__all__ = ["Received", "decide", "decide_undecided", "receive", "reprocess"]
 
 
-@dataclass(frozen=True)
-class Received:
-    """What happened to one message; `status` decides which folder it is moved to."""
-
-    status: str  # duplicate | quarantined | new_case | follow_up | handler_reply | ignored
-    raw_id: int | None = None
-    case_ref: str | None = None
-    detail: str = ""
-
-    @property
-    def folder_kind(self) -> str:
-        return "quarantine" if self.status == "quarantined" else "processed"
+def receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | None = None,
+            internaldate: datetime | None = None) -> Received:
+    """One message, start to finish: taken in, then decided (a pass does the same per batch)."""
+    (taken,) = take_in(app, [Arrival(raw, where, internaldate)], now=now)
+    if taken.finished is not None or taken.raw_id is None or taken.msg is None:
+        return taken.finished or Received("duplicate")
+    return decide(app, taken.raw_id, taken.msg, received_at=internaldate or taken.msg.received_at or now, now=now)
 
 
-def receive(
-    app: App,
-    raw: bytes,
-    *,
-    now: datetime,
-    where: MailboxCoordinates | None = None,
-    internaldate: datetime | None = None,
-) -> Received:
+def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: datetime) -> Received:
+    """Route and apply one recorded message; a failure quarantines it instead of stopping intake."""
     try:
-        return _receive(app, raw, now=now, where=where, internaldate=internaldate)
+        with app.store.transaction() as conn:
+            if not intake.claim_raw(conn, raw_id):
+                return Received("duplicate", raw_id, detail="already decided")
+            route = routing.route(msg, gather_facts(conn, app, msg, now))
+            result = apply_route(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
+            log.info("intake.received", extra={"raw_id": raw_id, "status": result.status, "case": result.case_ref or "-"})
+            return result
     except (ConfigError, DBAPIError):
         raise  # the firm's setup or the database is at fault, not this message: stop the pass
     except Exception as exc:  # noqa: BLE001 - a poison message must not stop intake: keep it for a person
         log.exception("intake.processing_failed", extra={"error": type(exc).__name__})
-        return _quarantine_after_failure(app, raw, exc, now=now, where=where, internaldate=internaldate)
+        reason = f"processing failed ({type(exc).__name__}); retry with `mailbot quarantine retry` after the fix"
+        with app.store.transaction() as conn:
+            return quarantine(conn, raw_id, reason, now)
 
 
-def _record(conn: Connection, raw: bytes, *, now: datetime, where: MailboxCoordinates | None,
-            internaldate: datetime | None) -> int | None:
-    """Store the bytes under their dedupe key; None when this message is already recorded."""
-    sniffed = sniff_message_id(raw)
-    key, content = dedupe_key(sniffed, raw)
-    return intake.record_raw(conn, raw=raw, dedupe_key=key, content_sha256=content, message_id=sniffed,
-                             where=where, internaldate=internaldate, now=now)
+def decide_undecided(app: App, *, now: Callable[[], datetime], should_stop: Callable[[], bool]) -> list[Received]:
+    """Decide the records a crash left behind, oldest first, before any new mail."""
+    results: list[Received] = []
+    after = 0
+    while not should_stop():
+        with app.store.transaction() as conn:
+            rows = intake.undecided(conn, after_id=after)
+        if not rows:
+            break
+        for row in rows:
+            if should_stop():
+                break
+            after = row.id
+            results.append(_decide_stored(app, row, now()))
+    return results
 
 
-def _quarantine_after_failure(app: App, raw: bytes, exc: Exception, *, now: datetime,
-                              where: MailboxCoordinates | None, internaldate: datetime | None) -> Received:
-    """The case change was rolled back; record the bytes and the reason so nothing is lost."""
-    reason = f"processing failed ({type(exc).__name__}); retry with `mailbot quarantine retry` after the fix"
-    with app.store.transaction() as conn:
-        raw_id = _record(conn, raw, now=now, where=where, internaldate=internaldate)
-        if raw_id is None:
-            return Received("duplicate")
-        intake.add_quarantine(conn, raw_id, reason, now)
-        audit.append(conn, [AuditEvent("intake.quarantined", None, "mailbot", now, {"raw_id": raw_id, "reason": reason})])
-    return Received("quarantined", raw_id, detail=reason)
-
-
-def _receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | None,
-             internaldate: datetime | None) -> Received:
-    with app.store.transaction() as conn:
-        raw_id = _record(conn, raw, now=now, where=where, internaldate=internaldate)
-        if raw_id is None:
-            log.info("intake.duplicate")
-            return Received("duplicate")
-        try:
-            msg = parse_message(
-                raw,
-                own_addresses=app.own_addresses,
-                own_domain=app.config.firm.domain,
-                max_attachment_bytes=app.config.intake.max_attachment_bytes,
-            )
-        except MalformedMessage as exc:
-            intake.add_quarantine(conn, raw_id, exc.reason, now)
-            audit.append(conn, [AuditEvent("intake.quarantined", None, "mailbot", now, {"raw_id": raw_id, "reason": exc.reason})])
-            log.warning("intake.quarantined", extra={"raw_id": raw_id, "reason": exc.reason})
-            return Received("quarantined", raw_id, detail=exc.reason)
-        received_at = internaldate or msg.received_at or now
-        route = routing.route(msg, gather_facts(conn, app, msg, now))
-        result = apply_route(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
-        log.info("intake.received", extra={"raw_id": raw_id, "status": result.status, "case": result.case_ref or "-"})
-        return result
+def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
+    try:
+        msg = read(app, row.raw or b"")
+    except MalformedMessage as exc:
+        with app.store.transaction() as conn:
+            return quarantine(conn, row.id, exc.reason, now)
+    return decide(app, row.id, msg, received_at=row.internaldate or msg.received_at or now, now=now)
 
 
 def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int, received_at: datetime, now: datetime) -> Received:
@@ -157,7 +135,7 @@ def reprocess(app: App, raw_id: int, now: datetime) -> Received:
     if row is None or row.raw is None:
         return Received("missing", raw_id)
     try:
-        msg = parse_message(row.raw, own_addresses=app.own_addresses, own_domain=app.config.firm.domain)
+        msg = read(app, row.raw)
     except MalformedMessage as exc:
         return Received("quarantined", raw_id, detail=exc.reason)
     with app.store.transaction() as conn:

@@ -1,23 +1,26 @@
-"""One intake pass over the mailbox: UIDs above the watermark, oldest first.
+"""One intake pass over the mailbox: UIDs above the watermark, oldest first, a batch at a time.
 
-IDLE only shortens the wait before the next pass; every pass is this same path. Order per
-message: commit the record (intake.receive), then move it on the server, then advance the
-watermark. A crash between any two steps is repaired by the next pass: the record's dedupe
-turns the repeat into a no-op, and the message is then moved.
+Per batch: take it in (record every message in one transaction), move it on the server (one
+command per folder), advance the watermark, then decide each message (its case, letters and
+audit, one transaction each). A crash between any two steps is repaired by the next pass: it
+first decides what was recorded and left undecided; the record's dedupe turns a re-fetched
+message into a no-op, and the message is then moved.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
 from ..cases import AuditEvent
-from ..mailbox import Mailbox
+from ..mailbox import FetchedMessage, Mailbox
 from ..store import audit, intake
 from ..store.intake import MailboxCoordinates
 from .context import App, log
-from .intake import Received, receive
+from .intake import decide, decide_undecided
+from .take_in import Arrival, Taken, take_in
 
 
 @dataclass
@@ -25,6 +28,8 @@ class PassReport:
     fetched: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     uidvalidity_changed: bool = False
+    taking_in_seconds: float = 0.0  # fetch, read, record, move: until the mail is safe and filed
+    deciding_seconds: float = 0.0  # routing, cases, triage, letters
 
     def count(self, status: str) -> None:
         self.outcomes[status] = self.outcomes.get(status, 0) + 1
@@ -55,26 +60,29 @@ def intake_pass(
                                            {"mailbox": name, "old": mark.uidvalidity, "new": uidvalidity})])
             intake.set_watermark(conn, name, uidvalidity, 0, now())
         log.warning("intake.uidvalidity_changed", extra={"mailbox": name})
+    for result in decide_undecided(app, now=now, should_stop=should_stop):
+        report.count(result.status)
     while not should_stop():
+        started = time.perf_counter()
         batch = mailbox.fetch_since(last_uid, settings.batch_size)
         if not batch:
             break
-        for fetched in batch:
-            if should_stop():
-                break
-            result = receive(
-                app,
-                fetched.raw,
-                now=now(),
-                where=MailboxCoordinates(name, fetched.uidvalidity, fetched.uid),
-                internaldate=fetched.internaldate,
-            )
-            report.fetched += 1
-            report.count(result.status)
-            _file_away(mailbox, fetched.uid, result)
-            last_uid = fetched.uid
-            with app.store.transaction() as conn:
-                intake.set_watermark(conn, name, uidvalidity, last_uid, now())
+        arrivals = [Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate) for f in batch]
+        taken = take_in(app, arrivals, now=now())
+        _file_away(mailbox, batch, taken)
+        last_uid = batch[-1].uid
+        with app.store.transaction() as conn:
+            intake.set_watermark(conn, name, uidvalidity, last_uid, now())
+        report.fetched += len(batch)
+        report.taking_in_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        for item in taken:
+            if item.finished is not None:
+                report.count(item.finished.status)
+            elif not should_stop() and item.raw_id is not None and item.msg is not None:
+                received_at = item.arrival.internaldate or item.msg.received_at or now()
+                report.count(decide(app, item.raw_id, item.msg, received_at=received_at, now=now()).status)
+        report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:
         if intake.get_watermark(conn, name) is None:
             intake.set_watermark(conn, name, uidvalidity, last_uid, now())
@@ -82,6 +90,8 @@ def intake_pass(
     return report
 
 
-def _file_away(mailbox: Mailbox, uid: int, result: Received) -> None:
-    folder = mailbox.settings.quarantine_folder if result.folder_kind == "quarantine" else mailbox.settings.processed_folder
-    mailbox.move([uid], folder)
+def _file_away(mailbox: Mailbox, batch: list[FetchedMessage], taken: list[Taken]) -> None:
+    """Everything taken in leaves the inbox: mail that is not an email to quarantine, the rest to processed."""
+    settings = mailbox.settings
+    for kind, folder in (("quarantine", settings.quarantine_folder), ("processed", settings.processed_folder)):
+        mailbox.move([f.uid for f, t in zip(batch, taken) if t.folder_kind == kind], folder)

@@ -30,6 +30,20 @@ class MailboxCoordinates:
     uid: int
 
 
+def _record_statement(conn: Connection) -> Any:
+    """One INSERT ... ON CONFLICT DO NOTHING RETURNING id per dialect, built once: a burst of
+    mail runs it thousands of times, and a fresh statement each time costs SQLAlchemy a cache key."""
+    name = conn.dialect.name
+    if name not in _RECORD:
+        dialect = postgresql if name == "postgresql" else sqlite
+        _RECORD[name] = (dialect.insert(raw_messages).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                         .returning(raw_messages.c.id))
+    return _RECORD[name]
+
+
+_RECORD: dict[str, Any] = {}
+
+
 def record_raw(
     conn: Connection,
     *,
@@ -42,24 +56,37 @@ def record_raw(
     now: datetime,
 ) -> int | None:
     """Store the bytes before anything is decided; None means we already have this message."""
-    return insert_ignoring_conflict(
-        conn,
-        raw_messages,
-        {
-            "dedupe_key": dedupe_key,
-            "message_id": message_id,
-            "content_sha256": content_sha256,
-            "mailbox": where.mailbox if where else None,
-            "uidvalidity": where.uidvalidity if where else None,
-            "uid": where.uid if where else None,
-            "internaldate": internaldate,
-            "size": len(raw),
-            "raw": raw,
-            "status": "received",
-            "created_at": now,
-        },
-        ["dedupe_key"],
-    )
+    values = {
+        "dedupe_key": dedupe_key,
+        "message_id": message_id,
+        "content_sha256": content_sha256,
+        "mailbox": where.mailbox if where else None,
+        "uidvalidity": where.uidvalidity if where else None,
+        "uid": where.uid if where else None,
+        "internaldate": internaldate,
+        "size": len(raw),
+        "raw": raw,
+        "kind": None,
+        "status": "received",
+        "case_id": None,
+        "created_at": now,
+    }
+    return conn.execute(_record_statement(conn), values).scalar()
+
+
+def undecided(conn: Connection, *, after_id: int = 0, limit: int = 100) -> list[Row[Any]]:
+    """Records taken in but not yet decided (a crash came between), oldest first."""
+    c = raw_messages.c
+    query = (select(c.id, c.raw, c.internaldate).where(c.status == "received", c.id > after_id)
+             .order_by(c.id).limit(limit))
+    return list(conn.execute(query))
+
+
+def claim_raw(conn: Connection, raw_id: int) -> bool:
+    """Take a record off the queue for this transaction; False if another pass already decided it."""
+    claimed = conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id, raw_messages.c.status == "received")
+                           .values(status="deciding"))
+    return claimed.rowcount == 1
 
 
 def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = None, case_id: int | None = None) -> None:

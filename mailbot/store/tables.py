@@ -79,6 +79,7 @@ raw_messages = Table(
     Column("case_id", Id, ForeignKey("cases.id")),
     Column("created_at", UTCDateTime, nullable=False),
     Index(None, "message_id"),
+    Index(None, "status"),  # 'received': taken in, not yet decided (the intake queue)
 )
 
 quarantine = Table(

@@ -1,0 +1,112 @@
+"""Taking mail in: read a fetched batch, record it in one transaction, and say where each goes.
+
+The database is the queue (DESIGN principle 2). A message is safe the moment its raw bytes
+are committed, so a whole fetched batch is recorded at once and then moved on the server with
+one command per folder; the slow part (triage, the case, the letters) runs afterwards from
+those records, one message per transaction (intake.decide). A crash between the two loses
+nothing: each pass first decides every record still marked 'received', oldest first.
+
+Reading (parsing) happens here rather than when deciding because the folder depends on it:
+mail that is not an email goes to the quarantine folder with its bytes and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Sequence
+
+from sqlalchemy import Connection
+
+from ..cases import AuditEvent
+from ..dedupe import dedupe_key, sniff_message_id
+from ..errors import MalformedMessage
+from ..message import Inbound, parse_message
+from ..store import audit, intake
+from ..store.intake import MailboxCoordinates
+from .context import App, log
+
+
+@dataclass(frozen=True)
+class Received:
+    """What happened to one message; `status` decides which folder it is moved to."""
+
+    status: str  # duplicate | quarantined | new_case | follow_up | handler_reply | ignored
+    raw_id: int | None = None
+    case_ref: str | None = None
+    detail: str = ""
+
+    @property
+    def folder_kind(self) -> str:
+        return "quarantine" if self.status == "quarantined" else "processed"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Bytes as they came, with where they came from (None for mail handed in without a mailbox)."""
+
+    raw: bytes = field(repr=False)
+    where: MailboxCoordinates | None = None
+    internaldate: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Taken:
+    """One arrival after take-in: either finished (duplicate, quarantined) or recorded and read,
+    waiting for its decision."""
+
+    arrival: Arrival
+    raw_id: int | None
+    msg: Inbound | None
+    finished: Received | None = None
+
+    @property
+    def folder_kind(self) -> str:
+        return self.finished.folder_kind if self.finished else "processed"
+
+
+def read(app: App, raw: bytes) -> Inbound:
+    """The firm's reading of one message; MalformedMessage when it is not an email at all."""
+    try:
+        return parse_message(raw, own_addresses=app.own_addresses, own_domain=app.config.firm.domain,
+                             max_attachment_bytes=app.config.intake.max_attachment_bytes)
+    except MalformedMessage:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a parser bug must quarantine the message, not stop intake
+        log.exception("intake.read_failed", extra={"error": type(exc).__name__})
+        raise MalformedMessage(f"could not be read ({type(exc).__name__})") from exc
+
+
+def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Taken]:
+    """Record every arrival in one transaction; nothing is decided yet."""
+    readings: list[Inbound | MalformedMessage] = []
+    for arrival in arrivals:  # pure work, outside the transaction
+        try:
+            readings.append(read(app, arrival.raw))
+        except MalformedMessage as exc:
+            readings.append(exc)
+    taken: list[Taken] = []
+    with app.store.transaction() as conn:
+        for arrival, reading in zip(arrivals, readings):
+            sniffed = sniff_message_id(arrival.raw)
+            key, content = dedupe_key(sniffed, arrival.raw)
+            raw_id = intake.record_raw(conn, raw=arrival.raw, dedupe_key=key, content_sha256=content,
+                                       message_id=sniffed, where=arrival.where, internaldate=arrival.internaldate,
+                                       now=now)
+            if raw_id is None:
+                log.info("intake.duplicate")
+                taken.append(Taken(arrival, None, None, Received("duplicate")))
+            elif isinstance(reading, MalformedMessage):
+                taken.append(Taken(arrival, raw_id, None, quarantine(conn, raw_id, reading.reason, now)))
+            else:
+                taken.append(Taken(arrival, raw_id, reading))
+    return taken
+
+
+def quarantine(conn: Connection, raw_id: int, reason: str, now: datetime) -> Received:
+    """Keep the bytes for a person, with the reason; they stay out of every case."""
+    intake.add_quarantine(conn, raw_id, reason, now)
+    audit.append(conn, [AuditEvent("intake.quarantined", None, "mailbot", now,
+                                   {"raw_id": raw_id, "reason": reason})])
+    log.warning("intake.quarantined", extra={"raw_id": raw_id, "reason": reason})
+    return Received("quarantined", raw_id, detail=reason)
