@@ -34,8 +34,13 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
     return None
 
 
+def triage_text(msg: Inbound) -> str:
+    """What the classifier reads: the client's new words, not the thread they quote."""
+    return msg.reply_text or msg.text
+
+
 def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime, now: datetime) -> str:
-    text = msg.reply_text or msg.text
+    text = triage_text(msg)
     suggestion = app.triage.suggest(text, msg.date or received_at)
     load = casebook.open_case_counts_by_handler(conn)
     handler = choose_handler(_candidates(app), category=suggestion.category, text=msg.text, open_load=load)

@@ -30,9 +30,18 @@ class Triage:
     country: str
     subdivision: str | None
     timezone: str
+    _primed: dict[str, Prediction] = field(default_factory=dict, repr=False)
+
+    def prime(self, texts: Sequence[str]) -> None:
+        """Classify a batch in one call before its messages are decided one by one: the model's
+        cost per call (about 7 ms) dwarfs its cost per text (about 0.3 ms). Replaces the last batch."""
+        wanted = [t for t in dict.fromkeys(texts) if t.strip()]
+        self._primed = dict(zip(wanted, self.classifier.predict(wanted))) if self.classifier and wanted else {}
 
     def suggest(self, text: str, message_date: datetime) -> Suggestion:
-        prediction = self.classifier.predict([text])[0] if self.classifier and text.strip() else None
+        prediction = None
+        if self.classifier and text.strip():
+            prediction = self._primed.get(text) or self.classifier.predict([text])[0]
         return suggest(
             text, message_date, prediction, country=self.country, subdivision=self.subdivision, timezone=self.timezone
         )

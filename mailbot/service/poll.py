@@ -15,9 +15,11 @@ from datetime import datetime
 from typing import Callable
 
 from ..cases import AuditEvent
+from ..machine_mail import MailKind
 from ..mailbox import FetchedMessage, Mailbox
 from ..store import audit, intake
 from ..store.intake import MailboxCoordinates
+from .complaints import triage_text
 from .context import App, log
 from .intake import decide, decide_undecided
 from .take_in import Arrival, Taken, take_in
@@ -76,6 +78,7 @@ def intake_pass(
         report.fetched += len(batch)
         report.taking_in_seconds += time.perf_counter() - started
         started = time.perf_counter()
+        app.triage.prime([triage_text(t.msg) for t in taken if t.msg is not None and t.msg.kind is MailKind.HUMAN])
         for item in taken:
             if item.finished is not None:
                 report.count(item.finished.status)

@@ -144,3 +144,14 @@ def test_hashers_count_every_ngram_once_and_never_across_texts() -> None:
         assert [int(row.sum()) for row in matrix] == [len(grams(t)) for t in texts]
         assert (matrix[0] != matrix[3]).nnz == 0  # the same text always gives the same row
         assert (matrix[0] != matrix[2]).nnz > 0    # "back nobody" is a different bigram
+
+
+def test_a_batch_reads_each_text_as_it_would_be_read_alone() -> None:
+    """Intake classifies a fetched batch in one call; no message may be read differently for it."""
+    shipped = classifier.load(SHIPPED)
+    texts = [r.text for r in load_rows(SHIPPED / "seed") if r.split == "test"][:40]
+    together = shipped.predict(texts)
+    alone = [shipped.predict([t])[0] for t in texts]
+    assert [(p.category, p.urgency, p.is_complaint) for p in together] == \
+        [(p.category, p.urgency, p.is_complaint) for p in alone]
+    assert [p.category_confidence for p in together] == pytest.approx([p.category_confidence for p in alone], abs=1e-9)

@@ -174,3 +174,24 @@ def test_any_text_gets_a_suggestion_no_lower_than_the_model(text: str, urgency: 
     assert order.index(result.urgency) >= order.index(urgency)
     assert result.flags <= {"conduct_referral", "insurer_notification", "third_party", "vulnerability"}
     assert result.reasons and all(isinstance(r, str) and r for r in result.reasons)
+
+
+def test_a_primed_batch_is_classified_in_one_call() -> None:
+    from mailbot.service.context import Triage
+
+    calls: list[list[str]] = []
+
+    class Counting:
+        def predict(self, texts):  # type: ignore[no-untyped-def]
+            calls.append(list(texts))
+            return [prediction("delay") for _ in texts]
+
+    model = Triage(Counting(), "GB", "ENG", "Europe/London")
+    batch = ["My completion was delayed by three weeks.", "Nobody answered my calls.", "   "]
+    model.prime(batch)
+    assert calls == [batch[:2]], "one call for the batch; blank text is not sent to the model"
+    for text in batch[:2]:
+        assert model.suggest(text, THURSDAY).category == "delay"
+    assert len(calls) == 1, "primed texts are not classified again"
+    model.suggest("A text that came later", THURSDAY)
+    assert calls[-1] == ["A text that came later"]
