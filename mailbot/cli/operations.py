@@ -43,6 +43,9 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
             "outbox_backlog": count(select(func.count()).select_from(outbox).where(outbox.c.status == "approved")),
             "outbox_failed": count(select(func.count()).select_from(outbox).where(outbox.c.status == "failed")),
             "quarantined": intake.count_open_quarantine(conn),
+            # Taken in but not yet decided: normally 0 between passes; the next pass decides them first.
+            "awaiting_decision": count(select(func.count()).select_from(raw_messages)
+                                       .where(raw_messages.c.status == "received")),
         }
     store.dispose()
     return report

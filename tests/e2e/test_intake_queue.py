@@ -1,0 +1,58 @@
+"""Mail taken in but not yet decided (a crash between the two steps) is decided on the next pass.
+
+What an administrator sees: `mailbot status` counts the message as awaiting a decision, the
+message has already left the inbox for the processed folder, and the next run opens its case
+and acknowledges the client exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from mailbot.cli import wiring
+from mailbot.cli.operations import status_report
+from mailbot.mailbox import Mailbox
+from mailbot.service.take_in import Arrival, take_in
+from mailbot.store.intake import MailboxCoordinates
+from tests.e2e.harness import Firm, make_firm
+from tests.servers.dovecot import DovecotServer
+
+pytestmark = pytest.mark.dovecot
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+@pytest.fixture
+def firm(dovecot: DovecotServer, make_smtp_server, tmp_path: Path) -> Firm:  # type: ignore[no-untyped-def]
+    return make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path)
+
+
+def test_a_message_taken_in_but_not_decided_is_decided_by_the_next_run(firm: Firm) -> None:
+    firm.client_writes("Complaint about my conveyancing", "Nobody has returned my calls for three weeks.", at=T0)
+    settings = wiring.mailbox_settings(firm.config)
+    with Mailbox(settings) as mailbox:  # take-in commits and files the message, then the process "dies"
+        [fetched] = mailbox.fetch_since(0)
+        where = MailboxCoordinates(f"{settings.username}@{settings.host}/{settings.folder}", fetched.uidvalidity, fetched.uid)
+        [taken] = take_in(firm.app, [Arrival(fetched.raw, where, fetched.internaldate)], now=T0)
+        mailbox.move([fetched.uid], settings.processed_folder)
+    assert taken.finished is None, "recorded and read, not yet decided"
+
+    waiting = status_report(firm.config, T0 + timedelta(minutes=1))
+    assert waiting["awaiting_decision"] == 1
+    assert waiting["open_cases"] == 0
+    assert firm.dovecot.fetch_all(firm.complaints, "INBOX") == []
+
+    report = firm.run(T0 + timedelta(minutes=2))
+    assert report.intake.fetched == 0, "nothing new in the inbox"
+    assert report.intake.outcomes == {"new_case": 1}
+    decided = status_report(firm.config, T0 + timedelta(minutes=3))
+    assert decided["awaiting_decision"] == 0
+    assert decided["open_cases"] == 1
+
+    again = firm.run(T0 + timedelta(minutes=4))
+    assert again.intake.outcomes == {}
+    subjects = [str(m["Subject"]) for m in firm.inbox(firm.client)]
+    assert len(subjects) == 1 and "We have received your complaint" in subjects[0], "acknowledged exactly once"
