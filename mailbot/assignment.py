@@ -3,6 +3,8 @@
 Complaints are often about a named colleague: that colleague must never handle (or even be
 sent) the complaint. Among the rest, prefer handlers who take the category, then the one
 with the fewest open cases; ties go to the first in config order so the choice is stable.
+When the complaint names every handler, it goes up to compliance (or a partner) who is not
+named: a complaint nobody owns would wait unseen while its deadlines run.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ def choose_handler(
 ) -> Candidate | None:
     eligible = [c for c in candidates if "handler" in c.roles and not named_in(text, c)]
     if not eligible:
-        return None
+        senior = [c for c in candidates if {"compliance", "partner"} & set(c.roles) and not named_in(text, c)]
+        return min(senior, key=lambda c: (open_load.get(c.email.lower(), 0), candidates.index(c)), default=None)
     specialists = [c for c in eligible if category and category in c.categories]
     pool = specialists or [c for c in eligible if not c.categories] or eligible
     return min(pool, key=lambda c: (open_load.get(c.email.lower(), 0), candidates.index(c)))

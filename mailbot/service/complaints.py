@@ -72,7 +72,10 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     events = [
         AuditEvent("case.created", ref, "mailbot", now, {"raw_id": raw_id, "received_at": received_at.isoformat()}),
         AuditEvent("triage.suggested", ref, "mailbot", now, suggestion_record(suggestion)),
-        AuditEvent("case.assigned", ref, "mailbot", now, {"handler": handler.email if handler else None}),
+        AuditEvent("case.assigned", ref, "mailbot", now, {
+            "handler": handler.email if handler else None,
+            # Not a handler: every handler is named in the complaint, so it went up (assignment.py).
+            "escalated": handler is not None and "handler" not in handler.roles}),
     ]
     audit.append(conn, events)
     case = casebook.case_by_id(conn, case_id)
@@ -87,7 +90,8 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             audit.append(conn, [AuditEvent("acknowledgement.held", ref, "mailbot", now, {"reason": held_back})])
         draft_kind = "acknowledgement"
     if handler is None:
-        log.warning("case.unassigned", extra={"case": ref})
+        # The complaint names everyone who could take it: only an administrator can assign it now.
+        log.error("case.unassigned", extra={"case": ref, "fix": "add a [[handlers]] entry with roles = [\"compliance\"]"})
     else:
         draft_for_approval(conn, app, case, draft_kind, now=now, note="New complaint")
     log.info("case.created", extra={"case": ref, "category": suggestion.category, "urgency": suggestion.urgency})

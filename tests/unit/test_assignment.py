@@ -57,14 +57,18 @@ def test_a_short_surname_with_a_title_is_recognised() -> None:
     assert choose([tom_li, PRIYA], text=text, load={PRIYA.email: 9}) == PRIYA
 
 
-def test_everyone_named_leaves_nobody() -> None:
-    assert choose(text="Both Priya Shah and Tom Reilly ignored me.") is None
+def test_a_complaint_naming_every_handler_goes_to_compliance() -> None:
+    assert choose(text="Both Priya Shah and Tom Reilly ignored me.") == ALEX
+    assert choose(text="Priya Shah and Mr Reilly ignored me.") == ALEX
 
 
-def test_only_people_with_the_handler_role_are_chosen() -> None:
-    assert choose([ALEX]) is None
+def test_compliance_takes_a_complaint_only_when_no_handler_can() -> None:
     assert choose(load={PRIYA.email: 5, TOM.email: 5}) in (PRIYA, TOM)
-    assert choose(text="Priya Shah and Mr Reilly ignored me.") is None  # Alex is compliance only
+    assert choose([ALEX]) == ALEX
+
+
+def test_everyone_named_including_compliance_leaves_nobody() -> None:
+    assert choose(text="Priya Shah, Tom Reilly and Alex Morgan all ignored me.") is None
 
 
 def test_no_candidates_gives_none() -> None:

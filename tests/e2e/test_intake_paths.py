@@ -1,8 +1,8 @@
-"""Mail taken in but not yet decided (a crash between the two steps) is decided on the next pass.
+"""Intake end to end: mail taken in but not decided (a crash between the steps), and who gets a new case.
 
-What an administrator sees: `mailbot status` counts the message as awaiting a decision, the
-message has already left the inbox for the processed folder, and the next run opens its case
-and acknowledges the client exactly once.
+After such a crash an administrator sees `mailbot status` count the message as awaiting a
+decision, the message already out of the inbox in the processed folder, and the next run open
+its case and acknowledge the client exactly once.
 """
 
 from __future__ import annotations
@@ -56,3 +56,14 @@ def test_a_message_taken_in_but_not_decided_is_decided_by_the_next_run(firm: Fir
     assert again.intake.outcomes == {}
     subjects = [str(m["Subject"]) for m in firm.inbox(firm.client)]
     assert len(subjects) == 1 and "We have received your complaint" in subjects[0], "acknowledged exactly once"
+
+
+def test_a_complaint_about_every_handler_goes_to_compliance(firm: Firm) -> None:
+    """Neither named colleague is sent the complaint; compliance gets it, with the approval request."""
+    firm.client_writes("Complaint", "Priya Shah and Tom Reilly both ignored my letters for a month.", at=T0)
+    report = firm.run(T0 + timedelta(minutes=1))
+    assert report.intake.outcomes == {"new_case": 1}
+    assert firm.inbox(firm.handler) == [] and firm.inbox(firm.other_handler) == []
+    [request] = firm.inbox(firm.compliance)
+    assert "+a-" in request["Reply-To"], "compliance can approve, edit or reassign by replying"
+    assert "Priya Shah and Tom Reilly both ignored" in request.get_body(("plain",)).get_content()
