@@ -130,6 +130,7 @@ cases = Table(
     Index(None, "client_address"),
     Index(None, "updated_at"),
     Index(None, "next_check_at"),
+    Index(None, "handler_email", "state"),  # open cases per handler (assignment), read from the index alone
 )
 
 case_messages = Table(
@@ -186,6 +187,7 @@ outbox = Table(
     Column("sent_at", UTCDateTime),
     Index(None, "status", "next_attempt_at"),
     Index(None, "kind", "created_at"),
+    Index(None, "case_id", "kind", "created_at"),  # a case's letters: its drafts, its client's acknowledgements
 )
 
 approval_tokens = Table(
