@@ -5,6 +5,13 @@ action's key in reminders_fired (unique per case), and acts only if that insert 
 a level fires once across repeated ticks, restarts and several instances. To keep a tick
 cheap with 100,000 open cases, each case also stores next_check_at (deadlines.next_due):
 a cache of derived state, not a schedule. Clearing it only makes the next tick look again.
+
+The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFLICT DO NOTHING
+RETURNING records the chunk's levels (what it returns is what this instance may act on), one
+statement stores the next checks, one executemany appends the audit events. Locks are taken
+in one order by every instance: levels and case rows by ascending id, then drafts (whose case
+row this transaction already holds), then the audit chain's lock, so two ticks wait for each
+other rather than deadlock.
 """
 
 from __future__ import annotations
@@ -12,15 +19,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterator
 
-from sqlalchemy import Connection, Row, or_, select, update
+from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..cases import AuditEvent
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, due_actions, next_due
 from ..store import audit, casebook
 from ..store.intake import insert_ignoring_conflict
-from ..store.tables import cases, reminders_fired, tick_state
+from ..store.tables import UTCDateTime, cases, reminders_fired, tick_state
 from .context import App, log
 from .drafting import draft_for_approval, staff_mail, supersede_drafts
 
@@ -38,7 +46,12 @@ _WHAT = {
 }
 
 
-CHUNK = 500  # cases per transaction when a tick has a backlog to record
+# Cases per transaction. Recorded in bulk a case costs about 0.1 ms, so a chunk can be large
+# (fewer commits, and on SQLite fewer WAL checkpoints); a draft costs about 10 ms (two letters
+# rendered, sealed and queued), so a chunk also closes after a few drafts, keeping the
+# transactions that other work waits for short.
+CASES_PER_CHUNK = 4000
+DRAFTS_PER_CHUNK = 100
 NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looked at again only if the case changes
 
 
@@ -60,7 +73,8 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
 def _candidates(conn: Connection, now: datetime, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
     """The cases whose clocks may have produced something: never looked at, changed since the
     last tick, or whose stored next_check_at has come (deadlines.next_due)."""
-    breach_recorded = select(reminders_fired.c.case_id).where(reminders_fired.c.key == "regulator_breach")
+    breach = reminders_fired.alias("breach")
+    breach_recorded = select(breach.c.case_id).where(breach.c.key == "regulator_breach")
     c = cases.c
     needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
               c.responded_at, c.closed_at, c.handler_email, c.urgency)
@@ -68,13 +82,14 @@ def _candidates(conn: Connection, now: datetime, changed_since: datetime | None)
     if changed_since is not None:
         due = or_(due, c.updated_at >= changed_since)
     live = or_(c.state.in_(sorted(ACTIVE_STATES)), c.id.notin_(breach_recorded))
-    rows = list(conn.execute(select(*needed).where(live, due)))
+    # Sorted here, not by ORDER BY: that makes SQLite walk every case in id order instead of using
+    # the next_check_at and updated_at indexes. Id order is the lock order (module docstring).
+    rows = sorted(conn.execute(select(*needed).where(live, due)).all(), key=lambda r: r.id)
+    # What they already fired: the same filter as a subquery, rather than thousands of ids sent back in.
+    rf = reminders_fired.c
     fired: dict[int, set[str]] = defaultdict(set)
-    ids = [r.id for r in rows]
-    for start in range(0, len(ids), 5000):
-        query = select(reminders_fired.c.case_id, reminders_fired.c.key).where(reminders_fired.c.case_id.in_(ids[start:start + 5000]))
-        for case_id, key in conn.execute(query):
-            fired[case_id].add(key)
+    for case_id, key in conn.execute(select(rf.case_id, rf.key).where(rf.case_id.in_(select(c.id).where(live, due)))).all():
+        fired[case_id].add(key)
     return rows, fired
 
 
@@ -87,9 +102,89 @@ def _set_state(conn: Connection, name: str, at: datetime) -> None:
         insert_ignoring_conflict(conn, tick_state, {"name": name, "at": at}, ["name"])
 
 
-def _record(conn: Connection, case_id: int, key: str, now: datetime) -> bool:
-    inserted = insert_ignoring_conflict(conn, reminders_fired, {"case_id": case_id, "key": key, "fired_at": now}, ["case_id", "key"])
-    return inserted is not None
+# Bulk statements. SQLite runs them once per row in C (executemany; SQLAlchemy's "insertmanyvalues"
+# batches the INSERT ... RETURNING). PostgreSQL gets one statement per chunk with the values as
+# arrays: a round trip per row, or a freshly parsed multi-row statement per chunk, cost more than
+# the work itself. PostgreSQL reads unnest() in array order and joins it to cases by primary key
+# in a nested loop (it guesses 10 rows for a function), so rows are taken in the order given.
+def _array(name: str, item: Any) -> Any:
+    return bindparam(name, type_=postgresql.ARRAY(item))
+
+
+_RF = reminders_fired.c
+_LEVELS = func.unnest(_array("ids", BigInteger), _array("keys", String)).table_valued("case_id", "key").render_derived()
+_RECORD_PG = (postgresql.insert(reminders_fired)
+              .from_select(["case_id", "key", "fired_at"],
+                           select(_LEVELS.c.case_id, _LEVELS.c.key, bindparam("now", type_=UTCDateTime)))
+              .on_conflict_do_nothing(index_elements=["case_id", "key"]).returning(_RF.case_id, _RF.key))
+_RECORD_SQLITE = (sqlite.insert(reminders_fired).on_conflict_do_nothing(index_elements=["case_id", "key"])
+                  .returning(_RF.case_id, _RF.key))
+_CHECKS = func.unnest(_array("ids", BigInteger), _array("ats", DateTime(timezone=True))).table_valued("id", "at").render_derived()
+_SET_NEXT_CHECKS_PG = update(cases).where(cases.c.id == _CHECKS.c.id).values(next_check_at=_CHECKS.c.at)
+_SET_NEXT_CHECK_SQLITE = update(cases).where(cases.c.id == bindparam("case_id")).values(next_check_at=bindparam("at"))
+
+
+def _record(conn: Connection, wanted: list[tuple[int, str]], now: datetime) -> set[tuple[int, str]]:
+    """Record levels in bulk; returns only those whose row is new.
+
+    ON CONFLICT DO NOTHING RETURNING gives back exactly the rows this transaction inserted, so a
+    level another instance recorded meanwhile is not acted on twice. Sorted, so two instances
+    take the unique-index locks in one order and cannot deadlock on each other.
+    """
+    if not wanted:
+        return set()
+    wanted = sorted(wanted)
+    if conn.dialect.name == "postgresql":
+        params = {"ids": [cid for cid, _key in wanted], "keys": [key for _cid, key in wanted], "now": now}
+        result = conn.execute(_RECORD_PG, params)
+    else:
+        result = conn.execute(_RECORD_SQLITE, [{"case_id": cid, "key": key, "fired_at": now} for cid, key in wanted])
+    return {(case_id, key) for case_id, key in result}
+
+
+def _store_next_checks(conn: Connection, checks: list[tuple[int, datetime]]) -> None:
+    """Each case's next_check_at; `checks` comes in case id order, one lock order for every instance."""
+    if not checks:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(_SET_NEXT_CHECKS_PG, {"ids": [cid for cid, _at in checks], "ats": [at for _cid, at in checks]})
+    else:
+        conn.execute(_SET_NEXT_CHECK_SQLITE, [{"case_id": cid, "at": at} for cid, at in checks])
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One case's part of a tick, worked out before any transaction: pure, so done in one go."""
+
+    row: Row[Any]
+    due: tuple[Action, ...]  # what deadlines.due_actions says, before recording
+    next_check: datetime
+
+    @property
+    def may_draft(self) -> bool:
+        return bool(self.row.handler_email) and any(a.kind in _DRAFTS for a in self.due)
+
+
+def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: datetime) -> list[_Plan]:
+    out = []
+    for row in rows:
+        clock = _clock(row, frozenset(fired.get(row.id, ())))
+        due = due_actions(clock, now, app.profile, app.calendar)
+        out.append(_Plan(row, due, next_due(clock, now, app.profile, app.calendar) or NEVER))
+    return out
+
+
+def _chunks(plans: list[_Plan]) -> Iterator[list[_Plan]]:
+    chunk: list[_Plan] = []
+    drafts = 0
+    for plan in plans:
+        chunk.append(plan)
+        drafts += plan.may_draft
+        if len(chunk) >= CASES_PER_CHUNK or drafts >= DRAFTS_PER_CHUNK:
+            yield chunk
+            chunk, drafts = [], 0
+    if chunk:
+        yield chunk
 
 
 def deadline_tick(app: App, *, now: datetime) -> TickReport:
@@ -101,20 +196,9 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
             conn.execute(update(cases).values(next_check_at=None))
         rows, fired = _candidates(conn, now, last_tick)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for start in range(0, len(rows), CHUNK):
+    for chunk in _chunks(_plans(app, rows, fired, now)):
         with app.store.transaction() as conn:
-            events: list[AuditEvent] = []
-            for row in rows[start:start + CHUNK]:
-                clock = _clock(row, frozenset(fired.get(row.id, ())))
-                new = [a for a in due_actions(clock, now, app.profile, app.calendar) if _record(conn, row.id, a.key, now)]
-                # Several drafts due at once (week 7 is also a stall): the handler gets the one that matters most.
-                drafting = max((a for a in new if a.kind in _DRAFTS), key=lambda a: _DRAFT_RANK[a.kind], default=None)
-                for action in new:
-                    events.append(_act(conn, app, row, action, now, per_person, draft=action is drafting))
-                    report.fired.append((row.ref, action.key))
-                upcoming = next_due(clock, now, app.profile, app.calendar) or NEVER
-                conn.execute(update(cases).where(cases.c.id == row.id).values(next_check_at=upcoming))
-            audit.append(conn, events)
+            _tick_chunk(conn, app, chunk, now, report, per_person)
     with app.store.transaction() as conn:
         for person, items in per_person.items():
             staff_mail(conn, app, "reminder", person, case=None, now=now, extra={"items": items})
@@ -124,6 +208,23 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
     if report.fired:
         log.info("tick.fired", extra={"actions": len(report.fired), "reminders": report.reminders_sent})
     return report
+
+
+def _tick_chunk(conn: Connection, app: App, chunk: list[_Plan], now: datetime, report: TickReport,
+                per_person: dict[str, list[dict[str, Any]]]) -> None:
+    """One transaction: the chunk's levels recorded in bulk, then acted on case by case."""
+    recorded = _record(conn, [(p.row.id, a.key) for p in chunk for a in p.due], now)
+    _store_next_checks(conn, [(p.row.id, p.next_check) for p in chunk])  # before any draft: see the module docstring
+    events: list[AuditEvent] = []
+    for plan in chunk:
+        row = plan.row
+        new = [a for a in plan.due if (row.id, a.key) in recorded]
+        # Several drafts due at once (week 7 is also a stall): the handler gets the one that matters most.
+        drafting = max((a for a in new if a.kind in _DRAFTS), key=lambda a: _DRAFT_RANK[a.kind], default=None)
+        for action in new:
+            events.append(_act(conn, app, row, action, now, per_person, draft=action is drafting))
+            report.fired.append((row.ref, action.key))
+    audit.append(conn, events)
 
 
 def _act(conn: Connection, app: App, row: Row[Any], action: Action, now: datetime,

@@ -1,9 +1,17 @@
 """Benchmark: one deadline tick over N open cases (issue 6 target: < 2 s for 100,000).
 
-    .venv/bin/python tests/bench/bench_tick.py --cases 100000 [--db sqlite|postgres]
+    .venv/bin/python tests/bench/bench_tick.py --cases 100000 [--db sqlite|postgres] [--handlers 40] [--no-assigned]
 
 Seeds N open cases received over the last 10 weeks (so every kind of reminder is due for some),
-then times three ticks (see main) and prints the figures.
+then times three ticks (see `_MOMENTS`). Twice, on a fresh database each time, with the same cases:
+
+- unassigned: no case has a handler, so the tick records levels and audits them and writes no
+  mail: this measures the tick itself;
+- assigned: after the backlog tick (run unassigned, as in the first pass), every case is given
+  one of --handlers handlers, so the later ticks also write drafts with their approval
+  requests and one reminder letter per handler. (Assigned by a bench-only UPDATE that leaves
+  updated_at alone, so the tick 5 minutes later still has nothing to look at.) A first start
+  with every case assigned is not measured: it would draft a letter for most of the N cases.
 """
 
 from __future__ import annotations
@@ -15,15 +23,23 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from sqlalchemy import bindparam, func, select, update  # noqa: E402
+
 from mailbot.cli import wiring  # noqa: E402
 from mailbot.config import parse_config  # noqa: E402
-from mailbot.service.tick import deadline_tick  # noqa: E402
-from mailbot.store.tables import cases  # noqa: E402
+from mailbot.service.tick import TickReport, deadline_tick  # noqa: E402
+from mailbot.store.tables import cases, outbox  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+# 1: the backlog (every level due over 10 weeks fires at once: only on first start or an import);
+# 2: five minutes later, no boundary passed: only changed cases are looked at;
+# 3: at the next close of business, a boundary: every case whose next check has come is looked at.
+_BACKLOG = ("first tick (backlog)", NOW)
+_MOMENTS = (("tick 5 min later", NOW + timedelta(minutes=5)), ("tick at a boundary", NOW.replace(hour=16, minute=31)))
 
 
 def seed(app, n: int) -> None:  # type: ignore[no-untyped-def]
@@ -36,10 +52,62 @@ def seed(app, n: int) -> None:  # type: ignore[no-untyped-def]
                      "acknowledged_at": received + timedelta(hours=1), "last_client_letter_at": received + timedelta(hours=1),
                      "awaiting_client_since": received + timedelta(days=2), "created_at": received, "updated_at": received,
                      "category": "delay", "urgency": "normal", "flags": [], "secondary_categories": [], "legal_hold": False,
-                     "handler_email": None})  # unassigned: measures the tick, not the mail it would write
+                     "handler_email": None})
     with app.store.transaction() as conn:
         for start in range(0, n, 5000):
             conn.execute(cases.insert(), rows[start:start + 5000])
+
+
+def assign(app, handlers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Give every case a handler, round robin, without touching updated_at (bench shortcut)."""
+    with app.store.transaction() as conn:
+        ids = conn.execute(select(cases.c.id).order_by(cases.c.id)).scalars().all()
+        params = [{"cid": case_id, "who": handlers[i % len(handlers)]} for i, case_id in enumerate(ids)]
+        conn.execute(update(cases).where(cases.c.id == bindparam("cid")).values(handler_email=bindparam("who")), params)
+
+
+def outbox_counts(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with app.store.transaction() as conn:
+        return dict(conn.execute(select(outbox.c.kind, func.count()).group_by(outbox.c.kind)).all())  # type: ignore[arg-type]
+
+
+def run(args: argparse.Namespace, *, assigned: bool) -> list[tuple[str, float, TickReport, dict[str, int]]]:
+    handlers = [f"h{i:02d}@bench.example" for i in range(args.handlers)]
+    with tempfile.TemporaryDirectory() as tmp:
+        raw: dict[str, Any] = {
+            "firm": {"name": "Bench", "complaints_address": "c@bench.example", "domain": "bench.example"},
+            "handlers": [{"name": f"Handler {i}", "email": email} for i, email in enumerate(handlers)]
+            + [{"name": "Compliance", "email": "compliance@bench.example", "roles": ["compliance"]}],
+            "paths": {"data_dir": tmp},
+        }
+        schema = None
+        if args.db == "postgres":
+            from mailbot.store.sealing import new_key
+            from tests.servers.postgres import PgSchema
+
+            schema = PgSchema(args.pg_url)
+            key = Path(tmp) / "key"
+            key.write_text(new_key())
+            raw["database"] = {"url": schema.url_with_schema(), "encryption_key_file": str(key)}
+        app = wiring.build_app(parse_config(raw), with_classifier=False)
+        timings = []
+        try:
+            seed(app, args.cases)
+            for label, moment in (_BACKLOG, *_MOMENTS):
+                before = outbox_counts(app)
+                started = time.perf_counter()
+                report = deadline_tick(app, now=moment)
+                seconds = time.perf_counter() - started
+                after = outbox_counts(app)
+                written = {k: after.get(k, 0) - before.get(k, 0) for k in after if after.get(k, 0) != before.get(k, 0)}
+                timings.append((label, seconds, report, written))
+                if assigned and label == _BACKLOG[0]:
+                    assign(app, handlers)
+        finally:
+            app.store.dispose()
+            if schema is not None:
+                schema.drop()
+    return timings
 
 
 def main() -> None:
@@ -47,40 +115,20 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--handlers", type=int, default=40, help="handlers sharing the cases in the assigned pass")
+    parser.add_argument("--no-assigned", action="store_true", help="run only the unassigned pass")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = {"firm": {"name": "Bench", "complaints_address": "c@bench.example", "domain": "bench.example"},
-               "handlers": [{"name": "H", "email": "h@bench.example"}], "paths": {"data_dir": tmp}}
-        schema = None
-        if args.db == "postgres":
-            from tests.servers.postgres import PgSchema
-
-            schema = PgSchema(args.pg_url)
-            raw["database"] = {"url": schema.url_with_schema()}
-            key = Path(tmp) / "key"
-            from mailbot.store.sealing import new_key
-
-            key.write_text(new_key())
-            raw["database"]["encryption_key_file"] = str(key)
-        app = wiring.build_app(parse_config(raw), with_classifier=False)
-        try:
-            seed(app, args.cases)
-            timings = []
-            # 1: the backlog (every level due over 10 weeks fires at once: only on first start or an import);
-            # 2: five minutes later, no boundary passed: only changed cases are looked at;
-            # 3: at the next close of business, a boundary: every open case is looked at again.
-            for label, moment in (("first tick (backlog)", NOW), ("tick 5 min later", NOW + timedelta(minutes=5)),
-                                  ("tick at a boundary", NOW.replace(hour=16, minute=31))):
-                started = time.perf_counter()
-                report = deadline_tick(app, now=moment)
-                timings.append((label, time.perf_counter() - started, report))
-        finally:
-            app.store.dispose()
-            if schema is not None:
-                schema.drop()
-    print(f"db={args.db} open_cases={args.cases}")
-    for label, seconds, report in timings:
-        print(f"{label:<22} {seconds:7.2f} s  cases looked at={report.evaluated:<7} levels fired={len(report.fired)}")
+    print(f"db={args.db} open_cases={args.cases} handlers(assigned pass)={args.handlers}", flush=True)
+    for assigned in (False, True):
+        if assigned and args.no_assigned:
+            continue
+        name = "assigned" if assigned else "unassigned"
+        for label, seconds, report, written in run(args, assigned=assigned):
+            mail = ", ".join(f"{k}={v}" for k, v in sorted(written.items())) or "none"
+            if assigned and label == _BACKLOG[0]:
+                label += ", unassigned"
+            print(f"{name:<10} {label:<34} {seconds:7.2f} s  cases looked at={report.evaluated:<7} "
+                  f"levels fired={len(report.fired):<6} outbox rows written: {mail}", flush=True)
 
 
 if __name__ == "__main__":

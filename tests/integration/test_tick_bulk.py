@@ -1,0 +1,246 @@
+"""The deadline tick over many cases, on both engines: what it records, audits and drafts.
+
+The tick records levels in bulk, a chunk of cases per transaction. These tests check that it
+fires exactly what the pure core (deadlines.due_actions) says is due, once per level, with one
+audit event each, that its next_check_at cache skips nothing at the next boundary, and that
+two instances ticking the same cases at once still record and act on each level once.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, bindparam, select, update
+
+from mailbot.cli import wiring
+from mailbot.config import parse_config
+from mailbot.deadlines import CaseClock, due_actions
+from mailbot.service import tick
+from mailbot.service.context import App
+from mailbot.store import Store, audit, make_engine
+from mailbot.store.tables import audit_events, cases, outbox, reminders_fired
+
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # a Monday morning
+BOUNDARY = NOW.replace(hour=16, minute=31)  # just after close of business the same day
+HANDLERS = ["h1@firm.example", "h2@firm.example", "h3@firm.example"]
+COMPLIANCE = "compliance@firm.example"
+N = 240
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engines(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine, Engine]]:
+    """Two engines on one database: two instances of mailbot sharing it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'mailbot.sqlite3'}"
+        pair = (make_engine(url), make_engine(url))
+    else:
+        schema = request.getfixturevalue("pg_schema")
+        pair = (schema.engine(), schema.engine())
+    Store(pair[0]).upgrade()
+    yield pair
+    for engine in pair:
+        engine.dispose()
+
+
+def make_app(engine: Engine, tmp_path: Path) -> App:
+    raw = {"firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example", "domain": "firm.example"},
+           "handlers": [{"name": f"Handler {i}", "email": e} for i, e in enumerate(HANDLERS)]
+           + [{"name": "Compliance", "email": COMPLIANCE, "roles": ["compliance"]}],
+           "paths": {"data_dir": str(tmp_path)}}
+    return wiring.build_app(parse_config(raw), store=Store(engine), with_classifier=False)
+
+
+def seed(app: App, *, assigned: bool) -> None:
+    """N open cases received over the last 10 weeks, so every kind of level is due for some."""
+    rng = random.Random(11)
+    rows = []
+    for i in range(N):
+        received = NOW - timedelta(minutes=rng.randint(0, 70 * 24 * 60))
+        acknowledged = received + timedelta(hours=1) if rng.random() < 0.9 else None
+        rows.append({"ref": f"C-2026-{i + 1:04d}", "state": rng.choice(["new", "acknowledged", "investigating", "awaiting_client"]),
+                     "client_address": f"client{i}@example.org", "profile": "ew_sra", "received_at": received,
+                     "acknowledged_at": acknowledged, "last_client_letter_at": acknowledged,
+                     "awaiting_client_since": received + timedelta(days=2), "created_at": received, "updated_at": received,
+                     "category": "delay", "urgency": "normal", "flags": [], "secondary_categories": [], "legal_hold": False,
+                     "handler_email": HANDLERS[i % len(HANDLERS)] if assigned else None})
+    with app.store.transaction() as conn:
+        conn.execute(cases.insert(), rows)
+
+
+def expected(app: App, now: datetime) -> list[tuple[str, str]]:
+    """What the pure core says is newly due for every case, given what is already recorded."""
+    with app.store.transaction() as conn:
+        done: dict[int, set[str]] = {}
+        for case_id, key in conn.execute(select(reminders_fired.c.case_id, reminders_fired.c.key)):
+            done.setdefault(case_id, set()).add(key)
+        rows = list(conn.execute(select(cases).order_by(cases.c.id)))
+    out = []
+    for r in rows:
+        clock = CaseClock(ref=r.ref, state=r.state, received_at=r.received_at, acknowledged_at=r.acknowledged_at,
+                          last_client_letter_at=r.last_client_letter_at, awaiting_client_since=r.awaiting_client_since,
+                          responded_at=r.responded_at, closed_at=r.closed_at, fired=frozenset(done.get(r.id, ())))
+        out += [(r.ref, a.key) for a in due_actions(clock, now, app.profile, app.calendar)]
+    return out
+
+
+def recorded(app: App) -> list[tuple[str, str]]:
+    with app.store.transaction() as conn:
+        query = select(cases.c.ref, reminders_fired.c.key).join(cases, cases.c.id == reminders_fired.c.case_id)
+        return [(ref, key) for ref, key in conn.execute(query)]
+
+
+def fired_events(app: App) -> list[tuple[str, str]]:
+    with app.store.transaction() as conn:
+        query = select(audit_events.c.case_ref, audit_events.c.detail).where(audit_events.c.kind == "deadline.fired")
+        return [(ref, detail["key"]) for ref, detail in conn.execute(query.order_by(audit_events.c.id))]
+
+
+def letters(app: App, kind: str) -> list[Any]:
+    with app.store.transaction() as conn:
+        return list(conn.execute(select(outbox).where(outbox.c.kind == kind)))
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tick, "CASES_PER_CHUNK", 16)  # many transactions, so chunk edges are crossed
+    monkeypatch.setattr(tick, "DRAFTS_PER_CHUNK", 5)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_the_tick_fires_what_the_core_says_once_each_and_audits_it(engines: tuple[Engine, Engine], tmp_path: Path) -> None:
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=False)
+    want = expected(app, NOW)
+    assert len(want) > N  # a backlog: several levels for many cases
+
+    report = tick.deadline_tick(app, now=NOW)
+
+    assert sorted(report.fired) == sorted(want)
+    assert sorted(recorded(app)) == sorted(want)
+    assert fired_events(app) == report.fired  # one event per level, in the order they fired
+    with app.store.transaction() as conn:
+        assert audit.verify(conn) == []
+    again = tick.deadline_tick(app, now=NOW)
+    assert again.fired == [] and again.evaluated == 0
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_the_next_boundary_fires_everything_newly_due_and_nothing_is_skipped(engines: tuple[Engine, Engine],
+                                                                             tmp_path: Path) -> None:
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=False)
+    tick.deadline_tick(app, now=NOW)
+    assert tick.deadline_tick(app, now=NOW + timedelta(minutes=5)).evaluated == 0  # no boundary passed
+
+    for moment in (BOUNDARY, BOUNDARY + timedelta(days=1), BOUNDARY + timedelta(days=3)):
+        want = expected(app, moment)
+        report = tick.deadline_tick(app, now=moment)
+        assert sorted(report.fired) == sorted(want), moment
+    assert Counter(recorded(app)).most_common(1)[0][1] == 1
+    assert sorted(fired_events(app)) == sorted(recorded(app))
+    with app.store.transaction() as conn:
+        assert audit.verify(conn) == []
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_assigned_cases_get_one_draft_per_case_and_one_reminder_per_person(engines: tuple[Engine, Engine],
+                                                                            tmp_path: Path) -> None:
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    want = expected(app, NOW)
+    drafting = {ref for ref, key in want if key.split(":")[0] in tick._DRAFTS}
+
+    report = tick.deadline_tick(app, now=NOW)
+
+    assert sorted(report.fired) == sorted(want)
+    requests = letters(app, "approval_request")
+    assert len(requests) == len(drafting)  # the most pressing draft per case, not one per level
+    with app.store.transaction() as conn:
+        pending = Counter(conn.execute(select(outbox.c.case_id).where(outbox.c.status == "draft")).scalars())
+        assert set(pending.values()) == {1}
+        assert audit.verify(conn) == []
+    reminders = letters(app, "reminder")
+    assert sorted(r.recipients[0] for r in reminders) == sorted([*HANDLERS, COMPLIANCE])
+    assert report.reminders_sent == len(reminders)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_two_instances_ticking_at_once_act_on_each_level_once(engines: tuple[Engine, Engine], tmp_path: Path) -> None:
+    apps = [make_app(engine, tmp_path) for engine in engines]
+    seed(apps[0], assigned=True)
+    tick.deadline_tick(apps[0], now=NOW - timedelta(days=3))  # an earlier tick: its drafts are superseded below
+    want = expected(apps[0], NOW)
+    drafting = {ref for ref, key in want if key.split(":")[0] in tick._DRAFTS}
+    before = len(letters(apps[0], "approval_request"))
+
+    start = threading.Barrier(2)
+    reports: list[tick.TickReport] = []
+    errors: list[BaseException] = []
+
+    def instance(app: App) -> None:
+        try:
+            start.wait()
+            reports.append(tick.deadline_tick(app, now=NOW))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=instance, args=(app,)) for app in apps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+
+    both = reports[0].fired + reports[1].fired
+    assert sorted(both) == sorted(want)  # every level acted on, none by both instances
+    assert Counter(recorded(apps[0])).most_common(1)[0][1] == 1
+    assert Counter(fired_events(apps[0])).most_common(1)[0][1] == 1
+    assert len(letters(apps[0], "approval_request")) - before == len(drafting)
+    with apps[0].store.transaction() as conn:
+        pending = Counter(conn.execute(select(outbox.c.case_id).where(outbox.c.status == "draft")).scalars())
+        assert set(pending.values()) == {1}  # one pending draft per case, whichever instance wrote it
+        assert audit.verify(conn) == []
+
+
+def test_a_level_another_instance_recorded_meanwhile_is_not_acted_on(engines: tuple[Engine, Engine], tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidates are read before the levels are recorded; whatever lands in between is skipped."""
+    app, other = (make_app(engine, tmp_path) for engine in engines)
+    seed(app, assigned=True)
+    want = expected(app, NOW)
+    taken = want[::3]  # what the other instance records between our read and our insert
+    real_candidates = tick._candidates
+
+    def candidates_then_other_instance(*args: Any, **kwargs: Any) -> Any:
+        found = real_candidates(*args, **kwargs)
+        with other.store.transaction() as conn:
+            ids = dict(conn.execute(select(cases.c.ref, cases.c.id)).all())
+            conn.execute(reminders_fired.insert(), [{"case_id": ids[ref], "key": key, "fired_at": NOW} for ref, key in taken])
+        return found
+
+    monkeypatch.setattr(tick, "_candidates", candidates_then_other_instance)
+    report = tick.deadline_tick(app, now=NOW)
+
+    assert sorted(report.fired) == sorted(set(want) - set(taken))
+    assert sorted(fired_events(app)) == sorted(report.fired)
+    assert Counter(recorded(app)).most_common(1)[0][1] == 1
+
+
+def test_next_check_is_stored_for_every_case_looked_at(engines: tuple[Engine, Engine], tmp_path: Path) -> None:
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=False)
+    with app.store.transaction() as conn:  # a case whose stored next check has come, among others that never had one
+        conn.execute(update(cases).where(cases.c.id == bindparam("cid")).values(next_check_at=bindparam("at")),
+                     [{"cid": 1, "at": NOW - timedelta(days=1)}])
+    report = tick.deadline_tick(app, now=NOW)
+    assert report.evaluated == N
+    with app.store.transaction() as conn:
+        stored = conn.execute(select(cases.c.next_check_at)).scalars().all()
+    assert all(at is not None and at > NOW for at in stored)
