@@ -52,10 +52,11 @@ class WorkingCalendar:
     _weekend: frozenset[int] = field(default=frozenset({5, 6}), init=False, repr=False, compare=False)
     _span: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
     _workdays: list[date] = field(default_factory=list, init=False, repr=False, compare=False)
+    _zone: ZoneInfo | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         try:
-            ZoneInfo(self.timezone)
+            object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
         except (ZoneInfoNotFoundError, ValueError):
             problem = f"unknown time zone {self.timezone!r} (use an IANA name such as 'Europe/London')"
             raise ConfigError([problem]) from None
@@ -67,7 +68,8 @@ class WorkingCalendar:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        assert self._zone is not None
+        return self._zone
 
     def local(self, moment: datetime) -> datetime:
         return _aware("datetime", moment).astimezone(self.zone)
@@ -93,6 +95,8 @@ class WorkingCalendar:
             day -= _ONE_DAY
         return day
 
+    # A tick asks this about every clock of every case it looks at, several times: memoise.
+    @lru_cache(maxsize=1 << 18)  # noqa: B019 - the calendar is immutable and long-lived
     def start_day(self, received_at: datetime) -> date:
         """The day counting starts from: today if received in working hours, else the next working day."""
         local = self.local(received_at)
