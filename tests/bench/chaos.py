@@ -49,7 +49,7 @@ from mailbot.service.drafting import CLIENT_KINDS
 from mailbot.store import audit
 from mailbot.store.tables import audit_events, cases, outbox, raw_messages
 from tests.bench import genmail
-from tests.e2e.harness import Firm, make_firm
+from tests.e2e.harness import Firm, complaint_folders, make_firm
 from tests.servers.dovecot import DovecotServer, ImapUser
 from tests.servers.smtp import SmtpServer
 
@@ -566,15 +566,7 @@ def _check_client_mail(found: Findings, address: str, ids: list[str], letters: d
 
 def _folders(firm: Firm) -> dict[str, int]:
     """Messages per folder of the complaints mailbox; mail flagged \\Deleted is not counted (so totals show it)."""
-    counts: dict[str, int] = {}
-    with IMAPClient(firm.dovecot.host, firm.dovecot.port, ssl=False, timeout=30) as client:
-        client.login(firm.complaints.username, firm.dovecot.password)
-        for flags, _sep, name in client.list_folders():
-            if b"\\Noselect" in flags:
-                continue
-            client.select_folder(name, readonly=True)
-            counts[name] = len(client.search(["NOT", "DELETED"]))
-    return counts
+    return {name: len(client.search(["NOT", "DELETED"])) for name, client in complaint_folders(firm)}
 
 
 def _kill(child: Child) -> None:

@@ -3,6 +3,7 @@ that delivers into Dovecot, and mailbot wired exactly as the CLI wires it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -11,6 +12,8 @@ from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
+
+from imapclient import IMAPClient
 
 from mailbot.cli import wiring
 from mailbot.config import Config, parse_config
@@ -115,3 +118,14 @@ def _secret(tmp_path: Path, name: str, value: str) -> Path:
     path.write_text(value)
     path.chmod(0o600)
     return path
+
+
+def complaint_folders(firm: Firm) -> Iterator[tuple[str, IMAPClient]]:
+    """Each selectable folder of the complaints mailbox, selected read-only: what a checker walks."""
+    with IMAPClient(firm.dovecot.host, firm.dovecot.port, ssl=False, timeout=30) as client:
+        client.login(firm.complaints.username, firm.dovecot.password)
+        for flags, _sep, name in client.list_folders():
+            if b"\\Noselect" in flags:
+                continue
+            client.select_folder(name, readonly=True)
+            yield name, client

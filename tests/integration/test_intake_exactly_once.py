@@ -42,7 +42,7 @@ from mailbot.store.tables import (
     raw_messages,
 )
 from tests.bench import genmail
-from tests.e2e.harness import Firm, make_firm
+from tests.e2e.harness import Firm, complaint_folders, make_firm
 from tests.servers.dovecot import DovecotServer
 from tests.servers.smtp import SmtpServer
 
@@ -124,16 +124,11 @@ def records(firm: Firm) -> Records:
 def folders(firm: Firm) -> dict[str, list[bytes]]:
     """Every folder of the complaints mailbox with the bytes it holds; fails on a \\Deleted flag."""
     found: dict[str, list[bytes]] = {}
-    with IMAPClient(firm.dovecot.host, firm.dovecot.port, ssl=False, timeout=30) as client:
-        client.login(firm.complaints.username, firm.dovecot.password)
-        for flags, _sep, name in client.list_folders():
-            if b"\\Noselect" in flags:
-                continue
-            client.select_folder(name, readonly=True)
-            uids = client.search(["ALL"])
-            data = client.fetch(uids, ["BODY.PEEK[]", "FLAGS"]) if uids else {}
-            assert not [u for u in data if b"\\Deleted" in data[u][b"FLAGS"]], f"{name}: mail flagged for deletion"
-            found[name.replace(".", "/")] = [data[u][b"BODY[]"] for u in sorted(data)]
+    for name, client in complaint_folders(firm):
+        uids = client.search(["ALL"])
+        data = client.fetch(uids, ["BODY.PEEK[]", "FLAGS"]) if uids else {}
+        assert not [u for u in data if b"\\Deleted" in data[u][b"FLAGS"]], f"{name}: mail flagged for deletion"
+        found[name.replace(".", "/")] = [data[u][b"BODY[]"] for u in sorted(data)]
     return found
 
 

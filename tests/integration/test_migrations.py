@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, inspect, select, text,
 from mailbot.cases import AuditEvent
 from mailbot.store import Store, audit, make_engine, migrate
 from mailbot.store.tables import audit_events, metadata
+from tests.together import run_together
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
@@ -143,23 +143,8 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_rebuilds_them(blank: 
 def test_two_instances_starting_together_on_a_fresh_database_both_come_up(pg_schema) -> None:  # type: ignore[no-untyped-def]
     """Several instances share one PostgreSQL; started at once (a deploy), each runs the migrations."""
     engines = [pg_schema.engine() for _ in range(3)]
-    start = threading.Barrier(len(engines))
-    failures: list[BaseException] = []
-
-    def start_instance(engine: Engine) -> None:
-        start.wait()
-        try:
-            migrate.upgrade(engine)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=start_instance, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
     try:
-        assert failures == []
+        run_together([lambda e=e: migrate.upgrade(e) for e in engines])
         assert migrate.current_revision(engines[0]) == migrate.head_revision()
         assert schema_drift(engines[0], metadata) == []
     finally:

@@ -9,7 +9,6 @@ two instances ticking the same cases at once still record and act on each level 
 from __future__ import annotations
 
 import random
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from mailbot.service import tick
 from mailbot.service.context import App
 from mailbot.store import Store, audit, make_engine
 from mailbot.store.tables import audit_events, cases, outbox, reminders_fired
+from tests.together import run_together
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # a Monday morning
 BOUNDARY = NOW.replace(hour=16, minute=31)  # just after close of business the same day
@@ -180,23 +180,7 @@ def test_two_instances_ticking_at_once_act_on_each_level_once(engines: tuple[Eng
     drafting = {ref for ref, key in want if key.split(":")[0] in tick._DRAFTS}
     before = len(letters(apps[0], "approval_request"))
 
-    start = threading.Barrier(2)
-    reports: list[tick.TickReport] = []
-    errors: list[BaseException] = []
-
-    def instance(app: App) -> None:
-        try:
-            start.wait()
-            reports.append(tick.deadline_tick(app, now=NOW))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=instance, args=(app,)) for app in apps]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors
+    reports = run_together([lambda app=app: tick.deadline_tick(app, now=NOW) for app in apps])
 
     both = reports[0].fired + reports[1].fired
     assert sorted(both) == sorted(want)  # every level acted on, none by both instances
