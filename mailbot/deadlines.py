@@ -1,189 +1,25 @@
-"""Working days, due dates, and what the scheduler's tick must do now.
+"""Due dates, and what the scheduler's tick must do now.
 
-Deadlines are derived, not scheduled: each tick calls `due_actions` with the case's dates
-and `now`, and the caller records every returned `Action.key`, so a level fires once even
-across restarts. Pure: standard library and `holidays` only; time is always a parameter.
-
-Counting rule (the one the letters promise):
-- Receipt on a non-working day, or after close of business (17:30 local by default), counts
-  from the next working day (the "start day").
-- N working days end at close of business, local time, on the Nth working day after the
-  start day. 0 working days means close of business on the start day.
-- Calendar-day and week clocks count from the local date of receipt itself and end at the
-  end of that local day (23:59:59.999999). They deliberately ignore the start-day shift:
-  the ombudsman's 8 weeks run from when the complaint arrived, so shifting would be unsafe.
-- Inputs must be timezone-aware; every returned datetime is in UTC.
+Deadlines are derived, not scheduled: each tick calls `evaluate` with the case's dates and
+`now`, and the caller records every returned `Action.key`, so a level fires once even across
+restarts. The days are counted by working_days.WorkingCalendar (its docstring has the
+counting rule). Pure: standard library and `holidays` only; time is always a parameter.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import lru_cache
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
-from .errors import ConfigError
 from .profiles import Clock, Profile
+from .working_days import WorkingCalendar, require_aware
 
-CLOSE_OF_BUSINESS = time(17, 30)
+__all__ = ["ACTIVE_STATES", "STATES", "Action", "CaseClock", "Deadlines", "Evaluation", "WorkingCalendar",
+           "case_deadlines", "due_actions", "evaluate", "next_due"]
+
 STATES = ("new", "acknowledged", "investigating", "awaiting_client", "responded", "closed", "reopened")
 ACTIVE_STATES = frozenset({"new", "acknowledged", "investigating", "awaiting_client", "reopened"})
-_ONE_DAY = timedelta(days=1)
-
-
-def _aware(name: str, value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime, got naive {value.isoformat()}")
-    return value
-
-
-@dataclass(frozen=True)
-class WorkingCalendar:
-    """The firm's working days: its weekend, its public holidays, its time zone."""
-
-    country: str
-    subdivision: str | None
-    timezone: str
-    close_of_business: time = CLOSE_OF_BUSINESS
-    _years: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _weekend: frozenset[int] = field(default=frozenset({5, 6}), init=False, repr=False, compare=False)
-    _span: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
-    _workdays: list[date] = field(default_factory=list, init=False, repr=False, compare=False)
-    _zone: ZoneInfo | None = field(default=None, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        try:
-            object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
-        except (ZoneInfoNotFoundError, ValueError):
-            problem = f"unknown time zone {self.timezone!r} (use an IANA name such as 'Europe/London')"
-            raise ConfigError([problem]) from None
-        try:
-            probe = holidays.country_holidays(self.country, subdiv=self.subdivision, years=())
-        except NotImplementedError as exc:
-            raise ConfigError([f"no public holidays known for {self.country!r}/{self.subdivision!r}: {exc}"]) from None
-        object.__setattr__(self, "_weekend", frozenset(getattr(probe, "weekend", {5, 6})))
-
-    @property
-    def zone(self) -> ZoneInfo:
-        assert self._zone is not None
-        return self._zone
-
-    def local(self, moment: datetime) -> datetime:
-        return _aware("datetime", moment).astimezone(self.zone)
-
-    def _holidays(self, year: int) -> frozenset[date]:
-        if year not in self._years:  # loaded on first use: a case can span several years
-            self._years[year] = frozenset(holidays.country_holidays(self.country, subdiv=self.subdivision, years=year))
-        return self._years[year]
-
-    def is_working_day(self, day: date) -> bool:
-        if isinstance(day, datetime):
-            day = self.local(day).date()
-        return day.weekday() not in self._weekend and day not in self._holidays(day.year)
-
-    def next_working_day(self, day: date) -> date:
-        day += _ONE_DAY
-        while not self.is_working_day(day):
-            day += _ONE_DAY
-        return day
-
-    def working_day_on_or_before(self, day: date) -> date:
-        while not self.is_working_day(day):
-            day -= _ONE_DAY
-        return day
-
-    # A tick asks this about every clock of every case it looks at, several times: memoise.
-    @lru_cache(maxsize=1 << 18)  # noqa: B019 - the calendar is immutable and long-lived
-    def start_day(self, received_at: datetime) -> date:
-        """The day counting starts from: today if received in working hours, else the next working day."""
-        local = self.local(received_at)
-        if self.is_working_day(local.date()) and local.time() < self.close_of_business:
-            return local.date()
-        return self.next_working_day(local.date())
-
-    def _index(self, first: int, last: int) -> list[date]:
-        """The sorted working days of years first..last (extended on demand, kept contiguous).
-
-        The tick counts working days for every open case; walking day by day made a tick over
-        100,000 cases take minutes, while a bisect on this list takes microseconds.
-        """
-        span = self._span
-        if span is None or first < span[0] or last > span[1]:
-            lo = min(first, span[0]) if span else first
-            hi = max(last, span[1]) if span else last
-            day, end, days = date(lo, 1, 1), date(hi, 12, 31), []
-            while day <= end:
-                if self.is_working_day(day):
-                    days.append(day)
-                day += _ONE_DAY
-            object.__setattr__(self, "_span", (lo, hi))
-            object.__setattr__(self, "_workdays", days)
-        return self._workdays
-
-    def _rank(self, day: date) -> int:
-        """How many working days fall on or before `day` (within the indexed years)."""
-        return bisect_right(self._index(day.year - 1, day.year + 1), day)
-
-    def add_working_days(self, start: datetime, n: int) -> datetime:
-        """Close of business on the nth working day after the start day (see the module rule)."""
-        if n < 0:
-            raise ValueError(f"cannot count back {n} working days")
-        return self._due_working(self.start_day(start), n)  # the start day is always a working day
-
-    def working_days_between(self, a: datetime, b: datetime) -> int:
-        """Working days after a's start day up to and including b's local date (negative if b < a).
-
-        So working_days_between(a, add_working_days(a, n)) == n.
-        """
-        if b < a:
-            return -self.working_days_between(b, a)
-        start, end = self.start_day(a), self.local(b).date()
-        if end <= start:
-            return 0
-        self._index(start.year - 1, end.year + 1)
-        return self._rank(end) - self._rank(start)
-
-    def at_close(self, day: date) -> datetime:
-        return datetime.combine(day, self.close_of_business, tzinfo=self.zone).astimezone(UTC)
-
-    def start_of(self, day: date) -> datetime:
-        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
-
-    def end_of(self, day: date) -> datetime:
-        """The last instant of a local day, safe across DST (the next midnight minus 1 µs)."""
-        return self.start_of(day + _ONE_DAY) - timedelta(microseconds=1)
-
-    def due(self, start: datetime, clock: Clock) -> datetime:
-        """When a clock started at `start` runs out."""
-        if clock.unit == "working_days":
-            return self._due_working(self.start_day(start), clock.amount)
-        return self._due_calendar(self.local(start).date(), clock.amount * (7 if clock.unit == "weeks" else 1))
-
-    # A due date depends only on the start's day, and thousands of cases share a day: memoise.
-    @lru_cache(maxsize=65536)  # noqa: B019 - the calendar is immutable and long-lived
-    def _due_working(self, start_day: date, n: int) -> datetime:
-        days = self._index(start_day.year - 1, start_day.year + 1 + n // 200)
-        return self.at_close(days[bisect_right(days, start_day) - 1 + n])
-
-    @lru_cache(maxsize=65536)  # noqa: B019
-    def _due_calendar(self, day: date, n: int) -> datetime:
-        return self.end_of(day + timedelta(days=n))
-
-    def periods_elapsed(self, start: datetime, clock: Clock, now: datetime) -> int:
-        """How many whole clocks have run out since `start` (0 if none, or if the clock is 0)."""
-        if clock.amount == 0 or now < start:
-            return 0
-        if clock.unit == "working_days":
-            k = self.working_days_between(start, now) // clock.amount
-        else:
-            span = clock.amount * (7 if clock.unit == "weeks" else 1)
-            k = (self.local(now).date() - self.local(start).date()).days // span
-        while k > 0 and self.due(start, clock.times(k)) > now:
-            k -= 1
-        return k
 
 
 @dataclass(frozen=True)
@@ -198,7 +34,7 @@ class Deadlines:
 
 def case_deadlines(received_at: datetime, profile: Profile, cal: WorkingCalendar) -> Deadlines:
     """Every date a case's clocks produce, for letters ("we will reply by ...") and the tick."""
-    _aware("received_at", received_at)
+    require_aware("received_at", received_at)
     return _deadlines_for_day(cal.local(received_at).date(), cal.start_day(received_at), profile, cal)
 
 
@@ -270,7 +106,7 @@ class CaseClock:
                      "responded_at", "closed_at"):
             value = getattr(self, name)
             if value is not None:
-                _aware(name, value)
+                require_aware(name, value)
         object.__setattr__(self, "fired", frozenset(self.fired))
 
 
@@ -286,8 +122,20 @@ class Action:
     detail: str  # for the handler: dates and clocks only, never the complaint's words
 
 
-def due_actions(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> tuple[Action, ...]:
-    """What is due for one case at `now`, minus what `case.fired` says was already done.
+@dataclass(frozen=True)
+class Evaluation:
+    """One look at a case: what is due now, and when the next look could find something new."""
+
+    actions: tuple[Action, ...]
+    next_check: datetime | None  # None: no clock left that could fire while the case is unchanged
+
+
+_Part = tuple[list[Action], datetime | None]  # one clock's due actions, and its next run-out after now
+_NOTHING: _Part = ([], None)
+
+
+def evaluate(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> Evaluation:
+    """What is due for one case at `now` (minus what `case.fired` says was done), and when to look again.
 
     - Closed and responded cases get nothing, except a `regulator_breach` that really
       happened (the final response or closure came after the regulator deadline) and was not
@@ -295,109 +143,117 @@ def due_actions(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCa
     - A reopened case already had its final response: it gets stall and chaser reminders only.
     - Of several warnings or stall periods due at once (a late tick, an imported case) only
       the latest fires; the earlier ones are superseded, never sent late.
+
+    The next check is exact for the case as it stands: the earliest moment at which one of the
+    clocks that apply in its state runs out. Any change to the case (a letter, a new state)
+    makes the tick look again, so a clock that only applies in another state is not watched.
+    Worked out in the same pass as the actions, because a tick does this for thousands of cases.
     """
-    _aware("now", now)
+    require_aware("now", now)
     d = case_deadlines(case.received_at, profile, cal)
-    found: list[Action] = []
+    parts = [_breach(case, now, d, profile, cal)]
     if case.state in ACTIVE_STATES:
-        found += _ack(case, now, d, cal)
+        parts.append(_ack(case, now, d, cal))
         waiting = case.state == "awaiting_client"
-        found += _chaser(case, now, profile, cal) if waiting else _stall(case, now, profile, cal)
+        parts.append(_chaser(case, now, profile, cal) if waiting else _stall(case, now, profile, cal))
         if case.responded_at is None:
-            found += _warning(now, d, profile, cal) + _holding(now, d, profile, cal)
-    found += _breach(case, now, d, profile, cal)
-    return tuple(sorted((a for a in found if a.key not in case.fired), key=lambda a: (a.due_at, a.key)))
+            parts += [_warning(now, d, profile, cal), _holding(case, now, d, profile, cal)]
+    found = [a for actions, _next in parts for a in actions if a.key not in case.fired]
+    upcoming = [at for _actions, at in parts if at is not None]
+    return Evaluation(tuple(sorted(found, key=lambda a: (a.due_at, a.key))), min(upcoming) if upcoming else None)
+
+
+def due_actions(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> tuple[Action, ...]:
+    """What is due for one case at `now`, minus what was already done (see `evaluate`)."""
+    return evaluate(case, now, profile, cal).actions
+
+
+def next_due(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> datetime | None:
+    """The earliest moment after `now` at which `due_actions` could return something new (see `evaluate`)."""
+    return evaluate(case, now, profile, cal).next_check
 
 
 def _day(cal: WorkingCalendar, moment: datetime) -> str:
     return cal.local(moment).strftime("%a %Y-%m-%d")
 
 
-def _ack(case: CaseClock, now: datetime, d: Deadlines, cal: WorkingCalendar) -> list[Action]:
-    if case.acknowledged_at is not None or case.responded_at is not None:
-        return []
+def _ack(case: CaseClock, now: datetime, d: Deadlines, cal: WorkingCalendar) -> _Part:
+    if case.acknowledged_at is not None or case.responded_at is not None or "ack_overdue" in case.fired:
+        return _NOTHING
     fire_at = cal.start_of(cal.local(d.acknowledge_by).date())  # the handler hears on the day it is due
     if now < fire_at:
-        return []
+        return [], fire_at
     when = f"{cal.local(d.acknowledge_by):%H:%M} on {_day(cal, d.acknowledge_by)} ({cal.timezone})"
     state = "overdue since" if now > d.acknowledge_by else "due by"
-    return [Action("ack_overdue", "ack_overdue", fire_at, f"acknowledgement {state} {when}")]
+    return [Action("ack_overdue", "ack_overdue", fire_at, f"acknowledgement {state} {when}")], None
 
 
-def _silence(kind: str, since: datetime, clock: Clock, now: datetime, cal: WorkingCalendar, what: str) -> list[Action]:
+def _silence(kind: str, since: datetime, clock: Clock, now: datetime, cal: WorkingCalendar, what: str) -> _Part:
     """One action per whole `clock` of silence since `since`; the key names the period."""
+    if clock.amount == 0:
+        return _NOTHING
     k = cal.periods_elapsed(since, clock, now)
+    upcoming = cal.due(since, clock.times(k + 1))
     if k == 0:
-        return []
+        return [], upcoming
     due_at = cal.due(since, clock.times(k))
     key = f"{kind}:{cal.local(since).date().isoformat()}:{k}"
-    return [Action(kind, key, due_at, f"{what} since {_day(cal, since)} ({clock.times(k)})")]
+    return [Action(kind, key, due_at, f"{what} since {_day(cal, since)} ({clock.times(k)})")], upcoming
 
 
-def _stall(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> list[Action]:
+def _stall(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> _Part:
     letters = [t for t in (case.received_at, case.acknowledged_at, case.last_client_letter_at) if t]
     return _silence("stalled", max(letters), profile.stalled_after, now, cal, "no letter to the client")
 
 
-def _chaser(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> list[Action]:
+def _chaser(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> _Part:
     # A chaser we sent restarts the wait, so count from the later of the request and our last letter.
     asked = [t for t in (case.awaiting_client_since, case.last_client_letter_at) if t] or [case.received_at]
     what = "no reply from the client to our request for information"
     return _silence("info_chaser", max(asked), profile.info_chaser_after, now, cal, what)
 
 
-def _warning(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> list[Action]:
+def _warning(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
     target, clock = (d.regulator_by, profile.regulator) if d.regulator_by else (d.respond_by, profile.full_response)
+    if target is None or clock is None or now > target:
+        return _NOTHING
+    upcoming = min((at for _key, at in d.reminders if now < at <= target), default=None)
     due = [(key, at) for key, at in d.reminders if at <= now]
-    if not due or target is None or clock is None or now > target:
-        return []
+    if not due:
+        return [], upcoming
     key, at = due[-1]
     days = (cal.local(target).date() - cal.local(now).date()).days
     what = "deadline" if d.regulator_by else "final-response deadline"
     detail = f"{clock.adjective} {what} on {cal.local(target).date().isoformat()} ({days} days)"
-    return [Action(key.split(":")[0], key, at, detail)]
+    return [Action(key.split(":")[0], key, at, detail)], upcoming
 
 
-def _holding(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> list[Action]:
-    if d.holding_letter_from is None or now < d.holding_letter_from:
-        return []
+def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
+    if d.holding_letter_from is None or "holding_letter" in case.fired:
+        return _NOTHING
+    if now < d.holding_letter_from:
+        return [], d.holding_letter_from
     detail = "holding letter due: no final response yet"
     if d.regulator_by and profile.regulator:
         detail += f"; {profile.regulator.adjective} deadline on {cal.local(d.regulator_by).date().isoformat()}"
-    return [Action("holding_letter", "holding_letter", d.holding_letter_from, detail)]
+    return [Action("holding_letter", "holding_letter", d.holding_letter_from, detail)], None
 
 
-def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> list[Action]:
-    if d.regulator_by is None or profile.regulator is None or now <= d.regulator_by:
-        return []
+_JUST_AFTER = timedelta(microseconds=1)
+
+
+def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
+    if d.regulator_by is None or profile.regulator is None or "regulator_breach" in case.fired:
+        return _NOTHING
     ended = case.responded_at or (case.closed_at if case.state == "closed" else None)
     if ended is not None and ended <= d.regulator_by:
-        return []
+        return _NOTHING
+    if now <= d.regulator_by:
+        return [], d.regulator_by + _JUST_AFTER  # a breach is the deadline passing, not reaching it
     deadline = f"{profile.regulator.adjective} deadline on {cal.local(d.regulator_by).date().isoformat()}"
     if ended is None:
         late = "with no final response"
     else:
         late = f"{'final response' if case.responded_at else 'closed'} only on {_day(cal, ended)}"
-    return [Action("regulator_breach", "regulator_breach", d.regulator_by,
-                   f"{deadline} passed, {late}; escalate to compliance")]
-
-
-def next_due(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> datetime | None:
-    """The earliest moment after `now` at which `due_actions` could return something new.
-
-    Conservative by design: every clock's next run-out is a candidate whatever the state, so
-    the tick may look at a case a little early, never late. The tick stores this as the case's
-    next_check_at and, between changes to the case, reads nothing else.
-    """
-    _aware("now", now)
-    d = case_deadlines(case.received_at, profile, cal)
-    times: list[datetime | None] = [cal.start_of(cal.local(d.acknowledge_by).date()), d.holding_letter_from, d.regulator_by]
-    times += [at for _key, at in d.reminders]
-    letters = [t for t in (case.received_at, case.acknowledged_at, case.last_client_letter_at) if t]
-    asked = [t for t in (case.awaiting_client_since, case.last_client_letter_at) if t] or [case.received_at]
-    for since, clock in ((max(letters), profile.stalled_after), (max(asked), profile.info_chaser_after)):
-        if clock.amount > 0:
-            times.append(cal.due(since, clock.times(cal.periods_elapsed(since, clock, now) + 1)))
-    future = [t for t in times if t is not None and t > now]
-    return min(future) if future else None
-
+    action = Action("regulator_breach", "regulator_breach", d.regulator_by, f"{deadline} passed, {late}; escalate to compliance")
+    return [action], None

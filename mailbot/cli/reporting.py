@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import Config
-from ..deadlines import WorkingCalendar
+from ..working_days import WorkingCalendar
 from ..profiles import Profile, get_profile
 from ..reports import evidence, returns, subject_access
 from ..reports import register as reg

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..deadlines import WorkingCalendar
+from ..working_days import WorkingCalendar
 from ..profiles import Clock
 from .register import CaseFacts, is_upheld
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, select
 
 from ..config import FirmConfig
-from ..deadlines import WorkingCalendar
+from ..working_days import WorkingCalendar
 from ..service.drafting import CLIENT_KINDS
 from ..store import audit
 from ..store import outbox as outbox_q

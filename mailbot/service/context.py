@@ -10,7 +10,7 @@ from typing import Protocol, Sequence
 
 from ..compose import Letters
 from ..config import Config
-from ..deadlines import WorkingCalendar
+from ..working_days import WorkingCalendar
 from ..profiles import Profile, get_profile
 from ..store import Store
 from ..triage import Prediction, Suggestion, suggest

@@ -1,10 +1,11 @@
 """The deadline tick: reminders, drafts and escalations derived from the cases and `now`.
 
-Nothing is scheduled per case. Each tick asks deadlines.due_actions what is due, records the
+Nothing is scheduled per case. Each tick asks deadlines.evaluate what is due, records the
 action's key in reminders_fired (unique per case), and acts only if that insert was new, so
 a level fires once across repeated ticks, restarts and several instances. To keep a tick
-cheap with 100,000 open cases, each case also stores next_check_at (deadlines.next_due):
-a cache of derived state, not a schedule. Clearing it only makes the next tick look again.
+cheap with 100,000 open cases, each case also stores next_check_at (the evaluation's next
+check, exact for the case as it stands): a cache of derived state, not a schedule. Any change
+to a case makes the tick look at it again; clearing next_check_at only does the same.
 
 The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFLICT DO NOTHING
 RETURNING records the chunk's levels (what it returns is what this instance may act on), one
@@ -25,7 +26,7 @@ from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam,
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..cases import AuditEvent
-from ..deadlines import ACTIVE_STATES, Action, CaseClock, due_actions, next_due
+from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
 from ..store import audit, casebook
 from ..store.intake import insert_ignoring_conflict
 from ..store.tables import UTCDateTime, cases, reminders_fired, tick_state
@@ -72,7 +73,7 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
 
 def _candidates(conn: Connection, now: datetime, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
     """The cases whose clocks may have produced something: never looked at, changed since the
-    last tick, or whose stored next_check_at has come (deadlines.next_due)."""
+    last tick, or whose stored next_check_at has come."""
     breach = reminders_fired.alias("breach")
     breach_recorded = select(breach.c.case_id).where(breach.c.key == "regulator_breach")
     c = cases.c
@@ -157,7 +158,7 @@ class _Plan:
     """One case's part of a tick, worked out before any transaction: pure, so done in one go."""
 
     row: Row[Any]
-    due: tuple[Action, ...]  # what deadlines.due_actions says, before recording
+    due: tuple[Action, ...]  # what deadlines.evaluate says is due, before recording
     next_check: datetime
 
     @property
@@ -168,9 +169,8 @@ class _Plan:
 def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: datetime) -> list[_Plan]:
     out = []
     for row in rows:
-        clock = _clock(row, frozenset(fired.get(row.id, ())))
-        due = due_actions(clock, now, app.profile, app.calendar)
-        out.append(_Plan(row, due, next_due(clock, now, app.profile, app.calendar) or NEVER))
+        looked = evaluate(_clock(row, frozenset(fired.get(row.id, ()))), now, app.profile, app.calendar)
+        out.append(_Plan(row, looked.actions, looked.next_check or NEVER))
     return out
 
 

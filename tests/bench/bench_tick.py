@@ -1,6 +1,7 @@
 """Benchmark: one deadline tick over N open cases (issue 6 target: < 2 s for 100,000).
 
     .venv/bin/python tests/bench/bench_tick.py --cases 100000 [--db sqlite|postgres] [--handlers 40] [--no-assigned]
+        [--profile DIR]
 
 Seeds N open cases received over the last 10 weeks (so every kind of reminder is due for some),
 then times three ticks (see `_MOMENTS`). Twice, on a fresh database each time, with the same cases:
@@ -17,6 +18,7 @@ then times three ticks (see `_MOMENTS`). Twice, on a fresh database each time, w
 from __future__ import annotations
 
 import argparse
+import cProfile
 import random
 import sys
 import tempfile
@@ -95,9 +97,18 @@ def run(args: argparse.Namespace, *, assigned: bool) -> list[tuple[str, float, T
             seed(app, args.cases)
             for label, moment in (_BACKLOG, *_MOMENTS):
                 before = outbox_counts(app)
+                profiler = cProfile.Profile() if args.profile else None
                 started = time.perf_counter()
+                if profiler:
+                    profiler.enable()
                 report = deadline_tick(app, now=moment)
                 seconds = time.perf_counter() - started
+                if profiler:
+                    profiler.disable()
+                    args.profile.mkdir(parents=True, exist_ok=True)
+                    moment_name = ("backlog", "later", "boundary")[len(timings)]
+                    name = f"tick-{args.db}-{'assigned' if assigned else 'unassigned'}-{moment_name}.prof"
+                    profiler.dump_stats(args.profile / name)
                 after = outbox_counts(app)
                 written = {k: after.get(k, 0) - before.get(k, 0) for k in after if after.get(k, 0) != before.get(k, 0)}
                 timings.append((label, seconds, report, written))
@@ -117,6 +128,8 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--handlers", type=int, default=40, help="handlers sharing the cases in the assigned pass")
     parser.add_argument("--no-assigned", action="store_true", help="run only the unassigned pass")
+    parser.add_argument("--profile", type=Path, help="write each timed tick's cProfile stats into this folder "
+                        "(the timings then include the profiler's overhead)")
     args = parser.parse_args()
     print(f"db={args.db} open_cases={args.cases} handlers(assigned pass)={args.handlers}", flush=True)
     for assigned in (False, True):

@@ -17,7 +17,7 @@ import pytest
 
 import mailbot
 
-CORE = ["cases", "routing", "trust", "dedupe", "assignment", "deadlines", "profiles", "commands", "message",
+CORE = ["cases", "routing", "trust", "dedupe", "assignment", "deadlines", "working_days", "profiles", "commands", "message",
         "machine_mail", "trimming", "triage", "date_mentions", "content_gate"]
 
 # Libraries that open sockets (or sit directly on them) and the project's own adapters' libraries.
