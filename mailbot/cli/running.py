@@ -79,6 +79,7 @@ def register(app: typer.Typer) -> typer.Typer:
                 "fetched": report.intake.fetched,
                 "outcomes": report.intake.outcomes,
                 "deadline_actions": len(report.tick.fired),
+                "drafts_written": report.drafting.drafted,
                 "sent": len(report.sending.sent),
                 "retrying": len(report.sending.retrying),
                 "failed": len(report.sending.failed),

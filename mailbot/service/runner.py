@@ -1,6 +1,7 @@
 """`mailbot run`: one pass, or the long-running service around the same pass.
 
-A pass is: intake (mailbox -> cases and outbox rows), then flush the outbox. The service
+A pass is: intake (mailbox -> cases and outbox rows), the deadline tick and the drafts it
+queued, then flush the outbox. The service
 repeats it, waiting in IDLE (or sleeping, where the server has no IDLE) between passes, and
 stops cleanly after the current message on SIGTERM or Ctrl-C.
 """
@@ -20,6 +21,7 @@ from ..smtp import SmtpSettings
 from .context import App, log
 from .poll import PassReport, intake_pass
 from .sending import FlushReport, flush_outbox
+from .deadline_drafts import DraftingReport, write_queued_drafts
 from .tick import TickReport, deadline_tick
 from .digest import send_digest
 from .health import check_intake_health
@@ -36,6 +38,7 @@ def system_clock() -> datetime:
 class RunReport:
     intake: PassReport = field(default_factory=PassReport)
     tick: TickReport = field(default_factory=TickReport)
+    drafting: DraftingReport = field(default_factory=DraftingReport)
     sending: FlushReport = field(default_factory=FlushReport)
 
 
@@ -52,6 +55,8 @@ def run_once(
         report.intake = intake_pass(app, mailbox, now=clock, should_stop=should_stop)
     if not should_stop():
         report.tick = deadline_tick(app, now=clock())
+    if not should_stop():
+        report.drafting = write_queued_drafts(app, now=clock(), should_stop=should_stop)
     if smtp_settings is not None and not should_stop():
         report.sending = asyncio.run(flush_outbox(app, smtp_settings, now=clock()))
     return report
@@ -110,6 +115,7 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
     async def tick() -> None:
         if await asyncio.to_thread(leader.held):
             await asyncio.to_thread(deadline_tick, app, now=clock())
+            await asyncio.to_thread(write_queued_drafts, app, now=clock(), should_stop=stop)
             await asyncio.to_thread(check_intake_health, app, now=clock())
 
     async def digest() -> None:

@@ -9,10 +9,12 @@ to a case makes the tick look at it again; clearing next_check_at only does the 
 
 The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFLICT DO NOTHING
 RETURNING records the chunk's levels (what it returns is what this instance may act on), one
-statement stores the next checks, one executemany appends the audit events. Locks are taken
-in one order by every instance: levels and case rows by ascending id, then drafts (whose case
-row this transaction already holds), then the audit chain's lock, so two ticks wait for each
-other rather than deadlock.
+statement stores the next checks, one executemany appends the audit events. A level that calls
+for a draft (a progress update, a holding letter, a chaser) queues it in that same insert; the
+drafting step (deadline_drafts.py) writes the letters afterwards, so a tick over 100,000 cases
+stays short even when thousands of drafts fall due at one close of business. Locks are taken
+in one order by every instance: levels and case rows by ascending id, then the audit chain's
+lock, so two ticks wait for each other rather than deadlock.
 """
 
 from __future__ import annotations
@@ -22,21 +24,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, func, or_, select, update
+from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..cases import AuditEvent
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
-from ..store import audit, casebook
+from ..store import audit
 from ..store.intake import insert_ignoring_conflict
 from ..store.tables import UTCDateTime, cases, reminders_fired, tick_state
 from .context import App, log
-from .drafting import draft_for_approval, staff_mail, supersede_drafts
+from .drafting import staff_mail
 
 # What each action does besides the reminder line: a draft for the handler to approve.
-_DRAFTS = {"stalled": "progress_update", "holding_letter": "holding_letter", "info_chaser": "request_info"}
+DRAFTS = {"stalled": "progress_update", "holding_letter": "holding_letter", "info_chaser": "request_info"}
 _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
-_WHAT = {
+WHAT = {
     "ack_overdue": "acknowledgement due",
     "stalled": "no letter to the client for too long: a progress update is drafted for you",
     "info_chaser": "the client has not answered our request for information: a chaser is drafted for you",
@@ -48,11 +50,9 @@ _WHAT = {
 
 
 # Cases per transaction. Recorded in bulk a case costs about 0.1 ms, so a chunk can be large
-# (fewer commits, and on SQLite fewer WAL checkpoints); a draft costs about 10 ms (two letters
-# rendered, sealed and queued), so a chunk also closes after a few drafts, keeping the
-# transactions that other work waits for short.
+# (fewer commits, and on SQLite fewer WAL checkpoints).
 CASES_PER_CHUNK = 4000
-DRAFTS_PER_CHUNK = 100
+PENDING = "pending"  # reminders_fired.draft_status of a draft queued and not yet written
 NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looked at again only if the case changes
 
 
@@ -60,6 +60,7 @@ NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looke
 class TickReport:
     fired: list[tuple[str, str]] = field(default_factory=list)  # (case ref, action key)
     reminders_sent: int = 0
+    drafts_queued: int = 0  # written afterwards by deadline_drafts.write_queued_drafts
     evaluated: int = 0  # cases whose clocks were due a look
 
 
@@ -113,10 +114,13 @@ def _array(name: str, item: Any) -> Any:
 
 
 _RF = reminders_fired.c
-_LEVELS = func.unnest(_array("ids", BigInteger), _array("keys", String)).table_valued("case_id", "key").render_derived()
+_LEVELS = (func.unnest(_array("ids", BigInteger), _array("keys", String), _array("drafts", String))
+           .table_valued("case_id", "key", "draft_kind").render_derived())
 _RECORD_PG = (postgresql.insert(reminders_fired)
-              .from_select(["case_id", "key", "fired_at"],
-                           select(_LEVELS.c.case_id, _LEVELS.c.key, bindparam("now", type_=UTCDateTime)))
+              .from_select(["case_id", "key", "draft_kind", "draft_status", "fired_at"],
+                           select(_LEVELS.c.case_id, _LEVELS.c.key, _LEVELS.c.draft_kind,
+                                  case((_LEVELS.c.draft_kind.is_not(None), PENDING)),
+                                  bindparam("now", type_=UTCDateTime)))
               .on_conflict_do_nothing(index_elements=["case_id", "key"]).returning(_RF.case_id, _RF.key))
 _RECORD_SQLITE = (sqlite.insert(reminders_fired).on_conflict_do_nothing(index_elements=["case_id", "key"])
                   .returning(_RF.case_id, _RF.key))
@@ -125,8 +129,9 @@ _SET_NEXT_CHECKS_PG = update(cases).where(cases.c.id == _CHECKS.c.id).values(nex
 _SET_NEXT_CHECK_SQLITE = update(cases).where(cases.c.id == bindparam("case_id")).values(next_check_at=bindparam("at"))
 
 
-def _record(conn: Connection, wanted: list[tuple[int, str]], now: datetime) -> set[tuple[int, str]]:
-    """Record levels in bulk; returns only those whose row is new.
+def _record(conn: Connection, wanted: list[tuple[int, str, str | None]], now: datetime) -> set[tuple[int, str]]:
+    """Record levels (case id, key, the kind of draft it queues or None) in bulk; returns the
+    (case id, key) of those whose row is new.
 
     ON CONFLICT DO NOTHING RETURNING gives back exactly the rows this transaction inserted, so a
     level another instance recorded meanwhile is not acted on twice. Sorted, so two instances
@@ -134,12 +139,15 @@ def _record(conn: Connection, wanted: list[tuple[int, str]], now: datetime) -> s
     """
     if not wanted:
         return set()
-    wanted = sorted(wanted)
+    wanted = sorted(wanted, key=lambda w: w[:2])
     if conn.dialect.name == "postgresql":
-        params = {"ids": [cid for cid, _key in wanted], "keys": [key for _cid, key in wanted], "now": now}
+        params = {"ids": [w[0] for w in wanted], "keys": [w[1] for w in wanted], "drafts": [w[2] for w in wanted],
+                  "now": now}
         result = conn.execute(_RECORD_PG, params)
     else:
-        result = conn.execute(_RECORD_SQLITE, [{"case_id": cid, "key": key, "fired_at": now} for cid, key in wanted])
+        result = conn.execute(_RECORD_SQLITE, [
+            {"case_id": cid, "key": key, "draft_kind": draft, "draft_status": PENDING if draft else None, "fired_at": now}
+            for cid, key, draft in wanted])
     return {(case_id, key) for case_id, key in result}
 
 
@@ -162,8 +170,12 @@ class _Plan:
     next_check: datetime
 
     @property
-    def may_draft(self) -> bool:
-        return bool(self.row.handler_email) and any(a.kind in _DRAFTS for a in self.due)
+    def drafting(self) -> Action | None:
+        """The level whose draft the handler gets. Several may fall due at once (week 7 is also a
+        stall): one draft, the one that matters most. None when nobody handles the case yet."""
+        if not self.row.handler_email:
+            return None
+        return max((a for a in self.due if a.kind in DRAFTS), key=lambda a: _DRAFT_RANK[a.kind], default=None)
 
 
 def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: datetime) -> list[_Plan]:
@@ -175,16 +187,8 @@ def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: date
 
 
 def _chunks(plans: list[_Plan]) -> Iterator[list[_Plan]]:
-    chunk: list[_Plan] = []
-    drafts = 0
-    for plan in plans:
-        chunk.append(plan)
-        drafts += plan.may_draft
-        if len(chunk) >= CASES_PER_CHUNK or drafts >= DRAFTS_PER_CHUNK:
-            yield chunk
-            chunk, drafts = [], 0
-    if chunk:
-        yield chunk
+    for start in range(0, len(plans), CASES_PER_CHUNK):
+        yield plans[start:start + CASES_PER_CHUNK]
 
 
 def deadline_tick(app: App, *, now: datetime) -> TickReport:
@@ -198,7 +202,7 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for chunk in _chunks(_plans(app, rows, fired, now)):
         with app.store.transaction() as conn:
-            _tick_chunk(conn, app, chunk, now, report, per_person)
+            _tick_chunk(conn, chunk, now, report, per_person, _compliance(app))
     with app.store.transaction() as conn:
         for person, items in per_person.items():
             staff_mail(conn, app, "reminder", person, case=None, now=now, extra={"items": items})
@@ -210,41 +214,31 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
     return report
 
 
-def _tick_chunk(conn: Connection, app: App, chunk: list[_Plan], now: datetime, report: TickReport,
-                per_person: dict[str, list[dict[str, Any]]]) -> None:
-    """One transaction: the chunk's levels recorded in bulk, then acted on case by case."""
-    recorded = _record(conn, [(p.row.id, a.key) for p in chunk for a in p.due], now)
-    _store_next_checks(conn, [(p.row.id, p.next_check) for p in chunk])  # before any draft: see the module docstring
+def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: TickReport,
+                per_person: dict[str, list[dict[str, Any]]], compliance: list[str]) -> None:
+    """One transaction: the chunk's levels (and the drafts they queue) recorded in bulk, its
+    next checks stored, and what was new turned into reminder lines and audit events."""
+    drafting = [plan.drafting for plan in chunk]
+    wanted = [(plan.row.id, a.key, DRAFTS[a.kind] if a is chosen else None)
+              for plan, chosen in zip(chunk, drafting) for a in plan.due]
+    recorded = _record(conn, wanted, now)
+    _store_next_checks(conn, [(p.row.id, p.next_check) for p in chunk])
     events: list[AuditEvent] = []
-    for plan in chunk:
+    for plan, chosen in zip(chunk, drafting):
         row = plan.row
-        new = [a for a in plan.due if (row.id, a.key) in recorded]
-        # Several drafts due at once (week 7 is also a stall): the handler gets the one that matters most.
-        drafting = max((a for a in new if a.kind in _DRAFTS), key=lambda a: _DRAFT_RANK[a.kind], default=None)
-        for action in new:
-            events.append(_act(conn, app, row, action, now, per_person, draft=action is drafting))
+        for action in plan.due:
+            if (row.id, action.key) not in recorded:
+                continue
+            detail = {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()}
+            events.append(AuditEvent("deadline.fired", row.ref, "mailbot", now, detail))
+            item = {"ref": row.ref, "what": f"{WHAT.get(action.kind, action.kind)} ({action.detail})",
+                    "due": action.due_at, "urgency": row.urgency}
+            told = ([row.handler_email] if row.handler_email else []) + (compliance if action.kind == "regulator_breach" else [])
+            for person in dict.fromkeys(told):
+                per_person[person].append(item)
             report.fired.append((row.ref, action.key))
+            report.drafts_queued += action is chosen
     audit.append(conn, events)
-
-
-def _act(conn: Connection, app: App, row: Row[Any], action: Action, now: datetime,
-         per_person: dict[str, list[dict[str, Any]]], *, draft: bool) -> AuditEvent:
-    """Queue the action's draft and reminder lines; returns its audit event (appended in bulk)."""
-    event = AuditEvent("deadline.fired", row.ref, "mailbot", now,
-                       {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()})
-    item = {"ref": row.ref, "what": f"{_WHAT.get(action.kind, action.kind)} ({action.detail})", "due": action.due_at,
-            "urgency": row.urgency}
-    draft_kind = _DRAFTS.get(action.kind)
-    if draft and draft_kind and row.handler_email:
-        case = casebook.case_by_id(conn, row.id)
-        supersede_drafts(conn, app, case, now=now)  # one pending draft per case: the newest need
-        draft_for_approval(conn, app, case, draft_kind, now=now, note=_WHAT[action.kind])
-    if action.kind == "regulator_breach":
-        for person in _compliance(app):
-            per_person[person].append(item)
-    if row.handler_email:
-        per_person[row.handler_email].append(item)
-    return event
 
 
 def _compliance(app: App) -> list[str]:

@@ -232,7 +232,12 @@ reminders_fired = Table(
     Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
     Column("key", String(64), nullable=False),
     Column("fired_at", UTCDateTime, nullable=False),
+    # A level that calls for a draft queues it here: draft_status 'pending' until the drafting
+    # step writes it ('drafted') or finds the case no longer needs it ('skipped').
+    Column("draft_kind", String(32)),
+    Column("draft_status", String(16)),
     UniqueConstraint("case_id", "key"),
+    Index(None, "draft_status"),
 )
 
 corrections = Table(

@@ -1,9 +1,11 @@
-"""The deadline tick over many cases, on both engines: what it records, audits and drafts.
+"""The deadline tick over many cases, on both engines: what it records, audits and queues, and
+the drafting step that writes the queued drafts.
 
 The tick records levels in bulk, a chunk of cases per transaction. These tests check that it
 fires exactly what the pure core (deadlines.due_actions) says is due, once per level, with one
 audit event each, that its next_check_at cache skips nothing at the next boundary, and that
-two instances ticking the same cases at once still record and act on each level once.
+two instances ticking the same cases at once still record and act on each level once, and
+that each queued draft is written once, or skipped with a reason when the case no longer needs it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy import Engine, bindparam, select, update
 from mailbot.cli import wiring
 from mailbot.config import parse_config
 from mailbot.deadlines import CaseClock, due_actions
-from mailbot.service import tick
+from mailbot.service import deadline_drafts, tick
 from mailbot.service.context import App
 from mailbot.store import Store, audit, make_engine
 from mailbot.store.tables import audit_events, cases, outbox, reminders_fired
@@ -110,7 +112,7 @@ def letters(app: App, kind: str) -> list[Any]:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tick, "CASES_PER_CHUNK", 16)  # many transactions, so chunk edges are crossed
-    monkeypatch.setattr(tick, "DRAFTS_PER_CHUNK", 5)
+    monkeypatch.setattr(deadline_drafts, "DRAFTS_PER_TRANSACTION", 5)
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -155,13 +157,24 @@ def test_assigned_cases_get_one_draft_per_case_and_one_reminder_per_person(engin
     app = make_app(engines[0], tmp_path)
     seed(app, assigned=True)
     want = expected(app, NOW)
-    drafting = {ref for ref, key in want if key.split(":")[0] in tick._DRAFTS}
+    drafting = {ref for ref, key in want if key.split(":")[0] in tick.DRAFTS}
 
     report = tick.deadline_tick(app, now=NOW)
 
     assert sorted(report.fired) == sorted(want)
+    assert letters(app, "approval_request") == []  # the tick queues drafts; it writes none
+    assert report.drafts_queued == len(drafting)
+    with app.store.transaction() as conn:
+        assert deadline_drafts.queued_drafts(conn) == len(drafting)
+
+    written = deadline_drafts.write_queued_drafts(app, now=NOW)
+
+    assert (written.drafted, written.skipped) == (len(drafting), 0)
     requests = letters(app, "approval_request")
     assert len(requests) == len(drafting)  # the most pressing draft per case, not one per level
+    with app.store.transaction() as conn:
+        assert deadline_drafts.queued_drafts(conn) == 0
+    assert deadline_drafts.write_queued_drafts(app, now=NOW).drafted == 0  # a rerun writes nothing twice
     with app.store.transaction() as conn:
         pending = Counter(conn.execute(select(outbox.c.case_id).where(outbox.c.status == "draft")).scalars())
         assert set(pending.values()) == {1}
@@ -176,14 +189,17 @@ def test_two_instances_ticking_at_once_act_on_each_level_once(engines: tuple[Eng
     apps = [make_app(engine, tmp_path) for engine in engines]
     seed(apps[0], assigned=True)
     tick.deadline_tick(apps[0], now=NOW - timedelta(days=3))  # an earlier tick: its drafts are superseded below
+    deadline_drafts.write_queued_drafts(apps[0], now=NOW - timedelta(days=3))
     want = expected(apps[0], NOW)
-    drafting = {ref for ref, key in want if key.split(":")[0] in tick._DRAFTS}
+    drafting = {ref for ref, key in want if key.split(":")[0] in tick.DRAFTS}
     before = len(letters(apps[0], "approval_request"))
 
     reports = run_together([lambda app=app: tick.deadline_tick(app, now=NOW) for app in apps])
+    writers = run_together([lambda app=app: deadline_drafts.write_queued_drafts(app, now=NOW) for app in apps])
 
     both = reports[0].fired + reports[1].fired
     assert sorted(both) == sorted(want)  # every level acted on, none by both instances
+    assert writers[0].drafted + writers[1].drafted == len(drafting)  # every draft written, none by both
     assert Counter(recorded(apps[0])).most_common(1)[0][1] == 1
     assert Counter(fired_events(apps[0])).most_common(1)[0][1] == 1
     assert len(letters(apps[0], "approval_request")) - before == len(drafting)
@@ -228,3 +244,28 @@ def test_next_check_is_stored_for_every_case_looked_at(engines: tuple[Engine, En
     with app.store.transaction() as conn:
         stored = conn.execute(select(cases.c.next_check_at)).scalars().all()
     assert all(at is not None and at > NOW for at in stored)
+
+
+def test_a_queued_draft_the_case_no_longer_needs_is_skipped_and_audited(engines: tuple[Engine, Engine],
+                                                                        tmp_path: Path) -> None:
+    """A final response, or the handler taken off, between the tick and the drafting: no draft."""
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    report = tick.deadline_tick(app, now=NOW)
+    with app.store.transaction() as conn:
+        queued = conn.execute(select(cases.c.id, cases.c.ref).join(reminders_fired, reminders_fired.c.case_id == cases.c.id)
+                              .where(reminders_fired.c.draft_status == "pending").order_by(cases.c.id)).all()
+        responded, unassigned = queued[0], queued[1]
+        conn.execute(update(cases).where(cases.c.id == responded.id).values(state="responded", responded_at=NOW))
+        conn.execute(update(cases).where(cases.c.id == unassigned.id).values(handler_email=None))
+
+    written = deadline_drafts.write_queued_drafts(app, now=NOW + timedelta(minutes=1))
+
+    assert (written.drafted, written.skipped) == (report.drafts_queued - 2, 2)
+    drafted_for = {r.case_id for r in letters(app, "approval_request")}
+    assert responded.id not in drafted_for and unassigned.id not in drafted_for
+    with app.store.transaction() as conn:
+        skipped = [(e.case_ref, e.detail["why"]) for e in audit.for_case(conn, responded.ref) + audit.for_case(conn, unassigned.ref)
+                   if e.kind == "deadline.draft_skipped"]
+        assert audit.verify(conn) == []
+    assert skipped == [(responded.ref, "the case is responded"), (unassigned.ref, "the case has no handler")]
