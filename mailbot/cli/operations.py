@@ -11,7 +11,7 @@ from sqlalchemy import LargeBinary, func, select, type_coerce, update
 
 from ..cases import AuditEvent
 from ..deadlines import case_deadlines
-from ..service.deadline_drafts import queued_drafts
+from ..service import deadline_letters
 from ..service.retention import purge
 from ..store import audit, casebook, intake
 from ..store.sealing import new_key
@@ -47,8 +47,8 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
             # Taken in but not yet decided: normally 0 between passes; the next pass decides them first.
             "awaiting_decision": count(select(func.count()).select_from(raw_messages)
                                        .where(raw_messages.c.status == "received")),
-            # Drafts the deadline tick queued and the drafting step has not written yet: normally 0 between passes.
-            "drafts_queued": queued_drafts(conn),
+            # Reminder lines and drafts the deadline tick queued and its letters step has not written yet.
+            "deadline_letters_queued": deadline_letters.queued(conn),
         }
     store.dispose()
     return report

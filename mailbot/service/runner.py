@@ -1,6 +1,6 @@
 """`mailbot run`: one pass, or the long-running service around the same pass.
 
-A pass is: intake (mailbox -> cases and outbox rows), the deadline tick and the drafts it
+A pass is: intake (mailbox -> cases and outbox rows), the deadline tick and the letters it
 queued, then flush the outbox. The service
 repeats it, waiting in IDLE (or sleeping, where the server has no IDLE) between passes, and
 stops cleanly after the current message on SIGTERM or Ctrl-C.
@@ -21,7 +21,7 @@ from ..smtp import SmtpSettings
 from .context import App, log
 from .poll import PassReport, intake_pass
 from .sending import FlushReport, flush_outbox
-from .deadline_drafts import DraftingReport, write_queued_drafts
+from .deadline_letters import LettersReport, write_deadline_letters
 from .tick import TickReport, deadline_tick
 from .digest import send_digest
 from .health import check_intake_health
@@ -38,7 +38,7 @@ def system_clock() -> datetime:
 class RunReport:
     intake: PassReport = field(default_factory=PassReport)
     tick: TickReport = field(default_factory=TickReport)
-    drafting: DraftingReport = field(default_factory=DraftingReport)
+    deadline_letters: LettersReport = field(default_factory=LettersReport)
     sending: FlushReport = field(default_factory=FlushReport)
 
 
@@ -56,7 +56,7 @@ def run_once(
     if not should_stop():
         report.tick = deadline_tick(app, now=clock())
     if not should_stop():
-        report.drafting = write_queued_drafts(app, now=clock(), should_stop=should_stop)
+        report.deadline_letters = write_deadline_letters(app, now=clock(), should_stop=should_stop)
     if smtp_settings is not None and not should_stop():
         report.sending = asyncio.run(flush_outbox(app, smtp_settings, now=clock()))
     return report
@@ -115,7 +115,7 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
     async def tick() -> None:
         if await asyncio.to_thread(leader.held):
             await asyncio.to_thread(deadline_tick, app, now=clock())
-            await asyncio.to_thread(write_queued_drafts, app, now=clock(), should_stop=stop)
+            await asyncio.to_thread(write_deadline_letters, app, now=clock(), should_stop=stop)
             await asyncio.to_thread(check_intake_health, app, now=clock())
 
     async def digest() -> None:

@@ -9,12 +9,14 @@ to a case makes the tick look at it again; clearing next_check_at only does the 
 
 The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFLICT DO NOTHING
 RETURNING records the chunk's levels (what it returns is what this instance may act on), one
-statement stores the next checks, one executemany appends the audit events. A level that calls
-for a draft (a progress update, a holding letter, a chaser) queues it in that same insert; the
-drafting step (deadline_drafts.py) writes the letters afterwards, so a tick over 100,000 cases
-stays short even when thousands of drafts fall due at one close of business. Locks are taken
-in one order by every instance: levels and case rows by ascending id, then the audit chain's
-lock, so two ticks wait for each other rather than deadlock.
+statement stores the next checks, one executemany appends the audit events. Each level row
+also queues what it calls for: a reminder line for the handler (or compliance), and for some
+levels a draft. The letters step (deadline_letters.py) writes those afterwards. So the tick
+writes no letter: it stays short when thousands of levels fall due at one close of business,
+and a crash between its chunks loses no reminder line, because each is queued in the
+transaction that records its level. Locks are taken in one order by every instance: levels
+and case rows by ascending id, then the audit chain's lock, so two ticks wait for each other
+rather than deadlock.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from ..store import audit
 from ..store.intake import insert_ignoring_conflict
 from ..store.tables import UTCDateTime, cases, reminders_fired, tick_state
 from .context import App, log
-from .drafting import staff_mail
 
 # What each action does besides the reminder line: a draft for the handler to approve.
 DRAFTS = {"stalled": "progress_update", "holding_letter": "holding_letter", "info_chaser": "request_info"}
@@ -52,15 +53,17 @@ WHAT = {
 # Cases per transaction. Recorded in bulk a case costs about 0.1 ms, so a chunk can be large
 # (fewer commits, and on SQLite fewer WAL checkpoints).
 CASES_PER_CHUNK = 4000
-PENDING = "pending"  # reminders_fired.draft_status of a draft queued and not yet written
+PENDING = "pending"  # reminders_fired.notice_status / draft_status: queued, not yet written
 NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looked at again only if the case changes
 
 
 @dataclass
 class TickReport:
+    """What one tick recorded; the letters it queued are written by deadline_letters."""
+
     fired: list[tuple[str, str]] = field(default_factory=list)  # (case ref, action key)
-    reminders_sent: int = 0
-    drafts_queued: int = 0  # written afterwards by deadline_drafts.write_queued_drafts
+    notices_queued: int = 0
+    drafts_queued: int = 0
     evaluated: int = 0  # cases whose clocks were due a look
 
 
@@ -114,11 +117,13 @@ def _array(name: str, item: Any) -> Any:
 
 
 _RF = reminders_fired.c
-_LEVELS = (func.unnest(_array("ids", BigInteger), _array("keys", String), _array("drafts", String))
-           .table_valued("case_id", "key", "draft_kind").render_derived())
+_QUEUED = ("case_id", "key", "due_at", "detail", "notice_status", "draft_kind")
+_LEVELS = (func.unnest(_array("ids", BigInteger), _array("keys", String), _array("dues", DateTime(timezone=True)),
+                       _array("details", String), _array("notices", String), _array("drafts", String))
+           .table_valued(*_QUEUED).render_derived())
 _RECORD_PG = (postgresql.insert(reminders_fired)
-              .from_select(["case_id", "key", "draft_kind", "draft_status", "fired_at"],
-                           select(_LEVELS.c.case_id, _LEVELS.c.key, _LEVELS.c.draft_kind,
+              .from_select([*_QUEUED, "draft_status", "fired_at"],
+                           select(*(_LEVELS.c[name] for name in _QUEUED),
                                   case((_LEVELS.c.draft_kind.is_not(None), PENDING)),
                                   bindparam("now", type_=UTCDateTime)))
               .on_conflict_do_nothing(index_elements=["case_id", "key"]).returning(_RF.case_id, _RF.key))
@@ -129,25 +134,34 @@ _SET_NEXT_CHECKS_PG = update(cases).where(cases.c.id == _CHECKS.c.id).values(nex
 _SET_NEXT_CHECK_SQLITE = update(cases).where(cases.c.id == bindparam("case_id")).values(next_check_at=bindparam("at"))
 
 
-def _record(conn: Connection, wanted: list[tuple[int, str, str | None]], now: datetime) -> set[tuple[int, str]]:
-    """Record levels (case id, key, the kind of draft it queues or None) in bulk; returns the
-    (case id, key) of those whose row is new.
+@dataclass(frozen=True)
+class _Level:
+    """A level to record, with what it queues for the letters step."""
+
+    case_id: int
+    action: Action
+    tell: bool  # a reminder line: the case has a handler, or it is a breach (compliance hears)
+    draft_kind: str | None
+
+
+def _record(conn: Connection, levels: list[_Level], now: datetime) -> set[tuple[int, str]]:
+    """Record levels in bulk; returns the (case id, key) of those whose row is new.
 
     ON CONFLICT DO NOTHING RETURNING gives back exactly the rows this transaction inserted, so a
-    level another instance recorded meanwhile is not acted on twice. Sorted, so two instances
-    take the unique-index locks in one order and cannot deadlock on each other.
+    level another instance recorded meanwhile is not acted on (nor queued) twice. Sorted, so two
+    instances take the unique-index locks in one order and cannot deadlock on each other.
     """
-    if not wanted:
+    if not levels:
         return set()
-    wanted = sorted(wanted, key=lambda w: w[:2])
+    rows = [{"case_id": lv.case_id, "key": lv.action.key, "due_at": lv.action.due_at, "detail": lv.action.detail[:300],
+             "notice_status": PENDING if lv.tell else None, "draft_kind": lv.draft_kind}
+            for lv in sorted(levels, key=lambda lv: (lv.case_id, lv.action.key))]
     if conn.dialect.name == "postgresql":
-        params = {"ids": [w[0] for w in wanted], "keys": [w[1] for w in wanted], "drafts": [w[2] for w in wanted],
-                  "now": now}
-        result = conn.execute(_RECORD_PG, params)
+        arrays = dict(zip(("ids", "keys", "dues", "details", "notices", "drafts"), ([r[n] for r in rows] for n in _QUEUED)))
+        result = conn.execute(_RECORD_PG, {**arrays, "now": now})
     else:
-        result = conn.execute(_RECORD_SQLITE, [
-            {"case_id": cid, "key": key, "draft_kind": draft, "draft_status": PENDING if draft else None, "fired_at": now}
-            for cid, key, draft in wanted])
+        result = conn.execute(_RECORD_SQLITE, [{**r, "draft_status": PENDING if r["draft_kind"] else None, "fired_at": now}
+                                               for r in rows])
     return {(case_id, key) for case_id, key in result}
 
 
@@ -199,48 +213,44 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
             last_tick = None  # the clock went back (a preview with --now): look at every case
             conn.execute(update(cases).values(next_check_at=None))
         rows, fired = _candidates(conn, now, last_tick)
-    per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    compliance = bool(compliance_people(app))
     for chunk in _chunks(_plans(app, rows, fired, now)):
         with app.store.transaction() as conn:
-            _tick_chunk(conn, chunk, now, report, per_person, _compliance(app))
+            _tick_chunk(conn, chunk, now, report, compliance=compliance)
     with app.store.transaction() as conn:
-        for person, items in per_person.items():
-            staff_mail(conn, app, "reminder", person, case=None, now=now, extra={"items": items})
-            report.reminders_sent += 1
         _set_state(conn, "tick", now)
     report.evaluated = len(rows)
     if report.fired:
-        log.info("tick.fired", extra={"actions": len(report.fired), "reminders": report.reminders_sent})
+        log.info("tick.fired", extra={"actions": len(report.fired), "notices": report.notices_queued,
+                                      "drafts": report.drafts_queued})
     return report
 
 
-def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: TickReport,
-                per_person: dict[str, list[dict[str, Any]]], compliance: list[str]) -> None:
-    """One transaction: the chunk's levels (and the drafts they queue) recorded in bulk, its
-    next checks stored, and what was new turned into reminder lines and audit events."""
-    drafting = [plan.drafting for plan in chunk]
-    wanted = [(plan.row.id, a.key, DRAFTS[a.kind] if a is chosen else None)
-              for plan, chosen in zip(chunk, drafting) for a in plan.due]
-    recorded = _record(conn, wanted, now)
+def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: TickReport, *, compliance: bool) -> None:
+    """One transaction: the chunk's levels (and what they queue) recorded in bulk, its next
+    checks stored, and an audit event for each level that was new."""
+    levels = []
+    for plan in chunk:
+        chosen = plan.drafting
+        handled = bool(plan.row.handler_email)
+        levels += [_Level(plan.row.id, a, handled or (compliance and a.kind == "regulator_breach"),
+                          DRAFTS[a.kind] if a is chosen else None) for a in plan.due]
+    recorded = _record(conn, levels, now)
     _store_next_checks(conn, [(p.row.id, p.next_check) for p in chunk])
+    refs = {plan.row.id: plan.row.ref for plan in chunk}
     events: list[AuditEvent] = []
-    for plan, chosen in zip(chunk, drafting):
-        row = plan.row
-        for action in plan.due:
-            if (row.id, action.key) not in recorded:
-                continue
-            detail = {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()}
-            events.append(AuditEvent("deadline.fired", row.ref, "mailbot", now, detail))
-            item = {"ref": row.ref, "what": f"{WHAT.get(action.kind, action.kind)} ({action.detail})",
-                    "due": action.due_at, "urgency": row.urgency}
-            told = ([row.handler_email] if row.handler_email else []) + (compliance if action.kind == "regulator_breach" else [])
-            for person in dict.fromkeys(told):
-                per_person[person].append(item)
-            report.fired.append((row.ref, action.key))
-            report.drafts_queued += action is chosen
+    for level in levels:
+        action = level.action
+        if (level.case_id, action.key) not in recorded:
+            continue
+        detail = {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()}
+        events.append(AuditEvent("deadline.fired", refs[level.case_id], "mailbot", now, detail))
+        report.fired.append((refs[level.case_id], action.key))
+        report.notices_queued += level.tell
+        report.drafts_queued += level.draft_kind is not None
     audit.append(conn, events)
 
 
-def _compliance(app: App) -> list[str]:
+def compliance_people(app: App) -> list[str]:
     return [h.email.lower() for h in app.config.handlers if "compliance" in h.roles]
 

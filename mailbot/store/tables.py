@@ -232,11 +232,17 @@ reminders_fired = Table(
     Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
     Column("key", String(64), nullable=False),
     Column("fired_at", UTCDateTime, nullable=False),
-    # A level that calls for a draft queues it here: draft_status 'pending' until the drafting
-    # step writes it ('drafted') or finds the case no longer needs it ('skipped').
+    # What the level queues for the letters step (service/deadline_letters.py): a reminder line
+    # (notice_status 'pending' until it is in a reminder letter: 'sent'), and for some levels a
+    # draft (draft_status 'pending' until written: 'drafted', or 'skipped' if no longer needed).
+    # NULL: nothing queued (nobody to tell, no draft; or recorded before migration 0007).
+    Column("due_at", UTCDateTime),
+    Column("detail", String(300)),  # dates and clocks only, never the complaint's words
+    Column("notice_status", String(16)),
     Column("draft_kind", String(32)),
     Column("draft_status", String(16)),
     UniqueConstraint("case_id", "key"),
+    Index(None, "notice_status"),
     Index(None, "draft_status"),
 )
 

@@ -4,14 +4,15 @@
         [--profile DIR]
 
 Seeds N open cases received over the last 10 weeks (so every kind of reminder is due for some),
-then times three ticks (see `_MOMENTS`), and after each the drafting step that writes the drafts
-the tick queued (as `mailbot run` does). Twice, on a fresh database each time, with the same cases:
+then times three ticks (see `_MOMENTS`), and after each the letters step that writes the
+reminders and drafts the tick queued (as `mailbot run` does). Twice, on a fresh database each time, with the same cases:
 
-- unassigned: no case has a handler, so the tick records levels and audits them, queues no
-  draft and writes no mail but the reminder lines;
+- unassigned: no case has a handler, so the tick records levels and audits them and queues
+  nothing but breaches for compliance;
 - assigned: after the backlog tick (run unassigned, as in the first pass), every case is given
-  one of --handlers handlers, so the later ticks also queue drafts, which the drafting step
-  writes with their approval requests, and send one reminder letter per handler. (Assigned by
+  one of --handlers handlers, so the later ticks also queue a reminder line per level and
+  drafts, which the letters step writes: the drafts with their approval requests, and one
+  reminder letter per handler. (Assigned by
   a bench-only UPDATE that leaves updated_at alone, so the tick 5 minutes later still has
   nothing to look at.) A first start with every case assigned is not measured: it would draft
   a letter for most of the N cases.
@@ -35,7 +36,7 @@ from sqlalchemy import bindparam, func, select, update  # noqa: E402
 
 from mailbot.cli import wiring  # noqa: E402
 from mailbot.config import parse_config  # noqa: E402
-from mailbot.service.deadline_drafts import DraftingReport, write_queued_drafts  # noqa: E402
+from mailbot.service.deadline_letters import LettersReport, write_deadline_letters  # noqa: E402
 from mailbot.service.tick import TickReport, deadline_tick  # noqa: E402
 from mailbot.store.tables import cases, outbox  # noqa: E402
 
@@ -76,7 +77,7 @@ def outbox_counts(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
         return dict(conn.execute(select(outbox.c.kind, func.count()).group_by(outbox.c.kind)).all())  # type: ignore[arg-type]
 
 
-Timing = tuple[str, float, TickReport, float, DraftingReport, dict[str, int]]
+Timing = tuple[str, float, TickReport, float, LettersReport, dict[str, int]]
 
 
 def _timed(call: Any, profile: Path | None) -> tuple[Any, float]:
@@ -122,11 +123,11 @@ def run(args: argparse.Namespace, *, assigned: bool) -> list[Timing]:
                     moment_name = ("backlog", "later", "boundary")[len(timings)]
                     prof = args.profile / f"{args.db}-{'assigned' if assigned else 'unassigned'}-{moment_name}"
                 report, seconds = _timed(lambda: deadline_tick(app, now=moment), prof and prof.with_suffix(".tick.prof"))
-                drafting, drafting_seconds = _timed(lambda: write_queued_drafts(app, now=moment),
-                                                    prof and prof.with_suffix(".drafts.prof"))
+                letters, letters_seconds = _timed(lambda: write_deadline_letters(app, now=moment),
+                                                  prof and prof.with_suffix(".letters.prof"))
                 after = outbox_counts(app)
                 written = {k: after.get(k, 0) - before.get(k, 0) for k in after if after.get(k, 0) != before.get(k, 0)}
-                timings.append((label, seconds, report, drafting_seconds, drafting, written))
+                timings.append((label, seconds, report, letters_seconds, letters, written))
                 if assigned and label == _BACKLOG[0]:
                     assign(app, handlers)
         finally:
@@ -151,13 +152,13 @@ def main() -> None:
         if assigned and args.no_assigned:
             continue
         name = "assigned" if assigned else "unassigned"
-        for label, seconds, report, drafting_seconds, drafting, written in run(args, assigned=assigned):
+        for label, seconds, report, letters_seconds, letters, written in run(args, assigned=assigned):
             mail = ", ".join(f"{k}={v}" for k, v in sorted(written.items())) or "none"
             if assigned and label == _BACKLOG[0]:
                 label += ", unassigned"
             print(f"{name:<10} {label:<34} tick {seconds:6.2f} s  cases looked at={report.evaluated:<7} "
-                  f"levels fired={len(report.fired):<6} drafts queued={report.drafts_queued:<5} | drafting {drafting_seconds:6.2f} s "
-                  f"({drafting.drafted} written) | outbox rows: {mail}", flush=True)
+                  f"levels fired={len(report.fired):<6} | letters step {letters_seconds:6.2f} s: {letters.drafted} drafts, "
+                  f"{letters.reminders_sent} reminders | outbox rows: {mail}", flush=True)
 
 
 if __name__ == "__main__":

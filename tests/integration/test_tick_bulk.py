@@ -1,5 +1,5 @@
 """The deadline tick over many cases, on both engines: what it records, audits and queues, and
-the drafting step that writes the queued drafts.
+the letters step that writes the queued reminders and drafts.
 
 The tick records levels in bulk, a chunk of cases per transaction. These tests check that it
 fires exactly what the pure core (deadlines.due_actions) says is due, once per level, with one
@@ -23,7 +23,7 @@ from sqlalchemy import Engine, bindparam, select, update
 from mailbot.cli import wiring
 from mailbot.config import parse_config
 from mailbot.deadlines import CaseClock, due_actions
-from mailbot.service import deadline_drafts, tick
+from mailbot.service import deadline_letters, tick
 from mailbot.service.context import App
 from mailbot.store import Store, audit, make_engine
 from mailbot.store.tables import audit_events, cases, outbox, reminders_fired
@@ -112,7 +112,7 @@ def letters(app: App, kind: str) -> list[Any]:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tick, "CASES_PER_CHUNK", 16)  # many transactions, so chunk edges are crossed
-    monkeypatch.setattr(deadline_drafts, "DRAFTS_PER_TRANSACTION", 5)
+    monkeypatch.setattr(deadline_letters, "DRAFTS_PER_TRANSACTION", 5)
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -162,26 +162,28 @@ def test_assigned_cases_get_one_draft_per_case_and_one_reminder_per_person(engin
     report = tick.deadline_tick(app, now=NOW)
 
     assert sorted(report.fired) == sorted(want)
-    assert letters(app, "approval_request") == []  # the tick queues drafts; it writes none
-    assert report.drafts_queued == len(drafting)
+    assert letters(app, "approval_request") == letters(app, "reminder") == []  # the tick queues letters; it writes none
+    assert (report.drafts_queued, report.notices_queued) == (len(drafting), len(want))
     with app.store.transaction() as conn:
-        assert deadline_drafts.queued_drafts(conn) == len(drafting)
+        assert deadline_letters.queued(conn) == {"drafts": len(drafting), "reminder_lines": len(want)}
 
-    written = deadline_drafts.write_queued_drafts(app, now=NOW)
+    written = deadline_letters.write_deadline_letters(app, now=NOW)
 
     assert (written.drafted, written.skipped) == (len(drafting), 0)
     requests = letters(app, "approval_request")
     assert len(requests) == len(drafting)  # the most pressing draft per case, not one per level
     with app.store.transaction() as conn:
-        assert deadline_drafts.queued_drafts(conn) == 0
-    assert deadline_drafts.write_queued_drafts(app, now=NOW).drafted == 0  # a rerun writes nothing twice
-    with app.store.transaction() as conn:
+        assert deadline_letters.queued(conn) == {"drafts": 0, "reminder_lines": 0}
         pending = Counter(conn.execute(select(outbox.c.case_id).where(outbox.c.status == "draft")).scalars())
         assert set(pending.values()) == {1}
         assert audit.verify(conn) == []
     reminders = letters(app, "reminder")
     assert sorted(r.recipients[0] for r in reminders) == sorted([*HANDLERS, COMPLIANCE])
-    assert report.reminders_sent == len(reminders)
+    assert written.reminders_sent == len(reminders)
+    lines = sum(r.body_text.count("C-2026-") for r in reminders if r.recipients[0] != COMPLIANCE)
+    assert lines == len(want)  # every level a line in its handler's reminder
+    again = deadline_letters.write_deadline_letters(app, now=NOW)  # a rerun writes nothing twice
+    assert (again.drafted, again.reminders_sent) == (0, 0)
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -189,17 +191,20 @@ def test_two_instances_ticking_at_once_act_on_each_level_once(engines: tuple[Eng
     apps = [make_app(engine, tmp_path) for engine in engines]
     seed(apps[0], assigned=True)
     tick.deadline_tick(apps[0], now=NOW - timedelta(days=3))  # an earlier tick: its drafts are superseded below
-    deadline_drafts.write_queued_drafts(apps[0], now=NOW - timedelta(days=3))
+    deadline_letters.write_deadline_letters(apps[0], now=NOW - timedelta(days=3))
     want = expected(apps[0], NOW)
     drafting = {ref for ref, key in want if key.split(":")[0] in tick.DRAFTS}
     before = len(letters(apps[0], "approval_request"))
 
     reports = run_together([lambda app=app: tick.deadline_tick(app, now=NOW) for app in apps])
-    writers = run_together([lambda app=app: deadline_drafts.write_queued_drafts(app, now=NOW) for app in apps])
+    before_reminders = len(letters(apps[0], "reminder"))
+    writers = run_together([lambda app=app: deadline_letters.write_deadline_letters(app, now=NOW) for app in apps])
 
     both = reports[0].fired + reports[1].fired
     assert sorted(both) == sorted(want)  # every level acted on, none by both instances
     assert writers[0].drafted + writers[1].drafted == len(drafting)  # every draft written, none by both
+    new_reminders = letters(apps[0], "reminder")[before_reminders:]
+    assert sorted(r.recipients[0] for r in new_reminders) == sorted([*HANDLERS, COMPLIANCE])  # one each, not two
     assert Counter(recorded(apps[0])).most_common(1)[0][1] == 1
     assert Counter(fired_events(apps[0])).most_common(1)[0][1] == 1
     assert len(letters(apps[0], "approval_request")) - before == len(drafting)
@@ -259,7 +264,7 @@ def test_a_queued_draft_the_case_no_longer_needs_is_skipped_and_audited(engines:
         conn.execute(update(cases).where(cases.c.id == responded.id).values(state="responded", responded_at=NOW))
         conn.execute(update(cases).where(cases.c.id == unassigned.id).values(handler_email=None))
 
-    written = deadline_drafts.write_queued_drafts(app, now=NOW + timedelta(minutes=1))
+    written = deadline_letters.write_deadline_letters(app, now=NOW + timedelta(minutes=1))
 
     assert (written.drafted, written.skipped) == (report.drafts_queued - 2, 2)
     drafted_for = {r.case_id for r in letters(app, "approval_request")}
@@ -269,3 +274,35 @@ def test_a_queued_draft_the_case_no_longer_needs_is_skipped_and_audited(engines:
                    if e.kind == "deadline.draft_skipped"]
         assert audit.verify(conn) == []
     assert skipped == [(responded.ref, "the case is responded"), (unassigned.ref, "the case has no handler")]
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_tick_cut_off_between_chunks_loses_no_reminder_line(engines: tuple[Engine, Engine], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Levels recorded by the chunks that committed never fire again, so their reminder lines
+    must already be safe: each is queued in the transaction that records its level."""
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    want = expected(app, NOW)
+    real_chunk, calls = tick._tick_chunk, []
+
+    def dies_on_third_chunk(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        real_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(tick, "_tick_chunk", dies_on_third_chunk)
+    with pytest.raises(RuntimeError):
+        tick.deadline_tick(app, now=NOW)
+    assert 0 < len(recorded(app)) < len(want)
+    monkeypatch.setattr(tick, "_tick_chunk", real_chunk)
+
+    tick.deadline_tick(app, now=NOW)  # the restarted service's next tick
+    deadline_letters.write_deadline_letters(app, now=NOW)
+
+    assert sorted(recorded(app)) == sorted(want)
+    handler_mail = [r.body_text for r in letters(app, "reminder") if r.recipients[0] != COMPLIANCE]
+    for ref, key in want:
+        assert sum(body.count(f"{ref}") for body in handler_mail) >= 1, (ref, key)
+    assert sum(body.count("C-2026-") for body in handler_mail) == len(want)

@@ -1,0 +1,129 @@
+"""The letters the deadline tick queued: reminder letters to staff, and drafts for approval.
+
+The tick records each reminder level and, in the same row (reminders_fired), queues what the
+level calls for: a reminder line for the case's handler (or, for a breach, compliance), and
+for a stalled case, a week-7 case or a silent client, a draft (a progress update, a holding
+letter, a chaser). This step writes them afterwards: the drafts first, then one reminder
+letter per person listing every line queued for them, so the reminder follows the drafts it
+mentions. Recording a level costs a tenth of a millisecond and a letter several milliseconds
+(rendered, sealed and queued), so keeping them apart keeps the tick short when thousands of
+levels fall due at one close of business; and what a crash leaves queued is written next time.
+
+Everything is claimed (pending -> drafted / sent) in the transaction that writes it, so a
+rerun or a second instance never writes it twice. A draft the case no longer needs (a final
+response or closure since the tick, or no handler any more) is not written: the level is
+marked 'skipped' and the audit trail says why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlalchemy import Connection, Row, func, select, update
+
+from ..cases import AuditEvent
+from ..deadlines import ACTIVE_STATES
+from ..store import audit, casebook
+from ..store.tables import cases, reminders_fired
+from .context import App, log
+from .drafting import draft_for_approval, staff_mail, supersede_drafts
+from .tick import PENDING, WHAT, compliance_people
+
+DRAFTS_PER_TRANSACTION = 50  # each draft holds the audit chain's lock until its transaction commits
+_RF = reminders_fired.c
+
+
+@dataclass
+class LettersReport:
+    drafted: int = 0
+    skipped: int = 0
+    reminders_sent: int = 0
+
+
+def queued(conn: Connection) -> dict[str, int]:
+    """What waits to be written (for `mailbot status`): normally nothing between passes."""
+    count = lambda column: conn.execute(select(func.count()).where(column == PENDING)).scalar_one()  # noqa: E731
+    return {"drafts": count(_RF.draft_status), "reminder_lines": count(_RF.notice_status)}
+
+
+def write_deadline_letters(app: App, *, now: datetime, should_stop: Callable[[], bool] = lambda: False) -> LettersReport:
+    report = LettersReport()
+    _write_drafts(app, now, report, should_stop)
+    if not should_stop():
+        with app.store.transaction() as conn:
+            report.reminders_sent = _write_reminders(conn, app, now)
+    if report.drafted or report.skipped or report.reminders_sent:
+        log.info("tick.letters_written", extra={"drafted": report.drafted, "skipped": report.skipped,
+                                                "reminders": report.reminders_sent})
+    return report
+
+
+def _write_drafts(app: App, now: datetime, report: LettersReport, should_stop: Callable[[], bool]) -> None:
+    with app.store.transaction() as conn:
+        # Case order, as everywhere else that locks per case; ids read once, claimed chunk by chunk.
+        waiting = conn.execute(select(_RF.id).where(_RF.draft_status == PENDING).order_by(_RF.case_id, _RF.id)).scalars().all()
+    for start in range(0, len(waiting), DRAFTS_PER_TRANSACTION):
+        if should_stop():
+            break
+        with app.store.transaction() as conn:
+            for level in _claim(conn, waiting[start:start + DRAFTS_PER_TRANSACTION]):
+                _write_draft(conn, app, level, now, report)
+
+
+def _claim(conn: Connection, ids: list[int]) -> list[Row[Any]]:
+    """The levels of `ids` still pending, now marked drafted; another instance's claim wins."""
+    claimed = conn.execute(update(reminders_fired).where(_RF.id.in_(ids), _RF.draft_status == PENDING)
+                           .values(draft_status="drafted").returning(_RF.id, _RF.case_id, _RF.key, _RF.draft_kind)).all()
+    return sorted(claimed, key=lambda level: (level.case_id, level.id))
+
+
+def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime, report: LettersReport) -> None:
+    case = casebook.case_by_id(conn, level.case_id)
+    assert case is not None  # reminders_fired.case_id is a foreign key
+    why_not = _not_needed(case)
+    if why_not:
+        conn.execute(update(reminders_fired).where(_RF.id == level.id).values(draft_status="skipped"))
+        audit.append(conn, [AuditEvent("deadline.draft_skipped", case.ref, "mailbot", now,
+                                       {"key": level.key, "draft": level.draft_kind, "why": why_not})])
+        report.skipped += 1
+        return
+    supersede_drafts(conn, app, case, now=now)  # one pending draft per case: the newest need
+    draft_for_approval(conn, app, case, level.draft_kind, now=now, note=WHAT[level.key.split(":")[0]])
+    report.drafted += 1
+
+
+def _not_needed(case: Row[Any]) -> str | None:
+    if case.state not in ACTIVE_STATES:
+        return f"the case is {case.state}"
+    if not case.handler_email:
+        return "the case has no handler"
+    return None
+
+
+def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
+    """One reminder letter per person for every line queued; returns how many letters.
+
+    Claimed first (pending -> 'sending', an in-transaction mark), then read with their cases,
+    then marked sent: one transaction, so the lines are in exactly one letter or still queued.
+    SQLite takes its write lock at the first UPDATE; PostgreSQL's row locks make a second
+    instance wait, then find nothing pending.
+    """
+    if not conn.execute(update(reminders_fired).where(_RF.notice_status == PENDING).values(notice_status="sending")).rowcount:
+        return 0
+    lines = conn.execute(select(_RF.key, _RF.due_at, _RF.detail, cases.c.ref, cases.c.urgency, cases.c.handler_email)
+                         .join(cases, cases.c.id == _RF.case_id).where(_RF.notice_status == "sending").order_by(_RF.id))
+    compliance = compliance_people(app)
+    per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for line in lines:
+        kind = line.key.split(":")[0]
+        told = ([line.handler_email] if line.handler_email else []) + (compliance if kind == "regulator_breach" else [])
+        item = {"ref": line.ref, "what": f"{WHAT.get(kind, kind)} ({line.detail})", "due": line.due_at, "urgency": line.urgency}
+        for person in dict.fromkeys(told):
+            per_person[person].append(item)
+    for person, items in per_person.items():
+        staff_mail(conn, app, "reminder", person, case=None, now=now, extra={"items": items})
+    conn.execute(update(reminders_fired).where(_RF.notice_status == "sending").values(notice_status="sent"))
+    return len(per_person)
