@@ -164,8 +164,7 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, 
     expires = now + timedelta(hours=app.config.approvals.token_ttl_hours)
     outbox_q.add_token(conn, outbox_id=draft_id, handler_email=case.handler_email, token_sha256=token_hash(token),
                        expires_at=expires, now=now)
-    client_mail = [m for m in casebook.messages_for_case(conn, case.id) if m.direction == "in" and m.kind in ("complaint", "follow_up")]
-    shown = client_mail[-1] if client_mail else None
+    shown = casebook.last_from_client(conn, case.id)
     d = case_deadlines(case.received_at, app.profile, app.calendar)
     deadlines = [{"label": label, "due": due} for label, due in (
         ("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by), ("Regulator deadline", d.regulator_by)) if due]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from ..cases import CaseSnapshot, State
 from .intake import insert_ignoring_conflict
@@ -52,8 +52,13 @@ def snapshot(row: Row[Any]) -> CaseSnapshot:
     )
 
 
+# The statements every letter runs (a tick's letters step writes thousands) are built once, with
+# the case id as a parameter: building one per call cost more than running it.
+_CASE_BY_ID = select(cases).where(cases.c.id == bindparam("case_id"))
+
+
 def case_by_id(conn: Connection, case_id: int) -> Row[Any] | None:
-    return conn.execute(select(cases).where(cases.c.id == case_id)).first()
+    return conn.execute(_CASE_BY_ID, {"case_id": case_id}).first()
 
 
 def case_by_ref(conn: Connection, ref: str) -> Row[Any] | None:
@@ -121,14 +126,23 @@ CLIENT_THREAD_KINDS = ("complaint", "follow_up", "acknowledgement", "progress_up
                        "holding_letter", "final_response")
 
 
+_THREAD_IDS = (select(case_messages.c.message_id)
+               .where(case_messages.c.case_id == bindparam("case_id"), case_messages.c.kind.in_(CLIENT_THREAD_KINDS))
+               .order_by(case_messages.c.id))
+_LAST_FROM_CLIENT = (select(case_messages)
+                     .where(case_messages.c.case_id == bindparam("case_id"), case_messages.c.direction == "in",
+                            case_messages.c.kind.in_(("complaint", "follow_up")))
+                     .order_by(case_messages.c.id.desc()).limit(1))
+
+
 def thread_ids(conn: Connection, case_id: int) -> list[str]:
     """Message-IDs of the client's conversation in order, for the next letter's References."""
-    q = (
-        select(case_messages.c.message_id)
-        .where(case_messages.c.case_id == case_id, case_messages.c.kind.in_(CLIENT_THREAD_KINDS))
-        .order_by(case_messages.c.id)
-    )
-    return [r[0] for r in conn.execute(q) if r[0]]
+    return [r[0] for r in conn.execute(_THREAD_IDS, {"case_id": case_id}) if r[0]]
+
+
+def last_from_client(conn: Connection, case_id: int) -> Row[Any] | None:
+    """The client's latest complaint or follow-up (only that one is decrypted, not the whole file)."""
+    return conn.execute(_LAST_FROM_CLIENT, {"case_id": case_id}).first()
 
 
 def list_cases(conn: Connection, *, state: str | None = None, limit: int = 200) -> list[Row[Any]]:

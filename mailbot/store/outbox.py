@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
 
 from .tables import approval_tokens, cases, outbox
 
@@ -53,9 +53,12 @@ def due_for_sending(conn: Connection, now: datetime, limit: int = 50) -> list[Ro
     return list(conn.execute(q))
 
 
+_DRAFTS_FOR_CASE = (select(outbox).where(outbox.c.case_id == bindparam("case_id"), outbox.c.status == "draft")
+                    .order_by(outbox.c.id))
+
+
 def drafts_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
-    q = select(outbox).where(outbox.c.case_id == case_id, outbox.c.status == "draft").order_by(outbox.c.id)
-    return list(conn.execute(q))
+    return list(conn.execute(_DRAFTS_FOR_CASE, {"case_id": case_id}))
 
 
 def letters_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
