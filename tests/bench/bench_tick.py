@@ -1,21 +1,22 @@
 """Benchmark: one deadline tick over N open cases (issue 6 target: < 2 s for 100,000).
 
     .venv/bin/python tests/bench/bench_tick.py --cases 100000 [--db sqlite|postgres] [--handlers 40] [--no-assigned]
-        [--profile DIR]
+        [--boundaries 3] [--profile DIR]
 
 Seeds N open cases received over the last 10 weeks (so every kind of reminder is due for some),
-then times three ticks (see `_MOMENTS`), and after each the letters step that writes the
-reminders and drafts the tick queued (as `mailbot run` does). Twice, on a fresh database each time, with the same cases:
+then times a tick over that backlog, one 5 minutes later, and one just after each of the next
+--boundaries closes of business (see `_moments`); after each tick, the letters step that writes
+the reminders and drafts it queued (as `mailbot run` does). Twice, on a fresh database each
+time, with the same cases:
 
 - unassigned: no case has a handler, so the tick records levels and audits them and queues
   nothing but breaches for compliance;
 - assigned: after the backlog tick (run unassigned, as in the first pass), every case is given
-  one of --handlers handlers, so the later ticks also queue a reminder line per level and
-  drafts, which the letters step writes: the drafts with their approval requests, and one
-  reminder letter per handler. (Assigned by
-  a bench-only UPDATE that leaves updated_at alone, so the tick 5 minutes later still has
-  nothing to look at.) A first start with every case assigned is not measured: it would draft
-  a letter for most of the N cases.
+  one of --handlers handlers, so the later ticks also queue a reminder line per level and a
+  draft for many, which the letters step writes: the drafts with their approval requests, and
+  one reminder letter per handler. (Assigned by a bench-only UPDATE that leaves updated_at
+  alone, so the tick 5 minutes later still has nothing to look at.) A first start with every
+  case assigned is not measured: it would draft a letter for most of the N cases.
 """
 
 from __future__ import annotations
@@ -40,12 +41,27 @@ from mailbot.service.deadline_letters import LettersReport, write_deadline_lette
 from mailbot.service.tick import TickReport, deadline_tick  # noqa: E402
 from mailbot.store.tables import cases, outbox  # noqa: E402
 
-NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
-# 1: the backlog (every level due over 10 weeks fires at once: only on first start or an import);
-# 2: five minutes later, no boundary passed: only changed cases are looked at;
-# 3: at the next close of business, a boundary: every case whose next check has come is looked at.
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)  # a Monday
+# The backlog: every level due over 10 weeks fires at once (only on first start or an import).
 _BACKLOG = ("first tick (backlog)", NOW)
-_MOMENTS = (("tick 5 min later", NOW + timedelta(minutes=5)), ("tick at a boundary", NOW.replace(hour=16, minute=31)))
+
+
+def _moments(boundaries: int) -> list[tuple[str, datetime]]:
+    """After the backlog: a tick 5 minutes later, then ticks at the day's two boundaries for
+    each of the next weekdays: just after local midnight (warnings, holding letters and
+    acknowledgements fall due at the start of a day) and just after close of business
+    (working-day clocks run out then). In service, a tick every few minutes meets each
+    boundary like this; between them, ticks find next to nothing."""
+    out = [("tick 5 min later", NOW + timedelta(minutes=5))]
+    day = NOW.replace(hour=16, minute=31)  # 17:31 in London (BST)
+    while len(out) <= boundaries:
+        if day.weekday() < 5:
+            if day.date() != NOW.date():
+                out.append((f"tick at start of day {day:%a} 00:01", day.replace(hour=23, minute=1) - timedelta(days=1)))
+            out.append((f"tick at close of business {day:%a}", day))
+        day += timedelta(days=1)
+    return out[:boundaries + 1]
+    return out
 
 
 def seed(app, n: int) -> None:  # type: ignore[no-untyped-def]
@@ -116,11 +132,11 @@ def run(args: argparse.Namespace, *, assigned: bool) -> list[Timing]:
         timings = []
         try:
             seed(app, args.cases)
-            for label, moment in (_BACKLOG, *_MOMENTS):
+            for label, moment in (_BACKLOG, *_moments(args.boundaries)):
                 before = outbox_counts(app)
                 prof = None
                 if args.profile:
-                    moment_name = ("backlog", "later", "boundary")[len(timings)]
+                    moment_name = ("backlog", "later", *(f"boundary{i}" for i in range(1, args.boundaries + 1)))[len(timings)]
                     prof = args.profile / f"{args.db}-{'assigned' if assigned else 'unassigned'}-{moment_name}"
                 report, seconds = _timed(lambda: deadline_tick(app, now=moment), prof and prof.with_suffix(".tick.prof"))
                 letters, letters_seconds = _timed(lambda: write_deadline_letters(app, now=moment),
@@ -144,6 +160,7 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--handlers", type=int, default=40, help="handlers sharing the cases in the assigned pass")
     parser.add_argument("--no-assigned", action="store_true", help="run only the unassigned pass")
+    parser.add_argument("--boundaries", type=int, default=3, help="boundaries to tick at (starts of day and closes of business, weekdays)")
     parser.add_argument("--profile", type=Path, help="write each timed tick's cProfile stats into this folder "
                         "(the timings then include the profiler's overhead)")
     args = parser.parse_args()
@@ -156,7 +173,7 @@ def main() -> None:
             mail = ", ".join(f"{k}={v}" for k, v in sorted(written.items())) or "none"
             if assigned and label == _BACKLOG[0]:
                 label += ", unassigned"
-            print(f"{name:<10} {label:<34} tick {seconds:6.2f} s  cases looked at={report.evaluated:<7} "
+            print(f"{name:<10} {label:<38} tick {seconds:6.2f} s  cases looked at={report.evaluated:<7} "
                   f"levels fired={len(report.fired):<6} | letters step {letters_seconds:6.2f} s: {letters.drafted} drafts, "
                   f"{letters.reminders_sent} reminders | outbox rows: {mail}", flush=True)
 
