@@ -64,6 +64,30 @@ _ROWS = (func.unnest(*(bindparam(name, type_=postgresql.ARRAY(kind)) for name, k
 _APPEND_PG = insert(audit_events).from_select(list(_COLUMNS), select(*(_ROWS.c[name] for name in _COLUMNS)).order_by(_ROWS.c.n))
 
 
+_HEAD = "mailbot.audit_head"  # conn.info: (the transaction, the chain's last hash in it)
+
+
+def _chain_head(conn: Connection) -> str:
+    """The hash the next event chains onto.
+
+    The first append of a transaction takes the chain's lock (PostgreSQL; SQLite has one writer
+    at a time anyway) and reads the last hash. Later appends in the same transaction reuse what
+    the previous one left: the lock keeps every other writer out until commit, and a rollback
+    ends the transaction the remembered hash belongs to. A letter appends two or three events,
+    and a round trip for the lock and one for the head each time cost more than the insert.
+    """
+    transaction = conn.get_transaction()
+    remembered = conn.info.get(_HEAD)
+    if remembered is not None and remembered[0] is transaction:
+        return str(remembered[1])
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
+    return conn.execute(_LAST_HASH).scalar() or GENESIS
+
+
+_LAST_HASH = select(audit_events.c.hash).order_by(audit_events.c.id.desc()).limit(1)
+
+
 def append(conn: Connection, events: Iterable[AuditEvent]) -> None:
     """Append events in order, in the caller's transaction.
 
@@ -73,10 +97,7 @@ def append(conn: Connection, events: Iterable[AuditEvent]) -> None:
     events = list(events)
     if not events:
         return
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
-    prev = conn.execute(select(audit_events.c.hash).order_by(audit_events.c.id.desc()).limit(1)).scalar()
-    prev = prev or GENESIS
+    prev = _chain_head(conn)
     rows = []
     for ev in events:
         detail = _as_stored(ev.detail)
@@ -90,6 +111,7 @@ def append(conn: Connection, events: Iterable[AuditEvent]) -> None:
         # executemany inserts the rows in list order, so ids follow the chain, and `verify`, which
         # walks by id, meets the events in the order they were chained.
         conn.execute(audit_events.insert(), rows)
+    conn.info[_HEAD] = (conn.get_transaction(), prev)
 
 
 @dataclass(frozen=True)

@@ -372,6 +372,24 @@ def test_audit_verifies_with_awkward_values(store: Store) -> None:
         assert conn.execute(select(func.count()).select_from(audit_events)).scalar_one() == 3
 
 
+def test_appends_in_one_transaction_chain_on_each_other_and_a_rollback_is_forgotten(store: Store) -> None:
+    """Within a transaction the chain's head is remembered between appends; a rolled-back
+    transaction's head must not be: the next event chains onto what was committed."""
+    with store.transaction() as conn:
+        audit.append(conn, [event("case.created", 0)])
+        audit.append(conn, [event("letter.queued", 1), event("approval.requested", 2)])
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        audit.append(conn, [event("letter.queued", 3)])
+        raise RuntimeError("the work around it failed")
+    with store.transaction() as conn:
+        audit.append(conn, [event("case.transition", 4)])
+    with store.transaction() as conn:
+        rows = list(conn.execute(select(audit_events).order_by(audit_events.c.id)))
+        assert audit.verify(conn) == []
+    assert [r.kind for r in rows] == ["case.created", "letter.queued", "approval.requested", "case.transition"]
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
+
+
 def test_an_empty_audit_trail_verifies(store: Store) -> None:
     with store.transaction() as conn:
         audit.append(conn, [])
