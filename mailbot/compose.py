@@ -29,9 +29,10 @@ from markupsafe import Markup, escape
 from . import commands
 from .content_gate import PLACEHOLDER
 from .errors import ConfigError
+from .shipped_files import shipped_dir
 from .triage import CATEGORIES, URGENCIES
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+SHIPPED_TEMPLATES = shipped_dir("templates")
 MESSAGE_ID_PREFIX = "mb."
 MAX_REFERENCES = 20  # the thread root plus the most recent ones; long References headers get mangled
 

@@ -15,12 +15,13 @@ from ..errors import ConfigError, ModelMismatch
 from ..mailbox import MailboxSettings
 from ..oauth import MsalClientCredentials, MsalRefreshToken, StaticTokenProvider, TokenProvider
 from ..service.context import App, Triage, log
+from ..shipped_files import shipped_dir
 from ..smtp import SmtpSettings
 from ..store import Store
 from ..store.sealing import Sealer, load_sealer
 
 DEFAULT_CONFIG = "mailbot.toml"
-SHIPPED_MODEL_DIR = Path(__file__).resolve().parents[2] / "models"
+SHIPPED_MODEL_DIR = shipped_dir("models")
 
 
 def config_path(option: str | None) -> str:
