@@ -3,13 +3,18 @@
 Writes a directory: index.html and README.txt to read, data.json for completeness, and per
 case the messages (.txt, plus the original .eml while it is still stored) and our letters.
 Only cases whose client is that address are included, and of anyone else's case only the
-messages this address itself sent: other people's data must not leak into the export.
+messages this address itself sent: other people's data must not leak into the export. Mail
+from the address that belongs to no case (quarantined as unreadable, or filed away as an
+auto-reply) is personal data too: it is found by reading each such message's From header
+(the address is kept only inside the sealed bytes) and exported as it arrived.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +26,7 @@ from ..working_days import WorkingCalendar
 from ..service.drafting import CLIENT_KINDS
 from ..store import audit
 from ..store import outbox as outbox_q
-from ..store.tables import case_messages, cases, raw_messages
+from ..store.tables import case_messages, cases, quarantine, raw_messages
 from .evidence import letter_eml, letter_txt, plain, to_json
 
 
@@ -94,11 +99,38 @@ def export_person(conn: Connection, address: str, out: Path, *, firm: FirmConfig
         elsewhere = elsewhere.where(case_messages.c.case_id.notin_(own_ids))
     other = list(conn.execute(elsewhere.order_by(case_messages.c.id)))
     record["messages_in_other_cases"] = _message_files(conn, out, "other-messages", other, written)
-    n_msgs += len(other)
+    record["messages_in_no_case"] = _unfiled(conn, who, out, written)
+    n_msgs += len(other) + len(record["messages_in_no_case"])
     _write(out, "data.json", to_json(record), written)
     _write(out, "index.html", _index(record, firm, cal).encode("utf-8"), written)
     _write(out, "README.txt", _readme(who, record, firm, cal, now, written).encode("utf-8"), written)
     return PersonExport(who, tuple(c.ref for c in own), n_msgs, n_letters, n_events, tuple(sorted(written)))
+
+
+def _sender(raw: bytes) -> set[str]:
+    try:
+        headers = BytesHeaderParser().parsebytes(raw)
+        return {addr.lower() for _name, addr in getaddresses([str(v) for v in headers.get_all("From", [])]) if addr}
+    except Exception:  # noqa: BLE001 - bytes that are not an email have no sender to match
+        return set()
+
+
+def _unfiled(conn: Connection, who: str, out: Path, written: list[str]) -> list[dict[str, Any]]:
+    """Mail from `who` that belongs to no case, with why (quarantine reason or what it was filed as)."""
+    r = raw_messages.c
+    rows = conn.execute(select(r.id, r.raw, r.kind, r.status, r.internaldate, r.created_at, quarantine.c.reason)
+                        .outerjoin(quarantine, quarantine.c.raw_message_id == r.id)
+                        .where(r.case_id.is_(None), r.raw.is_not(None)).order_by(r.id))
+    listed = []
+    for row in rows:
+        raw = bytes(row.raw)
+        if who not in _sender(raw):
+            continue
+        when = row.internaldate or row.created_at
+        name = f"no-case/{len(listed) + 1:02d}-{when.date().isoformat()}-{row.kind or row.status}.eml"
+        _write(out, name, raw, written)
+        listed.append({"at": when, "status": row.status, "kind": row.kind, "reason": row.reason, "file": name})
+    return listed
 
 
 def _local(value: str | None, cal: WorkingCalendar) -> str:
@@ -111,7 +143,7 @@ def _index(record: dict[str, Any], firm: FirmConfig, cal: WorkingCalendar) -> st
              (f"<p>Prepared {e(_local(plain(record['prepared_at']), cal))} ({e(cal.timezone)}). "
               "Each complaint is listed with its key dates, the messages we received and sent, and the record "
               "of what was done (the audit trail). The files named are in this folder.</p>")]
-    if not record["cases"] and not record["messages_in_other_cases"]:
+    if not record["cases"] and not record["messages_in_other_cases"] and not record["messages_in_no_case"]:
         parts.append("<p><strong>We hold no complaint records about this address.</strong></p>")
     for item in record["cases"]:
         c = item["case"]
@@ -135,6 +167,11 @@ def _index(record: dict[str, Any], firm: FirmConfig, cal: WorkingCalendar) -> st
     if record["messages_in_other_cases"]:
         parts.append("<h2>Messages you sent that are filed with other matters</h2><ul>")
         parts += [_msg_li(m, cal, record["address"]) for m in record["messages_in_other_cases"]]
+        parts.append("</ul>")
+    if record["messages_in_no_case"]:
+        parts.append("<h2>Messages from you that belong to no complaint</h2><ul>")
+        parts += [f"<li>{e(_local(plain(m)['at'], cal))}: {e(m['reason'] or str(m['kind'] or m['status']).replace('_', ' '))} "
+                  f"(<a href='{e(m['file'])}'>eml</a>)</li>" for m in record["messages_in_no_case"]]
         parts.append("</ul>")
     style = ("body{font-family:Helvetica,Arial,sans-serif;max-width:960px;margin:24px auto;padding:0 20px;"
              "line-height:1.5}table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:4px 10px;"
@@ -172,6 +209,8 @@ def _readme(who: str, record: dict[str, Any], firm: FirmConfig, cal: WorkingCale
         "",
         f"Complaints with this address as the complainant: {refs}.",
         f"Messages from this address filed with other matters: {len(record['messages_in_other_cases'])}.",
+        f"Messages from this address that belong to no complaint (unreadable, or automatic replies): "
+        f"{len(record['messages_in_no_case'])}.",
         "",
         "Open index.html in a web browser to read everything in order. data.json holds the same records",
         "in machine-readable form. Each message is saved as .txt and, while the original is kept, as .eml.",

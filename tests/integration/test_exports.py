@@ -18,7 +18,7 @@ from mailbot.config import load_config, parse_config
 from mailbot.reports import register as reg
 from mailbot.reports.evidence import build_evidence_pack
 from mailbot.reports.subject_access import export_person
-from mailbot.store import Store, audit, casebook
+from mailbot.store import Store, audit, casebook, intake
 from mailbot.store import outbox as outbox_q
 from mailbot.store.tables import audit_events
 from tests.integration.test_reports import CAL, HANDLER, PROFILE, add_case, at, cli, write_config
@@ -175,6 +175,32 @@ def test_subject_access_export_finds_only_that_persons_records(store: Store, tmp
     assert "Complaint C-2025-0001" in index and "Complaint C-2025-0002" in index and "from you" in index
     for name in result.files:
         assert (out / name).is_file()
+
+
+def test_subject_access_includes_her_mail_that_belongs_to_no_case(store: Store, tmp_path: Path) -> None:
+    """Unreadable mail in quarantine and auto-replies are hers too; someone else's stay out."""
+    broken = b"From: Ann Client <ANN.client@example.org>\r\nSubject: =?bogus?=\r\nContent-Type: multipart/mixed\r\n\r\nhalf a message"
+    away = _raw(ANN, "Out of office", "I am away until Monday.", "ooo-1@client")
+    bobs = _raw("bob@example.org", "Undeliverable", BOB_SECRET, "bob-9@client")
+    with store.transaction() as conn:
+        _people(conn)
+        ids = []
+        for n, raw in enumerate((broken, away, bobs)):
+            ids.append(intake.record_raw(conn, raw=raw, dedupe_key=f"k{n}", content_sha256=hashlib.sha256(raw).hexdigest(),
+                                         message_id=None, where=None, internaldate=at("2025-05-20 08:00"),
+                                         now=at("2025-05-20 08:01")))
+        intake.add_quarantine(conn, ids[0], "not a readable email: broken MIME structure", at("2025-05-20 08:01"))
+        intake.mark_raw(conn, ids[1], status="ignored", kind="auto_reply")
+        intake.mark_raw(conn, ids[2], status="ignored", kind="bounce")
+        result = export_person(conn, ANN, tmp_path / "sar", firm=FIRM, cal=CAL, now=at("2025-06-01 09:00"))
+    out = tmp_path / "sar"
+    unfiled = json.loads((out / "data.json").read_text(encoding="utf-8"))["messages_in_no_case"]
+    assert [(m["kind"], m["reason"]) for m in unfiled] == [
+        ("malformed", "not a readable email: broken MIME structure"), ("auto_reply", None)]
+    assert (out / unfiled[0]["file"]).read_bytes() == broken and (out / unfiled[1]["file"]).read_bytes() == away
+    assert result.messages == 3 + 2
+    assert BOB_SECRET not in _all_text(out)
+    assert "Messages from you that belong to no complaint" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_subject_access_for_an_unknown_address_and_a_used_directory(store: Store, tmp_path: Path) -> None:
