@@ -30,10 +30,31 @@ from ..store import audit, casebook
 from ..store.tables import cases, reminders_fired
 from .context import App, log
 from .drafting import draft_for_approval, staff_mail, supersede_drafts
-from .tick import PENDING, WHAT, compliance_people
+from .tick import PENDING, compliance_people
 
 DRAFTS_PER_TRANSACTION = 50  # each draft holds the audit chain's lock until its transaction commits
 _RF = reminders_fired.c
+
+# A reminder line says what fell due, and what was drafted for it only if that draft exists.
+WHAT = {
+    "ack_overdue": "acknowledgement due",
+    "stalled": "no letter to the client for too long",
+    "info_chaser": "the client has not answered our request for information",
+    "regulator_warning": "regulator deadline approaching",
+    "response_warning": "response deadline approaching",
+    "holding_letter": "the 8-week deadline is near: a holding letter is due",
+    "regulator_breach": "regulator deadline passed without a final response",
+}
+DRAFTED = {"progress_update": "a progress update", "request_info": "a chaser", "holding_letter": "a holding letter"}
+
+
+def _what(kind: str, draft_kind: str | None, draft_status: str | None) -> str:
+    what = WHAT.get(kind, kind)
+    if draft_kind and draft_status == "drafted":
+        return f"{what}: {DRAFTED[draft_kind]} is drafted for you"
+    if draft_kind and draft_status == PENDING:  # queued by a tick that ran while this step did
+        return f"{what}: {DRAFTED[draft_kind]} will be drafted for you"
+    return what
 
 
 @dataclass
@@ -91,7 +112,7 @@ def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime, rep
         report.skipped += 1
         return
     supersede_drafts(conn, app, case, now=now)  # one pending draft per case: the newest need
-    draft_for_approval(conn, app, case, level.draft_kind, now=now, note=WHAT[level.key.split(":")[0]])
+    draft_for_approval(conn, app, case, level.draft_kind, now=now, note=_what(level.key.split(":")[0], level.draft_kind, "drafted"))
     report.drafted += 1
 
 
@@ -113,14 +134,16 @@ def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
     """
     if not conn.execute(update(reminders_fired).where(_RF.notice_status == PENDING).values(notice_status="sending")).rowcount:
         return 0
-    lines = conn.execute(select(_RF.key, _RF.due_at, _RF.detail, cases.c.ref, cases.c.urgency, cases.c.handler_email)
+    lines = conn.execute(select(_RF.key, _RF.due_at, _RF.detail, _RF.draft_kind, _RF.draft_status, cases.c.ref,
+                                cases.c.urgency, cases.c.handler_email)
                          .join(cases, cases.c.id == _RF.case_id).where(_RF.notice_status == "sending").order_by(_RF.id))
     compliance = compliance_people(app)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
         kind = line.key.split(":")[0]
         told = ([line.handler_email] if line.handler_email else []) + (compliance if kind == "regulator_breach" else [])
-        item = {"ref": line.ref, "what": f"{WHAT.get(kind, kind)} ({line.detail})", "due": line.due_at, "urgency": line.urgency}
+        what = _what(kind, line.draft_kind, line.draft_status)
+        item = {"ref": line.ref, "what": f"{what} ({line.detail})", "due": line.due_at, "urgency": line.urgency}
         for person in dict.fromkeys(told):
             per_person[person].append(item)
     for person, items in per_person.items():

@@ -36,18 +36,10 @@ from ..store.intake import insert_ignoring_conflict
 from ..store.tables import UTCDateTime, cases, reminders_fired, tick_state
 from .context import App, log
 
-# What each action does besides the reminder line: a draft for the handler to approve.
+# The levels that call for a draft for the handler to approve, and which draft wins when
+# several fall due for one case at once (week 7 is also a stall).
 DRAFTS = {"stalled": "progress_update", "holding_letter": "holding_letter", "info_chaser": "request_info"}
 _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
-WHAT = {
-    "ack_overdue": "acknowledgement due",
-    "stalled": "no letter to the client for too long: a progress update is drafted for you",
-    "info_chaser": "the client has not answered our request for information: a chaser is drafted for you",
-    "regulator_warning": "regulator deadline approaching",
-    "response_warning": "response deadline approaching",
-    "holding_letter": "a holding letter is drafted for you (the 8-week deadline is near)",
-    "regulator_breach": "regulator deadline passed without a final response",
-}
 
 
 # Cases per transaction. Recorded in bulk a case costs about 0.1 ms, so a chunk can be large

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 
 from mailbot.cli import wiring
 from mailbot.config import parse_config
@@ -274,6 +274,14 @@ def test_a_queued_draft_the_case_no_longer_needs_is_skipped_and_audited(engines:
                    if e.kind == "deadline.draft_skipped"]
         assert audit.verify(conn) == []
     assert skipped == [(responded.ref, "the case is responded"), (unassigned.ref, "the case has no handler")]
+    # The reminder line claims a draft only where one was written.
+    lines = [line for r in letters(app, "reminder") for line in r.body_text.splitlines() if "C-2026-" in line]
+    responded_line = next(line for line in lines if responded.ref in line)
+    assert "drafted for you" not in responded_line
+    with app.store.transaction() as conn:
+        drafted = conn.execute(select(func.count()).where(reminders_fired.c.draft_status == "drafted")).scalar_one()
+    assert drafted == written.drafted
+    assert sum("is drafted for you" in line for line in lines) == drafted  # one line per level, breaches have no draft
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -306,3 +314,4 @@ def test_a_tick_cut_off_between_chunks_loses_no_reminder_line(engines: tuple[Eng
     for ref, key in want:
         assert sum(body.count(f"{ref}") for body in handler_mail) >= 1, (ref, key)
     assert sum(body.count("C-2026-") for body in handler_mail) == len(want)
+
