@@ -42,7 +42,7 @@ WHAT = {
     "info_chaser": "the client has not answered our request for information",
     "regulator_warning": "regulator deadline approaching",
     "response_warning": "response deadline approaching",
-    "holding_letter": "the 8-week deadline is near: a holding letter is due",
+    "holding_letter": "the 8-week deadline is near",
     "regulator_breach": "regulator deadline passed without a final response",
 }
 DRAFTED = {"progress_update": "a progress update", "request_info": "a chaser", "holding_letter": "a holding letter"}
@@ -54,7 +54,7 @@ def _what(kind: str, draft_kind: str | None, draft_status: str | None) -> str:
         return f"{what}: {DRAFTED[draft_kind]} is drafted for you"
     if draft_kind and draft_status == PENDING:  # queued by a tick that ran while this step did
         return f"{what}: {DRAFTED[draft_kind]} will be drafted for you"
-    return what
+    return f"{what}: a holding letter is due" if kind == "holding_letter" else what
 
 
 @dataclass
