@@ -1,9 +1,9 @@
 """`mailbot run`: one pass, or the long-running service around the same pass.
 
 A pass is: intake (mailbox -> cases and outbox rows), the deadline tick and the letters it
-queued, then flush the outbox. The service
-repeats it, waiting in IDLE (or sleeping, where the server has no IDLE) between passes, and
-stops cleanly after the current message on SIGTERM or Ctrl-C.
+queued, then flush the outbox. The service repeats it, waiting in IDLE (or sleeping, where the
+server has no IDLE) between passes, and stops cleanly after the current message on SIGTERM or
+Ctrl-C.
 """
 
 from __future__ import annotations
