@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from collections.abc import Mapping
 from typing import Annotated, Any, Optional
 
 import typer
@@ -19,9 +20,9 @@ from .running import ConfigOption
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
 
-def _plain(row: Row[Any], *skip: str) -> dict[str, Any]:
+def _plain(row: Row[Any] | Mapping[str, Any], *skip: str) -> dict[str, Any]:
     out = {}
-    for key, value in row._mapping.items():
+    for key, value in (row.items() if isinstance(row, Mapping) else row._mapping.items()):
         if key in skip:
             continue
         out[key] = value.isoformat() if isinstance(value, datetime) else value
@@ -69,7 +70,7 @@ def register(app: typer.Typer) -> typer.Typer:
                 "case": _plain(case),
                 "messages": [_plain(m, "body") for m in casebook.messages_for_case(conn, case.id)],
                 "letters": [_plain(l, "body_html", "body_text") for l in outbox_q.letters_for_case(conn, case.id)],
-                "audit": [_plain(e) for e in audit.for_case(conn, case.ref)],
+                "audit": [_plain(e.as_dict()) for e in audit.for_case(conn, case.ref)],
             }
         if as_json:
             typer.echo(json.dumps(detail, indent=2, default=str))

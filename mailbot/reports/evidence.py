@@ -100,10 +100,7 @@ def audit_record(conn: Connection, case_ref: str) -> dict[str, Any]:
     events = audit.for_case(conn, case_ref)
     problems = audit.verify(conn)
     ids = {e.id for e in events}
-    listed = []
-    for e in events:
-        ok = audit.chain_hash(e.prev_hash, e.at, e.kind, e.case_ref, e.actor, e.detail) == e.hash
-        listed.append({**plain(e), "hash_matches_content": ok})
+    listed = [{**plain(e.as_dict()), "hash_matches_content": e.content_matches()} for e in events]
     return {
         "chain": {
             "verified": not problems,
@@ -111,9 +108,15 @@ def audit_record(conn: Connection, case_ref: str) -> dict[str, Any]:
             "problems": [{"event_id": p.event_id, "problem": p.problem} for p in problems],
             "problems_in_this_case": [p.event_id for p in problems if p.event_id in ids],
             "how_to_check": "hash = sha256(prev_hash + '\\n' + canonical JSON of at, kind, case_ref, actor, detail); "
+                            "canonical: keys sorted, no spaces, times in ISO 8601 UTC with microseconds; "
                             "each event's prev_hash is the hash of the event before it in the whole trail",
+            "how_to_check_levels": "a deadline.fired entry with recorded_in is one of the levels a deadline tick "
+                                   "recorded together: its leaf is sha256 of the canonical JSON of case_ref, key and "
+                                   "due_at, and is listed in that event (audit/batches/EVENT_ID.json), whose hash is "
+                                   "checked as above",
         },
         "events": listed,
+        "batches": {e.batch.id: plain(e.batch) for e in events if e.batch is not None},
     }
 
 
@@ -140,6 +143,8 @@ def build_evidence_pack(conn: Connection, ref: str, *, firm: FirmConfig, profile
     files.update(raw_email_files(conn, case.id, "emails/"))
     files.update(letter_files(conn, case.id, case.ref, firm, "letters/"))
     trail = audit_record(conn, case.ref)
+    for event_id, batch in trail.pop("batches").items():
+        files[f"audit/batches/{event_id}.json"] = to_json(batch)
     files["audit/events.json"] = to_json(trail)
     letters = [r for r in outbox_q.letters_for_case(conn, case.id) if r.kind in CLIENT_KINDS]
     files["approvals.json"] = to_json({
@@ -168,6 +173,14 @@ _DESCRIBE = {
 }
 
 
+def _describe_by_folder(name: str) -> str:
+    if name.startswith("emails/"):
+        return "an email from the client, exactly as received"
+    if name.startswith("audit/batches/"):
+        return "a deadline tick's audit event, holding the leaf of each level it recorded (a level of this case among them)"
+    return "a letter to the client, rebuilt from the outbox record"
+
+
 def _readme(case: Row[Any], files: Mapping[str, bytes], checks: Any, verified: bool, now: datetime,
             cal: WorkingCalendar) -> bytes:
     lines = [
@@ -180,8 +193,7 @@ def _readme(case: Row[Any], files: Mapping[str, bytes], checks: Any, verified: b
         "Files (SHA-256 of each, so a copy can be checked against this index):",
     ]
     for name, data in sorted(files.items()):
-        what = _DESCRIBE.get(name) or ("an email from the client, exactly as received" if name.startswith("emails/")
-                                       else "a letter to the client, rebuilt from the outbox record")
+        what = _DESCRIBE.get(name) or _describe_by_folder(name)
         lines.append(f"  {name}\n      {what}\n      sha256 {hashlib.sha256(data).hexdigest()}")
     lines += ["", "emails/ holds inbound mail as stored at intake (.eml opens in any mail program).",
               "letters/ holds our letters: .eml for those sent, .txt for drafts never sent.", ""]

@@ -90,7 +90,7 @@ def export_person(conn: Connection, address: str, out: Path, *, firm: FirmConfig
             _write(out, name, letter_eml(r, firm, case.ref) if r.status == "sent" else letter_txt(r), written)
             letters.append({**plain({k: getattr(r, k) for k in ("kind", "status", "subject", "created_at", "sent_at")}),
                             "file": name})
-        events = [plain(e) for e in audit.for_case(conn, case.ref)]
+        events = [plain(e.as_dict()) for e in audit.for_case(conn, case.ref)]
         n_msgs, n_letters, n_events = n_msgs + len(msgs), n_letters + len(letters), n_events + len(events)
         record["cases"].append({"case": plain(case), "messages": msg_list, "letters": letters, "audit_events": events})
     own_ids = [c.id for c in own]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ..deadlines import ACTIVE_STATES, case_deadlines
 from ..store import intake
-from ..store.tables import audit_events, cases, outbox
+from ..store.tables import audit_events, cases, outbox, reminders_fired
 from .context import App
 from .drafting import handler_name, staff_mail
 
@@ -33,8 +33,8 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         bounced = conn.execute(select(func.count()).select_from(audit_events).where(
             audit_events.c.kind == "letter.bounced", audit_events.c.at >= since)).scalar_one()
         failed = conn.execute(select(func.count()).select_from(outbox).where(outbox.c.status == "failed")).scalar_one()
-        breaches = conn.execute(select(func.count()).select_from(audit_events).where(
-            audit_events.c.kind == "deadline.fired", audit_events.c.at >= since)).scalar_one()
+        levels_fired = conn.execute(select(func.count()).select_from(reminders_fired).where(
+            reminders_fired.c.fired_at >= since)).scalar_one()
         quarantined = intake.count_open_quarantine(conn)
     listed = []
     overdue = 0
@@ -56,7 +56,7 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
     summary = [{"label": "open cases", "count": len(open_rows)}]
     summary += [{"label": f"open, {u}", "count": urgency[u]} for u in ("critical", "high", "normal", "low") if urgency[u]]
     summary += [{"label": "past a deadline", "count": overdue},
-                {"label": "deadline reminders fired in the last day", "count": breaches}]
+                {"label": "deadline reminders fired in the last day", "count": levels_fired}]
     return {"as_of": now, "summary": summary, "attention": attention, "cases": listed}
 
 

@@ -9,9 +9,9 @@ to a case makes the tick look at it again; clearing next_check_at only does the 
 
 The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFLICT DO NOTHING
 RETURNING records the chunk's levels (what it returns is what this instance may act on), one
-statement stores the next checks, one executemany appends the audit events. Each level row
-also queues what it calls for: a reminder line for the handler (or compliance), and for some
-levels a draft. The letters step (deadline_letters.py) writes those afterwards. So the tick
+statement stores the next checks, and one audit event holds a leaf for each new level
+(store/audit.py says why one, not one per level). Each level row also queues what it calls
+for: a reminder line for the handler (or compliance), and for some levels a draft. The letters step (deadline_letters.py) writes those afterwards. So the tick
 writes no letter: it stays short when thousands of levels fall due at one close of business,
 and a crash between its chunks loses no reminder line, because each is queued in the
 transaction that records its level. Locks are taken in one order by every instance: levels
@@ -29,7 +29,6 @@ from typing import Any, Iterator
 from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..cases import AuditEvent
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
 from ..store import audit
 from ..store.intake import insert_ignoring_conflict
@@ -220,7 +219,7 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
 
 def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: TickReport, *, compliance: bool) -> None:
     """One transaction: the chunk's levels (and what they queue) recorded in bulk, its next
-    checks stored, and an audit event for each level that was new."""
+    checks stored, and one audit event holding a leaf for each level that was new."""
     levels = []
     for plan in chunk:
         chosen = plan.drafting
@@ -230,17 +229,13 @@ def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: Tic
     recorded = _record(conn, levels, now)
     _store_next_checks(conn, [(p.row.id, p.next_check) for p in chunk])
     refs = {plan.row.id: plan.row.ref for plan in chunk}
-    events: list[AuditEvent] = []
-    for level in levels:
-        action = level.action
-        if (level.case_id, action.key) not in recorded:
-            continue
-        detail = {"key": action.key, "kind": action.kind, "due_at": action.due_at.isoformat()}
-        events.append(AuditEvent("deadline.fired", refs[level.case_id], "mailbot", now, detail))
-        report.fired.append((refs[level.case_id], action.key))
+    new = [level for level in levels if (level.case_id, level.action.key) in recorded]
+    for level in new:
+        report.fired.append((refs[level.case_id], level.action.key))
         report.notices_queued += level.tell
         report.drafts_queued += level.draft_kind is not None
-    audit.append(conn, events)
+    if new:
+        audit.append(conn, [audit.levels_fired(now, [(refs[lv.case_id], lv.action.key, lv.action.due_at) for lv in new])])
 
 
 def compliance_people(app: App) -> list[str]:

@@ -2,6 +2,14 @@
 
 Each event's hash covers the previous event's hash and the event's own fields, so editing,
 inserting or deleting any row breaks the chain at a place `verify` can name.
+
+The deadline tick's levels are the one exception to an event per fact: a close of business can
+fire 17,000 of them, and an event each was a third of the tick. Each tick transaction appends
+one `deadline.levels_fired` event whose detail lists a SHA-256 leaf per level (`level_leaf`:
+the case's reference, the level's key and due date), while the level itself is the row in
+reminders_fired. `for_case` turns a case's rows back into `deadline.fired` entries, each with
+the batch event that holds its leaf; the leaves reveal nothing of other cases, so a case's
+evidence pack can carry the whole batch event and be checked by anyone.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, LargeBinary, String, bindparam, func, insert, select, text, type_coerce
 from sqlalchemy.dialects import postgresql
@@ -18,7 +26,7 @@ from sqlalchemy.dialects import postgresql
 from ..cases import AuditEvent
 from ..errors import ConfigError
 from .sealing import SealedJSON
-from .tables import UTCDateTime, audit_events
+from .tables import UTCDateTime, audit_events, cases, reminders_fired
 
 GENESIS = "0" * 64
 _PG_CHAIN_LOCK = 0x6D61696C626F74  # 'mailbot': serialises appends across instances
@@ -42,14 +50,18 @@ def chain_hash(prev_hash: str, at: datetime, kind: str, case_ref: str | None, ac
 _JSON_SCALARS = (str, int, bool, type(None))
 
 
+def _plain_json(value: Any) -> bool:
+    return type(value) in _JSON_SCALARS or (type(value) is list and all(type(v) is str for v in value))
+
+
 def _as_stored(detail: Mapping[str, Any]) -> dict[str, Any]:
     """The detail as it will read back from the database, which is what the hash must cover.
 
-    A flat dict of strings, ints and booleans already is (the common case: a tick appends
-    thousands); anything else goes through JSON and back (tuples become lists, dates strings).
+    A flat dict of strings, ints, booleans and lists of strings already is (the common case);
+    anything else goes through JSON and back (tuples become lists, dates strings).
     """
     plain = dict(detail)
-    if all(type(k) is str and type(v) in _JSON_SCALARS for k, v in plain.items()):
+    if all(type(k) is str and _plain_json(v) for k, v in plain.items()):
         return plain
     return json.loads(json.dumps(plain, default=str))
 
@@ -148,5 +160,85 @@ def verify(conn: Connection) -> list[ChainProblem]:
     return problems
 
 
-def for_case(conn: Connection, case_ref: str) -> list[Any]:
-    return list(conn.execute(select(audit_events).where(audit_events.c.case_ref == case_ref).order_by(audit_events.c.id)))
+LEVELS_FIRED = "deadline.levels_fired"  # one per tick transaction: the leaves of the levels it recorded
+LEVEL_FIRED = "deadline.fired"  # a case's view of one level (and, before the batches, its own event)
+
+
+def level_leaf(case_ref: str, key: str, due_at: datetime) -> str:
+    """The hash a batch event lists for one level: anyone holding the level's three facts can
+    recompute it, and it tells nothing about the level to anyone who does not."""
+    body = {"case_ref": case_ref, "key": key, "due_at": due_at.astimezone(timezone.utc).isoformat(timespec="microseconds")}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def levels_fired(at: datetime, levels: Sequence[tuple[str, str, datetime]]) -> AuditEvent:
+    """The batch event for (case ref, key, due at) levels recorded at `at` in one transaction."""
+    return AuditEvent(LEVELS_FIRED, None, "mailbot", at,
+                      {"levels": len(levels), "leaves": [level_leaf(*level) for level in levels]})
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a case's trail: its own event, or a level held by a batch event (`batch`),
+    whose id, time and hashes the entry carries."""
+
+    id: int
+    at: datetime
+    kind: str
+    case_ref: str | None
+    actor: str
+    detail: Mapping[str, Any]
+    prev_hash: str
+    hash: str
+    batch: Any = None  # the batch event's row, for levels
+
+    @property
+    def leaf(self) -> str | None:
+        if self.batch is None:
+            return None
+        return level_leaf(str(self.case_ref), self.detail["key"], datetime.fromisoformat(self.detail["due_at"]))
+
+    def content_matches(self) -> bool:
+        """Its hash covers what it says: the event's own fields, or for a level, the batch
+        event's fields with this level's leaf among them."""
+        if self.batch is None:
+            return chain_hash(self.prev_hash, self.at, self.kind, self.case_ref, self.actor, self.detail) == self.hash
+        b = self.batch
+        return (self.leaf in b.detail.get("leaves", ())
+                and chain_hash(b.prev_hash, b.at, b.kind, b.case_ref, b.actor, b.detail) == b.hash)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {name: getattr(self, name) for name in ("id", "at", "kind", "case_ref", "actor", "detail", "prev_hash", "hash")}
+        if self.batch is not None:
+            out["recorded_in"] = {"event_id": self.batch.id, "kind": LEVELS_FIRED, "leaf": self.leaf,
+                                  "levels_in_event": self.batch.detail.get("levels")}
+        return out
+
+
+def for_case(conn: Connection, case_ref: str) -> list[CaseEvent]:
+    """The case's trail in chain order: its own events, and its levels from reminders_fired,
+    each found in the batch event of the tick that recorded it."""
+    c = audit_events.c
+    own = [CaseEvent(*row) for row in conn.execute(
+        select(c.id, c.at, c.kind, c.case_ref, c.actor, c.detail, c.prev_hash, c.hash)
+        .where(c.case_ref == case_ref).order_by(c.id))]
+    rf = reminders_fired.c
+    levels = conn.execute(select(rf.key, rf.due_at, rf.fired_at).join(cases, cases.c.id == rf.case_id)
+                          .where(cases.c.ref == case_ref).order_by(rf.id)).all()
+    moments = sorted({level.fired_at for level in levels})
+    batches = list(conn.execute(select(audit_events).where(c.kind == LEVELS_FIRED, c.at.in_(moments)))) if moments else []
+    audited_alone = {e.detail.get("key") for e in own if e.kind == LEVEL_FIRED}  # levels fired before the batches
+    entries = list(own)
+    for key, due_at, fired_at in levels:
+        if key in audited_alone:
+            continue
+        detail = {"key": key, "kind": key.split(":")[0], "due_at": due_at.isoformat() if due_at else None}
+        leaf = level_leaf(case_ref, key, due_at) if due_at else None
+        batch = next((b for b in batches if b.at == fired_at and leaf in b.detail.get("leaves", ())), None)
+        if batch is None:
+            # A level the trail never saw (a row written around mailbot): listed, and it fails the check.
+            entries.append(CaseEvent(0, fired_at, LEVEL_FIRED, case_ref, "unknown", {**detail, "in_audit_trail": False}, "", ""))
+            continue
+        entries.append(CaseEvent(batch.id, batch.at, LEVEL_FIRED, case_ref, batch.actor, detail,
+                                 batch.prev_hash, batch.hash, batch))
+    return sorted(entries, key=lambda e: (e.id or float("inf"), e.batch is not None, e.detail.get("key") or ""))

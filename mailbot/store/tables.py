@@ -214,6 +214,7 @@ audit_events = Table(
     Column("prev_hash", String(64), nullable=False, unique=True),  # unique: the chain cannot fork
     Column("hash", String(64), nullable=False, unique=True),
     Index(None, "case_ref"),
+    Index(None, "at"),  # a case's levels are found in the batch events of the ticks that recorded them
 )
 
 watermarks = Table(

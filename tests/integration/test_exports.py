@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from mailbot.reports.evidence import build_evidence_pack
 from mailbot.reports.subject_access import export_person
 from mailbot.store import Store, audit, casebook, intake
 from mailbot.store import outbox as outbox_q
-from mailbot.store.tables import audit_events
+from mailbot.service import tick
+from mailbot.store.tables import audit_events, reminders_fired
 from tests.integration.test_reports import CAL, HANDLER, PROFILE, add_case, at, cli, write_config
 
 FIRM = parse_config({
@@ -113,6 +115,50 @@ def test_evidence_pack_reports_a_broken_chain(store: Store) -> None:
     assert forged in trail["chain"]["problems_in_this_case"]
     assert next(e for e in trail["events"] if e["id"] == forged)["hash_matches_content"] is False
     assert "NOT VERIFIED" in pack.files["README.txt"].decode()
+
+
+def _hash_as_documented(event: dict[str, Any]) -> str:
+    """An outside checker's recomputation of an event's hash, from the pack's JSON and its how_to_check text."""
+    at_utc = datetime.fromisoformat(event["at"]).astimezone(UTC).isoformat(timespec="microseconds")
+    body = {"at": at_utc, "kind": event["kind"], "case_ref": event["case_ref"], "actor": event["actor"], "detail": event["detail"]}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{event['prev_hash']}\n{canonical}".encode()).hexdigest()
+
+
+def test_evidence_pack_proves_the_deadline_levels_from_the_ticks_batch_event(store: Store, tmp_path: Path) -> None:
+    """The tick audits a transaction's levels as one event of leaves: the pack carries that event,
+    so each of the case's levels can be checked by anyone, and no other case shows in it."""
+    app = wiring.build_app(parse_config({"firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example",
+                                                  "domain": "firm.example"},
+                                         "handlers": [{"name": "Hal Jordan", "email": HANDLER}],
+                                         "paths": {"data_dir": str(tmp_path)}}), store=store, with_classifier=False)
+    with store.transaction() as conn:
+        add_case(conn, REF, at("2025-03-03 10:00"), ack=at("2025-03-03 10:05"))
+        add_case(conn, "C-2025-0043", at("2025-03-03 11:00"), client="bob@example.org", ack=at("2025-03-03 11:05"))
+    report = tick.deadline_tick(app, now=at("2025-05-06 09:00"))  # past 8 weeks: stalls, warnings, holding letter, breach
+    ours = sorted(key for ref, key in report.fired if ref == REF)
+    assert "regulator_breach" in ours and len(report.fired) == 2 * len(ours)
+    with store.transaction() as conn:
+        conn.execute(reminders_fired.insert().values(case_id=casebook.case_by_ref(conn, REF).id, key="stalled:forged:9",
+                                                     fired_at=at("2025-05-06 09:00"), due_at=at("2025-05-05 16:30")))
+        pack = _pack(conn)
+
+    trail = json.loads(pack.files["audit/events.json"])
+    levels = [e for e in trail["events"] if e["kind"] == "deadline.fired"]
+    assert sorted(e["detail"]["key"] for e in levels) == sorted([*ours, "stalled:forged:9"])
+    forged = next(e for e in levels if e["detail"]["key"] == "stalled:forged:9")
+    assert forged["hash_matches_content"] is False and "recorded_in" not in forged  # written around mailbot
+    for entry in (e for e in levels if e is not forged):
+        assert entry["hash_matches_content"] is True
+        batch_file = pack.files[f"audit/batches/{entry['recorded_in']['event_id']}.json"]
+        batch = json.loads(batch_file)
+        assert b"C-2025-0043" not in batch_file  # the other case's levels are there only as leaves
+        leaf = json.dumps({"case_ref": REF, "key": entry["detail"]["key"], "due_at": datetime.fromisoformat(
+            entry["detail"]["due_at"]).isoformat(timespec="microseconds")}, sort_keys=True, separators=(",", ":"))
+        assert hashlib.sha256(leaf.encode()).hexdigest() == entry["recorded_in"]["leaf"]
+        assert entry["recorded_in"]["leaf"] in batch["detail"]["leaves"] and batch["detail"]["levels"] == len(report.fired)
+        assert _hash_as_documented(batch) == batch["hash"] == entry["hash"]
+    assert trail["chain"]["verified"] is True
 
 
 def test_audit_export_command(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 the letters step that writes the queued reminders and drafts.
 
 The tick records levels in bulk, a chunk of cases per transaction. These tests check that it
-fires exactly what the pure core (deadlines.due_actions) says is due, once per level, with one
-audit event each, that its next_check_at cache skips nothing at the next boundary, and that
+fires exactly what the pure core (deadlines.due_actions) says is due, once per level, each in
+its case's audit record (by way of one event per transaction), that its next_check_at cache skips nothing at the next boundary, and that
 two instances ticking the same cases at once still record and act on each level once, and
 that each queued draft is written once, or skipped with a reason when the case no longer needs it.
 """
@@ -98,10 +98,24 @@ def recorded(app: App) -> list[tuple[str, str]]:
         return [(ref, key) for ref, key in conn.execute(query)]
 
 
-def fired_events(app: App) -> list[tuple[str, str]]:
+def fired_events(app: App, *, in_trail: bool = True) -> list[tuple[str, str]]:
+    """Every level as each case's audit record shows it (what an evidence pack lists), in chain
+    order: those whose leaf a batch event holds (checked), or with in_trail=False those the
+    audit trail never saw."""
     with app.store.transaction() as conn:
-        query = select(audit_events.c.case_ref, audit_events.c.detail).where(audit_events.c.kind == "deadline.fired")
-        return [(ref, detail["key"]) for ref, detail in conn.execute(query.order_by(audit_events.c.id))]
+        entries = []
+        for ref in conn.execute(select(cases.c.ref).order_by(cases.c.id)).scalars():
+            for e in audit.for_case(conn, ref):
+                if e.kind == "deadline.fired" and (e.batch is not None) == in_trail:
+                    assert e.content_matches() == in_trail, (ref, e.detail)
+                    entries.append((e.id, e.case_ref, e.detail["key"]))
+        return [(ref, key) for _id, ref, key in sorted(entries)]
+
+
+def batch_sizes(app: App) -> list[int]:
+    with app.store.transaction() as conn:
+        query = select(audit_events.c.detail).where(audit_events.c.kind == audit.LEVELS_FIRED).order_by(audit_events.c.id)
+        return [detail["levels"] for detail in conn.execute(query).scalars()]
 
 
 def letters(app: App, kind: str) -> list[Any]:
@@ -126,7 +140,9 @@ def test_the_tick_fires_what_the_core_says_once_each_and_audits_it(engines: tupl
 
     assert sorted(report.fired) == sorted(want)
     assert sorted(recorded(app)) == sorted(want)
-    assert fired_events(app) == report.fired  # one event per level, in the order they fired
+    assert sorted(fired_events(app)) == sorted(report.fired)  # each level in its case's trail
+    sizes = batch_sizes(app)  # one event per transaction that recorded levels, holding all of them
+    assert len(sizes) == -(-N // tick.CASES_PER_CHUNK) and sum(sizes) == len(report.fired)
     with app.store.transaction() as conn:
         assert audit.verify(conn) == []
     again = tick.deadline_tick(app, now=NOW)
@@ -236,6 +252,8 @@ def test_a_level_another_instance_recorded_meanwhile_is_not_acted_on(engines: tu
     assert sorted(report.fired) == sorted(set(want) - set(taken))
     assert sorted(fired_events(app)) == sorted(report.fired)
     assert Counter(recorded(app)).most_common(1)[0][1] == 1
+    # The stand-in instance wrote its rows without auditing them: each case's record says so.
+    assert sorted(fired_events(app, in_trail=False)) == sorted(taken)
 
 
 def test_next_check_is_stored_for_every_case_looked_at(engines: tuple[Engine, Engine], tmp_path: Path) -> None:
