@@ -8,6 +8,7 @@ counting rule). Pure: standard library and `holidays` only; time is always a par
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -130,8 +131,8 @@ class Evaluation:
     next_check: datetime | None  # None: no clock left that could fire while the case is unchanged
 
 
-_Part = tuple[list[Action], datetime | None]  # one clock's due actions, and its next run-out after now
-_NOTHING: _Part = ([], None)
+_Part = tuple[Sequence[Action], datetime | None]  # one clock's due actions, and its next run-out after now
+_NOTHING: _Part = ((), None)
 
 
 def evaluate(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> Evaluation:
@@ -192,13 +193,24 @@ def _silence(kind: str, since: datetime, clock: Clock, now: datetime, cal: Worki
     """One action per whole `clock` of silence since `since`; the key names the period."""
     if clock.amount == 0:
         return _NOTHING
-    k = cal.periods_elapsed(since, clock, now)
-    upcoming = cal.due(since, clock.times(k + 1))
+    if now < since:
+        return (), cal.due(since, clock)
+    return _silence_since_day(kind, cal.local(since).date(), cal.start_day(since), clock, now, cal, what)
+
+
+@lru_cache(maxsize=8192)
+def _silence_since_day(kind: str, since_day: date, start_day: date, clock: Clock, now: datetime, cal: WorkingCalendar,
+                       what: str) -> _Part:
+    """`_silence` once silence began no later than `now`: it then depends on the day it began
+    (and the start day its working days count from), so a tick works it out once per day for
+    the thousands of cases that share one, not once per case."""
+    k = cal.periods_elapsed_from(since_day, start_day, clock, now)
+    upcoming = cal.due_from(since_day, start_day, clock.times(k + 1))
     if k == 0:
-        return [], upcoming
-    due_at = cal.due(since, clock.times(k))
-    key = f"{kind}:{cal.local(since).date().isoformat()}:{k}"
-    return [Action(kind, key, due_at, f"{what} since {_day(cal, since)} ({clock.times(k)})")], upcoming
+        return (), upcoming
+    due_at = cal.due_from(since_day, start_day, clock.times(k))
+    key = f"{kind}:{since_day.isoformat()}:{k}"
+    return (Action(kind, key, due_at, f"{what} since {since_day:%a %Y-%m-%d} ({clock.times(k)})"),), upcoming
 
 
 def _stall(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> _Part:

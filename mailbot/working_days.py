@@ -136,11 +136,13 @@ class WorkingCalendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
-        start, end = self.start_day(a), self.local(b).date()
-        if end <= start:
+        return self._working_days_after(self.start_day(a), self.local(b).date())
+
+    def _working_days_after(self, start_day: date, end: date) -> int:
+        if end <= start_day:
             return 0
-        self._index(start.year - 1, end.year + 1)
-        return self._rank(end) - self._rank(start)
+        self._index(start_day.year - 1, end.year + 1)  # both ranks from one index
+        return self._rank(end) - self._rank(start_day)
 
     def at_close(self, day: date) -> datetime:
         return datetime.combine(day, self.close_of_business, tzinfo=self.zone).astimezone(UTC)
@@ -154,9 +156,13 @@ class WorkingCalendar:
 
     def due(self, start: datetime, clock: Clock) -> datetime:
         """When a clock started at `start` runs out."""
+        return self.due_from(self.local(start).date(), self.start_day(start), clock)
+
+    def due_from(self, local_day: date, start_day: date, clock: Clock) -> datetime:
+        """`due` for a start known by its local date and its start day, all that a due date depends on."""
         if clock.unit == "working_days":
-            return self._due_working(self.start_day(start), clock.amount)
-        return self._due_calendar(self.local(start).date(), clock.amount * (7 if clock.unit == "weeks" else 1))
+            return self._due_working(start_day, clock.amount)
+        return self._due_calendar(local_day, clock.amount * (7 if clock.unit == "weeks" else 1))
 
     # A due date depends only on the start's day, and thousands of cases share a day: memoise.
     @lru_cache(maxsize=65536)  # noqa: B019 - the calendar is immutable and long-lived
@@ -172,11 +178,17 @@ class WorkingCalendar:
         """How many whole clocks have run out since `start` (0 if none, or if the clock is 0)."""
         if clock.amount == 0 or now < start:
             return 0
+        return self.periods_elapsed_from(self.local(start).date(), self.start_day(start), clock, now)
+
+    def periods_elapsed_from(self, local_day: date, start_day: date, clock: Clock, now: datetime) -> int:
+        """`periods_elapsed` for a start no later than `now`, known by its local date and start day."""
+        if clock.amount == 0:
+            return 0
         if clock.unit == "working_days":
-            k = self.working_days_between(start, now) // clock.amount
+            k = self._working_days_after(start_day, self.local(now).date()) // clock.amount
         else:
             span = clock.amount * (7 if clock.unit == "weeks" else 1)
-            k = (self.local(now).date() - self.local(start).date()).days // span
-        while k > 0 and self.due(start, clock.times(k)) > now:
+            k = (self.local(now).date() - local_day).days // span
+        while k > 0 and self.due_from(local_day, start_day, clock.times(k)) > now:
             k -= 1
         return k

@@ -165,10 +165,12 @@ LEVEL_FIRED = "deadline.fired"  # a case's view of one level (and, before the ba
 
 
 def level_leaf(case_ref: str, key: str, due_at: datetime) -> str:
-    """The hash a batch event lists for one level: anyone holding the level's three facts can
-    recompute it, and it tells nothing about the level to anyone who does not."""
-    body = {"case_ref": case_ref, "key": key, "due_at": due_at.astimezone(timezone.utc).isoformat(timespec="microseconds")}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    """The hash a batch event lists for one level: sha256 of its case reference, key and due time
+    (ISO 8601 UTC, microseconds), one per line. Anyone holding the three facts can recompute it;
+    it tells nothing about the level to anyone who does not. (Neither a reference nor a key,
+    both made by mailbot, holds a line break.)"""
+    due = due_at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return hashlib.sha256(f"{case_ref}\n{key}\n{due}".encode()).hexdigest()
 
 
 def levels_fired(at: datetime, levels: Sequence[tuple[str, str, datetime]]) -> AuditEvent:

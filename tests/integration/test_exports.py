@@ -153,9 +153,9 @@ def test_evidence_pack_proves_the_deadline_levels_from_the_ticks_batch_event(sto
         batch_file = pack.files[f"audit/batches/{entry['recorded_in']['event_id']}.json"]
         batch = json.loads(batch_file)
         assert b"C-2025-0043" not in batch_file  # the other case's levels are there only as leaves
-        leaf = json.dumps({"case_ref": REF, "key": entry["detail"]["key"], "due_at": datetime.fromisoformat(
-            entry["detail"]["due_at"]).isoformat(timespec="microseconds")}, sort_keys=True, separators=(",", ":"))
-        assert hashlib.sha256(leaf.encode()).hexdigest() == entry["recorded_in"]["leaf"]
+        due = datetime.fromisoformat(entry["detail"]["due_at"]).astimezone(UTC).isoformat(timespec="microseconds")
+        leaf = hashlib.sha256(f"{REF}\n{entry['detail']['key']}\n{due}".encode()).hexdigest()
+        assert leaf == entry["recorded_in"]["leaf"]
         assert entry["recorded_in"]["leaf"] in batch["detail"]["leaves"] and batch["detail"]["levels"] == len(report.fired)
         assert _hash_as_documented(batch) == batch["hash"] == entry["hash"]
     assert trail["chain"]["verified"] is True
