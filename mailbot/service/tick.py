@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, case, func, or_, select, update
@@ -45,7 +45,12 @@ _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
 # (fewer commits, and on SQLite fewer WAL checkpoints).
 CASES_PER_CHUNK = 4000
 PENDING = "pending"  # reminders_fired.notice_status / draft_status: queued, not yet written
-NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looked at again only if the case changes
+NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
+# A change is stamped with its transaction's start time (updated_at) but seen only once it commits:
+# one that commits just after a tick read the cases is older than that tick, so the next tick
+# looks back this far before it, or it would miss the change (a reopened case would never stall).
+# Also covers clocks a little apart between instances. Looking at a case twice does no harm.
+CHANGES_OVERLAP = timedelta(minutes=15)  # no clock left to run: looked at again only if the case changes
 
 
 @dataclass
@@ -203,7 +208,7 @@ def deadline_tick(app: App, *, now: datetime) -> TickReport:
         if last_tick is not None and now < last_tick:
             last_tick = None  # the clock went back (a preview with --now): look at every case
             conn.execute(update(cases).values(next_check_at=None))
-        rows, fired = _candidates(conn, now, last_tick)
+        rows, fired = _candidates(conn, now, last_tick - CHANGES_OVERLAP if last_tick else None)
     compliance = bool(compliance_people(app))
     for chunk in _chunks(_plans(app, rows, fired, now)):
         with app.store.transaction() as conn:

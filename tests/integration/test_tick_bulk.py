@@ -256,6 +256,24 @@ def test_a_level_another_instance_recorded_meanwhile_is_not_acted_on(engines: tu
     assert sorted(fired_events(app, in_trail=False)) == sorted(taken)
 
 
+def test_a_change_committed_just_after_a_tick_read_the_cases_is_seen_by_the_next(engines: tuple[Engine, Engine],
+                                                                                  tmp_path: Path) -> None:
+    """A change is stamped when its transaction starts: one that commits while a tick runs
+    carries a time before that tick, and the next tick must still look at the case."""
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    with app.store.transaction() as conn:  # answered: no clock runs, so its next check is never
+        conn.execute(update(cases).where(cases.c.id == 1).values(state="responded", responded_at=NOW - timedelta(days=30)))
+    tick.deadline_tick(app, now=NOW)
+    with app.store.transaction() as conn:  # reopened by a transaction that began a minute before that tick
+        conn.execute(update(cases).where(cases.c.id == 1).values(state="reopened", updated_at=NOW - timedelta(minutes=1)))
+        ref = conn.execute(select(cases.c.ref).where(cases.c.id == 1)).scalar_one()
+
+    later = tick.deadline_tick(app, now=NOW + timedelta(minutes=5))
+
+    assert [key.split(":")[0] for r, key in later.fired if r == ref] == ["stalled"]
+
+
 def test_next_check_is_stored_for_every_case_looked_at(engines: tuple[Engine, Engine], tmp_path: Path) -> None:
     app = make_app(engines[0], tmp_path)
     seed(app, assigned=False)
