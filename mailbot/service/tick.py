@@ -21,7 +21,9 @@ rather than deadlock.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
@@ -201,7 +203,29 @@ def _chunks(plans: list[_Plan]) -> Iterator[list[_Plan]]:
         yield plans[start:start + CASES_PER_CHUNK]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the tick's bulk work.
+
+    A boundary tick allocates a few objects per case for tens of thousands of cases, which sets
+    off full collections that walk every live object: a quarter of a 17,000-level tick. What it
+    allocates holds no reference cycles, and the collector runs as usual once it is back on.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def deadline_tick(app: App, *, now: datetime) -> TickReport:
+    with _collector_paused():
+        return _deadline_tick(app, now)
+
+
+def _deadline_tick(app: App, now: datetime) -> TickReport:
     report = TickReport()
     with app.store.transaction() as conn:
         last_tick = _state(conn, "tick")
