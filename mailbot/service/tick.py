@@ -3,9 +3,10 @@
 Nothing is scheduled per case. Each tick asks deadlines.evaluate what is due, records the
 action's key in reminders_fired (unique per case), and acts only if that insert was new, so
 a level fires once across repeated ticks, restarts and several instances. To keep a tick
-cheap with 100,000 open cases, each case also stores next_check_at (the evaluation's next
-check, exact for the case as it stands): a cache of derived state, not a schedule. Any change
-to a case makes the tick look at it again; clearing next_check_at only does the same.
+cheap with 100,000 open cases, each case also has its next check stored (case_checks: the
+evaluation's next check, exact for the case as it stands): a cache of derived state, not a
+schedule. Any change to a case makes the tick look at it again; clearing a next check only
+does the same.
 
 The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFLICT DO NOTHING
 RETURNING records the chunk's levels (what it returns is what this instance may act on), one
@@ -28,13 +29,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, case, func, or_, select, update
+from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, case, exists, func, or_, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
 from ..store import audit
 from ..store.intake import insert_ignoring_conflict
-from ..store.tables import UTCDateTime, cases, reminders_fired, tick_state
+from ..store.tables import UTCDateTime, case_checks, cases, reminders_fired, tick_state
 from .context import App, log
 
 # The levels that call for a draft for the handler to approve, and which draft wins when
@@ -75,18 +76,20 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
 
 def _candidates(conn: Connection, now: datetime, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
     """The cases whose clocks may have produced something: never looked at, changed since the
-    last tick, or whose stored next_check_at has come."""
+    last tick, or whose stored next check has come."""
     breach = reminders_fired.alias("breach")
-    breach_recorded = select(breach.c.case_id).where(breach.c.key == "regulator_breach")
-    c = cases.c
+    # Per case, by the (case_id, key) index: NOT IN (all breaches) read every level ever recorded.
+    breach_recorded = exists().where(breach.c.case_id == cases.c.id, breach.c.key == "regulator_breach")
+    c, k = cases.c, case_checks.c
     needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
               c.responded_at, c.closed_at, c.handler_email, c.urgency)
-    due = or_(c.next_check_at.is_(None), c.next_check_at <= now)
-    if changed_since is not None:
-        due = or_(due, c.updated_at >= changed_since)
-    live = or_(c.state.in_(sorted(ACTIVE_STATES)), c.id.notin_(breach_recorded))
-    # Sorted here, not by ORDER BY: that makes SQLite walk every case in id order instead of using
-    # the next_check_at and updated_at indexes. Id order is the lock order (module docstring).
+    looks: Any = select(k.case_id).where(or_(k.next_check_at.is_(None), k.next_check_at <= now))
+    if changed_since is not None:  # a union of two index ranges: an OR across the two tables would scan every case
+        looks = union(looks, select(c.id).where(c.updated_at >= changed_since))
+    due = c.id.in_(looks)
+    live = or_(c.state.in_(sorted(ACTIVE_STATES)), ~breach_recorded)
+    # Sorted here, not by ORDER BY, which can make SQLite walk every case in id order instead of
+    # starting from the indexes above. Id order is the lock order (module docstring).
     rows = sorted(conn.execute(select(*needed).where(live, due)).all(), key=lambda r: r.id)
     # What they already fired: the same filter as a subquery, rather than thousands of ids sent back in.
     rf = reminders_fired.c
@@ -128,8 +131,14 @@ _RECORD_PG = (postgresql.insert(reminders_fired)
 _RECORD_SQLITE = (sqlite.insert(reminders_fired).on_conflict_do_nothing(index_elements=["case_id", "key"])
                   .returning(_RF.case_id, _RF.key))
 _CHECKS = func.unnest(_array("ids", BigInteger), _array("ats", DateTime(timezone=True))).table_valued("id", "at").render_derived()
-_SET_NEXT_CHECKS_PG = update(cases).where(cases.c.id == _CHECKS.c.id).values(next_check_at=_CHECKS.c.at)
-_SET_NEXT_CHECK_SQLITE = update(cases).where(cases.c.id == bindparam("case_id")).values(next_check_at=bindparam("at"))
+# An upsert, though migration 0009's trigger gives every case its row: a row missing all the same
+# (say, deleted by hand) comes back rather than leaving its case unwatched.
+_UPSERT_PG = postgresql.insert(case_checks).from_select(["case_id", "next_check_at"], select(_CHECKS.c.id, _CHECKS.c.at))
+_SET_NEXT_CHECKS_PG = _UPSERT_PG.on_conflict_do_update(index_elements=["case_id"],
+                                                       set_={"next_check_at": _UPSERT_PG.excluded.next_check_at})
+_UPSERT_SQLITE = sqlite.insert(case_checks)
+_SET_NEXT_CHECK_SQLITE = _UPSERT_SQLITE.on_conflict_do_update(index_elements=["case_id"],
+                                                              set_={"next_check_at": _UPSERT_SQLITE.excluded.next_check_at})
 
 
 @dataclass(frozen=True)
@@ -170,7 +179,7 @@ def _store_next_checks(conn: Connection, checks: list[tuple[int, datetime]]) -> 
     if conn.dialect.name == "postgresql":
         conn.execute(_SET_NEXT_CHECKS_PG, {"ids": [cid for cid, _at in checks], "ats": [at for _cid, at in checks]})
     else:
-        conn.execute(_SET_NEXT_CHECK_SQLITE, [{"case_id": cid, "at": at} for cid, at in checks])
+        conn.execute(_SET_NEXT_CHECK_SQLITE, [{"case_id": cid, "next_check_at": at} for cid, at in checks])
 
 
 @dataclass(frozen=True)
@@ -231,7 +240,7 @@ def _deadline_tick(app: App, now: datetime) -> TickReport:
         last_tick = _state(conn, "tick")
         if last_tick is not None and now < last_tick:
             last_tick = None  # the clock went back (a preview with --now): look at every case
-            conn.execute(update(cases).values(next_check_at=None))
+            conn.execute(update(case_checks).values(next_check_at=None))
         rows, fired = _candidates(conn, now, last_tick - CHANGES_OVERLAP if last_tick else None)
     compliance = bool(compliance_people(app))
     for chunk in _chunks(_plans(app, rows, fired, now)):

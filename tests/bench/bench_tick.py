@@ -33,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sqlalchemy import bindparam, func, select, update  # noqa: E402
+from sqlalchemy import bindparam, func, select, text, update  # noqa: E402
 
 from mailbot.cli import wiring  # noqa: E402
 from mailbot.config import parse_config  # noqa: E402
@@ -88,6 +88,16 @@ def assign(app, handlers: list[str]) -> None:  # type: ignore[no-untyped-def]
         conn.execute(update(cases).where(cases.c.id == bindparam("cid")).values(handler_email=bindparam("who")), params)
 
 
+def refresh_statistics(app) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: ANALYZE, untimed, before each tick. In service, hours pass between boundaries
+    and autovacuum re-analyses a table once a tenth of it has changed; here the ticks follow
+    each other within seconds of a bulk load, and the planner, left with the empty tables'
+    statistics, scans all 100,000 cases for a tick that needs eleven (0.15 s instead of 4 ms)."""
+    if app.store.engine.dialect.name == "postgresql":
+        with app.store.transaction() as conn:
+            conn.execute(text("ANALYZE"))
+
+
 def outbox_counts(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with app.store.transaction() as conn:
         return dict(conn.execute(select(outbox.c.kind, func.count()).group_by(outbox.c.kind)).all())  # type: ignore[arg-type]
@@ -133,6 +143,7 @@ def run(args: argparse.Namespace, *, assigned: bool) -> list[Timing]:
         try:
             seed(app, args.cases)
             for label, moment in (_BACKLOG, *_moments(args.boundaries)):
+                refresh_statistics(app)
                 before = outbox_counts(app)
                 prof = None
                 if args.profile:

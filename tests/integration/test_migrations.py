@@ -16,7 +16,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, inspect, select, text,
 
 from mailbot.cases import AuditEvent
 from mailbot.store import Store, audit, make_engine, migrate
-from mailbot.store.tables import audit_events, metadata
+from mailbot.store.tables import audit_events, case_checks, cases, metadata
 from tests.together import run_together
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -129,6 +129,30 @@ def test_downgrading_the_audit_lock_lifts_it_and_upgrading_restores_it(blank: En
     assert try_to_edit_audit(blank)
     alembic(blank, "upgrade", "head")
     assert not try_to_edit_audit(blank)
+
+
+def test_the_next_checks_move_to_their_own_table_and_every_new_case_gets_one(blank: Engine) -> None:
+    """0009 carries each case's stored next check over, and its trigger gives a case inserted
+    later (by mailbot or not) the row that makes the next tick look at it; 0009's downgrade
+    carries them back."""
+    migrate.upgrade(blank, "0008")
+    later = datetime(2026, 3, 9, 17, 30, tzinfo=UTC)
+    insert_case = text("INSERT INTO cases (ref, state, secondary_categories, flags, client_address, profile, received_at, "
+                       "legal_hold, created_at, updated_at) VALUES (:ref, 'new', '[]', '[]', 'a@example.org', 'ew_sra', "
+                       ":at, false, :at, :at)")
+    with blank.begin() as conn:
+        conn.execute(insert_case, {"ref": "C-2026-0001", "at": NOW})
+        conn.execute(text("UPDATE cases SET next_check_at = :later"), {"later": later})
+    migrate.upgrade(blank)
+    with blank.begin() as conn:
+        conn.execute(insert_case, {"ref": "C-2026-0002", "at": NOW})
+    with blank.connect() as conn:
+        checks = conn.execute(select(cases.c.ref, case_checks.c.next_check_at).join(case_checks).order_by(cases.c.ref)).all()
+    assert checks == [("C-2026-0001", later), ("C-2026-0002", None)]
+    alembic(blank, "downgrade", "0008")
+    with blank.connect() as conn:
+        back = conn.execute(text("SELECT ref, next_check_at FROM cases ORDER BY ref")).all()
+    assert [(ref, at is not None) for ref, at in back] == [("C-2026-0001", True), ("C-2026-0002", False)]
 
 
 def test_downgrade_to_base_removes_every_table_and_upgrade_rebuilds_them(blank: Engine) -> None:

@@ -26,7 +26,7 @@ from mailbot.deadlines import CaseClock, due_actions
 from mailbot.service import deadline_letters, tick
 from mailbot.service.context import App
 from mailbot.store import Store, audit, make_engine
-from mailbot.store.tables import audit_events, cases, outbox, reminders_fired
+from mailbot.store.tables import audit_events, case_checks, cases, outbox, reminders_fired
 from tests.together import run_together
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -278,13 +278,12 @@ def test_next_check_is_stored_for_every_case_looked_at(engines: tuple[Engine, En
     app = make_app(engines[0], tmp_path)
     seed(app, assigned=False)
     with app.store.transaction() as conn:  # a case whose stored next check has come, among others that never had one
-        conn.execute(update(cases).where(cases.c.id == bindparam("cid")).values(next_check_at=bindparam("at")),
-                     [{"cid": 1, "at": NOW - timedelta(days=1)}])
+        conn.execute(update(case_checks).where(case_checks.c.case_id == 1).values(next_check_at=NOW - timedelta(days=1)))
     report = tick.deadline_tick(app, now=NOW)
     assert report.evaluated == N
     with app.store.transaction() as conn:
-        stored = conn.execute(select(cases.c.next_check_at)).scalars().all()
-    assert all(at is not None and at > NOW for at in stored)
+        stored = conn.execute(select(case_checks.c.next_check_at)).scalars().all()
+    assert len(stored) == N and all(at is not None and at > NOW for at in stored)
 
 
 def test_a_queued_draft_the_case_no_longer_needs_is_skipped_and_audited(engines: tuple[Engine, Engine],
