@@ -112,8 +112,8 @@ def audit_record(conn: Connection, case_ref: str) -> dict[str, Any]:
                             "each event's prev_hash is the hash of the event before it in the whole trail",
             "how_to_check_levels": "a deadline.fired entry with recorded_in is one of the levels a deadline tick "
                                    "recorded together: its leaf is sha256 of case_ref, key and due_at (ISO 8601 UTC "
-                                   "with microseconds) joined by line breaks, and is listed in that event (audit/batches/EVENT_ID.json), whose hash is "
-                                   "checked as above",
+                                   "with microseconds) joined by line breaks, and is listed in that event "
+                                   "(audit/batches/EVENT_ID.json), whose hash is checked as above",
         },
         "events": listed,
         "batches": {e.batch.id: plain(e.batch) for e in events if e.batch is not None},

@@ -12,10 +12,11 @@ The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFL
 RETURNING records the chunk's levels (what it returns is what this instance may act on), one
 statement stores the next checks, and one audit event holds a leaf for each new level
 (store/audit.py says why one, not one per level). Each level row also queues what it calls
-for: a reminder line for the handler (or compliance), and for some levels a draft. The letters step (deadline_letters.py) writes those afterwards. So the tick
-writes no letter: it stays short when thousands of levels fall due at one close of business,
-and a crash between its chunks loses no reminder line, because each is queued in the
-transaction that records its level. Locks are taken in one order by every instance: levels
+for: a reminder line for the handler (or compliance), and for some levels a draft. The
+letters step (deadline_letters.py) writes those afterwards. So the tick writes no letter: it
+stays short when thousands of levels fall due at one close of business, and a crash between
+its chunks loses no reminder line, because each is queued in the transaction that records
+its level. Locks are taken in one order by every instance: levels
 and case rows by ascending id, then the audit chain's lock, so two ticks wait for each other
 rather than deadlock.
 """
@@ -29,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import BigInteger, Connection, DateTime, Row, String, bindparam, case, exists, func, or_, select, union, update
+from sqlalchemy import (BigInteger, Connection, DateTime, Row, String, bindparam, case, exists, func, or_, select, union,
+                        update)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
@@ -48,12 +50,12 @@ _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
 # (fewer commits, and on SQLite fewer WAL checkpoints).
 CASES_PER_CHUNK = 4000
 PENDING = "pending"  # reminders_fired.notice_status / draft_status: queued, not yet written
-NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
+NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looked at again only if the case changes
 # A change is stamped with its transaction's start time (updated_at) but seen only once it commits:
 # one that commits just after a tick read the cases is older than that tick, so the next tick
 # looks back this far before it, or it would miss the change (a reopened case would never stall).
 # Also covers clocks a little apart between instances. Looking at a case twice does no harm.
-CHANGES_OVERLAP = timedelta(minutes=15)  # no clock left to run: looked at again only if the case changes
+CHANGES_OVERLAP = timedelta(minutes=15)
 
 
 @dataclass
