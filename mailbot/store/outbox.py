@@ -53,16 +53,22 @@ def due_for_sending(conn: Connection, now: datetime, limit: int = 50) -> list[Ro
     return list(conn.execute(q))
 
 
-_DRAFTS_FOR_CASE = (select(outbox).where(outbox.c.case_id == bindparam("case_id"), outbox.c.status == "draft")
-                    .order_by(outbox.c.id))
+_LETTERS_OF_CASE = select(outbox).where(outbox.c.case_id == bindparam("case_id")).order_by(outbox.c.id)
 
 
 def drafts_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
-    return list(conn.execute(_DRAFTS_FOR_CASE, {"case_id": case_id}))
+    """The case's letters awaiting approval.
+
+    Read by the case alone and filtered here: a case has a handful of letters, while a filter on
+    status in SQL let PostgreSQL's planner pick the status index, which holds every pending
+    draft of the firm, and walk it for each draft written after a busy boundary (2.5 ms a draft
+    with 8,000 pending, growing with each).
+    """
+    return [row for row in conn.execute(_LETTERS_OF_CASE, {"case_id": case_id}) if row.status == "draft"]
 
 
 def letters_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
-    return list(conn.execute(select(outbox).where(outbox.c.case_id == case_id).order_by(outbox.c.id)))
+    return list(conn.execute(_LETTERS_OF_CASE, {"case_id": case_id}))
 
 
 def list_letters(conn: Connection, *, status: str | None = None, limit: int = 200) -> list[Row[Any]]:
