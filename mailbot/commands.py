@@ -20,7 +20,7 @@ from .draft_edit import QUOTE_PREFIX, START_MARKER, edited_draft
 from .triage import CATEGORIES, URGENCIES
 from .trimming import trim_reply
 
-DRAFT_KINDS = ("update", "info", "holding", "final")
+DRAFT_KINDS = ("update", "info", "holding", "final", "summary")
 OUTCOMES = ("upheld", "partly", "not")
 MAX_LINES = 5000  # a reply longer than this is read no further
 
@@ -34,7 +34,8 @@ _CHATTER = frozenset("thanks thank you thx ty cheers please pls ok okay fine gre
                      "draft letter it as is case complaint now see below above with my changes edits edited "
                      "many much and send for".split())
 _DRAFT_WORDS = {"update": "update", "progress": "update", "info": "info", "information": "info",
-                "request": "info", "rfi": "info", "holding": "holding", "final": "final"}
+                "request": "info", "rfi": "info", "holding": "holding", "final": "final", "summary": "summary",
+                "src": "summary"}
 _CURRENCIES = {"£": "GBP", "$": "USD", "€": "EUR"}
 
 

@@ -19,7 +19,8 @@ from typing import Any
 from .errors import ContentGateRefused
 from .profiles import PROFILES, Profile, Signpost
 
-CLIENT_LETTERS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response"})
+CLIENT_LETTERS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
+                            "summary_resolution"})
 STAFF_LETTERS = frozenset({"approval_request", "reminder", "digest", "bounce_alert", "approval_refused", "command_help",
                            "intake_alert"})
 PLACEHOLDER = "[[TO COMPLETE"  # what drafts print where a handler must write; never sent
@@ -162,7 +163,34 @@ def required_blocks(letter_kind: str, profile: Profile | str,
                     (_months(signpost.referral_months),)))
         if prof.name == "fca_disp":
             blocks.append(FOS_WAIVER)
+    if letter_kind == "summary_resolution":
+        blocks += _summary_resolution(prof, signpost)
     return blocks
+
+
+RESOLVED_STATEMENT = Requirement(
+    "resolved_statement",
+    "a sentence saying the firm now considers the complaint resolved (DISP 1.5.4R(1))",
+    sentence_words=(r"\bcomplaint\b", r"\bresolved\b"),
+)
+
+
+def _summary_resolution(prof: Profile, signpost: Signpost | None) -> list[Requirement]:
+    """DISP 1.5.4R: that the complaint is now considered resolved; that a client who later is
+    not satisfied may be able to refer it to the Financial Ombudsman Service; whether the firm
+    waives the time limits; the service's website, and that more information is there."""
+    if prof.summary_resolution is None or signpost is None or not signpost.website:
+        # Nothing a text can say meets this: the letter exists only under the FCA's rules.
+        return [Requirement("fca_profile", "a policy profile with summary resolution (fca_disp) and the "
+                            "Financial Ombudsman Service's website")]
+    return [
+        RESOLVED_STATEMENT,
+        _available(signpost),
+        FOS_WAIVER,
+        Requirement("ombudsman_website", f"the website '{signpost.website}'", (re.escape(signpost.website),)),
+        Requirement("further_information", "a sentence saying more information is on its website",
+                    sentence_words=(r"\binformation\b", r"\bwebsite\b")),
+    ]
 
 
 def check(letter_kind: str, profile: Profile | str, text: str,

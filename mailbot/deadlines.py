@@ -17,7 +17,7 @@ from .profiles import Clock, Profile
 from .working_days import WorkingCalendar, require_aware
 
 __all__ = ["ACTIVE_STATES", "STATES", "Action", "CaseClock", "Deadlines", "Evaluation", "WorkingCalendar",
-           "case_deadlines", "due_actions", "evaluate", "next_due"]
+           "case_deadlines", "due_actions", "evaluate", "next_due", "summary_resolution_refusal"]
 
 STATES = ("new", "acknowledged", "investigating", "awaiting_client", "responded", "closed", "reopened")
 ACTIVE_STATES = frozenset({"new", "acknowledged", "investigating", "awaiting_client", "reopened"})
@@ -84,6 +84,23 @@ def _reminders(
         if day > received_day:  # a warning before the complaint's own day means nothing
             out.append((f"{kind}:{offset}", cal.start_of(day)))
     return tuple(out)
+
+
+def summary_resolution_refusal(received_at: datetime, now: datetime, profile: Profile, cal: WorkingCalendar) -> str | None:
+    """Why a summary resolution communication may not go out now, or None if it may.
+
+    The FCA allows one (in place of a final response) only for a complaint resolved by close of
+    business on the third business day after the day it arrived (DISP 1.5.4R); after that the
+    firm owes a final response.
+    """
+    by = case_deadlines(received_at, profile, cal).summary_resolution_by
+    if by is None:
+        return (f"a summary resolution communication is for complaints under the FCA's rules (profile fca_disp); "
+                f"this firm's profile is {profile.name}: send a final response")
+    if now > by:
+        return (f"a summary resolution communication had to go out by {cal.local(by):%H:%M on %a %d %B %Y} "
+                f"(close of business on the third business day): send a final response instead")
+    return None
 
 
 @dataclass(frozen=True)

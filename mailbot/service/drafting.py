@@ -25,12 +25,14 @@ from ..trimming import trim_reply
 from ..trust import new_token, token_hash
 from .context import App
 
-CLIENT_KINDS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response"})
+CLIENT_KINDS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
+                          "summary_resolution"})
 DRAFT_KIND_BY_COMMAND = {
     "update": "progress_update",
     "info": "request_info",
     "holding": "holding_letter",
     "final": "final_response",
+    "summary": "summary_resolution",
 }
 KIND_LABELS = {
     "acknowledgement": "acknowledgement",
@@ -38,6 +40,7 @@ KIND_LABELS = {
     "request_info": "request for information",
     "holding_letter": "holding letter",
     "final_response": "final response",
+    "summary_resolution": "summary resolution communication",
 }
 
 

@@ -21,6 +21,7 @@ from ..assignment import Candidate, named_in
 from ..cases import AuditEvent, Event
 from ..cases import apply as apply_event
 from ..content_gate import check as gate_check
+from ..deadlines import summary_resolution_refusal
 from ..errors import TransitionRefused
 from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
@@ -152,6 +153,11 @@ def _carry_out(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok
             events.append(AuditEvent("case.note", case.ref, actor, now, {"note": action.text}))
             done.append("note")
         elif isinstance(action, cmd.Draft):
+            too_late = (summary_resolution_refusal(case.received_at, now, app.profile, app.calendar)
+                        if action.kind == "summary" else None)
+            if too_late:
+                unclear.append(f"No draft written: {too_late}.")
+                continue
             supersede_drafts(conn, app, case, now=now)
             draft_for_approval(conn, app, case, DRAFT_KIND_BY_COMMAND[action.kind], now=now, note=f"Drafted at {actor}'s request")
             done.append(f"draft:{action.kind}")
@@ -192,6 +198,12 @@ def _approve(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: 
     """Approve (after the edit, if any); returns a problem for the handler, or None."""
     text = edited if edited is not None else letter.body_text
     missing = gate_check(letter.kind, app.profile, text)
+    too_late = (summary_resolution_refusal(case.received_at, now, app.profile, app.calendar)
+                if letter.kind == "summary_resolution" else None)
+    if too_late:
+        audit.append(conn, [AuditEvent("letter.gate_refused", case.ref, actor, now,
+                                       {"outbox_id": letter.id, "missing": ["summary_resolution_window"]})])
+        return f"The summary resolution communication was not sent: {too_late}."
     if missing:
         audit.append(conn, [AuditEvent("letter.gate_refused", case.ref, actor, now, {"outbox_id": letter.id, "missing": missing})])
         return f"The {letter.kind.replace('_', ' ')} was not sent: it lacks {', '.join(missing)}. Restore it and reply again."

@@ -123,7 +123,7 @@ def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
 
 # What the client has seen: their own mail and our letters (not staff mail, not robots').
 CLIENT_THREAD_KINDS = ("complaint", "follow_up", "acknowledgement", "progress_update", "request_info",
-                       "holding_letter", "final_response")
+                       "holding_letter", "final_response", "summary_resolution")
 
 
 _THREAD_IDS = (select(case_messages.c.message_id)

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailbot.deadlines import CaseClock, WorkingCalendar, case_deadlines, due_actions
+from mailbot.deadlines import CaseClock, WorkingCalendar, case_deadlines, due_actions, summary_resolution_refusal
 from mailbot.errors import ConfigError
 from mailbot.profiles import get_profile
 
@@ -172,6 +172,16 @@ def test_fca_summary_resolution_window_skips_the_bank_holiday() -> None:
     # Thu 27 Aug is the start day: Fri 28 (1), Mon 31 bank holiday off, Tue 1 Sep (2), Wed 2 (3).
     assert d.summary_resolution_by == utc(2026, 9, 2, 16, 30)
     assert d.respond_by is None
+
+
+def test_a_summary_resolution_may_go_until_close_of_business_on_the_third_business_day() -> None:
+    fca = get_profile("fca_disp")
+    received = at(LONDON, 2026, 8, 27, 10)  # window ends Wed 2 Sep 17:30 BST (test above)
+    assert summary_resolution_refusal(received, at(LONDON, 2026, 9, 2, 17, 29), fca, ENG) is None
+    late = summary_resolution_refusal(received, at(LONDON, 2026, 9, 2, 17, 31), fca, ENG)
+    assert late is not None and "17:30 on Wed 02 September 2026" in late and "final response" in late
+    elsewhere = summary_resolution_refusal(received, at(LONDON, 2026, 8, 27, 11), get_profile("ew_sra"), ENG)
+    assert elsewhere is not None and "fca_disp" in elsewhere
 
 
 def test_working_days_between_counts_after_the_start_day() -> None:

@@ -33,6 +33,7 @@ EXTRA: dict[str, dict[str, Any]] = {
                        "regulator_deadline": date(2026, 4, 28)},
     "final_response": {"points": [{"issue": "Costs rose without warning", "finding": "Upheld: we should have "
                                    "told you."}], "apology": "We are sorry.", "remedy": "We will refund £250."},
+    "summary_resolution": {"resolution": "We have refunded the £250 charged by mistake."},
     "approval_request": {"handler_name": "Jane Okafor", "handler_email": "jane@smith.example",
                          "token": "tok_abcdefghijklmnop", "expires_at": datetime(2026, 3, 6, 9, 0, tzinfo=timezone.utc),
                          "complaint_text": "Your bill went up by £900 and nobody told me.",
@@ -86,7 +87,33 @@ def test_every_letter_renders_a_subject_text_and_html(kind: str) -> None:
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 def test_shipped_client_letters_pass_the_gate_in_both_parts(kind: str, profile: str) -> None:
     letter = LETTERS.render(kind, context(kind, profile))
-    assert content_gate.check(kind, profile, letter.text, html=letter.html) == []
+    missing = content_gate.check(kind, profile, letter.text, html=letter.html)
+    if kind == "summary_resolution" and profile != "fca_disp":  # the FCA's letter only: no text can pass
+        assert missing[:1] == ["fca_profile"]
+    else:
+        assert missing == []
+
+
+def test_summary_resolution_says_what_disp_requires() -> None:
+    """DISP 1.5.4R: resolved; may be able to refer to the FOS if later dissatisfied; whether the
+    firm waives the time limits; the FOS website, and that further information is there."""
+    refuse = LETTERS.render("summary_resolution", context("summary_resolution", "fca_disp")).text
+    waive = LETTERS.render("summary_resolution", context("summary_resolution", "fca_disp", fos_waives_time_limits=True)).text
+    assert "We now consider your complaint to have been resolved." in refuse
+    assert "you may be able to refer it to the Financial Ombudsman Service" in refuse
+    assert "We do not consent to the Financial Ombudsman Service considering your complaint" in refuse
+    assert "further information about the Financial Ombudsman Service on its website, www.financial-ombudsman.org.uk" in refuse
+    assert "We consent" in waive and "We do not consent" not in waive
+    assert "We have refunded the £250" in refuse
+
+
+def test_summary_resolution_refused_without_what_was_done_or_without_the_waiver_statement() -> None:
+    blank = LETTERS.render("summary_resolution", context("summary_resolution", "fca_disp", resolution=""))
+    assert content_gate.PLACEHOLDER in blank.text
+    assert content_gate.check("summary_resolution", "fca_disp", blank.text) == ["placeholders_completed"]
+    text = LETTERS.render("summary_resolution", context("summary_resolution", "fca_disp")).text
+    cut = "\n".join(line for line in text.splitlines() if "consent" not in line)
+    assert content_gate.check("summary_resolution", "fca_disp", cut) == ["time_limit_waiver"]
 
 
 def test_acknowledgement_says_what_domain_requires_without_echoing_the_client() -> None:
