@@ -124,6 +124,14 @@ def _not_needed(case: Row[Any]) -> str | None:
     return None
 
 
+# A reminder lists this many lines at most, the most urgent and earliest due first, and says how
+# many more there are: after a first start on a large backlog a handler could otherwise get one
+# email with thousands of lines. Every line still counts as sent; the cases and the partner's
+# digest list them all.
+REMINDER_LINES_SHOWN = 200
+_URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2, "low": 3}
+
+
 def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
     """One reminder letter per person for every line queued; returns how many letters.
 
@@ -147,6 +155,9 @@ def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
         for person in dict.fromkeys(told):
             per_person[person].append(item)
     for person, items in per_person.items():
-        staff_mail(conn, app, "reminder", person, case=None, now=now, extra={"items": items})
+        items.sort(key=lambda item: (_URGENCY_RANK.get(item["urgency"] or "normal", 2), item["due"], item["ref"]))
+        shown = items[:REMINDER_LINES_SHOWN]
+        staff_mail(conn, app, "reminder", person, case=None, now=now,
+                   extra={"items": shown, "total": len(items), "more": len(items) - len(shown)})
     conn.execute(update(reminders_fired).where(_RF.notice_status == "sending").values(notice_status="sent"))
     return len(per_person)

@@ -230,6 +230,33 @@ def test_two_instances_ticking_at_once_act_on_each_level_once(engines: tuple[Eng
         assert audit.verify(conn) == []
 
 
+def test_a_long_reminder_lists_the_most_urgent_and_earliest_first_and_counts_the_rest(
+        engines: tuple[Engine, Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first start on a backlog queues dozens of lines per handler: the reminder shows the
+    first few by urgency and due date, and says how many more, all of them marked sent."""
+    monkeypatch.setattr(deadline_letters, "REMINDER_LINES_SHOWN", 5)
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    with app.store.transaction() as conn:  # one case of the first handler is critical
+        urgent_ref = conn.execute(select(cases.c.ref).where(cases.c.handler_email == HANDLERS[0]).order_by(cases.c.id.desc())
+                                  .limit(1)).scalar_one()
+        conn.execute(update(cases).where(cases.c.ref == urgent_ref).values(urgency="critical"))
+    tick.deadline_tick(app, now=NOW)
+    deadline_letters.write_deadline_letters(app, now=NOW)
+
+    with app.store.transaction() as conn:  # the first handler's lines, most urgent then earliest due first
+        theirs = conn.execute(select(cases.c.ref, cases.c.urgency, reminders_fired.c.due_at)
+                              .join(cases, cases.c.id == reminders_fired.c.case_id)
+                              .where(cases.c.handler_email == HANDLERS[0])).all()
+        assert deadline_letters.queued(conn)["reminder_lines"] == 0  # every line sent, shown or not
+    first = [ref for ref, _u, _due in sorted(theirs, key=lambda r: (r.urgency != "critical", r.due_at, r.ref))[:5]]
+    (reminder,) = [r for r in letters(app, "reminder") if r.recipients[0] == HANDLERS[0]]
+    listed = [line.split()[0] for line in reminder.body_text.splitlines() if line.strip().startswith("C-2026-")]
+    assert listed == first and first[0] == urgent_ref
+    assert f"... and {len(theirs) - 5} more not listed here" in reminder.body_text
+    assert f"Reminder: {len(theirs)} complaint deadlines" in reminder.subject
+
+
 def test_a_level_another_instance_recorded_meanwhile_is_not_acted_on(engines: tuple[Engine, Engine], tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The candidates are read before the levels are recorded; whatever lands in between is skipped."""
