@@ -35,18 +35,27 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         failed = conn.execute(select(func.count()).select_from(outbox).where(outbox.c.status == "failed")).scalar_one()
         levels_fired = conn.execute(select(func.count()).select_from(reminders_fired).where(
             reminders_fired.c.fired_at >= since)).scalar_one()
+        # Breaches the tick recorded in the last day: open cases, and cases answered or closed too late.
+        breached = conn.execute(select(cases.c.ref).join(reminders_fired, reminders_fired.c.case_id == cases.c.id)
+                                .where(reminders_fired.c.key == "regulator_breach", reminders_fired.c.fired_at >= since)
+                                .order_by(cases.c.ref)).scalars().all()
         quarantined = intake.count_open_quarantine(conn)
     listed = []
-    overdue = 0
+    overdue = past_regulator = 0
     for row in sorted(open_rows, key=lambda r: (_URGENCY_ORDER.get(r.urgency or "normal", 2), r.received_at)):
         label, due = _next_deadline(app, row, now)
         if due is not None and due < now:
             overdue += 1
+        regulator_by = case_deadlines(row.received_at, app.profile, app.calendar).regulator_by
+        past_regulator += regulator_by is not None and regulator_by < now
         listed.append({"ref": row.ref, "urgency": row.urgency or "-", "category": row.category or "-", "status": row.state,
                        "handler_name": handler_name(app, row.handler_email), "next_deadline": due,
                        "next_deadline_label": label})
     urgency = Counter(r.urgency or "unknown" for r in open_rows)
     attention = [f"new critical case {ref}" for ref in new_critical]
+    if breached:
+        shown = ", ".join(breached[:20]) + (f" and {len(breached) - 20} more" if len(breached) > 20 else "")
+        attention.append(f"{len(breached)} case(s) passed the regulator's deadline in the last day: {shown}")
     if failed:
         attention.append(f"{failed} letter(s) could not be delivered (mailbot outbox list --status failed)")
     if bounced:
@@ -56,6 +65,7 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
     summary = [{"label": "open cases", "count": len(open_rows)}]
     summary += [{"label": f"open, {u}", "count": urgency[u]} for u in ("critical", "high", "normal", "low") if urgency[u]]
     summary += [{"label": "past a deadline", "count": overdue},
+                {"label": "open past the regulator's deadline (a breach)", "count": past_regulator},
                 {"label": "deadline reminders fired in the last day", "count": levels_fired}]
     return {"as_of": now, "summary": summary, "attention": attention, "cases": listed}
 
