@@ -110,7 +110,10 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         for label, moment, done in (("acknowledge by", d.acknowledge_by, case.acknowledged_at),
                                     ("full response by", d.respond_by, case.responded_at),
                                     ("regulator deadline", d.regulator_by, case.responded_at),
-                                    ("holding letter from", d.holding_letter_from, None)):
+                                    ("holding letter from", d.holding_letter_from, None),
+                                    ("summary resolution by", d.summary_resolution_by, None)):
+            if label == "summary resolution by" and moment is None:
+                continue  # FCA firms only
             met = f"  (done {local(done)})" if done else ""
             typer.echo(f"  {label:<20} {local(moment)}{met}")
         for key, moment in d.reminders:

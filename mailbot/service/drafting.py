@@ -171,6 +171,9 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, 
     d = case_deadlines(case.received_at, app.profile, app.calendar)
     deadlines = [{"label": label, "due": due} for label, due in (
         ("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by), ("Regulator deadline", d.regulator_by)) if due]
+    if d.summary_resolution_by and now <= d.summary_resolution_by:  # FCA: while a summary resolution may still go
+        deadlines.insert(0, {"label": "Summary resolution (FCA; reply 'draft summary' if resolved) by",
+                             "due": d.summary_resolution_by})
     suggestion = case.suggestion or {}
     context = {
         "firm": _firm(app),

@@ -48,6 +48,9 @@ def _approve_completed(firm: Firm, request: EmailMessage, at: datetime) -> None:
 def test_resolved_within_three_business_days_the_client_gets_a_summary_resolution(fca_firm: Firm) -> None:
     request = _ask_for_summary(fca_firm, MON + timedelta(days=2))
     assert request is not None
+    first = next(m for m in fca_firm.inbox(fca_firm.handler) if "Approval needed" in str(m["Subject"]))
+    offer = first.get_body(("plain",)).get_content()
+    assert "Summary resolution (FCA; reply 'draft summary' if resolved) by: Thursday 5 March 2026" in offer  # the handler is told
     _approve_completed(fca_firm, request, MON + timedelta(days=3, hours=7))  # Thu 16:30 GMT
 
     ack, letter = fca_firm.inbox(fca_firm.client)
