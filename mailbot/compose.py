@@ -11,7 +11,6 @@ that keep auto-responders (ours and theirs) from looping.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,11 +28,11 @@ from markupsafe import Markup, escape
 from . import commands
 from .content_gate import PLACEHOLDER
 from .errors import ConfigError
+from .marks import LOOP_HEADER
 from .shipped_files import shipped_dir
 from .triage import CATEGORIES, URGENCIES
 
 SHIPPED_TEMPLATES = shipped_dir("templates")
-MESSAGE_ID_PREFIX = "mb."
 MAX_REFERENCES = 20  # the thread root plus the most recent ones; long References headers get mangled
 
 # How a category reads in a sentence to a client: "Your complaint concerns ...".
@@ -53,11 +52,10 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve")
-_MARKER_WORDS = re.compile(r"\b(draft)\s+(start|end)\b", re.IGNORECASE)
+_MARKER_WORDS = re.compile(r"\b(draft)(\W{0,3})(start|end)\b", re.IGNORECASE)
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
-_TAG = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _OWN_HEADERS = {"subject", "from", "to", "reply-to", "date", "message-id", "in-reply-to", "references",
-                "auto-submitted", "x-auto-response-suppress", "x-mailbot-loop", "content-type",
+                "auto-submitted", "x-auto-response-suppress", LOOP_HEADER.lower(), "content-type",
                 "content-transfer-encoding", "mime-version"}
 
 
@@ -73,17 +71,17 @@ class RenderedLetter:
     html: str | None
 
 
-class _Marker(str):
-    """A draft marker printed by a template itself: the only text exempt from defanging."""
+class Marker(str):
+    """A draft marker minted for one approval request: the only text exempt from defanging."""
 
 
 def _defang(value: Any) -> Any:
     """Break 'DRAFT START'/'DRAFT END' in printed data so only the template's own markers count."""
-    if isinstance(value, _Marker) or not isinstance(value, str):
+    if isinstance(value, Marker) or not isinstance(value, str):
         return value
     if isinstance(value, Markup):
-        return Markup(_MARKER_WORDS.sub(r"\1-\2", str(value)))
-    return _MARKER_WORDS.sub(r"\1-\2", value)
+        return Markup(_MARKER_WORDS.sub(r"\1-\3", str(value)))
+    return _MARKER_WORDS.sub(r"\1-\3", value)
 
 
 class Letters:
@@ -105,8 +103,7 @@ class Letters:
         )
         env.filters.update(longdate=self._longdate, longdatetime=self._longdatetime, category=humanise_category,
                            quote=_quote, paragraphs=_paragraphs, sentence=_sentence, words=_words)
-        env.globals.update(DRAFT_START=_Marker(commands.DRAFT_START), DRAFT_END=_Marker(commands.DRAFT_END),
-                           CATEGORIES=CATEGORIES, URGENCIES=URGENCIES, DRAFT_KINDS=commands.DRAFT_KINDS,
+        env.globals.update(CATEGORIES=CATEGORIES, URGENCIES=URGENCIES, DRAFT_KINDS=commands.DRAFT_KINDS,
                            PLACEHOLDER=PLACEHOLDER)
         self._env = env
 
@@ -184,13 +181,6 @@ def _words(n: int) -> str:
 # --- headers and addresses ---------------------------------------------------------------
 
 
-def mint_message_id(domain: str) -> str:
-    """A Message-ID the intake recognises as ours by the `mb.` prefix and our domain."""
-    if not domain or re.search(r"[\s<>@]", domain):
-        raise ValueError(f"not a mail domain: {domain!r}")
-    return f"<{MESSAGE_ID_PREFIX}{secrets.token_hex(16)}@{domain}>"
-
-
 def _ids(value: str) -> list[str]:
     found = re.findall(r"<[^<>\s]+>", value)
     if found:
@@ -257,7 +247,7 @@ def build_message(letter: RenderedLetter, *, from_addr: str, from_name: str, to:
         msg["References"] = " ".join(refs)
     msg["Auto-Submitted"] = auto_submitted
     msg["X-Auto-Response-Suppress"] = "All"
-    msg["X-Mailbot-Loop"] = loop_domain
+    msg[LOOP_HEADER] = loop_domain
     for name, value in (extra_headers or {}).items():
         if name.lower() in _OWN_HEADERS:
             raise ValueError(f"extra_headers may not set {name}")
@@ -266,24 +256,3 @@ def build_message(letter: RenderedLetter, *, from_addr: str, from_name: str, to:
     if letter.html:
         msg.add_alternative(letter.html, subtype="html", charset="utf-8")
     return msg
-
-
-def _plus(complaints_address: str, tag: str) -> str:
-    local, at, domain = complaints_address.rpartition("@")
-    if not at or not local or not domain:
-        raise ValueError(f"not an email address: {complaints_address!r}")
-    return f"{local}+{tag}@{domain}"
-
-
-def approval_address(complaints_address: str, token: str) -> str:
-    """`local+a-TOKEN@domain`: where a handler's reply to one approval request goes."""
-    if not _TAG.match(token):
-        raise ValueError("an approval token is 1-64 characters of A-Z a-z 0-9 _ -")
-    return _plus(complaints_address, f"a-{token}")
-
-
-def bounce_address(complaints_address: str, outbox_id: int | str) -> str:
-    """`local+b-ID@domain`: the envelope sender (VERP) that ties a bounce to its outbox row."""
-    if not _TAG.match(str(outbox_id)):
-        raise ValueError(f"not an outbox id: {outbox_id!r}")
-    return _plus(complaints_address, f"b-{outbox_id}")

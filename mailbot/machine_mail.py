@@ -15,6 +15,7 @@ from email.parser import HeaderParser
 from email.utils import collapse_rfc2231_value
 from enum import StrEnum
 
+from .marks import LOOP_HEADER, MESSAGE_ID_PREFIX
 from .mime_text import MAX_DEPTH, children, decode_bytes, header_text, payload_bytes, raw_header_values
 
 
@@ -39,8 +40,7 @@ class Verdict:
     bounce_permanent: bool | None = None
 
 
-LOOP_HEADER = "X-Mailbot-Loop"  # on everything we send, with our domain as its value
-OWN_MESSAGE_ID_PREFIX = "mb."  # our Message-IDs: <mb.{32 hex}@{our domain}>
+OWN_MESSAGE_ID_PREFIX = MESSAGE_ID_PREFIX  # our Message-IDs: <mb.{32 hex}@{our domain}>
 _OWN_ID = re.compile(re.escape(OWN_MESSAGE_ID_PREFIX) + r"[0-9a-f]{32}@(\S+)", re.IGNORECASE)
 _DAEMON = re.compile(r"(?:mailer[-_.]?daemon|postmaster|microsoftexchange[0-9a-f]*)(?:[+.-].*)?", re.IGNORECASE)
 _NOREPLY = re.compile(r"(?:no[-_.]?reply|do[-_.]?not[-_.]?reply)(?:[+._-].*)?", re.IGNORECASE)
