@@ -181,12 +181,27 @@ class HandlerConfig(_Section):
 
 
 class ApprovalsConfig(_Section):
+    """How an emailed approval is trusted (README: Security). Sender authentication is on by
+    default: a firm without it must say so here, and accepts that a forged From can approve."""
+
     token_ttl_hours: int = Field(72, ge=1, le=24 * 30)
-    require_dkim: bool = False
+    require_dkim: bool = True  # the firm's server must record an aligned DKIM or a DMARC pass
     authserv_id: str | None = None
+    max_received_above: int = Field(0, ge=0, le=20)
+    confirm_edits: bool = True  # an edited letter comes back once, as it will go out, for "approve"
+    notice_period_minutes: int = Field(60, ge=1, le=24 * 60)
+
+    def problem(self) -> str | None:
+        if self.require_dkim and not (self.authserv_id or "").strip():
+            return ("approvals.authserv_id: required while approvals.require_dkim = true (the default): the "
+                    "host name your mail server writes first in Authentication-Results (see README: Security). "
+                    "A firm whose server records no DKIM/DMARC result must set require_dkim = false, and then a "
+                    "forged From with a leaked approval token can approve a draft")
+        return None
 
 
 class IntakeConfig(_Section):
+    max_message_bytes: int = Field(50 * 1024 * 1024, ge=1024 * 1024)  # larger mail is kept unread, quarantined
     max_attachment_bytes: int = Field(25 * 1024 * 1024, ge=0)
     auto_reply_period_hours: int = Field(24, ge=0)
     auto_reply_limit_per_hour: int = Field(200, ge=1)
@@ -232,6 +247,9 @@ class Config(_Section):
             get_profile(self.firm.profile, self.deadlines or None)
         except ValueError as exc:
             raise ValueError(f"[deadlines] {exc}") from None
+        problem = self.approvals.problem()
+        if problem:
+            raise ValueError(problem)
         if not any("handler" in h.roles for h in self.handlers):
             raise ValueError("at least one [[handlers]] entry with roles = [\"handler\"] is needed")
         emails = [h.email.lower() for h in self.handlers]

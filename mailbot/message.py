@@ -19,6 +19,8 @@ from types import MappingProxyType
 from .errors import MalformedMessage
 from .machine_mail import LOOP_HEADER, OWN_MESSAGE_ID_PREFIX, MailKind, classify
 from .mime_text import Attachment, decode_words, extract_body, header_text, html_to_text, raw_header_values
+from .sender_auth import MAX_HEADERS as MAX_AUTH_HEADERS
+from .sender_auth import AuthResult, read_auth_results
 from .trimming import trim_html_reply, trim_reply
 
 __all__ = [
@@ -36,16 +38,6 @@ _KEPT_HEADERS = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", 
                  "x-failed-recipients")
 _ANGLE_ID = re.compile(r"<([^<>]{1,250})>")
 _SINGLE_ADDRESS = re.compile(r"([^<>]*)<([^<>@\s]+@[^<>\s]+)>\s*")
-
-
-@dataclass(frozen=True)
-class AuthResult:
-    """One Authentication-Results header; trust it only when authserv_id is our own server's."""
-
-    authserv_id: str
-    dkim: str | None
-    dmarc: str | None
-    spf: str | None
 
 
 @dataclass(frozen=True)
@@ -196,24 +188,16 @@ def _utc(value: str | None) -> datetime | None:
 
 
 def _auth_results(msg: Message) -> tuple[AuthResult, ...]:
-    results = []
-    for value in raw_header_values(msg, "authentication-results")[:20]:
-        text = value
-        for _ in range(3):  # comments may nest
-            text = re.sub(r"\([^()]*\)", " ", text)
-        head, *resinfo = text.split(";")
-        if not head.split():
-            continue
-        verdicts: dict[str, str] = {}
-        for item in resinfo:
-            found = re.match(r"\s*(dkim|dmarc|spf)\s*=\s*([A-Za-z]+)", item, re.IGNORECASE)
-            if found:
-                method, result = found.group(1).lower(), found.group(2).lower()
-                if method not in verdicts or result == "pass":  # any passing signature is enough
-                    verdicts[method] = result
-        results.append(AuthResult(head.split()[0].lower(), verdicts.get("dkim"), verdicts.get("dmarc"),
-                                  verdicts.get("spf")))
-    return tuple(results)
+    """Every Authentication-Results header, top first, with the Received headers above it."""
+    found: list[tuple[int, str]] = []
+    received = 0
+    for key, value in msg.raw_items():
+        name = key.lower()
+        if name == "received":
+            received += 1
+        elif name == "authentication-results" and len(found) < MAX_AUTH_HEADERS:
+            found.append((received, re.sub(r"\r?\n[ \t]*", " ", str(value)).strip()))
+    return read_auth_results(found)
 
 
 def _own_dmarc_failed(results: tuple[AuthResult, ...], own_domain: str | None) -> bool:

@@ -1,20 +1,26 @@
 """Whether an emailed approval may act. Pure.
 
 Identity comes from a secret we minted, never from headers a sender controls: a random,
-single-use, expiring token bound to one draft and one handler, stored only as a hash. The
-From: header must also match that handler, and where the firm's own server stamps
-Authentication-Results (pinned by its authserv-id), DKIM or DMARC must have passed.
+single-use, expiring token bound to one draft, one case and one handler, stored only as a
+hash. A reply acts only if all of these hold (EMAIL.md rule 25):
+- the sender is that handler (or one of the handler's configured aliases);
+- it answers the approval request itself: when it names a thread at all, the request's
+  Message-ID is in it (a reply threaded to one case carrying another case's token is refused);
+- the firm's own server vouched for the sender (sender_auth.py), unless the firm has
+  explicitly turned that off and accepted the risk;
+- the token is unused, unexpired, and its draft still awaits approval.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from .message import AuthResult
+from .sender_auth import AuthPolicy, AuthResult, verify_sender
 
 
 class Refusal(StrEnum):
@@ -24,6 +30,7 @@ class Refusal(StrEnum):
     TOKEN_EXPIRED = "token_expired"
     NOT_A_HANDLER = "not_a_handler"
     WRONG_HANDLER = "wrong_handler"
+    WRONG_CONVERSATION = "wrong_conversation"
     AUTH_FAILED = "authentication_failed"
     DRAFT_NOT_PENDING = "draft_not_pending"
 
@@ -35,7 +42,9 @@ REFUSAL_TEXT = {
     Refusal.TOKEN_EXPIRED: "the approval token has expired",
     Refusal.NOT_A_HANDLER: "the sender is not a configured handler",
     Refusal.WRONG_HANDLER: "the token belongs to another handler",
-    Refusal.AUTH_FAILED: "the firm's mail server did not record a DKIM or DMARC pass",
+    Refusal.WRONG_CONVERSATION: "the reply answers a different email from the approval request its token "
+                                "belongs to (reply to the approval request itself)",
+    Refusal.AUTH_FAILED: "the firm's mail server did not vouch for the sender (no aligned DKIM or DMARC pass)",
     Refusal.DRAFT_NOT_PENDING: "the draft is no longer awaiting approval (sent, rejected or superseded)",
 }
 
@@ -58,45 +67,50 @@ class TokenRecord:
     expires_at: datetime
     used: bool
     draft_status: str
+    request_message_id: str | None = None  # the approval request that carried it (bare id)
 
 
-def dkim_or_dmarc_passed(results: tuple[AuthResult, ...], authserv_id: str) -> bool:
-    """Only our own server's verdict counts: results stamped by anyone else are ignored."""
-    for result in results:
-        if result.authserv_id.lower() != authserv_id.lower():
-            continue
-        if (result.dkim or "").lower() == "pass" or (result.dmarc or "").lower() == "pass":
-            return True
-    return False
+@dataclass(frozen=True)
+class SenderCheck:
+    """How the sender's identity is checked: `policy` None means the firm turned it off."""
+
+    policy: AuthPolicy | None
+    results: tuple[AuthResult, ...] = ()
 
 
 def check_approval(
     *,
     token: str | None,
     record: TokenRecord | None,
-    sender: str,
-    handler_addresses: frozenset[str],
-    auth_results: tuple[AuthResult, ...],
-    require_auth: bool,
-    authserv_id: str | None,
+    from_addr: str,
+    handler: str | None,
+    thread: Collection[str],
+    sender_check: SenderCheck,
     now: datetime,
 ) -> Refusal | None:
-    """None when every check holds; else the first reason to refuse."""
-    sender = sender.lower()
-    if sender not in handler_addresses:
+    """None when every check holds; else the first reason to refuse.
+
+    `handler` is the configured handler that `from_addr` belongs to (its canonical address,
+    also when the mail came from one of its aliases), or None for anybody else. The server's
+    verdict is checked against `from_addr` itself: DMARC judged the From the mail carried.
+    """
+    if handler is None:
         return Refusal.NOT_A_HANDLER
     if not token:
         return Refusal.NO_TOKEN
     if record is None:
         return Refusal.UNKNOWN_TOKEN
-    if record.handler_email.lower() != sender:
+    if record.handler_email.lower() != handler.lower():
         return Refusal.WRONG_HANDLER
+    if thread and record.request_message_id not in thread:
+        return Refusal.WRONG_CONVERSATION
     if record.used:
         return Refusal.TOKEN_USED
     if now >= record.expires_at:
         return Refusal.TOKEN_EXPIRED
-    if require_auth and not (authserv_id and dkim_or_dmarc_passed(auth_results, authserv_id)):
-        return Refusal.AUTH_FAILED
+    if sender_check.policy is not None:
+        if not verify_sender(sender_check.results, from_addr, sender_check.policy).passed:
+            return Refusal.AUTH_FAILED
     if record.draft_status != "draft":
         return Refusal.DRAFT_NOT_PENDING
     return None

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from mailbot.message import AuthResult
+from mailbot.sender_auth import AuthPolicy, read_auth_results
 from mailbot.trust import (
     REFUSAL_TEXT,
     Refusal,
+    SenderCheck,
     TokenRecord,
     check_approval,
-    dkim_or_dmarc_passed,
     new_token,
     token_hash,
 )
@@ -23,13 +23,14 @@ from mailbot.trust import (
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 PRIYA = "priya.shah@example.co.uk"
 TOM = "tom.reilly@example.co.uk"
-HANDLERS = frozenset({PRIYA, TOM})
 OUR_MX = "mx.example.co.uk"
 TOKEN = "0123456789abcdef0123456789abcdef"
+REQUEST = "mb.0123456789abcdef0123456789abcdef@example.co.uk"
 
 GOOD_RECORD = TokenRecord(outbox_id=7, handler_email=PRIYA, expires_at=NOW + timedelta(hours=72), used=False,
-                          draft_status="draft")
-OUR_PASS = AuthResult(authserv_id=OUR_MX, dkim="pass", dmarc="pass", spf="pass")
+                          draft_status="draft", request_message_id=REQUEST)
+OUR_PASS = read_auth_results([(0, f"{OUR_MX}; dkim=pass header.d=example.co.uk; dmarc=pass header.from=example.co.uk")])
+POLICY = AuthPolicy(OUR_MX)
 
 
 def check(**changes: Any) -> Refusal | None:
@@ -37,11 +38,10 @@ def check(**changes: Any) -> Refusal | None:
     args: dict[str, Any] = {
         "token": TOKEN,
         "record": GOOD_RECORD,
-        "sender": PRIYA,
-        "handler_addresses": HANDLERS,
-        "auth_results": (OUR_PASS,),
-        "require_auth": True,
-        "authserv_id": OUR_MX,
+        "from_addr": PRIYA,
+        "handler": PRIYA,
+        "thread": (REQUEST,),
+        "sender_check": SenderCheck(POLICY, OUR_PASS),
         "now": NOW,
     }
     args.update(changes)
@@ -52,21 +52,28 @@ def test_a_good_approval_passes() -> None:
     assert check() is None
 
 
-def test_sender_address_case_does_not_matter() -> None:
-    assert check(sender="Priya.Shah@EXAMPLE.co.uk") is None
+def test_an_alias_acts_as_its_handler() -> None:
+    assert check(from_addr="p.shah@example.co.uk", handler=PRIYA) is None
+
+
+def test_a_reply_without_thread_headers_is_judged_on_the_rest() -> None:
+    """One-click mailto: links open a new message, which may carry no In-Reply-To."""
+    assert check(thread=()) is None
 
 
 @pytest.mark.parametrize(
     ("changes", "refusal"),
     [
-        ({"sender": "mallory@evil.example"}, Refusal.NOT_A_HANDLER),
+        ({"handler": None, "from_addr": "mallory@evil.example"}, Refusal.NOT_A_HANDLER),
         ({"token": None}, Refusal.NO_TOKEN),
         ({"token": ""}, Refusal.NO_TOKEN),
         ({"record": None}, Refusal.UNKNOWN_TOKEN),
-        ({"sender": TOM}, Refusal.WRONG_HANDLER),
+        ({"handler": TOM, "from_addr": TOM}, Refusal.WRONG_HANDLER),
+        ({"thread": ("mb.other@example.co.uk",)}, Refusal.WRONG_CONVERSATION),
+        ({"record": replace(GOOD_RECORD, request_message_id=None)}, Refusal.WRONG_CONVERSATION),
         ({"record": replace(GOOD_RECORD, used=True)}, Refusal.TOKEN_USED),
         ({"record": replace(GOOD_RECORD, expires_at=NOW - timedelta(seconds=1))}, Refusal.TOKEN_EXPIRED),
-        ({"auth_results": ()}, Refusal.AUTH_FAILED),
+        ({"sender_check": SenderCheck(POLICY, ())}, Refusal.AUTH_FAILED),
         ({"record": replace(GOOD_RECORD, draft_status="sent")}, Refusal.DRAFT_NOT_PENDING),
         ({"record": replace(GOOD_RECORD, draft_status="approved")}, Refusal.DRAFT_NOT_PENDING),
         ({"record": replace(GOOD_RECORD, draft_status="superseded")}, Refusal.DRAFT_NOT_PENDING),
@@ -80,13 +87,14 @@ def test_each_failed_check_has_its_own_refusal(changes: dict[str, Any], refusal:
 # Each step adds one more failure; the earlier refusal must still be the one reported.
 _ALL_WRONG: list[tuple[dict[str, Any], Refusal]] = [
     ({"record": replace(GOOD_RECORD, draft_status="sent")}, Refusal.DRAFT_NOT_PENDING),
-    ({"auth_results": ()}, Refusal.AUTH_FAILED),
+    ({"sender_check": SenderCheck(POLICY, ())}, Refusal.AUTH_FAILED),
     ({"record": replace(GOOD_RECORD, draft_status="sent", expires_at=NOW)}, Refusal.TOKEN_EXPIRED),
     ({"record": replace(GOOD_RECORD, draft_status="sent", expires_at=NOW, used=True)}, Refusal.TOKEN_USED),
-    ({"sender": TOM}, Refusal.WRONG_HANDLER),
+    ({"thread": ("mb.other@example.co.uk",)}, Refusal.WRONG_CONVERSATION),
+    ({"handler": TOM, "from_addr": TOM}, Refusal.WRONG_HANDLER),
     ({"record": None}, Refusal.UNKNOWN_TOKEN),
     ({"token": None}, Refusal.NO_TOKEN),
-    ({"sender": "mallory@evil.example"}, Refusal.NOT_A_HANDLER),
+    ({"handler": None, "from_addr": "mallory@evil.example"}, Refusal.NOT_A_HANDLER),
 ]
 
 
@@ -100,8 +108,8 @@ def test_refusals_are_checked_in_order(depth: int) -> None:
 
 def test_a_stranger_is_refused_as_not_a_handler_even_with_a_valid_token() -> None:
     """Strangers learn nothing about tokens: the first answer is always 'not a handler'."""
-    assert check(sender="mallory@evil.example") is Refusal.NOT_A_HANDLER
-    assert check(sender="mallory@evil.example", record=replace(GOOD_RECORD, used=True)) is Refusal.NOT_A_HANDLER
+    assert check(handler=None, from_addr="mallory@evil.example") is Refusal.NOT_A_HANDLER
+    assert check(handler=None, record=replace(GOOD_RECORD, used=True)) is Refusal.NOT_A_HANDLER
 
 
 def test_token_expires_exactly_at_expires_at() -> None:
@@ -123,43 +131,16 @@ def test_record_handler_case_does_not_matter() -> None:
     assert check(record=replace(GOOD_RECORD, handler_email="PRIYA.Shah@example.co.uk")) is None
 
 
-# --- Authentication-Results ------------------------------------------------------------------
+# --- sender authentication (the header reading itself is in test_sender_auth.py) ----------------
 
 
-def test_auth_results_from_another_server_are_ignored() -> None:
-    forged = AuthResult(authserv_id="mx.evil.example", dkim="pass", dmarc="pass", spf="pass")
-    assert check(auth_results=(forged,)) is Refusal.AUTH_FAILED
-    assert not dkim_or_dmarc_passed((forged,), OUR_MX)
+def test_auth_is_checked_against_the_from_address_the_mail_carried() -> None:
+    """DMARC judged the From the mail carried: an alias at another domain needs its own pass."""
+    assert check(from_addr="priya@other-domain.example", handler=PRIYA) is Refusal.AUTH_FAILED
 
 
-def test_our_fail_is_not_rescued_by_someone_elses_pass() -> None:
-    ours = AuthResult(authserv_id=OUR_MX, dkim="fail", dmarc="fail", spf="fail")
-    forged = AuthResult(authserv_id="mx.evil.example", dkim="pass", dmarc="pass", spf="pass")
-    assert check(auth_results=(forged, ours)) is Refusal.AUTH_FAILED
-
-
-@pytest.mark.parametrize(
-    ("dkim", "dmarc", "passes"),
-    [("pass", None, True), (None, "pass", True), ("fail", "pass", True), ("PASS", "fail", True),
-     ("fail", "fail", False), (None, None, False), ("neutral", "none", False)],
-)
-def test_dkim_or_dmarc_pass_from_our_server_is_enough(dkim: str | None, dmarc: str | None, passes: bool) -> None:
-    ours = AuthResult(authserv_id=OUR_MX, dkim=dkim, dmarc=dmarc, spf="pass")
-    assert (check(auth_results=(ours,)) is None) is passes
-
-
-def test_authserv_id_match_ignores_case() -> None:
-    ours = AuthResult(authserv_id="MX.Example.CO.UK", dkim="pass", dmarc=None, spf=None)
-    assert check(auth_results=(ours,)) is None
-
-
-def test_required_auth_without_a_pinned_authserv_id_fails_closed() -> None:
-    assert check(authserv_id=None) is Refusal.AUTH_FAILED
-
-
-def test_auth_is_not_checked_when_not_required() -> None:
-    assert check(require_auth=False, auth_results=()) is None
-    assert check(require_auth=False, authserv_id=None, auth_results=()) is None
+def test_auth_is_not_checked_when_the_firm_turned_it_off() -> None:
+    assert check(sender_check=SenderCheck(None, ())) is None
 
 
 def test_every_refusal_has_text_for_the_handler() -> None:
