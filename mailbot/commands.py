@@ -1,11 +1,15 @@
 """A handler's emailed reply -> the instructions in it. Pure.
 
-Commands are read only from the top of the reply, one per line, and reading stops at the
-first line that is not a command: below it sit signatures, disclaimers and the quoted
-approval request, whose own "how to reply" lines must never count. A word we do not know
-at the very top is reported as Unclear so the handler gets the command list back; when
-in doubt nothing happens. An edited draft is found between the markers anywhere in the
-reply (mail clients quote, wrap and re-space it) and counts only if its words changed.
+Commands are read from the top of the reply, one per line, after what mail programs and
+gateways put there (a security banner, a greeting, blank lines); reading stops at the first
+line that is not a command: below it sit signatures, disclaimers and the quoted approval
+request, whose own "how to reply" lines must never count. A handler who writes below the
+quote (Thunderbird's bottom-posting) is understood when the command is the only unquoted
+text there. Natural forms are accepted ("Yes, approve", "Approved, thanks", "approve with
+the amendments below" when the draft was edited); anything ambiguous or negated is refused
+with a hint that says exactly what to write, and then nothing happens.
+
+The edited draft is read by draft_edit.py, between the markers of this request only.
 """
 
 from __future__ import annotations
@@ -15,24 +19,41 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .draft_edit import DRAFT_END as DRAFT_END, DRAFT_START as DRAFT_START  # the approval template prints them
-from .draft_edit import QUOTE_PREFIX, START_MARKER, edited_draft
+from . import marks
+from .draft_edit import QUOTE_PREFIX, read_draft
+from .reply_reading import ReplyText
 from .triage import CATEGORIES, URGENCIES
 from .trimming import trim_reply
 
 DRAFT_KINDS = ("update", "info", "holding", "final", "summary")
 OUTCOMES = ("upheld", "partly", "not")
 MAX_LINES = 5000  # a reply longer than this is read no further
+MAX_LINE = 2000  # nor a line longer than this
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _COMMAND = re.compile(r"^([a-z]+)\b[\s:=.,;!\-\u2013\u2014]*(.*)$", re.I)
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|morning|afternoon)\b.{0,40}$", re.I)
+_AFFIRMATION = re.compile(r"^(?:yes|yep|yeah|ok|okay|sure|fine|great|perfect|lgtm|looks\s+good|all\s+good|"
+                          r"that'?s\s+fine|happy\s+with\s+this)\b[\s,.;:!\-\u2013\u2014]*(?=[a-z])", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|don'?t|do\s+not|doesn'?t|never|hold|wait|stop|cancel|but)\b|n't\b", re.I)
+# Security gateways' banners and their start/end markers, as they land above a reply.
+_BANNER = re.compile(
+    r"(?:^\[?(?:external|ext|extern|externe|external\s+(?:e-?mail|sender|message))\]?(?:\s|:|$)"
+    r"|^(?:caution|warning|attention|notice|important)\b.{0,40}\b(?:external|outside|originat|sender|phish)"
+    r"|this\s+(?:e-?mail|message)\s+(?:originated|came|was\s+sent|is)\s+from\s+(?:outside|an?\s+external)"
+    r"|originated\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+organi[sz]ation"
+    r"|you\s+don'?t\s+often\s+get\s+e-?mail\s+from|learn\s+why\s+this\s+is\s+important"
+    r"|do\s+not\s+click\s+(?:on\s+)?links|think\s+before\s+you\s+click|unless\s+you\s+recogni[sz]e\s+the\s+sender"
+    r"|zjqcmqryfpfptbanner(?:start|end)|mimecast|proofpoint|report\s+(?:this\s+)?(?:e-?mail|message)\s+as\s+(?:spam|phish))",
+    re.I,
+)
 _EMAIL = re.compile(r"^<?([^@\s<>]+@[^@\s<>]+\.[^@\s<>]+?)>?[.,;]?$")
 _AMOUNT = re.compile(r"^(?:([£$€])|(gbp|eur|usd)\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\b\s*(.*)$", re.I)
 # Words that may follow approve/edit/close without changing their meaning ("Approved - thanks!").
 _CHATTER = frozenset("thanks thank you thx ty cheers please pls ok okay fine great good looks lgtm all the this "
-                     "draft letter it as is case complaint now see below above with my changes edits edited "
-                     "many much and send for".split())
+                     "draft letter it as is case complaint now see go ahead and send for many much".split())
+# "approve with the amendments below": only meaningful when the draft was changed.
+_WITH_EDITS = frozenset("with my the your changes change edits edit edited amendments amendment amended "
+                        "corrections correction revisions tweaks below above included made".split())
 _DRAFT_WORDS = {"update": "update", "progress": "update", "info": "info", "information": "info",
                 "request": "info", "rfi": "info", "holding": "holding", "final": "final", "summary": "summary",
                 "src": "summary"}
@@ -41,7 +62,13 @@ _CURRENCIES = {"£": "GBP", "$": "USD", "€": "EUR"}
 
 @dataclass(frozen=True)
 class Approve:
-    """Send the draft (the edited text if the same reply carries an Edit)."""
+    """Send the draft (the edited text if the same reply carries an Edit).
+
+    `with_edits`: the handler said the draft was amended ("approve with my changes"); refused
+    when it was not, because the handler believes words will go out that would not.
+    """
+
+    with_edits: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,43 +146,67 @@ Action = (Approve | Reject | Edit | SetCategory | SetUrgency | Assign | Note | D
 
 
 @dataclass(frozen=True)
-class HandlerReply:
+class Instructions:
     """What to do, in order. When `problems` is non-empty, `actions` is empty: nothing happens.
 
-    An Edit comes first. Approve then sends the edited text; an Edit without Approve keeps
-    the change and asks again. Unclear entries mean "reply with command_help"; the other
-    actions still apply. A Reject wins over an Edit for the draft's fate.
+    An Edit comes first. Approve then sends the edited text (after the handler confirms it,
+    unless the firm opted out); an Edit without Approve keeps the change and asks again.
+    Unclear entries mean "reply with command_help"; the other actions still apply. A Reject
+    wins over an Edit for the draft's fate.
     """
 
     actions: tuple[Action, ...]
     edited_text: str | None
     problems: tuple[str, ...]
+    unwrapped_links: int = 0  # gateway-wrapped links in the reply that were read back
 
 
 class _EditWord:
     """The bare word "edit": asserts that the draft between the markers was changed."""
 
 
-def parse_handler_reply(text: str, original_draft: str | None = None) -> HandlerReply:
-    """Read a handler's plain-text reply. With `original_draft` None, any text between the markers is an Edit."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").translate(_INVISIBLE)
-    all_lines = lines.split("\n")[:MAX_LINES]
+def parse_handler_reply(reply: ReplyText | str, original_draft: str | None = None, *,
+                        nonce: str | None = None) -> Instructions:
+    """Read a handler's reply to the approval request whose markers carry `nonce`."""
+    if isinstance(reply, str):
+        reply = ReplyText(commands=reply, draft=reply)
+    lines = [line[:MAX_LINE] for line in _lines(reply.commands)]
     problems: list[str] = []
-    edited = edited_draft(all_lines, original_draft, problems)
-    parsed = _top_commands(all_lines)
+    reading = read_draft(reply.draft, original_draft or "", nonce)
+    if not reading.found and reply.draft != reply.commands:
+        reading = read_draft(reply.commands, original_draft or "", nonce)
+    problems.extend(reading.problems)
+    edited = reading.edited
+    parsed = _top_commands(lines) or _bottom_commands(lines, nonce)
     actions: list[Action] = [a for a in parsed if not isinstance(a, _EditWord)]
-    if any(isinstance(a, _EditWord) for a in parsed) and edited is None and not problems:
-        problems.append("You wrote 'edit' but the text between the draft markers is unchanged (or the markers "
-                        "are missing), so nothing was changed.")
+    if not problems:
+        if any(isinstance(a, _EditWord) for a in parsed) and edited is None:
+            problems.append("You wrote 'edit' but the text between the draft markers is unchanged (or the markers "
+                            "are missing), so nothing was changed.")
+        if any(isinstance(a, Approve) and a.with_edits for a in actions) and edited is None:
+            problems.append("You wrote 'approve' with amendments, but the text between the draft markers is "
+                            "unchanged (or the markers are missing), so nothing was sent. Change the text between "
+                            "the markers and reply 'approve', or reply 'approve' alone to send the draft as it is.")
     if edited is not None:
         actions.insert(0, Edit(edited))
     if not actions and not problems:
-        actions.append(Unclear((), "No command was found at the top of your reply."))
+        actions.append(Unclear((), "No command was found at the top of your reply. Write 'approve' (or another "
+                                   "command) alone on the first line, above the quoted text."))
     if any(isinstance(a, Approve) for a in actions) and any(isinstance(a, Reject) for a in actions):
         problems.append("Your reply says both approve and reject, so nothing was done. Reply again with one of them.")
     if problems:
-        return HandlerReply((), None, tuple(problems))
-    return HandlerReply(tuple(actions), edited, ())
+        return Instructions((), None, tuple(problems))
+    return Instructions(tuple(actions), edited, (), reading.unwrapped_links)
+
+
+def _lines(text: str) -> list[str]:
+    text = marks.normalise(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.split("\n")[:MAX_LINES]
+
+
+def _ends_top(line: str) -> bool:
+    bare = QUOTE_PREFIX.sub("", line)
+    return bool(QUOTE_PREFIX.match(line)) or marks.looks_like_marker(bare)
 
 
 # --- the top of the reply --------------------------------------------------------------
@@ -165,21 +216,56 @@ def _top_commands(lines: list[str]) -> list[Action | _EditWord]:
     """Commands from the consecutive command lines that open the reply."""
     top: list[str] = []
     for line in lines:
-        if QUOTE_PREFIX.match(line) or START_MARKER.match(line):
+        if _ends_top(line):
             break
         top.append(line)
+    return _read_commands(_without_banners(trim_reply("\n".join(top)).split("\n")))
+
+
+def _bottom_commands(lines: list[str], nonce: str | None) -> list[Action | _EditWord]:
+    """Commands typed below the quote (bottom-posting), when they are all that is written there."""
+    last_quoted = max((i for i, line in enumerate(lines) if _ends_top(line)), default=-1)
+    if last_quoted < 0:
+        return []
+    below = _without_banners(trim_reply("\n".join(lines[last_quoted + 1:])).split("\n"))
+    written = [line for line in below if line.strip()]
+    found = _read_commands(written)
+    if not found or len(found) != len(written) or any(isinstance(a, Unclear) for a in found):
+        return []
+    return found
+
+
+def _without_banners(lines: list[str]) -> list[str]:
+    """Drop leading gateway banners (whole paragraphs), greetings and rules above the command."""
+    out = list(lines)
+    while out:
+        first = out[0].strip().strip("*_").strip()
+        if not first or not re.search(r"[^\W_]", first) or _GREETING.match(first):
+            out.pop(0)
+            continue
+        if _BANNER.search(first):
+            while out and out[0].strip():  # the rest of the banner's paragraph
+                out.pop(0)
+            continue
+        break
+    return out
+
+
+def _read_commands(lines: list[str]) -> list[Action | _EditWord]:
     found: list[Action | _EditWord] = []
-    for raw in trim_reply("\n".join(top)).split("\n"):
+    for raw in lines:
         line = raw.strip().strip("*_").strip()
         line = re.sub(r"^(?:[-*\u2022\u00b7]|\d+[.)])\s+", "", line)
         if not line:
             continue
-        if not found and (_GREETING.match(line) or not re.search(r"[^\W_]", line)):
-            continue  # a greeting, or a rule drawn by a mail client above its quote
+        if not found and _GREETING.match(line):
+            continue
         action = _command(line)
         if action is None:
             if not found:
-                found.append(Unclear((line,), f"'{_short(line)}' is not a command we know."))
+                found.append(Unclear((line,), f"'{_short(line)}' is not a command we know. Write one command per "
+                                               "line at the very top of your reply, for example 'approve' or "
+                                               "'reject REASON'."))
             break
         found.append(action)
     return found
@@ -187,15 +273,18 @@ def _top_commands(lines: list[str]) -> list[Action | _EditWord]:
 
 def _command(line: str) -> Action | _EditWord | None:
     """One line -> its command; None when the line does not start with a command word."""
+    affirmed = _AFFIRMATION.match(line)
+    if affirmed:
+        inner = _command(line[affirmed.end():])
+        return inner if isinstance(inner, (Approve, Unclear)) else None
     m = _COMMAND.match(line)
     if not m:
         return None
     word, rest = m.group(1).lower(), m.group(2).strip()
     if word == "set" and rest:
         return _command(rest)
-    if word in {"approve", "approved"}:
-        return Approve() if _chatter(rest) else _unclear(line, "approve takes nothing after it; put any other "
-                                                          "instruction on its own line.")
+    if word in {"approve", "approved", "send"}:
+        return _approve(line, rest)
     if word in {"edit", "edited"}:
         return _EditWord() if _chatter(rest) else _unclear(line, "edit takes nothing after it: change the text "
                                                            "between the draft markers instead.")
@@ -227,6 +316,20 @@ def _command(line: str) -> Action | _EditWord | None:
     if word in {"help", "commands"}:
         return _unclear(line, "The commands are listed below.")
     return None
+
+
+def _approve(line: str, rest: str) -> Action:
+    rest = re.sub(r"\bno\s+(?:changes?|edits?|amendments?|corrections?)(?:\s+(?:needed|required|made))?\b|"
+                  r"\bas\s+(?:it\s+)?is\b", " ", rest, flags=re.I)
+    if _NEGATION.search(rest):
+        return _unclear(line, "this reads as a condition or a refusal, so nothing was sent. To send the draft "
+                              "write 'approve' alone on the first line; not to send it, write 'reject REASON'.")
+    words = re.findall(r"[a-z]+", rest.lower())
+    if all(w in _CHATTER for w in words):
+        return Approve()
+    if all(w in _CHATTER | _WITH_EDITS for w in words):
+        return Approve(with_edits=True)
+    return _unclear(line, "approve takes nothing after it; put any other instruction on its own line.")
 
 
 def _chatter(rest: str) -> bool:

@@ -8,13 +8,16 @@ handler (who must complete it), but can never be approved as it stands.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any, Mapping
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Row, update
 
+from .. import marks
 from ..cases import AuditEvent
-from ..compose import RenderedLetter, approval_address, mint_message_id
+from ..compose import Marker, RenderedLetter
 from ..content_gate import PLACEHOLDER
 from ..content_gate import check as gate_check
 from ..deadlines import case_deadlines
@@ -106,7 +109,8 @@ def _thread(conn: Connection, case: Row[Any]) -> tuple[str | None, list[str]]:
 def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedLetter, *, to: list[str], status: str,
             requires_approval: bool, now: datetime, reply_to: str | None = None, auto_submitted: str = "auto-replied",
             in_reply_to: str | None = None, references: list[str] | None = None, handler_email: str | None = None,
-            approved_by: str | None = None) -> int:
+            approved_by: str | None = None, message_id: str | None = None,
+            not_before: datetime | None = None) -> int:
     return outbox_q.add_letter(
         conn,
         case_id=case.id if case is not None else None,
@@ -116,7 +120,7 @@ def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedL
         handler_email=handler_email,
         sender=app.config.firm.complaints_address,
         recipients=to,
-        message_id=_bare(mint_message_id(app.config.firm.domain)),
+        message_id=message_id or _bare(marks.mint_message_id(app.config.firm.domain)),
         subject=letter.subject,
         body_text=letter.text,
         body_html=letter.html,
@@ -125,6 +129,7 @@ def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedL
         reply_to=reply_to or app.config.firm.complaints_address,
         auto_submitted=auto_submitted,
         attempts=0,
+        next_attempt_at=not_before,
         created_at=now,
         approved_at=now if status == "approved" else None,
         approved_by=approved_by if status == "approved" else None,
@@ -162,11 +167,48 @@ def draft_for_approval(conn: Connection, app: App, case: Row[Any], kind: str, *,
 
 
 def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, letter: RenderedLetter, *,
-                     now: datetime, note: str) -> None:
-    token = new_token()
+                     now: datetime, note: str) -> int:
+    """Send the handler the draft with a fresh token and markers; returns the request's outbox id.
+
+    The token is bound to this draft, this handler and this request's Message-ID (a reply acts
+    only if it answers this request), and the markers carry a nonce of this request alone.
+    """
+    token, nonce = new_token(), marks.new_nonce()
     expires = now + timedelta(hours=app.config.approvals.token_ttl_hours)
+    message_id = _bare(marks.mint_message_id(app.config.firm.domain))
+    context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires, note=note,
+                               message_id=message_id, now=now)
+    request = app.letters.render("approval_request", context)
+    request_id = _insert(conn, app, case, request, to=[case.handler_email], status="approved",
+                         requires_approval=False, now=now, message_id=message_id,
+                         reply_to=marks.approval_address(app.config.firm.complaints_address, token),
+                         auto_submitted="auto-generated", approved_by="system")
     outbox_q.add_token(conn, outbox_id=draft_id, handler_email=case.handler_email, token_sha256=token_hash(token),
-                       expires_at=expires, now=now)
+                       expires_at=expires, now=now, request_message_id=message_id, marker=nonce)
+    audit.append(conn, [AuditEvent("approval.requested", case.ref, "mailbot", now,
+                                   {"outbox_id": draft_id, "request_id": request_id, "kind": letter.kind,
+                                    "handler": case.handler_email, "expires_at": expires.isoformat()})])
+    return request_id
+
+
+def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any], draft: Row[Any], *,
+                    now: datetime, note: str) -> bool:
+    """Re-render an approval request not yet sent (the client wrote again meanwhile), keeping its
+    token, markers and Message-ID: one live request per case, updated rather than sent again."""
+    token = marks.token_from_address(request.reply_to)
+    record = outbox_q.token_for_request(conn, request.message_id)
+    if token is None or record is None or record.marker is None:
+        return False
+    letter = RenderedLetter(draft.kind, draft.subject, draft.body_text, draft.body_html)
+    context = _request_context(conn, app, case, letter, token=token, nonce=record.marker,
+                               expires=record.expires_at, note=note, message_id=request.message_id, now=now)
+    fresh = app.letters.render("approval_request", context)
+    return outbox_q.rewrite_unsent(conn, request.id, subject=fresh.subject, body_text=fresh.text,
+                                   body_html=fresh.html)
+
+
+def _request_context(conn: Connection, app: App, case: Row[Any], letter: RenderedLetter, *, token: str,
+                     nonce: str, expires: datetime, note: str, message_id: str, now: datetime) -> dict[str, Any]:
     shown = casebook.last_from_client(conn, case.id)
     d = case_deadlines(case.received_at, app.profile, app.calendar)
     deadlines = [{"label": label, "due": due} for label, due in (
@@ -175,13 +217,16 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, 
         deadlines.insert(0, {"label": "Summary resolution (FCA; reply 'draft summary' if resolved) by",
                              "due": d.summary_resolution_by})
     suggestion = case.suggestion or {}
-    context = {
+    address = marks.approval_address(app.config.firm.complaints_address, token)
+    start, end = marks.draft_start(nonce), marks.draft_end(nonce)
+    return {
         "firm": _firm(app),
         "case": {"ref": case.ref, "received_at": case.received_at, "category": case.category, "urgency": case.urgency,
                  "client_address": case.client_address, "handler_name": handler_name(app, case.handler_email)},
         "handler_name": handler_name(app, case.handler_email),
         "handler_email": case.handler_email,
         "token": token,
+        "subject_tag": marks.subject_tag(token),
         "expires_at": expires,
         "note": note,
         "deadlines": deadlines,
@@ -192,15 +237,34 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, 
                        "reasons": suggestion.get("reasons", [])},
         "complaint_text": _trimmed(shown.body if shown else ""),
         "draft": {"kind": letter.kind, "kind_label": KIND_LABELS.get(letter.kind, letter.kind), "subject": letter.subject,
-                  "text": letter.text},
+                  "text": _shown_draft(letter.text)},
+        "draft_start": Marker(start),
+        "draft_end": Marker(end),
+        "links": one_click_links(address, case.ref, token, message_id, start, letter.text, end),
     }
-    request = app.letters.render("approval_request", context)
-    _insert(conn, app, case, request, to=[case.handler_email], status="approved", requires_approval=False, now=now,
-            reply_to=approval_address(app.config.firm.complaints_address, token), auto_submitted="auto-generated",
-            approved_by="system")
-    audit.append(conn, [AuditEvent("approval.requested", case.ref, "mailbot", now,
-                                   {"outbox_id": draft_id, "kind": letter.kind, "handler": case.handler_email,
-                                    "expires_at": expires.isoformat()})])
+
+
+def _shown_draft(text: str) -> str:
+    """The draft as the handler sees it: a "-- " line would make mail programs that strip
+    signatures from a quote drop everything after it, the end marker included."""
+    return re.sub(r"(?m)^-- $", "--", text)
+
+
+MAX_MAILTO = 1900  # longer mailto: links are cut by some mail programs
+
+
+def one_click_links(address: str, ref: str, token: str, message_id: str, start: str, draft: str,
+                    end: str) -> dict[str, str | None]:
+    """mailto: links that open a reply already addressed, tagged and worded (RFC 6068)."""
+    subject = f"Re: [{ref}] approval {marks.subject_tag(token)}"
+
+    def link(body: str) -> str | None:
+        url = (f"mailto:{address}?subject={quote(subject)}&in-reply-to={quote(f'<{message_id}>')}"
+               f"&body={quote(body)}")
+        return url if len(url) <= MAX_MAILTO else None
+
+    return {"approve": link("approve"), "reject": link("reject REASON"),
+            "edit": link(f"edit\n\n{start}\n{_shown_draft(draft)}\n{end}\n")}
 
 
 def _trimmed(text: str | None, limit: int = 6000) -> str:
@@ -232,8 +296,39 @@ def insert_staff_letter(conn: Connection, app: App, letter: RenderedLetter, *, t
 
 
 def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
-               extra: Mapping[str, Any]) -> int:
+               extra: Mapping[str, Any], not_before: datetime | None = None) -> int:
     """Notifications to staff (alerts, help, reminders): auto-generated, never answered by clients."""
+    letter = _staff_letter(app, kind, to, case=case, now=now, extra=extra)
+    return _insert(conn, app, case, letter, to=[to], status="approved", requires_approval=False, now=now,
+                   auto_submitted="auto-generated", approved_by="system", not_before=not_before)
+
+
+def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
+                    extra: Mapping[str, Any], told: str) -> None:
+    """Tell a person at once, but at most once per period: whatever else happens in that period
+    goes into one more notice sent when it ends. Forged mail must not become a mail flood.
+
+    `told` is the audit event kind being told; its details name the person in "notify".
+    """
+    period = timedelta(minutes=app.config.approvals.notice_period_minutes)
+    recent = outbox_q.letters_to(conn, kind, to, now - period)
+    if not recent:
+        staff_mail(conn, app, kind, to, case=case, now=now, extra=extra)
+        return
+    first = recent[0]
+    events = [d for d in audit.details_since(conn, told, first.created_at) if d.get("notify") == to.lower()]
+    summary = {**extra, "count": max(len(events) - 1, 1), "since": first.created_at}
+    pending = next((r for r in recent[1:] if r.sent_at is None and r.status == "approved"), None)
+    if pending is not None:
+        letter = _staff_letter(app, kind, to, case=case, now=now, extra=summary)
+        if outbox_q.rewrite_unsent(conn, pending.id, subject=letter.subject, body_text=letter.text,
+                                   body_html=letter.html):
+            return
+    staff_mail(conn, app, kind, to, case=case, now=now, extra=summary, not_before=first.created_at + period)
+
+
+def _staff_letter(app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
+                  extra: Mapping[str, Any]) -> RenderedLetter:
     context: dict[str, Any] = {
         "firm": _firm(app),
         "handler_name": handler_name(app, to),
@@ -245,6 +340,8 @@ def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any]
         "draft_kind_label": KIND_LABELS.get(str(extra.get("letter_kind", "")), "draft"),
         "problems": [],
         "unclear": [],
+        "count": 0,
+        "since": None,
         **extra,
     }
     if kind == "bounce_alert":
@@ -254,7 +351,4 @@ def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any]
         context.setdefault("status", str(extra.get("code") or ""))
         context.setdefault("permanent", True)
         context.setdefault("diagnostic", str(extra.get("reason", "")))
-    letter = app.letters.render(kind, context)
-    return _insert(conn, app, case, letter, to=[to], status="approved", requires_approval=False, now=now,
-                   auto_submitted="auto-generated", approved_by="system")
-
+    return app.letters.render(kind, context)

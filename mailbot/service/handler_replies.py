@@ -1,15 +1,22 @@
 """A handler's emailed reply: check trust first, then carry out the commands.
 
-Nothing changes unless every trust check passes (see trust.py). A refused reply is audited
-and the real handler, the one the token belongs to, is told; the sender of a forgery learns
+Nothing changes unless every trust check passes (trust.py): the sender is the token's handler
+(or an alias), the reply answers that very approval request, and the firm's server vouched
+for the sender. A refused reply is audited and the real handler, the one the token belongs
+to, is told (at most once per period, the rest combined); the sender of a forgery learns
 nothing from us.
+
+The reply is read as the handler saw it (reply_reading.py): instructions from the plain
+text, an edited draft from the HTML. An edited letter is not sent on the strength of the
+edit: it comes back to the handler exactly as it will go out, for one more "approve"
+(`approvals.confirm_edits`), so no transformation by a mail program reaches a client unseen.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +30,16 @@ from ..cases import apply as apply_event
 from ..content_gate import check as gate_check
 from ..deadlines import summary_resolution_refusal
 from ..errors import TransitionRefused
+from ..link_rewrites import gateway_links
+from ..reply_reading import ReplyText, read_reply
+from ..sender_auth import AuthPolicy
 from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
-from ..store.tables import corrections
-from ..trust import REFUSAL_TEXT, Refusal, TokenRecord, check_approval, token_hash
+from ..trust import REFUSAL_TEXT, Refusal, SenderCheck, TokenRecord, check_approval, token_hash
 from .context import App, log
 from .drafting import (
     DRAFT_KIND_BY_COMMAND,
+    combined_notice,
     draft_for_approval,
     replace_draft_text,
     request_approval,
@@ -42,6 +52,29 @@ from .drafting import (
 class ReplyOutcome:
     case_ref: str | None
     detail: str
+
+
+@dataclass
+class _Run:
+    """One reply being carried out: what was done, what to tell the handler, what to audit."""
+
+    conn: Connection
+    app: App
+    case: Row[Any]
+    letter: Row[Any]
+    token: Row[Any]
+    actor: str
+    now: datetime
+    done: list[str] = field(default_factory=list)
+    unclear: list[str] = field(default_factory=list)
+    events: list[AuditEvent] = field(default_factory=list)
+
+
+def sender_check(app: App, msg: Any) -> SenderCheck:
+    approvals = app.config.approvals
+    if not approvals.require_dkim or not approvals.authserv_id:
+        return SenderCheck(None, msg.auth_results)
+    return SenderCheck(AuthPolicy(approvals.authserv_id, approvals.max_received_above), msg.auth_results)
 
 
 def _lookup(conn: Connection, token: str | None) -> tuple[Row[Any] | None, Row[Any] | None, TokenRecord | None]:
@@ -58,12 +91,15 @@ def _lookup(conn: Connection, token: str | None) -> tuple[Row[Any] | None, Row[A
         expires_at=tok.expires_at,
         used=tok.used_at is not None,
         draft_status=letter.status,
+        request_message_id=tok.request_message_id,
     )
     return tok, letter, record
 
 
-def handler_reply(conn: Connection, app: App, route: routing.HandlerReply, *, raw_id: int, now: datetime) -> ReplyOutcome:
+def handler_reply(conn: Connection, app: App, route: routing.HandlerReply, *, raw_id: int,
+                  now: datetime) -> ReplyOutcome:
     msg = route.msg
+    handler = app.config.handler(msg.from_addr)
     tok, letter, record = _lookup(conn, route.token)
     case_id = letter.case_id if letter is not None else _case_of_request(conn, msg)
     case = casebook.case_by_id(conn, case_id) if case_id else None
@@ -72,28 +108,36 @@ def handler_reply(conn: Connection, app: App, route: routing.HandlerReply, *, ra
     refusal = check_approval(
         token=route.token,
         record=record,
-        sender=msg.from_addr,
-        handler_addresses=app.handler_addresses,
-        auth_results=msg.auth_results,
-        require_auth=app.config.approvals.require_dkim,
-        authserv_id=app.config.approvals.authserv_id,
+        from_addr=msg.from_addr,
+        handler=handler.email if handler else None,
+        thread=routing.thread_ids(msg),
+        sender_check=sender_check(app, msg),
         now=now,
     )
     if refusal is not None:
         _refuse(conn, app, refusal, sender=msg.from_addr, record=record, case=case, raw_id=raw_id, now=now)
         return ReplyOutcome(ref, f"refused: {refusal.value}")
-    assert letter is not None and tok is not None and case is not None
+    assert letter is not None and tok is not None and case is not None and handler is not None
     casebook.add_case_message(
         conn, case_id=case.id, direction="in", kind="handler_reply", message_id=msg.message_id,
         from_addr=msg.from_addr, subject=msg.subject, body=msg.text, at=now, raw_message_id=raw_id,
     )
-    parsed = cmd.parse_handler_reply(msg.text, original_draft=letter.body_text)
+    parsed = cmd.parse_handler_reply(_reply_text(conn, raw_id, msg), letter.body_text, nonce=tok.marker)
+    actor = handler.email.lower()
     if parsed.problems:
-        _help(conn, app, case, msg.from_addr, list(parsed.problems), now)
-        audit.append(conn, [AuditEvent("handler.reply_unclear", ref, msg.from_addr, now, {"problems": list(parsed.problems)})])
+        _help(conn, app, case, actor, list(parsed.problems), now)
+        audit.append(conn, [AuditEvent("handler.reply_unclear", ref, actor, now, {"problems": list(parsed.problems)})])
         return ReplyOutcome(ref, "problems")
-    done = _carry_out(conn, app, case, letter, tok, parsed, actor=msg.from_addr, now=now)
+    done = _carry_out(_Run(conn, app, case, letter, tok, actor, now), parsed)
     return ReplyOutcome(ref, ",".join(done) or "nothing")
+
+
+def _reply_text(conn: Connection, raw_id: int, msg: Any) -> ReplyText:
+    """The reply's parts as the handler saw them, read again from the stored bytes."""
+    row = intake.raw_by_id(conn, raw_id)
+    if row is None or row.raw is None:
+        return ReplyText(msg.text, msg.text)
+    return read_reply(row.raw)
 
 
 def _case_of_request(conn: Connection, msg: Any) -> int | None:
@@ -108,147 +152,219 @@ def _case_of_request(conn: Connection, msg: Any) -> int | None:
 def _refuse(conn: Connection, app: App, refusal: Refusal, *, sender: str, record: TokenRecord | None,
             case: Row[Any] | None, raw_id: int, now: datetime) -> None:
     ref = case.ref if case else None
+    # Tell the real handler: the one the token was minted for, or the sender's handler if any.
+    handler = app.config.handler(sender)
+    notify = record.handler_email.lower() if record else (handler.email.lower() if handler else None)
     audit.append(conn, [AuditEvent("approval.refused", ref, "mailbot", now,
-                                   {"reason": refusal.value, "sender": sender, "raw_id": raw_id})])
+                                   {"reason": refusal.value, "sender": sender, "raw_id": raw_id, "notify": notify})])
     log.warning("approval.refused", extra={"case": ref or "-", "reason": refusal.value})
-    # Tell the real handler: the one the token was minted for, or the sender only if it is a handler.
-    notify = record.handler_email if record else (sender.lower() if sender.lower() in app.handler_addresses else None)
     if notify:
-        staff_mail(conn, app, "approval_refused", notify, case=case, now=now,
-                   extra={"reason": REFUSAL_TEXT[refusal], "sender": sender})
+        combined_notice(conn, app, "approval_refused", notify, case=case, now=now, told="approval.refused",
+                        extra={"reason": REFUSAL_TEXT[refusal], "sender": sender})
 
 
 def _help(conn: Connection, app: App, case: Row[Any], to: str, problems: list[str], now: datetime) -> None:
     staff_mail(conn, app, "command_help", to, case=case, now=now, extra={"problems": problems})
 
 
-def _carry_out(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: Row[Any],
-               parsed: cmd.HandlerReply, *, actor: str, now: datetime) -> list[str]:
-    done: list[str] = []
-    events: list[AuditEvent] = []
-    unclear: list[str] = []
+# --- carrying out the commands ------------------------------------------------------------
+
+
+def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
     for action in parsed.actions:
-        if isinstance(action, cmd.Edit):
-            continue  # applied together with the approval below
-        if isinstance(action, cmd.Approve):
-            continue
-        if isinstance(action, cmd.Reject):
-            if outbox_q.use_token(conn, tok.id, now) and outbox_q.set_status(conn, letter.id, expected="draft", status="rejected"):
-                events.append(AuditEvent("letter.rejected", case.ref, actor, now, {"outbox_id": letter.id, "kind": letter.kind, "reason": action.reason}))
-                done.append("rejected")
-        elif isinstance(action, (cmd.SetCategory, cmd.SetUrgency)):
-            field = "category" if isinstance(action, cmd.SetCategory) else "urgency"
-            value = action.label if isinstance(action, cmd.SetCategory) else action.level
-            conn.execute(corrections.insert().values(case_id=case.id, field=field, old_value=getattr(case, field), new_value=value, by=actor, at=now))
-            casebook.update_case(conn, case.id, now, **{field: value})
-            events.append(AuditEvent(f"case.{field}_set", case.ref, actor, now, {"from": getattr(case, field), "to": value}))
-            done.append(field)
-        elif isinstance(action, cmd.Assign):
-            problem = _reassign(conn, app, case, action.email, actor=actor, now=now)
-            if problem:
-                unclear.append(problem)
-            else:
-                done.append("assigned")
-        elif isinstance(action, cmd.Note):
-            events.append(AuditEvent("case.note", case.ref, actor, now, {"note": action.text}))
-            done.append("note")
-        elif isinstance(action, cmd.Draft):
-            too_late = (summary_resolution_refusal(case.received_at, now, app.profile, app.calendar)
-                        if action.kind == "summary" else None)
-            if too_late:
-                unclear.append(f"No draft written: {too_late}.")
-                continue
-            supersede_drafts(conn, app, case, now=now)
-            draft_for_approval(conn, app, case, DRAFT_KIND_BY_COMMAND[action.kind], now=now, note=f"Drafted at {actor}'s request")
-            done.append(f"draft:{action.kind}")
-        elif isinstance(action, cmd.Close):
-            try:
-                moved = apply_event(casebook.snapshot(case), Event.CLOSE, now=now, actor=actor, reason="closed by handler")
-            except TransitionRefused as exc:
-                unclear.append(str(exc))
-                continue
-            casebook.save_snapshot(conn, case.id, moved.case, now)
-            events.extend(moved.events)
-            done.append("closed")
-        elif isinstance(action, (cmd.Cause, cmd.Outcome, cmd.Redress, cmd.Learning)):
-            field, value = _record_field(action)
-            casebook.update_case(conn, case.id, now, **{field: value})
-            events.append(AuditEvent(f"case.{field}_set", case.ref, actor, now, {"value": value}))
-            done.append(field)
-        elif isinstance(action, cmd.Unclear):
-            unclear.append(action.hint or f"not understood: {' / '.join(action.lines)}")
-    approving = any(isinstance(a, cmd.Approve) for a in parsed.actions)
-    if approving:
-        result = _approve(conn, app, case, letter, tok, parsed.edited_text, actor=actor, now=now)
-        if result:
-            unclear.append(result)
-        else:
-            done.append("approved")
+        match action:
+            case cmd.Edit() | cmd.Approve():
+                pass  # the draft's fate is settled below, once every other command is done
+            case cmd.Reject(reason=reason):
+                _reject(run, reason)
+            case cmd.SetCategory(label=label):
+                _correct(run, "category", label)
+            case cmd.SetUrgency(level=level):
+                _correct(run, "urgency", level)
+            case cmd.Assign(email=email):
+                _assign(run, email)
+            case cmd.Note(text=text):
+                run.events.append(AuditEvent("case.note", run.case.ref, run.actor, run.now, {"note": text}))
+                run.done.append("note")
+            case cmd.Draft(kind=kind):
+                _draft(run, kind)
+            case cmd.Close():
+                _close(run)
+            case cmd.Cause() | cmd.Outcome() | cmd.Redress() | cmd.Learning():
+                _record(run, action)
+            case cmd.Unclear(lines=lines, hint=hint):
+                run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
+    if any(isinstance(a, cmd.Approve) for a in parsed.actions):
+        _settle_approval(run, parsed.edited_text)
     elif parsed.edited_text is not None and not any(isinstance(a, cmd.Reject) for a in parsed.actions):
-        _keep_edit(conn, app, case, letter, tok, parsed.edited_text, actor=actor, now=now)
-        done.append("edited")
-    audit.append(conn, events)
-    if unclear:
-        _help(conn, app, case, actor, unclear, now)
-    return done
+        _confirm_edit(run, parsed.edited_text, note="Your edit is saved. This is the letter exactly as it will "
+                                                    "go out: reply 'approve' to send it", approving=False)
+    audit.append(run.conn, run.events)
+    if run.unclear:
+        _help(run.conn, run.app, run.case, run.actor, run.unclear, run.now)
+    return run.done
 
 
-def _approve(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: Row[Any],
-             edited: str | None, *, actor: str, now: datetime) -> str | None:
-    """Approve (after the edit, if any); returns a problem for the handler, or None."""
-    text = edited if edited is not None else letter.body_text
-    missing = gate_check(letter.kind, app.profile, text)
-    too_late = (summary_resolution_refusal(case.received_at, now, app.profile, app.calendar)
-                if letter.kind == "summary_resolution" else None)
+def _reject(run: _Run, reason: str) -> None:
+    letter = run.letter
+    if outbox_q.use_token(run.conn, run.token.id, run.now) and outbox_q.set_status(
+            run.conn, letter.id, expected="draft", status="rejected"):
+        run.events.append(AuditEvent("letter.rejected", run.case.ref, run.actor, run.now,
+                                     {"outbox_id": letter.id, "kind": letter.kind, "reason": reason}))
+        run.done.append("rejected")
+
+
+def _correct(run: _Run, name: str, value: str) -> None:
+    old = getattr(run.case, name)
+    casebook.record_correction(run.conn, run.case.id, name, old, value, by=run.actor, at=run.now)
+    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
+    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"from": old, "to": value}))
+    run.done.append(name)
+
+
+def _assign(run: _Run, email: str) -> None:
+    problem = _reassign(run.conn, run.app, run.case, email, actor=run.actor, now=run.now)
+    if problem:
+        run.unclear.append(problem)
+    else:
+        run.done.append("assigned")
+
+
+def _summary_too_late(run: _Run) -> str | None:
+    app = run.app
+    return summary_resolution_refusal(run.case.received_at, run.now, app.profile, app.calendar)
+
+
+def _draft(run: _Run, kind: str) -> None:
+    too_late = _summary_too_late(run) if kind == "summary" else None
     if too_late:
-        audit.append(conn, [AuditEvent("letter.gate_refused", case.ref, actor, now,
-                                       {"outbox_id": letter.id, "missing": ["summary_resolution_window"]})])
-        return f"The summary resolution communication was not sent: {too_late}."
+        run.unclear.append(f"No draft written: {too_late}.")
+        return
+    supersede_drafts(run.conn, run.app, run.case, now=run.now)
+    draft_for_approval(run.conn, run.app, run.case, DRAFT_KIND_BY_COMMAND[kind], now=run.now,
+                       note=f"Drafted at {run.actor}'s request")
+    run.done.append(f"draft:{kind}")
+
+
+def _close(run: _Run) -> None:
+    try:
+        moved = apply_event(casebook.snapshot(run.case), Event.CLOSE, now=run.now, actor=run.actor,
+                            reason="closed by handler")
+    except TransitionRefused as exc:
+        run.unclear.append(str(exc))
+        return
+    casebook.save_snapshot(run.conn, run.case.id, moved.case, run.now)
+    run.events.extend(moved.events)
+    run.done.append("closed")
+
+
+def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
+    match action:
+        case cmd.Cause(text=text):
+            name, value = "root_cause", text
+        case cmd.Outcome(value=outcome):
+            name, value = "outcome", outcome
+        case cmd.Redress(amount=amount, currency=currency, text=text):
+            name, value = "redress", f"{currency + ' ' if currency else ''}{amount} {text}".strip()
+        case cmd.Learning(text=text):
+            name, value = "learning", text
+    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
+    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
+    run.done.append(name)
+
+
+# --- the draft's fate ---------------------------------------------------------------------
+
+
+def _settle_approval(run: _Run, edited: str | None) -> None:
+    """Approve as drafted, or (edited) show the handler the letter as it will go out first."""
+    if edited is not None and run.app.config.approvals.confirm_edits:
+        _confirm_edit(run, edited, note="You approved this letter with changes. This is the letter exactly as "
+                                        "it will go out: reply 'approve' to send it", approving=True)
+        return
+    problem = _approve(run, edited)
+    if problem:
+        run.unclear.append(problem)
+    else:
+        run.done.append("approved")
+
+
+def _refusal_to_send(run: _Run, text: str) -> str | None:
+    """Why this text must not go to the client now, or None."""
+    letter, case, app = run.letter, run.case, run.app
+    if letter.kind == "summary_resolution":
+        too_late = _summary_too_late(run)
+        if too_late:
+            run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
+                                         {"outbox_id": letter.id, "missing": ["summary_resolution_window"]}))
+            return f"The summary resolution communication was not sent: {too_late}."
+    missing = gate_check(letter.kind, app.profile, text)
     if missing:
-        audit.append(conn, [AuditEvent("letter.gate_refused", case.ref, actor, now, {"outbox_id": letter.id, "missing": missing})])
-        return f"The {letter.kind.replace('_', ' ')} was not sent: it lacks {', '.join(missing)}. Restore it and reply again."
-    if not outbox_q.use_token(conn, tok.id, now):
-        return REFUSAL_TEXT[Refusal.TOKEN_USED]
-    events = []
-    if edited is not None:
-        events.append(_record_edit(conn, app, case, letter, edited, actor=actor, now=now))
-    if not outbox_q.set_status(conn, letter.id, expected="draft", status="approved", approved_at=now, approved_by=actor):
-        return REFUSAL_TEXT[Refusal.DRAFT_NOT_PENDING]
-    events.append(AuditEvent("letter.approved", case.ref, actor, now, {"outbox_id": letter.id, "kind": letter.kind}))
-    audit.append(conn, events)
+        run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
+                                     {"outbox_id": letter.id, "missing": missing}))
+        return (f"The {letter.kind.replace('_', ' ')} was not sent: it lacks {', '.join(missing)}. "
+                "Restore it and reply again.")
+    if gateway_links(text):
+        run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
+                                     {"outbox_id": letter.id, "missing": ["no_gateway_links"]}))
+        return ("The letter was not sent: it contains a link rewritten by a security gateway, which must never "
+                "reach a client. Type the link out again, or remove it.")
     return None
 
 
-def _record_edit(conn: Connection, app: App, case: Row[Any], letter: Row[Any], edited: str, *, actor: str,
-                 now: datetime) -> AuditEvent:
+def _approve(run: _Run, edited: str | None) -> str | None:
+    """Approve (after the edit, if any); returns a problem for the handler, or None."""
+    conn, letter = run.conn, run.letter
+    problem = _refusal_to_send(run, edited if edited is not None else letter.body_text)
+    if problem:
+        return problem
+    if not outbox_q.use_token(conn, run.token.id, run.now):
+        return REFUSAL_TEXT[Refusal.TOKEN_USED]
+    if edited is not None:
+        run.events.append(_record_edit(run, edited))
+    if not outbox_q.set_status(conn, letter.id, expected="draft", status="approved", approved_at=run.now,
+                               approved_by=run.actor):
+        return REFUSAL_TEXT[Refusal.DRAFT_NOT_PENDING]
+    run.events.append(AuditEvent("letter.approved", run.case.ref, run.actor, run.now,
+                                 {"outbox_id": letter.id, "kind": letter.kind,
+                                  "sender_verified": run.app.config.approvals.require_dkim}))
+    return None
+
+
+def _record_edit(run: _Run, edited: str) -> AuditEvent:
     """The diff is kept on the letter (purged with it); the permanent audit trail keeps its hash."""
-    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft", "approved", lineterm=""))
-    replace_draft_text(conn, app, letter, edited, diff=diff)
+    letter = run.letter
+    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft", "approved",
+                                          lineterm=""))
+    replace_draft_text(run.conn, run.app, letter, edited, diff=diff)
     digest = hashlib.sha256(diff.encode()).hexdigest()
     changed = sum(1 for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---")))
-    return AuditEvent("letter.edited", case.ref, actor, now, {"outbox_id": letter.id, "diff_sha256": digest, "lines_changed": changed})
+    return AuditEvent("letter.edited", run.case.ref, run.actor, run.now,
+                      {"outbox_id": letter.id, "diff_sha256": digest, "lines_changed": changed})
 
 
-def _keep_edit(conn: Connection, app: App, case: Row[Any], letter: Row[Any], tok: Row[Any], edited: str, *,
-               actor: str, now: datetime) -> None:
-    """'edit' without 'approve': keep the handler's text and ask again, with a fresh token."""
-    if not outbox_q.use_token(conn, tok.id, now):
+def _confirm_edit(run: _Run, edited: str, *, note: str, approving: bool) -> None:
+    """Keep the handler's text and send it back, exactly as it would go out, with a fresh token.
+
+    When the handler meant to send it (`approving`), a letter that could not be sent is refused
+    now, with the reason, rather than sent back for an approval that would fail; a plain "edit"
+    is saved either way (work in progress), and the reason goes into the note.
+    """
+    conn, letter = run.conn, run.letter
+    problem = _refusal_to_send(run, edited)
+    if problem and (approving or "security gateway" in problem):
+        run.unclear.append(problem)
         return
-    audit.append(conn, [_record_edit(conn, app, case, letter, edited, actor=actor, now=now)])
+    if not outbox_q.use_token(conn, run.token.id, run.now):
+        run.unclear.append(REFUSAL_TEXT[Refusal.TOKEN_USED])
+        return
+    run.events.append(_record_edit(run, edited))
     fresh = outbox_q.letter(conn, letter.id)
-    rendered = app.letters.from_text(fresh.kind, fresh.subject, fresh.body_text)
-    request_approval(conn, app, case, letter.id, rendered, now=now, note="Your edit is saved; approve to send it")
-
-
-def _record_field(action: Any) -> tuple[str, str]:
-    if isinstance(action, cmd.Cause):
-        return "root_cause", action.text
-    if isinstance(action, cmd.Outcome):
-        return "outcome", action.value
-    if isinstance(action, cmd.Redress):
-        amount = f"{action.currency + ' ' if action.currency else ''}{action.amount}"
-        return "redress", f"{amount} {action.text}".strip()
-    return "learning", action.text
+    assert fresh is not None
+    rendered = run.app.letters.from_text(fresh.kind, fresh.subject, fresh.body_text)
+    request_approval(conn, run.app, run.case, letter.id, rendered, now=run.now,
+                     note=note + (f". Before it can go: {problem.rstrip('.')}" if problem else ""))
+    run.done.append("edited")
 
 
 def _reassign(conn: Connection, app: App, case: Row[Any], email: str, *, actor: str, now: datetime) -> str | None:

@@ -8,10 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mailbot import marks
 from mailbot.commands import (
-    DRAFT_END, DRAFT_START, Approve, Assign, Cause, Close, Draft, Edit, Learning, Note, Outcome, Redress, Reject,
-    SetCategory, SetUrgency, Unclear, parse_handler_reply,
+    Approve, Assign, Cause, Close, Draft, Edit, Instructions, Learning, Note, Outcome, Redress, Reject, SetCategory,
+    SetUrgency, Unclear,
 )
+from mailbot.commands import parse_handler_reply as _parse
+
+NONCE = "0a1b2c3d4e5f"  # this request's markers; a client cannot know it
+DRAFT_START, DRAFT_END = marks.draft_start(NONCE), marks.draft_end(NONCE)
+
+
+def parse_handler_reply(text: str, original: str | None) -> Instructions:
+    return _parse(text, original, nonce=NONCE)
 
 DRAFT = """Dear Ms Patel,
 
@@ -87,7 +96,8 @@ def test_the_quoted_request_never_counts_even_without_quote_marks() -> None:
     reply = parse_handler_reply("De la part de: Complaints\n\n" + REQUEST, DRAFT)
     assert not any(isinstance(a, (Approve, Close)) for a in reply.actions)
     assert isinstance(reply.actions[0], Unclear)
-    assert parse(outlook("", signature="")) == (Unclear((), "No command was found at the top of your reply."),)
+    (nothing,) = parse(outlook("", signature=""))
+    assert isinstance(nothing, Unclear) and nothing.hint.startswith("No command was found at the top of your reply.")
 
 
 def test_reading_stops_at_the_first_line_that_is_not_a_command() -> None:
@@ -97,13 +107,14 @@ def test_reading_stops_at_the_first_line_that_is_not_a_command() -> None:
 
 def test_text_after_approve_that_changes_its_meaning_is_unclear() -> None:
     (action,) = parse(gmail("approve but change the date to Friday"))
-    assert isinstance(action, Unclear) and "approve takes nothing after it" in action.hint
+    assert isinstance(action, Unclear) and "reads as a condition or a refusal" in action.hint
 
 
 @pytest.mark.parametrize("top", ["aprove", "Looks good to me", "yes please", "ok"])
 def test_unknown_first_line_is_unclear_and_nothing_else_happens(top: str) -> None:
     (action,) = parse(gmail(top + "\napprove"))
-    assert action == Unclear((top,), f"'{top}' is not a command we know.")
+    assert isinstance(action, Unclear) and action.lines == (top,)
+    assert action.hint.startswith(f"'{top}' is not a command we know.")
 
 
 def test_field_and_record_commands() -> None:
@@ -204,8 +215,8 @@ def test_rewrapping_and_reformatting_by_mail_clients_is_not_an_edit() -> None:
 
 
 def test_markers_mangled_by_html_conversion_are_still_found() -> None:
-    request = (REQUEST.replace(DRAFT_START, "\u2014\u2013 DRAFT START: edit below this line \u2014\u2013")
-               .replace(DRAFT_END, "**----- DRAFT END -----**").replace("£250", "£275"))
+    request = (REQUEST.replace(DRAFT_START, f"\u2014\u2013 DRAFT START {NONCE}: edit below this line \u2014\u2013")
+               .replace(DRAFT_END, f"**----- DRAFT END {NONCE} -----**").replace("£250", "£275"))
     reply = parse_handler_reply(outlook("approve", request), DRAFT)
     assert reply.edited_text == DRAFT.replace("£250", "£275")
 
@@ -225,13 +236,14 @@ def test_two_different_edited_copies_are_not_guessed_between() -> None:
     top = f"approve\n\n{DRAFT_START}\n{DRAFT.replace('£250', '£300')}\n{DRAFT_END}"
     edited = REQUEST.replace("£250", "£275")
     reply = parse_handler_reply(gmail(top, edited), DRAFT)
-    assert reply.actions == () and "more than one" in reply.problems[0]
+    assert reply.actions == () and "holds the draft 2 times" in reply.problems[0]
 
 
-def test_an_edited_copy_pasted_on_top_wins_over_the_untouched_quote() -> None:
+def test_a_second_copy_of_the_draft_is_refused_not_guessed_between() -> None:
+    """Two blocks (an edited copy on top, the untouched quote below) could be a smuggled draft."""
     top = f"approve\n\n{DRAFT_START}\n{DRAFT.replace('£250', '£300')}\n{DRAFT_END}"
     reply = parse_handler_reply(gmail(top), DRAFT)
-    assert reply.actions == (Edit(DRAFT.replace("£250", "£300")), Approve())
+    assert reply.actions == () and "none of it was used" in reply.problems[0]
 
 
 def test_emptied_draft_is_a_problem() -> None:
@@ -242,7 +254,8 @@ def test_emptied_draft_is_a_problem() -> None:
 
 def test_without_the_original_any_marked_text_is_an_edit() -> None:
     reply = parse_handler_reply(gmail("approve"), None)
-    assert reply.actions == (Edit(DRAFT), Approve())
+    edit, approve = reply.actions
+    assert isinstance(edit, Edit) and edit.new_text.split() == DRAFT.split() and approve == Approve()
 
 
 def test_pathological_input_is_handled_quickly() -> None:

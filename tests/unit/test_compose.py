@@ -13,10 +13,11 @@ import pytest
 from inscriptis import get_text
 from jinja2.exceptions import SecurityError
 
-from mailbot.commands import DRAFT_START, Approve, parse_handler_reply
+from mailbot import marks
+from mailbot.commands import Approve, parse_handler_reply
 from mailbot.compose import (
-    CATEGORY_LABELS, MAX_REFERENCES, Letters, RenderedLetter, approval_address, bounce_address, build_message,
-    mint_message_id, subject_with_ref, thread_references,
+    CATEGORY_LABELS, MAX_REFERENCES, Letters, Marker, RenderedLetter, build_message, subject_with_ref,
+    thread_references,
 )
 from mailbot.errors import ConfigError
 from mailbot.triage import CATEGORIES
@@ -32,12 +33,20 @@ LETTER = RenderedLetter("acknowledgement", "We have received your complaint", "D
                         "<p>Costs: &pound;250</p>")
 
 
+NONCE = "00aa11bb22cc"
+DRAFT_START = marks.draft_start(NONCE)
+
+
 def approval_context(complaint: str) -> dict:
+    token = "tok_abcdefghijklmnop"
     return {"firm": FIRM, "case": CASE, "handler_name": "Jane Okafor", "handler_email": "jane@smith.example",
-            "token": "tok_abcdefghijklmnop", "expires_at": NOW + timedelta(days=3), "complaint_text": complaint,
+            "token": token, "subject_tag": marks.subject_tag(token), "note": "",
+            "expires_at": NOW + timedelta(days=3), "complaint_text": complaint,
             "suggestion": {"category": "delay", "urgency": "normal", "confidence": None, "reasons": [], "flags": []},
             "deadlines": [], "draft": {"kind_label": "progress update", "subject": "An update",
-                                       "text": "Dear Ms Patel,\n\nWe have your file."}}
+                                       "text": "Dear Ms Patel,\n\nWe have your file."},
+            "draft_start": Marker(DRAFT_START), "draft_end": Marker(marks.draft_end(NONCE)),
+            "links": {"approve": "mailto:a", "reject": "mailto:r", "edit": None}}
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -86,12 +95,13 @@ def test_kind_names_cannot_reach_other_files() -> None:
 
 
 def test_forged_draft_markers_in_a_complaint_cannot_become_an_edit() -> None:
-    forged = f"My complaint.\n{DRAFT_START}\nPay the refund to account 12345678.\n----- DRAFT END -----"
+    forged = (f"My complaint.\n{DRAFT_START}\nPay the refund to account 12345678.\n"
+              f"{marks.draft_end(NONCE)}")
     letter = Letters().render("approval_request", approval_context(forged))
     assert letter.text.count(DRAFT_START) == 1 and letter.html.count(DRAFT_START) == 1
     quoted = "\n".join(f"> {line}" for line in letter.text.split("\n"))
     reply = parse_handler_reply(f"approve\n\nOn Tue, 3 Mar 2026, Complaints wrote:\n{quoted}",
-                                "Dear Ms Patel,\n\nWe have your file.")
+                                "Dear Ms Patel,\n\nWe have your file.", nonce=NONCE)
     assert reply.actions == (Approve(),) and reply.edited_text is None
 
 
@@ -180,24 +190,6 @@ def test_naive_date_is_refused() -> None:
         build(date=NOW.replace(tzinfo=None))
 
 
-def test_minted_message_ids_are_ours_unique_and_well_formed() -> None:
-    ids = {mint_message_id("smith.example") for _ in range(200)}
-    assert len(ids) == 200
-    assert all(re.fullmatch(r"<mb\.[0-9a-f]{32}@smith\.example>", i) for i in ids)
-    with pytest.raises(ValueError):
-        mint_message_id("")
-
-
-def test_plus_addresses_for_approvals_and_bounces() -> None:
-    assert approval_address("complaints@smith.example", "Ab_9-xYz0123456789") == \
-        "complaints+a-Ab_9-xYz0123456789@smith.example"
-    assert bounce_address("complaints@smith.example", 42) == "complaints+b-42@smith.example"
-    with pytest.raises(ValueError):
-        approval_address("complaints@smith.example", "bad token@")
-    with pytest.raises(ValueError):
-        bounce_address("not-an-address", 1)
-
-
 def test_an_outlook_html_reply_converted_to_text_round_trips() -> None:
     request = Letters().render("approval_request", approval_context("I was never told.\napprove"))
     body = request.html.split("<body", 1)[1].split(">", 1)[1]
@@ -205,6 +197,7 @@ def test_an_outlook_html_reply_converted_to_text_round_trips() -> None:
                '&lt;complaints@smith.example&gt;<br><b>Sent:</b> Tuesday, March 3, 2026 10:15 AM<br>'
                '<b>To:</b> Jane Okafor<br><b>Subject:</b> Approval needed</div>' + body)
     draft = "Dear Ms Patel,\n\nWe have your file."
-    assert parse_handler_reply(get_text(outlook), draft).actions == (Approve(),)
-    edited = parse_handler_reply(get_text(outlook.replace("We have your file.", "We have all your files.")), draft)
+    assert parse_handler_reply(get_text(outlook), draft, nonce=NONCE).actions == (Approve(),)
+    edited = parse_handler_reply(get_text(outlook.replace("We have your file.", "We have all your files.")), draft,
+                                 nonce=NONCE)
     assert edited.edited_text == "Dear Ms Patel,\n\nWe have all your files."

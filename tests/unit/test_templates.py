@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from mailbot import content_gate
-from mailbot.commands import DRAFT_END, DRAFT_START
-from mailbot.compose import SHIPPED_TEMPLATES, Letters
+from mailbot import marks
+from mailbot.compose import SHIPPED_TEMPLATES, Letters, Marker
 from mailbot.profiles import PROFILES
 
 LETTERS = Letters(zone="Europe/London")
+NONCE = "abcdef012345"
+DRAFT_START, DRAFT_END = marks.draft_start(NONCE), marks.draft_end(NONCE)
 FIRM = {"name": "Smith & Co LLP", "complaints_address": "complaints@smith.example", "phone": "020 7946 0000",
         "postal_address": "1 High Street, London, EC1A 1AA", "website": "www.smith.example"}
 CASE = {"ref": "C-2026-0001", "received_at": datetime(2026, 3, 3, 23, 30, tzinfo=timezone.utc),
@@ -35,7 +37,10 @@ EXTRA: dict[str, dict[str, Any]] = {
                                    "told you."}], "apology": "We are sorry.", "remedy": "We will refund £250."},
     "summary_resolution": {"resolution": "We have refunded the £250 charged by mistake."},
     "approval_request": {"handler_name": "Jane Okafor", "handler_email": "jane@smith.example",
-                         "token": "tok_abcdefghijklmnop", "expires_at": datetime(2026, 3, 6, 9, 0, tzinfo=timezone.utc),
+                         "token": "tok_abcdefghijklmnop", "subject_tag": "[a-tok_abcdefghijklmnop]", "note": "",
+                         "draft_start": Marker(DRAFT_START), "draft_end": Marker(DRAFT_END),
+                         "links": {"approve": "mailto:x?body=approve", "reject": "mailto:x?body=reject",
+                                   "edit": "mailto:x?body=edit"}, "expires_at": datetime(2026, 3, 6, 9, 0, tzinfo=timezone.utc),
                          "complaint_text": "Your bill went up by £900 and nobody told me.",
                          "suggestion": {"category": "costs_information", "urgency": "high", "confidence": 0.82,
                                         "reasons": ["a claimed loss or refund demand"], "flags": ["insurer_notification"]},
@@ -45,7 +50,11 @@ EXTRA: dict[str, dict[str, Any]] = {
     "approval_refused": {"handler_name": "Jane Okafor", "handler_email": "jane@smith.example",
                          "draft_kind_label": "final response", "sender": "jane@smith.example",
                          "received_at": datetime(2026, 3, 4, 10, 0, tzinfo=timezone.utc),
-                         "reason": "this approval link has already been used"},
+                         "reason": "this approval link has already been used", "count": 0, "since": None},
+    "mail_kept": {"handler_name": "Jane Okafor", "why": "staff_mail", "quarantine_id": 7,
+                  "sender": "jane@smith.example", "subject": "Fwd: complaint", "count": 0, "since": None,
+                  "complaints_address": "complaints@smith.example",
+                  "received_at": datetime(2026, 3, 4, 10, 0, tzinfo=timezone.utc)},
     "command_help": {"handler_name": "Jane Okafor", "problems": [],
                      "unclear": [{"line": "aprove", "hint": "'aprove' is not a command we know."}]},
     "reminder": {"handler_name": "Jane Okafor", "items": [{"ref": "C-2026-0001", "what": "final response",
