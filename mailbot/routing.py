@@ -1,24 +1,22 @@
-"""Where an inbound message goes: a new case, a follow-up, a handler's reply, or nowhere.
+"""Where an inbound message goes: a new case, a follow-up, a handler's reply, staff mail, or nowhere.
 
 Pure. The service looks up the facts first (which cases own the referenced Message-IDs,
 who the parties are) and routing only decides. The order follows EMAIL.md: our own mail,
 then machine mail, then staff, then clients. A client's mail joins a case only when the
 sender is a party to it: a peer system that threaded by subject alone mailed one client's
-complaint to 53 others.
+complaint to 53 others. Nothing that could be a complaint is dropped on a guess: a
+tag-shaped subject we never issued is ordinary client mail, and a handler's mail that
+answers no approval request (a forwarded complaint) goes to a person.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Mapping
 
+from . import marks
 from .message import Inbound, MailKind
-
-_TOKEN_IN_ADDRESS = re.compile(r"^[^@+]+\+a-([A-Za-z0-9_-]{16,64})@", re.IGNORECASE)
-_TOKEN_IN_SUBJECT = re.compile(r"\[a-([A-Za-z0-9_-]{16,64})\]", re.IGNORECASE)
-_BOUNCE_ADDRESS = re.compile(r"^[^@+]+\+b-(\d+)@", re.IGNORECASE)
 
 
 class IgnoreReason(StrEnum):
@@ -48,11 +46,18 @@ class RoutingFacts:
     case_by_ref: CaseParty | None = None
     recent_case_of_sender: CaseParty | None = None
     approval_request_ids: frozenset[str] = frozenset()
+    token_known: bool = False  # the token found in the message is one we issued (by its hash)
+    answers_our_letter: bool = False  # its thread names a Message-ID we minted
 
 
 @dataclass(frozen=True)
 class NewComplaint:
+    """Mail from outside that joins no case. `answers_our_letter`: it replies to a letter we
+    sent to somebody else (a forward, or a ticket system answering from a new address each
+    time), so it is opened for a person but never acknowledged automatically."""
+
     msg: Inbound
+    answers_our_letter: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,14 @@ class HandlerReply:
 
 
 @dataclass(frozen=True)
+class StaffMail:
+    """A handler's mail that answers no approval request: most often a client's complaint
+    forwarded to the complaints address. Kept and shown to a person, never acted on."""
+
+    msg: Inbound
+
+
+@dataclass(frozen=True)
 class Ignore:
     msg: Inbound
     reason: IgnoreReason
@@ -76,7 +89,7 @@ class Ignore:
     bounced_outbox_id: int | None = None
 
 
-Route = NewComplaint | FollowUp | HandlerReply | Ignore
+Route = NewComplaint | FollowUp | HandlerReply | StaffMail | Ignore
 
 _MACHINE_REASONS = {
     MailKind.AUTO_REPLY: IgnoreReason.AUTO_REPLY,
@@ -89,19 +102,18 @@ _MACHINE_REASONS = {
 def find_token(msg: Inbound) -> str | None:
     """The approval token from our plus-address, else from the subject tag `[a-TOKEN]`."""
     for address in msg.recipients:
-        match = _TOKEN_IN_ADDRESS.match(address)
-        if match:
-            return match.group(1)
-    match = _TOKEN_IN_SUBJECT.search(msg.subject)
-    return match.group(1) if match else None
+        token = marks.token_from_address(address)
+        if token:
+            return token
+    return marks.token_from_subject(msg.subject)
 
 
 def find_bounce_id(msg: Inbound) -> int | None:
     """The outbox id from a VERP bounce address (complaints+b-ID@firm), the exact attribution."""
     for address in msg.recipients:
-        match = _BOUNCE_ADDRESS.match(address)
-        if match:
-            return int(match.group(1))
+        found = marks.bounce_id_from_address(address)
+        if found is not None:
+            return found
     return None
 
 
@@ -129,19 +141,30 @@ def route(msg: Inbound, facts: RoutingFacts) -> Route:
     linked = _thread_case(msg, facts)
     if msg.is_own:
         return Ignore(msg, IgnoreReason.OWN_MAIL, linked)
+    token = find_token(msg)
+    if msg.kind is MailKind.SPAM and token and facts.token_known:
+        # An approval attempt our own server marked as forged: trust refuses it, and the real
+        # handler is told that someone is writing in their name.
+        return HandlerReply(msg, token)
     if msg.kind in _MACHINE_REASONS:
         bounced = find_bounce_id(msg) if msg.kind is MailKind.BOUNCE else None
         return Ignore(msg, _MACHINE_REASONS[msg.kind], linked, bounced)
-    token = find_token(msg)
-    replies_to_request = any(mid in facts.approval_request_ids for mid in thread_ids(msg))
-    if token or replies_to_request or msg.from_addr.lower() in facts.handler_addresses:
-        return HandlerReply(msg, token)
     if not msg.from_addr:
         return Ignore(msg, IgnoreReason.NO_SENDER, linked)
+    answers_request = any(mid in facts.approval_request_ids for mid in thread_ids(msg))
+    if msg.from_addr.lower() in facts.handler_addresses:
+        if token or answers_request:
+            return HandlerReply(msg, token)
+        return StaffMail(msg)
+    if (token and facts.token_known) or answers_request:
+        return HandlerReply(msg, token)  # not a handler: trust refuses it and tells the handler
+    # A token-shaped tag we never issued, from outside: an ordinary message that happens to
+    # carry it (a client's subject), routed like any other client mail.
     if linked is not None and _is_party(linked, msg.from_addr):
         return FollowUp(msg, linked, "thread")
     if facts.case_by_ref is not None and _is_party(facts.case_by_ref, msg.from_addr):
         return FollowUp(msg, facts.case_by_ref, "case_ref")
-    if facts.recent_case_of_sender is not None and _is_party(facts.recent_case_of_sender, msg.from_addr):
-        return FollowUp(msg, facts.recent_case_of_sender, "recent_case")
-    return NewComplaint(msg)
+    recent = facts.recent_case_of_sender
+    if recent is not None and _is_party(recent, msg.from_addr):
+        return FollowUp(msg, recent, "recent_case")
+    return NewComplaint(msg, facts.answers_our_letter)

@@ -53,6 +53,7 @@ def _config(imap: ImapServer, smtp: SmtpServer, workdir: Path) -> dict:  # type:
         "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 10},
         "database": {"url": f"sqlite:///{workdir / 'mailbot.sqlite3'}"},
         "paths": {"data_dir": str(workdir)},
+        "approvals": {"authserv_id": f"mx.{FIRM_DOMAIN}"},
         "handlers": [{"name": n, "email": e, "roles": ["handler"]} for n, e in HANDLERS]
         + [{"name": COMPLIANCE[0], "email": COMPLIANCE[1], "roles": ["compliance", "partner"]}],
     }
@@ -77,7 +78,9 @@ def _send_raw(smtp: SmtpServer, raw: bytes, sender: str) -> None:
         client.sendmail(sender, [COMPLAINTS], raw)
 
 
-def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: datetime) -> None:
+def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: datetime, *, login: bool = True) -> None:
+    """A reply as a handler sends it: logged in to the firm's server (which then vouches for the
+    From); `login=False` is somebody forging it."""
     reply = EmailMessage()
     reply["From"] = who
     reply["To"] = str(request["Reply-To"])
@@ -88,14 +91,16 @@ def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: dat
     reply["References"] = request["Message-ID"]
     reply.set_content(body)
     with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as client:
+        if login:
+            client.login(who, "demo")
         client.send_message(reply)
 
 
 def _draft_block(request: EmailMessage) -> str:
-    text = request.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    start = text.index("----- DRAFT START")
-    end = text.index("----- DRAFT END -----") + len("----- DRAFT END -----")
-    return text[start:end]
+    text = request.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    found = re.search(r"^----- DRAFT START [0-9a-f]{12}.*?^----- DRAFT END [0-9a-f]{12} -----$", text, re.S | re.M)
+    assert found, "an approval request without its draft"
+    return found.group(0)
 
 
 def _requests_for(world: SmtpWorld, handler: str) -> list[EmailMessage]:
@@ -134,7 +139,7 @@ def run_demo(keep_dir: str | None = None) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         imap = ImapServer(COMPLAINTS, "demo-password").start()
         stack.callback(imap.stop)
-        world = SmtpWorld(COMPLAINTS, imap)
+        world = SmtpWorld(COMPLAINTS, imap, authserv_id=f"mx.{FIRM_DOMAIN}")
         smtp = SmtpServer(world).start()
         stack.callback(smtp.stop)
         config = parse_config(_config(imap, smtp, workdir))
@@ -174,6 +179,12 @@ def run_demo(keep_dir: str | None = None) -> None:
         actions = []
         requests = sorted(((email, r) for _n, email in HANDLERS for r in _requests_for(world, email)),
                           key=lambda pair: str(pair[1]["Subject"]).rsplit("[", 1)[-1])
+        if requests:
+            forger_email, forger_request = requests[0]
+            _reply(smtp, f"fraudster@{CLIENTS_FORGER}", forger_request, "approve", t1)
+            say(f"   someone replies 'approve' to a forwarded request, From: fraudster@{CLIENTS_FORGER}")
+            _reply(smtp, forger_email, forger_request, "approve", t1, login=False)
+            say(f"   and again with a forged From: {forger_email} (the firm's server records dmarc=fail)")
         for (email, request), (verb, body) in zip(requests, (
             ("approves", "approve"),
             ("edits, then approves", None),
@@ -186,12 +197,16 @@ def run_demo(keep_dir: str | None = None) -> None:
             _reply(smtp, email, request, body, t1)
             actions.append((email, verb, str(request["Subject"])))
             say(f"   {email.split('@')[0]} {verb}: {request['Subject']}")
-        if requests:
-            forger_request = requests[0][1]
-            _reply(smtp, f"fraudster@{CLIENTS_FORGER}", forger_request, "approve", t1)
-            say(f"   someone else replies 'approve' with a stolen token, From: fraudster@{CLIENTS_FORGER}")
         report = run_once(app, imap_settings, smtp_settings, clock=lambda: t1 + timedelta(minutes=5))
         say(f"   mailbot run --once: {report.intake.fetched} replies read, {len(report.sending.sent)} emails sent")
+        editor = next((email for email, verb, _s in actions if verb.startswith("edits")), None)
+        confirm = next((m for m in world.inboxes.get(editor or "", []) if "This is the letter exactly as it will go"
+                        in m.get_body(("plain",)).get_content()), None)  # type: ignore[union-attr]
+        if editor and confirm is not None:
+            say(f"   {editor.split('@')[0]} gets the edited letter back, exactly as it will go out, and approves it")
+            _reply(smtp, editor, confirm, "approve", t1 + timedelta(minutes=10))
+            report = run_once(app, imap_settings, smtp_settings, clock=lambda: t1 + timedelta(minutes=15))
+            say(f"   mailbot run --once: {report.intake.fetched} reply read, {len(report.sending.sent)} emails sent")
         with app.store.transaction() as conn:
             decisions = list(conn.execute(select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor, audit_events.c.detail)
                                           .where(audit_events.c.kind.in_(["letter.approved", "letter.rejected", "letter.edited", "approval.refused"]))))

@@ -4,6 +4,12 @@ IMAP is pymap (pure Python, from PyPI) with one mailbox, the firm's complaints i
 aiosmtpd: mail to the complaints address (and its plus-addresses, as a real MTA would deliver
 them) is APPENDed to that mailbox over IMAP; mail to anyone else lands in an in-memory inbox
 per address, so the demo can show what each client and handler received.
+
+Like the firm's own mail server, the SMTP side writes a Received header and, above it, the
+Authentication-Results it vouches for: staff who log in to send (SMTP AUTH, as at any firm's
+submission port) get `dmarc=pass` for their own address; mail claiming the firm's domain
+without logging in gets `dmarc=fail`; anyone else `dmarc=none`. mailbot's approval check
+reads that header exactly as it reads a real server's.
 """
 
 from __future__ import annotations
@@ -15,13 +21,16 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from imapclient import IMAPClient
 
 
@@ -93,12 +102,19 @@ class Delivered:
     message: EmailMessage
 
 
+def _staff_login(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+    """Demo staff log in with their address and the password "demo"."""
+    ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"demo"
+    return AuthResult(success=ok, handled=False, auth_data=auth_data)
+
+
 @dataclass
 class SmtpWorld:
     """What the SMTP server accepted, by recipient; complaints-address mail goes on to IMAP."""
 
     complaints_address: str
     imap: ImapServer
+    authserv_id: str = "mx.demo"
     inboxes: dict[str, list[EmailMessage]] = field(default_factory=lambda: defaultdict(list))
 
     def is_complaints(self, address: str) -> bool:
@@ -110,18 +126,38 @@ class SmtpWorld:
         raw = envelope.original_content or envelope.content
         for rcpt in envelope.rcpt_tos:
             if self.is_complaints(rcpt):
-                self.imap.append(raw)
+                self.imap.append(self._trace(session, raw) + raw)
             else:
                 parsed = BytesParser(policy=default_policy).parsebytes(raw)
                 self.inboxes[rcpt.lower()].append(parsed)  # type: ignore[arg-type]
         return "250 2.0.0 OK"
 
 
+    def _trace(self, session: Any, raw: bytes) -> bytes:
+        """The Received header and the verdict this server vouches for, as a real MX writes them."""
+        sender = (parseaddr(str(BytesParser(policy=default_policy).parsebytes(raw, headersonly=True)["From"] or ""))[1]
+                  or "").lower()
+        domain = sender.rpartition("@")[2]
+        auth = getattr(session, "auth_data", None)
+        login = auth.login.decode() if session.authenticated and isinstance(auth, LoginPassword) else ""
+        firm_domain = self.complaints_address.rpartition("@")[2].lower()
+        if login and login.lower() == sender:
+            verdict = f"auth=pass smtp.auth={login}; dmarc=pass header.from={domain}"
+        elif domain == firm_domain:
+            verdict = f"dmarc=fail header.from={domain}"
+        else:
+            verdict = f"dmarc=none header.from={domain or 'unknown'}"
+        return (f"Authentication-Results: {self.authserv_id}; {verdict}\r\n"
+                f"Received: from {session.host_name or 'unknown'} by {self.authserv_id} with ESMTP; "
+                f"{format_datetime(datetime.now(UTC))}\r\n").encode()
+
+
 class SmtpServer:
     def __init__(self, world: SmtpWorld) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
-        self._controller = Controller(world, hostname=self.host, port=self.port)
+        self._controller = Controller(world, hostname=self.host, port=self.port, authenticator=_staff_login,
+                                      auth_require_tls=False)
 
     def start(self) -> "SmtpServer":
         self._controller.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
 from .bounces import record_bounce
 from .context import App, log
-from .drafting import draft_for_approval, queue_client_letter, supersede_drafts
+from .drafting import draft_for_approval, queue_client_letter, refresh_request, supersede_drafts
 
 
 def _candidates(app: App) -> list[Candidate]:
@@ -34,12 +35,23 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
     return None
 
 
+MAX_TRIAGE_CHARS = 20_000  # what triage reads of one message; the whole text is kept in the record
+MAX_WORD = 60  # longer "words" (a base64 blob, a 2 MB run of one letter) are cut to this
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
 def triage_text(msg: Inbound) -> str:
-    """What the classifier reads: the client's new words, not the thread they quote."""
-    return msg.reply_text or msg.text
+    """What the classifier reads: the client's new words, not the thread they quote, bounded.
+
+    One message once cost the classifier 1.1 GB (a 2 MB word's character n-grams): the text
+    and every token are capped before any rule or model sees them.
+    """
+    text = (msg.reply_text or msg.text)[:MAX_TRIAGE_CHARS]
+    return _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD], text)
 
 
-def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime, now: datetime) -> str:
+def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime, now: datetime,
+                  answers_our_letter: bool = False) -> str:
     text = triage_text(msg)
     suggestion = app.triage.suggest(text, msg.date or received_at)
     load = casebook.open_case_counts_by_handler(conn)
@@ -82,6 +94,10 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     assert case is not None
     automatic = app.config.firm.auto_acknowledge and suggestion.is_complaint
     held_back = _may_auto_reply(conn, app, msg.from_addr, now) if automatic else None
+    if automatic and answers_our_letter:
+        # A reply to a letter we sent to somebody else: a forward, or a ticket system answering
+        # from a new address each time. Acknowledging it could start a mail loop: a person decides.
+        held_back = "it replies to a letter we sent to someone else"
     if automatic and held_back is None:
         queue_client_letter(conn, app, case, "acknowledgement", now=now, approved_by="auto")
         draft_kind = "progress_update"
@@ -115,12 +131,27 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
         casebook.update_case(conn, case.id, now, awaiting_client_since=None)
         events.extend(moved.events)
     audit.append(conn, events)
-    superseded = supersede_drafts(conn, app, case, now=now)
     case = casebook.case_by_id(conn, case.id)
     assert case is not None
+    if _keep_live_request(conn, app, case, now):
+        return
+    superseded = supersede_drafts(conn, app, case, now=now)
     if case.handler_email:
         kind = superseded[-1] if superseded else "progress_update"
         draft_for_approval(conn, app, case, kind, now=now, note="The client wrote again")
+
+
+def _keep_live_request(conn: Connection, app: App, case: Any, now: datetime) -> bool:
+    """One live approval request per case: a follow-up updates a request not yet sent, and leaves
+    one already sent alone (its token still works), so a client's flood is not the handler's."""
+    live = outbox_q.live_request(conn, case.id, now)
+    if live is None:
+        return False
+    draft, request = live
+    refreshed = refresh_request(conn, app, case, request, draft, now=now, note="The client wrote again")
+    audit.append(conn, [AuditEvent("approval.request_kept", case.ref, "mailbot", now,
+                                   {"outbox_id": draft.id, "request_id": request.id, "updated": refreshed})])
+    return True
 
 
 def ignored(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int, received_at: datetime, now: datetime) -> None:

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import DBAPIError
 
-from .. import routing
+from .. import marks, routing
 from ..errors import ConfigError, MalformedMessage
 from ..message import Inbound
 from ..store import casebook, intake
@@ -23,10 +23,14 @@ from ..store import outbox as outbox_q
 from ..store.intake import MailboxCoordinates
 from .complaints import follow_up, ignored, new_complaint
 from .context import App, log
+from ..trust import token_hash
 from .handler_replies import handler_reply
 from .take_in import Arrival, Received, quarantine, read, take_in
+from .unusual import no_sender, staff_message
 
 __all__ = ["Received", "decide", "decide_undecided", "receive", "reprocess"]
+
+MAX_LEFTOVER_ATTEMPTS = 2  # after the pass that took it in, a record gets this many more tries
 
 
 def receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | None = None,
@@ -75,6 +79,15 @@ def decide_undecided(app: App, *, now: Callable[[], datetime], should_stop: Call
 
 
 def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
+    """A record a pass left undecided: counted first, so one that keeps killing the process (memory,
+    a parser bug) is quarantined after a few passes instead of being tried first on every pass."""
+    with app.store.transaction() as conn:
+        attempts = intake.begin_attempt(conn, row.id)
+    if attempts > MAX_LEFTOVER_ATTEMPTS:
+        log.error("intake.poison_message", extra={"raw_id": row.id, "attempts": attempts})
+        with app.store.transaction() as conn:
+            return quarantine(conn, row.id, f"deciding it failed {attempts} times (the process stopped "
+                                            "each time); kept for a person", now)
     try:
         msg = read(app, row.raw or b"")
     except MalformedMessage as exc:
@@ -85,7 +98,8 @@ def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
 
 def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int, received_at: datetime, now: datetime) -> Received:
     if isinstance(route, routing.NewComplaint):
-        ref = new_complaint(conn, app, route.msg, raw_id=raw_id, received_at=received_at, now=now)
+        ref = new_complaint(conn, app, route.msg, raw_id=raw_id, received_at=received_at, now=now,
+                            answers_our_letter=route.answers_our_letter)
         return Received("new_case", raw_id, ref)
     if isinstance(route, routing.FollowUp):
         follow_up(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
@@ -93,6 +107,12 @@ def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int
     if isinstance(route, routing.HandlerReply):
         outcome = handler_reply(conn, app, route, raw_id=raw_id, now=now)
         return Received("handler_reply", raw_id, outcome.case_ref, outcome.detail)
+    if isinstance(route, routing.StaffMail):
+        staff_message(conn, app, route, raw_id=raw_id, now=now)
+        return Received("kept_for_person", raw_id, detail="staff_mail")
+    if route.reason is routing.IgnoreReason.NO_SENDER:
+        no_sender(conn, app, route, raw_id=raw_id, now=now)
+        return Received("kept_for_person", raw_id, detail="no_sender")
     ignored(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
     return Received("ignored", raw_id, route.case.ref if route.case else None, route.reason.value)
 
@@ -118,13 +138,17 @@ def gather_facts(conn: Connection, app: App, msg: Inbound, now: datetime) -> rou
     window = app.config.intake.flood_window_hours
     if row is not None and window and (now - row.created_at).total_seconds() <= window * 3600:
         recent = _party(row)
-    request_ids = outbox_q.approval_request_ids(conn, routing.thread_ids(msg))
+    thread = routing.thread_ids(msg)
+    request_ids = outbox_q.approval_request_ids(conn, thread)
+    token = routing.find_token(msg)
     return routing.RoutingFacts(
         handler_addresses=app.handler_addresses,
         cases_by_message_id=by_mid,
         case_by_ref=by_ref,
         recent_case_of_sender=recent,
         approval_request_ids=request_ids,
+        token_known=bool(token) and outbox_q.token_by_hash(conn, token_hash(token)) is not None,
+        answers_our_letter=any(marks.is_own_message_id(mid, app.config.firm.domain) for mid in thread),
     )
 
 

@@ -78,7 +78,9 @@ def intake_pass(
         report.fetched += len(batch)
         report.taking_in_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        app.triage.prime([triage_text(t.msg) for t in taken if t.msg is not None and t.msg.kind is MailKind.HUMAN])
+        # Handlers' replies are never classified: only what may become a complaint is.
+        app.triage.prime([triage_text(t.msg) for t in taken if t.msg is not None and t.msg.kind is MailKind.HUMAN
+                          and t.msg.from_addr not in app.handler_addresses])
         for item in taken:
             if item.finished is not None:
                 report.count(item.finished.status)

@@ -17,7 +17,8 @@ from sqlalchemy import Connection, Row, update
 
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
-from ..compose import RenderedLetter, bounce_address, build_message
+from .. import marks
+from ..compose import RenderedLetter, build_message
 from ..errors import DeliveryFailed, TransitionRefused
 from ..smtp import SmtpAuthFailed, SmtpSettings, send
 from ..store import audit, casebook
@@ -29,7 +30,6 @@ from .drafting import CLIENT_KINDS, staff_mail
 LEASE = timedelta(minutes=5)
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=2)
-TOKEN_SCRUBBED = "removed-after-sending"
 
 
 @dataclass
@@ -103,7 +103,7 @@ async def flush_outbox(app: App, settings: SmtpSettings, *, now: datetime, limit
                 continue
             row = _thread_at_sending(conn, row)
         message = message_for(app, row, now)
-        envelope = bounce_address(app.config.firm.complaints_address, row.id)
+        envelope = marks.bounce_address(app.config.firm.complaints_address, row.id)
         try:
             await send(settings, message, sender=envelope, recipients=list(row.recipients))
         except SmtpAuthFailed as exc:
@@ -155,9 +155,13 @@ _STATE_EFFECTS = {
 def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None:
     values: dict[str, Any] = {"sent_at": now, "attempts": row.attempts + 1, "next_attempt_at": None, "last_error": None}
     if row.kind == "approval_request":
-        # The token lives on only as a hash: scrub the clear copy once the request is out.
+        # The token lives on only as a hash: scrub every clear copy once the request is out.
+        token = marks.token_from_address(row.reply_to)
         values["reply_to"] = app.config.firm.complaints_address
-        values["subject"] = row.subject.split(" [a-", 1)[0] + f" [a-{TOKEN_SCRUBBED}]"
+        values["subject"] = marks.scrub_subject(row.subject)
+        if token:
+            values["body_text"] = row.body_text.replace(token, "removed")
+            values["body_html"] = row.body_html.replace(token, "removed") if row.body_html else None
     outbox_q.set_status(conn, row.id, expected="approved", status="sent", **values)
     case = casebook.case_by_id(conn, row.case_id) if row.case_id else None
     if case is None:

@@ -62,7 +62,10 @@ class Taken:
 
     @property
     def folder_kind(self) -> str:
-        return self.finished.folder_kind if self.finished else "processed"
+        if self.finished is not None:
+            return self.finished.folder_kind
+        # Mail without a sender is kept for a person (service/unusual.py): its folder says so too.
+        return "quarantine" if self.msg is not None and not self.msg.from_addr else "processed"
 
 
 def read(app: App, raw: bytes) -> Inbound:
@@ -80,7 +83,13 @@ def read(app: App, raw: bytes) -> Inbound:
 def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Taken]:
     """Record every arrival in one transaction; nothing is decided yet."""
     readings: list[Inbound | MalformedMessage] = []
+    limit = app.config.intake.max_message_bytes
     for arrival in arrivals:  # pure work, outside the transaction
+        if len(arrival.raw) > limit:
+            # Kept with its bytes for a person; never parsed, so it cannot cost unbounded memory.
+            readings.append(MalformedMessage(f"larger than intake.max_message_bytes ({len(arrival.raw):,} > "
+                                             f"{limit:,} bytes); kept unread for a person"))
+            continue
         try:
             readings.append(read(app, arrival.raw))
         except MalformedMessage as exc:

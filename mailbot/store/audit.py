@@ -244,3 +244,9 @@ def for_case(conn: Connection, case_ref: str) -> list[CaseEvent]:
         entries.append(CaseEvent(batch.id, batch.at, LEVEL_FIRED, case_ref, batch.actor, detail,
                                  batch.prev_hash, batch.hash, batch))
     return sorted(entries, key=lambda e: (e.id or float("inf"), e.batch is not None, e.detail.get("key") or ""))
+
+
+def details_since(conn: Connection, kind: str, since: datetime) -> list[dict[str, Any]]:
+    """The details of one kind of event recorded since `since`, oldest first (notice counts)."""
+    q = select(audit_events.c.detail).where(audit_events.c.kind == kind, audit_events.c.at >= since)
+    return [dict(row.detail) for row in conn.execute(q.order_by(audit_events.c.id))]

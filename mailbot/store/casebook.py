@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from ..cases import CaseSnapshot, State
 from .intake import insert_ignoring_conflict
-from .tables import case_messages, cases, ref_counters
+from .tables import case_messages, cases, corrections, ref_counters
 
 
 def next_reference(conn: Connection, year: int) -> str:
@@ -159,3 +159,9 @@ def open_case_counts_by_handler(conn: Connection) -> dict[str, int]:
         .group_by(cases.c.handler_email)
     )
     return {r[0]: r[1] for r in conn.execute(q) if r[0]}
+
+
+def record_correction(conn: Connection, case_id: int, name: str, old: str | None, new: str, *, by: str,
+                      at: datetime) -> None:
+    """A handler's correction of the triage: the case changes, and the pair is kept for training."""
+    conn.execute(corrections.insert().values(case_id=case_id, field=name, old_value=old, new_value=new, by=by, at=at))

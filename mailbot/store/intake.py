@@ -89,6 +89,13 @@ def claim_raw(conn: Connection, raw_id: int) -> bool:
     return claimed.rowcount == 1
 
 
+def begin_attempt(conn: Connection, raw_id: int) -> int:
+    """Count one more pass that starts deciding this record; returns the count."""
+    return conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id)
+                        .values(decide_attempts=raw_messages.c.decide_attempts + 1)
+                        .returning(raw_messages.c.decide_attempts)).scalar_one()
+
+
 def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = None, case_id: int | None = None) -> None:
     values: dict[str, Any] = {"status": status}
     if kind is not None:

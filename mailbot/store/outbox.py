@@ -101,9 +101,47 @@ def approval_request_ids(conn: Connection, message_ids: Iterable[str]) -> frozen
     return frozenset(r[0] for r in conn.execute(q))
 
 
-def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha256: str, expires_at: datetime, now: datetime) -> None:
+def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha256: str, expires_at: datetime,
+              now: datetime, request_message_id: str, marker: str) -> None:
     conn.execute(_ADD_TOKEN, {"outbox_id": outbox_id, "handler_email": handler_email.lower(), "token_sha256": token_sha256,
-                              "expires_at": expires_at, "created_at": now})
+                              "expires_at": expires_at, "created_at": now,
+                              "request_message_id": request_message_id, "marker": marker})
+
+
+def token_for_request(conn: Connection, request_message_id: str) -> Row[Any] | None:
+    """The token an approval request carried, found by the request's Message-ID."""
+    q = select(approval_tokens).where(approval_tokens.c.request_message_id == request_message_id.strip("<>"))
+    return conn.execute(q).first()
+
+
+def live_request(conn: Connection, case_id: int, now: datetime) -> tuple[Row[Any], Row[Any]] | None:
+    """(draft, its approval request) when the case has a draft whose latest request is still usable:
+    token unused and unexpired. One live request per case: follow-ups keep it."""
+    for draft in reversed(drafts_for_case(conn, case_id)):
+        q = (select(approval_tokens).where(approval_tokens.c.outbox_id == draft.id)
+             .order_by(approval_tokens.c.id.desc()).limit(1))
+        token = conn.execute(q).first()
+        if token is None or token.used_at is not None or token.expires_at <= now or not token.request_message_id:
+            continue
+        request = letter_by_message_id(conn, token.request_message_id)
+        if request is not None:
+            return draft, request
+    return None
+
+
+def rewrite_unsent(conn: Connection, outbox_id: int, **values: Any) -> bool:
+    """Replace the text of a letter not yet sent (compare-and-set on status and sent_at)."""
+    result = conn.execute(update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == "approved",
+                                               outbox.c.sent_at.is_(None), outbox.c.attempts == 0)
+                          .values(**values))
+    return result.rowcount == 1
+
+
+def letters_to(conn: Connection, kind: str, recipient: str, since: datetime) -> list[Row[Any]]:
+    """Letters of one kind to one address written since `since`, oldest first (notice limits)."""
+    q = select(outbox).where(outbox.c.kind == kind, outbox.c.created_at >= since).order_by(outbox.c.id)
+    wanted = recipient.lower()
+    return [r for r in conn.execute(q) if wanted in [x.lower() for x in r.recipients]]
 
 
 def token_by_hash(conn: Connection, token_sha256: str) -> Row[Any] | None:

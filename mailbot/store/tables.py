@@ -78,6 +78,9 @@ raw_messages = Table(
     Column("status", String(32), nullable=False, default="received"),
     Column("case_id", Id, ForeignKey("cases.id")),
     Column("created_at", UTCDateTime, nullable=False),
+    # Passes that began deciding this message and never finished (a crash, a kill for memory):
+    # after a few, it is quarantined instead of being tried first on every pass forever.
+    Column("decide_attempts", Integer, nullable=False, default=0, server_default="0"),
     Index(None, "message_id"),
     Index(None, "status"),  # 'received': taken in, not yet decided (the intake queue)
 )
@@ -103,8 +106,8 @@ cases = Table(
     Column("secondary_categories", JSON, nullable=False, default=list),
     Column("urgency", String(16)),
     Column("is_complaint", Boolean),
-    Column("flags", JSON, nullable=False, default=list),
-    Column("suggestion", JSON),  # the triage suggestion with its reasons, as shown to the handler
+    Column("flags", SealedJSON),  # sealed: a vulnerability or safeguarding flag is special-category data
+    Column("suggestion", SealedJSON),  # the triage suggestion with its reasons, as shown to the handler
     Column("client_address", String(320), nullable=False),
     Column("client_name", String(255)),
     Column("handler_email", String(320)),
@@ -210,6 +213,11 @@ approval_tokens = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
+    # The approval request that carried the token (a reply must answer it) and the nonce of
+    # its draft markers; NULL for tokens issued before migration 0010 (approve only, no edits).
+    Column("request_message_id", String(998)),
+    Column("marker", String(16)),
+    Index(None, "request_message_id"),
 )
 
 audit_events = Table(

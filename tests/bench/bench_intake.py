@@ -144,6 +144,7 @@ def mailbot_config(tmp: Path, user: Any, db_url: str, key: Path, batch_size: int
         "database": {"url": db_url, "encryption_key_file": str(key)},
         "paths": {"data_dir": str(tmp / "var")},
         "intake": {"auto_reply_limit_per_hour": 10**9},
+        "approvals": {"authserv_id": "mx." + user.address.split("@")[1]},
         "handlers": [{"name": "Priya Shah", "email": "priya@bench.example", "roles": ["handler"]},
                      {"name": "Tom Reilly", "email": "tom@bench.example", "roles": ["handler"]}],
     }

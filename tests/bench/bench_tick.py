@@ -129,6 +129,7 @@ def run(args: argparse.Namespace, *, assigned: bool) -> list[Timing]:
     with tempfile.TemporaryDirectory() as tmp:
         raw: dict[str, Any] = {
             "firm": {"name": "Bench", "complaints_address": "c@bench.example", "domain": "bench.example"},
+            "approvals": {"authserv_id": "mx.bench.example"},
             "handlers": [{"name": f"Handler {i}", "email": email} for i, email in enumerate(handlers)]
             + [{"name": "Compliance", "email": "compliance@bench.example", "roles": ["compliance"]}],
             "paths": {"data_dir": tmp},

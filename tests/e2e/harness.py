@@ -3,6 +3,7 @@ that delivers into Dovecot, and mailbot wired exactly as the CLI wires it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,9 +60,28 @@ class Firm:
     def inbox(self, user: ImapUser) -> list[EmailMessage]:
         return [BytesParser(policy=default_policy).parsebytes(raw) for raw in self.dovecot.fetch_all(user, "INBOX")]  # type: ignore[misc]
 
+    @property
+    def authserv_id(self) -> str:
+        return str(self.config.approvals.authserv_id)
+
+    def deliver(self, message: EmailMessage | bytes, *, at: datetime, verdict: str | None = None) -> None:
+        """Deliver into the complaints inbox as the firm's MX would: its Received header, and above
+        it (when `verdict` is given) the Authentication-Results it wrote after checking DKIM/DMARC."""
+        raw = message if isinstance(message, bytes) else bytes(message)
+        trace = f"Received: from client.example by {self.authserv_id} with ESMTPS; {format_datetime(at)}\r\n"
+        if verdict is not None:
+            trace = f"Authentication-Results: {self.authserv_id}; {verdict}\r\n" + trace
+        self.dovecot.append(self.complaints, "INBOX", trace.encode() + raw, internaldate=at)
+
     def reply_as(self, user: ImapUser, to_message: EmailMessage, body: str, *, at: datetime, to: str | None = None,
-                 subject: str | None = None, from_addr: str | None = None) -> None:
-        """`user` replies (as a mail client would) to a message they received: lands in the complaints inbox."""
+                 subject: str | None = None, from_addr: str | None = None, verdict: str | None = "pass",
+                 change: tuple[str, str] | None = None) -> None:
+        """`user` replies (as a mail client would) to a message they received: lands in the complaints inbox.
+
+        The MX's verdict: "pass" when the sender's own domain signed it (what a real handler's
+        mail gets), None for no verdict, or any Authentication-Results text to write. `change`
+        (old, new) edits the quoted text in place, as a handler edits a draft in the quote.
+        """
         reply = EmailMessage()
         reply["From"] = from_addr or user.address
         reply["To"] = to or str(to_message["Reply-To"] or to_message["From"])
@@ -71,9 +91,32 @@ class Firm:
         reply["In-Reply-To"] = to_message["Message-ID"]
         reply["References"] = f"{to_message.get('References', '')} {to_message['Message-ID']}".strip()
         original = to_message.get_body(("plain",))
-        quoted = "\n".join("> " + line for line in (original.get_content() if original else "").splitlines())
+        shown = (original.get_content() if original else "").replace("\r\n", "\n")
+        if change:
+            assert change[0] in shown, "the text to change is not in the quoted message"
+            shown = shown.replace(*change)
+        quoted = "\n".join("> " + line for line in shown.splitlines())
         reply.set_content(f"{body}\n\nOn {to_message['Date']}, {to_message['From']} wrote:\n{quoted}\n")
-        self.dovecot.append(self.complaints, "INBOX", bytes(reply), internaldate=at)
+        sender_domain = str(reply["From"]).rpartition("@")[2].strip(">").lower()
+        if verdict == "pass":
+            verdict = f"dkim=pass header.d={sender_domain}; dmarc=pass header.from={sender_domain}"
+        self.deliver(reply, at=at, verdict=verdict)
+
+
+def confirmation_of(firm: Firm, user: ImapUser) -> EmailMessage:
+    """The newest approval request showing a handler's edited letter exactly as it will go out."""
+    found = [m for m in firm.inbox(user) if "This is the letter exactly as it will go out"
+             in m.get_body(("plain",)).get_content()]  # type: ignore[union-attr]
+    assert found, "no edited letter came back for approval"
+    return found[-1]
+
+
+def draft_block(request: EmailMessage) -> str:
+    """The approval request's draft, markers included, as the handler's mail program shows it."""
+    text = request.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    found = re.search(r"^----- DRAFT START [0-9a-f]{12}.*?^----- DRAFT END [0-9a-f]{12} -----$", text, re.S | re.M)
+    assert found, "the approval request has no draft block"
+    return found.group(0)
 
 
 def make_firm(dovecot: DovecotServer, smtp: SmtpServer, tmp_path: Path, *, db_url: str | None = None,
@@ -99,6 +142,7 @@ def make_firm(dovecot: DovecotServer, smtp: SmtpServer, tmp_path: Path, *, db_ur
                  "password_file": str(_secret(tmp_path, "imap", complaints.password)), "timeout_seconds": 10},
         "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 10},
         "database": {"url": db_url or f"sqlite:///{tmp_path / 'mailbot.sqlite3'}"},
+        "approvals": {"authserv_id": f"mx.{complaints.address.split('@')[1]}"},
         "paths": {"data_dir": str(tmp_path / "var")},
         "handlers": [
             {"name": "Priya Shah", "email": handler.address, "roles": ["handler"]},

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from mailbot.store.tables import audit_events, outbox
-from tests.e2e.harness import Firm, make_firm
+from tests.e2e.harness import Firm, draft_block, make_firm
 from tests.servers.dovecot import DovecotServer
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -69,17 +69,13 @@ def test_final_response_without_the_ombudsman_block_is_refused(firm: Firm) -> No
     firm.reply_as(firm.handler, request, "draft final", at=T0 + timedelta(hours=1))
     firm.run(T0 + timedelta(hours=1, minutes=1))
     final_request = next(m for m in firm.inbox(firm.handler) if "final response" in str(m["Subject"]))
-    text = final_request.get_body(("plain",)).get_content()
-    start = text.index("----- DRAFT START")
-    end = text.index("----- DRAFT END -----") + len("----- DRAFT END -----")
-    draft = text[start:end]
+    draft = draft_block(final_request)
     # The handler completes the findings but deletes the ombudsman box.
-    box_start = draft.index("=" * 70)
-    box_end = draft.rindex("=" * 70) + 70
-    edited = draft[:box_start] + draft[box_end:]
-    edited = edited.replace(edited[edited.index("[[TO COMPLETE"):edited.index("]]") + 2],
-                            "1. Delay in answering enquiries. Our finding: upheld; we apologise.")
-    firm.reply_as(firm.handler, final_request, "approve\n\n" + edited, at=T0 + timedelta(hours=2))
+    box = draft[draft.index("=" * 70):draft.rindex("=" * 70) + 70]
+    placeholder = draft[draft.index("[[TO COMPLETE"):draft.index("]]") + 2]
+    edited = draft.replace(box, "").replace(placeholder, "1. Delay in answering enquiries. Our finding: upheld; "
+                                                          "we apologise.")
+    firm.reply_as(firm.handler, final_request, "approve", at=T0 + timedelta(hours=2), change=(draft, edited))
     firm.run(T0 + timedelta(hours=2, minutes=1))
     firm.run(T0 + timedelta(hours=2, minutes=2))
     assert len(firm.inbox(firm.client)) == 1, "nothing but the acknowledgement"

@@ -31,6 +31,7 @@ def test_a_firms_first_retrain_starts_from_the_shipped_model(tmp_path: Path) -> 
     from mailbot.config import parse_config
 
     cfg = parse_config({"firm": {"name": "F", "complaints_address": "c@f.example", "domain": "f.example"},
+                        "approvals": {"authserv_id": "mx.f.example"},
                         "handlers": [{"name": "H", "email": "h@f.example"}], "paths": {"data_dir": str(tmp_path)}})
     assert wiring.model_dir(cfg) == wiring.SHIPPED_MODEL_DIR
     target = wiring.trained_model_dir(cfg)

@@ -28,6 +28,7 @@ def _write_config(firm, path: Path) -> None:  # type: ignore[no-untyped-def]
     lines += ["poll_seconds = 5", "idle_seconds = 30"]
     lines += ["[smtp]"] + [f"{k} = {_toml(getattr(cfg.smtp, k))}" for k in ("host", "port", "security")]
     lines += ["[database]", f"url = {_toml(cfg.database.url)}", "[paths]", f"data_dir = {_toml(cfg.paths.data_dir)}"]
+    lines += ["[approvals]", f"authserv_id = {_toml(cfg.approvals.authserv_id)}"]
     for h in cfg.handlers:
         lines += ["[[handlers]]", f"name = {_toml(h.name)}", f"email = {_toml(h.email)}", f"roles = {_toml(list(h.roles))}"]
     path.write_text("\n".join(lines) + "\n")

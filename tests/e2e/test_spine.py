@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from mailbot.store.tables import audit_events, cases, outbox
-from tests.e2e.harness import Firm, make_firm
+from tests.e2e.harness import Firm, draft_block, make_firm
 from tests.servers.dovecot import DovecotServer
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)  # a Monday
@@ -79,18 +79,20 @@ def test_handler_approves_and_client_gets_letter_in_thread(firm: Firm) -> None:
     assert state == "investigating"
 
 
-def test_handler_edit_sends_edited_text(firm: Firm) -> None:
+def test_handler_edit_comes_back_as_it_will_go_out_then_sends_exactly_that(firm: Firm) -> None:
     firm.client_writes("Sale of 4 Elm Road", COMPLAINT, at=T0)
     firm.run(T0 + timedelta(minutes=1))
     request = _only(firm.inbox(firm.handler), "approval request")
-    text = request.get_body(("plain",)).get_content()
-    start = text.index("----- DRAFT START")
-    end = text.index("----- DRAFT END -----") + len("----- DRAFT END -----")
-    draft = text[start:end]
-    edited = draft.replace("is reviewing your file", "has spoken to the buyer's solicitors today and is reviewing your file")
-    assert edited != draft
-    firm.reply_as(firm.handler, request, "approve\n\n" + edited, at=T0 + timedelta(hours=3))
+    firm.reply_as(firm.handler, request, "approve", at=T0 + timedelta(hours=3),
+                  change=("is reviewing your file", "has spoken to the buyer's solicitors today and is reviewing your file"))
     firm.run(T0 + timedelta(hours=3, minutes=1))
+    assert len(firm.inbox(firm.client)) == 1, "an edited letter is not sent on the strength of the edit"
+    confirm = [m for m in firm.inbox(firm.handler) if "Approval needed" in str(m["Subject"])][-1]
+    shown = confirm.get_body(("plain",)).get_content()
+    assert "This is the letter exactly as it will go out" in shown
+    assert "has spoken to the buyer's solicitors today" in draft_block(confirm)
+    firm.reply_as(firm.handler, confirm, "approve", at=T0 + timedelta(hours=4))
+    firm.run(T0 + timedelta(hours=4, minutes=1))
     letter = firm.inbox(firm.client)[-1]
     assert "has spoken to the buyer's solicitors today" in letter.get_body(("plain",)).get_content()
     with firm.app.store.transaction() as conn:

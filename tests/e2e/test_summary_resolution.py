@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from mailbot.store.tables import audit_events, case_messages, cases, outbox
-from tests.e2e.harness import Firm, make_firm
+from tests.e2e.harness import Firm, confirmation_of, draft_block, make_firm
 from tests.servers.dovecot import DovecotServer
 
 MON = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)  # window: close of business Thu 5 March (17:30 GMT)
@@ -37,12 +37,14 @@ def _ask_for_summary(firm: Firm, at: datetime) -> EmailMessage | None:
 
 
 def _approve_completed(firm: Firm, request: EmailMessage, at: datetime) -> None:
-    text = request.get_body(("plain",)).get_content()
-    draft = text[text.index("----- DRAFT START"):text.index("----- DRAFT END -----") + len("----- DRAFT END -----")]
-    completed = draft.replace(draft[draft.index("[[TO COMPLETE"):draft.index("]]") + 2], DONE)
-    firm.reply_as(firm.handler, request, "approve\n\n" + completed, at=at)
+    """The handler fills in the placeholder and approves; then approves the letter shown back."""
+    draft = draft_block(request)
+    placeholder = draft[draft.index("[[TO COMPLETE"):draft.index("]]") + 2]
+    firm.reply_as(firm.handler, request, "edit", at=at, change=(placeholder, DONE))
     firm.run(at + timedelta(minutes=1))
-    firm.run(at + timedelta(minutes=2))
+    firm.reply_as(firm.handler, confirmation_of(firm, firm.handler), "approve", at=at + timedelta(minutes=2))
+    firm.run(at + timedelta(minutes=3))
+    firm.run(at + timedelta(minutes=4))
 
 
 def test_resolved_within_three_business_days_the_client_gets_a_summary_resolution(fca_firm: Firm) -> None:

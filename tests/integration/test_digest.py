@@ -24,6 +24,7 @@ COMPLIANCE = "cora.compliance@firm.example"
 def test_the_digest_names_breaches_new_critical_cases_bounces_and_quarantine(store: Store, tmp_path: Path) -> None:
     app = wiring.build_app(parse_config({
         "firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example", "domain": "firm.example"},
+        "approvals": {"authserv_id": "mx.firm.example"},
         "handlers": [{"name": "Hal Jordan", "email": HANDLER},
                      {"name": "Cora Compliance", "email": COMPLIANCE, "roles": ["compliance"]},
                      {"name": "Pat Partner", "email": PARTNER, "roles": ["partner"]}],

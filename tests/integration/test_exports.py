@@ -27,6 +27,7 @@ from tests.integration.test_reports import CAL, HANDLER, PROFILE, add_case, at, 
 
 FIRM = parse_config({
     "firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example", "domain": "firm.example"},
+    "approvals": {"authserv_id": "mx.firm.example"},
     "handlers": [{"name": "Hal Jordan", "email": HANDLER, "roles": ["handler"]}],
 }).firm
 REF = "C-2025-0042"
@@ -130,6 +131,7 @@ def test_evidence_pack_proves_the_deadline_levels_from_the_ticks_batch_event(sto
     so each of the case's levels can be checked by anyone, and no other case shows in it."""
     app = wiring.build_app(parse_config({"firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example",
                                                   "domain": "firm.example"},
+                                         "approvals": {"authserv_id": "mx.firm.example"},
                                          "handlers": [{"name": "Hal Jordan", "email": HANDLER}],
                                          "paths": {"data_dir": str(tmp_path)}}), store=store, with_classifier=False)
     with store.transaction() as conn:

@@ -20,6 +20,7 @@ from tests.servers.smtp import OAUTH_TOKEN, SMTP_USER
 def _config(tmp_path: Path, **sections: dict[str, Any]):  # type: ignore[no-untyped-def]
     raw: dict[str, Any] = {
         "firm": {"name": "F", "complaints_address": "complaints@firm.example", "domain": "firm.example"},
+        "approvals": {"authserv_id": "mx.firm.example"},
         "imap": {"host": "imap.firm.example", "username": "complaints@firm.example", "auth": "oauth2"},
         "smtp": {"host": "127.0.0.1", "port": 25, "security": "none", "auth": "oauth2", "username": SMTP_USER},
         "handlers": [{"name": "H", "email": "h@firm.example"}],

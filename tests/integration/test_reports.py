@@ -83,6 +83,7 @@ def write_config(directory: Path, db_url: str) -> Path:
     path = directory / "mailbot.toml"
     path.write_text(
         '[firm]\nname = "Example & Co"\ncomplaints_address = "complaints@firm.example"\ndomain = "firm.example"\n'
+        '[approvals]\nauthserv_id = "mx.firm.example"\n'
         f'[database]\nurl = "{db_url}"\n[paths]\ndata_dir = "{directory}"\n'
         f'[[handlers]]\nname = "Hal Jordan"\nemail = "{HANDLER}"\nroles = ["handler"]\n', encoding="utf-8")
     return path

@@ -321,7 +321,8 @@ def test_approval_request_ids_are_recognised(store: Store) -> None:
 
 def add_token(conn: Connection, letter_id: int, token: str) -> int:
     ob.add_token(conn, outbox_id=letter_id, handler_email="Priya.Shah@example.co.uk", token_sha256=token_hash(token),
-                 expires_at=NOW + timedelta(hours=72), now=NOW)
+                 expires_at=NOW + timedelta(hours=72), now=NOW, request_message_id=f"mb.req{letter_id}@x",
+                 marker="0123456789ab")
     row = ob.token_by_hash(conn, token_hash(token))
     assert row is not None
     return row.id

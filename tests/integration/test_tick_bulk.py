@@ -53,6 +53,7 @@ def engines(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[En
 
 def make_app(engine: Engine, tmp_path: Path) -> App:
     raw = {"firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example", "domain": "firm.example"},
+           "approvals": {"authserv_id": "mx.firm.example"},
            "handlers": [{"name": f"Handler {i}", "email": e} for i, e in enumerate(HANDLERS)]
            + [{"name": "Compliance", "email": COMPLIANCE, "roles": ["compliance"]}],
            "paths": {"data_dir": str(tmp_path)}}

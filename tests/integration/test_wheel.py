@@ -32,6 +32,7 @@ assert Path(mailbot.__file__).resolve().is_relative_to(site), mailbot.__file__
 assert SHIPPED_TEMPLATES.is_relative_to(site) and wiring.SHIPPED_MODEL_DIR.is_relative_to(site)
 config = parse_config({"firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example",
                                 "domain": "firm.example"},
+                       "approvals": {"authserv_id": "mx.firm.example"},
                        "handlers": [{"name": "Ann", "email": "ann@firm.example"}],
                        "paths": {"data_dir": sys.argv[2]}})
 app = wiring.build_app(config)  # migrates a new SQLite database and loads the shipped model

@@ -20,6 +20,7 @@ from mailbot.routing import (
     IgnoreReason,
     NewComplaint,
     RoutingFacts,
+    StaffMail,
     find_bounce_id,
     find_token,
     route,
@@ -193,20 +194,34 @@ def test_things_that_only_look_like_tokens_are_not_tokens(carrier: dict[str, obj
     assert find_token(inbound(**carrier)) is None
 
 
-def test_a_token_from_a_stranger_still_routes_to_the_trust_checks() -> None:
-    """Routing only sorts; trust.check_approval is what refuses the stranger."""
+def test_a_token_we_issued_from_a_stranger_still_routes_to_the_trust_checks() -> None:
+    """Routing only sorts; trust.check_approval refuses the stranger and the handler is told."""
     msg = inbound(from_addr="mallory@evil.example", subject=f"[a-{TOKEN}]")
-    assert route(msg, facts()) == HandlerReply(msg, TOKEN)
+    assert route(msg, facts(token_known=True)) == HandlerReply(msg, TOKEN)
 
 
-def test_a_handlers_mail_without_token_is_a_handler_reply() -> None:
-    msg = inbound(from_addr=HANDLER, subject="Question about C-2026-0011")
-    assert route(msg, facts()) == HandlerReply(msg, None)
+def test_a_tag_shaped_subject_we_never_issued_is_ordinary_client_mail() -> None:
+    """A complaint that happens to carry something like our tag must not vanish as a refusal."""
+    msg = inbound(subject=f"Complaint about [a-{TOKEN}] invoice")
+    assert route(msg, facts(token_known=False)) == NewComplaint(msg)
+    reply = inbound(subject=f"Re: [a-{TOKEN}]", in_reply_to=OUR_LETTER)
+    assert route(reply, facts(token_known=False)) == FollowUp(reply, JANE_CASE, "thread")
+
+
+def test_a_handlers_mail_without_token_is_staff_mail_for_a_person() -> None:
+    """Most often a complaint the handler forwarded: kept and shown to a person, not refused."""
+    msg = inbound(from_addr=HANDLER, subject="Fwd: complaint from a client")
+    assert route(msg, facts()) == StaffMail(msg)
 
 
 def test_handler_address_matches_whatever_its_case() -> None:
-    msg = inbound(from_addr="Priya.Shah@Example.co.uk")
-    assert route(msg, facts()) == HandlerReply(msg, None)
+    msg = inbound(from_addr="Priya.Shah@Example.co.uk", recipients=(f"complaints+a-{TOKEN}@example.co.uk",))
+    assert route(msg, facts()) == HandlerReply(msg, TOKEN)
+
+
+def test_a_third_party_answering_our_letter_is_a_new_complaint_marked_as_such() -> None:
+    msg = inbound(from_addr=OTHER_CLIENT, in_reply_to=OUR_LETTER)
+    assert route(msg, facts(answers_our_letter=True)) == NewComplaint(msg, answers_our_letter=True)
 
 
 def test_a_reply_to_an_approval_request_is_a_handler_reply_from_any_address() -> None:
@@ -222,7 +237,7 @@ def test_approval_request_found_deep_in_references() -> None:
 # --- clients --------------------------------------------------------------------------------
 
 
-def test_mail_without_a_sender_is_ignored() -> None:
+def test_mail_without_a_sender_is_kept_aside() -> None:
     msg = inbound(from_addr="", in_reply_to=OUR_LETTER)
     assert route(msg, facts()) == Ignore(msg, IgnoreReason.NO_SENDER, JANE_CASE)
 
@@ -240,7 +255,7 @@ def test_client_address_case_does_not_matter() -> None:
 def test_another_clients_reply_to_the_thread_is_a_new_complaint() -> None:
     """The peer-system failure: threading alone must never attach Sam's mail to Jane's case."""
     msg = inbound(from_addr=OTHER_CLIENT, in_reply_to=OUR_LETTER, references=(OUR_LETTER,))
-    assert route(msg, facts()) == NewComplaint(msg)
+    assert isinstance(route(msg, facts()), NewComplaint)
 
 
 def test_the_latest_thread_member_decides_the_case() -> None:
