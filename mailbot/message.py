@@ -78,6 +78,7 @@ class Inbound:
     auth_results: tuple[AuthResult, ...]
     case_ref: str | None
     headers: Mapping[str, str]
+    bounce_recipients: tuple[str, ...] = ()  # the addresses a bounce says failed, lower-cased
 
 
 def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain: str | None = None,
@@ -124,6 +125,7 @@ def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain
         auth_results=auth_results,
         case_ref=f"C-{case_ref.group(1)}-{case_ref.group(2)}" if case_ref else None,
         headers=MappingProxyType({k: v[:500] for k in _KEPT_HEADERS if (v := header_text(msg, k)) is not None}),
+        bounce_recipients=verdict.bounce_recipients,
     )
 
 

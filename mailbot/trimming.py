@@ -16,6 +16,7 @@ from .quote_markers import (ATTRIBUTION_ENDINGS, ATTRIBUTION_LEADS, FORWARD_INTR
                             LIST_FOOTER_RULE, MOBILE_FOOTER, OTHER_KEYS, SEPARATOR, TRAILING_FOOTER)
 
 MAX_SCAN = 400  # characters of a line that are examined; quote markers are short
+MAX_HTML = 1_000_000  # characters of HTML read for the reply; a letter's new text comes first
 _LOOKAHEAD = 6  # lines scanned after a marker (header blocks, blank lines before a quote)
 _MAX_ATTRIBUTION_LINES = 3  # clients wrap a long attribution over two or three lines
 _INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -63,7 +64,9 @@ def reply_from_html(html: str) -> str:
 
     When dropping the markup leaves nothing (a client that put the whole reply inside its
     quote element), the whole text is trimmed as plain text instead of losing the reply.
+    Only the first MAX_HTML characters are read, which bounds the parser's time.
     """
+    html = html[:MAX_HTML]
     trimmed = trim_reply(html_to_text(trim_html_reply(html)))
     return trimmed if trimmed.strip() else trim_reply(html_to_text(html))
 
