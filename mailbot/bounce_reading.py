@@ -47,10 +47,12 @@ _BOUNCE_TEXT = re.compile(
     r"|will continue to try to deliver|the following addresses? had|returned mail|delivery status notification",
     re.IGNORECASE,
 )
-STATUS_IN_TEXT = re.compile(r"(?:\b[245]\d\d[ -]#?|status:[ \t]*|#|\()([245]\.\d{1,3}\.\d{1,3})\b", re.IGNORECASE)
-TEMPORARY_WORDS = ("delay", "will retry", "still trying", "temporar", "will continue to try", "not yet been delivered")
-PERMANENT_WORDS = ("permanent", "does not exist", "user unknown", "unknown user", "no such user", "not listed in",
-                   "address rejected", "given up", "giving up")
+STATUS_IN_TEXT = re.compile(r"(?:\b[245]\d\d[ -]#?|status:[ \t]*|#|\()([245]\.\d{1,3}\.\d{1,3})\b",
+                            re.IGNORECASE)
+TEMPORARY_WORDS = ("delay", "will retry", "still trying", "temporar", "will continue to try",
+                   "not yet been delivered")
+PERMANENT_WORDS = ("permanent", "does not exist", "user unknown", "unknown user", "no such user",
+                   "not listed in", "address rejected", "given up", "giving up")
 
 
 def machine_sender(from_addr: str) -> bool:
@@ -60,7 +62,7 @@ def machine_sender(from_addr: str) -> bool:
 
 def bounce_reason(*, from_addr: str, subject: str, text: str, empty_return_path: bool,
                   failed_header: bool, has_returned_copy: bool) -> str | None:
-    """Why this non-standard mail is a bounce, or None. A person forwarding one ("Fwd: ...") is not.
+    """Why this non-standard mail is a bounce, or None; a person forwarding one ("Fwd:") is not.
 
     A client may well write "Undelivered parcel ... it could not be delivered", so from an
     ordinary address the subject and the text must both say so and a status code or a
@@ -77,7 +79,8 @@ def bounce_reason(*, from_addr: str, subject: str, text: str, empty_return_path:
     if (machine_sender(from_addr) if from_addr else False) or empty_return_path:
         if bounce_subject or bounce_text:
             return "bounce_subject" if bounce_subject else "bounce_text"
-    elif bounce_subject and bounce_text and (has_returned_copy or STATUS_IN_TEXT.search(text[:20_000])):
+    elif bounce_subject and bounce_text and (
+            has_returned_copy or STATUS_IN_TEXT.search(text[:20_000])):
         return "bounce_text"  # a gateway writing from an ordinary-looking address
     return None
 
@@ -91,13 +94,15 @@ def permanence_from_words(text: str) -> bool | None:
     return None
 
 
-def failed_recipients(msg: Message, reported: list[str], header_values: list[str]) -> tuple[tuple[str, ...], bool | None]:
-    """(lower-cased addresses that failed, permanent?) from the report, the header, else flufl.bounce.
+def failed_recipients(msg: Message, reported: list[str],
+                      header_values: list[str]) -> tuple[tuple[str, ...], bool | None]:
+    """(lower-cased failed addresses, permanent?) from the report, the header, else flufl.bounce.
 
     Permanence here is only what flufl.bounce could tell (None when it found nothing);
     status codes, read by the caller, take precedence.
     """
-    found = [_address(value) for value in reported + [v for h in header_values for v in h.split(",")]]
+    listed = reported + [value for header in header_values for value in header.split(",")]
+    found = [_address(value) for value in listed]
     addresses = tuple(dict.fromkeys(a for a in found if a))
     if addresses:
         return addresses, None

@@ -116,8 +116,9 @@ def _report_verdict(msg: Message, from_addr: str, subject: str) -> Verdict | Non
         return Verdict(MailKind.AUTO_REPLY, "feedback_report")
     failed_header = raw_header_values(msg, "x-failed-recipients")
     text = _all_text(msg)
-    reason = bounce_reason(from_addr=from_addr, subject=subject, text=text, empty_return_path=_empty_return_path(msg),
-                           failed_header=bool(failed_header), has_returned_copy=_has_returned_copy(msg))
+    reason = bounce_reason(from_addr=from_addr, subject=subject, text=text,
+                           empty_return_path=_empty_return_path(msg), failed_header=bool(failed_header),
+                           has_returned_copy=_has_returned_copy(msg))
     if reason is None:
         return None
     status = STATUS_IN_TEXT.search(text[:20_000])
@@ -125,10 +126,14 @@ def _report_verdict(msg: Message, from_addr: str, subject: str) -> Verdict | Non
     if code and code.startswith("2"):
         return Verdict(MailKind.AUTO_REPLY, "delivery_success_report")
     recipients, flufl_permanent = failed_recipients(msg, [], failed_header)
-    permanent = code.startswith("5") if code else (
-        flufl_permanent if flufl_permanent is not None else permanence_from_words(subject + "\n" + text))
-    return Verdict(MailKind.BOUNCE, reason, bounced_message_id=_original_message_id(msg, text), bounce_status=code,
-                   bounce_permanent=permanent, bounce_recipients=recipients)
+    if code:
+        permanent: bool | None = code.startswith("5")
+    elif flufl_permanent is not None:
+        permanent = flufl_permanent
+    else:
+        permanent = permanence_from_words(subject + "\n" + text)
+    return Verdict(MailKind.BOUNCE, reason, bounced_message_id=_original_message_id(msg, text),
+                   bounce_status=code, bounce_permanent=permanent, bounce_recipients=recipients)
 
 
 def _dsn_verdict(msg: Message) -> Verdict:
@@ -143,15 +148,18 @@ def _dsn_verdict(msg: Message) -> Verdict:
         reported = _reported_failures(fields)
         recipients, _ = failed_recipients(msg, reported, raw_header_values(msg, "x-failed-recipients"))
         if failed or "failed" in actions:
-            return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original, bounce_recipients=recipients,
-                           bounce_status=next(iter(failed or statuses), None), bounce_permanent=True)
-        return Verdict(MailKind.BOUNCE, "dsn_delayed", bounced_message_id=original, bounce_recipients=recipients,
-                       bounce_status=next(iter(delayed or statuses), None), bounce_permanent=False)
+            return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original,
+                           bounce_recipients=recipients, bounce_permanent=True,
+                           bounce_status=next(iter(failed or statuses), None))
+        return Verdict(MailKind.BOUNCE, "dsn_delayed", bounced_message_id=original,
+                       bounce_recipients=recipients, bounce_permanent=False,
+                       bounce_status=next(iter(delayed or statuses), None))
     if actions and all(a.split()[0] in _SUCCESS_ACTIONS for a in actions if a):
         return Verdict(MailKind.AUTO_REPLY, "delivery_success_report")
     if statuses and all(s.startswith("2") for s in statuses):
         return Verdict(MailKind.AUTO_REPLY, "delivery_success_report")
-    recipients, permanent = failed_recipients(msg, [], raw_header_values(msg, "x-failed-recipients"))
+    failed_header = raw_header_values(msg, "x-failed-recipients")
+    recipients, permanent = failed_recipients(msg, [], failed_header)
     return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original, bounce_permanent=permanent,
                    bounce_recipients=recipients)
 
@@ -160,17 +168,19 @@ def _reported_failures(fields: list[tuple[str, str]]) -> list[str]:
     """Final-Recipient of each per-recipient block whose Action is not a success."""
     found, recipient = [], None
     for name, value in fields:
-        if name in ("final-recipient", "original-recipient") and (recipient is None or name == "final-recipient"):
+        if name == "final-recipient" or (name == "original-recipient" and recipient is None):
             recipient = value
         elif name == "action" and recipient is not None:
-            if value.split()[0].lower() not in _SUCCESS_ACTIONS if value.split() else True:
+            words = value.lower().split()
+            if not words or words[0] not in _SUCCESS_ACTIONS:
                 found.append(recipient)
             recipient = None
     return found
 
 
 def _has_returned_copy(msg: Message) -> bool:
-    return bool(_content_types(msg) & {"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"})
+    returned = {"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"}
+    return bool(_content_types(msg) & returned)
 
 
 def _delivery_status_fields(msg: Message) -> list[tuple[str, str]]:

@@ -12,8 +12,9 @@ import re
 from html.parser import HTMLParser
 
 from .mime_text import html_to_text
-from .quote_markers import (ATTRIBUTION_ENDINGS, ATTRIBUTION_LEADS, FORWARD_INTRO, FROM_KEYS, HEADER_KEY,
-                            LIST_FOOTER_RULE, MOBILE_FOOTER, OTHER_KEYS, SEPARATOR, TRAILING_FOOTER)
+from .quote_markers import (ATTRIBUTION_ENDINGS, ATTRIBUTION_LEADS, FORWARD_INTRO, FROM_KEYS,
+                            HEADER_KEY, LIST_FOOTER_RULE, MOBILE_FOOTER, OTHER_KEYS, SEPARATOR,
+                            TRAILING_FOOTER)
 
 MAX_SCAN = 400  # characters of a line that are examined; quote markers are short
 MAX_HTML = 1_000_000  # characters of HTML read for the reply; a letter's new text comes first
@@ -54,7 +55,8 @@ def trim_reply(text: str) -> str:
         if not MOBILE_FOOTER.fullmatch(stripped):
             kept.append(lines[i])
         i += 1
-    while kept and (not kept[-1].strip(" \t-_=*\u00a0") or TRAILING_FOOTER.fullmatch(kept[-1].strip())):
+    while kept and (not kept[-1].strip(" \t-_=*\u00a0")
+                    or TRAILING_FOOTER.fullmatch(kept[-1].strip())):
         kept.pop()  # blank lines and rules left above a cut, and a client's footer line
     return "\n".join(kept).strip("\n")
 
@@ -81,7 +83,8 @@ def _attribution_span(lines: list[str], i: int) -> tuple[int, bool] | None:
     first = _normalise(lines[i])
     if not first or len(first) > MAX_SCAN:
         return None
-    may_wrap = _lead_of(first) is not None or first[0].isdigit() or "@" in first or first.endswith("<")
+    may_wrap = (_lead_of(first) is not None or first[0].isdigit() or "@" in first
+                or first.endswith("<"))
     parts = [first]
     for span in range(1, _MAX_ATTRIBUTION_LINES + 1):
         if span > 1:
@@ -208,7 +211,8 @@ class _QuoteStripper(HTMLParser):
             self.stopped = True
             return
         if any(c in self._DROP_CLASSES for c in classes) or (
-                tag == "blockquote" and "border:none" not in values.get("style", "").replace(" ", "")):
+                tag == "blockquote"
+                and "border:none" not in values.get("style", "").replace(" ", "")):
             self.skip_tag, self.skip_depth = tag, 1
             return
         self.out.append(self.get_starttag_text() or "")
