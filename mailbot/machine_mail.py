@@ -15,6 +15,7 @@ from email.parser import HeaderParser
 from email.utils import collapse_rfc2231_value
 from enum import StrEnum
 
+from .bounce_reading import STATUS_IN_TEXT, bounce_reason, failed_recipients, permanence_from_words
 from .marks import LOOP_HEADER, MESSAGE_ID_PREFIX
 from .mime_text import MAX_DEPTH, children, decode_bytes, header_text, payload_bytes, raw_header_values
 
@@ -38,18 +39,13 @@ class Verdict:
     bounced_message_id: str | None = None
     bounce_status: str | None = None
     bounce_permanent: bool | None = None
+    bounce_recipients: tuple[str, ...] = ()
 
 
 OWN_MESSAGE_ID_PREFIX = MESSAGE_ID_PREFIX  # our Message-IDs: <mb.{32 hex}@{our domain}>
 _OWN_ID = re.compile(re.escape(OWN_MESSAGE_ID_PREFIX) + r"[0-9a-f]{32}@(\S+)", re.IGNORECASE)
 _DAEMON = re.compile(r"(?:mailer[-_.]?daemon|postmaster|microsoftexchange[0-9a-f]*)(?:[+.-].*)?", re.IGNORECASE)
 _NOREPLY = re.compile(r"(?:no[-_.]?reply|do[-_.]?not[-_.]?reply)(?:[+._-].*)?", re.IGNORECASE)
-_BOUNCE_SUBJECT = re.compile(
-    r"(?:undeliver|undelivered mail|delivery status notification|returned mail|mail delivery fail"
-    r"|delivery failure|failure notice|mail system error|non remis|unzustellbar|no se puede entregar"
-    r"|onbestelbaar|non recapitabile|não (?:foi possível )?entreg|delivery has failed|delivery incomplete)",
-    re.IGNORECASE,
-)
 # Anchored at the start of the subject, as responders write them; a weak signal on its own.
 _OOO_SUBJECT = re.compile(
     r"(?:automatic reply|auto[- ]?reply|autoreply|auto:|out of (?:the )?office|"
@@ -62,7 +58,6 @@ _OOO_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
-_BODY_STATUS = re.compile(r"(?:\b[245]\d\d[ -]#?|status:[ \t]*|#)([245]\.\d{1,3}\.\d{1,3})\b", re.IGNORECASE)
 _BODY_MESSAGE_ID = re.compile(r"^[ \t]*message-id:[ \t]*<([^<>\s]{1,250})>", re.IGNORECASE | re.MULTILINE)
 _SUCCESS_ACTIONS = {"delivered", "relayed", "expanded"}
 
@@ -119,21 +114,26 @@ def _report_verdict(msg: Message, from_addr: str, subject: str) -> Verdict | Non
         return Verdict(MailKind.AUTO_REPLY, "read_receipt")
     if report_type == "feedback-report" or "message/feedback-report" in types:
         return Verdict(MailKind.AUTO_REPLY, "feedback_report")
-    daemon = _DAEMON.fullmatch(from_addr.partition("@")[0]) is not None
-    empty_path = _empty_return_path(msg)
-    failed_header = bool(raw_header_values(msg, "x-failed-recipients"))
-    if failed_header or ((daemon or empty_path) and _BOUNCE_SUBJECT.search(subject)):
-        text = _all_text(msg)
-        status = _BODY_STATUS.search(text)
-        code = status.group(1) if status else None
-        permanent = code.startswith("5") if code else _permanence_from_words(subject + "\n" + text)
-        kind = MailKind.AUTO_REPLY if code and code.startswith("2") else MailKind.BOUNCE
-        if kind is MailKind.AUTO_REPLY:
-            return Verdict(kind, "delivery_success_report")
-        return Verdict(kind, "bounce_header" if failed_header else "bounce_subject",
-                       bounced_message_id=_original_message_id(msg, text), bounce_status=code,
-                       bounce_permanent=permanent)
-    return None
+    failed_header = raw_header_values(msg, "x-failed-recipients")
+    text = _all_text(msg)
+    reason = bounce_reason(from_addr=from_addr, subject=subject, text=text,
+                           empty_return_path=_empty_return_path(msg), failed_header=bool(failed_header),
+                           has_returned_copy=_has_returned_copy(msg))
+    if reason is None:
+        return None
+    status = STATUS_IN_TEXT.search(text[:20_000])
+    code = status.group(1) if status else None
+    if code and code.startswith("2"):
+        return Verdict(MailKind.AUTO_REPLY, "delivery_success_report")
+    recipients, flufl_permanent = failed_recipients(msg, [], failed_header)
+    if code:
+        permanent: bool | None = code.startswith("5")
+    elif flufl_permanent is not None:
+        permanent = flufl_permanent
+    else:
+        permanent = permanence_from_words(subject + "\n" + text)
+    return Verdict(MailKind.BOUNCE, reason, bounced_message_id=_original_message_id(msg, text),
+                   bounce_status=code, bounce_permanent=permanent, bounce_recipients=recipients)
 
 
 def _dsn_verdict(msg: Message) -> Verdict:
@@ -144,17 +144,43 @@ def _dsn_verdict(msg: Message) -> Verdict:
     failed = [s for s in statuses if s.startswith("5")]
     delayed = [s for s in statuses if s.startswith("4")]
     original = _original_message_id(msg, None)
-    if failed or "failed" in actions:
-        return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original,
-                       bounce_status=next(iter(failed or statuses), None), bounce_permanent=True)
-    if delayed or "delayed" in actions:
+    if failed or "failed" in actions or delayed or "delayed" in actions:
+        reported = _reported_failures(fields)
+        recipients, _ = failed_recipients(msg, reported, raw_header_values(msg, "x-failed-recipients"))
+        if failed or "failed" in actions:
+            return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original,
+                           bounce_recipients=recipients, bounce_permanent=True,
+                           bounce_status=next(iter(failed or statuses), None))
         return Verdict(MailKind.BOUNCE, "dsn_delayed", bounced_message_id=original,
-                       bounce_status=next(iter(delayed or statuses), None), bounce_permanent=False)
+                       bounce_recipients=recipients, bounce_permanent=False,
+                       bounce_status=next(iter(delayed or statuses), None))
     if actions and all(a.split()[0] in _SUCCESS_ACTIONS for a in actions if a):
         return Verdict(MailKind.AUTO_REPLY, "delivery_success_report")
     if statuses and all(s.startswith("2") for s in statuses):
         return Verdict(MailKind.AUTO_REPLY, "delivery_success_report")
-    return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original, bounce_permanent=None)
+    failed_header = raw_header_values(msg, "x-failed-recipients")
+    recipients, permanent = failed_recipients(msg, [], failed_header)
+    return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original, bounce_permanent=permanent,
+                   bounce_recipients=recipients)
+
+
+def _reported_failures(fields: list[tuple[str, str]]) -> list[str]:
+    """Final-Recipient of each per-recipient block whose Action is not a success."""
+    found, recipient = [], None
+    for name, value in fields:
+        if name == "final-recipient" or (name == "original-recipient" and recipient is None):
+            recipient = value
+        elif name == "action" and recipient is not None:
+            words = value.lower().split()
+            if not words or words[0] not in _SUCCESS_ACTIONS:
+                found.append(recipient)
+            recipient = None
+    return found
+
+
+def _has_returned_copy(msg: Message) -> bool:
+    returned = {"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"}
+    return bool(_content_types(msg) & returned)
 
 
 def _delivery_status_fields(msg: Message) -> list[tuple[str, str]]:
@@ -198,15 +224,6 @@ def _bare_id(value: str | None) -> str | None:
     found = re.search(r"<([^<>]{1,250})>", value)
     ident = "".join((found.group(1) if found else value).split())
     return ident or None
-
-
-def _permanence_from_words(text: str) -> bool | None:
-    low = text[:20000].lower()
-    if "delay" in low or "will retry" in low or "still trying" in low or "temporar" in low:
-        return False
-    if "permanent" in low or "does not exist" in low or "user unknown" in low or "no such user" in low:
-        return True
-    return None
 
 
 def _auto_reason(msg: Message, from_addr: str, subject: str) -> str | None:

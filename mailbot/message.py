@@ -18,10 +18,10 @@ from types import MappingProxyType
 
 from .errors import MalformedMessage
 from .machine_mail import LOOP_HEADER, OWN_MESSAGE_ID_PREFIX, MailKind, classify
-from .mime_text import Attachment, decode_words, extract_body, header_text, html_to_text, raw_header_values
+from .mime_text import Attachment, decode_words, extract_body, header_text, raw_header_values
 from .sender_auth import MAX_HEADERS as MAX_AUTH_HEADERS
 from .sender_auth import AuthResult, read_auth_results
-from .trimming import trim_html_reply, trim_reply
+from .trimming import reply_from_html, trim_reply
 
 __all__ = [
     "CASE_REF_RE", "LOOP_HEADER", "OWN_MESSAGE_ID_PREFIX", "Attachment", "AuthResult", "Inbound",
@@ -36,6 +36,7 @@ _EMAIL_HEADERS = {"from", "to", "cc", "subject", "date", "message-id", "received
 _KEPT_HEADERS = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", "x-mailbot-loop",
                  "x-auto-response-suppress", "x-autoreply", "x-autorespond", "return-path", "x-spam-flag", "x-spam-status",
                  "x-failed-recipients")
+_LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t]*\r?\n){1,50}")
 _ANGLE_ID = re.compile(r"<([^<>]{1,250})>")
 _SINGLE_ADDRESS = re.compile(r"([^<>]*)<([^<>@\s]+@[^<>\s]+)>\s*")
 
@@ -69,6 +70,7 @@ class Inbound:
     auth_results: tuple[AuthResult, ...]
     case_ref: str | None
     headers: Mapping[str, str]
+    bounce_recipients: tuple[str, ...] = ()  # the addresses a bounce says failed, lower-cased
 
 
 def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain: str | None = None,
@@ -115,12 +117,16 @@ def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain
         auth_results=auth_results,
         case_ref=f"C-{case_ref.group(1)}-{case_ref.group(2)}" if case_ref else None,
         headers=MappingProxyType({k: v[:500] for k in _KEPT_HEADERS if (v := header_text(msg, k)) is not None}),
+        bounce_recipients=verdict.bounce_recipients,
     )
 
 
 def _parse_bytes(raw: bytes) -> Message:
     if not raw or not raw.strip():
         raise MalformedMessage("empty message")
+    # Some senders' software puts blank lines before the headers; the parser would read
+    # the whole message as body, so they are skipped (the stored raw bytes stay as they were).
+    raw = _LEADING_BLANK_LINES.sub(b"", raw, count=1)
     try:
         msg = BytesParser(policy=compat32).parsebytes(raw)
     except RecursionError:
@@ -139,7 +145,7 @@ def _reply_text(plain: str | None, html: str | None) -> str:
     """
     if plain is not None:
         return trim_reply(plain)
-    return trim_reply(html_to_text(trim_html_reply(html))) if html else ""
+    return reply_from_html(html) if html else ""
 
 
 def _sender(msg: Message) -> tuple[str, str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from mailbot.message import Inbound, MailKind, parse_message
@@ -242,3 +245,50 @@ def test_auth_results_are_parsed_per_header() -> None:
                    " dkim=pass (good) header.d=example.com; spf=softfail smtp.mailfrom=example.com; dmarc=pass")
     (result,) = inbound.auth_results
     assert (result.authserv_id, result.dkim, result.spf, result.dmarc) == (f"mx.{DOMAIN}", "pass", "softfail", "pass")
+
+
+BOUNCES = Path(__file__).resolve().parents[1] / "fixtures" / "bounces"
+
+
+@pytest.mark.parametrize("name, recipient, permanent", [
+    ("qmail_01.txt", "userx@example.de", True),  # qmail's plain notice
+    ("yahoo_02.txt", "userx@example.es", True),  # Yahoo's own format
+    ("groupwise_01.txt", "userx@example.edu", True),  # Novell GroupWise
+    ("simple_01.txt", "bbbsss@example.com", True),  # MDaemon
+    ("llnl_01.txt", "user1@example.gov", True),  # a site's own Sendmail text
+    ("simple_03.txt", "userx@example.za", False),  # Exim's "delayed 24 hours" warning
+])
+def test_real_plain_text_bounces_give_the_failed_recipient(name: str, recipient: str, permanent: bool) -> None:
+    """flufl.bounce's real samples (Apache-2.0, tests/fixtures/bounces/manifest.json)."""
+    inbound = parse_message((BOUNCES / "flufl" / name).read_bytes())
+    assert inbound.kind is MailKind.BOUNCE
+    assert recipient in inbound.bounce_recipients
+    assert inbound.bounce_permanent is permanent
+
+
+def test_a_dsn_names_its_failed_recipient_and_not_the_delivered_one() -> None:
+    inbound = report("delivery-status", NOTICE, status(("delivered", "2.0.0"), ("failed", "5.1.1")))
+    assert inbound.kind is MailKind.BOUNCE and inbound.bounce_recipients == ("r1@example.com",)
+
+
+@pytest.mark.parametrize("subject, sender", [
+    ("Undelivered parcel", "Jane <jane@example.com>"),
+    ("Fwd: Undeliverable: your letter", "Jane <jane@example.com>"),
+])
+def test_a_person_writing_about_undelivered_things_is_human(subject: str, sender: str) -> None:
+    body = "The parcel could not be delivered and was returned to sender. Delivery failed twice.\n"
+    assert read(subject=subject, sender=sender, body=body).kind is MailKind.HUMAN
+
+
+def test_a_gateway_notice_from_an_ordinary_address_needs_a_status_code() -> None:
+    body = "Your message could not be delivered to jane@example.org.\nRemote server said: 550 5.1.1 user unknown\n"
+    inbound = read(subject="Delivery failure notification", sender="gateway@av.example", body=body)
+    assert (inbound.kind, inbound.bounce_status, inbound.bounce_permanent) == (MailKind.BOUNCE, "5.1.1", True)
+
+
+def test_every_bounce_fixture_is_in_the_manifest_with_its_source() -> None:
+    manifest = json.loads((BOUNCES / "manifest.json").read_text())
+    assert manifest["source"]["licence"] == "Apache-2.0" and "flufl.bounce" in manifest["about"]
+    listed = {item["file"] for item in manifest["items"]}
+    assert listed == {f"flufl/{p.name}" for p in (BOUNCES / "flufl").glob("*.txt")}
+    assert not any("sisimai" in name or "set-of-emails" in name for name in listed)

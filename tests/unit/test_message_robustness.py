@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,3 +44,13 @@ def test_damaged_real_mail_never_raises_anything_but_malformed(path: Path, cut: 
     cut %= len(original)
     _read(original[:cut] + junk + original[cut + len(junk):])
     _read(original[:cut])
+
+
+@pytest.mark.parametrize("lead", [b"\n", b"\r\n", b"\n\n\n", b"  \r\n\t\r\n"])
+def test_blank_lines_before_the_headers_are_still_an_email(lead: bytes) -> None:
+    """Three real human messages began with a blank line; they were quarantined as "no email headers"."""
+    raw = lead + (b"From: Jane Whitfield <jane@example.com>\r\nTo: complaints@hv.example\r\n"
+                  b"Subject: My completion\r\n\r\nNobody has called me back.\r\n")
+    inbound = parse_message(raw)
+    assert (inbound.from_addr, inbound.subject) == ("jane@example.com", "My completion")
+    assert inbound.text.strip() == "Nobody has called me back."

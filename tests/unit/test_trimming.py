@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailbot.mime_text import html_to_text
-from mailbot.trimming import trim_html_reply, trim_reply
+from mailbot.trimming import reply_from_html, trim_html_reply, trim_reply
 
 NEW = "The completion date has passed and nobody has called me."
 
@@ -144,7 +144,113 @@ def test_html_quotes_are_dropped_before_conversion() -> None:
 
 
 def test_html_trimming_keeps_entities_and_nested_elements() -> None:
-    html = '<div>Costs &amp; fees<div class="gmail_quote"><div><div>deep</div></div></div>&pound;5 <br/>end</div>'
+    html = '<div>Costs &amp; fees<div class="gmail_quote"><blockquote class="gmail_quote"><div><div>deep</div></div></blockquote></div>&pound;5 <br/>end</div>'
     text = html_to_text(trim_html_reply(html))
     assert "Costs & fees" in text and "£5" in text and "end" in text
     assert "deep" not in text
+
+
+@pytest.mark.parametrize("attribution", [
+    "2016-03-03 17:21 GMT+01:00 Harbour & Vale <complaints@hv.example>:",
+    "Am Di., 3. März 2026 um 10:00 Uhr schrieb Harbour & Vale <complaints@hv.example>:",
+    "wt., 3 mar 2026 o 10:00 Harbour & Vale <complaints@hv.example> napisał(a):",
+    "вт, 3 бер. 2026 р. о 10:00 Harbour & Vale <complaints@hv.example> пише:",
+    "вт, 3 мар. 2026 г. в 10:00, Harbour & Vale <complaints@hv.example>:",
+    "Den tis 3 mars 2026 kl 10:00 skrev Harbour & Vale <complaints@hv.example>:",
+    "Op 3 mrt. 2026 om 10:00 heeft Harbour & Vale <complaints@hv.example> het volgende geschreven:",
+    "2026年3月3日(火) 10:00 Harbour & Vale <complaints@hv.example>:",
+    "Harbour & Vale <complaints@hv.example> 于2026年3月3日周二 10:00写道：",
+    "ti 3. maalisk. 2026 klo 10.00 Harbour & Vale (complaints@hv.example) kirjoitti:",
+    "3 Mar 2026 Sal, 10:00 tarihinde Harbour & Vale <complaints@hv.example> şunu yazdı:",
+])
+def test_attributions_in_more_languages_and_date_forms(attribution: str) -> None:
+    text = f"{NEW}\n\n{attribution}\n\n> Thank you for your email.\n"
+    assert trim_reply(text) == NEW
+
+
+def test_date_first_attribution_cuts_an_unquoted_copy() -> None:
+    text = f"{NEW}\n\n2016-03-03 17:21 GMT+01:00 Harbour & Vale <complaints@hv.example>:\nThank you.\n"
+    assert trim_reply(text) == NEW
+
+
+@pytest.mark.parametrize("attribution", [
+    "On Tue, 3 Mar 2026 at 10:00, Harbour & Vale <complaints@hv.example>\nwrote:",
+    "Le mar. 3 mars 2026 à 10:00, Harbour & Vale\n<complaints@hv.example> a écrit :",
+    "wt., 3 mar 2026 o 10:00 Harbour & Vale <complaints@hv.example>\nnapisał(a):",
+])
+def test_attributions_wrapped_anywhere(attribution: str) -> None:
+    assert trim_reply(f"{NEW}\n\n{attribution}\n\n> Thank you.\n") == NEW
+
+
+@pytest.mark.parametrize("block", [
+    "Från: Harbour & Vale <complaints@hv.example>\nSkickat: den 2 mars 2026 16:40\nTill: Jane\nÄmne: Klagomål",
+    "Od: Harbour & Vale <complaints@hv.example>\nWysłano: poniedziałek, 2 marca 2026 16:40\nDo: Jane\nTemat: Skarga",
+    "От: Harbour & Vale <complaints@hv.example>\nОтправлено: 2 марта 2026 г. 16:40\nКому: Jane\nТема: Жалоба",
+    "差出人: Harbour & Vale <complaints@hv.example>\n送信日時: 2026年3月2日 16:40\n宛先: Jane\n件名: 苦情",
+    "Da: Harbour & Vale <complaints@hv.example>\nInviato: lunedì 2 marzo 2026 16:40\nA: Jane\nOggetto: Reclamo",
+    "-----Mensaje original-----\nDe: Harbour & Vale",
+    "-----Исходное сообщение-----\nОт: Harbour & Vale",
+    "------------------ 原始邮件 ------------------\n发件人: Harbour & Vale",
+])
+def test_header_blocks_and_rulers_in_more_languages(block: str) -> None:
+    text = f"{NEW}\n\nJane\n\n{block}\n\nDear Jane, thank you for your email.\n"
+    assert trim_reply(text) == f"{NEW}\n\nJane"
+
+
+@pytest.mark.parametrize("footer", [
+    "Sent from my iPhone", "Envoyé de mon iPhone", "Von meinem iPhone gesendet", "Get Outlook for Android",
+    "Enviado desde mi iPhone", "Inviato da iPhone", "Verstuurd vanaf mijn iPhone", "Skickat från min iPhone",
+    "Wysłane z iPhone'a", "Отправлено с iPhone", "iPhoneから送信", "Sent from Mailspring, the best free email app",
+])
+def test_mobile_and_client_footers_are_removed(footer: str) -> None:
+    assert trim_reply(f"{NEW}\n\n{footer}\n") == NEW
+
+
+@pytest.mark.parametrize("text", [
+    "My solicitor wrote: the deadline was missed.\nI agree with her.",
+    "The letter you wrote:\nit says nothing about fees.",
+    "From: the day I signed, nobody called.",
+    "Sent from my office because my home email is down, and this is my third complaint.",
+])
+def test_lines_that_merely_contain_the_words_stay(text: str) -> None:
+    assert trim_reply(text) == text
+
+
+def test_mailing_list_footer_is_not_the_senders_text() -> None:
+    footer = "_______________________________________________\nusers mailing list\nusers@lists.example.org"
+    assert trim_reply(f"{NEW}\n\n{footer}\n") == NEW
+
+
+def test_html_inline_reply_keeps_answers_and_indented_text() -> None:
+    html = ('<div>See my notes:<blockquote>Were you told about the fees?</blockquote>No, never.'
+            '<blockquote style="margin:0 0 0 40px;border:none;padding:0px">My own indented point.</blockquote></div>')
+    text = reply_from_html(html)
+    assert "No, never." in text and "My own indented point." in text
+    assert "fees" not in text
+
+
+def test_html_reply_written_inside_a_gmail_quote_div_is_kept() -> None:
+    html = ('<div class="gmail_quote"><div>Update: three more clients cannot log in.</div>'
+            '<blockquote class="gmail_quote">From: Jeff<br>Old report</blockquote></div>')
+    assert reply_from_html(html) == "Update: three more clients cannot log in."
+
+
+def test_html_whose_whole_text_is_in_a_quote_falls_back_to_plain_trimming() -> None:
+    html = ('<blockquote class="gmail_quote"><div>Please sign up below.</div><br>From: a@b.example<br>'
+            'Subject: Fwd: x<br>Date: Aug 28 2015<br>To: c@d.example<br><br>Old text</blockquote>')
+    assert reply_from_html(html) == "Please sign up below."
+
+
+def test_outlook_reply_header_box_ends_an_html_reply() -> None:
+    html = ('<p>Hallo Fritz, gerne.</p><div style="border:none;border-top:solid #B5C4DF 1.0pt;'
+            'padding:3.0pt 0cm 0cm 0cm"><p><b>Von:</b> Fritz</p></div><p>Altes</p>')
+    assert reply_from_html(html) == "Hallo Fritz, gerne."
+
+
+def test_hostile_bodies_complete() -> None:
+    """A 10 MB single line and a 100k-line body finish (their time is in tests/bench/bench_replies.py)."""
+    one_line = "On " + "1, <a@b> " * 1_000_000 + " wrote:"
+    assert trim_reply(one_line) == one_line
+    many = "\n".join(["From: x@y.z", "On 1 Jan 2026, a <a@b> wrote", "> q"] * 33_334)
+    assert isinstance(trim_reply(many), str)
+    assert isinstance(reply_from_html("<" * 1_000_000), str)
