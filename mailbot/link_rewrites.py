@@ -164,7 +164,9 @@ def comparable(url: str) -> str:
 
 # --- plain-text copies of HTML links -----------------------------------------------------
 
-_ARTEFACT = re.compile(r"(\S+?)( ?)<((?:https?://|mailto:|www\.)[^<>\s]{1,4000})>", re.IGNORECASE)
+# The shown text, then the target: glued on (Outlook), after a space (Gmail), or on the next
+# line where the program wrapped between them.
+_ARTEFACT = re.compile(r"(\S+?)([ \t]?\n?[ \t]?)<((?:https?://|mailto:|www\.)[^<>\s]{1,4000})>", re.IGNORECASE)
 
 
 def strip_link_artefacts(text: str) -> str:
