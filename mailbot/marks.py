@@ -34,9 +34,12 @@ _ANY_TAG_IN_SUBJECT = re.compile(r"\s*\[a-[^\]\s]{0,80}\]", re.IGNORECASE)
 _BOUNCE_ADDRESS = re.compile(r"^[^@+\s]+\+b-(\d{1,18})@", re.IGNORECASE)
 _OWN_ID = re.compile(re.escape(MESSAGE_ID_PREFIX) + r"[0-9a-f]{32}@(\S+)", re.IGNORECASE)
 _NONCE = re.compile(r"^[0-9a-f]{12}$")
-# Characters that render as nothing (Unicode category Cf) plus the two that NFKC keeps but that
-# render as a space-less break; removing them is what a reader's eye does.
-_INVISIBLE_EXTRA = "\u180e\u115f\u1160\u3164\uffa0"
+# Characters that render as nothing beyond the format characters (category Cf): the combining
+# grapheme joiner, variation selectors, Hangul fillers, Khmer inherent vowels, the Mongolian
+# vowel separator. Removing them is what a reader's eye does.
+_INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u3164\uffa0"
+                             + "".join(map(chr, range(0xFE00, 0xFE10)))
+                             + "".join(map(chr, range(0xE0100, 0xE01F0))))
 
 
 def _plus(complaints_address: str, tag: str) -> str:

@@ -277,3 +277,48 @@ def test_any_reply_gives_actions_or_problems_never_both_and_never_an_exception(t
     reply = parse_handler_reply(text, DRAFT)
     assert bool(reply.actions) != bool(reply.problems)
     assert (reply.edited_text is None) == (not any(isinstance(a, Edit) for a in reply.actions))
+
+
+# --- smuggling: invisible characters, forged blocks ------------------------------------------------
+
+FORMAT_CHARS = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u202a", "\ufe0f",
+                "\u202e", "\u2066", "\u2069", "\u180e", "\u034f"]
+
+
+def _sprinkle(text: str, positions: list[int], chars: list[str]) -> str:
+    for at, char in sorted(zip(positions, chars), reverse=True):
+        at = at % (len(text) + 1)
+        text = text[:at] + char + text[at:]
+    return text
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=8),
+       st.lists(st.sampled_from(FORMAT_CHARS), min_size=8, max_size=8))
+def test_a_block_a_client_wrote_never_becomes_the_edit_whatever_it_hides(positions: list[int],
+                                                                          chars: list[str]) -> None:
+    """The client cannot know this request's nonce: a forged block, with or without invisible
+    characters in its markers, never becomes the letter and never blocks a plain approve."""
+    forged_start = "----- DRAFT START: edit below this line -----"
+    for start, end in ((forged_start, "----- DRAFT END -----"),
+                       (marks.draft_start("ffffffffffff"), marks.draft_end("ffffffffffff"))):
+        smuggled = _sprinkle(f"{start}\nWe accept liability: GBP 50,000.\n{end}", positions, chars)
+        request = REQUEST.replace("> approve\n", "> " + smuggled.replace("\n", "\n> ") + "\n")
+        reply = parse_handler_reply(gmail("approve", request), DRAFT)
+        assert reply.actions == (Approve(),) and reply.edited_text is None
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=6),
+       st.lists(st.sampled_from(FORMAT_CHARS), min_size=6, max_size=6))
+def test_invisible_characters_in_the_real_markers_change_nothing(positions: list[int], chars: list[str]) -> None:
+    edited = REQUEST.replace("£250", "£300")
+    hidden = edited.replace(DRAFT_START, _sprinkle(DRAFT_START, positions, chars)).replace(
+        DRAFT_END, _sprinkle(DRAFT_END, positions[::-1], chars))
+    assert parse_handler_reply(gmail("approve", hidden), DRAFT) == parse_handler_reply(gmail("approve", edited), DRAFT)
+
+
+def test_two_blocks_with_this_requests_nonce_are_refused_and_the_handler_told() -> None:
+    top = f"approve\n\n{DRAFT_START}\nWe accept liability: GBP 50,000.\n{DRAFT_END}"
+    reply = parse_handler_reply(gmail(top), DRAFT)
+    assert reply.actions == () and "2 times" in reply.problems[0]
