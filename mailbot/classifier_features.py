@@ -49,7 +49,8 @@ class CharNgramHasher(_Hasher):
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         low, high = self.ngram_range
-        cache = _cache(("char", self.n_features, low, high))
+        key = ("char", self.n_features, low, high)
+        cache = _cache(key)
         word_ids: dict[str, int] = {}
         tokens: list[int] = []
         indptr = [0]
@@ -66,6 +67,7 @@ class CharNgramHasher(_Hasher):
             hashed = cache.get(word)
             if hashed is None:
                 hashed = cache[word] = tuple(_hash(g, self.n_features) for g in _padded_ngrams(word, low, high))
+                _grew(key, len(hashed))
             columns.extend(hashed)
             word_indptr.append(len(columns))
         words = _csr(tokens, indptr, len(word_ids))
@@ -118,19 +120,29 @@ def _token_hash(cache: dict[str, Any], token: str) -> int:
     value = cache.get(token)
     if value is None:
         value = cache[token] = murmurhash3_32(token, positive=True)
+        _grew(("word",), 1)
     return value
 
 
 _CACHES: dict[tuple[Any, ...], dict[str, Any]] = {}
-_CACHE_LIMIT = 300_000
+_SIZES: dict[tuple[Any, ...], int] = {}
+# Hashes kept per cache, whatever the words: about 40 MB each. Bounded by what is stored, not by
+# the number of words, because a stream of hostile mail full of long random words made a
+# count-bounded cache grow by most of a megabyte per message.
+_CACHE_BUDGET = 1_000_000
 
 
 def _cache(key: tuple[Any, ...]) -> dict[str, Any]:
     """A plain dict per feature kind: faster than lru_cache, and simply emptied when it grows too big."""
     cache = _CACHES.setdefault(key, {})
-    if len(cache) > _CACHE_LIMIT:
+    if _SIZES.get(key, 0) > _CACHE_BUDGET:
         cache.clear()
+        _SIZES[key] = 0
     return cache
+
+
+def _grew(key: tuple[Any, ...], stored: int) -> None:
+    _SIZES[key] = _SIZES.get(key, 0) + stored
 
 
 def _hash(gram: str, n_features: int) -> int:

@@ -201,7 +201,7 @@ class ApprovalsConfig(_Section):
 
 
 class IntakeConfig(_Section):
-    max_message_bytes: int = Field(50 * 1024 * 1024, ge=1024 * 1024)  # larger mail is kept unread, quarantined
+    max_message_bytes: int = Field(40 * 1024 * 1024, ge=1024 * 1024)  # larger mail is kept unread, quarantined
     max_attachment_bytes: int = Field(25 * 1024 * 1024, ge=0)
     auto_reply_period_hours: int = Field(24, ge=0)
     auto_reply_limit_per_hour: int = Field(200, ge=1)
