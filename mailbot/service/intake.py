@@ -86,8 +86,8 @@ def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
     if attempts > MAX_LEFTOVER_ATTEMPTS:
         log.error("intake.poison_message", extra={"raw_id": row.id, "attempts": attempts})
         with app.store.transaction() as conn:
-            return quarantine(conn, row.id, f"deciding it failed {attempts} times (the process stopped "
-                                            "each time); kept for a person", now)
+            return quarantine(conn, row.id, f"deciding it was started {attempts} times and never finished "
+                                            "(the process stopped each time); kept for a person", now)
     try:
         msg = read(app, row.raw or b"")
     except MalformedMessage as exc:
@@ -153,16 +153,18 @@ def gather_facts(conn: Connection, app: App, msg: Inbound, now: datetime) -> rou
 
 
 def reprocess(app: App, raw_id: int, now: datetime) -> Received:
-    """Run a stored message through the pipeline again (quarantine retry after a fix)."""
+    """Run a stored message through the pipeline again (quarantine retry after a fix): its record
+    goes back to 'received' with a clean count, and it is decided as any record is (claimed once)."""
     with app.store.transaction() as conn:
         row = intake.raw_by_id(conn, raw_id)
     if row is None or row.raw is None:
         return Received("missing", raw_id)
+    if row.status not in {"quarantined", "received"}:
+        return Received("duplicate", raw_id, detail="already decided")
     try:
         msg = read(app, row.raw)
     except MalformedMessage as exc:
         return Received("quarantined", raw_id, detail=exc.reason)
     with app.store.transaction() as conn:
-        intake.mark_raw(conn, raw_id, status="received")
-        route = routing.route(msg, gather_facts(conn, app, msg, now))
-        return apply_route(conn, app, route, raw_id=raw_id, received_at=row.internaldate or msg.received_at or now, now=now)
+        intake.reset_for_retry(conn, raw_id)
+    return decide(app, raw_id, msg, received_at=row.internaldate or msg.received_at or now, now=now)

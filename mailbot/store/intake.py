@@ -96,6 +96,11 @@ def begin_attempt(conn: Connection, raw_id: int) -> int:
                         .returning(raw_messages.c.decide_attempts)).scalar_one()
 
 
+def reset_for_retry(conn: Connection, raw_id: int) -> None:
+    """A person asked for this record to be decided again: back to the queue, attempts forgotten."""
+    conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id).values(status="received", decide_attempts=0))
+
+
 def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = None, case_id: int | None = None) -> None:
     values: dict[str, Any] = {"status": status}
     if kind is not None:
