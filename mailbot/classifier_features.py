@@ -126,16 +126,17 @@ def _token_hash(cache: dict[str, Any], token: str) -> int:
 
 _CACHES: dict[tuple[Any, ...], dict[str, Any]] = {}
 _SIZES: dict[tuple[Any, ...], int] = {}
-# Hashes kept per cache, whatever the words: about 40 MB each. Bounded by what is stored, not by
-# the number of words, because a stream of hostile mail full of long random words made a
-# count-bounded cache grow by most of a megabyte per message.
-_CACHE_BUDGET = 1_000_000
+# What each cache may hold, whatever the words: about 40 MB of character n-gram hashes, and
+# 200,000 words (about 20 MB). Bounded by what is stored, not by the number of words, because a
+# stream of hostile mail full of long random words made a count-bounded cache grow by most of a
+# megabyte per message.
+_CACHE_BUDGET = {"char": 1_000_000, "word": 200_000}
 
 
 def _cache(key: tuple[Any, ...]) -> dict[str, Any]:
     """A plain dict per feature kind: faster than lru_cache, and simply emptied when it grows too big."""
     cache = _CACHES.setdefault(key, {})
-    if _SIZES.get(key, 0) > _CACHE_BUDGET:
+    if _SIZES.get(key, 0) > _CACHE_BUDGET[key[0]]:
         cache.clear()
         _SIZES[key] = 0
     return cache
