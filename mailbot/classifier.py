@@ -33,7 +33,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .classifier_features import build_features
 from .errors import ModelMismatch
-from .triage import FLAGS, Prediction
+from .triage import FLAGS, Prediction, bound_text
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class TriageModel:
         features and the logistic heads are applied directly. A test checks the result equals
         predict_proba.
         """
-        matrix = self._features(list(texts))
+        matrix = self._features([bound_text(t) for t in texts])
         return {head: ([str(c) for c in pipe[-1].classes_], _logistic_proba(pipe[-1], matrix))
                 for head, pipe in self.pipelines.items()}
 
@@ -188,7 +188,7 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     if not examples:
         raise ValueError("no training examples")
     ordered = sorted(examples, key=lambda e: (e.id, e.text))
-    texts = [e.text for e in ordered]
+    texts = [bound_text(e.text) for e in ordered]
     weights = np.array([e.weight for e in ordered], dtype=np.float64)
     features = build_features(params["word_bits"], params["char_bits"])
     matrix = features.fit_transform(texts)

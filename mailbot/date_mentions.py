@@ -41,6 +41,7 @@ _FUTURE = re.compile(r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|list
                      r"|[’'](?:re|ll)\b", re.I)
 _PAST = re.compile(r"\b(?:was|were|did|had|went|got|told|said|made|took|gave|came|saw|met|spoke|rang|sent|left"
                    r"|felt|thought|found|knew|heard|wrote|paid|last|ago|yesterday|\w{3,}ed)\b", re.I)
+CLAUSE_WINDOW = 300  # characters either side of a date searched for its clause (keeps long texts linear)
 _CLAUSE_END = re.compile(r"[.!?;,\n]|\b(?:and|but|so|because|although|though|while|whereas)\b")
 
 
@@ -130,9 +131,10 @@ def _resolve(kind: str, m: re.Match[str], ref: date, day_first: bool, text: str)
 def _told_in_past(text: str, start: int, end: int) -> bool:
     """Judged on the clause around the date, so "the trial starts on Monday and I have not
     met my barrister" stays in the future."""
-    begin = max((s.end() for s in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    stop = _CLAUSE_END.search(text, end)
-    clause = text[begin:stop.start() if stop else len(text)]
+    low, high = max(0, start - CLAUSE_WINDOW), min(len(text), end + CLAUSE_WINDOW)
+    begin = max((s.end() for s in _CLAUSE_END.finditer(text, low, start)), default=low)
+    stop = _CLAUSE_END.search(text, end, high)
+    clause = text[begin:stop.start() if stop else high]
     return not _FUTURE.search(clause) and bool(_PAST.search(clause))
 
 

@@ -29,6 +29,13 @@ URGENCIES = ("low", "normal", "high", "critical")
 FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerability")
 PRECEDENCE = ("integrity_misconduct", "data_security")
 CRITICAL_WORKING_DAYS = 10
+# Hostile input is input: a single 2 MB "word" once took 1.1 GB in the n-gram hasher. Every
+# regex, the date finder and the vectoriser see at most this much text and no longer words
+# (real complaint letters run to a few thousand words; no English word is 50 letters long).
+MAX_TEXT_CHARS = 20_000
+MAX_WORD_CHARS = 50
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+SENTENCE_WINDOW = 400  # characters either side of a date searched for its sentence
 # The model's own critical probability that is enough to raise to critical even when it is
 # not the top urgency: a missed emergency costs far more than a false alarm.
 CRITICAL_PROBABILITY = 0.3
@@ -59,6 +66,15 @@ _CALLED_OFF = re.compile(r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vac
                          r"|been\s+moved|withdrawn|fell\s+through|pulled\s+out)\b(?!\s+(?:to|until|till))",
                          re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def bound_text(text: str) -> str:
+    """The first MAX_TEXT_CHARS of `text`, every word cut to MAX_WORD_CHARS: what triage reads.
+
+    Slicing comes first, so the work done here is bounded too, whatever the input's size.
+    """
+    head = text[:MAX_TEXT_CHARS]
+    return _LONG_WORD.sub(lambda m: m.group()[:MAX_WORD_CHARS], head)
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,7 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
 
     `message_date` should be timezone-aware; a naive value is taken as UTC.
     """
+    text = bound_text(text)
     if message_date.tzinfo is None:
         message_date = message_date.replace(tzinfo=dt_timezone.utc)
     local_day = message_date.astimezone(ZoneInfo(timezone)).date()
@@ -200,9 +217,12 @@ def dated_events(text: str, reference: date, *, country: str = "GB",
 
 
 def _event_for(text: str, mention: DateMention) -> str | None:
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)), default=0)
-    end_match = _SENTENCE_END.search(text, mention.end)
-    end = end_match.start() if end_match else len(text)
+    # The sentence around the date, looked for within a window so that many dates in one long
+    # unpunctuated text cost linear, not quadratic, time.
+    low, high = max(0, mention.start - SENTENCE_WINDOW), min(len(text), mention.end + SENTENCE_WINDOW)
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, low, mention.start)), default=low)
+    end_match = _SENTENCE_END.search(text, mention.end, high)
+    end = end_match.start() if end_match else high
     best: tuple[int, str] | None = None
     for match in _EVENT.finditer(text, start, end):
         if _NO_EVENT.search(text[max(start, match.start() - 40):match.start()]):

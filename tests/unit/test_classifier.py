@@ -155,3 +155,12 @@ def test_a_batch_reads_each_text_as_it_would_be_read_alone() -> None:
     assert [(p.category, p.urgency, p.is_complaint) for p in together] == \
         [(p.category, p.urgency, p.is_complaint) for p in alone]
     assert [p.category_confidence for p in together] == pytest.approx([p.category_confidence for p in alone], abs=1e-9)
+
+
+def test_a_giant_word_is_read_as_its_first_fifty_characters(model_dir: Path) -> None:
+    """A 200 KB 'word' (a base64 blob, say) must cost what its first 50 characters cost."""
+    model = classifier.load(model_dir)
+    blob = "QUJD" * 50_000
+    giant, head = model.probabilities([blob]), model.probabilities([blob[:50]])
+    for name in giant:
+        assert giant[name][1] == pytest.approx(head[name][1])

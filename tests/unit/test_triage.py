@@ -195,3 +195,22 @@ def test_a_primed_batch_is_classified_in_one_call() -> None:
     assert len(calls) == 1, "primed texts are not classified again"
     model.suggest("A text that came later", THURSDAY)
     assert calls[-1] == ["A text that came later"]
+
+
+def test_triage_reads_a_bounded_text_whatever_it_is_given() -> None:
+    from mailbot.triage import MAX_TEXT_CHARS, MAX_WORD_CHARS, bound_text
+
+    bounded = bound_text("x" * 2_000_000 + " tail")
+    assert bounded == "x" * MAX_WORD_CHARS  # the first MAX_TEXT_CHARS, then words cut
+    words = bound_text(("word " * 10_000) + "y" * 500).split()
+    assert len(" ".join(words)) <= MAX_TEXT_CHARS and max(map(len, words)) <= MAX_WORD_CHARS
+    # A huge body still gets a suggestion; what the rules read is the bounded head.
+    result = triage("You sent my file to the wrong person. " + "z" * 2_000_000)
+    assert result.urgency == "critical"
+
+
+def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
+    text = "the hearing is on Monday " * 2_000  # far past the sentence window, no full stop anywhere
+    result = triage(text)
+    assert result.urgency == "critical"
+    assert "mentions a hearing on 2026-11-30, 2 working days away" in result.reasons
