@@ -30,9 +30,9 @@ _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
-_ON_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"),?\s+)?"
+_ON_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)?"
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-_UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|months?)"
+_UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|months?|hours?)"
 # A bare "on Monday" or "the 12th" looks back when its sentence is told in the past
 # ("At the hearing on Friday the barrister told the court...") and has no sign of a plan.
 _FUTURE = re.compile(r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled|booked|fixed|set"
@@ -205,6 +205,8 @@ def _shift(ref: date, n: int, unit: str) -> date:
             if current.weekday() < 5:
                 left -= 1
         return current
+    if unit.startswith("hour"):
+        return ref + timedelta(days=-(-n // 24))  # part of a day counts as a day
     if unit.startswith("week"):
         return ref + timedelta(weeks=n)
     if unit.startswith("month"):

@@ -26,7 +26,7 @@ CATEGORIES = ("delay", "communication", "advice_quality", "instructions", "costs
               "costs_excessive", "documents_funds", "staff_conduct", "integrity_misconduct",
               "data_security", "complaint_handling", "other")
 URGENCIES = ("low", "normal", "high", "critical")
-FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerability")
+FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerability", "safeguarding")
 PRECEDENCE = ("integrity_misconduct", "data_security")
 CRITICAL_WORKING_DAYS = 10
 # Hostile input is input: a single 2 MB "word" once took 1.1 GB in the n-gram hasher. Every
@@ -49,7 +49,11 @@ _EVENT = re.compile(
     r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))|exchanging"
     r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest|deadline"
     r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|repossession|bailiffs?"
-    r"|(?:police|voluntary)\s+interview|interview\s+under\s+caution)\b",
+    r"|(?:police|voluntary)\s+interview|interview\s+under\s+caution"
+    # US and real-world wording (models/real): closings, summonses, filings due, being sued.
+    r"|closing(?!\s+(?:costs?|statement|disclosure|fees?))|settlement\s+conference|deposition|statute\s+of\s+limitations"
+    r"|(?:oppositions?|response|reply|defen[cs]e|filing|brief|motion|papers)\s+(?:is\s+|are\s+)?due"
+    r"|(?:be|being|get|getting)\s+sued|court\s+summons)\b",
     re.IGNORECASE)
 _EVENT_NAMES = {"hearings": "hearing", "complete on": "completion", "completing": "completion",
                 "due to complete": "completion", "exchanging": "exchange", "move in": "completion",
@@ -60,12 +64,19 @@ _EVENT_NAMES = {"hearings": "hearing", "complete on": "completion", "completing"
                 "expiry": "expiry date", "expiring": "expiry date", "bailiff": "bailiffs' visit",
                 "bailiffs": "bailiffs' visit", "appeal deadline": "appeal deadline", "appeal hearing": "hearing",
                 "police interview": "police interview", "voluntary interview": "police interview",
-                "interview under caution": "police interview"}
+                "interview under caution": "police interview", "closing": "completion",
+                "settlement conference": "hearing", "statute of limitations": "limitation date",
+                "court summons": "court date"}
 _NO_EVENT = re.compile(r"(?:\b(?:no|not|never|without|nor)\b|n[’']t\b)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 _CALLED_OFF = re.compile(r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vacated|postponed|called\s+off"
                          r"|been\s+moved|withdrawn|fell\s+through|pulled\s+out)\b(?!\s+(?:to|until|till))",
                          re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# A date in a sentence that only imagines the event, or that says it is not urgent, raises nothing.
+_HYPOTHETICAL = re.compile(r"\b(?:what\s+(?:if|happens\s+if|would\s+happen\s+if)|suppos(?:e|ing)|hypothetical(?:ly)?"
+                           r"|imagine|in\s+theory|were\s+to|if\s+(?:\w+\s+){1,3}were)\b", re.IGNORECASE)
+_NOT_URGENT = re.compile(r"\b(?:not|isn[’']t)\s+(?:at\s+all\s+|really\s+)?urgent|\bno\s+(?:rush|hurry|urgency)\b",
+                         re.IGNORECASE)
 
 
 def bound_text(text: str) -> str:
@@ -223,6 +234,8 @@ def _event_for(text: str, mention: DateMention) -> str | None:
     start = max((m.end() for m in _SENTENCE_END.finditer(text, low, mention.start)), default=low)
     end_match = _SENTENCE_END.search(text, mention.end, high)
     end = end_match.start() if end_match else high
+    if _HYPOTHETICAL.search(text, start, end) or _NOT_URGENT.search(text, start, end):
+        return None
     best: tuple[int, str] | None = None
     for match in _EVENT.finditer(text, start, end):
         if _NO_EVENT.search(text[max(start, match.start() - 40):match.start()]):
@@ -233,8 +246,16 @@ def _event_for(text: str, mention: DateMention) -> str | None:
         distance = min(abs(match.start() - mention.end), abs(mention.start - match.end()))
         word = " ".join(match.group("event").lower().split())
         if best is None or distance < best[0]:
-            best = (distance, _EVENT_NAMES.get(word, word))
+            best = (distance, _event_name(word))
     return best[1] if best and best[0] <= 120 else None
+
+
+def _event_name(word: str) -> str:
+    if word.endswith(" due"):
+        return "filing deadline"
+    if word.endswith("sued"):
+        return "lawsuit"
+    return _EVENT_NAMES.get(word, word)
 
 
 def _precedence(prediction: Prediction, hits: Sequence[Hit], reasons: list[str]) -> tuple[str, float]:

@@ -214,3 +214,100 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
     result = triage(text)
     assert result.urgency == "critical"
     assert "mentions a hearing on 2026-11-30, 2 working days away" in result.reasons
+
+
+# Emergency rules on real wording: phrases quoted from models/real/corpus.jsonl (ids noted), each
+# alone in a complaint the model scored "normal". A missed critical is a client's money or date.
+@pytest.mark.parametrize(("text", "flag"), [
+    # money withheld, missing or taken now
+    ("Now my lawyer refuses to give me my 2 checks addressed to me unless I sign a \"Distribution "
+     "Agreement\" with him", None),                                                            # r0017
+    ("Can my attorney coerce me into signing a document I don't agree to and hold my checks hostage?", None),
+    ("Hired a \"reliable\" attorney. Signed retainer. He quit & took off with my money.", None),  # r0027
+    ("Brother stopped making house payments. Estate's property now in foreclosure.", None),      # r0052
+    ("He embezzled the money from my mother's estate.", "conduct_referral"),
+    # dishonesty
+    ("My attorney (who I since fired) has signed my name to documents filed with the court without my "
+     "knowledge/permission.", "conduct_referral"),                                              # r0048
+    ("He would send me stuff that he said he filed but he never did file with the court.",
+     "conduct_referral"),                                                                       # r0050
+    ("His attorney of record had issued certfied \"Letters\" to Title company clearing the way for this "
+     "illegal transaction.", "conduct_referral"),                                               # r0052
+    # data sent or given to the wrong people
+    ("I find it extra-ordinary that your firm has revealed the private contact details of 1378 of your "
+     "clients.", "conduct_referral"),                                                           # r0055
+    ("Mary continues frequent communication with John's lawyer personally, via telephone and email, "
+     "requesting confidential information about the case, to which she is provided.",
+     "conduct_referral"),                                                                       # r0058
+    ("yet conferred with the opposing party without my permission expressing to them that I am seeking "
+     "legal assistance", "conduct_referral"),                                                   # r0022
+    # imminent dates
+    ("Attorney said he'll file oppositions to defendant's motions before they're due shortly. Opp due in "
+     "less than 5 days. HELP! I can lose everything.", None),                                   # r0027
+])
+def test_real_emergencies_are_critical(text: str, flag: str | None) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    if flag:
+        assert flag in result.flags
+
+
+def test_a_date_written_against_the_messages_own_day_is_read_from_it() -> None:
+    # r0004, a blog post of 9 January 2014: 14 January is three working days later.
+    text = "If the fees remain unpaid on January 14, I will be sued."
+    result = triage(text, datetime(2014, 1, 9, 12, tzinfo=timezone.utc))
+    assert result.urgency == "critical"
+    assert "mentions a lawsuit on 2014-01-14, 3 working days away" in result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "Completion is on 01/12/2026 and the contract is still not signed.",
+    "Completion on Fri 4 December and you have not sent the transfer.",
+    "The hearing is in 48 hours and I have no barrister.",
+    "My trial is on 2026-12-03, nobody has prepared the bundle.",
+    "The closing is next Tuesday and the title company has nothing from you.",
+    "Exchange is set for December 2nd, please call me.",
+    "The final hearing is the day after tomorrow.",
+])
+def test_imminent_dates_count_in_any_common_form(text: str) -> None:
+    assert triage(text).urgency == "critical", triage(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "The hearing was on Monday and my barrister never turned up.",                       # past
+    "The hearing on Monday is not urgent for me, I only want a copy of the bundle.",      # not urgent
+    "What would happen if the completion were on Friday and the funds were late?",       # hypothetical
+    "Suppose the trial is next week: would you need my documents before then?",           # hypothetical
+    "I hired an attorney to represent for for a petty theft case. It has been 4 months.",  # r0011: the client's charge
+])
+def test_past_not_urgent_and_hypothetical_dates_do_not_raise(text: str) -> None:
+    assert triage(text).urgency == "normal", triage(text).reasons
+
+
+def test_a_conflict_of_interest_without_dishonesty_is_high_and_goes_to_compliance() -> None:
+    # r0021: the seed guideline is "a conflict of interest without an allegation of dishonesty: high".
+    text = ("When the adversary hired the lawyer to place the lien, the lawyer said that he had done work in the "
+            "past for the adversary and thus would have to drop me, the client, to avoid a conflict of interest.")
+    result = triage(text)
+    assert result.urgency == "high"
+    assert "conduct_referral" in result.flags
+
+
+@pytest.mark.parametrize("text", [
+    "Since all this I have thought about ending my life.",
+    "Honestly I don't want to be here anymore.",
+    "Some days I think my family would be better off if I was dead... I want to die.",
+    "I can't take this any more, I have started to hurt myself.",
+    "He threatened to kill me if I go ahead with the divorce.",
+])
+def test_a_risk_to_safety_needs_a_person_today(text: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical"
+    assert {"safeguarding", "vulnerability"} <= result.flags
+    assert any("safeguarding" in reason and "today" in reason for reason in result.reasons)
+
+
+def test_a_refund_of_an_unused_retainer_is_high_not_critical() -> None:
+    # r0009: asking for money back is a refund demand; money held against the client's will is critical.
+    result = triage("The attorney only spent an hour or two on my case. I would now like the rest of my money back.")
+    assert result.urgency == "high"
