@@ -42,6 +42,16 @@ CRITICAL_PROBABILITY = 0.3
 # A flag is suggested from the model at this probability (chosen by cross-validation for
 # recall: a missed conduct referral or insurer notification costs more than a spare one).
 FLAG_PROBABILITY = 0.4
+# When is the model unsure? Chosen on grouped cross-validation over the real texts
+# (tests/bench/tune_classifier.py, README "Triage"): a category is marked uncertain when its
+# probability is below CATEGORY_SURE or within CATEGORY_MARGIN of the runner-up; a message is
+# "not_complaint" only below COMPLAINT_LOW and "complaint" only from COMPLAINT_HIGH, with an
+# "uncertain" band between, where a person decides.
+CATEGORY_SURE = 0.5
+CATEGORY_MARGIN = 0.15
+COMPLAINT_LOW = 0.3
+COMPLAINT_HIGH = 0.6
+COMPLAINT_SIGNALS = ("complaint", "not_complaint", "uncertain")
 
 _EVENT = re.compile(
     r"\b(?P<event>hearings?(?!\s+(?:from|back|anything|nothing|aid|about|of\s+(?:this|it)))|court\s+(?:date|hearing"
@@ -118,6 +128,15 @@ class Suggestion:
     is_complaint: bool
     flags: frozenset[str]
     reasons: tuple[str, ...]
+    # Added for issue 15, with defaults so that older callers keep working.
+    category_uncertain: bool = False
+    complaint_probability: float = 1.0
+    complaint_signal: str = "complaint"
+
+    @property
+    def category_top2(self) -> tuple[tuple[str, float], ...]:
+        """The two categories a handler chooses between when the model is unsure."""
+        return self.category_top[:2]
 
 
 @dataclass(frozen=True)
@@ -140,25 +159,56 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
         message_date = message_date.replace(tzinfo=dt_timezone.utc)
     local_day = message_date.astimezone(ZoneInfo(timezone)).date()
     if prediction is None:
-        prediction = Prediction("other", 0.0, (), "normal", 0.0, True, 1.0)
+        prediction = Prediction("other", 0.0, (), "normal", 0.0, True, 0.5)
         reasons = ["no classifier installed: category needs a person"]
     else:
         reasons = [f"classifier: {prediction.category} ({prediction.category_confidence:.2f})",
                    f"classifier urgency: {prediction.urgency} ({prediction.urgency_confidence:.2f})"]
     hits = rule_hits(text)
     category, category_confidence = _precedence(prediction, hits, reasons)
+    signal = complaint_signal(prediction.complaint_probability)
+    uncertain = category_is_uncertain(prediction.category_top) or prediction.category_confidence == 0.0
+    _explain_doubt(prediction, signal, uncertain, reasons)
+    # Emergencies are raised unless the message is confidently not a complaint: a missed critical
+    # costs a client's money or court date, a spare one costs a handler a minute.
+    may_complain = signal != "not_complaint"
     urgency, urgency_confidence = prediction.urgency, prediction.urgency_confidence
-    if urgency != "critical" and prediction.is_complaint \
-            and prediction.probability_of("critical") >= CRITICAL_PROBABILITY:
+    if urgency != "critical" and may_complain and prediction.probability_of("critical") >= CRITICAL_PROBABILITY:
         urgency, urgency_confidence = "critical", prediction.probability_of("critical")
         reasons.append(f"classifier gives critical a probability of {urgency_confidence:.2f}")
-    raised_to = _raise_for_events(text, local_day, prediction.is_complaint, country, subdivision, reasons)
-    raised_to = _max_urgency(raised_to, _raise_for_rules(hits, prediction.is_complaint, urgency, reasons))
+    raised_to = _raise_for_events(text, local_day, may_complain, country, subdivision, reasons)
+    raised_to = _max_urgency(raised_to, _raise_for_rules(hits, may_complain, urgency, reasons))
     if _rank(raised_to) > _rank(urgency):
         urgency, urgency_confidence = raised_to, 1.0  # a rule fired: no doubt about the floor it sets
     flags = _flags(text, category, prediction, hits, reasons)
     return Suggestion(category, category_confidence, prediction.category_top, urgency, urgency_confidence,
-                      prediction.is_complaint, frozenset(flags), tuple(dict.fromkeys(reasons)))
+                      prediction.is_complaint, frozenset(flags), tuple(dict.fromkeys(reasons)),
+                      category_uncertain=uncertain, complaint_probability=prediction.complaint_probability,
+                      complaint_signal=signal)
+
+
+def complaint_signal(probability: float) -> str:
+    """"complaint", "not_complaint" or "uncertain" (between the thresholds: a person decides)."""
+    if probability >= COMPLAINT_HIGH:
+        return "complaint"
+    return "not_complaint" if probability < COMPLAINT_LOW else "uncertain"
+
+
+def category_is_uncertain(top: Sequence[tuple[str, float]]) -> bool:
+    """Unsure when the best category is weak or barely ahead of the next one."""
+    if not top:
+        return True
+    runner_up = top[1][1] if len(top) > 1 else 0.0
+    return top[0][1] < CATEGORY_SURE or top[0][1] - runner_up < CATEGORY_MARGIN
+
+
+def _explain_doubt(prediction: Prediction, signal: str, uncertain: bool, reasons: list[str]) -> None:
+    if uncertain and len(prediction.category_top) > 1:
+        (first, p1), (second, p2) = prediction.category_top[:2]
+        reasons.append(f"category uncertain: {first} ({p1:.2f}) or {second} ({p2:.2f}); a person should choose")
+    if signal == "uncertain":
+        reasons.append(f"unsure whether this is a complaint ({prediction.complaint_probability:.2f}); "
+                       "a person should decide")
 
 
 def _raise_for_events(text: str, today: date, is_complaint: bool, country: str, subdivision: str | None,
@@ -311,4 +361,7 @@ def suggestion_record(s: Suggestion) -> dict[str, Any]:
     return {"category": s.category, "category_confidence": s.category_confidence,
             "category_top": [[label, p] for label, p in s.category_top], "urgency": s.urgency,
             "urgency_confidence": s.urgency_confidence, "is_complaint": s.is_complaint,
-            "flags": sorted(s.flags), "reasons": list(s.reasons)}
+            "flags": sorted(s.flags), "reasons": list(s.reasons),
+            "category_top2": [[label, p] for label, p in s.category_top2],
+            "category_uncertain": s.category_uncertain, "complaint_probability": s.complaint_probability,
+            "complaint_signal": s.complaint_signal}

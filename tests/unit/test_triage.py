@@ -311,3 +311,40 @@ def test_a_refund_of_an_unused_retainer_is_high_not_critical() -> None:
     # r0009: asking for money back is a refund demand; money held against the client's will is critical.
     result = triage("The attorney only spent an hour or two on my case. I would now like the rest of my money back.")
     assert result.urgency == "high"
+
+
+def _unsure(top: tuple[tuple[str, float], ...], complaint_p: float) -> Prediction:
+    return Prediction(category=top[0][0], category_confidence=top[0][1], category_top=top, urgency="normal",
+                      urgency_confidence=0.6, is_complaint=complaint_p >= 0.5, complaint_probability=complaint_p,
+                      urgency_probabilities=(("critical", 0.05), ("normal", 0.6)))
+
+
+@pytest.mark.parametrize(("probability", "signal"), [(0.05, "not_complaint"), (0.45, "uncertain"),
+                                                      (0.55, "uncertain"), (0.95, "complaint")])
+def test_the_complaint_signal_has_an_explicit_uncertain_band(probability: float, signal: str) -> None:
+    result = triage("Thanks for sending the papers.", pred=_unsure((("other", 0.9), ("delay", 0.05)), probability))
+    assert result.complaint_signal == signal
+    assert result.complaint_probability == probability
+    assert any("a person should decide" in r for r in result.reasons) == (signal == "uncertain")
+
+
+def test_the_handler_sees_the_top_two_and_an_uncertain_mark_when_the_model_hesitates() -> None:
+    close = triage("It is all taking so long and nobody tells me anything.",
+                   pred=_unsure((("delay", 0.41), ("communication", 0.36), ("other", 0.1)), 0.9))
+    assert close.category_uncertain
+    assert close.category_top2 == (("delay", 0.41), ("communication", 0.36))
+    assert "category uncertain: delay (0.41) or communication (0.36); a person should choose" in close.reasons
+    clear = triage("Nobody calls me back.", pred=_unsure((("communication", 0.83), ("delay", 0.08)), 0.9))
+    assert not clear.category_uncertain
+
+
+def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() -> None:
+    result = triage("The hearing is tomorrow and I still have no papers.",
+                    pred=_unsure((("delay", 0.5), ("other", 0.3)), 0.42))
+    assert result.complaint_signal == "uncertain" and result.is_complaint is False
+    assert result.urgency == "critical"
+
+
+def test_without_a_model_a_person_decides_everything() -> None:
+    result = suggest("Hello, I have a question.", THURSDAY, None)
+    assert result.category_uncertain and result.complaint_signal == "uncertain"

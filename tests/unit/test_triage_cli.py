@@ -45,7 +45,12 @@ def test_each_line_gets_one_answer_and_bad_lines_do_not_stop_the_stream(trained:
     assert [("error" in r) for r in records] == [False, True, True, True, True, False]
     first = records[0]
     assert set(first) == {"category", "category_confidence", "category_top", "urgency", "urgency_confidence",
-                          "is_complaint", "flags", "reasons"}
+                          "is_complaint", "flags", "reasons", "category_top2", "category_uncertain",
+                          "complaint_probability", "complaint_signal"}
+    assert first["category_top2"] == first["category_top"][:2]
+    assert isinstance(first["category_uncertain"], bool)
+    assert 0.0 <= first["complaint_probability"] <= 1.0
+    assert first["complaint_signal"] in {"complaint", "not_complaint", "uncertain"}
     assert first["category"] == "communication"
     assert first["category_top"][0] == [first["category"], first["category_confidence"]]
     last = records[-1]
