@@ -319,8 +319,8 @@ def _unsure(top: tuple[tuple[str, float], ...], complaint_p: float) -> Predictio
                       urgency_probabilities=(("critical", 0.05), ("normal", 0.6)))
 
 
-@pytest.mark.parametrize(("probability", "signal"), [(0.05, "not_complaint"), (0.45, "uncertain"),
-                                                      (0.55, "uncertain"), (0.95, "complaint")])
+@pytest.mark.parametrize(("probability", "signal"), [(0.05, "not_complaint"), (0.45, "not_complaint"),
+                                                      (0.55, "uncertain"), (0.65, "uncertain"), (0.95, "complaint")])
 def test_the_complaint_signal_has_an_explicit_uncertain_band(probability: float, signal: str) -> None:
     result = triage("Thanks for sending the papers.", pred=_unsure((("other", 0.9), ("delay", 0.05)), probability))
     assert result.complaint_signal == signal
@@ -340,9 +340,12 @@ def test_the_handler_sees_the_top_two_and_an_uncertain_mark_when_the_model_hesit
 
 def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() -> None:
     result = triage("The hearing is tomorrow and I still have no papers.",
-                    pred=_unsure((("delay", 0.5), ("other", 0.3)), 0.42))
-    assert result.complaint_signal == "uncertain" and result.is_complaint is False
+                    pred=_unsure((("delay", 0.5), ("other", 0.3)), 0.58))
+    assert result.complaint_signal == "uncertain"
     assert result.urgency == "critical"
+    sure_not = triage("The hearing is tomorrow, what time should we arrive?",
+                      pred=_unsure((("other", 0.9), ("delay", 0.05)), 0.1))
+    assert sure_not.complaint_signal == "not_complaint" and sure_not.urgency == "normal"
 
 
 def test_without_a_model_a_person_decides_everything() -> None:
