@@ -200,7 +200,8 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     ordered = sorted(examples, key=lambda e: (e.id, e.text))
     texts = [bound_text(e.text) for e in ordered]
     weights = np.array([e.weight for e in ordered], dtype=np.float64)
-    features = build_features(params["word_bits"], params["char_bits"], float(params.get("lexicon_scale", 0.0)))
+    lexicon_scale = float(params.get("lexicon_scale", 0.0))
+    features = build_features(params["word_bits"], params["char_bits"], lexicon_scale)
     matrix = features.fit_transform(texts)
     pipelines: dict[str, Pipeline] = {}
     for head in HEADS:

@@ -170,7 +170,8 @@ class LexiconCounter(_Hasher):
         self.scale = scale
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
-        rows = [[len(pattern.findall(low)) for pattern in _LEXICON_PATTERNS] for low in (t.lower() for t in texts)]
+        rows = [[len(pattern.findall(low)) for pattern in _LEXICON_PATTERNS]
+                for low in (t.lower() for t in texts)]
         counts = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(_LEXICON_PATTERNS))
         return sp.csr_matrix(self.scale * np.log1p(counts))
 
@@ -179,8 +180,8 @@ _LEXICON_PATTERNS = [re.compile(pattern) for pattern in LEXICONS.values()]
 
 
 def build_features(word_bits: int, char_bits: int, lexicon_scale: float = 0.0) -> FeatureUnion:
-    """Word n-grams catch topic words; char n-grams survive typos and inflections ("delayed", "delays");
-    the lexicons carry DOMAIN.md's definitions into wording the corpus never used."""
+    """Word n-grams catch topic words; char n-grams survive typos and inflections ("delayed",
+    "delays"); the lexicons carry DOMAIN.md's definitions into wording the corpus never used."""
     word = WordNgramHasher(n_features=2 ** word_bits)
     char = CharNgramHasher(n_features=2 ** char_bits, ngram_range=(2, 5))
     # VarianceThreshold drops the hashed columns no training text touched, so the linear

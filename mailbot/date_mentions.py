@@ -41,7 +41,8 @@ _FUTURE = re.compile(r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|list
                      r"|[’'](?:re|ll)\b", re.I)
 _PAST = re.compile(r"\b(?:was|were|did|had|went|got|told|said|made|took|gave|came|saw|met|spoke|rang|sent|left"
                    r"|felt|thought|found|knew|heard|wrote|paid|last|ago|yesterday|\w{3,}ed)\b", re.I)
-CLAUSE_WINDOW = 300  # characters either side of a date searched for its clause (keeps long texts linear)
+# Characters either side of a date searched for its clause (keeps long texts linear).
+CLAUSE_WINDOW = 300
 _CLAUSE_END = re.compile(r"[.!?;,\n]|\b(?:and|but|so|because|although|though|while|whereas)\b")
 
 

@@ -26,7 +26,8 @@ CATEGORIES = ("delay", "communication", "advice_quality", "instructions", "costs
               "costs_excessive", "documents_funds", "staff_conduct", "integrity_misconduct",
               "data_security", "complaint_handling", "other")
 URGENCIES = ("low", "normal", "high", "critical")
-FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerability", "safeguarding")
+FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerability",
+         "safeguarding")
 PRECEDENCE = ("integrity_misconduct", "data_security")
 CRITICAL_WORKING_DAYS = 10
 # Hostile input is input: a single 2 MB "word" once took 1.1 GB in the n-gram hasher. Every
@@ -66,8 +67,10 @@ _EVENT = re.compile(
     r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|repossession|bailiffs?"
     r"|(?:police|voluntary)\s+interview|interview\s+under\s+caution"
     # US and real-world wording (models/real): closings, summonses, filings due, being sued.
-    r"|closing(?!\s+(?:costs?|statement|disclosure|fees?))|settlement\s+conference|deposition|statute\s+of\s+limitations"
-    r"|(?:oppositions?|response|reply|defen[cs]e|filing|brief|motion|papers)\s+(?:is\s+|are\s+)?due"
+    r"|closing(?!\s+(?:costs?|statement|disclosure|fees?))|settlement\s+conference|deposition"
+    r"|statute\s+of\s+limitations"
+    r"|(?:oppositions?|response|reply|defen[cs]e|filing|brief|motion|papers)\s+(?:is\s+"
+    r"|are\s+)?due"
     r"|(?:be|being|get|getting)\s+sued|court\s+summons)\b",
     re.IGNORECASE)
 _EVENT_NAMES = {"hearings": "hearing", "complete on": "completion", "completing": "completion",
@@ -88,10 +91,12 @@ _CALLED_OFF = re.compile(r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vac
                          re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # A date in a sentence that only imagines the event, or that says it is not urgent, raises nothing.
-_HYPOTHETICAL = re.compile(r"\b(?:what\s+(?:if|happens\s+if|would\s+happen\s+if)|suppos(?:e|ing)|hypothetical(?:ly)?"
-                           r"|imagine|in\s+theory|were\s+to|if\s+(?:\w+\s+){1,3}were)\b", re.IGNORECASE)
-_NOT_URGENT = re.compile(r"\b(?:not|isn[’']t)\s+(?:at\s+all\s+|really\s+)?urgent|\bno\s+(?:rush|hurry|urgency)\b",
-                         re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:what\s+(?:if|happens\s+if|would\s+happen\s+if)|suppos(?:e|ing)"
+                           r"|hypothetical(?:ly)?|imagine|in\s+theory|were\s+to"
+                           r"|if\s+(?:\w+\s+){1,3}were)\b",
+                           re.IGNORECASE)
+_NOT_URGENT = re.compile(r"\b(?:not|isn[’']t)\s+(?:at\s+all\s+|really\s+)?urgent"
+                         r"|\bno\s+(?:rush|hurry|urgency)\b", re.IGNORECASE)
 
 
 def bound_text(text: str) -> str:
@@ -172,13 +177,15 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
     hits = rule_hits(text)
     category, category_confidence = _precedence(prediction, hits, reasons)
     signal = complaint_signal(prediction.complaint_probability)
-    uncertain = category_is_uncertain(prediction.category_top) or prediction.category_confidence == 0.0
+    top = prediction.category_top
+    uncertain = category_is_uncertain(top) or not prediction.category_confidence
     _explain_doubt(prediction, signal, uncertain, reasons)
     # Emergencies are raised unless the message is confidently not a complaint: a missed critical
     # costs a client's money or court date, a spare one costs a handler a minute.
     may_complain = signal != "not_complaint"
     urgency, urgency_confidence = prediction.urgency, prediction.urgency_confidence
-    if urgency != "critical" and may_complain and prediction.probability_of("critical") >= CRITICAL_PROBABILITY:
+    critical_p = prediction.probability_of("critical")
+    if urgency != "critical" and may_complain and critical_p >= CRITICAL_PROBABILITY:
         urgency, urgency_confidence = "critical", prediction.probability_of("critical")
         reasons.append(f"classifier gives critical a probability of {urgency_confidence:.2f}")
     raised_to = _raise_for_events(text, local_day, may_complain, country, subdivision, reasons)
@@ -188,8 +195,8 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
     flags = _flags(text, category, prediction, hits, reasons)
     return Suggestion(category, category_confidence, prediction.category_top, urgency, urgency_confidence,
                       prediction.is_complaint, frozenset(flags), tuple(dict.fromkeys(reasons)),
-                      category_uncertain=uncertain, complaint_probability=prediction.complaint_probability,
-                      complaint_signal=signal)
+                      category_uncertain=uncertain, complaint_signal=signal,
+                      complaint_probability=prediction.complaint_probability)
 
 
 def complaint_signal(probability: float) -> str:
@@ -207,12 +214,15 @@ def category_is_uncertain(top: Sequence[tuple[str, float]]) -> bool:
     return top[0][1] < CATEGORY_SURE or top[0][1] - runner_up < CATEGORY_MARGIN
 
 
-def _explain_doubt(prediction: Prediction, signal: str, uncertain: bool, reasons: list[str]) -> None:
+def _explain_doubt(prediction: Prediction, signal: str, uncertain: bool,
+                   reasons: list[str]) -> None:
     if uncertain and len(prediction.category_top) > 1:
         (first, p1), (second, p2) = prediction.category_top[:2]
-        reasons.append(f"category uncertain: {first} ({p1:.2f}) or {second} ({p2:.2f}); a person should choose")
+        reasons.append(f"category uncertain: {first} ({p1:.2f}) or {second} ({p2:.2f}); "
+                       "a person should choose")
     if signal == "uncertain":
-        reasons.append(f"unsure whether this is a complaint ({prediction.complaint_probability:.2f}); "
+        probability = prediction.complaint_probability
+        reasons.append(f"unsure whether this is a complaint ({probability:.2f}); "
                        "a person should decide")
 
 
@@ -285,7 +295,8 @@ def dated_events(text: str, reference: date, *, country: str = "GB",
 def _event_for(text: str, mention: DateMention) -> str | None:
     # The sentence around the date, looked for within a window so that many dates in one long
     # unpunctuated text cost linear, not quadratic, time.
-    low, high = max(0, mention.start - SENTENCE_WINDOW), min(len(text), mention.end + SENTENCE_WINDOW)
+    low = max(0, mention.start - SENTENCE_WINDOW)
+    high = min(len(text), mention.end + SENTENCE_WINDOW)
     start = max((m.end() for m in _SENTENCE_END.finditer(text, low, mention.start)), default=low)
     end_match = _SENTENCE_END.search(text, mention.end, high)
     end = end_match.start() if end_match else high
@@ -368,5 +379,6 @@ def suggestion_record(s: Suggestion) -> dict[str, Any]:
             "urgency_confidence": s.urgency_confidence, "is_complaint": s.is_complaint,
             "flags": sorted(s.flags), "reasons": list(s.reasons),
             "category_top2": [[label, p] for label, p in s.category_top2],
-            "category_uncertain": s.category_uncertain, "complaint_probability": s.complaint_probability,
+            "category_uncertain": s.category_uncertain,
+            "complaint_probability": s.complaint_probability,
             "complaint_signal": s.complaint_signal}

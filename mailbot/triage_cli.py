@@ -21,8 +21,8 @@ from . import classifier
 from .classifier import Example, TriageModel
 from .errors import ModelMismatch
 from .triage import CATEGORIES, URGENCIES, suggest, suggestion_record
-from .triage_eval import (LabelledRow, format_comparison, format_report, grouped_cross_validation, load_rows, measure,
-                          measure_predictions, training_examples)
+from .triage_eval import (LabelledRow, format_comparison, format_report, grouped_cross_validation,
+                          load_rows, measure, measure_predictions, training_examples)
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -124,7 +124,8 @@ class TrainReport:
         current = f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None else "none (no usable model)"
         verdict = ("promoted: the new model is installed" if self.promoted
                    else "kept the current model: the new one scores lower")
-        lines = [f"trained on {self.n_seed} seed examples + {self.n_real} real texts + {self.n_corrections} corrections"
+        lines = [f"trained on {self.n_seed} seed examples + {self.n_real} real texts + "
+                 f"{self.n_corrections} corrections"
                  + (f" ({self.n_skipped_corrections} corrections skipped: bad labels)" if self.n_skipped_corrections
                     else ""),
                  f"held-out category macro-F1: new {self.new_macro_f1:.3f}, current {current} "
@@ -192,7 +193,8 @@ def _current_score(model_dir: str | os.PathLike[str], held_out: list[LabelledRow
 
 
 def evaluate_standard(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
-                      real_dir: str | os.PathLike[str], *, folds: int = 5, now: datetime | None = None) -> str:
+                      real_dir: str | os.PathLike[str], *, folds: int = 5,
+                      now: datetime | None = None) -> str:
     """The two views side by side: the installed model on the synthetic held-out split, and the
     training recipe on real texts by cross-validation grouped by source (no site on both sides)."""
     now = now or EVALUATION_TIME
@@ -205,14 +207,15 @@ def evaluate_standard(model_dir: str | os.PathLike[str], seed_dir: str | os.Path
         raise ValueError(f"no real texts in {real_dir}")
     cross = measure_predictions(real, grouped_cross_validation(seed, real, folds=folds), now=now)
     groups = len({r.group or r.id for r in real})
-    header = f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {model.sidecar.get('trained_at', '?')})"
+    trained = model.sidecar.get("trained_at", "?")
+    real_name = f"real, {min(folds, groups)}-fold grouped CV ({len(real)}, {groups} sources)"
     return "\n".join([
-        header, "",
+        f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {trained})", "",
         format_comparison([(f"synthetic held-out ({len(held_out)})", synthetic),
-                           (f"real, {min(folds, groups)}-fold grouped CV ({len(real)}, {groups} sources)", cross)]),
+                           (real_name, cross)]),
         "", "== synthetic held-out split, installed model ==", format_report(synthetic),
-        "", f"== real texts, cross-validated by source group (each fold trained on the seed training split and "
-            f"the other folds' real texts) ==", format_report(cross)])
+        "", "== real texts, cross-validated by source group (each fold trained on the seed "
+            "training split and the other folds' real texts) ==", format_report(cross)])
 
 
 def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *, now: datetime | None = None) -> str:

@@ -63,8 +63,8 @@ def load_rows(path: str | os.PathLike[str]) -> list[LabelledRow]:
                     id=str(raw.get("id", f"{file.name}:{number}")), text=raw["text"],
                     day=date.fromisoformat(raw["date"]) if raw.get("date") else None,
                     category=raw["category"], urgency=raw["urgency"], is_complaint=bool(raw["is_complaint"]),
-                    split=raw.get("split"), flags=frozenset(raw.get("flags") or ()), group=raw.get("group"),
-                    alt_category=raw.get("alt_category")))
+                    split=raw.get("split"), flags=frozenset(raw.get("flags") or ()),
+                    group=raw.get("group"), alt_category=raw.get("alt_category")))
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"{file}:{number}: not a labelled row ({exc})") from None
     return rows
@@ -94,14 +94,15 @@ def grouped_cross_validation(seed_rows: Sequence[LabelledRow], real_rows: Sequen
         raise ValueError("no real rows to cross-validate")
     predictions: list[Prediction | None] = [None] * len(real_rows)
     for train_idx, test_idx in group_folds(real_rows, folds):
-        model = train_model(training_examples(seed_rows, [real_rows[i] for i in train_idx], params), params)
+        examples = training_examples(seed_rows, [real_rows[i] for i in train_idx], params)
+        model = train_model(examples, params)
         for i, prediction in zip(test_idx, model.predict([real_rows[i].text for i in test_idx])):
             predictions[i] = prediction
     return [p for p in predictions if p is not None]
 
 
 def group_folds(rows: Sequence[LabelledRow], folds: int) -> list[tuple[list[int], list[int]]]:
-    """(train, test) index lists; every row of a source group falls on the same side of each fold."""
+    """(train, test) index lists; all rows of a source group fall on one side of each fold."""
     groups = [r.group or r.id for r in rows]
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
     return [(list(a), list(b)) for a, b in splitter.split(list(rows), groups=groups)]
@@ -112,12 +113,13 @@ def measure(model: TriageModel, rows: Sequence[LabelledRow], *, now: datetime, c
     """All held-out figures, as a JSON-ready dict (also what goes into the sidecar)."""
     if not rows:
         raise ValueError("no rows to evaluate")
-    return measure_predictions(rows, model.predict([r.text for r in rows]), now=now, country=country,
+    predictions = model.predict([r.text for r in rows])
+    return measure_predictions(rows, predictions, now=now, country=country,
                                subdivision=subdivision, tz=tz)
 
 
-def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Prediction], *, now: datetime,
-                        country: str = "GB", subdivision: str | None = None,
+def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Prediction], *,
+                        now: datetime, country: str = "GB", subdivision: str | None = None,
                         tz: str = "Europe/London") -> dict[str, Any]:
     """The figures for predictions already made (by one model, or out-of-fold by several)."""
     if not rows or len(rows) != len(predictions):
@@ -169,7 +171,8 @@ def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Predi
     }
 
 
-def _complaint_signal_scores(rows: Sequence[LabelledRow], combined: Sequence[Suggestion]) -> dict[str, Any]:
+def _complaint_signal_scores(rows: Sequence[LabelledRow],
+                             combined: Sequence[Suggestion]) -> dict[str, Any]:
     """How the three-way signal treats real complaints and non-complaints.
 
     "complaints kept" counts complaints NOT signalled not_complaint (uncertain ones go to a
@@ -178,29 +181,34 @@ def _complaint_signal_scores(rows: Sequence[LabelledRow], combined: Sequence[Sug
     """
     complaints = [s.complaint_signal for r, s in zip(rows, combined) if r.is_complaint]
     others = [s.complaint_signal for r, s in zip(rows, combined) if not r.is_complaint]
-    called_not = sum(s == "not_complaint" for s in others) + sum(s == "not_complaint" for s in complaints)
+    recognised = sum(s == "not_complaint" for s in others)
+    called_not = recognised + sum(s == "not_complaint" for s in complaints)
     return {
         "complaints": len(complaints), "non_complaints": len(others),
         "complaints_kept": _ratio(sum(s != "not_complaint" for s in complaints), len(complaints)),
-        "complaints_called_complaint": _ratio(sum(s == "complaint" for s in complaints), len(complaints)),
-        "non_complaints_recognised": _ratio(sum(s == "not_complaint" for s in others), len(others)),
-        "non_complaints_recognised_or_uncertain": _ratio(sum(s != "complaint" for s in others), len(others)),
-        "not_complaint_precision": _ratio(sum(s == "not_complaint" for s in others), called_not),
+        "complaints_called_complaint": _ratio(sum(s == "complaint" for s in complaints),
+                                              len(complaints)),
+        "non_complaints_recognised": _ratio(recognised, len(others)),
+        "non_complaints_recognised_or_uncertain": _ratio(sum(s != "complaint" for s in others),
+                                                         len(others)),
+        "not_complaint_precision": _ratio(recognised, called_not),
         "signals": {signal: sum(s.complaint_signal == signal for s in combined)
                     for signal in ("complaint", "uncertain", "not_complaint")},
     }
 
 
 def _uncertainty(rows: Sequence[LabelledRow], combined: Sequence[Suggestion]) -> dict[str, Any]:
-    """Where the model says it is unsure, and whether it is right to be (lenient: the alternative counts)."""
+    """Where the model says it is unsure, and whether it is right to be (lenient: a second
+    acceptable category counts as right)."""
     def right(r: LabelledRow, s: Suggestion) -> bool:
         return s.category in {r.category, r.alt_category}
 
     sure = [right(r, s) for r, s in zip(rows, combined) if not s.category_uncertain]
     unsure = [right(r, s) for r, s in zip(rows, combined) if s.category_uncertain]
-    unsure_top2 = [r.category in {c for c, _ in s.category_top2} or r.alt_category in {c for c, _ in s.category_top2}
+    unsure_top2 = [bool({r.category, r.alt_category} & {c for c, _ in s.category_top2})
                    for r, s in zip(rows, combined) if s.category_uncertain]
-    return {"share": _ratio(len(unsure), len(rows)), "accuracy_when_sure": _ratio(sum(sure), len(sure)),
+    return {"share": _ratio(len(unsure), len(rows)),
+            "accuracy_when_sure": _ratio(sum(sure), len(sure)),
             "accuracy_when_uncertain": _ratio(sum(unsure), len(unsure)),
             "top2_when_uncertain": _ratio(sum(unsure_top2), len(unsure_top2)),
             "lenient_accuracy": _ratio(sum(sure) + sum(unsure), len(rows))}
@@ -279,7 +287,8 @@ def format_report(metrics: dict[str, Any]) -> str:
 def _signal_line(c: dict[str, Any]) -> str:
     if "signals" not in c:
         return "complaint signal: n/a"
-    return (f"complaint signal: complaints kept {_fmt(c['complaints_kept'])} (of {c['complaints']}; called "
+    return (f"complaint signal: complaints kept {_fmt(c['complaints_kept'])} "
+            f"(of {c['complaints']}; called "
             f"complaint {_fmt(c['complaints_called_complaint'])}), non-complaints recognised "
             f"{_fmt(c['non_complaints_recognised'])} (of {c['non_complaints']}; with uncertain "
             f"{_fmt(c['non_complaints_recognised_or_uncertain'])}), not_complaint precision "
@@ -289,10 +298,11 @@ def _signal_line(c: dict[str, Any]) -> str:
 def _uncertain_line(u: dict[str, Any]) -> str:
     if not u:
         return "category uncertain: n/a"
-    return (f"category uncertain on {_fmt(u['share'])} of messages: accuracy when sure {_fmt(u['accuracy_when_sure'])}, "
-            f"when uncertain {_fmt(u['accuracy_when_uncertain'])} (right one in the top two "
-            f"{_fmt(u['top2_when_uncertain'])}); lenient accuracy (second acceptable category counts) "
-            f"{_fmt(u['lenient_accuracy'])}")
+    return (f"category uncertain on {_fmt(u['share'])} of messages: accuracy when sure "
+            f"{_fmt(u['accuracy_when_sure'])}, when uncertain "
+            f"{_fmt(u['accuracy_when_uncertain'])} "
+            f"(right one in the top two {_fmt(u['top2_when_uncertain'])}); lenient accuracy "
+            f"(second acceptable category counts) {_fmt(u['lenient_accuracy'])}")
 
 
 def _fmt(value: float | None) -> str:
