@@ -36,6 +36,7 @@ CRITICAL_WORKING_DAYS = 10
 MAX_TEXT_CHARS = 20_000
 MAX_WORD_CHARS = 50
 _LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD_CHARS + 1))
+MONTH_FIRST_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM", "PH", "FM"})
 SENTENCE_WINDOW = 400  # characters either side of a date searched for its sentence
 # The model's own critical probability that is enough to raise to critical even when it is
 # not the top urgency: a missed emergency costs far more than a false alarm.
@@ -281,7 +282,8 @@ def dated_events(text: str, reference: date, *, country: str = "GB",
     yet") and the sentence does not say the event was called off.
     """
     events: dict[tuple[str, date], DatedEvent] = {}
-    for mention in find_dates(text, reference):
+    # 03/12 is 3 December in most of the world and March 12 in the US.
+    for mention in find_dates(text, reference, day_first=country.upper() not in MONTH_FIRST_COUNTRIES):
         if mention.date < reference or mention.text.lower().startswith(("within", "after")):
             continue  # past, or an ultimatum ("reply within 14 days") rather than an appointment
         event = _event_for(text, mention)

@@ -351,3 +351,11 @@ def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() 
 def test_without_a_model_a_person_decides_everything() -> None:
     result = suggest("Hello, I have a question.", THURSDAY, None)
     assert result.category_uncertain and result.complaint_signal == "uncertain"
+
+
+def test_numeric_dates_are_read_the_way_the_firms_country_writes_them() -> None:
+    text = "The hearing is on 12/03/2026 and I still have no bundle."
+    us = triage(text, country="US")  # 3 December: 5 working days after Thursday 26 November
+    assert us.urgency == "critical"
+    assert "mentions a hearing on 2026-12-03, 5 working days away" in us.reasons
+    assert triage(text).urgency == "normal"  # 12 March in England
