@@ -22,6 +22,8 @@ from sklearn.feature_selection import VarianceThreshold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils import murmurhash3_32
 
+from .classifier_lexicon import LEXICONS
+
 WORD_TOKEN = r"(?u)\b\w[\w']*\b"
 _TOKEN = re.compile(WORD_TOKEN)
 
@@ -171,15 +173,38 @@ def word_ngrams(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
 
 
-def build_features(word_bits: int, char_bits: int) -> FeatureUnion:
-    """Word n-grams catch topic words; char n-grams survive typos and inflections ("delayed", "delays")."""
+class LexiconCounter(_Hasher):
+    """One column per cue-word lexicon (mailbot.classifier_lexicon): scale * log(1 + matches).
+
+    Stateless like the hashers; the patterns live in code, so a saved model stores only `scale`.
+    """
+
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        rows = [[len(pattern.findall(low)) for pattern in _LEXICON_PATTERNS]
+                for low in (t.lower() for t in texts)]
+        counts = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(_LEXICON_PATTERNS))
+        return sp.csr_matrix(self.scale * np.log1p(counts))
+
+
+_LEXICON_PATTERNS = [re.compile(pattern) for pattern in LEXICONS.values()]
+
+
+def build_features(word_bits: int, char_bits: int, lexicon_scale: float = 0.0) -> FeatureUnion:
+    """Word n-grams catch topic words; char n-grams survive typos and inflections ("delayed",
+    "delays"); the lexicons carry DOMAIN.md's definitions into wording the corpus never used."""
     word = WordNgramHasher(n_features=2 ** word_bits)
     char = CharNgramHasher(n_features=2 ** char_bits, ngram_range=(2, 5))
     # VarianceThreshold drops the hashed columns no training text touched, so the linear
     # heads train on tens of thousands of columns instead of hundreds of thousands.
-    return FeatureUnion([
+    parts: list[tuple[str, Any]] = [
         ("word", Pipeline([("hash", word), ("used", VarianceThreshold(0.0)),
                            ("tfidf", TfidfTransformer(sublinear_tf=True))])),
         ("char", Pipeline([("hash", char), ("used", VarianceThreshold(0.0)),
                            ("tfidf", TfidfTransformer(sublinear_tf=True))])),
-    ])
+    ]
+    if lexicon_scale:
+        parts.append(("lexicon", LexiconCounter(scale=lexicon_scale)))
+    return FeatureUnion(parts)

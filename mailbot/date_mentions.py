@@ -30,9 +30,9 @@ _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
-_ON_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"),?\s+)?"
+_ON_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)?"
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-_UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|months?)"
+_UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|months?|hours?)"
 # A bare "on Monday" or "the 12th" looks back when its sentence is told in the past
 # ("At the hearing on Friday the barrister told the court...") and has no sign of a plan.
 _FUTURE = re.compile(r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled|booked|fixed|set"
@@ -41,6 +41,8 @@ _FUTURE = re.compile(r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|list
                      r"|[’'](?:re|ll)\b", re.I)
 _PAST = re.compile(r"\b(?:was|were|did|had|went|got|told|said|made|took|gave|came|saw|met|spoke|rang|sent|left"
                    r"|felt|thought|found|knew|heard|wrote|paid|last|ago|yesterday|\w{3,}ed)\b", re.I)
+# Characters either side of a date searched for its clause (keeps long texts linear).
+CLAUSE_WINDOW = 300
 _CLAUSE_END = re.compile(r"[.!?;,\n]|\b(?:and|but|so|because|although|though|while|whereas)\b")
 
 
@@ -130,9 +132,10 @@ def _resolve(kind: str, m: re.Match[str], ref: date, day_first: bool, text: str)
 def _told_in_past(text: str, start: int, end: int) -> bool:
     """Judged on the clause around the date, so "the trial starts on Monday and I have not
     met my barrister" stays in the future."""
-    begin = max((s.end() for s in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    stop = _CLAUSE_END.search(text, end)
-    clause = text[begin:stop.start() if stop else len(text)]
+    low, high = max(0, start - CLAUSE_WINDOW), min(len(text), end + CLAUSE_WINDOW)
+    begin = max((s.end() for s in _CLAUSE_END.finditer(text, low, start)), default=low)
+    stop = _CLAUSE_END.search(text, end, high)
+    clause = text[begin:stop.start() if stop else high]
     return not _FUTURE.search(clause) and bool(_PAST.search(clause))
 
 
@@ -203,6 +206,8 @@ def _shift(ref: date, n: int, unit: str) -> date:
             if current.weekday() < 5:
                 left -= 1
         return current
+    if unit.startswith("hour"):
+        return ref + timedelta(days=-(-n // 24))  # part of a day counts as a day
     if unit.startswith("week"):
         return ref + timedelta(weeks=n)
     if unit.startswith("month"):

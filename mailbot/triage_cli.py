@@ -21,10 +21,14 @@ from . import classifier
 from .classifier import Example, TriageModel
 from .errors import ModelMismatch
 from .triage import CATEGORIES, URGENCIES, suggest, suggestion_record
-from .triage_eval import LabelledRow, format_report, load_rows, measure
+from .triage_eval import (LabelledRow, format_comparison, format_report, grouped_cross_validation,
+                          load_rows, measure, measure_predictions, training_examples)
 
 log = logging.getLogger(__name__)
 BATCH = 256
+# Undated real texts are read as written on this day, so evaluation figures are the same every
+# time they are measured (a mid-January Thursday: no bank holiday within ten working days).
+EVALUATION_TIME = datetime(2026, 1, 15, 12, 0, tzinfo=dt_timezone.utc)
 
 
 def classify_stream(lines_in: Iterable[str], out: TextIO, model_dir: str | os.PathLike[str] | None, *,
@@ -113,13 +117,15 @@ class TrainReport:
     n_test: int
     metrics: Mapping[str, Any]
     model_dir: str
+    n_real: int = 0
 
     @property
     def text(self) -> str:
         current = f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None else "none (no usable model)"
         verdict = ("promoted: the new model is installed" if self.promoted
                    else "kept the current model: the new one scores lower")
-        lines = [f"trained on {self.n_seed} seed examples + {self.n_corrections} corrections"
+        lines = [f"trained on {self.n_seed} seed examples + {self.n_real} real texts + "
+                 f"{self.n_corrections} corrections"
                  + (f" ({self.n_skipped_corrections} corrections skipped: bad labels)" if self.n_skipped_corrections
                     else ""),
                  f"held-out category macro-F1: new {self.new_macro_f1:.3f}, current {current} "
@@ -131,16 +137,19 @@ class TrainReport:
 
 
 def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
-          corrections: Sequence[Mapping[str, Any]] = (), *, now: datetime | None = None) -> TrainReport:
-    """Train on the seed train split + corrections; promote only if held-out category macro-F1 does not drop."""
+          corrections: Sequence[Mapping[str, Any]] = (), *, now: datetime | None = None,
+          real_dir: str | os.PathLike[str] | None = None) -> TrainReport:
+    """Train on the seed train split + the real texts + corrections; promote only if held-out
+    category macro-F1 (on the seed's fixed test split) does not drop."""
     now = now or datetime.now(dt_timezone.utc)
     rows = load_rows(seed_dir)
+    real = real_rows(real_dir)
     seed_train = [r for r in rows if r.split != "test"]
     held_out = [r for r in rows if r.split == "test"]
     if not held_out:
         raise ValueError(f"{seed_dir} has no rows with \"split\": \"test\" to measure the model on")
     extra, skipped = _corrections(corrections)
-    examples = [r.example() for r in seed_train] + extra
+    examples = training_examples(rows, real) + extra
     candidate = classifier.train_model(examples)
     new_metrics = measure(candidate, held_out, now=now)
     current_f1 = _current_score(model_dir, held_out, now)
@@ -150,7 +159,14 @@ def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
         classifier.save(candidate, model_dir, metrics=new_metrics, trained_at=now.isoformat(timespec="seconds"))
     log.info("trained triage model: new macro-F1 %.3f, current %s, promoted=%s", new_f1, current_f1, promoted)
     return TrainReport(promoted, new_f1, current_f1, len(seed_train), len(extra), skipped, len(held_out),
-                       new_metrics, str(model_dir))
+                       new_metrics, str(model_dir), len(real))
+
+
+def real_rows(real_dir: str | os.PathLike[str] | None) -> list[LabelledRow]:
+    """The real texts, or none when there is no such directory (a firm may ship without them)."""
+    if real_dir is None or not Path(real_dir).is_dir() or not any(Path(real_dir).glob("*.jsonl")):
+        return []
+    return load_rows(real_dir)
 
 
 def _corrections(corrections: Sequence[Mapping[str, Any]]) -> tuple[list[Example], int]:
@@ -174,6 +190,32 @@ def _current_score(model_dir: str | os.PathLike[str], held_out: list[LabelledRow
         log.info("no usable current model (%s); the new one will be installed", exc)
         return None
     return measure(current, held_out, now=now)["category"]["macro_f1"]
+
+
+def evaluate_standard(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
+                      real_dir: str | os.PathLike[str], *, folds: int = 5,
+                      now: datetime | None = None) -> str:
+    """The two views side by side: the installed model on the synthetic held-out split, and the
+    training recipe on real texts by cross-validation grouped by source (no site on both sides)."""
+    now = now or EVALUATION_TIME
+    seed = load_rows(seed_dir)
+    held_out = [r for r in seed if r.split == "test"]
+    model = classifier.load(model_dir)
+    synthetic = measure(model, held_out, now=now)
+    real = real_rows(real_dir)
+    if not real:
+        raise ValueError(f"no real texts in {real_dir}")
+    cross = measure_predictions(real, grouped_cross_validation(seed, real, folds=folds), now=now)
+    groups = len({r.group or r.id for r in real})
+    trained = model.sidecar.get("trained_at", "?")
+    real_name = f"real, {min(folds, groups)}-fold grouped CV ({len(real)}, {groups} sources)"
+    return "\n".join([
+        f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {trained})", "",
+        format_comparison([(f"synthetic held-out ({len(held_out)})", synthetic),
+                           (real_name, cross)]),
+        "", "== synthetic held-out split, installed model ==", format_report(synthetic),
+        "", "== real texts, cross-validated by source group (each fold trained on the seed "
+            "training split and the other folds' real texts) ==", format_report(cross)])
 
 
 def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *, now: datetime | None = None) -> str:

@@ -1,10 +1,14 @@
-"""Labelled data in, figures out: loading the seed corpus and measuring a triage model on it.
+"""Labelled data in, figures out: loading the corpora and measuring a triage model on them.
 
 Kept apart from the classifier adapter so the metrics are the same whether they are
 computed for the sidecar at training time or by `mailbot evaluate` later. Figures are
 given for the model alone and for the COMBINED suggestion (rules + model), which is what a
-handler sees; critical recall is measured on the combined urgency. The per-class report
-and confusion matrix are the model's (the per-class view of what training changes).
+handler sees; critical recall and the complaint signal are measured on the combined
+suggestion. The per-class report and confusion matrix are the model's.
+
+Two corpora: the synthetic seed (`models/seed`, a fixed held-out split) and the real texts
+(`models/real`), which are too few for a fixed split and are measured by cross-validation
+grouped by source, so that no site's wording is in both the training and the test side.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score, recall_score
+from sklearn.model_selection import GroupKFold
 
-from .classifier import Example, TriageModel
-from .triage import CATEGORIES, FLAGS, URGENCIES, suggest
+from .classifier import PARAMS, Example, TriageModel, train_model
+from .triage import CATEGORIES, FLAGS, URGENCIES, Prediction, Suggestion, suggest
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class LabelledRow:
     is_complaint: bool
     split: str | None
     flags: frozenset[str] = frozenset()
+    group: str | None = None  # the source, for grouped splits (real texts)
+    alt_category: str | None = None  # a second acceptable category where the primary is ambiguous
 
     def example(self, weight: float = 1.0) -> Example:
         return Example(self.text, self.category, self.urgency, self.is_complaint, self.id, weight, self.flags)
@@ -56,7 +63,8 @@ def load_rows(path: str | os.PathLike[str]) -> list[LabelledRow]:
                     id=str(raw.get("id", f"{file.name}:{number}")), text=raw["text"],
                     day=date.fromisoformat(raw["date"]) if raw.get("date") else None,
                     category=raw["category"], urgency=raw["urgency"], is_complaint=bool(raw["is_complaint"]),
-                    split=raw.get("split"), flags=frozenset(raw.get("flags") or ())))
+                    split=raw.get("split"), flags=frozenset(raw.get("flags") or ()),
+                    group=raw.get("group"), alt_category=raw.get("alt_category")))
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"{file}:{number}: not a labelled row ({exc})") from None
     return rows
@@ -67,13 +75,55 @@ def message_time(day: date | None, fallback: datetime) -> datetime:
     return datetime.combine(day, time(12), tzinfo=timezone.utc) if day else fallback
 
 
+def training_examples(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow] = (),
+                      params: dict[str, Any] = PARAMS) -> list[Example]:
+    """What `mailbot train` learns from: the seed's training split and every real text (weighted:
+    real wording is scarcer and closer to what the model will read)."""
+    return ([r.example() for r in seed_rows if r.split != "test"]
+            + [r.example(float(params["real_weight"])) for r in real_rows])
+
+
+def grouped_cross_validation(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow], *,
+                             folds: int = 5, params: dict[str, Any] = PARAMS) -> list[Prediction]:
+    """Out-of-fold predictions for every real row, each from a model that never saw its source.
+
+    Each fold trains as `mailbot train` does (seed training split + the other folds' real
+    texts), so the figures say how the shipped recipe does on real wording from unseen sites.
+    """
+    if not real_rows:
+        raise ValueError("no real rows to cross-validate")
+    predictions: list[Prediction | None] = [None] * len(real_rows)
+    for train_idx, test_idx in group_folds(real_rows, folds):
+        examples = training_examples(seed_rows, [real_rows[i] for i in train_idx], params)
+        model = train_model(examples, params)
+        for i, prediction in zip(test_idx, model.predict([real_rows[i].text for i in test_idx])):
+            predictions[i] = prediction
+    return [p for p in predictions if p is not None]
+
+
+def group_folds(rows: Sequence[LabelledRow], folds: int) -> list[tuple[list[int], list[int]]]:
+    """(train, test) index lists; all rows of a source group fall on one side of each fold."""
+    groups = [r.group or r.id for r in rows]
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
+    return [(list(a), list(b)) for a, b in splitter.split(list(rows), groups=groups)]
+
+
 def measure(model: TriageModel, rows: Sequence[LabelledRow], *, now: datetime, country: str = "GB",
             subdivision: str | None = None, tz: str = "Europe/London") -> dict[str, Any]:
     """All held-out figures, as a JSON-ready dict (also what goes into the sidecar)."""
     if not rows:
         raise ValueError("no rows to evaluate")
-    texts = [r.text for r in rows]
-    predictions = model.predict(texts)
+    predictions = model.predict([r.text for r in rows])
+    return measure_predictions(rows, predictions, now=now, country=country,
+                               subdivision=subdivision, tz=tz)
+
+
+def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Prediction], *,
+                        now: datetime, country: str = "GB", subdivision: str | None = None,
+                        tz: str = "Europe/London") -> dict[str, Any]:
+    """The figures for predictions already made (by one model, or out-of-fold by several)."""
+    if not rows or len(rows) != len(predictions):
+        raise ValueError("need one prediction per row")
     combined = [suggest(r.text, message_time(r.day, now), p, country=country, subdivision=subdivision, timezone=tz)
                 for r, p in zip(rows, predictions)]
     gold_cat = [r.category for r in rows]
@@ -114,9 +164,80 @@ def measure(model: TriageModel, rows: Sequence[LabelledRow], *, now: datetime, c
         },
         "is_complaint": {
             "accuracy": _r(accuracy_score([r.is_complaint for r in rows], [p.is_complaint for p in predictions])),
+            **_complaint_signal_scores(rows, combined),
         },
+        "uncertain": _uncertainty(rows, combined),
         "flags": {flag: _flag_scores(flag, rows, combined) for flag in FLAGS},
     }
+
+
+def _complaint_signal_scores(rows: Sequence[LabelledRow],
+                             combined: Sequence[Suggestion]) -> dict[str, Any]:
+    """How the three-way signal treats real complaints and non-complaints.
+
+    "complaints kept" counts complaints NOT signalled not_complaint (uncertain ones go to a
+    person, which keeps them safe); "non-complaints recognised" counts non-complaints signalled
+    not_complaint. Precision of not_complaint: of what was called not a complaint, how much was.
+    """
+    complaints = [s.complaint_signal for r, s in zip(rows, combined) if r.is_complaint]
+    others = [s.complaint_signal for r, s in zip(rows, combined) if not r.is_complaint]
+    recognised = sum(s == "not_complaint" for s in others)
+    called_not = recognised + sum(s == "not_complaint" for s in complaints)
+    return {
+        "complaints": len(complaints), "non_complaints": len(others),
+        "complaints_kept": _ratio(sum(s != "not_complaint" for s in complaints), len(complaints)),
+        "complaints_called_complaint": _ratio(sum(s == "complaint" for s in complaints),
+                                              len(complaints)),
+        "non_complaints_recognised": _ratio(recognised, len(others)),
+        "non_complaints_recognised_or_uncertain": _ratio(sum(s != "complaint" for s in others),
+                                                         len(others)),
+        "not_complaint_precision": _ratio(recognised, called_not),
+        "signals": {signal: sum(s.complaint_signal == signal for s in combined)
+                    for signal in ("complaint", "uncertain", "not_complaint")},
+    }
+
+
+def _uncertainty(rows: Sequence[LabelledRow], combined: Sequence[Suggestion]) -> dict[str, Any]:
+    """Where the model says it is unsure, and whether it is right to be (lenient: a second
+    acceptable category counts as right)."""
+    def right(r: LabelledRow, s: Suggestion) -> bool:
+        return s.category in {r.category, r.alt_category}
+
+    sure = [right(r, s) for r, s in zip(rows, combined) if not s.category_uncertain]
+    unsure = [right(r, s) for r, s in zip(rows, combined) if s.category_uncertain]
+    unsure_top2 = [bool({r.category, r.alt_category} & {c for c, _ in s.category_top2})
+                   for r, s in zip(rows, combined) if s.category_uncertain]
+    return {"share": _ratio(len(unsure), len(rows)),
+            "accuracy_when_sure": _ratio(sum(sure), len(sure)),
+            "accuracy_when_uncertain": _ratio(sum(unsure), len(unsure)),
+            "top2_when_uncertain": _ratio(sum(unsure_top2), len(unsure_top2)),
+            "lenient_accuracy": _ratio(sum(sure) + sum(unsure), len(rows))}
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return _r(part / whole) if whole else None
+
+
+COMPARISON_ROWS = (
+    ("category macro-F1 (model)", ("category", "macro_f1")),
+    ("category top-2 accuracy", ("category", "top2_accuracy")),
+    ("category accuracy, second acceptable counts", ("uncertain", "lenient_accuracy")),
+    ("urgency macro-F1 (rules + model)", ("urgency", "combined_macro_f1")),
+    ("critical recall (rules + model)", ("urgency", "critical_recall")),
+    ("complaints kept (not called not_complaint)", ("is_complaint", "complaints_kept")),
+    ("non-complaints recognised (not_complaint)", ("is_complaint", "non_complaints_recognised")),
+    ("category marked uncertain", ("uncertain", "share")),
+)
+
+
+def format_comparison(columns: Sequence[tuple[str, dict[str, Any]]]) -> str:
+    """Headline figures of several measurements side by side (a Markdown table)."""
+    lines = ["| figure | " + " | ".join(name for name, _ in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for label, (section, key) in COMPARISON_ROWS:
+        values = [_fmt(metrics.get(section, {}).get(key)) for _, metrics in columns]
+        lines.append(f"| {label} | " + " | ".join(values) + " |")
+    return "\n".join(lines)
 
 
 def _flag_scores(flag: str, rows: Sequence[LabelledRow], combined: Sequence[Any]) -> dict[str, Any]:
@@ -145,6 +266,8 @@ def format_report(metrics: dict[str, Any]) -> str:
         + (f"  critical recall {urg['critical_recall']:.3f} (of {urg['critical_n']})"
            if urg["critical_recall"] is not None else "  critical recall n/a (no critical rows)"),
         f"is_complaint: accuracy {metrics['is_complaint']['accuracy']:.3f}",
+        _signal_line(metrics["is_complaint"]),
+        _uncertain_line(metrics.get("uncertain", {})),
         "flags (rules + model): " + "  ".join(
             f"{flag} P {_fmt(v['precision'])} R {_fmt(v['recall'])} (n={v['support']})"
             for flag, v in metrics.get("flags", {}).items()),
@@ -159,6 +282,27 @@ def format_report(metrics: dict[str, Any]) -> str:
               "", "urgency confusion, rules + model (rows = true, columns = predicted):",
               _matrix(urg["labels"], urg["confusion"])]
     return "\n".join(lines)
+
+
+def _signal_line(c: dict[str, Any]) -> str:
+    if "signals" not in c:
+        return "complaint signal: n/a"
+    return (f"complaint signal: complaints kept {_fmt(c['complaints_kept'])} "
+            f"(of {c['complaints']}; called "
+            f"complaint {_fmt(c['complaints_called_complaint'])}), non-complaints recognised "
+            f"{_fmt(c['non_complaints_recognised'])} (of {c['non_complaints']}; with uncertain "
+            f"{_fmt(c['non_complaints_recognised_or_uncertain'])}), not_complaint precision "
+            f"{_fmt(c['not_complaint_precision'])}; signals {c['signals']}")
+
+
+def _uncertain_line(u: dict[str, Any]) -> str:
+    if not u:
+        return "category uncertain: n/a"
+    return (f"category uncertain on {_fmt(u['share'])} of messages: accuracy when sure "
+            f"{_fmt(u['accuracy_when_sure'])}, when uncertain "
+            f"{_fmt(u['accuracy_when_uncertain'])} "
+            f"(right one in the top two {_fmt(u['top2_when_uncertain'])}); lenient accuracy "
+            f"(second acceptable category counts) {_fmt(u['lenient_accuracy'])}")
 
 
 def _fmt(value: float | None) -> str:

@@ -80,8 +80,20 @@ RULES: tuple[Rule, ...] = (
           r"\s+(?:the|my|his|her|our|their|dad[’']s|mum[’']s)\s+(?:estate|account|client\s+account|savings)"
           r"|unaccounted\s+for|not\s+showing\s+anywhere|(?:has|have)n[’']t\s+bounced\s+back"
           r"|(?:completion|settlement|closing)\s+(?:has\s+|had\s+)?(?:failed|fell\s+through|collapsed)"
-          r"|funds\s+(?:were|was)\s+never\s+(?:sent|paid|transferred|put|received)"),
-    _rule("data_breach", "critical", set(),
+          r"|funds\s+(?:were|was)\s+never\s+(?:sent|paid|transferred|put|received)"
+          # Withheld: the firm holds money the writer says is theirs now (models/real wording).
+          r"|(?:refus\w*|won[’']t|will\s+not|would\s+not|wouldn[’']t|not\s+(?:willing"
+          r"|prepared))\s+(?:to\s+)?"
+          r"(?:give|release|return|pay|hand\s+over|send|transfer|pass\s+on)\s+(?:me\s+"
+          r"|us\s+)?(?:back\s+)?(?:my|our|the)\s+"
+          + _W + r"{0,2}(?:checks?|cheques?|settlement|proceeds|deposit|inheritance"
+          r"|completion\s+money|funds|share)\b"
+          r"|(?:checks?|cheques?|money|funds|deposit|settlement|inheritance)\s+(?:\w+\s+)?hostage"
+          r"|(?:took|take|taken|ran|run|made)\s+off\s+with\s+(?:my|our|the)\s+(?:money|funds"
+          r"|deposit|retainer|savings)"
+          r"|no\s+return\s+of\s+(?:my\s+|our\s+|the\s+)?(?:money|funds|deposit)"
+          r"|(?:now|currently)\s+in\s+foreclosure|foreclosure\s+(?:sale|auction|date)"),
+    _rule("data_breach", "critical", {"conduct_referral"},
           "reports a possible data breach (the 72-hour ICO clock may be running)",
           r"data\s+breach|breach\s+of\s+(?:my\s+)?(?:confidentiality|data|privacy|gdpr)"
           r"|(?:sent|e-?mailed|posted|forwarded|disclosed|shared|given|passed|copied|cc[’']?d)\s+" + _W
@@ -100,15 +112,37 @@ RULES: tuple[Rule, ...] = (
           + r"{0,4}(?:leaked|disclosed|exposed|shared)|(?:documents?|files?|papers|details|records)\s+(?:for|of|about"
           r"|belonging\s+to)\s+(?:a\s+different|another|other)\s+(?:case|client|person|people|matter|family)"
           r"|(?:neighbour|stranger|another\s+person|other\s+client)[’']s\s+" + _W + r"{0,2}(?:offer|file|documents?"
-          r"|details|statement|passport|report|letter|mortgage|remortgage|will|papers)",
+          r"|details|statement|passport|report|letter|mortgage|remortgage|will|papers)"
+          r"|(?:revealed|exposed|disclosed|leaked|shared|gave|given|provided|passed"
+          r"|published)\s+" + _W
+          + r"{0,5}(?:private|personal|confidential)\s+(?:contact\s+|e-?mail\s+)?(?:details"
+            r"|information|data"
+          r"|e-?mail\s+address(?:es)?|address(?:es)?)"
+          r"|(?:private|personal|confidential)\s+" + _W
+          + r"{0,2}(?:details|information|data|address(?:es)?)\s+" + _W
+          + r"{0,3}(?:revealed|exposed|leaked|disclosed)"
+          r"|confidential\s+information\b[^.!?\n]{0,80}\b(?:provided|given|disclosed|shared|passed"
+          r"|revealed)"
+          r"|(?:all|every)\s+" + _W + r"{0,3}(?:e-?mail\s+)?addresses\s+" + _W
+          + r"{0,4}(?:visible|in\s+the\s+(?:to|cc)\b)"
+          r"|(?:told|informed|conferred\s+with|spoke\s+(?:to|with)"
+          r"|contacted)\s+(?:the\s+)?(?:opposing|other)\s+"
+          r"(?:party|side|parties)\s+without\s+(?:my|our)\s+(?:permission|consent|knowledge)",
           negatable=True, category="data_security"),
     _rule("dishonesty", "critical", {"conduct_referral"},
           "alleges dishonesty, theft or fraud (a conduct matter)",
           r"dishonest\w*|lied|lying\s+to|liars?|lies|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail|invoice))"
-          r"|theft|thie(?:f|ves)|stole|stolen|steal\w*|misappropriat\w*|embezzl\w*|forged|forgery|falsif\w*"
+          r"|(?<!petty\s)theft(?!\s+(?:case|charges?|offen[cs]es?|conviction|matter|trial))"
+          r"|thie(?:f|ves)|stole|stolen"
+          r"|steal\w*|misappropriat\w*|embezzl\w*|forged|forgery|falsif\w*"
+          r"|sign(?:ed|ing)\s+my\s+name|illegal\w*\s+(?:transaction|transfer|sale)"
+          r"|(?:said|told\s+me|claimed|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:had\s+"
+          r"|has\s+|was\s+)?"
+          r"(?:filed|sent|done|submitted|lodged|registered"
+          r"|paid)\b[^.!?\n]{0,60}\bbut\b[^.!?\n]{0,30}\bnever\b"
           r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|misused?\s+(?:my|our|client)\s+"
           r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my|our)\s+money\s+without"
-          r"|not\s+(?:been\s+)?(?:honest|truthful)|untruthful|conflict\s+of\s+interest|acting\s+for\s+both\s+sides"
+          r"|not\s+(?:been\s+)?(?:honest|truthful)|untruthful"
           r"|(?:lie|lying)\s+to\s+(?:the|a|my|anyone|anybody|them|him|her)|to\s+lie\b|false\s+(?:date|statement"
           r"|information|declaration|figures?|impression|entry)|backdat\w*|destroy\w*\s+(?:the\s+)?(?:evidence|notes"
           r"|file|documents|records)|deliberately\s+(?:inflated|hid|hidden|concealed|changed|altered|overcharged)"
@@ -119,11 +153,28 @@ RULES: tuple[Rule, ...] = (
           r"|(?:hours|time|entries|calls|meetings)\s+(?:are|were|have\s+been|being)\s+(?:\w+\s+)?(?:invented|made\s+up"
           r"|fabricated)|fabricat\w*",
           negatable=True, category="integrity_misconduct"),
-    _rule("safety", "critical", {"vulnerability"},
-          "mentions a risk to someone's safety",
+    _rule("conflict", "high", {"conduct_referral"},
+          "alleges a conflict of interest (a conduct matter)",
+          r"conflicts?\s+of\s+interest|acting\s+for\s+both\s+sides|(?:represent\w*"
+          r"|act\w*)\s+(?:for\s+)?(?:both|the\s+other"
+          r"\s+(?:side|party)|my\s+(?:ex|opponent))\b[^.!?\n]{0,40}\b(?:as\s+well|too|also"
+          r"|at\s+the\s+same\s+time)",
+          negatable=True, category="integrity_misconduct"),
+    _rule("self_harm", "critical", {"vulnerability", "safeguarding"},
+          "mentions suicide or self-harm: safeguarding, a person must make contact today",
           r"suicid\w*|kill(?:ing)?\s+(?:myself|himself|herself)|end(?:ing)?\s+(?:my|his|her)\s+(?:own\s+)?life"
           r"|end(?:ing)?\s+it\s+all|tak(?:e|ing)\s+my\s+(?:own\s+)?life|self[- ]harm\w*|harm(?:ing)?\s+myself"
-          r"|can(?:[’']|no)t\s+go\s+on|terrified|(?:really|truly|genuinely)\s+(?:scared|frightened)|(?:afraid|scared|frightened)\s+to\s+go\s+(?:home|out)"
+          r"|hurt(?:ing)?\s+myself|want\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead"
+          r"|better\s+off\s+dead"
+          r"|(?:don[’']t|do\s+not)\s+want\s+to\s+(?:be\s+here|live|go\s+on"
+          r"|wake\s+up)\s*(?:any\s*more)?"
+          r"|no\s+(?:point|reason)\s+(?:in\s+|to\s+)?(?:living|live|going\s+on)|overdose"
+          r"|can(?:[’']|no)t\s+go\s+on|can(?:[’']|no)t\s+(?:take|cope\s+with)\s+(?:this"
+          r"|it)\s+any\s*more"),
+    _rule("safety", "critical", {"vulnerability", "safeguarding"},
+          "mentions a risk to someone's safety: safeguarding, a person must act today",
+          r"terrified|(?:really|truly|genuinely)\s+(?:scared|frightened)|(?:afraid|scared"
+          r"|frightened)\s+to\s+go\s+(?:home|out)"
           r"|(?:afraid|scared|frightened)\s+(?:of|for)\s+(?:him|her|them|my\s+safety|my\s+life|my\s+children)"
           r"|feel\s+unsafe|know\s+where\s+you\s+live"
           r"|followed\s+me|threatened\s+(?:me|my\s+(?:family|children|wife|husband))\b(?!\s+with\s+(?:legal|court))"
@@ -138,7 +189,12 @@ RULES: tuple[Rule, ...] = (
           r"|a\s+couple\s+of)\s+(?:working\s+)?(?:days?|weeks?)\s+(?:away|left|to\s+go|remaining|before)|(?:only|just)"
           r"\s+(?:a\s+)?few\s+days\s+left|(?:before|until)\s+(?:the\s+)?time\s+runs\s+out|time\s+is\s+running\s+out"
           r"|(?:deadline|time\s+limit|limitation\s+period)\s+(?:is|expires|runs\s+out|ends)\s+(?:today|tomorrow"
-          r"|this\s+week|on\s+(?:monday|tuesday|wednesday|thursday|friday))",
+          r"|this\s+week|on\s+(?:monday|tuesday|wednesday|thursday|friday))"
+          r"|(?:due|expires?|runs?\s+out|ends?|closes?|is|are)\s+(?:in|within)\s+(?:less\s+than"
+          r"|under|only)\s+(?:a|one|two|three"
+          r"|four|five|six|seven|eight|nine|ten|\d{1,2}|a\s+few|a\s+couple\s+of)\s+(?:working\s+"
+          r"|business\s+)?"
+          r"(?:days?|hours?)",
           negatable=True),
     _rule("missed_deadline", "high", {"insurer_notification"},
           "says a deadline was already missed",

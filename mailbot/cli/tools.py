@@ -61,6 +61,8 @@ def register_triage(app: typer.Typer) -> None:
         config: Annotated[Optional[str], typer.Option("--config", "-c", help="Config: corrections come from its database.")] = None,
         model_dir: Annotated[Optional[Path], typer.Option("--model-dir", help="Where the model is promoted to.")] = None,
         seed_dir: Annotated[Path, typer.Option("--seed-dir", help="The labelled seed corpus.")] = wiring.SHIPPED_MODEL_DIR / "seed",
+        real_dir: Annotated[Path, typer.Option(
+            "--real-dir", help="The real-text corpus.")] = wiring.SHIPPED_MODEL_DIR / "real",
     ) -> None:
         """Retrain on the seed corpus plus handlers' corrections; promote only if held-out macro-F1 does not drop."""
         from ..triage_cli import train as train_model
@@ -72,14 +74,25 @@ def register_triage(app: typer.Typer) -> None:
 
             corrections = correction_examples(wiring.build_app(cfg, with_classifier=False))
         target = model_dir or (wiring.trained_model_dir(cfg) if cfg else wiring.SHIPPED_MODEL_DIR)
-        typer.echo(str(train_model(target, seed_dir, corrections)))
+        typer.echo(str(train_model(target, seed_dir, corrections, real_dir=real_dir)))
 
     @app.command("evaluate")
     def evaluate(
-        data: Annotated[Path, typer.Option("--data", help="JSON lines with text, date, category and urgency.")],
+        data: Annotated[Optional[Path], typer.Option(
+            "--data", help="JSON lines with text, date, category and urgency; without it: the "
+            "synthetic held-out split and the real texts by grouped cross-validation.")] = None,
         model: Annotated[Optional[Path], typer.Option("--model", help="Model directory.")] = None,
+        folds: Annotated[int, typer.Option(
+            "--folds", help="Folds for the real texts' grouped cross-validation.")] = 5,
     ) -> None:
-        """Accuracy, macro-F1, top-2 accuracy, per-class report, confusion matrix and critical recall."""
-        from ..triage_cli import evaluate as evaluate_model
+        """Macro-F1, top-2, per-class report, confusion matrices, critical recall, complaint
+        signal and uncertainty."""
+        from ..triage_cli import evaluate as evaluate_model, evaluate_standard
 
-        typer.echo(evaluate_model(data, model or wiring.SHIPPED_MODEL_DIR))
+        directory = model or wiring.SHIPPED_MODEL_DIR
+        if data is not None:
+            typer.echo(evaluate_model(data, directory))
+        else:
+            shipped = wiring.SHIPPED_MODEL_DIR
+            report = evaluate_standard(directory, shipped / "seed", shipped / "real", folds=folds)
+            typer.echo(report)

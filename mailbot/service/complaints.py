@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +12,7 @@ from ..assignment import Candidate, choose_handler
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
-from ..triage import suggestion_record
+from ..triage import bound_text, suggestion_record
 from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
 from .bounces import record_bounce
@@ -35,19 +34,10 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
     return None
 
 
-MAX_TRIAGE_CHARS = 20_000  # what triage reads of one message; the whole text is kept in the record
-MAX_WORD = 60  # longer "words" (a base64 blob, a 2 MB run of one letter) are cut to this
-_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
-
-
 def triage_text(msg: Inbound) -> str:
-    """What the classifier reads: the client's new words, not the thread they quote, bounded.
-
-    One message once cost the classifier 1.1 GB (a 2 MB word's character n-grams): the text
-    and every token are capped before any rule or model sees them.
-    """
-    text = (msg.reply_text or msg.text)[:MAX_TRIAGE_CHARS]
-    return _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD], text)
+    """What the classifier reads: the client's new words, not the thread they quote, bounded
+    (triage.bound_text: one message once cost the classifier 1.1 GB)."""
+    return bound_text(msg.reply_text or msg.text)
 
 
 def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime, now: datetime,

@@ -232,6 +232,8 @@ def _request_context(conn: Connection, app: App, case: Row[Any], letter: Rendere
         "deadlines": deadlines,
         "suggestion": {"category": suggestion.get("category", case.category),
                        "confidence": suggestion.get("category_confidence"),
+                       "top2": suggestion.get("category_top2") or [],
+                       "uncertain": bool(suggestion.get("category_uncertain")),
                        "urgency": suggestion.get("urgency", case.urgency),
                        "flags": suggestion.get("flags", []),
                        "reasons": suggestion.get("reasons", [])},

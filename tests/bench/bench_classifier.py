@@ -1,7 +1,9 @@
 """Throughput and load time of the shipped triage model on ONE core (not collected by pytest).
 
 Run: .venv/bin/python tests/bench/bench_classifier.py [MODEL_DIR] [SEED_DIR]
-Targets: >= 2,000 texts/s for classification, < 0.5 s to load the model. The 10,000 texts
+Targets: >= 2,000 texts/s for classification, < 0.5 s to load the model, and bounded time and
+memory for hostile bodies (a 2 MB single "word" once took 1.1 GB): peak memory is measured with
+tracemalloc for classifier + rules on each hostile input. The 10,000 texts
 are the seed corpus repeated with a per-copy suffix, so the per-word caches behave as on
 fresh mail rather than on exact repeats. Figures are printed, never asserted: timing
 depends on the machine.
@@ -16,6 +18,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
     os.environ[_var] = "1"  # before numpy is imported, so BLAS starts with one thread
 
 import statistics  # noqa: E402
+import tracemalloc  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
@@ -66,6 +69,29 @@ def main() -> None:
     elapsed_rules = time.perf_counter() - started
     print(f"classifier + rules: {N_TEXTS / (elapsed + elapsed_rules):,.0f} texts/s "
           f"(rules alone {N_TEXTS / elapsed_rules:,.0f} texts/s)")
+    bench_hostile(model)
+
+
+HOSTILE = {
+    "2 MB single word": "x" * 2_000_000,
+    "2 MB base64-like blob in a sentence": "Please see attached " + "QUJD" * 500_000 + " thanks",
+    "2 MB of ordinary words": "my completion is delayed and nobody calls back " * 43_000,
+    "20,000 dates without punctuation": "the hearing is on Monday " * 20_000,
+}
+
+
+def bench_hostile(model: classifier.TriageModel) -> None:
+    now = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+    model.predict(["warm up"])
+    for name, text in HOSTILE.items():
+        tracemalloc.start()
+        started = time.perf_counter()
+        suggest(text, now, model.predict([text])[0])
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"hostile input, {name} ({len(text):,} chars): {elapsed:.3f} s, "
+              f"peak {peak / 2**20:.1f} MiB above the input (classifier + rules)")
 
 
 if __name__ == "__main__":

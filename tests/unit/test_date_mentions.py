@@ -33,6 +33,9 @@ def dates(text: str, reference: date = WEDNESDAY, **kwargs: bool) -> list[date]:
     ("Monday 6 April 2026", date(2026, 4, 6)),
     ("the 12th of March", date(2026, 3, 12)),
     ("end of the month", date(2026, 3, 31)),
+    ("in 48 hours", date(2026, 3, 6)),
+    ("Fri 13 March", date(2026, 3, 13)),
+    ("Thurs. 12 March", date(2026, 3, 12)),
 ])
 def test_phrase_resolves_against_message_date(text: str, expected: date) -> None:
     assert dates(text) == [expected]

@@ -42,7 +42,9 @@ EXTRA: dict[str, dict[str, Any]] = {
                          "links": {"approve": "mailto:x?body=approve", "reject": "mailto:x?body=reject",
                                    "edit": "mailto:x?body=edit"}, "expires_at": datetime(2026, 3, 6, 9, 0, tzinfo=timezone.utc),
                          "complaint_text": "Your bill went up by £900 and nobody told me.",
-                         "suggestion": {"category": "costs_information", "urgency": "high", "confidence": 0.82,
+                         "suggestion": {"category": "costs_information", "urgency": "high", "confidence": 0.42,
+                                        "top2": [["costs_information", 0.42], ["costs_excessive", 0.38]],
+                                        "uncertain": True,
                                         "reasons": ["a claimed loss or refund demand"], "flags": ["insurer_notification"]},
                          "deadlines": [{"label": "final response (8 weeks)", "due": date(2026, 4, 28)}],
                          "draft": {"kind_label": "final response", "subject": "Our final response",
@@ -194,7 +196,7 @@ def test_approval_request_shows_complaint_suggestion_deadlines_and_draft_between
     text = letter.text
     assert "[a-tok_abcdefghijklmnop]" in letter.subject
     assert "> Your bill went up by £900 and nobody told me." in text
-    assert "82% confident" in text and "a claimed loss or refund demand" in text
+    assert "42% confident" in text and "a claimed loss or refund demand" in text
     assert "final response (8 weeks): Tuesday 28 April 2026" in text
     start, end = text.index(DRAFT_START), text.index(DRAFT_END)
     assert text[start + len(DRAFT_START):end].strip() == "Dear Ms Patel,\n\nThis letter is our final response."
@@ -222,3 +224,12 @@ def test_readme_documents_every_kind() -> None:
     readme = (SHIPPED_TEMPLATES / "README.md").read_text(encoding="utf-8")
     for kind in LETTERS.kinds():
         assert re.search(rf"`{kind}`", readme), kind
+
+
+def test_an_unsure_suggestion_shows_the_top_two_with_their_probabilities() -> None:
+    letter = LETTERS.render("approval_request", context("approval_request"))
+    assert "UNSURE:" in letter.text and "costs_information (42%) from costs_excessive (38%)" in letter.text
+    assert "costs_excessive (38%)" in (letter.html or "")
+    sure = context("approval_request")
+    sure["suggestion"] = {**sure["suggestion"], "uncertain": False}
+    assert "UNSURE" not in LETTERS.render("approval_request", sure).text

@@ -195,3 +195,167 @@ def test_a_primed_batch_is_classified_in_one_call() -> None:
     assert len(calls) == 1, "primed texts are not classified again"
     model.suggest("A text that came later", THURSDAY)
     assert calls[-1] == ["A text that came later"]
+
+
+def test_triage_reads_a_bounded_text_whatever_it_is_given() -> None:
+    from mailbot.triage import MAX_TEXT_CHARS, MAX_WORD_CHARS, bound_text
+
+    bounded = bound_text("x" * 2_000_000 + " tail")
+    assert bounded == "x" * MAX_WORD_CHARS  # the first MAX_TEXT_CHARS, then words cut
+    words = bound_text(("word " * 10_000) + "y" * 500).split()
+    assert len(" ".join(words)) <= MAX_TEXT_CHARS and max(map(len, words)) <= MAX_WORD_CHARS
+    # A huge body still gets a suggestion; what the rules read is the bounded head.
+    result = triage("You sent my file to the wrong person. " + "z" * 2_000_000)
+    assert result.urgency == "critical"
+
+
+def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
+    text = "the hearing is on Monday " * 2_000  # far past the sentence window, no full stop anywhere
+    result = triage(text)
+    assert result.urgency == "critical"
+    assert "mentions a hearing on 2026-11-30, 2 working days away" in result.reasons
+
+
+# Emergency rules on real wording: phrases quoted from models/real/corpus.jsonl (ids noted), each
+# alone in a complaint the model scored "normal". A missed critical is a client's money or date.
+@pytest.mark.parametrize(("text", "flag"), [
+    # money withheld, missing or taken now
+    ("Now my lawyer refuses to give me my 2 checks addressed to me unless I sign a \"Distribution "
+     "Agreement\" with him", None),                                                            # r0017
+    ("Can my attorney coerce me into signing a document I don't agree to and hold my checks hostage?", None),
+    ("Hired a \"reliable\" attorney. Signed retainer. He quit & took off with my money.", None),  # r0027
+    ("Brother stopped making house payments. Estate's property now in foreclosure.", None),      # r0052
+    ("He embezzled the money from my mother's estate.", "conduct_referral"),
+    # dishonesty
+    ("My attorney (who I since fired) has signed my name to documents filed with the court without my "
+     "knowledge/permission.", "conduct_referral"),                                              # r0048
+    ("He would send me stuff that he said he filed but he never did file with the court.",
+     "conduct_referral"),                                                                       # r0050
+    ("His attorney of record had issued certfied \"Letters\" to Title company clearing the way for this "
+     "illegal transaction.", "conduct_referral"),                                               # r0052
+    # data sent or given to the wrong people
+    ("I find it extra-ordinary that your firm has revealed the private contact details of 1378 of your "
+     "clients.", "conduct_referral"),                                                           # r0055
+    ("Mary continues frequent communication with John's lawyer personally, via telephone and email, "
+     "requesting confidential information about the case, to which she is provided.",
+     "conduct_referral"),                                                                       # r0058
+    ("yet conferred with the opposing party without my permission expressing to them that I am seeking "
+     "legal assistance", "conduct_referral"),                                                   # r0022
+    # imminent dates
+    ("Attorney said he'll file oppositions to defendant's motions before they're due shortly. Opp due in "
+     "less than 5 days. HELP! I can lose everything.", None),                                   # r0027
+])
+def test_real_emergencies_are_critical(text: str, flag: str | None) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    if flag:
+        assert flag in result.flags
+
+
+def test_a_date_written_against_the_messages_own_day_is_read_from_it() -> None:
+    # r0004, a blog post of 9 January 2014: 14 January is three working days later.
+    text = "If the fees remain unpaid on January 14, I will be sued."
+    result = triage(text, datetime(2014, 1, 9, 12, tzinfo=timezone.utc))
+    assert result.urgency == "critical"
+    assert "mentions a lawsuit on 2014-01-14, 3 working days away" in result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "Completion is on 01/12/2026 and the contract is still not signed.",
+    "Completion on Fri 4 December and you have not sent the transfer.",
+    "The hearing is in 48 hours and I have no barrister.",
+    "My trial is on 2026-12-03, nobody has prepared the bundle.",
+    "The closing is next Tuesday and the title company has nothing from you.",
+    "Exchange is set for December 2nd, please call me.",
+    "The final hearing is the day after tomorrow.",
+])
+def test_imminent_dates_count_in_any_common_form(text: str) -> None:
+    assert triage(text).urgency == "critical", triage(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "The hearing was on Monday and my barrister never turned up.",                       # past
+    "The hearing on Monday is not urgent for me, I only want a copy of the bundle.",      # not urgent
+    "What would happen if the completion were on Friday and the funds were late?",       # hypothetical
+    "Suppose the trial is next week: would you need my documents before then?",           # hypothetical
+    "I hired an attorney to represent for for a petty theft case. It has been 4 months.",  # r0011: the client's charge
+])
+def test_past_not_urgent_and_hypothetical_dates_do_not_raise(text: str) -> None:
+    assert triage(text).urgency == "normal", triage(text).reasons
+
+
+def test_a_conflict_of_interest_without_dishonesty_is_high_and_goes_to_compliance() -> None:
+    # r0021: the seed guideline is "a conflict of interest without an allegation of dishonesty: high".
+    text = ("When the adversary hired the lawyer to place the lien, the lawyer said that he had done work in the "
+            "past for the adversary and thus would have to drop me, the client, to avoid a conflict of interest.")
+    result = triage(text)
+    assert result.urgency == "high"
+    assert "conduct_referral" in result.flags
+
+
+@pytest.mark.parametrize("text", [
+    "Since all this I have thought about ending my life.",
+    "Honestly I don't want to be here anymore.",
+    "Some days I think my family would be better off if I was dead... I want to die.",
+    "I can't take this any more, I have started to hurt myself.",
+    "He threatened to kill me if I go ahead with the divorce.",
+])
+def test_a_risk_to_safety_needs_a_person_today(text: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical"
+    assert {"safeguarding", "vulnerability"} <= result.flags
+    assert any("safeguarding" in reason and "today" in reason for reason in result.reasons)
+
+
+def test_a_refund_of_an_unused_retainer_is_high_not_critical() -> None:
+    # r0009: asking for money back is a refund demand; money held against the client's will is critical.
+    result = triage("The attorney only spent an hour or two on my case. I would now like the rest of my money back.")
+    assert result.urgency == "high"
+
+
+def _unsure(top: tuple[tuple[str, float], ...], complaint_p: float) -> Prediction:
+    return Prediction(category=top[0][0], category_confidence=top[0][1], category_top=top, urgency="normal",
+                      urgency_confidence=0.6, is_complaint=complaint_p >= 0.5, complaint_probability=complaint_p,
+                      urgency_probabilities=(("critical", 0.05), ("normal", 0.6)))
+
+
+@pytest.mark.parametrize(("probability", "signal"), [(0.05, "not_complaint"), (0.45, "not_complaint"),
+                                                      (0.55, "uncertain"), (0.65, "uncertain"), (0.95, "complaint")])
+def test_the_complaint_signal_has_an_explicit_uncertain_band(probability: float, signal: str) -> None:
+    result = triage("Thanks for sending the papers.", pred=_unsure((("other", 0.9), ("delay", 0.05)), probability))
+    assert result.complaint_signal == signal
+    assert result.complaint_probability == probability
+    assert any("a person should decide" in r for r in result.reasons) == (signal == "uncertain")
+
+
+def test_the_handler_sees_the_top_two_and_an_uncertain_mark_when_the_model_hesitates() -> None:
+    close = triage("It is all taking so long and nobody tells me anything.",
+                   pred=_unsure((("delay", 0.41), ("communication", 0.36), ("other", 0.1)), 0.9))
+    assert close.category_uncertain
+    assert close.category_top2 == (("delay", 0.41), ("communication", 0.36))
+    assert "category uncertain: delay (0.41) or communication (0.36); a person should choose" in close.reasons
+    clear = triage("Nobody calls me back.", pred=_unsure((("communication", 0.83), ("delay", 0.08)), 0.9))
+    assert not clear.category_uncertain
+
+
+def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() -> None:
+    result = triage("The hearing is tomorrow and I still have no papers.",
+                    pred=_unsure((("delay", 0.5), ("other", 0.3)), 0.58))
+    assert result.complaint_signal == "uncertain"
+    assert result.urgency == "critical"
+    sure_not = triage("The hearing is tomorrow, what time should we arrive?",
+                      pred=_unsure((("other", 0.9), ("delay", 0.05)), 0.1))
+    assert sure_not.complaint_signal == "not_complaint" and sure_not.urgency == "normal"
+
+
+def test_without_a_model_a_person_decides_everything() -> None:
+    result = suggest("Hello, I have a question.", THURSDAY, None)
+    assert result.category_uncertain and result.complaint_signal == "uncertain"
+
+
+def test_numeric_dates_are_read_the_way_the_firms_country_writes_them() -> None:
+    text = "The hearing is on 12/03/2026 and I still have no bundle."
+    us = triage(text, country="US")  # 3 December: 5 working days after Thursday 26 November
+    assert us.urgency == "critical"
+    assert "mentions a hearing on 2026-12-03, 5 working days away" in us.reasons
+    assert triage(text).urgency == "normal"  # 12 March in England

@@ -45,7 +45,12 @@ def test_each_line_gets_one_answer_and_bad_lines_do_not_stop_the_stream(trained:
     assert [("error" in r) for r in records] == [False, True, True, True, True, False]
     first = records[0]
     assert set(first) == {"category", "category_confidence", "category_top", "urgency", "urgency_confidence",
-                          "is_complaint", "flags", "reasons"}
+                          "is_complaint", "flags", "reasons", "category_top2", "category_uncertain",
+                          "complaint_probability", "complaint_signal"}
+    assert first["category_top2"] == first["category_top"][:2]
+    assert isinstance(first["category_uncertain"], bool)
+    assert 0.0 <= first["complaint_probability"] <= 1.0
+    assert first["complaint_signal"] in {"complaint", "not_complaint", "uncertain"}
     assert first["category"] == "communication"
     assert first["category_top"][0] == [first["category"], first["category_confidence"]]
     last = records[-1]
@@ -111,3 +116,43 @@ def test_evaluate_reports_the_figures_a_reviewer_needs(trained: Path) -> None:
 def _rows(directory: Path) -> list:
     from mailbot.triage_eval import load_rows
     return [r for r in load_rows(directory) if r.split != "test"]
+
+
+def _real_dir(base: Path) -> Path:
+    """A few 'real' rows in three source groups (the tiny corpus's texts, reworded by group)."""
+    rows = []
+    for number, row in enumerate(r for r in tiny_rows() if r["split"] == "train"):
+        group = ("site-a", "site-b", "site-c")[number % 3]
+        rows.append(dict(row, id=f"r{number:04d}", text=f"{row['text']} ({group})", split=None, group=group,
+                         alt_category=None))
+    return write_seed(base / "real", rows)
+
+
+def test_grouped_folds_never_put_one_source_on_both_sides(tmp_path: Path) -> None:
+    from mailbot.triage_eval import group_folds, load_rows
+
+    rows = load_rows(_real_dir(tmp_path))
+    folds = group_folds(rows, 5)
+    assert len(folds) == 3  # no more folds than groups
+    for train_idx, test_idx in folds:
+        assert {rows[i].group for i in train_idx}.isdisjoint({rows[i].group for i in test_idx})
+    assert sorted(i for _, test in folds for i in test) == list(range(len(rows)))
+
+
+def test_standard_evaluation_sets_synthetic_and_grouped_real_figures_side_by_side(trained: Path) -> None:
+    from mailbot.triage_cli import evaluate_standard
+
+    text = evaluate_standard(trained / "model", trained / "seed", _real_dir(trained), folds=5)
+    assert "| figure | synthetic held-out (5) | real, 3-fold grouped CV (25, 3 sources) |" in text
+    for needle in ("| category macro-F1 (model) |", "| category top-2 accuracy |", "| critical recall (rules + model) |",
+                   "| non-complaints recognised (not_complaint) |", "complaint signal: complaints kept",
+                   "category uncertain on", "== real texts, cross-validated by source group"):
+        assert needle in text
+
+
+def test_train_learns_from_the_real_texts_too(tmp_path: Path) -> None:
+    report = train(tmp_path / "model", write_seed(tmp_path / "seed"), [], now=NOW, real_dir=_real_dir(tmp_path))
+    assert report.n_real == 25
+    assert "+ 25 real texts" in report.text
+    sidecar = json.loads((tmp_path / "model" / classifier.SIDECAR_FILE).read_text())
+    assert sidecar["n_training_examples"] == 25 + 25
