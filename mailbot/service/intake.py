@@ -21,9 +21,9 @@ from ..message import Inbound
 from ..store import casebook, intake
 from ..store import outbox as outbox_q
 from ..store.intake import MailboxCoordinates
+from ..trust import token_hash
 from .complaints import follow_up, ignored, new_complaint
 from .context import App, log
-from ..trust import token_hash
 from .handler_replies import handler_reply
 from .take_in import Arrival, Received, quarantine, read, take_in
 from .unusual import no_sender, staff_message
