@@ -28,7 +28,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from tests.servers.dovecot import DovecotServer
+from tests.servers.imap import ImapTestServer
 
 SMTP_USER = "mailbot"
 SMTP_PASSWORD = "smtp-pass"
@@ -111,7 +111,7 @@ class SmtpServer:
         self,
         *,
         auth: bool = False,
-        deliver_to: DovecotServer | None = None,
+        deliver_to: ImapTestServer | None = None,
         username: str = SMTP_USER,
         password: str = SMTP_PASSWORD,
         oauth_token: str = OAUTH_TOKEN,
