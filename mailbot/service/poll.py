@@ -5,6 +5,12 @@ command per folder), advance the watermark, then decide each message (its case, 
 audit, one transaction each). A crash between any two steps is repaired by the next pass: it
 first decides what was recorded and left undecided; the record's dedupe turns a re-fetched
 message into a no-op, and the message is then moved.
+
+Before a database reads a mailbox for the first time, it checks that no other database has:
+mail already in the processed or quarantine folder means one has, and this database would
+hand out its case references again (C-2026-0001 to a second client). It refuses, loudly,
+until an admin points it at the right database or adopts the mailbox on purpose
+(`mailbot db adopt-mailbox --next-reference ...`).
 """
 
 from __future__ import annotations
@@ -16,13 +22,16 @@ from typing import Callable
 
 from ..cases import AuditEvent
 from ..machine_mail import MailKind
-from ..mailbox import FetchedMessage, Mailbox
+from ..mailbox import FetchedMessage, Mailbox, MailboxError
 from ..store import audit, intake
+from ..store import links as links_q
 from ..store.intake import MailboxCoordinates
 from .complaints import triage_text
 from .context import App, log
 from .intake import decide, decide_undecided
-from .take_in import Arrival, Taken, take_in
+from .drafting import staff_mail
+from .links import alert_people
+from .take_in import Arrival, Received, Taken, take_in
 
 
 @dataclass
@@ -46,14 +55,23 @@ def intake_pass(
 ) -> PassReport:
     """Fetch and process everything new; returns counts per outcome."""
     settings = mailbox.settings
-    name = f"{settings.username}@{settings.host}/{settings.folder}"
+    name = settings.name
     report = PassReport()
     uidvalidity = mailbox.uidvalidity()
     with app.store.transaction() as conn:
         mark = intake.get_watermark(conn, name)
+    if mark is None:
+        with app.store.transaction() as conn:
+            read_before = links_q.has_mail_from(conn, name)  # a crash came before the first watermark
+        if not read_before:
+            _refuse_a_mailbox_read_elsewhere(mailbox)
     last_uid = 0
     if mark is not None and mark.uidvalidity == uidvalidity:
         last_uid = mark.last_uid
+    elif mark is not None and mark.uidvalidity == ADOPTED:
+        with app.store.transaction() as conn:
+            intake.set_watermark(conn, name, uidvalidity, 0, now())
+        log.info("intake.adopted_mailbox", extra={"mailbox": name})
     elif mark is not None:
         # The server renumbered the mailbox: read it all again; the dedupe keeps it exactly-once.
         report.uidvalidity_changed = True
@@ -72,6 +90,8 @@ def intake_pass(
         arrivals = [Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate) for f in batch]
         taken = take_in(app, arrivals, now=now())
         _file_away(mailbox, batch, taken)
+        _tell_of_quarantine(app, [t.finished for t in taken if t.finished and t.finished.status == "quarantined"],
+                            now())
         last_uid = batch[-1].uid
         with app.store.transaction() as conn:
             intake.set_watermark(conn, name, uidvalidity, last_uid, now())
@@ -91,6 +111,43 @@ def intake_pass(
             intake.set_watermark(conn, name, uidvalidity, last_uid, now())
         intake.touch_watermark(conn, name, now())
     return report
+
+
+ADOPTED = 0  # the watermark's UIDVALIDITY after `mailbot db adopt-mailbox`: read it all, no alarm
+
+
+def _refuse_a_mailbox_read_elsewhere(mailbox: Mailbox) -> None:
+    settings = mailbox.settings
+    held = {folder: mailbox.count(folder) for folder in (settings.processed_folder, settings.quarantine_folder)}
+    if any(held.values()):
+        where = ", ".join(f"{count} in {mailbox.server_name(folder)!r}" for folder, count in held.items() if count)
+        raise MailboxError(
+            f"this database has never read {settings.name}, yet mailbot has filed mail there ({where}): "
+            "another mailbot database has been reading this mailbox, and this one would give its case "
+            "references out again",
+            kind="setup",
+            fix="point database.url (or paths.data_dir) at the database that read it; to start this database "
+                "on purpose, run `mailbot db adopt-mailbox --next-reference C-YYYY-NNNN` with a number above the "
+                "last reference the firm has issued")
+
+
+def _tell_of_quarantine(app: App, held: list[Received], now: datetime) -> None:
+    """Mail held in quarantine may be a complaint (an unusable sender address, a broken message):
+    a person hears of it at once, in one notice per batch, never the mail's own words."""
+    if not held:
+        return
+    reasons = "; ".join(sorted({r.detail for r in held if r.detail}))
+    with app.store.transaction() as conn:
+        for person in alert_people(app):
+            staff_mail(conn, app, "system_alert", person, case=None, now=now, extra={
+                "title": f"Complaints inbox: {len(held)} message(s) held in quarantine",
+                "what": f"{len(held)} message(s) that arrived in the complaints inbox could not be taken in as "
+                        "they are and are held in quarantine with their original bytes. Any of them may be a "
+                        "complaint that nobody has acknowledged.",
+                "since": now, "cause": reasons or "-",
+                "fix": "read them (`mailbot quarantine list`, then `mailbot quarantine show ID`) and answer the "
+                       "sender another way if one is a complaint; `mailbot quarantine retry ID` after a fix",
+                "recovered": False})
 
 
 def _file_away(mailbox: Mailbox, batch: list[FetchedMessage], taken: list[Taken]) -> None:
