@@ -9,7 +9,11 @@ classifies what went wrong:
   a refused login (535) is permanent AND marked `auth_failed`: retrying locks the account,
   so the caller stops the queue and tells a person;
 - aiosmtplib returns normally when at least one recipient was accepted, so refused
-  recipients are checked here and raised as `RecipientsRefused`.
+  recipients are checked here and raised as `RecipientsRefused`;
+- an address that is not a well-formed address (a control character in it) is refused here,
+  before any connection, as a permanent failure of that one letter;
+- every failure says what to do (`fix`) and whether it is the relay's (`connection`: the rest
+  of the queue would fail the same way) or this letter's.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from aiosmtplib.errors import (
     SMTPException,
     SMTPRecipientsRefused,
     SMTPResponseException,
+    SMTPSenderRefused,
     SMTPServerDisconnected,
     SMTPTimeoutError,
 )
 
+from .addresses import address_problem
 from .errors import ConfigError, DeliveryFailed
 from .oauth import TokenProvider, TokenUnavailable
 
@@ -49,6 +55,8 @@ class SmtpSettings:
     token_provider: TokenProvider | None = field(default=None, repr=False)
     timeout_seconds: float = 60.0
     local_hostname: str | None = None  # EHLO name; None lets aiosmtplib use the host's FQDN
+    ca_file: str | None = None  # PEM file of the CA to trust for this relay (a firm's own CA)
+    fingerprint: str = field(default="", repr=False)  # of the credentials (see reconnect.py)
 
 
 class SmtpAuthFailed(DeliveryFailed):
@@ -57,7 +65,7 @@ class SmtpAuthFailed(DeliveryFailed):
     auth_failed = True
 
     def __init__(self, reason: str, *, code: int | None = AUTH_FAILED_CODE) -> None:
-        super().__init__(reason, permanent=True, code=code)
+        super().__init__(reason, permanent=True, code=code, connection=True, fix=_FIX_LOGIN)
 
 
 class RecipientsRefused(DeliveryFailed):
@@ -101,6 +109,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_FIX_LOGIN = ("check smtp.username and the password (smtp.password_env or smtp.password_file) or the "
+              "OAuth token; sending stays stopped until the secret changes or you run `mailbot retry-login`")
+_FIX_REACH = "check smtp.host, smtp.port and the firewall; mailbot retries with backoff"
+
+
 def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
     """Map anything sending raised to DeliveryFailed: temporary (retry with backoff) or permanent."""
     if isinstance(exc, DeliveryFailed):
@@ -114,15 +127,38 @@ def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
         code, text = exc.code, exc.message
         if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and not _is_temporary(code)):
             return SmtpAuthFailed(f"auth_failed: {code} {text}", code=code)
-        return DeliveryFailed(f"{code} {text}", permanent=not _is_temporary(code), code=code)
+        if isinstance(exc, SMTPSenderRefused):  # the same envelope sender fails for every letter
+            return DeliveryFailed(
+                f"envelope sender refused: {code} {text}", permanent=not _is_temporary(code), code=code,
+                connection=True, fix="the relay must accept the complaints address with a +b-N suffix as "
+                                     "envelope sender (plus addressing; on Microsoft 365, send-as rights)")
+        return DeliveryFailed(f"{code} {text}", permanent=not _is_temporary(code), code=code,
+                              connection=code == 421)  # 421: the service is closing, for every letter
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return DeliveryFailed(f"TLS certificate not trusted: {exc.verify_message}", permanent=True)
+        return DeliveryFailed(
+            f"TLS certificate not trusted: {exc.verify_message}", permanent=True, connection=True,
+            fix="if the firm's own CA signed it, set smtp.ca_file to that CA's PEM file; otherwise fix the "
+                "certificate on the relay (its name must match smtp.host)")
+    if isinstance(exc, ssl.SSLError):
+        return DeliveryFailed(f"TLS failed: {exc}", permanent=True, connection=True,
+                              fix='check that smtp.security matches the port ("ssl" on 465, "starttls" on 587)')
     if isinstance(exc, (SMTPTimeoutError, SMTPServerDisconnected, TimeoutError, OSError)):
-        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False)
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False, connection=True, fix=_FIX_REACH)
     if isinstance(exc, SMTPException):
         # No reply code: a missing extension (STARTTLS, AUTH, XOAUTH2) or a client-side refusal.
-        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True)
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True, connection=True,
+                              fix=_missing_extension_fix(str(exc)))
     return DeliveryFailed(f"unexpected {type(exc).__name__}: {exc}", permanent=False)
+
+
+def _missing_extension_fix(text: str) -> str:
+    lowered = text.lower()
+    if "auth" in lowered:
+        return ('the relay offers no login: if it accepts mail without one (an internal relay, or a connector '
+                'that trusts this server\'s address), set smtp.auth = "none" and remove smtp.username')
+    if "starttls" in lowered:
+        return 'the relay offers no STARTTLS on this port: use smtp.security = "ssl" (port 465) or check smtp.port'
+    return "check [smtp] against what the relay offers (`mailbot check-config --connect` shows it)"
 
 
 def connection_options(settings: SmtpSettings) -> dict[str, Any]:
@@ -141,6 +177,8 @@ def connection_options(settings: SmtpSettings) -> dict[str, Any]:
         "start_tls": settings.security == "starttls",  # True = mandatory, never opportunistic
         "local_hostname": settings.local_hostname,
     }
+    if settings.ca_file and settings.security != "none":
+        options["cert_bundle"] = settings.ca_file
     if settings.username and (settings.password is not None or settings.token_provider is not None):
         options["username"] = settings.username
         if settings.token_provider is not None:
@@ -162,6 +200,11 @@ async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, re
     """Send one message to the envelope recipients; raise DeliveryFailed unless all accepted it."""
     if not recipients:
         raise ValueError("send() needs at least one recipient")
+    for address in (sender, *recipients):
+        problem = address_problem(address)
+        if problem is not None:
+            raise DeliveryFailed(f"not a usable address ({problem})", permanent=True,
+                                 fix="correct the address on the case, then send the letter again")
     options = connection_options(settings)
     try:
         refused, _reply = await aiosmtplib.send(message, sender=sender, recipients=recipients, **options)
@@ -171,3 +214,19 @@ async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, re
         accepted = [rcpt for rcpt in recipients if rcpt not in refused]
         details = {rcpt: (reply.code, reply.message) for rcpt, reply in refused.items()}
         raise RecipientsRefused(details, accepted=accepted, permanent=True)
+
+
+async def check(settings: SmtpSettings) -> tuple[str, ...]:
+    """Connect, secure, log in and leave, sending nothing; the relay's EHLO extensions.
+
+    For `mailbot check-config --connect`: a failure is raised as DeliveryFailed with its fix.
+    """
+    client = aiosmtplib.SMTP(**connection_options(settings))
+    try:
+        await client.connect()
+        extensions = tuple(sorted(client.esmtp_extensions))
+        await client.quit()
+    except (SMTPException, OSError, TimeoutError) as exc:
+        client.close()
+        raise classify_smtp_error(exc) from exc
+    return extensions
