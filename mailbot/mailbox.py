@@ -331,7 +331,7 @@ class Mailbox:
         client = self._require()
         with self._translated():
             client.noop()  # some servers (Dovecot) show other sessions' new mail only after a sync
-            uids = _uids(client, f"{last_uid + 1}:*", above=last_uid)
+            uids = list_uids(client, f"{last_uid + 1}:*", above=last_uid)
             if not uids:
                 uids = [uid for uid in self._listing(client) if uid > last_uid]
             if limit is not None:
@@ -359,7 +359,7 @@ class Mailbox:
                 raise MailboxError(f"UIDVALIDITY of {folder!r} changed during the pass",
                                    fix="none: the next pass reads the folder again and skips what it has")
             exists = int(selected[b"EXISTS"])
-            listed = _uids(client, "1:*", above=0) if exists else []
+            listed = list_uids(client, "1:*", above=0) if exists else []
             if len(listed) == exists:
                 return listed
         raise IntakeBlind(
@@ -409,7 +409,7 @@ class Mailbox:
                 client.uid_expunge(ours)
                 return
             # A plain EXPUNGE removes every \Deleted message: only when the rest are ours.
-            others = [uid for uid in client.search(["DELETED"]) if uid not in ours]
+            others = [uid for uid in _deleted_uids(client) if uid not in ours]
             if not others:
                 client.expunge()
                 return
@@ -498,22 +498,29 @@ def _ensure_folder(client: IMAPClient, name: str, key: str, configured: str, nam
     return True
 
 
-def _uids(client: IMAPClient, message_set: str, *, above: int) -> list[int]:
-    """UIDs in a `UID FETCH <set> (UID)` answer above `above`, ascending.
+def list_uids(client: IMAPClient, message_set: str, *, above: int) -> list[int]:
+    """UIDs in a `UID FETCH <set> (UID)` answer above `above`, ascending."""
+    return sorted(uid for uid in _fetch_range(client, message_set, "UID") if uid > above)
 
-    imapclient's own fetch keeps only the UIDs it was given one by one, so a range goes
-    through its imaplib connection; answers without a UID (unsolicited flag updates) are skipped.
-    """
-    status, data = client._imap.uid("FETCH", message_set, "(UID)")
+
+def _deleted_uids(client: IMAPClient) -> list[int]:
+    """UIDs flagged \\Deleted, by FETCH: imap4d's SEARCH cannot be trusted with every key."""
+    return [uid for uid, item in _fetch_range(client, "1:*", "FLAGS").items() if DELETED in item.get(b"FLAGS", ())]
+
+
+def _fetch_range(client: IMAPClient, message_set: str, items: str) -> dict[int, dict[bytes, Any]]:
+    """`UID FETCH <set> (<items>)` by UID. imapclient's own fetch keeps only UIDs it was given one
+    by one, so a range goes through its imaplib connection; answers without a UID are skipped."""
+    status, data = client._imap.uid("FETCH", message_set, f"({items})")
     if status != "OK":
-        raise IMAPClientError(f"UID FETCH {message_set} (UID) failed: {_text_value(data[0] or b'')}")
+        raise IMAPClientError(f"UID FETCH {message_set} ({items}) failed: {_text_value(data[0] or b'')}")
     parsed = parse_fetch_response([item for item in data if item is not None], False, False)  # keyed by seq
-    return sorted({uid for item in parsed.values() if (uid := int(item.get(b"UID", 0))) > above})
+    return {int(item[b"UID"]): item for item in parsed.values() if b"UID" in item}
 
 
 def _highest_uid(client: IMAPClient) -> int:
     client.noop()
-    return max(_uids(client, "1:*", above=0), default=0)
+    return max(list_uids(client, "1:*", above=0), default=0)
 
 
 def _has_new_mail(responses: Sequence[Any]) -> bool:

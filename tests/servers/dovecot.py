@@ -42,6 +42,7 @@ from tests.servers.imap import (
     servers_required,
     wait_for_greeting,
 )
+from tests.servers.tls import TestCertificates
 
 __all__ = ["DOMAIN", "PASSWORD", "SEPARATOR", "DovecotServer", "ImapUser", "StoredMessage", "find_dovecot",
            "free_port", "require_dovecot", "servers_required"]
@@ -76,7 +77,8 @@ def _mail_account() -> tuple[str, int, int]:
     raise RuntimeError("running as root but neither a 'dovecot' nor a 'nobody' user exists for mail_uid")
 
 
-def _config(root: Path, port: int, password: str, capability: str | None, prefix: str) -> str:
+def _config(root: Path, port: int, password: str, capability: str | None, prefix: str,
+            tls: TestCertificates | None = None) -> str:
     user, uid, gid = _mail_account()
     as_root = os.geteuid() == 0
     # As root, login processes run as the unprivileged users Debian creates; otherwise
@@ -85,6 +87,7 @@ def _config(root: Path, port: int, password: str, capability: str | None, prefix
     internal_user = "dovecot" if as_root and _user_exists("dovecot") else user
     no_chroot = "" if as_root else "  chroot =\n"
     imap_capability = f"protocol imap {{\n  imap_capability = {capability}\n}}\n" if capability else ""
+    ssl = f"ssl = yes\nssl_cert = <{tls.cert_file}\nssl_key = <{tls.key_file}" if tls else "ssl = no"
     unprivileged = ""
     if not as_root:
         unprivileged = (
@@ -99,7 +102,7 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 listen = 127.0.0.1
 protocols = imap
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
@@ -173,14 +176,17 @@ class DovecotServer(ImapTestServer):
         binary: str | None = None,
         start_timeout: float = 15.0,
         namespace_prefix: str = "",
+        tls: TestCertificates | None = None,
     ) -> None:
         """`capability` replaces the post-login CAPABILITY list, to imitate servers without MOVE or IDLE;
-        `namespace_prefix` "INBOX." gives the Courier-compatible namespace."""
+        `namespace_prefix` "INBOX." gives the Courier-compatible namespace; `tls` offers STARTTLS with
+        a certificate from a CA the system does not trust (tests of ca_file)."""
         super().__init__(password=password)
         self.capability = capability
         self.binary = binary
         self.start_timeout = start_timeout
         self.namespace = Namespace(namespace_prefix, SEPARATOR)
+        self.tls = tls
         if namespace_prefix:
             self.label = "dovecot-inbox-prefix"
 
@@ -225,7 +231,8 @@ class DovecotServer(ImapTestServer):
             os.chown(home, uid, gid)
         self.port = free_port(self.host)
         self.config_path.write_text(
-            _config(self.root, self.port, self.password, self.capability, self.namespace.prefix), encoding="utf-8")
+            _config(self.root, self.port, self.password, self.capability, self.namespace.prefix, self.tls),
+            encoding="utf-8")
         with (self.root / "dovecot.stdout").open("wb") as output:
             # A new session makes the master and its children one process group to clean up.
             self._process = subprocess.Popen(

@@ -127,9 +127,12 @@ namespace personal {{ prefix "" {{ directory "$home"; delimiter "/"; }}; }};
         local = user.username.split("@", 1)[0]
         uid, gid = _mail_owner()
         home = self._root / "home" / local
-        home.mkdir()
-        if os.geteuid() == 0:
-            os.chown(home, uid, gid)
+        # imap4d makes an INBOX only when one is selected; a delivery (APPEND) needs it there.
+        made = [home, home / "INBOX", *(home / "INBOX" / part for part in ("cur", "new", "tmp"))]
+        for directory in made:
+            directory.mkdir()
+            if os.geteuid() == 0:
+                os.chown(directory, uid, gid)
         with (self._root / "passwd.d" / DOMAIN).open("a", encoding="utf-8") as passwd:
             passwd.write(f"{local}:{self._hash}:{uid}:{gid}::{home}:/bin/false\n")
 
