@@ -10,6 +10,8 @@ classifies what went wrong:
   so the caller stops the queue and tells a person;
 - aiosmtplib returns normally when at least one recipient was accepted, so refused
   recipients are checked here and raised as `RecipientsRefused`;
+- a login is ONE attempt: aiosmtplib tries every AUTH method the server offers after a
+  refusal, and each refusal counts towards an account lockout;
 - an address that is not a well-formed address (a control character in it) is refused here,
   before any connection, as a permanent failure of that one letter;
 - every failure says what to do (`fix`) and whether it is the relay's (`connection`: the rest
@@ -27,6 +29,7 @@ from email.message import EmailMessage
 from typing import Any, Literal
 
 import aiosmtplib
+from aiosmtplib import SMTPResponse
 from aiosmtplib.errors import (
     SMTPAuthenticationError,
     SMTPException,
@@ -196,6 +199,22 @@ def _token_generator(provider: TokenProvider) -> Any:
     return generate
 
 
+class _OneLogin(aiosmtplib.SMTP):
+    """aiosmtplib's client, logging in with one AUTH method only (PLAIN, else LOGIN, else CRAM-MD5)."""
+
+    PREFERENCE = ("plain", "login", "cram-md5")
+
+    async def login(self, username: str | bytes, password: str | bytes, /, timeout: Any = None) -> SMTPResponse:
+        await self._ehlo_or_helo_if_needed()
+        offered = [name for name in self.PREFERENCE if name in self.server_auth_methods]
+        if not offered:  # no AUTH, or only methods we do not speak: aiosmtplib says which
+            return await super().login(username, password)
+        method = getattr(self, f"auth_{offered[0].replace('-', '')}")
+        response: SMTPResponse = await (method(username, password) if timeout is None else
+                                        method(username, password, timeout=timeout))
+        return response
+
+
 async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, recipients: list[str]) -> None:
     """Send one message to the envelope recipients; raise DeliveryFailed unless all accepted it."""
     if not recipients:
@@ -205,9 +224,10 @@ async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, re
         if problem is not None:
             raise DeliveryFailed(f"not a usable address ({problem})", permanent=True,
                                  fix="correct the address on the case, then send the letter again")
-    options = connection_options(settings)
+    client = _OneLogin(**connection_options(settings))
     try:
-        refused, _reply = await aiosmtplib.send(message, sender=sender, recipients=recipients, **options)
+        async with client:
+            refused, _reply = await client.send_message(message, sender=sender, recipients=recipients)
     except (SMTPException, OSError, TimeoutError) as exc:
         raise classify_smtp_error(exc) from exc
     if refused:
@@ -221,7 +241,7 @@ async def check(settings: SmtpSettings) -> tuple[str, ...]:
 
     For `mailbot check-config --connect`: a failure is raised as DeliveryFailed with its fix.
     """
-    client = aiosmtplib.SMTP(**connection_options(settings))
+    client = _OneLogin(**connection_options(settings))
     try:
         await client.connect()
         extensions = tuple(sorted(client.esmtp_extensions))

@@ -208,7 +208,7 @@ _TITLES = {
     ("smtp", "login"): "Outgoing mail stopped: the mail relay refused mailbot's login",
     ("smtp", "setup"): "Outgoing mail stopped: mailbot cannot use the mail relay as configured",
     ("smtp", "transient"): "Outgoing mail delayed: mailbot cannot reach the mail relay",
-    ("intake", "setup"): "Complaints inbox: the mail server hides mail from mailbot",
+    ("intake", "setup"): "Complaints inbox: mailbot has stopped taking mail in",
 }
 _WHAT = {
     "login": "The server refused mailbot's login. mailbot will not try again by itself (repeated "
