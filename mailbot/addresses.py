@@ -19,8 +19,14 @@ def address_problem(address: str) -> str | None:
     if not address or len(address) > 320:
         return "empty or longer than 320 characters"
     try:
-        validate_email(address, check_deliverability=False, test_environment=True, allow_quoted_local=True,
-                       allow_domain_literal=True, globally_deliverable=False)
+        validate_email(
+            address,
+            check_deliverability=False,
+            test_environment=True,
+            allow_quoted_local=True,
+            allow_domain_literal=True,
+            globally_deliverable=False,
+        )
     except EmailNotValidError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - a validator bug must not pass an address unchecked

@@ -80,13 +80,14 @@ def connection_problems(config: "Config") -> list[str]:
     if smtp is not None and smtp.auth == "oauth2" and not smtp.username:
         problems.append('smtp.username: required for auth = "oauth2" (the mailbox the token is for)')
     if smtp is not None and smtp.auth == "password" and not smtp.username:
-        problems.append('smtp.username: required for auth = "password" (for a relay that takes mail without '
-                        'a login, set auth = "none")')
+        problems.append('smtp.username: required for auth = "password" (for a relay that takes '
+                        'mail without a login, set auth = "none")')
     if smtp is not None and smtp.auth == "password" and smtp.username and not (smtp.password_env or smtp.password_file):
         problems.append("smtp.password_env: required when smtp.username is set (or set smtp.password_file)")
-    if smtp is not None and smtp.auth == "none" and (smtp.username or smtp.password_env or smtp.password_file):
-        problems.append('smtp.auth: "none" sends without logging in: remove smtp.username and the password keys, '
-                        'or set auth = "password"')
+    login_keys = smtp is not None and (smtp.username or smtp.password_env or smtp.password_file)
+    if smtp is not None and smtp.auth == "none" and login_keys:
+        problems.append('smtp.auth: "none" sends without logging in: remove smtp.username and the '
+                        'password keys, or set auth = "password"')
     for name, section in (("imap", imap), ("smtp", smtp)):
         if section is not None and section.security == "none" and not _is_loopback(section.host):
             problems.append(f'{name}.security: "none" is allowed only for loopback hosts, not {section.host!r} '
@@ -155,7 +156,7 @@ class SmtpConfig(_Section):
     password_file: str | None = None
     timeout_seconds: float = Field(60.0, gt=0)
     max_attempts: int = Field(8, ge=1)
-    max_per_minute: int = Field(30, ge=1, le=10000)  # Microsoft 365: 30 messages a minute per mailbox
+    max_per_minute: int = Field(30, ge=1, le=10000)  # Microsoft 365: 30 a minute per mailbox
     ca_file: str | None = None
 
     def password(self) -> str | None:
@@ -262,7 +263,9 @@ class Config(_Section):
 
     @property
     def smtp_max_per_minute(self) -> int:
-        return self.smtp.max_per_minute if self.smtp else SmtpConfig.model_fields["max_per_minute"].default
+        if self.smtp is None:
+            return int(SmtpConfig.model_fields["max_per_minute"].default)
+        return self.smtp.max_per_minute
 
     @property
     def profile_overrides(self) -> dict[str, Any]:
@@ -354,8 +357,9 @@ PATH_KEYS = {
 
 
 def resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
-    """The raw config with every relative path (and a relative SQLite URL) made absolute from `base`."""
-    resolved = {name: dict(values) if isinstance(values, dict) else values for name, values in data.items()}
+    """The raw config with every relative path (and a relative SQLite URL) made absolute."""
+    resolved = {name: dict(values) if isinstance(values, dict) else values
+                for name, values in data.items()}
     for section, keys in PATH_KEYS.items():
         values = resolved.get(section)
         if not isinstance(values, dict):
@@ -367,15 +371,16 @@ def resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     database = resolved.get("database")
     if isinstance(database, dict) and isinstance(database.get("url"), str):
         database["url"] = _absolute_sqlite_url(database["url"], base)
+    default_data_dir = str((base / PathsConfig.model_fields["data_dir"].default).resolve())
     if "paths" not in resolved:
-        resolved["paths"] = {"data_dir": str((base / PathsConfig.model_fields["data_dir"].default).resolve())}
+        resolved["paths"] = {"data_dir": default_data_dir}
     elif isinstance(resolved["paths"], dict) and "data_dir" not in resolved["paths"]:
-        resolved["paths"]["data_dir"] = str((base / PathsConfig.model_fields["data_dir"].default).resolve())
+        resolved["paths"]["data_dir"] = default_data_dir
     return resolved
 
 
 def _absolute_sqlite_url(url: str, base: Path) -> str:
-    """sqlite:///relative/file.db (three slashes: relative) -> sqlite:////abs/folder/relative/file.db."""
+    """sqlite:///rel/file.db (three slashes: relative) -> sqlite:////<base>/rel/file.db."""
     match = re.match(r"^(sqlite(?:\+\w+)?:///)([^/].*)$", url)
     if not match or match.group(2).startswith(":memory:"):
         return url
@@ -383,7 +388,7 @@ def _absolute_sqlite_url(url: str, base: Path) -> str:
 
 
 def parse_config(data: dict[str, Any], *, base_dir: Path | None = None) -> Config:
-    """Validate raw config data; with `base_dir` (the file's folder) relative paths are read from it."""
+    """Validate raw config data; with `base_dir` (the file's folder) relative paths start there."""
     if base_dir is not None:
         data = resolve_paths(data, base_dir)
     try:
@@ -411,9 +416,11 @@ def load_config(path: str | os.PathLike[str]) -> Config:
 
 
 # Values that come from config.example.toml and would reach clients' letters if left in.
-_PLACEHOLDER_PHONE = re.compile(r"\b0?20\s*7946\s*0\d{3}\b")  # Ofcom's drama range, as in the example
+# Ofcom's range for drama (020 7946 0000-0999), as in the example
+_PLACEHOLDER_PHONE = re.compile(r"\b0?20\s*7946\s*0\d{3}\b")
 _PLACEHOLDER_DOMAIN = re.compile(
-    r"(?:^|[.@/])example\.(?:com|net|org|co\.uk|org\.uk|uk|ie|eu|de|fr)(?:$|[/:>\s])|\.example$|^example$",
+    r"(?:^|[.@/])example\.(?:com|net|org|co\.uk|org\.uk|uk|ie|eu|de|fr)(?:$|[/:>\s])"
+    r"|\.example$|^example$",
     re.IGNORECASE)
 _PLACEHOLDER_TEXT = ("example street", "example & co", "example and co")
 
@@ -427,8 +434,8 @@ def placeholder_problems(config: Config) -> list[str]:
     firm = config.firm
     checks: list[tuple[str, str | None]] = [
         ("firm.name", firm.name), ("firm.complaints_address", firm.complaints_address),
-        ("firm.domain", firm.domain), ("firm.phone", firm.phone), ("firm.postal_address", firm.postal_address),
-        ("firm.website", firm.website),
+        ("firm.domain", firm.domain), ("firm.phone", firm.phone),
+        ("firm.postal_address", firm.postal_address), ("firm.website", firm.website),
     ]
     if config.imap is not None:
         checks += [("imap.host", config.imap.host), ("imap.username", config.imap.username)]
@@ -441,12 +448,14 @@ def placeholder_problems(config: Config) -> list[str]:
     for key, value in checks:
         if not value:
             continue
+        text = value.lower()
         if key == "firm.phone" and _PLACEHOLDER_PHONE.search(value):
-            problems.append(f"{key}: {value!r} is the example's placeholder number (set the firm's own)")
-        elif _PLACEHOLDER_DOMAIN.search(value):
-            problems.append(f"{key}: {value!r} is a placeholder from config.example.toml (set the firm's own)")
-        elif any(text in value.lower() for text in _PLACEHOLDER_TEXT):
-            problems.append(f"{key}: {value!r} is a placeholder from config.example.toml (set the firm's own)")
+            what = "the example's placeholder number"
+        elif _PLACEHOLDER_DOMAIN.search(value) or any(part in text for part in _PLACEHOLDER_TEXT):
+            what = "a placeholder from config.example.toml"
+        else:
+            continue
+        problems.append(f"{key}: {value!r} is {what} (set the firm's own)")
     return problems
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class MailbotError(Exception):
-    """Base of every error mailbot raises on purpose. `fix` says what a person should do, if known."""
+    """Base of every error mailbot raises on purpose; `fix` says what a person should do."""
 
     fix: str = ""
 

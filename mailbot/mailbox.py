@@ -156,39 +156,54 @@ def explain(exc: BaseException, settings: MailboxSettings) -> MailboxError:
     if isinstance(exc, LoginError):
         return MailboxLoginFailed(
             f"IMAP login refused for {settings.username} at {where}: {_text(exc)}",
-            fix="check imap.username and the password (imap.password_env or imap.password_file) or the "
-                "OAuth token; mailbot will not log in again until the secret changes or you run "
-                "`mailbot retry-login`")
+            fix="check imap.username and the password (imap.password_env or imap.password_file) "
+            "or the OAuth token; mailbot will not log in again until the secret changes or you "
+            "run `mailbot retry-login`",
+        )
     if isinstance(exc, TokenUnavailable):  # before OSError: it is a PermissionError
         return MailboxLoginFailed(
             f"no OAuth token for IMAP: {exc.reason}",
-            fix="re-authorise the app for the mailbox ([oauth] settings), then run `mailbot retry-login`")
+            fix="re-authorise the app for the mailbox ([oauth] settings), then run "
+            "`mailbot retry-login`",
+        )
     if isinstance(exc, ssl.SSLCertVerificationError):
         return MailboxError(
             f"the IMAP server's TLS certificate at {where} is not trusted: {exc.verify_message}",
             kind="setup",
-            fix="if the firm's own CA signed it, set imap.ca_file to that CA's PEM file; otherwise fix the "
-                "certificate on the server (its name must match imap.host)")
+            fix="if the firm's own CA signed it, set imap.ca_file to that CA's PEM file; otherwise "
+            "fix the certificate on the server (its name must match imap.host)",
+        )
     if isinstance(exc, ssl.SSLError):
         return MailboxError(
-            f"TLS with the IMAP server at {where} failed: {exc}", kind="setup",
-            fix='check that imap.security matches the port ("ssl" on 993, "starttls" on 143)')
+            f"TLS with the IMAP server at {where} failed: {exc}",
+            kind="setup",
+            fix='check that imap.security matches the port ("ssl" on 993, "starttls" on 143)',
+        )
     if isinstance(exc, socket.gaierror):
-        return MailboxError(f"cannot resolve the IMAP host {settings.host!r}: {exc.strerror}",
-                            fix="check imap.host and the DNS")
+        return MailboxError(
+            f"cannot resolve the IMAP host {settings.host!r}: {exc.strerror}",
+            fix="check imap.host and the DNS",
+        )
     if isinstance(exc, ConnectionRefusedError):
-        return MailboxError(f"nothing accepts connections at {where}",
-                            fix="check imap.host, imap.port and the firewall; mailbot retries with backoff")
+        return MailboxError(
+            f"nothing accepts connections at {where}",
+            fix="check imap.host, imap.port and the firewall; mailbot retries with backoff",
+        )
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return MailboxError(
             f"the IMAP server at {where} did not answer within {settings.timeout_seconds:g} s",
             fix="check imap.host, imap.port and the firewall, or raise imap.timeout_seconds; "
-                "mailbot retries with backoff")
+            "mailbot retries with backoff",
+        )
     if isinstance(exc, (IMAPClientAbortError, OSError)):
-        return MailboxError(f"the connection to the IMAP server at {where} broke off: {_text(exc)}",
-                            fix="none needed if it passes: mailbot reconnects with backoff")
-    return MailboxError(f"the IMAP server at {where} refused a command: {_text(exc)}",
-                        fix="see the server's answer; `mailbot check-config --connect` shows what it supports")
+        return MailboxError(
+            f"the connection to the IMAP server at {where} broke off: {_text(exc)}",
+            fix="none needed if it passes: mailbot reconnects with backoff",
+        )
+    return MailboxError(
+        f"the IMAP server at {where} refused a command: {_text(exc)}",
+        fix="see the server's answer; `mailbot check-config --connect` shows what it supports",
+    )
 
 
 def _text(exc: BaseException) -> str:
@@ -215,7 +230,9 @@ class Mailbox:
     def connect(self) -> Mailbox:
         settings = self.settings
         if settings.security == "none" and not is_loopback(settings.host):
-            raise ConfigError([f"imap.security: 'none' is allowed only for loopback hosts, not {settings.host!r}"])
+            raise ConfigError(
+                [f"imap.security: 'none' is allowed only for loopback hosts, not {settings.host!r}"]
+            )
         if settings.password is None and settings.token_provider is None:
             raise ConfigError(["imap: set a password or an OAuth token source"])
         # Loading the CA bundle is slow, so only when TLS is used.
@@ -233,9 +250,14 @@ class Mailbox:
                 client.normalise_times = False  # keep INTERNALDATE's zone; we convert to UTC
                 self._namespace = _namespace(client)
                 folders = self._folders()
-                created = tuple(name for key, name in folders.items()
-                                if key != "folder" and _ensure_folder(client, name, key, self._folder_setting(key),
-                                                                      self._namespace))
+                created = tuple(
+                    name
+                    for key, name in folders.items()
+                    if key != "folder"
+                    and _ensure_folder(
+                        client, name, key, self._folder_setting(key), self._namespace
+                    )
+                )
                 selected = self._select(client, folders["folder"])
                 capabilities = tuple(sorted(_text_value(c) for c in client.capabilities()))
             except BaseException:
@@ -245,13 +267,21 @@ class Mailbox:
         self._client = client
         self._uidvalidity = int(selected[b"UIDVALIDITY"])
         uidnext = selected.get(b"UIDNEXT")
-        self.info = ServerInfo(capabilities, self._namespace, folders, created, int(selected[b"EXISTS"]),
-                               int(uidnext) if uidnext is not None else None)
+        self.info = ServerInfo(
+            capabilities,
+            self._namespace,
+            folders,
+            created,
+            int(selected[b"EXISTS"]),
+            int(uidnext) if uidnext is not None else None,
+        )
         return self
 
     def _folders(self) -> dict[str, str]:
-        return {key: self.server_name(self._folder_setting(key))
-                for key in ("folder", "processed_folder", "quarantine_folder")}
+        return {
+            key: self.server_name(self._folder_setting(key))
+            for key in ("folder", "processed_folder", "quarantine_folder")
+        }
 
     def _folder_setting(self, key: str) -> str:
         return str(getattr(self.settings, key))
@@ -261,17 +291,22 @@ class Mailbox:
             return client.select_folder(name)
         except IMAPClientError as exc:
             raise MailboxError(
-                f"cannot open the folder {name!r} (imap.folder = {self.settings.folder!r}): {_text(exc)}",
-                kind="setup", fix=f"check imap.folder; the server's {self._namespace.describe()}") from exc
+                f"cannot open the folder {name!r} (imap.folder = {self.settings.folder!r}): "
+                f"{_text(exc)}",
+                kind="setup",
+                fix=f"check imap.folder; the server's {self._namespace.describe()}",
+            ) from exc
 
     def _secure_and_login(self, client: IMAPClient, tls: ssl.SSLContext | None) -> None:
         settings = self.settings
         if settings.security == "starttls":
             if not client.has_capability("STARTTLS"):
                 raise MailboxError(
-                    f"{settings.host}:{settings.port} does not offer STARTTLS", kind="setup",
-                    fix='imap.security: use "ssl" (port 993) or check imap.port; mailbot never sends a '
-                        "password without TLS")
+                    f"{settings.host}:{settings.port} does not offer STARTTLS",
+                    kind="setup",
+                    fix='imap.security: use "ssl" (port 993) or check imap.port; mailbot never '
+                    "sends a password without TLS",
+                )
             client.starttls(tls)
         if settings.token_provider is not None:
             client.oauth2_login(settings.username, settings.token_provider.access_token())
@@ -303,7 +338,10 @@ class Mailbox:
         return self.connect() if self._client is None else self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -355,18 +393,24 @@ class Mailbox:
         exists = 0
         for _attempt in range(LISTING_TRIES):
             selected = client.select_folder(folder)
-            if int(selected[b"UIDVALIDITY"]) != self._uidvalidity:
-                raise MailboxError(f"UIDVALIDITY of {folder!r} changed during the pass",
-                                   fix="none: the next pass reads the folder again and skips what it has")
             exists = int(selected[b"EXISTS"])
-            listed = list_uids(client, "1:*", above=0) if exists else []
+            if not exists:
+                return []
+            renumbered = int(selected[b"UIDVALIDITY"])
+            if renumbered != self._uidvalidity:
+                # imap4d renumbers a maildir that was emptied; what is fetched now carries the new
+                # value, and the next pass reads the folder again (the dedupe skips what it has).
+                log.warning("imap.uidvalidity_changed", extra={"mailbox": self.settings.name})
+                self._uidvalidity = renumbered
+            listed = list_uids(client, "1:*", above=0)
             if len(listed) == exists:
                 return listed
         raise IntakeBlind(
             f"the server says {folder!r} holds {exists} message(s) but lists {len(listed)} with "
             f"`UID FETCH 1:* (UID)`: mailbot cannot see all of the mail there",
             fix="nothing is lost (mail stays in the folder); check the server's logs and index "
-                "(for Dovecot `doveadm force-resync`), and report the server's name and version")
+            "(for Dovecot `doveadm force-resync`), and report the server's name and version",
+        )
 
     def _message(self, uid: int, item: dict[bytes, Any]) -> FetchedMessage:
         received: datetime = item[b"INTERNALDATE"]
@@ -413,12 +457,18 @@ class Mailbox:
             if not others:
                 client.expunge()
                 return
-        log.warning("imap.originals_kept", extra={
-            "mailbox": self.settings.name, "folder": target, "count": len(ours),
-            "why": f"the server has neither MOVE nor UIDPLUS and {len(others)} other message(s) are flagged "
-                   "\\Deleted: an EXPUNGE would remove them too",
-            "what_happens": "the copies are in the target folder; the originals stay in the inbox flagged "
-                            "\\Deleted until a mail client expunges the folder"})
+        log.warning(
+            "imap.originals_kept",
+            extra={
+                "mailbox": self.settings.name,
+                "folder": target,
+                "count": len(ours),
+                "why": f"the server has neither MOVE nor UIDPLUS and {len(others)} other "
+                "message(s) are flagged \\Deleted: an EXPUNGE would remove them too",
+                "what_happens": "the copies are in the target folder; the originals stay in the "
+                "inbox flagged \\Deleted until a mail client expunges the folder",
+            },
+        )
 
     def append(self, folder: str, raw: bytes, flags: Sequence[str] = ()) -> None:
         """Store a message we sent (e.g. in a Sent folder), creating the folder if needed."""
@@ -479,7 +529,9 @@ def _text_value(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _ensure_folder(client: IMAPClient, name: str, key: str, configured: str, namespace: Namespace) -> bool:
+def _ensure_folder(
+    client: IMAPClient, name: str, key: str, configured: str, namespace: Namespace
+) -> bool:
     """Create the folder if it is missing; True if it was created. A refusal names the fix."""
     if name == INBOX or client.folder_exists(name):
         return False
@@ -487,11 +539,13 @@ def _ensure_folder(client: IMAPClient, name: str, key: str, configured: str, nam
         client.create_folder(name)
     except IMAPClientError as exc:
         raise MailboxError(
-            f"cannot create the folder {name!r} (imap.{key} = {configured!r}): the server said: {_text(exc)}",
+            f"cannot create the folder {name!r} (imap.{key} = {configured!r}): the server said: "
+            f"{_text(exc)}",
             kind="setup",
             fix=f"the server's {namespace.describe()}; set imap.{key} to a folder this account may "
-                "create (e.g. under INBOX), or create it by hand; `mailbot check-config --connect` "
-                "tests it") from exc
+            "create (e.g. under INBOX), or create it by hand; `mailbot check-config --connect` "
+            "tests it",
+        ) from exc
     with suppress(IMAPClientError):
         client.subscribe_folder(name)  # so a person sees it in their mail client
     log.info("imap.folder_created", extra={"folder": name, "key": f"imap.{key}"})
@@ -505,7 +559,11 @@ def list_uids(client: IMAPClient, message_set: str, *, above: int) -> list[int]:
 
 def _deleted_uids(client: IMAPClient) -> list[int]:
     """UIDs flagged \\Deleted, by FETCH: imap4d's SEARCH cannot be trusted with every key."""
-    return [uid for uid, item in _fetch_range(client, "1:*", "FLAGS").items() if DELETED in item.get(b"FLAGS", ())]
+    return [
+        uid
+        for uid, item in _fetch_range(client, "1:*", "FLAGS").items()
+        if DELETED in item.get(b"FLAGS", ())
+    ]
 
 
 def _fetch_range(client: IMAPClient, message_set: str, items: str) -> dict[int, dict[bytes, Any]]:
@@ -513,8 +571,12 @@ def _fetch_range(client: IMAPClient, message_set: str, items: str) -> dict[int, 
     by one, so a range goes through its imaplib connection; answers without a UID are skipped."""
     status, data = client._imap.uid("FETCH", message_set, f"({items})")
     if status != "OK":
-        raise IMAPClientError(f"UID FETCH {message_set} ({items}) failed: {_text_value(data[0] or b'')}")
-    parsed = parse_fetch_response([item for item in data if item is not None], False, False)  # keyed by seq
+        raise IMAPClientError(
+            f"UID FETCH {message_set} ({items}) failed: {_text_value(data[0] or b'')}"
+        )
+    parsed = parse_fetch_response(
+        [item for item in data if item is not None], False, False
+    )  # keyed by seq
     return {int(item[b"UID"]): item for item in parsed.values() if b"UID" in item}
 
 
@@ -524,4 +586,7 @@ def _highest_uid(client: IMAPClient) -> int:
 
 
 def _has_new_mail(responses: Sequence[Any]) -> bool:
-    return any(isinstance(item, tuple) and len(item) >= 2 and item[1] in (b"EXISTS", b"RECENT") for item in responses)
+    return any(
+        isinstance(item, tuple) and len(item) >= 2 and item[1] in (b"EXISTS", b"RECENT")
+        for item in responses
+    )

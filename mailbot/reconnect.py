@@ -45,7 +45,7 @@ class Failure:
 
 @dataclass(frozen=True)
 class LinkState:
-    """The stored state of one link; `name` says which (e.g. imap:user@host/INBOX, smtp:host:587)."""
+    """The stored state of one link; `name` says which (imap:user@host/INBOX, smtp:host:587)."""
 
     name: str
     protocol: str  # "imap" | "smtp"
@@ -73,27 +73,51 @@ def may_attempt(state: LinkState | None, fingerprint: str, now: datetime) -> str
         return None
     if state.status is LinkStatus.BLOCKED:
         if state.blocked_fingerprint == fingerprint:
-            return (f"login refused at {state.last_error_at:%Y-%m-%d %H:%M}Z and not retried: {state.last_fix or ''}"
-                    if state.last_error_at else "login refused and not retried")
+            if state.last_error_at is None:
+                return "login refused and not retried"
+            when = f"{state.last_error_at:%Y-%m-%d %H:%M}Z"
+            return f"login refused at {when} and not retried: {state.last_fix or ''}"
         return None  # the credentials changed: one new try
-    if state.status is LinkStatus.FAILING and state.retry_after is not None and now < state.retry_after:
+    if (
+        state.status is LinkStatus.FAILING
+        and state.retry_after is not None
+        and now < state.retry_after
+    ):
         return f"backing off after {state.failures} failure(s) until {state.retry_after:%H:%M:%S}Z"
     return None
 
 
-def failed(state: LinkState, failure: Failure, fingerprint: str, now: datetime) -> tuple[LinkState, bool]:
+def failed(
+    state: LinkState, failure: Failure, fingerprint: str, now: datetime
+) -> tuple[LinkState, bool]:
     """The state after a failed attempt, and whether a person must be told now."""
     failures = state.failures + 1
-    streak_start = state.first_failure_at if state.status is not LinkStatus.OK and state.first_failure_at else now
+    streak_start = (
+        state.first_failure_at
+        if state.status is not LinkStatus.OK and state.first_failure_at
+        else now
+    )
     new = replace(
-        state, failures=failures, first_failure_at=streak_start, last_error=failure.cause, last_fix=failure.fix,
-        last_error_kind=failure.kind, last_error_at=now,
+        state,
+        failures=failures,
+        first_failure_at=streak_start,
+        last_error=failure.cause,
+        last_fix=failure.fix,
+        last_error_kind=failure.kind,
+        last_error_at=now,
     )
     if failure.kind == "login":
-        new = replace(new, status=LinkStatus.BLOCKED, blocked_fingerprint=fingerprint, retry_after=None)
+        new = replace(
+            new, status=LinkStatus.BLOCKED, blocked_fingerprint=fingerprint, retry_after=None
+        )
         alert = state.status is not LinkStatus.BLOCKED or state.blocked_fingerprint != fingerprint
     else:
-        new = replace(new, status=LinkStatus.FAILING, blocked_fingerprint=None, retry_after=now + backoff(failures))
+        new = replace(
+            new,
+            status=LinkStatus.FAILING,
+            blocked_fingerprint=None,
+            retry_after=now + backoff(failures),
+        )
         alert = failure.kind == "setup" and state.alerted_at is None
     if alert:
         new = replace(new, alerted_at=now)
@@ -104,8 +128,16 @@ def succeeded(state: LinkState, now: datetime) -> tuple[LinkState, bool]:
     """The state after a working connection, and whether a person was told of the failure
     (so should hear that it is over)."""
     told = state.status is not LinkStatus.OK and state.alerted_at is not None
-    return replace(state, status=LinkStatus.OK, failures=0, first_failure_at=None, retry_after=None,
-                   blocked_fingerprint=None, alerted_at=None, last_success_at=now), told
+    return replace(
+        state,
+        status=LinkStatus.OK,
+        failures=0,
+        first_failure_at=None,
+        retry_after=None,
+        blocked_fingerprint=None,
+        alerted_at=None,
+        last_success_at=now,
+    ), told
 
 
 def released(state: LinkState, now: datetime) -> LinkState:
@@ -117,5 +149,9 @@ def released(state: LinkState, now: datetime) -> LinkState:
 
 def stalled(state: LinkState, now: datetime, limit: timedelta) -> bool:
     """Failing for longer than `limit` with nobody told yet: time for the stall alert."""
-    return (state.status is not LinkStatus.OK and state.alerted_at is None and state.first_failure_at is not None
-            and now - state.first_failure_at >= limit)
+    return (
+        state.status is not LinkStatus.OK
+        and state.alerted_at is None
+        and state.first_failure_at is not None
+        and now - state.first_failure_at >= limit
+    )

@@ -112,8 +112,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-_FIX_LOGIN = ("check smtp.username and the password (smtp.password_env or smtp.password_file) or the "
-              "OAuth token; sending stays stopped until the secret changes or you run `mailbot retry-login`")
+_FIX_LOGIN = ("check smtp.username and the password (smtp.password_env or smtp.password_file) or "
+              "the OAuth token; sending stays stopped until the secret changes or you run "
+              "`mailbot retry-login`")
 _FIX_REACH = "check smtp.host, smtp.port and the firewall; mailbot retries with backoff"
 
 
@@ -130,23 +131,27 @@ def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
         code, text = exc.code, exc.message
         if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and not _is_temporary(code)):
             return SmtpAuthFailed(f"auth_failed: {code} {text}", code=code)
+        permanent = not _is_temporary(code)
         if isinstance(exc, SMTPSenderRefused):  # the same envelope sender fails for every letter
             return DeliveryFailed(
-                f"envelope sender refused: {code} {text}", permanent=not _is_temporary(code), code=code,
-                connection=True, fix="the relay must accept the complaints address with a +b-N suffix as "
-                                     "envelope sender (plus addressing; on Microsoft 365, send-as rights)")
-        return DeliveryFailed(f"{code} {text}", permanent=not _is_temporary(code), code=code,
-                              connection=code == 421)  # 421: the service is closing, for every letter
+                f"envelope sender refused: {code} {text}", permanent=permanent, code=code,
+                connection=True, fix="the relay must accept the complaints address with a +b-N "
+                "suffix as envelope sender (plus addressing; on Microsoft 365, send-as rights)")
+        # 421: the service is closing, for every letter
+        return DeliveryFailed(f"{code} {text}", permanent=permanent, code=code,
+                              connection=code == 421)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return DeliveryFailed(
             f"TLS certificate not trusted: {exc.verify_message}", permanent=True, connection=True,
-            fix="if the firm's own CA signed it, set smtp.ca_file to that CA's PEM file; otherwise fix the "
-                "certificate on the relay (its name must match smtp.host)")
+            fix="if the firm's own CA signed it, set smtp.ca_file to that CA's PEM file; "
+                "otherwise fix the certificate on the relay (its name must match smtp.host)")
     if isinstance(exc, ssl.SSLError):
-        return DeliveryFailed(f"TLS failed: {exc}", permanent=True, connection=True,
-                              fix='check that smtp.security matches the port ("ssl" on 465, "starttls" on 587)')
+        return DeliveryFailed(
+            f"TLS failed: {exc}", permanent=True, connection=True,
+            fix='check that smtp.security matches the port ("ssl" on 465, "starttls" on 587)')
     if isinstance(exc, (SMTPTimeoutError, SMTPServerDisconnected, TimeoutError, OSError)):
-        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False, connection=True, fix=_FIX_REACH)
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False, connection=True,
+                              fix=_FIX_REACH)
     if isinstance(exc, SMTPException):
         # No reply code: a missing extension (STARTTLS, AUTH, XOAUTH2) or a client-side refusal.
         return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True, connection=True,
@@ -157,10 +162,12 @@ def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
 def _missing_extension_fix(text: str) -> str:
     lowered = text.lower()
     if "auth" in lowered:
-        return ('the relay offers no login: if it accepts mail without one (an internal relay, or a connector '
-                'that trusts this server\'s address), set smtp.auth = "none" and remove smtp.username')
+        return ("the relay offers no login: if it accepts mail without one (an internal relay, or "
+                "a connector that trusts this server's address), set smtp.auth = \"none\" and "
+                "remove smtp.username")
     if "starttls" in lowered:
-        return 'the relay offers no STARTTLS on this port: use smtp.security = "ssl" (port 465) or check smtp.port'
+        return ('the relay offers no STARTTLS on this port: use smtp.security = "ssl" (port 465) '
+                "or check smtp.port")
     return "check [smtp] against what the relay offers (`mailbot check-config --connect` shows it)"
 
 
@@ -200,11 +207,12 @@ def _token_generator(provider: TokenProvider) -> Any:
 
 
 class _OneLogin(aiosmtplib.SMTP):
-    """aiosmtplib's client, logging in with one AUTH method only (PLAIN, else LOGIN, else CRAM-MD5)."""
+    """aiosmtplib's client, logging in with one AUTH method: PLAIN, else LOGIN, else CRAM-MD5."""
 
     PREFERENCE = ("plain", "login", "cram-md5")
 
-    async def login(self, username: str | bytes, password: str | bytes, /, timeout: Any = None) -> SMTPResponse:
+    async def login(self, username: str | bytes, password: str | bytes, /,
+                    timeout: Any = None) -> SMTPResponse:
         await self._ehlo_or_helo_if_needed()
         offered = [name for name in self.PREFERENCE if name in self.server_auth_methods]
         if not offered:  # no AUTH, or only methods we do not speak: aiosmtplib says which
@@ -227,7 +235,8 @@ async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, re
     client = _OneLogin(**connection_options(settings))
     try:
         async with client:
-            refused, _reply = await client.send_message(message, sender=sender, recipients=recipients)
+            refused, _reply = await client.send_message(message, sender=sender,
+                                                        recipients=recipients)
     except (SMTPException, OSError, TimeoutError) as exc:
         raise classify_smtp_error(exc) from exc
     if refused:

@@ -53,14 +53,26 @@ def _imap(config: Config) -> list[Finding]:
         Finding(True, f"imap: capabilities {' '.join(info.capabilities)}"),
         Finding(True, f"imap: {info.namespace.describe()}"),
     ]
+    waiting = "IDLE" if info.idle else "polling (the server has no IDLE)"
     for key, name in info.folders.items():
         state = "created now" if name in info.created else "exists"
-        found.append(Finding(True, f"imap: imap.{key} = {getattr(imap, key)!r} is {name!r} on the server ({state})"))
+        found.append(
+            Finding(
+                True,
+                f"imap: imap.{key} = {getattr(imap, key)!r} is {name!r} on the server ({state})",
+            )
+        )
     found += [
-        Finding(True, f"imap: {info.exists} message(s) waiting in {info.folders['folder']!r}; "
-                      f"{processed} already in the processed folder"),
-        Finding(True, f"imap: new mail is noticed with {'IDLE' if info.idle else 'polling (the server has no IDLE)'}; "
-                      f"handled mail is moved with {info.move_method}"),
+        Finding(
+            True,
+            f"imap: {info.exists} message(s) waiting in {info.folders['folder']!r}; "
+            f"{processed} already in the processed folder",
+        ),
+        Finding(
+            True,
+            f"imap: new mail is noticed with {waiting}; handled mail is moved with "
+            f"{info.move_method}",
+        ),
     ]
     return found
 
@@ -75,9 +87,15 @@ def _smtp(config: Config) -> list[Finding]:
         return [Finding(False, f"smtp: {exc.reason}", exc.fix)]
     except ConfigError as exc:
         return [Finding(False, f"smtp: {'; '.join(exc.problems)}", "correct the [smtp] keys named")]
-    login = "without a login (auth = \"none\")" if smtp.auth == "none" else f"logged in as {smtp.username}"
+    login = (
+        'without a login (auth = "none")'
+        if smtp.auth == "none"
+        else f"logged in as {smtp.username}"
+    )
     return [
-        Finding(True, f"smtp: {login} at {smtp.host}:{smtp.port} ({smtp.security}); nothing was sent"),
+        Finding(
+            True, f"smtp: {login} at {smtp.host}:{smtp.port} ({smtp.security}); nothing was sent"
+        ),
         Finding(True, f"smtp: the relay offers {' '.join(extensions) or 'no extensions'}"),
         Finding(True, f"smtp: at most {smtp.max_per_minute} letters a minute will be sent"),
     ]

@@ -1,4 +1,4 @@
-"""Operations commands: status, retry-login, deadlines, retention, legal hold, keys, database owner."""
+"""Operations commands: status, retry-login, deadlines, retention, legal hold, keys, the owner."""
 
 from __future__ import annotations
 
@@ -67,7 +67,8 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
             "deadline_letters_queued": deadline_letters.queued(conn),
             # Each mail server link under the reconnect policy: ok, failing (retrying) or blocked
             # (a refused login, not retried until the credentials change or `mailbot retry-login`).
-            "links": [_link(state) for state in links_q.all_links(conn) if state.name in configured_links(config)],
+            "links": [_link(state) for state in links_q.all_links(conn)
+                      if state.name in configured_links(config)],
         }
     store.dispose()
     return report
@@ -77,17 +78,19 @@ def _link(state: Any) -> dict[str, Any]:
     def when(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment else None
 
-    return {"link": state.name, "status": state.status.value, "failures": state.failures,
-            "last_error": state.last_error, "fix": state.last_fix, "error_kind": state.last_error_kind,
-            "last_error_at": when(state.last_error_at), "failing_since": when(state.first_failure_at),
-            "last_success_at": when(state.last_success_at), "next_attempt_after": when(state.retry_after),
-            "alerted_at": when(state.alerted_at)}
+    return {
+        "link": state.name, "status": state.status.value, "failures": state.failures,
+        "last_error": state.last_error, "fix": state.last_fix, "error_kind": state.last_error_kind,
+        "last_error_at": when(state.last_error_at), "failing_since": when(state.first_failure_at),
+        "last_success_at": when(state.last_success_at),
+        "next_attempt_after": when(state.retry_after), "alerted_at": when(state.alerted_at),
+    }
 
 
 def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
     @app.command("retry-login")
     def retry_login(config: ConfigOption = None) -> None:
-        """After fixing a refused login: let the service try each blocked or waiting link once more."""
+        """After fixing a refused login: let the service try each blocked or waiting link again."""
         store = wiring.build_store(wiring.read_config(config))
         now = _now(None)
         with store.transaction() as conn:
@@ -171,10 +174,10 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
     @db.command("adopt-mailbox")
     def db_adopt_mailbox(
         next_reference: Annotated[str, typer.Option(
-            "--next-reference", help="The first case reference this database may give, e.g. C-2026-0043.")],
+            "--next-reference", help="The first reference this database may give: C-2026-0043.")],
         config: ConfigOption = None,
     ) -> None:
-        """Let a new database read a mailbox another database has read, continuing its references."""
+        """Let a new database read a mailbox another database read, continuing its references."""
         cfg = wiring.read_config(config)
         found = _REFERENCE.match(next_reference.strip())
         if not found:
@@ -187,14 +190,16 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         now = _now(None)
         with store.transaction() as conn:
             if intake.get_watermark(conn, name) is not None:
-                typer.echo(f"{name} has already been read by this database; nothing to adopt", err=True)
+                typer.echo(f"{name} has already been read by this database; nothing to adopt",
+                           err=True)
                 raise typer.Exit(1)
             casebook.reserve_references(conn, year, number - 1)
             intake.set_watermark(conn, name, ADOPTED, 0, now)
+            first = f"C-{year}-{number:04d}"
             audit.append(conn, [AuditEvent("intake.mailbox_adopted", None, "cli", now,
-                                           {"mailbox": name, "next_reference": f"C-{year}-{number:04d}"})])
+                                           {"mailbox": name, "next_reference": first})])
         store.dispose()
-        typer.echo(f"{name}: adopted; the next new case in {year} is C-{year}-{number:04d} or later")
+        typer.echo(f"{name}: adopted; the next new case in {year} is {first} or later")
 
     @db.command("set-owner")
     def db_set_owner(config: ConfigOption = None) -> None:
@@ -210,8 +215,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             except ConfigError:
                 readable = False
             if not readable:
-                typer.echo("error: the key in use cannot read this database; set-owner changes the owner, "
-                           "never the key", err=True)
+                typer.echo("error: the key in use cannot read this database; set-owner changes "
+                           "the owner, never the key", err=True)
                 raise typer.Exit(1)
             address = cfg.firm.complaints_address.lower()
             links_q.set_owner(conn, complaints_address=address, key_check=wiring.KEY_CHECK, now=now)
@@ -240,7 +245,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             for table, column in SEALED:
                 col = type_coerce(table.c[column], LargeBinary)
                 (key,) = table.primary_key.columns
-                for row_id, value in conn.execute(select(key, col).where(table.c[column].is_not(None))):
+                present = select(key, col).where(table.c[column].is_not(None))
+                for row_id, value in conn.execute(present):
                     sealed = type_coerce(sealer.rotate(bytes(value)), LargeBinary)
                     conn.execute(update(table).where(key == row_id).values({column: sealed}))
                     done += 1

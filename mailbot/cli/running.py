@@ -41,13 +41,14 @@ def register(app: typer.Typer) -> typer.Typer:
     def check_config(
         config: ConfigOption = None,
         connect: Annotated[bool, typer.Option(
-            "--connect", help="Also log in to IMAP and SMTP, check the folders, and send nothing.")] = False,
+            "--connect", help="Also log in to IMAP and SMTP; sends nothing.")] = False,
     ) -> None:
         """Validate the config; print it with secrets masked, or name each bad key and the fix."""
         cfg = wiring.read_config(config)
         problems = []
         for section in (cfg.imap, cfg.smtp):
-            if section is not None and getattr(section, "password_env", None) and getattr(section, "auth", "") != "none":
+            needs_password = getattr(section, "auth", "password") == "password"
+            if section is not None and getattr(section, "password_env", None) and needs_password:
                 try:
                     section.password()
                 except ConfigError as exc:  # reported with the rest: check-config lists everything
@@ -64,7 +65,8 @@ def register(app: typer.Typer) -> typer.Typer:
                     typer.echo(f"      fix: {finding.fix}", err=True)
                 failed = failed or not finding.ok
             if failed:
-                typer.echo(f"config valid, connection FAILED: {wiring.config_path(config)}", err=True)
+                typer.echo(f"config valid, connection FAILED: {wiring.config_path(config)}",
+                           err=True)
                 raise typer.Exit(1)
         typer.echo(f"config OK: {wiring.config_path(config)}", err=True)
 
@@ -107,8 +109,8 @@ def register(app: typer.Typer) -> typer.Typer:
             return
         stop = StopFlag()
         stop.install()
-        run_forever(application, imap, smtp, stop=stop, idle_seconds=cfg.imap.idle_seconds if cfg.imap else 30,
-                    clock=clock)
+        idle = cfg.imap.idle_seconds if cfg.imap else 30
+        run_forever(application, imap, smtp, stop=stop, idle_seconds=idle, clock=clock)
 
     @app.command("demo")
     def demo(

@@ -30,6 +30,7 @@ from ..store.tables import audit_events
 DEFAULT_CONFIG = "mailbot.toml"
 SHIPPED_MODEL_DIR = shipped_dir("models")
 KEY_CHECK = b"mailbot: this database's own key"
+NO_IMAP = "imap: section missing (add [imap] with host, username and password_env)"
 
 
 def config_path(option: str | None) -> str:
@@ -106,29 +107,34 @@ def check_owner(store: Store, config: Config, now: datetime | None = None) -> No
             row = links_q.owner(conn)
             if row is None:
                 # New, or made before owners were recorded: the key must read what is there.
-                conn.execute(select(audit_events.c.detail).order_by(audit_events.c.id.desc()).limit(1)).first()
-                links_q.set_owner(conn, complaints_address=address, key_check=KEY_CHECK, now=now or datetime.now(UTC))
+                newest = select(audit_events.c.detail).order_by(audit_events.c.id.desc()).limit(1)
+                conn.execute(newest).first()  # decrypted as it is read: a wrong key raises here
+                links_q.set_owner(conn, complaints_address=address, key_check=KEY_CHECK,
+                                  now=now or datetime.now(UTC))
                 return
             readable = row.key_check == KEY_CHECK
         except ConfigError:
             readable = False
         if not readable:
             raise ConfigError([
-                "database encryption key: the key in use cannot read this database, so it is not the key the "
-                "database was made with. Use that key (database.encryption_key_env/_file, or the mailbot.key "
-                f"file that was made beside the database); key in use: {_key_source(config)}"])
+                "database encryption key: the key in use cannot read this database, so it is not "
+                "the key the database was made with. Use that key (database.encryption_key_env or "
+                "_file, or the mailbot.key file made beside the database); key in use: "
+                f"{_key_source(config)}"])
         if row.complaints_address != address:
             raise ConfigError([
-                f"firm.complaints_address: this database belongs to {row.complaints_address}, not {address}. "
-                "Point database.url (or paths.data_dir) at the firm's own database; if the complaints address "
-                "really changed, run `mailbot db set-owner`"])
+                f"firm.complaints_address: this database belongs to {row.complaints_address}, not "
+                f"{address}. Point database.url (or paths.data_dir) at the firm's own database; if "
+                "the complaints address really changed, run `mailbot db set-owner`"])
 
 
 def _key_source(config: Config) -> str:
     db = config.database
     if db.encryption_key_env:
         return f"environment variable {db.encryption_key_env}"
-    return str(Path(db.encryption_key_file) if db.encryption_key_file else Path(config.paths.data_dir) / "mailbot.key")
+    if db.encryption_key_file:
+        return db.encryption_key_file
+    return str(Path(config.paths.data_dir) / "mailbot.key")
 
 
 def refuse_placeholders(config: Config) -> None:
@@ -163,7 +169,7 @@ def token_provider(config: Config) -> TokenProvider:
 
 
 def _fingerprint(*values: object) -> str:
-    """Identifies credentials without keeping them: a refused login is not retried until this changes."""
+    """Identifies credentials without keeping them: a refused login waits until this changes."""
     return hashlib.sha256("\x00".join(str(v) for v in values).encode()).hexdigest()
 
 
@@ -182,7 +188,7 @@ def mailbox_name_of(config: Config) -> str:
     """The watched mailbox's name in logs, status and the watermark, without reading any secret."""
     imap = config.imap
     if imap is None:
-        raise ConfigError(["imap: section missing (add [imap] with host, username and password_env)"])
+        raise ConfigError([NO_IMAP])
     return mailbox_name(imap.username, imap.host, imap.folder)
 
 

@@ -63,7 +63,7 @@ class App:
 
     @property
     def handler_addresses(self) -> frozenset[str]:
-        """Every address a handler sends from, aliases included (config.Config.handler_addresses)."""
+        """Every address a handler sends from, aliases included (Config.handler_addresses)."""
         return self.config.handler_addresses
 
     @property

@@ -56,7 +56,7 @@ def smtp_link(settings: SmtpSettings) -> str:
 
 
 def configured_links(config: Config) -> set[str]:
-    """The links the config names now; a link left from an older config is history, not a problem."""
+    """The links the config names now; a link from an older config is history, not a problem."""
     names = set()
     if config.imap is not None:
         mailbox = mailbox_name(config.imap.username, config.imap.host, config.imap.folder)
@@ -73,16 +73,18 @@ def _lock(name: str) -> threading.Lock:
 
 def alert_people(app: App) -> list[str]:
     """Who hears about the system: the compliance role, else every handler."""
-    return [h.email.lower() for h in app.config.handlers if "compliance" in h.roles] or \
-           [h.email.lower() for h in app.config.handlers]
+    return [h.email.lower() for h in app.config.handlers if "compliance" in h.roles] or [
+        h.email.lower() for h in app.config.handlers
+    ]
 
 
 # IMAP -------------------------------------------------------------------------------------
 
 
 @contextmanager
-def open_mailbox(app: App, source: MailboxSource, *, now: Callable[[], datetime],
-                 announce: bool = False) -> Iterator[Mailbox]:
+def open_mailbox(
+    app: App, source: MailboxSource, *, now: Callable[[], datetime], announce: bool = False
+) -> Iterator[Mailbox]:
     """A connected mailbox, if the policy allows an attempt now; raises NotNow if it does not.
 
     A failure to connect or while connected is recorded, logged and alerted as the policy
@@ -114,7 +116,9 @@ def open_mailbox(app: App, source: MailboxSource, *, now: Callable[[], datetime]
         # A setup problem met while connected (mail hidden from the listing, a mailbox another
         # database read) is intake's, so the connection's own successes do not reset it.
         if exc.kind == "setup":
-            record_failure(app, intake_link(settings), "intake", _failure(exc), settings.fingerprint, now())
+            record_failure(
+                app, intake_link(settings), "intake", _failure(exc), settings.fingerprint, now()
+            )
         else:
             record_failure(app, name, "imap", _failure(exc), settings.fingerprint, now())
         raise
@@ -123,22 +127,38 @@ def open_mailbox(app: App, source: MailboxSource, *, now: Callable[[], datetime]
 
 
 def _announce(settings: MailboxSettings, info: ServerInfo) -> None:
-    log.info("imap.connected", extra={
-        "mailbox": settings.name, "security": settings.security,
-        "capabilities": " ".join(info.capabilities), "namespace": info.namespace.describe(),
-        "folders": ", ".join(f"{key}={name}" for key, name in info.folders.items()),
-        "folders_created": ", ".join(info.created) or "-", "waiting": "IDLE" if info.idle else "polling (no IDLE)",
-        "move": info.move_method, "messages_waiting": info.exists})
+    log.info(
+        "imap.connected",
+        extra={
+            "mailbox": settings.name,
+            "security": settings.security,
+            "capabilities": " ".join(info.capabilities),
+            "namespace": info.namespace.describe(),
+            "folders": ", ".join(f"{key}={name}" for key, name in info.folders.items()),
+            "folders_created": ", ".join(info.created) or "-",
+            "waiting": "IDLE" if info.idle else "polling (no IDLE)",
+            "move": info.move_method,
+            "messages_waiting": info.exists,
+        },
+    )
 
 
 def _failure(exc: BaseException) -> Failure:
     if isinstance(exc, MailboxError):
         return Failure(exc.kind, exc.reason, exc.fix)
     if isinstance(exc, DeliveryFailed):
-        kind = "login" if getattr(exc, "auth_failed", False) else ("setup" if exc.permanent else "transient")
+        kind = (
+            "login"
+            if getattr(exc, "auth_failed", False)
+            else ("setup" if exc.permanent else "transient")
+        )
         return Failure(kind, exc.reason, exc.fix)
     if isinstance(exc, ConfigError):
-        return Failure("setup", "; ".join(exc.problems), "correct the config (mailbot check-config names the key)")
+        return Failure(
+            "setup",
+            "; ".join(exc.problems),
+            "correct the config (mailbot check-config names the key)",
+        )
     return Failure("transient", f"{type(exc).__name__}: {exc}", "")
 
 
@@ -162,7 +182,9 @@ def smtp_may_send(app: App, settings: SmtpSettings, now: datetime) -> str | None
 
 
 def smtp_failed(app: App, settings: SmtpSettings, exc: DeliveryFailed, now: datetime) -> LinkState:
-    return record_failure(app, smtp_link(settings), "smtp", _failure(exc), settings.fingerprint, now)
+    return record_failure(
+        app, smtp_link(settings), "smtp", _failure(exc), settings.fingerprint, now
+    )
 
 
 def smtp_worked(app: App, settings: SmtpSettings, now: datetime) -> None:
@@ -172,21 +194,47 @@ def smtp_worked(app: App, settings: SmtpSettings, now: datetime) -> None:
 # the state, the log and the alerts ---------------------------------------------------------
 
 
-def record_failure(app: App, name: str, protocol: str, failure: Failure, fingerprint: str,
-                   now: datetime) -> LinkState:
+def record_failure(
+    app: App, name: str, protocol: str, failure: Failure, fingerprint: str, now: datetime
+) -> LinkState:
     with app.store.transaction() as conn:
         state = links_q.get_link(conn, name) or LinkState(name, protocol)
         new, alert = failed(state, failure, fingerprint, now)
         links_q.save_link(conn, new)
         if alert:
-            audit.append(conn, [AuditEvent("link.alerted", None, "mailbot", now, {
-                "link": name, "kind": failure.kind, "cause": failure.cause})])
+            audit.append(
+                conn,
+                [
+                    AuditEvent(
+                        "link.alerted",
+                        None,
+                        "mailbot",
+                        now,
+                        {"link": name, "kind": failure.kind, "cause": failure.cause},
+                    )
+                ],
+            )
             announce_link(conn, app, new, now, recovered=False)
     event = f"{protocol}.login_refused" if failure.kind == "login" else f"{protocol}.failed"
-    retry = "never by itself" if new.status is LinkStatus.BLOCKED else \
-        f"{(new.retry_after - now).total_seconds():.0f}" if new.retry_after else "-"
-    log.error(event, extra={"link": name, "kind": failure.kind, "cause": failure.cause, "fix": failure.fix,
-                            "failures": new.failures, "retry_in_s": retry, "alerted": alert})
+    retry = (
+        "never by itself"
+        if new.status is LinkStatus.BLOCKED
+        else f"{(new.retry_after - now).total_seconds():.0f}"
+        if new.retry_after
+        else "-"
+    )
+    log.error(
+        event,
+        extra={
+            "link": name,
+            "kind": failure.kind,
+            "cause": failure.cause,
+            "fix": failure.fix,
+            "failures": new.failures,
+            "retry_in_s": retry,
+            "alerted": alert,
+        },
+    )
     return new
 
 
@@ -212,8 +260,8 @@ _TITLES = {
 }
 _WHAT = {
     "login": "The server refused mailbot's login. mailbot will not try again by itself (repeated "
-             "attempts would lock the account) until the password or token changes or someone runs "
-             "`mailbot retry-login`.",
+    "attempts would lock the account) until the password or token changes or someone runs "
+    "`mailbot retry-login`.",
     "setup": "mailbot keeps trying, but this needs a change by a person.",
     "transient": "mailbot keeps trying with growing pauses.",
 }
@@ -228,6 +276,19 @@ def announce_link(conn: Any, app: App, state: LinkState, now: datetime, *, recov
     else:
         what = _WHAT.get(kind, "")
     for person in alert_people(app):
-        staff_mail(conn, app, "system_alert", person, case=None, now=now, extra={
-            "title": title, "what": what, "since": state.first_failure_at or now,
-            "cause": state.last_error or "-", "fix": state.last_fix or "-", "recovered": recovered})
+        staff_mail(
+            conn,
+            app,
+            "system_alert",
+            person,
+            case=None,
+            now=now,
+            extra={
+                "title": title,
+                "what": what,
+                "since": state.first_failure_at or now,
+                "cause": state.last_error or "-",
+                "fix": state.last_fix or "-",
+                "recovered": recovered,
+            },
+        )

@@ -62,7 +62,9 @@ def intake_pass(
         mark = intake.get_watermark(conn, name)
     if mark is None:
         with app.store.transaction() as conn:
-            read_before = links_q.has_mail_from(conn, name)  # a crash came before the first watermark
+            read_before = links_q.has_mail_from(
+                conn, name
+            )  # a crash came before the first watermark
         if not read_before:
             _refuse_a_mailbox_read_elsewhere(mailbox)
     last_uid = 0
@@ -76,8 +78,18 @@ def intake_pass(
         # The server renumbered the mailbox: read it all again; the dedupe keeps it exactly-once.
         report.uidvalidity_changed = True
         with app.store.transaction() as conn:
-            audit.append(conn, [AuditEvent("intake.uidvalidity_changed", None, "mailbot", now(),
-                                           {"mailbox": name, "old": mark.uidvalidity, "new": uidvalidity})])
+            audit.append(
+                conn,
+                [
+                    AuditEvent(
+                        "intake.uidvalidity_changed",
+                        None,
+                        "mailbot",
+                        now(),
+                        {"mailbox": name, "old": mark.uidvalidity, "new": uidvalidity},
+                    )
+                ],
+            )
             intake.set_watermark(conn, name, uidvalidity, 0, now())
         log.warning("intake.uidvalidity_changed", extra={"mailbox": name})
     for result in decide_undecided(app, now=now, should_stop=should_stop):
@@ -87,24 +99,38 @@ def intake_pass(
         batch = mailbox.fetch_since(last_uid, settings.batch_size)
         if not batch:
             break
-        arrivals = [Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate) for f in batch]
+        arrivals = [
+            Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate)
+            for f in batch
+        ]
         taken = take_in(app, arrivals, now=now())
         _file_away(mailbox, batch, taken)
-        _tell_of_quarantine(app, [t.finished for t in taken if t.finished and t.finished.status == "quarantined"],
-                            now())
+        _tell_of_quarantine(
+            app,
+            [t.finished for t in taken if t.finished and t.finished.status == "quarantined"],
+            now(),
+        )
         last_uid = batch[-1].uid
         with app.store.transaction() as conn:
             intake.set_watermark(conn, name, uidvalidity, last_uid, now())
         report.fetched += len(batch)
         report.taking_in_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        app.triage.prime([triage_text(t.msg) for t in taken if t.msg is not None and t.msg.kind is MailKind.HUMAN])
+        app.triage.prime(
+            [
+                triage_text(t.msg)
+                for t in taken
+                if t.msg is not None and t.msg.kind is MailKind.HUMAN
+            ]
+        )
         for item in taken:
             if item.finished is not None:
                 report.count(item.finished.status)
             elif not should_stop() and item.raw_id is not None and item.msg is not None:
                 received_at = item.arrival.internaldate or item.msg.received_at or now()
-                report.count(decide(app, item.raw_id, item.msg, received_at=received_at, now=now()).status)
+                report.count(
+                    decide(app, item.raw_id, item.msg, received_at=received_at, now=now()).status
+                )
         report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:
         if intake.get_watermark(conn, name) is None:
@@ -118,17 +144,23 @@ ADOPTED = 0  # the watermark's UIDVALIDITY after `mailbot db adopt-mailbox`: rea
 
 def _refuse_a_mailbox_read_elsewhere(mailbox: Mailbox) -> None:
     settings = mailbox.settings
-    held = {folder: mailbox.count(folder) for folder in (settings.processed_folder, settings.quarantine_folder)}
+    held = {
+        folder: mailbox.count(folder)
+        for folder in (settings.processed_folder, settings.quarantine_folder)
+    }
     if any(held.values()):
-        where = ", ".join(f"{count} in {mailbox.server_name(folder)!r}" for folder, count in held.items() if count)
+        where = ", ".join(
+            f"{count} in {mailbox.server_name(folder)!r}" for folder, count in held.items() if count
+        )
         raise MailboxError(
-            f"this database has never read {settings.name}, yet mailbot has filed mail there ({where}): "
-            "another mailbot database has been reading this mailbox, and this one would give its case "
-            "references out again",
+            f"this database has never read {settings.name}, yet mailbot has filed mail there "
+            f"({where}): another mailbot database has been reading this mailbox, and this one "
+            "would give its case references out again",
             kind="setup",
-            fix="point database.url (or paths.data_dir) at the database that read it; to start this database "
-                "on purpose, run `mailbot db adopt-mailbox --next-reference C-YYYY-NNNN` with a number above the "
-                "last reference the firm has issued")
+            fix="point database.url (or paths.data_dir) at the database that read it; to start "
+            "this database on purpose, run `mailbot db adopt-mailbox --next-reference "
+            "C-YYYY-NNNN` with a number above the last reference the firm has issued",
+        )
 
 
 def _tell_of_quarantine(app: App, held: list[Received], now: datetime) -> None:
@@ -139,19 +171,33 @@ def _tell_of_quarantine(app: App, held: list[Received], now: datetime) -> None:
     reasons = "; ".join(sorted({r.detail for r in held if r.detail}))
     with app.store.transaction() as conn:
         for person in alert_people(app):
-            staff_mail(conn, app, "system_alert", person, case=None, now=now, extra={
-                "title": f"Complaints inbox: {len(held)} message(s) held in quarantine",
-                "what": f"{len(held)} message(s) that arrived in the complaints inbox could not be taken in as "
-                        "they are and are held in quarantine with their original bytes. Any of them may be a "
-                        "complaint that nobody has acknowledged.",
-                "since": now, "cause": reasons or "-",
-                "fix": "read them (`mailbot quarantine list`, then `mailbot quarantine show ID`) and answer the "
-                       "sender another way if one is a complaint; `mailbot quarantine retry ID` after a fix",
-                "recovered": False})
+            staff_mail(
+                conn,
+                app,
+                "system_alert",
+                person,
+                case=None,
+                now=now,
+                extra={
+                    "title": f"Complaints inbox: {len(held)} message(s) held in quarantine",
+                    "what": f"{len(held)} message(s) that arrived in the complaints inbox could "
+                    "not be taken in as they are and are held in quarantine with their original "
+                    "bytes. Any of them may be a complaint that nobody has acknowledged.",
+                    "since": now,
+                    "cause": reasons or "-",
+                    "fix": "read them (`mailbot quarantine list`, then `mailbot quarantine show "
+                    "ID`) and answer the sender another way if one is a complaint; `mailbot "
+                    "quarantine retry ID` after a fix",
+                    "recovered": False,
+                },
+            )
 
 
 def _file_away(mailbox: Mailbox, batch: list[FetchedMessage], taken: list[Taken]) -> None:
     """Everything taken in leaves the inbox: mail that is not an email to quarantine, the rest to processed."""
     settings = mailbox.settings
-    for kind, folder in (("quarantine", settings.quarantine_folder), ("processed", settings.processed_folder)):
+    for kind, folder in (
+        ("quarantine", settings.quarantine_folder),
+        ("processed", settings.processed_folder),
+    ):
         mailbox.move([f.uid for f, t in zip(batch, taken) if t.folder_kind == kind], folder)

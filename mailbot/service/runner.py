@@ -33,7 +33,9 @@ from .tick import TickReport, deadline_tick
 from .trend_report import send_monthly_report
 from ..scheduler import Schedule, build_scheduler
 
-BLOCKED_RECHECK_SECONDS = 30.0  # how often a blocked link looks for new credentials or a retry order
+BLOCKED_RECHECK_SECONDS = (
+    30.0  # how often a blocked link looks for new credentials or a retry order
+)
 STOP_GRACE_SECONDS = 50.0  # jobs finish the message in hand; systemd's TimeoutStopSec is 60
 
 
@@ -71,7 +73,9 @@ def run_once(
     if not should_stop():
         report.deadline_letters = write_deadline_letters(app, now=clock(), should_stop=should_stop)
     if smtp_settings is not None and not should_stop():
-        report.sending = asyncio.run(flush_outbox(app, smtp_settings, now=clock(), should_stop=should_stop))
+        report.sending = asyncio.run(
+            flush_outbox(app, smtp_settings, now=clock(), should_stop=should_stop)
+        )
     if intake_error is not None:
         raise intake_error
     return report
@@ -107,7 +111,11 @@ def run_forever(
     clock: Callable[[], datetime] = system_clock,
 ) -> None:
     """The service: scheduled jobs, plus an IDLE watcher that runs the intake job at once on new mail."""
-    asyncio.run(_serve(app, mailbox_settings, smtp_settings, stop=stop, idle_seconds=idle_seconds, clock=clock))
+    asyncio.run(
+        _serve(
+            app, mailbox_settings, smtp_settings, stop=stop, idle_seconds=idle_seconds, clock=clock
+        )
+    )
     log.info("run.stopped")
 
 
@@ -128,8 +136,15 @@ class _Running:
         return tracked
 
 
-async def _serve(app: App, mailbox_settings: MailboxSource, smtp_settings: SmtpSettings | None, *,
-                 stop: StopFlag, idle_seconds: int, clock: Callable[[], datetime]) -> None:
+async def _serve(
+    app: App,
+    mailbox_settings: MailboxSource,
+    smtp_settings: SmtpSettings | None,
+    *,
+    stop: StopFlag,
+    idle_seconds: int,
+    clock: Callable[[], datetime],
+) -> None:
     config = app.config
     leader = LeaderLock(app.store.engine)
     running = _Running()
@@ -159,23 +174,43 @@ async def _serve(app: App, mailbox_settings: MailboxSource, smtp_settings: SmtpS
 
     imap = config.imap
     poll_seconds = imap.poll_seconds if imap else 60
-    log.info("run.started", extra={
-        "mailbox": current(mailbox_settings).name, "idle_seconds": idle_seconds, "sweep_seconds": poll_seconds,
-        "smtp": f"{smtp_settings.host}:{smtp_settings.port}" if smtp_settings else "-",
-        "max_per_minute": config.smtp_max_per_minute})
+    log.info(
+        "run.started",
+        extra={
+            "mailbox": current(mailbox_settings).name,
+            "idle_seconds": idle_seconds,
+            "sweep_seconds": poll_seconds,
+            "smtp": f"{smtp_settings.host}:{smtp_settings.port}" if smtp_settings else "-",
+            "max_per_minute": config.smtp_max_per_minute,
+        },
+    )
     schedule = Schedule(poll_seconds=poll_seconds, timezone=config.firm.timezone)
-    scheduler = build_scheduler(schedule, intake=running.wrap(intake), outbox=running.wrap(outbox),
-                                tick=running.wrap(tick), digest=running.wrap(digest), monthly=running.wrap(monthly))
+    scheduler = build_scheduler(
+        schedule,
+        intake=running.wrap(intake),
+        outbox=running.wrap(outbox),
+        tick=running.wrap(tick),
+        digest=running.wrap(digest),
+        monthly=running.wrap(monthly),
+    )
     scheduler.start()
     loop = asyncio.get_running_loop()
     for job_id in ("intake", "deadlines", "outbox"):
         scheduler.get_job(job_id).modify(next_run_time=datetime.now(scheduler.timezone))
 
     def wake_intake() -> None:
-        loop.call_soon_threadsafe(lambda: scheduler.get_job("intake").modify(next_run_time=datetime.now(scheduler.timezone)))
+        loop.call_soon_threadsafe(
+            lambda: scheduler.get_job("intake").modify(
+                next_run_time=datetime.now(scheduler.timezone)
+            )
+        )
 
-    watcher = threading.Thread(target=_idle_watcher, args=(app, mailbox_settings, idle_seconds, stop, wake_intake, clock),
-                               name="imap-idle", daemon=True)
+    watcher = threading.Thread(
+        target=_idle_watcher,
+        args=(app, mailbox_settings, idle_seconds, stop, wake_intake, clock),
+        name="imap-idle",
+        daemon=True,
+    )
     watcher.start()
     while not stop():
         await asyncio.sleep(0.5)
@@ -190,24 +225,41 @@ async def _serve(app: App, mailbox_settings: MailboxSource, smtp_settings: SmtpS
     leader.release()
 
 
-def _intake_job(app: App, source: MailboxSource, clock: Callable[[], datetime], stop: StopFlag,
-                announced: threading.Event) -> None:
+def _intake_job(
+    app: App,
+    source: MailboxSource,
+    clock: Callable[[], datetime],
+    stop: StopFlag,
+    announced: threading.Event,
+) -> None:
     try:
         with open_mailbox(app, source, now=clock, announce=not announced.is_set()) as mailbox:
             announced.set()
             intake_pass(app, mailbox, now=clock, should_stop=stop)
         intake_worked(app, current(source), clock())
     except NotNow:
-        pass  # the reconnect policy holds the link back; its state and reason are in `mailbot status`
+        pass  # the reconnect policy holds the link back; `mailbot status` says why
     except MailboxError:
         pass  # logged with its cause and fix, stored and alerted by service/links.py
     except (MailbotError, OSError) as exc:
-        log.error("intake.pass_failed", extra={"error": type(exc).__name__, "cause": str(exc),
-                                               "fix": getattr(exc, "fix", "") or "-"})
+        log.error(
+            "intake.pass_failed",
+            extra={
+                "error": type(exc).__name__,
+                "cause": str(exc),
+                "fix": getattr(exc, "fix", "") or "-",
+            },
+        )
 
 
-def _idle_watcher(app: App, source: MailboxSource, idle_seconds: int, stop: StopFlag, wake: Callable[[], None],
-                  clock: Callable[[], datetime]) -> None:
+def _idle_watcher(
+    app: App,
+    source: MailboxSource,
+    idle_seconds: int,
+    stop: StopFlag,
+    wake: Callable[[], None],
+    clock: Callable[[], datetime],
+) -> None:
     """IDLE only shortens the wait; the scheduled intake job is the catch-up that never misses."""
     while not stop():
         try:
@@ -224,8 +276,10 @@ def _pause(app: App, source: MailboxSource, clock: Callable[[], datetime]) -> fl
     try:
         with app.store.transaction() as conn:
             state = links_q.get_link(conn, imap_link(current(source)))
-    except Exception:  # noqa: BLE001 - the database may be the thing that is down: wait and look again
+    except Exception:  # noqa: BLE001 - the database may be what is down: wait, look again
         return BLOCKED_RECHECK_SECONDS
     if state is None or state.retry_after is None:
         return BLOCKED_RECHECK_SECONDS
-    return min(max((state.retry_after - clock()).total_seconds(), 1.0), BLOCKED_RECHECK_SECONDS * 10)
+    return min(
+        max((state.retry_after - clock()).total_seconds(), 1.0), BLOCKED_RECHECK_SECONDS * 10
+    )

@@ -53,15 +53,21 @@ class FlushReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
-    stopped: str | None = None  # set when sending stopped early: the relay failed or refused our login
+    stopped: str | None = (
+        None  # set when sending stopped early: the relay failed or refused our login
+    )
 
 
 class SendingRate:
     """At most `per_minute` sends in any 60 seconds, counting those already made (`recent`,
     as monotonic times). Monotonic time, not the business clock: `--now` may be fixed."""
 
-    def __init__(self, per_minute: int, recent: Sequence[float] = (),
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        recent: Sequence[float] = (),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.per_minute = per_minute
         self._clock = clock
         self._sent = sorted(recent)
@@ -83,9 +89,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(conn: Connection, row: Row[Any], now: datetime) -> bool:
-    cond = outbox.c.next_attempt_at.is_(None) if row.next_attempt_at is None else outbox.c.next_attempt_at == row.next_attempt_at
+    cond = (
+        outbox.c.next_attempt_at.is_(None)
+        if row.next_attempt_at is None
+        else outbox.c.next_attempt_at == row.next_attempt_at
+    )
     result = conn.execute(
-        update(outbox).where(outbox.c.id == row.id, outbox.c.status == "approved", cond).values(next_attempt_at=now + LEASE)
+        update(outbox)
+        .where(outbox.c.id == row.id, outbox.c.status == "approved", cond)
+        .values(next_attempt_at=now + LEASE)
     )
     return result.rowcount == 1
 
@@ -101,7 +113,9 @@ def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
     ids = casebook.thread_ids(conn, row.case_id)
     if not ids:
         return row
-    conn.execute(update(outbox).where(outbox.c.id == row.id).values(in_reply_to=ids[-1], references=ids[:-1]))
+    conn.execute(
+        update(outbox).where(outbox.c.id == row.id).values(in_reply_to=ids[-1], references=ids[:-1])
+    )
     fresh = outbox_q.letter(conn, row.id)
     assert fresh is not None
     return fresh
@@ -114,7 +128,9 @@ def message_for(app: App, row: Row[Any], now: datetime) -> EmailMessage:
         with app.store.transaction() as conn:
             case = casebook.case_by_id(conn, row.case_id)
             case_ref = case.ref if case else None
-    letter = RenderedLetter(kind=row.kind, subject=row.subject, text=row.body_text, html=row.body_html)
+    letter = RenderedLetter(
+        kind=row.kind, subject=row.subject, text=row.body_text, html=row.body_html
+    )
     return build_message(
         letter,
         from_addr=firm.complaints_address,
@@ -131,9 +147,16 @@ def message_for(app: App, row: Row[Any], now: datetime) -> EmailMessage:
     )
 
 
-async def flush_outbox(app: App, settings: SmtpSettings, *, now: datetime, limit: int | None = None,
-                       should_stop: Callable[[], bool] = lambda: False, sleep: Sleep = asyncio.sleep,
-                       clock: Callable[[], float] = time.monotonic) -> FlushReport:
+async def flush_outbox(
+    app: App,
+    settings: SmtpSettings,
+    *,
+    now: datetime,
+    limit: int | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    sleep: Sleep = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> FlushReport:
     """Send what is due (at most `limit` letters; None: all) within the sending rate."""
     report = FlushReport()
     held = smtp_may_send(app, settings, now)
@@ -183,8 +206,9 @@ async def _pace(rate: SendingRate, sleep: Sleep, should_stop: Callable[[], bool]
     return not should_stop()
 
 
-async def _send_one(app: App, settings: SmtpSettings, row: Row[Any], now: datetime,
-                    report: FlushReport) -> str:
+async def _send_one(
+    app: App, settings: SmtpSettings, row: Row[Any], now: datetime, report: FlushReport
+) -> str:
     """Claim, build and send one letter: 'sent', 'skipped' (claimed elsewhere), 'letter_failed'
     or 'relay_failed' (stop the flush: every letter would fail the same way)."""
     try:
@@ -197,12 +221,23 @@ async def _send_one(app: App, settings: SmtpSettings, row: Row[Any], now: dateti
         await send(settings, message, sender=envelope, recipients=list(row.recipients))
     except DeliveryFailed as exc:
         return _delivery_failed(app, settings, row, exc, now, report)
-    except Exception as exc:  # noqa: BLE001 - one letter must never stop the queue: fail it, tell a person
-        log.exception("outbox.letter_broken", extra={"outbox_id": row.id, "error": type(exc).__name__})
+    except Exception as exc:  # noqa: BLE001 - one letter never stops the queue: fail it, say so
+        log.exception(
+            "outbox.letter_broken", extra={"outbox_id": row.id, "error": type(exc).__name__}
+        )
         with app.store.transaction() as conn:
-            _give_up(conn, app, row, now=now, attempts=row.attempts + 1, code=None, report=report,
-                     reason=f"could not be sent: {type(exc).__name__}: {exc}"[:1000],
-                     fix="look at the letter (`mailbot outbox list`) and the log; correct it and send again")
+            _give_up(
+                conn,
+                app,
+                row,
+                now=now,
+                attempts=row.attempts + 1,
+                code=None,
+                report=report,
+                reason=f"could not be sent: {type(exc).__name__}: {exc}"[:1000],
+                fix="look at the letter (`mailbot outbox list`) and the log; correct it, then "
+                "send it again",
+            )
         return "letter_failed"
     with app.store.transaction() as conn:
         _mark_sent(conn, app, row, now)
@@ -210,14 +245,23 @@ async def _send_one(app: App, settings: SmtpSettings, row: Row[Any], now: dateti
     return "sent"
 
 
-def _delivery_failed(app: App, settings: SmtpSettings, row: Row[Any], exc: DeliveryFailed, now: datetime,
-                     report: FlushReport) -> str:
+def _delivery_failed(
+    app: App,
+    settings: SmtpSettings,
+    row: Row[Any],
+    exc: DeliveryFailed,
+    now: datetime,
+    report: FlushReport,
+) -> str:
     if exc.connection and exc.permanent:
         # The relay's fault, not the letter's (refused login, TLS, a missing extension): the
         # letter stays as it was, and sending stops until the relay is fixed.
         with app.store.transaction() as conn:
-            conn.execute(update(outbox).where(outbox.c.id == row.id)
-                         .values(next_attempt_at=row.next_attempt_at, last_error=exc.reason))
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id == row.id)
+                .values(next_attempt_at=row.next_attempt_at, last_error=exc.reason)
+            )
         smtp_failed(app, settings, exc, now)
         report.stopped = f"{exc.reason} ({exc.fix})" if exc.fix else exc.reason
         return "relay_failed"
@@ -232,54 +276,129 @@ def _delivery_failed(app: App, settings: SmtpSettings, row: Row[Any], exc: Deliv
     return "letter_failed"
 
 
-def _failed_attempt(conn: Connection, app: App, row: Row[Any], exc: DeliveryFailed, *, now: datetime,
-                    report: FlushReport) -> None:
+def _failed_attempt(
+    conn: Connection,
+    app: App,
+    row: Row[Any],
+    exc: DeliveryFailed,
+    *,
+    now: datetime,
+    report: FlushReport,
+) -> None:
     attempts = row.attempts + 1
     permanent = exc.permanent or attempts >= app.config.smtp_max_attempts
     if not permanent:
         conn.execute(
-            update(outbox).where(outbox.c.id == row.id)
-            .values(attempts=attempts, next_attempt_at=now + backoff(attempts), last_error=exc.reason)
+            update(outbox)
+            .where(outbox.c.id == row.id)
+            .values(
+                attempts=attempts, next_attempt_at=now + backoff(attempts), last_error=exc.reason
+            )
         )
-        log.warning("outbox.retry", extra={"outbox_id": row.id, "attempts": attempts, "code": exc.code})
+        log.warning(
+            "outbox.retry", extra={"outbox_id": row.id, "attempts": attempts, "code": exc.code}
+        )
         report.retrying.append(row.id)
         return
-    _give_up(conn, app, row, now=now, attempts=attempts, code=exc.code, reason=exc.reason, fix=exc.fix,
-             report=report)
+    _give_up(
+        conn,
+        app,
+        row,
+        now=now,
+        attempts=attempts,
+        code=exc.code,
+        reason=exc.reason,
+        fix=exc.fix,
+        report=report,
+    )
 
 
-def _give_up(conn: Connection, app: App, row: Row[Any], *, now: datetime, attempts: int, code: int | None,
-             reason: str, fix: str, report: FlushReport) -> None:
+def _give_up(
+    conn: Connection,
+    app: App,
+    row: Row[Any],
+    *,
+    now: datetime,
+    attempts: int,
+    code: int | None,
+    reason: str,
+    fix: str,
+    report: FlushReport,
+) -> None:
     """Mark the letter failed with the reason, audit it, and tell the person who must act."""
-    outbox_q.set_status(conn, row.id, expected="approved", status="failed", attempts=attempts,
-                        last_error=reason)
+    outbox_q.set_status(
+        conn, row.id, expected="approved", status="failed", attempts=attempts, last_error=reason
+    )
     case = casebook.case_by_id(conn, row.case_id) if row.case_id else None
-    audit.append(conn, [AuditEvent("letter.failed", case.ref if case else None, "mailbot", now,
-                                   {"outbox_id": row.id, "kind": row.kind, "code": code, "reason": reason})])
-    log.error("outbox.failed", extra={"outbox_id": row.id, "kind": row.kind, "code": code, "fix": fix or "-"})
+    audit.append(
+        conn,
+        [
+            AuditEvent(
+                "letter.failed",
+                case.ref if case else None,
+                "mailbot",
+                now,
+                {"outbox_id": row.id, "kind": row.kind, "code": code, "reason": reason},
+            )
+        ],
+    )
+    log.error(
+        "outbox.failed",
+        extra={"outbox_id": row.id, "kind": row.kind, "code": code, "fix": fix or "-"},
+    )
     report.failed.append(row.id)
     if row.kind in CLIENT_KINDS and case is not None and case.handler_email:
-        staff_mail(conn, app, "bounce_alert", case.handler_email, case=case, now=now,
-                   extra={"letter_kind": row.kind, "reason": reason, "code": code, "when": now})
+        staff_mail(
+            conn,
+            app,
+            "bounce_alert",
+            case.handler_email,
+            case=case,
+            now=now,
+            extra={"letter_kind": row.kind, "reason": reason, "code": code, "when": now},
+        )
     elif row.kind not in CLIENT_KINDS and row.kind not in NO_ALERT_ON_FAILURE:
         _staff_letter_failed(conn, app, row, case, now=now, reason=reason, fix=fix)
 
 
-def _staff_letter_failed(conn: Connection, app: App, row: Row[Any], case: Row[Any] | None, *, now: datetime,
-                         reason: str, fix: str) -> None:
+def _staff_letter_failed(
+    conn: Connection,
+    app: App,
+    row: Row[Any],
+    case: Row[Any] | None,
+    *,
+    now: datetime,
+    reason: str,
+    fix: str,
+) -> None:
     """A letter to staff that cannot go: an approval request nobody sees leaves a draft waiting."""
     about = f" for {case.ref}" if case is not None else ""
     label = KIND_LABELS.get(row.kind, row.kind.replace("_", " "))
     if row.kind == "approval_request":
-        what = (f"The approval request{about} could not be delivered to the handler, so the draft waits "
-                "unseen. Please make sure the handler sees it (`mailbot approvals list`), or assign the "
-                "case to someone else.")
+        what = (
+            f"The approval request{about} could not be delivered to the handler, so the draft "
+            "waits unseen. Please make sure the handler sees it (`mailbot approvals list`), or "
+            "assign the case to someone else."
+        )
     else:
         what = f"A {label}{about} could not be delivered to a member of staff."
     for person in alert_people(app):
-        staff_mail(conn, app, "system_alert", person, case=case, now=now, extra={
-            "title": f"Undelivered: {label}{about}", "what": what, "since": now, "cause": reason,
-            "fix": fix or "check the address in [[handlers]] and the relay's answer", "recovered": False})
+        staff_mail(
+            conn,
+            app,
+            "system_alert",
+            person,
+            case=case,
+            now=now,
+            extra={
+                "title": f"Undelivered: {label}{about}",
+                "what": what,
+                "since": now,
+                "cause": reason,
+                "fix": fix or "check the address in [[handlers]] and the relay's answer",
+                "recovered": False,
+            },
+        )
 
 
 _STATE_EFFECTS = {
@@ -292,7 +411,12 @@ _STATE_EFFECTS = {
 
 
 def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None:
-    values: dict[str, Any] = {"sent_at": now, "attempts": row.attempts + 1, "next_attempt_at": None, "last_error": None}
+    values: dict[str, Any] = {
+        "sent_at": now,
+        "attempts": row.attempts + 1,
+        "next_attempt_at": None,
+        "last_error": None,
+    }
     if row.kind == "approval_request":
         # The token lives on only as a hash: scrub the clear copy once the request is out.
         values["reply_to"] = app.config.firm.complaints_address
@@ -301,11 +425,27 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
     case = casebook.case_by_id(conn, row.case_id) if row.case_id else None
     if case is None:
         return
-    events = [AuditEvent("letter.sent", case.ref, "mailbot", now, {"outbox_id": row.id, "kind": row.kind, "message_id": row.message_id})]
+    events = [
+        AuditEvent(
+            "letter.sent",
+            case.ref,
+            "mailbot",
+            now,
+            {"outbox_id": row.id, "kind": row.kind, "message_id": row.message_id},
+        )
+    ]
     if row.kind in CLIENT_KINDS:
         casebook.add_case_message(
-            conn, case_id=case.id, direction="out", kind=row.kind, message_id=row.message_id,
-            from_addr=app.config.firm.complaints_address, subject=row.subject, body=row.body_text, at=now, outbox_id=row.id,
+            conn,
+            case_id=case.id,
+            direction="out",
+            kind=row.kind,
+            message_id=row.message_id,
+            from_addr=app.config.firm.complaints_address,
+            subject=row.subject,
+            body=row.body_text,
+            at=now,
+            outbox_id=row.id,
         )
         case_values: dict[str, Any] = {"last_client_letter_at": now}
         if row.kind == "request_info":

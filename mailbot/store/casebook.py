@@ -24,7 +24,8 @@ def next_reference(conn: Connection, year: int) -> str:
 def reserve_references(conn: Connection, year: int, last: int) -> None:
     """Make the year's next reference come after C-YYYY-<last> (never lowers the counter)."""
     insert_ignoring_conflict(conn, ref_counters, {"year": year, "last": 0}, ["year"])
-    conn.execute(update(ref_counters).where(ref_counters.c.year == year, ref_counters.c.last < last).values(last=last))
+    lower = ref_counters.c.year == year, ref_counters.c.last < last
+    conn.execute(update(ref_counters).where(*lower).values(last=last))
 
 
 def create_case(conn: Connection, *, ref: str, values: dict[str, Any], now: datetime) -> int:

@@ -11,14 +11,18 @@ from sqlalchemy import Connection, Row, case, or_, select
 from .tables import outbox
 
 
-def due_letters(conn: Connection, now: datetime, *, first_kinds: Collection[str], limit: int) -> list[Row[Any]]:
+def due_letters(
+    conn: Connection, now: datetime, *, first_kinds: Collection[str], limit: int
+) -> list[Row[Any]]:
     """Approved letters whose next attempt is due, `first_kinds` (clients' letters) first, then
     oldest first; rows are locked (SKIP LOCKED) on PostgreSQL so instances share the queue."""
     first = case((outbox.c.kind.in_(list(first_kinds)), 0), else_=1)
     q = (
         select(outbox)
-        .where(outbox.c.status == "approved",
-               or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
+        .where(
+            outbox.c.status == "approved",
+            or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now),
+        )
         .order_by(first, outbox.c.id)
         .limit(limit)
     )

@@ -29,13 +29,19 @@ def get_link(conn: Connection, name: str) -> LinkState | None:
 def save_link(conn: Connection, state: LinkState) -> None:
     values = asdict(state)
     values["status"] = state.status.value
-    insert_ignoring_conflict(conn, links, {"name": state.name, "protocol": state.protocol, "status": "ok",
-                                           "failures": 0}, ["name"])
+    insert_ignoring_conflict(
+        conn,
+        links,
+        {"name": state.name, "protocol": state.protocol, "status": "ok", "failures": 0},
+        ["name"],
+    )
     conn.execute(update(links).where(links.c.name == state.name).values(**values))
 
 
 def all_links(conn: Connection) -> list[LinkState]:
-    return [_state(row) for row in conn.execute(select(links).order_by(links.c.protocol, links.c.name))]
+    return [
+        _state(row) for row in conn.execute(select(links).order_by(links.c.protocol, links.c.name))
+    ]
 
 
 def owner(conn: Connection) -> Any | None:
@@ -43,17 +49,25 @@ def owner(conn: Connection) -> Any | None:
     return conn.execute(select(installation).where(installation.c.id == 1)).first()
 
 
-def set_owner(conn: Connection, *, complaints_address: str, key_check: bytes, now: datetime) -> None:
+def set_owner(
+    conn: Connection, *, complaints_address: str, key_check: bytes, now: datetime
+) -> None:
     """Record (or, deliberately, change) who this database belongs to."""
     if owner(conn) is None:
-        conn.execute(installation.insert().values(id=1, complaints_address=complaints_address,
-                                                  key_check=key_check, created_at=now))
+        conn.execute(
+            installation.insert().values(
+                id=1, complaints_address=complaints_address, key_check=key_check, created_at=now
+            )
+        )
     else:
-        conn.execute(update(installation).where(installation.c.id == 1)
-                     .values(complaints_address=complaints_address, key_check=key_check))
+        conn.execute(
+            update(installation)
+            .where(installation.c.id == 1)
+            .values(complaints_address=complaints_address, key_check=key_check)
+        )
 
 
 def has_mail_from(conn: Connection, mailbox: str) -> bool:
-    """Whether this database recorded any message from `mailbox` (asked once, before a first pass)."""
+    """Whether this database recorded any message from `mailbox` (asked before a first pass)."""
     q = select(raw_messages.c.id).where(raw_messages.c.mailbox == mailbox).limit(1)
     return conn.execute(q).first() is not None

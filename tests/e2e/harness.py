@@ -44,8 +44,8 @@ class Firm:
         return self.dovecot
 
     def run(self, now: datetime) -> RunReport:
-        return run_once(self.app, wiring.mailbox_source(self.config), wiring.smtp_settings(self.config),
-                        clock=lambda: now)
+        mailbox, smtp = wiring.mailbox_source(self.config), wiring.smtp_settings(self.config)
+        return run_once(self.app, mailbox, smtp, clock=lambda: now)
 
     def client_writes(self, subject: str, body: str, *, at: datetime, sender: ImapUser | None = None,
                       in_reply_to: str | None = None, references: str | None = None) -> str:
@@ -85,7 +85,8 @@ class Firm:
         self.dovecot.append(self.complaints, "INBOX", bytes(reply), internaldate=at)
 
 
-def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *, db_url: str | None = None,
+def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
+              db_url: str | None = None,
               overrides: dict[str, Any] | None = None) -> Firm:
     complaints = dovecot.new_user("complaints")
     client = dovecot.new_user("client")
@@ -107,8 +108,8 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *, db_u
         "imap": {"host": dovecot.host, "port": dovecot.port, "security": "none", "username": complaints.username,
                  "password_file": str(_secret(tmp_path, "imap", complaints.password)), "timeout_seconds": 10},
         # The test relay has no sending limit; tests of the rate set their own.
-        "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "auth": "none", "timeout_seconds": 10,
-                 "max_per_minute": 10_000},
+        "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "auth": "none",
+                 "timeout_seconds": 10, "max_per_minute": 10_000},
         "database": {"url": db_url or f"sqlite:///{tmp_path / 'mailbot.sqlite3'}"},
         "paths": {"data_dir": str(tmp_path / "var")},
         "handlers": [

@@ -24,17 +24,24 @@ from tests.e2e.test_service import _write_config
 from tests.servers.dovecot import DovecotServer, free_port
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)  # a Monday
-COMPLAINT = "Nobody has called me back about the sale of my flat for three weeks and I am very unhappy."
+COMPLAINT = (
+    "Nobody has called me back about the sale of my flat for three weeks and I am very unhappy."
+)
 
 
 @pytest.fixture
-def firm(dovecot: DovecotServer, make_smtp_server, tmp_path: Path) -> Firm:  # type: ignore[no-untyped-def]
+def firm(dovecot: DovecotServer, make_smtp_server, tmp_path: Path) -> Firm:  # type: ignore
     return make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path)
 
 
 def mailbot(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mailbot", *args], capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mailbot", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def refs(firm: Firm) -> list[str]:
@@ -50,8 +57,17 @@ def second_database(firm: Firm, tmp_path: Path) -> Firm:
     raw["database"] = {"url": f"sqlite:///{elsewhere / 'mailbot.sqlite3'}"}
     raw["paths"] = {"data_dir": str(elsewhere / "var")}
     config = parse_config(raw)
-    return Firm(firm.dovecot, firm.smtp, firm.complaints, firm.client, firm.handler, firm.other_handler,
-                firm.compliance, config, wiring.build_app(config))
+    return Firm(
+        firm.dovecot,
+        firm.smtp,
+        firm.complaints,
+        firm.client,
+        firm.handler,
+        firm.other_handler,
+        firm.compliance,
+        config,
+        wiring.build_app(config),
+    )
 
 
 def test_a_second_database_cannot_give_out_a_reference_again(firm: Firm, tmp_path: Path) -> None:
@@ -61,20 +77,32 @@ def test_a_second_database_cannot_give_out_a_reference_again(firm: Firm, tmp_pat
 
     other = second_database(firm, tmp_path)
     newcomer = firm.dovecot.new_user("client")
-    firm.client_writes("Another complaint", COMPLAINT, at=T0 + timedelta(minutes=5), sender=newcomer)
-    with pytest.raises(MailboxError, match="another mailbot database has been reading this mailbox") as info:
+    firm.client_writes(
+        "Another complaint", COMPLAINT, at=T0 + timedelta(minutes=5), sender=newcomer
+    )
+    with pytest.raises(
+        MailboxError, match="another mailbot database has been reading this mailbox"
+    ) as info:
         other.run(T0 + timedelta(minutes=6))
     assert "db adopt-mailbox" in info.value.fix
-    assert refs(other) == [] and firm.inbox(newcomer) == [], "no client hears C-2026-0001 a second time"
-    assert len(firm.dovecot.fetch_all(firm.complaints, "INBOX")) == 1, "the complaint waits, untouched"
+    assert refs(other) == [] and firm.inbox(newcomer) == [], (
+        "no client hears C-2026-0001 a second time"
+    )
+    assert len(firm.dovecot.fetch_all(firm.complaints, "INBOX")) == 1, (
+        "the complaint waits, untouched"
+    )
     with other.app.store.transaction() as conn:
-        alerts = list(conn.execute(select(outbox.c.subject).where(outbox.c.kind == "system_alert")).scalars())
+        alerts = list(
+            conn.execute(select(outbox.c.subject).where(outbox.c.kind == "system_alert")).scalars()
+        )
     assert alerts == ["Complaints inbox: mailbot has stopped taking mail in"]
 
     # An admin who means it adopts the mailbox, continuing after the last reference issued.
     config = tmp_path / "elsewhere" / "mailbot.toml"
     _write_config(other, config)
-    adopted = mailbot("db", "adopt-mailbox", "--next-reference", "C-2026-0002", "--config", str(config))
+    adopted = mailbot(
+        "db", "adopt-mailbox", "--next-reference", "C-2026-0002", "--config", str(config)
+    )
     assert adopted.returncode == 0, adopted.stderr
     other.run(T0 + timedelta(minutes=7))
     assert refs(other) == ["C-2026-0002"]
@@ -88,31 +116,51 @@ def test_a_database_refuses_another_key_and_another_firm(firm: Firm, tmp_path: P
     new_key = tmp_path / "new.key"
     new_key.write_text(Fernet.generate_key().decode() + "\n")
     with pytest.raises(ConfigError, match="cannot read this database"):
-        wiring.build_store(parse_config({**raw, "database": {**raw["database"], "encryption_key_file": str(new_key)}}))
-    renamed = {**raw, "firm": {**raw["firm"], "complaints_address": "complaints@another-firm.test",
-                               "domain": "another-firm.test"}}
+        wiring.build_store(
+            parse_config(
+                {**raw, "database": {**raw["database"], "encryption_key_file": str(new_key)}}
+            )
+        )
+    renamed = {
+        **raw,
+        "firm": {
+            **raw["firm"],
+            "complaints_address": "complaints@another-firm.test",
+            "domain": "another-firm.test",
+        },
+    }
     with pytest.raises(ConfigError, match="this database belongs to") as info:
         wiring.build_store(parse_config(renamed))
     assert "db set-owner" in str(info.value)
 
 
-def test_a_mailbox_that_never_worked_alerts_like_one_that_stopped(dovecot: DovecotServer, make_smtp_server,  # type: ignore[no-untyped-def]
-                                                                   tmp_path: Path) -> None:
-    firm = make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path,
-                     overrides={"imap": {"port": free_port()}})  # nothing listens there
+def test_a_mailbox_that_never_worked_alerts_like_one_that_stopped(
+    dovecot: DovecotServer,
+    make_smtp_server,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    firm = make_firm(
+        dovecot,
+        make_smtp_server(deliver_to=dovecot),
+        tmp_path,
+        overrides={"imap": {"port": free_port()}},
+    )  # nothing listens there
     for minutes in (0, 31):
         with pytest.raises(MailboxError):
             firm.run(T0 + timedelta(minutes=minutes))
     assert check_intake_health(firm.app, now=T0 + timedelta(minutes=32)) == "stalled"
-    assert check_intake_health(firm.app, now=T0 + timedelta(minutes=40)) is None, "once, not every tick"
+    assert check_intake_health(firm.app, now=T0 + timedelta(minutes=40)) is None, (
+        "once, not every tick"
+    )
     with firm.app.store.transaction() as conn:
         (row,) = conn.execute(select(outbox).where(outbox.c.kind == "intake_alert")).all()
     assert row.subject == "Complaints inbox: mailbot has never managed to read it"
     assert "nothing accepts connections" in row.body_text and "imap.port" in row.body_text
 
 
-def test_check_config_connect_proves_the_servers_and_sends_nothing(dovecot_inbox_prefix: DovecotServer,
-                                                                    make_smtp_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_config_connect_proves_the_servers_and_sends_nothing(
+    dovecot_inbox_prefix: DovecotServer, make_smtp_server, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     smtp = make_smtp_server()
     firm = make_firm(dovecot_inbox_prefix, smtp, tmp_path)
     config = tmp_path / "mailbot.toml"
@@ -121,19 +169,27 @@ def test_check_config_connect_proves_the_servers_and_sends_nothing(dovecot_inbox
     assert result.returncode == 0, result.stderr
     assert f"ok    imap: logged in as {firm.complaints.username}" in result.stderr
     assert "personal namespace 'INBOX.', delimiter '.'" in result.stderr
-    assert "imap.processed_folder = 'mailbot/processed' is 'INBOX.mailbot.processed' on the server" in result.stderr
+    assert (
+        "imap.processed_folder = 'mailbot/processed' is 'INBOX.mailbot.processed' on the server"
+        in result.stderr
+    )
     assert "ok    smtp: without a login" in result.stderr and "nothing was sent" in result.stderr
     assert smtp.received == []
 
     Path(str(firm.config.imap.password_file)).write_text("wrong")  # type: ignore[union-attr]
     failed = mailbot("check-config", "--connect", "--config", str(config))
     assert failed.returncode == 1
-    assert "FAIL  imap: IMAP login refused" in failed.stderr and "fix: check imap.username" in failed.stderr
+    assert (
+        "FAIL  imap: IMAP login refused" in failed.stderr
+        and "fix: check imap.username" in failed.stderr
+    )
 
 
 def test_cases_list_says_when_there_are_more(firm: Firm, tmp_path: Path) -> None:
     for n in range(3):
-        firm.client_writes(f"Complaint {n}", COMPLAINT, at=T0, sender=firm.dovecot.new_user("client"))
+        firm.client_writes(
+            f"Complaint {n}", COMPLAINT, at=T0, sender=firm.dovecot.new_user("client")
+        )
     firm.run(T0 + timedelta(minutes=1))
     config = tmp_path / "mailbot.toml"
     _write_config(firm, config)

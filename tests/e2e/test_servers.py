@@ -17,14 +17,19 @@ from tests.e2e.harness import Firm, make_firm
 from tests.servers.imap import ImapTestServer
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)  # a Monday
-COMPLAINT = ("I instructed you on the sale of my flat in January and nobody has returned my calls for three "
-             "weeks. The buyer's solicitors say they are still waiting for replies. I am very unhappy.")
-PROCESSED = {"dovecot": "mailbot.processed", "dovecot_inbox_prefix": "INBOX.mailbot.processed",
-             "imap4d": "mailbot/processed"}
+COMPLAINT = (
+    "I instructed you on the sale of my flat in January and nobody has returned my calls for three "
+    "weeks. The buyer's solicitors say they are still waiting for replies. I am very unhappy."
+)
+PROCESSED = {
+    "dovecot": "mailbot.processed",
+    "dovecot_inbox_prefix": "INBOX.mailbot.processed",
+    "imap4d": "mailbot/processed",
+}
 
 
 @pytest.fixture
-def firm(imap_server: ImapTestServer, make_smtp_server, tmp_path: Path) -> Firm:  # type: ignore[no-untyped-def]
+def firm(imap_server: ImapTestServer, make_smtp_server, tmp_path: Path) -> Firm:  # type: ignore
     return make_firm(imap_server, make_smtp_server(deliver_to=imap_server), tmp_path)
 
 
@@ -33,7 +38,8 @@ def _subjects(firm: Firm, who: object) -> list[str]:
 
 
 def test_complaint_acknowledged_approved_by_reply_and_the_letter_reaches_the_client(
-        firm: Firm, request: pytest.FixtureRequest) -> None:
+    firm: Firm, request: pytest.FixtureRequest
+) -> None:
     setup = request.node.callspec.params["imap_server"]
     complaint_id = firm.client_writes("Sale of 4 Elm Road", COMPLAINT, at=T0)
 
@@ -53,7 +59,9 @@ def test_complaint_acknowledged_approved_by_reply_and_the_letter_reaches_the_cli
     assert second.intake.outcomes == {"handler_reply": 1}
     letters = firm.inbox(firm.client)
     assert len(letters) == 2, "the acknowledgement, then the approved letter"
-    assert "[C-2026-0001]" in str(letters[1]["Subject"]) and complaint_id in str(letters[1]["References"])
+    assert "[C-2026-0001]" in str(letters[1]["Subject"]) and complaint_id in str(
+        letters[1]["References"]
+    )
     assert firm.server.fetch_all(firm.complaints, "INBOX") == []
 
     assert firm.run(T0 + timedelta(hours=3)).intake.fetched == 0, "nothing is read twice"

@@ -23,13 +23,23 @@ def raw(n: int) -> bytes:
 
 
 def settings_for(user: ImapUser, **changes: Any) -> MailboxSettings:
-    base = MailboxSettings(host=user.host, port=user.port, username=user.username, password=user.password,
-                           security="none", timeout_seconds=10)
+    base = MailboxSettings(
+        host=user.host,
+        port=user.port,
+        username=user.username,
+        password=user.password,
+        security="none",
+        timeout_seconds=10,
+    )
     return replace(base, **changes)
 
 
-@pytest.mark.parametrize("written", ["mailbot/processed", "INBOX/mailbot/processed", "INBOX.mailbot.processed"])
-def test_any_written_form_works_on_an_inbox_prefix_server(dovecot_inbox_prefix: DovecotServer, written: str) -> None:
+@pytest.mark.parametrize(
+    "written", ["mailbot/processed", "INBOX/mailbot/processed", "INBOX.mailbot.processed"]
+)
+def test_any_written_form_works_on_an_inbox_prefix_server(
+    dovecot_inbox_prefix: DovecotServer, written: str
+) -> None:
     """Courier, Debian's Cyrus and this Dovecot refuse a top-level `mailbot.processed`."""
     user = dovecot_inbox_prefix.new_user()
     uid = dovecot_inbox_prefix.append(user, "INBOX", raw(1))
@@ -42,7 +52,7 @@ def test_any_written_form_works_on_an_inbox_prefix_server(dovecot_inbox_prefix: 
 
 
 def test_new_mail_is_found_on_every_server(imap_server: ImapTestServer) -> None:
-    """GNU imap4d answers `UID SEARCH UID 1:*` with nothing: mailbot once fetched 0 there for ever."""
+    """GNU imap4d answers `UID SEARCH UID 1:*` with nothing: mailbot once fetched 0 there."""
     user = imap_server.new_user()
     uids = [imap_server.append(user, "INBOX", raw(n)) for n in range(3)]
     with Mailbox(settings_for(user)) as box:
@@ -56,7 +66,7 @@ class SearchListing(Mailbox):
     """mailbot's old way to find new mail (`UID SEARCH UID n:*`), to show the count check catches
     a server that answers a listing with nothing."""
 
-    def fetch_since(self, last_uid: int, limit: int | None = None) -> list:  # type: ignore[type-arg]
+    def fetch_since(self, last_uid: int, limit: int | None = None) -> list:  # type: ignore
         client = self._require()
         found = client.search(["UID", f"{last_uid + 1}:*"])
         if not found:
@@ -74,7 +84,9 @@ class SearchListing(Mailbox):
             module.list_uids = original
 
 
-def test_a_server_that_lists_less_than_it_holds_is_an_alarm_not_silence(imap4d: Imap4dServer) -> None:
+def test_a_server_that_lists_less_than_it_holds_is_an_alarm_not_silence(
+    imap4d: Imap4dServer,
+) -> None:
     user = imap4d.new_user()
     imap4d.append(user, "INBOX", raw(1))
     with SearchListing(settings_for(user)) as box, pytest.raises(IntakeBlind) as info:
@@ -83,23 +95,34 @@ def test_a_server_that_lists_less_than_it_holds_is_an_alarm_not_silence(imap4d: 
     assert info.value.kind == "setup" and info.value.fix
 
 
-def test_without_move_or_uidplus_the_inbox_is_expunged_when_nothing_else_is_deleted(imap4d: Imap4dServer) -> None:
+def test_without_move_or_uidplus_the_inbox_is_expunged_when_nothing_else_is_deleted(
+    imap4d: Imap4dServer,
+) -> None:
     user = imap4d.new_user()
     uids = [imap4d.append(user, "INBOX", raw(n)) for n in range(2)]
     keep = imap4d.append(user, "INBOX", raw(2))
     with Mailbox(settings_for(user)) as box:
-        assert box.info is not None and "MOVE" not in box.info.capabilities and "UIDPLUS" not in box.info.capabilities
+        assert (
+            box.info is not None
+            and "MOVE" not in box.info.capabilities
+            and "UIDPLUS" not in box.info.capabilities
+        )
         box.move(uids, "mailbot/processed")
     assert imap4d.fetch_all(user, "mailbot/processed") == [raw(0), raw(1)]
-    assert [m.uid for m in imap4d.messages(user, "INBOX")] == [keep], "no struck-through originals left"
+    assert [m.uid for m in imap4d.messages(user, "INBOX")] == [keep], (
+        "no struck-through originals left"
+    )
 
 
 def test_without_uidplus_someone_elses_deleted_mail_is_never_expunged(
-        imap4d: Imap4dServer, caplog: pytest.LogCaptureFixture) -> None:
+    imap4d: Imap4dServer, caplog: pytest.LogCaptureFixture
+) -> None:
     user = imap4d.new_user()
     ours = imap4d.append(user, "INBOX", raw(0))
     theirs = imap4d.append(user, "INBOX", raw(9))
-    with IMAPClient(imap4d.host, imap4d.port, ssl=False, timeout=10) as person:  # imap4d drops APPEND's flags
+    with IMAPClient(
+        imap4d.host, imap4d.port, ssl=False, timeout=10
+    ) as person:  # imap4d drops APPEND's flags
         person.login(user.username, user.password)
         person.select_folder("INBOX")
         person.add_flags([theirs], [r"\Deleted"])  # deleted in a mail client, not yet expunged
@@ -114,13 +137,16 @@ def test_without_uidplus_someone_elses_deleted_mail_is_never_expunged(
 
 
 def test_a_folder_the_server_refuses_is_named_with_the_key_and_the_namespace(
-        dovecot_inbox_prefix: DovecotServer) -> None:
+    dovecot_inbox_prefix: DovecotServer,
+) -> None:
     user = dovecot_inbox_prefix.new_user()
     with pytest.raises(MailboxError) as info:
         Mailbox(settings_for(user, quarantine_folder=f"mailbot/{'q' * 300}")).connect()
     error = info.value
     assert error.kind == "setup"
-    assert f"'INBOX.mailbot.{'q' * 300}'" in error.reason and "imap.quarantine_folder" in error.reason
+    assert (
+        f"'INBOX.mailbot.{'q' * 300}'" in error.reason and "imap.quarantine_folder" in error.reason
+    )
     assert "personal namespace 'INBOX.'" in error.fix
 
 
@@ -135,7 +161,9 @@ def tls_dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dove
         server.stop()
 
 
-def test_tls_with_the_firms_own_ca_needs_ca_file_and_says_so(tls_dovecot: tuple[DovecotServer, Path]) -> None:
+def test_tls_with_the_firms_own_ca_needs_ca_file_and_says_so(
+    tls_dovecot: tuple[DovecotServer, Path],
+) -> None:
     server, ca_file = tls_dovecot
     user = server.new_user()
     with pytest.raises(MailboxError) as info:

@@ -253,7 +253,7 @@ def test_crash_mid_batch_loses_and_doubles_nothing(firm: Firm, smtp_server: Smtp
     strangers = {rcpt for rcpt, _ in letters} - set(want.complainants) - staff
     assert strangers == set(), "mail went only to complainants and staff"
     notices = [str(msg["Subject"]) for rcpt, msg in letters if rcpt == firm.compliance.address]
-    assert bool(notices) == bool(want.quarantined), "compliance hears of mail held in quarantine, and only of that"
+    assert bool(notices) == bool(want.quarantined), "compliance hears of quarantine, only that"
     assert all("held in quarantine" in subject for subject in notices), notices
     requests = sum(1 for rcpt, _ in letters if rcpt in (firm.handler.address, firm.other_handler.address))
     assert requests == want.cases, "one approval request per case"

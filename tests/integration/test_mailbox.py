@@ -110,7 +110,7 @@ def test_a_revoked_oauth_token_is_a_refused_login(imap_user: ImapUser) -> None:
     assert info.value.kind == "login"
 
 
-def test_an_unreachable_server_is_transient_and_names_the_keys_to_check(imap_user: ImapUser) -> None:
+def test_an_unreachable_server_is_transient_and_names_the_keys(imap_user: ImapUser) -> None:
     closed = settings_for(imap_user, port=free_port())
     with pytest.raises(MailboxError) as info:
         Mailbox(closed).connect()

@@ -44,8 +44,8 @@ from tests.servers.imap import (
 )
 from tests.servers.tls import TestCertificates
 
-__all__ = ["DOMAIN", "PASSWORD", "SEPARATOR", "DovecotServer", "ImapUser", "StoredMessage", "find_dovecot",
-           "free_port", "require_dovecot", "servers_required"]
+__all__ = ["DOMAIN", "PASSWORD", "SEPARATOR", "DovecotServer", "ImapUser", "StoredMessage",
+           "find_dovecot", "free_port", "require_dovecot", "servers_required"]
 
 # Dovecot's maildir default, unlike Gmail's and Exchange's "/": tests then show that
 # mailbot's "/"-separated folder names are translated to the server's separator.
@@ -87,7 +87,9 @@ def _config(root: Path, port: int, password: str, capability: str | None, prefix
     internal_user = "dovecot" if as_root and _user_exists("dovecot") else user
     no_chroot = "" if as_root else "  chroot =\n"
     imap_capability = f"protocol imap {{\n  imap_capability = {capability}\n}}\n" if capability else ""
-    ssl = f"ssl = yes\nssl_cert = <{tls.cert_file}\nssl_key = <{tls.key_file}" if tls else "ssl = no"
+    ssl = "ssl = no"
+    if tls is not None:
+        ssl = f"ssl = yes\nssl_cert = <{tls.cert_file}\nssl_key = <{tls.key_file}"
     unprivileged = ""
     if not as_root:
         unprivileged = (
@@ -178,9 +180,9 @@ class DovecotServer(ImapTestServer):
         namespace_prefix: str = "",
         tls: TestCertificates | None = None,
     ) -> None:
-        """`capability` replaces the post-login CAPABILITY list, to imitate servers without MOVE or IDLE;
-        `namespace_prefix` "INBOX." gives the Courier-compatible namespace; `tls` offers STARTTLS with
-        a certificate from a CA the system does not trust (tests of ca_file)."""
+        """`capability` replaces the post-login CAPABILITY list, to imitate servers without MOVE
+        or IDLE; `namespace_prefix` "INBOX." gives the Courier-compatible namespace; `tls` offers
+        STARTTLS with a certificate from a CA the system does not trust (tests of ca_file)."""
         super().__init__(password=password)
         self.capability = capability
         self.binary = binary
@@ -231,7 +233,8 @@ class DovecotServer(ImapTestServer):
             os.chown(home, uid, gid)
         self.port = free_port(self.host)
         self.config_path.write_text(
-            _config(self.root, self.port, self.password, self.capability, self.namespace.prefix, self.tls),
+            _config(self.root, self.port, self.password, self.capability, self.namespace.prefix,
+                    self.tls),
             encoding="utf-8")
         with (self.root / "dovecot.stdout").open("wb") as output:
             # A new session makes the master and its children one process group to clean up.
@@ -266,7 +269,8 @@ class DovecotServer(ImapTestServer):
 
 def require_dovecot() -> str:
     """The binary, or skip (developer machine) / fail (CI, or MAILBOT_REQUIRE_SERVERS=1)."""
-    return require_binary(find_dovecot, "dovecot is not installed (Debian: apt-get install dovecot-imapd)")
+    missing = "dovecot is not installed (Debian: apt-get install dovecot-imapd)"
+    return require_binary(find_dovecot, missing)
 
 
 @pytest.fixture(scope="session")

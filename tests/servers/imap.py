@@ -1,4 +1,4 @@
-"""What every throwaway IMAP test server offers tests: users, APPEND, and a person's view of folders.
+"""What every throwaway IMAP test server offers tests: users, APPEND, a person's view of folders.
 
 Dovecot (tests/servers/dovecot.py, in two namespace set-ups) and GNU Mailutils imap4d
 (tests/servers/imap4d.py) differ in how users are made and how they start; once running,
@@ -60,7 +60,10 @@ class StoredMessage:
 
 def servers_required() -> bool:
     """In CI (or when asked) a missing server is a failure: a skipped suite proves nothing."""
-    return os.environ.get("CI", "").lower() == "true" or os.environ.get("MAILBOT_REQUIRE_SERVERS") == "1"
+    return (
+        os.environ.get("CI", "").lower() == "true"
+        or os.environ.get("MAILBOT_REQUIRE_SERVERS") == "1"
+    )
 
 
 def require_binary(find: Callable[[], str | None], reason: str) -> str:
@@ -68,7 +71,9 @@ def require_binary(find: Callable[[], str | None], reason: str) -> str:
     binary = find()
     if binary is None:
         if servers_required():
-            pytest.fail(f"{reason}; required because CI=true or MAILBOT_REQUIRE_SERVERS=1", pytrace=False)
+            pytest.fail(
+                f"{reason}; required because CI=true or MAILBOT_REQUIRE_SERVERS=1", pytrace=False
+            )
         pytest.skip(reason)
     return binary
 
@@ -125,7 +130,9 @@ class ImapTestServer:
 
     def new_user(self, prefix: str = "user") -> ImapUser:
         """A username nobody has used yet, so its mailbox is empty; it is also its address."""
-        user = ImapUser(self.host, self.port, f"{prefix}-{uuid.uuid4().hex[:12]}@{DOMAIN}", self.password)
+        user = ImapUser(
+            self.host, self.port, f"{prefix}-{uuid.uuid4().hex[:12]}@{DOMAIN}", self.password
+        )
         self._add_user(user)
         return user
 
@@ -159,7 +166,9 @@ class ImapTestServer:
             if not client.folder_exists(folder):
                 client.create_folder(folder)
             response = client.append(folder, raw, flags=tuple(flags), msg_time=internaldate)
-            found = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
+            found = _APPENDUID.search(
+                response if isinstance(response, bytes) else str(response).encode()
+            )
             if found is not None:
                 return int(found.group(1))
             # No UIDPLUS (imap4d): the newest message is this one (tests append one at a time).
@@ -171,11 +180,11 @@ class ImapTestServer:
         return max(uids)
 
     def messages(self, user: ImapUser | str, folder: str) -> list[StoredMessage]:
-        """Every message in a folder, by UID, without setting \\Seen; [] if there is no such folder."""
+        """Every message in a folder by UID, without setting \\Seen; [] if there is no folder."""
         with self._login(user) as client:
             if not client.folder_exists(self.folder_name(folder)):
                 return []
-            # Read-write (imap4d numbers new maildir mail for good only then); BODY.PEEK keeps \Seen.
+            # Read-write: imap4d numbers new maildir mail for good only then (PEEK keeps \Seen).
             selected = client.select_folder(self.folder_name(folder))
             # The form every server here answers right (imap4d's UID SEARCH does not).
             uids = list_uids(client, "1:*", above=0) if selected[b"EXISTS"] else []

@@ -23,7 +23,15 @@ from pathlib import Path
 import pytest
 
 from mailbot.folders import Namespace
-from tests.servers.imap import DOMAIN, PASSWORD, ImapTestServer, ImapUser, free_port, require_binary, wait_for_greeting
+from tests.servers.imap import (
+    DOMAIN,
+    PASSWORD,
+    ImapTestServer,
+    ImapUser,
+    free_port,
+    require_binary,
+    wait_for_greeting,
+)
 
 
 def find_imap4d() -> str | None:
@@ -31,11 +39,15 @@ def find_imap4d() -> str | None:
     configured = os.environ.get("MAILBOT_IMAP4D")
     if configured:
         return configured if os.access(configured, os.X_OK) else None
-    return shutil.which("imap4d") or ("/usr/sbin/imap4d" if os.access("/usr/sbin/imap4d", os.X_OK) else None)
+    return shutil.which("imap4d") or (
+        "/usr/sbin/imap4d" if os.access("/usr/sbin/imap4d", os.X_OK) else None
+    )
 
 
 def require_imap4d() -> str:
-    return require_binary(find_imap4d, "GNU imap4d is not installed (Debian: apt-get install mailutils-imap4d)")
+    return require_binary(
+        find_imap4d, "GNU imap4d is not installed (Debian: apt-get install mailutils-imap4d)"
+    )
 
 
 def _sha512_crypt(password: str) -> str:
@@ -48,8 +60,13 @@ def _sha512_crypt(password: str) -> str:
             crypt = None  # type: ignore[assignment]
     if crypt is not None:
         return crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512))
-    return subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=password, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["openssl", "passwd", "-6", "-stdin"],
+        input=password,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def _mail_owner() -> tuple[int, int]:
@@ -69,7 +86,9 @@ class Imap4dServer(ImapTestServer):
     label = "imap4d"
     namespace = Namespace("", "/")
 
-    def __init__(self, *, password: str = PASSWORD, binary: str | None = None, start_timeout: float = 15.0) -> None:
+    def __init__(
+        self, *, password: str = PASSWORD, binary: str | None = None, start_timeout: float = 15.0
+    ) -> None:
         super().__init__(password=password)
         self.binary = binary
         self.start_timeout = start_timeout
@@ -78,7 +97,9 @@ class Imap4dServer(ImapTestServer):
     def start(self) -> Imap4dServer:
         binary = self.binary or find_imap4d()
         if binary is None:
-            raise FileNotFoundError("imap4d is not installed (Debian: apt-get install mailutils-imap4d)")
+            raise FileNotFoundError(
+                "imap4d is not installed (Debian: apt-get install mailutils-imap4d)"
+            )
         self._hash = _sha512_crypt(self.password)
         for _attempt in range(3):
             self._launch(binary)
@@ -101,7 +122,8 @@ class Imap4dServer(ImapTestServer):
         (root / "home").mkdir()
         (root / "home").chmod(0o711)
         self.port = free_port(self.host)
-        (root / "imap4d.conf").write_text(f"""# Written by tests/servers/imap4d.py for one test run.
+        (root / "imap4d.conf").write_text(
+            f"""# Written by tests/servers/imap4d.py for one test run.
 mode daemon;
 foreground yes;
 pidfile {root}/imap4d.pid;
@@ -112,11 +134,17 @@ mailbox {{ mailbox-type maildir; }};
 logging {{ syslog no; }};
 tcp-wrappers {{ enable no; }};
 namespace personal {{ prefix "" {{ directory "$home"; delimiter "/"; }}; }};
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         with (root / "imap4d.log").open("wb") as output:
             self._process = subprocess.Popen(
                 [binary, "--no-site-config", f"--config-file={root / 'imap4d.conf'}"],
-                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def _alive(self) -> None:
         assert self._process is not None
@@ -141,7 +169,6 @@ namespace personal {{ prefix "" {{ directory "$home"; delimiter "/"; }}; }};
         if not path.exists():
             return ""
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-
 
 
 @pytest.fixture(scope="session")

@@ -6,22 +6,38 @@ import pytest
 
 from mailbot.folders import Namespace, server_name
 
-COURIER = Namespace("INBOX.", ".")  # Courier, Debian's Cyrus, Dovecot's Courier-compatible namespace
+COURIER = Namespace(
+    "INBOX.", "."
+)  # Courier, Debian's Cyrus, Dovecot's Courier-compatible namespace
 STOCK = Namespace("", "/")  # Microsoft 365, Gmail, GNU imap4d, Cyrus with upstream's defaults
 DOVECOT_DOTS = Namespace("", ".")  # Dovecot's maildir default
 
 
-@pytest.mark.parametrize("written", ["mailbot/processed", "INBOX/mailbot/processed", "INBOX.mailbot.processed",
-                                     "inbox/mailbot/processed", "/mailbot/processed/"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "mailbot/processed",
+        "INBOX/mailbot/processed",
+        "INBOX.mailbot.processed",
+        "inbox/mailbot/processed",
+        "/mailbot/processed/",
+    ],
+)
 def test_every_form_an_admin_writes_lands_under_the_inbox_prefix(written: str) -> None:
     assert server_name(written, COURIER) == "INBOX.mailbot.processed"
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("mailbot/processed", "mailbot/processed"),
-    ("INBOX/mailbot/processed", "INBOX/mailbot/processed"),  # a child of INBOX, as written
-    ("Réclamations/traitées", "Réclamations/traitées"),  # imapclient encodes modified UTF-7 itself
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("mailbot/processed", "mailbot/processed"),
+        ("INBOX/mailbot/processed", "INBOX/mailbot/processed"),  # a child of INBOX, as written
+        (
+            "Réclamations/traitées",
+            "Réclamations/traitées",
+        ),  # imapclient encodes modified UTF-7 itself
+    ],
+)
 def test_without_a_prefix_names_keep_their_levels(written: str, expected: str) -> None:
     assert server_name(written, STOCK) == expected
 
@@ -47,7 +63,10 @@ def test_a_flat_server_takes_the_name_as_written() -> None:
 
 def test_a_prefix_other_than_inbox_is_added_case_sensitively() -> None:
     assert server_name("mailbot/processed", Namespace("#mail/", "/")) == "#mail/mailbot/processed"
-    assert server_name("#mail/mailbot/processed", Namespace("#mail/", "/")) == "#mail/mailbot/processed"
+    assert (
+        server_name("#mail/mailbot/processed", Namespace("#mail/", "/"))
+        == "#mail/mailbot/processed"
+    )
 
 
 def test_describe_says_prefix_and_delimiter() -> None:

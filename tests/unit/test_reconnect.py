@@ -17,9 +17,13 @@ from mailbot.reconnect import (
 )
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-LOGIN = Failure("login", "IMAP login refused: Login failed.", "check imap.password_env; `mailbot retry-login`")
+LOGIN = Failure(
+    "login", "IMAP login refused: Login failed.", "check imap.password_env; `mailbot retry-login`"
+)
 DOWN = Failure("transient", "nothing accepts connections", "check imap.host")
-FOLDER = Failure("setup", "cannot create the folder 'mailbot.processed'", "the namespace is 'INBOX.'")
+FOLDER = Failure(
+    "setup", "cannot create the folder 'mailbot.processed'", "the namespace is 'INBOX.'"
+)
 NEW = LinkState("imap:c@h/INBOX", "imap")
 
 
@@ -63,7 +67,9 @@ def test_a_setup_problem_alerts_once_per_run_of_failures() -> None:
     state, second = failed(state, FOLDER, "fp", T0 + timedelta(minutes=5))
     assert (first, second) == (True, False)
     ok, told = succeeded(state, T0 + timedelta(minutes=10))
-    assert told is True and ok.status is LinkStatus.OK and ok.alerted_at is None and ok.failures == 0
+    assert (
+        told is True and ok.status is LinkStatus.OK and ok.alerted_at is None and ok.failures == 0
+    )
     _, again = failed(ok, FOLDER, "fp", T0 + timedelta(minutes=20))
     assert again is True
 
