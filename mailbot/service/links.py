@@ -275,20 +275,14 @@ def announce_link(conn: Any, app: App, state: LinkState, now: datetime, *, recov
         what = "This is working again. Mail that waited is being processed now."
     else:
         what = _WHAT.get(kind, "")
+    system_alert(conn, app, now=now, title=title, what=what, since=state.first_failure_at or now,
+                 cause=state.last_error or "-", fix=state.last_fix or "-", recovered=recovered)
+
+
+def system_alert(conn: Any, app: App, *, now: datetime, title: str, what: str, since: datetime,
+                 cause: str, fix: str, recovered: bool = False, case: Any = None) -> None:
+    """One `system_alert` letter to each of the people who hear about the system."""
     for person in alert_people(app):
-        staff_mail(
-            conn,
-            app,
-            "system_alert",
-            person,
-            case=None,
-            now=now,
-            extra={
-                "title": title,
-                "what": what,
-                "since": state.first_failure_at or now,
-                "cause": state.last_error or "-",
-                "fix": state.last_fix or "-",
-                "recovered": recovered,
-            },
-        )
+        staff_mail(conn, app, "system_alert", person, case=case, now=now, extra={
+            "title": title, "what": what, "since": since, "cause": cause, "fix": fix,
+            "recovered": recovered})

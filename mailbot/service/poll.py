@@ -29,8 +29,7 @@ from ..store.intake import MailboxCoordinates
 from .complaints import triage_text
 from .context import App, log
 from .intake import decide, decide_undecided
-from .drafting import staff_mail
-from .links import alert_people
+from .links import system_alert
 from .take_in import Arrival, Received, Taken, take_in
 
 
@@ -170,27 +169,16 @@ def _tell_of_quarantine(app: App, held: list[Received], now: datetime) -> None:
         return
     reasons = "; ".join(sorted({r.detail for r in held if r.detail}))
     with app.store.transaction() as conn:
-        for person in alert_people(app):
-            staff_mail(
-                conn,
-                app,
-                "system_alert",
-                person,
-                case=None,
-                now=now,
-                extra={
-                    "title": f"Complaints inbox: {len(held)} message(s) held in quarantine",
-                    "what": f"{len(held)} message(s) that arrived in the complaints inbox could "
-                    "not be taken in as they are and are held in quarantine with their original "
-                    "bytes. Any of them may be a complaint that nobody has acknowledged.",
-                    "since": now,
-                    "cause": reasons or "-",
-                    "fix": "read them (`mailbot quarantine list`, then `mailbot quarantine show "
-                    "ID`) and answer the sender another way if one is a complaint; `mailbot "
-                    "quarantine retry ID` after a fix",
-                    "recovered": False,
-                },
-            )
+        system_alert(
+            conn, app, now=now, since=now, cause=reasons or "-",
+            title=f"Complaints inbox: {len(held)} message(s) held in quarantine",
+            what=f"{len(held)} message(s) that arrived in the complaints inbox could not be "
+            "taken in as they are and are held in quarantine with their original bytes. Any of "
+            "them may be a complaint that nobody has acknowledged.",
+            fix="read them (`mailbot quarantine list`, then `mailbot quarantine show ID`) and "
+            "answer the sender another way if one is a complaint; `mailbot quarantine retry ID` "
+            "after a fix",
+        )
 
 
 def _file_away(mailbox: Mailbox, batch: list[FetchedMessage], taken: list[Taken]) -> None:

@@ -35,7 +35,7 @@ from ..store import outbox as outbox_q
 from ..store.tables import outbox
 from .context import App, log
 from .drafting import CLIENT_KINDS, KIND_LABELS, staff_mail
-from .links import alert_people, smtp_failed, smtp_may_send, smtp_worked
+from .links import smtp_failed, smtp_may_send, smtp_worked, system_alert
 
 LEASE = timedelta(minutes=5)
 BACKOFF_BASE = timedelta(minutes=1)
@@ -382,23 +382,9 @@ def _staff_letter_failed(
         )
     else:
         what = f"A {label}{about} could not be delivered to a member of staff."
-    for person in alert_people(app):
-        staff_mail(
-            conn,
-            app,
-            "system_alert",
-            person,
-            case=case,
-            now=now,
-            extra={
-                "title": f"Undelivered: {label}{about}",
-                "what": what,
-                "since": now,
-                "cause": reason,
-                "fix": fix or "check the address in [[handlers]] and the relay's answer",
-                "recovered": False,
-            },
-        )
+    system_alert(conn, app, now=now, since=now, case=case, title=f"Undelivered: {label}{about}",
+                 what=what, cause=reason,
+                 fix=fix or "check the address in [[handlers]] and the relay's answer")
 
 
 _STATE_EFFECTS = {

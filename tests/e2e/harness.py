@@ -7,6 +7,8 @@ existing callers; `Firm.server` says what it is."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,6 +125,12 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
     config = parse_config(raw)
     app = wiring.build_app(config)
     return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app)
+
+
+def mailbot_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`mailbot ARGS` as an admin runs it: a real process; its output as text."""
+    return subprocess.run([sys.executable, "-m", "mailbot", *args], capture_output=True, text=True,
+                          timeout=120, check=False)
 
 
 def _secret(tmp_path: Path, name: str, value: str) -> Path:

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from mailbot.store.tables import cases, outbox
-from tests.e2e.harness import Firm, make_firm
+from tests.e2e.harness import Firm, make_firm, mailbot_cli
 from tests.e2e.test_service import _write_config
 from tests.servers.dovecot import DovecotServer
 
@@ -29,16 +29,6 @@ def _refused_logins(dovecot: DovecotServer, username: str) -> int:
     log = dovecot.log_path.read_text(encoding="utf-8", errors="replace")
     return sum(
         1 for line in log.splitlines() if "auth failed" in line and f"user=<{username}>" in line
-    )
-
-
-def _mailbot(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mailbot", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
 
 
@@ -90,14 +80,14 @@ def test_a_wrong_password_is_tried_once_alerts_once_and_status_says_why(
         assert _refused_logins(dovecot, user) == 1, "one failed login, never a retry loop"
         assert _alerts(firm) == ["Complaints inbox: the mail server refused mailbot's login"]
 
-        status = json.loads(_mailbot("status", "--config", str(config)).stdout)
+        status = json.loads(mailbot_cli("status", "--config", str(config)).stdout)
         (link,) = [entry for entry in status["links"] if entry["link"].startswith("imap:")]
         assert link["status"] == "blocked" and "Authentication failed" in link["last_error"]
         assert "imap.password_file" in link["fix"] or "imap.password_env" in link["fix"]
         assert "mailbot retry-login" in link["fix"]
 
         # An admin says retry without fixing anything: exactly one more try, and one more alert.
-        assert _mailbot("retry-login", "--config", str(config)).returncode == 0
+        assert mailbot_cli("retry-login", "--config", str(config)).returncode == 0
         assert _wait_for(lambda: _refused_logins(dovecot, user) >= 2, 30, proc)
         time.sleep(8)
         assert _refused_logins(dovecot, user) == 2 and len(_alerts(firm)) == 2

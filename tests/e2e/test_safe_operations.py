@@ -4,8 +4,6 @@ mailbox, a mailbox that never worked, a config never proved against the servers.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from mailbot.errors import ConfigError
 from mailbot.mailbox import MailboxError
 from mailbot.service.health import check_intake_health
 from mailbot.store.tables import cases, outbox
-from tests.e2e.harness import Firm, make_firm
+from tests.e2e.harness import Firm, make_firm, mailbot_cli
 from tests.e2e.test_service import _write_config
 from tests.servers.dovecot import DovecotServer, free_port
 
@@ -32,16 +30,6 @@ COMPLAINT = (
 @pytest.fixture
 def firm(dovecot: DovecotServer, make_smtp_server, tmp_path: Path) -> Firm:  # type: ignore
     return make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path)
-
-
-def mailbot(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mailbot", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def refs(firm: Firm) -> list[str]:
@@ -100,7 +88,7 @@ def test_a_second_database_cannot_give_out_a_reference_again(firm: Firm, tmp_pat
     # An admin who means it adopts the mailbox, continuing after the last reference issued.
     config = tmp_path / "elsewhere" / "mailbot.toml"
     _write_config(other, config)
-    adopted = mailbot(
+    adopted = mailbot_cli(
         "db", "adopt-mailbox", "--next-reference", "C-2026-0002", "--config", str(config)
     )
     assert adopted.returncode == 0, adopted.stderr
@@ -165,7 +153,7 @@ def test_check_config_connect_proves_the_servers_and_sends_nothing(
     firm = make_firm(dovecot_inbox_prefix, smtp, tmp_path)
     config = tmp_path / "mailbot.toml"
     _write_config(firm, config)
-    result = mailbot("check-config", "--connect", "--config", str(config))
+    result = mailbot_cli("check-config", "--connect", "--config", str(config))
     assert result.returncode == 0, result.stderr
     assert f"ok    imap: logged in as {firm.complaints.username}" in result.stderr
     assert "personal namespace 'INBOX.', delimiter '.'" in result.stderr
@@ -177,7 +165,7 @@ def test_check_config_connect_proves_the_servers_and_sends_nothing(
     assert smtp.received == []
 
     Path(str(firm.config.imap.password_file)).write_text("wrong")  # type: ignore[union-attr]
-    failed = mailbot("check-config", "--connect", "--config", str(config))
+    failed = mailbot_cli("check-config", "--connect", "--config", str(config))
     assert failed.returncode == 1
     assert (
         "FAIL  imap: IMAP login refused" in failed.stderr
@@ -193,10 +181,10 @@ def test_cases_list_says_when_there_are_more(firm: Firm, tmp_path: Path) -> None
     firm.run(T0 + timedelta(minutes=1))
     config = tmp_path / "mailbot.toml"
     _write_config(firm, config)
-    shown = mailbot("cases", "list", "--limit", "2", "--config", str(config))
+    shown = mailbot_cli("cases", "list", "--limit", "2", "--config", str(config))
     assert [line.split()[0] for line in shown.stdout.splitlines()] == ["C-2026-0003", "C-2026-0002"]
     assert "there are more: use --limit N" in shown.stderr
-    every = mailbot("cases", "list", "--limit", "3", "--json", "--config", str(config))
+    every = mailbot_cli("cases", "list", "--limit", "3", "--json", "--config", str(config))
     assert len(json.loads(every.stdout)) == 3 and "there are more" not in every.stderr
 
 

@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from imapclient import IMAPClient
 
-from mailbot.mailbox import IntakeBlind, Mailbox, MailboxError, MailboxSettings
+from mailbot.mailbox import IntakeBlind, Mailbox, MailboxError
+from tests.integration.test_mailbox import raw, settings_for
 from tests.servers.dovecot import DovecotServer, require_dovecot
-from tests.servers.imap import ImapTestServer, ImapUser
+from tests.servers.imap import ImapTestServer
 from tests.servers.imap4d import Imap4dServer
 from tests.servers.tls import make_certificates
-
-
-def raw(n: int) -> bytes:
-    return f"From: client{n}@example.test\r\nSubject: Complaint {n}\r\n\r\nBody {n}.\r\n".encode()
-
-
-def settings_for(user: ImapUser, **changes: Any) -> MailboxSettings:
-    base = MailboxSettings(
-        host=user.host,
-        port=user.port,
-        username=user.username,
-        password=user.password,
-        security="none",
-        timeout_seconds=10,
-    )
-    return replace(base, **changes)
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,10 @@ def letter(to: str) -> EmailMessage:
     return message
 
 
+def deliver(settings: SmtpSettings, to: str) -> None:
+    asyncio.run(send(settings, letter(to), sender=SENDER, recipients=[to]))
+
+
 def test_starttls_with_the_firms_own_ca_needs_ca_file_and_says_so(
     make_smtp_server: Callable[..., SmtpServer], tmp_path: Path
 ) -> None:
@@ -37,14 +41,7 @@ def test_starttls_with_the_firms_own_ca_needs_ca_file_and_says_so(
         host=server.host, port=server.port, security="starttls", timeout_seconds=10
     )
     with pytest.raises(DeliveryFailed) as info:
-        asyncio.run(
-            send(
-                settings,
-                letter("client@example.test"),
-                sender=SENDER,
-                recipients=["client@example.test"],
-            )
-        )
+        deliver(settings, "client@example.test")
     assert info.value.connection and info.value.permanent, "the relay's fault, not the letter's"
     assert "smtp.ca_file" in info.value.fix
     trusted = SmtpSettings(
@@ -54,14 +51,7 @@ def test_starttls_with_the_firms_own_ca_needs_ca_file_and_says_so(
         timeout_seconds=10,
         ca_file=str(certificates.ca_file),
     )
-    asyncio.run(
-        send(
-            trusted,
-            letter("client@example.test"),
-            sender=SENDER,
-            recipients=["client@example.test"],
-        )
-    )
+    deliver(trusted, "client@example.test")
     assert [mail.rcpt_tos for mail in server.received] == [("client@example.test",)]
 
 
@@ -75,14 +65,7 @@ def test_a_relay_that_offers_no_login_names_auth_none(smtp_server: SmtpServer) -
         password=SMTP_PASSWORD,
     )
     with pytest.raises(DeliveryFailed) as info:
-        asyncio.run(
-            send(
-                settings,
-                letter("client@example.test"),
-                sender=SENDER,
-                recipients=["client@example.test"],
-            )
-        )
+        deliver(settings, "client@example.test")
     assert 'smtp.auth = "none"' in info.value.fix and info.value.connection
     assert smtp_server.received == []
 

@@ -23,7 +23,6 @@ import grp
 import os
 import pwd
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -236,23 +235,15 @@ class DovecotServer(ImapTestServer):
             _config(self.root, self.port, self.password, self.capability, self.namespace.prefix,
                     self.tls),
             encoding="utf-8")
-        with (self.root / "dovecot.stdout").open("wb") as output:
-            # A new session makes the master and its children one process group to clean up.
-            self._process = subprocess.Popen(
-                [binary, "-F", "-c", str(self.config_path)],
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self._spawn([binary, "-F", "-c", str(self.config_path)], self.root / "dovecot.stdout")
 
     def _alive(self) -> None:
-        assert self._process is not None
-        if self._process.poll() is not None:
+        status = self._exited()
+        if status is not None:
             tail = self.log_tail()
             if "Address already in use" in tail:
                 raise _PortTaken(tail)
-            raise RuntimeError(f"dovecot exited with status {self._process.returncode}\n{tail}")
+            raise RuntimeError(f"dovecot exited with status {status}\n{tail}")
 
     def log_tail(self, lines: int = 30) -> str:
         """The end of the server's own log and output, for error messages."""

@@ -212,6 +212,17 @@ class ImapTestServer:
     def start(self) -> ImapTestServer:
         raise NotImplementedError
 
+    def _spawn(self, argv: list[str], output: Path) -> None:
+        """Start the server in a session of its own, so stop() can end it and all its children."""
+        with output.open("wb") as sink:
+            self._process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=sink,
+                                             stderr=subprocess.STDOUT, start_new_session=True)
+
+    def _exited(self) -> int | None:
+        """The server's exit status if it has died (for start-up checks), else None."""
+        assert self._process is not None
+        return self._process.poll()
+
     def stop(self) -> None:
         """Terminate by PID, then kill; any stray child in the process group goes too."""
         process, self._process = self._process, None

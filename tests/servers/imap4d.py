@@ -137,19 +137,13 @@ namespace personal {{ prefix "" {{ directory "$home"; delimiter "/"; }}; }};
 """,
             encoding="utf-8",
         )
-        with (root / "imap4d.log").open("wb") as output:
-            self._process = subprocess.Popen(
-                [binary, "--no-site-config", f"--config-file={root / 'imap4d.conf'}"],
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        argv = [binary, "--no-site-config", f"--config-file={root / 'imap4d.conf'}"]
+        self._spawn(argv, root / "imap4d.log")
 
     def _alive(self) -> None:
-        assert self._process is not None
-        if self._process.poll() is not None:
-            raise RuntimeError(f"imap4d exited with status {self._process.returncode}")
+        status = self._exited()
+        if status is not None:
+            raise RuntimeError(f"imap4d exited with status {status}")
 
     def _add_user(self, user: ImapUser) -> None:
         local = user.username.split("@", 1)[0]
