@@ -3,6 +3,8 @@
 pydantic v2 does the type checking; this module turns its errors into lines that name the
 key and the fix, because the reader is usually an IT admin editing a file at a console.
 Secrets never live in the file: a key names an environment variable or a file instead.
+Relative paths in a config file are read from the file's own folder, never from wherever
+mailbot happens to be started (cron starts it in $HOME): one config, one database.
 """
 
 from __future__ import annotations
@@ -77,8 +79,15 @@ def connection_problems(config: "Config") -> list[str]:
             problems.append("oauth.refresh_token_file: required for provider = 'msal_refresh_token'")
     if smtp is not None and smtp.auth == "oauth2" and not smtp.username:
         problems.append('smtp.username: required for auth = "oauth2" (the mailbox the token is for)')
+    if smtp is not None and smtp.auth == "password" and not smtp.username:
+        problems.append('smtp.username: required for auth = "password" (for a relay that takes '
+                        'mail without a login, set auth = "none")')
     if smtp is not None and smtp.auth == "password" and smtp.username and not (smtp.password_env or smtp.password_file):
         problems.append("smtp.password_env: required when smtp.username is set (or set smtp.password_file)")
+    login_keys = smtp is not None and (smtp.username or smtp.password_env or smtp.password_file)
+    if smtp is not None and smtp.auth == "none" and login_keys:
+        problems.append('smtp.auth: "none" sends without logging in: remove smtp.username and the '
+                        'password keys, or set auth = "password"')
     for name, section in (("imap", imap), ("smtp", smtp)):
         if section is not None and section.security == "none" and not _is_loopback(section.host):
             problems.append(f'{name}.security: "none" is allowed only for loopback hosts, not {section.host!r} '
@@ -127,9 +136,10 @@ class ImapConfig(_Section):
     processed_folder: str = "mailbot/processed"
     quarantine_folder: str = "mailbot/quarantine"
     timeout_seconds: float = Field(60.0, gt=0)
-    idle_seconds: int = Field(300, ge=30, le=1740)
+    idle_seconds: int = Field(30, ge=10, le=1740)
     poll_seconds: int = Field(60, ge=5)
     batch_size: int = Field(100, ge=1, le=5000)
+    ca_file: str | None = None
 
     def password(self) -> str | None:
         key = "imap.password_file" if self.password_file and not self.password_env else "imap.password_env"
@@ -140,12 +150,14 @@ class SmtpConfig(_Section):
     host: str
     port: int = Field(587, ge=1, le=65535)
     security: Security = "starttls"
-    auth: Literal["password", "oauth2"] = "password"
+    auth: Literal["password", "oauth2", "none"] = "password"
     username: str | None = None
     password_env: str | None = None
     password_file: str | None = None
     timeout_seconds: float = Field(60.0, gt=0)
     max_attempts: int = Field(8, ge=1)
+    max_per_minute: int = Field(30, ge=1, le=10000)  # Microsoft 365: 30 a minute per mailbox
+    ca_file: str | None = None
 
     def password(self) -> str | None:
         key = "smtp.password_file" if self.password_file and not self.password_env else "smtp.password_env"
@@ -176,8 +188,14 @@ class DatabaseConfig(_Section):
 class HandlerConfig(_Section):
     name: str
     email: Email
+    aliases: list[Email] = []  # other addresses the same person sends from (Microsoft 365 aliases)
     roles: list[Literal["handler", "compliance", "partner"]] = ["handler"]
     categories: list[str] = []
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every address this person sends from, lower-cased, the primary one first."""
+        return tuple(dict.fromkeys(a.lower() for a in (self.email, *self.aliases)))
 
 
 class ApprovalsConfig(_Section):
@@ -252,14 +270,20 @@ class Config(_Section):
             raise ValueError(problem)
         if not any("handler" in h.roles for h in self.handlers):
             raise ValueError("at least one [[handlers]] entry with roles = [\"handler\"] is needed")
-        emails = [h.email.lower() for h in self.handlers]
+        emails = [address for h in self.handlers for address in h.addresses]
         if len(emails) != len(set(emails)):
-            raise ValueError("two [[handlers]] entries share an email address")
+            raise ValueError("two [[handlers]] entries share an email address (or an alias)")
         return self
 
     @property
     def smtp_max_attempts(self) -> int:
         return self.smtp.max_attempts if self.smtp else SmtpConfig.model_fields["max_attempts"].default
+
+    @property
+    def smtp_max_per_minute(self) -> int:
+        if self.smtp is None:
+            return int(SmtpConfig.model_fields["max_per_minute"].default)
+        return self.smtp.max_per_minute
 
     @property
     def profile_overrides(self) -> dict[str, Any]:
@@ -272,10 +296,17 @@ class Config(_Section):
         return f"sqlite:///{Path(self.paths.data_dir) / 'mailbot.sqlite3'}"
 
     def handler(self, email: str) -> HandlerConfig | None:
+        """The handler who sends from this address (their own or an alias), case-insensitively."""
+        wanted = email.lower()
         for h in self.handlers:
-            if h.email.lower() == email.lower():
+            if wanted in h.addresses:
                 return h
         return None
+
+    @property
+    def handler_addresses(self) -> frozenset[str]:
+        """Every address any handler sends from, aliases included, lower-cased."""
+        return frozenset(address for h in self.handlers for address in h.addresses)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -333,7 +364,51 @@ def describe_errors(exc: ValidationError) -> list[str]:
     return problems
 
 
-def parse_config(data: dict[str, Any]) -> Config:
+# Keys holding a path, by section: read relative to the config file's folder.
+PATH_KEYS = {
+    "imap": ("password_file", "oauth_token_file", "ca_file"),
+    "smtp": ("password_file", "ca_file"),
+    "oauth": ("client_secret_file", "refresh_token_file"),
+    "database": ("encryption_key_file",),
+    "paths": ("data_dir", "templates_dir", "model_dir"),
+}
+
+
+def resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """The raw config with every relative path (and a relative SQLite URL) made absolute."""
+    resolved = {name: dict(values) if isinstance(values, dict) else values
+                for name, values in data.items()}
+    for section, keys in PATH_KEYS.items():
+        values = resolved.get(section)
+        if not isinstance(values, dict):
+            continue
+        for key in keys:
+            value = values.get(key)
+            if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+                values[key] = str((base / value).resolve())
+    database = resolved.get("database")
+    if isinstance(database, dict) and isinstance(database.get("url"), str):
+        database["url"] = _absolute_sqlite_url(database["url"], base)
+    default_data_dir = str((base / PathsConfig.model_fields["data_dir"].default).resolve())
+    if "paths" not in resolved:
+        resolved["paths"] = {"data_dir": default_data_dir}
+    elif isinstance(resolved["paths"], dict) and "data_dir" not in resolved["paths"]:
+        resolved["paths"]["data_dir"] = default_data_dir
+    return resolved
+
+
+def _absolute_sqlite_url(url: str, base: Path) -> str:
+    """sqlite:///rel/file.db (three slashes: relative) -> sqlite:////<base>/rel/file.db."""
+    match = re.match(r"^(sqlite(?:\+\w+)?:///)([^/].*)$", url)
+    if not match or match.group(2).startswith(":memory:"):
+        return url
+    return f"{match.group(1)}{(base / match.group(2)).resolve()}"
+
+
+def parse_config(data: dict[str, Any], *, base_dir: Path | None = None) -> Config:
+    """Validate raw config data; with `base_dir` (the file's folder) relative paths start there."""
+    if base_dir is not None:
+        data = resolve_paths(data, base_dir)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -355,7 +430,51 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
-    return parse_config(data)
+    return parse_config(data, base_dir=p.resolve().parent)
+
+
+# Values that come from config.example.toml and would reach clients' letters if left in.
+# Ofcom's range for drama (020 7946 0000-0999), as in the example
+_PLACEHOLDER_PHONE = re.compile(r"\b0?20\s*7946\s*0\d{3}\b")
+_PLACEHOLDER_DOMAIN = re.compile(
+    r"(?:^|[.@/])example\.(?:com|net|org|co\.uk|org\.uk|uk|ie|eu|de|fr)(?:$|[/:>\s])"
+    r"|\.example$|^example$",
+    re.IGNORECASE)
+_PLACEHOLDER_TEXT = ("example street", "example & co", "example and co")
+
+
+def placeholder_problems(config: Config) -> list[str]:
+    """Values still as config.example.toml has them (its phone number, address, example.* domains).
+
+    The example's placeholders once reached clients' letters unnoticed; `run` and `check-config`
+    refuse a config that still has any. Each problem names the key.
+    """
+    firm = config.firm
+    checks: list[tuple[str, str | None]] = [
+        ("firm.name", firm.name), ("firm.complaints_address", firm.complaints_address),
+        ("firm.domain", firm.domain), ("firm.phone", firm.phone),
+        ("firm.postal_address", firm.postal_address), ("firm.website", firm.website),
+    ]
+    if config.imap is not None:
+        checks += [("imap.host", config.imap.host), ("imap.username", config.imap.username)]
+    if config.smtp is not None:
+        checks += [("smtp.host", config.smtp.host), ("smtp.username", config.smtp.username)]
+    for i, h in enumerate(config.handlers):
+        checks += [(f"handlers[{i}].email", h.email)]
+        checks += [(f"handlers[{i}].aliases", alias) for alias in h.aliases]
+    problems = []
+    for key, value in checks:
+        if not value:
+            continue
+        text = value.lower()
+        if key == "firm.phone" and _PLACEHOLDER_PHONE.search(value):
+            what = "the example's placeholder number"
+        elif _PLACEHOLDER_DOMAIN.search(value) or any(part in text for part in _PLACEHOLDER_TEXT):
+            what = "a placeholder from config.example.toml"
+        else:
+            continue
+        problems.append(f"{key}: {value!r} is {what} (set the firm's own)")
+    return problems
 
 
 def masked_summary(config: Config) -> dict[str, Any]:

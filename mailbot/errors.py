@@ -7,7 +7,9 @@ from __future__ import annotations
 
 
 class MailbotError(Exception):
-    """Base of every error mailbot raises on purpose."""
+    """Base of every error mailbot raises on purpose; `fix` says what a person should do."""
+
+    fix: str = ""
 
 
 class ConfigError(MailbotError, ValueError):
@@ -55,12 +57,19 @@ class ContentGateRefused(MailbotError, ValueError):
 
 
 class DeliveryFailed(MailbotError, OSError):
-    """Sending failed. `permanent` decides between retry with backoff and alerting a person."""
+    """Sending failed. `permanent` decides between retry with backoff and alerting a person.
 
-    def __init__(self, reason: str, *, permanent: bool, code: int | None = None) -> None:
+    `connection` marks a failure of the relay itself (unreachable, TLS, no answer) rather than
+    of this one letter: the rest of the queue would fail the same way, so sending pauses.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool, code: int | None = None, fix: str = "",
+                 connection: bool = False) -> None:
         self.reason = reason
         self.permanent = permanent
         self.code = code
+        self.fix = fix
+        self.connection = connection
         super().__init__(reason)
 
 

@@ -1,7 +1,9 @@
 """Raw bytes -> Inbound: the one reading of an email that routing, triage and records share.
 
 Reading is lenient: a real complaint must never be refused for a small defect, so only
-input that is not an email at all raises MalformedMessage (the caller quarantines it).
+input that is not an email at all raises MalformedMessage (the caller quarantines it), and
+human mail whose From address is unusable (a control character in it), which no letter
+could ever reach.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime, unquote
 from types import MappingProxyType
 
+from .addresses import address_problem
 from .errors import MalformedMessage
 from .machine_mail import LOOP_HEADER, OWN_MESSAGE_ID_PREFIX, MailKind, classify
 from .mime_text import Attachment, decode_words, extract_body, header_text, raw_header_values
@@ -87,6 +90,10 @@ def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain
     verdict = classify(msg, from_addr=from_addr, subject=subject, message_id=message_id,
                        own_addresses=own_addresses, own_domain=own_domain,
                        dmarc_failed=_own_dmarc_failed(auth_results, own_domain))
+    if verdict.kind is MailKind.HUMAN and from_addr and (problem := address_problem(from_addr)):
+        # It would become a case's client address and every letter to it would fail: quarantined
+        # with its bytes (a person is told), never dropped and never a case (addresses.py).
+        raise MalformedMessage(f"the sender's address cannot be used: {problem}")
     to, cc = _addresses(msg, "to"), _addresses(msg, "cc")
     envelope = _addresses(msg, "delivered-to", "x-original-to", "envelope-to")
     received = raw_header_values(msg, "received")

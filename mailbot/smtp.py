@@ -9,7 +9,13 @@ classifies what went wrong:
   a refused login (535) is permanent AND marked `auth_failed`: retrying locks the account,
   so the caller stops the queue and tells a person;
 - aiosmtplib returns normally when at least one recipient was accepted, so refused
-  recipients are checked here and raised as `RecipientsRefused`.
+  recipients are checked here and raised as `RecipientsRefused`;
+- a login is ONE attempt: aiosmtplib tries every AUTH method the server offers after a
+  refusal, and each refusal counts towards an account lockout;
+- an address that is not a well-formed address (a control character in it) is refused here,
+  before any connection, as a permanent failure of that one letter;
+- every failure says what to do (`fix`) and whether it is the relay's (`connection`: the rest
+  of the queue would fail the same way) or this letter's.
 """
 
 from __future__ import annotations
@@ -23,15 +29,18 @@ from email.message import EmailMessage
 from typing import Any, Literal
 
 import aiosmtplib
+from aiosmtplib import SMTPResponse
 from aiosmtplib.errors import (
     SMTPAuthenticationError,
     SMTPException,
     SMTPRecipientsRefused,
     SMTPResponseException,
+    SMTPSenderRefused,
     SMTPServerDisconnected,
     SMTPTimeoutError,
 )
 
+from .addresses import address_problem
 from .errors import ConfigError, DeliveryFailed
 from .oauth import TokenProvider, TokenUnavailable
 
@@ -49,6 +58,8 @@ class SmtpSettings:
     token_provider: TokenProvider | None = field(default=None, repr=False)
     timeout_seconds: float = 60.0
     local_hostname: str | None = None  # EHLO name; None lets aiosmtplib use the host's FQDN
+    ca_file: str | None = None  # PEM file of the CA to trust for this relay (a firm's own CA)
+    fingerprint: str = field(default="", repr=False)  # of the credentials (see reconnect.py)
 
 
 class SmtpAuthFailed(DeliveryFailed):
@@ -57,7 +68,7 @@ class SmtpAuthFailed(DeliveryFailed):
     auth_failed = True
 
     def __init__(self, reason: str, *, code: int | None = AUTH_FAILED_CODE) -> None:
-        super().__init__(reason, permanent=True, code=code)
+        super().__init__(reason, permanent=True, code=code, connection=True, fix=_FIX_LOGIN)
 
 
 class RecipientsRefused(DeliveryFailed):
@@ -101,6 +112,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_FIX_LOGIN = ("check smtp.username and the password (smtp.password_env or smtp.password_file) or "
+              "the OAuth token; sending stays stopped until the secret changes or you run "
+              "`mailbot retry-login`")
+_FIX_REACH = "check smtp.host, smtp.port and the firewall; mailbot retries with backoff"
+
+
 def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
     """Map anything sending raised to DeliveryFailed: temporary (retry with backoff) or permanent."""
     if isinstance(exc, DeliveryFailed):
@@ -114,15 +131,44 @@ def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
         code, text = exc.code, exc.message
         if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and not _is_temporary(code)):
             return SmtpAuthFailed(f"auth_failed: {code} {text}", code=code)
-        return DeliveryFailed(f"{code} {text}", permanent=not _is_temporary(code), code=code)
+        permanent = not _is_temporary(code)
+        if isinstance(exc, SMTPSenderRefused):  # the same envelope sender fails for every letter
+            return DeliveryFailed(
+                f"envelope sender refused: {code} {text}", permanent=permanent, code=code,
+                connection=True, fix="the relay must accept the complaints address with a +b-N "
+                "suffix as envelope sender (plus addressing; on Microsoft 365, send-as rights)")
+        # 421: the service is closing, for every letter
+        return DeliveryFailed(f"{code} {text}", permanent=permanent, code=code,
+                              connection=code == 421)
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return DeliveryFailed(f"TLS certificate not trusted: {exc.verify_message}", permanent=True)
+        return DeliveryFailed(
+            f"TLS certificate not trusted: {exc.verify_message}", permanent=True, connection=True,
+            fix="if the firm's own CA signed it, set smtp.ca_file to that CA's PEM file; "
+                "otherwise fix the certificate on the relay (its name must match smtp.host)")
+    if isinstance(exc, ssl.SSLError):
+        return DeliveryFailed(
+            f"TLS failed: {exc}", permanent=True, connection=True,
+            fix='check that smtp.security matches the port ("ssl" on 465, "starttls" on 587)')
     if isinstance(exc, (SMTPTimeoutError, SMTPServerDisconnected, TimeoutError, OSError)):
-        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False)
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False, connection=True,
+                              fix=_FIX_REACH)
     if isinstance(exc, SMTPException):
         # No reply code: a missing extension (STARTTLS, AUTH, XOAUTH2) or a client-side refusal.
-        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True)
+        return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True, connection=True,
+                              fix=_missing_extension_fix(str(exc)))
     return DeliveryFailed(f"unexpected {type(exc).__name__}: {exc}", permanent=False)
+
+
+def _missing_extension_fix(text: str) -> str:
+    lowered = text.lower()
+    if "auth" in lowered:
+        return ("the relay offers no login: if it accepts mail without one (an internal relay, or "
+                "a connector that trusts this server's address), set smtp.auth = \"none\" and "
+                "remove smtp.username")
+    if "starttls" in lowered:
+        return ('the relay offers no STARTTLS on this port: use smtp.security = "ssl" (port 465) '
+                "or check smtp.port")
+    return "check [smtp] against what the relay offers (`mailbot check-config --connect` shows it)"
 
 
 def connection_options(settings: SmtpSettings) -> dict[str, Any]:
@@ -141,6 +187,8 @@ def connection_options(settings: SmtpSettings) -> dict[str, Any]:
         "start_tls": settings.security == "starttls",  # True = mandatory, never opportunistic
         "local_hostname": settings.local_hostname,
     }
+    if settings.ca_file and settings.security != "none":
+        options["cert_bundle"] = settings.ca_file
     if settings.username and (settings.password is not None or settings.token_provider is not None):
         options["username"] = settings.username
         if settings.token_provider is not None:
@@ -158,16 +206,56 @@ def _token_generator(provider: TokenProvider) -> Any:
     return generate
 
 
+class _OneLogin(aiosmtplib.SMTP):
+    """aiosmtplib's client, logging in with one AUTH method: PLAIN, else LOGIN, else CRAM-MD5."""
+
+    PREFERENCE = ("plain", "login", "cram-md5")
+
+    async def login(self, username: str | bytes, password: str | bytes, /,
+                    timeout: Any = None) -> SMTPResponse:
+        await self._ehlo_or_helo_if_needed()
+        offered = [name for name in self.PREFERENCE if name in self.server_auth_methods]
+        if not offered:  # no AUTH, or only methods we do not speak: aiosmtplib says which
+            return await super().login(username, password)
+        method = getattr(self, f"auth_{offered[0].replace('-', '')}")
+        response: SMTPResponse = await (method(username, password) if timeout is None else
+                                        method(username, password, timeout=timeout))
+        return response
+
+
 async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, recipients: list[str]) -> None:
     """Send one message to the envelope recipients; raise DeliveryFailed unless all accepted it."""
     if not recipients:
         raise ValueError("send() needs at least one recipient")
-    options = connection_options(settings)
+    for address in (sender, *recipients):
+        problem = address_problem(address)
+        if problem is not None:
+            raise DeliveryFailed(f"not a usable address ({problem})", permanent=True,
+                                 fix="correct the address on the case, then send the letter again")
+    client = _OneLogin(**connection_options(settings))
     try:
-        refused, _reply = await aiosmtplib.send(message, sender=sender, recipients=recipients, **options)
+        async with client:
+            refused, _reply = await client.send_message(message, sender=sender,
+                                                        recipients=recipients)
     except (SMTPException, OSError, TimeoutError) as exc:
         raise classify_smtp_error(exc) from exc
     if refused:
         accepted = [rcpt for rcpt in recipients if rcpt not in refused]
         details = {rcpt: (reply.code, reply.message) for rcpt, reply in refused.items()}
         raise RecipientsRefused(details, accepted=accepted, permanent=True)
+
+
+async def check(settings: SmtpSettings) -> tuple[str, ...]:
+    """Connect, secure, log in and leave, sending nothing; the relay's EHLO extensions.
+
+    For `mailbot check-config --connect`: a failure is raised as DeliveryFailed with its fix.
+    """
+    client = _OneLogin(**connection_options(settings))
+    try:
+        await client.connect()
+        extensions = tuple(sorted(client.esmtp_extensions))
+        await client.quit()
+    except (SMTPException, OSError, TimeoutError) as exc:
+        client.close()
+        raise classify_smtp_error(exc) from exc
+    return extensions

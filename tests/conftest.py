@@ -10,7 +10,8 @@ import pytest
 
 from mailbot.store import Store, make_engine
 
-pytest_plugins = ["tests.servers.postgres", "tests.servers.dovecot", "tests.servers.smtp"]
+pytest_plugins = ["tests.servers.postgres", "tests.servers.dovecot", "tests.servers.imap4d",
+                  "tests.servers.setups", "tests.servers.smtp"]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

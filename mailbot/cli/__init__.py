@@ -33,6 +33,8 @@ def main() -> None:
         sys.exit(2)
     except MailbotError as exc:
         typer.echo(f"error: {exc}", err=True)
+        if exc.fix:
+            typer.echo(f"fix: {exc.fix}", err=True)
         sys.exit(1)
     except DBAPIError as exc:
         # One line, without the statement's parameters (they can hold message ids or addresses).

@@ -1,8 +1,9 @@
-"""Operations commands: status, deadlines, retention, legal hold, encryption keys."""
+"""Operations commands: status, retry-login, deadlines, retention, legal hold, keys, the owner."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
@@ -11,18 +12,33 @@ from sqlalchemy import LargeBinary, func, select, type_coerce, update
 
 from ..cases import AuditEvent
 from ..deadlines import case_deadlines
+from ..errors import ConfigError
+from ..reconnect import LinkStatus, released
 from ..service import deadline_letters
+from ..service.links import configured_links
+from ..service.poll import ADOPTED
 from ..service.retention import purge
-from ..store import audit, casebook, intake
+from ..store import Store, audit, casebook, intake
+from ..store import links as links_q
 from ..store.sealing import new_key
-from ..store.tables import audit_events, case_messages, cases, outbox, raw_messages, watermarks
+from ..store.tables import (
+    audit_events,
+    case_messages,
+    cases,
+    installation,
+    links,
+    outbox,
+    raw_messages,
+    watermarks,
+)
 from . import wiring
 from .running import ConfigOption, parse_now
 
 # Every sealed column, for key rotation.
 SEALED = ((raw_messages, "raw"), (cases, "subject"), (case_messages, "subject"), (case_messages, "body"),
           (outbox, "subject"), (outbox, "body_text"), (outbox, "body_html"), (outbox, "edit_diff"),
-          (audit_events, "detail"))
+          (audit_events, "detail"), (installation, "key_check"), (links, "blocked_fingerprint"))
+_REFERENCE = re.compile(r"^C-(\d{4})-(\d{4,})$", re.IGNORECASE)
 
 
 def _now(value: str | None) -> datetime:
@@ -49,12 +65,48 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
                                        .where(raw_messages.c.status == "received")),
             # Reminder lines and drafts the deadline tick queued and its letters step has not written yet.
             "deadline_letters_queued": deadline_letters.queued(conn),
+            # Each mail server link under the reconnect policy: ok, failing (retrying) or blocked
+            # (a refused login, not retried until the credentials change or `mailbot retry-login`).
+            "links": [_link(state) for state in links_q.all_links(conn)
+                      if state.name in configured_links(config)],
         }
     store.dispose()
     return report
 
 
+def _link(state: Any) -> dict[str, Any]:
+    def when(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
+
+    return {
+        "link": state.name, "status": state.status.value, "failures": state.failures,
+        "last_error": state.last_error, "fix": state.last_fix, "error_kind": state.last_error_kind,
+        "last_error_at": when(state.last_error_at), "failing_since": when(state.first_failure_at),
+        "last_success_at": when(state.last_success_at),
+        "next_attempt_after": when(state.retry_after), "alerted_at": when(state.alerted_at),
+    }
+
+
 def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
+    @app.command("retry-login")
+    def retry_login(config: ConfigOption = None) -> None:
+        """After fixing a refused login: let the service try each blocked or waiting link again."""
+        store = wiring.build_store(wiring.read_config(config))
+        now = _now(None)
+        with store.transaction() as conn:
+            waiting = [s for s in links_q.all_links(conn) if s.status is not LinkStatus.OK]
+            for state in waiting:
+                links_q.save_link(conn, released(state, now))
+            if waiting:
+                audit.append(conn, [AuditEvent("link.retry_requested", None, "cli", now,
+                                               {"links": [s.name for s in waiting]})])
+        store.dispose()
+        if not waiting:
+            typer.echo("every link is working; nothing to retry")
+        for state in waiting:
+            typer.echo(f"{state.name}: was {state.status.value} ({state.last_error or '-'}); "
+                       "the next attempt goes ahead (a running service makes it within a minute)")
+
     @app.command("status")
     def status(config: ConfigOption = None, now: Annotated[Optional[str], typer.Option(help="As if at this ISO time.")] = None) -> None:
         """Health at a glance: last successful poll, backlog, failures, drafts waiting, quarantine."""
@@ -119,6 +171,60 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         for key, moment in d.reminders:
             typer.echo(f"  reminder {key:<11} {local(moment)}")
 
+    @db.command("adopt-mailbox")
+    def db_adopt_mailbox(
+        next_reference: Annotated[str, typer.Option(
+            "--next-reference", help="The first reference this database may give: C-2026-0043.")],
+        config: ConfigOption = None,
+    ) -> None:
+        """Let a new database read a mailbox another database read, continuing its references."""
+        cfg = wiring.read_config(config)
+        found = _REFERENCE.match(next_reference.strip())
+        if not found:
+            raise typer.BadParameter("give a case reference such as C-2026-0043")
+        year, number = int(found.group(1)), int(found.group(2))
+        if number < 1:
+            raise typer.BadParameter("the number must be at least 0001")
+        name = wiring.mailbox_name_of(cfg)
+        store = wiring.build_store(cfg)
+        now = _now(None)
+        with store.transaction() as conn:
+            if intake.get_watermark(conn, name) is not None:
+                typer.echo(f"{name} has already been read by this database; nothing to adopt",
+                           err=True)
+                raise typer.Exit(1)
+            casebook.reserve_references(conn, year, number - 1)
+            intake.set_watermark(conn, name, ADOPTED, 0, now)
+            first = f"C-{year}-{number:04d}"
+            audit.append(conn, [AuditEvent("intake.mailbox_adopted", None, "cli", now,
+                                           {"mailbox": name, "next_reference": first})])
+        store.dispose()
+        typer.echo(f"{name}: adopted; the next new case in {year} is {first} or later")
+
+    @db.command("set-owner")
+    def db_set_owner(config: ConfigOption = None) -> None:
+        """Record that this database now belongs to the configured firm.complaints_address."""
+        cfg = wiring.read_config(config)
+        store = Store.from_url(cfg.database_url, wiring.build_sealer(cfg))
+        store.upgrade()
+        now = _now(None)
+        with store.transaction() as conn:
+            before = links_q.owner(conn)
+            try:
+                readable = before is None or before.key_check == wiring.KEY_CHECK
+            except ConfigError:
+                readable = False
+            if not readable:
+                typer.echo("error: the key in use cannot read this database; set-owner changes "
+                           "the owner, never the key", err=True)
+                raise typer.Exit(1)
+            address = cfg.firm.complaints_address.lower()
+            links_q.set_owner(conn, complaints_address=address, key_check=wiring.KEY_CHECK, now=now)
+            audit.append(conn, [AuditEvent("db.owner_set", None, "cli", now, {
+                "from": before.complaints_address if before is not None else None, "to": address})])
+        store.dispose()
+        typer.echo(f"this database now belongs to {address}")
+
     @db.command("new-key")
     def db_new_key() -> None:
         """Print a fresh encryption key (put it first in the key file, keep the old one below it)."""
@@ -138,8 +244,11 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
                 conn.exec_driver_sql("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
             for table, column in SEALED:
                 col = type_coerce(table.c[column], LargeBinary)
-                for row_id, value in conn.execute(select(table.c.id, col).where(table.c[column].is_not(None))):
-                    conn.execute(update(table).where(table.c.id == row_id).values({column: type_coerce(sealer.rotate(bytes(value)), LargeBinary)}))
+                (key,) = table.primary_key.columns
+                present = select(key, col).where(table.c[column].is_not(None))
+                for row_id, value in conn.execute(present):
+                    sealed = type_coerce(sealer.rotate(bytes(value)), LargeBinary)
+                    conn.execute(update(table).where(key == row_id).values({column: sealed}))
                     done += 1
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "

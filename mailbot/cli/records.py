@@ -44,18 +44,28 @@ def register(app: typer.Typer) -> typer.Typer:
         app.add_typer(sub, name=name)
 
     @cases_app.command("list")
-    def cases_list(config: ConfigOption = None, as_json: JsonOption = False,
-                   state: Annotated[Optional[str], typer.Option(help="Only cases in this state.")] = None) -> None:
-        """Cases, newest first."""
+    def cases_list(
+        config: ConfigOption = None,
+        as_json: JsonOption = False,
+        state: Annotated[Optional[str], typer.Option(help="Only cases in this state.")] = None,
+        limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 200,
+    ) -> None:
+        """Cases, newest first; says so when there are more than --limit."""
         store = wiring.build_store(wiring.read_config(config))
         with store.transaction() as conn:
-            rows = casebook.list_cases(conn, state=state)
+            rows = casebook.list_cases(conn, state=state, limit=limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        notice = f"showing the newest {limit} cases; there are more: use --limit N to see more"
         if as_json:
             typer.echo(json.dumps([_plain(r, "suggestion") for r in rows], indent=2))
-            return
-        for r in rows:
-            typer.echo(f"{r.ref:<13} {r.state:<15} {r.urgency or '-':<8} {r.category or '-':<20} "
-                       f"{r.received_at:%Y-%m-%d %H:%M}Z  {r.handler_email or 'unassigned'}")
+        else:
+            for r in rows:
+                typer.echo(f"{r.ref:<13} {r.state:<15} {r.urgency or '-':<8} "
+                           f"{r.category or '-':<20} {r.received_at:%Y-%m-%d %H:%M}Z  "
+                           f"{r.handler_email or 'unassigned'}")
+        if more:
+            typer.echo(notice, err=True)
 
     @cases_app.command("show")
     def cases_show(ref: str, config: ConfigOption = None, as_json: JsonOption = False) -> None:

@@ -9,10 +9,12 @@ from typing import Annotated, Optional
 import typer
 
 from ..config import masked_summary
+from ..errors import ConfigError
 from ..logs import setup_logging
 from ..service.runner import StopFlag, run_forever, run_once
 from ..store import Store, migrate
 from . import wiring
+from .connect_check import check_connections
 
 ConfigOption = Annotated[
     Optional[str], typer.Option("--config", "-c", help="Config file (default: $MAILBOT_CONFIG or ./mailbot.toml).")
@@ -36,19 +38,36 @@ def register(app: typer.Typer) -> typer.Typer:
     app.add_typer(db, name="db")
 
     @app.command("check-config")
-    def check_config(config: ConfigOption = None) -> None:
+    def check_config(
+        config: ConfigOption = None,
+        connect: Annotated[bool, typer.Option(
+            "--connect", help="Also log in to IMAP and SMTP; sends nothing.")] = False,
+    ) -> None:
         """Validate the config; print it with secrets masked, or name each bad key and the fix."""
         cfg = wiring.read_config(config)
         problems = []
         for section in (cfg.imap, cfg.smtp):
-            if section is not None and getattr(section, "password_env", None):
+            needs_password = getattr(section, "auth", "password") == "password"
+            if section is not None and getattr(section, "password_env", None) and needs_password:
                 try:
                     section.password()
-                except Exception as exc:  # noqa: BLE001 - reported, not raised: check-config lists everything
-                    problems.append(str(exc))
+                except ConfigError as exc:  # reported with the rest: check-config lists everything
+                    problems.extend(exc.problems)
+        problems += wiring.placeholder_problems(cfg)
         typer.echo(json.dumps(masked_summary(cfg), indent=2))
-        for problem in problems:
-            typer.echo(f"warning: {problem}", err=True)
+        if problems:
+            raise ConfigError(problems)  # the same refusals `run` makes, so OK here means OK there
+        if connect:
+            failed = False
+            for finding in check_connections(cfg):
+                typer.echo(("ok    " if finding.ok else "FAIL  ") + finding.text, err=True)
+                if finding.fix:
+                    typer.echo(f"      fix: {finding.fix}", err=True)
+                failed = failed or not finding.ok
+            if failed:
+                typer.echo(f"config valid, connection FAILED: {wiring.config_path(config)}",
+                           err=True)
+                raise typer.Exit(1)
         typer.echo(f"config OK: {wiring.config_path(config)}", err=True)
 
     @db.command("upgrade")
@@ -67,11 +86,12 @@ def register(app: typer.Typer) -> typer.Typer:
     ) -> None:
         """Run the service: intake from IMAP, send approved letters; `--once` for a single pass."""
         cfg = wiring.read_config(config)
+        wiring.refuse_placeholders(cfg)
         setup_logging(cfg.logging.level, cfg.logging.json_format)
         fixed = parse_now(now)
         clock = (lambda: fixed) if fixed else (lambda: datetime.now(timezone.utc))
         application = wiring.build_app(cfg)
-        imap = wiring.mailbox_settings(cfg)
+        imap = wiring.mailbox_source(cfg)
         smtp = wiring.smtp_settings(cfg) if cfg.smtp else None
         if once:
             report = run_once(application, imap, smtp, clock=clock)
@@ -89,7 +109,8 @@ def register(app: typer.Typer) -> typer.Typer:
             return
         stop = StopFlag()
         stop.install()
-        run_forever(application, imap, smtp, stop=stop, idle_seconds=cfg.imap.idle_seconds if cfg.imap else 300, clock=clock)
+        idle = cfg.imap.idle_seconds if cfg.imap else 30
+        run_forever(application, imap, smtp, stop=stop, idle_seconds=idle, clock=clock)
 
     @app.command("demo")
     def demo(

@@ -5,23 +5,32 @@ No other module reads config files, opens connections or builds adapters on its 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
 from ..compose import Letters
-from ..config import Config, load_config
-from ..errors import ConfigError, ModelMismatch
-from ..mailbox import MailboxSettings
+from ..config import Config, load_config, placeholder_problems
+from ..errors import ConfigError, MailbotError, ModelMismatch
+from ..mailbox import MailboxSettings, mailbox_name
 from ..oauth import MsalClientCredentials, MsalRefreshToken, StaticTokenProvider, TokenProvider
 from ..service.context import App, Triage, log
 from ..shipped_files import shipped_dir
 from ..smtp import SmtpSettings
 from ..store import Store
+from ..store import links as links_q
 from ..store.sealing import Sealer, load_sealer
+from ..store.tables import audit_events
 
 DEFAULT_CONFIG = "mailbot.toml"
 SHIPPED_MODEL_DIR = shipped_dir("models")
+KEY_CHECK = b"mailbot: this database's own key"
+NO_IMAP = "imap: section missing (add [imap] with host, username and password_env)"
 
 
 def config_path(option: str | None) -> str:
@@ -81,7 +90,58 @@ def build_store(config: Config, *, upgrade: bool = True) -> Store:
     store = Store.from_url(config.database_url, build_sealer(config))
     if upgrade:
         store.upgrade()
+        check_owner(store, config)
     return store
+
+
+def check_owner(store: Store, config: Config, now: datetime | None = None) -> None:
+    """Refuse a database that another key or another firm's address created; adopt a new one.
+
+    A second database or key made by mistake (a relative path run from elsewhere, a lost key
+    file) would start case references again at 0001 or leave the mail unreadable: both are
+    refused here, before anything is read or written.
+    """
+    address = config.firm.complaints_address.lower()
+    with store.transaction() as conn:
+        try:
+            row = links_q.owner(conn)
+            if row is None:
+                # New, or made before owners were recorded: the key must read what is there.
+                newest = select(audit_events.c.detail).order_by(audit_events.c.id.desc()).limit(1)
+                conn.execute(newest).first()  # decrypted as it is read: a wrong key raises here
+                links_q.set_owner(conn, complaints_address=address, key_check=KEY_CHECK,
+                                  now=now or datetime.now(UTC))
+                return
+            readable = row.key_check == KEY_CHECK
+        except ConfigError:
+            readable = False
+        if not readable:
+            raise ConfigError([
+                "database encryption key: the key in use cannot read this database, so it is not "
+                "the key the database was made with. Use that key (database.encryption_key_env or "
+                "_file, or the mailbot.key file made beside the database); key in use: "
+                f"{_key_source(config)}"])
+        if row.complaints_address != address:
+            raise ConfigError([
+                f"firm.complaints_address: this database belongs to {row.complaints_address}, not "
+                f"{address}. Point database.url (or paths.data_dir) at the firm's own database; if "
+                "the complaints address really changed, run `mailbot db set-owner`"])
+
+
+def _key_source(config: Config) -> str:
+    db = config.database
+    if db.encryption_key_env:
+        return f"environment variable {db.encryption_key_env}"
+    if db.encryption_key_file:
+        return db.encryption_key_file
+    return str(Path(config.paths.data_dir) / "mailbot.key")
+
+
+def refuse_placeholders(config: Config) -> None:
+    """`run` and `check-config` refuse the example's placeholder values (they reach clients)."""
+    problems = placeholder_problems(config)
+    if problems:
+        raise ConfigError(problems)
 
 
 def build_app(config: Config, *, store: Store | None = None, with_classifier: bool = True) -> App:
@@ -108,16 +168,43 @@ def token_provider(config: Config) -> TokenProvider:
     return StaticTokenProvider(env=imap.oauth_token_env if imap else None, file=imap.oauth_token_file if imap else None)
 
 
+def _fingerprint(*values: object) -> str:
+    """Identifies credentials without keeping them: a refused login waits until this changes."""
+    return hashlib.sha256("\x00".join(str(v) for v in values).encode()).hexdigest()
+
+
+def _token_identity(config: Config, provider: TokenProvider) -> str:
+    """What makes a new OAuth login worth trying: a new static token, or a new app secret."""
+    if isinstance(provider, StaticTokenProvider):
+        try:
+            return provider.access_token()
+        except MailbotError:
+            return ""
+    oauth = config.oauth
+    return f"{oauth.provider}|{oauth.tenant}|{oauth.client_id}|{oauth.client_secret() or ''}"
+
+
+def mailbox_name_of(config: Config) -> str:
+    """The watched mailbox's name in logs, status and the watermark, without reading any secret."""
+    imap = config.imap
+    if imap is None:
+        raise ConfigError([NO_IMAP])
+    return mailbox_name(imap.username, imap.host, imap.folder)
+
+
 def mailbox_settings(config: Config, provider: TokenProvider | None = None) -> MailboxSettings:
+    """Settings with the secrets as they are now (a *_file secret is read again on every call)."""
     imap = config.imap
     if imap is None:
         raise ConfigError(["imap: section missing (add [imap] with host, username and password_env)"])
     password = None
     if imap.auth == "oauth2":
         provider = provider or token_provider(config)
+        secret = _token_identity(config, provider)
     else:
         provider = None
         password = imap.password()
+        secret = password
     return MailboxSettings(
         host=imap.host,
         port=imap.port,
@@ -130,7 +217,18 @@ def mailbox_settings(config: Config, provider: TokenProvider | None = None) -> M
         quarantine_folder=imap.quarantine_folder,
         timeout_seconds=imap.timeout_seconds,
         batch_size=imap.batch_size,
+        ca_file=imap.ca_file,
+        fingerprint=_fingerprint(imap.host, imap.port, imap.username, imap.auth, secret),
     )
+
+
+def mailbox_source(config: Config) -> Callable[[], MailboxSettings]:
+    """Settings made afresh for every connection (secrets re-read), sharing one OAuth provider
+    so its cached and rotated tokens survive between connections."""
+    imap = config.imap
+    provider = token_provider(config) if imap is not None and imap.auth == "oauth2" else None
+    mailbox_settings(config, provider)  # a missing secret or section stops `run` at once, not later
+    return lambda: mailbox_settings(config, provider)
 
 
 def smtp_settings(config: Config, provider: TokenProvider | None = None) -> SmtpSettings:
@@ -138,12 +236,18 @@ def smtp_settings(config: Config, provider: TokenProvider | None = None) -> Smtp
     if smtp is None:
         raise ConfigError(["smtp: section missing (add [smtp] with host and port)"])
     oauth = smtp.auth == "oauth2"
+    login = smtp.auth != "none"
+    password = smtp.password() if (login and smtp.username and not oauth) else None
+    tokens = (provider or token_provider(config)) if oauth else None
+    secret = _token_identity(config, tokens) if tokens is not None else password
     return SmtpSettings(
         host=smtp.host,
         port=smtp.port,
         security=smtp.security,
-        username=smtp.username,
-        password=smtp.password() if (smtp.username and not oauth) else None,
-        token_provider=(provider or token_provider(config)) if oauth else None,
+        username=smtp.username if login else None,
+        password=password,
+        token_provider=tokens,
         timeout_seconds=smtp.timeout_seconds,
+        ca_file=smtp.ca_file,
+        fingerprint=_fingerprint(smtp.host, smtp.port, smtp.username, smtp.auth, secret),
     )

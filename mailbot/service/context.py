@@ -63,7 +63,8 @@ class App:
 
     @property
     def handler_addresses(self) -> frozenset[str]:
-        return frozenset(h.email.lower() for h in self.config.handlers)
+        """Every address a handler sends from, aliases included (Config.handler_addresses)."""
+        return self.config.handler_addresses
 
     @property
     def own_addresses(self) -> tuple[str, ...]:

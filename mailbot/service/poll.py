@@ -5,6 +5,12 @@ command per folder), advance the watermark, then decide each message (its case, 
 audit, one transaction each). A crash between any two steps is repaired by the next pass: it
 first decides what was recorded and left undecided; the record's dedupe turns a re-fetched
 message into a no-op, and the message is then moved.
+
+Before a database reads a mailbox for the first time, it checks that no other database has:
+mail already in the processed or quarantine folder means one has, and this database would
+hand out its case references again (C-2026-0001 to a second client). It refuses, loudly,
+until an admin points it at the right database or adopts the mailbox on purpose
+(`mailbot db adopt-mailbox --next-reference ...`).
 """
 
 from __future__ import annotations
@@ -16,13 +22,15 @@ from typing import Callable
 
 from ..cases import AuditEvent
 from ..machine_mail import MailKind
-from ..mailbox import FetchedMessage, Mailbox
+from ..mailbox import FetchedMessage, Mailbox, MailboxError
 from ..store import audit, intake
+from ..store import links as links_q
 from ..store.intake import MailboxCoordinates
 from .complaints import triage_text
 from .context import App, log
 from .intake import decide, decide_undecided
-from .take_in import Arrival, Taken, take_in
+from .links import system_alert
+from .take_in import Arrival, Received, Taken, take_in
 
 
 @dataclass
@@ -46,20 +54,41 @@ def intake_pass(
 ) -> PassReport:
     """Fetch and process everything new; returns counts per outcome."""
     settings = mailbox.settings
-    name = f"{settings.username}@{settings.host}/{settings.folder}"
+    name = settings.name
     report = PassReport()
     uidvalidity = mailbox.uidvalidity()
     with app.store.transaction() as conn:
         mark = intake.get_watermark(conn, name)
+    if mark is None:
+        with app.store.transaction() as conn:
+            read_before = links_q.has_mail_from(
+                conn, name
+            )  # a crash came before the first watermark
+        if not read_before:
+            _refuse_a_mailbox_read_elsewhere(mailbox)
     last_uid = 0
     if mark is not None and mark.uidvalidity == uidvalidity:
         last_uid = mark.last_uid
+    elif mark is not None and mark.uidvalidity == ADOPTED:
+        with app.store.transaction() as conn:
+            intake.set_watermark(conn, name, uidvalidity, 0, now())
+        log.info("intake.adopted_mailbox", extra={"mailbox": name})
     elif mark is not None:
         # The server renumbered the mailbox: read it all again; the dedupe keeps it exactly-once.
         report.uidvalidity_changed = True
         with app.store.transaction() as conn:
-            audit.append(conn, [AuditEvent("intake.uidvalidity_changed", None, "mailbot", now(),
-                                           {"mailbox": name, "old": mark.uidvalidity, "new": uidvalidity})])
+            audit.append(
+                conn,
+                [
+                    AuditEvent(
+                        "intake.uidvalidity_changed",
+                        None,
+                        "mailbot",
+                        now(),
+                        {"mailbox": name, "old": mark.uidvalidity, "new": uidvalidity},
+                    )
+                ],
+            )
             intake.set_watermark(conn, name, uidvalidity, 0, now())
         log.warning("intake.uidvalidity_changed", extra={"mailbox": name})
     for result in decide_undecided(app, now=now, should_stop=should_stop):
@@ -69,9 +98,17 @@ def intake_pass(
         batch = mailbox.fetch_since(last_uid, settings.batch_size)
         if not batch:
             break
-        arrivals = [Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate) for f in batch]
+        arrivals = [
+            Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate)
+            for f in batch
+        ]
         taken = take_in(app, arrivals, now=now())
         _file_away(mailbox, batch, taken)
+        _tell_of_quarantine(
+            app,
+            [t.finished for t in taken if t.finished and t.finished.status == "quarantined"],
+            now(),
+        )
         last_uid = batch[-1].uid
         with app.store.transaction() as conn:
             intake.set_watermark(conn, name, uidvalidity, last_uid, now())
@@ -86,7 +123,9 @@ def intake_pass(
                 report.count(item.finished.status)
             elif not should_stop() and item.raw_id is not None and item.msg is not None:
                 received_at = item.arrival.internaldate or item.msg.received_at or now()
-                report.count(decide(app, item.raw_id, item.msg, received_at=received_at, now=now()).status)
+                report.count(
+                    decide(app, item.raw_id, item.msg, received_at=received_at, now=now()).status
+                )
         report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:
         if intake.get_watermark(conn, name) is None:
@@ -95,8 +134,54 @@ def intake_pass(
     return report
 
 
+ADOPTED = 0  # the watermark's UIDVALIDITY after `mailbot db adopt-mailbox`: read it all, no alarm
+
+
+def _refuse_a_mailbox_read_elsewhere(mailbox: Mailbox) -> None:
+    settings = mailbox.settings
+    held = {
+        folder: mailbox.count(folder)
+        for folder in (settings.processed_folder, settings.quarantine_folder)
+    }
+    if any(held.values()):
+        where = ", ".join(
+            f"{count} in {mailbox.server_name(folder)!r}" for folder, count in held.items() if count
+        )
+        raise MailboxError(
+            f"this database has never read {settings.name}, yet mailbot has filed mail there "
+            f"({where}): another mailbot database has been reading this mailbox, and this one "
+            "would give its case references out again",
+            kind="setup",
+            fix="point database.url (or paths.data_dir) at the database that read it; to start "
+            "this database on purpose, run `mailbot db adopt-mailbox --next-reference "
+            "C-YYYY-NNNN` with a number above the last reference the firm has issued",
+        )
+
+
+def _tell_of_quarantine(app: App, held: list[Received], now: datetime) -> None:
+    """Mail held in quarantine may be a complaint (an unusable sender address, a broken message):
+    a person hears of it at once, in one notice per batch, never the mail's own words."""
+    if not held:
+        return
+    reasons = "; ".join(sorted({r.detail for r in held if r.detail}))
+    with app.store.transaction() as conn:
+        system_alert(
+            conn, app, now=now, since=now, cause=reasons or "-",
+            title=f"Complaints inbox: {len(held)} message(s) held in quarantine",
+            what=f"{len(held)} message(s) that arrived in the complaints inbox could not be "
+            "taken in as they are and are held in quarantine with their original bytes. Any of "
+            "them may be a complaint that nobody has acknowledged.",
+            fix="read them (`mailbot quarantine list`, then `mailbot quarantine show ID`) and "
+            "answer the sender another way if one is a complaint; `mailbot quarantine retry ID` "
+            "after a fix",
+        )
+
+
 def _file_away(mailbox: Mailbox, batch: list[FetchedMessage], taken: list[Taken]) -> None:
     """Everything taken in leaves the inbox: mail that is not an email to quarantine, the rest to processed."""
     settings = mailbox.settings
-    for kind, folder in (("quarantine", settings.quarantine_folder), ("processed", settings.processed_folder)):
+    for kind, folder in (
+        ("quarantine", settings.quarantine_folder),
+        ("processed", settings.processed_folder),
+    ):
         mailbox.move([f.uid for f, t in zip(batch, taken) if t.folder_kind == kind], folder)

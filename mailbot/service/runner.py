@@ -1,9 +1,11 @@
 """`mailbot run`: one pass, or the long-running service around the same pass.
 
 A pass is: intake (mailbox -> cases and outbox rows), the deadline tick and the letters it
-queued, then flush the outbox. The service repeats it, waiting in IDLE (or sleeping, where the
+queued, then flush the outbox. The service repeats it, waiting in IDLE (or polling, where the
 server has no IDLE) between passes, and stops cleanly after the current message on SIGTERM or
-Ctrl-C.
+Ctrl-C. Every connection to a mail server goes through service/links.py, so the intake job,
+the IDLE watcher and the outbox obey one reconnect policy: a refused login is tried once and
+then left alone until its credentials change or an admin runs `mailbot retry-login`.
 """
 
 from __future__ import annotations
@@ -11,23 +13,30 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
 
 from ..errors import MailbotError
-from ..mailbox import Mailbox, MailboxError, MailboxSettings
+from ..mailbox import MailboxError
 from ..smtp import SmtpSettings
+from ..store import links as links_q
 from .context import App, log
-from .poll import PassReport, intake_pass
-from .sending import FlushReport, flush_outbox
 from .deadline_letters import LettersReport, write_deadline_letters
-from .tick import TickReport, deadline_tick
 from .digest import send_digest
 from .health import check_intake_health
 from .leader import LeaderLock
+from .links import MailboxSource, NotNow, current, imap_link, intake_worked, open_mailbox
+from .poll import PassReport, intake_pass
+from .sending import FlushReport, flush_outbox
+from .tick import TickReport, deadline_tick
 from .trend_report import send_monthly_report
 from ..scheduler import Schedule, build_scheduler
+
+BLOCKED_RECHECK_SECONDS = (
+    30.0  # how often a blocked link looks for new credentials or a retry order
+)
+STOP_GRACE_SECONDS = 50.0  # jobs finish the message in hand; systemd's TimeoutStopSec is 60
 
 
 def system_clock() -> datetime:
@@ -44,21 +53,31 @@ class RunReport:
 
 def run_once(
     app: App,
-    mailbox_settings: MailboxSettings,
+    mailbox_settings: MailboxSource,
     smtp_settings: SmtpSettings | None,
     *,
     clock: Callable[[], datetime] = system_clock,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> RunReport:
+    """One pass. An intake failure still lets the tick and the outbox run, then is raised."""
     report = RunReport()
-    with Mailbox(mailbox_settings) as mailbox:
-        report.intake = intake_pass(app, mailbox, now=clock, should_stop=should_stop)
+    intake_error: MailboxError | None = None
+    try:
+        with open_mailbox(app, mailbox_settings, now=clock) as mailbox:
+            report.intake = intake_pass(app, mailbox, now=clock, should_stop=should_stop)
+        intake_worked(app, current(mailbox_settings), clock())
+    except MailboxError as exc:
+        intake_error = exc
     if not should_stop():
         report.tick = deadline_tick(app, now=clock())
     if not should_stop():
         report.deadline_letters = write_deadline_letters(app, now=clock(), should_stop=should_stop)
     if smtp_settings is not None and not should_stop():
-        report.sending = asyncio.run(flush_outbox(app, smtp_settings, now=clock()))
+        report.sending = asyncio.run(
+            flush_outbox(app, smtp_settings, now=clock(), should_stop=should_stop)
+        )
+    if intake_error is not None:
+        raise intake_error
     return report
 
 
@@ -84,33 +103,60 @@ class StopFlag:
 
 def run_forever(
     app: App,
-    mailbox_settings: MailboxSettings,
+    mailbox_settings: MailboxSource,
     smtp_settings: SmtpSettings | None,
     *,
     stop: StopFlag,
-    idle_seconds: int = 300,
+    idle_seconds: int = 30,
     clock: Callable[[], datetime] = system_clock,
 ) -> None:
     """The service: scheduled jobs, plus an IDLE watcher that runs the intake job at once on new mail."""
-    asyncio.run(_serve(app, mailbox_settings, smtp_settings, stop=stop, idle_seconds=idle_seconds, clock=clock))
+    asyncio.run(
+        _serve(
+            app, mailbox_settings, smtp_settings, stop=stop, idle_seconds=idle_seconds, clock=clock
+        )
+    )
     log.info("run.stopped")
 
 
-async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: SmtpSettings | None, *,
-                 stop: StopFlag, idle_seconds: int, clock: Callable[[], datetime]) -> None:
-    config = app.config
+class _Running:
+    """How many jobs are in hand, so a stop can wait for them instead of cancelling them."""
 
+    def __init__(self) -> None:
+        self.count = 0
+
+    def wrap(self, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def tracked() -> None:
+            self.count += 1
+            try:
+                await job()
+            finally:
+                self.count -= 1
+
+        return tracked
+
+
+async def _serve(
+    app: App,
+    mailbox_settings: MailboxSource,
+    smtp_settings: SmtpSettings | None,
+    *,
+    stop: StopFlag,
+    idle_seconds: int,
+    clock: Callable[[], datetime],
+) -> None:
+    config = app.config
     leader = LeaderLock(app.store.engine)
+    running = _Running()
+    announced = threading.Event()
 
     async def intake() -> None:
         if await asyncio.to_thread(leader.held):
-            await asyncio.to_thread(_intake_job, app, mailbox_settings, clock, stop)
+            await asyncio.to_thread(_intake_job, app, mailbox_settings, clock, stop, announced)
 
     async def outbox() -> None:
         if smtp_settings is not None:
-            report = await flush_outbox(app, smtp_settings, now=clock())
-            if report.stopped:
-                log.error("outbox.stopped", extra={"why": report.stopped})
+            await flush_outbox(app, smtp_settings, now=clock(), should_stop=stop)
 
     async def tick() -> None:
         if await asyncio.to_thread(leader.held):
@@ -126,45 +172,114 @@ async def _serve(app: App, mailbox_settings: MailboxSettings, smtp_settings: Smt
         if await asyncio.to_thread(leader.held):
             await asyncio.to_thread(send_monthly_report, app, now=clock())
 
-    schedule = Schedule(poll_seconds=config.imap.poll_seconds if config.imap else 60, timezone=config.firm.timezone)
-    scheduler = build_scheduler(schedule, intake=intake, outbox=outbox, tick=tick, digest=digest, monthly=monthly)
+    imap = config.imap
+    poll_seconds = imap.poll_seconds if imap else 60
+    log.info(
+        "run.started",
+        extra={
+            "mailbox": current(mailbox_settings).name,
+            "idle_seconds": idle_seconds,
+            "sweep_seconds": poll_seconds,
+            "smtp": f"{smtp_settings.host}:{smtp_settings.port}" if smtp_settings else "-",
+            "max_per_minute": config.smtp_max_per_minute,
+        },
+    )
+    schedule = Schedule(poll_seconds=poll_seconds, timezone=config.firm.timezone)
+    scheduler = build_scheduler(
+        schedule,
+        intake=running.wrap(intake),
+        outbox=running.wrap(outbox),
+        tick=running.wrap(tick),
+        digest=running.wrap(digest),
+        monthly=running.wrap(monthly),
+    )
     scheduler.start()
     loop = asyncio.get_running_loop()
     for job_id in ("intake", "deadlines", "outbox"):
         scheduler.get_job(job_id).modify(next_run_time=datetime.now(scheduler.timezone))
 
     def wake_intake() -> None:
-        loop.call_soon_threadsafe(lambda: scheduler.get_job("intake").modify(next_run_time=datetime.now(scheduler.timezone)))
+        loop.call_soon_threadsafe(
+            lambda: scheduler.get_job("intake").modify(
+                next_run_time=datetime.now(scheduler.timezone)
+            )
+        )
 
-    watcher = threading.Thread(target=_idle_watcher, args=(mailbox_settings, idle_seconds, stop, wake_intake),
-                               name="imap-idle", daemon=True)
+    watcher = threading.Thread(
+        target=_idle_watcher,
+        args=(app, mailbox_settings, idle_seconds, stop, wake_intake, clock),
+        name="imap-idle",
+        daemon=True,
+    )
     watcher.start()
     while not stop():
         await asyncio.sleep(0.5)
-    scheduler.shutdown(wait=True)
+    # Let the jobs in hand finish their current message rather than cancelling them mid-way
+    # (a cancelled job would log a CancelledError traceback and redo its message next time).
+    scheduler.pause()
+    waited = 0.0
+    while running.count and waited < STOP_GRACE_SECONDS:
+        await asyncio.sleep(0.1)
+        waited += 0.1
+    scheduler.shutdown(wait=False)
     leader.release()
 
 
-def _intake_job(app: App, settings: MailboxSettings, clock: Callable[[], datetime], stop: StopFlag) -> None:
+def _intake_job(
+    app: App,
+    source: MailboxSource,
+    clock: Callable[[], datetime],
+    stop: StopFlag,
+    announced: threading.Event,
+) -> None:
     try:
-        with Mailbox(settings) as mailbox:
+        with open_mailbox(app, source, now=clock, announce=not announced.is_set()) as mailbox:
+            announced.set()
             intake_pass(app, mailbox, now=clock, should_stop=stop)
-    except (MailboxError, MailbotError, OSError) as exc:
-        log.error("intake.pass_failed", extra={"error": type(exc).__name__})
+        intake_worked(app, current(source), clock())
+    except NotNow:
+        pass  # the reconnect policy holds the link back; `mailbot status` says why
+    except MailboxError:
+        pass  # logged with its cause and fix, stored and alerted by service/links.py
+    except (MailbotError, OSError) as exc:
+        log.error(
+            "intake.pass_failed",
+            extra={
+                "error": type(exc).__name__,
+                "cause": str(exc),
+                "fix": getattr(exc, "fix", "") or "-",
+            },
+        )
 
 
-def _idle_watcher(settings: MailboxSettings, idle_seconds: int, stop: StopFlag, wake: Callable[[], None]) -> None:
+def _idle_watcher(
+    app: App,
+    source: MailboxSource,
+    idle_seconds: int,
+    stop: StopFlag,
+    wake: Callable[[], None],
+    clock: Callable[[], datetime],
+) -> None:
     """IDLE only shortens the wait; the scheduled intake job is the catch-up that never misses."""
-    failures = 0
     while not stop():
         try:
-            with Mailbox(settings) as mailbox:
-                failures = 0
+            with open_mailbox(app, source, now=clock) as mailbox:
                 while not stop():
-                    if mailbox.idle_wait(min(idle_seconds, 30)):
+                    if mailbox.idle_wait(idle_seconds):
                         wake()
-        except (MailboxError, MailbotError, OSError) as exc:
-            failures += 1
-            delay = min(5 * 2**failures, 300)
-            log.warning("idle.reconnect", extra={"error": type(exc).__name__, "retry_in_s": delay})
-            stop.wait(delay)
+        except (MailboxError, MailbotError, OSError):
+            stop.wait(_pause(app, source, clock))
+
+
+def _pause(app: App, source: MailboxSource, clock: Callable[[], datetime]) -> float:
+    """Until the policy allows the next attempt: the stored backoff, or a recheck while blocked."""
+    try:
+        with app.store.transaction() as conn:
+            state = links_q.get_link(conn, imap_link(current(source)))
+    except Exception:  # noqa: BLE001 - the database may be what is down: wait, look again
+        return BLOCKED_RECHECK_SECONDS
+    if state is None or state.retry_after is None:
+        return BLOCKED_RECHECK_SECONDS
+    return min(
+        max((state.retry_after - clock()).total_seconds(), 1.0), BLOCKED_RECHECK_SECONDS * 10
+    )

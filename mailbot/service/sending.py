@@ -4,10 +4,20 @@ Each row is claimed with a compare-and-set on its next attempt time (a lease), s
 instances never send one letter twice; the Message-ID was minted when the row was written
 and is reused on every retry, so even a crash between the SMTP reply and the commit yields
 at worst a resend that mail clients fold into one message.
+
+A flush sends everything that is due, clients' letters first, no faster than
+`smtp.max_per_minute` (providers limit a mailbox: Microsoft 365 to about 30 a minute), and
+stops early only when asked to or when the relay itself fails. The relay obeys the one
+reconnect policy (service/links.py): a refused login stops sending until the credentials
+change. One letter can never hold up the rest: whatever goes wrong while sending it, it is
+marked failed with the reason, a person is told, and the queue goes on.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -20,16 +30,22 @@ from ..cases import apply as apply_event
 from .. import marks
 from ..compose import RenderedLetter, build_message
 from ..errors import DeliveryFailed, TransitionRefused
-from ..smtp import SmtpAuthFailed, SmtpSettings, send
-from ..store import audit, casebook
+from ..smtp import SmtpSettings, send
+from ..store import audit, casebook, delivery
 from ..store import outbox as outbox_q
 from ..store.tables import outbox
 from .context import App, log
-from .drafting import CLIENT_KINDS, staff_mail
+from .drafting import CLIENT_KINDS, KIND_LABELS, staff_mail
+from .links import smtp_failed, smtp_may_send, smtp_worked, system_alert
 
 LEASE = timedelta(minutes=5)
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=2)
+BATCH = 100  # rows read per query; the flush reads again until nothing is due
+WINDOW = 60.0  # seconds: smtp.max_per_minute counts sends within this window
+# Alerts about the system itself are never alerted about in turn: a bad address there would loop.
+NO_ALERT_ON_FAILURE = frozenset({"system_alert", "intake_alert"})
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass
@@ -37,7 +53,35 @@ class FlushReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
-    stopped: str | None = None  # set when the queue stopped (authentication refused)
+    stopped: str | None = (
+        None  # set when sending stopped early: the relay failed or refused our login
+    )
+
+
+class SendingRate:
+    """At most `per_minute` sends in any 60 seconds, counting those already made (`recent`,
+    as monotonic times). Monotonic time, not the business clock: `--now` may be fixed."""
+
+    def __init__(
+        self,
+        per_minute: int,
+        recent: Sequence[float] = (),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._sent = sorted(recent)
+
+    def wait_needed(self) -> float:
+        """Seconds until one more send fits in the window (0: now)."""
+        now = self._clock()
+        self._sent = [at for at in self._sent if now - at < WINDOW]
+        if len(self._sent) < self.per_minute:
+            return 0.0
+        return max(self._sent[-self.per_minute] + WINDOW - now, 0.0)
+
+    def sent(self) -> None:
+        self._sent.append(self._clock())
 
 
 def backoff(attempts: int) -> timedelta:
@@ -45,9 +89,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(conn: Connection, row: Row[Any], now: datetime) -> bool:
-    cond = outbox.c.next_attempt_at.is_(None) if row.next_attempt_at is None else outbox.c.next_attempt_at == row.next_attempt_at
+    cond = (
+        outbox.c.next_attempt_at.is_(None)
+        if row.next_attempt_at is None
+        else outbox.c.next_attempt_at == row.next_attempt_at
+    )
     result = conn.execute(
-        update(outbox).where(outbox.c.id == row.id, outbox.c.status == "approved", cond).values(next_attempt_at=now + LEASE)
+        update(outbox)
+        .where(outbox.c.id == row.id, outbox.c.status == "approved", cond)
+        .values(next_attempt_at=now + LEASE)
     )
     return result.rowcount == 1
 
@@ -63,7 +113,9 @@ def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
     ids = casebook.thread_ids(conn, row.case_id)
     if not ids:
         return row
-    conn.execute(update(outbox).where(outbox.c.id == row.id).values(in_reply_to=ids[-1], references=ids[:-1]))
+    conn.execute(
+        update(outbox).where(outbox.c.id == row.id).values(in_reply_to=ids[-1], references=ids[:-1])
+    )
     fresh = outbox_q.letter(conn, row.id)
     assert fresh is not None
     return fresh
@@ -76,7 +128,9 @@ def message_for(app: App, row: Row[Any], now: datetime) -> EmailMessage:
         with app.store.transaction() as conn:
             case = casebook.case_by_id(conn, row.case_id)
             case_ref = case.ref if case else None
-    letter = RenderedLetter(kind=row.kind, subject=row.subject, text=row.body_text, html=row.body_html)
+    letter = RenderedLetter(
+        kind=row.kind, subject=row.subject, text=row.body_text, html=row.body_html
+    )
     return build_message(
         letter,
         from_addr=firm.complaints_address,
@@ -93,54 +147,244 @@ def message_for(app: App, row: Row[Any], now: datetime) -> EmailMessage:
     )
 
 
-async def flush_outbox(app: App, settings: SmtpSettings, *, now: datetime, limit: int = 50) -> FlushReport:
+async def flush_outbox(
+    app: App,
+    settings: SmtpSettings,
+    *,
+    now: datetime,
+    limit: int | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    sleep: Sleep = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> FlushReport:
+    """Send what is due (at most `limit` letters; None: all) within the sending rate."""
     report = FlushReport()
-    with app.store.transaction() as conn:
-        due = outbox_q.due_for_sending(conn, now, limit)
-    for row in due:
+    held = smtp_may_send(app, settings, now)
+    if held is not None:
+        report.stopped = held
+        return report
+    rate = SendingRate(app.config.smtp_max_per_minute, _recent_sends(app, now, clock()), clock)
+    relay_worked = False
+    while not should_stop():
         with app.store.transaction() as conn:
-            if not _claim(conn, row, now):
-                continue
-            row = _thread_at_sending(conn, row)
-        message = message_for(app, row, now)
-        envelope = marks.bounce_address(app.config.firm.complaints_address, row.id)
-        try:
-            await send(settings, message, sender=envelope, recipients=list(row.recipients))
-        except SmtpAuthFailed as exc:
-            with app.store.transaction() as conn:
-                conn.execute(update(outbox).where(outbox.c.id == row.id).values(next_attempt_at=row.next_attempt_at, last_error=exc.reason))
-            log.error("outbox.auth_failed", extra={"outbox_id": row.id})
-            report.stopped = "SMTP authentication failed: the queue is stopped until the credentials are fixed"
-            return report
-        except DeliveryFailed as exc:
-            with app.store.transaction() as conn:
-                _failed_attempt(conn, app, row, exc, now=now, report=report)
-            continue
-        with app.store.transaction() as conn:
-            _mark_sent(conn, app, row, now)
-        report.sent.append(row.id)
+            due = delivery.due_letters(conn, now, first_kinds=CLIENT_KINDS, limit=BATCH)
+        if not due:
+            break
+        for row in due:
+            if should_stop() or (limit is not None and _handled(report) >= limit):
+                return report
+            if not await _pace(rate, sleep, should_stop):
+                return report
+            outcome = await _send_one(app, settings, row, now, report)
+            if outcome == "sent":
+                rate.sent()
+                if not relay_worked:
+                    smtp_worked(app, settings, now)
+                    relay_worked = True
+            elif outcome == "relay_failed":
+                return report
     return report
 
 
-def _failed_attempt(conn: Connection, app: App, row: Row[Any], exc: DeliveryFailed, *, now: datetime, report: FlushReport) -> None:
+def _handled(report: FlushReport) -> int:
+    return len(report.sent) + len(report.retrying) + len(report.failed)
+
+
+def _recent_sends(app: App, now: datetime, monotonic_now: float) -> list[float]:
+    """Letters sent in the last minute (by any pass or instance), as monotonic times."""
+    with app.store.transaction() as conn:
+        times = delivery.sent_times_since(conn, now - timedelta(seconds=WINDOW))
+    return [monotonic_now - (now - at).total_seconds() for at in times]
+
+
+async def _pace(rate: SendingRate, sleep: Sleep, should_stop: Callable[[], bool]) -> bool:
+    """Wait until the rate allows one more letter; False if asked to stop meanwhile."""
+    while (wait := rate.wait_needed()) > 0:
+        if should_stop():
+            return False
+        await sleep(min(wait, 1.0))  # in short steps, so a stop request is seen within a second
+    return not should_stop()
+
+
+async def _send_one(
+    app: App, settings: SmtpSettings, row: Row[Any], now: datetime, report: FlushReport
+) -> str:
+    """Claim, build and send one letter: 'sent', 'skipped' (claimed elsewhere), 'letter_failed'
+    or 'relay_failed' (stop the flush: every letter would fail the same way)."""
+    try:
+        with app.store.transaction() as conn:
+            if not _claim(conn, row, now):
+                return "skipped"
+            row = _thread_at_sending(conn, row)
+        message = message_for(app, row, now)
+        envelope = marks.bounce_address(app.config.firm.complaints_address, row.id)
+        await send(settings, message, sender=envelope, recipients=list(row.recipients))
+    except DeliveryFailed as exc:
+        return _delivery_failed(app, settings, row, exc, now, report)
+    except Exception as exc:  # noqa: BLE001 - one letter never stops the queue: fail it, say so
+        log.exception(
+            "outbox.letter_broken", extra={"outbox_id": row.id, "error": type(exc).__name__}
+        )
+        with app.store.transaction() as conn:
+            _give_up(
+                conn,
+                app,
+                row,
+                now=now,
+                attempts=row.attempts + 1,
+                code=None,
+                report=report,
+                reason=f"could not be sent: {type(exc).__name__}: {exc}"[:1000],
+                fix="look at the letter (`mailbot outbox list`) and the log; correct it, then "
+                "send it again",
+            )
+        return "letter_failed"
+    with app.store.transaction() as conn:
+        _mark_sent(conn, app, row, now)
+    report.sent.append(row.id)
+    return "sent"
+
+
+def _delivery_failed(
+    app: App,
+    settings: SmtpSettings,
+    row: Row[Any],
+    exc: DeliveryFailed,
+    now: datetime,
+    report: FlushReport,
+) -> str:
+    if exc.connection and exc.permanent:
+        # The relay's fault, not the letter's (refused login, TLS, a missing extension): the
+        # letter stays as it was, and sending stops until the relay is fixed.
+        with app.store.transaction() as conn:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id == row.id)
+                .values(next_attempt_at=row.next_attempt_at, last_error=exc.reason)
+            )
+        smtp_failed(app, settings, exc, now)
+        report.stopped = f"{exc.reason} ({exc.fix})" if exc.fix else exc.reason
+        return "relay_failed"
+    with app.store.transaction() as conn:
+        _failed_attempt(conn, app, row, exc, now=now, report=report)
+    if exc.connection:
+        # Counted against the letter too, so a letter that makes the relay drop the line cannot
+        # hold the queue for ever; the relay backs off for all of them.
+        smtp_failed(app, settings, exc, now)
+        report.stopped = exc.reason
+        return "relay_failed"
+    return "letter_failed"
+
+
+def _failed_attempt(
+    conn: Connection,
+    app: App,
+    row: Row[Any],
+    exc: DeliveryFailed,
+    *,
+    now: datetime,
+    report: FlushReport,
+) -> None:
     attempts = row.attempts + 1
     permanent = exc.permanent or attempts >= app.config.smtp_max_attempts
     if not permanent:
         conn.execute(
-            update(outbox).where(outbox.c.id == row.id).values(attempts=attempts, next_attempt_at=now + backoff(attempts), last_error=exc.reason)
+            update(outbox)
+            .where(outbox.c.id == row.id)
+            .values(
+                attempts=attempts, next_attempt_at=now + backoff(attempts), last_error=exc.reason
+            )
         )
-        log.warning("outbox.retry", extra={"outbox_id": row.id, "attempts": attempts, "code": exc.code})
+        log.warning(
+            "outbox.retry", extra={"outbox_id": row.id, "attempts": attempts, "code": exc.code}
+        )
         report.retrying.append(row.id)
         return
-    outbox_q.set_status(conn, row.id, expected="approved", status="failed", attempts=attempts, last_error=exc.reason)
+    _give_up(
+        conn,
+        app,
+        row,
+        now=now,
+        attempts=attempts,
+        code=exc.code,
+        reason=exc.reason,
+        fix=exc.fix,
+        report=report,
+    )
+
+
+def _give_up(
+    conn: Connection,
+    app: App,
+    row: Row[Any],
+    *,
+    now: datetime,
+    attempts: int,
+    code: int | None,
+    reason: str,
+    fix: str,
+    report: FlushReport,
+) -> None:
+    """Mark the letter failed with the reason, audit it, and tell the person who must act."""
+    outbox_q.set_status(
+        conn, row.id, expected="approved", status="failed", attempts=attempts, last_error=reason
+    )
     case = casebook.case_by_id(conn, row.case_id) if row.case_id else None
-    audit.append(conn, [AuditEvent("letter.failed", case.ref if case else None, "mailbot", now,
-                                   {"outbox_id": row.id, "kind": row.kind, "code": exc.code, "reason": exc.reason})])
-    log.error("outbox.failed", extra={"outbox_id": row.id, "code": exc.code})
+    audit.append(
+        conn,
+        [
+            AuditEvent(
+                "letter.failed",
+                case.ref if case else None,
+                "mailbot",
+                now,
+                {"outbox_id": row.id, "kind": row.kind, "code": code, "reason": reason},
+            )
+        ],
+    )
+    log.error(
+        "outbox.failed",
+        extra={"outbox_id": row.id, "kind": row.kind, "code": code, "fix": fix or "-"},
+    )
     report.failed.append(row.id)
     if row.kind in CLIENT_KINDS and case is not None and case.handler_email:
-        staff_mail(conn, app, "bounce_alert", case.handler_email, case=case, now=now,
-                   extra={"letter_kind": row.kind, "reason": exc.reason, "code": exc.code, "when": now})
+        staff_mail(
+            conn,
+            app,
+            "bounce_alert",
+            case.handler_email,
+            case=case,
+            now=now,
+            extra={"letter_kind": row.kind, "reason": reason, "code": code, "when": now},
+        )
+    elif row.kind not in CLIENT_KINDS and row.kind not in NO_ALERT_ON_FAILURE:
+        _staff_letter_failed(conn, app, row, case, now=now, reason=reason, fix=fix)
+
+
+def _staff_letter_failed(
+    conn: Connection,
+    app: App,
+    row: Row[Any],
+    case: Row[Any] | None,
+    *,
+    now: datetime,
+    reason: str,
+    fix: str,
+) -> None:
+    """A letter to staff that cannot go: an approval request nobody sees leaves a draft waiting."""
+    about = f" for {case.ref}" if case is not None else ""
+    label = KIND_LABELS.get(row.kind, row.kind.replace("_", " "))
+    if row.kind == "approval_request":
+        what = (
+            f"The approval request{about} could not be delivered to the handler, so the draft "
+            "waits unseen. Please make sure the handler sees it (`mailbot approvals list`), or "
+            "assign the case to someone else."
+        )
+    else:
+        what = f"A {label}{about} could not be delivered to a member of staff."
+    system_alert(conn, app, now=now, since=now, case=case, title=f"Undelivered: {label}{about}",
+                 what=what, cause=reason,
+                 fix=fix or "check the address in [[handlers]] and the relay's answer")
 
 
 _STATE_EFFECTS = {
@@ -153,7 +397,12 @@ _STATE_EFFECTS = {
 
 
 def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None:
-    values: dict[str, Any] = {"sent_at": now, "attempts": row.attempts + 1, "next_attempt_at": None, "last_error": None}
+    values: dict[str, Any] = {
+        "sent_at": now,
+        "attempts": row.attempts + 1,
+        "next_attempt_at": None,
+        "last_error": None,
+    }
     if row.kind == "approval_request":
         # The token lives on only as a hash: scrub every clear copy once the request is out.
         token = marks.token_from_address(row.reply_to)
@@ -166,11 +415,27 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
     case = casebook.case_by_id(conn, row.case_id) if row.case_id else None
     if case is None:
         return
-    events = [AuditEvent("letter.sent", case.ref, "mailbot", now, {"outbox_id": row.id, "kind": row.kind, "message_id": row.message_id})]
+    events = [
+        AuditEvent(
+            "letter.sent",
+            case.ref,
+            "mailbot",
+            now,
+            {"outbox_id": row.id, "kind": row.kind, "message_id": row.message_id},
+        )
+    ]
     if row.kind in CLIENT_KINDS:
         casebook.add_case_message(
-            conn, case_id=case.id, direction="out", kind=row.kind, message_id=row.message_id,
-            from_addr=app.config.firm.complaints_address, subject=row.subject, body=row.body_text, at=now, outbox_id=row.id,
+            conn,
+            case_id=case.id,
+            direction="out",
+            kind=row.kind,
+            message_id=row.message_id,
+            from_addr=app.config.firm.complaints_address,
+            subject=row.subject,
+            body=row.body_text,
+            at=now,
+            outbox_id=row.id,
         )
         case_values: dict[str, Any] = {"last_client_letter_at": now}
         if row.kind == "request_info":

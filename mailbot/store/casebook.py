@@ -21,6 +21,13 @@ def next_reference(conn: Connection, year: int) -> str:
     return f"C-{year}-{number:04d}"
 
 
+def reserve_references(conn: Connection, year: int, last: int) -> None:
+    """Make the year's next reference come after C-YYYY-<last> (never lowers the counter)."""
+    insert_ignoring_conflict(conn, ref_counters, {"year": year, "last": 0}, ["year"])
+    lower = ref_counters.c.year == year, ref_counters.c.last < last
+    conn.execute(update(ref_counters).where(*lower).values(last=last))
+
+
 def create_case(conn: Connection, *, ref: str, values: dict[str, Any], now: datetime) -> int:
     row = {"ref": ref, "state": State.NEW.value, "created_at": now, "updated_at": now, **values}
     return conn.execute(cases.insert().values(**row).returning(cases.c.id)).scalar_one()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +24,22 @@ def make_engine(url: str, *, sealer: Sealer | None = None, **kwargs: Any) -> Eng
     return engine
 
 
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600) before SQLite does (0644 under
+    the usual umask): it holds the complaints register. Its -wal and -shm files follow its mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _create(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(parsed, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")

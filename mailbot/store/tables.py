@@ -283,3 +283,34 @@ tick_state = Table(
     Column("name", String(64), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
 )
+
+# One row per link to a mail server (the IMAP mailbox, the SMTP relay): the reconnect policy's
+# state (mailbot/reconnect.py), shared by every job and instance and shown by `mailbot status`.
+links = Table(
+    "links",
+    metadata,
+    Column("name", String(255), primary_key=True),  # imap:user@host/INBOX, smtp:host:port
+    Column("protocol", String(8), nullable=False),
+    Column("status", String(16), nullable=False),  # ok | failing | blocked
+    Column("failures", Integer, nullable=False, default=0),
+    Column("first_failure_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("last_fix", Text),
+    Column("last_error_kind", String(16)),
+    Column("last_error_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("retry_after", UTCDateTime),
+    Column("blocked_fingerprint", SealedText),  # of the refused credentials; sealed, never in clear
+    Column("alerted_at", UTCDateTime),
+)
+
+# Who this database belongs to, written when it is first used: mailbot refuses to start with a
+# key that cannot read it or for another firm's complaints address (cli/wiring.py).
+installation = Table(
+    "installation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("complaints_address", String(320), nullable=False),
+    Column("key_check", SealedBytes, nullable=False),  # a known value sealed with the key in use
+    Column("created_at", UTCDateTime, nullable=False),
+)

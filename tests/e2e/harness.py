@@ -1,9 +1,15 @@
-"""A firm on loopback: a complaints mailbox, a client and handlers on Dovecot, an SMTP server
-that delivers into Dovecot, and mailbot wired exactly as the CLI wires it."""
+"""A firm on loopback: a complaints mailbox, a client and handlers on an IMAP server, an SMTP
+server that delivers into it, and mailbot wired exactly as the CLI wires it.
+
+The IMAP server is Dovecot by default; any server in tests/servers/ works the same way (the
+`imap_server` fixture runs a test on each set-up). `Firm.dovecot` keeps its old name for the
+existing callers; `Firm.server` says what it is."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,13 +26,13 @@ from mailbot.cli import wiring
 from mailbot.config import Config, parse_config
 from mailbot.service.context import App
 from mailbot.service.runner import RunReport, run_once
-from tests.servers.dovecot import DovecotServer, ImapUser
+from tests.servers.imap import ImapTestServer, ImapUser
 from tests.servers.smtp import SmtpServer
 
 
 @dataclass
 class Firm:
-    dovecot: DovecotServer
+    dovecot: ImapTestServer  # whichever IMAP server the firm's mail is on
     smtp: SmtpServer
     complaints: ImapUser
     client: ImapUser
@@ -36,8 +42,13 @@ class Firm:
     config: Config
     app: App
 
+    @property
+    def server(self) -> ImapTestServer:
+        return self.dovecot
+
     def run(self, now: datetime) -> RunReport:
-        return run_once(self.app, wiring.mailbox_settings(self.config), wiring.smtp_settings(self.config), clock=lambda: now)
+        mailbox, smtp = wiring.mailbox_source(self.config), wiring.smtp_settings(self.config)
+        return run_once(self.app, mailbox, smtp, clock=lambda: now)
 
     def client_writes(self, subject: str, body: str, *, at: datetime, sender: ImapUser | None = None,
                       in_reply_to: str | None = None, references: str | None = None) -> str:
@@ -119,7 +130,8 @@ def draft_block(request: EmailMessage) -> str:
     return found.group(0)
 
 
-def make_firm(dovecot: DovecotServer, smtp: SmtpServer, tmp_path: Path, *, db_url: str | None = None,
+def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
+              db_url: str | None = None,
               overrides: dict[str, Any] | None = None) -> Firm:
     complaints = dovecot.new_user("complaints")
     client = dovecot.new_user("client")
@@ -128,19 +140,21 @@ def make_firm(dovecot: DovecotServer, smtp: SmtpServer, tmp_path: Path, *, db_ur
     compliance = dovecot.new_user("compliance")
     raw: dict[str, Any] = {
         "firm": {
-            "name": "Example & Co Solicitors",
+            "name": "Harbour & Vale Solicitors",
             "timezone": "Europe/London",
             "country": "GB",
             "subdivision": "ENG",
             "profile": "ew_sra",
             "complaints_address": complaints.address,
             "domain": complaints.address.split("@")[1],
-            "phone": "020 7946 0000",
-            "postal_address": "1 Example Street, London EC1A 1AA",
+            "phone": "0117 496 0123",  # Ofcom's range for drama, not the example's placeholder
+            "postal_address": "12 Quay Street, Bristol BS1 4DJ",
         },
         "imap": {"host": dovecot.host, "port": dovecot.port, "security": "none", "username": complaints.username,
                  "password_file": str(_secret(tmp_path, "imap", complaints.password)), "timeout_seconds": 10},
-        "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 10},
+        # The test relay has no sending limit; tests of the rate set their own.
+        "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "auth": "none",
+                 "timeout_seconds": 10, "max_per_minute": 10_000},
         "database": {"url": db_url or f"sqlite:///{tmp_path / 'mailbot.sqlite3'}"},
         "approvals": {"authserv_id": f"mx.{complaints.address.split('@')[1]}"},
         "paths": {"data_dir": str(tmp_path / "var")},
@@ -155,6 +169,12 @@ def make_firm(dovecot: DovecotServer, smtp: SmtpServer, tmp_path: Path, *, db_ur
     config = parse_config(raw)
     app = wiring.build_app(config)
     return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app)
+
+
+def mailbot_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`mailbot ARGS` as an admin runs it: a real process; its output as text."""
+    return subprocess.run([sys.executable, "-m", "mailbot", *args], capture_output=True, text=True,
+                          timeout=120, check=False)
 
 
 def _secret(tmp_path: Path, name: str, value: str) -> Path:

@@ -26,7 +26,8 @@ def _write_config(firm, path: Path) -> None:  # type: ignore[no-untyped-def]
     lines += ["[imap]"] + [f"{k} = {_toml(getattr(cfg.imap, k))}" for k in
                            ("host", "port", "security", "username", "password_file", "timeout_seconds")]
     lines += ["poll_seconds = 5", "idle_seconds = 30"]
-    lines += ["[smtp]"] + [f"{k} = {_toml(getattr(cfg.smtp, k))}" for k in ("host", "port", "security")]
+    smtp_keys = ("host", "port", "security", "auth")
+    lines += ["[smtp]"] + [f"{k} = {_toml(getattr(cfg.smtp, k))}" for k in smtp_keys]
     lines += ["[database]", f"url = {_toml(cfg.database.url)}", "[paths]", f"data_dir = {_toml(cfg.paths.data_dir)}"]
     lines += ["[approvals]", f"authserv_id = {_toml(cfg.approvals.authserv_id)}"]
     for h in cfg.handlers:

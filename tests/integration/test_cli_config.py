@@ -17,13 +17,27 @@ from tests.servers.postgres import PgSchema
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 SECRETS = ("MAILBOT_IMAP_PASSWORD", "MAILBOT_SMTP_PASSWORD", "MAILBOT_CONFIG")
+# What an admin changes first: the example's placeholders, which mailbot refuses to run with.
+FIRM_OWN = (
+    ("Example & Co Solicitors LLP", "Harbour & Vale Solicitors LLP"),
+    ("example.co.uk", "harbourvale.co.uk"),
+    ("020 7946 0000", "0117 496 0123"),
+    ("1 Example Street, London EC1A 1AA", "12 Quay Street, Bristol BS1 4DJ"),
+)
 
 
-def write_config(tmp_path: Path, *, database_url: str | None = None, replace: tuple[str, str] | None = None) -> Path:
-    """The shipped example, with its data kept in tmp_path (and any one edit an admin might make)."""
-    body = EXAMPLE.read_text(encoding="utf-8").replace('data_dir = "./var"', f'data_dir = "{tmp_path / "var"}"')
+def write_config(tmp_path: Path, *, database_url: str | None = None,
+                 replace: tuple[str, str] | None = None, filled: bool = True) -> Path:
+    """The shipped example, with its data kept in tmp_path, the firm's own details when `filled`,
+    and any one edit an admin might make."""
+    body = EXAMPLE.read_text(encoding="utf-8").replace('data_dir = "/var/lib/mailbot"',
+                                                       f'data_dir = "{tmp_path / "var"}"')
+    for placeholder, own in FIRM_OWN if filled else ():
+        body = body.replace(placeholder, own)
     if database_url:
-        body = body.replace('# url = "postgresql://mailbot@db.example.co.uk/mailbot"', f'url = "{database_url}"')
+        domain = "harbourvale.co.uk" if filled else "example.co.uk"
+        commented = f'# url = "postgresql://mailbot@db.{domain}/mailbot"'
+        body = body.replace(commented, f'url = "{database_url}"')
     if replace:
         assert replace[0] in body
         body = body.replace(*replace)
@@ -38,17 +52,50 @@ def mailbot(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_check_config_prints_the_masked_config_and_warns_about_missing_secrets(tmp_path: Path) -> None:
-    config = write_config(tmp_path, database_url="postgresql://mailbot:db-hunter2@db.example.co.uk/mailbot")
+def test_check_config_shows_the_masked_config_and_refuses_missing_secrets(tmp_path: Path) -> None:
+    """As `run` would: a config check-config passes is one `run` accepts."""
+    url = "postgresql://mailbot:db-hunter2@db.harbourvale.co.uk/mailbot"
+    config = write_config(tmp_path, database_url=url)
     result = mailbot("check-config", "--config", str(config), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 2, result.stderr
     shown = json.loads(result.stdout)
-    assert shown["firm"]["name"] == "Example & Co Solicitors LLP"
-    assert shown["database"]["url"] == "postgresql://mailbot:***@db.example.co.uk/mailbot"
+    assert shown["firm"]["name"] == "Harbour & Vale Solicitors LLP"
+    assert shown["database"]["url"] == "postgresql://mailbot:***@db.harbourvale.co.uk/mailbot"
     assert "db-hunter2" not in result.stdout + result.stderr
-    assert "warning: imap.password_env: environment variable MAILBOT_IMAP_PASSWORD is not set" in result.stderr
-    assert "warning: smtp.password_env: environment variable MAILBOT_SMTP_PASSWORD is not set" in result.stderr
-    assert f"config OK: {config}" in result.stderr
+    for key, variable in (("imap", "MAILBOT_IMAP_PASSWORD"), ("smtp", "MAILBOT_SMTP_PASSWORD")):
+        expected = f"config error: {key}.password_env: environment variable {variable} is not set"
+        assert expected in result.stderr
+    assert "config OK" not in result.stderr
+
+
+def test_check_config_refuses_the_examples_placeholders_by_key(tmp_path: Path) -> None:
+    config = write_config(tmp_path, filled=False)
+    env = {"MAILBOT_IMAP_PASSWORD": "x", "MAILBOT_SMTP_PASSWORD": "y"}
+    result = mailbot("check-config", "--config", str(config), cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    for key in ("firm.phone", "firm.postal_address", "firm.website", "firm.complaints_address",
+                "imap.host", "smtp.host", "handlers[0].email"):
+        assert f"config error: {key}: " in result.stderr, key
+    run = mailbot("run", "--once", "--config", str(config), cwd=tmp_path, env=env)
+    assert run.returncode == 2 and "config error: firm.phone: '020 7946 0000'" in run.stderr
+    assert not (tmp_path / "var").exists(), "refused before any database was made"
+
+
+def test_relative_paths_are_read_from_the_config_files_folder(tmp_path: Path) -> None:
+    """cron starts mailbot in $HOME: it must still find the same database and key."""
+    etc, elsewhere = tmp_path / "etc", tmp_path / "home"
+    etc.mkdir()
+    elsewhere.mkdir()
+    config = write_config(etc, replace=(f'data_dir = "{etc / "var"}"', 'data_dir = "./var"'))
+    env = {"MAILBOT_IMAP_PASSWORD": "x", "MAILBOT_SMTP_PASSWORD": "y"}
+    checked = mailbot("check-config", "--config", str(config), cwd=elsewhere, env=env)
+    shown = json.loads(checked.stdout)
+    assert shown["paths"]["data_dir"] == str(etc / "var")
+    assert shown["database"]["url"] == f"sqlite:///{etc / 'var' / 'mailbot.sqlite3'}"
+    status = mailbot("status", "--config", str(config), cwd=elsewhere, env=env)
+    assert status.returncode == 0, status.stderr
+    assert (etc / "var" / "mailbot.sqlite3").exists() and (etc / "var" / "mailbot.key").exists()
+    assert not (elsewhere / "var").exists()
 
 
 def test_check_config_never_prints_a_password_it_can_read(tmp_path: Path) -> None:

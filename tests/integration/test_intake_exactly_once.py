@@ -249,8 +249,12 @@ def test_crash_mid_batch_loses_and_doubles_nothing(firm: Firm, smtp_server: Smtp
     assert sorted(to_clients) == list(want.complainants), "every complainant was acknowledged"
     assert set(to_clients.values()) == {1}, "no complainant got two letters"
     assert all(msg["Auto-Submitted"] == "auto-replied" for rcpt, msg in letters if rcpt in want.complainants)
-    strangers = {rcpt for rcpt, _ in letters} - set(want.complainants) - {firm.handler.address, firm.other_handler.address}
-    assert strangers == set(), "mail went only to complainants and handlers"
+    staff = {firm.handler.address, firm.other_handler.address, firm.compliance.address}
+    strangers = {rcpt for rcpt, _ in letters} - set(want.complainants) - staff
+    assert strangers == set(), "mail went only to complainants and staff"
+    notices = [str(msg["Subject"]) for rcpt, msg in letters if rcpt == firm.compliance.address]
+    assert bool(notices) == bool(want.quarantined), "compliance hears of quarantine, only that"
+    assert all("held in quarantine" in subject for subject in notices), notices
     requests = sum(1 for rcpt, _ in letters if rcpt in (firm.handler.address, firm.other_handler.address))
     assert requests == want.cases, "one approval request per case"
 

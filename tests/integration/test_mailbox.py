@@ -17,7 +17,6 @@ from mailbot.mailbox import (
     MailboxError,
     MailboxLoginFailed,
     MailboxSettings,
-    connect_with_backoff,
 )
 from mailbot.oauth import StaticTokenProvider, TokenUnavailable
 from tests.servers.dovecot import DovecotServer, ImapUser, free_port, require_dovecot
@@ -89,11 +88,12 @@ def test_oauth2_login_with_a_token_provider(
         assert [m.raw for m in box.fetch_since(0)] == [raw(1)]
 
 
-def test_a_refused_login_is_not_retried(imap_user: ImapUser) -> None:
-    slept: list[float] = []
-    with pytest.raises(MailboxLoginFailed):
-        connect_with_backoff(settings_for(imap_user, password="wrong"), attempts=5, sleep=slept.append)
-    assert slept == []
+def test_a_refused_login_says_why_and_what_to_do(imap_user: ImapUser) -> None:
+    with pytest.raises(MailboxLoginFailed) as info:
+        Mailbox(settings_for(imap_user, password="wrong")).connect()
+    assert info.value.kind == "login"  # never retried by itself (see tests/unit/test_reconnect.py)
+    assert imap_user.username in info.value.reason and "b'" not in info.value.reason
+    assert "imap.password_env" in info.value.fix and "mailbot retry-login" in info.value.fix
 
 
 class RevokedToken:
@@ -104,28 +104,18 @@ class RevokedToken:
 
 
 def test_a_revoked_oauth_token_is_a_refused_login(imap_user: ImapUser) -> None:
-    slept: list[float] = []
     settings = settings_for(imap_user, password=None, token_provider=RevokedToken())
-    with pytest.raises(MailboxLoginFailed, match="revoked"):
-        connect_with_backoff(settings, attempts=5, sleep=slept.append)
-    assert slept == []
+    with pytest.raises(MailboxLoginFailed, match="revoked") as info:
+        Mailbox(settings).connect()
+    assert info.value.kind == "login"
 
 
-def test_an_unreachable_server_is_retried_with_growing_delays(imap_user: ImapUser) -> None:
-    slept: list[float] = []
+def test_an_unreachable_server_is_transient_and_names_the_keys(imap_user: ImapUser) -> None:
     closed = settings_for(imap_user, port=free_port())
-    with pytest.raises(MailboxError):
-        connect_with_backoff(closed, attempts=4, sleep=slept.append, first_delay=1.0)
-    assert slept == [1.0, 2.0, 4.0]
-
-
-def test_backoff_returns_a_working_mailbox(dovecot: DovecotServer, imap_user: ImapUser) -> None:
-    dovecot.append(imap_user, "INBOX", raw(1))
-    box = connect_with_backoff(settings_for(imap_user), attempts=3, sleep=lambda _s: None)
-    try:
-        assert len(box.fetch_since(0)) == 1
-    finally:
-        box.close()
+    with pytest.raises(MailboxError) as info:
+        Mailbox(closed).connect()
+    assert info.value.kind == "transient"
+    assert "imap.host" in info.value.fix and "imap.port" in info.value.fix
 
 
 def test_a_server_that_never_answers_times_out(imap_user: ImapUser) -> None:
@@ -144,8 +134,9 @@ def test_plaintext_is_refused_beyond_loopback(imap_user: ImapUser) -> None:
 
 def test_starttls_is_mandatory(imap_user: ImapUser) -> None:
     # The test server offers no STARTTLS: the password must not be sent in plaintext.
-    with pytest.raises(ConfigError, match="STARTTLS"):
+    with pytest.raises(MailboxError, match="STARTTLS") as info:
         Mailbox(settings_for(imap_user, security="starttls")).connect()
+    assert info.value.kind == "setup" and "imap.security" in info.value.fix
 
 
 # fetching --------------------------------------------------------------------------

@@ -512,3 +512,10 @@ def test_verify_with_the_wrong_key_says_so_instead_of_reporting_tampering(sealed
     except ConfigError:
         return
     assert not any("edited" in p.problem for p in problems), problems
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'new' / 'mailbot.sqlite3'}")
+    Store(engine).upgrade()
+    engine.dispose()
+    assert (tmp_path / "new" / "mailbot.sqlite3").stat().st_mode & 0o777 == 0o600

@@ -6,6 +6,10 @@ listens on a free loopback port, logs to a file there, and accepts any username 
 password through a static passdb, so every test can log in as a new user with an empty
 mailbox. The system Dovecot service is never touched.
 
+`namespace_prefix="INBOX."` gives the Courier-compatible namespace Dovecot documents for
+sites migrated from Courier (every personal folder under `INBOX.`), as Courier and Debian's
+Cyrus have it.
+
 Use from a script::
 
     with DovecotServer() as server:
@@ -18,53 +22,33 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-import re
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import suppress
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from imapclient import IMAPClient
 
-PASSWORD = "pass"
+from mailbot.folders import Namespace
+from tests.servers.imap import (
+    DOMAIN,
+    PASSWORD,
+    ImapTestServer,
+    ImapUser,
+    StoredMessage,
+    free_port,
+    require_binary,
+    servers_required,
+    wait_for_greeting,
+)
+from tests.servers.tls import TestCertificates
+
+__all__ = ["DOMAIN", "PASSWORD", "SEPARATOR", "DovecotServer", "ImapUser", "StoredMessage",
+           "find_dovecot", "free_port", "require_dovecot", "servers_required"]
+
 # Dovecot's maildir default, unlike Gmail's and Exchange's "/": tests then show that
 # mailbot's "/"-separated folder names are translated to the server's separator.
 SEPARATOR = "."
-DOMAIN = "example.test"
-_APPENDUID = re.compile(rb"\[APPENDUID \d+ (\d+)\]")
-
-
-@dataclass(frozen=True)
-class ImapUser:
-    """Credentials for one mailbox; the username is also a deliverable address."""
-
-    host: str
-    port: int
-    username: str
-    password: str
-
-    @property
-    def address(self) -> str:
-        return self.username
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    """One message as the server holds it, for assertions on folders and flags."""
-
-    uid: int
-    raw: bytes
-    flags: tuple[str, ...]
-    internaldate: datetime
 
 
 def find_dovecot() -> str | None:
@@ -76,18 +60,6 @@ def find_dovecot() -> str | None:
     if found:
         return found
     return "/usr/sbin/dovecot" if os.access("/usr/sbin/dovecot", os.X_OK) else None
-
-
-def servers_required() -> bool:
-    """In CI (or when asked) a missing server is a failure: a skipped suite proves nothing."""
-    return os.environ.get("CI", "").lower() == "true" or os.environ.get("MAILBOT_REQUIRE_SERVERS") == "1"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """Ask the kernel for a free port; Dovecot cannot bind port 0 and report it back."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def _mail_account() -> tuple[str, int, int]:
@@ -104,7 +76,8 @@ def _mail_account() -> tuple[str, int, int]:
     raise RuntimeError("running as root but neither a 'dovecot' nor a 'nobody' user exists for mail_uid")
 
 
-def _config(root: Path, port: int, password: str, capability: str | None) -> str:
+def _config(root: Path, port: int, password: str, capability: str | None, prefix: str,
+            tls: TestCertificates | None = None) -> str:
     user, uid, gid = _mail_account()
     as_root = os.geteuid() == 0
     # As root, login processes run as the unprivileged users Debian creates; otherwise
@@ -113,6 +86,9 @@ def _config(root: Path, port: int, password: str, capability: str | None) -> str
     internal_user = "dovecot" if as_root and _user_exists("dovecot") else user
     no_chroot = "" if as_root else "  chroot =\n"
     imap_capability = f"protocol imap {{\n  imap_capability = {capability}\n}}\n" if capability else ""
+    ssl = "ssl = no"
+    if tls is not None:
+        ssl = f"ssl = yes\nssl_cert = <{tls.cert_file}\nssl_key = <{tls.key_file}"
     unprivileged = ""
     if not as_root:
         unprivileged = (
@@ -127,7 +103,7 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 listen = 127.0.0.1
 protocols = imap
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
@@ -141,6 +117,7 @@ mail_location = maildir:~/Maildir
 namespace inbox {{
   inbox = yes
   separator = {SEPARATOR}
+  prefix = {prefix}
 }}
 passdb {{
   driver = static
@@ -187,10 +164,10 @@ class _PortTaken(RuntimeError):
     pass
 
 
-class DovecotServer:
+class DovecotServer(ImapTestServer):
     """One Dovecot master process with its own config, started and stopped by PID."""
 
-    host = "127.0.0.1"
+    label = "dovecot"
 
     def __init__(
         self,
@@ -199,15 +176,20 @@ class DovecotServer:
         capability: str | None = None,
         binary: str | None = None,
         start_timeout: float = 15.0,
+        namespace_prefix: str = "",
+        tls: TestCertificates | None = None,
     ) -> None:
-        """`capability` replaces the post-login CAPABILITY list, to imitate servers without MOVE or IDLE."""
-        self.password = password
+        """`capability` replaces the post-login CAPABILITY list, to imitate servers without MOVE
+        or IDLE; `namespace_prefix` "INBOX." gives the Courier-compatible namespace; `tls` offers
+        STARTTLS with a certificate from a CA the system does not trust (tests of ca_file)."""
+        super().__init__(password=password)
         self.capability = capability
         self.binary = binary
         self.start_timeout = start_timeout
-        self.root: Path | None = None
-        self.port = 0
-        self._process: subprocess.Popen[bytes] | None = None
+        self.namespace = Namespace(namespace_prefix, SEPARATOR)
+        self.tls = tls
+        if namespace_prefix:
+            self.label = "dovecot-inbox-prefix"
 
     # lifecycle ---------------------------------------------------------------
 
@@ -219,16 +201,6 @@ class DovecotServer:
     def log_path(self) -> Path:
         return self._root / "dovecot.log"
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
-    @property
-    def _root(self) -> Path:
-        if self.root is None:
-            raise RuntimeError("the server has not been started")
-        return self.root
-
     def start(self) -> DovecotServer:
         binary = self.binary or find_dovecot()
         if binary is None:
@@ -236,10 +208,14 @@ class DovecotServer:
         for _attempt in range(3):
             self._launch(binary)
             try:
-                self._wait_for_greeting()
+                wait_for_greeting(self.host, self.port, self.start_timeout, self._alive)
                 return self
             except _PortTaken:
                 self.stop()  # another process took the port between probe and bind; try a new one
+            except TimeoutError as exc:
+                tail = self.log_tail()
+                self.stop()
+                raise TimeoutError(f"dovecot: {exc}\n{tail}") from None
             except BaseException:
                 self.stop()
                 raise
@@ -255,40 +231,19 @@ class DovecotServer:
         if os.geteuid() == 0:
             os.chown(home, uid, gid)
         self.port = free_port(self.host)
-        self.config_path.write_text(_config(self.root, self.port, self.password, self.capability), encoding="utf-8")
-        with (self.root / "dovecot.stdout").open("wb") as output:
-            # A new session makes the master and its children one process group to clean up.
-            self._process = subprocess.Popen(
-                [binary, "-F", "-c", str(self.config_path)],
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.config_path.write_text(
+            _config(self.root, self.port, self.password, self.capability, self.namespace.prefix,
+                    self.tls),
+            encoding="utf-8")
+        self._spawn([binary, "-F", "-c", str(self.config_path)], self.root / "dovecot.stdout")
 
-    def _wait_for_greeting(self) -> None:
-        deadline = time.monotonic() + self.start_timeout
-        last_error = "no attempt made"
-        while time.monotonic() < deadline:
-            assert self._process is not None
-            if self._process.poll() is not None:
-                tail = self.log_tail()
-                if "Address already in use" in tail:
-                    raise _PortTaken(tail)
-                raise RuntimeError(f"dovecot exited with status {self._process.returncode}\n{tail}")
-            try:
-                with socket.create_connection((self.host, self.port), timeout=2) as sock:
-                    greeting = sock.makefile("rb").readline()
-                if greeting.startswith(b"* OK"):
-                    return
-                last_error = f"unexpected greeting {greeting!r}"
-            except OSError as exc:
-                last_error = str(exc)
-            time.sleep(0.05)
-        raise TimeoutError(
-            f"dovecot did not greet on {self.host}:{self.port} within {self.start_timeout}s "
-            f"({last_error})\n{self.log_tail()}"
-        )
+    def _alive(self) -> None:
+        status = self._exited()
+        if status is not None:
+            tail = self.log_tail()
+            if "Address already in use" in tail:
+                raise _PortTaken(tail)
+            raise RuntimeError(f"dovecot exited with status {status}\n{tail}")
 
     def log_tail(self, lines: int = 30) -> str:
         """The end of the server's own log and output, for error messages."""
@@ -299,109 +254,14 @@ class DovecotServer:
                 parts.append(f"--- {path.name} ---\n" + "\n".join(text))
         return "\n".join(parts)
 
-    def stop(self) -> None:
-        """Terminate by PID, then kill; any stray child in the process group goes too."""
-        process, self._process = self._process, None
-        if process is not None:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
-            with suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-        if self.root is not None:
-            shutil.rmtree(self.root, ignore_errors=True)
-            self.root = None
-
-    def __enter__(self) -> DovecotServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    # test helpers ------------------------------------------------------------
-
-    def new_user(self, prefix: str = "user") -> ImapUser:
-        """A username nobody has used yet, so its mailbox is empty; it is also its address."""
-        return ImapUser(self.host, self.port, f"{prefix}-{uuid.uuid4().hex[:12]}@{DOMAIN}", self.password)
-
-    @staticmethod
-    def folder_name(folder: str) -> str:
-        """The server's name for a "/"-separated folder path, as mailbot's config writes them."""
-        return folder.replace("/", SEPARATOR)
-
-    def _login(self, user: ImapUser | str) -> IMAPClient:
-        username = user.username if isinstance(user, ImapUser) else user
-        client = IMAPClient(self.host, self.port, ssl=False, timeout=10)
-        client.normalise_times = False
-        client.login(username, self.password)
-        return client
-
-    def append(
-        self,
-        user: ImapUser | str,
-        folder: str,
-        raw: bytes,
-        flags: Sequence[str] = (),
-        internaldate: datetime | None = None,
-    ) -> int:
-        """Store one message (creating the folder if needed) and return its UID."""
-        folder = self.folder_name(folder)
-        with self._login(user) as client:
-            if not client.folder_exists(folder):
-                client.create_folder(folder)
-            response = client.append(folder, raw, flags=tuple(flags), msg_time=internaldate)
-        found = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
-        if found is None:
-            raise RuntimeError(f"APPEND gave no APPENDUID: {response!r}")
-        return int(found.group(1))
-
-    def messages(self, user: ImapUser | str, folder: str) -> list[StoredMessage]:
-        """Every message in a folder, by UID, without setting \\Seen; [] if there is no such folder."""
-        with self._login(user) as client:
-            if not client.folder_exists(self.folder_name(folder)):
-                return []
-            client.select_folder(self.folder_name(folder), readonly=True)
-            uids = client.search(["ALL"])
-            data = client.fetch(uids, ["BODY.PEEK[]", "FLAGS", "INTERNALDATE"]) if uids else {}
-        return [
-            StoredMessage(
-                uid=uid,
-                raw=data[uid][b"BODY[]"],
-                flags=tuple(_text(flag) for flag in data[uid][b"FLAGS"]),
-                internaldate=data[uid][b"INTERNALDATE"],
-            )
-            for uid in sorted(data)
-        ]
-
-    def fetch_all(self, user: ImapUser | str, folder: str) -> list[bytes]:
-        return [message.raw for message in self.messages(user, folder)]
-
-    def folder_list(self, user: ImapUser | str) -> list[str]:
-        """Folder names exactly as the server lists them (with its own separator)."""
-        with self._login(user) as client:
-            return sorted(name for _flags, _delimiter, name in client.list_folders())
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
 
 # pytest fixtures ---------------------------------------------------------------
 
 
 def require_dovecot() -> str:
     """The binary, or skip (developer machine) / fail (CI, or MAILBOT_REQUIRE_SERVERS=1)."""
-    binary = find_dovecot()
-    if binary is None:
-        reason = "dovecot is not installed (Debian: apt-get install dovecot-imapd)"
-        if servers_required():
-            pytest.fail(f"{reason}; required because CI=true or MAILBOT_REQUIRE_SERVERS=1", pytrace=False)
-        pytest.skip(reason)
-    return binary
+    missing = "dovecot is not installed (Debian: apt-get install dovecot-imapd)"
+    return require_binary(find_dovecot, missing)
 
 
 @pytest.fixture(scope="session")

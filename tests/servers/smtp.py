@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ssl
 import threading
 import warnings
 from collections import deque
@@ -28,7 +29,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from tests.servers.dovecot import DovecotServer
+from tests.servers.imap import ImapTestServer
+from tests.servers.tls import TestCertificates
 
 SMTP_USER = "mailbot"
 SMTP_PASSWORD = "smtp-pass"
@@ -111,14 +113,18 @@ class SmtpServer:
         self,
         *,
         auth: bool = False,
-        deliver_to: DovecotServer | None = None,
+        deliver_to: ImapTestServer | None = None,
         username: str = SMTP_USER,
         password: str = SMTP_PASSWORD,
         oauth_token: str = OAUTH_TOKEN,
+        tls: TestCertificates | None = None,
     ) -> None:
         """With `auth`, AUTH is required before MAIL and offered in plaintext (loopback
-        only): PLAIN and LOGIN check username/password, XOAUTH2 checks `oauth_token`."""
+        only): PLAIN and LOGIN check username/password, XOAUTH2 checks `oauth_token`.
+        With `tls`, STARTTLS is offered and required, with a certificate from a test CA."""
         self.auth = auth
+        self.tls = tls
+        self.auth_attempts = 0  # PLAIN/LOGIN attempts, right or wrong: what a lockout counts
         self.deliver_to = deliver_to
         self.username = username
         self.password = password
@@ -170,6 +176,8 @@ class SmtpServer:
     def _authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
     ) -> AuthResult:
+        with self._lock:
+            self.auth_attempts += 1
         ok = (
             isinstance(auth_data, LoginPassword)
             and auth_data.login.decode() == self.username
@@ -187,6 +195,10 @@ class SmtpServer:
                 "auth_required": True,
                 "auth_require_tls": False,
             }
+        if self.tls is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.tls.cert_file, self.tls.key_file)
+            options.update(tls_context=context, require_starttls=True)
         self._controller = _PortZeroController(_Handler(self), hostname=self.host, port=0, **options)
         self._controller.start()
         return self

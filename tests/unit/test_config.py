@@ -403,3 +403,66 @@ def test_the_example_with_every_commented_key_switched_on_is_valid() -> None:
     assert data["database"]["url"].startswith("postgresql://")
     config = parse_config(data)
     assert config.approvals.authserv_id == "mx.example.co.uk"
+
+
+# --- aliases, SMTP without a login, placeholders, relative paths ---------------------------------
+
+
+def test_a_handler_is_found_by_an_alias_whatever_its_case() -> None:
+    config = parse_config(example())
+    priya = config.handlers[0]
+    assert priya.aliases == ["p.shah@example.co.uk"]
+    assert config.handler("P.Shah@Example.co.uk") is priya
+    assert config.handler("priya.shah@example.co.uk") is priya
+    assert {"p.shah@example.co.uk", "priya.shah@example.co.uk"} <= config.handler_addresses
+    assert config.handler("nobody@example.co.uk") is None
+
+
+def test_an_alias_that_is_another_handlers_address_is_refused() -> None:
+    data = example()
+    data["handlers"][1]["aliases"] = ["Priya.Shah@example.co.uk"]
+    assert "share an email address" in only_problem(data)
+
+
+def test_smtp_without_a_login_is_an_explicit_setting() -> None:
+    relay = {"host": "relay.firm.test", "port": 25, "security": "starttls"}
+    refused = only_problem(example() | {"smtp": relay})
+    assert refused.startswith('smtp.username: required for auth = "password"')
+    relay_without_login = parse_config(example() | {"smtp": {**relay, "auth": "none"}}).smtp
+    assert relay_without_login is not None and relay_without_login.auth == "none"
+    mixed = example() | {"smtp": {**relay, "auth": "none", "username": "complaints@firm.test"}}
+    assert only_problem(mixed).startswith('smtp.auth: "none" sends without logging in')
+
+
+def test_the_examples_placeholders_are_named_by_key() -> None:
+    from mailbot.config import placeholder_problems
+
+    found = placeholder_problems(parse_config(example()))
+    keys = {problem.split(":")[0] for problem in found}
+    assert {"firm.name", "firm.phone", "firm.postal_address", "firm.website", "firm.domain",
+            "firm.complaints_address", "imap.host", "smtp.host", "handlers[0].email",
+            "handlers[0].aliases"} <= keys
+    text = json.dumps(example())
+    replacements = (("example.co.uk", "harbourvale.co.uk"), ("020 7946 0000", "0117 496 0123"),
+                    ("1 Example Street", "12 Quay Street"), ("Example & Co", "Harbour & Vale"))
+    for placeholder, own_value in replacements:
+        text = text.replace(placeholder, own_value)
+    own = json.loads(text)
+    assert placeholder_problems(parse_config(own)) == []
+
+
+def test_relative_paths_are_read_from_the_config_files_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "etc" / "mailbot"
+    folder.mkdir(parents=True)
+    path = folder / "mailbot.toml"
+    text = EXAMPLE_TEXT.replace('data_dir = "/var/lib/mailbot"', 'data_dir = "./var"')
+    text = text.replace('# password_file = "/run/secrets/imap"', 'password_file = "secrets/imap"')
+    path.write_text(text.replace('password_env = "MAILBOT_IMAP_PASSWORD"\n', "", 1))
+    config = load_config(path)
+    assert config.paths.data_dir == str(folder / "var")
+    assert config.imap is not None and config.imap.password_file == str(folder / "secrets" / "imap")
+    assert config.database_url == f"sqlite:///{folder / 'var' / 'mailbot.sqlite3'}"
+    commented = '# url = "postgresql://mailbot@db.example.co.uk/mailbot"'
+    relative_url = text.replace(commented, 'url = "sqlite:///db/m.sqlite3"')
+    path.write_text(relative_url.replace('password_env = "MAILBOT_IMAP_PASSWORD"\n', "", 1))
+    assert load_config(path).database_url == f"sqlite:///{folder / 'db' / 'm.sqlite3'}"

@@ -1,0 +1,34 @@
+"""Is this string a usable mailbox address? Syntax only, with email-validator; pure, no DNS.
+
+An address read from a From line becomes a case's client address and, later, an SMTP
+recipient; one with a control character in it (a vertical tab, a NUL) once made sending crash
+on every retry. Intake asks here first, and so does the SMTP adapter before it sends.
+"""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+
+
+def address_problem(address: str) -> str | None:
+    """None when `address` is a well-formed addr-spec; else what is wrong with it, in words.
+
+    Reserved test names (.test) and domain literals are allowed, deliverability is not checked:
+    this decides only whether the string can be used safely as an address at all.
+    """
+    if not address or len(address) > 320:
+        return "empty or longer than 320 characters"
+    try:
+        validate_email(
+            address,
+            check_deliverability=False,
+            test_environment=True,
+            allow_quoted_local=True,
+            allow_domain_literal=True,
+            globally_deliverable=False,
+        )
+    except EmailNotValidError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - a validator bug must not pass an address unchecked
+        return f"could not be checked ({type(exc).__name__})"
+    return None
