@@ -94,6 +94,7 @@ class MailboxSettings:
     batch_size: int = 100
     ca_file: str | None = None
     fingerprint: str = field(default="", repr=False)
+    max_message_bytes: int | None = None  # larger mail is not downloaded: only its headers are
 
     @property
     def name(self) -> str:
@@ -138,6 +139,7 @@ class FetchedMessage:
     raw: bytes = field(repr=False)
     internaldate: datetime  # when the server received it (aware, UTC): clocks start here
     mailbox: str
+    size: int | None = None  # RFC822.SIZE, when the message was too large to download
 
 
 def tls_context(ca_file: str | None) -> ssl.SSLContext:
@@ -376,11 +378,27 @@ class Mailbox:
                 uids = uids[:limit]
             messages: list[FetchedMessage] = []
             for start in range(0, len(uids), self.settings.batch_size):
-                batch = uids[start : start + self.settings.batch_size]
-                data = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
-                # A UID missing from the answer was expunged by someone else meanwhile.
-                messages.extend(self._message(uid, data[uid]) for uid in batch if uid in data)
+                messages.extend(self._fetch(client, uids[start : start + self.settings.batch_size]))
         return messages
+
+    def _fetch(self, client: IMAPClient, batch: list[int]) -> list[FetchedMessage]:
+        """The batch's messages; one over `max_message_bytes` comes as its headers and its size
+        only, so a hostile or runaway message never has to fit in memory (it stays on the server
+        and is filed to quarantine with the rest of the batch)."""
+        limit = self.settings.max_message_bytes
+        big: set[int] = set()
+        if limit is not None:
+            sizes = client.fetch(batch, ["RFC822.SIZE"])
+            big = {uid for uid in batch if uid in sizes and int(sizes[uid].get(b"RFC822.SIZE", 0)) > limit}
+        small = [uid for uid in batch if uid not in big]
+        data = client.fetch(small, ["BODY.PEEK[]", "INTERNALDATE"]) if small else {}
+        if big:
+            heads = client.fetch(sorted(big), ["BODY.PEEK[HEADER]", "INTERNALDATE", "RFC822.SIZE"])
+            for uid, item in heads.items():
+                data[uid] = {b"BODY[]": item[b"BODY[HEADER]"], b"INTERNALDATE": item[b"INTERNALDATE"],
+                             b"RFC822.SIZE": item[b"RFC822.SIZE"]}
+        # A UID missing from the answer was expunged by someone else meanwhile.
+        return [self._message(uid, data[uid]) for uid in batch if uid in data]
 
     def _listing(self, client: IMAPClient) -> list[int]:
         """Every UID in the folder, checked against a fresh SELECT's message count.
@@ -422,6 +440,7 @@ class Mailbox:
             raw=bytes(item[b"BODY[]"]),
             internaldate=received.astimezone(UTC),
             mailbox=self.settings.folder,
+            size=int(item[b"RFC822.SIZE"]) if b"RFC822.SIZE" in item else None,
         )
 
     def count(self, folder: str) -> int:

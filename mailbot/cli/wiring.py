@@ -218,6 +218,7 @@ def mailbox_settings(config: Config, provider: TokenProvider | None = None) -> M
         timeout_seconds=imap.timeout_seconds,
         batch_size=imap.batch_size,
         ca_file=imap.ca_file,
+        max_message_bytes=config.intake.max_message_bytes,
         fingerprint=_fingerprint(imap.host, imap.port, imap.username, imap.auth, secret),
     )
 

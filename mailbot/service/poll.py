@@ -99,7 +99,7 @@ def intake_pass(
         if not batch:
             break
         arrivals = [
-            Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate)
+            Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate, f.size)
             for f in batch
         ]
         taken = take_in(app, arrivals, now=now())

@@ -48,6 +48,7 @@ class Arrival:
     raw: bytes = field(repr=False)
     where: MailboxCoordinates | None = None
     internaldate: datetime | None = None
+    size: int | None = None  # the message's size on the server, when only its headers were fetched
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,14 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
     readings: list[Inbound | MalformedMessage] = []
     limit = app.config.intake.max_message_bytes
     for arrival in arrivals:  # pure work, outside the transaction
-        if len(arrival.raw) > limit:
-            # Kept with its bytes for a person; never parsed, so it cannot cost unbounded memory.
-            readings.append(MalformedMessage(f"larger than intake.max_message_bytes ({len(arrival.raw):,} > "
-                                             f"{limit:,} bytes); kept unread for a person"))
+        size = arrival.size or len(arrival.raw)
+        if size > limit:
+            # Kept for a person, never parsed, so it cannot cost unbounded memory. Fetched from
+            # a mailbox, only its headers were downloaded: the message stays whole on the server.
+            kept = "its headers kept here, the message in the quarantine folder" if arrival.size else \
+                "kept unread"
+            readings.append(MalformedMessage(f"larger than intake.max_message_bytes ({size:,} > {limit:,} bytes); "
+                                             f"{kept} for a person"))
             continue
         try:
             readings.append(read(app, arrival.raw))

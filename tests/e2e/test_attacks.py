@@ -295,3 +295,24 @@ def test_flags_and_triage_reasons_are_stored_encrypted(firm: Firm) -> None:
     with firm.app.store.transaction() as conn:
         case = conn.execute(select(cases)).one()
     assert "vulnerability" in case.flags, "mailbot itself still reads them"
+
+
+# --- one message cannot stop intake ---------------------------------------------------------------
+
+
+def test_a_message_over_the_size_limit_is_never_downloaded_and_intake_goes_on(
+        dovecot: DovecotServer, make_smtp_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    firm = make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path,
+                     overrides={"intake": {"max_message_bytes": 1024 * 1024}})
+    _complaint(firm, body="A" * 3_000_000, subject="Huge")
+    _complaint(firm, sender="ordinary@clients.example", subject="My flat sale", at=T0 + timedelta(minutes=1))
+    report = firm.run(T0 + timedelta(minutes=5))
+    assert report.intake.outcomes.get("quarantined") == 1 and report.intake.outcomes.get("new_case") == 1
+    kept = firm.dovecot.fetch_all(firm.complaints, "mailbot/quarantine")
+    assert len(kept) == 1 and len(kept[0]) > 3_000_000, "the message stays whole on the server"
+    with firm.app.store.transaction() as conn:
+        stored = conn.execute(select(text("raw")).select_from(text("raw_messages"))
+                              .where(text("status = 'quarantined'"))).scalar_one()
+        reason = conn.execute(select(quarantine.c.reason)).scalar_one()
+    assert len(firm.app.store.engine.dialect.mailbot_sealer.open(bytes(stored))) < 10_000, "only its headers"
+    assert "larger than intake.max_message_bytes" in reason and "quarantine folder" in reason
