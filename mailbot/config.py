@@ -459,6 +459,7 @@ def placeholder_problems(config: Config) -> list[str]:
         checks += [("imap.host", config.imap.host), ("imap.username", config.imap.username)]
     if config.smtp is not None:
         checks += [("smtp.host", config.smtp.host), ("smtp.username", config.smtp.username)]
+    checks += [("approvals.authserv_id", config.approvals.authserv_id)]
     for i, h in enumerate(config.handlers):
         checks += [(f"handlers[{i}].email", h.email)]
         checks += [(f"handlers[{i}].aliases", alias) for alias in h.aliases]

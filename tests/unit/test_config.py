@@ -441,7 +441,7 @@ def test_the_examples_placeholders_are_named_by_key() -> None:
     keys = {problem.split(":")[0] for problem in found}
     assert {"firm.name", "firm.phone", "firm.postal_address", "firm.website", "firm.domain",
             "firm.complaints_address", "imap.host", "smtp.host", "handlers[0].email",
-            "handlers[0].aliases"} <= keys
+            "handlers[0].aliases", "approvals.authserv_id"} <= keys
     text = json.dumps(example())
     replacements = (("example.co.uk", "harbourvale.co.uk"), ("020 7946 0000", "0117 496 0123"),
                     ("1 Example Street", "12 Quay Street"), ("Example & Co", "Harbour & Vale"))
