@@ -6,12 +6,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from ..compose import Letters
 from ..config import Config
 from ..working_days import WorkingCalendar
-from ..profiles import Profile, get_profile
+from ..profiles import Profile
+from ..regimes import Regime, Regimes
 from ..store import Store
 from ..triage import Prediction, Suggestion, suggest
 
@@ -53,13 +54,21 @@ class App:
     store: Store
     letters: Letters
     triage: Triage
-    profile: Profile = field(init=False)
+    regimes: Regimes = field(init=False)
+    profile: Profile = field(init=False)  # the firm's default regime's; a case has its own (regime_of)
     calendar: WorkingCalendar = field(init=False)
 
     def __post_init__(self) -> None:
-        firm = self.config.firm
-        self.profile = get_profile(firm.profile, self.config.profile_overrides or None)
-        self.calendar = WorkingCalendar(firm.country, firm.subdivision, firm.timezone)
+        self.regimes = self.config.build_regimes()
+        self.profile = self.regimes.default.profile
+        self.calendar = self.regimes.default.calendar
+
+    def regime(self, name: str | None) -> Regime:
+        """The regime a case's stored profile names: its profile and the calendar its clocks use."""
+        return self.regimes.get(name)
+
+    def regime_of(self, case: Any) -> Regime:
+        return self.regimes.get(getattr(case, "profile", None))
 
     @property
     def handler_addresses(self) -> frozenset[str]:
