@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -27,8 +27,7 @@ from .. import routing
 from ..assignment import Candidate, named_in
 from ..cases import AuditEvent, Event
 from ..cases import apply as apply_event
-from ..content_gate import check as gate_check
-from ..deadlines import summary_resolution_refusal
+from ..deadlines import ACTIVE_STATES, summary_resolution_refusal
 from ..errors import TransitionRefused
 from ..link_rewrites import gateway_links
 from ..reply_reading import ReplyText, read_reply
@@ -41,6 +40,9 @@ from .drafting import (
     DRAFT_KIND_BY_COMMAND,
     combined_notice,
     draft_for_approval,
+    gate,
+    redate,
+    redraft_pending,
     replace_draft_text,
     request_approval,
     staff_mail,
@@ -68,6 +70,16 @@ class _Run:
     done: list[str] = field(default_factory=list)
     unclear: list[str] = field(default_factory=list)
     events: list[AuditEvent] = field(default_factory=list)
+    # A command changed what the case's letters must say (its regime, date of receipt, who
+    # complains, whether it is a complaint): its pending drafts are written again, and the draft
+    # this reply answers can no longer be approved as it stands.
+    redraft: str | None = None  # the note the handler gets with the drafts written again
+    then_draft: str | None = None  # a draft kind to write afterwards (a converted case's first letter)
+
+    def refresh(self) -> None:
+        fresh = casebook.case_by_id(self.conn, self.case.id)
+        assert fresh is not None
+        self.case = fresh
 
 
 def sender_check(app: App, msg: Any) -> SenderCheck:
@@ -188,13 +200,25 @@ def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
                 run.done.append("note")
             case cmd.Draft(kind=kind):
                 _draft(run, kind)
-            case cmd.Close():
-                _close(run)
+            case cmd.Close(reason=reason):
+                _close(run, reason)
             case cmd.Cause() | cmd.Outcome() | cmd.Redress() | cmd.Learning():
                 _record(run, action)
+            case cmd.SetComplaint(value=value):
+                _set_complaint(run, value)
+            case cmd.SetRegime(profile=profile):
+                _set_regime(run, profile)
+            case cmd.SetReceived(when=when):
+                _set_received(run, when)
+            case cmd.SetComplainant(role=role):
+                _set_complainant(run, role)
+            case cmd.WaiveTimeLimits(value=value):
+                _set_waiver(run, value)
             case cmd.Unclear(lines=lines, hint=hint):
                 run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
-    if any(isinstance(a, cmd.Approve) for a in parsed.actions):
+    if run.redraft is not None:
+        _redraft(run, approving=any(isinstance(a, cmd.Approve) for a in parsed.actions))
+    elif any(isinstance(a, cmd.Approve) for a in parsed.actions):
         _settle_approval(run, parsed.edited_text)
     elif parsed.edited_text is not None and not any(isinstance(a, cmd.Reject) for a in parsed.actions):
         _confirm_edit(run, parsed.edited_text, note="Your edit is saved. This is the letter exactly as it will "
@@ -231,8 +255,8 @@ def _assign(run: _Run, email: str) -> None:
 
 
 def _summary_too_late(run: _Run) -> str | None:
-    app = run.app
-    return summary_resolution_refusal(run.case.received_at, run.now, app.profile, app.calendar)
+    regime = run.app.regime_of(run.case)
+    return summary_resolution_refusal(run.case.received_at, run.now, regime.profile, regime.calendar)
 
 
 def _draft(run: _Run, kind: str) -> None:
@@ -246,31 +270,152 @@ def _draft(run: _Run, kind: str) -> None:
     run.done.append(f"draft:{kind}")
 
 
-def _close(run: _Run) -> None:
+def _close(run: _Run, reason: str) -> None:
+    """Close the case. Before a final response the handler must write why (F12): the case is then
+    reported as closed without a final response, never as a deadline met."""
     try:
         moved = apply_event(casebook.snapshot(run.case), Event.CLOSE, now=run.now, actor=run.actor,
-                            reason="closed by handler")
+                            reason=reason or None)
     except TransitionRefused as exc:
-        run.unclear.append(str(exc))
+        run.unclear.append(f"{exc}. Write the reason after the word close, for example 'close withdrawn: the "
+                           "client phoned on 3 March to withdraw it' or 'close accepted our response in writing'.")
         return
     casebook.save_snapshot(run.conn, run.case.id, moved.case, run.now)
+    if reason and run.case.responded_at is None:
+        casebook.update_case(run.conn, run.case.id, run.now, close_reason=reason[:255])
     run.events.extend(moved.events)
     run.done.append("closed")
+    run.refresh()
 
 
-def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
-    match action:
-        case cmd.Cause(text=text):
-            name, value = "root_cause", text
-        case cmd.Outcome(value=outcome):
-            name, value = "outcome", outcome
-        case cmd.Redress(amount=amount, currency=currency, text=text):
-            name, value = "redress", f"{currency + ' ' if currency else ''}{amount} {text}".strip()
-        case cmd.Learning(text=text):
-            name, value = "learning", text
-    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
-    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
-    run.done.append(name)
+def _set_complaint(run: _Run, value: bool) -> None:
+    """A person decides whether it is a complaint (F3, F11): kept as a training label. A message
+    converted to a complaint is clocked from its original receipt and gets an acknowledgement
+    draft; a complaint converted to an enquiry stops its clocks and gets a neutral reply draft."""
+    case = run.case
+    was = case.is_complaint is not False
+    casebook.record_correction(run.conn, case.id, "is_complaint", "yes" if was else "no", "yes" if value else "no",
+                               by=run.actor, at=run.now)
+    casebook.update_case(run.conn, case.id, run.now, is_complaint=value, complaint_decided_by=run.actor,
+                         complaint_decided_at=run.now)
+    run.events.append(AuditEvent("case.complaint_set", case.ref, run.actor, run.now,
+                                 {"from": was, "to": value, "clocks_from": case.received_at.isoformat()}))
+    run.done.append("complaint" if value else "not_complaint")
+    run.refresh()
+    if was != value:
+        run.redraft = "Now a complaint: clocked from its receipt" if value else "Now an enquiry, not a complaint"
+        run.then_draft = "acknowledgement" if value else "enquiry_reply"
+
+
+def _set_regime(run: _Run, profile: str) -> None:
+    """The rules the case falls under (F1): every letter, clock and report follows the case's."""
+    problem = run.app.regimes.problem(profile)
+    if problem:
+        run.unclear.append(f"The regime was not changed: {problem}.")
+        return
+    old = run.case.profile
+    if old == profile:
+        return
+    casebook.update_case(run.conn, run.case.id, run.now, profile=profile)
+    run.events.append(AuditEvent("case.regime_set", run.case.ref, run.actor, run.now, {"from": old, "to": profile}))
+    run.done.append("regime")
+    run.refresh()
+    run.redraft = f"The case is now under {profile}: its letters are written again"
+
+
+def _set_received(run: _Run, when: date | datetime) -> None:
+    """When the firm first received the complaint (F2): every clock follows it. Moving it later
+    shortens nothing for the firm's benefit unless a partner says so: only a reply from a handler
+    with the partner role may do that (or `mailbot cases received ... --partner`)."""
+    cal = run.app.regime_of(run.case).calendar
+    if isinstance(when, datetime):
+        moment = when.replace(tzinfo=cal.zone).astimezone(UTC)
+    else:
+        moment = cal.start_of(when)
+    problem = received_problem(run.app, run.case, moment, run.now, partner=_is_partner(run.app, run.actor))
+    if problem:
+        run.unclear.append(f"The date of receipt was not changed: {problem}")
+        return
+    if moment == run.case.received_at:
+        return
+    change_received(run.conn, run.app, run.case, moment, actor=run.actor, now=run.now, events=run.events)
+    run.done.append("received")
+    run.refresh()
+    run.redraft = f"The date of receipt is now {cal.local(moment):%d %B %Y}: its letters are written again"
+
+
+def _is_partner(app: App, email: str) -> bool:
+    handler = app.config.handler(email)
+    return handler is not None and "partner" in handler.roles
+
+
+def received_problem(app: App, case: Row[Any], moment: datetime, now: datetime, *, partner: bool) -> str | None:
+    """Why the date of receipt may not become `moment`, or None."""
+    cal = app.regime_of(case).calendar
+    if moment > now:
+        return f"{cal.local(moment):%d %B %Y} is in the future."
+    if moment > case.received_at and not partner:
+        return (f"moving it later (from {cal.local(case.received_at):%d %B %Y} to {cal.local(moment):%d %B %Y}) "
+                "shortens the clocks the client relies on, so it needs a partner: a partner handling the case can "
+                "reply with it, or a partner can authorise 'mailbot cases received REF DATE --partner EMAIL'.")
+    return None
+
+
+def change_received(conn: Connection, app: App, case: Row[Any], moment: datetime, *, actor: str, now: datetime,
+                    events: list[AuditEvent], partner: str | None = None) -> None:
+    """Record a corrected date of receipt; the caller writes the pending drafts again."""
+    detail: dict[str, Any] = {"from": case.received_at.isoformat(), "to": moment.isoformat(),
+                              "later": moment > case.received_at}
+    if partner:
+        detail["partner"] = partner
+    casebook.update_case(conn, case.id, now, received_at=moment)
+    events.append(AuditEvent("case.received_set", case.ref, actor, now, detail))
+
+
+def _set_complainant(run: _Run, role: str) -> None:
+    """Whether the complainant is our client (F4): a training label for the third_party flag."""
+    old = getattr(run.case, "complainant", None) or "client"
+    if old == role:
+        return
+    casebook.record_correction(run.conn, run.case.id, "complainant", old, role, by=run.actor, at=run.now)
+    casebook.update_case(run.conn, run.case.id, run.now, complainant=role)
+    run.events.append(AuditEvent("case.complainant_set", run.case.ref, run.actor, run.now, {"from": old, "to": role}))
+    run.done.append("complainant")
+    run.refresh()
+    run.redraft = ("The complainant is recorded as not our client" if role == "third_party"
+                   else "The complainant is recorded as our client") + ": the letters are written again"
+
+
+def _set_waiver(run: _Run, value: bool) -> None:
+    """FCA: whether the firm consents to the FOS considering a late referral (DISP 1 Annex 3R)."""
+    regime = run.app.regime_of(run.case)
+    if regime.name != "fca_disp":
+        run.unclear.append(f"waive time limits is for complaints under the FCA's rules (fca_disp); this case is "
+                           f"under {regime.name}.")
+        return
+    if bool(run.case.waive_time_limits) == value and run.case.waive_time_limits is not None:
+        return
+    casebook.update_case(run.conn, run.case.id, run.now, waive_time_limits=value)
+    run.events.append(AuditEvent("case.waiver_set", run.case.ref, run.actor, run.now, {"waive_time_limits": value}))
+    run.done.append("waiver")
+    run.refresh()
+    run.redraft = ("We now consent" if value else "We now do not consent") + (
+        " to the FOS considering a late referral: the letters are written again")
+
+
+def _redraft(run: _Run, *, approving: bool) -> None:
+    """Write the pending drafts again for the change; the answered draft goes with them. A case
+    converted to or from a complaint gets the first letter of its new kind instead."""
+    assert run.redraft is not None
+    if run.then_draft:
+        supersede_drafts(run.conn, run.app, run.case, now=run.now)
+        if run.case.handler_email and run.case.state in ACTIVE_STATES:
+            draft_for_approval(run.conn, run.app, run.case, run.then_draft, now=run.now, note=run.redraft)
+    else:
+        redraft_pending(run.conn, run.app, run.case, now=run.now, note=run.redraft)
+    if approving:
+        run.unclear.append("Nothing was sent: what you changed alters the letter, so it has been written again and "
+                           "sent to you for approval. Approve the new one.")
 
 
 # --- the draft's fate ---------------------------------------------------------------------
@@ -292,13 +437,19 @@ def _settle_approval(run: _Run, edited: str | None) -> None:
 def _refusal_to_send(run: _Run, text: str) -> str | None:
     """Why this text must not go to the client now, or None."""
     letter, case, app = run.letter, run.case, run.app
+    if letter.kind in ("acknowledgement", "holding_letter", "final_response", "summary_resolution") \
+            and case.is_complaint is False:
+        run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
+                                     {"outbox_id": letter.id, "missing": ["is_complaint"]}))
+        return (f"The {letter.kind.replace('_', ' ')} was not sent: the case is held as an enquiry, not a "
+                "complaint. Reply 'complaint yes' first if it is a complaint.")
     if letter.kind == "summary_resolution":
         too_late = _summary_too_late(run)
         if too_late:
             run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
                                          {"outbox_id": letter.id, "missing": ["summary_resolution_window"]}))
             return f"The summary resolution communication was not sent: {too_late}."
-    missing = gate_check(letter.kind, app.profile, text)
+    missing = gate(app, case, letter.kind, text)
     if missing:
         run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
                                      {"outbox_id": letter.id, "missing": missing}))
@@ -313,9 +464,13 @@ def _refusal_to_send(run: _Run, text: str) -> str | None:
 
 
 def _approve(run: _Run, edited: str | None) -> str | None:
-    """Approve (after the edit, if any); returns a problem for the handler, or None."""
+    """Approve (after the edit, if any); returns a problem for the handler, or None.
+
+    A draft mailbot wrote on an earlier day goes out dated today, its dates worked out again
+    (F25). Approving a neutral reply to an enquiry confirms that it is not a complaint."""
     conn, letter = run.conn, run.letter
-    problem = _refusal_to_send(run, edited if edited is not None else letter.body_text)
+    text = edited if edited is not None else (redate(conn, run.app, run.case, letter, run.now) or letter.body_text)
+    problem = _refusal_to_send(run, text)
     if problem:
         return problem
     if not outbox_q.use_token(conn, run.token.id, run.now):
@@ -328,6 +483,10 @@ def _approve(run: _Run, edited: str | None) -> str | None:
     run.events.append(AuditEvent("letter.approved", run.case.ref, run.actor, run.now,
                                  {"outbox_id": letter.id, "kind": letter.kind,
                                   "sender_verified": run.app.config.approvals.require_dkim}))
+    if letter.kind == "enquiry_reply" and run.case.is_complaint is False and not run.case.complaint_decided_by:
+        casebook.update_case(conn, run.case.id, run.now, complaint_decided_by=run.actor, complaint_decided_at=run.now)
+        run.events.append(AuditEvent("case.complaint_set", run.case.ref, run.actor, run.now,
+                                     {"from": False, "to": False, "how": "approved the reply to the enquiry"}))
     return None
 
 
