@@ -10,7 +10,7 @@ import typer
 from sqlalchemy import LargeBinary, func, select, type_coerce, update
 
 from ..cases import AuditEvent
-from ..deadlines import case_deadlines
+from ..deadlines import TRIAGE_WITHIN, case_deadlines
 from ..service import deadline_letters
 from ..service.retention import purge
 from ..store import audit, casebook, intake
@@ -87,7 +87,7 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             audit.append(conn, [AuditEvent("case.legal_hold", case.ref, "cli", now, {"on": not release})])
         typer.echo(f"{ref}: legal hold {'lifted' if release else 'on'}")
 
-    deadlines_app = typer.Typer(help="Case clocks under the firm's policy profile.", no_args_is_help=True)
+    deadlines_app = typer.Typer(help="Case clocks under each case's own regime (policy profile).", no_args_is_help=True)
     app.add_typer(deadlines_app, name="deadlines")
 
     @deadlines_app.command("show")
@@ -100,13 +100,19 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             if case is None:
                 typer.echo(f"no case {ref}", err=True)
                 raise typer.Exit(1)
-        d = case_deadlines(case.received_at, application.profile, application.calendar)
+        regime = application.regime_of(case)
+        d = case_deadlines(case.received_at, regime.profile, regime.calendar)
         zone = cfg.firm.zone
 
         def local(moment: datetime | None) -> str:
             return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z") if moment else "-"
 
-        typer.echo(f"{case.ref} ({application.profile.name}), received {local(case.received_at)}")
+        typer.echo(f"{case.ref} ({regime.name}), received {local(case.received_at)}")
+        if case.is_complaint is False:
+            triage_by = regime.calendar.due(case.received_at, TRIAGE_WITHIN)
+            typer.echo(f"  an enquiry, not a complaint: no complaint clocks run; a person decides whether it is one "
+                       f"by {local(triage_by)} (reply 'complaint yes' to clock it from its receipt)")
+            return
         for label, moment, done in (("acknowledge by", d.acknowledge_by, case.acknowledged_at),
                                     ("full response by", d.respond_by, case.responded_at),
                                     ("regulator deadline", d.regulator_by, case.responded_at),
