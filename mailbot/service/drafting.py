@@ -107,8 +107,10 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         },
         # The acknowledgement goes out unapproved: it must not print anything the sender wrote.
         "client_name": None if kind == "acknowledgement" else case.client_name,
-        "next_contact_by": min(soon, d.respond_by) if d.respond_by else soon,
-        "response_due": d.respond_by or d.regulator_by or soon,
+        # A letter never promises a date already past (a late-opened or late-approved case): the
+        # next such date, else one stall period from now.
+        "next_contact_by": min(soon, d.respond_by) if d.respond_by and d.respond_by > now else soon,
+        "response_due": next((t for t in (d.respond_by, d.regulator_by) if t and t > now), soon),
         # Once the regulator's date has passed, letters say the client "may now refer".
         "regulator_deadline": d.regulator_by if d.regulator_by and d.regulator_by > now else None,
         "done": f"{handler_name(app, case.handler_email)} is reviewing {whose} file and our correspondence with you.",
