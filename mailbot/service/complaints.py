@@ -206,6 +206,12 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
     )
     intake.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
     events = [AuditEvent("case.client_message", case.ref, "mailbot", now, {"raw_id": raw_id, "matched_by": route.matched_by})]
+    if case.is_complaint is False and case.complaint_decided_by:
+        # New words on an enquiry may make it a complaint: a person looks again (the approval
+        # request asks "Read as not a complaint" once more).
+        casebook.update_case(conn, case.id, now, complaint_decided_by=None, complaint_decided_at=None)
+        events.append(AuditEvent("case.complaint_undecided", case.ref, "mailbot", now,
+                                 {"why": "the client wrote again on an enquiry"}))
     snap = casebook.snapshot(case)
     if snap.state is State.AWAITING_CLIENT:
         moved = apply_event(snap, Event.CLIENT_REPLIED, now=now, actor="client")
@@ -219,7 +225,7 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
         return
     superseded = supersede_drafts(conn, app, case, now=now)
     if case.handler_email:
-        kind = superseded[-1] if superseded else "progress_update"
+        kind = superseded[-1] if superseded else ("enquiry_reply" if case.is_complaint is False else "progress_update")
         draft_for_approval(conn, app, case, kind, now=now, note="The client wrote again")
 
 

@@ -264,6 +264,10 @@ def _draft(run: _Run, kind: str) -> None:
     if too_late:
         run.unclear.append(f"No draft written: {too_late}.")
         return
+    mismatch = _letter_for_other_kind(run.case, DRAFT_KIND_BY_COMMAND[kind])
+    if mismatch:
+        run.unclear.append(f"No draft written: {mismatch}")
+        return
     supersede_drafts(run.conn, run.app, run.case, now=run.now)
     draft_for_approval(run.conn, run.app, run.case, DRAFT_KIND_BY_COMMAND[kind], now=run.now,
                        note=f"Drafted at {run.actor}'s request")
@@ -434,15 +438,25 @@ def _settle_approval(run: _Run, edited: str | None) -> None:
         run.done.append("approved")
 
 
+def _letter_for_other_kind(case: Row[Any], kind: str) -> str | None:
+    """Complaint letters are for complaints, the neutral reply for enquiries (F3): why not, or None."""
+    enquiry = case.is_complaint is False
+    if enquiry and kind != "enquiry_reply":
+        return ("the case is held as an enquiry, not a complaint. Reply 'complaint yes' first if it is a "
+                "complaint, or 'draft reply' for a neutral reply.")
+    if not enquiry and kind == "enquiry_reply":
+        return "the case is a complaint. Reply 'complaint no' first if it is not one."
+    return None
+
+
 def _refusal_to_send(run: _Run, text: str) -> str | None:
     """Why this text must not go to the client now, or None."""
     letter, case, app = run.letter, run.case, run.app
-    if letter.kind in ("acknowledgement", "holding_letter", "final_response", "summary_resolution") \
-            and case.is_complaint is False:
+    mismatch = _letter_for_other_kind(case, letter.kind)
+    if mismatch:
         run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
                                      {"outbox_id": letter.id, "missing": ["is_complaint"]}))
-        return (f"The {letter.kind.replace('_', ' ')} was not sent: the case is held as an enquiry, not a "
-                "complaint. Reply 'complaint yes' first if it is a complaint.")
+        return f"The {letter.kind.replace('_', ' ')} was not sent: {mismatch}"
     if letter.kind == "summary_resolution":
         too_late = _summary_too_late(run)
         if too_late:

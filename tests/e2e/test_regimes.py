@@ -242,6 +242,18 @@ def test_approving_the_reply_confirms_it_is_not_a_complaint(firm: Firm) -> None:
     firm.run(T0 + timedelta(days=2))
     assert levels(firm, "C-2026-0001") == set(), "triaged: no reminder"
 
+    # The client writes again: new words may make it a complaint, so a person looks again.
+    ours = firm.inbox(firm.client)[-1]
+    firm.client_writes(f"Re: {ours['Subject']}", "And one more thing: your invoice was wrong and I want a refund.",
+                       at=T0 + timedelta(days=3), in_reply_to=ours["Message-ID"])
+    firm.run(T0 + timedelta(days=3, minutes=1))
+    again = newest(firm, "C-2026-0001")
+    assert "Approval needed: reply " in str(again["Subject"]) and "READ AS NOT A COMPLAINT" in plain(again)
+    firm.reply_as(firm.handler, again, "draft final", at=T0 + timedelta(days=3, hours=1))
+    firm.run(T0 + timedelta(days=3, hours=1, minutes=1))
+    help_mail = [plain(m) for m in firm.inbox(firm.handler) if "could not act" in str(m["Subject"]).lower()]
+    assert help_mail and "held as an enquiry" in help_mail[-1]
+
 
 def test_an_enquiry_converted_to_a_complaint_is_clocked_from_its_receipt(firm: Firm) -> None:
     firm.client_writes("My will", "Could you please send me a copy of my will?", at=T0)
