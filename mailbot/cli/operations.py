@@ -15,14 +15,15 @@ from ..service import deadline_letters
 from ..service.retention import purge
 from ..store import audit, casebook, intake
 from ..store.sealing import new_key
-from ..store.tables import audit_events, case_messages, cases, outbox, raw_messages, watermarks
+from ..store.sealing import SealedBytes, SealedJSON, SealedText
+from ..store.tables import audit_events, case_messages, cases, metadata, outbox, raw_messages, watermarks
 from . import wiring
 from .running import ConfigOption, parse_now
 
-# Every sealed column, for key rotation.
-SEALED = ((raw_messages, "raw"), (cases, "subject"), (case_messages, "subject"), (case_messages, "body"),
-          (outbox, "subject"), (outbox, "body_text"), (outbox, "body_html"), (outbox, "edit_diff"),
-          (audit_events, "detail"))
+# Every sealed column, for key rotation: read from the schema, so a new sealed column (cases.flags,
+# cases.suggestion, cases.close_reason...) is never left under an old key.
+SEALED = tuple((table, column.name) for table in metadata.sorted_tables for column in table.c
+               if isinstance(column.type, (SealedBytes, SealedText, SealedJSON)))
 
 
 def _now(value: str | None) -> datetime:
