@@ -131,7 +131,7 @@ class SetRegime:
 
 @dataclass(frozen=True)
 class SetReceived:
-    """When the firm first received the complaint: a local date, or a local date and time (naive)."""
+    """When the firm first received the complaint: a local date, or local date and time (naive)."""
 
     when: date | datetime
 
@@ -179,7 +179,8 @@ class Unclear:
 
 
 Action = (Approve | Reject | Edit | SetCategory | SetUrgency | Assign | Note | Draft | Close | Cause | Outcome
-          | Redress | Learning | SetComplaint | SetRegime | SetReceived | SetComplainant | WaiveTimeLimits | Unclear)
+          | Redress | Learning | SetComplaint | SetRegime | SetReceived | SetComplainant
+          | WaiveTimeLimits | Unclear)
 
 
 @dataclass(frozen=True)
@@ -330,7 +331,8 @@ def _command(line: str) -> Action | _EditWord | None:
     if word in {"close", "closed"}:
         return Close("" if _chatter(rest) else rest)
     if word == "complaint":
-        return _yes_no(line, rest, SetComplaint, "complaint is followed by yes or no, e.g. 'complaint no'.")
+        return _yes_no(line, rest, SetComplaint,
+                       "complaint is followed by yes or no, e.g. 'complaint no'.")
     if word in {"regime", "profile"}:
         return _choice(line, rest, tuple(PROFILES), SetRegime, "regime")
     if word == "received":
@@ -339,7 +341,8 @@ def _command(line: str) -> Action | _EditWord | None:
         return _choice(line, rest, COMPLAINANTS, SetComplainant, "complainant")
     if word == "waive":
         rest = re.sub(r"^(?:the\s+)?(?:fos\s+)?time[\s-]+limits?\b[\s:=,]*", "", rest, flags=re.I)
-        return _yes_no(line, rest, WaiveTimeLimits, "write 'waive time limits yes' or 'waive time limits no'.")
+        return _yes_no(line, rest, WaiveTimeLimits,
+                       "write 'waive time limits yes' or 'waive time limits no'.")
     if word in {"category", "cat"}:
         return _choice(line, rest, CATEGORIES, SetCategory, "category")
     if word in {"urgency", "priority"}:
@@ -413,14 +416,16 @@ def _yes_no(line: str, rest: str, make: type, hint: str) -> Action:
 def _received(line: str, rest: str) -> Action:
     """'received 2026-02-23' or 'received 2026-02-23 14:30' (the firm's local time)."""
     m = _WHEN.match(rest.strip().rstrip("."))
-    hint = "received needs the date the firm first received it, e.g. 'received 2026-02-23' or '2026-02-23 14:30'."
+    hint = ("received needs the date the firm first received it, e.g. 'received 2026-02-23' or "
+            "'2026-02-23 14:30'.")
     if not m:
         return _unclear(line, hint)
     try:
         day = date.fromisoformat(m.group(1))
         if m.group(2) is None:
             return SetReceived(day)
-        return SetReceived(datetime(day.year, day.month, day.day, int(m.group(2)), int(m.group(3))))
+        hour, minute = int(m.group(2)), int(m.group(3))
+        return SetReceived(datetime(day.year, day.month, day.day, hour, minute))
     except ValueError:
         return _unclear(line, hint)
 

@@ -102,8 +102,8 @@ class FirmConfig(_Section):
     # Printed in every acknowledgement ("Our complaints procedure: URL"); required when any regime
     # is fca_disp (DISP 1.2.1R(3)(b): the procedure goes with the acknowledgement).
     complaints_procedure_url: str = ""
-    # The Financial Ombudsman Service's leaflet "Your complaint and the ombudsman", linked from FCA
-    # final, holding and summary resolution letters (DISP 1.6.2R); required when any regime is fca_disp.
+    # The Financial Ombudsman Service's leaflet "Your complaint and the ombudsman", linked from
+    # FCA final, holding and summary resolution letters (DISP 1.6.2R); required for fca_disp.
     fos_leaflet_url: str = ""
     closed_days: list[date] = []  # days the firm is closed beyond public holidays (no working day)
 
@@ -278,30 +278,33 @@ class Config(_Section):
         return self
 
     def build_regimes(self) -> Any:
-        """Every regime this firm's cases can be under (regimes.Regimes); ConfigError if one is unfit."""
-        from .regimes import RegimeRule, build_regimes  # pure; imported here to keep config import light
+        """Every regime the firm's cases can be under (regimes.Regimes); ConfigError if unfit."""
+        from .regimes import RegimeRule, build_regimes  # pure; imported here: config imports light
 
         firm = self.firm
         rules = [RegimeRule(r.profile, frozenset(a.lower() for a in r.recipients),
-                            frozenset(h.lower() for h in r.handlers), r.country, r.subdivision, dict(r.deadlines))
+                            frozenset(h.lower() for h in r.handlers), r.country, r.subdivision,
+                            dict(r.deadlines))
                  for r in self.regimes]
-        return build_regimes(profile=firm.profile, overrides=self.deadlines or None, country=firm.country,
-                             subdivision=firm.subdivision, timezone=firm.timezone, closed_days=firm.closed_days,
-                             rules=rules, leaflet_url=firm.fos_leaflet_url or None)
+        return build_regimes(profile=firm.profile, overrides=self.deadlines or None,
+                             country=firm.country, subdivision=firm.subdivision,
+                             timezone=firm.timezone, closed_days=firm.closed_days, rules=rules,
+                             leaflet_url=firm.fos_leaflet_url or None)
 
     def _regime_problem(self) -> str | None:
         fca = self.firm.profile == "fca_disp" or any(r.profile == "fca_disp" for r in self.regimes)
-        for key, why in (("complaints_procedure_url", "an FCA acknowledgement must give the complaints procedure "
-                          "(DISP 1.2.1R(3)(b))"),
-                         ("fos_leaflet_url", "FCA final, holding and summary letters must give the Financial "
-                          "Ombudsman Service's leaflet (DISP 1.6.2R)")):
+        for key, why in (("complaints_procedure_url", "an FCA acknowledgement must give the "
+                          "complaints procedure (DISP 1.2.1R(3)(b))"),
+                         ("fos_leaflet_url", "FCA final, holding and summary letters must give "
+                          "the Financial Ombudsman Service's leaflet (DISP 1.6.2R)")):
             if fca and not getattr(self.firm, key).strip():
                 return f"firm.{key}: required when a regime is fca_disp: {why}"
         handlers = {h.email.lower() for h in self.handlers}
         for i, regime in enumerate(self.regimes):
             unknown = [h for h in regime.handlers if h.lower() not in handlers]
             if unknown:
-                return f"regimes[{i}].handlers: {', '.join(unknown)} is not a configured [[handlers]] entry"
+                return (f"regimes[{i}].handlers: {', '.join(unknown)} is not a configured "
+                        "[[handlers]] entry")
         return None
 
     @property

@@ -52,7 +52,8 @@ class Requirement:
 
     def met_by(self, text: str) -> bool:
         found = any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in self.patterns) or (
-            bool(self.sentence_words or self.clause) and any(self._in_sentence(s) for s in _sentences(text)))
+            bool(self.sentence_words or self.clause)
+            and any(self._in_sentence(s) for s in _sentences(text)))
         return not found if self.absent else found
 
     def _in_sentence(self, sentence: str) -> bool:
@@ -60,10 +61,12 @@ class Requirement:
             return False
         if self.clause is None:
             return True
-        return any(not _negated(sentence[:m.start()]) for m in re.finditer(self.clause, sentence, re.IGNORECASE))
+        found = re.finditer(self.clause, sentence, re.IGNORECASE)
+        return any(not _negated(sentence[:m.start()]) for m in found)
 
 
-_NEGATION = re.compile(r"(?:\b(?:not|never|no|cannot|unable|nor|neither)\b|n't\b)(?:\W+\w+){0,4}\W*$", re.IGNORECASE)
+_NEGATION = re.compile(r"(?:\b(?:not|never|no|cannot|unable|nor|neither)\b|n't\b)"
+                       r"(?:\W+\w+){0,4}\W*$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014(]|\s-\s")
 
 
@@ -129,16 +132,18 @@ FINAL_MARKER = Requirement(
 # Annex 3R(1); consenting: a plain statement of consent (firms must check it against Annex 3R).
 FOS_NO_WAIVER = Requirement(
     "time_limit_waiver",
-    "DISP 1 Annex 3R(1): 'If you do not refer your complaint in time, the Ombudsman will not have our "
-    "permission to consider your complaint ...'",
-    (r"\bthe\s+ombudsman\s+will\s+not\s+have\s+our\s+permission\s+to\s+consider\s+your\s+complaint\b",),
+    "DISP 1 Annex 3R(1): 'If you do not refer your complaint in time, the Ombudsman will not "
+    "have our permission to consider your complaint ...'",
+    (r"\bthe\s+ombudsman\s+will\s+not\s+have\s+our\s+permission\s+to\s+consider\s+"
+     r"your\s+complaint\b",),
 )
 FOS_WAIVER = Requirement(
     "time_limit_waiver",
-    "the firm's consent to the Financial Ombudsman Service considering your complaint outside its time limits",
+    "the firm's consent to the Financial Ombudsman Service considering your complaint outside "
+    "its time limits",
     sentence_words=(r"\btime\s+limits?\b",),
-    clause=r"\bwe\s+(?:consent|agree|do\s+not\s+object)\s+to\s+the\s+(?:financial\s+)?ombudsman(?:\s+service)?\s+"
-           r"considering\s+your\s+complaint\b",
+    clause=r"\bwe\s+(?:consent|agree|do\s+not\s+object)\s+to\s+the\s+(?:financial\s+)?"
+           r"ombudsman(?:\s+service)?\s+considering\s+your\s+complaint\b",
 )
 NOT_YOUR_MATTER = Requirement(
     "third_party_wording",
@@ -148,29 +153,35 @@ NOT_YOUR_MATTER = Requirement(
 )
 CONFIDENTIALITY = Requirement(
     "client_confidentiality",
-    "a sentence saying that our duty of confidentiality to our client limits what we can tell them",
+    "a sentence saying that our duty of confidentiality to our client limits what we can say",
     sentence_words=(r"\bconfidential", r"\bclient\b"),
 )
 PREMATURE_REFERRAL = Requirement(
     "no_premature_referral",
-    "no 'you do not have to wait' or 'you may now refer': the ombudsman expects our final response first (F5)",
-    (r"\b(?:do\s+not|don't|need\s+not)\s+(?:have\s+to\s+)?wait\b", r"\b(?:may|can)\s+now\s+(?:refer|complain)\b"),
+    "no 'you do not have to wait' or 'you may now refer': the ombudsman expects our final "
+    "response first (F5)",
+    (r"\b(?:do\s+not|don't|need\s+not)\s+(?:have\s+to\s+)?wait\b",
+     r"\b(?:may|can)\s+now\s+(?:refer|complain)\b"),
     absent=True,
 )
 PROCEDURE = Requirement(
     "complaints_procedure",
-    "where to read the firm's complaints procedure (DISP 1.2.1R(3)(b)): 'complaints procedure' and its address",
-    sentence_words=(r"\bcomplaints?\s+(?:handling\s+)?procedure\b", r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*"),
+    "where to read the firm's complaints procedure (DISP 1.2.1R(3)(b)): 'complaints procedure' "
+    "and its address",
+    sentence_words=(r"\bcomplaints?\s+(?:handling\s+)?procedure\b",
+                    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*"),
 )
 EIGHT_WEEK_PROMISE = Requirement(
     "final_or_holding_promise",
-    "a sentence that the firm will send its final response, or a letter explaining the delay, by a date "
-    "(DISP 1.6.1R)",
+    "a sentence that the firm will send its final response, or a letter explaining the delay, by "
+    "a date (DISP 1.6.1R)",
     sentence_words=(r"\bfinal\s+response\b", r"\b(?:explain|holding)"),
     clause=r"\bwe\s+will\s+send\b",
 )
-_MAY = (r"(?:may|can|could|might|are\s+(?:entitled|able)\s+to|have\s+the\s+right\s+to|(?:may|might)\s+be\s+able\s+to)")
+_MAY = (r"(?:may|can|could|might|are\s+(?:entitled|able)\s+to|have\s+the\s+right\s+to"
+        r"|(?:may|might)\s+be\s+able\s+to)")
 _REFER = r"(?:refer|complain|ask|take|bring|go)"
+_ADVERB = r"(?:now\s+|also\s+|still\s+)"
 
 
 def _available(signpost: Signpost) -> Requirement:
@@ -178,7 +189,7 @@ def _available(signpost: Signpost) -> Requirement:
         "ombudsman_available",
         f"a sentence telling the client they may refer the complaint to the {signpost.name}",
         sentence_words=(rf"(?:{_words(signpost.name)}|\bombudsman\b)",),
-        clause=rf"\byou\s+(?:now\s+|also\s+|still\s+)?{_MAY}\s+(?:now\s+|also\s+|still\s+)?{_REFER}",
+        clause=rf"\byou\s+{_ADVERB}?{_MAY}\s+{_ADVERB}?{_REFER}",
     )
 
 
@@ -186,8 +197,8 @@ def _eligibility(signpost: Signpost) -> Requirement:
     """To a complainant who is not the client: the body may not take it; they can ask it (F4)."""
     return Requirement(
         "ombudsman_eligibility",
-        f"a sentence telling the complainant they can ask the {signpost.name} whether it can consider the "
-        "complaint (they are not our client)",
+        f"a sentence telling the complainant they can ask the {signpost.name} whether it can "
+        "consider the complaint (they are not our client)",
         sentence_words=(rf"(?:{_words(signpost.name)}|\bombudsman\b)", r"\bwhether\b"),
         clause=r"\byou\s+(?:can|may|could)\s+(?:also\s+|now\s+)?ask\b",
     )
@@ -197,11 +208,12 @@ def _referral_limit(signpost: Signpost) -> Requirement:
     months = signpost.referral_months or 0
     return Requirement(
         "referral_time_limit",
-        f"a sentence saying the complaint must be referred to the {signpost.name} within {months} months of "
-        "the date of this letter",
+        f"a sentence saying the complaint must be referred to the {signpost.name} within {months} "
+        "months of the date of this letter",
         sentence_words=(r"\b(?:refer|do\s+so|ombudsman)",),
-        clause=rf"\bwithin\s+{_number(months)}[\s-]+months?\s+(?:of|from)\s+(?:the\s+date\s+of\s+)?"
-               r"(?:this|our|the)\s+(?:letter|final\s+response|email|response)\b",
+        clause=rf"\bwithin\s+{_number(months)}[\s-]+months?\s+(?:of|from)\s+"
+               r"(?:the\s+date\s+of\s+)?(?:this|our|the)\s+"
+               r"(?:letter|final\s+response|email|response)\b",
     )
 
 
@@ -209,7 +221,8 @@ def _body_time_limit(signpost: Signpost, name: str) -> Requirement:
     years = signpost.time_limit_years or 0
     return Requirement(
         name,
-        f"the {signpost.name}'s time limit: a sentence with 'within {years} year(s)' (SRA Code 8.4(a), SLCC, LSRA)",
+        f"the {signpost.name}'s time limit: a sentence with 'within {years} year(s)' (SRA Code "
+        "8.4(a), SLCC, LSRA)",
         sentence_words=(r"\b(?:refer|complain|complaint|made)",),
         clause=rf"\bwithin\s+{_number(years)}[\s-]+years?\b",
     )
@@ -230,7 +243,8 @@ def _leaflet(signpost: Signpost) -> Requirement:
     where = signpost.leaflet_url
     return Requirement(
         "ombudsman_leaflet",
-        f"the {signpost.name}'s leaflet '{signpost.leaflet_name}'" + (f" at {where}" if where else "")
+        f"the {signpost.name}'s leaflet '{signpost.leaflet_name}'"
+        + (f" at {where}" if where else "")
         + " (DISP 1.6.2R)",
         (re.escape(where) if where else _words(signpost.leaflet_name or ""),),
     )
@@ -267,9 +281,11 @@ COMPLAINANTS = ("client", "third_party")
 
 
 def required_blocks(letter_kind: str, profile: Profile | str,
-                    ombudsman: Signpost | Mapping[str, Any] | None = None, *, complainant: str = "client",
+                    ombudsman: Signpost | Mapping[str, Any] | None = None, *,
+                    complainant: str = "client",
                     waive_time_limits: bool = False) -> list[Requirement]:
-    """What a letter of this kind must contain under this profile; `ombudsman` replaces the profile's signpost.
+    """What a letter of this kind must contain under this profile; `ombudsman` replaces the
+    profile's signpost.
 
     `complainant` third_party: the letter must not write as if to our client, must say that
     confidentiality limits what we can tell them, and where the body hears only some people
@@ -290,13 +306,15 @@ def required_blocks(letter_kind: str, profile: Profile | str,
     if third:
         blocks += [NOT_YOUR_MATTER, CONFIDENTIALITY]
     conditional = third and signpost is not None and signpost.non_clients is not None
+    if signpost is not None:
+        available = _eligibility(signpost) if conditional else _available(signpost)
     eight_week = prof.regulator is not None
     waiver = FOS_WAIVER if waive_time_limits else FOS_NO_WAIVER
     if letter_kind == "acknowledgement" and fca:
         blocks += [PROCEDURE, EIGHT_WEEK_PROMISE]
     if letter_kind == "holding_letter" and signpost:
         if eight_week:
-            blocks += [_eligibility(signpost) if conditional else _available(signpost), *_contact_details(signpost)]
+            blocks += [available, *_contact_details(signpost)]
             if signpost.time_limit_years:
                 blocks.append(_body_time_limit(signpost, "holding_time_frame"))
             if signpost.leaflet_name:
@@ -307,8 +325,7 @@ def required_blocks(letter_kind: str, profile: Profile | str,
         if prof.final_must_be_marked_final or eight_week:
             blocks.append(FINAL_MARKER)
         if signpost:
-            blocks += [_eligibility(signpost) if conditional else _available(signpost), *_contact_details(signpost),
-                       _heading(signpost)]
+            blocks += [available, *_contact_details(signpost), _heading(signpost)]
             if signpost.referral_months:
                 blocks.append(_referral_limit(signpost))
             if signpost.time_limit_years:

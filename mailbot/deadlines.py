@@ -103,8 +103,8 @@ def summary_resolution_refusal(received_at: datetime, now: datetime, profile: Pr
     by = case_deadlines(received_at, profile, cal).summary_resolution_by
     if by is None:
         return (f"a summary resolution communication is for complaints under the FCA's rules (profile fca_disp); "
-                f"this case's regime is {profile.name}: send a final response (or change the regime with "
-                "'regime fca_disp' if the complaint is about FCA-regulated work)")
+                f"this case's regime is {profile.name}: send a final response (or change the "
+                "regime with 'regime fca_disp' if the complaint is about FCA-regulated work)")
     if now > by:
         return (f"a summary resolution communication had to go out by {cal.local(by):%H:%M on %a %d %B %Y} "
                 f"(close of business on the third business day): send a final response instead")
@@ -293,7 +293,8 @@ def _warning(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar
 
 
 def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
-    if d.holding_letter_from is None or "holding_letter" in case.fired or case.holding_sent_at is not None:
+    if d.holding_letter_from is None or "holding_letter" in case.fired \
+            or case.holding_sent_at is not None:
         return _NOTHING
     if now < d.holding_letter_from:
         return [], d.holding_letter_from
@@ -320,7 +321,9 @@ def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal:
         return [], d.regulator_by + _JUST_AFTER  # a breach is the deadline passing, not reaching it
     deadline = f"{profile.regulator.adjective} deadline on {cal.local(d.regulator_by).date().isoformat()}"
     if ended is None:
-        late = "with no final response" + (" or holding letter" if profile.holding_meets_regulator else "")
+        late = "with no final response"
+        if profile.holding_meets_regulator:
+            late += " or holding letter"
     else:
         late = f"{'final response' if case.responded_at else 'closed'} only on {_day(cal, ended)}"
     action = Action("regulator_breach", "regulator_breach", d.regulator_by, f"{deadline} passed, {late}; escalate to compliance")

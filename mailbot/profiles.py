@@ -98,13 +98,14 @@ LEGAL_OMBUDSMAN = Signpost(
     email="enquiries@legalombudsman.org.uk",
     website="www.legalombudsman.org.uk",
     referral_months=6,
-    time_limit_text=("You must also normally refer your complaint to the Legal Ombudsman within one year of the act "
-                     "or omission you are complaining about, or within one year of when you should reasonably "
-                     "have known there was cause for complaint."),
+    time_limit_text=("You must also normally refer your complaint to the Legal Ombudsman within "
+                     "one year of the act or omission you are complaining about, or within one "
+                     "year of when you should reasonably have known there was cause for "
+                     "complaint."),
     time_limit_years=1,
-    non_clients=("The Legal Ombudsman can consider complaints from some people who were not our client, such as "
-                 "a beneficiary of an estate or trust we dealt with, but generally not from the other side in a "
-                 "matter we handled."),
+    non_clients=("The Legal Ombudsman can consider complaints from some people who were not our "
+                 "client, such as a beneficiary of an estate or trust we dealt with, but "
+                 "generally not from the other side in a matter we handled."),
 )
 SLCC = Signpost(
     name="Scottish Legal Complaints Commission",
@@ -113,11 +114,12 @@ SLCC = Signpost(
     email="enquiries@scottishlegalcomplaints.org.uk",
     website="www.scottishlegalcomplaints.org.uk",
     referral_months=None,  # SLCC: 3 years from the act or awareness, whatever the firm's response
-    time_limit_text=("You must normally make your complaint to the Scottish Legal Complaints Commission within "
-                     "three years of the last service we provided on the piece of work you are complaining about "
-                     "(or, if you were not our client or your complaint is about conduct, within three years of "
-                     "the act or omission), not counting any time during which you could not reasonably have "
-                     "known there was cause for complaint."),
+    time_limit_text=("You must normally make your complaint to the Scottish Legal Complaints "
+                     "Commission within three years of the last service we provided on the piece "
+                     "of work you are complaining about (or, if you were not our client or your "
+                     "complaint is about conduct, within three years of the act or omission), not "
+                     "counting any time during which you could not reasonably have known there "
+                     "was cause for complaint."),
     time_limit_years=3,
 )
 LSRA = Signpost(
@@ -127,12 +129,14 @@ LSRA = Signpost(
     email="complaints@lsra.ie",
     website="www.lsra.ie",
     referral_months=None,  # LSRA: generally 3 years from the service or the bill
-    time_limit_text=("A complaint to the Legal Services Regulatory Authority about inadequate services or "
-                     "excessive costs must normally be made within three years of the service or of the bill; "
-                     "there is no time limit for a complaint of misconduct."),
+    time_limit_text=("A complaint to the Legal Services Regulatory Authority about inadequate "
+                     "services or excessive costs must normally be made within three years of the "
+                     "service or of the bill; there is no time limit for a complaint of "
+                     "misconduct."),
     time_limit_years=3,
-    non_clients=("The Legal Services Regulatory Authority can consider a complaint of misconduct from anyone, "
-                 "but a complaint of inadequate services or excessive costs only from a client."),
+    non_clients=("The Legal Services Regulatory Authority can consider a complaint of misconduct "
+                 "from anyone, but a complaint of inadequate services or excessive costs only "
+                 "from a client."),
 )
 FINANCIAL_OMBUDSMAN = Signpost(
     name="Financial Ombudsman Service",
@@ -141,8 +145,9 @@ FINANCIAL_OMBUDSMAN = Signpost(
     email="complaint.info@financial-ombudsman.org.uk",
     website="www.financial-ombudsman.org.uk",
     referral_months=6,
-    non_clients=("The Financial Ombudsman Service can consider complaints only from eligible complainants, "
-                 "who can include some people who were not our customer, such as a guarantor or a beneficiary."),
+    non_clients=("The Financial Ombudsman Service can consider complaints only from eligible "
+                 "complainants, who can include some people who were not our customer, such as a "
+                 "guarantor or a beneficiary."),
     leaflet_name="Your complaint and the ombudsman",
 )
 
@@ -289,7 +294,8 @@ def _signpost(value: Any, current: Signpost | None) -> Signpost:
     years = merged.get("time_limit_years")
     if years is False:
         merged["time_limit_years"] = None
-    elif years is not None and (isinstance(years, bool) or not isinstance(years, int) or years < 1):
+    elif years is not None and (isinstance(years, bool) or not isinstance(years, int)
+                                or years < 1):
         raise ValueError(f"time_limit_years must be a whole number of years >= 1, got {years!r}")
     return Signpost(**merged)
 

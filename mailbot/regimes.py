@@ -40,21 +40,23 @@ _GB_NAMES = {"ENGLAND": "ENG", "SCOTLAND": "SCT", "WALES": "WLS", "NORTHERN IREL
 
 
 def calendar_for(profile: str, country: str, subdivision: str | None) -> tuple[str, str | None]:
-    """The (country, subdivision) a profile's clocks count on, or ConfigError saying why it cannot."""
+    """The (country, subdivision) a profile's clocks count on; ConfigError saying why it cannot."""
     country = country.upper()
     sub = _GB_NAMES.get(subdivision.upper(), subdivision.upper()) if subdivision else None
     if country == "GB" and sub is None:
         sub = _IMPLIED_GB.get(profile)
         if sub is None:
-            raise ConfigError([f"profile {profile}: country GB needs a subdivision (ENG, WLS, SCT or NIR): without "
-                               "one the public holidays lack Easter Monday and the August bank holiday"])
+            raise ConfigError([f"profile {profile}: country GB needs a subdivision (ENG, WLS, "
+                               "SCT or NIR): without one the public holidays lack Easter Monday "
+                               "and the August bank holiday"])
     home = _HOME.get(profile)
     if home is not None:
         want_country, want_subs = home
         if country != want_country or (want_subs is not None and sub not in want_subs):
-            where = want_country + (f" with subdivision {' or '.join(sorted(want_subs))}" if want_subs else "")
-            raise ConfigError([f"profile {profile} needs a calendar for {where}, not {country}"
-                               f"{'/' + sub if sub else ''}: its clocks would count the wrong public holidays"])
+            subs = f" with subdivision {' or '.join(sorted(want_subs))}" if want_subs else ""
+            got = country + (f"/{sub}" if sub else "")
+            raise ConfigError([f"profile {profile} needs a calendar for {want_country}{subs}, "
+                               f"not {got}: its clocks would count the wrong public holidays"])
     return country, sub
 
 
@@ -89,8 +91,10 @@ class Regimes:
     default: Regime
     rules: tuple[RegimeRule, ...]
     known: Mapping[str, Regime]  # every regime a case may be put under, the default included
-    unfit: Mapping[str, str] = field(default_factory=dict)  # profile -> why no case can be under it
-    fallback: Mapping[str, Regime] = field(default_factory=dict)  # unfit profiles on the firm's calendar
+    # profile -> why no new case can be put under it, and its regime on the firm's calendar for
+    # cases already under it
+    unfit: Mapping[str, str] = field(default_factory=dict)
+    fallback: Mapping[str, Regime] = field(default_factory=dict)
 
     def get(self, name: str | None) -> Regime:
         """The regime a case's stored profile names (the firm's default when it names none).
@@ -127,9 +131,9 @@ class Regimes:
         return list(self.known)
 
 
-def build_regimes(*, profile: str, overrides: Mapping[str, Any] | None, country: str, subdivision: str | None,
-                  timezone: str, closed_days: Iterable[date] = (), rules: Iterable[RegimeRule] = (),
-                  leaflet_url: str | None = None) -> Regimes:
+def build_regimes(*, profile: str, overrides: Mapping[str, Any] | None, country: str,
+                  subdivision: str | None, timezone: str, closed_days: Iterable[date] = (),
+                  rules: Iterable[RegimeRule] = (), leaflet_url: str | None = None) -> Regimes:
     """Every regime from the firm's settings; every problem is reported at once (ConfigError).
 
     Profiles without a rule are available too (for `regime NAME`) when they fit the firm's own
@@ -138,7 +142,8 @@ def build_regimes(*, profile: str, overrides: Mapping[str, Any] | None, country:
     closed = frozenset(closed_days)
     problems: list[str] = []
 
-    def make(name: str, extra: Mapping[str, Any] | None, ctry: str, sub: str | None, where: str) -> Regime | None:
+    def make(name: str, extra: Mapping[str, Any] | None, ctry: str, sub: str | None,
+             where: str) -> Regime | None:
         try:
             prof = get_profile(name, extra or None)
         except ConfigError as exc:
@@ -157,18 +162,18 @@ def build_regimes(*, profile: str, overrides: Mapping[str, Any] | None, country:
 
     default = make(profile, overrides, country, subdivision, "firm")
     known: dict[str, Regime] = {profile: default} if default else {}
-    if default is not None:  # other regimes start from the firm's calendar as its profile resolved it
+    if default is not None:  # other regimes start from the firm's calendar as resolved for it
         country, subdivision = default.calendar.country, default.calendar.subdivision
     seen = {profile}
     rule_list = tuple(rules)
     for i, rule in enumerate(rule_list):
         if rule.profile in seen:
-            problems.append(f"regimes[{i}].profile: {rule.profile} is listed twice (the firm's own profile takes "
-                            "[deadlines]; list each other regime once)")
+            problems.append(f"regimes[{i}].profile: {rule.profile} is listed twice (the "
+                            "firm's own profile takes [deadlines]; list each other regime once)")
             continue
         seen.add(rule.profile)
-        made = make(rule.profile, rule.overrides, rule.country or country, rule.subdivision or subdivision,
-                    f"regimes[{i}]")
+        made = make(rule.profile, rule.overrides, rule.country or country,
+                    rule.subdivision or subdivision, f"regimes[{i}]")
         if made is not None:
             known[rule.profile] = made
     if problems or default is None:
@@ -180,8 +185,9 @@ def build_regimes(*, profile: str, overrides: Mapping[str, Any] | None, country:
             continue
         made = make(name, None, country, subdivision, "firm")
         if made is None:
-            unfit[name] = (f"{problems.pop().removeprefix('firm: ')}; to use it, add a [[regimes]] entry with "
-                           f"profile = \"{name}\" and its country and subdivision")
+            why = problems.pop().removeprefix("firm: ")
+            unfit[name] = (f"{why}; to use it, add a [[regimes]] entry with profile = \"{name}\" "
+                           "and its country and subdivision")
             fallback[name] = Regime(get_profile(name), default.calendar)
         else:
             known[name] = made

@@ -16,7 +16,8 @@ from ..service.retention import purge
 from ..store import audit, casebook, intake
 from ..store.sealing import new_key
 from ..store.sealing import SealedBytes, SealedJSON, SealedText
-from ..store.tables import audit_events, case_messages, cases, metadata, outbox, raw_messages, watermarks
+from ..store.tables import (audit_events, case_messages, cases, metadata, outbox, raw_messages,
+                            watermarks)
 from . import wiring
 from .running import ConfigOption, parse_now
 
@@ -88,7 +89,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             audit.append(conn, [AuditEvent("case.legal_hold", case.ref, "cli", now, {"on": not release})])
         typer.echo(f"{ref}: legal hold {'lifted' if release else 'on'}")
 
-    deadlines_app = typer.Typer(help="Case clocks under each case's own regime (policy profile).", no_args_is_help=True)
+    deadlines_app = typer.Typer(help="Case clocks under each case's own regime (policy profile).",
+                                no_args_is_help=True)
     app.add_typer(deadlines_app, name="deadlines")
 
     @deadlines_app.command("show")
@@ -111,8 +113,9 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         typer.echo(f"{case.ref} ({regime.name}), received {local(case.received_at)}")
         if case.is_complaint is False:
             triage_by = regime.calendar.due(case.received_at, TRIAGE_WITHIN)
-            typer.echo(f"  an enquiry, not a complaint: no complaint clocks run; a person decides whether it is one "
-                       f"by {local(triage_by)} (reply 'complaint yes' to clock it from its receipt)")
+            typer.echo("  an enquiry, not a complaint: no complaint clocks run; a person "
+                       f"decides whether it is one by {local(triage_by)} (reply 'complaint yes' "
+                       "to clock it from its receipt)")
             return
         for label, moment, done in (("acknowledge by", d.acknowledge_by, case.acknowledged_at),
                                     ("full response by", d.respond_by, case.responded_at),

@@ -157,7 +157,8 @@ def build_evidence_pack(conn: Connection, ref: str, *, firm: FirmConfig, profile
                     for r in letters],
         "events": [e for e in trail["events"] if e["kind"] in APPROVAL_EVENTS],
     })
-    holding = min((r.sent_at for r in letters if r.kind == "holding_letter" and r.sent_at), default=None)
+    holding = min((r.sent_at for r in letters if r.kind == "holding_letter" and r.sent_at),
+                  default=None)
     checks = check_deadlines(case.received_at, case.acknowledged_at, case.responded_at, case.closed_at,
                              profile_for(case.profile), cal, now, holding_sent_at=holding,
                              close_reason=case.close_reason, is_complaint=case.is_complaint)

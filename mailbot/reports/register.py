@@ -61,7 +61,8 @@ class DeadlineCheck:
 def check_deadlines(
     received_at: datetime, acknowledged_at: datetime | None, responded_at: datetime | None,
     closed_at: datetime | None, profile: Profile, cal: WorkingCalendar, now: datetime, *,
-    holding_sent_at: datetime | None = None, close_reason: str | None = None, is_complaint: bool | None = True,
+    holding_sent_at: datetime | None = None, close_reason: str | None = None,
+    is_complaint: bool | None = True,
 ) -> tuple[DeadlineCheck, ...]:
     """Each clock of the case's profile against what happened.
 
@@ -76,17 +77,20 @@ def check_deadlines(
     if is_complaint is False:
         return ()
     d = case_deadlines(received_at, profile, cal)
-    early_close = closed_at if (closed_at and (responded_at is None or closed_at < responded_at)) else None
+    early = closed_at is not None and (responded_at is None or closed_at < responded_at)
+    early_close = closed_at if early else None
     accepted = early_close is not None and close_kind(close_reason) == "accepted"
-    answered = min((t for t in (responded_at, early_close if accepted else None) if t), default=None)
+    answered = responded_at or (early_close if accepted else None)
     acked = min((t for t in (acknowledged_at, responded_at, closed_at) if t), default=None)
     held = holding_sent_at if profile.holding_meets_regulator else None
     out = []
-    for name, due, done in (("acknowledge", d.acknowledge_by, acked), ("respond", d.respond_by, answered),
-                            ("regulator", d.regulator_by, answered)):
+    clocks = (("acknowledge", d.acknowledge_by, acked), ("respond", d.respond_by, answered),
+              ("regulator", d.regulator_by, answered))
+    for name, due, done in clocks:
         if due is None:
             continue
-        if name == "regulator" and held is not None and held <= due and (done is None or done > due):
+        if name == "regulator" and held is not None and held <= due \
+                and (done is None or done > due):
             done = held
         if done is not None:
             status = "met" if done <= due else "missed"
@@ -126,7 +130,7 @@ class CaseFacts:
     profile: str = ""
     complainant: str = "client"
     channel: str = "email"
-    close_kind: str | None = None  # why it closed before a final response (close_kind()), else None
+    close_kind: str | None = None  # why it closed before a final response (close_kind())
     holding_sent_at: datetime | None = None
 
     @property
@@ -136,15 +140,16 @@ class CaseFacts:
 
     @property
     def answered_at(self) -> datetime | None:
-        """When the complaint was answered: the final response, or a closure because the complainant
-        accepted our response (DISP 1.6.4R); None for a closure without one (withdrawn...)."""
+        """When the complaint was answered: the final response, or a closure because the
+        complainant accepted our response (DISP 1.6.4R); None for a closure without one."""
         if self.responded_at:
             return self.responded_at
         return self.closed_at if self.close_kind == "accepted" else None
 
     @property
     def closed_without_final_response(self) -> bool:
-        return self.closed_at is not None and self.responded_at is None and self.close_kind != "accepted"
+        return (self.closed_at is not None and self.responded_at is None
+                and self.close_kind != "accepted")
 
     def deadline(self, name: str) -> DeadlineCheck | None:
         return next((d for d in self.deadlines if d.name == name), None)
@@ -155,8 +160,7 @@ def client_key(address: str, key: bytes) -> str:
 
 
 _COLUMNS = [c for c in cases.c if c.name not in ("suggestion", "subject", "client_name", "flags")]
-_HOLDING = (select(outbox.c.case_id, outbox.c.sent_at).where(outbox.c.status == "sent", outbox.c.kind == "holding_letter",
-                                                             outbox.c.case_id.is_not(None)))
+
 
 
 def load_case_facts(
@@ -183,14 +187,16 @@ def load_case_facts(
         letters.setdefault(case_id, []).append((kind, sent_at))
     key = anonymise_key if anonymise_key is not None else secrets.token_bytes(16)
     calendars = calendar_for or (lambda _name: cal)
-    return [_facts(r, tuple(letters.get(r.id, ())), profile_for, calendars(r.profile), now, key) for r in rows]
+    return [_facts(r, tuple(letters.get(r.id, ())), profile_for, calendars(r.profile), now, key)
+            for r in rows]
 
 
 def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: ProfileLookup, cal: WorkingCalendar,
            now: datetime, key: bytes) -> CaseFacts:
     holding = next((at for kind, at in letters if kind == "holding_letter"), None)
     return CaseFacts(
-        ref=r.ref, state=r.state, is_complaint=r.is_complaint, complaint_decided=r.complaint_decided_by is not None,
+        ref=r.ref, state=r.state, is_complaint=r.is_complaint,
+        complaint_decided=r.complaint_decided_by is not None,
         category=r.category,
         secondary=tuple(r.secondary_categories or ()), urgency=r.urgency, handler=r.handler_email,
         person_complained_about=r.person_complained_about, root_cause=r.root_cause, outcome=r.outcome,
@@ -205,8 +211,9 @@ def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: Profi
 
 
 REGISTER_FIELDS = (
-    "reference", "regime", "channel", "complainant", "date_received", "date_acknowledged", "date_holding_letter",
-    "date_responded", "date_closed", "closed_without_final_response", "is_complaint", "complaint_decided_by_person",
+    "reference", "regime", "channel", "complainant", "date_received", "date_acknowledged",
+    "date_holding_letter", "date_responded", "date_closed", "closed_without_final_response",
+    "is_complaint", "complaint_decided_by_person",
     "substance", "category", "secondary_categories", "area_complained_about", "person_complained_about",
     "actions", "outcome", "redress", "resolved", "learning", "root_cause", "handler", "urgency", "state",
     "acknowledge_due", "acknowledge_deadline", "respond_due", "respond_deadline", "regulator_due",
@@ -239,7 +246,8 @@ def register_row(f: CaseFacts, cal: WorkingCalendar) -> dict[str, str]:
         "date_holding_letter": _day(cal, f.holding_sent_at),
         "date_responded": _day(cal, f.responded_at),
         "date_closed": _day(cal, f.closed_at),
-        "closed_without_final_response": (f.close_kind or "other") if f.closed_without_final_response else "",
+        "closed_without_final_response": ((f.close_kind or "other")
+                                          if f.closed_without_final_response else ""),
         "is_complaint": {True: "yes", False: "no", None: "unknown"}[f.is_complaint],
         "complaint_decided_by_person": "yes" if f.complaint_decided else "no",
         "substance": substance(f),
@@ -250,7 +258,8 @@ def register_row(f: CaseFacts, cal: WorkingCalendar) -> dict[str, str]:
         "actions": "; ".join(f"{kind} {_day(cal, at)}" for kind, at in f.letters),
         "outcome": f.outcome or "",
         "redress": f.redress or "",
-        "resolved": ("closed without final response" if f.closed_without_final_response and f.state == "closed"
+        "resolved": ("closed without final response"
+                     if f.closed_without_final_response and f.state == "closed"
                      else "yes" if f.state in ("responded", "closed") else "no"),
         "learning": f.learning or "",
         "root_cause": f.root_cause or "",

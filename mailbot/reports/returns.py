@@ -52,9 +52,9 @@ class ReturnsFigures:
     still_open: int
     upheld: int
     redress_total: tuple[tuple[str, Decimal], ...]  # (currency, total), sorted by currency
-    not_complaints: int  # received in the period, marked by a person as not a complaint: excluded above
-    unconfirmed_enquiries: int = 0  # received in the period, read by triage as not a complaint, not yet checked
-    closed_without_final_response: int = 0  # complaints closed in the period without a final response
+    not_complaints: int  # received in the period, marked by a person as not a complaint
+    unconfirmed_enquiries: int = 0  # received, read by triage as not a complaint, nobody checked
+    closed_without_final_response: int = 0  # closed in the period without a final response
     regime: str | None = None
 
     @property
@@ -81,8 +81,8 @@ def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: Wor
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     period_start, period_end = cal.start_of(start), cal.end_of(end)
-    received = closed = fast = in_8 = later = still_open = upheld = not_complaints = unconfirmed = 0
-    without = 0
+    received = closed = fast = in_8 = later = still_open = upheld = 0
+    not_complaints = unconfirmed = without = 0
     redress: dict[str, Decimal] = {}
     for f in facts:
         if regime is not None and f.profile != regime:
@@ -98,7 +98,8 @@ def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: Wor
         finished = f.resolved_at
         if f.received_at <= period_end and (finished is None or finished > period_end):
             still_open += 1
-        if finished is not None and period_start <= finished <= period_end and f.closed_without_final_response:
+        in_this = finished is not None and period_start <= finished <= period_end
+        if in_this and f.closed_without_final_response:
             without += 1
             continue
         done = f.answered_at
@@ -142,10 +143,12 @@ def as_json(fig: ReturnsFigures) -> dict[str, Any]:
         "regime": fig.regime or "all",
         "rules": {
             "upheld": "outcome upheld or partly (a complaint upheld in part counts as upheld)",
-            "closed": "final response, or closure on the complainant's acceptance, inside the period; bands "
-                      "measured from receipt (3 business days following the calendar day of receipt)",
-            "closed_without_final_response": "closed inside the period before any final response (withdrawn, "
-                                             "duplicate, other): not counted as closed",
+            "closed": "final response, or closure on the complainant's acceptance, inside the "
+                      "period; bands measured from receipt (3 business days following the "
+                      "calendar day of receipt)",
+            "closed_without_final_response": "closed inside the period before any final "
+                                             "response (withdrawn, duplicate, other): not counted "
+                                             "as closed",
             "still_open": "received by the end of the period and not closed by then",
         },
     }
@@ -155,7 +158,8 @@ def as_text(fig: ReturnsFigures) -> str:
     money = ", ".join(f"{cur} {amount:,.2f}" for cur, amount in fig.redress_total) or "none"
     pct = f" ({fig.upheld_percent}% of closed)" if fig.upheld_percent is not None else ""
     lines = [
-        f"Complaints return {fig.period_from} to {fig.period_to}" + (f" (regime {fig.regime})" if fig.regime else ""),
+        f"Complaints return {fig.period_from} to {fig.period_to}"
+        + (f" (regime {fig.regime})" if fig.regime else ""),
         f"  received                                   {fig.received:>7}",
         f"  closed                                     {fig.closed:>7}",
         f"    within 3 business days                   {fig.closed_within_3_business_days:>7}",
@@ -166,10 +170,12 @@ def as_text(fig: ReturnsFigures) -> str:
         f"  redress paid or offered                    {money}",
     ]
     if fig.closed_without_final_response:
-        lines.append(f"  closed without a final response (withdrawn, duplicate...) {fig.closed_without_final_response:>7}")
+        lines.append("  closed without a final response (withdrawn, duplicate...) "
+                     f"{fig.closed_without_final_response:>7}")
     if fig.not_complaints:
-        lines.append(f"  (not counted: {fig.not_complaints} case(s) marked by a person as not a complaint)")
+        lines.append(f"  (not counted: {fig.not_complaints} case(s) marked by a person as not a "
+                     "complaint)")
     if fig.unconfirmed_enquiries:
-        lines.append(f"  (not counted, TO CHECK: {fig.unconfirmed_enquiries} message(s) triage read as not a "
-                     "complaint that no person has confirmed)")
+        lines.append(f"  (not counted, TO CHECK: {fig.unconfirmed_enquiries} message(s) triage "
+                     "read as not a complaint that no person has confirmed)")
     return "\n".join(lines)

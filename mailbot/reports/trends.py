@@ -93,7 +93,8 @@ def compute_trends(facts: Iterable[CaseFacts], start: date, end: date, cal: Work
     """
     months = month_keys(start, end)
     index = {m: i for i, m in enumerate(months)}
-    chosen = [f for f in facts if start <= cal.local(f.received_at).date() <= end and f.is_complaint is not False]
+    chosen = [f for f in facts
+              if start <= cal.local(f.received_at).date() <= end and f.is_complaint is not False]
     month_of = [index[cal.local(f.received_at).strftime("%Y-%m")] for f in chosen]
     counts = {c: [0] * len(months) for c in CATEGORIES}
     ack: list[list[int]] = [[] for _ in months]

@@ -51,7 +51,8 @@ def triage_text(msg: Inbound) -> str:
 
 
 def complaint_signal(record: dict[str, Any]) -> str:
-    """complaint | not_complaint | uncertain: what triage says (issue 15's key, else is_complaint)."""
+    """complaint | not_complaint | uncertain: what triage says (issue 15's key, else
+    is_complaint)."""
     signal = record.get("complaint_signal")
     if signal in ("complaint", "not_complaint", "uncertain"):
         return str(signal)
@@ -102,8 +103,9 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     )
     intake.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case_id)
     events = [
-        AuditEvent("case.created", ref, "mailbot", now, {"raw_id": raw_id, "received_at": received_at.isoformat(),
-                                                         "regime": regime.name, "complaint_signal": signal}),
+        AuditEvent("case.created", ref, "mailbot", now, {
+            "raw_id": raw_id, "received_at": received_at.isoformat(), "regime": regime.name,
+            "complaint_signal": signal}),
         AuditEvent("triage.suggested", ref, "mailbot", now, record),
         AuditEvent("case.assigned", ref, "mailbot", now, {
             "handler": handler.email if handler else None,
@@ -133,16 +135,18 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         note = {"complaint": "New complaint", "uncertain": "New message: is it a complaint?",
                 "not_complaint": "New message, read as not a complaint"}[signal]
         draft_for_approval(conn, app, case, draft_kind, now=now, note=note)
-    log.info("case.created", extra={"case": ref, "category": suggestion.category, "urgency": suggestion.urgency,
-                                    "regime": regime.name, "complaint": signal})
+    log.info("case.created", extra={"case": ref, "category": suggestion.category,
+                                    "urgency": suggestion.urgency, "regime": regime.name,
+                                    "complaint": signal})
     return ref
 
 
 CHANNELS = {"phone": "by phone", "letter": "by letter", "in_person": "in person"}
 
 
-def open_complaint(conn: Connection, app: App, *, client_address: str, client_name: str | None, received_at: datetime,
-                   channel: str, now: datetime, actor: str, summary: str | None = None, profile: str | None = None,
+def open_complaint(conn: Connection, app: App, *, client_address: str, client_name: str | None,
+                   received_at: datetime, channel: str, now: datetime, actor: str,
+                   summary: str | None = None, profile: str | None = None,
                    handler_email: str | None = None) -> str:
     """A complaint that did not come by email (phone, letter, in person: F2), opened by a person.
 
@@ -153,18 +157,9 @@ def open_complaint(conn: Connection, app: App, *, client_address: str, client_na
     if channel not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
     if received_at > now:
-        raise ValueError(f"the complaint cannot have been received in the future ({received_at.isoformat()})")
-    if handler_email is not None:
-        chosen = app.config.handler(handler_email)
-        if chosen is None or "handler" not in chosen.roles:
-            raise ValueError(f"{handler_email} is not a configured handler")
-        handler: Candidate | None = Candidate(chosen.name, chosen.email.lower(), tuple(chosen.roles),
-                                              tuple(chosen.categories))
-    else:
-        handler = choose_handler(_candidates(app), category="other", text=summary or "",
-                                 open_load=casebook.open_case_counts_by_handler(conn))
-    if handler is None:
-        raise ValueError("no handler can take it: add a [[handlers]] entry with roles = [\"handler\"]")
+        raise ValueError("the complaint cannot have been received in the future "
+                         f"({received_at.isoformat()})")
+    handler = _handler_for_opened(conn, app, handler_email, summary or "")
     if profile is not None:
         problem = app.regimes.problem(profile)
         if problem:
@@ -173,27 +168,47 @@ def open_complaint(conn: Connection, app: App, *, client_address: str, client_na
     else:
         regime = app.regimes.for_new_case((), handler.email)
     ref = casebook.next_reference(conn, received_at.astimezone(app.config.firm.zone).year)
+    how = CHANNELS[channel]
     case_id = casebook.create_case(conn, ref=ref, now=now, values={
-        "category": "other", "urgency": "normal", "is_complaint": True, "complaint_decided_by": actor,
-        "complaint_decided_at": now, "flags": [], "suggestion": {"reasons": [f"a complaint made {CHANNELS[channel]}, opened by {actor}"]},
+        "category": "other", "urgency": "normal", "is_complaint": True,
+        "complaint_decided_by": actor, "complaint_decided_at": now, "flags": [],
+        "suggestion": {"reasons": [f"a complaint made {how}, opened by {actor}"]},
         "client_address": client_address.lower(), "client_name": client_name or None,
-        "handler_email": handler.email, "subject": None, "profile": regime.name, "complainant": "client",
-        "channel": channel, "received_at": received_at, "legal_hold": False,
+        "handler_email": handler.email, "subject": None, "profile": regime.name,
+        "complainant": "client", "channel": channel, "received_at": received_at,
+        "legal_hold": False,
     })
     if summary:
-        casebook.add_case_message(conn, case_id=case_id, direction="in", kind="complaint", message_id=None,
-                                  from_addr=client_address.lower(), subject=None, body=summary, at=received_at)
+        casebook.add_case_message(conn, case_id=case_id, direction="in", kind="complaint",
+                                  message_id=None, from_addr=client_address.lower(), subject=None,
+                                  body=summary, at=received_at)
     audit.append(conn, [
-        AuditEvent("case.created", ref, actor, now, {"received_at": received_at.isoformat(), "channel": channel,
-                                                     "regime": regime.name}),
-        AuditEvent("case.assigned", ref, actor, now, {"handler": handler.email, "escalated": False}),
+        AuditEvent("case.created", ref, actor, now, {"received_at": received_at.isoformat(),
+                                                     "channel": channel, "regime": regime.name}),
+        AuditEvent("case.assigned", ref, actor, now,
+                   {"handler": handler.email, "escalated": False}),
     ])
     case = casebook.case_by_id(conn, case_id)
     assert case is not None
     draft_for_approval(conn, app, case, "acknowledgement", now=now,
-                       note=f"A complaint made {CHANNELS[channel]}, opened by {actor}")
+                       note=f"A complaint made {how}, opened by {actor}")
     log.info("case.opened", extra={"case": ref, "channel": channel, "regime": regime.name})
     return ref
+
+
+def _handler_for_opened(conn: Connection, app: App, email: str | None, text: str) -> Candidate:
+    if email is not None:
+        chosen = app.config.handler(email)
+        if chosen is None or "handler" not in chosen.roles:
+            raise ValueError(f"{email} is not a configured handler")
+        return Candidate(chosen.name, chosen.email.lower(), tuple(chosen.roles),
+                         tuple(chosen.categories))
+    handler = choose_handler(_candidates(app), category="other", text=text,
+                             open_load=casebook.open_case_counts_by_handler(conn))
+    if handler is None:
+        raise ValueError("no handler can take it: add a [[handlers]] entry with "
+                         'roles = ["handler"]')
+    return handler
 
 
 def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: int, received_at: datetime, now: datetime) -> None:
@@ -209,7 +224,8 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
     if case.is_complaint is False and case.complaint_decided_by:
         # New words on an enquiry may make it a complaint: a person looks again (the approval
         # request asks "Read as not a complaint" once more).
-        casebook.update_case(conn, case.id, now, complaint_decided_by=None, complaint_decided_at=None)
+        casebook.update_case(conn, case.id, now, complaint_decided_by=None,
+                             complaint_decided_at=None)
         events.append(AuditEvent("case.complaint_undecided", case.ref, "mailbot", now,
                                  {"why": "the client wrote again on an enquiry"}))
     snap = casebook.snapshot(case)
@@ -225,7 +241,8 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
         return
     superseded = supersede_drafts(conn, app, case, now=now)
     if case.handler_email:
-        kind = superseded[-1] if superseded else ("enquiry_reply" if case.is_complaint is False else "progress_update")
+        first = "enquiry_reply" if case.is_complaint is False else "progress_update"
+        kind = superseded[-1] if superseded else first
         draft_for_approval(conn, app, case, kind, now=now, note="The client wrote again")
 
 

@@ -55,7 +55,8 @@ class App:
     letters: Letters
     triage: Triage
     regimes: Regimes = field(init=False)
-    profile: Profile = field(init=False)  # the firm's default regime's; a case has its own (regime_of)
+    # The firm's default regime's profile and calendar; a case has its own (regime_of).
+    profile: Profile = field(init=False)
     calendar: WorkingCalendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -64,7 +65,7 @@ class App:
         self.calendar = self.regimes.default.calendar
 
     def regime(self, name: str | None) -> Regime:
-        """The regime a case's stored profile names: its profile and the calendar its clocks use."""
+        """The regime a case's stored profile names: its profile, and its clocks' calendar."""
         return self.regimes.get(name)
 
     def regime_of(self, case: Any) -> Regime:

@@ -16,6 +16,8 @@ from .context import App
 from .drafting import handler_name, staff_mail
 
 _URGENCY_ORDER = {"critical": 0, "high": 1, "normal": 2, "low": 3}
+PAST_REGULATOR = ("open past the regulator's deadline with no final response or holding letter "
+                  "in time")
 
 
 def _next_deadline(app: App, row: Any, now: datetime) -> tuple[str, datetime] | tuple[None, None]:
@@ -53,9 +55,11 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         if due is not None and due < now:
             overdue += 1
         regime = app.regime_of(row)
-        regulator_by = case_deadlines(row.received_at, regime.profile, regime.calendar).regulator_by
+        regulator_by = case_deadlines(row.received_at, regime.profile,
+                                      regime.calendar).regulator_by
         held = row.holding_sent_at if regime.profile.holding_meets_regulator else None
-        past_regulator += regulator_by is not None and regulator_by < now and not (held and held <= regulator_by)
+        in_time = held is not None and regulator_by is not None and held <= regulator_by
+        past_regulator += regulator_by is not None and regulator_by < now and not in_time
         listed.append({"ref": row.ref, "urgency": row.urgency or "-", "category": row.category or "-", "status": row.state,
                        "handler_name": handler_name(app, row.handler_email), "next_deadline": due,
                        "next_deadline_label": label})
@@ -72,12 +76,13 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         attention.append(f"{quarantined} message(s) in quarantine (mailbot quarantine list)")
     waiting = [r.ref for r in enquiries if r.complaint_decided_by is None]
     if waiting:
-        attention.append(f"{len(waiting)} message(s) held as enquiries wait for a person to say whether they are "
-                         f"complaints: {', '.join(waiting[:20])}" + (" and more" if len(waiting) > 20 else ""))
+        more = " and more" if len(waiting) > 20 else ""
+        attention.append(f"{len(waiting)} message(s) held as enquiries wait for a person to say "
+                         f"whether they are complaints: {', '.join(waiting[:20])}{more}")
     summary = [{"label": "open cases", "count": len(open_rows)}]
     summary += [{"label": f"open, {u}", "count": urgency[u]} for u in ("critical", "high", "normal", "low") if urgency[u]]
     summary += [{"label": "past a deadline", "count": overdue},
-                {"label": "open past the regulator's deadline with no final response or holding letter in time",
+                {"label": PAST_REGULATOR,
                  "count": past_regulator},
                 {"label": "open enquiries (not complaints)", "count": len(enquiries)},
                 {"label": "deadline reminders fired in the last day", "count": levels_fired}]

@@ -94,8 +94,8 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         "letter_date": today,
         "complainant": complainant_of(case),
         "channel": getattr(case, "channel", None) or "email",
-        "referral_deadline": add_months(today, signpost.referral_months) if signpost and signpost.referral_months
-        else None,
+        "referral_deadline": (add_months(today, signpost.referral_months)
+                              if signpost and signpost.referral_months else None),
         "conduct_body": profile.conduct_body if case.category in CONDUCT_CATEGORIES else None,
         "case": {
             "ref": case.ref,
@@ -109,11 +109,13 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         "client_name": None if kind == "acknowledgement" else case.client_name,
         # A letter never promises a date already past (a late-opened or late-approved case): the
         # next such date, else one stall period from now.
-        "next_contact_by": min(soon, d.respond_by) if d.respond_by and d.respond_by > now else soon,
+        "next_contact_by": (min(soon, d.respond_by) if d.respond_by and d.respond_by > now
+                            else soon),
         "response_due": next((t for t in (d.respond_by, d.regulator_by) if t and t > now), soon),
         # Once the regulator's date has passed, letters say the client "may now refer".
         "regulator_deadline": d.regulator_by if d.regulator_by and d.regulator_by > now else None,
-        "done": f"{handler_name(app, case.handler_email)} is reviewing {whose} file and our correspondence with you.",
+        "done": (f"{handler_name(app, case.handler_email)} is reviewing {whose} file and our "
+                 "correspondence with you."),
         "next_step": "We will complete our review and write to you with our findings.",
         "questions": [f"{PLACEHOLDER}: the questions you need the client to answer]]"],
         "reply_by": soon,
@@ -253,7 +255,8 @@ def _request_context(conn: Connection, app: App, case: Row[Any], letter: Rendere
     return {
         "firm": _firm(app),
         "case": {"ref": case.ref, "received_at": case.received_at, "category": case.category, "urgency": case.urgency,
-                 "client_address": case.client_address, "handler_name": handler_name(app, case.handler_email),
+                 "client_address": case.client_address,
+                 "handler_name": handler_name(app, case.handler_email),
                  "is_complaint": case.is_complaint is not False},
         "regime": {"name": regime.name,
                    "ombudsman": regime.profile.signpost.name if regime.profile.signpost else None},
@@ -280,64 +283,79 @@ def _request_context(conn: Connection, app: App, case: Row[Any], letter: Rendere
 
 
 def _request_deadlines(regime: Regime, case: Any, now: datetime) -> list[dict[str, Any]]:
-    """What the handler sees under DEADLINES: the case's own clocks, or an enquiry's triage date."""
+    """What the handler sees under DEADLINES: the case's own clocks, or an enquiry's triage."""
     cal = regime.calendar
     if case.is_complaint is False:
-        return [{"label": "Decide whether it is a complaint by", "due": cal.due(case.received_at, TRIAGE_WITHIN)}]
+        triage_by = cal.due(case.received_at, TRIAGE_WITHIN)
+        return [{"label": "Decide whether it is a complaint by", "due": triage_by}]
     d = case_deadlines(case.received_at, regime.profile, cal)
-    deadlines = [{"label": label, "due": due} for label, due in (
-        ("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by), ("Regulator deadline", d.regulator_by)) if due]
-    if d.summary_resolution_by and now <= d.summary_resolution_by:  # FCA: while a summary resolution may still go
-        deadlines.insert(0, {"label": "Summary resolution (FCA; reply 'draft summary' if resolved) by",
-                             "due": d.summary_resolution_by})
+    clocks = (("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by),
+              ("Regulator deadline", d.regulator_by))
+    deadlines = [{"label": label, "due": due} for label, due in clocks if due]
+    if d.summary_resolution_by and now <= d.summary_resolution_by:  # FCA: while one may still go
+        label = "Summary resolution (FCA; reply 'draft summary' if resolved) by"
+        deadlines.insert(0, {"label": label, "due": d.summary_resolution_by})
     return deadlines
 
 
 def approval_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]]:
     """What the handler must check before approving, each with what to reply (issue 17)."""
     checks = []
-    record = case.suggestion or {}
-    received = regime.calendar.local(case.received_at).strftime("%A %d %B %Y").replace(" 0", " ")
     if case.is_complaint is False and not getattr(case, "complaint_decided_by", None):
-        signal = record.get("complaint_signal") or "not_complaint"
-        probability = record.get("complaint_probability")
-        odds = f" (probability of a complaint {probability:.2f})" if isinstance(probability, (int, float)) else ""
-        reasons = "; ".join(str(r) for r in record.get("reasons", [])[:6]) or "no reasons given"
-        lead = ("Triage could not tell whether this message is a complaint" if signal == "uncertain"
-                else "Triage read this message as not a complaint")
-        checks.append({
-            "title": "Is this a complaint?" if signal == "uncertain" else "Read as not a complaint",
-            "text": (f"{lead}{odds}. Why: {reasons}. It is held as an enquiry: no complaint clocks run, no "
-                     f"acknowledgement went out and it is not counted as a complaint. Reply 'complaint yes' to "
-                     f"handle it as a complaint (its clocks count from its receipt on {received}), or "
-                     f"'complaint no' to confirm it is not one; approving this reply also confirms it is not."),
-        })
+        checks.append(_complaint_check(regime, case))
     if complainant_of(case) == "third_party":
-        detected = "third_party" in (getattr(case, "flags", None) or [])
-        signpost = regime.profile.signpost
-        why = ("Triage found signs that the writer is not our client (a beneficiary, a relative or the other "
-               "side)" if detected else "The complainant is recorded as not our client")
-        eligibility = ""
-        if signpost is not None and signpost.non_clients:
-            eligibility = (f" Under {regime.name}: {signpost.non_clients} So the letters say they can ask the "
-                           f"{signpost.name} whether it can consider their complaint, rather than that they may "
-                           "refer it.")
-        checks.append({
-            "title": "The complainant may not be our client",
-            "text": (f"{why}. Letters say 'the matter', never 'your matter', and that our duty of confidentiality "
-                     f"to our client limits what we can say: do not disclose anything confidential to our client."
-                     f"{eligibility} Reply 'complainant client' if the writer is our client."),
-        })
+        checks.append(_third_party_check(regime, case))
     if regime.name == "fca_disp" and kind in ("final_response", "summary_resolution"):
         consent = bool(getattr(case, "waive_time_limits", None))
-        checks.append({
-            "title": "Time limits (FCA)",
-            "text": ("The letter says we consent to the Financial Ombudsman Service considering the complaint "
-                     "outside its time limits; reply 'waive time limits no' if we do not." if consent else
-                     "The letter says we do not consent to the Financial Ombudsman Service considering the "
-                     "complaint outside its time limits (DISP 1 Annex 3R); reply 'waive time limits yes' if we do."),
-        })
+        text = ("The letter says we consent to the Financial Ombudsman Service considering the "
+                "complaint outside its time limits; reply 'waive time limits no' if we do not."
+                if consent else
+                "The letter says we do not consent to the Financial Ombudsman Service "
+                "considering the complaint outside its time limits (DISP 1 Annex 3R); reply "
+                "'waive time limits yes' if we do.")
+        checks.append({"title": "Time limits (FCA)", "text": text})
     return checks
+
+
+def _complaint_check(regime: Regime, case: Any) -> dict[str, str]:
+    """Held as an enquiry: triage's view, why, and how the handler decides (F3, F11)."""
+    record = case.suggestion or {}
+    received = regime.calendar.local(case.received_at)
+    signal = record.get("complaint_signal") or "not_complaint"
+    probability = record.get("complaint_probability")
+    odds = (f" (probability of a complaint {probability:.2f})"
+            if isinstance(probability, (int, float)) else "")
+    reasons = "; ".join(str(r) for r in record.get("reasons", [])[:6]) or "no reasons given"
+    lead = ("Triage could not tell whether this message is a complaint" if signal == "uncertain"
+            else "Triage read this message as not a complaint")
+    return {
+        "title": "Is this a complaint?" if signal == "uncertain" else "Read as not a complaint",
+        "text": (f"{lead}{odds}. Why: {reasons}. It is held as an enquiry: no complaint clocks "
+                 "run, no acknowledgement went out and it is not counted as a complaint. Reply "
+                 "'complaint yes' to handle it as a complaint (its clocks count from its receipt "
+                 f"on {received:%A} {received.day} {received:%B %Y}), or 'complaint no' to "
+                 "confirm it is not one; approving this reply also confirms it is not."),
+    }
+
+
+def _third_party_check(regime: Regime, case: Any) -> dict[str, str]:
+    """Not our client (F4): what the letters say, and what the regime's ombudsman accepts."""
+    detected = "third_party" in (getattr(case, "flags", None) or [])
+    signpost = regime.profile.signpost
+    why = ("Triage found signs that the writer is not our client (a beneficiary, a relative or "
+           "the other side)" if detected else "The complainant is recorded as not our client")
+    eligibility = ""
+    if signpost is not None and signpost.non_clients:
+        eligibility = (f" Under {regime.name}: {signpost.non_clients} So the letters say they can "
+                       f"ask the {signpost.name} whether it can consider their complaint, rather "
+                       "than that they may refer it.")
+    return {
+        "title": "The complainant may not be our client",
+        "text": (f"{why}. Letters say 'the matter', never 'your matter', and that our duty of "
+                 "confidentiality to our client limits what we can say: do not disclose anything "
+                 f"confidential to our client.{eligibility} Reply 'complainant client' if the "
+                 "writer is our client."),
+    }
 
 
 def _shown_draft(text: str) -> str:
@@ -378,7 +396,8 @@ def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetim
     return kinds
 
 
-def redraft_pending(conn: Connection, app: App, case: Row[Any], *, now: datetime, note: str) -> list[str]:
+def redraft_pending(conn: Connection, app: App, case: Row[Any], *, now: datetime,
+                    note: str) -> list[str]:
     """Write every pending draft again under the case as it now stands (its regime, its date of
     receipt, its complainant): the old ones are superseded; returns the kinds written again."""
     kinds = supersede_drafts(conn, app, case, now=now)
@@ -390,7 +409,8 @@ def redraft_pending(conn: Connection, app: App, case: Row[Any], *, now: datetime
     return kinds
 
 
-def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any], now: datetime) -> str | None:
+def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any],
+           now: datetime) -> str | None:
     """A draft approved on a later day than it was written goes out dated the day it is approved
     (F25); returns its new text, or None if unchanged.
 
@@ -411,15 +431,18 @@ def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any], now: da
         first, newline, rest = letter.body_text.partition("\n")
         if first.strip() != app.letters.longdate(drafted):
             return None
-        fresh = app.letters.from_text(letter.kind, letter.subject, app.letters.longdate(today) + newline + rest)
+        dated = app.letters.longdate(today) + newline + rest
+        fresh = app.letters.from_text(letter.kind, letter.subject, dated)
     if fresh.text == letter.body_text:
         return None
     conn.execute(update(outbox).where(outbox.c.id == letter.id, outbox.c.status == "draft")
                  .values(subject=fresh.subject, body_text=fresh.text, body_html=fresh.html))
-    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), fresh.text.splitlines(), lineterm=""))
+    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), fresh.text.splitlines(),
+                                          lineterm=""))
     audit.append(conn, [AuditEvent("letter.redated", case.ref, "mailbot", now, {
-        "outbox_id": letter.id, "kind": letter.kind, "drafted_on": drafted.isoformat(), "dated": today.isoformat(),
-        "edited": letter.edit_diff is not None, "diff_sha256": hashlib.sha256(diff.encode()).hexdigest()})])
+        "outbox_id": letter.id, "kind": letter.kind, "drafted_on": drafted.isoformat(),
+        "dated": today.isoformat(), "edited": letter.edit_diff is not None,
+        "diff_sha256": hashlib.sha256(diff.encode()).hexdigest()})])
     return fresh.text
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -35,6 +35,7 @@ from ..sender_auth import AuthPolicy
 from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
 from ..trust import REFUSAL_TEXT, Refusal, SenderCheck, TokenRecord, check_approval, token_hash
+from . import case_rules as rules
 from .context import App, log
 from .drafting import (
     DRAFT_KIND_BY_COMMAND,
@@ -74,7 +75,7 @@ class _Run:
     # complains, whether it is a complaint): its pending drafts are written again, and the draft
     # this reply answers can no longer be approved as it stands.
     redraft: str | None = None  # the note the handler gets with the drafts written again
-    then_draft: str | None = None  # a draft kind to write afterwards (a converted case's first letter)
+    then_draft: str | None = None  # the first letter of a case converted to or from a complaint
 
     def refresh(self) -> None:
         fresh = casebook.case_by_id(self.conn, self.case.id)
@@ -204,16 +205,9 @@ def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
                 _close(run, reason)
             case cmd.Cause() | cmd.Outcome() | cmd.Redress() | cmd.Learning():
                 _record(run, action)
-            case cmd.SetComplaint(value=value):
-                _set_complaint(run, value)
-            case cmd.SetRegime(profile=profile):
-                _set_regime(run, profile)
-            case cmd.SetReceived(when=when):
-                _set_received(run, when)
-            case cmd.SetComplainant(role=role):
-                _set_complainant(run, role)
-            case cmd.WaiveTimeLimits(value=value):
-                _set_waiver(run, value)
+            case (cmd.SetComplaint() | cmd.SetRegime() | cmd.SetReceived() | cmd.SetComplainant()
+                  | cmd.WaiveTimeLimits()):
+                _rules(run, action)
             case cmd.Unclear(lines=lines, hint=hint):
                 run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
     if run.redraft is not None:
@@ -256,7 +250,8 @@ def _assign(run: _Run, email: str) -> None:
 
 def _summary_too_late(run: _Run) -> str | None:
     regime = run.app.regime_of(run.case)
-    return summary_resolution_refusal(run.case.received_at, run.now, regime.profile, regime.calendar)
+    return summary_resolution_refusal(run.case.received_at, run.now, regime.profile,
+                                      regime.calendar)
 
 
 def _draft(run: _Run, kind: str) -> None:
@@ -275,14 +270,15 @@ def _draft(run: _Run, kind: str) -> None:
 
 
 def _close(run: _Run, reason: str) -> None:
-    """Close the case. Before a final response the handler must write why (F12): the case is then
-    reported as closed without a final response, never as a deadline met."""
+    """Close the case. Before a final response the handler must write why (F12): the case is
+    then reported as closed without a final response, never as a deadline met."""
     try:
         moved = apply_event(casebook.snapshot(run.case), Event.CLOSE, now=run.now, actor=run.actor,
                             reason=reason or None)
     except TransitionRefused as exc:
-        run.unclear.append(f"{exc}. Write the reason after the word close, for example 'close withdrawn: the "
-                           "client phoned on 3 March to withdraw it' or 'close accepted our response in writing'.")
+        run.unclear.append(f"{exc}. Write the reason after the word close, for example 'close "
+                           "withdrawn: the client phoned on 3 March to withdraw it' or 'close "
+                           "accepted our response in writing'.")
         return
     casebook.save_snapshot(run.conn, run.case.id, moved.case, run.now)
     if reason and run.case.responded_at is None:
@@ -292,119 +288,37 @@ def _close(run: _Run, reason: str) -> None:
     run.refresh()
 
 
-def _set_complaint(run: _Run, value: bool) -> None:
-    """A person decides whether it is a complaint (F3, F11): kept as a training label. A message
-    converted to a complaint is clocked from its original receipt and gets an acknowledgement
-    draft; a complaint converted to an enquiry stops its clocks and gets a neutral reply draft."""
-    case = run.case
-    was = case.is_complaint is not False
-    casebook.record_correction(run.conn, case.id, "is_complaint", "yes" if was else "no", "yes" if value else "no",
-                               by=run.actor, at=run.now)
-    casebook.update_case(run.conn, case.id, run.now, is_complaint=value, complaint_decided_by=run.actor,
-                         complaint_decided_at=run.now)
-    run.events.append(AuditEvent("case.complaint_set", case.ref, run.actor, run.now,
-                                 {"from": was, "to": value, "clocks_from": case.received_at.isoformat()}))
-    run.done.append("complaint" if value else "not_complaint")
-    run.refresh()
-    if was != value:
-        run.redraft = "Now a complaint: clocked from its receipt" if value else "Now an enquiry, not a complaint"
-        run.then_draft = "acknowledgement" if value else "enquiry_reply"
-
-
-def _set_regime(run: _Run, profile: str) -> None:
-    """The rules the case falls under (F1): every letter, clock and report follows the case's."""
-    problem = run.app.regimes.problem(profile)
-    if problem:
-        run.unclear.append(f"The regime was not changed: {problem}.")
-        return
-    old = run.case.profile
-    if old == profile:
-        return
-    casebook.update_case(run.conn, run.case.id, run.now, profile=profile)
-    run.events.append(AuditEvent("case.regime_set", run.case.ref, run.actor, run.now, {"from": old, "to": profile}))
-    run.done.append("regime")
-    run.refresh()
-    run.redraft = f"The case is now under {profile}: its letters are written again"
-
-
-def _set_received(run: _Run, when: date | datetime) -> None:
-    """When the firm first received the complaint (F2): every clock follows it. Moving it later
-    shortens nothing for the firm's benefit unless a partner says so: only a reply from a handler
-    with the partner role may do that (or `mailbot cases received ... --partner`)."""
-    cal = run.app.regime_of(run.case).calendar
-    if isinstance(when, datetime):
-        moment = when.replace(tzinfo=cal.zone).astimezone(UTC)
-    else:
-        moment = cal.start_of(when)
-    problem = received_problem(run.app, run.case, moment, run.now, partner=_is_partner(run.app, run.actor))
-    if problem:
-        run.unclear.append(f"The date of receipt was not changed: {problem}")
-        return
-    if moment == run.case.received_at:
-        return
-    change_received(run.conn, run.app, run.case, moment, actor=run.actor, now=run.now, events=run.events)
-    run.done.append("received")
-    run.refresh()
-    run.redraft = f"The date of receipt is now {cal.local(moment):%d %B %Y}: its letters are written again"
+def _rules(run: _Run, action: cmd.Action) -> None:
+    """A command that changes the rules the case falls under (case_rules.py)."""
+    conn, app, case, how = run.conn, run.app, run.case, {"actor": run.actor, "now": run.now,
+                                                          "events": run.events}
+    match action:
+        case cmd.SetComplaint(value=value):
+            change = rules.set_complaint(conn, case, value, **how)
+        case cmd.SetRegime(profile=profile):
+            change = rules.set_regime(conn, app, case, profile, **how)
+        case cmd.SetReceived(when=when):
+            moment = rules.received_moment(app, case, when)
+            partner = run.actor if _is_partner(app, run.actor) else None
+            change = rules.set_received(conn, app, case, moment, partner=partner, **how)
+        case cmd.SetComplainant(role=role):
+            change = rules.set_complainant(conn, case, role, **how)
+        case cmd.WaiveTimeLimits(value=value):
+            change = rules.set_waiver(conn, app, case, value, **how)
+        case _:  # pragma: no cover - _carry_out sends only these here
+            raise AssertionError(action)
+    if change.problem:
+        run.unclear.append(change.problem)
+    if change.done:
+        run.done.append(change.done)
+        run.refresh()
+    if change.redraft:
+        run.redraft, run.then_draft = change.redraft, change.then_draft or run.then_draft
 
 
 def _is_partner(app: App, email: str) -> bool:
     handler = app.config.handler(email)
     return handler is not None and "partner" in handler.roles
-
-
-def received_problem(app: App, case: Row[Any], moment: datetime, now: datetime, *, partner: bool) -> str | None:
-    """Why the date of receipt may not become `moment`, or None."""
-    cal = app.regime_of(case).calendar
-    if moment > now:
-        return f"{cal.local(moment):%d %B %Y} is in the future."
-    if moment > case.received_at and not partner:
-        return (f"moving it later (from {cal.local(case.received_at):%d %B %Y} to {cal.local(moment):%d %B %Y}) "
-                "shortens the clocks the client relies on, so it needs a partner: a partner handling the case can "
-                "reply with it, or a partner can authorise 'mailbot cases received REF DATE --partner EMAIL'.")
-    return None
-
-
-def change_received(conn: Connection, app: App, case: Row[Any], moment: datetime, *, actor: str, now: datetime,
-                    events: list[AuditEvent], partner: str | None = None) -> None:
-    """Record a corrected date of receipt; the caller writes the pending drafts again."""
-    detail: dict[str, Any] = {"from": case.received_at.isoformat(), "to": moment.isoformat(),
-                              "later": moment > case.received_at}
-    if partner:
-        detail["partner"] = partner
-    casebook.update_case(conn, case.id, now, received_at=moment)
-    events.append(AuditEvent("case.received_set", case.ref, actor, now, detail))
-
-
-def _set_complainant(run: _Run, role: str) -> None:
-    """Whether the complainant is our client (F4): a training label for the third_party flag."""
-    old = getattr(run.case, "complainant", None) or "client"
-    if old == role:
-        return
-    casebook.record_correction(run.conn, run.case.id, "complainant", old, role, by=run.actor, at=run.now)
-    casebook.update_case(run.conn, run.case.id, run.now, complainant=role)
-    run.events.append(AuditEvent("case.complainant_set", run.case.ref, run.actor, run.now, {"from": old, "to": role}))
-    run.done.append("complainant")
-    run.refresh()
-    run.redraft = ("The complainant is recorded as not our client" if role == "third_party"
-                   else "The complainant is recorded as our client") + ": the letters are written again"
-
-
-def _set_waiver(run: _Run, value: bool) -> None:
-    """FCA: whether the firm consents to the FOS considering a late referral (DISP 1 Annex 3R)."""
-    regime = run.app.regime_of(run.case)
-    if regime.name != "fca_disp":
-        run.unclear.append(f"waive time limits is for complaints under the FCA's rules (fca_disp); this case is "
-                           f"under {regime.name}.")
-        return
-    if bool(run.case.waive_time_limits) == value and run.case.waive_time_limits is not None:
-        return
-    casebook.update_case(run.conn, run.case.id, run.now, waive_time_limits=value)
-    run.events.append(AuditEvent("case.waiver_set", run.case.ref, run.actor, run.now, {"waive_time_limits": value}))
-    run.done.append("waiver")
-    run.refresh()
-    run.redraft = ("We now consent" if value else "We now do not consent") + (
-        " to the FOS considering a late referral: the letters are written again")
 
 
 def _redraft(run: _Run, *, approving: bool) -> None:
@@ -414,12 +328,13 @@ def _redraft(run: _Run, *, approving: bool) -> None:
     if run.then_draft:
         supersede_drafts(run.conn, run.app, run.case, now=run.now)
         if run.case.handler_email and run.case.state in ACTIVE_STATES:
-            draft_for_approval(run.conn, run.app, run.case, run.then_draft, now=run.now, note=run.redraft)
+            draft_for_approval(run.conn, run.app, run.case, run.then_draft, now=run.now,
+                               note=run.redraft)
     else:
         redraft_pending(run.conn, run.app, run.case, now=run.now, note=run.redraft)
     if approving:
-        run.unclear.append("Nothing was sent: what you changed alters the letter, so it has been written again and "
-                           "sent to you for approval. Approve the new one.")
+        run.unclear.append("Nothing was sent: what you changed alters the letter, so it has been "
+                           "written again and sent to you for approval. Approve the new one.")
 
 
 # --- the draft's fate ---------------------------------------------------------------------
@@ -439,11 +354,11 @@ def _settle_approval(run: _Run, edited: str | None) -> None:
 
 
 def _letter_for_other_kind(case: Row[Any], kind: str) -> str | None:
-    """Complaint letters are for complaints, the neutral reply for enquiries (F3): why not, or None."""
+    """Complaint letters for complaints, the neutral reply for enquiries (F3): why not, or None."""
     enquiry = case.is_complaint is False
     if enquiry and kind != "enquiry_reply":
-        return ("the case is held as an enquiry, not a complaint. Reply 'complaint yes' first if it is a "
-                "complaint, or 'draft reply' for a neutral reply.")
+        return ("the case is held as an enquiry, not a complaint. Reply 'complaint yes' first if "
+                "it is a complaint, or 'draft reply' for a neutral reply.")
     if not enquiry and kind == "enquiry_reply":
         return "the case is a complaint. Reply 'complaint no' first if it is not one."
     return None
@@ -483,7 +398,8 @@ def _approve(run: _Run, edited: str | None) -> str | None:
     A draft mailbot wrote on an earlier day goes out dated today, its dates worked out again
     (F25). Approving a neutral reply to an enquiry confirms that it is not a complaint."""
     conn, letter = run.conn, run.letter
-    text = edited if edited is not None else (redate(conn, run.app, run.case, letter, run.now) or letter.body_text)
+    text = edited if edited is not None else (redate(conn, run.app, run.case, letter, run.now)
+                                              or letter.body_text)
     problem = _refusal_to_send(run, text)
     if problem:
         return problem
@@ -497,10 +413,14 @@ def _approve(run: _Run, edited: str | None) -> str | None:
     run.events.append(AuditEvent("letter.approved", run.case.ref, run.actor, run.now,
                                  {"outbox_id": letter.id, "kind": letter.kind,
                                   "sender_verified": run.app.config.approvals.require_dkim}))
-    if letter.kind == "enquiry_reply" and run.case.is_complaint is False and not run.case.complaint_decided_by:
-        casebook.update_case(conn, run.case.id, run.now, complaint_decided_by=run.actor, complaint_decided_at=run.now)
-        run.events.append(AuditEvent("case.complaint_set", run.case.ref, run.actor, run.now,
-                                     {"from": False, "to": False, "how": "approved the reply to the enquiry"}))
+    case = run.case
+    if letter.kind == "enquiry_reply" and case.is_complaint is False \
+            and not case.complaint_decided_by:
+        casebook.update_case(conn, case.id, run.now, complaint_decided_by=run.actor,
+                             complaint_decided_at=run.now)
+        run.events.append(AuditEvent("case.complaint_set", case.ref, run.actor, run.now,
+                                     {"from": False, "to": False,
+                                      "how": "approved the enquiry reply"}))
     return None
 
 

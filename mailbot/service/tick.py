@@ -210,7 +210,8 @@ def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: date
     out = []
     for row in rows:
         regime = app.regime(row.profile)  # each case under its own regime's profile and calendar
-        looked = evaluate(_clock(row, frozenset(fired.get(row.id, ()))), now, regime.profile, regime.calendar)
+        clock = _clock(row, frozenset(fired.get(row.id, ())))
+        looked = evaluate(clock, now, regime.profile, regime.calendar)
         out.append(_Plan(row, looked.actions, looked.next_check or NEVER))
     return out
 

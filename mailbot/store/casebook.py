@@ -174,5 +174,6 @@ def holding_sent(case_id: Any) -> Any:
     module's job; the (case_id, kind, created_at) index makes it one short index range a case.
     """
     return (select(func.min(outbox.c.sent_at))
-            .where(outbox.c.case_id == case_id, outbox.c.kind == "holding_letter", outbox.c.status == "sent")
+            .where(outbox.c.case_id == case_id, outbox.c.kind == "holding_letter",
+                   outbox.c.status == "sent")
             .scalar_subquery())

@@ -21,17 +21,20 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-_COLUMNS = ("complaint_decided_by", "complaint_decided_at", "complainant", "channel", "waive_time_limits",
-            "close_reason")
+_COLUMNS = ("complaint_decided_by", "complaint_decided_at", "complainant", "channel",
+            "waive_time_limits", "close_reason")
 
 
 def upgrade() -> None:
     # One column at a time, in place (SQLite 3.35+): a batch rebuild would drop `cases`, which
     # other tables reference and a trigger watches.
     op.add_column("cases", sa.Column("complaint_decided_by", sa.String(320), nullable=True))
-    op.add_column("cases", sa.Column("complaint_decided_at", sa.DateTime(timezone=True), nullable=True))
-    op.add_column("cases", sa.Column("complainant", sa.String(16), nullable=False, server_default="client"))
-    op.add_column("cases", sa.Column("channel", sa.String(16), nullable=False, server_default="email"))
+    op.add_column("cases", sa.Column("complaint_decided_at", sa.DateTime(timezone=True),
+                                     nullable=True))
+    op.add_column("cases", sa.Column("complainant", sa.String(16), nullable=False,
+                                     server_default="client"))
+    op.add_column("cases", sa.Column("channel", sa.String(16), nullable=False,
+                                     server_default="email"))
     op.add_column("cases", sa.Column("waive_time_limits", sa.Boolean(), nullable=True))
     op.add_column("cases", sa.Column("close_reason", sa.LargeBinary(), nullable=True))
 
