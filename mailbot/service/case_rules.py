@@ -46,12 +46,14 @@ def set_complaint(conn: Connection, case: Row[Any], value: bool, *, actor: str, 
     casebook.update_case(conn, case.id, now, is_complaint=value, complaint_decided_by=actor,
                          complaint_decided_at=now)
     events.append(AuditEvent("case.complaint_set", case.ref, actor, now,
-                             {"from": was, "to": value, "clocks_from": case.received_at.isoformat()}))
+                             {"from": was, "to": value,
+                              "clocks_from": case.received_at.isoformat()}))
     done = "complaint" if value else "not_complaint"
     if was == value:
         return Change(done)
     if value:
-        return Change(done, redraft="Now a complaint: clocked from its receipt", then_draft="acknowledgement")
+        return Change(done, redraft="Now a complaint: clocked from its receipt",
+                      then_draft="acknowledgement")
     return Change(done, redraft="Now an enquiry, not a complaint", then_draft="enquiry_reply")
 
 
@@ -66,7 +68,8 @@ def set_regime(conn: Connection, app: App, case: Row[Any], profile: str, *, acto
     casebook.update_case(conn, case.id, now, profile=profile)
     events.append(AuditEvent("case.regime_set", case.ref, actor, now,
                              {"from": case.profile, "to": profile}))
-    return Change("regime", redraft=f"The case is now under {profile}: its letters are written again")
+    return Change("regime",
+                  redraft=f"The case is now under {profile}: its letters are written again")
 
 
 def received_moment(app: App, case: Row[Any], when: date | datetime) -> datetime:
@@ -108,8 +111,8 @@ def set_received(conn: Connection, app: App, case: Row[Any], moment: datetime, *
     casebook.update_case(conn, case.id, now, received_at=moment)
     events.append(AuditEvent("case.received_set", case.ref, actor, now, detail))
     day = app.regime_of(case).calendar.local(moment)
-    return Change("received", redraft=f"The date of receipt is now {day:%d %B %Y}: its letters are "
-                                      "written again")
+    return Change("received", redraft=f"The date of receipt is now {day:%d %B %Y}: its letters "
+                                      "are written again")
 
 
 def set_complainant(conn: Connection, case: Row[Any], role: str, *, actor: str, now: datetime,
@@ -120,7 +123,8 @@ def set_complainant(conn: Connection, case: Row[Any], role: str, *, actor: str, 
         return NOTHING
     casebook.record_correction(conn, case.id, "complainant", old, role, by=actor, at=now)
     casebook.update_case(conn, case.id, now, complainant=role)
-    events.append(AuditEvent("case.complainant_set", case.ref, actor, now, {"from": old, "to": role}))
+    events.append(AuditEvent("case.complainant_set", case.ref, actor, now,
+                             {"from": old, "to": role}))
     who = "not our client" if role == "third_party" else "our client"
     return Change("complainant", redraft=f"The complainant is recorded as {who}: the letters are "
                                          "written again")
@@ -136,7 +140,8 @@ def set_waiver(conn: Connection, app: App, case: Row[Any], value: bool, *, actor
     if case.waive_time_limits is not None and bool(case.waive_time_limits) == value:
         return NOTHING
     casebook.update_case(conn, case.id, now, waive_time_limits=value)
-    events.append(AuditEvent("case.waiver_set", case.ref, actor, now, {"waive_time_limits": value}))
+    events.append(AuditEvent("case.waiver_set", case.ref, actor, now,
+                             {"waive_time_limits": value}))
     consent = "now consent" if value else "now do not consent"
     return Change("waiver", redraft=f"We {consent} to the FOS considering a late referral: the "
                                     "letters are written again")

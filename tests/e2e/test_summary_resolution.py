@@ -62,9 +62,10 @@ def test_resolved_within_three_business_days_the_client_gets_a_summary_resolutio
     assert "Your complaint is resolved" in str(letter["Subject"]) and letter["In-Reply-To"]
     assert "We now consider your complaint to have been resolved." in body and DONE in body
     assert "you may be able to refer it to the Financial Ombudsman Service" in body
-    assert "the Ombudsman will not have our permission to consider your complaint" in body  # DISP 1 Annex 3R(1)
+    # DISP 1 Annex 3R(1):
+    assert "the Ombudsman will not have our permission to consider your complaint" in body
     assert "www.financial-ombudsman.org.uk" in body
-    assert body.startswith("Thursday 5 March 2026"), "dated the day it was approved, not the day it was drafted"
+    assert body.startswith("Thursday 5 March 2026"), "dated the day it was approved, not drafted"
     with fca_firm.app.store.transaction() as conn:
         case = conn.execute(select(cases)).one()
         sent = conn.execute(select(outbox).where(outbox.c.kind == "summary_resolution")).one()

@@ -23,14 +23,17 @@ HANDLER, PARTNER = "hal@firm.example", "pat@firm.example"
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "mailbot.toml"
     path.write_text(
-        '[firm]\nname = "Example & Co"\ncomplaints_address = "complaints@firm.example"\ndomain = "firm.example"\n'
-        'subdivision = "ENG"\ncomplaints_procedure_url = "https://firm.example/complaints"\n'
+        '[firm]\nname = "Example & Co"\ncomplaints_address = "complaints@firm.example"\n'
+        'domain = "firm.example"\nsubdivision = "ENG"\n'
+        'complaints_procedure_url = "https://firm.example/complaints"\n'
         'fos_leaflet_url = "https://firm.example/fos-leaflet.pdf"\n'
         '[approvals]\nauthserv_id = "mx.firm.example"\n'
-        f'[database]\nurl = "sqlite:///{tmp_path / "mailbot.sqlite3"}"\n[paths]\ndata_dir = "{tmp_path}"\n'
+        f'[database]\nurl = "sqlite:///{tmp_path / "mailbot.sqlite3"}"\n'
+        f'[paths]\ndata_dir = "{tmp_path}"\n'
         '[[regimes]]\nprofile = "fca_disp"\n'
         f'[[handlers]]\nname = "Hal Jordan"\nemail = "{HANDLER}"\nroles = ["handler"]\n'
-        f'[[handlers]]\nname = "Pat Partner"\nemail = "{PARTNER}"\nroles = ["partner"]\n', encoding="utf-8")
+        f'[[handlers]]\nname = "Pat Partner"\nemail = "{PARTNER}"\nroles = ["partner"]\n',
+        encoding="utf-8")
     return path
 
 
@@ -51,16 +54,23 @@ def longdate(day: Any) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def test_a_phone_complaint_is_clocked_from_the_call_and_its_acknowledgement_waits_for_approval(config: Path) -> None:
+def open_case(config: Path, email: str, received: str, channel: str, *more: str) -> Any:
+    return mailbot(config, "cases", "open", "--from", email, "--name", "A Person", "--received",
+                   received, "--channel", channel, *more)
+
+
+def test_a_phone_complaint_is_clocked_from_the_call_and_waits_for_approval(config: Path) -> None:
     call = (datetime.now(timezone.utc) - timedelta(days=3)).date()  # the CLI works at the real now
-    result = mailbot(config, "cases", "open", "--from", "Ann.Caller@example.org", "--name", "Ann Caller",
-                     "--received", f"{call.isoformat()}T14:30", "--channel", "phone", "--summary", "Rang about the delay.")
+    result = open_case(config, "Ann.Caller@example.org", f"{call.isoformat()}T14:30", "phone",
+                       "--summary", "Rang about the delay.")
     assert result.exit_code == 0, result.output
     ref = result.output.split(":", 1)[0]
     [case] = rows(config, select(cases).where(cases.c.ref == ref))
-    assert case.channel == "phone" and case.is_complaint is True and case.client_address == "ann.caller@example.org"
+    assert case.channel == "phone" and case.is_complaint is True
+    assert case.client_address == "ann.caller@example.org"
     cal = wiring.build_app(load_config(config), with_classifier=False).calendar
-    assert cal.local(case.received_at).replace(tzinfo=None) == datetime(call.year, call.month, call.day, 14, 30)
+    local = cal.local(case.received_at).replace(tzinfo=None)
+    assert local == datetime(call.year, call.month, call.day, 14, 30)
     assert case.complaint_decided_by == "cli"
     letters = {r.kind: r for r in rows(config, select(outbox).where(outbox.c.case_id == case.id))}
     ack = letters["acknowledgement"]
@@ -68,38 +78,35 @@ def test_a_phone_complaint_is_clocked_from_the_call_and_its_acknowledgement_wait
     assert "We have recorded the complaint you made by phone" in ack.body_text
     eight_weeks = call + timedelta(weeks=8)  # from the call, not from when it was recorded
     assert f"Received:        {longdate(call)}\n" in ack.body_text
-    assert f"by {longdate(eight_weeks)}, you may refer your complaint to the Legal Ombudsman" in ack.body_text
+    assert (f"by {longdate(eight_weeks)}, you may refer your complaint to the Legal Ombudsman"
+            in ack.body_text)
     assert "Rang about the delay." in letters["approval_request"].body_text
     assert "A complaint made by phone" in letters["approval_request"].body_text
 
 
 def test_cases_open_refuses_what_it_cannot_record(config: Path) -> None:
-    bad = mailbot(config, "cases", "open", "--from", "a@example.org", "--name", "A", "--received", "2026-02-23",
-                  "--channel", "carrier_pigeon")
+    bad = open_case(config, "a@example.org", "2026-02-23", "carrier_pigeon")
     assert bad.exit_code == 1 and "channel must be one of" in bad.output
-    future = mailbot(config, "cases", "open", "--from", "a@example.org", "--name", "A", "--received", "2999-01-01",
-                     "--channel", "letter")
+    future = open_case(config, "a@example.org", "2999-01-01", "letter")
     assert future.exit_code == 1 and "future" in future.output
-    unfit = mailbot(config, "cases", "open", "--from", "a@example.org", "--name", "A", "--received", "2026-02-23",
-                    "--channel", "letter", "--regime", "scot_slcc")
+    unfit = open_case(config, "a@example.org", "2026-02-23", "letter", "--regime", "scot_slcc")
     assert unfit.exit_code == 1 and "SCT" in unfit.output
     assert rows(config, select(cases)) == []
 
 
 def test_an_fca_complaint_by_letter(config: Path) -> None:
     posted = (datetime.now(timezone.utc) - timedelta(days=2)).date().isoformat()
-    result = mailbot(config, "cases", "open", "--from", "b@example.org", "--name", "B", "--received", posted,
-                     "--channel", "letter", "--regime", "fca_disp")
+    result = open_case(config, "b@example.org", posted, "letter", "--regime", "fca_disp")
     assert result.exit_code == 0, result.output
     [case] = rows(config, select(cases))
     assert case.profile == "fca_disp"
     [ack] = rows(config, select(outbox.c.body_text).where(outbox.c.kind == "acknowledgement"))
-    assert "Financial Ombudsman Service" in ack.body_text and "https://firm.example/complaints" in ack.body_text
+    assert "Financial Ombudsman Service" in ack.body_text
+    assert "https://firm.example/complaints" in ack.body_text
 
 
-def test_the_date_of_receipt_moves_earlier_freely_and_later_only_with_a_partner(config: Path) -> None:
-    opened = mailbot(config, "cases", "open", "--from", "c@example.org", "--name", "C", "--received", "2026-03-02",
-                     "--channel", "in_person")
+def test_the_date_of_receipt_moves_earlier_freely_later_only_with_a_partner(config: Path) -> None:
+    opened = open_case(config, "c@example.org", "2026-03-02", "in_person")
     ref = opened.output.split(":", 1)[0]
     earlier = mailbot(config, "cases", "received", ref, "2026-02-16")
     assert earlier.exit_code == 0, earlier.output
@@ -116,12 +123,14 @@ def test_the_date_of_receipt_moves_earlier_freely_and_later_only_with_a_partner(
     assert not_partner.exit_code != 0 and "partner role" in not_partner.output
     allowed = mailbot(config, "cases", "received", ref, "2026-02-20", "--partner", PARTNER)
     assert allowed.exit_code == 0, allowed.output
-    details = [r.detail for r in rows(config, select(audit_events).where(audit_events.c.kind == "case.received_set"))]
+    changed = select(audit_events).where(audit_events.c.kind == "case.received_set")
+    details = [r.detail for r in rows(config, changed)]
     assert [d["later"] for d in details] == [False, True] and details[1]["partner"] == PARTNER
 
 
 def test_returns_for_a_regime_the_firm_does_not_have_is_refused(config: Path) -> None:
-    bad = mailbot(config, "returns", "--from", "2026-01-01", "--to", "2026-06-30", "--regime", "scot_slcc")
+    period = ("--from", "2026-01-01", "--to", "2026-06-30")
+    bad = mailbot(config, "returns", *period, "--regime", "scot_slcc")
     assert bad.exit_code != 0 and "not one of this firm's regimes" in bad.output
-    good = mailbot(config, "returns", "--from", "2026-01-01", "--to", "2026-06-30", "--regime", "fca_disp")
+    good = mailbot(config, "returns", *period, "--regime", "fca_disp")
     assert good.exit_code == 0 and "(regime fca_disp)" in good.output

@@ -29,10 +29,12 @@ def local(moment: datetime) -> str:
     ("2026-03-02T10:00", "Thu 2026-03-05 17:30"),  # in hours on a Monday: unchanged
     ("2026-03-02T18:00", "Thu 2026-03-05 17:30"),  # after hours: was Fri 6 Mar
     ("2026-03-07T12:00", "Wed 2026-03-11 17:30"),  # a Saturday: was Thu 12 Mar
-    ("2026-04-02T18:00", "Thu 2026-04-09 17:30"),  # after hours before Easter (Good Friday, Easter Monday off): was Fri 10 Apr
+    # after hours before Easter (Good Friday and Easter Monday off): was Fri 10 Apr
+    ("2026-04-02T18:00", "Thu 2026-04-09 17:30"),
     ("2026-04-03T09:00", "Thu 2026-04-09 17:30"),  # Good Friday itself: was Fri 10 Apr
 ])
-def test_the_summary_resolution_window_is_three_business_days_after_the_day_of_receipt(received: str, by: str) -> None:
+def test_the_summary_window_is_three_business_days_after_the_day_of_receipt(received: str,
+                                                                             by: str) -> None:
     deadline = case_deadlines(utc(received), FCA, ENG).summary_resolution_by
     assert deadline is not None and local(deadline) == by
 
@@ -64,7 +66,8 @@ def clock(**values: object) -> CaseClock:
 def test_a_holding_letter_in_time_is_no_breach(profile: object) -> None:
     late = evaluate(clock(), AFTER_EIGHT_WEEKS, profile, ENG)  # type: ignore[arg-type]
     assert "regulator_breach" in [a.kind for a in late.actions]
-    held = evaluate(clock(holding_sent_at=utc("2026-04-20T10:00")), AFTER_EIGHT_WEEKS, profile, ENG)  # type: ignore[arg-type]
+    sent = clock(holding_sent_at=utc("2026-04-20T10:00"))
+    held = evaluate(sent, AFTER_EIGHT_WEEKS, profile, ENG)  # type: ignore[arg-type]
     assert "regulator_breach" not in [a.kind for a in held.actions]
 
 
@@ -88,7 +91,7 @@ def test_where_the_regime_does_not_count_holding_letters_a_breach_stays_a_breach
     assert "regulator_breach" in [a.kind for a in held.actions]
 
 
-# -- F3: an enquiry runs no complaint clock, only a triage reminder --------------------------------
+# -- F3: an enquiry runs no complaint clock, only a triage reminder -------------------------------
 
 def enquiry(**values: object) -> CaseClock:
     return clock(state="new", acknowledged_at=None, is_complaint=False, **values)
@@ -102,9 +105,11 @@ def test_an_enquiry_gets_only_a_triage_reminder_on_the_next_working_day() -> Non
     assert [a.kind for a in due] == ["triage_due"] and "complaint yes" in due[0].detail
 
 
-@pytest.mark.parametrize("now", ["2026-03-10T09:00", "2026-04-20T09:00", "2026-05-01T09:00", "2026-09-01T09:00"])
+@pytest.mark.parametrize("now", ["2026-03-10T09:00", "2026-04-20T09:00", "2026-05-01T09:00",
+                                 "2026-09-01T09:00"])
 def test_an_enquiry_never_gets_complaint_clocks_holding_letters_or_breaches(now: str) -> None:
-    kinds = {a.kind for a in evaluate(enquiry(fired=frozenset({"triage_due"})), utc(now), SRA, ENG).actions}
+    looked = evaluate(enquiry(fired=frozenset({"triage_due"})), utc(now), SRA, ENG)
+    kinds = {a.kind for a in looked.actions}
     assert kinds == set()
 
 
@@ -114,17 +119,20 @@ def test_once_a_person_has_triaged_it_nothing_is_due() -> None:
 
 def test_converted_to_a_complaint_it_is_clocked_from_its_original_receipt() -> None:
     later = utc("2026-04-20T09:00")  # converted in week 7: the acknowledgement is long overdue
-    kinds = {a.kind for a in evaluate(clock(state="new", acknowledged_at=None), later, SRA, ENG).actions}
+    looked = evaluate(clock(state="new", acknowledged_at=None), later, SRA, ENG)
+    kinds = {a.kind for a in looked.actions}
     assert {"ack_overdue", "holding_letter"} <= kinds
 
 
 # -- F25: the referral date a final response prints ----------------------------------------------
 
 @pytest.mark.parametrize(("day", "months", "expected"), [
-    ("2026-03-04", 6, "2026-09-04"), ("2026-08-31", 6, "2027-02-28"), ("2027-08-31", 6, "2028-02-29"),
+    ("2026-03-04", 6, "2026-09-04"), ("2026-08-31", 6, "2027-02-28"),
+    ("2027-08-31", 6, "2028-02-29"),
     ("2026-12-15", 1, "2027-01-15"),
 ])
-def test_add_months_keeps_the_day_or_takes_the_months_last(day: str, months: int, expected: str) -> None:
+def test_add_months_keeps_the_day_or_takes_the_months_last(day: str, months: int,
+                                                           expected: str) -> None:
     from datetime import date
     assert add_months(date.fromisoformat(day), months) == date.fromisoformat(expected)
 

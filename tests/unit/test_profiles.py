@@ -31,8 +31,8 @@ def test_legal_ombudsman_contact_details_are_complete() -> None:
     leo = get_profile("ew_sra").signpost
     assert leo is not None
     assert (leo.name, leo.address, leo.phone, leo.email, leo.website, leo.referral_months) == (
-        "Legal Ombudsman", "PO Box 6167, Slough, SL1 0EH", "0300 555 0333", "enquiries@legalombudsman.org.uk",
-        "www.legalombudsman.org.uk", 6)
+        "Legal Ombudsman", "PO Box 6167, Slough, SL1 0EH", "0300 555 0333",
+        "enquiries@legalombudsman.org.uk", "www.legalombudsman.org.uk", 6)
     assert leo.time_limit_years == 1 and "within one year" in (leo.time_limit_text or "")
 
 

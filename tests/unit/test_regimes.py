@@ -18,8 +18,8 @@ LONDON = "Europe/London"
 
 def config(firm: dict[str, Any] | None = None, **sections: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example", "domain": "firm.example",
-                 **(firm or {})},
+        "firm": {"name": "Example & Co", "complaints_address": "complaints@firm.example",
+                 "domain": "firm.example", **(firm or {})},
         "approvals": {"authserv_id": "mx.firm.example"},
         "handlers": [{"name": "Priya Shah", "email": "priya@firm.example", "roles": ["handler"]},
                      {"name": "Tom Reilly", "email": "tom@firm.example", "roles": ["handler"]}],
@@ -56,7 +56,7 @@ def test_scottish_rules_on_an_english_calendar_are_refused() -> None:
     assert "scot_slcc" in message and "SCT" in message
 
 
-def test_scottish_rules_on_the_scottish_calendar_count_st_andrews_day_and_not_easter_monday() -> None:
+def test_scottish_rules_count_st_andrews_day_and_not_easter_monday() -> None:
     regimes = parse_config(config({"profile": "scot_slcc", "subdivision": "SCT"})).build_regimes()
     cal = regimes.default.calendar
     assert not cal.is_working_day(date(2026, 11, 30))  # St Andrew's Day (observed Monday)
@@ -81,7 +81,8 @@ def test_english_rules_outside_england_and_wales_are_refused() -> None:
 
 def test_closed_days_are_not_working_days() -> None:
     """F23: the Irish Christmas closure the statute lacks (St Stephen's Day on a Saturday)."""
-    firm = {"profile": "ie_lsra", "country": "IE", "timezone": "Europe/Dublin", "closed_days": ["2026-12-28"]}
+    firm = {"profile": "ie_lsra", "country": "IE", "timezone": "Europe/Dublin",
+            "closed_days": ["2026-12-28"]}
     cal = parse_config(config(firm)).build_regimes().default.calendar
     assert not cal.is_working_day(date(2026, 12, 28))
     plain = parse_config(config({**firm, "closed_days": []})).build_regimes().default.calendar
@@ -93,7 +94,8 @@ def test_closed_days_are_not_working_days() -> None:
 @pytest.mark.parametrize("missing", ["complaints_procedure_url", "fos_leaflet_url"])
 def test_an_fca_regime_needs_the_procedure_and_the_leaflet(missing: str) -> None:
     firm = {"subdivision": "ENG", **{k: v for k, v in FCA_URLS.items() if k != missing}}
-    message = problems(config(firm, regimes=[{"profile": "fca_disp", "recipients": ["credit@firm.example"]}]))
+    regimes = [{"profile": "fca_disp", "recipients": ["credit@firm.example"]}]
+    message = problems(config(firm, regimes=regimes))
     assert message.startswith(f"firm.{missing}: required when a regime is fca_disp")
 
 
@@ -104,12 +106,12 @@ def test_the_leaflet_address_reaches_the_fca_signpost() -> None:
     assert signpost is not None and signpost.leaflet_url == "https://firm.example/fos-leaflet.pdf"
 
 
-# -- F1: which regime a new case gets --------------------------------------------------------------
+# -- F1: which regime a new case gets -------------------------------------------------------------
 
 def two_regimes() -> Any:
     data = config({"subdivision": "ENG", **FCA_URLS}, regimes=[
-        {"profile": "fca_disp", "recipients": ["Credit@Firm.example"], "handlers": ["tom@firm.example"],
-         "deadlines": {"reminder_offsets_days": [10, 3]}},
+        {"profile": "fca_disp", "recipients": ["Credit@Firm.example"],
+         "handlers": ["tom@firm.example"], "deadlines": {"reminder_offsets_days": [10, 3]}},
         {"profile": "scot_slcc", "subdivision": "SCT", "recipients": ["edinburgh@firm.example"]},
     ])
     return parse_config(data).build_regimes()
@@ -144,19 +146,21 @@ def test_a_profile_that_does_not_fit_is_refused_for_new_cases_but_old_cases_stil
 
 
 def test_a_regime_listed_twice_or_an_unknown_handler_is_refused() -> None:
-    twice = config({"subdivision": "ENG"}, regimes=[{"profile": "generic"}, {"profile": "generic"}])
+    eng = {"subdivision": "ENG"}
+    twice = config(eng, regimes=[{"profile": "generic"}, {"profile": "generic"}])
     assert "listed twice" in problems(twice)
-    stranger = config({"subdivision": "ENG"}, regimes=[{"profile": "generic", "handlers": ["who@firm.example"]}])
+    stranger = config(eng, regimes=[{"profile": "generic", "handlers": ["who@firm.example"]}])
     assert "regimes[0].handlers" in problems(stranger)
 
 
 def test_a_regimes_own_overrides_are_checked_and_named() -> None:
-    bad = config({"subdivision": "ENG"}, regimes=[{"profile": "generic", "deadlines": {"acknowlege": 3}}])
+    bad = config({"subdivision": "ENG"},
+                 regimes=[{"profile": "generic", "deadlines": {"acknowlege": 3}}])
     assert "regimes[0].deadlines" in problems(bad)
 
 
 def test_build_regimes_reports_every_problem_at_once() -> None:
     with pytest.raises(ConfigError) as refused:
-        build_regimes(profile="scot_slcc", overrides=None, country="GB", subdivision="ENG", timezone=LONDON,
-                      rules=[RegimeRule("ie_lsra")])
+        build_regimes(profile="scot_slcc", overrides=None, country="GB", subdivision="ENG",
+                      timezone=LONDON, rules=[RegimeRule("ie_lsra")])
     assert len(refused.value.problems) == 2

@@ -1,4 +1,4 @@
-"""Key rotation re-encrypts every sealed column, including those added since the list was written."""
+"""Key rotation re-encrypts every sealed column, also those added since its list was written."""
 
 from __future__ import annotations
 
@@ -13,6 +13,6 @@ def test_rotation_covers_every_sealed_column_of_the_schema() -> None:
               if isinstance(c.type, (SealedBytes, SealedText, SealedJSON))}
     assert rotated == sealed
     # The case's triage flags and reasons (migration 0010) and the handler's reason for closing
-    # (migration 0011) are sealed: a rotation that skipped them would leave them under a retired key.
+    # (migration 0011) are sealed: a rotation that skipped them would leave them under an old key.
     assert {("cases", "flags"), ("cases", "suggestion"), ("cases", "close_reason")} <= rotated
     assert isinstance(cases.c.close_reason.type, SealedText)

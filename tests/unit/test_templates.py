@@ -163,7 +163,8 @@ def test_final_response_puts_the_ombudsman_box_after_the_findings_and_names_the_
 def test_fca_final_response_states_the_time_limit_waiver_both_ways() -> None:
     refuse = LETTERS.render("final_response", context("final_response", "fca_disp")).text
     waive = LETTERS.render("final_response", context("final_response", "fca_disp", fos_waives_time_limits=True)).text
-    assert "will not have our permission to consider your complaint" in refuse and "Financial Ombudsman Service" in refuse
+    assert "will not have our permission to consider your complaint" in refuse
+    assert "Financial Ombudsman Service" in refuse
     assert "We consent" in waive and "will not have our permission" not in waive
 
 
