@@ -17,15 +17,18 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from . import marks
 from .draft_edit import QUOTE_PREFIX, read_draft
+from .profiles import PROFILES
 from .reply_reading import ReplyText
 from .triage import CATEGORIES, URGENCIES
 from .trimming import trim_reply
 
-DRAFT_KINDS = ("update", "info", "holding", "final", "summary")
+DRAFT_KINDS = ("update", "info", "holding", "final", "summary", "reply")
+COMPLAINANTS = ("client", "third_party")
 OUTCOMES = ("upheld", "partly", "not")
 MAX_LINES = 5000  # a reply longer than this is read no further
 MAX_LINE = 2000  # nor a line longer than this
@@ -56,7 +59,10 @@ _WITH_EDITS = frozenset("with my the your changes change edits edit edited amend
                         "corrections correction revisions tweaks below above included made".split())
 _DRAFT_WORDS = {"update": "update", "progress": "update", "info": "info", "information": "info",
                 "request": "info", "rfi": "info", "holding": "holding", "final": "final", "summary": "summary",
-                "src": "summary"}
+                "src": "summary", "reply": "reply", "enquiry": "reply"}
+_YES = frozenset({"yes", "y", "true", "it", "is"})
+_NO = frozenset({"no", "n", "false", "not"})
+_WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
 _CURRENCIES = {"£": "GBP", "$": "USD", "€": "EUR"}
 
 
@@ -108,7 +114,38 @@ class Draft:
 
 @dataclass(frozen=True)
 class Close:
-    pass
+    reason: str = ""  # required before a final response: why the case ends without one
+
+
+@dataclass(frozen=True)
+class SetComplaint:
+    """A person decides whether the case is a complaint (kept as a training label)."""
+
+    value: bool
+
+
+@dataclass(frozen=True)
+class SetRegime:
+    profile: str  # one of profiles.PROFILES
+
+
+@dataclass(frozen=True)
+class SetReceived:
+    """When the firm first received the complaint: a local date, or local date and time (naive)."""
+
+    when: date | datetime
+
+
+@dataclass(frozen=True)
+class SetComplainant:
+    role: str  # one of COMPLAINANTS
+
+
+@dataclass(frozen=True)
+class WaiveTimeLimits:
+    """FCA cases: whether the firm consents to the FOS considering a referral out of time."""
+
+    value: bool
 
 
 @dataclass(frozen=True)
@@ -142,7 +179,8 @@ class Unclear:
 
 
 Action = (Approve | Reject | Edit | SetCategory | SetUrgency | Assign | Note | Draft | Close | Cause | Outcome
-          | Redress | Learning | Unclear)
+          | Redress | Learning | SetComplaint | SetRegime | SetReceived | SetComplainant
+          | WaiveTimeLimits | Unclear)
 
 
 @dataclass(frozen=True)
@@ -291,7 +329,20 @@ def _command(line: str) -> Action | _EditWord | None:
     if word in {"reject", "rejected"}:
         return Reject(rest) if rest else _unclear(line, "reject needs a reason, e.g. 'reject wrong amount'.")
     if word in {"close", "closed"}:
-        return Close() if _chatter(rest) else _unclear(line, "close takes nothing after it.")
+        return Close("" if _chatter(rest) else rest)
+    if word == "complaint":
+        return _yes_no(line, rest, SetComplaint,
+                       "complaint is followed by yes or no, e.g. 'complaint no'.")
+    if word in {"regime", "profile"}:
+        return _choice(line, rest, tuple(PROFILES), SetRegime, "regime")
+    if word == "received":
+        return _received(line, rest)
+    if word == "complainant":
+        return _choice(line, rest, COMPLAINANTS, SetComplainant, "complainant")
+    if word == "waive":
+        rest = re.sub(r"^(?:the\s+)?(?:fos\s+)?time[\s-]+limits?\b[\s:=,]*", "", rest, flags=re.I)
+        return _yes_no(line, rest, WaiveTimeLimits,
+                       "write 'waive time limits yes' or 'waive time limits no'.")
     if word in {"category", "cat"}:
         return _choice(line, rest, CATEGORIES, SetCategory, "category")
     if word in {"urgency", "priority"}:
@@ -351,6 +402,32 @@ def _choice(line: str, rest: str, known: tuple[str, ...], make: type, what: str)
     close = [k for k in known if label and label in k] or difflib.get_close_matches(label, known, n=1)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     return _unclear(line, f"unknown {what} '{rest}'; {hint}known: {', '.join(known)}.")
+
+
+def _yes_no(line: str, rest: str, make: type, hint: str) -> Action:
+    words = re.findall(r"[a-z]+", rest.lower())
+    if words and words[0] in _YES and not set(words) & _NO:
+        return make(True)
+    if words and words[0] in _NO:
+        return make(False)
+    return _unclear(line, hint)
+
+
+def _received(line: str, rest: str) -> Action:
+    """'received 2026-02-23' or 'received 2026-02-23 14:30' (the firm's local time)."""
+    m = _WHEN.match(rest.strip().rstrip("."))
+    hint = ("received needs the date the firm first received it, e.g. 'received 2026-02-23' or "
+            "'2026-02-23 14:30'.")
+    if not m:
+        return _unclear(line, hint)
+    try:
+        day = date.fromisoformat(m.group(1))
+        if m.group(2) is None:
+            return SetReceived(day)
+        hour, minute = int(m.group(2)), int(m.group(3))
+        return SetReceived(datetime(day.year, day.month, day.day, hour, minute))
+    except ValueError:
+        return _unclear(line, hint)
 
 
 def _outcome(line: str, rest: str) -> Action:

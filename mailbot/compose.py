@@ -59,8 +59,11 @@ _OWN_HEADERS = {"subject", "from", "to", "reply-to", "date", "message-id", "in-r
                 "content-transfer-encoding", "mime-version"}
 
 
-def humanise_category(label: str) -> str:
-    return CATEGORY_LABELS.get(label, label.replace("_", " "))
+def humanise_category(label: str, complainant: str = "client") -> str:
+    """How a category reads to the complainant; to someone who is not our client it is "the
+    matter", never "your matter" (the matter is our client's)."""
+    text = CATEGORY_LABELS.get(label, label.replace("_", " "))
+    return re.sub(r"\byour\b", "the", text) if complainant == "third_party" else text
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,10 @@ class Letters:
     def _longdate(self, value: date | datetime) -> str:
         d = self._local(value)
         return f"{d:%A} {d.day} {d:%B %Y}"
+
+    def longdate(self, value: date | datetime) -> str:
+        """A date as letters print it ("Tuesday 3 March 2026"): what a letter's date line says."""
+        return self._longdate(value)
 
     def _longdatetime(self, value: datetime) -> str:
         d = self._local(value)

@@ -14,6 +14,7 @@ import ipaddress
 import os
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -107,6 +108,13 @@ class FirmConfig(_Section):
     postal_address: str = ""
     website: str = ""
     auto_acknowledge: bool = True
+    # Printed in every acknowledgement ("Our complaints procedure: URL"); required when any regime
+    # is fca_disp (DISP 1.2.1R(3)(b): the procedure goes with the acknowledgement).
+    complaints_procedure_url: str = ""
+    # The Financial Ombudsman Service's leaflet "Your complaint and the ombudsman", linked from
+    # FCA final, holding and summary resolution letters (DISP 1.6.2R); required for fca_disp.
+    fos_leaflet_url: str = ""
+    closed_days: list[date] = []  # days the firm is closed beyond public holidays (no working day)
 
     @field_validator("timezone")
     @classmethod
@@ -120,6 +128,19 @@ class FirmConfig(_Section):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+class RegimeConfig(_Section):
+    """Another regime the firm's cases can fall under (regimes.py): when a new case is put under
+    it (mail to one of `recipients`, else a case assigned to one of `handlers`), the calendar its
+    clocks count on when it is not the firm's, and its own [deadlines]-style overrides."""
+
+    profile: Literal["ew_sra", "ew_clc", "scot_slcc", "ie_lsra", "fca_disp", "generic"]
+    recipients: list[Email] = []
+    handlers: list[Email] = []
+    country: str | None = None
+    subdivision: str | None = None
+    deadlines: dict[str, Any] = Field(default_factory=dict)
 
 
 class ImapConfig(_Section):
@@ -256,16 +277,15 @@ class Config(_Section):
     paths: PathsConfig = PathsConfig()
     logging: LoggingConfig = LoggingConfig()
     deadlines: dict[str, Any] = Field(default_factory=dict)
+    regimes: list[RegimeConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _handlers_present(self) -> "Config":
-        from .profiles import get_profile  # pure module; imported here to keep config import light
-
         try:
-            get_profile(self.firm.profile, self.deadlines or None)
-        except ValueError as exc:
-            raise ValueError(f"[deadlines] {exc}") from None
-        problem = self.approvals.problem()
+            self.build_regimes()
+        except ConfigError as exc:
+            raise ValueError("; ".join(exc.problems)) from None
+        problem = self.approvals.problem() or self._regime_problem()
         if problem:
             raise ValueError(problem)
         if not any("handler" in h.roles for h in self.handlers):
@@ -274,6 +294,36 @@ class Config(_Section):
         if len(emails) != len(set(emails)):
             raise ValueError("two [[handlers]] entries share an email address (or an alias)")
         return self
+
+    def build_regimes(self) -> Any:
+        """Every regime the firm's cases can be under (regimes.Regimes); ConfigError if unfit."""
+        from .regimes import RegimeRule, build_regimes  # pure; imported here: config imports light
+
+        firm = self.firm
+        rules = [RegimeRule(r.profile, frozenset(a.lower() for a in r.recipients),
+                            frozenset(h.lower() for h in r.handlers), r.country, r.subdivision,
+                            dict(r.deadlines))
+                 for r in self.regimes]
+        return build_regimes(profile=firm.profile, overrides=self.deadlines or None,
+                             country=firm.country, subdivision=firm.subdivision,
+                             timezone=firm.timezone, closed_days=firm.closed_days, rules=rules,
+                             leaflet_url=firm.fos_leaflet_url or None)
+
+    def _regime_problem(self) -> str | None:
+        fca = self.firm.profile == "fca_disp" or any(r.profile == "fca_disp" for r in self.regimes)
+        for key, why in (("complaints_procedure_url", "an FCA acknowledgement must give the "
+                          "complaints procedure (DISP 1.2.1R(3)(b))"),
+                         ("fos_leaflet_url", "FCA final, holding and summary letters must give "
+                          "the Financial Ombudsman Service's leaflet (DISP 1.6.2R)")):
+            if fca and not getattr(self.firm, key).strip():
+                return f"firm.{key}: required when a regime is fca_disp: {why}"
+        handlers = {h.email.lower() for h in self.handlers}
+        for i, regime in enumerate(self.regimes):
+            unknown = [h for h in regime.handlers if h.lower() not in handlers]
+            if unknown:
+                return (f"regimes[{i}].handlers: {', '.join(unknown)} is not a configured "
+                        "[[handlers]] entry")
+        return None
 
     @property
     def smtp_max_attempts(self) -> int:
@@ -360,7 +410,8 @@ def describe_errors(exc: ValidationError) -> list[str]:
             msg = err["msg"].removeprefix("Value error, ")
             # A whole-section problem would echo the section (secrets' sources, addresses): say only what is wrong.
             shown = "" if isinstance(err.get("input"), (dict, list)) else f" (got {err.get('input')!r})"
-            problems.append(f"{where}: {msg}{shown}")
+            # A whole-config problem names its own keys ("firm.fos_leaflet_url: ...").
+            problems.append(f"{msg}{shown}" if not err["loc"] else f"{where}: {msg}{shown}")
     return problems
 
 

@@ -20,7 +20,7 @@ from .errors import ContentGateRefused
 from .profiles import PROFILES, Profile, Signpost
 
 CLIENT_LETTERS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
-                            "summary_resolution"})
+                            "summary_resolution", "enquiry_reply"})
 STAFF_LETTERS = frozenset({"approval_request", "reminder", "digest", "bounce_alert", "approval_refused", "command_help",
                            "mail_kept", "intake_alert", "system_alert"})
 PLACEHOLDER = "[[TO COMPLETE"  # what drafts print where a handler must write; never sent
@@ -31,10 +31,15 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 @dataclass(frozen=True)
 class Requirement:
-    """One thing a letter must say: any of `patterns` matches, or one sentence holds every `sentence_words`.
+    """One thing a letter must say: any of `patterns` matches, or one sentence holds every
+    `sentence_words` (and, with `clause`, a match of it that no negation governs).
 
     With `absent`, the requirement is that nothing matches. Sentence checks keep phrase
     tests linear: a pattern with several bounded gaps can take quadratic time on long text.
+    A `clause` is a statement, not a keyword (review F6): "You can't refer your complaint to
+    the Legal Ombudsman" or "We do not think you may refer it" do not state availability, so a
+    clause counts only when no negation stands in the words before it within its own clause
+    (back to the last comma, semicolon, colon or dash).
     """
 
     name: str
@@ -42,12 +47,33 @@ class Requirement:
     patterns: tuple[str, ...] = ()
     sentence_words: tuple[str, ...] = ()
     absent: bool = False
+    clause: str | None = None
 
     def met_by(self, text: str) -> bool:
         found = any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in self.patterns) or (
-            bool(self.sentence_words)
-            and any(all(re.search(w, s, re.IGNORECASE) for w in self.sentence_words) for s in _sentences(text)))
+            bool(self.sentence_words or self.clause)
+            and any(self._in_sentence(s) for s in _sentences(text)))
         return not found if self.absent else found
+
+    def _in_sentence(self, sentence: str) -> bool:
+        if not all(re.search(w, sentence, re.IGNORECASE) for w in self.sentence_words):
+            return False
+        if self.clause is None:
+            return True
+        found = re.finditer(self.clause, sentence, re.IGNORECASE)
+        return any(not _negated(sentence[:m.start()]) for m in found)
+
+
+_NEGATION = re.compile(r"(?:\b(?:not|never|no|cannot|unable|nor|neither)\b|n't\b)"
+                       r"(?:\W+\w+){0,4}\W*$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014(]|\s-\s")
+
+
+def _negated(before: str) -> bool:
+    """Whether a negation governs what follows `before`: within its clause and five words."""
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    tail = before[breaks[-1].end():] if breaks else before
+    return bool(_NEGATION.search(tail[-200:]))  # five words back: the tail bounds the work
 
 
 def _sentences(text: str) -> list[str]:
@@ -74,9 +100,13 @@ def _website(value: str) -> str:
     return r"(?<![@\w.-])(?:https?://)?(?:www\.)?" + re.escape(host) + r"(?![\w-])"
 
 
-def _months(n: int) -> str:
+def _number(n: int) -> str:
     word = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
-    return rf"\b(?:{n}|{word})[\s-]+months?\b"
+    return rf"(?:{n}|{word})"
+
+
+def _months(n: int) -> str:
+    return rf"\b{_number(n)}[\s-]+months?\b"
 
 
 BANK_FOOTER = Requirement(
@@ -96,19 +126,126 @@ FINAL_MARKER = Requirement(
     (r"\bthis\s+(?:letter\s+|email\s+)?(?:is|constitutes|represents|forms)\s+"
      r"(?:our|the|[\w&'.\- ]{1,60}?'s)\s+final\s+response\b",),
 )
+# DISP 1 Annex 3R: the wording that says whether the firm consents to the Financial Ombudsman
+# Service considering a complaint referred outside its time limits (review F8). Not consenting:
+# Annex 3R(1); consenting: a plain statement of consent (firms must check it against Annex 3R).
+FOS_NO_WAIVER = Requirement(
+    "time_limit_waiver",
+    "DISP 1 Annex 3R(1): 'If you do not refer your complaint in time, the Ombudsman will not "
+    "have our permission to consider your complaint ...'",
+    (r"\bthe\s+ombudsman\s+will\s+not\s+have\s+our\s+permission\s+to\s+consider\s+"
+     r"your\s+complaint\b",),
+)
 FOS_WAIVER = Requirement(
     "time_limit_waiver",
-    "whether the firm consents to the Financial Ombudsman Service waiving its time limits (DISP 1.6.2R)",
-    sentence_words=(r"\b(?:consent|agree|waive)", r"\btime\s+limits?\b"),
+    "the firm's consent to the Financial Ombudsman Service considering your complaint outside "
+    "its time limits",
+    sentence_words=(r"\btime\s+limits?\b",),
+    clause=r"\bwe\s+(?:consent|agree|do\s+not\s+object)\s+to\s+the\s+(?:financial\s+)?"
+           r"ombudsman(?:\s+service)?\s+considering\s+your\s+complaint\b",
 )
+NOT_YOUR_MATTER = Requirement(
+    "third_party_wording",
+    "no 'your matter' or 'your file': the complainant is not our client (review F4)",
+    (r"\byour\s+(?:matter|file|instructions|case\s+with\s+us|transaction)\b",),
+    absent=True,
+)
+CONFIDENTIALITY = Requirement(
+    "client_confidentiality",
+    "a sentence saying that our duty of confidentiality to our client limits what we can say",
+    sentence_words=(r"\bconfidential", r"\bclient\b"),
+)
+PREMATURE_REFERRAL = Requirement(
+    "no_premature_referral",
+    "no 'you do not have to wait' or 'you may now refer': the ombudsman expects our final "
+    "response first (F5)",
+    (r"\b(?:do\s+not|don't|need\s+not)\s+(?:have\s+to\s+)?wait\b",
+     r"\b(?:may|can)\s+now\s+(?:refer|complain)\b"),
+    absent=True,
+)
+PROCEDURE = Requirement(
+    "complaints_procedure",
+    "where to read the firm's complaints procedure (DISP 1.2.1R(3)(b)): 'complaints procedure' "
+    "and its address",
+    sentence_words=(r"\bcomplaints?\s+(?:handling\s+)?procedure\b",
+                    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*"),
+)
+EIGHT_WEEK_PROMISE = Requirement(
+    "final_or_holding_promise",
+    "a sentence that the firm will send its final response, or a letter explaining the delay, by "
+    "a date (DISP 1.6.1R)",
+    sentence_words=(r"\bfinal\s+response\b", r"\b(?:explain|holding)"),
+    clause=r"\bwe\s+will\s+send\b",
+)
+_MAY = (r"(?:may|can|could|might|are\s+(?:entitled|able)\s+to|have\s+the\s+right\s+to"
+        r"|(?:may|might)\s+be\s+able\s+to)")
+_REFER = r"(?:refer|complain|ask|take|bring|go)"
+_ADVERB = r"(?:now\s+|also\s+|still\s+)"
 
 
 def _available(signpost: Signpost) -> Requirement:
     return Requirement(
         "ombudsman_available",
         f"a sentence telling the client they may refer the complaint to the {signpost.name}",
-        sentence_words=(r"\byou\b", r"\b(?:may|can|could|are\s+entitled\s+to|have\s+the\s+right\s+to|are\s+able\s+to)\b",
-                        r"\b(?:refer|complain|ask|take|bring|go)", rf"(?:{_words(signpost.name)}|\bombudsman\b)"),
+        sentence_words=(rf"(?:{_words(signpost.name)}|\bombudsman\b)",),
+        clause=rf"\byou\s+{_ADVERB}?{_MAY}\s+{_ADVERB}?{_REFER}",
+    )
+
+
+def _eligibility(signpost: Signpost) -> Requirement:
+    """To a complainant who is not the client: the body may not take it; they can ask it (F4)."""
+    return Requirement(
+        "ombudsman_eligibility",
+        f"a sentence telling the complainant they can ask the {signpost.name} whether it can "
+        "consider the complaint (they are not our client)",
+        sentence_words=(rf"(?:{_words(signpost.name)}|\bombudsman\b)", r"\bwhether\b"),
+        clause=r"\byou\s+(?:can|may|could)\s+(?:also\s+|now\s+)?ask\b",
+    )
+
+
+def _referral_limit(signpost: Signpost) -> Requirement:
+    months = signpost.referral_months or 0
+    return Requirement(
+        "referral_time_limit",
+        f"a sentence saying the complaint must be referred to the {signpost.name} within {months} "
+        "months of the date of this letter",
+        sentence_words=(r"\b(?:refer|do\s+so|ombudsman)",),
+        clause=rf"\bwithin\s+{_number(months)}[\s-]+months?\s+(?:of|from)\s+"
+               r"(?:the\s+date\s+of\s+)?(?:this|our|the)\s+"
+               r"(?:letter|final\s+response|email|response)\b",
+    )
+
+
+def _body_time_limit(signpost: Signpost, name: str) -> Requirement:
+    years = signpost.time_limit_years or 0
+    return Requirement(
+        name,
+        f"the {signpost.name}'s time limit: a sentence with 'within {years} year(s)' (SRA Code "
+        "8.4(a), SLCC, LSRA)",
+        sentence_words=(r"\b(?:refer|complain|complaint|made)",),
+        clause=rf"\bwithin\s+{_number(years)}[\s-]+years?\b",
+    )
+
+
+def _heading(signpost: Signpost) -> Requirement:
+    """Prominence (LeO Scheme Rule 4.4): the signpost sits under a heading of its own, a short line
+    naming the body, such as 'YOUR RIGHT TO REFER YOUR COMPLAINT TO THE LEGAL OMBUDSMAN'."""
+    return Requirement(
+        "ombudsman_heading",
+        f"a heading of its own line naming the {signpost.name} (the signpost must be prominent)",
+        (rf"^(?=[^\n]{{0,100}}$)(?![^\n]*[.,;]\s*$)(?=[^\n]*\b(?:refer|consider|right)\b)[^\n]*"
+         rf"{_words(signpost.name)}",),
+    )
+
+
+def _leaflet(signpost: Signpost) -> Requirement:
+    where = signpost.leaflet_url
+    return Requirement(
+        "ombudsman_leaflet",
+        f"the {signpost.name}'s leaflet '{signpost.leaflet_name}'"
+        + (f" at {where}" if where else "")
+        + " (DISP 1.6.2R)",
+        (re.escape(where) if where else _words(signpost.leaflet_name or ""),),
     )
 
 
@@ -139,32 +276,65 @@ def _resolve(profile: Profile | str, ombudsman: Signpost | Mapping[str, Any] | N
     return profile, Signpost(**{k: v for k, v in ombudsman.items() if k in known})
 
 
+COMPLAINANTS = ("client", "third_party")
+
+
 def required_blocks(letter_kind: str, profile: Profile | str,
-                    ombudsman: Signpost | Mapping[str, Any] | None = None) -> list[Requirement]:
-    """What a letter of this kind must contain under this profile; `ombudsman` replaces the profile's signpost."""
+                    ombudsman: Signpost | Mapping[str, Any] | None = None, *,
+                    complainant: str = "client",
+                    waive_time_limits: bool = False) -> list[Requirement]:
+    """What a letter of this kind must contain under this profile; `ombudsman` replaces the
+    profile's signpost.
+
+    `complainant` third_party: the letter must not write as if to our client, must say that
+    confidentiality limits what we can tell them, and where the body hears only some people
+    who are not clients (`Signpost.non_clients`), must say they can ask it whether it can
+    consider their complaint rather than that they may refer it. `waive_time_limits`: which
+    DISP 1 Annex 3R wording an FCA letter must carry.
+    """
     if letter_kind in STAFF_LETTERS:
         return []
     if letter_kind not in CLIENT_LETTERS:
         raise ValueError(f"unknown letter kind {letter_kind!r}")
+    if complainant not in COMPLAINANTS:
+        raise ValueError(f"unknown complainant {complainant!r} (known: {', '.join(COMPLAINANTS)})")
     prof, signpost = _resolve(profile, ombudsman)
+    fca = prof.name == "fca_disp"
+    third = complainant == "third_party"
     blocks = [BANK_FOOTER, NO_PLACEHOLDERS]
+    if third:
+        blocks += [NOT_YOUR_MATTER, CONFIDENTIALITY]
+    conditional = third and signpost is not None and signpost.non_clients is not None
+    if signpost is not None:
+        available = _eligibility(signpost) if conditional else _available(signpost)
     eight_week = prof.regulator is not None
-    if letter_kind == "holding_letter" and eight_week and signpost:
-        blocks += [_available(signpost), *_contact_details(signpost)]
+    waiver = FOS_WAIVER if waive_time_limits else FOS_NO_WAIVER
+    if letter_kind == "acknowledgement" and fca:
+        blocks += [PROCEDURE, EIGHT_WEEK_PROMISE]
+    if letter_kind == "holding_letter" and signpost:
+        if eight_week:
+            blocks += [available, *_contact_details(signpost)]
+            if signpost.time_limit_years:
+                blocks.append(_body_time_limit(signpost, "holding_time_frame"))
+            if signpost.leaflet_name:
+                blocks.append(_leaflet(signpost))
+        else:
+            blocks.append(PREMATURE_REFERRAL)
     if letter_kind == "final_response":
         if prof.final_must_be_marked_final or eight_week:
             blocks.append(FINAL_MARKER)
         if signpost:
-            blocks += [_available(signpost), *_contact_details(signpost)]
+            blocks += [available, *_contact_details(signpost), _heading(signpost)]
             if signpost.referral_months:
-                blocks.append(Requirement(
-                    "referral_time_limit",
-                    f"the {signpost.referral_months}-month limit for referring to the {signpost.name}",
-                    (_months(signpost.referral_months),)))
-        if prof.name == "fca_disp":
-            blocks.append(FOS_WAIVER)
+                blocks.append(_referral_limit(signpost))
+            if signpost.time_limit_years:
+                blocks.append(_body_time_limit(signpost, "ombudsman_time_limit"))
+            if signpost.leaflet_name:
+                blocks.append(_leaflet(signpost))
+        if fca:
+            blocks.append(waiver)
     if letter_kind == "summary_resolution":
-        blocks += _summary_resolution(prof, signpost)
+        blocks += _summary_resolution(prof, signpost, waiver, conditional)
     return blocks
 
 
@@ -175,32 +345,39 @@ RESOLVED_STATEMENT = Requirement(
 )
 
 
-def _summary_resolution(prof: Profile, signpost: Signpost | None) -> list[Requirement]:
+def _summary_resolution(prof: Profile, signpost: Signpost | None, waiver: Requirement,
+                        conditional: bool) -> list[Requirement]:
     """DISP 1.5.4R: that the complaint is now considered resolved; that a client who later is
     not satisfied may be able to refer it to the Financial Ombudsman Service; whether the firm
-    waives the time limits; the service's website, and that more information is there."""
+    waives the time limits, in the DISP 1 Annex 3R wording (with its six months); the service's
+    website, and that more information is there."""
     if prof.summary_resolution is None or signpost is None or not signpost.website:
         # Nothing a text can say meets this: the letter exists only under the FCA's rules.
         return [Requirement("fca_profile", "a policy profile with summary resolution (fca_disp) and the "
                             "Financial Ombudsman Service's website")]
-    return [
+    blocks = [
         RESOLVED_STATEMENT,
-        _available(signpost),
-        FOS_WAIVER,
+        _eligibility(signpost) if conditional else _available(signpost),
+        waiver,
         Requirement("ombudsman_website", f"the website '{signpost.website}'", (re.escape(signpost.website),)),
         Requirement("further_information", "a sentence saying more information is on its website",
                     sentence_words=(r"\binformation\b", r"\bwebsite\b")),
     ]
+    if signpost.referral_months:
+        blocks.append(_referral_limit(signpost))
+    return blocks
 
 
 def check(letter_kind: str, profile: Profile | str, text: str,
-          ombudsman: Signpost | Mapping[str, Any] | None = None, *, html: str | None = None) -> list[str]:
+          ombudsman: Signpost | Mapping[str, Any] | None = None, *, html: str | None = None,
+          complainant: str = "client", waive_time_limits: bool = False) -> list[str]:
     """Names of the required blocks the letter lacks; empty means it may be sent.
 
     Pass the HTML part too: a client may read only that part, so a block missing from
     either part counts (the HTML ones are reported as "NAME (html part)").
     """
-    blocks = required_blocks(letter_kind, profile, ombudsman)
+    blocks = required_blocks(letter_kind, profile, ombudsman, complainant=complainant,
+                             waive_time_limits=waive_time_limits)
     plain = _normalise(text)
     missing = [b.name for b in blocks if not b.met_by(plain)]
     if html is not None:
@@ -210,9 +387,11 @@ def check(letter_kind: str, profile: Profile | str, text: str,
 
 
 def enforce(letter_kind: str, profile: Profile | str, text: str,
-            ombudsman: Signpost | Mapping[str, Any] | None = None, *, html: str | None = None) -> None:
+            ombudsman: Signpost | Mapping[str, Any] | None = None, *, html: str | None = None,
+            complainant: str = "client", waive_time_limits: bool = False) -> None:
     """Raise ContentGateRefused naming every missing block; the caller must not send the letter."""
-    missing = check(letter_kind, profile, text, ombudsman, html=html)
+    missing = check(letter_kind, profile, text, ombudsman, html=html, complainant=complainant,
+                    waive_time_limits=waive_time_limits)
     if missing:
         raise ContentGateRefused(letter_kind, missing)
 

@@ -55,13 +55,20 @@ def _deadlines_for_day(received_day: date, start_day: date, profile: Profile, ca
     holding = due(profile.holding_letter_at)
     acknowledge_by = due(profile.acknowledge)
     assert acknowledge_by is not None
+    src = profile.summary_resolution
+    if src is not None and src.unit == "working_days" and src.amount > 0:
+        # DISP 1.5.1R: "by close of business on the third business day following the day on which
+        # it is received": counted from the calendar day of receipt, never shifted (review F10).
+        summary_by: datetime | None = cal.close_of_business_days_after(received_day, src.amount)
+    else:
+        summary_by = due(src)
     return Deadlines(
         acknowledge_by=acknowledge_by,
         respond_by=respond_by,
         regulator_by=regulator_by,
         holding_letter_from=cal.start_of(cal.local(holding).date()) if holding else None,
         reminders=_reminders(received_day, regulator_by, respond_by, profile, cal),
-        summary_resolution_by=due(profile.summary_resolution),
+        summary_resolution_by=summary_by,
     )
 
 
@@ -96,7 +103,8 @@ def summary_resolution_refusal(received_at: datetime, now: datetime, profile: Pr
     by = case_deadlines(received_at, profile, cal).summary_resolution_by
     if by is None:
         return (f"a summary resolution communication is for complaints under the FCA's rules (profile fca_disp); "
-                f"this firm's profile is {profile.name}: send a final response")
+                f"this case's regime is {profile.name}: send a final response (or change the "
+                "regime with 'regime fca_disp' if the complaint is about FCA-regulated work)")
     if now > by:
         return (f"a summary resolution communication had to go out by {cal.local(by):%H:%M on %a %d %B %Y} "
                 f"(close of business on the third business day): send a final response instead")
@@ -116,12 +124,16 @@ class CaseClock:
     responded_at: datetime | None = None  # the final response
     closed_at: datetime | None = None
     fired: frozenset[str] = frozenset()  # Action.keys already recorded for this case
+    # An enquiry (not a complaint) runs no regulator clock: only a person's triage is due.
+    is_complaint: bool = True
+    triaged: bool = False  # a person has decided whether it is a complaint
+    holding_sent_at: datetime | None = None  # the first holding (8-week) letter sent
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
             raise ValueError(f"case {self.ref}: unknown state {self.state!r} (known: {', '.join(STATES)})")
         for name in ("received_at", "acknowledged_at", "last_client_letter_at", "awaiting_client_since",
-                     "responded_at", "closed_at"):
+                     "responded_at", "closed_at", "holding_sent_at"):
             value = getattr(self, name)
             if value is not None:
                 require_aware(name, value)
@@ -133,7 +145,7 @@ class Action:
     """Something the tick must do; the caller records `key` so it never happens twice."""
 
     # ack_overdue | stalled | info_chaser | regulator_warning | response_warning | holding_letter
-    # | regulator_breach
+    # | regulator_breach | triage_due
     kind: str
     key: str
     due_at: datetime  # when it became due (UTC)
@@ -166,8 +178,15 @@ def evaluate(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalen
     clocks that apply in its state runs out. Any change to the case (a letter, a new state)
     makes the tick look again, so a clock that only applies in another state is not watched.
     Worked out in the same pass as the actions, because a tick does this for thousands of cases.
+
+    An enquiry (`is_complaint` False) has no complaint clock at all: no acknowledgement, stall,
+    holding letter or breach, only a reminder that a person must decide within one working day
+    whether it is a complaint. Converted to a complaint, it is clocked from its receipt.
     """
     require_aware("now", now)
+    if not case.is_complaint:
+        triage = _triage(case, now, cal)
+        return Evaluation(tuple(a for a in triage[0] if a.key not in case.fired), triage[1])
     d = case_deadlines(case.received_at, profile, cal)
     parts = [_breach(case, now, d, profile, cal)]
     if case.state in ACTIVE_STATES:
@@ -204,6 +223,22 @@ def _ack(case: CaseClock, now: datetime, d: Deadlines, cal: WorkingCalendar) -> 
     when = f"{cal.local(d.acknowledge_by):%H:%M} on {_day(cal, d.acknowledge_by)} ({cal.timezone})"
     state = "overdue since" if now > d.acknowledge_by else "due by"
     return [Action("ack_overdue", "ack_overdue", fire_at, f"acknowledgement {state} {when}")], None
+
+
+TRIAGE_WITHIN = Clock(1, "working_days")
+
+
+def _triage(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
+    """An enquiry: a person decides within one working day of receipt whether it is a complaint."""
+    if case.triaged or case.state not in ACTIVE_STATES or "triage_due" in case.fired:
+        return _NOTHING
+    due = cal.due(case.received_at, TRIAGE_WITHIN)
+    fire_at = cal.start_of(cal.local(due).date())
+    if now < fire_at:
+        return [], fire_at
+    detail = (f"decide whether it is a complaint by {cal.local(due):%H:%M} on {_day(cal, due)} "
+              "(reply 'complaint yes' or 'complaint no')")
+    return [Action("triage_due", "triage_due", fire_at, detail)], None
 
 
 def _silence(kind: str, since: datetime, clock: Clock, now: datetime, cal: WorkingCalendar, what: str) -> _Part:
@@ -258,7 +293,8 @@ def _warning(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar
 
 
 def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
-    if d.holding_letter_from is None or "holding_letter" in case.fired:
+    if d.holding_letter_from is None or "holding_letter" in case.fired \
+            or case.holding_sent_at is not None:
         return _NOTHING
     if now < d.holding_letter_from:
         return [], d.holding_letter_from
@@ -277,11 +313,17 @@ def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal:
     ended = case.responded_at or (case.closed_at if case.state == "closed" else None)
     if ended is not None and ended <= d.regulator_by:
         return _NOTHING
+    # A holding response by the deadline meets it where the regime says so (review F13).
+    held = case.holding_sent_at if profile.holding_meets_regulator else None
+    if held is not None and held <= d.regulator_by:
+        return _NOTHING
     if now <= d.regulator_by:
         return [], d.regulator_by + _JUST_AFTER  # a breach is the deadline passing, not reaching it
     deadline = f"{profile.regulator.adjective} deadline on {cal.local(d.regulator_by).date().isoformat()}"
     if ended is None:
         late = "with no final response"
+        if profile.holding_meets_regulator:
+            late += " or holding letter"
     else:
         late = f"{'final response' if case.responded_at else 'closed'} only on {_day(cal, ended)}"
     action = Action("regulator_breach", "regulator_breach", d.regulator_by, f"{deadline} passed, {late}; escalate to compliance")

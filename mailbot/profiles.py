@@ -9,7 +9,7 @@ standard library only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from typing import Any, Literal, get_args
 
 from .errors import ConfigError
@@ -55,6 +55,18 @@ class Signpost:
     email: str
     website: str
     referral_months: int | None  # months from the final response to refer; None: not counted from it
+    # The body's own time limit for complaints, as letters print it (F7, F21): a sentence that
+    # says "within N years", and that N for the content gate. None: only `referral_months`.
+    time_limit_text: str | None = None
+    time_limit_years: int | None = None
+    # Who besides the client the body hears: None when it takes complaints from anyone the firm's
+    # work affected; else a sentence saying whom it can consider, printed (and gated) instead of
+    # an unconditional "you may refer" in letters to a complainant who is not the client (F4).
+    non_clients: str | None = None
+    # A leaflet the rules require with a final or holding response (the FOS's, DISP 1.6.2R): its
+    # title here, its address from the firm's config (firm.fos_leaflet_url).
+    leaflet_name: str | None = None
+    leaflet_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,9 @@ class Profile:
     info_chaser_after: Clock  # client silent this long after we asked for information -> chaser draft
     summary_resolution: Clock | None  # FCA: resolved by then -> a summary resolution communication
     final_must_be_marked_final: bool
+    # A holding (8-week) letter sent by the regulator deadline meets it, so no breach follows
+    # (F13): DISP 1.6.2R(2) for the FCA; SRA Code 8.4 asks the firm to tell the client in writing.
+    holding_meets_regulator: bool = False
 
 
 # Contact details as published by each body when this was written. Firms must verify them
@@ -83,6 +98,14 @@ LEGAL_OMBUDSMAN = Signpost(
     email="enquiries@legalombudsman.org.uk",
     website="www.legalombudsman.org.uk",
     referral_months=6,
+    time_limit_text=("You must also normally refer your complaint to the Legal Ombudsman within "
+                     "one year of the act or omission you are complaining about, or within one "
+                     "year of when you should reasonably have known there was cause for "
+                     "complaint."),
+    time_limit_years=1,
+    non_clients=("The Legal Ombudsman can consider complaints from some people who were not our "
+                 "client, such as a beneficiary of an estate or trust we dealt with, but "
+                 "generally not from the other side in a matter we handled."),
 )
 SLCC = Signpost(
     name="Scottish Legal Complaints Commission",
@@ -91,6 +114,13 @@ SLCC = Signpost(
     email="enquiries@scottishlegalcomplaints.org.uk",
     website="www.scottishlegalcomplaints.org.uk",
     referral_months=None,  # SLCC: 3 years from the act or awareness, whatever the firm's response
+    time_limit_text=("You must normally make your complaint to the Scottish Legal Complaints "
+                     "Commission within three years of the last service we provided on the piece "
+                     "of work you are complaining about (or, if you were not our client or your "
+                     "complaint is about conduct, within three years of the act or omission), not "
+                     "counting any time during which you could not reasonably have known there "
+                     "was cause for complaint."),
+    time_limit_years=3,
 )
 LSRA = Signpost(
     name="Legal Services Regulatory Authority",
@@ -99,6 +129,14 @@ LSRA = Signpost(
     email="complaints@lsra.ie",
     website="www.lsra.ie",
     referral_months=None,  # LSRA: generally 3 years from the service or the bill
+    time_limit_text=("A complaint to the Legal Services Regulatory Authority about inadequate "
+                     "services or excessive costs must normally be made within three years of the "
+                     "service or of the bill; there is no time limit for a complaint of "
+                     "misconduct."),
+    time_limit_years=3,
+    non_clients=("The Legal Services Regulatory Authority can consider a complaint of misconduct "
+                 "from anyone, but a complaint of inadequate services or excessive costs only "
+                 "from a client."),
 )
 FINANCIAL_OMBUDSMAN = Signpost(
     name="Financial Ombudsman Service",
@@ -107,6 +145,10 @@ FINANCIAL_OMBUDSMAN = Signpost(
     email="complaint.info@financial-ombudsman.org.uk",
     website="www.financial-ombudsman.org.uk",
     referral_months=6,
+    non_clients=("The Financial Ombudsman Service can consider complaints only from eligible "
+                 "complainants, who can include some people who were not our customer, such as a "
+                 "guarantor or a beneficiary."),
+    leaflet_name="Your complaint and the ombudsman",
 )
 
 _WD: Unit = "working_days"
@@ -128,6 +170,7 @@ _EW_SRA = Profile(
     info_chaser_after=_CHASE,
     summary_resolution=None,
     final_must_be_marked_final=True,
+    holding_meets_regulator=True,
 )
 # The others differ from ew_sra only where their regime does.
 PROFILES: dict[str, Profile] = {
@@ -142,10 +185,12 @@ PROFILES: dict[str, Profile] = {
         replace(  # Scotland: the firm sets the ack; 28 days to a response marked clearly as final
             _EW_SRA, name="scot_slcc", full_response=Clock(28, "calendar_days"), regulator=None,
             signpost=SLCC, conduct_body=None, reminder_offsets_days=(7, 2), holding_letter_at=None,
+            holding_meets_regulator=False,
         ),
         replace(  # Ireland: figures the LSRA suggests; the LSRA also takes conduct complaints
             _EW_SRA, name="ie_lsra", full_response=Clock(28, "calendar_days"), regulator=None,
             signpost=LSRA, conduct_body=None, reminder_offsets_days=(7, 2), holding_letter_at=None,
+            holding_meets_regulator=False,
         ),
         replace(  # DISP 1.6: a "prompt" ack; resolved within 3 business days -> summary letter
             _EW_SRA, name="fca_disp", full_response=None, signpost=FINANCIAL_OMBUDSMAN,
@@ -154,6 +199,7 @@ PROFILES: dict[str, Profile] = {
         replace(  # US, Canada, elsewhere: no ombudsman; the firm's own escalation route
             _EW_SRA, name="generic", regulator=None, signpost=None, conduct_body=None,
             reminder_offsets_days=(5, 2), holding_letter_at=None, final_must_be_marked_final=False,
+            holding_meets_regulator=False,
         ),
     )
 }
@@ -162,6 +208,7 @@ _CLOCK_FIELDS = {"acknowledge", "full_response", "regulator", "holding_letter_at
                  "info_chaser_after", "summary_resolution"}
 _OPTIONAL_FIELDS = {"full_response", "regulator", "holding_letter_at", "summary_resolution",
                     "signpost", "conduct_body"}
+_BOOL_FIELDS = {"final_must_be_marked_final", "holding_meets_regulator"}
 OVERRIDABLE: tuple[str, ...] = tuple(f.name for f in fields(Profile) if f.name != "name")
 
 
@@ -193,7 +240,7 @@ def _parse(key: str, value: Any, current: Any) -> Any:
     if value is None or value is False:
         if key in _OPTIONAL_FIELDS:
             return None
-        if key != "final_must_be_marked_final":
+        if key not in _BOOL_FIELDS:
             raise ValueError("this item cannot be switched off")
     if key in _CLOCK_FIELDS:
         return _clock(value)
@@ -201,7 +248,7 @@ def _parse(key: str, value: Any, current: Any) -> Any:
         return _signpost(value, current)
     if key == "reminder_offsets_days":
         return _offsets(value)
-    if key == "final_must_be_marked_final":
+    if key in _BOOL_FIELDS:
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {value!r}")
         return value
@@ -232,7 +279,8 @@ def _signpost(value: Any, current: Signpost | None) -> Signpost:
         raise ValueError(f"unknown signpost field(s) {', '.join(unknown)} (known: {', '.join(known)})")
     merged = {f: getattr(current, f) for f in known} if current else {"referral_months": None}
     merged.update(value)
-    missing = [f for f in known if f not in merged]
+    required = [f.name for f in fields(Signpost) if f.default is MISSING]
+    missing = [f for f in required if f not in merged]
     if missing:
         raise ValueError(f"this profile has no signpost to extend; also give {', '.join(missing)}")
     months = merged["referral_months"]
@@ -240,6 +288,15 @@ def _signpost(value: Any, current: Signpost | None) -> Signpost:
         merged["referral_months"] = None
     elif months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 1):
         raise ValueError(f"referral_months must be a whole number of months >= 1, got {months!r}")
+    for name in ("time_limit_text", "non_clients", "leaflet_name", "leaflet_url"):
+        if merged.get(name) is False:
+            merged[name] = None
+    years = merged.get("time_limit_years")
+    if years is False:
+        merged["time_limit_years"] = None
+    elif years is not None and (isinstance(years, bool) or not isinstance(years, int)
+                                or years < 1):
+        raise ValueError(f"time_limit_years must be a whole number of years >= 1, got {years!r}")
     return Signpost(**merged)
 
 

@@ -169,15 +169,19 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
     if message_date.tzinfo is None:
         message_date = message_date.replace(tzinfo=dt_timezone.utc)
     local_day = message_date.astimezone(ZoneInfo(timezone)).date()
+    without_model = prediction is None
     if prediction is None:
         prediction = Prediction("other", 0.0, (), "normal", 0.0, True, 0.5)
-        reasons = ["no classifier installed: category needs a person"]
+        reasons = ["no classifier installed: category needs a person; read as a complaint until a "
+                   "person decides, so its clocks run from receipt"]
     else:
         reasons = [f"classifier: {prediction.category} ({prediction.category_confidence:.2f})",
                    f"classifier urgency: {prediction.urgency} ({prediction.urgency_confidence:.2f})"]
     hits = rule_hits(text)
     category, category_confidence = _precedence(prediction, hits, reasons)
-    signal = complaint_signal(prediction.complaint_probability)
+    # With no model there is no reading at all: the regulatory default is a complaint (its
+    # acknowledgement and clocks), which a handler can turn into an enquiry ("complaint no").
+    signal = "complaint" if without_model else complaint_signal(prediction.complaint_probability)
     top = prediction.category_top
     uncertain = category_is_uncertain(top) or not prediction.category_confidence
     _explain_doubt(prediction, signal, uncertain, reasons)

@@ -8,6 +8,12 @@ Counting rule (the one the letters promise):
 - Calendar-day and week clocks count from the local date of receipt itself and end at the
   end of that local day (23:59:59.999999). They deliberately ignore the start-day shift:
   the ombudsman's 8 weeks run from when the complaint arrived, so shifting would be unsafe.
+- "By close of business on the Nth business day following the day on which it is received"
+  (the FCA's summary resolution window, DISP 1.5.1R) counts from the local calendar date of
+  receipt with no start-day shift either (`close_of_business_days_after`): a Saturday or an
+  after-hours receipt does not buy an extra day (the FCA deleted that allowance, DISP 1.5.3G).
+- Public holidays come from the `holidays` package for the country and subdivision, plus any
+  days the firm is closed (`closed_days`, e.g. an Irish Christmas closure the statute lacks).
 - Inputs must be timezone-aware; every returned datetime is in UTC.
 
 Pure: standard library and `holidays` only.
@@ -30,6 +36,19 @@ CLOSE_OF_BUSINESS = time(17, 30)
 _ONE_DAY = timedelta(days=1)
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (31 Aug + 6
+    months is 28 or 29 Feb): how "within six months of the date of this letter" is printed."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")  # pragma: no cover
+
+
 def require_aware(name: str, value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got naive {value.isoformat()}")
@@ -44,6 +63,7 @@ class WorkingCalendar:
     subdivision: str | None
     timezone: str
     close_of_business: time = CLOSE_OF_BUSINESS
+    closed_days: frozenset[date] = frozenset()
     _years: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _weekend: frozenset[int] = field(default=frozenset({5, 6}), init=False, repr=False, compare=False)
     _span: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
@@ -72,7 +92,8 @@ class WorkingCalendar:
 
     def _holidays(self, year: int) -> frozenset[date]:
         if year not in self._years:  # loaded on first use: a case can span several years
-            self._years[year] = frozenset(holidays.country_holidays(self.country, subdiv=self.subdivision, years=year))
+            public = holidays.country_holidays(self.country, subdiv=self.subdivision, years=year)
+            self._years[year] = frozenset(public) | {d for d in self.closed_days if d.year == year}
         return self._years[year]
 
     def is_working_day(self, day: date) -> bool:
@@ -143,6 +164,14 @@ class WorkingCalendar:
             return 0
         self._index(start_day.year - 1, end.year + 1)  # both ranks from one index
         return self._rank(end) - self._rank(start_day)
+
+    def close_of_business_days_after(self, day: date, n: int) -> datetime:
+        """Close of business on the nth working day following the calendar date `day` (n >= 1),
+        whatever time of day or kind of day `day` is (see the module rule)."""
+        if n < 1:
+            raise ValueError(f"count at least one working day after the day, not {n}")
+        days = self._index(day.year - 1, day.year + 1 + n // 200)
+        return self.at_close(days[bisect_right(days, day) - 1 + n])
 
     def at_close(self, day: date) -> datetime:
         return datetime.combine(day, self.close_of_business, tzinfo=self.zone).astimezone(UTC)

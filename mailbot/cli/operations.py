@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import LargeBinary, func, select, type_coerce, update
 
 from ..cases import AuditEvent
-from ..deadlines import case_deadlines
+from ..deadlines import TRIAGE_WITHIN, case_deadlines
 from ..errors import ConfigError
 from ..reconnect import LinkStatus, released
 from ..service import deadline_letters
@@ -20,24 +20,16 @@ from ..service.poll import ADOPTED
 from ..service.retention import purge
 from ..store import Store, audit, casebook, intake
 from ..store import links as links_q
-from ..store.sealing import new_key
-from ..store.tables import (
-    audit_events,
-    case_messages,
-    cases,
-    installation,
-    links,
-    outbox,
-    raw_messages,
-    watermarks,
-)
+from ..store.sealing import SealedBytes, SealedJSON, SealedText, new_key
+from ..store.tables import (cases, metadata, outbox,
+                            raw_messages, watermarks)
 from . import wiring
 from .running import ConfigOption, parse_now
 
-# Every sealed column, for key rotation.
-SEALED = ((raw_messages, "raw"), (cases, "subject"), (case_messages, "subject"), (case_messages, "body"),
-          (outbox, "subject"), (outbox, "body_text"), (outbox, "body_html"), (outbox, "edit_diff"),
-          (audit_events, "detail"), (installation, "key_check"), (links, "blocked_fingerprint"))
+# Every sealed column, for key rotation: read from the schema, so a new sealed column (cases.flags,
+# cases.suggestion, cases.close_reason...) is never left under an old key.
+SEALED = tuple((table, column.name) for table in metadata.sorted_tables for column in table.c
+               if isinstance(column.type, (SealedBytes, SealedText, SealedJSON)))
 _REFERENCE = re.compile(r"^C-(\d{4})-(\d{4,})$", re.IGNORECASE)
 
 
@@ -139,7 +131,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             audit.append(conn, [AuditEvent("case.legal_hold", case.ref, "cli", now, {"on": not release})])
         typer.echo(f"{ref}: legal hold {'lifted' if release else 'on'}")
 
-    deadlines_app = typer.Typer(help="Case clocks under the firm's policy profile.", no_args_is_help=True)
+    deadlines_app = typer.Typer(help="Case clocks under each case's own regime (policy profile).",
+                                no_args_is_help=True)
     app.add_typer(deadlines_app, name="deadlines")
 
     @deadlines_app.command("show")
@@ -152,13 +145,20 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             if case is None:
                 typer.echo(f"no case {ref}", err=True)
                 raise typer.Exit(1)
-        d = case_deadlines(case.received_at, application.profile, application.calendar)
+        regime = application.regime_of(case)
+        d = case_deadlines(case.received_at, regime.profile, regime.calendar)
         zone = cfg.firm.zone
 
         def local(moment: datetime | None) -> str:
             return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z") if moment else "-"
 
-        typer.echo(f"{case.ref} ({application.profile.name}), received {local(case.received_at)}")
+        typer.echo(f"{case.ref} ({regime.name}), received {local(case.received_at)}")
+        if case.is_complaint is False:
+            triage_by = regime.calendar.due(case.received_at, TRIAGE_WITHIN)
+            typer.echo("  an enquiry, not a complaint: no complaint clocks run; a person "
+                       f"decides whether it is one by {local(triage_by)} (reply 'complaint yes' "
+                       "to clock it from its receipt)")
+            return
         for label, moment, done in (("acknowledge by", d.acknowledge_by, case.acknowledged_at),
                                     ("full response by", d.respond_by, case.responded_at),
                                     ("regulator deadline", d.regulator_by, case.responded_at),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 from collections.abc import Mapping
 from typing import Annotated, Any, Optional
 
@@ -11,13 +12,31 @@ import typer
 from sqlalchemy import Row
 
 from ..cases import AuditEvent
+from ..service.complaints import open_complaint
+from ..service.drafting import redraft_pending
+from ..service.case_rules import set_received
 from ..service.intake import reprocess
+from ..working_days import WorkingCalendar
 from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
 from . import wiring
 from .running import ConfigOption
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+# `cases open` and `cases received`: complaints that did not come by email, the date of receipt.
+FromEmail = Annotated[str, typer.Option("--from", help="The complainant's email address.")]
+NameOption = Annotated[str, typer.Option("--name", help="The complainant's name.")]
+_WHEN = "When the firm first received it: an ISO date, or date and time in the firm's time."
+ReceivedOption = Annotated[str, typer.Option("--received", help=_WHEN)]
+ReceivedArgument = Annotated[str, typer.Argument(help=_WHEN)]
+ChannelOption = Annotated[str, typer.Option("--channel", help="phone, letter or in_person.")]
+SummaryOption = Annotated[Optional[str], typer.Option("--summary", help="What was said.")]
+RegimeOption = Annotated[Optional[str], typer.Option("--regime", help="Its regime.")]
+HandlerOption = Annotated[Optional[str], typer.Option("--handler", help="Its handler.")]
+ByOption = Annotated[str, typer.Option("--by", help="Who records it (kept in the audit trail).")]
+PartnerOption = Annotated[Optional[str], typer.Option(
+    "--partner", help="The partner (a [[handlers]] entry with the partner role) who allows a "
+                      "later date.")]
 
 
 def _plain(row: Row[Any] | Mapping[str, Any], *skip: str) -> dict[str, Any]:
@@ -33,8 +52,22 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _local_moment(value: str, cal: WorkingCalendar, option: str) -> datetime:
+    """An ISO date (the start of that local day) or a date and time (local, unless it has an
+    offset), in UTC."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return cal.start_of(date.fromisoformat(value.strip()))
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date such as 2026-02-23 or 2026-02-23T14:30",
+                                 param_hint=option) from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=cal.zone)).astimezone(timezone.utc)
+
+
 def register(app: typer.Typer) -> typer.Typer:
-    cases_app = typer.Typer(help="Look at cases.", no_args_is_help=True)
+    cases_app = typer.Typer(help="Look at cases; open one that did not come by email; correct "
+                                 "when one was received.", no_args_is_help=True)
     quarantine_app = typer.Typer(help="Mail that could not be read: list, show, retry.", no_args_is_help=True)
     approvals_app = typer.Typer(help="Drafts waiting for a handler's approval.", no_args_is_help=True)
     outbox_app = typer.Typer(help="Letters and notifications waiting to go out, sent or failed.", no_args_is_help=True)
@@ -96,6 +129,66 @@ def register(app: typer.Typer) -> typer.Typer:
             typer.echo(f"  letter #{letter['id']} {letter['kind']:<18} {letter['status']:<10} {letter['sent_at'] or ''}")
         for e in detail["audit"]:
             typer.echo(f"  audit {e['at']}  {e['kind']:<22} by {e['actor']}")
+
+    @cases_app.command("open")
+    def cases_open(email: FromEmail, name: NameOption, received: ReceivedOption,
+                   channel: ChannelOption, summary: SummaryOption = None,
+                   regime: RegimeOption = None, handler: HandlerOption = None,
+                   by: ByOption = "cli", config: ConfigOption = None) -> None:
+        """A complaint made by phone, by letter or in person, clocked from its receipt.
+
+        The case's clocks run from when the firm first received it, and its acknowledgement is
+        drafted for the handler's approval."""
+        cfg = wiring.read_config(config)
+        application = wiring.build_app(cfg, with_classifier=False)
+        now = _now()
+        when = _local_moment(received, application.calendar, "--received")
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            raise typer.BadParameter(f"{email!r} is not an email address", param_hint="--from")
+        try:
+            with application.store.transaction() as conn:
+                ref = open_complaint(conn, application, client_address=email, client_name=name,
+                                     received_at=when, channel=channel, now=now, actor=by,
+                                     summary=summary, profile=regime, handler_email=handler)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        local = when.astimezone(cfg.firm.zone)
+        typer.echo(f"{ref}: opened ({channel}, received {local:%Y-%m-%d %H:%M %Z}); the "
+                   "acknowledgement is drafted for the handler's approval")
+
+    @cases_app.command("received")
+    def cases_received(ref: str, received: ReceivedArgument, partner: PartnerOption = None,
+                       config: ConfigOption = None) -> None:
+        """Correct when the firm first received a complaint: every clock and draft follows."""
+        cfg = wiring.read_config(config)
+        application = wiring.build_app(cfg, with_classifier=False)
+        now = _now()
+        authoriser = cfg.handler(partner) if partner else None
+        if partner and (authoriser is None or "partner" not in authoriser.roles):
+            raise typer.BadParameter(f"{partner} is not a [[handlers]] entry with the partner "
+                                     "role", param_hint="--partner")
+        with application.store.transaction() as conn:
+            case = casebook.case_by_ref(conn, ref)
+            if case is None:
+                typer.echo(f"no case {ref}", err=True)
+                raise typer.Exit(1)
+            cal = application.regime_of(case).calendar
+            when = _local_moment(received, cal, "RECEIVED")
+            events: list[AuditEvent] = []
+            change = set_received(conn, application, case, when, actor="cli", now=now,
+                                  events=events,
+                                  partner=authoriser.email.lower() if authoriser else None)
+            if change.problem:
+                typer.echo(change.problem, err=True)
+                raise typer.Exit(1)
+            audit.append(conn, events)
+            fresh = casebook.case_by_id(conn, case.id)
+            assert fresh is not None
+            kinds = redraft_pending(conn, application, fresh, now=now,
+                                    note=f"The date of receipt is now {cal.local(when):%d %B %Y}")
+        typer.echo(f"{ref}: received {cal.local(when):%Y-%m-%d %H:%M %Z}; "
+                   f"{len(kinds)} pending draft(s) written again")
 
     @quarantine_app.command("list")
     def quarantine_list(config: ConfigOption = None, as_json: JsonOption = False) -> None:

@@ -13,7 +13,7 @@ import typer
 
 from ..config import Config
 from ..working_days import WorkingCalendar
-from ..profiles import Profile, get_profile
+from ..profiles import Profile
 from ..reports import evidence, returns, subject_access
 from ..reports import register as reg
 from ..store import Store
@@ -32,17 +32,20 @@ class _Records:
     def __init__(self, config: Optional[str]) -> None:
         self.cfg: Config = wiring.read_config(config)
         self.store: Store = wiring.build_store(self.cfg)
-        firm = self.cfg.firm
-        self.profile: Profile = get_profile(firm.profile, self.cfg.profile_overrides or None)
-        self.cal = WorkingCalendar(firm.country, firm.subdivision, firm.timezone)
-        self.profile_for: Callable[[str], Profile] = reg.profiles_for(self.profile)
+        self.regimes = self.cfg.build_regimes()
+        self.profile: Profile = self.regimes.default.profile
+        self.cal: WorkingCalendar = self.regimes.default.calendar
+        # Each case under its own regime (F1): its profile, and the calendar its clocks count on.
+        self.profile_for: Callable[[str], Profile] = lambda name: self.regimes.get(name).profile
+        self.calendar_for: Callable[[str], WorkingCalendar] = (
+            lambda name: self.regimes.get(name).calendar)
 
     def facts(self, now: datetime, start: date | None = None, end: date | None = None) -> list[reg.CaseFacts]:
         with self.store.transaction() as conn:
             return reg.load_case_facts(
                 conn, profile_for=self.profile_for, cal=self.cal, now=now,
                 received_from=self.cal.start_of(start) if start else None,
-                received_to=self.cal.end_of(end) if end else None,
+                received_to=self.cal.end_of(end) if end else None, calendar_for=self.calendar_for,
             )
 
 
@@ -87,7 +90,8 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
     ) -> None:
         """The complaints register: dates, category, outcome, redress, learning, deadlines; no complaint text."""
         records = _Records(config)
-        rows = [reg.register_row(f, records.cal) for f in records.facts(_now(as_of))]
+        rows = [reg.register_row(f, records.calendar_for(f.profile))
+                for f in records.facts(_now(as_of))]
         if as_csv or out:
             if out:
                 out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,11 +108,22 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
 
     @app.command("returns")
     def returns_cmd(date_from: FromOption, date_to: ToOption, config: ConfigOption = None,
-                    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False) -> None:
+                    as_json: Annotated[bool, typer.Option(
+                        "--json", help="Machine-readable JSON output.")] = False,
+                    regime: Annotated[Optional[str], typer.Option(
+                        "--regime", help="Only cases under this regime, e.g. fca_disp for the "
+                                         "FCA's return.")] = None,
+                    ) -> None:
         """Figures for a regulator's complaints return (received, closed by time band, open, upheld, redress)."""
         start, end = _period(date_from, date_to)
         records = _Records(config)
-        figures = returns.compute_returns(records.facts(datetime.now(UTC), end=end), start, end, records.cal)
+        if regime is not None and regime not in records.regimes.known:
+            known = ", ".join(records.regimes.names())
+            raise typer.BadParameter(f"{regime!r} is not one of this firm's regimes: {known}",
+                                     param_hint="--regime")
+        cal = records.calendar_for(regime) if regime else records.cal
+        facts = records.facts(datetime.now(UTC), end=end)
+        figures = returns.compute_returns(facts, start, end, cal, regime=regime)
         typer.echo(json.dumps(returns.as_json(figures), indent=2) if as_json else returns.as_text(figures))
 
     @app.command("report")
@@ -135,7 +150,8 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
         records = _Records(config)
         with records.store.transaction() as conn:
             pack = evidence.build_evidence_pack(conn, ref, firm=records.cfg.firm, profile_for=records.profile_for,
-                                                cal=records.cal, now=_now(as_of))
+                                                cal=records.cal, now=_now(as_of),
+                                                calendar_for=records.calendar_for)
         if pack is None:
             typer.echo(f"no case {ref}", err=True)
             raise typer.Exit(1)

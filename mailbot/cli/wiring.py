@@ -148,11 +148,14 @@ def build_app(config: Config, *, store: Store | None = None, with_classifier: bo
     firm = config.firm
     templates = Path(config.paths.templates_dir) if config.paths.templates_dir else None
     classifier = load_classifier(model_dir(config)) if with_classifier else None
+    # GB without a subdivision: the calendar the firm's profile implies (regimes.calendar_for).
+    calendar = config.build_regimes().default.calendar
     return App(
         config=config,
         store=store or build_store(config),
         letters=Letters(templates, zone=firm.timezone),
-        triage=Triage(classifier, firm.country, firm.subdivision, firm.timezone),  # type: ignore[arg-type]
+        triage=Triage(classifier, calendar.country, calendar.subdivision,  # type: ignore[arg-type]
+                      firm.timezone),
     )
 
 

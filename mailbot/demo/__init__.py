@@ -25,7 +25,7 @@ from ..service.context import App
 from ..service.runner import run_once
 from ..service.trend_report import build_report
 from ..store import audit, casebook
-from ..store.tables import audit_events, outbox
+from ..store.tables import audit_events, outbox, reminders_fired
 from .samples import MALFORMED, SAMPLES, Sample
 from .world import ImapServer, SmtpServer, SmtpWorld
 
@@ -126,13 +126,41 @@ def _what(subject: str) -> str:
 def _case_table(app: App) -> None:
     with app.store.transaction() as conn:
         rows = list(reversed(casebook.list_cases(conn)))
-    say(f"   {'case':<13} {'state':<14} {'category':<20} {'urgency':<9} handler")
+    say(f"   {'case':<13} {'kind':<10} {'state':<14} {'category':<20} {'urgency':<9} handler")
     for r in rows:
         handler = next((n for n, e in HANDLERS if e == r.handler_email), r.handler_email or "unassigned")
-        say(f"   {r.ref:<13} {r.state:<14} {r.category or '-':<20} {r.urgency or '-':<9} {handler}")
+        kind = "enquiry" if r.is_complaint is False else "complaint"
+        say(f"   {r.ref:<13} {kind:<10} {r.state:<14} {r.category or '-':<20} "
+            f"{r.urgency or '-':<9} {handler}")
         reasons = [x for x in (r.suggestion or {}).get("reasons", []) if not x.startswith("classifier")]
         for reason in reasons[:2]:
             say(f"   {'':<13} why: {reason}")
+
+
+def _the_enquiry(app: App) -> None:
+    """What became of the thank-you note: an enquiry, never a complaint (issue 17)."""
+    thanks = next(s for s in SAMPLES if s.subject == "Thank you")
+    with app.store.transaction() as conn:
+        case = casebook.open_case_for_sender(conn, thanks.sender)
+        if case is None:
+            return
+        levels = select(reminders_fired.c.key).where(reminders_fired.c.case_id == case.id)
+        fired = sorted(conn.execute(levels).scalars())
+        kinds = Counter(conn.execute(select(outbox.c.kind).where(outbox.c.case_id == case.id))
+                        .scalars())
+        every = casebook.list_cases(conn)
+    complaints = sum(1 for c in every if c.is_complaint is not False)
+    if case.is_complaint is not False:
+        say(f"   {case.ref} ({thanks.sender_name}'s thank-you note) was read as a complaint")
+        return
+    say(f"   {case.ref}, {thanks.sender_name}'s thank-you note, is an enquiry, not a complaint:")
+    say(f"     clock levels recorded: {', '.join(fired) or 'none'} (a person is asked whether it "
+        "is a complaint; no acknowledgement clock, no regulator deadline)")
+    say(f"     letters: {kinds.get('enquiry_reply', 0)} neutral reply drafted, "
+        f"{kinds.get('acknowledgement', 0)} complaint acknowledgement, "
+        f"{kinds.get('holding_letter', 0)} holding letter; no breach escalated")
+    say(f"     the trend report below counts complaints only: {complaints} of the {len(every)} "
+        "cases")
 
 
 def run_demo(keep_dir: str | None = None) -> None:
@@ -222,7 +250,8 @@ def run_demo(keep_dir: str | None = None) -> None:
             inbox = world.inboxes.get(sample.sender.lower(), [])
             machine = any(name.lower() in ("auto-submitted", "list-id") for name, _v in sample.headers)
             silent = ("nothing (machine mail is never answered)" if machine else
-                      "nothing yet (read as not a complaint: the acknowledgement waits for a handler)")
+                      "nothing yet (not a complaint: held as an enquiry, a neutral reply waits "
+                      "for a handler)")
             subjects = "; ".join(str(m["Subject"]) for m in inbox) or silent
             say(f"   {sample.sender:<32} {subjects}")
         say()
@@ -238,6 +267,9 @@ def run_demo(keep_dir: str | None = None) -> None:
                 kinds = Counter(_what(str(m["Subject"])) for m in world.inboxes[email][before[email]:])
                 if kinds:
                     say(f"     {name} received " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+        say()
+
+        _the_enquiry(app)
         say()
 
         page, lines = build_report(app, t0.date() - timedelta(days=1), (t0 + timedelta(weeks=9)).date(),

@@ -25,7 +25,7 @@ from ..service.drafting import CLIENT_KINDS
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
 from ..store.tables import raw_messages
-from .register import ProfileLookup, check_deadlines
+from .register import CalendarLookup, ProfileLookup, check_deadlines
 
 APPROVAL_EVENTS = frozenset({"approval.requested", "approval.refused", "letter.approved", "letter.edited",
                              "letter.rejected", "letter.superseded", "letter.gate_refused", "letter.queued"})
@@ -134,11 +134,15 @@ class EvidencePack:
 
 
 def build_evidence_pack(conn: Connection, ref: str, *, firm: FirmConfig, profile_for: ProfileLookup,
-                        cal: WorkingCalendar, now: datetime) -> EvidencePack | None:
-    """Everything about case `ref`, or None when there is no such case."""
+                        cal: WorkingCalendar, now: datetime,
+                        calendar_for: CalendarLookup | None = None) -> EvidencePack | None:
+    """Everything about case `ref`, or None when there is no such case; its deadlines under its own
+    regime (`profile_for`, and `calendar_for` when the regimes' calendars differ)."""
     case = casebook.case_by_ref(conn, ref)
     if case is None:
         return None
+    if calendar_for is not None:
+        cal = calendar_for(case.profile)
     files: dict[str, bytes] = {"case.json": to_json(case)}
     files.update(raw_email_files(conn, case.id, "emails/"))
     files.update(letter_files(conn, case.id, case.ref, firm, "letters/"))
@@ -153,8 +157,11 @@ def build_evidence_pack(conn: Connection, ref: str, *, firm: FirmConfig, profile
                     for r in letters],
         "events": [e for e in trail["events"] if e["kind"] in APPROVAL_EVENTS],
     })
+    holding = min((r.sent_at for r in letters if r.kind == "holding_letter" and r.sent_at),
+                  default=None)
     checks = check_deadlines(case.received_at, case.acknowledged_at, case.responded_at, case.closed_at,
-                             profile_for(case.profile), cal, now)
+                             profile_for(case.profile), cal, now, holding_sent_at=holding,
+                             close_reason=case.close_reason, is_complaint=case.is_complaint)
     files["deadlines.json"] = to_json({
         "profile": case.profile, "time_zone": cal.timezone, "as_of": now,
         "deadlines": [{"deadline": c.name, "due": c.due, "due_local": cal.local(c.due).isoformat(),

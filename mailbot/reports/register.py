@@ -25,6 +25,17 @@ from ..store.tables import cases, outbox
 from . import AREA_BY_CATEGORY, UPHELD_OUTCOMES, category_label
 
 ProfileLookup = Callable[[str], Profile]
+CalendarLookup = Callable[[str], WorkingCalendar]
+# Why a case closed without a final response, from the first word of the handler's reason (F12).
+CLOSE_KINDS = ("withdrawn", "accepted", "duplicate")
+
+
+def close_kind(reason: str | None) -> str | None:
+    """'withdrawn', 'accepted', 'duplicate' or 'other' for a handler's reason; None without one."""
+    if not reason or not reason.strip():
+        return None
+    first = reason.strip().split(None, 1)[0].strip(".,:;-").lower()
+    return first if first in CLOSE_KINDS else "other"
 
 
 def profiles_for(default: Profile) -> ProfileLookup:
@@ -49,24 +60,43 @@ class DeadlineCheck:
 
 def check_deadlines(
     received_at: datetime, acknowledged_at: datetime | None, responded_at: datetime | None,
-    closed_at: datetime | None, profile: Profile, cal: WorkingCalendar, now: datetime,
+    closed_at: datetime | None, profile: Profile, cal: WorkingCalendar, now: datetime, *,
+    holding_sent_at: datetime | None = None, close_reason: str | None = None,
+    is_complaint: bool | None = True,
 ) -> tuple[DeadlineCheck, ...]:
     """Each clock of the case's profile against what happened.
 
-    Rule: any letter that acknowledges, a final response, or closure (a withdrawn complaint)
-    stops the acknowledgement clock; a final response or closure stops the response and
-    regulator clocks. A clock that has not stopped is "missed" once past due, else "pending".
+    Rule: any letter that acknowledges, a final response, or closure stops the acknowledgement
+    clock. A final response stops the response and regulator clocks; so does closing because
+    the complainant accepted our response in writing (DISP 1.6.4R). Any other closure before a
+    final response (withdrawn, duplicate...) is its own status, "closed_without_final_response",
+    never "met" (F12). Where the regime says so, a holding letter by the regulator deadline
+    meets that deadline (F13). A clock that has not stopped is "missed" once past due, else
+    "pending". An enquiry (not a complaint) has no clocks.
     """
+    if is_complaint is False:
+        return ()
     d = case_deadlines(received_at, profile, cal)
-    ended = min((t for t in (responded_at, closed_at) if t), default=None)
-    acked = min((t for t in (acknowledged_at, ended) if t), default=None)
+    early = closed_at is not None and (responded_at is None or closed_at < responded_at)
+    early_close = closed_at if early else None
+    accepted = early_close is not None and close_kind(close_reason) == "accepted"
+    answered = responded_at or (early_close if accepted else None)
+    acked = min((t for t in (acknowledged_at, responded_at, closed_at) if t), default=None)
+    held = holding_sent_at if profile.holding_meets_regulator else None
     out = []
-    for name, due, done in (("acknowledge", d.acknowledge_by, acked), ("respond", d.respond_by, ended),
-                            ("regulator", d.regulator_by, ended)):
+    clocks = (("acknowledge", d.acknowledge_by, acked), ("respond", d.respond_by, answered),
+              ("regulator", d.regulator_by, answered))
+    for name, due, done in clocks:
         if due is None:
             continue
+        if name == "regulator" and held is not None and held <= due \
+                and (done is None or done > due):
+            done = held
         if done is not None:
             status = "met" if done <= due else "missed"
+        elif name != "acknowledge" and early_close is not None:
+            status = "closed_without_final_response"
+            done = early_close
         else:
             status = "missed" if now > due else "pending"
         out.append(DeadlineCheck(name, due, done, status))
@@ -80,6 +110,7 @@ class CaseFacts:
     ref: str
     state: str
     is_complaint: bool | None
+    complaint_decided: bool  # a person (not only triage) said whether it is a complaint
     category: str | None
     secondary: tuple[str, ...]
     urgency: str | None
@@ -96,11 +127,29 @@ class CaseFacts:
     letters: tuple[tuple[str, datetime], ...]  # client letters sent: (kind, sent_at), oldest first
     deadlines: tuple[DeadlineCheck, ...]
     client_key: str  # keyed hash of the client's address: repeats can be counted, nobody named
+    profile: str = ""
+    complainant: str = "client"
+    channel: str = "email"
+    close_kind: str | None = None  # why it closed before a final response (close_kind())
+    holding_sent_at: datetime | None = None
 
     @property
     def resolved_at(self) -> datetime | None:
         """When the complaint was finished with: the final response, else closure."""
         return self.responded_at or self.closed_at
+
+    @property
+    def answered_at(self) -> datetime | None:
+        """When the complaint was answered: the final response, or a closure because the
+        complainant accepted our response (DISP 1.6.4R); None for a closure without one."""
+        if self.responded_at:
+            return self.responded_at
+        return self.closed_at if self.close_kind == "accepted" else None
+
+    @property
+    def closed_without_final_response(self) -> bool:
+        return (self.closed_at is not None and self.responded_at is None
+                and self.close_kind != "accepted")
 
     def deadline(self, name: str) -> DeadlineCheck | None:
         return next((d for d in self.deadlines if d.name == name), None)
@@ -113,13 +162,17 @@ def client_key(address: str, key: bytes) -> str:
 _COLUMNS = [c for c in cases.c if c.name not in ("suggestion", "subject", "client_name", "flags")]
 
 
+
 def load_case_facts(
     conn: Connection, *, profile_for: ProfileLookup, cal: WorkingCalendar, now: datetime,
     received_from: datetime | None = None, received_to: datetime | None = None, anonymise_key: bytes | None = None,
+    calendar_for: CalendarLookup | None = None,
 ) -> list[CaseFacts]:
     """Every case received in [received_from, received_to] (UTC bounds, both optional), oldest first.
 
-    Two queries whatever the number of cases; letter bodies are never read.
+    Each case's clocks are judged under its own regime: `profile_for` and `calendar_for` (default:
+    `cal` for every case) look them up by the case's stored profile name. Two queries whatever
+    the number of cases; letter bodies are never read.
     """
     q = select(*_COLUMNS).order_by(cases.c.received_at, cases.c.id)
     if received_from is not None:
@@ -133,25 +186,34 @@ def load_case_facts(
     for case_id, kind, sent_at in conn.execute(sent.order_by(outbox.c.sent_at, outbox.c.id)):
         letters.setdefault(case_id, []).append((kind, sent_at))
     key = anonymise_key if anonymise_key is not None else secrets.token_bytes(16)
-    return [_facts(r, tuple(letters.get(r.id, ())), profile_for, cal, now, key) for r in rows]
+    calendars = calendar_for or (lambda _name: cal)
+    return [_facts(r, tuple(letters.get(r.id, ())), profile_for, calendars(r.profile), now, key)
+            for r in rows]
 
 
 def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: ProfileLookup, cal: WorkingCalendar,
            now: datetime, key: bytes) -> CaseFacts:
+    holding = next((at for kind, at in letters if kind == "holding_letter"), None)
     return CaseFacts(
-        ref=r.ref, state=r.state, is_complaint=r.is_complaint, category=r.category,
+        ref=r.ref, state=r.state, is_complaint=r.is_complaint,
+        complaint_decided=r.complaint_decided_by is not None,
+        category=r.category,
         secondary=tuple(r.secondary_categories or ()), urgency=r.urgency, handler=r.handler_email,
         person_complained_about=r.person_complained_about, root_cause=r.root_cause, outcome=r.outcome,
         redress=r.redress, learning=r.learning, received_at=r.received_at, acknowledged_at=r.acknowledged_at,
         responded_at=r.responded_at, closed_at=r.closed_at, letters=letters,
         deadlines=check_deadlines(r.received_at, r.acknowledged_at, r.responded_at, r.closed_at,
-                                  profile_for(r.profile), cal, now),
-        client_key=client_key(r.client_address, key),
+                                  profile_for(r.profile), cal, now, holding_sent_at=holding,
+                                  close_reason=r.close_reason, is_complaint=r.is_complaint),
+        client_key=client_key(r.client_address, key), profile=r.profile, complainant=r.complainant,
+        channel=r.channel, close_kind=close_kind(r.close_reason), holding_sent_at=holding,
     )
 
 
 REGISTER_FIELDS = (
-    "reference", "date_received", "date_acknowledged", "date_responded", "date_closed", "is_complaint",
+    "reference", "regime", "channel", "complainant", "date_received", "date_acknowledged",
+    "date_holding_letter", "date_responded", "date_closed", "closed_without_final_response",
+    "is_complaint", "complaint_decided_by_person",
     "substance", "category", "secondary_categories", "area_complained_about", "person_complained_about",
     "actions", "outcome", "redress", "resolved", "learning", "root_cause", "handler", "urgency", "state",
     "acknowledge_due", "acknowledge_deadline", "respond_due", "respond_deadline", "regulator_due",
@@ -171,14 +233,23 @@ def substance(f: CaseFacts) -> str:
 
 
 def register_row(f: CaseFacts, cal: WorkingCalendar) -> dict[str, str]:
-    """One register line. Resolved: a final response was sent or the case is closed, and not reopened."""
+    """One register line. Resolved: a final response was sent (or the complainant accepted our
+    response) and the case is not reopened; a case closed otherwise before a final response says
+    so, with why (withdrawn, duplicate, other)."""
     row = {
         "reference": f.ref,
+        "regime": f.profile,
+        "channel": f.channel,
+        "complainant": f.complainant,
         "date_received": _day(cal, f.received_at),
         "date_acknowledged": _day(cal, f.acknowledged_at),
+        "date_holding_letter": _day(cal, f.holding_sent_at),
         "date_responded": _day(cal, f.responded_at),
         "date_closed": _day(cal, f.closed_at),
+        "closed_without_final_response": ((f.close_kind or "other")
+                                          if f.closed_without_final_response else ""),
         "is_complaint": {True: "yes", False: "no", None: "unknown"}[f.is_complaint],
+        "complaint_decided_by_person": "yes" if f.complaint_decided else "no",
         "substance": substance(f),
         "category": f.category or "",
         "secondary_categories": ";".join(f.secondary),
@@ -187,7 +258,9 @@ def register_row(f: CaseFacts, cal: WorkingCalendar) -> dict[str, str]:
         "actions": "; ".join(f"{kind} {_day(cal, at)}" for kind, at in f.letters),
         "outcome": f.outcome or "",
         "redress": f.redress or "",
-        "resolved": "yes" if f.state in ("responded", "closed") else "no",
+        "resolved": ("closed without final response"
+                     if f.closed_without_final_response and f.state == "closed"
+                     else "yes" if f.state in ("responded", "closed") else "no"),
         "learning": f.learning or "",
         "root_cause": f.root_cause or "",
         "handler": f.handler or "",

@@ -1,13 +1,19 @@
 """Figures for a regulator's complaints return (the FCA's twice-yearly return and similar).
 
 Counting rules, stated once because returns are compared across firms and years:
-- Only complaints count: a case triaged or marked as not a complaint is left out (and the
-  number left out is reported beside the figures).
+- Only complaints count: a case a person marked as not a complaint is left out, and so is one
+  triage read as not a complaint that no person has looked at yet; both numbers are reported
+  beside the figures, the second as "to check" (F11: nothing drops out silently).
+- regime: with `regime` set, only cases under that regime count (the FCA return is for the
+  firm's FCA-regulated complaints, not its legal-services ones).
 - received: received on a local date inside the period.
-- closed: the final response (or, without one, the closure) falls inside the period, whenever
-  the complaint arrived. Closed cases fall in exactly one time band, measured from receipt:
-  by close of business on the 3rd business day after the day of receipt (the FCA's summary
-  resolution window), else within 8 weeks (end of the local day 56 days after receipt), else later.
+- closed: the final response, or a closure because the complainant accepted our response
+  (DISP 1.6.4R), falls inside the period, whenever the complaint arrived. Closed cases fall in
+  exactly one time band, measured from receipt: by close of business on the 3rd business day
+  following the day of receipt, counted from its calendar date (the FCA's summary resolution
+  window, DISP 1.5.1R, F10), else within 8 weeks (end of the local day 56 days after receipt),
+  else later. A case closed without a final response (withdrawn, duplicate...) is not "closed"
+  here: it is counted on its own line (F12).
 - still_open: received on or before the period's last day and not closed by its end.
 - upheld: closed in the period with outcome "upheld" or "partly": like the FCA, a complaint
   upheld in part counts as upheld.
@@ -46,7 +52,10 @@ class ReturnsFigures:
     still_open: int
     upheld: int
     redress_total: tuple[tuple[str, Decimal], ...]  # (currency, total), sorted by currency
-    not_complaints: int  # received in the period but marked as not a complaint: excluded above
+    not_complaints: int  # received in the period, marked by a person as not a complaint
+    unconfirmed_enquiries: int = 0  # received, read by triage as not a complaint, nobody checked
+    closed_without_final_response: int = 0  # closed in the period without a final response
+    regime: str | None = None
 
     @property
     def upheld_percent(self) -> float | None:
@@ -66,26 +75,39 @@ def parse_redress(text: str | None) -> tuple[str, Decimal] | None:
     return currency, amount
 
 
-def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: WorkingCalendar) -> ReturnsFigures:
+def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: WorkingCalendar, *,
+                    regime: str | None = None) -> ReturnsFigures:
     """The return for local dates start..end inclusive; `facts` may include cases from any date."""
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     period_start, period_end = cal.start_of(start), cal.end_of(end)
-    received = closed = fast = in_8 = later = still_open = upheld = not_complaints = 0
+    received = closed = fast = in_8 = later = still_open = upheld = 0
+    not_complaints = unconfirmed = without = 0
     redress: dict[str, Decimal] = {}
     for f in facts:
+        if regime is not None and f.profile != regime:
+            continue
         in_period = period_start <= f.received_at <= period_end
         if f.is_complaint is False:
-            not_complaints += in_period
+            if f.complaint_decided:
+                not_complaints += in_period
+            else:
+                unconfirmed += in_period
             continue
         received += in_period
-        done = f.resolved_at
-        if f.received_at <= period_end and (done is None or done > period_end):
+        finished = f.resolved_at
+        if f.received_at <= period_end and (finished is None or finished > period_end):
             still_open += 1
+        in_this = finished is not None and period_start <= finished <= period_end
+        if in_this and f.closed_without_final_response:
+            without += 1
+            continue
+        done = f.answered_at
         if done is None or not period_start <= done <= period_end:
             continue
         closed += 1
-        if done <= cal.add_working_days(f.received_at, THREE_BUSINESS_DAYS):
+        day = cal.local(f.received_at).date()
+        if done <= cal.close_of_business_days_after(day, THREE_BUSINESS_DAYS):
             fast += 1
         elif done <= cal.due(f.received_at, EIGHT_WEEKS):
             in_8 += 1
@@ -99,6 +121,7 @@ def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: Wor
         period_from=start, period_to=end, received=received, closed=closed, closed_within_3_business_days=fast,
         closed_within_8_weeks=in_8, closed_later=later, still_open=still_open, upheld=upheld,
         redress_total=tuple(sorted(redress.items())), not_complaints=not_complaints,
+        unconfirmed_enquiries=unconfirmed, closed_without_final_response=without, regime=regime,
     )
 
 
@@ -115,9 +138,17 @@ def as_json(fig: ReturnsFigures) -> dict[str, Any]:
         "upheld_percent": fig.upheld_percent,
         "redress_total": {cur: str(amount) for cur, amount in fig.redress_total},
         "not_complaints_excluded": fig.not_complaints,
+        "unconfirmed_enquiries_to_check": fig.unconfirmed_enquiries,
+        "closed_without_final_response": fig.closed_without_final_response,
+        "regime": fig.regime or "all",
         "rules": {
             "upheld": "outcome upheld or partly (a complaint upheld in part counts as upheld)",
-            "closed": "final response, else closure, inside the period; bands measured from receipt",
+            "closed": "final response, or closure on the complainant's acceptance, inside the "
+                      "period; bands measured from receipt (3 business days following the "
+                      "calendar day of receipt)",
+            "closed_without_final_response": "closed inside the period before any final "
+                                             "response (withdrawn, duplicate, other): not counted "
+                                             "as closed",
             "still_open": "received by the end of the period and not closed by then",
         },
     }
@@ -127,7 +158,8 @@ def as_text(fig: ReturnsFigures) -> str:
     money = ", ".join(f"{cur} {amount:,.2f}" for cur, amount in fig.redress_total) or "none"
     pct = f" ({fig.upheld_percent}% of closed)" if fig.upheld_percent is not None else ""
     lines = [
-        f"Complaints return {fig.period_from} to {fig.period_to}",
+        f"Complaints return {fig.period_from} to {fig.period_to}"
+        + (f" (regime {fig.regime})" if fig.regime else ""),
         f"  received                                   {fig.received:>7}",
         f"  closed                                     {fig.closed:>7}",
         f"    within 3 business days                   {fig.closed_within_3_business_days:>7}",
@@ -137,6 +169,13 @@ def as_text(fig: ReturnsFigures) -> str:
         f"  upheld (incl. partly upheld)               {fig.upheld:>7}{pct}",
         f"  redress paid or offered                    {money}",
     ]
+    if fig.closed_without_final_response:
+        lines.append("  closed without a final response (withdrawn, duplicate...) "
+                     f"{fig.closed_without_final_response:>7}")
     if fig.not_complaints:
-        lines.append(f"  (not counted: {fig.not_complaints} case(s) marked as not a complaint)")
+        lines.append(f"  (not counted: {fig.not_complaints} case(s) marked by a person as not a "
+                     "complaint)")
+    if fig.unconfirmed_enquiries:
+        lines.append(f"  (not counted, TO CHECK: {fig.unconfirmed_enquiries} message(s) triage "
+                     "read as not a complaint that no person has confirmed)")
     return "\n".join(lines)

@@ -86,10 +86,15 @@ def _tidy(cause: str | None) -> str:
 
 def compute_trends(facts: Iterable[CaseFacts], start: date, end: date, cal: WorkingCalendar, *,
                    handler_names: Mapping[str, str] | None = None) -> TrendFigures:
-    """Figures for cases received on local dates start..end inclusive (others are ignored)."""
+    """Figures for complaints received on local dates start..end inclusive (others are ignored).
+
+    Enquiries (cases held or marked as not a complaint) are not complaints and are left out,
+    as the returns leave them out (F3): a thank-you note is no missed acknowledgement.
+    """
     months = month_keys(start, end)
     index = {m: i for i, m in enumerate(months)}
-    chosen = [f for f in facts if start <= cal.local(f.received_at).date() <= end]
+    chosen = [f for f in facts
+              if start <= cal.local(f.received_at).date() <= end and f.is_complaint is not False]
     month_of = [index[cal.local(f.received_at).strftime("%Y-%m")] for f in chosen]
     counts = {c: [0] * len(months) for c in CATEGORIES}
     ack: list[list[int]] = [[] for _ in months]

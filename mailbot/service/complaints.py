@@ -40,12 +40,31 @@ def triage_text(msg: Inbound) -> str:
     return bound_text(msg.reply_text or msg.text)
 
 
+def complaint_signal(record: dict[str, Any]) -> str:
+    """complaint | not_complaint | uncertain: what triage says (issue 15's key, else
+    is_complaint)."""
+    signal = record.get("complaint_signal")
+    if signal in ("complaint", "not_complaint", "uncertain"):
+        return str(signal)
+    return "complaint" if record.get("is_complaint", True) else "not_complaint"
+
+
 def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime, now: datetime,
                   answers_our_letter: bool = False) -> str:
+    """A new sender's message: a complaint case, or (read as not a complaint, or uncertain) an
+    enquiry record that runs no complaint clock until a person says it is a complaint (F3).
+
+    Its regime is the first configured rule that matches the addresses it was sent to, or its
+    handler, else the firm's (F1); a writer who seems not to be the client is recorded as a
+    third party, which the handler confirms or corrects (F4)."""
     text = triage_text(msg)
     suggestion = app.triage.suggest(text, msg.date or received_at)
+    record = suggestion_record(suggestion)
+    signal = complaint_signal(record)
+    is_complaint = signal == "complaint"
     load = casebook.open_case_counts_by_handler(conn)
     handler = choose_handler(_candidates(app), category=suggestion.category, text=msg.text, open_load=load)
+    regime = app.regimes.for_new_case(msg.recipients, handler.email if handler else None)
     ref = casebook.next_reference(conn, received_at.astimezone(app.config.firm.zone).year)
     case_id = casebook.create_case(
         conn,
@@ -53,14 +72,16 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         values={
             "category": suggestion.category,
             "urgency": suggestion.urgency,
-            "is_complaint": suggestion.is_complaint,
+            "is_complaint": is_complaint,
             "flags": sorted(suggestion.flags),
-            "suggestion": suggestion_record(suggestion),
+            "suggestion": record,
             "client_address": msg.from_addr.lower(),
             "client_name": msg.from_name or None,
             "handler_email": handler.email if handler else None,
             "subject": msg.subject,
-            "profile": app.profile.name,
+            "profile": regime.name,
+            "complainant": "third_party" if "third_party" in suggestion.flags else "client",
+            "channel": "email",
             "received_at": received_at,
             "legal_hold": False,
         },
@@ -72,8 +93,10 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     )
     intake.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case_id)
     events = [
-        AuditEvent("case.created", ref, "mailbot", now, {"raw_id": raw_id, "received_at": received_at.isoformat()}),
-        AuditEvent("triage.suggested", ref, "mailbot", now, suggestion_record(suggestion)),
+        AuditEvent("case.created", ref, "mailbot", now, {
+            "raw_id": raw_id, "received_at": received_at.isoformat(), "regime": regime.name,
+            "complaint_signal": signal}),
+        AuditEvent("triage.suggested", ref, "mailbot", now, record),
         AuditEvent("case.assigned", ref, "mailbot", now, {
             "handler": handler.email if handler else None,
             # Not a handler: every handler is named in the complaint, so it went up (assignment.py).
@@ -82,7 +105,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     audit.append(conn, events)
     case = casebook.case_by_id(conn, case_id)
     assert case is not None
-    automatic = app.config.firm.auto_acknowledge and suggestion.is_complaint
+    automatic = app.config.firm.auto_acknowledge and is_complaint
     held_back = _may_auto_reply(conn, app, msg.from_addr, now) if automatic else None
     if automatic and answers_our_letter:
         # A reply to a letter we sent to somebody else: a forward, or a ticket system answering
@@ -94,14 +117,88 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     else:
         if held_back:
             audit.append(conn, [AuditEvent("acknowledgement.held", ref, "mailbot", now, {"reason": held_back})])
-        draft_kind = "acknowledgement"
+        draft_kind = "acknowledgement" if is_complaint else "enquiry_reply"
     if handler is None:
         # The complaint names everyone who could take it: only an administrator can assign it now.
         log.error("case.unassigned", extra={"case": ref, "fix": "add a [[handlers]] entry with roles = [\"compliance\"]"})
     else:
-        draft_for_approval(conn, app, case, draft_kind, now=now, note="New complaint")
-    log.info("case.created", extra={"case": ref, "category": suggestion.category, "urgency": suggestion.urgency})
+        note = {"complaint": "New complaint", "uncertain": "New message: is it a complaint?",
+                "not_complaint": "New message, read as not a complaint"}[signal]
+        draft_for_approval(conn, app, case, draft_kind, now=now, note=note)
+    log.info("case.created", extra={"case": ref, "category": suggestion.category,
+                                    "urgency": suggestion.urgency, "regime": regime.name,
+                                    "complaint": signal})
     return ref
+
+
+CHANNELS = {"phone": "by phone", "letter": "by letter", "in_person": "in person"}
+
+
+def open_complaint(conn: Connection, app: App, *, client_address: str, client_name: str | None,
+                   received_at: datetime, channel: str, now: datetime, actor: str,
+                   summary: str | None = None, profile: str | None = None,
+                   handler_email: str | None = None) -> str:
+    """A complaint that did not come by email (phone, letter, in person: F2), opened by a person.
+
+    It is clocked from `received_at`, when the firm first had it, and its acknowledgement is
+    drafted for a handler's approval (nobody has written to us, so nothing goes out unseen).
+    `summary`, the person's note of what was said, is kept as the case's first message.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if received_at > now:
+        raise ValueError("the complaint cannot have been received in the future "
+                         f"({received_at.isoformat()})")
+    handler = _handler_for_opened(conn, app, handler_email, summary or "")
+    if profile is not None:
+        problem = app.regimes.problem(profile)
+        if problem:
+            raise ValueError(problem)
+        regime = app.regime(profile)
+    else:
+        regime = app.regimes.for_new_case((), handler.email)
+    ref = casebook.next_reference(conn, received_at.astimezone(app.config.firm.zone).year)
+    how = CHANNELS[channel]
+    case_id = casebook.create_case(conn, ref=ref, now=now, values={
+        "category": "other", "urgency": "normal", "is_complaint": True,
+        "complaint_decided_by": actor, "complaint_decided_at": now, "flags": [],
+        "suggestion": {"reasons": [f"a complaint made {how}, opened by {actor}"]},
+        "client_address": client_address.lower(), "client_name": client_name or None,
+        "handler_email": handler.email, "subject": None, "profile": regime.name,
+        "complainant": "client", "channel": channel, "received_at": received_at,
+        "legal_hold": False,
+    })
+    if summary:
+        casebook.add_case_message(conn, case_id=case_id, direction="in", kind="complaint",
+                                  message_id=None, from_addr=client_address.lower(), subject=None,
+                                  body=summary, at=received_at)
+    audit.append(conn, [
+        AuditEvent("case.created", ref, actor, now, {"received_at": received_at.isoformat(),
+                                                     "channel": channel, "regime": regime.name}),
+        AuditEvent("case.assigned", ref, actor, now,
+                   {"handler": handler.email, "escalated": False}),
+    ])
+    case = casebook.case_by_id(conn, case_id)
+    assert case is not None
+    draft_for_approval(conn, app, case, "acknowledgement", now=now,
+                       note=f"A complaint made {how}, opened by {actor}")
+    log.info("case.opened", extra={"case": ref, "channel": channel, "regime": regime.name})
+    return ref
+
+
+def _handler_for_opened(conn: Connection, app: App, email: str | None, text: str) -> Candidate:
+    if email is not None:
+        chosen = app.config.handler(email)
+        if chosen is None or "handler" not in chosen.roles:
+            raise ValueError(f"{email} is not a configured handler")
+        return Candidate(chosen.name, chosen.email.lower(), tuple(chosen.roles),
+                         tuple(chosen.categories))
+    handler = choose_handler(_candidates(app), category="other", text=text,
+                             open_load=casebook.open_case_counts_by_handler(conn))
+    if handler is None:
+        raise ValueError("no handler can take it: add a [[handlers]] entry with "
+                         'roles = ["handler"]')
+    return handler
 
 
 def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: int, received_at: datetime, now: datetime) -> None:
@@ -114,6 +211,13 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
     )
     intake.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
     events = [AuditEvent("case.client_message", case.ref, "mailbot", now, {"raw_id": raw_id, "matched_by": route.matched_by})]
+    if case.is_complaint is False and case.complaint_decided_by:
+        # New words on an enquiry may make it a complaint: a person looks again (the approval
+        # request asks "Read as not a complaint" once more).
+        casebook.update_case(conn, case.id, now, complaint_decided_by=None,
+                             complaint_decided_at=None)
+        events.append(AuditEvent("case.complaint_undecided", case.ref, "mailbot", now,
+                                 {"why": "the client wrote again on an enquiry"}))
     snap = casebook.snapshot(case)
     if snap.state is State.AWAITING_CLIENT:
         moved = apply_event(snap, Event.CLIENT_REPLIED, now=now, actor="client")
@@ -127,7 +231,8 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
         return
     superseded = supersede_drafts(conn, app, case, now=now)
     if case.handler_email:
-        kind = superseded[-1] if superseded else "progress_update"
+        first = "enquiry_reply" if case.is_complaint is False else "progress_update"
+        kind = superseded[-1] if superseded else first
         draft_for_approval(conn, app, case, kind, now=now, note="The client wrote again")
 
 

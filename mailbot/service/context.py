@@ -6,12 +6,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from ..compose import Letters
 from ..config import Config
 from ..working_days import WorkingCalendar
-from ..profiles import Profile, get_profile
+from ..profiles import Profile
+from ..regimes import Regime, Regimes
 from ..store import Store
 from ..triage import Prediction, Suggestion, suggest
 
@@ -53,13 +54,22 @@ class App:
     store: Store
     letters: Letters
     triage: Triage
+    regimes: Regimes = field(init=False)
+    # The firm's default regime's profile and calendar; a case has its own (regime_of).
     profile: Profile = field(init=False)
     calendar: WorkingCalendar = field(init=False)
 
     def __post_init__(self) -> None:
-        firm = self.config.firm
-        self.profile = get_profile(firm.profile, self.config.profile_overrides or None)
-        self.calendar = WorkingCalendar(firm.country, firm.subdivision, firm.timezone)
+        self.regimes = self.config.build_regimes()
+        self.profile = self.regimes.default.profile
+        self.calendar = self.regimes.default.calendar
+
+    def regime(self, name: str | None) -> Regime:
+        """The regime a case's stored profile names: its profile, and its clocks' calendar."""
+        return self.regimes.get(name)
+
+    def regime_of(self, case: Any) -> Regime:
+        return self.regimes.get(getattr(case, "profile", None))
 
     @property
     def handler_addresses(self) -> frozenset[str]:

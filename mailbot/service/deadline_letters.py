@@ -44,6 +44,7 @@ WHAT = {
     "response_warning": "response deadline approaching",
     "holding_letter": "the 8-week deadline is near",
     "regulator_breach": "regulator deadline passed without a final response",
+    "triage_due": "a message held as an enquiry waits for you to say whether it is a complaint",
 }
 DRAFTED = {"progress_update": "a progress update", "request_info": "a chaser", "holding_letter": "a holding letter"}
 

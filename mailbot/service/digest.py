@@ -10,15 +10,19 @@ from sqlalchemy import func, select
 
 from ..deadlines import ACTIVE_STATES, case_deadlines
 from ..store import intake
+from ..store.casebook import holding_sent
 from ..store.tables import audit_events, cases, outbox, reminders_fired
 from .context import App
 from .drafting import handler_name, staff_mail
 
 _URGENCY_ORDER = {"critical": 0, "high": 1, "normal": 2, "low": 3}
+PAST_REGULATOR = ("open past the regulator's deadline with no final response or holding letter "
+                  "in time")
 
 
 def _next_deadline(app: App, row: Any, now: datetime) -> tuple[str, datetime] | tuple[None, None]:
-    d = case_deadlines(row.received_at, app.profile, app.calendar)
+    regime = app.regime_of(row)
+    d = case_deadlines(row.received_at, regime.profile, regime.calendar)
     options = [("acknowledge by", d.acknowledge_by if row.acknowledged_at is None else None),
                ("respond by", d.respond_by), ("regulator deadline", d.regulator_by)]
     future = [(label, due) for label, due in options if due is not None and (due >= now or label == "regulator deadline")]
@@ -28,7 +32,11 @@ def _next_deadline(app: App, row: Any, now: datetime) -> tuple[str, datetime] | 
 def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
     since = now - timedelta(days=1)
     with app.store.transaction() as conn:
-        open_rows = list(conn.execute(select(cases).where(cases.c.state.in_(sorted(ACTIVE_STATES)))))
+        rows = list(conn.execute(select(cases, holding_sent(cases.c.id).label("holding_sent_at"))
+                                 .where(cases.c.state.in_(sorted(ACTIVE_STATES)))))
+        # Enquiries are not complaints: listed apart, never in the complaint figures (F3).
+        open_rows = [r for r in rows if r.is_complaint is not False]
+        enquiries = [r for r in rows if r.is_complaint is False]
         new_critical = [r.ref for r in open_rows if r.urgency == "critical" and r.created_at >= since]
         bounced = conn.execute(select(func.count()).select_from(audit_events).where(
             audit_events.c.kind == "letter.bounced", audit_events.c.at >= since)).scalar_one()
@@ -46,8 +54,12 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         label, due = _next_deadline(app, row, now)
         if due is not None and due < now:
             overdue += 1
-        regulator_by = case_deadlines(row.received_at, app.profile, app.calendar).regulator_by
-        past_regulator += regulator_by is not None and regulator_by < now
+        regime = app.regime_of(row)
+        regulator_by = case_deadlines(row.received_at, regime.profile,
+                                      regime.calendar).regulator_by
+        held = row.holding_sent_at if regime.profile.holding_meets_regulator else None
+        in_time = held is not None and regulator_by is not None and held <= regulator_by
+        past_regulator += regulator_by is not None and regulator_by < now and not in_time
         listed.append({"ref": row.ref, "urgency": row.urgency or "-", "category": row.category or "-", "status": row.state,
                        "handler_name": handler_name(app, row.handler_email), "next_deadline": due,
                        "next_deadline_label": label})
@@ -62,10 +74,17 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         attention.append(f"{bounced} letter(s) bounced in the last day")
     if quarantined:
         attention.append(f"{quarantined} message(s) in quarantine (mailbot quarantine list)")
+    waiting = [r.ref for r in enquiries if r.complaint_decided_by is None]
+    if waiting:
+        more = " and more" if len(waiting) > 20 else ""
+        attention.append(f"{len(waiting)} message(s) held as enquiries wait for a person to say "
+                         f"whether they are complaints: {', '.join(waiting[:20])}{more}")
     summary = [{"label": "open cases", "count": len(open_rows)}]
     summary += [{"label": f"open, {u}", "count": urgency[u]} for u in ("critical", "high", "normal", "low") if urgency[u]]
     summary += [{"label": "past a deadline", "count": overdue},
-                {"label": "open past the regulator's deadline (a breach)", "count": past_regulator},
+                {"label": PAST_REGULATOR,
+                 "count": past_regulator},
+                {"label": "open enquiries (not complaints)", "count": len(enquiries)},
                 {"label": "deadline reminders fired in the last day", "count": levels_fired}]
     return {"as_of": now, "summary": summary, "attention": attention, "cases": listed}
 

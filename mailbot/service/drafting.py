@@ -8,6 +8,8 @@ handler (who must complete it), but can never be approved as it stands.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import re
 from datetime import datetime, timedelta
 from typing import Any, Mapping
@@ -20,22 +22,25 @@ from ..cases import AuditEvent
 from ..compose import Marker, RenderedLetter
 from ..content_gate import PLACEHOLDER
 from ..content_gate import check as gate_check
-from ..deadlines import case_deadlines
+from ..deadlines import TRIAGE_WITHIN, case_deadlines
+from ..regimes import Regime
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
 from ..store.tables import outbox
 from ..trimming import trim_reply
 from ..trust import new_token, token_hash
+from ..working_days import add_months
 from .context import App
 
 CLIENT_KINDS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
-                          "summary_resolution"})
+                          "summary_resolution", "enquiry_reply"})
 DRAFT_KIND_BY_COMMAND = {
     "update": "progress_update",
     "info": "request_info",
     "holding": "holding_letter",
     "final": "final_response",
     "summary": "summary_resolution",
+    "reply": "enquiry_reply",
 }
 KIND_LABELS = {
     "acknowledgement": "acknowledgement",
@@ -44,7 +49,10 @@ KIND_LABELS = {
     "holding_letter": "holding letter",
     "final_response": "final response",
     "summary_resolution": "summary resolution communication",
+    "enquiry_reply": "reply",
 }
+# A concern about the firm's conduct: the final response also names the conduct regulator (F20).
+CONDUCT_CATEGORIES = frozenset({"integrity_misconduct", "staff_conduct", "documents_funds"})
 
 
 def _bare(message_id: str) -> str:
@@ -59,18 +67,36 @@ def handler_name(app: App, email: str | None) -> str:
 def _firm(app: App) -> dict[str, Any]:
     f = app.config.firm
     return {"name": f.name, "complaints_address": f.complaints_address, "phone": f.phone,
-            "postal_address": f.postal_address, "website": f.website}
+            "postal_address": f.postal_address, "website": f.website,
+            "complaints_procedure_url": f.complaints_procedure_url}
+
+
+def complainant_of(case: Any) -> str:
+    return getattr(case, "complainant", None) or "client"
 
 
 def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[str, Any]:
-    """Everything a client letter template may print. Client words appear only in approved kinds."""
-    cal = app.calendar
-    d = case_deadlines(case.received_at, app.profile, cal)
-    soon = cal.due(now, app.profile.stalled_after)
+    """Everything a client letter template may print, under the case's own regime (its profile
+    and calendar). Client words appear only in approved kinds. The letter is dated `now`."""
+    regime = app.regime_of(case)
+    profile, cal = regime.profile, regime.calendar
+    d = case_deadlines(case.received_at, profile, cal)
+    soon = cal.due(now, profile.stalled_after)
+    today = cal.local(now).date()
+    signpost = profile.signpost
+    third_party = complainant_of(case) == "third_party"
+    whose = "the" if third_party else "your"
     context: dict[str, Any] = {
         "firm": _firm(app),
-        "profile": app.profile.name,
-        "ombudsman": app.profile.signpost,
+        "profile": profile.name,
+        "ombudsman": signpost,
+        "eight_week": profile.regulator is not None,
+        "letter_date": today,
+        "complainant": complainant_of(case),
+        "channel": getattr(case, "channel", None) or "email",
+        "referral_deadline": (add_months(today, signpost.referral_months)
+                              if signpost and signpost.referral_months else None),
+        "conduct_body": profile.conduct_body if case.category in CONDUCT_CATEGORIES else None,
         "case": {
             "ref": case.ref,
             "received_at": case.received_at,
@@ -81,11 +107,15 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         },
         # The acknowledgement goes out unapproved: it must not print anything the sender wrote.
         "client_name": None if kind == "acknowledgement" else case.client_name,
-        "next_contact_by": min(soon, d.respond_by) if d.respond_by else soon,
-        "response_due": d.respond_by or d.regulator_by or soon,
+        # A letter never promises a date already past (a late-opened or late-approved case): the
+        # next such date, else one stall period from now.
+        "next_contact_by": (min(soon, d.respond_by) if d.respond_by and d.respond_by > now
+                            else soon),
+        "response_due": next((t for t in (d.respond_by, d.regulator_by) if t and t > now), soon),
         # Once the regulator's date has passed, letters say the client "may now refer".
         "regulator_deadline": d.regulator_by if d.regulator_by and d.regulator_by > now else None,
-        "done": f"{handler_name(app, case.handler_email)} is reviewing your file and our correspondence with you.",
+        "done": (f"{handler_name(app, case.handler_email)} is reviewing {whose} file and our "
+                 "correspondence with you."),
         "next_step": "We will complete our review and write to you with our findings.",
         "questions": [f"{PLACEHOLDER}: the questions you need the client to answer]]"],
         "reply_by": soon,
@@ -94,9 +124,17 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         "points": [],
         "apology": "",
         "remedy": "",
-        "fos_waives_time_limits": False,
+        "reply": "",
+        "fos_waives_time_limits": bool(getattr(case, "waive_time_limits", None)),
     }
     return context
+
+
+def gate(app: App, case: Any, kind: str, text: str, html: str | None = None) -> list[str]:
+    """The content gate for a letter of this case: its regime, its complainant, its FCA waiver."""
+    regime = app.regime_of(case)
+    return gate_check(kind, regime.profile, text, html=html, complainant=complainant_of(case),
+                      waive_time_limits=bool(getattr(case, "waive_time_limits", None)))
 
 
 def _thread(conn: Connection, case: Row[Any]) -> tuple[str | None, list[str]]:
@@ -145,7 +183,7 @@ def queue_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, *
     """A letter that goes out without a handler's approval: only the acknowledgement, by policy."""
     assert kind == "acknowledgement", "only the acknowledgement may reach a client unapproved"
     letter = render_client_letter(conn, app, case, kind, now)
-    missing = gate_check(kind, app.profile, letter.text, html=letter.html)
+    missing = gate(app, case, kind, letter.text, letter.html)
     if missing:
         audit.append(conn, [AuditEvent("letter.gate_refused", case.ref, "mailbot", now, {"kind": kind, "missing": missing})])
         return None
@@ -210,26 +248,26 @@ def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any
 def _request_context(conn: Connection, app: App, case: Row[Any], letter: RenderedLetter, *, token: str,
                      nonce: str, expires: datetime, note: str, message_id: str, now: datetime) -> dict[str, Any]:
     shown = casebook.last_from_client(conn, case.id)
-    d = case_deadlines(case.received_at, app.profile, app.calendar)
-    deadlines = [{"label": label, "due": due} for label, due in (
-        ("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by), ("Regulator deadline", d.regulator_by)) if due]
-    if d.summary_resolution_by and now <= d.summary_resolution_by:  # FCA: while a summary resolution may still go
-        deadlines.insert(0, {"label": "Summary resolution (FCA; reply 'draft summary' if resolved) by",
-                             "due": d.summary_resolution_by})
+    regime = app.regime_of(case)
     suggestion = case.suggestion or {}
     address = marks.approval_address(app.config.firm.complaints_address, token)
     start, end = marks.draft_start(nonce), marks.draft_end(nonce)
     return {
         "firm": _firm(app),
         "case": {"ref": case.ref, "received_at": case.received_at, "category": case.category, "urgency": case.urgency,
-                 "client_address": case.client_address, "handler_name": handler_name(app, case.handler_email)},
+                 "client_address": case.client_address,
+                 "handler_name": handler_name(app, case.handler_email),
+                 "is_complaint": case.is_complaint is not False},
+        "regime": {"name": regime.name,
+                   "ombudsman": regime.profile.signpost.name if regime.profile.signpost else None},
+        "checks": approval_checks(regime, case, letter.kind),
         "handler_name": handler_name(app, case.handler_email),
         "handler_email": case.handler_email,
         "token": token,
         "subject_tag": marks.subject_tag(token),
         "expires_at": expires,
         "note": note,
-        "deadlines": deadlines,
+        "deadlines": _request_deadlines(regime, case, now),
         "suggestion": {"category": suggestion.get("category", case.category),
                        "confidence": suggestion.get("category_confidence"),
                        "top2": suggestion.get("category_top2") or [],
@@ -243,6 +281,82 @@ def _request_context(conn: Connection, app: App, case: Row[Any], letter: Rendere
         "draft_start": Marker(start),
         "draft_end": Marker(end),
         "links": one_click_links(address, case.ref, token, message_id, start, letter.text, end),
+    }
+
+
+def _request_deadlines(regime: Regime, case: Any, now: datetime) -> list[dict[str, Any]]:
+    """What the handler sees under DEADLINES: the case's own clocks, or an enquiry's triage."""
+    cal = regime.calendar
+    if case.is_complaint is False:
+        triage_by = cal.due(case.received_at, TRIAGE_WITHIN)
+        return [{"label": "Decide whether it is a complaint by", "due": triage_by}]
+    d = case_deadlines(case.received_at, regime.profile, cal)
+    clocks = (("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by),
+              ("Regulator deadline", d.regulator_by))
+    deadlines = [{"label": label, "due": due} for label, due in clocks if due]
+    if d.summary_resolution_by and now <= d.summary_resolution_by:  # FCA: while one may still go
+        label = "Summary resolution (FCA; reply 'draft summary' if resolved) by"
+        deadlines.insert(0, {"label": label, "due": d.summary_resolution_by})
+    return deadlines
+
+
+def approval_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]]:
+    """What the handler must check before approving, each with what to reply (issue 17)."""
+    checks = []
+    if case.is_complaint is False and not getattr(case, "complaint_decided_by", None):
+        checks.append(_complaint_check(regime, case))
+    if complainant_of(case) == "third_party":
+        checks.append(_third_party_check(regime, case))
+    if regime.name == "fca_disp" and kind in ("final_response", "summary_resolution"):
+        consent = bool(getattr(case, "waive_time_limits", None))
+        text = ("The letter says we consent to the Financial Ombudsman Service considering the "
+                "complaint outside its time limits; reply 'waive time limits no' if we do not."
+                if consent else
+                "The letter says we do not consent to the Financial Ombudsman Service "
+                "considering the complaint outside its time limits (DISP 1 Annex 3R); reply "
+                "'waive time limits yes' if we do.")
+        checks.append({"title": "Time limits (FCA)", "text": text})
+    return checks
+
+
+def _complaint_check(regime: Regime, case: Any) -> dict[str, str]:
+    """Held as an enquiry: triage's view, why, and how the handler decides (F3, F11)."""
+    record = case.suggestion or {}
+    received = regime.calendar.local(case.received_at)
+    signal = record.get("complaint_signal") or "not_complaint"
+    probability = record.get("complaint_probability")
+    odds = (f" (probability of a complaint {probability:.2f})"
+            if isinstance(probability, (int, float)) else "")
+    reasons = "; ".join(str(r) for r in record.get("reasons", [])[:6]) or "no reasons given"
+    lead = ("Triage could not tell whether this message is a complaint" if signal == "uncertain"
+            else "Triage read this message as not a complaint")
+    return {
+        "title": "Is this a complaint?" if signal == "uncertain" else "Read as not a complaint",
+        "text": (f"{lead}{odds}. Why: {reasons}. It is held as an enquiry: no complaint clocks "
+                 "run, no acknowledgement went out and it is not counted as a complaint. Reply "
+                 "'complaint yes' to handle it as a complaint (its clocks count from its receipt "
+                 f"on {received:%A} {received.day} {received:%B %Y}), or 'complaint no' to "
+                 "confirm it is not one; approving this reply also confirms it is not."),
+    }
+
+
+def _third_party_check(regime: Regime, case: Any) -> dict[str, str]:
+    """Not our client (F4): what the letters say, and what the regime's ombudsman accepts."""
+    detected = "third_party" in (getattr(case, "flags", None) or [])
+    signpost = regime.profile.signpost
+    why = ("Triage found signs that the writer is not our client (a beneficiary, a relative or "
+           "the other side)" if detected else "The complainant is recorded as not our client")
+    eligibility = ""
+    if signpost is not None and signpost.non_clients:
+        eligibility = (f" Under {regime.name}: {signpost.non_clients} So the letters say they can "
+                       f"ask the {signpost.name} whether it can consider their complaint, rather "
+                       "than that they may refer it.")
+    return {
+        "title": "The complainant may not be our client",
+        "text": (f"{why}. Letters say 'the matter', never 'your matter', and that our duty of "
+                 "confidentiality to our client limits what we can say: do not disclose anything "
+                 f"confidential to our client.{eligibility} Reply 'complainant client' if the "
+                 "writer is our client."),
     }
 
 
@@ -282,6 +396,56 @@ def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetim
             kinds.append(draft.kind)
             audit.append(conn, [AuditEvent("letter.superseded", case.ref, "mailbot", now, {"outbox_id": draft.id, "kind": draft.kind})])
     return kinds
+
+
+def redraft_pending(conn: Connection, app: App, case: Row[Any], *, now: datetime,
+                    note: str) -> list[str]:
+    """Write every pending draft again under the case as it now stands (its regime, its date of
+    receipt, its complainant): the old ones are superseded; returns the kinds written again."""
+    kinds = supersede_drafts(conn, app, case, now=now)
+    fresh = casebook.case_by_id(conn, case.id)
+    assert fresh is not None
+    if fresh.handler_email:
+        for kind in dict.fromkeys(kinds):
+            draft_for_approval(conn, app, fresh, kind, now=now, note=note)
+    return kinds
+
+
+def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any],
+           now: datetime) -> str | None:
+    """A draft approved on a later day than it was written goes out dated the day it is approved
+    (F25); returns its new text, or None if unchanged.
+
+    A draft mailbot wrote is written again with `now`, so the dates it promises are worked out
+    again too. A handler's edited words are theirs: only the date line mailbot put at the top is
+    brought up to date, and only if the handler left it as it was. The change is audited with a
+    hash of the difference.
+    """
+    if letter.kind not in CLIENT_KINDS:
+        return None
+    cal = app.regime_of(case).calendar
+    drafted, today = cal.local(letter.created_at).date(), cal.local(now).date()
+    if drafted >= today:
+        return None
+    if letter.edit_diff is None:
+        fresh = render_client_letter(conn, app, case, letter.kind, now)
+    else:
+        first, newline, rest = letter.body_text.partition("\n")
+        if first.strip() != app.letters.longdate(drafted):
+            return None
+        dated = app.letters.longdate(today) + newline + rest
+        fresh = app.letters.from_text(letter.kind, letter.subject, dated)
+    if fresh.text == letter.body_text:
+        return None
+    conn.execute(update(outbox).where(outbox.c.id == letter.id, outbox.c.status == "draft")
+                 .values(subject=fresh.subject, body_text=fresh.text, body_html=fresh.html))
+    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), fresh.text.splitlines(),
+                                          lineterm=""))
+    audit.append(conn, [AuditEvent("letter.redated", case.ref, "mailbot", now, {
+        "outbox_id": letter.id, "kind": letter.kind, "drafted_on": drafted.isoformat(),
+        "dated": today.isoformat(), "edited": letter.edit_diff is not None,
+        "diff_sha256": hashlib.sha256(diff.encode()).hexdigest()})])
+    return fresh.text
 
 
 def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str, *, diff: str) -> None:

@@ -27,8 +27,7 @@ from .. import routing
 from ..assignment import Candidate, named_in
 from ..cases import AuditEvent, Event
 from ..cases import apply as apply_event
-from ..content_gate import check as gate_check
-from ..deadlines import summary_resolution_refusal
+from ..deadlines import ACTIVE_STATES, summary_resolution_refusal
 from ..errors import TransitionRefused
 from ..link_rewrites import gateway_links
 from ..reply_reading import ReplyText, read_reply
@@ -36,11 +35,15 @@ from ..sender_auth import AuthPolicy
 from ..store import audit, casebook, intake
 from ..store import outbox as outbox_q
 from ..trust import REFUSAL_TEXT, Refusal, SenderCheck, TokenRecord, check_approval, token_hash
+from . import case_rules as rules
 from .context import App, log
 from .drafting import (
     DRAFT_KIND_BY_COMMAND,
     combined_notice,
     draft_for_approval,
+    gate,
+    redate,
+    redraft_pending,
     replace_draft_text,
     request_approval,
     staff_mail,
@@ -68,6 +71,16 @@ class _Run:
     done: list[str] = field(default_factory=list)
     unclear: list[str] = field(default_factory=list)
     events: list[AuditEvent] = field(default_factory=list)
+    # A command changed what the case's letters must say (its regime, date of receipt, who
+    # complains, whether it is a complaint): its pending drafts are written again, and the draft
+    # this reply answers can no longer be approved as it stands.
+    redraft: str | None = None  # the note the handler gets with the drafts written again
+    then_draft: str | None = None  # the first letter of a case converted to or from a complaint
+
+    def refresh(self) -> None:
+        fresh = casebook.case_by_id(self.conn, self.case.id)
+        assert fresh is not None
+        self.case = fresh
 
 
 def sender_check(app: App, msg: Any) -> SenderCheck:
@@ -188,13 +201,18 @@ def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
                 run.done.append("note")
             case cmd.Draft(kind=kind):
                 _draft(run, kind)
-            case cmd.Close():
-                _close(run)
+            case cmd.Close(reason=reason):
+                _close(run, reason)
             case cmd.Cause() | cmd.Outcome() | cmd.Redress() | cmd.Learning():
                 _record(run, action)
+            case (cmd.SetComplaint() | cmd.SetRegime() | cmd.SetReceived() | cmd.SetComplainant()
+                  | cmd.WaiveTimeLimits()):
+                _rules(run, action)
             case cmd.Unclear(lines=lines, hint=hint):
                 run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
-    if any(isinstance(a, cmd.Approve) for a in parsed.actions):
+    if run.redraft is not None:
+        _redraft(run, approving=any(isinstance(a, cmd.Approve) for a in parsed.actions))
+    elif any(isinstance(a, cmd.Approve) for a in parsed.actions):
         _settle_approval(run, parsed.edited_text)
     elif parsed.edited_text is not None and not any(isinstance(a, cmd.Reject) for a in parsed.actions):
         _confirm_edit(run, parsed.edited_text, note="Your edit is saved. This is the letter exactly as it will "
@@ -231,8 +249,9 @@ def _assign(run: _Run, email: str) -> None:
 
 
 def _summary_too_late(run: _Run) -> str | None:
-    app = run.app
-    return summary_resolution_refusal(run.case.received_at, run.now, app.profile, app.calendar)
+    regime = run.app.regime_of(run.case)
+    return summary_resolution_refusal(run.case.received_at, run.now, regime.profile,
+                                      regime.calendar)
 
 
 def _draft(run: _Run, kind: str) -> None:
@@ -240,37 +259,82 @@ def _draft(run: _Run, kind: str) -> None:
     if too_late:
         run.unclear.append(f"No draft written: {too_late}.")
         return
+    mismatch = _letter_for_other_kind(run.case, DRAFT_KIND_BY_COMMAND[kind])
+    if mismatch:
+        run.unclear.append(f"No draft written: {mismatch}")
+        return
     supersede_drafts(run.conn, run.app, run.case, now=run.now)
     draft_for_approval(run.conn, run.app, run.case, DRAFT_KIND_BY_COMMAND[kind], now=run.now,
                        note=f"Drafted at {run.actor}'s request")
     run.done.append(f"draft:{kind}")
 
 
-def _close(run: _Run) -> None:
+def _close(run: _Run, reason: str) -> None:
+    """Close the case. Before a final response the handler must write why (F12): the case is
+    then reported as closed without a final response, never as a deadline met."""
     try:
         moved = apply_event(casebook.snapshot(run.case), Event.CLOSE, now=run.now, actor=run.actor,
-                            reason="closed by handler")
+                            reason=reason or None)
     except TransitionRefused as exc:
-        run.unclear.append(str(exc))
+        run.unclear.append(f"{exc}. Write the reason after the word close, for example 'close "
+                           "withdrawn: the client phoned on 3 March to withdraw it' or 'close "
+                           "accepted our response in writing'.")
         return
     casebook.save_snapshot(run.conn, run.case.id, moved.case, run.now)
+    if reason and run.case.responded_at is None:
+        casebook.update_case(run.conn, run.case.id, run.now, close_reason=reason[:255])
     run.events.extend(moved.events)
     run.done.append("closed")
+    run.refresh()
 
 
-def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
+def _rules(run: _Run, action: cmd.Action) -> None:
+    """A command that changes the rules the case falls under (case_rules.py)."""
+    conn, app, case, how = run.conn, run.app, run.case, {"actor": run.actor, "now": run.now,
+                                                          "events": run.events}
     match action:
-        case cmd.Cause(text=text):
-            name, value = "root_cause", text
-        case cmd.Outcome(value=outcome):
-            name, value = "outcome", outcome
-        case cmd.Redress(amount=amount, currency=currency, text=text):
-            name, value = "redress", f"{currency + ' ' if currency else ''}{amount} {text}".strip()
-        case cmd.Learning(text=text):
-            name, value = "learning", text
-    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
-    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
-    run.done.append(name)
+        case cmd.SetComplaint(value=value):
+            change = rules.set_complaint(conn, case, value, **how)
+        case cmd.SetRegime(profile=profile):
+            change = rules.set_regime(conn, app, case, profile, **how)
+        case cmd.SetReceived(when=when):
+            moment = rules.received_moment(app, case, when)
+            partner = run.actor if _is_partner(app, run.actor) else None
+            change = rules.set_received(conn, app, case, moment, partner=partner, **how)
+        case cmd.SetComplainant(role=role):
+            change = rules.set_complainant(conn, case, role, **how)
+        case cmd.WaiveTimeLimits(value=value):
+            change = rules.set_waiver(conn, app, case, value, **how)
+        case _:  # pragma: no cover - _carry_out sends only these here
+            raise AssertionError(action)
+    if change.problem:
+        run.unclear.append(change.problem)
+    if change.done:
+        run.done.append(change.done)
+        run.refresh()
+    if change.redraft:
+        run.redraft, run.then_draft = change.redraft, change.then_draft or run.then_draft
+
+
+def _is_partner(app: App, email: str) -> bool:
+    handler = app.config.handler(email)
+    return handler is not None and "partner" in handler.roles
+
+
+def _redraft(run: _Run, *, approving: bool) -> None:
+    """Write the pending drafts again for the change; the answered draft goes with them. A case
+    converted to or from a complaint gets the first letter of its new kind instead."""
+    assert run.redraft is not None
+    if run.then_draft:
+        supersede_drafts(run.conn, run.app, run.case, now=run.now)
+        if run.case.handler_email and run.case.state in ACTIVE_STATES:
+            draft_for_approval(run.conn, run.app, run.case, run.then_draft, now=run.now,
+                               note=run.redraft)
+    else:
+        redraft_pending(run.conn, run.app, run.case, now=run.now, note=run.redraft)
+    if approving:
+        run.unclear.append("Nothing was sent: what you changed alters the letter, so it has been "
+                           "written again and sent to you for approval. Approve the new one.")
 
 
 # --- the draft's fate ---------------------------------------------------------------------
@@ -289,16 +353,32 @@ def _settle_approval(run: _Run, edited: str | None) -> None:
         run.done.append("approved")
 
 
+def _letter_for_other_kind(case: Row[Any], kind: str) -> str | None:
+    """Complaint letters for complaints, the neutral reply for enquiries (F3): why not, or None."""
+    enquiry = case.is_complaint is False
+    if enquiry and kind != "enquiry_reply":
+        return ("the case is held as an enquiry, not a complaint. Reply 'complaint yes' first if "
+                "it is a complaint, or 'draft reply' for a neutral reply.")
+    if not enquiry and kind == "enquiry_reply":
+        return "the case is a complaint. Reply 'complaint no' first if it is not one."
+    return None
+
+
 def _refusal_to_send(run: _Run, text: str) -> str | None:
     """Why this text must not go to the client now, or None."""
     letter, case, app = run.letter, run.case, run.app
+    mismatch = _letter_for_other_kind(case, letter.kind)
+    if mismatch:
+        run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
+                                     {"outbox_id": letter.id, "missing": ["is_complaint"]}))
+        return f"The {letter.kind.replace('_', ' ')} was not sent: {mismatch}"
     if letter.kind == "summary_resolution":
         too_late = _summary_too_late(run)
         if too_late:
             run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
                                          {"outbox_id": letter.id, "missing": ["summary_resolution_window"]}))
             return f"The summary resolution communication was not sent: {too_late}."
-    missing = gate_check(letter.kind, app.profile, text)
+    missing = gate(app, case, letter.kind, text)
     if missing:
         run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
                                      {"outbox_id": letter.id, "missing": missing}))
@@ -313,9 +393,14 @@ def _refusal_to_send(run: _Run, text: str) -> str | None:
 
 
 def _approve(run: _Run, edited: str | None) -> str | None:
-    """Approve (after the edit, if any); returns a problem for the handler, or None."""
+    """Approve (after the edit, if any); returns a problem for the handler, or None.
+
+    A draft mailbot wrote on an earlier day goes out dated today, its dates worked out again
+    (F25). Approving a neutral reply to an enquiry confirms that it is not a complaint."""
     conn, letter = run.conn, run.letter
-    problem = _refusal_to_send(run, edited if edited is not None else letter.body_text)
+    text = edited if edited is not None else (redate(conn, run.app, run.case, letter, run.now)
+                                              or letter.body_text)
+    problem = _refusal_to_send(run, text)
     if problem:
         return problem
     if not outbox_q.use_token(conn, run.token.id, run.now):
@@ -328,6 +413,14 @@ def _approve(run: _Run, edited: str | None) -> str | None:
     run.events.append(AuditEvent("letter.approved", run.case.ref, run.actor, run.now,
                                  {"outbox_id": letter.id, "kind": letter.kind,
                                   "sender_verified": run.app.config.approvals.require_dkim}))
+    case = run.case
+    if letter.kind == "enquiry_reply" and case.is_complaint is False \
+            and not case.complaint_decided_by:
+        casebook.update_case(conn, case.id, run.now, complaint_decided_by=run.actor,
+                             complaint_decided_at=run.now)
+        run.events.append(AuditEvent("case.complaint_set", case.ref, run.actor, run.now,
+                                     {"from": False, "to": False,
+                                      "how": "approved the enquiry reply"}))
     return None
 
 

@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
 from ..store import audit
 from ..store.intake import insert_ignoring_conflict
+from ..store.casebook import holding_sent
 from ..store.tables import UTCDateTime, case_checks, cases, reminders_fired, tick_state
 from .context import App, log
 
@@ -73,7 +74,10 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
         ref=row.ref, state=row.state, received_at=row.received_at, acknowledged_at=row.acknowledged_at,
         last_client_letter_at=row.last_client_letter_at, awaiting_client_since=row.awaiting_client_since,
         responded_at=row.responded_at, closed_at=row.closed_at, fired=fired,
+        is_complaint=row.is_complaint is not False, triaged=row.complaint_decided_by is not None,
+        holding_sent_at=row.holding_sent_at,
     )
+
 
 
 def _candidates(conn: Connection, now: datetime, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
@@ -84,7 +88,8 @@ def _candidates(conn: Connection, now: datetime, changed_since: datetime | None)
     breach_recorded = exists().where(breach.c.case_id == cases.c.id, breach.c.key == "regulator_breach")
     c, k = cases.c, case_checks.c
     needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
-              c.responded_at, c.closed_at, c.handler_email, c.urgency)
+              c.responded_at, c.closed_at, c.handler_email, c.urgency, c.profile, c.is_complaint,
+              c.complaint_decided_by, holding_sent(c.id).label("holding_sent_at"))
     looks: Any = select(k.case_id).where(or_(k.next_check_at.is_(None), k.next_check_at <= now))
     if changed_since is not None:  # a union of two index ranges: an OR across the two tables would scan every case
         looks = union(looks, select(c.id).where(c.updated_at >= changed_since))
@@ -204,7 +209,9 @@ class _Plan:
 def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: datetime) -> list[_Plan]:
     out = []
     for row in rows:
-        looked = evaluate(_clock(row, frozenset(fired.get(row.id, ()))), now, app.profile, app.calendar)
+        regime = app.regime(row.profile)  # each case under its own regime's profile and calendar
+        clock = _clock(row, frozenset(fired.get(row.id, ())))
+        looked = evaluate(clock, now, regime.profile, regime.calendar)
         out.append(_Plan(row, looked.actions, looked.next_check or NEVER))
     return out
 

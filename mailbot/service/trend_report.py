@@ -17,8 +17,10 @@ def build_report(app: App, start: date, end: date, *, now: datetime) -> tuple[st
 
     cal, profile = app.calendar, app.profile
     with app.store.transaction() as conn:
-        facts = reg.load_case_facts(conn, profile_for=reg.profiles_for(profile), cal=cal, now=now,
-                                    received_from=cal.start_of(start), received_to=cal.end_of(end))
+        facts = reg.load_case_facts(conn, profile_for=lambda name: app.regime(name).profile,
+                                    cal=cal, now=now, received_from=cal.start_of(start),
+                                    received_to=cal.end_of(end),
+                                    calendar_for=lambda name: app.regime(name).calendar)
     names = {h.email.lower(): h.name for h in app.config.handlers}
     figures = trends.compute_trends(facts, start, end, cal, handler_names=names)
     summary = trends.summarise(figures)

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from ..cases import CaseSnapshot, State
 from .intake import insert_ignoring_conflict
-from .tables import case_messages, cases, corrections, ref_counters
+from .tables import case_messages, cases, corrections, outbox, ref_counters
 
 
 def next_reference(conn: Connection, year: int) -> str:
@@ -172,3 +172,15 @@ def record_correction(conn: Connection, case_id: int, name: str, old: str | None
                       at: datetime) -> None:
     """A handler's correction of the triage: the case changes, and the pair is kept for training."""
     conn.execute(corrections.insert().values(case_id=case_id, field=name, old_value=old, new_value=new, by=by, at=at))
+
+
+def holding_sent(case_id: Any) -> Any:
+    """When a case's first holding letter went out: a scalar subquery for a query on cases.
+
+    Read from the outbox rather than stamped on the case, because sending is a different
+    module's job; the (case_id, kind, created_at) index makes it one short index range a case.
+    """
+    return (select(func.min(outbox.c.sent_at))
+            .where(outbox.c.case_id == case_id, outbox.c.kind == "holding_letter",
+                   outbox.c.status == "sent")
+            .scalar_subquery())

@@ -165,7 +165,10 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
         ],
     }
     for section, values in (overrides or {}).items():
-        raw.setdefault(section, {}).update(values)
+        if isinstance(values, list):  # an array of tables, such as [[regimes]]
+            raw[section] = values
+        else:
+            raw.setdefault(section, {}).update(values)
     config = parse_config(raw)
     app = wiring.build_app(config)
     return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app)

@@ -18,6 +18,12 @@ def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None
     assert "hash chain intact" in out
     assert "holding letter draft" in out and "Alex Morgan received" in out, "time travel: holding letters, escalation"
     assert "6. The trend report" in out
+    # The thank-you note is an enquiry: no complaint clock, no holding letter, not counted.
+    assert "thank-you note, is an enquiry, not a complaint" in out
+    assert "clock levels recorded: triage_due (" in out
+    assert "0 complaint acknowledgement, 0 holding letter; no breach escalated" in out
+    assert "5 complaints received between" in out
+    assert "counts complaints only: 5 of the 6 cases" in out
     assert "'mailbot/quarantine': 1" in out, "the broken message is quarantined, not lost"
     assert "Traceback" not in result.stderr
     leftover = subprocess.run(["pgrep", "-f", f"pymap.*{tmp_path}"], capture_output=True)

@@ -23,7 +23,9 @@ DONE = "We have refunded the duplicated search fee of £300 to your account."
 
 @pytest.fixture
 def fca_firm(dovecot: DovecotServer, make_smtp_server, tmp_path: Path) -> Firm:  # type: ignore[no-untyped-def]
-    return make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path, overrides={"firm": {"profile": "fca_disp"}})
+    return make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path, overrides={"firm": {
+        "profile": "fca_disp", "complaints_procedure_url": "https://firm.example/complaints",
+        "fos_leaflet_url": "https://firm.example/fos-leaflet.pdf"}})
 
 
 def _ask_for_summary(firm: Firm, at: datetime) -> EmailMessage | None:
@@ -60,7 +62,10 @@ def test_resolved_within_three_business_days_the_client_gets_a_summary_resolutio
     assert "Your complaint is resolved" in str(letter["Subject"]) and letter["In-Reply-To"]
     assert "We now consider your complaint to have been resolved." in body and DONE in body
     assert "you may be able to refer it to the Financial Ombudsman Service" in body
-    assert "We do not consent to the Financial Ombudsman Service" in body and "www.financial-ombudsman.org.uk" in body
+    # DISP 1 Annex 3R(1):
+    assert "the Ombudsman will not have our permission to consider your complaint" in body
+    assert "www.financial-ombudsman.org.uk" in body
+    assert body.startswith("Thursday 5 March 2026"), "dated the day it was approved, not drafted"
     with fca_firm.app.store.transaction() as conn:
         case = conn.execute(select(cases)).one()
         sent = conn.execute(select(outbox).where(outbox.c.kind == "summary_resolution")).one()

@@ -15,10 +15,14 @@ from tests.integration.test_reports import add_case, at, write_config
 def _show(tmp_path: Path, profile: str | None, ref: str = "C-2026-0001") -> str:
     config = write_config(tmp_path, f"sqlite:///{tmp_path / 'mailbot.sqlite3'}")
     firm = 'domain = "firm.example"\nsubdivision = "ENG"\n' + (f'profile = "{profile}"\n' if profile else "")
+    if profile == "fca_disp":  # FCA: the complaints procedure and the FOS leaflet (DISP 1.2, 1.6)
+        firm += ('complaints_procedure_url = "https://firm.example/complaints"\n'
+                 'fos_leaflet_url = "https://firm.example/fos-leaflet.pdf"\n')
     config.write_text(config.read_text().replace('domain = "firm.example"\n', firm))  # England: 31 August is a bank holiday
     store = wiring.build_store(load_config(config))
     with store.transaction() as conn:  # Thursday 27 August 2026, 10:00 London; Monday 31 August is a bank holiday
-        add_case(conn, "C-2026-0001", at("2026-08-27 09:00"), ack=at("2026-08-27 09:05"))
+        add_case(conn, "C-2026-0001", at("2026-08-27 09:00"), ack=at("2026-08-27 09:05"),
+                 profile=profile or "ew_sra")
     store.dispose()
     result = CliRunner().invoke(cli_app, ["deadlines", "show", ref, "--config", str(config)])
     assert result.exit_code == (0 if ref == "C-2026-0001" else 1), result.output

@@ -188,23 +188,35 @@ def _returns_cases(conn: Any) -> None:
     add_case(conn, "E", at("2025-06-20 10:00"))
     # F: received 25 Jun, answered 5 Jul (after the period): still open at the end of the period.
     add_case(conn, "F", at("2025-06-25 10:00"), responded=at("2025-07-05 10:00"), outcome="upheld", redress="GBP 999")
-    # G: in the period but marked as not a complaint: counted apart only.
-    add_case(conn, "G", at("2025-02-10 10:00"), is_complaint=False)
+    # G: in the period, marked by a person as not a complaint: counted apart only.
+    add_case(conn, "G", at("2025-02-10 10:00"), is_complaint=False, complaint_decided_by=HANDLER)
+    # G2: in the period, read by triage as not a complaint and not yet checked: counted apart, to
+    #     check (F11).
+    add_case(conn, "G2", at("2025-02-11 10:00"), is_complaint=False)
     # H: received and closed before the period: nothing.
     add_case(conn, "H", at("2024-11-01 10:00"), closed=at("2024-12-01 10:00"), outcome="upheld", redress="GBP 5")
-    # I: Tue 1 Apr, withdrawn and closed 2 Apr without a final response: closed within 3 business days.
-    add_case(conn, "I", at("2025-04-01 10:00"), closed=at("2025-04-02 10:00"))
+    # I: Tue 1 Apr, withdrawn and closed 2 Apr without a final response: received, and closed
+    #    without a final response (F12): not "closed" in the return.
+    add_case(conn, "I", at("2025-04-01 10:00"), closed=at("2025-04-02 10:00"),
+             close_reason="withdrawn by phone")
+    # L: Saturday 11 Jan, answered Thu 16 Jan 12:00: after the 3 business days following the day
+    #    of receipt (Mon-Wed: due Wed 15 Jan 17:30; F10), within 8 weeks.
+    add_case(conn, "L", at("2025-01-11 10:00"), responded=at("2025-01-16 12:00"), outcome="not")
     # J: after the period: nothing.
     add_case(conn, "J", at("2025-07-02 10:00"))
     # K: 1 Oct 2024, answered 1 Feb 2025: closed in period after 8 weeks, upheld, "£1,000" = GBP 1000.
     add_case(conn, "K", at("2024-10-01 10:00"), responded=at("2025-02-01 10:00"), outcome="upheld", redress="£1,000")
 
 
-# received: B C D E F I = 6; closed: A B C D I K = 6 (3 days: B I; 8 weeks: A D; later: C K);
-# still open: E F = 2; upheld: A C K = 3; redress GBP 100 + 250.50 + 1000 = 1350.50; not complaints: G = 1.
-EXPECTED = {"received": 6, "closed": 6, "closed_within_3_business_days": 2,
-            "closed_after_3_business_days_within_8_weeks": 2, "closed_after_8_weeks": 2, "still_open": 2,
-            "upheld": 3, "upheld_percent": 50.0, "redress_total": {"GBP": "1350.50"}, "not_complaints_excluded": 1}
+# received: B C D E F I L = 7; closed: A B C D K L = 6 (3 days: B; 8 weeks: A D L; later: C K);
+# closed without a final response: I = 1; still open: E F = 2; upheld: A C K = 3; redress
+# GBP 100 + 250.50 + 1000 = 1350.50; not complaints: G = 1; not yet checked: G2 = 1.
+EXPECTED = {"received": 7, "closed": 6, "closed_within_3_business_days": 1,
+            "closed_after_3_business_days_within_8_weeks": 3, "closed_after_8_weeks": 2,
+            "still_open": 2, "upheld": 3, "upheld_percent": 50.0,
+            "redress_total": {"GBP": "1350.50"},
+            "not_complaints_excluded": 1,
+            "unconfirmed_enquiries_to_check": 1, "closed_without_final_response": 1}
 
 
 def test_returns_figures_on_a_hand_built_dataset(store: Store) -> None:
@@ -227,7 +239,9 @@ def test_returns_command_prints_json_and_text(tmp_path: Path) -> None:
     got = json.loads(out)
     assert {k: got[k] for k in EXPECTED} == EXPECTED
     text = run("returns", "--from", "2025-01-01", "--to", "2025-06-30", "--config", str(config)).output
-    assert re.search(r"within 3 business days\s+2\b", text) and "GBP 1,350.50" in text
+    assert re.search(r"within 3 business days\s+1\b", text) and "GBP 1,350.50" in text
+    assert "TO CHECK: 1 message(s)" in text
+    assert re.search(r"closed without a final response.*\s1\b", text)
     bad = CliRunner().invoke(cli(), ["returns", "--from", "2025-06-30", "--to", "2025-01-01", "--config", str(config)])
     assert bad.exit_code != 0 and "before it starts" in bad.output
 
@@ -284,8 +298,10 @@ def test_report_renders_charts_from_5000_cases(seeded_report: tuple[Path, Path])
     store = wiring.build_store(load_config(config))
     with store.transaction() as conn:
         lo, hi = CAL.start_of(date(2024, 9, 1)), CAL.end_of(date(2026, 2, 28))
-        in_period = conn.execute(select(func.count()).select_from(cases).where(
-            cases.c.received_at >= lo, cases.c.received_at <= hi)).scalar_one()
+        complaints = select(func.count()).select_from(cases).where(  # complaints, not enquiries
+            cases.c.received_at >= lo, cases.c.received_at <= hi,
+            cases.c.is_complaint.is_not(False))
+        in_period = conn.execute(complaints).scalar_one()
     store.dispose()
     assert f"{in_period} complaints received between 2024-09-01 and 2026-02-28" in html
 

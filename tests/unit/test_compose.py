@@ -27,7 +27,9 @@ FIRM = {"name": "Smith & Co LLP", "complaints_address": "complaints@smith.exampl
         "postal_address": "", "website": ""}
 CASE = {"ref": "C-2026-0001", "received_at": NOW, "category": "delay", "handler_name": "Jane Okafor",
         "urgency": "normal", "client_address": "client@example.org"}
-ACK = {"firm": FIRM, "case": CASE, "profile": "generic", "ombudsman": None, "next_contact_by": date(2026, 3, 10),
+ACK = {"firm": FIRM, "case": CASE, "profile": "generic", "ombudsman": None,
+       "letter_date": date(2026, 3, 3),
+       "next_contact_by": date(2026, 3, 10),
        "response_due": date(2026, 3, 31)}
 LETTER = RenderedLetter("acknowledgement", "We have received your complaint", "Dear client,\nCosts: £250\n",
                         "<p>Costs: &pound;250</p>")

@@ -10,8 +10,10 @@ from mailbot.errors import ContentGateRefused
 from mailbot.profiles import LEGAL_OMBUDSMAN, get_profile
 
 FOOTER = "We will never change our bank details by email."
-LEO_BLOCK = """If you are not satisfied, you may refer your complaint to the Legal Ombudsman.
+LEO_BLOCK = """YOUR RIGHT TO REFER YOUR COMPLAINT TO THE LEGAL OMBUDSMAN
+If you are not satisfied, you may refer your complaint to the Legal Ombudsman.
 You must do so within six months of the date of this letter.
+You must also normally refer it within one year of the act or omission you complain about.
 Legal Ombudsman, PO Box 6167, Slough, SL1 0EH
 Phone: 0300 555 0333
 Email: enquiries@legalombudsman.org.uk
@@ -55,7 +57,8 @@ def test_each_required_block_is_reported_when_absent(remove: str, missing: str) 
 
 
 def test_the_ombudsman_name_alone_is_not_its_contact_details() -> None:
-    bare = f"This letter is our final response. You may refer it to the Legal Ombudsman within 6 months.\n{FOOTER}"
+    bare = ("This letter is our final response. You may refer it to the Legal Ombudsman within 6 "
+            f"months of the date of this letter.\n{FOOTER}")
     missing = check("final_response", "ew_clc", bare)
     assert {"ombudsman_address", "ombudsman_phone", "ombudsman_email", "ombudsman_website"} <= set(missing)
     assert "ombudsman_name" not in missing and "referral_time_limit" not in missing
@@ -102,10 +105,24 @@ def test_fca_final_response_must_say_whether_time_limits_are_waived() -> None:
                         "Exchange Tower, London, E14 9SR").replace("Legal Ombudsman", "Financial Ombudsman Service") \
         .replace("0300 555 0333", "0800 023 4567").replace("enquiries@legalombudsman.org.uk",
                                                            "complaint.info@financial-ombudsman.org.uk") \
-        .replace("www.legalombudsman.org.uk", "www.financial-ombudsman.org.uk")
-    assert check("final_response", "fca_disp", fos) == ["time_limit_waiver"]
-    consent = fos + "\nWe do not consent to the ombudsman considering your complaint outside its time limits.\n"
-    assert check("final_response", "fca_disp", consent) == []
+        .replace("www.legalombudsman.org.uk", "www.financial-ombudsman.org.uk") \
+        .replace("LEGAL OMBUDSMAN", "FINANCIAL OMBUDSMAN SERVICE")
+    one_year = "You must also normally refer it within one year of the act or omission"
+    fos = fos.replace(one_year + " you complain about.\n", "")
+    leaflet = "\nThe leaflet \"Your complaint and the ombudsman\" explains how it works.\n"
+    assert check("final_response", "fca_disp", fos + leaflet) == ["time_limit_waiver"]
+    annex = ("\nIf you do not refer your complaint in time, the Ombudsman will not have our "
+             "permission to consider your complaint and so will only be able to do so in very "
+             "limited circumstances.\n")
+    assert check("final_response", "fca_disp", fos + leaflet + annex) == []
+    assert check("final_response", "fca_disp", fos + annex) == ["ombudsman_leaflet"]
+    # The firm's choice decides which wording counts: consent is not the Annex 3R(1) text.
+    waived = {"waive_time_limits": True}
+    refused = check("final_response", "fca_disp", fos + leaflet + annex, **waived)
+    assert refused == ["time_limit_waiver"]
+    consent = ("\nWe consent to the Ombudsman considering your complaint even if you refer it "
+               "outside the time limits.\n")
+    assert check("final_response", "fca_disp", fos + leaflet + consent, **waived) == []
 
 
 def test_scottish_final_response_is_marked_final_and_names_the_slcc() -> None:

@@ -17,7 +17,8 @@ LETTERS = Letters(zone="Europe/London")
 NONCE = "abcdef012345"
 DRAFT_START, DRAFT_END = marks.draft_start(NONCE), marks.draft_end(NONCE)
 FIRM = {"name": "Smith & Co LLP", "complaints_address": "complaints@smith.example", "phone": "020 7946 0000",
-        "postal_address": "1 High Street, London, EC1A 1AA", "website": "www.smith.example"}
+        "postal_address": "1 High Street, London, EC1A 1AA", "website": "www.smith.example",
+        "complaints_procedure_url": "https://www.smith.example/complaints"}
 CASE = {"ref": "C-2026-0001", "received_at": datetime(2026, 3, 3, 23, 30, tzinfo=timezone.utc),
         "category": "costs_information", "handler_name": "Jane Okafor", "urgency": "high",
         "client_address": "client@example.org"}
@@ -36,6 +37,7 @@ EXTRA: dict[str, dict[str, Any]] = {
     "final_response": {"points": [{"issue": "Costs rose without warning", "finding": "Upheld: we should have "
                                    "told you."}], "apology": "We are sorry.", "remedy": "We will refund £250."},
     "summary_resolution": {"resolution": "We have refunded the £250 charged by mistake."},
+    "enquiry_reply": {"reply": ""},
     "approval_request": {"handler_name": "Jane Okafor", "handler_email": "jane@smith.example",
                          "token": "tok_abcdefghijklmnop", "subject_tag": "[a-tok_abcdefghijklmnop]", "note": "",
                          "draft_start": Marker(DRAFT_START), "draft_end": Marker(DRAFT_END),
@@ -83,7 +85,8 @@ EXTRA: dict[str, dict[str, Any]] = {
 
 def context(kind: str, profile: str = "ew_sra", **overrides: Any) -> dict[str, Any]:
     ctx = {"firm": FIRM, "case": CASE, "profile": profile, "ombudsman": PROFILES[profile].signpost,
-           **EXTRA[kind]}
+           "letter_date": date(2026, 3, 4), "eight_week": PROFILES[profile].regulator is not None,
+           "complainant": "client", "referral_deadline": date(2026, 9, 4), **EXTRA[kind]}
     ctx.update(overrides)
     return ctx
 
@@ -119,9 +122,10 @@ def test_summary_resolution_says_what_disp_requires() -> None:
     waive = LETTERS.render("summary_resolution", context("summary_resolution", "fca_disp", fos_waives_time_limits=True)).text
     assert "We now consider your complaint to have been resolved." in refuse
     assert "you may be able to refer it to the Financial Ombudsman Service" in refuse
-    assert "We do not consent to the Financial Ombudsman Service considering your complaint" in refuse
+    assert "the Ombudsman will not have our permission to consider your complaint" in refuse
+    assert "you must do so within six months of the date of this letter" in refuse
     assert "further information about the Financial Ombudsman Service on its website, www.financial-ombudsman.org.uk" in refuse
-    assert "We consent" in waive and "We do not consent" not in waive
+    assert "We consent" in waive and "will not have our permission" not in waive
     assert "We have refunded the £250" in refuse
 
 
@@ -130,7 +134,7 @@ def test_summary_resolution_refused_without_what_was_done_or_without_the_waiver_
     assert content_gate.PLACEHOLDER in blank.text
     assert content_gate.check("summary_resolution", "fca_disp", blank.text) == ["placeholders_completed"]
     text = LETTERS.render("summary_resolution", context("summary_resolution", "fca_disp")).text
-    cut = "\n".join(line for line in text.splitlines() if "consent" not in line)
+    cut = "\n".join(line for line in text.splitlines() if "our permission" not in line)
     assert content_gate.check("summary_resolution", "fca_disp", cut) == ["time_limit_waiver"]
 
 
@@ -168,8 +172,9 @@ def test_final_response_puts_the_ombudsman_box_after_the_findings_and_names_the_
 def test_fca_final_response_states_the_time_limit_waiver_both_ways() -> None:
     refuse = LETTERS.render("final_response", context("final_response", "fca_disp")).text
     waive = LETTERS.render("final_response", context("final_response", "fca_disp", fos_waives_time_limits=True)).text
-    assert "We do not consent" in refuse and "Financial Ombudsman Service" in refuse
-    assert "We consent" in waive and "We do not consent" not in waive
+    assert "will not have our permission to consider your complaint" in refuse
+    assert "Financial Ombudsman Service" in refuse
+    assert "We consent" in waive and "will not have our permission" not in waive
 
 
 def test_final_response_without_findings_prints_a_placeholder_the_gate_refuses() -> None:

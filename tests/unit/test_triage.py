@@ -348,9 +348,12 @@ def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() 
     assert sure_not.complaint_signal == "not_complaint" and sure_not.urgency == "normal"
 
 
-def test_without_a_model_a_person_decides_everything() -> None:
+def test_without_a_model_a_person_decides_the_category_and_it_is_read_as_a_complaint() -> None:
+    """No reading at all: the category is unsure, and the regulatory default (a complaint, with
+    its acknowledgement and clocks) holds until a handler says "complaint no"."""
     result = suggest("Hello, I have a question.", THURSDAY, None)
-    assert result.category_uncertain and result.complaint_signal == "uncertain"
+    assert result.category_uncertain and result.complaint_signal == "complaint"
+    assert any("read as a complaint until a person decides" in r for r in result.reasons)
 
 
 def test_numeric_dates_are_read_the_way_the_firms_country_writes_them() -> None:
