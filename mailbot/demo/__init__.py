@@ -117,7 +117,9 @@ def _requests_for(world: SmtpWorld, handler: str) -> list[EmailMessage]:
 
 def _what(subject: str) -> str:
     """An email's subject without its token and case tags, for counting."""
-    bare = re.sub(r"\s*\[[^\]]*\]", "", subject)
+    bare = re.sub(r"\s*\[[^\]]*\]", "", " ".join(subject.split()))
+    if bare.startswith("Not accepted: "):
+        return "notice(s) of a refused reply"
     if bare.startswith("Approval needed: "):
         return f"approval request(s) for a {bare.removeprefix('Approval needed: ')} draft"
     return "reminder(s)" if bare.startswith("Reminder") else f"\"{bare}\""
