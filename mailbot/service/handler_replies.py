@@ -269,6 +269,22 @@ def _draft(run: _Run, kind: str) -> None:
     run.done.append(f"draft:{kind}")
 
 
+def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
+    """The register's own fields, as the handler writes them (LSS Rule B5; DOMAIN.md records)."""
+    match action:
+        case cmd.Cause(text=text):
+            name, value = "root_cause", text
+        case cmd.Outcome(value=outcome):
+            name, value = "outcome", outcome
+        case cmd.Redress(amount=amount, currency=currency, text=text):
+            name, value = "redress", f"{currency + ' ' if currency else ''}{amount} {text}".strip()
+        case cmd.Learning(text=text):
+            name, value = "learning", text
+    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
+    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
+    run.done.append(name)
+
+
 def _close(run: _Run, reason: str) -> None:
     """Close the case. Before a final response the handler must write why (F12): the case is
     then reported as closed without a final response, never as a deadline met."""
