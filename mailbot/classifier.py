@@ -234,12 +234,19 @@ def data_fingerprint(examples: Iterable[Example]) -> str:
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
-def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict[str, Any], trained_at: str) -> Path:
-    """Write the skops file and sidecar atomically (temp files, then rename) so a reader never sees half."""
+def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict[str, Any], trained_at: str,
+         real_score: dict[str, Any] | None = None) -> Path:
+    """Write the skops file and sidecar atomically (temp files, then rename) so a reader never sees half.
+
+    `real_score` (the grouped real-text score of the recipe, see triage_eval.real_text_score) is
+    recorded for the next `mailbot train` to compare against.
+    """
     directory = Path(model_dir)
     directory.mkdir(parents=True, exist_ok=True)
     sidecar = dict(model.sidecar, sklearn_version=sklearn.__version__, skops_version=skops.__version__,
                    metrics=metrics, trained_at=trained_at, model_file=MODEL_FILE)
+    if real_score is not None:
+        sidecar["real_score"] = real_score
     with tempfile.NamedTemporaryFile(dir=directory, suffix=".skops.tmp", delete=False) as tmp:
         tmp_model = Path(tmp.name)
     sio.dump(dict(model.pipelines), tmp_model, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
