@@ -235,9 +235,9 @@ def data_fingerprint(examples: Iterable[Example]) -> str:
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
-def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict[str, Any], trained_at: str,
-         real_score: dict[str, Any] | None = None) -> Path:
-    """Write the skops file and sidecar atomically (temp files, then rename) so a reader never sees half.
+def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict[str, Any],
+         trained_at: str, real_score: dict[str, Any] | None = None) -> Path:
+    """Write the skops file and sidecar atomically (temp files, then rename): no reader sees half.
 
     `real_score` (the grouped real-text score of the recipe, see triage_eval.real_text_score) is
     recorded for the next `mailbot train` to compare against.

@@ -22,7 +22,8 @@ from .classifier import Example, TriageModel
 from .errors import ModelMismatch
 from .triage import CATEGORIES, URGENCIES, suggest, suggestion_record
 from .triage_eval import (LabelledRow, format_comparison, format_report, grouped_cross_validation,
-                          load_rows, measure, measure_predictions, real_text_score, training_examples)
+                          load_rows, measure, measure_predictions, real_text_score,
+                          training_examples)
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -106,7 +107,7 @@ def parse_message_date(value: str, zone: ZoneInfo) -> datetime:
 
 @dataclass(frozen=True)
 class TrainReport:
-    """What `mailbot train` did: the scores it compared, and whether the new model replaced the old one.
+    """What `mailbot train` did: the scores it compared, and whether the new model replaced the old.
 
     With real texts present the gate is their grouped score (`new_real_f1` against the installed
     model's recorded `current_real_f1`); without them it is the synthetic held-out split.
@@ -143,8 +144,9 @@ class TrainReport:
         if self.new_real_f1 is not None:
             real_current = (f"{self.current_real_f1:.3f}" if self.current_real_f1 is not None
                             else "none (the installed model has no score on these real texts)")
-            lines.append(f"grouped real-text category macro-F1 (the gate): new {self.new_real_f1:.3f}, "
-                         f"current {real_current} ({self.n_real} real texts)")
+            lines.append("grouped real-text category macro-F1 (the gate): "
+                         f"new {self.new_real_f1:.3f}, current {real_current} "
+                         f"({self.n_real} real texts)")
         else:
             lines.append("no real texts: the gate is the synthetic held-out split")
         lines += [verdict, "", format_report(dict(self.metrics))]
@@ -187,10 +189,11 @@ def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
     else:
         promoted = current_f1 is None or new_f1 >= current_f1
     if promoted:
-        classifier.save(candidate, model_dir, metrics=new_metrics, trained_at=now.isoformat(timespec="seconds"),
-                        real_score=real_score)
-    log.info("trained triage model: new macro-F1 %.3f, current %s, real %s (current %s), promoted=%s",
-             new_f1, current_f1, real_score and real_score["category_macro_f1"], current_real, promoted)
+        classifier.save(candidate, model_dir, metrics=new_metrics,
+                        trained_at=now.isoformat(timespec="seconds"), real_score=real_score)
+    log.info("trained triage model: new macro-F1 %.3f, current %s, real %s (current %s), "
+             "promoted=%s", new_f1, current_f1, real_score and real_score["category_macro_f1"],
+             current_real, promoted)
     return TrainReport(promoted, new_f1, current_f1, len(seed_train), len(extra), skipped, len(held_out),
                        new_metrics, str(model_dir), len(real),
                        real_score["category_macro_f1"] if real_score else None, current_real)
@@ -233,7 +236,9 @@ def _current_real_score(model_dir: str | os.PathLike[str], new: Mapping[str, Any
         recorded = classifier.read_sidecar(model_dir).get("real_score")
     except ModelMismatch:
         return None
-    if not isinstance(recorded, dict) or any(recorded.get(k) != new[k] for k in ("real_sha256", "folds")):
+    if not isinstance(recorded, dict):
+        return None
+    if any(recorded.get(key) != new[key] for key in ("real_sha256", "folds")):
         return None
     score = recorded.get("category_macro_f1")
     return float(score) if isinstance(score, (int, float)) else None

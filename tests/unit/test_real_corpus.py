@@ -20,7 +20,8 @@ RESERVED_DOMAINS = ("legalombudsman.org.uk", "sra.org.uk", "scottishlegalcomplai
                     "olso.org")
 RESERVED_REPOS = ("hazyresearch/legalbench", "ghostof0days/reddit-data-scraper")
 # The Law Society Gazette's "Conduct and service" casebook retells regulators' (OSS/LCS) cases.
-RESERVED_PATHS = ("lawgazette.co.uk/news/conduct-and-service/", "lawgazette.co.uk/law/conduct-and-service/")
+RESERVED_PATHS = ("lawgazette.co.uk/news/conduct-and-service/",
+                  "lawgazette.co.uk/law/conduct-and-service/")
 PRECEDENCE = ("integrity_misconduct", "data_security", "complaint_handling")
 
 

@@ -166,25 +166,28 @@ def _swapped(categories: tuple[str, ...], split: str = "train") -> list[dict[str
     """Bad corrections: every `split` text of `categories` relabelled as its partner in SWAPS
     (swapping keeps the class sizes, so balanced class weights cannot hide the damage)."""
     return [{"text": str(r["text"]), "category": SWAPS[str(r["category"])], "urgency": "normal",
-             "is_complaint": True} for r in tiny_rows() if r["category"] in categories and r["split"] == split]
+             "is_complaint": True}
+            for r in tiny_rows() if r["category"] in categories and r["split"] == split]
 
 
-def test_with_real_texts_the_gate_is_their_grouped_score_not_the_synthetic_split(tmp_path: Path) -> None:
+def test_with_real_texts_their_grouped_score_is_the_gate(tmp_path: Path) -> None:
     from mailbot.triage_eval import load_rows, real_text_score
 
     seed, real_dir = write_seed(tmp_path / "seed"), _real_dir(tmp_path)
-    everything = write_seed(tmp_path / "all", [dict(r, split="train") for r in tiny_rows()] + tiny_rows()[-1:])
+    seen = [dict(r, split="train") for r in tiny_rows()] + tiny_rows()[-1:]
+    everything = write_seed(tmp_path / "all", seen)
     # Installed: a model that has seen the held-out rows (perfect on the synthetic split), whose
-    # recorded grouped real-text score is that of a recipe taught four categories the wrong way round.
+    # recorded grouped real-text score is that of a recipe taught four categories back to front.
     poor = real_text_score(load_rows(seed), load_rows(real_dir), extra=[
         classifier.Example(str(c["text"]), str(c["category"]), "normal", True, weight=2.0) for c in
         _swapped(tuple(SWAPS))])
     model_dir = tmp_path / "model"
-    classifier.save(classifier.train_model([r.example() for r in _rows(everything)]), model_dir, metrics={},
-                    trained_at="before", real_score=poor)
+    installed = classifier.train_model([r.example() for r in _rows(everything)])
+    classifier.save(installed, model_dir, metrics={}, trained_at="before", real_score=poor)
     # Candidate: worse on the synthetic split (corrections swap two held-out texts' categories)
     # but better on the real texts than the installed model's record.
-    report = train(model_dir, seed, _swapped(("communication", "delay"), "test") * 3, now=NOW, real_dir=real_dir)
+    bad = _swapped(("communication", "delay"), "test") * 3
+    report = train(model_dir, seed, bad, now=NOW, real_dir=real_dir)
     assert report.current_macro_f1 is not None and report.new_macro_f1 < report.current_macro_f1
     assert report.current_real_f1 == poor["category_macro_f1"]
     assert report.new_real_f1 is not None and report.new_real_f1 > report.current_real_f1
@@ -195,11 +198,13 @@ def test_with_real_texts_the_gate_is_their_grouped_score_not_the_synthetic_split
 
 
 def test_a_lower_grouped_real_score_keeps_the_installed_model(tmp_path: Path) -> None:
-    seed, real_dir, model_dir = write_seed(tmp_path / "seed"), _real_dir(tmp_path), tmp_path / "model"
+    seed, real_dir = write_seed(tmp_path / "seed"), _real_dir(tmp_path)
+    model_dir = tmp_path / "model"
     first = train(model_dir, seed, [], now=NOW, real_dir=real_dir)
     assert first.promoted and first.current_real_f1 is None  # nothing installed yet
     before = (model_dir / classifier.MODEL_FILE).read_bytes()
-    second = train(model_dir, seed, _swapped(("communication", "delay")), now=NOW, real_dir=real_dir)
+    bad = _swapped(("communication", "delay"))
+    second = train(model_dir, seed, bad, now=NOW, real_dir=real_dir)
     assert second.current_real_f1 == first.new_real_f1
     assert second.new_real_f1 is not None and second.new_real_f1 < second.current_real_f1
     assert not second.promoted and (model_dir / classifier.MODEL_FILE).read_bytes() == before
