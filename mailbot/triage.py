@@ -197,6 +197,12 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
     raised_to = _max_urgency(raised_to, _raise_for_rules(hits, may_complain, urgency, reasons))
     if _rank(raised_to) > _rank(urgency):
         urgency, urgency_confidence = raised_to, 1.0  # a rule fired: no doubt about the floor it sets
+    if signal == "uncertain" and _rank(raised_to) >= _rank("critical"):
+        # An emergency rule found the detriment a complaint alleges (money at risk, a breach, a
+        # date about to pass): the acknowledgement and the clocks must not wait for a person.
+        signal = "complaint"
+        reasons.append("read as a complaint: an emergency rule fired, so it is not left waiting as an "
+                       "enquiry")
     flags = _flags(text, category, prediction, hits, reasons)
     return Suggestion(category, category_confidence, prediction.category_top, urgency, urgency_confidence,
                       prediction.is_complaint, frozenset(flags), tuple(dict.fromkeys(reasons)),

@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score, recall_score
 from sklearn.model_selection import GroupKFold
 
-from .classifier import PARAMS, Example, TriageModel, train_model
+from .classifier import PARAMS, Example, TriageModel, data_fingerprint, train_model
 from .triage import CATEGORIES, FLAGS, URGENCIES, Prediction, Suggestion, suggest
 
 
@@ -84,21 +84,41 @@ def training_examples(seed_rows: Sequence[LabelledRow], real_rows: Sequence[Labe
 
 
 def grouped_cross_validation(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow], *,
-                             folds: int = 5, params: dict[str, Any] = PARAMS) -> list[Prediction]:
+                             folds: int = 5, params: dict[str, Any] = PARAMS,
+                             extra: Sequence[Example] = ()) -> list[Prediction]:
     """Out-of-fold predictions for every real row, each from a model that never saw its source.
 
     Each fold trains as `mailbot train` does (seed training split + the other folds' real
-    texts), so the figures say how the shipped recipe does on real wording from unseen sites.
+    texts + `extra`, the handlers' corrections), so the figures say how the recipe does on real
+    wording from unseen sites.
     """
     if not real_rows:
         raise ValueError("no real rows to cross-validate")
     predictions: list[Prediction | None] = [None] * len(real_rows)
     for train_idx, test_idx in group_folds(real_rows, folds):
-        examples = training_examples(seed_rows, [real_rows[i] for i in train_idx], params)
+        fold_real = [real_rows[i] for i in train_idx]
+        examples = training_examples(seed_rows, fold_real, params) + list(extra)
         model = train_model(examples, params)
         for i, prediction in zip(test_idx, model.predict([real_rows[i].text for i in test_idx])):
             predictions[i] = prediction
     return [p for p in predictions if p is not None]
+
+
+def real_text_score(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow], *,
+                    folds: int = 5, params: dict[str, Any] = PARAMS,
+                    extra: Sequence[Example] = ()) -> dict[str, Any]:
+    """The grouped real-text score of a training recipe, as the promotion gate records it: category
+    macro-F1 of out-of-fold predictions, with what it was measured on (a fingerprint of the real
+    rows' texts and labels, and the number of folds) so that only like is compared with like."""
+    predictions = grouped_cross_validation(seed_rows, real_rows, folds=folds, params=params,
+                                           extra=extra)
+    gold = [r.category for r in real_rows]
+    pred = [p.category for p in predictions]
+    labels = [c for c in CATEGORIES if c in set(gold) | set(pred)]
+    macro_f1 = f1_score(gold, pred, labels=labels, average="macro", zero_division=0)
+    return {"category_macro_f1": _r(macro_f1),
+            "real_sha256": data_fingerprint([r.example() for r in real_rows]),
+            "folds": len(group_folds(real_rows, folds)), "n": len(real_rows)}
 
 
 def group_folds(rows: Sequence[LabelledRow], folds: int) -> list[tuple[list[int], list[int]]]:

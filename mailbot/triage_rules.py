@@ -92,7 +92,14 @@ RULES: tuple[Rule, ...] = (
           r"|(?:took|take|taken|ran|run|made)\s+off\s+with\s+(?:my|our|the)\s+(?:money|funds"
           r"|deposit|retainer|savings)"
           r"|no\s+return\s+of\s+(?:my\s+|our\s+|the\s+)?(?:money|funds|deposit)"
-          r"|(?:now|currently)\s+in\s+foreclosure|foreclosure\s+(?:sale|auction|date)"),
+          r"|(?:now|currently)\s+in\s+foreclosure|foreclosure\s+(?:sale|auction|date)"
+          # Promised money that has not come: "he said he would return the money to me. He hasn't."
+          r"|(?:said|promised|told\s+me|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:would|will)\s+"
+          r"(?:return|send|pay|release|give|transfer)\s+(?:back\s+)?(?:the\s+|my\s+|our\s+)?(?:money|funds"
+          r"|settlement|proceeds|checks?|cheques?|deposit)\b[^.!?\n]{0,40}[.!?;,]?\s*(?:but\s+)?(?:he|she"
+          r"|they|it)\s+(?:has|have|had)(?:n[’']t|\s+not|\s+never)\b"
+          r"|(?:held|holding|kept|keeping|sitting\s+on)\s+(?:on\s+to\s+)?(?:my|our|the)\s+(?:settlement"
+          r"|money|funds|proceeds|checks?|cheques?|deposit)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+)?(?:months|weeks)"),
     _rule("data_breach", "critical", {"conduct_referral"},
           "reports a possible data breach (the 72-hour ICO clock may be running)",
           r"data\s+breach|breach\s+of\s+(?:my\s+)?(?:confidentiality|data|privacy|gdpr)"
@@ -102,6 +109,8 @@ RULES: tuple[Rule, ...] = (
           + _W + r"{0,7}(?:by\s+mistake|in\s+error|accidentally)"
           r"|(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other)\s+(?:client|person|people|family)[’']s?[’']?"
           r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)|not\s+(?:in\s+the\s+)?bcc"
+          r"|(?:didn[’']t|did\s+not|never)\s+(?:mean|intend)\s+to\s+send\s+(?:it|this|that|them|the\s+\w+)\s+"
+          r"to\s+me|not\s+(?:meant|intended)\s+for\s+me\b"
           r"|(?:in|into)\s+the\s+cc\b|instead\s+of\s+bcc|(?:left|lost|mislaid)\s+(?:my|the|a|our)\s+(?:whole\s+)?"
           r"(?:file|files|papers|laptop|documents|bundle|passport)\s+(?:on|in|at)\b|(?:pretending|claiming|purporting)"
           r"\s+to\s+be\s+from\s+(?:your|the)\s+(?:firm|office|solicitors?)|(?:got|get|gained|broke)\s+(?:into|access\s+to)"
@@ -183,6 +192,21 @@ RULES: tuple[Rule, ...] = (
           r"\s+(?:to|of)\s+(?:kill|hurt|harm|attack|violence)|(?:afraid|scared|fear(?:ful)?)\s+for\s+(?:my|our|his"
           r"|her|their)\s+(?:life|lives|safety)|(?:in|at)\s+(?:immediate\s+)?(?:danger|risk\s+of\s+harm)"
           r"|unsafe\s+at\s+home|women's\s+refuge|stalk(?:ed|ing|er)"),
+    _rule("imminent_event", "critical", set(),
+          "says a trial, hearing, completion or exchange is only days or a couple of weeks away",
+          r"(?:(?:about|approximately|around|roughly|nearly|almost|just|only|less\s+than)\s+)?"
+          r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|business\s+)?(?:days?|weeks?)\s+"
+          r"away\s+from\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+)?"
+          r"(?:jury\s+|final\s+|court\s+)?(?:trial|hearing|court\s+date|completion|exchange|closing)\b"
+          r"|(?:trial|hearing|court\s+date|completion|exchange|closing)\s+(?:is|are|[’']s)\s+(?:now\s+)?"
+          r"(?:in|within)\s+(?:about\s+|only\s+|just\s+)?(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+"
+          r"(?:working\s+|business\s+)?(?:days?|weeks?)\b",
+          negatable=True),
+    _rule("limitation_running_out", "critical", set(),
+          "says years have passed and nothing has been issued: a limitation period may be about to run out",
+          r"(?:almost|nearly|close\s+to|coming\s+up\s+(?:to|on)|just\s+(?:under|short\s+of))\s+"
+          r"(?:two|three|six|2|3|6)\s+years\b[^.!?\n]{0,80}(?:\bnot|n[’']t|\bnever)\s+(?:yet\s+)?(?:\w+\s+)?"
+          r"(?:filed|issued|started|lodged|commenced|brought)"),
     _rule("imminent_deadline", "critical", set(),
           "says a deadline or time limit is only days away",
           r"(?:less\s+than|under|only|just)\s+(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|a\s+few"

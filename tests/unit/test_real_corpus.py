@@ -19,6 +19,9 @@ RESERVED_DOMAINS = ("legalombudsman.org.uk", "sra.org.uk", "scottishlegalcomplai
                     "clc-uk.org", "financial-ombudsman.org.uk", "fos.org.uk", "legalcomplaints.org.uk",
                     "olso.org")
 RESERVED_REPOS = ("hazyresearch/legalbench", "ghostof0days/reddit-data-scraper")
+# The Law Society Gazette's "Conduct and service" casebook retells regulators' (OSS/LCS) cases.
+RESERVED_PATHS = ("lawgazette.co.uk/news/conduct-and-service/",
+                  "lawgazette.co.uk/law/conduct-and-service/")
 PRECEDENCE = ("integrity_misconduct", "data_security", "complaint_handling")
 
 
@@ -47,6 +50,7 @@ def test_no_reserved_source_appears(row: dict[str, object]) -> None:
     host = urlparse(source).netloc
     assert not any(host == d or host.endswith("." + d) for d in RESERVED_DOMAINS), source
     assert not any(repo in source for repo in RESERVED_REPOS), source
+    assert not any(path in source for path in RESERVED_PATHS), source
 
 
 def test_labels_follow_domain_md() -> None:

@@ -341,8 +341,8 @@ def test_the_handler_sees_the_top_two_and_an_uncertain_mark_when_the_model_hesit
 def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() -> None:
     result = triage("The hearing is tomorrow and I still have no papers.",
                     pred=_unsure((("delay", 0.5), ("other", 0.3)), 0.58))
-    assert result.complaint_signal == "uncertain"
     assert result.urgency == "critical"
+    assert result.complaint_signal == "complaint", "an emergency is never left waiting as an enquiry"
     sure_not = triage("The hearing is tomorrow, what time should we arrive?",
                       pred=_unsure((("other", 0.9), ("delay", 0.05)), 0.1))
     assert sure_not.complaint_signal == "not_complaint" and sure_not.urgency == "normal"
@@ -362,3 +362,37 @@ def test_numeric_dates_are_read_the_way_the_firms_country_writes_them() -> None:
     assert us.urgency == "critical"
     assert "mentions a hearing on 2026-12-03, 5 working days away" in us.reasons
     assert triage(text).urgency == "normal"  # 12 March in England
+
+
+def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None:
+    """The demo's payment-diversion email scored 0.59: an enquiry would have had no acknowledgement
+    and no clocks while the client's completion money was at risk."""
+    uncertain = Prediction("data_security", 0.5, (("data_security", 0.5),), "normal", 0.5, True, 0.59)
+    text = ("Your office emailed me new bank details for the completion money and I transferred it. "
+            "Completion is tomorrow.")
+    result = suggest(text, THURSDAY, uncertain)
+    assert result.urgency == "critical" and result.complaint_signal == "complaint"
+    calm = suggest("Could you tell me how long probate usually takes?", THURSDAY, uncertain)
+    assert calm.complaint_signal == "uncertain"
+
+
+@pytest.mark.parametrize("text", [
+    "We are approximately 2 weeks away from jury trial, and his attorneys are completely unprepared.",
+    "The final hearing is in 3 days and nobody has sent me the bundle.",
+    "Three months ago this attorney sent me two checks to sign, and he said that he would return the money "
+    "to me. He hasn't.",
+    "My solicitor has been holding my settlement money for three months and will not answer.",
+    "It's been almost two years and he hasn't filed a lawsuit.",
+    "She sent me a letter, but she didn't mean to send it to me: it was about another family's divorce.",
+])
+def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
+    assert triage(text).urgency == "critical"
+
+
+@pytest.mark.parametrize("text", [
+    "About a week before closing I got approval for my loan.",
+    "The trial was two weeks ago and it went well, thank you.",
+    "It's been almost two years since you finished my conveyancing and I want to say thanks.",
+])
+def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
+    assert triage(text).urgency != "critical"

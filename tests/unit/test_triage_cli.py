@@ -156,3 +156,66 @@ def test_train_learns_from_the_real_texts_too(tmp_path: Path) -> None:
     assert "+ 25 real texts" in report.text
     sidecar = json.loads((tmp_path / "model" / classifier.SIDECAR_FILE).read_text())
     assert sidecar["n_training_examples"] == 25 + 25
+
+
+SWAPS = {"communication": "delay", "delay": "communication", "costs_excessive": "data_security",
+         "data_security": "costs_excessive"}
+
+
+def _swapped(categories: tuple[str, ...], split: str = "train") -> list[dict[str, object]]:
+    """Bad corrections: every `split` text of `categories` relabelled as its partner in SWAPS
+    (swapping keeps the class sizes, so balanced class weights cannot hide the damage)."""
+    return [{"text": str(r["text"]), "category": SWAPS[str(r["category"])], "urgency": "normal",
+             "is_complaint": True}
+            for r in tiny_rows() if r["category"] in categories and r["split"] == split]
+
+
+def test_with_real_texts_their_grouped_score_is_the_gate(tmp_path: Path) -> None:
+    from mailbot.triage_eval import load_rows, real_text_score
+
+    seed, real_dir = write_seed(tmp_path / "seed"), _real_dir(tmp_path)
+    seen = [dict(r, split="train") for r in tiny_rows()] + tiny_rows()[-1:]
+    everything = write_seed(tmp_path / "all", seen)
+    # Installed: a model that has seen the held-out rows (perfect on the synthetic split), whose
+    # recorded grouped real-text score is that of a recipe taught four categories back to front.
+    poor = real_text_score(load_rows(seed), load_rows(real_dir), extra=[
+        classifier.Example(str(c["text"]), str(c["category"]), "normal", True, weight=2.0) for c in
+        _swapped(tuple(SWAPS))])
+    model_dir = tmp_path / "model"
+    installed = classifier.train_model([r.example() for r in _rows(everything)])
+    classifier.save(installed, model_dir, metrics={}, trained_at="before", real_score=poor)
+    # Candidate: worse on the synthetic split (corrections swap two held-out texts' categories)
+    # but better on the real texts than the installed model's record.
+    bad = _swapped(("communication", "delay"), "test") * 3
+    report = train(model_dir, seed, bad, now=NOW, real_dir=real_dir)
+    assert report.current_macro_f1 is not None and report.new_macro_f1 < report.current_macro_f1
+    assert report.current_real_f1 == poor["category_macro_f1"]
+    assert report.new_real_f1 is not None and report.new_real_f1 > report.current_real_f1
+    assert report.promoted and report.gate == "real"
+    sidecar = json.loads((model_dir / classifier.SIDECAR_FILE).read_text())
+    assert sidecar["real_score"]["category_macro_f1"] == report.new_real_f1
+    assert "grouped real-text category macro-F1 (the gate): new" in report.text
+
+
+def test_a_lower_grouped_real_score_keeps_the_installed_model(tmp_path: Path) -> None:
+    seed, real_dir = write_seed(tmp_path / "seed"), _real_dir(tmp_path)
+    model_dir = tmp_path / "model"
+    first = train(model_dir, seed, [], now=NOW, real_dir=real_dir)
+    assert first.promoted and first.current_real_f1 is None  # nothing installed yet
+    before = (model_dir / classifier.MODEL_FILE).read_bytes()
+    bad = _swapped(("communication", "delay"))
+    second = train(model_dir, seed, bad, now=NOW, real_dir=real_dir)
+    assert second.current_real_f1 == first.new_real_f1
+    assert second.new_real_f1 is not None and second.new_real_f1 < second.current_real_f1
+    assert not second.promoted and (model_dir / classifier.MODEL_FILE).read_bytes() == before
+
+
+def test_a_score_recorded_on_other_real_texts_is_not_compared(tmp_path: Path) -> None:
+    seed, model_dir = write_seed(tmp_path / "seed"), tmp_path / "model"
+    train(model_dir, seed, [], now=NOW, real_dir=_real_dir(tmp_path / "a"))
+    other = _real_dir(tmp_path / "b")
+    lines = (other / "corpus_01.jsonl").read_text().splitlines()[:-1]  # one real text fewer
+    (other / "corpus_01.jsonl").write_text("\n".join(lines) + "\n")
+    report = train(model_dir, seed, _swapped(tuple(SWAPS)), now=NOW, real_dir=other)
+    assert report.current_real_f1 is None and report.promoted
+    assert "none (the installed model has no score on these real texts)" in report.text
