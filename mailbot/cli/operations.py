@@ -16,9 +16,9 @@ from ..errors import ConfigError
 from ..reconnect import LinkStatus, released
 from ..service import deadline_letters
 from ..service.links import configured_links
-from ..service.poll import ADOPTED
+from ..service.intake_pass import ADOPTED
 from ..service.retention import purge
-from ..store import Store, audit, casebook, intake
+from ..store import Store, audit, casebook, raw_mail
 from ..store import links as links_q
 from ..store.sealing import SealedBytes, SealedJSON, SealedText, new_key
 from ..store.tables import (cases, metadata, outbox,
@@ -51,7 +51,7 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
             "drafts_awaiting_approval": count(select(func.count()).select_from(outbox).where(outbox.c.status == "draft")),
             "outbox_backlog": count(select(func.count()).select_from(outbox).where(outbox.c.status == "approved")),
             "outbox_failed": count(select(func.count()).select_from(outbox).where(outbox.c.status == "failed")),
-            "quarantined": intake.count_open_quarantine(conn),
+            "quarantined": raw_mail.count_open_quarantine(conn),
             # Taken in but not yet decided: normally 0 between passes; the next pass decides them first.
             "awaiting_decision": count(select(func.count()).select_from(raw_messages)
                                        .where(raw_messages.c.status == "received")),
@@ -189,12 +189,12 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         store = wiring.build_store(cfg)
         now = _now(None)
         with store.transaction() as conn:
-            if intake.get_watermark(conn, name) is not None:
+            if raw_mail.get_watermark(conn, name) is not None:
                 typer.echo(f"{name} has already been read by this database; nothing to adopt",
                            err=True)
                 raise typer.Exit(1)
             casebook.reserve_references(conn, year, number - 1)
-            intake.set_watermark(conn, name, ADOPTED, 0, now)
+            raw_mail.set_watermark(conn, name, ADOPTED, 0, now)
             first = f"C-{year}-{number:04d}"
             audit.append(conn, [AuditEvent("intake.mailbox_adopted", None, "cli", now,
                                            {"mailbox": name, "next_reference": first})])

@@ -15,9 +15,9 @@ from ..cases import AuditEvent
 from ..service.complaints import open_complaint
 from ..service.drafting import redraft_pending
 from ..service.case_rules import set_received
-from ..service.intake import reprocess
+from ..service.decide import reprocess
 from ..working_days import WorkingCalendar
-from ..store import audit, casebook, intake
+from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from . import wiring
 from .running import ConfigOption
@@ -195,7 +195,7 @@ def register(app: typer.Typer) -> typer.Typer:
         """Quarantined messages with the reason; the original bytes are kept."""
         store = wiring.build_store(wiring.read_config(config))
         with store.transaction() as conn:
-            rows = intake.list_quarantine(conn)
+            rows = raw_mail.list_quarantine(conn)
         if as_json:
             typer.echo(json.dumps([_plain(r) for r in rows], indent=2))
             return
@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> typer.Typer:
         """One quarantined message: reason and (with --raw) the original bytes."""
         store = wiring.build_store(wiring.read_config(config))
         with store.transaction() as conn:
-            row = intake.quarantine_entry(conn, qid)
+            row = raw_mail.quarantine_entry(conn, qid)
         if row is None:
             typer.echo(f"no quarantine entry #{qid}", err=True)
             raise typer.Exit(1)
@@ -223,7 +223,7 @@ def register(app: typer.Typer) -> typer.Typer:
         cfg = wiring.read_config(config)
         application = wiring.build_app(cfg)
         with application.store.transaction() as conn:
-            row = intake.quarantine_entry(conn, qid)
+            row = raw_mail.quarantine_entry(conn, qid)
         if row is None:
             typer.echo(f"no quarantine entry #{qid}", err=True)
             raise typer.Exit(1)
@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> typer.Typer:
             typer.echo(f"still unreadable: {result.detail}")
             raise typer.Exit(1)
         with application.store.transaction() as conn:
-            intake.resolve_quarantine(conn, qid, f"reprocessed: {result.status}", _now())
+            raw_mail.resolve_quarantine(conn, qid, f"reprocessed: {result.status}", _now())
             audit.append(conn, [AuditEvent("quarantine.retried", result.case_ref, "cli", _now(), {"quarantine_id": qid, "status": result.status})])
         typer.echo(f"processed: {result.status} {result.case_ref or ''}")
 

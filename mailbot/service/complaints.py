@@ -13,7 +13,7 @@ from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
 from ..triage import bound_text, suggestion_record
-from ..store import audit, casebook, intake
+from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from .bounces import record_bounce
 from .context import App, log
@@ -91,7 +91,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         conn, case_id=case_id, direction="in", kind="complaint", message_id=msg.message_id,
         from_addr=msg.from_addr, subject=msg.subject, body=msg.text, at=received_at, raw_message_id=raw_id,
     )
-    intake.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case_id)
+    raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case_id)
     events = [
         AuditEvent("case.created", ref, "mailbot", now, {
             "raw_id": raw_id, "received_at": received_at.isoformat(), "regime": regime.name,
@@ -209,7 +209,7 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
         conn, case_id=case.id, direction="in", kind="follow_up", message_id=msg.message_id,
         from_addr=msg.from_addr, subject=msg.subject, body=msg.text, at=received_at, raw_message_id=raw_id,
     )
-    intake.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
+    raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
     events = [AuditEvent("case.client_message", case.ref, "mailbot", now, {"raw_id": raw_id, "matched_by": route.matched_by})]
     if case.is_complaint is False and case.complaint_decided_by:
         # New words on an enquiry may make it a complaint: a person looks again (the approval
@@ -253,7 +253,7 @@ def ignored(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int, r
     """Machine mail is filed (to its case where we can tell) and never answered."""
     msg = route.msg
     case_id = route.case.case_id if route.case else None
-    intake.mark_raw(conn, raw_id, status="ignored", kind=msg.kind.value, case_id=case_id)
+    raw_mail.mark_raw(conn, raw_id, status="ignored", kind=msg.kind.value, case_id=case_id)
     detail: dict[str, Any] = {"raw_id": raw_id, "reason": route.reason.value}
     if case_id is not None:
         casebook.add_case_message(

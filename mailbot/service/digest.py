@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..deadlines import ACTIVE_STATES, case_deadlines
-from ..store import intake
+from ..store import raw_mail
 from ..store.casebook import holding_sent
 from ..store.tables import audit_events, cases, outbox, reminders_fired
 from .context import App
@@ -47,7 +47,7 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         breached = conn.execute(select(cases.c.ref).join(reminders_fired, reminders_fired.c.case_id == cases.c.id)
                                 .where(reminders_fired.c.key == "regulator_breach", reminders_fired.c.fired_at >= since)
                                 .order_by(cases.c.ref)).scalars().all()
-        quarantined = intake.count_open_quarantine(conn)
+        quarantined = raw_mail.count_open_quarantine(conn)
     listed = []
     overdue = past_regulator = 0
     for row in sorted(open_rows, key=lambda r: (_URGENCY_ORDER.get(r.urgency or "normal", 2), r.received_at)):

@@ -32,7 +32,7 @@ from ..errors import TransitionRefused
 from ..link_rewrites import gateway_links
 from ..reply_reading import ReplyText, read_reply
 from ..sender_auth import AuthPolicy
-from ..store import audit, casebook, intake
+from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..trust import REFUSAL_TEXT, Refusal, SenderCheck, TokenRecord, check_approval, token_hash
 from . import case_rules as rules
@@ -117,7 +117,7 @@ def handler_reply(conn: Connection, app: App, route: routing.HandlerReply, *, ra
     case_id = letter.case_id if letter is not None else _case_of_request(conn, msg)
     case = casebook.case_by_id(conn, case_id) if case_id else None
     ref = case.ref if case else None
-    intake.mark_raw(conn, raw_id, status="processed", kind="handler_reply", case_id=case.id if case else None)
+    raw_mail.mark_raw(conn, raw_id, status="processed", kind="handler_reply", case_id=case.id if case else None)
     refusal = check_approval(
         token=route.token,
         record=record,
@@ -147,7 +147,7 @@ def handler_reply(conn: Connection, app: App, route: routing.HandlerReply, *, ra
 
 def _reply_text(conn: Connection, raw_id: int, msg: Any) -> ReplyText:
     """The reply's parts as the handler saw them, read again from the stored bytes."""
-    row = intake.raw_by_id(conn, raw_id)
+    row = raw_mail.raw_by_id(conn, raw_id)
     if row is None or row.raw is None:
         return ReplyText(msg.text, msg.text)
     return read_reply(row.raw)

@@ -27,7 +27,7 @@ from .digest import send_digest
 from .health import check_intake_health
 from .leader import LeaderLock
 from .links import MailboxSource, NotNow, current, imap_link, intake_worked, open_mailbox
-from .poll import PassReport, intake_pass
+from .intake_pass import PassReport, intake_pass
 from .sending import FlushReport, flush_outbox
 from .tick import TickReport, deadline_tick
 from .trend_report import send_monthly_report

@@ -36,7 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
 from ..store import audit
-from ..store.intake import insert_ignoring_conflict
+from ..store.raw_mail import insert_ignoring_conflict
 from ..store.casebook import holding_sent
 from ..store.tables import UTCDateTime, case_checks, cases, reminders_fired, tick_state
 from .context import App, log

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from .. import routing
 from ..cases import AuditEvent
-from ..store import audit, intake
+from ..store import audit, raw_mail
 from .context import App, log
 from .drafting import combined_notice
 
@@ -55,8 +55,8 @@ REASONS = {
 def _keep(conn: Connection, app: App, people: list[str], *, raw_id: int, now: datetime, why: str, subject: str,
           sender: str) -> None:
     """In the quarantine list (where a person finds mail to look at), and the people told."""
-    intake.mark_raw(conn, raw_id, status="quarantined", kind=why)
-    qid = intake.add_quarantine(conn, raw_id, REASONS[why], now)
+    raw_mail.mark_raw(conn, raw_id, status="quarantined", kind=why)
+    qid = raw_mail.add_quarantine(conn, raw_id, REASONS[why], now)
     for person in people:
         audit.append(conn, [AuditEvent(KEPT, None, "mailbot", now, {"raw_id": raw_id, "why": why,
                                                                       "notify": person})])

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, Row, bindparam, func, select, update
 
 from ..cases import CaseSnapshot, State
-from .intake import insert_ignoring_conflict
+from .raw_mail import insert_ignoring_conflict
 from .tables import case_messages, cases, corrections, outbox, ref_counters
 
 

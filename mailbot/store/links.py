@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from ..reconnect import LinkState, LinkStatus
-from .intake import insert_ignoring_conflict
+from .raw_mail import insert_ignoring_conflict
 from .tables import installation, links, raw_messages
 
 _FIELDS = [f.name for f in fields(LinkState)]

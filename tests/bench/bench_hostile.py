@@ -60,7 +60,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
     from mailbot.cli import wiring
     from mailbot.config import parse_config
-    from mailbot.service.intake import receive
+    from mailbot.service.decide import receive
 
     work = Path(spec["dir"])
     config = parse_config({

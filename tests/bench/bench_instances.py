@@ -38,7 +38,7 @@ def child_instance(spec: dict[str, Any]) -> dict[str, Any]:
     from mailbot.config import parse_config
     from mailbot.mailbox import Mailbox
     from mailbot.service.leader import LeaderLock
-    from mailbot.service.poll import intake_pass
+    from mailbot.service.intake_pass import intake_pass
     from mailbot.store.tables import raw_messages
 
     config = parse_config(spec["config"])

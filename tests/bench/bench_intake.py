@@ -81,7 +81,7 @@ def child_mailbot(spec: dict[str, Any]) -> dict[str, Any]:
     from mailbot.cli import wiring
     from mailbot.config import parse_config
     from mailbot.mailbox import Mailbox
-    from mailbot.service.poll import intake_pass
+    from mailbot.service.intake_pass import intake_pass
 
     config = parse_config(spec["config"])
     app = wiring.build_app(config, with_classifier=spec["classifier"])

@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Table, select
 
 from mailbot.cases import AuditEvent
 from mailbot.deadlines import WorkingCalendar
-from mailbot.store import Store, audit, intake
+from mailbot.store import Store, audit, raw_mail
 from mailbot.store.sealing import Sealer
 from mailbot.store.tables import audit_events, case_messages, cases, outbox, raw_messages, ref_counters
 
@@ -310,7 +310,7 @@ def seed_cases(url: str, n: int, *, end: datetime = datetime(2026, 3, 1, 12, tzi
         with store.transaction() as conn:
             _chain(conn, events)
             for year, last in planner.counters.items():
-                intake.insert_ignoring_conflict(conn, ref_counters, {"year": year, "last": last}, ["year"])
+                raw_mail.insert_ignoring_conflict(conn, ref_counters, {"year": year, "last": last}, ["year"])
     finally:
         store.dispose()
     first = cal.local(moments[0]).date() if moments else start.date()

@@ -15,8 +15,8 @@ import pytest
 from mailbot.cli import wiring
 from mailbot.cli.operations import status_report
 from mailbot.mailbox import Mailbox
-from mailbot.service.take_in import Arrival, take_in
-from mailbot.store.intake import MailboxCoordinates
+from mailbot.service.record import Arrival, take_in
+from mailbot.store.raw_mail import MailboxCoordinates
 from tests.e2e.harness import Firm, make_firm
 from tests.servers.dovecot import DovecotServer
 

@@ -12,7 +12,7 @@ from mailbot.cli import wiring
 from mailbot.config import parse_config
 from mailbot.service import tick
 from mailbot.service.digest import digest_context, send_digest
-from mailbot.store import Store, audit, intake
+from mailbot.store import Store, audit, raw_mail
 from mailbot.store.tables import outbox, reminders_fired
 from tests.integration.test_reports import HANDLER, add_case, at
 
@@ -35,9 +35,9 @@ def test_the_digest_names_breaches_new_critical_cases_bounces_and_quarantine(sto
         add_case(conn, "C-2026-0003", NOW - timedelta(days=2), ack=NOW - timedelta(days=2))
         add_case(conn, "C-2026-0004", NOW - timedelta(days=20), ack=NOW - timedelta(days=20), responded=NOW - timedelta(days=1))
         audit.append(conn, [AuditEvent("letter.bounced", "C-2026-0003", "mailbot", NOW - timedelta(hours=1), {"outbox_id": 1})])
-        raw_id = intake.record_raw(conn, raw=b"not mail", dedupe_key="q1", content_sha256="q1", message_id=None,
+        raw_id = raw_mail.record_raw(conn, raw=b"not mail", dedupe_key="q1", content_sha256="q1", message_id=None,
                                    where=None, internaldate=NOW, now=NOW)
-        intake.add_quarantine(conn, raw_id, "no From header", NOW)
+        raw_mail.add_quarantine(conn, raw_id, "no From header", NOW)
     tick.deadline_tick(app, now=NOW - timedelta(hours=2))  # the breach of case 1 is recorded overnight
 
     digest = digest_context(app, now=NOW)

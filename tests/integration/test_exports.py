@@ -19,7 +19,7 @@ from mailbot.config import load_config, parse_config
 from mailbot.reports import register as reg
 from mailbot.reports.evidence import build_evidence_pack
 from mailbot.reports.subject_access import export_person
-from mailbot.store import Store, audit, casebook, intake
+from mailbot.store import Store, audit, casebook, raw_mail
 from mailbot.store import outbox as outbox_q
 from mailbot.service import tick
 from mailbot.store.tables import audit_events, reminders_fired
@@ -234,12 +234,12 @@ def test_subject_access_includes_her_mail_that_belongs_to_no_case(store: Store, 
         _people(conn)
         ids = []
         for n, raw in enumerate((broken, away, bobs)):
-            ids.append(intake.record_raw(conn, raw=raw, dedupe_key=f"k{n}", content_sha256=hashlib.sha256(raw).hexdigest(),
+            ids.append(raw_mail.record_raw(conn, raw=raw, dedupe_key=f"k{n}", content_sha256=hashlib.sha256(raw).hexdigest(),
                                          message_id=None, where=None, internaldate=at("2025-05-20 08:00"),
                                          now=at("2025-05-20 08:01")))
-        intake.add_quarantine(conn, ids[0], "not a readable email: broken MIME structure", at("2025-05-20 08:01"))
-        intake.mark_raw(conn, ids[1], status="ignored", kind="auto_reply")
-        intake.mark_raw(conn, ids[2], status="ignored", kind="bounce")
+        raw_mail.add_quarantine(conn, ids[0], "not a readable email: broken MIME structure", at("2025-05-20 08:01"))
+        raw_mail.mark_raw(conn, ids[1], status="ignored", kind="auto_reply")
+        raw_mail.mark_raw(conn, ids[2], status="ignored", kind="bounce")
         result = export_person(conn, ANN, tmp_path / "sar", firm=FIRM, cal=CAL, now=at("2025-06-01 09:00"))
     out = tmp_path / "sar"
     unfiled = json.loads((out / "data.json").read_text(encoding="utf-8"))["messages_in_no_case"]

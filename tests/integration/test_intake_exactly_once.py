@@ -29,10 +29,10 @@ from sqlalchemy import func, select
 
 from mailbot.cli import wiring
 from mailbot.mailbox import Mailbox
-from mailbot.service.intake import receive
-from mailbot.service.poll import PassReport, intake_pass
+from mailbot.service.decide import receive
+from mailbot.service.intake_pass import PassReport, intake_pass
 from mailbot.service.sending import flush_outbox
-from mailbot.store.intake import MailboxCoordinates
+from mailbot.store.raw_mail import MailboxCoordinates
 from mailbot.store.tables import (
     audit_events,
     case_messages,
@@ -191,7 +191,7 @@ from datetime import datetime
 from mailbot.cli import wiring
 from mailbot.config import parse_config
 from mailbot.mailbox import Mailbox
-from mailbot.service.poll import intake_pass
+from mailbot.service.intake_pass import intake_pass
 
 config = parse_config(json.loads(open(sys.argv[1]).read()))
 now = datetime.fromisoformat(sys.argv[2])

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from mailbot.cli import wiring
 from mailbot.config import parse_config
-from mailbot.service import intake as intake_service
-from mailbot.service.take_in import Arrival, take_in
+from mailbot.service import decide as intake_service
+from mailbot.service.record import Arrival, take_in
 from mailbot.store import Store
 from mailbot.store.tables import cases, quarantine, raw_messages
 

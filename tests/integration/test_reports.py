@@ -31,7 +31,7 @@ from mailbot.deadlines import WorkingCalendar
 from mailbot.profiles import get_profile
 from mailbot.reports import register as reg
 from mailbot.reports import returns, trends
-from mailbot.store import Store, casebook, intake
+from mailbot.store import Store, casebook, raw_mail
 from mailbot.store import outbox as outbox_q
 from mailbot.store.tables import cases
 from tests.bench.seed_cases import seed_cases
@@ -56,7 +56,7 @@ def add_case(conn: Any, ref: str, received: datetime, *, client: str = "ann.clie
     raw_id = None
     if raw is not None:
         digest = hashlib.sha256(raw).hexdigest()
-        raw_id = intake.record_raw(conn, raw=raw, dedupe_key=digest, content_sha256=digest, message_id=f"{ref}@client",
+        raw_id = raw_mail.record_raw(conn, raw=raw, dedupe_key=digest, content_sha256=digest, message_id=f"{ref}@client",
                                    where=None, internaldate=received, now=received)
     case_id = casebook.create_case(conn, ref=ref, now=received, values={
         "category": category, "secondary_categories": list(secondary), "urgency": "normal", "is_complaint": True,
@@ -65,7 +65,7 @@ def add_case(conn: Any, ref: str, received: datetime, *, client: str = "ann.clie
     casebook.add_case_message(conn, case_id=case_id, direction="in", kind="complaint", message_id=f"{ref}@client",
                               from_addr=client, subject=subject, body=body, at=received, raw_message_id=raw_id)
     if raw_id is not None:
-        intake.mark_raw(conn, raw_id, status="processed", kind="human", case_id=case_id)
+        raw_mail.mark_raw(conn, raw_id, status="processed", kind="human", case_id=case_id)
     for kind, sent in (("acknowledgement", ack), ("final_response", responded)):
         if sent:
             outbox_q.add_letter(conn, case_id=case_id, kind=kind, status="sent", requires_approval=kind != "acknowledgement",

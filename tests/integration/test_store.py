@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 from mailbot.cases import AuditEvent, Event, State, apply
 from mailbot.errors import ConfigError
-from mailbot.store import Store, audit, intake, make_engine, migrate
+from mailbot.store import Store, audit, make_engine, migrate, raw_mail
 from mailbot.store import casebook as cb
 from mailbot.store import outbox as ob
 from mailbot.store.sealing import Sealer, new_key
@@ -99,8 +99,8 @@ def test_upgrade_twice_is_a_no_op(store: Store) -> None:
 
 
 def record(conn: Connection, key: str = "k" * 64, raw: bytes = b"Subject: hi\r\n\r\nbody") -> int | None:
-    return intake.record_raw(conn, raw=raw, dedupe_key=key, content_sha256="c" * 64, message_id="m1@example.com",
-                             where=intake.MailboxCoordinates("INBOX", 777, 12), internaldate=NOW, now=NOW)
+    return raw_mail.record_raw(conn, raw=raw, dedupe_key=key, content_sha256="c" * 64, message_id="m1@example.com",
+                             where=raw_mail.MailboxCoordinates("INBOX", 777, 12), internaldate=NOW, now=NOW)
 
 
 def test_record_raw_is_idempotent(store: Store) -> None:
@@ -109,7 +109,7 @@ def test_record_raw_is_idempotent(store: Store) -> None:
     with store.transaction() as conn:
         second = record(conn, raw=b"refetched copy")
         count = conn.execute(select(func.count()).select_from(raw_messages)).scalar_one()
-        row = intake.raw_by_id(conn, first)  # type: ignore[arg-type]
+        row = raw_mail.raw_by_id(conn, first)  # type: ignore[arg-type]
     assert first is not None
     assert second is None
     assert count == 1
@@ -128,17 +128,17 @@ def test_quarantine_keeps_the_bytes_until_resolved(store: Store) -> None:
     with store.transaction() as conn:
         raw_id = record(conn, raw=b"\x00\xffnot mail")
         assert raw_id is not None
-        qid = intake.add_quarantine(conn, raw_id, "no email headers", NOW)
+        qid = raw_mail.add_quarantine(conn, raw_id, "no email headers", NOW)
     with store.transaction() as conn:
-        assert intake.count_open_quarantine(conn) == 1
-        entry = intake.quarantine_entry(conn, qid)
+        assert raw_mail.count_open_quarantine(conn) == 1
+        entry = raw_mail.quarantine_entry(conn, qid)
         assert entry is not None and entry.raw == b"\x00\xffnot mail" and entry.reason == "no email headers"
-        assert intake.raw_by_id(conn, raw_id).status == "quarantined"  # type: ignore[union-attr]
-        intake.resolve_quarantine(conn, qid, "deleted by admin", NOW)
+        assert raw_mail.raw_by_id(conn, raw_id).status == "quarantined"  # type: ignore[union-attr]
+        raw_mail.resolve_quarantine(conn, qid, "deleted by admin", NOW)
     with store.transaction() as conn:
-        assert intake.count_open_quarantine(conn) == 0
-        assert intake.list_quarantine(conn) == []
-        assert [r.resolution for r in intake.list_quarantine(conn, include_resolved=True)] == ["deleted by admin"]
+        assert raw_mail.count_open_quarantine(conn) == 0
+        assert raw_mail.list_quarantine(conn) == []
+        assert [r.resolution for r in raw_mail.list_quarantine(conn, include_resolved=True)] == ["deleted by admin"]
 
 
 # --- time -------------------------------------------------------------------------------------------
@@ -243,31 +243,31 @@ def test_open_load_counts_only_cases_still_being_worked(store: Store) -> None:
 
 def test_watermark_never_rewinds_within_one_uidvalidity(store: Store) -> None:
     with store.transaction() as conn:
-        assert intake.get_watermark(conn, "INBOX") is None
-        intake.set_watermark(conn, "INBOX", 1000, 50, NOW)
-        intake.set_watermark(conn, "INBOX", 1000, 40, NOW + timedelta(minutes=1))
-        row = intake.get_watermark(conn, "INBOX")
+        assert raw_mail.get_watermark(conn, "INBOX") is None
+        raw_mail.set_watermark(conn, "INBOX", 1000, 50, NOW)
+        raw_mail.set_watermark(conn, "INBOX", 1000, 40, NOW + timedelta(minutes=1))
+        row = raw_mail.get_watermark(conn, "INBOX")
         assert (row.uidvalidity, row.last_uid) == (1000, 50)  # type: ignore[union-attr]
         assert row.last_success_at == NOW + timedelta(minutes=1)  # type: ignore[union-attr]
-        intake.set_watermark(conn, "INBOX", 1000, 61, NOW)
-        assert intake.get_watermark(conn, "INBOX").last_uid == 61  # type: ignore[union-attr]
+        raw_mail.set_watermark(conn, "INBOX", 1000, 61, NOW)
+        assert raw_mail.get_watermark(conn, "INBOX").last_uid == 61  # type: ignore[union-attr]
 
 
 def test_watermark_resets_when_uidvalidity_changes(store: Store) -> None:
     with store.transaction() as conn:
-        intake.set_watermark(conn, "INBOX", 1000, 500, NOW)
-        intake.set_watermark(conn, "INBOX", 2000, 3, NOW)
-        row = intake.get_watermark(conn, "INBOX")
+        raw_mail.set_watermark(conn, "INBOX", 1000, 500, NOW)
+        raw_mail.set_watermark(conn, "INBOX", 2000, 3, NOW)
+        row = raw_mail.get_watermark(conn, "INBOX")
         assert (row.uidvalidity, row.last_uid) == (2000, 3)  # type: ignore[union-attr]
 
 
 def test_watermarks_are_per_mailbox(store: Store) -> None:
     with store.transaction() as conn:
-        intake.set_watermark(conn, "INBOX", 1000, 500, NOW)
-        intake.set_watermark(conn, "Archive", 9, 1, NOW)
-        assert intake.get_watermark(conn, "INBOX").last_uid == 500  # type: ignore[union-attr]
-        intake.touch_watermark(conn, "Archive", NOW + timedelta(hours=1))
-        row = intake.get_watermark(conn, "Archive")
+        raw_mail.set_watermark(conn, "INBOX", 1000, 500, NOW)
+        raw_mail.set_watermark(conn, "Archive", 9, 1, NOW)
+        assert raw_mail.get_watermark(conn, "INBOX").last_uid == 500  # type: ignore[union-attr]
+        raw_mail.touch_watermark(conn, "Archive", NOW + timedelta(hours=1))
+        row = raw_mail.get_watermark(conn, "Archive")
         assert (row.last_uid, row.last_success_at) == (1, NOW + timedelta(hours=1))  # type: ignore[union-attr]
 
 
@@ -487,10 +487,10 @@ def test_sealed_content_is_unreadable_at_rest_and_readable_with_the_key(sealed_p
     assert len(details) == 3  # one event alone, then a batch (PostgreSQL writes a batch another way)
     assert b"private words" not in bytes(stored) and not any(b"private words" in bytes(d) for d in details)
     with sealed.transaction() as conn:
-        assert intake.raw_by_id(conn, raw_id).raw == b"Subject: my divorce file\r\n\r\nprivate words"  # type: ignore[arg-type, union-attr]
+        assert raw_mail.raw_by_id(conn, raw_id).raw == b"Subject: my divorce file\r\n\r\nprivate words"  # type: ignore[arg-type, union-attr]
         assert audit.verify(conn) == []
     with pytest.raises(ConfigError), plain.transaction() as conn:
-        intake.raw_by_id(conn, raw_id)  # type: ignore[arg-type]
+        raw_mail.raw_by_id(conn, raw_id)  # type: ignore[arg-type]
 
 
 def test_verify_on_a_sealed_store_still_names_an_edited_event(sealed_pair: tuple[Store, Store, Store]) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from mailbot.cli import wiring
 from mailbot.config import parse_config
 from mailbot.service.context import App
-from mailbot.service.intake import Received, receive
+from mailbot.service.decide import Received, receive
 from mailbot.store.tables import outbox
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday

@@ -135,7 +135,7 @@ def test_a_reply_from_someone_else_is_refused_and_the_handler_told(desk: Desk) -
     request = desk.request()
     from email.message import EmailMessage
 
-    from mailbot.service.intake import receive
+    from mailbot.service.decide import receive
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = "mallory@evil.test", request.reply_to, f"Re: {request.subject}"
     msg["In-Reply-To"] = f"<{request.message_id}>"

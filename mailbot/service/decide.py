@@ -1,6 +1,6 @@
 """Deciding about mail already taken in: route and apply, one message per transaction.
 
-take_in.py has recorded the bytes; here each record is routed (new complaint, follow-up,
+record.py has recorded the bytes; here each record is routed (new complaint, follow-up,
 handler reply, ignore) and applied with its case change, letters and audit events in one
 transaction. The record is claimed in that same transaction, so a message is decided exactly
 once even when a crash or a second pass comes in between; whatever is left 'received' is
@@ -18,14 +18,14 @@ from sqlalchemy.exc import DBAPIError
 from .. import marks, routing
 from ..errors import ConfigError, MalformedMessage
 from ..message import Inbound
-from ..store import casebook, intake
+from ..store import casebook, raw_mail
 from ..store import outbox as outbox_q
-from ..store.intake import MailboxCoordinates
+from ..store.raw_mail import MailboxCoordinates
 from ..trust import token_hash
 from .complaints import follow_up, ignored, new_complaint
 from .context import App, log
 from .handler_replies import handler_reply
-from .take_in import Arrival, Received, quarantine, read, take_in
+from .record import Arrival, Received, quarantine, read, take_in
 from .unusual import no_sender, staff_message
 
 __all__ = ["Received", "decide", "decide_undecided", "receive", "reprocess"]
@@ -46,7 +46,7 @@ def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: d
     """Route and apply one recorded message; a failure quarantines it instead of stopping intake."""
     try:
         with app.store.transaction() as conn:
-            if not intake.claim_raw(conn, raw_id):
+            if not raw_mail.claim_raw(conn, raw_id):
                 return Received("duplicate", raw_id, detail="already decided")
             route = routing.route(msg, gather_facts(conn, app, msg, now))
             result = apply_route(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
@@ -67,7 +67,7 @@ def decide_undecided(app: App, *, now: Callable[[], datetime], should_stop: Call
     after = 0
     while not should_stop():
         with app.store.transaction() as conn:
-            rows = intake.undecided(conn, after_id=after)
+            rows = raw_mail.undecided(conn, after_id=after)
         if not rows:
             break
         for row in rows:
@@ -82,7 +82,7 @@ def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
     """A record a pass left undecided: counted first, so one that keeps killing the process (memory,
     a parser bug) is quarantined after a few passes instead of being tried first on every pass."""
     with app.store.transaction() as conn:
-        attempts = intake.begin_attempt(conn, row.id)
+        attempts = raw_mail.begin_attempt(conn, row.id)
     if attempts > MAX_LEFTOVER_ATTEMPTS:
         log.error("intake.poison_message", extra={"raw_id": row.id, "attempts": attempts})
         with app.store.transaction() as conn:
@@ -156,7 +156,7 @@ def reprocess(app: App, raw_id: int, now: datetime) -> Received:
     """Run a stored message through the pipeline again (quarantine retry after a fix): its record
     goes back to 'received' with a clean count, and it is decided as any record is (claimed once)."""
     with app.store.transaction() as conn:
-        row = intake.raw_by_id(conn, raw_id)
+        row = raw_mail.raw_by_id(conn, raw_id)
     if row is None or row.raw is None:
         return Received("missing", raw_id)
     if row.status not in {"quarantined", "received"}:
@@ -166,5 +166,5 @@ def reprocess(app: App, raw_id: int, now: datetime) -> Received:
     except MalformedMessage as exc:
         return Received("quarantined", raw_id, detail=exc.reason)
     with app.store.transaction() as conn:
-        intake.reset_for_retry(conn, raw_id)
+        raw_mail.reset_for_retry(conn, raw_id)
     return decide(app, raw_id, msg, received_at=row.internaldate or msg.received_at or now, now=now)

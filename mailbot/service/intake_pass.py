@@ -23,14 +23,14 @@ from typing import Callable
 from ..cases import AuditEvent
 from ..machine_mail import MailKind
 from ..mailbox import FetchedMessage, Mailbox, MailboxError
-from ..store import audit, intake
+from ..store import audit, raw_mail
 from ..store import links as links_q
-from ..store.intake import MailboxCoordinates
+from ..store.raw_mail import MailboxCoordinates
 from .complaints import triage_text
 from .context import App, log
-from .intake import decide, decide_undecided
+from .decide import decide, decide_undecided
 from .links import system_alert
-from .take_in import Arrival, Received, Taken, take_in
+from .record import Arrival, Received, Taken, take_in
 
 
 @dataclass
@@ -58,7 +58,7 @@ def intake_pass(
     report = PassReport()
     uidvalidity = mailbox.uidvalidity()
     with app.store.transaction() as conn:
-        mark = intake.get_watermark(conn, name)
+        mark = raw_mail.get_watermark(conn, name)
     if mark is None:
         with app.store.transaction() as conn:
             read_before = links_q.has_mail_from(
@@ -71,7 +71,7 @@ def intake_pass(
         last_uid = mark.last_uid
     elif mark is not None and mark.uidvalidity == ADOPTED:
         with app.store.transaction() as conn:
-            intake.set_watermark(conn, name, uidvalidity, 0, now())
+            raw_mail.set_watermark(conn, name, uidvalidity, 0, now())
         log.info("intake.adopted_mailbox", extra={"mailbox": name})
     elif mark is not None:
         # The server renumbered the mailbox: read it all again; the dedupe keeps it exactly-once.
@@ -89,7 +89,7 @@ def intake_pass(
                     )
                 ],
             )
-            intake.set_watermark(conn, name, uidvalidity, 0, now())
+            raw_mail.set_watermark(conn, name, uidvalidity, 0, now())
         log.warning("intake.uidvalidity_changed", extra={"mailbox": name})
     for result in decide_undecided(app, now=now, should_stop=should_stop):
         report.count(result.status)
@@ -111,7 +111,7 @@ def intake_pass(
         )
         last_uid = batch[-1].uid
         with app.store.transaction() as conn:
-            intake.set_watermark(conn, name, uidvalidity, last_uid, now())
+            raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
         report.fetched += len(batch)
         report.taking_in_seconds += time.perf_counter() - started
         started = time.perf_counter()
@@ -128,9 +128,9 @@ def intake_pass(
                 )
         report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:
-        if intake.get_watermark(conn, name) is None:
-            intake.set_watermark(conn, name, uidvalidity, last_uid, now())
-        intake.touch_watermark(conn, name, now())
+        if raw_mail.get_watermark(conn, name) is None:
+            raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
+        raw_mail.touch_watermark(conn, name, now())
     return report
 
 

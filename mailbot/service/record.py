@@ -3,7 +3,7 @@
 The database is the queue (DESIGN principle 2). A message is safe the moment its raw bytes
 are committed, so a whole fetched batch is recorded at once and then moved on the server with
 one command per folder; the slow part (triage, the case, the letters) runs afterwards from
-those records, one message per transaction (intake.decide). A crash between the two loses
+those records, one message per transaction (decide.py). A crash between the two loses
 nothing: each pass first decides every record still marked 'received', oldest first.
 
 Reading (parsing) happens here rather than when deciding because the folder depends on it:
@@ -22,8 +22,8 @@ from ..cases import AuditEvent
 from ..dedupe import dedupe_key, sniff_message_id
 from ..errors import MalformedMessage
 from ..message import Inbound, parse_message
-from ..store import audit, intake
-from ..store.intake import MailboxCoordinates
+from ..store import audit, raw_mail
+from ..store.raw_mail import MailboxCoordinates
 from .context import App, log
 
 
@@ -104,7 +104,7 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
         for arrival, reading in zip(arrivals, readings):
             sniffed = sniff_message_id(arrival.raw)
             key, content = dedupe_key(sniffed, arrival.raw)
-            raw_id = intake.record_raw(conn, raw=arrival.raw, dedupe_key=key, content_sha256=content,
+            raw_id = raw_mail.record_raw(conn, raw=arrival.raw, dedupe_key=key, content_sha256=content,
                                        message_id=sniffed, where=arrival.where, internaldate=arrival.internaldate,
                                        now=now)
             if raw_id is None:
@@ -119,7 +119,7 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
 
 def quarantine(conn: Connection, raw_id: int, reason: str, now: datetime) -> Received:
     """Keep the bytes for a person, with the reason; they stay out of every case."""
-    intake.add_quarantine(conn, raw_id, reason, now)
+    raw_mail.add_quarantine(conn, raw_id, reason, now)
     audit.append(conn, [AuditEvent("intake.quarantined", None, "mailbot", now,
                                    {"raw_id": raw_id, "reason": reason})])
     log.warning("intake.quarantined", extra={"raw_id": raw_id, "reason": reason})
