@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import Connection
 
@@ -12,7 +12,7 @@ from ..assignment import Candidate, choose_handler
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
-from ..triage import bound_text, suggestion_record
+from ..triage import Prediction, bound_text, suggestion_record
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from .bounces import record_bounce
@@ -50,7 +50,7 @@ def complaint_signal(record: dict[str, Any]) -> str:
 
 
 def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime, now: datetime,
-                  answers_our_letter: bool = False) -> str:
+                  answers_our_letter: bool = False, predicted: Mapping[str, Prediction] | None = None) -> str:
     """A new sender's message: a complaint case, or (read as not a complaint, or uncertain) an
     enquiry record that runs no complaint clock until a person says it is a complaint (F3).
 
@@ -58,7 +58,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     handler, else the firm's (F1); a writer who seems not to be the client is recorded as a
     third party, which the handler confirms or corrects (F4)."""
     text = triage_text(msg)
-    suggestion = app.triage.suggest(text, msg.date or received_at)
+    suggestion = app.triage.suggest(text, msg.date or received_at, predicted)
     record = suggestion_record(suggestion)
     signal = complaint_signal(record)
     is_complaint = signal == "complaint"

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 from ..compose import Letters
 from ..config import Config
@@ -23,7 +23,7 @@ class Classifier(Protocol):
     def predict(self, texts: Sequence[str]) -> list[Prediction]: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class Triage:
     """The classifier (optional: without one, rules still run and a person picks the category)."""
 
@@ -31,18 +31,19 @@ class Triage:
     country: str
     subdivision: str | None
     timezone: str
-    _primed: dict[str, Prediction] = field(default_factory=dict, repr=False)
 
-    def prime(self, texts: Sequence[str]) -> None:
-        """Classify a batch in one call before its messages are decided one by one: the model's
-        cost per call (about 7 ms) dwarfs its cost per text (about 0.3 ms). Replaces the last batch."""
+    def predict_batch(self, texts: Sequence[str]) -> dict[str, Prediction]:
+        """A batch classified in one call, before its messages are decided one by one: the
+        model's cost per call dwarfs its cost per text (tests/bench/README.md). The caller hands
+        the result to `suggest` for each message; nothing is kept here."""
         wanted = [t for t in dict.fromkeys(texts) if t.strip()]
-        self._primed = dict(zip(wanted, self.classifier.predict(wanted))) if self.classifier and wanted else {}
+        return dict(zip(wanted, self.classifier.predict(wanted))) if self.classifier and wanted else {}
 
-    def suggest(self, text: str, message_date: datetime) -> Suggestion:
+    def suggest(self, text: str, message_date: datetime,
+                predicted: Mapping[str, Prediction] | None = None) -> Suggestion:
         prediction = None
         if self.classifier and text.strip():
-            prediction = self._primed.get(text) or self.classifier.predict([text])[0]
+            prediction = (predicted or {}).get(text) or self.classifier.predict([text])[0]
         return suggest(
             text, message_date, prediction, country=self.country, subdivision=self.subdivision, timezone=self.timezone
         )

@@ -10,7 +10,7 @@ decided at the start of the next pass.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import DBAPIError
@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from .. import marks, routing
 from ..errors import ConfigError, MalformedMessage
 from ..message import Inbound
+from ..triage import Prediction
 from ..store import casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..store.raw_mail import MailboxCoordinates
@@ -25,7 +26,7 @@ from ..trust import token_hash
 from .complaints import follow_up, ignored, new_complaint
 from .context import App, log
 from .handler_replies import handler_reply
-from .record import Arrival, Received, quarantine, read, take_in
+from .record import Arrival, Outcome, Received, quarantine, read, receipt_time, take_in
 from .unusual import no_sender, staff_message
 
 __all__ = ["Received", "decide", "decide_undecided", "receive", "reprocess"]
@@ -38,18 +39,20 @@ def receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | 
     """One message, start to finish: taken in, then decided (a pass does the same per batch)."""
     (taken,) = take_in(app, [Arrival(raw, where, internaldate)], now=now)
     if taken.finished is not None or taken.raw_id is None or taken.msg is None:
-        return taken.finished or Received("duplicate")
-    return decide(app, taken.raw_id, taken.msg, received_at=internaldate or taken.msg.received_at or now, now=now)
+        return taken.finished or Received(Outcome.DUPLICATE)
+    return decide(app, taken.raw_id, taken.msg, received_at=receipt_time(internaldate, taken.msg, now), now=now)
 
 
-def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: datetime) -> Received:
+def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: datetime,
+           predicted: Mapping[str, Prediction] | None = None) -> Received:
     """Route and apply one recorded message; a failure quarantines it instead of stopping intake."""
     try:
         with app.store.transaction() as conn:
             if not raw_mail.claim_raw(conn, raw_id):
-                return Received("duplicate", raw_id, detail="already decided")
+                return Received(Outcome.DUPLICATE, raw_id, detail="already decided")
             route = routing.route(msg, gather_facts(conn, app, msg, now))
-            result = apply_route(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
+            result = apply_route(conn, app, route, raw_id=raw_id, received_at=received_at, now=now,
+                                 predicted=predicted)
             log.info("intake.received", extra={"raw_id": raw_id, "status": result.status, "case": result.case_ref or "-"})
             return result
     except (ConfigError, DBAPIError):
@@ -93,28 +96,29 @@ def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
     except MalformedMessage as exc:
         with app.store.transaction() as conn:
             return quarantine(conn, row.id, exc.reason, now)
-    return decide(app, row.id, msg, received_at=row.internaldate or msg.received_at or now, now=now)
+    return decide(app, row.id, msg, received_at=receipt_time(row.internaldate, msg, now), now=now)
 
 
-def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int, received_at: datetime, now: datetime) -> Received:
+def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int, received_at: datetime,
+                now: datetime, predicted: Mapping[str, Prediction] | None = None) -> Received:
     if isinstance(route, routing.NewComplaint):
         ref = new_complaint(conn, app, route.msg, raw_id=raw_id, received_at=received_at, now=now,
-                            answers_our_letter=route.answers_our_letter)
-        return Received("new_case", raw_id, ref)
+                            answers_our_letter=route.answers_our_letter, predicted=predicted)
+        return Received(Outcome.NEW_CASE, raw_id, ref)
     if isinstance(route, routing.FollowUp):
         follow_up(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
-        return Received("follow_up", raw_id, route.case.ref, route.matched_by)
+        return Received(Outcome.FOLLOW_UP, raw_id, route.case.ref, route.matched_by)
     if isinstance(route, routing.HandlerReply):
         outcome = handler_reply(conn, app, route, raw_id=raw_id, now=now)
-        return Received("handler_reply", raw_id, outcome.case_ref, outcome.detail)
+        return Received(Outcome.HANDLER_REPLY, raw_id, outcome.case_ref, outcome.detail)
     if isinstance(route, routing.StaffMail):
         staff_message(conn, app, route, raw_id=raw_id, now=now)
-        return Received("kept_for_person", raw_id, detail="staff_mail")
+        return Received(Outcome.KEPT_FOR_PERSON, raw_id, detail="staff_mail")
     if route.reason is routing.IgnoreReason.NO_SENDER:
         no_sender(conn, app, route, raw_id=raw_id, now=now)
-        return Received("kept_for_person", raw_id, detail="no_sender")
+        return Received(Outcome.KEPT_FOR_PERSON, raw_id, detail="no_sender")
     ignored(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
-    return Received("ignored", raw_id, route.case.ref if route.case else None, route.reason.value)
+    return Received(Outcome.IGNORED, raw_id, route.case.ref if route.case else None, route.reason.value)
 
 
 def _party(row: object) -> routing.CaseParty:
@@ -158,13 +162,13 @@ def reprocess(app: App, raw_id: int, now: datetime) -> Received:
     with app.store.transaction() as conn:
         row = raw_mail.raw_by_id(conn, raw_id)
     if row is None or row.raw is None:
-        return Received("missing", raw_id)
+        return Received(Outcome.MISSING, raw_id)
     if row.status not in {"quarantined", "received"}:
-        return Received("duplicate", raw_id, detail="already decided")
+        return Received(Outcome.DUPLICATE, raw_id, detail="already decided")
     try:
         msg = read(app, row.raw)
     except MalformedMessage as exc:
-        return Received("quarantined", raw_id, detail=exc.reason)
+        return Received(Outcome.QUARANTINED, raw_id, detail=exc.reason)
     with app.store.transaction() as conn:
         raw_mail.reset_for_retry(conn, raw_id)
-    return decide(app, raw_id, msg, received_at=row.internaldate or msg.received_at or now, now=now)
+    return decide(app, raw_id, msg, received_at=receipt_time(row.internaldate, msg, now), now=now)

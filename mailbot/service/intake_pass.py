@@ -30,7 +30,7 @@ from .complaints import triage_text
 from .context import App, log
 from .decide import decide, decide_undecided
 from .links import system_alert
-from .record import Arrival, Received, Taken, take_in
+from .record import Arrival, Outcome, Received, Taken, receipt_time, take_in
 
 
 @dataclass
@@ -106,7 +106,7 @@ def intake_pass(
         _file_away(mailbox, batch, taken)
         _tell_of_quarantine(
             app,
-            [t.finished for t in taken if t.finished and t.finished.status == "quarantined"],
+            [t.finished for t in taken if t.finished and t.finished.status is Outcome.QUARANTINED],
             now(),
         )
         last_uid = batch[-1].uid
@@ -116,15 +116,16 @@ def intake_pass(
         report.taking_in_seconds += time.perf_counter() - started
         started = time.perf_counter()
         # Handlers' replies are never classified: only what may become a complaint is.
-        app.triage.prime([triage_text(t.msg) for t in taken if t.msg is not None and t.msg.kind is MailKind.HUMAN
-                          and t.msg.from_addr not in app.handler_addresses])
+        predicted = app.triage.predict_batch([triage_text(t.msg) for t in taken if t.msg is not None
+                                              and t.msg.kind is MailKind.HUMAN
+                                              and t.msg.from_addr not in app.handler_addresses])
         for item in taken:
             if item.finished is not None:
                 report.count(item.finished.status)
             elif not should_stop() and item.raw_id is not None and item.msg is not None:
-                received_at = item.arrival.internaldate or item.msg.received_at or now()
+                when = receipt_time(item.arrival.internaldate, item.msg, now())
                 report.count(
-                    decide(app, item.raw_id, item.msg, received_at=received_at, now=now()).status
+                    decide(app, item.raw_id, item.msg, received_at=when, now=now(), predicted=predicted).status
                 )
         report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:

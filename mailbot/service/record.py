@@ -13,6 +13,7 @@ mail that is not an email goes to the quarantine folder with its bytes and the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from datetime import datetime
 from typing import Sequence
 
@@ -27,18 +28,37 @@ from ..store.raw_mail import MailboxCoordinates
 from .context import App, log
 
 
+class Outcome(StrEnum):
+    """What became of one message (a pass counts them; `quarantined` decides its folder)."""
+
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+    NEW_CASE = "new_case"
+    FOLLOW_UP = "follow_up"
+    HANDLER_REPLY = "handler_reply"
+    IGNORED = "ignored"
+    KEPT_FOR_PERSON = "kept_for_person"
+    MISSING = "missing"
+
+
 @dataclass(frozen=True)
 class Received:
     """What happened to one message; `status` decides which folder it is moved to."""
 
-    status: str  # duplicate | quarantined | new_case | follow_up | handler_reply | ignored
+    status: Outcome
     raw_id: int | None = None
     case_ref: str | None = None
     detail: str = ""
 
     @property
     def folder_kind(self) -> str:
-        return "quarantine" if self.status == "quarantined" else "processed"
+        return "quarantine" if self.status is Outcome.QUARANTINED else "processed"
+
+
+def receipt_time(internaldate: datetime | None, msg: Inbound, now: datetime) -> datetime:
+    """When the firm received a message: the server's INTERNALDATE, else the topmost Received
+    header, else now (EMAIL.md rule 6: clocks start at receipt by the server, never at fetch)."""
+    return internaldate or msg.received_at or now
 
 
 @dataclass(frozen=True)
@@ -109,7 +129,7 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
                                        now=now)
             if raw_id is None:
                 log.info("intake.duplicate")
-                taken.append(Taken(arrival, None, None, Received("duplicate")))
+                taken.append(Taken(arrival, None, None, Received(Outcome.DUPLICATE)))
             elif isinstance(reading, MalformedMessage):
                 taken.append(Taken(arrival, raw_id, None, quarantine(conn, raw_id, reading.reason, now)))
             else:
@@ -123,4 +143,4 @@ def quarantine(conn: Connection, raw_id: int, reason: str, now: datetime) -> Rec
     audit.append(conn, [AuditEvent("intake.quarantined", None, "mailbot", now,
                                    {"raw_id": raw_id, "reason": reason})])
     log.warning("intake.quarantined", extra={"raw_id": raw_id, "reason": reason})
-    return Received("quarantined", raw_id, detail=reason)
+    return Received(Outcome.QUARANTINED, raw_id, detail=reason)

@@ -176,7 +176,7 @@ def test_any_text_gets_a_suggestion_no_lower_than_the_model(text: str, urgency: 
     assert result.reasons and all(isinstance(r, str) and r for r in result.reasons)
 
 
-def test_a_primed_batch_is_classified_in_one_call() -> None:
+def test_a_batch_is_classified_in_one_call_and_the_result_handed_on() -> None:
     from mailbot.service.context import Triage
 
     calls: list[list[str]] = []
@@ -188,11 +188,11 @@ def test_a_primed_batch_is_classified_in_one_call() -> None:
 
     model = Triage(Counting(), "GB", "ENG", "Europe/London")
     batch = ["My completion was delayed by three weeks.", "Nobody answered my calls.", "   "]
-    model.prime(batch)
+    predicted = model.predict_batch(batch)
     assert calls == [batch[:2]], "one call for the batch; blank text is not sent to the model"
     for text in batch[:2]:
-        assert model.suggest(text, THURSDAY).category == "delay"
-    assert len(calls) == 1, "primed texts are not classified again"
+        assert model.suggest(text, THURSDAY, predicted).category == "delay"
+    assert len(calls) == 1, "texts of the batch are not classified again"
     model.suggest("A text that came later", THURSDAY)
     assert calls[-1] == ["A text that came later"]
 
