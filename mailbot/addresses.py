@@ -1,4 +1,5 @@
-"""Is this string a usable mailbox address? Syntax only, with email-validator; pure, no DNS.
+"""Is this string a usable mailbox address (syntax only, with email-validator), and is a host
+loopback? Pure, no DNS.
 
 An address read from a From line becomes a case's client address and, later, an SMTP
 recipient; one with a control character in it (a vertical tab, a NUL) once made sending crash
@@ -7,7 +8,21 @@ on every retry. Intake asks here first, and so does the SMTP adapter before it s
 
 from __future__ import annotations
 
+import ipaddress
+
 from email_validator import EmailNotValidError, validate_email
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost names and loopback addresses; no DNS lookup (it could lie). The one
+    rule for where plain-text IMAP and SMTP are allowed."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def address_problem(address: str) -> str | None:

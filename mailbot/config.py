@@ -10,7 +10,6 @@ mailbot happens to be started (cron starts it in $HOME): one config, one databas
 from __future__ import annotations
 
 import difflib
-import ipaddress
 import os
 import re
 import tomllib
@@ -21,10 +20,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .addresses import is_loopback
 from .errors import ConfigError, SecretMissing
 
-PROFILES = ("ew_sra", "ew_clc", "scot_slcc", "ie_lsra", "fca_disp", "generic")
 Security = Literal["ssl", "starttls", "none"]
+# The policy profiles a firm or a regime may name (mailbot/profiles.py defines each; a test
+# checks the two lists agree).
+ProfileName = Literal["ew_sra", "ew_clc", "scot_slcc", "ie_lsra", "fca_disp", "generic"]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
@@ -50,13 +52,6 @@ class SecretRef(_Section):
             except OSError as exc:
                 raise SecretMissing(key, f"cannot read secret file {self.file}: {exc.strerror}") from None
         return None
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def connection_problems(config: "Config") -> list[str]:
@@ -90,7 +85,7 @@ def connection_problems(config: "Config") -> list[str]:
         problems.append('smtp.auth: "none" sends without logging in: remove smtp.username and the '
                         'password keys, or set auth = "password"')
     for name, section in (("imap", imap), ("smtp", smtp)):
-        if section is not None and section.security == "none" and not _is_loopback(section.host):
+        if section is not None and section.security == "none" and not is_loopback(section.host):
             problems.append(f'{name}.security: "none" is allowed only for loopback hosts, not {section.host!r} '
                             '(use "ssl" or "starttls")')
     return problems
@@ -101,7 +96,7 @@ class FirmConfig(_Section):
     timezone: str = "Europe/London"
     country: str = "GB"
     subdivision: str | None = None
-    profile: Literal["ew_sra", "ew_clc", "scot_slcc", "ie_lsra", "fca_disp", "generic"] = "ew_sra"
+    profile: ProfileName = "ew_sra"
     complaints_address: Email
     domain: str
     phone: str = ""
@@ -135,7 +130,7 @@ class RegimeConfig(_Section):
     it (mail to one of `recipients`, else a case assigned to one of `handlers`), the calendar its
     clocks count on when it is not the firm's, and its own [deadlines]-style overrides."""
 
-    profile: Literal["ew_sra", "ew_clc", "scot_slcc", "ie_lsra", "fca_disp", "generic"]
+    profile: ProfileName
     recipients: list[Email] = []
     handlers: list[Email] = []
     country: str | None = None

@@ -39,14 +39,6 @@ class TransitionRefused(MailbotError, ValueError):
     """A case state change that the complaints procedure does not allow."""
 
 
-class ApprovalRefused(MailbotError, PermissionError):
-    """An emailed approval that failed a trust check; nothing changes."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
-
-
 class ContentGateRefused(MailbotError, ValueError):
     """A rendered letter lacks content the firm's policy profile requires."""
 

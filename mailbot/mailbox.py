@@ -37,11 +37,11 @@ from imapclient.response_parser import parse_fetch_response
 from .errors import ConfigError, MailbotError
 from .folders import INBOX, Namespace, server_name
 from .oauth import TokenProvider, TokenUnavailable
-from .smtp import is_loopback
+from .addresses import is_loopback
+from .config import Security
 
 log = logging.getLogger(__name__)
 
-Security = Literal["ssl", "starttls", "none"]
 FailureKind = Literal["login", "setup", "transient"]
 Sleep = Callable[[float], None]
 DELETED = b"\\Deleted"

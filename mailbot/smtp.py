@@ -21,12 +21,11 @@ classifies what went wrong:
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Any, Literal
+from typing import Any
 
 import aiosmtplib
 from aiosmtplib import SMTPResponse
@@ -40,11 +39,11 @@ from aiosmtplib.errors import (
     SMTPTimeoutError,
 )
 
-from .addresses import address_problem
+from .addresses import address_problem, is_loopback
+from .config import Security
 from .errors import ConfigError, DeliveryFailed
 from .oauth import TokenProvider, TokenUnavailable
 
-Security = Literal["ssl", "starttls", "none"]
 AUTH_FAILED_CODE = 535
 
 
@@ -101,15 +100,6 @@ def _is_temporary(code: int) -> bool:
     return not 500 <= code < 600
 
 
-def is_loopback(host: str) -> bool:
-    """True for localhost names and loopback addresses; no DNS lookup (it could lie)."""
-    name = host.strip().strip("[]").rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 _FIX_LOGIN = ("check smtp.username and the password (smtp.password_env or smtp.password_file) or "

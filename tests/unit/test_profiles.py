@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import tomllib
 
 import pytest
@@ -12,7 +14,7 @@ from mailbot.profiles import OVERRIDABLE, PROFILES, Clock, Signpost, get_profile
 
 
 def test_the_six_profiles_are_the_ones_the_config_accepts() -> None:
-    assert set(PROFILES) == set(config.PROFILES)
+    assert set(PROFILES) == set(get_args(config.ProfileName))
 
 
 def test_england_and_wales_solicitors() -> None:

@@ -18,6 +18,7 @@ from aiosmtplib.errors import (
     SMTPServerDisconnected,
 )
 
+from mailbot.addresses import is_loopback
 from mailbot.errors import ConfigError, DeliveryFailed
 from mailbot.oauth import TokenUnavailable
 from mailbot.smtp import (
@@ -26,7 +27,6 @@ from mailbot.smtp import (
     SmtpSettings,
     classify_smtp_error,
     connection_options,
-    is_loopback,
 )
 
 
