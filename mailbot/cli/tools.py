@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..inspect_mail import inspect_file
+from .inspect_mail import inspect_file
 from . import wiring
 
 
@@ -48,7 +48,7 @@ def register_triage(app: typer.Typer) -> None:
         config: Annotated[Optional[str], typer.Option("--config", "-c", help="Config, for the firm's holidays and zone.")] = None,
     ) -> None:
         """Read JSON lines {"text": ..., "date": ...} on stdin; print category, urgency, flags and reasons per line."""
-        from ..triage_cli import classify_stream
+        from .triage_tools import classify_stream
 
         cfg = _optional_config(config)
         directory = model or (wiring.model_dir(cfg) if cfg else wiring.SHIPPED_MODEL_DIR)
@@ -65,7 +65,7 @@ def register_triage(app: typer.Typer) -> None:
             "--real-dir", help="The real-text corpus.")] = wiring.SHIPPED_MODEL_DIR / "real",
     ) -> None:
         """Retrain on the seed corpus plus handlers' corrections; promote only if held-out macro-F1 does not drop."""
-        from ..triage_cli import train as train_model
+        from .triage_tools import train as train_model
 
         cfg = _optional_config(config)
         corrections = []
@@ -87,7 +87,7 @@ def register_triage(app: typer.Typer) -> None:
     ) -> None:
         """Macro-F1, top-2, per-class report, confusion matrices, critical recall, complaint
         signal and uncertainty."""
-        from ..triage_cli import evaluate as evaluate_model, evaluate_standard
+        from .triage_tools import evaluate as evaluate_model, evaluate_standard
 
         directory = model or wiring.SHIPPED_MODEL_DIR
         if data is not None:

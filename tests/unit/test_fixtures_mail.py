@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mailbot.errors import MalformedMessage
-from mailbot.inspect_mail import inspect_file
+from mailbot.cli.inspect_mail import inspect_file
 from mailbot.message import parse_message
 
 MAIL = Path(__file__).resolve().parents[1] / "fixtures" / "mail"

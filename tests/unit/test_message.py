@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mailbot.errors import MalformedMessage
-from mailbot.inspect_mail import inspect_bytes, inspect_file
+from mailbot.cli.inspect_mail import inspect_bytes, inspect_file
 from mailbot.message import CASE_REF_RE, parse_message
 
 

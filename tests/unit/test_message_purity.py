@@ -14,7 +14,7 @@ import pytest
 
 import mailbot
 
-EMAIL_CORE = ("message", "machine_mail", "mime_text", "trimming", "inspect_mail")
+EMAIL_CORE = ("message", "machine_mail", "mime_text", "trimming", "cli/inspect_mail")
 ALLOWED = set(sys.stdlib_module_names) | {"inscriptis", "tnefparse", "mailbot"}
 IO_MODULES = {"socket", "ssl", "imaplib", "smtplib", "asyncio", "subprocess", "urllib", "http"}
 PACKAGE = Path(mailbot.__file__).parent

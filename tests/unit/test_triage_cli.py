@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mailbot import classifier
-from mailbot.triage_cli import classify_stream, evaluate, train
+from mailbot.cli.triage_tools import classify_stream, evaluate, train
 
 from .triage_samples import tiny_rows, write_seed
 
@@ -140,7 +140,7 @@ def test_grouped_folds_never_put_one_source_on_both_sides(tmp_path: Path) -> Non
 
 
 def test_standard_evaluation_sets_synthetic_and_grouped_real_figures_side_by_side(trained: Path) -> None:
-    from mailbot.triage_cli import evaluate_standard
+    from mailbot.cli.triage_tools import evaluate_standard
 
     text = evaluate_standard(trained / "model", trained / "seed", _real_dir(trained), folds=5)
     assert "| figure | synthetic held-out (5) | real, 3-fold grouped CV (25, 3 sources) |" in text

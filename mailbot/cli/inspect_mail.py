@@ -11,8 +11,8 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from .errors import MalformedMessage
-from .message import DEFAULT_MAX_ATTACHMENT_BYTES, Inbound, MailKind, parse_message
+from ..errors import MalformedMessage
+from ..message import DEFAULT_MAX_ATTACHMENT_BYTES, Inbound, MailKind, parse_message
 
 log = logging.getLogger(__name__)
 
