@@ -106,7 +106,8 @@ class WordNgramHasher(_Hasher):
             indptr.append(len(tokens))
         raw = np.fromiter((_token_hash(cache, t) for t in ids), dtype=np.uint64, count=len(ids))
         hashes = raw[np.asarray(tokens, dtype=np.int64)]
-        lengths = np.diff(np.asarray(indptr, dtype=np.int64))
+        bounds = np.asarray(indptr, dtype=np.int64)
+        lengths = bounds[1:] - bounds[:-1]
         rows = np.repeat(np.arange(len(lengths)), lengths)
         same_text = rows[:-1] == rows[1:]  # a bigram never spans two texts
         with np.errstate(over="ignore"):  # uint64 wrap-around is part of the hash

@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
@@ -39,10 +39,10 @@ from .folders import INBOX, Namespace, server_name
 from .oauth import TokenProvider, TokenUnavailable
 from .addresses import is_loopback
 from .config import Security
+from .reconnect import FailureKind
 
 log = logging.getLogger(__name__)
 
-FailureKind = Literal["login", "setup", "transient"]
 Sleep = Callable[[float], None]
 DELETED = b"\\Deleted"
 LISTING_TRIES = 3  # a fresh SELECT and the listing disagree while mail is arriving; ask again

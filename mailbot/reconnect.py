@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Literal
 
-Kind = Literal["login", "setup", "transient"]
+FailureKind = Literal["login", "setup", "transient"]
 FIRST_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(minutes=5)
 
@@ -38,7 +38,7 @@ class LinkStatus(str, Enum):
 class Failure:
     """One failed attempt, already explained: what went wrong and what a person should do."""
 
-    kind: Kind
+    kind: FailureKind
     cause: str
     fix: str
 

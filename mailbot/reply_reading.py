@@ -69,7 +69,8 @@ def _own_parts(msg: Message, depth: int) -> list[Message]:
     if msg.is_multipart():
         payload = msg.get_payload()
         children = payload if isinstance(payload, list) else []
-        return [leaf for child in children for leaf in _own_parts(child, depth + 1)]
+        return [leaf for child in children if isinstance(child, Message)
+                for leaf in _own_parts(child, depth + 1)]
     return [msg]
 
 

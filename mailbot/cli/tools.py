@@ -10,11 +10,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..config import Config
 from .inspect_mail import inspect_file
 from . import wiring
 
 
-def _optional_config(path: str | None):  # type: ignore[no-untyped-def]
+def _optional_config(path: str | None) -> Config | None:
     """The config when one is given or present; these tools also work without one."""
     candidate = wiring.config_path(path)
     if path or os.environ.get("MAILBOT_CONFIG") or Path(candidate).exists():

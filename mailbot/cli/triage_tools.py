@@ -78,8 +78,10 @@ def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
 def _parse_line(line: str, now: datetime, zone: ZoneInfo) -> tuple[str, datetime, dict[str, Any]] | str:
     try:
         raw = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return f"not JSON: {exc.msg} at column {exc.colno}"
+    except ValueError as exc:  # e.g. a number too long to convert
+        return f"not JSON: {exc}"
     if not isinstance(raw, dict):
         return "each line must be a JSON object"
     text = raw.get("text")

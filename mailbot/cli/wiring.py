@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from ..compose import Letters
 from ..config import Config, load_config, placeholder_problems
 from ..errors import ConfigError, MailbotError, ModelMismatch
@@ -22,10 +20,9 @@ from ..oauth import MsalClientCredentials, MsalRefreshToken, StaticTokenProvider
 from ..service.context import App, Triage, log
 from ..shipped_files import shipped_dir
 from ..smtp import SmtpSettings
-from ..store import Store
+from ..store import Store, audit
 from ..store import links as links_q
 from ..store.sealing import Sealer, load_sealer
-from ..store.tables import audit_events
 
 DEFAULT_CONFIG = "mailbot.toml"
 SHIPPED_MODEL_DIR = shipped_dir("models")
@@ -107,15 +104,13 @@ def check_owner(store: Store, config: Config, now: datetime | None = None) -> No
             row = links_q.owner(conn)
             if row is None:
                 # New, or made before owners were recorded: the key must read what is there.
-                newest = select(audit_events.c.detail).order_by(audit_events.c.id.desc()).limit(1)
-                conn.execute(newest).first()  # decrypted as it is read: a wrong key raises here
+                audit.read_newest(conn)  # decrypted as it is read: a wrong key raises here
                 links_q.set_owner(conn, complaints_address=address, key_check=KEY_CHECK,
                                   now=now or datetime.now(UTC))
                 return
-            readable = row.key_check == KEY_CHECK
         except ConfigError:
-            readable = False
-        if not readable:
+            row = None
+        if row is None or row.key_check != KEY_CHECK:
             raise ConfigError([
                 "database encryption key: the key in use cannot read this database, so it is not "
                 "the key the database was made with. Use that key (database.encryption_key_env or "
@@ -200,14 +195,14 @@ def mailbox_settings(config: Config, provider: TokenProvider | None = None) -> M
     imap = config.imap
     if imap is None:
         raise ConfigError(["imap: section missing (add [imap] with host, username and password_env)"])
-    password = None
+    password: str | None = None
     if imap.auth == "oauth2":
         provider = provider or token_provider(config)
         secret = _token_identity(config, provider)
     else:
         provider = None
         password = imap.password()
-        secret = password
+        secret = password or ""
     return MailboxSettings(
         host=imap.host,
         port=imap.port,

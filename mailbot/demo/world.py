@@ -129,7 +129,7 @@ class SmtpWorld:
                 self.imap.append(self._trace(session, raw) + raw)
             else:
                 parsed = BytesParser(policy=default_policy).parsebytes(raw)
-                self.inboxes[rcpt.lower()].append(parsed)  # type: ignore[arg-type]
+                self.inboxes[rcpt.lower()].append(parsed)
         return "250 2.0.0 OK"
 
 

@@ -151,7 +151,7 @@ def gather_facts(conn: Connection, app: App, msg: Inbound, now: datetime) -> rou
         case_by_ref=by_ref,
         recent_case_of_sender=recent,
         approval_request_ids=request_ids,
-        token_known=bool(token) and outbox_q.token_by_hash(conn, token_hash(token)) is not None,
+        token_known=bool(token and outbox_q.token_by_hash(conn, token_hash(token)) is not None),
         answers_our_letter=any(marks.is_own_message_id(mid, app.config.firm.domain) for mid in thread),
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -90,8 +91,8 @@ def check_intake_health(app: App, *, now: datetime) -> str | None:
 
 
 def _quiet_mailboxes(
-    marks: list, states: list[LinkState], now: datetime, limit: timedelta
-) -> list[_Quiet]:  # type: ignore[type-arg]
+    marks: list[Any], states: list[LinkState], now: datetime, limit: timedelta
+) -> list[_Quiet]:
     imap = {state.name.removeprefix("imap:"): state for state in states if state.protocol == "imap"}
     told = {
         name

@@ -21,7 +21,7 @@ from ..cases import AuditEvent
 from ..errors import ConfigError, DeliveryFailed
 from ..config import Config
 from ..mailbox import Mailbox, MailboxError, MailboxSettings, ServerInfo, mailbox_name
-from ..reconnect import Failure, LinkState, LinkStatus, failed, may_attempt, succeeded
+from ..reconnect import Failure, FailureKind, LinkState, LinkStatus, failed, may_attempt, succeeded
 from ..smtp import SmtpSettings
 from ..store import audit
 from ..store import links as links_q
@@ -147,10 +147,9 @@ def _failure(exc: BaseException) -> Failure:
     if isinstance(exc, MailboxError):
         return Failure(exc.kind, exc.reason, exc.fix)
     if isinstance(exc, DeliveryFailed):
-        kind = (
-            "login"
-            if getattr(exc, "auth_failed", False)
-            else ("setup" if exc.permanent else "transient")
+        kind: FailureKind = (
+            "login" if getattr(exc, "auth_failed", False)
+            else "setup" if exc.permanent else "transient"
         )
         return Failure(kind, exc.reason, exc.fix)
     if isinstance(exc, ConfigError):

@@ -132,6 +132,11 @@ class ChainProblem:
     problem: str
 
 
+def read_newest(conn: Connection) -> None:
+    """Read (and so decrypt) the newest event: raises ConfigError when the key cannot read it."""
+    conn.execute(select(audit_events.c.detail).order_by(audit_events.c.id.desc()).limit(1)).first()
+
+
 def verify(conn: Connection) -> list[ChainProblem]:
     """Walk the chain from the start; report every row whose link or content does not check out."""
     problems: list[ChainProblem] = []
