@@ -316,6 +316,24 @@ def _rules(run: _Run, action: cmd.Action) -> None:
         run.redraft, run.then_draft = change.redraft, change.then_draft or run.then_draft
 
 
+def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
+    """The register's outcome fields. (Lost in a merge on main, where these four commands failed
+    with a NameError: restored as it was, the case read again for the commands after it.)"""
+    match action:
+        case cmd.Cause(text=text):
+            name, value = "root_cause", text[:255]
+        case cmd.Outcome(value=outcome):
+            name, value = "outcome", outcome
+        case cmd.Redress(amount=amount, currency=currency, text=text):
+            name, value = "redress", f"{currency + ' ' if currency else ''}{amount} {text}".strip()[:64]
+        case cmd.Learning(text=text):
+            name, value = "learning", text
+    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
+    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
+    run.done.append(name)
+    run.refresh()
+
+
 def _is_partner(app: App, email: str) -> bool:
     handler = app.config.handler(email)
     return handler is not None and "partner" in handler.roles
