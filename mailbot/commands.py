@@ -243,7 +243,7 @@ class AddSecondary:
 
 @dataclass(frozen=True)
 class SetResolved:
-    """Whether the complainant accepted our answer: 'resolved' in the register, apart from finished."""
+    """Whether the complainant accepted our answer: the register's 'resolved', not 'finished'."""
 
     value: bool
 
@@ -561,7 +561,8 @@ def _action(line: str, rest: str) -> Action:
             if answer.lower().strip(".,") in _NO:
                 return ActionWorked(number, False, note.strip())
         return _unclear(line, f"write 'action {number} done' when it is done, or 'action {number} "
-                              "worked yes' (or no, with what happened) once you know whether it worked.")
+                              "worked yes' (or no, with what happened) once you know whether it "
+                              "worked.")
     owner, due = _OWNER.search(rest), _DUE.search(rest)
     hint = ("an action needs what will change, its owner and a due date, e.g. 'action check "
             "completion statements twice owner jane@firm.example due 2027-01-31'.")
@@ -589,8 +590,8 @@ def _breach(line: str, rest: str) -> Action:
     if lowered[:1] == ["notifiable"] and len(lowered) > 2 and lowered[1] in _YES | _NO:
         return BreachDecision(lowered[1] in _YES, " ".join(words[2:])[:1000])
     return _unclear(line, "write 'breach notifiable yes REASON' or 'breach notifiable no REASON' "
-                          "(the decision whether to notify the ICO, and why), or 'breach suspected' "
-                          "to start the 72-hour clock for a breach triage missed.")
+                          "(the decision whether to notify the ICO, and why), or 'breach "
+                          "suspected' to start the 72-hour clock for a breach triage missed.")
 
 
 def _sar(line: str, rest: str) -> Action:
@@ -601,7 +602,8 @@ def _sar(line: str, rest: str) -> Action:
             "request": "yes"}.get(step, step)
     if step not in SAR_STEPS:
         return _unclear(line, "write 'sar' (this is a subject access request), 'sar no', 'sar "
-                              "extend REASON' (two more months, for a complex request) or 'sar done'.")
+                              "extend REASON' (two more months, for a complex request) or 'sar "
+                              "done'.")
     if step == "extend" and not reason.strip():
         return _unclear(line, "sar extend needs the reason the request is complex or numerous.")
     return SubjectAccess(step, reason.strip()[:1000])

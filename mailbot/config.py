@@ -112,8 +112,8 @@ class FirmConfig(_Section):
     # Printed in every acknowledgement ("Our complaints procedure: URL"); required when any regime
     # is fca_disp (DISP 1.2.1R(3)(b): the procedure goes with the acknowledgement).
     complaints_procedure_url: str = ""
-    # The firm's privacy notice, linked from every acknowledgement and enquiry reply (UK GDPR Art 13:
-    # how complaint data is used, including software triage; README "Data protection").
+    # The firm's privacy notice, linked from every acknowledgement and enquiry reply (UK GDPR
+    # Art 13: how complaint data is used, including software triage; README "Data protection").
     privacy_notice_url: str = ""
     # When the firm last checked its own contact details and complaints procedure (issue 19): the
     # monthly report says when the next review is due (review.every_months).
@@ -335,7 +335,8 @@ class Config(_Section):
                 return f"firm.{key}: required when a regime is fca_disp: {why}"
         floor = self.retention_floor()
         if self.retention.years_after_closure < floor[0]:
-            return (f"retention.years_after_closure: {self.retention.years_after_closure} is below "
+            years = self.retention.years_after_closure
+            return (f"retention.years_after_closure: {years} is below "
                     f"the {floor[0]} years complaint records must be kept under {floor[1]} "
                     "(DISP 1.9.2R for fca_disp)")
         handlers = {h.email.lower() for h in self.handlers}

@@ -139,8 +139,8 @@ class CaseClock:
         if self.state not in STATES:
             raise ValueError(f"case {self.ref}: unknown state {self.state!r} (known: {', '.join(STATES)})")
         for name in ("received_at", "acknowledged_at", "last_client_letter_at", "awaiting_client_since",
-                     "responded_at", "closed_at", "holding_sent_at", "sar_received_at", "sar_due_at",
-                     "sar_done_at", "breach_aware_at", "breach_decided_at"):
+                     "responded_at", "closed_at", "holding_sent_at", "sar_received_at",
+                     "sar_due_at", "sar_done_at", "breach_aware_at", "breach_decided_at"):
             value = getattr(self, name)
             if value is not None:
                 require_aware(name, value)

@@ -26,7 +26,7 @@ ICO_HOURS_LEFT = (48, 24, 6)  # reminders this many hours before the 72 hours ar
 SAR_MONTHS = 1
 SAR_EXTENSION_MONTHS = 2
 SAR_DAYS_LEFT = (14, 7, 2)
-ACTION_NOTICE_DAYS = 7  # an action's owner hears this long before it is due (and weekly when overdue)
+ACTION_NOTICE_DAYS = 7  # an action's owner hears this long before it is due (and weekly if late)
 WORKED_CHECK_DAYS = 30  # a done action nobody said worked: asked again this long after it was done
 # The reminder kinds the data protection officer's role (compliance) hears besides the handler.
 COMPLIANCE_KINDS = frozenset({"ico_decision", "ico_overdue", "sar_due", "sar_overdue"})
@@ -61,7 +61,7 @@ def _ico(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
     if case.breach_aware_at is None or case.breach_decided_at is not None:
         return _NOTHING
     due = ico_due(case.breach_aware_at)
-    stamp = case.breach_aware_at.strftime("%Y%m%d%H%M")  # a later breach on the case has its own keys
+    stamp = case.breach_aware_at.strftime("%Y%m%d%H%M")  # a later breach has keys of its own
     if f"ico_overdue:{stamp}" in case.fired:
         return _NOTHING
     if now >= due:
@@ -69,7 +69,8 @@ def _ico(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
                   f"{_when(cal, due)} with no decision recorded: decide now whether to notify the "
                   "ICO (reply 'breach notifiable yes|no REASON')")
         return [Action("ico_overdue", f"ico_overdue:{stamp}", due, detail)], None
-    marks = [(f"ico_decision:{stamp}:{hours}", due - timedelta(hours=hours)) for hours in ICO_HOURS_LEFT]
+    marks = [(f"ico_decision:{stamp}:{hours}", due - timedelta(hours=hours))
+             for hours in ICO_HOURS_LEFT]
     reached = [(key, at) for key, at in marks if at <= now]
     upcoming = min([at for _key, at in marks if at > now] + [due])
     if not reached:
@@ -108,7 +109,8 @@ def _sar(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
     return [Action("sar_due", key, at, detail)], upcoming
 
 
-def action_reminder(due_on: date, created_on: date, today: date, reminded: str | None) -> str | None:
+def action_reminder(due_on: date, created_on: date, today: date,
+                    reminded: str | None) -> str | None:
     """The reminder an open action's owner is due today, or None: 'due_soon' (a week before, if
     the action was made earlier than that), 'due' (on the day), 'overdue:N' (N weeks late).
     Only one newer than `reminded`, the last one sent; a late run skips to the latest."""

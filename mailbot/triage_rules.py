@@ -265,8 +265,9 @@ RULES: tuple[Rule, ...] = (
 DATA_BREACH = "data_breach"
 SUBJECT_ACCESS = "subject_access"
 
-# A request for one's own personal data (UK GDPR Art 15) or its erasure (Art 17), in the words people
-# use: recognised so that it gets its one-month clock, whether or not it is also a complaint (F16).
+# A request for one's own personal data (UK GDPR Art 15) or its erasure (Art 17), in the words
+# people use: recognised so that it gets its one-month clock, whether or not it is also a
+# complaint (F16).
 SUBJECT_ACCESS_RULE = _rule(
     "subject_access", "normal", {SUBJECT_ACCESS},
     "asks for the personal data we hold (a subject access request: one month to answer)",
@@ -282,47 +283,60 @@ SUBJECT_ACCESS_RULE = _rule(
 )
 RULES = RULES + (SUBJECT_ACCESS_RULE,)
 
-# Areas of law, for the register's "area complained about" (F19): the matter the complaint concerns,
-# never read from the category ("delay" says nothing about the area). A handler sets it with
-# `area NAME`; until then it is read from the words that name the matter.
+# Areas of law, for the register's "area complained about" (F19): the matter the complaint
+# concerns, never read from the category ("delay" says nothing about the area). A handler sets it
+# with `area NAME`; until then it is read from the words that name the matter.
 AREAS = ("conveyancing", "probate", "wills_trusts", "family", "litigation", "personal_injury",
          "employment", "immigration", "criminal", "housing", "commercial", "consumer_credit",
          "other")
-_AREA_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((area, re.compile(r"\b(?:" + body + r")")) for area, body in (
-    ("conveyancing", r"conveyanc\w*|(?:house|flat|property|home)\s+(?:sale|purchase)|(?:sale|purchase)"
-                     r"\s+of\s+(?:my|our|the)\s+(?:house|flat|home|property)|exchange\s+of\s+contracts"
-                     r"|completion\s+(?:date|statement|funds)|remortgage|leasehold|freehold|land\s+registry"
-                     r"|searches|stamp\s+duty|buyer'?s\s+solicitor|seller'?s\s+solicitor"
-                     r"|(?:sale|purchase)\s+of\s+\d+\w*\s+\w+|due\s+to\s+complete"
-                     r"|complet(?:e|ion)\s+(?:on|tomorrow|today|date|funds)"
-                     r"|\bexchange\b(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|views))"),
-    ("probate", r"probate|(?:the|my\s+\w+'?s?)\s+estate\b|executors?|administrators?\s+of|grant\s+of"
-                r"|beneficiar\w+|inheritance\s+tax"),
-    ("wills_trusts", r"\bwill\s+(?:writing|drafting)|my\s+will\b|new\s+will|lasting\s+power\s+of\s+attorney"
-                     r"|power\s+of\s+attorney|\btrusts?\b(?!\s+me)"),
-    ("family", r"divorce|separation|child\s+arrangements|custody|contact\s+with\s+my\s+(?:children|son"
-               r"|daughter)|financial\s+remedy|prenup\w*|matrimonial|family\s+court|maintenance"),
-    ("personal_injury", r"personal\s+injury|(?:road\s+traffic|car|work(?:place)?)\s+accident|whiplash"
-                        r"|injury\s+claim|clinical\s+negligence|medical\s+negligence"),
-    ("employment", r"employment\s+tribunal|unfair\s+dismissal|(?:my\s+)?employer\b|settlement\s+agreement"
-                   r"|redundancy|grievance"),
+_AREA_BODIES = (
+    ("conveyancing",
+     r"conveyanc\w*|(?:house|flat|property|home)\s+(?:sale|purchase)|(?:sale|purchase)\s+of\s+"
+     r"(?:my|our|the)\s+(?:house|flat|home|property)|exchange\s+of\s+contracts"
+     r"|completion\s+(?:date|statement|funds)|remortgage|leasehold|freehold|land\s+registry"
+     r"|searches|stamp\s+duty|buyer'?s\s+solicitor|seller'?s\s+solicitor"
+     r"|(?:sale|purchase)\s+of\s+\d+\w*\s+\w+|due\s+to\s+complete"
+     r"|complet(?:e|ion)\s+(?:on|tomorrow|today|date|funds)"
+     r"|\bexchange\b(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|views))"),
+    ("probate",
+     r"probate|(?:the|my\s+\w+'?s?)\s+estate\b|executors?|administrators?\s+of|grant\s+of"
+     r"|beneficiar\w+|inheritance\s+tax"),
+    ("wills_trusts",
+     r"\bwill\s+(?:writing|drafting)|my\s+will\b|new\s+will|lasting\s+power\s+of\s+attorney"
+     r"|power\s+of\s+attorney|\btrusts?\b(?!\s+me)"),
+    ("family",
+     r"divorce|separation|child\s+arrangements|custody|contact\s+with\s+my\s+(?:children|son"
+     r"|daughter)|financial\s+remedy|prenup\w*|matrimonial|family\s+court|maintenance"),
+    ("personal_injury",
+     r"personal\s+injury|(?:road\s+traffic|car|work(?:place)?)\s+accident|whiplash"
+     r"|injury\s+claim|clinical\s+negligence|medical\s+negligence"),
+    ("employment",
+     r"employment\s+tribunal|unfair\s+dismissal|(?:my\s+)?employer\b|settlement\s+agreement"
+     r"|redundancy|grievance"),
     ("immigration", r"immigration|visa|asylum|leave\s+to\s+remain|home\s+office|citizenship"),
-    ("criminal", r"criminal|police\s+(?:station|interview)|magistrates|crown\s+court|charged\s+with"
-                 r"|prosecution|bail\b"),
-    ("housing", r"tenan\w+|landlord|eviction|possession\s+(?:order|proceedings)|disrepair|section\s+21"),
-    ("consumer_credit", r"car\s+finance|consumer\s+credit|(?:personal\s+)?loan\s+agreement|credit\s+agreement"
-                        r"|debt\s+(?:collection|recovery)|broker\s+commission|hire\s+purchase"),
-    ("litigation", r"litigation|court\s+(?:case|claim|proceedings)|county\s+court|small\s+claims|my\s+claim"
-                   r"|the\s+claim\b|defendant|claimant|judg(?:e)?ment|tribunal"),
-    ("commercial", r"my\s+(?:company|business)|shareholder|commercial\s+lease|contract\s+dispute"
-                   r"|partnership\s+agreement|company\s+(?:formation|sale|purchase)"),
-))
+    ("criminal",
+     r"criminal|police\s+(?:station|interview)|magistrates|crown\s+court|charged\s+with"
+     r"|prosecution|bail\b"),
+    ("housing",
+     r"tenan\w+|landlord|eviction|possession\s+(?:order|proceedings)|disrepair|section\s+21"),
+    ("consumer_credit",
+     r"car\s+finance|consumer\s+credit|(?:personal\s+)?loan\s+agreement|credit\s+agreement"
+     r"|debt\s+(?:collection|recovery)|broker\s+commission|hire\s+purchase"),
+    ("litigation",
+     r"litigation|court\s+(?:case|claim|proceedings)|county\s+court|small\s+claims|my\s+claim"
+     r"|the\s+claim\b|defendant|claimant|judg(?:e)?ment|tribunal"),
+    ("commercial",
+     r"my\s+(?:company|business)|shareholder|commercial\s+lease|contract\s+dispute"
+     r"|partnership\s+agreement|company\s+(?:formation|sale|purchase)"),
+)
+_AREA_WORDS = tuple((area, re.compile(r"\b(?:" + body + r")")) for area, body in _AREA_BODIES)
 
 
 def area_of_law(text: str) -> str | None:
     """The area of law the words name most often (ties: the order of AREAS); None if none."""
     lowered = text.lower()
-    counts = [(len(pattern.findall(lowered)), -i, area) for i, (area, pattern) in enumerate(_AREA_WORDS)]
+    counts = [(len(pattern.findall(lowered)), -i, area)
+              for i, (area, pattern) in enumerate(_AREA_WORDS)]
     best = max(counts, default=(0, 0, None))
     return best[2] if best[0] else None
 

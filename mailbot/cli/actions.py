@@ -42,8 +42,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps([_plain(r) for r in rows], indent=2, default=str))
             return
         for r in rows:
-            state = r.status if r.status == "open" else f"done, worked: {r.worked or 'not yet known'}"
-            typer.echo(f"#{r.id:<4} {r.case_ref:<13} due {r.due_on}  {r.owner:<30} {state}  {r.text}")
+            state = (r.status if r.status == "open"
+                     else f"done, worked: {r.worked or 'not yet known'}")
+            typer.echo(f"#{r.id:<4} {r.case_ref:<13} due {r.due_on}  {r.owner:<30} {state}  "
+                       f"{r.text}")
 
     @actions_app.command("done")
     def actions_done(action_id: int, by: ByOption = "cli", config: ConfigOption = None) -> None:
@@ -61,7 +63,7 @@ def register(app: typer.Typer) -> None:
                        by: ByOption = "cli", config: ConfigOption = None,
                        note: Annotated[Optional[str], typer.Option(
                            help="What happened (kept as a purgeable note).")] = None) -> None:
-        """Record whether a done action worked: the trend report shows the cause as fixed, or not."""
+        """Record whether a done action worked: the trend report shows its cause fixed, or not."""
         if answer.lower() not in ("yes", "no"):
             raise typer.BadParameter("answer yes or no", param_hint="ANSWER")
         store = wiring.build_store(wiring.read_config(config))

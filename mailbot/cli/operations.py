@@ -175,7 +175,7 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         _duty_clocks(case, local)
 
     def _duty_clocks(case: Any, local: Any) -> None:
-        """The duties' own clocks: a breach's 72 hours for the ICO decision, a subject access request."""
+        """The duties' own clocks: a breach's 72 hours to decide on the ICO, a subject access."""
         if case.breach_aware_at is not None:
             done = (f"  (decided {local(case.breach_decided_at)}: "
                     f"{'notifiable' if case.breach_notifiable else 'not notifiable'})"

@@ -117,7 +117,8 @@ def register(app: typer.Typer) -> typer.Typer:
                 "letters": [_plain(l, "body_html", "body_text") for l in outbox_q.letters_for_case(conn, case.id)],
                 "audit": [_plain(e.as_dict()) for e in audit.for_case(conn, case.ref)],
                 "notes": [_plain(n) for n in notes_q.notes_for_case(conn, case.id)],
-                "actions": [_plain(a) for a in actions_q.list_actions(conn) if a.case_id == case.id],
+                "actions": [_plain(a) for a in actions_q.list_actions(conn)
+                            if a.case_id == case.id],
             }
         if as_json:
             typer.echo(json.dumps(detail, indent=2, default=str))
@@ -134,7 +135,8 @@ def register(app: typer.Typer) -> typer.Typer:
         for n in detail["notes"]:
             typer.echo(f"  {n['at']}  note ({n['kind']}) by {n['by']}: {n['body'] or '[purged]'}")
         for a in detail["actions"]:
-            typer.echo(f"  action #{a['id']} due {a['due_on']} owner {a['owner']} {a['status']}: {a['text']}")
+            typer.echo(f"  action #{a['id']} due {a['due_on']} owner {a['owner']} "
+                       f"{a['status']}: {a['text']}")
         for e in detail["audit"]:
             typer.echo(f"  audit {e['at']}  {e['kind']:<22} by {e['actor']}")
 

@@ -132,9 +132,9 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
                    config: ConfigOption = None, as_of: AsOfOption = None,
                    mail: Annotated[bool, typer.Option(
                        "--mail", help="Also mail it to compliance and the training lead "
-                                      "(review.training_lead); it goes out on the next run.")] = False,
+                                      "(review.training_lead), on the next run.")] = False,
                    ) -> None:
-        """A self-contained HTML trend report: charts, corrective actions, policy review, lessons."""
+        """A self-contained HTML trend report: charts, corrective actions, reviews, lessons."""
         from ..service.trend_report import build_report, mail_report, report_readers
 
         start, end = _period(date_from, date_to)
@@ -182,7 +182,7 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
                       ) -> None:
         """Subject access: every case, message, letter and audit event about one email address.
 
-        Each export is an audit event (who, when, what was exported; the address only as a hash)."""
+        Each export is an audit event (who, when, what it held; the address only as a hash)."""
         records = _Records(config)
         now = datetime.now(UTC)
         try:

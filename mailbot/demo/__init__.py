@@ -227,8 +227,9 @@ def run_demo(keep_dir: str | None = None) -> None:
             _reply(smtp, forger_email, forger_request, "approve", t1, login=False)
             say(f"   and again with a forged From: {forger_email} (the firm's server records dmarc=fail)")
         due = (t0 + timedelta(days=10)).astimezone(config.firm.zone).date()
-        action = (f"cause nobody owned the buyer's enquiries\naction a named person answers buyers' "
-                  f"enquiries within two days owner {HANDLERS[1][1]} due {due.isoformat()}\napprove")
+        action = (f"cause nobody owned the buyer's enquiries\naction a named person answers "
+                  f"buyers' enquiries within two days owner {HANDLERS[1][1]} due "
+                  f"{due.isoformat()}\napprove")
         for (email, request), (verb, body) in zip(requests, (
             ("approves, recording a root cause and a corrective action", action),
             ("edits, then approves", None),
@@ -252,15 +253,18 @@ def run_demo(keep_dir: str | None = None) -> None:
             report = run_once(app, imap_settings, smtp_settings, clock=lambda: t1 + timedelta(minutes=15))
             say(f"   mailbot run --once: {report.intake.fetched} reply read, {len(report.sending.sent)} emails sent")
         with app.store.transaction() as conn:
+            shown = ["letter.approved", "letter.rejected", "letter.edited", "approval.refused",
+                     "action.created"]
             decisions = list(conn.execute(select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor, audit_events.c.detail)
-                                          .where(audit_events.c.kind.in_(["letter.approved", "letter.rejected", "letter.edited",
-                                                                          "approval.refused", "action.created"]))))
-            notes = {n.id: n.body for n in conn.execute(select(case_notes.c.id, case_notes.c.body))}
+                                          .where(audit_events.c.kind.in_(shown))))
+            notes = {n.id: n.body
+                     for n in conn.execute(select(case_notes.c.id, case_notes.c.body))}
         for kind, ref, actor, detail in decisions:
-            why = detail.get("reason") or notes.get(detail.get("note_id"))  # a rejection's reason is a note
+            why = detail.get("reason") or notes.get(detail.get("note_id"))  # a reason is a note
             extra = f" ({why})" if why else ""
             if kind == "action.created":
-                extra = f" (#{detail['action_id']}, owner {detail['owner']}, due {detail['due_on']})"
+                extra = (f" (#{detail['action_id']}, owner {detail['owner']}, "
+                         f"due {detail['due_on']})")
             say(f"   audit: {kind:<18} {ref or '-':<12} by {actor}{extra}")
         say()
 

@@ -141,8 +141,8 @@ def summary_lines(actions: Sequence[ActionFacts], reviews: Sequence[ReviewItem],
              f"{sum(a.worked == 'yes' for a in actions)} confirmed to have worked."]
     due = [r for r in reviews if not r.status(today).startswith("next due")]
     if due:
-        lines.append("Policy review due: " + "; ".join(f"{r.what.split(' (')[0]} ({r.status(today)})"
-                                                       for r in due) + ".")
+        named = [f"{r.what.split(' (')[0]} ({r.status(today)})" for r in due]
+        lines.append("Policy review due: " + "; ".join(named) + ".")
     lines.append(f"Lessons for training: {len(learnt.notes)} learning note(s); {learnt.upheld} "
                  "complaint(s) upheld in full or in part.")
     return lines
@@ -151,7 +151,8 @@ def summary_lines(actions: Sequence[ActionFacts], reviews: Sequence[ReviewItem],
 def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>"
+                   for row in rows)
     return f"<table><tr>{head}</tr>{body or '<tr><td colspan=9>none</td></tr>'}</table>"
 
 
@@ -162,8 +163,9 @@ def render_sections(actions: Sequence[ActionFacts], causes: Sequence[CauseLine],
 
     shown = [a for a in actions if a.status == "open" or a.worked != "yes"]
     return "".join([
-        section("Corrective actions", "Open and overdue actions, and those done whose effect nobody "
-                "has confirmed yet ('action N worked yes|no'). Owners are reminded by email."),
+        section("Corrective actions", "Open and overdue actions, and those done whose effect "
+                "nobody has confirmed yet ('action N worked yes|no'). Owners are reminded by "
+                "email."),
         _table(("Action", "Complaint", "What will change", "Owner", "Due", "State"),
                ((f"#{a.id}", a.case_ref, a.text, a.owner, a.due_on.isoformat(), a.state(today))
                 for a in shown)),

@@ -98,8 +98,8 @@ def export_person(conn: Connection, address: str, out: Path, *, firm: FirmConfig
         # Staff's notes about the person are their personal data too (review them before sending).
         notes = [plain({k: getattr(n, k) for k in ("at", "kind", "by", "body")})
                  for n in notes_for_case(conn, case.id)]
-        record["cases"].append({"case": plain(case), "messages": msg_list, "letters": letters, "audit_events": events,
-                                "notes": notes})
+        record["cases"].append({"case": plain(case), "messages": msg_list, "letters": letters,
+                                "audit_events": events, "notes": notes})
     own_ids = [c.id for c in own]
     elsewhere = select(case_messages).where(func.lower(case_messages.c.from_addr) == who)
     if own_ids:
@@ -123,7 +123,8 @@ def record_export(conn: Connection, export: PersonExport, *, request: str | None
               "letters": export.letters, "audit_events": export.audit_events,
               "files": len(export.files)}
     refs = [request.upper()] if request else (list(export.case_refs) or [None])
-    audit.append(conn, [AuditEvent("subject_access.exported", ref, by, now, detail) for ref in refs])
+    audit.append(conn, [AuditEvent("subject_access.exported", ref, by, now, detail)
+                        for ref in refs])
 
 
 def _sender(raw: bytes) -> set[str]:
@@ -236,8 +237,8 @@ def _readme(who: str, record: dict[str, Any], firm: FirmConfig, cal: WorkingCale
         "",
         "Before sending: review for third parties' personal data and legally privileged material.",
         "Handlers' internal replies filed with a case are included and marked with their sender; approval",
-        "requests sent to staff are not (the audit trail lists them). Notes staff recorded on a case",
-        "(notes, rejection and closing reasons) are in data.json under the case's notes.",
+        "requests sent to staff are not (the audit trail lists them). Notes staff recorded on",
+        "a case (notes, rejection and closing reasons) are in data.json under its notes.",
         "",
         "Files:",
         *[f"  {name}" for name in sorted(written)],

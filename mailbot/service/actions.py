@@ -38,8 +38,8 @@ def owner_problem(app: App, owner: str) -> str | None:
     firm_domain = app.config.firm.domain.lower()
     if app.config.handler(owner) is not None or owner.lower().rpartition("@")[2] == firm_domain:
         return None
-    return (f"{owner} is neither a configured handler nor an address at {firm_domain}: an action's "
-            "owner must be someone at the firm")
+    return (f"{owner} is neither a configured handler nor an address at {firm_domain}: an "
+            "action's owner must be someone at the firm")
 
 
 def create_action(conn: Connection, app: App, case: Row[Any], *, text: str, owner: str, due: date,
@@ -50,9 +50,9 @@ def create_action(conn: Connection, app: App, case: Row[Any], *, text: str, owne
         problem = f"the due date {due.isoformat()} has already passed"
     if problem:
         return ActionResult(problem=f"No action was recorded: {problem}.")
-    action_id = actions_q.add_action(conn, case_id=case.id, text=text, owner=owner.lower(), due_on=due,
-                                     category=case.category, root_cause=case.root_cause, by=actor,
-                                     at=now)
+    action_id = actions_q.add_action(conn, case_id=case.id, text=text, owner=owner.lower(),
+                                     due_on=due, category=case.category,
+                                     root_cause=case.root_cause, by=actor, at=now)
     audit.append(conn, [AuditEvent("action.created", case.ref, actor, now, {
         "action_id": action_id, "owner": owner.lower(), "due_on": due.isoformat()})])
     fresh = actions_q.action_by_id(conn, action_id)
@@ -70,7 +70,8 @@ def mark_done(conn: Connection, app: App, action_id: int, *, actor: str, now: da
         return ActionResult(problem=f"There is no corrective action #{action_id} on this case.")
     if not actions_q.mark_done(conn, action_id, by=actor, at=now):
         return ActionResult(problem=f"Corrective action #{action_id} is already done.")
-    audit.append(conn, [AuditEvent("action.done", action.case_ref, actor, now, {"action_id": action_id})])
+    audit.append(conn, [AuditEvent("action.done", action.case_ref, actor, now,
+                                   {"action_id": action_id})])
     fresh = actions_q.action_by_id(conn, action_id)
     assert fresh is not None
     _notify(conn, app, fresh, "done", now)
@@ -83,14 +84,14 @@ def mark_worked(conn: Connection, action_id: int, worked: bool, *, actor: str, n
     if action is None or (case_id is not None and action.case_id != case_id):
         return ActionResult(problem=f"There is no corrective action #{action_id} on this case.")
     if action.status != "done":
-        return ActionResult(problem=f"Corrective action #{action_id} is not done yet: mark it done "
-                                    f"first ('action {action_id} done').")
+        return ActionResult(problem=f"Corrective action #{action_id} is not done yet: mark it "
+                                    f"done first ('action {action_id} done').")
     if not actions_q.mark_worked(conn, action_id, worked=worked, by=actor, at=now):
         return ActionResult(problem=f"Corrective action #{action_id} could not be updated.")
     detail: dict[str, Any] = {"action_id": action_id, "worked": worked}
     if note:  # the note's words are purgeable; the trail keeps a hash
-        note_id, digest = add_note(conn, case_id=action.case_id, kind="action", text=note, by=actor,
-                                   at=now)
+        note_id, digest = add_note(conn, case_id=action.case_id, kind="action", text=note,
+                                   by=actor, at=now)
         detail.update(note_id=note_id, note_sha256=digest)
     audit.append(conn, [AuditEvent("action.worked", action.case_ref, actor, now, detail)])
     return ActionResult(done=f"action_worked:{action_id}")
@@ -106,10 +107,11 @@ def remind_owners(app: App, *, now: datetime) -> int:
     with app.store.transaction() as conn:
         for action in actions_q.waiting(conn):
             if action.status == "open":
-                level = action_reminder(action.due_on, app.calendar.local(action.created_at).date(),
-                                        today, action.reminded)
+                made = app.calendar.local(action.created_at).date()
+                level = action_reminder(action.due_on, made, today, action.reminded)
             else:
-                level = worked_check(app.calendar.local(action.done_at).date(), today, action.reminded)
+                done = app.calendar.local(action.done_at).date()
+                level = worked_check(done, today, action.reminded)
             if level is None or not actions_q.claim_reminder(conn, action.id, was=action.reminded,
                                                              level=level, at=now):
                 continue

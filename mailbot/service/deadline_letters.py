@@ -154,7 +154,8 @@ def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
         kind = line.key.split(":")[0]
-        told = ([line.handler_email] if line.handler_email else []) + (compliance if kind in COMPLIANCE_TOLD else [])
+        told = (([line.handler_email] if line.handler_email else [])
+                + (compliance if kind in COMPLIANCE_TOLD else []))
         what = _what(kind, line.draft_kind, line.draft_status)
         item = {"ref": line.ref, "what": f"{what} ({line.detail})", "due": line.due_at, "urgency": line.urgency}
         for person in dict.fromkeys(told):

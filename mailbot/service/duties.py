@@ -4,7 +4,8 @@
   the partner at once); `breach notifiable yes|no REASON` records the decision and stops the
   reminders (review F17).
 - `sar` marks a subject access request, with its one-month clock from the case's receipt;
-  `sar extend REASON` gives two more months, `sar done` records the answer, `sar no` undoes it (F16).
+  `sar extend REASON` gives two more months, `sar done` records the answer, `sar no` undoes it
+  (F16).
 - `adjustments offered|declined|not needed [TEXT]` records reasonable adjustments (F24).
 - `about ROLE`, `area AREA`, `also CATEGORY`, `resolved yes|no`: the register's fields (F19).
 
@@ -54,7 +55,8 @@ def carry_out(conn: Connection, app: App, case: Row[Any], action: cmd.Action, *,
             return _record(conn, case, "person_complained_about", role, "", actor=actor, now=now,
                            events=events)
         case cmd.SetArea(area=area):
-            return _record(conn, case, "area_of_law", area, "", actor=actor, now=now, events=events)
+            return _record(conn, case, "area_of_law", area, "", actor=actor, now=now,
+                           events=events)
         case cmd.SetResolved(value=value):
             return _record(conn, case, "resolved", "yes" if value else "no", "", actor=actor,
                            now=now, events=events)
@@ -67,9 +69,9 @@ def _breach_suspected(conn: Connection, app: App, case: Row[Any], *, actor: str,
                       events: list[AuditEvent]) -> Change:
     open_breach = case.breach_aware_at is not None and case.breach_decided_at is None
     if open_breach:
+        due = app.regime_of(case).calendar.local(ico_due(case.breach_aware_at))
         return Change(problem="A possible breach is already recorded on this case: decide by "
-                              f"{app.calendar.local(ico_due(case.breach_aware_at)):%H:%M on %d %B %Y} "
-                              "with 'breach notifiable yes|no REASON'.")
+                              f"{due:%H:%M on %d %B %Y} with 'breach notifiable yes|no REASON'.")
     flags = sorted(set(case.flags or []) | {"data_breach"})
     casebook.update_case(conn, case.id, now, flags=flags, breach_aware_at=now,
                          breach_decided_at=None, breach_notifiable=None)

@@ -47,11 +47,12 @@ def duty_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]]:
             "month from receipt; reply 'sar extend REASON' for two more months if the request is "
             "complex, and tell them so within the first month). Export it with 'mailbot "
             f"export-person ADDRESS --request {case.ref} --out DIR', review it for other people's "
-            "data, send it, then reply 'sar done'. Not a subject access request: reply 'sar no'.")})
+            "data, send it, then reply 'sar done'. Not a subject access request: reply 'sar "
+            "no'.")})
     vulnerable = "vulnerability" in (getattr(case, "flags", None) or [])
     if vulnerable and getattr(case, "adjustments", None) is None:
-        offered = (f" The draft offers them under '{ADJUSTMENTS_HEADING}': sent with it, the offer "
-                   "is recorded." if kind in SUBSTANTIVE_KINDS else "")
+        offered = (f" The draft offers them under '{ADJUSTMENTS_HEADING}': sent with it, the "
+                   "offer is recorded." if kind in SUBSTANTIVE_KINDS else "")
         checks.append({"title": "Reasonable adjustments", "text": (
             "Triage found signs that the client may be vulnerable (illness, disability, "
             "bereavement, age or mental health). Offer reasonable adjustments: by phone, large "

@@ -57,8 +57,9 @@ def escalation_people(app: App) -> list[str]:
                               if {"compliance", "partner"} & set(h.roles)))
 
 
-def escalate(conn: Connection, app: App, case: Row[Any], *, now: datetime, actor: str) -> list[str]:
-    """Alert compliance and the partner of every trigger of `case` not alerted yet; returns them."""
+def escalate(conn: Connection, app: App, case: Row[Any], *, now: datetime,
+             actor: str) -> list[str]:
+    """Alert compliance and the partner of each trigger of `case` not alerted yet; returns them."""
     already = set(case.escalated or [])
     new = [t for t in triggers_of(case) if t not in already]
     if not new:
@@ -69,7 +70,8 @@ def escalate(conn: Connection, app: App, case: Row[Any], *, now: datetime, actor
         "triggers": new,
         "steps": [STEPS[t] for t in new],
         "earlier": [t for t in TRIGGERS if t in already],
-        "reasons": [r for r in suggestion.get("reasons", []) if not str(r).startswith("classifier")],
+        "reasons": [r for r in suggestion.get("reasons", [])
+                    if not str(r).startswith("classifier")],
         "case_handler": handler_name(app, case.handler_email),
         "received": case.received_at,
         "ico_by": ico_due(case.breach_aware_at) if case.breach_aware_at is not None else None,

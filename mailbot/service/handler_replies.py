@@ -215,8 +215,9 @@ def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
                 _rules(run, action)
             case cmd.CreateAction() | cmd.ActionDone() | cmd.ActionWorked():
                 _corrective(run, action)
-            case (cmd.BreachSuspected() | cmd.BreachDecision() | cmd.SubjectAccess() | cmd.Adjustments()
-                  | cmd.SetPerson() | cmd.SetArea() | cmd.AddSecondary() | cmd.SetResolved()):
+            case (cmd.BreachSuspected() | cmd.BreachDecision() | cmd.SubjectAccess()
+                  | cmd.Adjustments() | cmd.SetPerson() | cmd.SetArea() | cmd.AddSecondary()
+                  | cmd.SetResolved()):
                 _duty(run, action)
             case cmd.Unclear(lines=lines, hint=hint):
                 run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
@@ -303,7 +304,8 @@ def _close(run: _Run, reason: str) -> None:
         if event.detail.get("reason"):
             kept = duties.note(run.conn, run.case, "close", reason, actor=run.actor, now=run.now)
             detail = {k: v for k, v in event.detail.items() if k != "reason"}
-            event = AuditEvent(event.kind, event.case_ref, event.actor, event.at, {**detail, **kept})
+            event = AuditEvent(event.kind, event.case_ref, event.actor, event.at,
+                               {**detail, **kept})
         run.events.append(event)
     run.done.append("closed")
     run.refresh()
@@ -342,11 +344,13 @@ def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learn
         case cmd.Outcome(value=outcome):
             name, value = "outcome", outcome
         case cmd.Redress(amount=amount, currency=currency, text=text):
-            name, value = "redress", f"{currency + ' ' if currency else ''}{amount} {text}".strip()[:64]
+            given = f"{currency + ' ' if currency else ''}{amount} {text}"
+            name, value = "redress", given.strip()[:64]
         case cmd.Learning(text=text):
             name, value = "learning", text
     casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
-    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
+    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now,
+                                 {"value": value}))
     run.done.append(name)
     run.refresh()
 

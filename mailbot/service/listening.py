@@ -75,7 +75,7 @@ def letter_extras(case: Any, kind: str) -> dict[str, Any]:
 
 def on_letter_sent(conn: Connection, case: Row[Any], letter: Row[Any], now: datetime,
                    events: list[AuditEvent]) -> None:
-    """A sent letter that restated the complaint, or offered adjustments, is recorded on the case."""
+    """A sent letter that restated the complaint, or offered adjustments: recorded on the case."""
     if letter.kind not in SUBSTANTIVE_KINDS:
         return
     values: dict[str, Any] = {}

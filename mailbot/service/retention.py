@@ -57,7 +57,8 @@ def ended_at(row: Any) -> datetime | None:
 
 def pseudonym(address: str) -> str:
     """What a purged case keeps of its client's address: stable, not reversible by reading it."""
-    return f"purged-{hashlib.sha256(address.strip().lower().encode()).hexdigest()[:20]}@purged.invalid"
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    return f"purged-{digest[:20]}@purged.invalid"
 
 
 def plan_purge(app: App, *, now: datetime) -> PurgePlan:
@@ -110,9 +111,8 @@ def purge(app: App, *, now: datetime, dry_run: bool = False) -> PurgePlan:
             conn.execute(update(cases).where(cases.c.id == case_id).values(
                 purged_at=now, subject=None, updated_at=now, close_reason=None, client_name=None,
                 client_address=alias, suggestion=None, flags=[]))
-            audit.append(conn, [AuditEvent("retention.purged", ref, "mailbot", now,
-                                           {"raw_messages": raw, "messages": msgs, "letters": letters,
-                                            "notes": notes})])
+            counts = {"raw_messages": raw, "messages": msgs, "letters": letters, "notes": notes}
+            audit.append(conn, [AuditEvent("retention.purged", ref, "mailbot", now, counts)])
     if plan.unlinked_raw:
         cutoff = now - timedelta(days=app.config.retention.unlinked_mail_days)
         with app.store.transaction() as conn:

@@ -1,11 +1,12 @@
 """`mailbot run`: one pass, or the long-running service around the same pass.
 
 A pass is: intake (mailbox -> cases and outbox rows), the deadline tick and the letters it
-queued, reminders to corrective actions' owners, then flush the outbox. The service repeats it, waiting in IDLE (or polling, where the
-server has no IDLE) between passes, and stops cleanly after the current message on SIGTERM or
-Ctrl-C. Every connection to a mail server goes through service/links.py, so the intake job,
-the IDLE watcher and the outbox obey one reconnect policy: a refused login is tried once and
-then left alone until its credentials change or an admin runs `mailbot retry-login`.
+queued, reminders to corrective actions' owners, then flush the outbox. The service repeats
+it, waiting in IDLE (or polling, where the server has no IDLE) between passes, and stops
+cleanly after the current message on SIGTERM or Ctrl-C. Every connection to a mail server goes
+through service/links.py, so the intake job, the IDLE watcher and the outbox obey one
+reconnect policy: a refused login is tried once and then left alone until its credentials
+change or an admin runs `mailbot retry-login`.
 """
 
 from __future__ import annotations

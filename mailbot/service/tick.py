@@ -77,8 +77,8 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
         responded_at=row.responded_at, closed_at=row.closed_at, fired=fired,
         is_complaint=row.is_complaint is not False, triaged=row.complaint_decided_by is not None,
         holding_sent_at=row.holding_sent_at, sar_received_at=row.sar_received_at,
-        sar_due_at=row.sar_due_at, sar_done_at=row.sar_done_at, breach_aware_at=row.breach_aware_at,
-        breach_decided_at=row.breach_decided_at,
+        sar_due_at=row.sar_due_at, sar_done_at=row.sar_done_at,
+        breach_aware_at=row.breach_aware_at, breach_decided_at=row.breach_decided_at,
     )
 
 
@@ -92,8 +92,9 @@ def _candidates(conn: Connection, now: datetime, changed_since: datetime | None)
     c, k = cases.c, case_checks.c
     needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
               c.responded_at, c.closed_at, c.handler_email, c.urgency, c.profile, c.is_complaint,
-              c.complaint_decided_by, holding_sent(c.id).label("holding_sent_at"), c.sar_received_at,
-              c.sar_due_at, c.sar_done_at, c.breach_aware_at, c.breach_decided_at)
+              c.complaint_decided_by, holding_sent(c.id).label("holding_sent_at"),
+              c.sar_received_at, c.sar_due_at, c.sar_done_at, c.breach_aware_at,
+              c.breach_decided_at)
     looks: Any = select(k.case_id).where(or_(k.next_check_at.is_(None), k.next_check_at <= now))
     if changed_since is not None:  # a union of two index ranges: an OR across the two tables would scan every case
         looks = union(looks, select(c.id).where(c.updated_at >= changed_since))

@@ -41,14 +41,15 @@ def build_report(app: App, start: date, end: date, *, now: datetime) -> tuple[st
 
 def _duties(app: App, facts: list[reg.CaseFacts], actions: list[duties.ActionFacts], start: date,
             end: date, now: datetime) -> tuple[str, list[str]]:
-    """The report's corrective actions, policy review and lessons: (HTML sections, summary lines)."""
+    """The report's corrective actions, policy review and lessons: (HTML, summary lines)."""
     cal = app.calendar
     today = cal.local(now).date()
     in_period = [f for f in facts if start <= cal.local(f.received_at).date() <= end]
     used = dict.fromkeys([app.regimes.default.name, *(r.profile for r in app.regimes.rules),
                           *(f.profile for f in in_period)])
     reviews = duties.review_items(((n, app.regime(n).profile.reviewed_on) for n in used),
-                                  app.config.firm.details_reviewed_on, app.config.review.every_months)
+                                  app.config.firm.details_reviewed_on,
+                                  app.config.review.every_months)
     learnt = duties.lessons(in_period)
     html = duties.render_sections(actions, duties.causes_by_category(in_period, actions, today),
                                   reviews, learnt, today)
@@ -68,7 +69,7 @@ def report_readers(app: App) -> list[str]:
 
 
 def send_monthly_report(app: App, *, now: datetime) -> int:
-    """Last month's report to compliance and the training lead, the page itself as the HTML part."""
+    """Last month's report to compliance and the training lead, the page as the HTML part."""
     start, end = previous_month(app.calendar.local(now).date())
     return mail_report(app, start, end, report_readers(app), now=now)
 
@@ -76,7 +77,8 @@ def send_monthly_report(app: App, *, now: datetime) -> int:
 def mail_report(app: App, start: date, end: date, people: list[str], *, now: datetime) -> int:
     """The report for start..end queued to `people`; returns how many."""
     page, lines = build_report(app, start, end, now=now)
-    title = f"{start:%B %Y}" if (start.year, start.month) == (end.year, end.month) else f"{start} to {end}"
+    one_month = (start.year, start.month) == (end.year, end.month)
+    title = f"{start:%B %Y}" if one_month else f"{start} to {end}"
     text = "\n".join([f"Complaints trend report, {title}", ""] + [f"- {line}" for line in lines]
                      + ["", "The charts are in the HTML part of this email.",
                         "Protect yourself from fraud: we will never change our bank details by email."])

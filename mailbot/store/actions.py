@@ -29,7 +29,8 @@ def action_by_id(conn: Connection, action_id: int) -> Row[Any] | None:
 def list_actions(conn: Connection, *, status: str | None = None) -> list[Row[Any]]:
     """Every action with its case's reference, category and root cause as they stand now."""
     q = (select(corrective_actions, cases.c.ref.label("case_ref"),
-                cases.c.category.label("case_category"), cases.c.root_cause.label("case_root_cause"))
+                cases.c.category.label("case_category"),
+                cases.c.root_cause.label("case_root_cause"))
          .join(cases, cases.c.id == _A.case_id).order_by(_A.id))
     if status is not None:
         q = q.where(_A.status == status)
@@ -54,8 +55,9 @@ def claim_reminder(conn: Connection, action_id: int, *, was: str | None, level: 
 
 
 def mark_done(conn: Connection, action_id: int, *, by: str, at: datetime) -> bool:
-    return conn.execute(update(corrective_actions).where(_A.id == action_id, _A.status == "open")
-                        .values(status="done", done_at=at, done_by=by, reminded=None)).rowcount == 1
+    done = update(corrective_actions).where(_A.id == action_id, _A.status == "open")
+    return conn.execute(done.values(status="done", done_at=at, done_by=by,
+                                    reminded=None)).rowcount == 1
 
 
 def mark_worked(conn: Connection, action_id: int, *, worked: bool, by: str, at: datetime) -> bool:

@@ -129,7 +129,8 @@ def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
 
 
 # What the client has seen: their own mail and our letters (not staff mail, not robots').
-CLIENT_THREAD_KINDS = ("complaint", "follow_up", "correction", "acknowledgement", "progress_update", "request_info",
+CLIENT_THREAD_KINDS = ("complaint", "follow_up", "correction", "acknowledgement",
+                       "progress_update", "request_info",
                        "holding_letter", "final_response", "summary_resolution")
 
 

@@ -137,13 +137,13 @@ cases = Table(
     Column("channel", String(16), nullable=False, default="email", server_default="email"),
     Column("waive_time_limits", Boolean),
     Column("close_reason", SealedText),
-    # Migration 0013 (issue 19). The register's own fields (F19): the area of law (set by a handler or
-    # read from the matter, never from the category) and whether the complainant accepted our
-    # answer, apart from whether the case is finished; reasonable adjustments (F24).
+    # Migration 0013 (issue 19). The register's own fields (F19): the area of law (set by a
+    # handler or read from the matter, never from the category) and whether the complainant
+    # accepted our answer, apart from whether the case is finished; reasonable adjustments (F24).
     Column("area_of_law", String(32)),
     Column("resolved", String(8)),  # yes: the complainant accepted; no: did not; NULL: unknown
     Column("adjustments", String(16)),  # offered | declined | not_needed; NULL: not recorded
-    # Active listening: the first substantive letter restated the complaint's points (its outbox id).
+    # Active listening: the first substantive letter restated the complaint (its outbox id).
     Column("understanding_letter_id", Id),
     Column("understanding_sent_at", UTCDateTime),
     # A subject access request's one-month clock (UK GDPR Art 12(3)); due may be extended.
@@ -155,7 +155,7 @@ cases = Table(
     Column("breach_aware_at", UTCDateTime),
     Column("breach_decided_at", UTCDateTime),
     Column("breach_notifiable", Boolean),
-    Column("escalated", SealedJSON),  # the triggers compliance and the partner were alerted for, at once
+    Column("escalated", SealedJSON),  # the triggers compliance and the partner were alerted for
     Index(None, "state"),
     Index(None, "client_address"),
     Index(None, "updated_at"),
@@ -170,7 +170,7 @@ case_notes = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
-    Column("kind", String(32), nullable=False),  # note | rejection | close | adjustments | breach | sar
+    Column("kind", String(32), nullable=False),  # note, rejection, close, adjustments, breach...
     Column("body", SealedText),  # NULL once purged under the retention policy
     Column("body_sha256", String(64), nullable=False),
     Column("by", String(320), nullable=False),

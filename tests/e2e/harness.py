@@ -41,7 +41,7 @@ class Firm:
     compliance: ImapUser
     config: Config
     app: App
-    partner: ImapUser | None = None  # make_firm(with_partner=True): a [[handlers]] entry with the partner role
+    partner: ImapUser | None = None  # make_firm(with_partner=True): a person with the partner role
 
     @property
     def server(self) -> ImapTestServer:
@@ -164,7 +164,8 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
             {"name": "Priya Shah", "email": handler.address, "roles": ["handler"]},
             {"name": "Tom Reilly", "email": other.address, "roles": ["handler"]},
             {"name": "Alex Morgan", "email": compliance.address, "roles": ["compliance"]},
-        ] + ([{"name": "Jo Partner", "email": partner.address, "roles": ["partner"]}] if partner else []),
+        ] + ([{"name": "Jo Partner", "email": partner.address, "roles": ["partner"]}]
+             if partner else []),
     }
     for section, values in (overrides or {}).items():
         if isinstance(values, list):  # an array of tables, such as [[regimes]]
@@ -173,7 +174,8 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
             raw.setdefault(section, {}).update(values)
     config = parse_config(raw)
     app = wiring.build_app(config)
-    return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app, partner)
+    return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app,
+                partner)
 
 
 def mailbot_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from mailbot.service.digest import send_digest
 from mailbot.service.retention import purge
-from mailbot.service.trend_report import build_report
+from mailbot.service.trend_report import build_report, send_monthly_report
 from mailbot.store import audit
 from mailbot.store.tables import audit_events, case_messages, case_notes, cases
 from tests.e2e.harness import Firm, ImapUser, make_firm, mailbot_cli
@@ -39,7 +40,8 @@ CRITICAL = ("We are due to complete tomorrow and I have just had an email from y
 BREACH = ("You emailed my divorce papers to the wrong person: my neighbour received them "
           "yesterday. Nobody has explained how this happened and I am very upset.")
 DELAY = ("I instructed you on the sale of my flat in January and nobody has returned my calls for "
-         "three weeks. The buyer's solicitors are still waiting for replies. I want this put right.")
+         "three weeks. The buyer's solicitors are still waiting for replies. I want this put "
+         "right.")
 VULNERABLE = DELAY + " I have a disability and need things explained slowly."
 SAR = ("Please send me a copy of all the personal information you hold about me. This is a "
        "subject access request.")
@@ -74,6 +76,15 @@ def cli(firm: Firm, tmp_path: Path, *args: str) -> str:
     return done.stdout
 
 
+def approve_edited(firm: Firm, label: str, change: tuple[str, str], at: datetime) -> None:
+    """The handler changes the draft and approves; the letter comes back as it will go out, and
+    the handler approves it again an hour later; mailbot sends it."""
+    reply(firm, "approve", at, label=label, change=change)
+    confirm = [m for m in requests(firm, REF, label) if "exactly as it will go out" in plain(m)]
+    firm.reply_as(handler_of(firm, REF), confirm[-1], "approve", at=at + timedelta(hours=1))
+    firm.run(at + timedelta(hours=1, minutes=1))
+
+
 def audit_details(firm: Firm, kind: str) -> list[dict[str, Any]]:
     with firm.app.store.transaction() as conn:
         query = select(audit_events.c.detail).where(audit_events.c.kind == kind)
@@ -82,7 +93,8 @@ def audit_details(firm: Firm, kind: str) -> list[dict[str, Any]]:
 
 # -- 1. escalation the same day (F17) ---------------------------------------------------------
 
-def test_a_critical_complaint_alerts_compliance_and_the_partner_in_the_same_pass(firm: Firm) -> None:
+def test_a_critical_complaint_alerts_compliance_and_the_partner_in_the_same_pass(
+        firm: Firm) -> None:
     firm.client_writes("URGENT completion tomorrow", CRITICAL, at=T0)
     firm.run(T0 + timedelta(minutes=1))
     for person in (firm.compliance, firm.partner):
@@ -90,7 +102,7 @@ def test_a_critical_complaint_alerts_compliance_and_the_partner_in_the_same_pass
         assert f"[{REF}]" in str(alert["Subject"]) and "critical" in str(alert["Subject"])
         text = plain(alert)
         assert "not in the morning digest" in text
-        assert "says bank details were changed or a payment went astray" in text  # what triggered it
+        assert "says bank details were changed or a payment went astray" in text  # the trigger
         assert "Rated critical: act today" in text  # what to do
         assert "accounts team" not in text, "the alert never quotes the client"
     assert case_row(firm).urgency == "critical"
@@ -123,6 +135,12 @@ def test_a_data_breach_gets_its_72_hour_reminders_until_the_decision_is_recorded
     request = plain(newest(firm))
     assert "PERSONAL-DATA BREACH: THE ICO DECISION" in request
     assert "Decide whether to notify the ICO of the breach by: Thursday 5 March 2026" in request
+
+    send_digest(firm.app, now=T0 + timedelta(hours=2))  # the morning digest lists it too
+    firm.run(T0 + timedelta(hours=2, minutes=1))
+    [digest] = [plain(m) for m in firm.inbox(firm.compliance)
+                if "digest" in str(m["Subject"]).lower()]
+    assert f"{REF}: the ICO notification decision on a possible breach is due" in digest
 
     ico = "the ICO notification decision is due"
     firm.run(T0 + timedelta(hours=23))
@@ -192,6 +210,36 @@ def test_an_action_is_reminded_to_its_owner_and_then_reported(firm: Firm, tmp_pa
     assert audit_kinds(firm).count("action.reminded") == 3
 
 
+# -- 4. training and policy review ----------------------------------------------------------
+
+def test_the_monthly_report_tells_the_training_lead_the_lessons_and_the_reviews_due(
+        dovecot: DovecotServer, make_smtp_server: Any, tmp_path: Path) -> None:
+    lead = dovecot.new_user("training")
+    firm = make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path, overrides={
+        "firm": {"details_reviewed_on": date(2025, 3, 1)},
+        "review": {"training_lead": lead.address}})
+    firm.client_writes("Sale of 4 Elm Road", DELAY, at=T0)
+    firm.run(T0 + timedelta(minutes=1))
+    reply(firm, "outcome partly\ncause completion statements were not checked\n"
+                "learning ring the client back within one working day", T0 + timedelta(hours=1))
+    first_of_april = datetime(2026, 4, 1, 8, tzinfo=timezone.utc)
+    assert send_monthly_report(firm.app, now=first_of_april) == 2  # compliance and the lead
+    firm.run(first_of_april + timedelta(minutes=1))
+    [report] = [m for m in firm.inbox(lead)
+                if "Complaints trend report: March 2026" in str(m["Subject"])]
+    summary = plain(report)
+    assert ("Policy review due: The firm's contact details and complaints procedure (overdue "
+            "since 2026-03-01)") in summary
+    assert "Lessons for training: 1 learning note(s); 1 complaint(s) upheld" in summary
+    page = report.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "Lessons for training" in page and "ring the client back within one working day" in page
+    assert "Root cause of upheld complaints" in page
+    assert "Completion statements were not checked" in page
+    assert "Profile ew_sra (its clocks, letters and ombudsman&#x27;s details)" in page
+    assert "next due 2027-12-05" in page, "the shipped profile was reviewed on 2026-12-05"
+    assert mail_to(firm, firm.compliance, "Complaints trend report: March 2026")
+
+
 # -- 5. a subject access request gets its clock (F16) -----------------------------------------
 
 def test_a_subject_access_request_gets_its_one_month_clock_and_the_export_is_audited(
@@ -211,7 +259,7 @@ def test_a_subject_access_request_gets_its_one_month_clock_and_the_export_is_aud
         "--request", "C-2026-0002", "--by", firm.handler.address)
     [exported] = audit_details(firm, "subject_access.exported")
     assert exported["cases"] == ["C-2026-0002"] and exported["messages"] >= 1
-    assert answered_by.address.lower() not in str(exported), "the trail holds a hash, not the address"
+    assert answered_by.address.lower() not in str(exported), "a hash, not the address"
     reply(firm, "sar done", T0 + timedelta(hours=2), ref="C-2026-0002")
     assert case_row(firm, "C-2026-0002").sar_done_at is not None
 
@@ -235,15 +283,12 @@ def test_a_purge_removes_notes_and_reasons_of_a_case_left_at_responded(firm: Fir
     reply(firm, f"note {secret}", T0 + timedelta(hours=1))
     reply(firm, "reject wrong tone: I will phone her first\ndraft final", T0 + timedelta(hours=2))
     finding = "1. Delay: upheld. We should have called you."
-    reply(firm, "approve", T0 + timedelta(hours=3), label="final response",
-          change=(PLACEHOLDER_LINE, finding))
-    confirm = [m for m in requests(firm, REF, "final response") if "exactly as it will go out" in plain(m)]
-    firm.reply_as(handler_of(firm, REF), confirm[-1], "approve", at=T0 + timedelta(hours=4))
-    firm.run(T0 + timedelta(hours=4, minutes=1))
+    approve_edited(firm, "final response", (PLACEHOLDER_LINE, finding), T0 + timedelta(hours=3))
     case = case_row(firm)
     assert case.state == "responded" and case.closed_at is None  # answered, never closed
     for detail in audit_details(firm, "case.note") + audit_details(firm, "letter.rejected"):
-        assert "note_sha256" in detail and secret not in str(detail) and "wrong tone" not in str(detail)
+        assert "note_sha256" in detail
+        assert secret not in str(detail) and "wrong tone" not in str(detail)
 
     responded = case.responded_at
     assert purge(firm.app, now=responded + timedelta(days=365 * 5)).cases == []
@@ -276,11 +321,7 @@ def test_the_first_letter_restates_the_complaint_and_the_clients_correction_is_f
     assert point in request and "Help with communicating" in request
 
     edited = "the sale of your flat has stalled since January"
-    reply(firm, "approve", T0 + timedelta(hours=1), label="progress update", change=(point, edited))
-    confirm = [m for m in requests(firm, REF, "progress update")
-               if "exactly as it will go out" in plain(m)]
-    firm.reply_as(handler_of(firm, REF), confirm[-1], "approve", at=T0 + timedelta(hours=2))
-    firm.run(T0 + timedelta(hours=2, minutes=1))
+    approve_edited(firm, "progress update", (point, edited), T0 + timedelta(hours=1))
     [letter] = [m for m in firm.inbox(firm.client) if "update" in str(m["Subject"]).lower()]
     text = plain(letter)
     assert "Our understanding of your complaint" in text and edited in text

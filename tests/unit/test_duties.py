@@ -35,19 +35,22 @@ def actions(text: str) -> tuple[Any, ...]:
 
 @pytest.mark.parametrize(("line", "action"), [
     ("action check completion statements twice owner jane@firm.example due 2027-01-31",
-     cmd.CreateAction("check completion statements twice", "jane@firm.example", date(2027, 1, 31))),
+     cmd.CreateAction("check completion statements twice", "jane@firm.example",
+                      date(2027, 1, 31))),
     ("Action: train reception on callbacks, due 2027-02-01, owner <Tom@Firm.example>",
      cmd.CreateAction("train reception on callbacks", "tom@firm.example", date(2027, 2, 1))),
     ("action 12 done", cmd.ActionDone(12)),
     ("action #3 completed", cmd.ActionDone(3)),
     ("action 3 worked yes no complaints since", cmd.ActionWorked(3, True, "no complaints since")),
-    ("action 3 worked no the same error again", cmd.ActionWorked(3, False, "the same error again")),
+    ("action 3 worked no the same error again",
+     cmd.ActionWorked(3, False, "the same error again")),
     ("breach suspected", cmd.BreachSuspected()),
     ("breach notifiable no: sent to the client's own spouse, no risk",
      cmd.BreachDecision(False, "sent to the client's own spouse, no risk")),
     ("breach not notifiable unlikely to result in a risk",
      cmd.BreachDecision(False, "unlikely to result in a risk")),
-    ("breach notifiable yes bank details exposed", cmd.BreachDecision(True, "bank details exposed")),
+    ("breach notifiable yes bank details exposed",
+     cmd.BreachDecision(True, "bank details exposed")),
     ("sar", cmd.SubjectAccess("yes")),
     ("subject access request", cmd.SubjectAccess("yes")),
     ("sar extend three years of files across four matters",
@@ -55,7 +58,8 @@ def actions(text: str) -> tuple[Any, ...]:
     ("sar done", cmd.SubjectAccess("done")),
     ("sar no", cmd.SubjectAccess("no")),
     ("adjustments offered by phone", cmd.Adjustments("offered", "by phone")),
-    ("adjustments not needed the client said so", cmd.Adjustments("not_needed", "the client said so")),
+    ("adjustments not needed the client said so",
+     cmd.Adjustments("not_needed", "the client said so")),
     ("about a trainee", cmd.SetPerson("trainee")),
     ("person solicitor", cmd.SetPerson("solicitor")),
     ("area probate", cmd.SetArea("probate")),
@@ -102,7 +106,8 @@ def test_a_breach_is_reminded_48_24_and_6_hours_before_the_72_and_once_after() -
     case = clock(breach_aware_at=T0)
     stamp = "202603020930"
     assert keys(case, T0 + timedelta(hours=23)) == []
-    assert evaluate_duties(case, T0 + timedelta(hours=23), CAL).next_check == T0 + timedelta(hours=24)
+    looked = evaluate_duties(case, T0 + timedelta(hours=23), CAL)
+    assert looked.next_check == T0 + timedelta(hours=24)
     assert keys(case, T0 + timedelta(hours=24)) == [f"ico_decision:{stamp}:48"]
     assert keys(case, T0 + timedelta(hours=50)) == [f"ico_decision:{stamp}:24"]
     assert keys(case, T0 + timedelta(hours=66)) == [f"ico_decision:{stamp}:6"]
@@ -160,7 +165,7 @@ def test_an_actions_owner_is_told_a_week_before_on_the_day_and_weekly_after() ->
     assert worked_check(date(2027, 2, 1), date(2027, 4, 3), "check") is None
 
 
-# -- triage ----------------------------------------------------------------------------------------
+# -- triage --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
     "I want to know what data you hold about me. Please send me a copy under GDPR.",
@@ -198,7 +203,8 @@ def test_a_data_breach_is_flagged_for_the_ico_clock_and_rules_give_secondary_cat
     ("My landlord is trying to evict me and you missed the hearing.", "housing"),
     ("Nobody answers my calls.", None),
 ])
-def test_the_area_of_law_is_read_from_the_matter_not_the_category(text: str, area: str | None) -> None:
+def test_the_area_of_law_is_read_from_the_matter_not_the_category(text: str,
+                                                                  area: str | None) -> None:
     assert area_of_law(text) == area
 
 
@@ -242,8 +248,8 @@ def test_a_vulnerable_client_is_offered_adjustments_until_they_are_recorded() ->
     [check] = approval_checks(REGIMES.default, vulnerable, "progress_update")
     assert check["title"] == "Reasonable adjustments"
     assert "'adjustments offered'" in check["text"] and "Help with communicating" in check["text"]
-    assert approval_checks(REGIMES.default, case(flags=["vulnerability"], adjustments="declined",
-                                                 understanding_sent_at=T0), "progress_update") == []
+    declined = case(flags=["vulnerability"], adjustments="declined", understanding_sent_at=T0)
+    assert approval_checks(REGIMES.default, declined, "progress_update") == []
 
 
 def test_the_approval_request_asks_for_the_ico_decision_and_the_subject_access_answer() -> None:
@@ -255,7 +261,8 @@ def test_the_approval_request_asks_for_the_ico_decision_and_the_subject_access_a
     assert "critical, data breach" in checks[0]["text"]
     assert "09:30 on Thursday 5 March 2026" in checks[1]["text"]
     assert "'breach notifiable no REASON'" in checks[1]["text"]
-    assert "23:59 on Thursday 2 April 2026" in checks[2]["text"] and "'sar done'" in checks[2]["text"]
+    assert "23:59 on Thursday 2 April 2026" in checks[2]["text"]
+    assert "'sar done'" in checks[2]["text"]
     understood = approval_checks(REGIMES.default, case(), "progress_update")
     assert titles(understood) == ["Our understanding of the complaint"]
 
@@ -268,7 +275,8 @@ def test_retention_below_a_configured_regimes_minimum_is_refused() -> None:
     fca = {"profile": "fca_disp", "complaints_procedure_url": "https://firm.example/complaints",
            "fos_leaflet_url": "https://firm.example/leaflet.pdf"}
     problem = only_problem(example(firm=fca, retention={"years_after_closure": 2}))
-    assert "retention.years_after_closure: 2 is below the 3 years" in problem and "fca_disp" in problem
+    assert "retention.years_after_closure: 2 is below the 3 years" in problem
+    assert "fca_disp" in problem
     from mailbot.config import parse_config
 
     assert parse_config(example(firm=fca, retention={"years_after_closure": 3}))

@@ -41,7 +41,7 @@ _COLUMNS: tuple[tuple[str, sa.types.TypeEngine], ...] = (
 
 
 def upgrade() -> None:
-    # One column at a time, in place (SQLite 3.35+), as 0012 does: `cases` is referenced and watched.
+    # One column at a time, in place (SQLite 3.35+), as 0012 does: `cases` is referenced, watched.
     for name, kind in _COLUMNS:
         op.add_column("cases", sa.Column(name, kind, nullable=True))
     op.create_table(
@@ -53,7 +53,8 @@ def upgrade() -> None:
         sa.Column("body_sha256", sa.String(length=64), nullable=False),
         sa.Column("by", sa.String(length=320), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_case_notes_case_id_cases")),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"],
+                                name=op.f("fk_case_notes_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_notes")),
     )
     op.create_index(op.f("ix_case_notes_case_id"), "case_notes", ["case_id"])
