@@ -25,11 +25,17 @@ from .draft_edit import QUOTE_PREFIX, read_draft
 from .profiles import PROFILES
 from .reply_reading import ReplyText
 from .triage import CATEGORIES, URGENCIES
+from .triage_rules import AREAS
 from .trimming import trim_reply
 
 DRAFT_KINDS = ("update", "info", "holding", "final", "summary", "reply")
 COMPLAINANTS = ("client", "third_party")
 OUTCOMES = ("upheld", "partly", "not")
+# Who the complaint is about, as the LSS Rule B5 record names them (F19): a trainee, a solicitor,
+# a principal (partner), other staff, or the firm as a whole.
+PERSONS = ("trainee", "solicitor", "partner", "staff", "firm")
+ADJUSTMENTS = ("offered", "declined", "not_needed")
+SAR_STEPS = ("yes", "no", "extend", "done")
 MAX_LINES = 5000  # a reply longer than this is read no further
 MAX_LINE = 2000  # nor a line longer than this
 
@@ -171,6 +177,78 @@ class Learning:
 
 
 @dataclass(frozen=True)
+class CreateAction:
+    """A corrective action: what will change, who owns it, by when (a local date)."""
+
+    text: str
+    owner: str
+    due: date
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    number: int
+
+
+@dataclass(frozen=True)
+class ActionWorked:
+    number: int
+    worked: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BreachSuspected:
+    """A personal-data breach triage missed: the 72 hours to decide on the ICO start now."""
+
+
+@dataclass(frozen=True)
+class BreachDecision:
+    """Whether the breach must be notified to the Information Commissioner, and why."""
+
+    notifiable: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class SubjectAccess:
+    """A subject access request: yes (its clock runs from the case's receipt), no, extend, done."""
+
+    step: str  # one of SAR_STEPS
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Whether reasonable adjustments were offered to a vulnerable client (F24)."""
+
+    value: str  # one of ADJUSTMENTS
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class SetPerson:
+    role: str  # one of PERSONS
+
+
+@dataclass(frozen=True)
+class SetArea:
+    area: str  # one of triage_rules.AREAS
+
+
+@dataclass(frozen=True)
+class AddSecondary:
+    category: str
+
+
+@dataclass(frozen=True)
+class SetResolved:
+    """Whether the complainant accepted our answer: the register's 'resolved', not 'finished'."""
+
+    value: bool
+
+
+@dataclass(frozen=True)
 class Unclear:
     """Lines we could not act on; `hint` says why, for the command_help reply."""
 
@@ -180,7 +258,9 @@ class Unclear:
 
 Action = (Approve | Reject | Edit | SetCategory | SetUrgency | Assign | Note | Draft | Close | Cause | Outcome
           | Redress | Learning | SetComplaint | SetRegime | SetReceived | SetComplainant
-          | WaiveTimeLimits | Unclear)
+          | WaiveTimeLimits | CreateAction | ActionDone | ActionWorked | BreachSuspected
+          | BreachDecision | SubjectAccess | Adjustments | SetPerson | SetArea | AddSecondary
+          | SetResolved | Unclear)
 
 
 @dataclass(frozen=True)
@@ -354,6 +434,9 @@ def _command(line: str) -> Action | _EditWord | None:
     if word == "draft":
         kind = _DRAFT_WORDS.get(rest.split(" ", 1)[0].lower().strip(".,:")) if rest else None
         return Draft(kind) if kind else _unclear(line, f"draft needs one of: {', '.join(DRAFT_KINDS)}.")
+    duty = _duty_command(word, line, rest)
+    if duty is not None:
+        return duty
     if word == "outcome":
         return _outcome(line, rest)
     if word == "redress":
@@ -428,6 +511,102 @@ def _received(line: str, rest: str) -> Action:
         return SetReceived(datetime(day.year, day.month, day.day, hour, minute))
     except ValueError:
         return _unclear(line, hint)
+
+
+def _duty_command(word: str, line: str, rest: str) -> Action | None:
+    """The commands of issue 19: corrective actions, data protection, the register's fields."""
+    if word == "action":
+        return _action(line, rest)
+    if word == "breach":
+        return _breach(line, rest)
+    if word == "sar" or (word == "subject" and rest.lower().startswith("access")):
+        return _sar(line, rest if word == "sar" else rest[6:].lstrip(" :=-"))
+    if word in {"adjustments", "adjustment"}:
+        value = re.sub(r"^(?:not|none)\s+needed\b", "not_needed", rest.strip(), flags=re.I)
+        choice, _, text = value.partition(" ")
+        found = _choice(line, choice, ADJUSTMENTS, Adjustments, "adjustments")
+        return Adjustments(found.value, text.strip()) if isinstance(found, Adjustments) else found
+    if word in {"about", "person"}:
+        return _choice(line, re.sub(r"^(?:complained\s+about\s+)?(?:a|an|the)\s+", "", rest,
+                                    flags=re.I), PERSONS, SetPerson, "person complained about")
+    if word == "area":
+        return _choice(line, re.sub(r"^(?:of\s+law\s+)", "", rest, flags=re.I), AREAS, SetArea,
+                       "area of law")
+    if word == "also":
+        return _choice(line, re.sub(r"^category\s+", "", rest, flags=re.I), CATEGORIES,
+                       AddSecondary, "category")
+    if word == "resolved":
+        return _yes_no(line, rest, SetResolved, "resolved is followed by yes (the complainant "
+                                                "accepted our answer) or no.")
+    return None
+
+
+_ACTION_REF = re.compile(r"^#?(\d{1,9})\b[\s:,-]*(.*)$")
+_OWNER = re.compile(r"\bowner[\s:=]+<?([^\s<>]+@[^\s<>]+?)>?[.,;]?(?=\s|$)", re.I)
+_DUE = re.compile(r"\bdue[\s:=]+(?:by\s+|on\s+)?(\d{4}-\d{2}-\d{2})\b\.?", re.I)
+
+
+def _action(line: str, rest: str) -> Action:
+    """'action TEXT owner EMAIL due DATE', 'action 12 done', 'action 12 worked yes|no NOTE'."""
+    numbered = _ACTION_REF.match(rest)
+    if numbered:
+        number, tail = int(numbered.group(1)), numbered.group(2).strip()
+        verb, _, after = tail.partition(" ")
+        if verb.lower().strip(".") in {"done", "completed", "complete", "finished"}:
+            return ActionDone(number)
+        if verb.lower() in {"worked", "effective", "work"}:
+            answer, _, note = after.strip().partition(" ")
+            if answer.lower().strip(".,") in _YES | {"worked"}:
+                return ActionWorked(number, True, note.strip())
+            if answer.lower().strip(".,") in _NO:
+                return ActionWorked(number, False, note.strip())
+        return _unclear(line, f"write 'action {number} done' when it is done, or 'action {number} "
+                              "worked yes' (or no, with what happened) once you know whether it "
+                              "worked.")
+    owner, due = _OWNER.search(rest), _DUE.search(rest)
+    hint = ("an action needs what will change, its owner and a due date, e.g. 'action check "
+            "completion statements twice owner jane@firm.example due 2027-01-31'.")
+    if not owner or not due or not _EMAIL.match(owner.group(1)):
+        return _unclear(line, hint)
+    text = rest[:min(owner.start(), due.start())].strip(" .,;:-")
+    if not text or rest[max(owner.end(), due.end()):].strip(" .") or \
+            rest[min(owner.end(), due.end()):max(owner.start(), due.start())].strip(" ,;"):
+        return _unclear(line, hint)
+    try:
+        when = date.fromisoformat(due.group(1))
+    except ValueError:
+        return _unclear(line, hint)
+    return CreateAction(text[:1000], owner.group(1).lower(), when)
+
+
+def _breach(line: str, rest: str) -> Action:
+    """'breach suspected'; 'breach notifiable yes|no REASON' (the ICO decision, with why)."""
+    words = rest.split()
+    lowered = [w.lower().strip(".,:;") for w in words]
+    if lowered[:1] in (["suspected"], ["suspect"], ["possible"]) and len(words) == 1:
+        return BreachSuspected()
+    if lowered[:1] == ["not"] and lowered[1:2] == ["notifiable"]:
+        lowered, words = ["notifiable", "no"] + lowered[2:], ["notifiable", "no"] + words[2:]
+    if lowered[:1] == ["notifiable"] and len(lowered) > 2 and lowered[1] in _YES | _NO:
+        return BreachDecision(lowered[1] in _YES, " ".join(words[2:])[:1000])
+    return _unclear(line, "write 'breach notifiable yes REASON' or 'breach notifiable no REASON' "
+                          "(the decision whether to notify the ICO, and why), or 'breach "
+                          "suspected' to start the 72-hour clock for a breach triage missed.")
+
+
+def _sar(line: str, rest: str) -> Action:
+    """'sar' or 'sar yes', 'sar no', 'sar extend REASON', 'sar done'."""
+    step, _, reason = rest.strip().partition(" ")
+    step = step.lower().strip(".,:;") or "yes"
+    step = {"answered": "done", "sent": "done", "complete": "done", "y": "yes", "n": "no",
+            "request": "yes"}.get(step, step)
+    if step not in SAR_STEPS:
+        return _unclear(line, "write 'sar' (this is a subject access request), 'sar no', 'sar "
+                              "extend REASON' (two more months, for a complex request) or 'sar "
+                              "done'.")
+    if step == "extend" and not reason.strip():
+        return _unclear(line, "sar extend needs the reason the request is complex or numerous.")
+    return SubjectAccess(step, reason.strip()[:1000])
 
 
 def _outcome(line: str, rest: str) -> Action:

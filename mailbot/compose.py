@@ -107,7 +107,7 @@ class Letters:
         env.filters.update(longdate=self._longdate, longdatetime=self._longdatetime, category=humanise_category,
                            quote=_quote, paragraphs=_paragraphs, sentence=_sentence, words=_words)
         env.globals.update(CATEGORIES=CATEGORIES, URGENCIES=URGENCIES, DRAFT_KINDS=commands.DRAFT_KINDS,
-                           PLACEHOLDER=PLACEHOLDER)
+                           PLACEHOLDER=PLACEHOLDER, AREAS=commands.AREAS)
         self._env = env
 
     def kinds(self) -> list[str]:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .addresses import is_loopback
 from .errors import ConfigError, SecretMissing
+from .profiles import PROFILES as SHIPPED_PROFILES
 
 Security = Literal["ssl", "starttls", "none"]
 # The policy profiles a firm or a regime may name (mailbot/profiles.py defines each; a test
@@ -106,6 +107,12 @@ class FirmConfig(_Section):
     # Printed in every acknowledgement ("Our complaints procedure: URL"); required when any regime
     # is fca_disp (DISP 1.2.1R(3)(b): the procedure goes with the acknowledgement).
     complaints_procedure_url: str = ""
+    # The firm's privacy notice, linked from every acknowledgement and enquiry reply (UK GDPR
+    # Art 13: how complaint data is used, including software triage; README "Data protection").
+    privacy_notice_url: str = ""
+    # When the firm last checked its own contact details and complaints procedure (issue 19): the
+    # monthly report says when the next review is due (review.every_months).
+    details_reviewed_on: date | None = None
     # The Financial Ombudsman Service's leaflet "Your complaint and the ombudsman", linked from
     # FCA final, holding and summary resolution letters (DISP 1.6.2R); required for fca_disp.
     fos_leaflet_url: str = ""
@@ -248,6 +255,14 @@ class RetentionConfig(_Section):
     unlinked_mail_days: int = Field(365, ge=30)
 
 
+class ReviewConfig(_Section):
+    """Training and policy review (issue 19): how often the profiles' rules and the firm's own
+    contact details must be checked, and who gets the monthly report's lessons for training."""
+
+    every_months: int = Field(12, ge=1, le=60)
+    training_lead: Email | None = None
+
+
 class PathsConfig(_Section):
     data_dir: str = "./var"
     templates_dir: str | None = None
@@ -269,6 +284,7 @@ class Config(_Section):
     approvals: ApprovalsConfig = ApprovalsConfig()
     intake: IntakeConfig = IntakeConfig()
     retention: RetentionConfig = RetentionConfig()
+    review: ReviewConfig = ReviewConfig()
     paths: PathsConfig = PathsConfig()
     logging: LoggingConfig = LoggingConfig()
     deadlines: dict[str, Any] = Field(default_factory=dict)
@@ -312,6 +328,12 @@ class Config(_Section):
                           "the Financial Ombudsman Service's leaflet (DISP 1.6.2R)")):
             if fca and not getattr(self.firm, key).strip():
                 return f"firm.{key}: required when a regime is fca_disp: {why}"
+        floor = self.retention_floor()
+        if self.retention.years_after_closure < floor[0]:
+            years = self.retention.years_after_closure
+            return (f"retention.years_after_closure: {years} is below "
+                    f"the {floor[0]} years complaint records must be kept under {floor[1]} "
+                    "(DISP 1.9.2R for fca_disp)")
         handlers = {h.email.lower() for h in self.handlers}
         for i, regime in enumerate(self.regimes):
             unknown = [h for h in regime.handlers if h.lower() not in handlers]
@@ -319,6 +341,11 @@ class Config(_Section):
                 return (f"regimes[{i}].handlers: {', '.join(unknown)} is not a configured "
                         "[[handlers]] entry")
         return None
+
+    def retention_floor(self) -> tuple[int, str]:
+        """The longest minimum retention of the firm's configured regimes, and which one."""
+        names = [self.firm.profile] + [r.profile for r in self.regimes]
+        return max(((SHIPPED_PROFILES[n].min_retention_years, n) for n in names), default=(0, ""))
 
     @property
     def smtp_max_attempts(self) -> int:
@@ -500,6 +527,8 @@ def placeholder_problems(config: Config) -> list[str]:
         ("firm.name", firm.name), ("firm.complaints_address", firm.complaints_address),
         ("firm.domain", firm.domain), ("firm.phone", firm.phone),
         ("firm.postal_address", firm.postal_address), ("firm.website", firm.website),
+        ("firm.privacy_notice_url", firm.privacy_notice_url),
+        ("firm.complaints_procedure_url", firm.complaints_procedure_url),
     ]
     if config.imap is not None:
         checks += [("imap.host", config.imap.host), ("imap.username", config.imap.username)]

@@ -22,7 +22,8 @@ from .profiles import PROFILES, Profile, Signpost
 CLIENT_LETTERS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
                             "summary_resolution", "enquiry_reply"})
 STAFF_LETTERS = frozenset({"approval_request", "reminder", "digest", "bounce_alert", "approval_refused", "command_help",
-                           "mail_kept", "intake_alert", "system_alert"})
+                           "mail_kept", "intake_alert", "system_alert",
+                           "escalation_alert", "action_notice"})
 PLACEHOLDER = "[[TO COMPLETE"  # what drafts print where a handler must write; never sent
 
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

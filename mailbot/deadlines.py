@@ -128,12 +128,19 @@ class CaseClock:
     is_complaint: bool = True
     triaged: bool = False  # a person has decided whether it is a complaint
     holding_sent_at: datetime | None = None  # the first holding (8-week) letter sent
+    # The duties' clocks (duty_clocks.py): a subject access request's, and a breach's 72 hours.
+    sar_received_at: datetime | None = None
+    sar_due_at: datetime | None = None
+    sar_done_at: datetime | None = None
+    breach_aware_at: datetime | None = None
+    breach_decided_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
             raise ValueError(f"case {self.ref}: unknown state {self.state!r} (known: {', '.join(STATES)})")
         for name in ("received_at", "acknowledged_at", "last_client_letter_at", "awaiting_client_since",
-                     "responded_at", "closed_at", "holding_sent_at"):
+                     "responded_at", "closed_at", "holding_sent_at", "sar_received_at",
+                     "sar_due_at", "sar_done_at", "breach_aware_at", "breach_decided_at"):
             value = getattr(self, name)
             if value is not None:
                 require_aware(name, value)
@@ -145,7 +152,8 @@ class Action:
     """Something the tick must do; the caller records `key` so it never happens twice."""
 
     # ack_overdue | stalled | info_chaser | regulator_warning | response_warning | holding_letter
-    # | regulator_breach | triage_due
+    # | regulator_breach | triage_due; and duty_clocks.py's ico_decision | ico_overdue | sar_due
+    # | sar_overdue
     kind: str
     key: str
     due_at: datetime  # when it became due (UTC)

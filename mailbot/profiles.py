@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, fields, replace
+from datetime import date
 from typing import Any, Literal, get_args
 
 from .errors import ConfigError
@@ -86,7 +87,18 @@ class Profile:
     # A holding (8-week) letter sent by the regulator deadline meets it, so no breach follows
     # (F13): DISP 1.6.2R(2) for the FCA; SRA Code 8.4 asks the firm to tell the client in writing.
     holding_meets_regulator: bool = False
+    # When this profile's rules and its ombudsman's details were last checked against their
+    # sources (issue 19): the monthly report says when the next review is due. The shipped date
+    # is when they were last checked for mailbot; a firm that checks them sets its own.
+    reviewed_on: date | None = None
+    # The shortest time complaint records must be kept after closure under this regime: retention
+    # below it is refused (DISP 1.9.2R: three years for FCA complaints). Not overridable.
+    min_retention_years: int = 0
 
+
+# The shipped profiles' contents were last checked against their sources on this day
+# (shared/reviews/domain-2026-12.md, sections 4 and 6).
+SHIPPED_REVIEWED_ON = date(2026, 12, 5)
 
 # Contact details as published by each body when this was written. Firms must verify them
 # (and override through their config) before go-live: letters that print stale details can
@@ -171,6 +183,7 @@ _EW_SRA = Profile(
     summary_resolution=None,
     final_must_be_marked_final=True,
     holding_meets_regulator=True,
+    reviewed_on=SHIPPED_REVIEWED_ON,
 )
 # The others differ from ew_sra only where their regime does.
 PROFILES: dict[str, Profile] = {
@@ -194,7 +207,7 @@ PROFILES: dict[str, Profile] = {
         ),
         replace(  # DISP 1.6: a "prompt" ack; resolved within 3 business days -> summary letter
             _EW_SRA, name="fca_disp", full_response=None, signpost=FINANCIAL_OMBUDSMAN,
-            conduct_body=None, summary_resolution=Clock(3, _WD),
+            conduct_body=None, summary_resolution=Clock(3, _WD), min_retention_years=3,
         ),
         replace(  # US, Canada, elsewhere: no ombudsman; the firm's own escalation route
             _EW_SRA, name="generic", regulator=None, signpost=None, conduct_body=None,
@@ -207,9 +220,10 @@ PROFILES: dict[str, Profile] = {
 _CLOCK_FIELDS = {"acknowledge", "full_response", "regulator", "holding_letter_at", "stalled_after",
                  "info_chaser_after", "summary_resolution"}
 _OPTIONAL_FIELDS = {"full_response", "regulator", "holding_letter_at", "summary_resolution",
-                    "signpost", "conduct_body"}
+                    "signpost", "conduct_body", "reviewed_on"}
 _BOOL_FIELDS = {"final_must_be_marked_final", "holding_meets_regulator"}
-OVERRIDABLE: tuple[str, ...] = tuple(f.name for f in fields(Profile) if f.name != "name")
+OVERRIDABLE: tuple[str, ...] = tuple(f.name for f in fields(Profile)
+                                     if f.name not in ("name", "min_retention_years"))
 
 
 def get_profile(name: str, overrides: Mapping[str, Any] | None = None) -> Profile:
@@ -248,6 +262,10 @@ def _parse(key: str, value: Any, current: Any) -> Any:
         return _signpost(value, current)
     if key == "reminder_offsets_days":
         return _offsets(value)
+    if key == "reviewed_on":
+        if not isinstance(value, date):
+            raise ValueError(f"expected a date such as 2026-11-30, got {value!r}")
+        return value
     if key in _BOOL_FIELDS:
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {value!r}")

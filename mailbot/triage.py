@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from .date_mentions import DateMention, find_dates
-from .triage_rules import Hit, mentions_third_party, rule_hits
+from .triage_rules import DATA_BREACH, Hit, area_of_law, mentions_third_party, rule_hits
 
 CATEGORIES = ("delay", "communication", "advice_quality", "instructions", "costs_information",
               "costs_excessive", "documents_funds", "staff_conduct", "integrity_misconduct",
@@ -143,6 +143,10 @@ class Suggestion:
     category_uncertain: bool = False
     complaint_probability: float = 1.0
     complaint_signal: str = "complaint"
+    # Added for issue 19: other categories the rules found (the register's secondary categories)
+    # and the area of law the words name (F19).
+    secondary: tuple[str, ...] = ()
+    area: str | None = None
 
     @property
     def category_top2(self) -> tuple[tuple[str, float], ...]:
@@ -204,10 +208,13 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
         reasons.append("read as a complaint: an emergency rule fired, so it is not left waiting as an "
                        "enquiry")
     flags = _flags(text, category, prediction, hits, reasons)
+    secondary = tuple(dict.fromkeys(h.rule.category for h in hits
+                                    if h.rule.category and h.rule.category != category))
     return Suggestion(category, category_confidence, prediction.category_top, urgency, urgency_confidence,
                       prediction.is_complaint, frozenset(flags), tuple(dict.fromkeys(reasons)),
                       category_uncertain=uncertain, complaint_signal=signal,
-                      complaint_probability=prediction.complaint_probability)
+                      complaint_probability=prediction.complaint_probability,
+                      secondary=secondary, area=area_of_law(text))
 
 
 def complaint_signal(probability: float) -> str:
@@ -277,6 +284,10 @@ def _flags(text: str, category: str, prediction: Prediction, hits: Sequence[Hit]
         reasons.append("the writer may not be the client (beneficiary, relative or other side)")
     if category == "integrity_misconduct":
         flags.add("conduct_referral")
+    if category == "data_security" and DATA_BREACH not in flags:
+        flags.add(DATA_BREACH)
+        reasons.append("a possible personal-data breach: decide within 72 hours whether to notify "
+                       "the ICO")
     for flag, probability in prediction.flag_probabilities:
         if probability >= FLAG_PROBABILITY and flag in FLAGS:
             flags.add(flag)
@@ -393,4 +404,5 @@ def suggestion_record(s: Suggestion) -> dict[str, Any]:
             "category_top2": [[label, p] for label, p in s.category_top2],
             "category_uncertain": s.category_uncertain,
             "complaint_probability": s.complaint_probability,
-            "complaint_signal": s.complaint_signal}
+            "complaint_signal": s.complaint_signal,
+            "secondary_categories": list(s.secondary), "area_of_law": s.area}

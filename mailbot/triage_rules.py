@@ -100,7 +100,7 @@ RULES: tuple[Rule, ...] = (
           r"|they|it)\s+(?:has|have|had)(?:n[’']t|\s+not|\s+never)\b"
           r"|(?:held|holding|kept|keeping|sitting\s+on)\s+(?:on\s+to\s+)?(?:my|our|the)\s+(?:settlement"
           r"|money|funds|proceeds|checks?|cheques?|deposit)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+)?(?:months|weeks)"),
-    _rule("data_breach", "critical", {"conduct_referral"},
+    _rule("data_breach", "critical", {"conduct_referral", "data_breach"},
           "reports a possible data breach (the 72-hour ICO clock may be running)",
           r"data\s+breach|breach\s+of\s+(?:my\s+)?(?:confidentiality|data|privacy|gdpr)"
           r"|(?:sent|e-?mailed|posted|forwarded|disclosed|shared|given|passed|copied|cc[’']?d)\s+" + _W
@@ -283,6 +283,87 @@ RULES: tuple[Rule, ...] = (
           r"(?:(?:8|eight)\s+weeks|two\s+months)"
           r"|(?:8|eight)[- ]week\s+(?:deadline|limit|period|mark)"),
 )
+
+# Rule-only flags (no model head): a personal-data breach starts the 72-hour ICO decision clock;
+# a subject access request its one-month clock (service/duties.py).
+DATA_BREACH = "data_breach"
+SUBJECT_ACCESS = "subject_access"
+
+# A request for one's own personal data (UK GDPR Art 15) or its erasure (Art 17), in the words
+# people use: recognised so that it gets its one-month clock, whether or not it is also a
+# complaint (F16).
+SUBJECT_ACCESS_RULE = _rule(
+    "subject_access", "normal", {SUBJECT_ACCESS},
+    "asks for the personal data we hold (a subject access request: one month to answer)",
+    r"subject\s+access(?:\s+request)?|data\s+subject\s+(?:access\s+)?request|right\s+of\s+access"
+    r"|(?:copy|copies|details)\s+of\s+(?:all\s+)?(?:the\s+)?(?:my\s+)?(?:personal\s+)?(?:data"
+    r"|information)\s+(?:that\s+)?(?:you|your\s+firm|the\s+firm)\s+(?:hold|holds|have|keep|store)"
+    r"|(?:what|which|all)\s+(?:personal\s+)?(?:data|information)\s+(?:that\s+)?(?:you|your\s+firm"
+    r"|the\s+firm)\s+(?:hold|holds|have|keep|store)\w*\s+(?:on|about)\s+me"
+    r"|(?:send|give|provide)\s+me\s+(?:a\s+copy\s+of\s+)?(?:all\s+)?(?:my|the)\s+personal\s+"
+    r"(?:data|information)|article\s+15|(?:delete|erase|remove)\s+(?:all\s+)?(?:of\s+)?my\s+"
+    r"(?:personal\s+)?(?:data|information|details)|right\s+to\s+(?:be\s+forgotten|erasure)",
+    case_sensitive=r"SAR|DSAR",
+)
+RULES = RULES + (SUBJECT_ACCESS_RULE,)
+
+# Areas of law, for the register's "area complained about" (F19): the matter the complaint
+# concerns, never read from the category ("delay" says nothing about the area). A handler sets it
+# with `area NAME`; until then it is read from the words that name the matter.
+AREAS = ("conveyancing", "probate", "wills_trusts", "family", "litigation", "personal_injury",
+         "employment", "immigration", "criminal", "housing", "commercial", "consumer_credit",
+         "other")
+_AREA_BODIES = (
+    ("conveyancing",
+     r"conveyanc\w*|(?:house|flat|property|home)\s+(?:sale|purchase)|(?:sale|purchase)\s+of\s+"
+     r"(?:my|our|the)\s+(?:house|flat|home|property)|exchange\s+of\s+contracts"
+     r"|completion\s+(?:date|statement|funds)|remortgage|leasehold|freehold|land\s+registry"
+     r"|searches|stamp\s+duty|buyer'?s\s+solicitor|seller'?s\s+solicitor"
+     r"|(?:sale|purchase)\s+of\s+\d+\w*\s+\w+|due\s+to\s+complete"
+     r"|complet(?:e|ion)\s+(?:on|tomorrow|today|date|funds)"
+     r"|\bexchange\b(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|views))"),
+    ("probate",
+     r"probate|(?:the|my\s+\w+'?s?)\s+estate\b|executors?|administrators?\s+of|grant\s+of"
+     r"|beneficiar\w+|inheritance\s+tax"),
+    ("wills_trusts",
+     r"\bwill\s+(?:writing|drafting)|my\s+will\b|new\s+will|lasting\s+power\s+of\s+attorney"
+     r"|power\s+of\s+attorney|\btrusts?\b(?!\s+me)"),
+    ("family",
+     r"divorce|separation|child\s+arrangements|custody|contact\s+with\s+my\s+(?:children|son"
+     r"|daughter)|financial\s+remedy|prenup\w*|matrimonial|family\s+court|maintenance"),
+    ("personal_injury",
+     r"personal\s+injury|(?:road\s+traffic|car|work(?:place)?)\s+accident|whiplash"
+     r"|injury\s+claim|clinical\s+negligence|medical\s+negligence"),
+    ("employment",
+     r"employment\s+tribunal|unfair\s+dismissal|(?:my\s+)?employer\b|settlement\s+agreement"
+     r"|redundancy|grievance"),
+    ("immigration", r"immigration|visa|asylum|leave\s+to\s+remain|home\s+office|citizenship"),
+    ("criminal",
+     r"criminal|police\s+(?:station|interview)|magistrates|crown\s+court|charged\s+with"
+     r"|prosecution|bail\b"),
+    ("housing",
+     r"tenan\w+|landlord|eviction|possession\s+(?:order|proceedings)|disrepair|section\s+21"),
+    ("consumer_credit",
+     r"car\s+finance|consumer\s+credit|(?:personal\s+)?loan\s+agreement|credit\s+agreement"
+     r"|debt\s+(?:collection|recovery)|broker\s+commission|hire\s+purchase"),
+    ("litigation",
+     r"litigation|court\s+(?:case|claim|proceedings)|county\s+court|small\s+claims|my\s+claim"
+     r"|the\s+claim\b|defendant|claimant|judg(?:e)?ment|tribunal"),
+    ("commercial",
+     r"my\s+(?:company|business)|shareholder|commercial\s+lease|contract\s+dispute"
+     r"|partnership\s+agreement|company\s+(?:formation|sale|purchase)"),
+)
+_AREA_WORDS = tuple((area, re.compile(r"\b(?:" + body + r")")) for area, body in _AREA_BODIES)
+
+
+def area_of_law(text: str) -> str | None:
+    """The area of law the words name most often (ties: the order of AREAS); None if none."""
+    lowered = text.lower()
+    counts = [(len(pattern.findall(lowered)), -i, area)
+              for i, (area, pattern) in enumerate(_AREA_WORDS)]
+    best = max(counts, default=(0, 0, None))
+    return best[2] if best[0] else None
+
 
 THIRD_PARTY = re.compile(
     r"\b(?:beneficiar(?:y|ies)|on\s+behalf\s+of\s+(?:my|our)\b|writing\s+for\s+my|(?:i\s+am|i[’']m)\s+not\s+"

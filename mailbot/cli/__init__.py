@@ -8,7 +8,7 @@ import typer
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import ConfigError, MailbotError
-from . import operations, records, reporting, running, tools
+from . import actions, operations, records, reporting, running, tools
 
 app = typer.Typer(
     help="mailbot: runs a law firm's complaints inbox by email.",
@@ -22,6 +22,7 @@ tools.register_triage(app)
 cases_app = records.register(app)
 operations.register(app, db_app, cases_app)
 reporting.register(app)
+actions.register(app)
 
 
 def main() -> None:

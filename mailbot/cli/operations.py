@@ -12,6 +12,7 @@ from sqlalchemy import LargeBinary, func, select, type_coerce, update
 
 from ..cases import AuditEvent
 from ..deadlines import TRIAGE_WITHIN, case_deadlines
+from ..duty_clocks import ico_due
 from ..errors import ConfigError
 from ..reconnect import LinkStatus, released
 from ..service import deadline_letters
@@ -158,6 +159,7 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             typer.echo("  an enquiry, not a complaint: no complaint clocks run; a person "
                        f"decides whether it is one by {local(triage_by)} (reply 'complaint yes' "
                        "to clock it from its receipt)")
+            _duty_clocks(case, local)
             return
         for label, moment, done in (("acknowledge by", d.acknowledge_by, case.acknowledged_at),
                                     ("full response by", d.respond_by, case.responded_at),
@@ -170,6 +172,18 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             typer.echo(f"  {label:<20} {local(moment)}{met}")
         for key, moment in d.reminders:
             typer.echo(f"  reminder {key:<11} {local(moment)}")
+        _duty_clocks(case, local)
+
+    def _duty_clocks(case: Any, local: Any) -> None:
+        """The duties' own clocks: a breach's 72 hours to decide on the ICO, a subject access."""
+        if case.breach_aware_at is not None:
+            done = (f"  (decided {local(case.breach_decided_at)}: "
+                    f"{'notifiable' if case.breach_notifiable else 'not notifiable'})"
+                    if case.breach_decided_at else "")
+            typer.echo(f"  {'ICO decision by':<20} {local(ico_due(case.breach_aware_at))}{done}")
+        if case.sar_due_at is not None:
+            done = f"  (answered {local(case.sar_done_at)})" if case.sar_done_at else ""
+            typer.echo(f"  {'subject access by':<20} {local(case.sar_due_at)}{done}")
 
     @db.command("adopt-mailbox")
     def db_adopt_mailbox(

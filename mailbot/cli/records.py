@@ -17,7 +17,9 @@ from ..service.drafting import redraft_pending
 from ..service.case_rules import set_received
 from ..service.decide import reprocess
 from ..working_days import WorkingCalendar
+from ..store import actions as actions_q
 from ..store import audit, casebook, raw_mail
+from ..store import notes as notes_q
 from ..store import outbox as outbox_q
 from . import wiring
 from .running import ConfigOption
@@ -114,6 +116,9 @@ def register(app: typer.Typer) -> typer.Typer:
                 "messages": [_plain(m, "body") for m in casebook.messages_for_case(conn, case.id)],
                 "letters": [_plain(l, "body_html", "body_text") for l in outbox_q.letters_for_case(conn, case.id)],
                 "audit": [_plain(e.as_dict()) for e in audit.for_case(conn, case.ref)],
+                "notes": [_plain(n) for n in notes_q.notes_for_case(conn, case.id)],
+                "actions": [_plain(a) for a in actions_q.list_actions(conn)
+                            if a.case_id == case.id],
             }
         if as_json:
             typer.echo(json.dumps(detail, indent=2, default=str))
@@ -127,6 +132,11 @@ def register(app: typer.Typer) -> typer.Typer:
             typer.echo(f"  {m['at']}  {m['direction']:<3} {m['kind']:<16} {m['subject'] or ''}")
         for letter in detail["letters"]:
             typer.echo(f"  letter #{letter['id']} {letter['kind']:<18} {letter['status']:<10} {letter['sent_at'] or ''}")
+        for n in detail["notes"]:
+            typer.echo(f"  {n['at']}  note ({n['kind']}) by {n['by']}: {n['body'] or '[purged]'}")
+        for a in detail["actions"]:
+            typer.echo(f"  action #{a['id']} due {a['due_on']} owner {a['owner']} "
+                       f"{a['status']}: {a['text']}")
         for e in detail["audit"]:
             typer.echo(f"  audit {e['at']}  {e['kind']:<22} by {e['actor']}")
 

@@ -16,7 +16,7 @@ from ..working_days import WorkingCalendar
 from ..profiles import Profile
 from ..reports import evidence, returns, subject_access
 from ..reports import register as reg
-from ..store import Store
+from ..store import Store, casebook
 from . import wiring
 from .running import ConfigOption, parse_now
 
@@ -129,13 +129,22 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
     @app.command("report")
     def report_cmd(date_from: FromOption, date_to: ToOption,
                    out: Annotated[Path, typer.Option("--out", help="Directory for report.html.")],
-                   config: ConfigOption = None, as_of: AsOfOption = None) -> None:
-        """A self-contained HTML trend report with charts (categories, times, deadlines, causes, repeats, load)."""
-        from ..service.trend_report import build_report
+                   config: ConfigOption = None, as_of: AsOfOption = None,
+                   mail: Annotated[bool, typer.Option(
+                       "--mail", help="Also mail it to compliance and the training lead "
+                                      "(review.training_lead), on the next run.")] = False,
+                   ) -> None:
+        """A self-contained HTML trend report: charts, corrective actions, reviews, lessons."""
+        from ..service.trend_report import build_report, mail_report, report_readers
 
         start, end = _period(date_from, date_to)
         application = wiring.build_app(wiring.read_config(config), with_classifier=False)
         page, lines = build_report(application, start, end, now=_now(as_of))
+        if mail:
+            people = report_readers(application)
+            mail_report(application, start, end, people, now=_now(as_of))
+            who = ", ".join(people) or "nobody (no compliance role or training lead is configured)"
+            typer.echo(f"report queued for {who}; it goes out on the next run", err=True)
         out.mkdir(parents=True, exist_ok=True)
         target = out / "report.html"
         target.write_text(page, encoding="utf-8")
@@ -164,13 +173,25 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
 
     @app.command("export-person")
     def export_person(email: str, out: Annotated[Path, typer.Option("--out", help="New (or empty) directory.")],
-                      config: ConfigOption = None) -> None:
-        """Subject access: every case, message, letter and audit event about one email address."""
+                      config: ConfigOption = None,
+                      request: Annotated[Optional[str], typer.Option(
+                          "--request", help="The case holding the subject access request (its "
+                                            "audit trail records the export).")] = None,
+                      by: Annotated[str, typer.Option(
+                          "--by", help="Who made the export (kept in the audit trail).")] = "cli",
+                      ) -> None:
+        """Subject access: every case, message, letter and audit event about one email address.
+
+        Each export is an audit event (who, when, what it held; the address only as a hash)."""
         records = _Records(config)
+        now = datetime.now(UTC)
         try:
             with records.store.transaction() as conn:
+                if request is not None and casebook.case_by_ref(conn, request) is None:
+                    raise typer.BadParameter(f"no case {request}", param_hint="--request")
                 result = subject_access.export_person(conn, email, out, firm=records.cfg.firm, cal=records.cal,
-                                                      now=datetime.now(UTC))
+                                                      now=now)
+                subject_access.record_export(conn, result, request=request, by=by, now=now)
         except FileExistsError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None

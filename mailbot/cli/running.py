@@ -101,6 +101,7 @@ def register(app: typer.Typer) -> typer.Typer:
                 "deadline_actions": len(report.tick.fired),
                 "deadline_drafts": report.deadline_letters.drafted,
                 "reminders": report.deadline_letters.reminders_sent,
+                "action_reminders": report.actions_reminded,
                 "sent": len(report.sending.sent),
                 "retrying": len(report.sending.retrying),
                 "failed": len(report.sending.failed),

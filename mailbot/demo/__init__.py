@@ -25,7 +25,7 @@ from ..service.context import App
 from ..service.runner import run_once
 from ..service.trend_report import build_report
 from ..store import audit, casebook
-from ..store.tables import audit_events, outbox, reminders_fired
+from ..store.tables import audit_events, case_notes, outbox, reminders_fired
 from .samples import MALFORMED, SAMPLES, Sample
 from .world import ImapServer, SmtpServer, SmtpWorld
 
@@ -122,6 +122,8 @@ def _what(subject: str) -> str:
         return "notice(s) of a refused reply"
     if bare.startswith("Approval needed: "):
         return f"approval request(s) for a {bare.removeprefix('Approval needed: ')} draft"
+    if bare.startswith("Corrective action #"):
+        return "corrective action reminder(s)"
     return "reminder(s)" if bare.startswith("Reminder") else f"\"{bare}\""
 
 
@@ -204,6 +206,13 @@ def run_demo(keep_dir: str | None = None) -> None:
             "no words of the client's echoed); nothing sent to the auto-reply or the newsletter")
         for name, email in HANDLERS:
             say(f"   {name} received {len(_requests_for(world, email))} approval request(s)")
+        for alert in world.inboxes[COMPLIANCE[1]]:
+            if str(alert["Subject"]).startswith("Act today"):
+                say(f"   {COMPLIANCE[0]} (compliance, partner) was alerted in the same pass: "
+                    f"\"{alert['Subject']}\"")
+                steps = alert.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+                first = steps.split("WHAT TO DO", 1)[-1].strip().splitlines()[0].strip(" -")
+                say(f"     what to do: {first[:110]}{'...' if len(first) > 110 else ''}")
         say()
 
         say("3. Handlers answer by email (nothing but the acknowledgement reaches a client unapproved)")
@@ -217,8 +226,12 @@ def run_demo(keep_dir: str | None = None) -> None:
             say(f"   someone replies 'approve' to a forwarded request, From: fraudster@{CLIENTS_FORGER}")
             _reply(smtp, forger_email, forger_request, "approve", t1, login=False)
             say(f"   and again with a forged From: {forger_email} (the firm's server records dmarc=fail)")
+        due = (t0 + timedelta(days=10)).astimezone(config.firm.zone).date()
+        action = (f"cause nobody owned the buyer's enquiries\naction a named person answers "
+                  f"buyers' enquiries within two days owner {HANDLERS[1][1]} due "
+                  f"{due.isoformat()}\napprove")
         for (email, request), (verb, body) in zip(requests, (
-            ("approves", "approve"),
+            ("approves, recording a root cause and a corrective action", action),
             ("edits, then approves", None),
             ("rejects", "reject I will phone the client first"),
         )):
@@ -240,10 +253,18 @@ def run_demo(keep_dir: str | None = None) -> None:
             report = run_once(app, imap_settings, smtp_settings, clock=lambda: t1 + timedelta(minutes=15))
             say(f"   mailbot run --once: {report.intake.fetched} reply read, {len(report.sending.sent)} emails sent")
         with app.store.transaction() as conn:
+            shown = ["letter.approved", "letter.rejected", "letter.edited", "approval.refused",
+                     "action.created"]
             decisions = list(conn.execute(select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor, audit_events.c.detail)
-                                          .where(audit_events.c.kind.in_(["letter.approved", "letter.rejected", "letter.edited", "approval.refused"]))))
+                                          .where(audit_events.c.kind.in_(shown))))
+            notes = {n.id: n.body
+                     for n in conn.execute(select(case_notes.c.id, case_notes.c.body))}
         for kind, ref, actor, detail in decisions:
-            extra = f" ({detail.get('reason')})" if detail.get("reason") else ""
+            why = detail.get("reason") or notes.get(detail.get("note_id"))  # a reason is a note
+            extra = f" ({why})" if why else ""
+            if kind == "action.created":
+                extra = (f" (#{detail['action_id']}, owner {detail['owner']}, "
+                         f"due {detail['due_on']})")
             say(f"   audit: {kind:<18} {ref or '-':<12} by {actor}{extra}")
         say()
 

@@ -25,23 +25,6 @@ CATEGORY_LABELS: dict[str, str] = {
     "other": "Other",
 }
 
-# "Area complained about": which part of the service a category concerns. The schema has no
-# practice-area column, so the register derives the area from the category, consistently.
-AREA_BY_CATEGORY: dict[str, str] = {
-    "delay": "service",
-    "communication": "service",
-    "advice_quality": "legal work",
-    "instructions": "legal work",
-    "costs_information": "costs and billing",
-    "costs_excessive": "costs and billing",
-    "documents_funds": "documents and client money",
-    "staff_conduct": "conduct",
-    "integrity_misconduct": "conduct",
-    "data_security": "data protection",
-    "complaint_handling": "complaint handling",
-    "other": "other",
-}
-
 # Outcomes a handler can record (commands.py). Like the FCA's returns, a complaint upheld in
 # part counts as upheld.
 UPHELD_OUTCOMES = frozenset({"upheld", "partly"})
@@ -51,4 +34,4 @@ def category_label(category: str | None) -> str:
     return CATEGORY_LABELS.get(category or "", category or "Not categorised")
 
 
-__all__ = ["AREA_BY_CATEGORY", "CATEGORIES", "CATEGORY_LABELS", "UPHELD_OUTCOMES", "category_label"]
+__all__ = ["CATEGORIES", "CATEGORY_LABELS", "UPHELD_OUTCOMES", "category_label"]

@@ -239,8 +239,10 @@ def _deadline_table(t: TrendFigures) -> str:
 
 
 def render_html(t: TrendFigures, summary: Summary, *, firm_name: str, generated: str,
-                ack_target: int | None = None, regulator_days: int | None = None) -> str:
-    """The whole page. Text comes from structured fields and handler-recorded root causes only."""
+                ack_target: int | None = None, regulator_days: int | None = None,
+                extra_html: str = "") -> str:
+    """The whole page. Text comes from structured fields and what handlers recorded (root causes,
+    and in `extra_html` learning notes and corrective actions), never a client's words."""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in summary.lines)
     sections = [
         _section("Complaints per month by category", "By the month each complaint was received "
@@ -263,4 +265,4 @@ def render_html(t: TrendFigures, summary: Summary, *, firm_name: str, generated:
             f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
             f"<p class='meta'>{html.escape(firm_name)} &middot; generated {html.escape(generated)}</p>"
             f"<div class='summary'><strong>Summary</strong><ul>{items}</ul></div>{''.join(sections)}"
-            "</body></html>")
+            f"{extra_html}</body></html>")

@@ -22,7 +22,7 @@ from ..deadlines import WorkingCalendar, case_deadlines
 from ..profiles import Profile, get_profile
 from ..service.drafting import CLIENT_KINDS
 from ..store.tables import cases, outbox
-from . import AREA_BY_CATEGORY, UPHELD_OUTCOMES, category_label
+from . import UPHELD_OUTCOMES, category_label
 
 ProfileLookup = Callable[[str], Profile]
 CalendarLookup = Callable[[str], WorkingCalendar]
@@ -132,6 +132,17 @@ class CaseFacts:
     channel: str = "email"
     close_kind: str | None = None  # why it closed before a final response (close_kind())
     holding_sent_at: datetime | None = None
+    # Issue 19 (F19, F24, F16, F17): the area of law (never the category), whether the complainant
+    # accepted our answer (not whether the case is finished), reasonable adjustments, and the
+    # data protection clocks' outcomes.
+    area_of_law: str | None = None
+    resolved: str | None = None  # yes | no | None (unknown)
+    adjustments: str | None = None
+    sar_due_at: datetime | None = None
+    sar_done_at: datetime | None = None
+    breach_aware_at: datetime | None = None
+    breach_decided_at: datetime | None = None
+    breach_notifiable: bool | None = None
 
     @property
     def resolved_at(self) -> datetime | None:
@@ -159,7 +170,8 @@ def client_key(address: str, key: bytes) -> str:
     return hmac.new(key, address.strip().lower().encode(), hashlib.sha256).hexdigest()[:10]
 
 
-_COLUMNS = [c for c in cases.c if c.name not in ("suggestion", "subject", "client_name", "flags")]
+_COLUMNS = [c for c in cases.c if c.name not in ("suggestion", "subject", "client_name", "flags",
+                                                 "escalated")]
 
 
 
@@ -207,6 +219,9 @@ def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: Profi
                                   close_reason=r.close_reason, is_complaint=r.is_complaint),
         client_key=client_key(r.client_address, key), profile=r.profile, complainant=r.complainant,
         channel=r.channel, close_kind=close_kind(r.close_reason), holding_sent_at=holding,
+        area_of_law=r.area_of_law, resolved=r.resolved, adjustments=r.adjustments,
+        sar_due_at=r.sar_due_at, sar_done_at=r.sar_done_at, breach_aware_at=r.breach_aware_at,
+        breach_decided_at=r.breach_decided_at, breach_notifiable=r.breach_notifiable,
     )
 
 
@@ -215,7 +230,9 @@ REGISTER_FIELDS = (
     "date_holding_letter", "date_responded", "date_closed", "closed_without_final_response",
     "is_complaint", "complaint_decided_by_person",
     "substance", "category", "secondary_categories", "area_complained_about", "person_complained_about",
-    "actions", "outcome", "redress", "resolved", "learning", "root_cause", "handler", "urgency", "state",
+    "actions", "outcome", "redress", "finished", "resolved", "learning", "root_cause", "handler",
+    "urgency", "state", "adjustments", "subject_access_due", "subject_access_answered",
+    "data_breach_ico_decision",
     "acknowledge_due", "acknowledge_deadline", "respond_due", "respond_deadline", "regulator_due",
     "regulator_deadline",
 )
@@ -232,10 +249,19 @@ def substance(f: CaseFacts) -> str:
     return main + (f"; also {', '.join(others)}" if others else "")
 
 
+def _ico(f: CaseFacts) -> str:
+    if f.breach_aware_at is None:
+        return ""
+    if f.breach_decided_at is None:
+        return "pending"
+    return "notifiable" if f.breach_notifiable else "not notifiable"
+
+
 def register_row(f: CaseFacts, cal: WorkingCalendar) -> dict[str, str]:
-    """One register line. Resolved: a final response was sent (or the complainant accepted our
-    response) and the case is not reopened; a case closed otherwise before a final response says
-    so, with why (withdrawn, duplicate, other)."""
+    """One register line. Finished: a final response was sent, or the case was closed (a case
+    closed before a final response says so, with why: withdrawn, duplicate, other). Resolved is
+    apart from that (F19): whether the complainant accepted our answer, as a handler recorded it
+    (`resolved yes|no`, or closing because they accepted it); "unknown" until then."""
     row = {
         "reference": f.ref,
         "regime": f.profile,
@@ -253,19 +279,24 @@ def register_row(f: CaseFacts, cal: WorkingCalendar) -> dict[str, str]:
         "substance": substance(f),
         "category": f.category or "",
         "secondary_categories": ";".join(f.secondary),
-        "area_complained_about": AREA_BY_CATEGORY.get(f.category or "", ""),
+        "area_complained_about": f.area_of_law or "",
         "person_complained_about": f.person_complained_about or "",
         "actions": "; ".join(f"{kind} {_day(cal, at)}" for kind, at in f.letters),
         "outcome": f.outcome or "",
         "redress": f.redress or "",
-        "resolved": ("closed without final response"
+        "finished": ("closed without final response"
                      if f.closed_without_final_response and f.state == "closed"
                      else "yes" if f.state in ("responded", "closed") else "no"),
+        "resolved": f.resolved or "unknown",
         "learning": f.learning or "",
         "root_cause": f.root_cause or "",
         "handler": f.handler or "",
         "urgency": f.urgency or "",
         "state": f.state,
+        "adjustments": f.adjustments or "",
+        "subject_access_due": _day(cal, f.sar_due_at),
+        "subject_access_answered": _day(cal, f.sar_done_at),
+        "data_breach_ico_decision": _ico(f),
     }
     for name in ("acknowledge", "respond", "regulator"):
         check = f.deadline(name)

@@ -11,6 +11,7 @@ auto-reply) is personal data too: it is found by reading each such message's Fro
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
@@ -21,11 +22,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
+from ..cases import AuditEvent
 from ..config import FirmConfig
 from ..working_days import WorkingCalendar
 from ..service.drafting import CLIENT_KINDS
 from ..store import audit
 from ..store import outbox as outbox_q
+from ..store.notes import notes_for_case
 from ..store.tables import case_messages, cases, quarantine, raw_messages
 from .evidence import letter_eml, letter_txt, plain, to_json
 
@@ -92,7 +95,11 @@ def export_person(conn: Connection, address: str, out: Path, *, firm: FirmConfig
                             "file": name})
         events = [plain(e.as_dict()) for e in audit.for_case(conn, case.ref)]
         n_msgs, n_letters, n_events = n_msgs + len(msgs), n_letters + len(letters), n_events + len(events)
-        record["cases"].append({"case": plain(case), "messages": msg_list, "letters": letters, "audit_events": events})
+        # Staff's notes about the person are their personal data too (review them before sending).
+        notes = [plain({k: getattr(n, k) for k in ("at", "kind", "by", "body")})
+                 for n in notes_for_case(conn, case.id)]
+        record["cases"].append({"case": plain(case), "messages": msg_list, "letters": letters,
+                                "audit_events": events, "notes": notes})
     own_ids = [c.id for c in own]
     elsewhere = select(case_messages).where(func.lower(case_messages.c.from_addr) == who)
     if own_ids:
@@ -105,6 +112,19 @@ def export_person(conn: Connection, address: str, out: Path, *, firm: FirmConfig
     _write(out, "index.html", _index(record, firm, cal).encode("utf-8"), written)
     _write(out, "README.txt", _readme(who, record, firm, cal, now, written).encode("utf-8"), written)
     return PersonExport(who, tuple(c.ref for c in own), n_msgs, n_letters, n_events, tuple(sorted(written)))
+
+
+def record_export(conn: Connection, export: PersonExport, *, request: str | None, by: str,
+                  now: datetime) -> None:
+    """The export on the record (accountability, UK GDPR Art 5(2)): who made it, when, what it
+    held, and for which request; the address only as a SHA-256, since the trail is permanent."""
+    detail = {"address_sha256": hashlib.sha256(export.address.encode()).hexdigest(),
+              "cases": list(export.case_refs), "messages": export.messages,
+              "letters": export.letters, "audit_events": export.audit_events,
+              "files": len(export.files)}
+    refs = [request.upper()] if request else (list(export.case_refs) or [None])
+    audit.append(conn, [AuditEvent("subject_access.exported", ref, by, now, detail)
+                        for ref in refs])
 
 
 def _sender(raw: bytes) -> set[str]:
@@ -217,7 +237,8 @@ def _readme(who: str, record: dict[str, Any], firm: FirmConfig, cal: WorkingCale
         "",
         "Before sending: review for third parties' personal data and legally privileged material.",
         "Handlers' internal replies filed with a case are included and marked with their sender; approval",
-        "requests sent to staff are not (the audit trail lists them).",
+        "requests sent to staff are not (the audit trail lists them). Notes staff recorded on",
+        "a case (notes, rejection and closing reasons) are in data.json under its notes.",
         "",
         "Files:",
         *[f"  {name}" for name in sorted(written)],

@@ -15,9 +15,13 @@ from ..message import Inbound
 from ..triage import Prediction, bound_text, suggestion_record
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
+from ..duty_clocks import sar_due
+from ..triage_rules import DATA_BREACH, SUBJECT_ACCESS
 from .bounces import record_bounce
 from .context import App, log
 from .drafting import draft_for_approval, queue_client_letter, refresh_request, supersede_drafts
+from .escalation import escalate
+from .listening import is_correction
 
 
 def _candidates(app: App) -> list[Candidate]:
@@ -84,6 +88,9 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             "channel": "email",
             "received_at": received_at,
             "legal_hold": False,
+            "secondary_categories": list(suggestion.secondary),
+            "area_of_law": suggestion.area,
+            **_duty_clocks(suggestion.flags, received_at, regime.calendar),
         },
         now=now,
     )
@@ -105,6 +112,9 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     audit.append(conn, events)
     case = casebook.case_by_id(conn, case_id)
     assert case is not None
+    if escalate(conn, app, case, now=now, actor="mailbot"):
+        case = casebook.case_by_id(conn, case_id)
+        assert case is not None
     automatic = app.config.firm.auto_acknowledge and is_complaint
     held_back = _may_auto_reply(conn, app, msg.from_addr, now) if automatic else None
     if automatic and answers_our_letter:
@@ -129,6 +139,18 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
                                     "urgency": suggestion.urgency, "regime": regime.name,
                                     "complaint": signal})
     return ref
+
+
+def _duty_clocks(flags: frozenset[str], received_at: datetime, cal: Any) -> dict[str, Any]:
+    """The clocks a message starts beside the complaint's own (duty_clocks.py): a possible
+    personal-data breach (the firm became aware when the mail arrived) and a subject access
+    request (one month from its receipt)."""
+    values: dict[str, Any] = {}
+    if DATA_BREACH in flags:
+        values["breach_aware_at"] = received_at
+    if SUBJECT_ACCESS in flags:
+        values.update(sar_received_at=received_at, sar_due_at=sar_due(received_at, cal))
+    return values
 
 
 CHANNELS = {"phone": "by phone", "letter": "by letter", "in_person": "in person"}
@@ -205,12 +227,18 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
     msg = route.msg
     case = casebook.case_by_id(conn, route.case.case_id)
     assert case is not None
-    casebook.add_case_message(
-        conn, case_id=case.id, direction="in", kind="follow_up", message_id=msg.message_id,
-        from_addr=msg.from_addr, subject=msg.subject, body=msg.text, at=received_at, raw_message_id=raw_id,
+    # The client answers the letter that restated their complaint: filed as their correction.
+    correction = is_correction(conn, case, route)
+    message = casebook.add_case_message(
+        conn, case_id=case.id, direction="in", kind="correction" if correction else "follow_up",
+        message_id=msg.message_id, from_addr=msg.from_addr, subject=msg.subject, body=msg.text,
+        at=received_at, raw_message_id=raw_id,
     )
     raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
     events = [AuditEvent("case.client_message", case.ref, "mailbot", now, {"raw_id": raw_id, "matched_by": route.matched_by})]
+    if correction:
+        events.append(AuditEvent("case.understanding_corrected", case.ref, "client", now,
+                                 {"message_id": message}))
     if case.is_complaint is False and case.complaint_decided_by:
         # New words on an enquiry may make it a complaint: a person looks again (the approval
         # request asks "Read as not a complaint" once more).
@@ -227,23 +255,25 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
     audit.append(conn, events)
     case = casebook.case_by_id(conn, case.id)
     assert case is not None
-    if _keep_live_request(conn, app, case, now):
+    note = ("The client replied to our understanding of their complaint: their corrections are "
+            "filed on the case, and shown below" if correction else "The client wrote again")
+    if _keep_live_request(conn, app, case, now, note):
         return
     superseded = supersede_drafts(conn, app, case, now=now)
     if case.handler_email:
         first = "enquiry_reply" if case.is_complaint is False else "progress_update"
         kind = superseded[-1] if superseded else first
-        draft_for_approval(conn, app, case, kind, now=now, note="The client wrote again")
+        draft_for_approval(conn, app, case, kind, now=now, note=note)
 
 
-def _keep_live_request(conn: Connection, app: App, case: Any, now: datetime) -> bool:
+def _keep_live_request(conn: Connection, app: App, case: Any, now: datetime, note: str) -> bool:
     """One live approval request per case: a follow-up updates a request not yet sent, and leaves
     one already sent alone (its token still works), so a client's flood is not the handler's."""
     live = outbox_q.live_request(conn, case.id, now)
     if live is None:
         return False
     draft, request = live
-    refreshed = refresh_request(conn, app, case, request, draft, now=now, note="The client wrote again")
+    refreshed = refresh_request(conn, app, case, request, draft, now=now, note=note)
     audit.append(conn, [AuditEvent("approval.request_kept", case.ref, "mailbot", now,
                                    {"outbox_id": draft.id, "request_id": request.id, "updated": refreshed})])
     return True

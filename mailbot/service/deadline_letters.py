@@ -30,7 +30,7 @@ from ..store import audit, casebook
 from ..store.tables import cases, reminders_fired
 from .context import App, log
 from .drafting import draft_for_approval, staff_mail, supersede_drafts
-from .tick import PENDING, compliance_people
+from .tick import COMPLIANCE_TOLD, PENDING, compliance_people
 
 DRAFTS_PER_TRANSACTION = 50  # each draft holds the audit chain's lock until its transaction commits
 _RF = reminders_fired.c
@@ -45,6 +45,10 @@ WHAT = {
     "holding_letter": "the 8-week deadline is near",
     "regulator_breach": "regulator deadline passed without a final response",
     "triage_due": "a message held as an enquiry waits for you to say whether it is a complaint",
+    "ico_decision": "a possible personal-data breach: the ICO notification decision is due",
+    "ico_overdue": "a possible personal-data breach: 72 hours have passed with no ICO decision",
+    "sar_due": "a subject access request must be answered",
+    "sar_overdue": "a subject access request is overdue",
 }
 DRAFTED = {"progress_update": "a progress update", "request_info": "a chaser", "holding_letter": "a holding letter"}
 
@@ -150,7 +154,8 @@ def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
         kind = line.key.split(":")[0]
-        told = ([line.handler_email] if line.handler_email else []) + (compliance if kind == "regulator_breach" else [])
+        told = (([line.handler_email] if line.handler_email else [])
+                + (compliance if kind in COMPLIANCE_TOLD else []))
         what = _what(kind, line.draft_kind, line.draft_status)
         item = {"ref": line.ref, "what": f"{what} ({line.detail})", "due": line.due_at, "urgency": line.urgency}
         for person in dict.fromkeys(told):

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..deadlines import ACTIVE_STATES, case_deadlines
+from ..duty_clocks import ico_due
 from ..store import raw_mail
 from ..store.casebook import holding_sent
 from ..store.tables import audit_events, cases, outbox, reminders_fired
@@ -74,6 +75,7 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         attention.append(f"{bounced} letter(s) bounced in the last day")
     if quarantined:
         attention.append(f"{quarantined} message(s) in quarantine (mailbot quarantine list)")
+    attention += _duties_waiting(rows, app, now)
     waiting = [r.ref for r in enquiries if r.complaint_decided_by is None]
     if waiting:
         more = " and more" if len(waiting) > 20 else ""
@@ -87,6 +89,24 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
                 {"label": "open enquiries (not complaints)", "count": len(enquiries)},
                 {"label": "deadline reminders fired in the last day", "count": levels_fired}]
     return {"as_of": now, "summary": summary, "attention": attention, "cases": listed}
+
+
+def _duties_waiting(rows: list[Any], app: App, now: datetime) -> list[str]:
+    """Open duties with clocks of their own (issue 19): breaches awaiting the ICO decision,
+    subject access requests not yet answered."""
+    lines = []
+    breaches = [r for r in rows if r.breach_aware_at is not None and r.breach_decided_at is None]
+    for r in breaches:
+        by = app.calendar.local(ico_due(r.breach_aware_at))
+        late = "overdue" if ico_due(r.breach_aware_at) < now else "due"
+        lines.append(f"{r.ref}: the ICO notification decision on a possible breach is {late} "
+                     f"({by:%H:%M %a %d %b})")
+    for r in rows:
+        if r.sar_due_at is not None and r.sar_done_at is None:
+            late = "overdue since" if r.sar_due_at < now else "due by"
+            lines.append(f"{r.ref}: a subject access request is {late} "
+                         f"{app.calendar.local(r.sar_due_at):%a %d %b}")
+    return lines
 
 
 def send_digest(app: App, *, now: datetime) -> int:

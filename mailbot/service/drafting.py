@@ -31,6 +31,8 @@ from ..trimming import trim_reply
 from ..trust import new_token, token_hash
 from ..working_days import add_months
 from .context import App
+from .duty_checks import duty_checks, duty_deadlines
+from .listening import letter_extras
 
 CLIENT_KINDS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
                           "summary_resolution", "enquiry_reply"})
@@ -68,7 +70,8 @@ def _firm(app: App) -> dict[str, Any]:
     f = app.config.firm
     return {"name": f.name, "complaints_address": f.complaints_address, "phone": f.phone,
             "postal_address": f.postal_address, "website": f.website,
-            "complaints_procedure_url": f.complaints_procedure_url}
+            "complaints_procedure_url": f.complaints_procedure_url,
+            "privacy_notice_url": f.privacy_notice_url}
 
 
 def complainant_of(case: Any) -> str:
@@ -126,6 +129,7 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         "remedy": "",
         "reply": "",
         "fos_waives_time_limits": bool(getattr(case, "waive_time_limits", None)),
+        **letter_extras(case, kind),
     }
     return context
 
@@ -289,7 +293,8 @@ def _request_deadlines(regime: Regime, case: Any, now: datetime) -> list[dict[st
     cal = regime.calendar
     if case.is_complaint is False:
         triage_by = cal.due(case.received_at, TRIAGE_WITHIN)
-        return [{"label": "Decide whether it is a complaint by", "due": triage_by}]
+        return duty_deadlines(case) + [{"label": "Decide whether it is a complaint by",
+                                        "due": triage_by}]
     d = case_deadlines(case.received_at, regime.profile, cal)
     clocks = (("Acknowledge by", d.acknowledge_by), ("Full response by", d.respond_by),
               ("Regulator deadline", d.regulator_by))
@@ -297,7 +302,7 @@ def _request_deadlines(regime: Regime, case: Any, now: datetime) -> list[dict[st
     if d.summary_resolution_by and now <= d.summary_resolution_by:  # FCA: while one may still go
         label = "Summary resolution (FCA; reply 'draft summary' if resolved) by"
         deadlines.insert(0, {"label": label, "due": d.summary_resolution_by})
-    return deadlines
+    return duty_deadlines(case) + deadlines
 
 
 def approval_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]]:
@@ -316,7 +321,7 @@ def approval_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]
                 "considering the complaint outside its time limits (DISP 1 Annex 3R); reply "
                 "'waive time limits yes' if we do.")
         checks.append({"title": "Time limits (FCA)", "text": text})
-    return checks
+    return duty_checks(regime, case, kind) + checks
 
 
 def _complaint_check(regime: Regime, case: Any) -> dict[str, str]:

@@ -30,13 +30,17 @@ from ..cases import apply as apply_event
 from ..deadlines import ACTIVE_STATES, summary_resolution_refusal
 from ..errors import TransitionRefused
 from ..link_rewrites import gateway_links
+from ..reports.register import close_kind
 from ..reply_reading import ReplyText, read_reply
 from ..sender_auth import AuthPolicy
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..trust import REFUSAL_TEXT, Refusal, SenderCheck, TokenRecord, check_approval, token_hash
+from . import actions as corrective
 from . import case_rules as rules
+from . import duties
 from .context import App, log
+from .escalation import escalate
 from .drafting import (
     DRAFT_KIND_BY_COMMAND,
     combined_notice,
@@ -197,7 +201,8 @@ def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
             case cmd.Assign(email=email):
                 _assign(run, email)
             case cmd.Note(text=text):
-                run.events.append(AuditEvent("case.note", run.case.ref, run.actor, run.now, {"note": text}))
+                kept = duties.note(run.conn, run.case, "note", text, actor=run.actor, now=run.now)
+                run.events.append(AuditEvent("case.note", run.case.ref, run.actor, run.now, kept))
                 run.done.append("note")
             case cmd.Draft(kind=kind):
                 _draft(run, kind)
@@ -208,6 +213,12 @@ def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
             case (cmd.SetComplaint() | cmd.SetRegime() | cmd.SetReceived() | cmd.SetComplainant()
                   | cmd.WaiveTimeLimits()):
                 _rules(run, action)
+            case cmd.CreateAction() | cmd.ActionDone() | cmd.ActionWorked():
+                _corrective(run, action)
+            case (cmd.BreachSuspected() | cmd.BreachDecision() | cmd.SubjectAccess()
+                  | cmd.Adjustments() | cmd.SetPerson() | cmd.SetArea() | cmd.AddSecondary()
+                  | cmd.SetResolved()):
+                _duty(run, action)
             case cmd.Unclear(lines=lines, hint=hint):
                 run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
     if run.redraft is not None:
@@ -227,8 +238,9 @@ def _reject(run: _Run, reason: str) -> None:
     letter = run.letter
     if outbox_q.use_token(run.conn, run.token.id, run.now) and outbox_q.set_status(
             run.conn, letter.id, expected="draft", status="rejected"):
+        kept = duties.note(run.conn, run.case, "rejection", reason, actor=run.actor, now=run.now)
         run.events.append(AuditEvent("letter.rejected", run.case.ref, run.actor, run.now,
-                                     {"outbox_id": letter.id, "kind": letter.kind, "reason": reason}))
+                                     {"outbox_id": letter.id, "kind": letter.kind, **kept}))
         run.done.append("rejected")
 
 
@@ -238,6 +250,9 @@ def _correct(run: _Run, name: str, value: str) -> None:
     casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
     run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"from": old, "to": value}))
     run.done.append(name)
+    if name == "urgency" and value == "critical":  # rated critical by a person: alerted at once
+        run.refresh()
+        escalate(run.conn, run.app, run.case, now=run.now, actor=run.actor)
 
 
 def _assign(run: _Run, email: str) -> None:
@@ -299,7 +314,15 @@ def _close(run: _Run, reason: str) -> None:
     casebook.save_snapshot(run.conn, run.case.id, moved.case, run.now)
     if reason and run.case.responded_at is None:
         casebook.update_case(run.conn, run.case.id, run.now, close_reason=reason[:255])
-    run.events.extend(moved.events)
+        if close_kind(reason) == "accepted" and run.case.resolved is None:
+            casebook.update_case(run.conn, run.case.id, run.now, resolved="yes")
+    for event in moved.events:  # the handler's words go to case_notes; the trail keeps a hash
+        if event.detail.get("reason"):
+            kept = duties.note(run.conn, run.case, "close", reason, actor=run.actor, now=run.now)
+            detail = {k: v for k, v in event.detail.items() if k != "reason"}
+            event = AuditEvent(event.kind, event.case_ref, event.actor, event.at,
+                               {**detail, **kept})
+        run.events.append(event)
     run.done.append("closed")
     run.refresh()
 
@@ -323,13 +346,62 @@ def _rules(run: _Run, action: cmd.Action) -> None:
             change = rules.set_waiver(conn, app, case, value, **how)
         case _:  # pragma: no cover - _carry_out sends only these here
             raise AssertionError(action)
-    if change.problem:
-        run.unclear.append(change.problem)
-    if change.done:
-        run.done.append(change.done)
-        run.refresh()
+    _outcome(run, change)
     if change.redraft:
         run.redraft, run.then_draft = change.redraft, change.then_draft or run.then_draft
+
+
+def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
+    """The register's outcome fields. (Lost in a merge on main, where these four commands failed
+    with a NameError: restored as it was, the case read again for the commands after it.)"""
+    match action:
+        case cmd.Cause(text=text):
+            name, value = "root_cause", text[:255]
+        case cmd.Outcome(value=outcome):
+            name, value = "outcome", outcome
+        case cmd.Redress(amount=amount, currency=currency, text=text):
+            given = f"{currency + ' ' if currency else ''}{amount} {text}"
+            name, value = "redress", given.strip()[:64]
+        case cmd.Learning(text=text):
+            name, value = "learning", text
+    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
+    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now,
+                                 {"value": value}))
+    run.done.append(name)
+    run.refresh()
+
+
+def _corrective(run: _Run, action: cmd.Action) -> None:
+    """A corrective action made, done, or judged (service/actions.py)."""
+    conn, how = run.conn, {"actor": run.actor, "now": run.now}
+    match action:
+        case cmd.CreateAction(text=text, owner=owner, due=due):
+            result = corrective.create_action(conn, run.app, run.case, text=text, owner=owner,
+                                              due=due, **how)
+        case cmd.ActionDone(number=number):
+            result = corrective.mark_done(conn, run.app, number, case_id=run.case.id, **how)
+        case cmd.ActionWorked(number=number, worked=worked, note=note):
+            result = corrective.mark_worked(conn, number, worked, note=note, case_id=run.case.id,
+                                            **how)
+        case _:  # pragma: no cover - _carry_out sends only these here
+            raise AssertionError(action)
+    _outcome(run, result)
+
+
+def _duty(run: _Run, action: cmd.Action) -> None:
+    """Data protection, adjustments and the register's fields (service/duties.py)."""
+    _outcome(run, duties.carry_out(run.conn, run.app, run.case, action, actor=run.actor,
+                                   now=run.now, events=run.events))
+
+
+def _outcome(run: _Run, result: rules.Change | corrective.ActionResult) -> None:
+    """What a command did goes into the outcome (and the case is read again), or its problem
+    to the handler."""
+    if result.problem:
+        run.unclear.append(result.problem)
+    if result.done:
+        run.done.append(result.done)
+        run.refresh()
 
 
 def _is_partner(app: App, email: str) -> bool:

@@ -1,19 +1,31 @@
 """Retention: purge message content on schedule, keep the register, respect legal hold.
 
 The cases row (the register entry: dates, category, outcome, redress, learning) survives;
-what goes is what identifies the substance: raw mail, message bodies and subjects, letter
-texts. Every purge is an audit event, so the deletion itself is on the record.
+what goes is what identifies the substance or the person: raw mail, message bodies and subjects,
+letter texts, people's notes, rejection and closing reasons (case_notes, whose hashes stay in the
+audit trail), triage's reasons and flags, and the client's name; the client's address becomes a
+pseudonym (the same for the same address, so a report can still count repeat complainants).
+Every purge is an audit event, so the deletion itself is on the record.
+
+A case is due when the retention period has passed since it ended: the later of its final
+response and its closure. A case left at "responded" and never closed ends with its final
+response, and an enquiry nobody closed with its last change (review F15). No case is purged
+sooner than its own regime allows (`Profile.min_retention_years`: three years under fca_disp).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from ..cases import AuditEvent
+from ..deadlines import ACTIVE_STATES
 from ..store import audit
+from ..store.notes import purge_notes
 from ..store.tables import case_messages, cases, outbox, raw_messages
 from .context import App, log
 
@@ -31,14 +43,43 @@ def _cutoff(now: datetime, years: int) -> datetime:
     return now - timedelta(days=365 * years + years // 4)
 
 
+def ended_at(row: Any) -> datetime | None:
+    """When a case ended, for retention: the later of its final response and its closure; an
+    enquiry left open, its last change; None while a complaint is still open."""
+    if row.state == "closed":
+        return max(t for t in (row.closed_at, row.responded_at) if t is not None)
+    if row.state == "responded":
+        return row.responded_at
+    if row.is_complaint is False and row.state in ACTIVE_STATES:
+        return row.updated_at
+    return None
+
+
+def pseudonym(address: str) -> str:
+    """What a purged case keeps of its client's address: stable, not reversible by reading it."""
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    return f"purged-{digest[:20]}@purged.invalid"
+
+
 def plan_purge(app: App, *, now: datetime) -> PurgePlan:
-    cutoff = _cutoff(now, app.config.retention.years_after_closure)
+    years = app.config.retention.years_after_closure
+    earliest = _cutoff(now, years)
     plan = PurgePlan()
+    c = cases.c
+    ended = or_(and_(c.state == "closed", c.closed_at < earliest),
+                and_(c.state == "responded", c.responded_at < earliest),
+                and_(c.is_complaint.is_(False), c.state.in_(sorted(ACTIVE_STATES)),
+                     c.updated_at < earliest))
     with app.store.transaction() as conn:
-        due = conn.execute(select(cases.c.ref, cases.c.legal_hold).where(
-            cases.c.state == "closed", cases.c.closed_at < cutoff, cases.c.purged_at.is_(None)).order_by(cases.c.id))
-        for ref, hold in due:
-            (plan.held if hold else plan.cases).append(ref)
+        due = conn.execute(select(c.ref, c.legal_hold, c.profile, c.state, c.closed_at,
+                                  c.responded_at, c.updated_at, c.is_complaint)
+                           .where(ended, c.purged_at.is_(None)).order_by(c.id))
+        for row in due:
+            floor = max(years, app.regime(row.profile).profile.min_retention_years)
+            end = ended_at(row)
+            if end is None or end >= _cutoff(now, floor):
+                continue
+            (plan.held if row.legal_hold else plan.cases).append(row.ref)
         unlinked_cutoff = now - timedelta(days=app.config.retention.unlinked_mail_days)
         plan.unlinked_raw = len(list(conn.execute(select(raw_messages.c.id).where(
             raw_messages.c.case_id.is_(None), raw_messages.c.created_at < unlinked_cutoff, raw_messages.c.raw.is_not(None)))))
@@ -51,18 +92,27 @@ def purge(app: App, *, now: datetime, dry_run: bool = False) -> PurgePlan:
         return plan
     for ref in plan.cases:
         with app.store.transaction() as conn:
-            case_id = conn.execute(select(cases.c.id).where(cases.c.ref == ref, cases.c.legal_hold.is_(False))).scalar()
-            if case_id is None:
+            case = conn.execute(select(cases.c.id, cases.c.client_address)
+                                .where(cases.c.ref == ref, cases.c.legal_hold.is_(False))).first()
+            if case is None:
                 continue  # put on hold since the plan was made
+            case_id, alias = case.id, pseudonym(case.client_address)
             raw = conn.execute(update(raw_messages).where(raw_messages.c.case_id == case_id, raw_messages.c.raw.is_not(None))
                                .values(raw=None)).rowcount
             msgs = conn.execute(update(case_messages).where(case_messages.c.case_id == case_id)
                                 .values(body=None, subject=None)).rowcount
+            conn.execute(update(case_messages).where(
+                case_messages.c.case_id == case_id,
+                func.lower(case_messages.c.from_addr) == case.client_address.lower())
+                .values(from_addr=alias))
             letters = conn.execute(update(outbox).where(outbox.c.case_id == case_id)
                                    .values(body_text=PURGED, body_html=None, subject=PURGED, edit_diff=None)).rowcount
-            conn.execute(update(cases).where(cases.c.id == case_id).values(purged_at=now, subject=None, updated_at=now))
-            audit.append(conn, [AuditEvent("retention.purged", ref, "mailbot", now,
-                                           {"raw_messages": raw, "messages": msgs, "letters": letters})])
+            notes = purge_notes(conn, case_id)
+            conn.execute(update(cases).where(cases.c.id == case_id).values(
+                purged_at=now, subject=None, updated_at=now, close_reason=None, client_name=None,
+                client_address=alias, suggestion=None, flags=[]))
+            counts = {"raw_messages": raw, "messages": msgs, "letters": letters, "notes": notes}
+            audit.append(conn, [AuditEvent("retention.purged", ref, "mailbot", now, counts)])
     if plan.unlinked_raw:
         cutoff = now - timedelta(days=app.config.retention.unlinked_mail_days)
         with app.store.transaction() as conn:

@@ -1,11 +1,12 @@
 """`mailbot run`: one pass, or the long-running service around the same pass.
 
 A pass is: intake (mailbox -> cases and outbox rows), the deadline tick and the letters it
-queued, then flush the outbox. The service repeats it, waiting in IDLE (or polling, where the
-server has no IDLE) between passes, and stops cleanly after the current message on SIGTERM or
-Ctrl-C. Every connection to a mail server goes through service/links.py, so the intake job,
-the IDLE watcher and the outbox obey one reconnect policy: a refused login is tried once and
-then left alone until its credentials change or an admin runs `mailbot retry-login`.
+queued, reminders to corrective actions' owners, then flush the outbox. The service repeats
+it, waiting in IDLE (or polling, where the server has no IDLE) between passes, and stops
+cleanly after the current message on SIGTERM or Ctrl-C. Every connection to a mail server goes
+through service/links.py, so the intake job, the IDLE watcher and the outbox obey one
+reconnect policy: a refused login is tried once and then left alone until its credentials
+change or an admin runs `mailbot retry-login`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..errors import MailbotError
 from ..mailbox import MailboxError
 from ..smtp import SmtpSettings
 from ..store import links as links_q
+from .actions import remind_owners
 from .context import App, log
 from .deadline_letters import LettersReport, write_deadline_letters
 from .digest import send_digest
@@ -49,6 +51,7 @@ class RunReport:
     tick: TickReport = field(default_factory=TickReport)
     deadline_letters: LettersReport = field(default_factory=LettersReport)
     sending: FlushReport = field(default_factory=FlushReport)
+    actions_reminded: int = 0  # corrective actions' owners told what is due (service/actions.py)
 
 
 def run_once(
@@ -72,6 +75,8 @@ def run_once(
         report.tick = deadline_tick(app, now=clock())
     if not should_stop():
         report.deadline_letters = write_deadline_letters(app, now=clock(), should_stop=should_stop)
+    if not should_stop():
+        report.actions_reminded = remind_owners(app, now=clock())
     if smtp_settings is not None and not should_stop():
         report.sending = asyncio.run(
             flush_outbox(app, smtp_settings, now=clock(), should_stop=should_stop)
@@ -162,6 +167,7 @@ async def _serve(
         if await asyncio.to_thread(leader.held):
             await asyncio.to_thread(deadline_tick, app, now=clock())
             await asyncio.to_thread(write_deadline_letters, app, now=clock(), should_stop=stop)
+            await asyncio.to_thread(remind_owners, app, now=clock())
             await asyncio.to_thread(check_intake_health, app, now=clock())
 
     async def digest() -> None:

@@ -37,6 +37,7 @@ from ..store.tables import outbox
 from .context import App, log
 from .drafting import CLIENT_KINDS, KIND_LABELS, staff_mail
 from .links import smtp_failed, smtp_may_send, smtp_worked, system_alert
+from .listening import on_letter_sent
 
 LEASE = timedelta(minutes=5)
 BACKOFF_BASE = timedelta(minutes=1)
@@ -441,6 +442,7 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
         if row.kind == "request_info":
             case_values["awaiting_client_since"] = now
         casebook.update_case(conn, case.id, now, **case_values)
+        on_letter_sent(conn, case, row, now, events)
         event = _STATE_EFFECTS.get(row.kind)
         snap = casebook.snapshot(case)
         if event is Event.INVESTIGATE and snap.state is not State.ACKNOWLEDGED:

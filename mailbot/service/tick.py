@@ -35,6 +35,7 @@ from sqlalchemy import (BigInteger, Connection, DateTime, Row, String, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
+from ..duty_clocks import COMPLIANCE_KINDS, evaluate_duties
 from ..store import audit
 from ..store.raw_mail import insert_ignoring_conflict
 from ..store.casebook import holding_sent
@@ -75,7 +76,9 @@ def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
         last_client_letter_at=row.last_client_letter_at, awaiting_client_since=row.awaiting_client_since,
         responded_at=row.responded_at, closed_at=row.closed_at, fired=fired,
         is_complaint=row.is_complaint is not False, triaged=row.complaint_decided_by is not None,
-        holding_sent_at=row.holding_sent_at,
+        holding_sent_at=row.holding_sent_at, sar_received_at=row.sar_received_at,
+        sar_due_at=row.sar_due_at, sar_done_at=row.sar_done_at,
+        breach_aware_at=row.breach_aware_at, breach_decided_at=row.breach_decided_at,
     )
 
 
@@ -89,12 +92,17 @@ def _candidates(conn: Connection, now: datetime, changed_since: datetime | None)
     c, k = cases.c, case_checks.c
     needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
               c.responded_at, c.closed_at, c.handler_email, c.urgency, c.profile, c.is_complaint,
-              c.complaint_decided_by, holding_sent(c.id).label("holding_sent_at"))
+              c.complaint_decided_by, holding_sent(c.id).label("holding_sent_at"),
+              c.sar_received_at, c.sar_due_at, c.sar_done_at, c.breach_aware_at,
+              c.breach_decided_at)
     looks: Any = select(k.case_id).where(or_(k.next_check_at.is_(None), k.next_check_at <= now))
     if changed_since is not None:  # a union of two index ranges: an OR across the two tables would scan every case
         looks = union(looks, select(c.id).where(c.updated_at >= changed_since))
     due = c.id.in_(looks)
-    live = or_(c.state.in_(sorted(ACTIVE_STATES)), ~breach_recorded)
+    # A subject access request or a breach decision still open runs whatever the case's state.
+    duty_open = or_((c.sar_due_at.is_not(None) & c.sar_done_at.is_(None)),
+                    (c.breach_aware_at.is_not(None) & c.breach_decided_at.is_(None)))
+    live = or_(c.state.in_(sorted(ACTIVE_STATES)), ~breach_recorded, duty_open)
     # Sorted here, not by ORDER BY, which can make SQLite walk every case in id order instead of
     # starting from the indexes above. Id order is the lock order (module docstring).
     rows = sorted(conn.execute(select(*needed).where(live, due)).all(), key=lambda r: r.id)
@@ -212,7 +220,9 @@ def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: date
         regime = app.regime(row.profile)  # each case under its own regime's profile and calendar
         clock = _clock(row, frozenset(fired.get(row.id, ())))
         looked = evaluate(clock, now, regime.profile, regime.calendar)
-        out.append(_Plan(row, looked.actions, looked.next_check or NEVER))
+        duties = evaluate_duties(clock, now, regime.calendar)
+        checks = [at for at in (looked.next_check, duties.next_check) if at is not None]
+        out.append(_Plan(row, looked.actions + duties.actions, min(checks, default=NEVER)))
     return out
 
 
@@ -271,7 +281,7 @@ def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: Tic
     for plan in chunk:
         chosen = plan.drafting
         handled = bool(plan.row.handler_email)
-        levels += [_Level(plan.row.id, a, handled or (compliance and a.kind == "regulator_breach"),
+        levels += [_Level(plan.row.id, a, handled or (compliance and a.kind in COMPLIANCE_TOLD),
                           DRAFTS[a.kind] if a is chosen else None) for a in plan.due]
     recorded = _record(conn, levels, now)
     _store_next_checks(conn, [(p.row.id, p.next_check) for p in chunk])
@@ -283,6 +293,11 @@ def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: Tic
         report.drafts_queued += level.draft_kind is not None
     if new:
         audit.append(conn, [audit.levels_fired(now, [(refs[lv.case_id], lv.action.key, lv.action.due_at) for lv in new])])
+
+
+# The levels compliance hears of besides the handler: a breach of the regulator's deadline, and the
+# data protection clocks (the ICO decision, a subject access request).
+COMPLIANCE_TOLD = frozenset({"regulator_breach"}) | COMPLIANCE_KINDS
 
 
 def compliance_people(app: App) -> list[str]:

@@ -129,7 +129,8 @@ def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
 
 
 # What the client has seen: their own mail and our letters (not staff mail, not robots').
-CLIENT_THREAD_KINDS = ("complaint", "follow_up", "acknowledgement", "progress_update", "request_info",
+CLIENT_THREAD_KINDS = ("complaint", "follow_up", "correction", "acknowledgement",
+                       "progress_update", "request_info",
                        "holding_letter", "final_response", "summary_resolution")
 
 
@@ -138,7 +139,7 @@ _THREAD_IDS = (select(case_messages.c.message_id)
                .order_by(case_messages.c.id))
 _LAST_FROM_CLIENT = (select(case_messages)
                      .where(case_messages.c.case_id == bindparam("case_id"), case_messages.c.direction == "in",
-                            case_messages.c.kind.in_(("complaint", "follow_up")))
+                            case_messages.c.kind.in_(("complaint", "follow_up", "correction")))
                      .order_by(case_messages.c.id.desc()).limit(1))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -136,10 +137,71 @@ cases = Table(
     Column("channel", String(16), nullable=False, default="email", server_default="email"),
     Column("waive_time_limits", Boolean),
     Column("close_reason", SealedText),
+    # Migration 0013 (issue 19). The register's own fields (F19): the area of law (set by a
+    # handler or read from the matter, never from the category) and whether the complainant
+    # accepted our answer, apart from whether the case is finished; reasonable adjustments (F24).
+    Column("area_of_law", String(32)),
+    Column("resolved", String(8)),  # yes: the complainant accepted; no: did not; NULL: unknown
+    Column("adjustments", String(16)),  # offered | declined | not_needed; NULL: not recorded
+    # Active listening: the first substantive letter restated the complaint (its outbox id).
+    Column("understanding_letter_id", Id),
+    Column("understanding_sent_at", UTCDateTime),
+    # A subject access request's one-month clock (UK GDPR Art 12(3)); due may be extended.
+    Column("sar_received_at", UTCDateTime),
+    Column("sar_due_at", UTCDateTime),
+    Column("sar_done_at", UTCDateTime),
+    # A personal-data breach: the 72 hours to decide whether to notify the ICO (Art 33) run
+    # from when the firm became aware; the decision, when made.
+    Column("breach_aware_at", UTCDateTime),
+    Column("breach_decided_at", UTCDateTime),
+    Column("breach_notifiable", Boolean),
+    Column("escalated", SealedJSON),  # the triggers compliance and the partner were alerted for
     Index(None, "state"),
     Index(None, "client_address"),
     Index(None, "updated_at"),
     Index(None, "handler_email", "state"),  # open cases per handler (assignment), read from the index alone
+)
+
+# Free text a person wrote about a case (notes, rejection reasons, why adjustments were declined,
+# a breach decision): here, where retention can purge it with the case, while the permanent audit
+# trail keeps only its SHA-256 (review F15), as it does for edit diffs.
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(32), nullable=False),  # note, rejection, close, adjustments, breach...
+    Column("body", SealedText),  # NULL once purged under the retention policy
+    Column("body_sha256", String(64), nullable=False),
+    Column("by", String(320), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "case_id"),
+)
+
+# Corrective actions (issue 19): what the firm will change because of a complaint, who owns it and
+# by when. Owners are reminded; once done, someone says whether it worked.
+corrective_actions = Table(
+    "corrective_actions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
+    Column("text", SealedText, nullable=False),
+    Column("owner", String(320), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("category", String(64)),  # the case's category and root cause when the action was made
+    Column("root_cause", String(255)),
+    Column("status", String(16), nullable=False),  # open | done
+    Column("created_by", String(320), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("reminded", String(32)),  # the last reminder level sent to the owner (duty_clocks.py)
+    Column("reminded_at", UTCDateTime),
+    Column("done_at", UTCDateTime),
+    Column("done_by", String(320)),
+    Column("worked", String(8)),  # yes | no; NULL: not yet known
+    Column("worked_at", UTCDateTime),
+    Column("worked_by", String(320)),
+    Index(None, "status"),
+    Index(None, "case_id"),
 )
 
 # Derived by the deadline tick (service/tick.py): when a case's clocks can next produce an action.

@@ -1,7 +1,7 @@
 """Memory under hostile mail: peak RSS for the worst single messages, and RSS over a stream of them.
 
 Each case runs in a fresh child process that wires mailbot as the CLI does (SQLite, the shipped
-classifier) and hands messages to `service.intake.receive` (take-in and decision, exactly as a
+classifier) and hands messages to `service.decide.receive` (take-in and decision, exactly as a
 pass does), then prints its peak resident memory (VmHWM) and current resident memory (VmRSS):
 
   word-2MB / word-10MB   one complaint whose body is a single 2 MB (10 MB) "word"

@@ -41,6 +41,7 @@ class Firm:
     compliance: ImapUser
     config: Config
     app: App
+    partner: ImapUser | None = None  # make_firm(with_partner=True): a person with the partner role
 
     @property
     def server(self) -> ImapTestServer:
@@ -132,12 +133,13 @@ def draft_block(request: EmailMessage) -> str:
 
 def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
               db_url: str | None = None,
-              overrides: dict[str, Any] | None = None) -> Firm:
+              overrides: dict[str, Any] | None = None, with_partner: bool = False) -> Firm:
     complaints = dovecot.new_user("complaints")
     client = dovecot.new_user("client")
     handler = dovecot.new_user("handler")
     other = dovecot.new_user("handler2")
     compliance = dovecot.new_user("compliance")
+    partner = dovecot.new_user("partner") if with_partner else None
     raw: dict[str, Any] = {
         "firm": {
             "name": "Harbour & Vale Solicitors",
@@ -162,7 +164,8 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
             {"name": "Priya Shah", "email": handler.address, "roles": ["handler"]},
             {"name": "Tom Reilly", "email": other.address, "roles": ["handler"]},
             {"name": "Alex Morgan", "email": compliance.address, "roles": ["compliance"]},
-        ],
+        ] + ([{"name": "Jo Partner", "email": partner.address, "roles": ["partner"]}]
+             if partner else []),
     }
     for section, values in (overrides or {}).items():
         if isinstance(values, list):  # an array of tables, such as [[regimes]]
@@ -171,7 +174,8 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
             raw.setdefault(section, {}).update(values)
     config = parse_config(raw)
     app = wiring.build_app(config)
-    return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app)
+    return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app,
+                partner)
 
 
 def mailbot_cli(*args: str) -> subprocess.CompletedProcess[str]:

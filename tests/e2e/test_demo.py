@@ -18,6 +18,13 @@ def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None
     assert "hash chain intact" in out
     assert "holding letter draft" in out and "Alex Morgan received" in out, "time travel: holding letters, escalation"
     assert "6. The trend report" in out
+    # Issue 19: a critical complaint alerts compliance in the same pass; a corrective action is
+    # made by reply, reminded to its owner and reported.
+    alerts = [line for line in out.splitlines()
+              if "was alerted in the same pass: \"Act today: C-20" in line]
+    assert any("critical" in line for line in alerts), alerts
+    assert "audit: action.created" in out and "corrective action reminder(s)" in out
+    assert "Corrective actions: 1 open (1 overdue)" in out
     # The thank-you note is an enquiry: no complaint clock, no holding letter, not counted.
     assert "thank-you note, is an enquiry, not a complaint" in out
     assert "clock levels recorded: triage_due (" in out

@@ -383,7 +383,7 @@ def test_close_before_a_final_response_needs_a_reason_and_is_reported_as_such(fi
     [fact] = facts(firm, T0 + timedelta(weeks=9))
     row = reg.register_row(fact, firm.app.calendar)
     assert row["closed_without_final_response"] == "withdrawn"
-    assert row["resolved"] == "closed without final response"
+    assert row["finished"] == "closed without final response"
     assert row["respond_deadline"] == row["regulator_deadline"] == "closed_without_final_response"
 
 

@@ -114,7 +114,8 @@ def _register_cases(conn: Any) -> None:
              ack=at("2025-07-01 07:00"), responded=at("2025-07-21 10:00"), closed=at("2025-07-25 09:00"),
              body=SECRET_BODY, subject=SECRET_SUBJECT, client="grim.client@example.org", client_name="Gwen Grim",
              outcome="partly", redress="GBP 250 goodwill payment", root_cause="Estimate not updated",
-             learning="Costs letters reviewed monthly", person_complained_about="Mark Ellis")
+             learning="Costs letters reviewed monthly", person_complained_about="Mark Ellis",
+             area_of_law="family", resolved="no")
     # Acknowledged on Monday 10 March: the 3-working-day ack was due Thursday 6 March. Never answered.
     add_case(conn, "C-2025-0002", at("2025-03-03 10:00"), ack=at("2025-03-10 09:00"),
              learning="=HYPERLINK(\"http://evil.example\")")
@@ -131,16 +132,20 @@ def test_register_rows_have_the_record_fields_and_no_complaint_text(store: Store
     assert (first["date_received"], first["date_acknowledged"], first["date_responded"], first["date_closed"]) == (
         "2025-07-01", "2025-07-01", "2025-07-21", "2025-07-25")
     assert first["substance"] == "Excessive costs; also Communication"
-    assert first["area_complained_about"] == "costs and billing"
+    assert first["area_complained_about"] == "family"  # the matter's area, never the category's
     assert first["person_complained_about"] == "Mark Ellis"
     assert first["actions"] == "acknowledgement 2025-07-01; final_response 2025-07-21"
-    assert (first["outcome"], first["redress"], first["resolved"]) == ("partly", "GBP 250 goodwill payment", "yes")
+    assert (first["outcome"], first["redress"]) == ("partly", "GBP 250 goodwill payment")
+    assert first["finished"] == "yes"
+    assert first["resolved"] == "no", "finished, not resolved: the client did not accept it"
     assert (first["root_cause"], first["learning"], first["handler"]) == ("Estimate not updated",
                                                                          "Costs letters reviewed monthly", HANDLER)
     assert (first["acknowledge_deadline"], first["respond_deadline"], first["regulator_deadline"]) == ("met", "met", "met")
     second = rows["C-2025-0002"]
     assert (second["acknowledge_deadline"], second["acknowledge_due"]) == ("missed", "2025-03-06")
-    assert (second["respond_deadline"], second["regulator_deadline"], second["resolved"]) == ("missed", "missed", "no")
+    assert (second["respond_deadline"], second["regulator_deadline"]) == ("missed", "missed")
+    assert second["finished"] == "no"
+    assert (second["resolved"], second["area_complained_about"]) == ("unknown", "")
     third = rows["C-2025-0003"]
     assert (third["acknowledge_deadline"], third["acknowledge_due"]) == ("pending", "2025-08-04")
 

@@ -1,4 +1,4 @@
-"""The service tier driven directly through `service.intake.receive`: real SQLite store, real
+"""The service tier driven directly through `service.decide.receive`: real SQLite store, real
 templates, no mail servers. Fast tests for the branch-heavy paths (commands, routing outcomes)."""
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from mailbot.store.notes import note_by_id, text_sha256
 from mailbot.store.tables import audit_events, cases, corrections, outbox
 from tests.service.conftest import CLIENT, HANDLER, HOUR, T0, Desk
 
@@ -51,7 +52,12 @@ def test_reject_keeps_its_reason_and_sends_nothing(desk: Desk) -> None:
     desk.complaint(COMPLAINT)
     desk.reply("reject I will phone the client first", at=T0 + HOUR)
     assert _letters(desk, "progress_update")[0].status == "rejected"
-    assert _events(desk, "letter.rejected")[0]["reason"] == "I will phone the client first"
+    event = _events(desk, "letter.rejected")[0]
+    # The reason is kept as a purgeable note; the permanent audit trail holds only its hash.
+    with desk.app.store.transaction() as conn:
+        note = note_by_id(conn, event["note_id"])
+    assert note is not None and note.body == "I will phone the client first"
+    assert event["note_sha256"] == text_sha256("I will phone the client first")
 
 
 def test_an_edit_comes_back_and_a_second_approve_sends_exactly_it(desk: Desk) -> None:
@@ -86,7 +92,11 @@ def test_assign_moves_the_case_and_its_draft_to_the_other_person(desk: Desk) -> 
 def test_a_note_goes_into_the_record(desk: Desk) -> None:
     desk.complaint(COMPLAINT)
     desk.reply("note spoke to the client, she wants the deeds back", at=T0 + HOUR)
-    assert _events(desk, "case.note")[0]["note"] == "spoke to the client, she wants the deeds back"
+    event = _events(desk, "case.note")[0]
+    with desk.app.store.transaction() as conn:
+        note = note_by_id(conn, event["note_id"])
+    assert note is not None and note.body == "spoke to the client, she wants the deeds back"
+    assert event["note_sha256"] == text_sha256(note.body)
 
 
 def test_draft_final_prepares_a_final_response_for_approval(desk: Desk) -> None:

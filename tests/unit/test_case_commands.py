@@ -86,7 +86,9 @@ RECEIVED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 def case(**values: Any) -> Any:
     base = {"is_complaint": True, "complaint_decided_by": None, "complainant": "client",
             "flags": [],
-            "suggestion": {}, "received_at": RECEIVED, "waive_time_limits": None}
+            "suggestion": {}, "received_at": RECEIVED, "waive_time_limits": None,
+            # the complaint was restated already: no "Our understanding" check (test_duties.py)
+            "understanding_sent_at": RECEIVED}
     return SimpleNamespace(**{**base, **values})
 
 

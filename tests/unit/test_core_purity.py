@@ -19,7 +19,8 @@ import mailbot
 
 CORE = ["cases", "routing", "trust", "dedupe", "assignment", "deadlines", "working_days", "profiles", "commands", "message",
         "machine_mail", "trimming", "triage", "date_mentions", "content_gate", "marks", "sender_auth", "draft_edit",
-        "link_rewrites", "reply_reading", "folders", "reconnect", "addresses", "regimes"]
+        "link_rewrites", "reply_reading", "folders", "reconnect", "addresses", "regimes",
+        "duty_clocks", "triage_rules"]
 
 # Libraries that open sockets (or sit directly on them) and the project's own adapters' libraries.
 IO_LIBRARIES = ["imapclient", "aiosmtplib", "aiosmtpd", "smtplib", "imaplib", "poplib", "ftplib", "sqlalchemy",

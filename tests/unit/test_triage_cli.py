@@ -46,7 +46,8 @@ def test_each_line_gets_one_answer_and_bad_lines_do_not_stop_the_stream(trained:
     first = records[0]
     assert set(first) == {"category", "category_confidence", "category_top", "urgency", "urgency_confidence",
                           "is_complaint", "flags", "reasons", "category_top2", "category_uncertain",
-                          "complaint_probability", "complaint_signal"}
+                          "complaint_probability", "complaint_signal", "secondary_categories",
+                          "area_of_law"}
     assert first["category_top2"] == first["category_top"][:2]
     assert isinstance(first["category_uncertain"], bool)
     assert 0.0 <= first["complaint_probability"] <= 1.0
