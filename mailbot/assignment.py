@@ -36,7 +36,8 @@ def named_in(text: str, candidate: Candidate) -> bool:
     parts = _name_parts(candidate.name)
     if len(parts) >= 2:
         surname = parts[-1].lower()
-        return re.search(rf"\b(mr|mrs|ms|miss|dr)?\.?\s*{re.escape(surname)}\b", lowered) is not None
+        return re.search(rf"\b(mr|mrs|ms|miss|dr)?\.?\s*{re.escape(surname)}\b",
+                         lowered) is not None
     return False
 
 
@@ -49,8 +50,12 @@ def choose_handler(
 ) -> Candidate | None:
     eligible = [c for c in candidates if "handler" in c.roles and not named_in(text, c)]
     if not eligible:
-        senior = [c for c in candidates if {"compliance", "partner"} & set(c.roles) and not named_in(text, c)]
-        return min(senior, key=lambda c: (open_load.get(c.email.lower(), 0), candidates.index(c)), default=None)
+        senior = [
+            c for c in candidates
+            if {"compliance", "partner"} & set(c.roles) and not named_in(text, c)
+        ]
+        return min(senior, key=lambda c: (open_load.get(c.email.lower(), 0), candidates.index(c)),
+                   default=None)
     specialists = [c for c in eligible if category and category in c.categories]
     pool = specialists or [c for c in eligible if not c.categories] or eligible
     return min(pool, key=lambda c: (open_load.get(c.email.lower(), 0), candidates.index(c)))

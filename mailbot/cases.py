@@ -35,11 +35,15 @@ class Event(StrEnum):
     REOPEN = "reopen"
 
 
-OPEN_STATES = frozenset({State.NEW, State.ACKNOWLEDGED, State.INVESTIGATING, State.AWAITING_CLIENT, State.REOPENED})
+OPEN_STATES = frozenset(
+    {State.NEW, State.ACKNOWLEDGED, State.INVESTIGATING, State.AWAITING_CLIENT, State.REOPENED})
 
 # event -> {from state: to state}. Anything absent is refused.
 _TABLE: dict[Event, dict[State, State]] = {
-    Event.ACKNOWLEDGE: {State.NEW: State.ACKNOWLEDGED, State.REOPENED: State.ACKNOWLEDGED},
+    Event.ACKNOWLEDGE: {
+        State.NEW: State.ACKNOWLEDGED,
+        State.REOPENED: State.ACKNOWLEDGED
+    },
     Event.INVESTIGATE: {
         State.ACKNOWLEDGED: State.INVESTIGATING,
         State.REOPENED: State.INVESTIGATING,
@@ -50,16 +54,25 @@ _TABLE: dict[Event, dict[State, State]] = {
         State.INVESTIGATING: State.AWAITING_CLIENT,
         State.REOPENED: State.AWAITING_CLIENT,
     },
-    Event.CLIENT_REPLIED: {State.AWAITING_CLIENT: State.INVESTIGATING},
+    Event.CLIENT_REPLIED: {
+        State.AWAITING_CLIENT: State.INVESTIGATING
+    },
     Event.RESPOND: {
         State.ACKNOWLEDGED: State.RESPONDED,
         State.INVESTIGATING: State.RESPONDED,
         State.AWAITING_CLIENT: State.RESPONDED,
         State.REOPENED: State.RESPONDED,
     },
-    # Closing before a final response (a withdrawn complaint) needs a reason; see close_needs_reason.
-    Event.CLOSE: {s: State.CLOSED for s in State if s is not State.CLOSED},
-    Event.REOPEN: {State.RESPONDED: State.REOPENED, State.CLOSED: State.REOPENED},
+    # Closing before a final response (a withdrawn complaint) needs a reason; see
+    # close_needs_reason.
+    Event.CLOSE: {
+        s: State.CLOSED
+        for s in State if s is not State.CLOSED
+    },
+    Event.REOPEN: {
+        State.RESPONDED: State.REOPENED,
+        State.CLOSED: State.REOPENED
+    },
 }
 
 # The key date each event stamps the first time it happens.
@@ -102,7 +115,8 @@ def allowed_events(state: State) -> list[Event]:
     return [event for event, moves in _TABLE.items() if state in moves]
 
 
-def apply(case: CaseSnapshot, event: Event, *, now: datetime, actor: str, reason: str | None = None) -> Transition:
+def apply(case: CaseSnapshot, event: Event, *, now: datetime, actor: str,
+          reason: str | None = None) -> Transition:
     """Move a case by one event, or raise TransitionRefused saying what is allowed instead."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -114,7 +128,8 @@ def apply(case: CaseSnapshot, event: Event, *, now: datetime, actor: str, reason
         )
     if event is Event.CLOSE and close_needs_reason(case.state) and not reason:
         raise TransitionRefused(
-            f"case {case.ref}: closing before a final response needs a reason (e.g. 'withdrawn by client')"
+            f"case {case.ref}: closing before a final response needs a reason (e.g. 'withdrawn by "
+            "client')"
         )
     new_state = moves[case.state]
     changes: dict[str, Any] = {"state": new_state}
@@ -126,7 +141,8 @@ def apply(case: CaseSnapshot, event: Event, *, now: datetime, actor: str, reason
     detail: dict[str, Any] = {"from": case.state.value, "to": new_state.value, "event": event.value}
     if reason:
         detail["reason"] = reason
-    audit = AuditEvent(kind="case.transition", case_ref=case.ref, actor=actor, at=now, detail=detail)
+    audit = AuditEvent(kind="case.transition", case_ref=case.ref, actor=actor, at=now,
+                       detail=detail)
     return Transition(case=replace(case, **changes), events=(audit,))
 
 

@@ -38,7 +38,8 @@ from .triage import FLAGS, Prediction, bound_text
 log = logging.getLogger(__name__)
 
 HEADS = ("category", "urgency", "is_complaint")
-FLAG_HEAD = "flag:"  # optional binary heads, one per flag, trained on the examples that carry flag labels
+# optional binary heads, one per flag, trained on the examples that carry flag labels
+FLAG_HEAD = "flag:"
 MODEL_FILE = "triage.skops"
 SIDECAR_FILE = "triage.json"
 RANDOM_STATE = 0
@@ -52,26 +53,38 @@ RANDOM_STATE = 0
 # few texts. Category C 5 or 20, complaint C 1, 3 or 10 made no clear difference. Balanced class
 # weights help urgency and keep the complaint head from missing complaints.
 PARAMS: dict[str, Any] = {
-    "word_bits": 18, "char_bits": 18,
-    "C": {"category": 20.0, "urgency": 10.0, "is_complaint": 10.0, "flag": 10.0},
-    "class_weight": {"category": "balanced", "urgency": "balanced", "is_complaint": "balanced", "flag": "balanced"},
+    "word_bits": 18,
+    "char_bits": 18,
+    "C": {
+        "category": 20.0,
+        "urgency": 10.0,
+        "is_complaint": 10.0,
+        "flag": 10.0
+    },
+    "class_weight": {
+        "category": "balanced",
+        "urgency": "balanced",
+        "is_complaint": "balanced",
+        "flag": "balanced"
+    },
     "correction_weight": 2.0,
     "real_weight": 6.0,
     "lexicon_scale": 0.6,
 }
 # Every type the artifact may contain beyond skops' defaults; anything else refuses to load.
-TRUSTED_TYPES = (
-    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.set", "builtins.str", "builtins.int",
-    "builtins.float", "builtins.bool", "builtins.NoneType", "builtins.slice",
-    "numpy.dtype", "numpy.float32", "numpy.float64", "numpy.int64", "numpy.int32", "numpy.ndarray",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_selection._variance_threshold.VarianceThreshold",
-    "mailbot.classifier_features.CharNgramHasher", "mailbot.classifier_features.WordNgramHasher",
-    "mailbot.classifier_features.LexiconCounter",
-    "sklearn.linear_model._logistic.LogisticRegression", "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-)
+TRUSTED_TYPES = ("builtins.dict", "builtins.list", "builtins.tuple", "builtins.set",
+                 "builtins.str", "builtins.int", "builtins.float", "builtins.bool",
+                 "builtins.NoneType", "builtins.slice", "numpy.dtype", "numpy.float32",
+                 "numpy.float64", "numpy.int64", "numpy.int32", "numpy.ndarray",
+                 "scipy.sparse._csr.csr_matrix",
+                 "sklearn.feature_extraction.text.TfidfTransformer",
+                 "sklearn.feature_selection._variance_threshold.VarianceThreshold",
+                 "mailbot.classifier_features.CharNgramHasher",
+                 "mailbot.classifier_features.WordNgramHasher",
+                 "mailbot.classifier_features.LexiconCounter",
+                 "sklearn.linear_model._logistic.LogisticRegression",
+                 "sklearn.pipeline.FeatureUnion", "sklearn.pipeline.Pipeline",
+                 )
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,8 @@ class Example:
     is_complaint: bool
     id: str = ""
     weight: float = 1.0
-    flags: frozenset[str] | None = None  # None: not labelled (a handler's correction carries no flags)
+    # None: not labelled (a handler's correction carries no flags)
+    flags: frozenset[str] | None = None
 
     def label(self, head: str) -> str:
         if head.startswith(FLAG_HEAD):
@@ -94,7 +108,8 @@ class Example:
 
 
 def _apply(step: Any, texts: list[str], kept: dict[int, np.ndarray]) -> sp.csr_matrix:
-    """Run one feature pipeline (hasher -> VarianceThreshold -> TfidfTransformer) with plain arithmetic."""
+    """Run one feature pipeline (hasher -> VarianceThreshold -> TfidfTransformer) with plain
+    arithmetic."""
     if not isinstance(step, Pipeline):
         return step.transform(texts)
     names = [type(est).__name__ for _n, est in step.steps]
@@ -160,11 +175,14 @@ class TriageModel:
         union = self.features
         if union.transformer_weights:
             return union.transform(texts)
-        return sp.hstack([_apply(step, texts, self._kept) for _name, step in union.transformer_list], format="csr")
+        return sp.hstack(
+            [_apply(step, texts, self._kept) for _name, step in union.transformer_list],
+            format="csr")
 
     @property
     def _kept(self) -> dict[int, np.ndarray]:
-        """Column indices each VarianceThreshold keeps, computed once (it recomputes them per call)."""
+        """Column indices each VarianceThreshold keeps, computed once (it recomputes them per
+        call)."""
         cache = self.__dict__.setdefault("_kept_cache", {})
         return cache
 
@@ -184,13 +202,15 @@ class TriageModel:
             top = tuple((cat_labels[j], round(float(cat_p[i, j]), 4)) for j in order[:3])
             u = int(np.argmax(urg_p[i]))
             p_yes = float(comp_p[i, yes]) if yes is not None else float(comp_labels == ["yes"])
-            out.append(Prediction(category=top[0][0], category_confidence=top[0][1], category_top=top,
-                                  urgency=urg_labels[u], urgency_confidence=round(float(urg_p[i, u]), 4),
-                                  is_complaint=p_yes >= 0.5, complaint_probability=round(p_yes, 4),
-                                  urgency_probabilities=tuple((label, round(float(urg_p[i, j]), 4))
-                                                              for j, label in enumerate(urg_labels)),
-                                  flag_probabilities=tuple((flag, round(float(p[i]), 4))
-                                                           for flag, p in flag_p.items())))
+            out.append(
+                Prediction(
+                    category=top[0][0], category_confidence=top[0][1], category_top=top,
+                    urgency=urg_labels[u], urgency_confidence=round(float(urg_p[i, u]),
+                                                                    4), is_complaint=p_yes >= 0.5,
+                    complaint_probability=round(p_yes, 4), urgency_probabilities=tuple(
+                        (label, round(float(urg_p[i, j]), 4))
+                        for j, label in enumerate(urg_labels)), flag_probabilities=tuple(
+                            (flag, round(float(p[i]), 4)) for flag, p in flag_p.items())))
         return out
 
 
@@ -209,7 +229,8 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
         labels = [e.label(head) for e in ordered]
         model = build_head(head, params)
         if len(set(labels)) < 2:
-            raise ValueError(f"training data has only one {head} label ({labels[0]!r}); add examples")
+            raise ValueError(
+                f"training data has only one {head} label ({labels[0]!r}); add examples")
         model.fit(matrix, labels, sample_weight=weights)
         pipelines[head] = Pipeline([("features", features), ("model", model)])
     labelled = np.array([e.flags is not None for e in ordered])
@@ -221,9 +242,15 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
         model = build_head(head, params)
         model.fit(matrix[labelled], labels, sample_weight=weights[labelled])
         pipelines[head] = Pipeline([("features", features), ("model", model)])
-    sidecar = {"labels": {h: [str(c) for c in pipe[-1].classes_] for h, pipe in pipelines.items()},
-               "training_data_sha256": data_fingerprint(examples), "n_training_examples": len(examples),
-               "params": params}
+    sidecar = {
+        "labels": {
+            h: [str(c) for c in pipe[-1].classes_]
+            for h, pipe in pipelines.items()
+        },
+        "training_data_sha256": data_fingerprint(examples),
+        "n_training_examples": len(examples),
+        "params": params
+    }
     return TriageModel(pipelines, sidecar)
 
 
@@ -244,8 +271,9 @@ def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict
     """
     directory = Path(model_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    sidecar = dict(model.sidecar, sklearn_version=sklearn.__version__, skops_version=skops.__version__,
-                   metrics=metrics, trained_at=trained_at, model_file=MODEL_FILE)
+    sidecar = dict(model.sidecar, sklearn_version=sklearn.__version__,
+                   skops_version=skops.__version__, metrics=metrics, trained_at=trained_at,
+                   model_file=MODEL_FILE)
     if real_score is not None:
         sidecar["real_score"] = real_score
     with tempfile.NamedTemporaryFile(dir=directory, suffix=".skops.tmp", delete=False) as tmp:
@@ -271,7 +299,8 @@ def read_sidecar(model_dir: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def load(model_dir: str | os.PathLike[str]) -> TriageModel:
-    """Load after checking versions and that the file holds only the types listed in TRUSTED_TYPES."""
+    """Load after checking versions and that the file holds only the types listed in TRUSTED_TYPES.
+    """
     started = time.perf_counter()
     sidecar = read_sidecar(model_dir)
     saved_version = sidecar.get("sklearn_version")
@@ -282,14 +311,17 @@ def load(model_dir: str | os.PathLike[str]) -> TriageModel:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ModelMismatch(f"cannot read {path} ({exc.strerror}); retrain with `mailbot train`") from None
+        raise ModelMismatch(
+            f"cannot read {path} ({exc.strerror}); retrain with `mailbot train`") from None
     unexpected = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
     if unexpected:
-        raise ModelMismatch(f"{path} contains types outside the trusted list ({', '.join(unexpected)}); "
-                            "refusing to load it; retrain with `mailbot train`")
+        raise ModelMismatch(
+            f"{path} contains types outside the trusted list ({', '.join(unexpected)}); "
+            "refusing to load it; retrain with `mailbot train`")
     pipelines = sio.loads(data, trusted=list(TRUSTED_TYPES))
     if not isinstance(pipelines, dict) or not set(HEADS) <= set(pipelines) \
             or any(h not in HEADS and not h.startswith(FLAG_HEAD) for h in pipelines):
-        raise ModelMismatch(f"{path} does not hold the expected heads; retrain with `mailbot train`")
+        raise ModelMismatch(
+            f"{path} does not hold the expected heads; retrain with `mailbot train`")
     log.debug("loaded triage model in %.3fs", time.perf_counter() - started)
     return TriageModel(pipelines, sidecar)

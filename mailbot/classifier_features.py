@@ -68,7 +68,8 @@ class CharNgramHasher(_Hasher):
         for word in word_ids:  # insertion order is id order
             hashed = cache.get(word)
             if hashed is None:
-                hashed = cache[word] = tuple(_hash(g, self.n_features) for g in _padded_ngrams(word, low, high))
+                hashed = cache[word] = tuple(
+                    _hash(g, self.n_features) for g in _padded_ngrams(word, low, high))
                 _grew(key, len(hashed))
             columns.extend(hashed)
             word_indptr.append(len(columns))
@@ -78,8 +79,9 @@ class CharNgramHasher(_Hasher):
 
 
 def _csr(columns: list[int], indptr: list[int], width: int) -> sp.csr_matrix:
-    return sp.csr_matrix((np.ones(len(columns), dtype=np.float32), np.asarray(columns, dtype=np.int32),
-                          np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, width))
+    return sp.csr_matrix((np.ones(len(columns), dtype=np.float32),
+                          np.asarray(columns, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+                         shape=(len(indptr) - 1, width))
 
 
 class WordNgramHasher(_Hasher):
@@ -137,7 +139,8 @@ _CACHE_BUDGET = {"char": 1_000_000, "word": 200_000}
 
 
 def _cache(key: tuple[Any, ...]) -> dict[str, Any]:
-    """A plain dict per feature kind: faster than lru_cache, and simply emptied when it grows too big."""
+    """A plain dict per feature kind: faster than lru_cache, and simply emptied when it grows too
+    big."""
     cache = _CACHES.setdefault(key, {})
     if _SIZES.get(key, 0) > _CACHE_BUDGET[key[0]]:
         cache.clear()
@@ -164,7 +167,8 @@ def _padded_ngrams(word: str, low: int, high: int) -> list[str]:
 
 
 def char_wb_ngrams(text: str, ngram_range: tuple[int, int] = (2, 5)) -> list[str]:
-    """The n-gram strings CharNgramHasher hashes (same as scikit-learn's char_wb); for tests and inspection."""
+    """The n-gram strings CharNgramHasher hashes (same as scikit-learn's char_wb); for tests and
+    inspection."""
     return [gram for word in text.lower().split() for gram in _padded_ngrams(word, *ngram_range)]
 
 

@@ -40,32 +40,54 @@ MAX_LINES = 5000  # a reply longer than this is read no further
 MAX_LINE = 2000  # nor a line longer than this
 
 _COMMAND = re.compile(r"^([a-z]+)\b[\s:=.,;!\-\u2013\u2014]*(.*)$", re.I)
-_GREETING = re.compile(r"^(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|morning|afternoon)\b.{0,40}$", re.I)
-_AFFIRMATION = re.compile(r"^(?:yes|yep|yeah|ok|okay|sure|fine|great|perfect|lgtm|looks\s+good|all\s+good|"
-                          r"that'?s\s+fine|happy\s+with\s+this)\b[\s,.;:!\-\u2013\u2014]*(?=[a-z])", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|don'?t|do\s+not|doesn'?t|never|hold|wait|stop|cancel|but)\b|n't\b", re.I)
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|morning|afternoon)\b.{0,40}$",
+    re.I)
+_AFFIRMATION = re.compile(
+    r"^(?:yes|yep|yeah|ok|okay|sure|fine|great|perfect|lgtm|looks\s+good|all\s+good|"
+    r"that'?s\s+fine|happy\s+with\s+this)\b[\s,.;:!\-\u2013\u2014]*(?=[a-z])", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|no|don'?t|do\s+not|doesn'?t|never|hold|wait|stop|cancel|but)\b|n't\b", re.I)
 # Security gateways' banners and their start/end markers, as they land above a reply.
 _BANNER = re.compile(
     r"(?:^\[?(?:external|ext|extern|externe|external\s+(?:e-?mail|sender|message))\]?(?:\s|:|$)"
-    r"|^(?:caution|warning|attention|notice|important)\b.{0,40}\b(?:external|outside|originat|sender|phish)"
-    r"|this\s+(?:e-?mail|message)\s+(?:originated|came|was\s+sent|is)\s+from\s+(?:outside|an?\s+external)"
+    r"|^(?:caution|warning|attention|notice|important)\b.{0,40}\b(?:external|outside|originat"
+    r"|sender|phish)"
+    r"|this\s+(?:e-?mail|message)\s+(?:originated|came|was\s+sent|is)\s+from\s+(?:outside"
+    r"|an?\s+external)"
     r"|originated\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+organi[sz]ation"
     r"|you\s+don'?t\s+often\s+get\s+e-?mail\s+from|learn\s+why\s+this\s+is\s+important"
-    r"|do\s+not\s+click\s+(?:on\s+)?links|think\s+before\s+you\s+click|unless\s+you\s+recogni[sz]e\s+the\s+sender"
-    r"|zjqcmqryfpfptbanner(?:start|end)|mimecast|proofpoint|report\s+(?:this\s+)?(?:e-?mail|message)\s+as\s+(?:spam|phish))",
+    r"|do\s+not\s+click\s+(?:on\s+)?links|think\s+before\s+you\s+click"
+    r"|unless\s+you\s+recogni[sz]e\s+the\s+sender"
+    r"|zjqcmqryfpfptbanner(?:start|end)|mimecast|proofpoint|report\s+(?:this\s+)?(?:e-?mail"
+    r"|message)\s+as\s+(?:spam|phish))",
     re.I,
 )
 _EMAIL = re.compile(r"^<?([^@\s<>]+@[^@\s<>]+\.[^@\s<>]+?)>?[.,;]?$")
-_AMOUNT = re.compile(r"^(?:([£$€])|(gbp|eur|usd)\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\b\s*(.*)$", re.I)
+_AMOUNT = re.compile(
+    r"^(?:([£$€])|(gbp|eur|usd)\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\b\s*(.*)$", re.I)
 # Words that may follow approve/edit/close without changing their meaning ("Approved - thanks!").
-_CHATTER = frozenset("thanks thank you thx ty cheers please pls ok okay fine great good looks lgtm all the this "
-                     "draft letter it as is case complaint now see go ahead and send for many much".split())
+_CHATTER = frozenset(
+    "thanks thank you thx ty cheers please pls ok okay fine great good looks lgtm all the this "
+    "draft letter it as is case complaint now see go ahead and send for many much".split())
 # "approve with the amendments below": only meaningful when the draft was changed.
-_WITH_EDITS = frozenset("with my the your changes change edits edit edited amendments amendment amended "
-                        "corrections correction revisions tweaks below above included made".split())
-_DRAFT_WORDS = {"update": "update", "progress": "update", "info": "info", "information": "info",
-                "request": "info", "rfi": "info", "holding": "holding", "final": "final", "summary": "summary",
-                "src": "summary", "reply": "reply", "enquiry": "reply"}
+_WITH_EDITS = frozenset(
+    "with my the your changes change edits edit edited amendments amendment amended "
+    "corrections correction revisions tweaks below above included made".split())
+_DRAFT_WORDS = {
+    "update": "update",
+    "progress": "update",
+    "info": "info",
+    "information": "info",
+    "request": "info",
+    "rfi": "info",
+    "holding": "holding",
+    "final": "final",
+    "summary": "summary",
+    "src": "summary",
+    "reply": "reply",
+    "enquiry": "reply"
+}
 _YES = frozenset({"yes", "y", "true", "it", "is"})
 _NO = frozenset({"no", "n", "false", "not"})
 _WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
@@ -256,7 +278,8 @@ class Unclear:
     hint: str = ""
 
 
-Action = (Approve | Reject | Edit | SetCategory | SetUrgency | Assign | Note | Draft | Close | Cause | Outcome
+Action = (Approve | Reject | Edit | SetCategory | SetUrgency | Assign | Note | Draft | Close
+          | Cause | Outcome
           | Redress | Learning | SetComplaint | SetRegime | SetReceived | SetComplainant
           | WaiveTimeLimits | CreateAction | ActionDone | ActionWorked | BreachSuspected
           | BreachDecision | SubjectAccess | Adjustments | SetPerson | SetArea | AddSecondary
@@ -299,19 +322,30 @@ def parse_handler_reply(reply: ReplyText | str, original_draft: str | None = Non
     actions: list[Action] = [a for a in parsed if not isinstance(a, _EditWord)]
     if not problems:
         if any(isinstance(a, _EditWord) for a in parsed) and edited is None:
-            problems.append("You wrote 'edit' but the text between the draft markers is unchanged (or the markers "
-                            "are missing), so nothing was changed.")
+            problems.append(
+                "You wrote 'edit' but the text between the draft markers is unchanged (or the "
+                "markers "
+                "are missing), so nothing was changed.")
         if any(isinstance(a, Approve) and a.with_edits for a in actions) and edited is None:
-            problems.append("You wrote 'approve' with amendments, but the text between the draft markers is "
-                            "unchanged (or the markers are missing), so nothing was sent. Change the text between "
-                            "the markers and reply 'approve', or reply 'approve' alone to send the draft as it is.")
+            problems.append(
+                "You wrote 'approve' with amendments, but the text between the draft markers is "
+                "unchanged (or the markers are missing), so nothing was sent. Change the text "
+                "between "
+                "the markers and reply 'approve', or reply 'approve' alone to send the draft as "
+                "it is."
+            )
     if edited is not None:
         actions.insert(0, Edit(edited))
     if not actions and not problems:
-        actions.append(Unclear((), "No command was found at the top of your reply. Write 'approve' (or another "
-                                   "command) alone on the first line, above the quoted text."))
+        actions.append(
+            Unclear((),
+                    "No command was found at the top of your reply. Write 'approve' (or another "
+                    "command) alone on the first line, above the quoted text."))
     if any(isinstance(a, Approve) for a in actions) and any(isinstance(a, Reject) for a in actions):
-        problems.append("Your reply says both approve and reject, so nothing was done. Reply again with one of them.")
+        problems.append(
+            "Your reply says both approve and reject, so nothing was done. Reply again with one "
+            "of them."
+        )
     if problems:
         return Instructions((), None, tuple(problems))
     return Instructions(tuple(actions), edited, (), reading.unwrapped_links)
@@ -381,9 +415,11 @@ def _read_commands(lines: list[str]) -> list[Action | _EditWord]:
         action = _command(line)
         if action is None:
             if not found:
-                found.append(Unclear((line,), f"'{_short(line)}' is not a command we know. Write one command per "
-                                               "line at the very top of your reply, for example 'approve' or "
-                                               "'reject REASON'."))
+                found.append(
+                    Unclear((line, ),
+                            f"'{_short(line)}' is not a command we know. Write one command per "
+                            "line at the very top of your reply, for example 'approve' or "
+                            "'reject REASON'."))
             break
         found.append(action)
     return found
@@ -404,10 +440,12 @@ def _command(line: str) -> Action | _EditWord | None:
     if word in {"approve", "approved", "send"}:
         return _approve(line, rest)
     if word in {"edit", "edited"}:
-        return _EditWord() if _chatter(rest) else _unclear(line, "edit takes nothing after it: change the text "
-                                                           "between the draft markers instead.")
+        return _EditWord() if _chatter(rest) else _unclear(
+            line, "edit takes nothing after it: change the text "
+            "between the draft markers instead.")
     if word in {"reject", "rejected"}:
-        return Reject(rest) if rest else _unclear(line, "reject needs a reason, e.g. 'reject wrong amount'.")
+        return Reject(rest) if rest else _unclear(
+            line, "reject needs a reason, e.g. 'reject wrong amount'.")
     if word in {"close", "closed"}:
         return Close("" if _chatter(rest) else rest)
     if word == "complaint":
@@ -429,11 +467,13 @@ def _command(line: str) -> Action | _EditWord | None:
         return _choice(line, rest, URGENCIES, SetUrgency, "urgency")
     if word == "assign":
         found = _EMAIL.match(re.sub(r"^to\s+", "", rest, flags=re.I))
-        return Assign(found.group(1).lower()) if found else _unclear(line, "assign needs an email address, "
-                                                                     "e.g. 'assign jane@firm.example'.")
+        return Assign(found.group(1).lower()) if found else _unclear(
+            line, "assign needs an email address, "
+            "e.g. 'assign jane@firm.example'.")
     if word == "draft":
         kind = _DRAFT_WORDS.get(rest.split(" ", 1)[0].lower().strip(".,:")) if rest else None
-        return Draft(kind) if kind else _unclear(line, f"draft needs one of: {', '.join(DRAFT_KINDS)}.")
+        return Draft(kind) if kind else _unclear(line,
+                                                 f"draft needs one of: {', '.join(DRAFT_KINDS)}.")
     duty = _duty_command(word, line, rest)
     if duty is not None:
         return duty
@@ -453,17 +493,20 @@ def _command(line: str) -> Action | _EditWord | None:
 
 
 def _approve(line: str, rest: str) -> Action:
-    rest = re.sub(r"\bno\s+(?:changes?|edits?|amendments?|corrections?)(?:\s+(?:needed|required|made))?\b|"
-                  r"\bas\s+(?:it\s+)?is\b", " ", rest, flags=re.I)
+    rest = re.sub(
+        r"\bno\s+(?:changes?|edits?|amendments?|corrections?)(?:\s+(?:needed|required|made))?\b|"
+        r"\bas\s+(?:it\s+)?is\b", " ", rest, flags=re.I)
     if _NEGATION.search(rest):
-        return _unclear(line, "this reads as a condition or a refusal, so nothing was sent. To send the draft "
-                              "write 'approve' alone on the first line; not to send it, write 'reject REASON'.")
+        return _unclear(
+            line, "this reads as a condition or a refusal, so nothing was sent. To send the draft "
+            "write 'approve' alone on the first line; not to send it, write 'reject REASON'.")
     words = re.findall(r"[a-z]+", rest.lower())
     if all(w in _CHATTER for w in words):
         return Approve()
     if all(w in _CHATTER | _WITH_EDITS for w in words):
         return Approve(with_edits=True)
-    return _unclear(line, "approve takes nothing after it; put any other instruction on its own line.")
+    return _unclear(line,
+                    "approve takes nothing after it; put any other instruction on its own line.")
 
 
 def _chatter(rest: str) -> bool:
@@ -482,7 +525,8 @@ def _choice(line: str, rest: str, known: tuple[str, ...], make: type, what: str)
     label = re.sub(r"[\s\-]+", "_", rest.strip().strip(".,;!").lower())
     if label in known:
         return make(label)
-    close = [k for k in known if label and label in k] or difflib.get_close_matches(label, known, n=1)
+    close = [k for k in known if label and label in k] or difflib.get_close_matches(
+        label, known, n=1)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     return _unclear(line, f"unknown {what} '{rest}'; {hint}known: {', '.join(known)}.")
 

@@ -33,7 +33,8 @@ from .shipped_files import shipped_dir
 from .triage import CATEGORIES, URGENCIES
 
 SHIPPED_TEMPLATES = shipped_dir("templates")
-MAX_REFERENCES = 20  # the thread root plus the most recent ones; long References headers get mangled
+# the thread root plus the most recent ones; long References headers get mangled
+MAX_REFERENCES = 20
 
 # How a category reads in a sentence to a client: "Your complaint concerns ...".
 CATEGORY_LABELS: dict[str, str] = {
@@ -50,13 +51,15 @@ CATEGORY_LABELS: dict[str, str] = {
     "complaint_handling": "how we handled an earlier complaint",
     "other": "the matters you raised",
 }
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve")
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve")
 _MARKER_WORDS = re.compile(r"\b(draft)(\W{0,3})(start|end)\b", re.IGNORECASE)
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
-_OWN_HEADERS = {"subject", "from", "to", "reply-to", "date", "message-id", "in-reply-to", "references",
-                "auto-submitted", "x-auto-response-suppress", LOOP_HEADER.lower(), "content-type",
-                "content-transfer-encoding", "mime-version"}
+_OWN_HEADERS = {
+    "subject", "from", "to", "reply-to", "date", "message-id", "in-reply-to", "references",
+    "auto-submitted", "x-auto-response-suppress",
+    LOOP_HEADER.lower(), "content-type", "content-transfer-encoding", "mime-version"
+}
 
 
 def humanise_category(label: str, complainant: str = "client") -> str:
@@ -90,33 +93,34 @@ def _defang(value: Any) -> Any:
 class Letters:
     """Renders letters from a firm's override directory first, then the shipped templates."""
 
-    def __init__(self, templates_dir: Path | None = None, *, zone: str | ZoneInfo = "Europe/London") -> None:
+    def __init__(self, templates_dir: Path | None = None, *,
+                 zone: str | ZoneInfo = "Europe/London") -> None:
         self.zone = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
         loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
         loaders.append(FileSystemLoader(str(SHIPPED_TEMPLATES)))
         env = SandboxedEnvironment(
-            loader=ChoiceLoader(loaders),
-            undefined=StrictUndefined,
-            autoescape=select_autoescape(enabled_extensions=("html.j2", "html"), default_for_string=False,
-                                         default=False),
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            finalize=_defang,
+            loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+            autoescape=select_autoescape(enabled_extensions=("html.j2", "html"),
+                                         default_for_string=False, default=False),
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_defang,
         )
-        env.filters.update(longdate=self._longdate, longdatetime=self._longdatetime, category=humanise_category,
-                           quote=_quote, paragraphs=_paragraphs, sentence=_sentence, words=_words)
-        env.globals.update(CATEGORIES=CATEGORIES, URGENCIES=URGENCIES, DRAFT_KINDS=commands.DRAFT_KINDS,
-                           PLACEHOLDER=PLACEHOLDER, AREAS=commands.AREAS)
+        env.filters.update(longdate=self._longdate, longdatetime=self._longdatetime,
+                           category=humanise_category, quote=_quote, paragraphs=_paragraphs,
+                           sentence=_sentence, words=_words)
+        env.globals.update(CATEGORIES=CATEGORIES, URGENCIES=URGENCIES,
+                           DRAFT_KINDS=commands.DRAFT_KINDS, PLACEHOLDER=PLACEHOLDER,
+                           AREAS=commands.AREAS)
         self._env = env
 
     def kinds(self) -> list[str]:
         """Every letter kind the templates define (files `<kind>.txt.j2` not starting with '_')."""
-        names = self._env.list_templates(filter_func=lambda n: n.endswith(".txt.j2") and "/" not in n)
+        names = self._env.list_templates(
+            filter_func=lambda n: n.endswith(".txt.j2") and "/" not in n)
         return sorted({n.removesuffix(".txt.j2") for n in names if not n.startswith("_")})
 
     def render(self, kind: str, context: Mapping[str, Any]) -> RenderedLetter:
-        """The letter's subject, text and HTML. A missing context value raises jinja2.UndefinedError."""
+        """The letter's subject, text and HTML. A missing context value raises
+        jinja2.UndefinedError."""
         if not _KIND.match(kind):
             raise ValueError(f"not a letter kind: {kind!r}")
         name = f"{kind}.txt.j2"
@@ -125,10 +129,14 @@ class Letters:
             html_template = self._env.get_template(f"{kind}.html.j2")
         except TemplateNotFound:
             return self.from_text(kind, subject, text)
-        return RenderedLetter(kind, subject, text, html_template.render({**context, "subject": subject}))
+        return RenderedLetter(kind, subject, text,
+                              html_template.render({
+                                  **context, "subject": subject
+                              }))
 
     def from_text(self, kind: str, subject: str, text: str) -> RenderedLetter:
-        """A letter whose body is finished text (a handler's edited draft), with a plain HTML twin."""
+        """A letter whose body is finished text (a handler's edited draft), with a plain HTML twin.
+        """
         html = self._env.get_template("_plain.html.j2").render(subject=subject, body=text)
         return RenderedLetter(kind, " ".join(subject.split()), _tidy(text), html)
 
@@ -157,12 +165,16 @@ class Letters:
 def _split_subject(name: str, rendered: str) -> tuple[str, str]:
     first, _, body = rendered.lstrip("\n").partition("\n")
     if not first.lower().startswith("subject:"):
-        raise ConfigError([f"template {name}: the first line must be 'Subject: ...' (see templates/README.md)"])
+        raise ConfigError(
+            [f"template {name}: the first line must be 'Subject: ...' (see templates/README.md)"])
     return " ".join(first[len("subject:"):].split()), _tidy(body)
 
 
 def _tidy(text: str) -> str:
-    lines = [line.rstrip() if line.rstrip() != "--" else "-- " for line in text.replace("\r\n", "\n").split("\n")]
+    lines = [
+        line.rstrip() if line.rstrip() != "--" else "-- "
+        for line in text.replace("\r\n", "\n").split("\n")
+    ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
 
 
@@ -173,8 +185,9 @@ def _quote(text: str) -> str:
 def _paragraphs(text: str) -> Markup:
     """Plain text as escaped HTML paragraphs, keeping its line breaks."""
     blocks = re.split(r"\n\s*\n", str(text).strip())
-    return Markup("\n").join(Markup("<p>%s</p>") % Markup("<br>\n").join(escape(line) for line in b.split("\n"))
-                             for b in blocks if b.strip())
+    return Markup("\n").join(
+        Markup("<p>%s</p>") % Markup("<br>\n").join(escape(line) for line in b.split("\n"))
+        for b in blocks if b.strip())
 
 
 def _sentence(text: str) -> str:
@@ -230,9 +243,10 @@ def subject_with_ref(subject: str, case_ref: str | None) -> str:
     return " ".join((subject[:first.start()] + tag + rest).split())
 
 
-def build_message(letter: RenderedLetter, *, from_addr: str, from_name: str, to: str | Sequence[str],
-                  message_id: str, in_reply_to: str | None = None, references: Iterable[str] = (),
-                  reply_to: str, auto_submitted: str = "auto-replied", loop_domain: str,
+def build_message(letter: RenderedLetter, *, from_addr: str, from_name: str,
+                  to: str | Sequence[str], message_id: str, in_reply_to: str | None = None,
+                  references: Iterable[str] = (), reply_to: str,
+                  auto_submitted: str = "auto-replied", loop_domain: str,
                   case_ref: str | None = None, extra_headers: Mapping[str, str] | None = None,
                   date: datetime) -> EmailMessage:
     """A multipart/alternative utf-8 message, threaded and marked as automatic (RFC 3834)."""

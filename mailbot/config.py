@@ -45,13 +45,16 @@ class SecretRef(_Section):
         if self.env:
             value = os.environ.get(self.env)
             if value is None:
-                raise SecretMissing(key, f"environment variable {self.env} is not set (export it, or use a *_file key)")
+                raise SecretMissing(
+                    key,
+                    f"environment variable {self.env} is not set (export it, or use a *_file key)")
             return value
         if self.file:
             try:
                 return Path(self.file).read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise SecretMissing(key, f"cannot read secret file {self.file}: {exc.strerror}") from None
+                raise SecretMissing(
+                    key, f"cannot read secret file {self.file}: {exc.strerror}") from None
         return None
 
 
@@ -61,34 +64,44 @@ def connection_problems(config: "Config") -> list[str]:
     imap, smtp = config.imap, config.smtp
     if imap is not None:
         if imap.auth == "password" and not (imap.password_env or imap.password_file):
-            problems.append('imap.password_env: required for auth = "password" (or set imap.password_file)')
-        if imap.auth == "oauth2" and config.oauth.provider == "token" and not (imap.oauth_token_env or imap.oauth_token_file):
-            problems.append('imap.oauth_token_env: required for auth = "oauth2" (or set imap.oauth_token_file, '
-                            'or an [oauth] provider)')
+            problems.append(
+                'imap.password_env: required for auth = "password" (or set imap.password_file)')
+        if imap.auth == "oauth2" and config.oauth.provider == "token" and not (
+                imap.oauth_token_env or imap.oauth_token_file):
+            problems.append(
+                'imap.oauth_token_env: required for auth = "oauth2" (or set imap.oauth_token_file, '
+                'or an [oauth] provider)')
     oauth = config.oauth
     if oauth.provider != "token":
         for key in ("tenant", "client_id"):
             if not getattr(oauth, key):
                 problems.append(f"oauth.{key}: required for provider = {oauth.provider!r}")
-        if oauth.provider == "msal_client_credentials" and not (oauth.client_secret_env or oauth.client_secret_file):
-            problems.append("oauth.client_secret_env: required for provider = 'msal_client_credentials'")
+        if oauth.provider == "msal_client_credentials" and not (oauth.client_secret_env or
+                                                                oauth.client_secret_file):
+            problems.append(
+                "oauth.client_secret_env: required for provider = 'msal_client_credentials'")
         if oauth.provider == "msal_refresh_token" and not oauth.refresh_token_file:
-            problems.append("oauth.refresh_token_file: required for provider = 'msal_refresh_token'")
+            problems.append(
+                "oauth.refresh_token_file: required for provider = 'msal_refresh_token'")
     if smtp is not None and smtp.auth == "oauth2" and not smtp.username:
-        problems.append('smtp.username: required for auth = "oauth2" (the mailbox the token is for)')
+        problems.append(
+            'smtp.username: required for auth = "oauth2" (the mailbox the token is for)')
     if smtp is not None and smtp.auth == "password" and not smtp.username:
         problems.append('smtp.username: required for auth = "password" (for a relay that takes '
                         'mail without a login, set auth = "none")')
-    if smtp is not None and smtp.auth == "password" and smtp.username and not (smtp.password_env or smtp.password_file):
-        problems.append("smtp.password_env: required when smtp.username is set (or set smtp.password_file)")
+    if smtp is not None and smtp.auth == "password" and smtp.username and not (smtp.password_env or
+                                                                               smtp.password_file):
+        problems.append(
+            "smtp.password_env: required when smtp.username is set (or set smtp.password_file)")
     login_keys = smtp is not None and (smtp.username or smtp.password_env or smtp.password_file)
     if smtp is not None and smtp.auth == "none" and login_keys:
         problems.append('smtp.auth: "none" sends without logging in: remove smtp.username and the '
                         'password keys, or set auth = "password"')
     for name, section in (("imap", imap), ("smtp", smtp)):
         if section is not None and section.security == "none" and not is_loopback(section.host):
-            problems.append(f'{name}.security: "none" is allowed only for loopback hosts, not {section.host!r} '
-                            '(use "ssl" or "starttls")')
+            problems.append(
+                f'{name}.security: "none" is allowed only for loopback hosts, not {section.host!r} '
+                '(use "ssl" or "starttls")')
     return problems
 
 
@@ -124,7 +137,9 @@ class FirmConfig(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as 'Europe/London')") from None
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as 'Europe/London')"
+            ) from None
         return value
 
     @property
@@ -234,15 +249,20 @@ class ApprovalsConfig(_Section):
 
     def problem(self) -> str | None:
         if self.require_dkim and not (self.authserv_id or "").strip():
-            return ("approvals.authserv_id: required while approvals.require_dkim = true (the default): the "
-                    "host name your mail server writes first in Authentication-Results (see README: Security). "
-                    "A firm whose server records no DKIM/DMARC result must set require_dkim = false, and then a "
-                    "forged From with a leaked approval token can approve a draft")
+            return (
+                "approvals.authserv_id: required while approvals.require_dkim = true (the "
+                "default): the "
+                "host name your mail server writes first in Authentication-Results (see README: "
+                "Security). "
+                "A firm whose server records no DKIM/DMARC result must set require_dkim = false, "
+                "and then a "
+                "forged From with a leaked approval token can approve a draft")
         return None
 
 
 class IntakeConfig(_Section):
-    max_message_bytes: int = Field(40 * 1024 * 1024, ge=1024 * 1024)  # larger mail is kept unread, quarantined
+    # larger mail is kept unread, quarantined
+    max_message_bytes: int = Field(40 * 1024 * 1024, ge=1024 * 1024)
     max_attachment_bytes: int = Field(25 * 1024 * 1024, ge=0)
     auto_reply_period_hours: int = Field(24, ge=0)
     auto_reply_limit_per_hour: int = Field(200, ge=1)
@@ -349,7 +369,8 @@ class Config(_Section):
 
     @property
     def smtp_max_attempts(self) -> int:
-        return self.smtp.max_attempts if self.smtp else SmtpConfig.model_fields["max_attempts"].default
+        return self.smtp.max_attempts if self.smtp else SmtpConfig.model_fields[
+            "max_attempts"].default
 
     @property
     def smtp_max_per_minute(self) -> int:
@@ -403,7 +424,8 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         annotation = field.annotation
         for candidate in getattr(annotation, "__args__", (annotation,)):
             inner = getattr(candidate, "__args__", (candidate,))
-            found = next((c for c in inner if isinstance(c, type) and issubclass(c, BaseModel)), None)
+            found = next((c for c in inner if isinstance(c, type) and issubclass(c, BaseModel)),
+                         None)
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
                 found = candidate
             if found is not None:
@@ -430,8 +452,10 @@ def describe_errors(exc: ValidationError) -> list[str]:
             problems.append(f"{where}: required key is missing (add it; see config.example.toml)")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            # A whole-section problem would echo the section (secrets' sources, addresses): say only what is wrong.
-            shown = "" if isinstance(err.get("input"), (dict, list)) else f" (got {err.get('input')!r})"
+            # A whole-section problem would echo the section (secrets' sources, addresses): say
+            # only what is wrong.
+            shown = "" if isinstance(err.get("input"),
+                                     (dict, list)) else f" (got {err.get('input')!r})"
             # A whole-config problem names its own keys ("firm.fos_leaflet_url: ...").
             problems.append(f"{msg}{shown}" if not err["loc"] else f"{where}: {msg}{shown}")
     return problems
@@ -498,7 +522,10 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ConfigError([f"{p}: cannot read config file ({exc.strerror}); pass --config PATH or set MAILBOT_CONFIG"]) from None
+        raise ConfigError([
+            f"{p}: cannot read config file ({exc.strerror}); pass --config PATH or set "
+            "MAILBOT_CONFIG"
+        ]) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -19,15 +19,18 @@ from typing import Any
 from .errors import ContentGateRefused
 from .profiles import PROFILES, Profile, Signpost
 
-CLIENT_LETTERS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
-                            "summary_resolution", "enquiry_reply"})
-STAFF_LETTERS = frozenset({"approval_request", "reminder", "digest", "bounce_alert", "approval_refused", "command_help",
-                           "mail_kept", "intake_alert", "system_alert",
-                           "escalation_alert", "action_notice"})
+CLIENT_LETTERS = frozenset({
+    "acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
+    "summary_resolution", "enquiry_reply"
+})
+STAFF_LETTERS = frozenset({
+    "approval_request", "reminder", "digest", "bounce_alert", "approval_refused", "command_help",
+    "mail_kept", "intake_alert", "system_alert", "escalation_alert", "action_notice"
+})
 PLACEHOLDER = "[[TO COMPLETE"  # what drafts print where a handler must write; never sent
 
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                 "eleven", "twelve")
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve")
 
 
 @dataclass(frozen=True)
@@ -252,19 +255,24 @@ def _leaflet(signpost: Signpost) -> Requirement:
 
 def _contact_details(signpost: Signpost) -> list[Requirement]:
     details = [
-        Requirement("ombudsman_name", f"the name '{signpost.name}'", (_words(signpost.name),)),
-        Requirement("ombudsman_address", f"the postal address '{signpost.address}'", (_address(signpost.address),)),
-        Requirement("ombudsman_phone", f"the phone number '{signpost.phone}'", (_phone(signpost.phone),)),
+        Requirement("ombudsman_name", f"the name '{signpost.name}'", (_words(signpost.name), )),
+        Requirement("ombudsman_address", f"the postal address '{signpost.address}'",
+                    (_address(signpost.address), )),
+        Requirement("ombudsman_phone", f"the phone number '{signpost.phone}'",
+                    (_phone(signpost.phone), )),
     ]
     if signpost.email:
-        details.append(Requirement("ombudsman_email", f"the email '{signpost.email}'", (re.escape(signpost.email),)))
+        details.append(
+            Requirement("ombudsman_email", f"the email '{signpost.email}'",
+                        (re.escape(signpost.email), )))
     if signpost.website:
         details.append(Requirement("ombudsman_website", f"the website '{signpost.website}'",
                                    (_website(signpost.website),)))
     return details
 
 
-def _resolve(profile: Profile | str, ombudsman: Signpost | Mapping[str, Any] | None) -> tuple[Profile, Signpost | None]:
+def _resolve(profile: Profile | str,
+             ombudsman: Signpost | Mapping[str, Any] | None) -> tuple[Profile, Signpost | None]:
     if isinstance(profile, str):
         if profile not in PROFILES:
             raise ValueError(f"unknown policy profile {profile!r} (known: {', '.join(PROFILES)})")
@@ -354,13 +362,16 @@ def _summary_resolution(prof: Profile, signpost: Signpost | None, waiver: Requir
     website, and that more information is there."""
     if prof.summary_resolution is None or signpost is None or not signpost.website:
         # Nothing a text can say meets this: the letter exists only under the FCA's rules.
-        return [Requirement("fca_profile", "a policy profile with summary resolution (fca_disp) and the "
-                            "Financial Ombudsman Service's website")]
+        return [
+            Requirement(
+                "fca_profile", "a policy profile with summary resolution (fca_disp) and the "
+                "Financial Ombudsman Service's website")
+        ]
     blocks = [
         RESOLVED_STATEMENT,
-        _eligibility(signpost) if conditional else _available(signpost),
-        waiver,
-        Requirement("ombudsman_website", f"the website '{signpost.website}'", (re.escape(signpost.website),)),
+        _eligibility(signpost) if conditional else _available(signpost), waiver,
+        Requirement("ombudsman_website", f"the website '{signpost.website}'",
+                    (re.escape(signpost.website), )),
         Requirement("further_information", "a sentence saying more information is on its website",
                     sentence_words=(r"\binformation\b", r"\bwebsite\b")),
     ]
@@ -398,12 +409,14 @@ def enforce(letter_kind: str, profile: Profile | str, text: str,
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\xa0", " ").replace("\u2011", "-")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\xa0",
+                                                                      " ").replace("\u2011", "-")
     return re.sub(r"[ \t]+", " ", text)
 
 
 def html_to_text(html: str) -> str:
-    """The visible text of an HTML part, one block element per line; enough for the gate's phrases."""
+    """The visible text of an HTML part, one block element per line; enough for the gate's phrases.
+    """
     parser = _Visible()
     parser.feed(html)
     parser.close()
@@ -411,7 +424,10 @@ def html_to_text(html: str) -> str:
 
 
 class _Visible(HTMLParser):
-    _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section", "blockquote", "pre", "hr"}
+    _BLOCKS = {
+        "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section", "blockquote",
+        "pre", "hr"
+    }
     _HIDDEN = {"script", "style", "head", "title"}
 
     def __init__(self) -> None:

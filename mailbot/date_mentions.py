@@ -35,12 +35,14 @@ _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|months?|hours?)"
 # A bare "on Monday" or "the 12th" looks back when its sentence is told in the past
 # ("At the hearing on Friday the barrister told the court...") and has no sign of a plan.
-_FUTURE = re.compile(r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled|booked|fixed|set"
-                     r"|starts?|begins?|commences?|opens?"
-                     r"|adjourned|postponed|moved|until|till|before|need|needs|must|tomorrow|have\s+to|has\s+to)\b"
-                     r"|[’'](?:re|ll)\b", re.I)
-_PAST = re.compile(r"\b(?:was|were|did|had|went|got|told|said|made|took|gave|came|saw|met|spoke|rang|sent|left"
-                   r"|felt|thought|found|knew|heard|wrote|paid|last|ago|yesterday|\w{3,}ed)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled|booked|fixed|set"
+    r"|starts?|begins?|commences?|opens?"
+    r"|adjourned|postponed|moved|until|till|before|need|needs|must|tomorrow|have\s+to|has\s+to)\b"
+    r"|[’'](?:re|ll)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:was|were|did|had|went|got|told|said|made|took|gave|came|saw|met|spoke|rang|sent|left"
+    r"|felt|thought|found|knew|heard|wrote|paid|last|ago|yesterday|\w{3,}ed)\b", re.I)
 # Characters either side of a date searched for its clause (keeps long texts linear).
 CLAUSE_WINDOW = 300
 _CLAUSE_END = re.compile(r"[.!?;,\n]|\b(?:and|but|so|because|although|though|while|whereas)\b")
@@ -62,19 +64,24 @@ def _pattern(body: str) -> re.Pattern[str]:
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", _pattern(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)")),
-    ("numeric", _pattern(r"(?P<a>[0-3]?\d)(?P<sep>[/.\-])(?P<b>[01]?\d)(?:(?P=sep)(?P<y>(?:19|20)?\d\d))?")),
-    ("day_month", _pattern(_ON_WEEKDAY + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MONTH + _YEAR)),
+    ("numeric",
+     _pattern(r"(?P<a>[0-3]?\d)(?P<sep>[/.\-])(?P<b>[01]?\d)(?:(?P=sep)(?P<y>(?:19|20)?\d\d))?")),
+    ("day_month",
+     _pattern(_ON_WEEKDAY + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?\s+" + _MONTH + _YEAR)),
     ("month_day", _pattern(_ON_WEEKDAY + _MONTH + r"\s+(?:the\s+)?" + _DAY + _YEAR)),
     ("ordinal", _pattern(r"(?<=\bthe\s)(?P<day>[0-3]?\d)(?:st|nd|rd|th)")),
-    ("weekday", _pattern(r"(?:(?P<rel>next|this|last|coming|this\s+coming)\s+)?" + _WEEKDAY
-                         + r"(?P<week>\s+week)?")),
-    ("in_n", _pattern(r"(?P<lead>in|within|after)\s+(?:the\s+next\s+)?" + _NUM + r"\s+" + _UNIT
-                      + r"(?:'s|')?(?:\s+time)?")),
+    ("weekday",
+     _pattern(r"(?:(?P<rel>next|this|last|coming|this\s+coming)\s+)?" + _WEEKDAY +
+              r"(?P<week>\s+week)?")),
+    ("in_n",
+     _pattern(r"(?P<lead>in|within|after)\s+(?:the\s+next\s+)?" + _NUM + r"\s+" + _UNIT +
+              r"(?:'s|')?(?:\s+time)?")),
     ("n_ago", _pattern(_NUM + r"\s+" + _UNIT + r"\s+(?P<dir>ago|from\s+now|time)")),
-    ("named", _pattern(r"(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday"
-                       r"|this\s+(?:morning|afternoon|evening)|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
-                       r"(?:week|month)|end\s+of\s+next\s+(?:week|month)|next\s+(?:week|month)"
-                       r"|this\s+week|last\s+week|next\s+few\s+days)")),
+    ("named",
+     _pattern(r"(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday"
+              r"|this\s+(?:morning|afternoon|evening)|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
+              r"(?:week|month)|end\s+of\s+next\s+(?:week|month)|next\s+(?:week|month)"
+              r"|this\s+week|last\s+week|next\s+few\s+days)")),
 ]
 
 
@@ -95,7 +102,9 @@ def find_dates(text: str, reference: date, *, day_first: bool = True) -> list[Da
                 continue  # "may 3 people" is not a date
             resolved = _resolve(kind, match, reference, day_first, lowered)
             if resolved is not None:
-                found.append(DateMention(match.start(), match.end(), text[match.start():match.end()], resolved))
+                found.append(
+                    DateMention(match.start(), match.end(), text[match.start():match.end()],
+                                resolved))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[DateMention] = []
     for mention in found:
@@ -120,7 +129,8 @@ def _resolve(kind: str, m: re.Match[str], ref: date, day_first: bool, text: str)
     if kind == "ordinal":
         return _next_day_of_month(ref, int(m["day"]), past)
     if kind == "weekday":
-        return _weekday(ref, WEEKDAYS[m["weekday"].lower()], (m["rel"] or "").lower(), bool(m["week"]), past)
+        return _weekday(ref, WEEKDAYS[m["weekday"].lower()], (m["rel"] or "").lower(),
+                        bool(m["week"]), past)
     if kind == "in_n":
         return _shift(ref, _number(m["n"]), m["unit"].lower())
     if kind == "n_ago":
@@ -162,7 +172,9 @@ def _numeric(m: re.Match[str], ref: date, day_first: bool) -> date | None:
 
 def _nearest_year(ref: date, month: int, day: int) -> date | None:
     """A day and month without a year is taken as the occurrence closest to the message date."""
-    candidates = [d for y in (ref.year - 1, ref.year, ref.year + 1) if (d := _safe_date(y, month, day))]
+    candidates = [
+        d for y in (ref.year - 1, ref.year, ref.year + 1) if (d := _safe_date(y, month, day))
+    ]
     if not candidates:
         return None
     return min(candidates, key=lambda d: (abs((d - ref).days), d < ref))
@@ -223,10 +235,18 @@ def _named(word: str, ref: date) -> date:
     week_start = ref - timedelta(days=ref.weekday())
     month_end = _shift(ref.replace(day=1), 1, "month") - timedelta(days=1)
     table = {
-        "today": ref, "tonight": ref, "this morning": ref, "this afternoon": ref, "this evening": ref,
-        "tomorrow": ref + timedelta(days=1), "the day after tomorrow": ref + timedelta(days=2),
-        "yesterday": ref - timedelta(days=1), "this week": ref, "next few days": ref + timedelta(days=1),
-        "next week": week_start + timedelta(days=7), "last week": week_start - timedelta(days=7),
+        "today": ref,
+        "tonight": ref,
+        "this morning": ref,
+        "this afternoon": ref,
+        "this evening": ref,
+        "tomorrow": ref + timedelta(days=1),
+        "the day after tomorrow": ref + timedelta(days=2),
+        "yesterday": ref - timedelta(days=1),
+        "this week": ref,
+        "next few days": ref + timedelta(days=1),
+        "next week": week_start + timedelta(days=7),
+        "last week": week_start - timedelta(days=7),
         "next month": _shift(ref.replace(day=1), 1, "month"),
         "end of next week": week_start + timedelta(days=11),
         "end of next month": _shift(ref.replace(day=1), 2, "month") - timedelta(days=1),

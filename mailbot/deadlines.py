@@ -16,10 +16,13 @@ from functools import lru_cache
 from .profiles import Clock, Profile
 from .working_days import WorkingCalendar, require_aware
 
-__all__ = ["ACTIVE_STATES", "STATES", "Action", "CaseClock", "Deadlines", "Evaluation", "WorkingCalendar",
-           "case_deadlines", "due_actions", "evaluate", "next_due", "summary_resolution_refusal"]
+__all__ = [
+    "ACTIVE_STATES", "STATES", "Action", "CaseClock", "Deadlines", "Evaluation", "WorkingCalendar",
+    "case_deadlines", "due_actions", "evaluate", "next_due", "summary_resolution_refusal"
+]
 
-STATES = ("new", "acknowledged", "investigating", "awaiting_client", "responded", "closed", "reopened")
+STATES = ("new", "acknowledged", "investigating", "awaiting_client", "responded", "closed",
+          "reopened")
 ACTIVE_STATES = frozenset({"new", "acknowledged", "investigating", "awaiting_client", "reopened"})
 
 
@@ -36,11 +39,13 @@ class Deadlines:
 def case_deadlines(received_at: datetime, profile: Profile, cal: WorkingCalendar) -> Deadlines:
     """Every date a case's clocks produce, for letters ("we will reply by ...") and the tick."""
     require_aware("received_at", received_at)
-    return _deadlines_for_day(cal.local(received_at).date(), cal.start_day(received_at), profile, cal)
+    return _deadlines_for_day(
+        cal.local(received_at).date(), cal.start_day(received_at), profile, cal)
 
 
 @lru_cache(maxsize=16384)
-def _deadlines_for_day(received_day: date, start_day: date, profile: Profile, cal: WorkingCalendar) -> Deadlines:
+def _deadlines_for_day(received_day: date, start_day: date, profile: Profile,
+                       cal: WorkingCalendar) -> Deadlines:
     """The deadlines depend on the receipt's local day and start day only (see the module rule),
     so the tick computes them once per day of receipt, not once per case."""
 
@@ -81,7 +86,8 @@ def _reminders(
     Each fires at the start of its local day, moved back to a working day so that a "2 days
     before" warning is not first read on the deadline day itself after a weekend.
     """
-    kind, target = ("regulator_warning", regulator_by) if regulator_by else ("response_warning", respond_by)
+    kind, target = ("regulator_warning", regulator_by) if regulator_by else ("response_warning",
+                                                                             respond_by)
     if target is None:
         return ()
     last_day = cal.local(target).date()
@@ -93,7 +99,8 @@ def _reminders(
     return tuple(out)
 
 
-def summary_resolution_refusal(received_at: datetime, now: datetime, profile: Profile, cal: WorkingCalendar) -> str | None:
+def summary_resolution_refusal(received_at: datetime, now: datetime, profile: Profile,
+                               cal: WorkingCalendar) -> str | None:
     """Why a summary resolution communication may not go out now, or None if it may.
 
     The FCA allows one (in place of a final response) only for a complaint resolved by close of
@@ -102,12 +109,16 @@ def summary_resolution_refusal(received_at: datetime, now: datetime, profile: Pr
     """
     by = case_deadlines(received_at, profile, cal).summary_resolution_by
     if by is None:
-        return (f"a summary resolution communication is for complaints under the FCA's rules (profile fca_disp); "
-                f"this case's regime is {profile.name}: send a final response (or change the "
-                "regime with 'regime fca_disp' if the complaint is about FCA-regulated work)")
+        return (
+            "a summary resolution communication is for complaints under the FCA's rules (profile "
+            "fca_disp); "
+            f"this case's regime is {profile.name}: send a final response (or change the "
+            "regime with 'regime fca_disp' if the complaint is about FCA-regulated work)")
     if now > by:
-        return (f"a summary resolution communication had to go out by {cal.local(by):%H:%M on %a %d %B %Y} "
-                f"(close of business on the third business day): send a final response instead")
+        return (
+            "a summary resolution communication had to go out by "
+            f"{cal.local(by):%H:%M on %a %d %B %Y} "
+            f"(close of business on the third business day): send a final response instead")
     return None
 
 
@@ -137,10 +148,12 @@ class CaseClock:
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
-            raise ValueError(f"case {self.ref}: unknown state {self.state!r} (known: {', '.join(STATES)})")
-        for name in ("received_at", "acknowledged_at", "last_client_letter_at", "awaiting_client_since",
-                     "responded_at", "closed_at", "holding_sent_at", "sar_received_at",
-                     "sar_due_at", "sar_done_at", "breach_aware_at", "breach_decided_at"):
+            raise ValueError(
+                f"case {self.ref}: unknown state {self.state!r} (known: {', '.join(STATES)})")
+        for name in ("received_at", "acknowledged_at", "last_client_letter_at",
+                     "awaiting_client_since", "responded_at", "closed_at", "holding_sent_at",
+                     "sar_received_at", "sar_due_at", "sar_done_at", "breach_aware_at",
+                     "breach_decided_at"):
             value = getattr(self, name)
             if value is not None:
                 require_aware(name, value)
@@ -168,12 +181,14 @@ class Evaluation:
     next_check: datetime | None  # None: no clock left that could fire while the case is unchanged
 
 
-_Part = tuple[Sequence[Action], datetime | None]  # one clock's due actions, and its next run-out after now
+# one clock's due actions, and its next run-out after now
+_Part = tuple[Sequence[Action], datetime | None]
 _NOTHING: _Part = ((), None)
 
 
 def evaluate(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> Evaluation:
-    """What is due for one case at `now` (minus what `case.fired` says was done), and when to look again.
+    """What is due for one case at `now` (minus what `case.fired` says was done), and when to look
+    again.
 
     - Closed and responded cases get nothing, except a `regulator_breach` that really
       happened (the final response or closure came after the regulator deadline) and was not
@@ -200,21 +215,26 @@ def evaluate(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalen
     if case.state in ACTIVE_STATES:
         parts.append(_ack(case, now, d, cal))
         waiting = case.state == "awaiting_client"
-        parts.append(_chaser(case, now, profile, cal) if waiting else _stall(case, now, profile, cal))
+        parts.append(
+            _chaser(case, now, profile, cal) if waiting else _stall(case, now, profile, cal))
         if case.responded_at is None:
             parts += [_warning(now, d, profile, cal), _holding(case, now, d, profile, cal)]
     found = [a for actions, _next in parts for a in actions if a.key not in case.fired]
     upcoming = [at for _actions, at in parts if at is not None]
-    return Evaluation(tuple(sorted(found, key=lambda a: (a.due_at, a.key))), min(upcoming) if upcoming else None)
+    return Evaluation(tuple(sorted(found, key=lambda a: (a.due_at, a.key))),
+                      min(upcoming) if upcoming else None)
 
 
-def due_actions(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> tuple[Action, ...]:
+def due_actions(case: CaseClock, now: datetime, profile: Profile,
+                cal: WorkingCalendar) -> tuple[Action, ...]:
     """What is due for one case at `now`, minus what was already done (see `evaluate`)."""
     return evaluate(case, now, profile, cal).actions
 
 
-def next_due(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> datetime | None:
-    """The earliest moment after `now` at which `due_actions` could return something new (see `evaluate`)."""
+def next_due(case: CaseClock, now: datetime, profile: Profile,
+             cal: WorkingCalendar) -> datetime | None:
+    """The earliest moment after `now` at which `due_actions` could return something new (see
+    `evaluate`)."""
     return evaluate(case, now, profile, cal).next_check
 
 
@@ -225,7 +245,8 @@ def _day(cal: WorkingCalendar, moment: datetime) -> str:
 def _ack(case: CaseClock, now: datetime, d: Deadlines, cal: WorkingCalendar) -> _Part:
     if case.acknowledged_at is not None or case.responded_at is not None or "ack_overdue" in case.fired:
         return _NOTHING
-    fire_at = cal.start_of(cal.local(d.acknowledge_by).date())  # the handler hears on the day it is due
+    # the handler hears on the day it is due
+    fire_at = cal.start_of(cal.local(d.acknowledge_by).date())
     if now < fire_at:
         return [], fire_at
     when = f"{cal.local(d.acknowledge_by):%H:%M} on {_day(cal, d.acknowledge_by)} ({cal.timezone})"
@@ -249,18 +270,20 @@ def _triage(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
     return [Action("triage_due", "triage_due", fire_at, detail)], None
 
 
-def _silence(kind: str, since: datetime, clock: Clock, now: datetime, cal: WorkingCalendar, what: str) -> _Part:
+def _silence(kind: str, since: datetime, clock: Clock, now: datetime, cal: WorkingCalendar,
+             what: str) -> _Part:
     """One action per whole `clock` of silence since `since`; the key names the period."""
     if clock.amount == 0:
         return _NOTHING
     if now < since:
         return (), cal.due(since, clock)
-    return _silence_since_day(kind, cal.local(since).date(), cal.start_day(since), clock, now, cal, what)
+    return _silence_since_day(kind,
+                              cal.local(since).date(), cal.start_day(since), clock, now, cal, what)
 
 
 @lru_cache(maxsize=8192)
-def _silence_since_day(kind: str, since_day: date, start_day: date, clock: Clock, now: datetime, cal: WorkingCalendar,
-                       what: str) -> _Part:
+def _silence_since_day(kind: str, since_day: date, start_day: date, clock: Clock, now: datetime,
+                       cal: WorkingCalendar, what: str) -> _Part:
     """`_silence` once silence began no later than `now`: it then depends on the day it began
     (and the start day its working days count from), so a tick works it out once per day for
     the thousands of cases that share one, not once per case."""
@@ -270,23 +293,29 @@ def _silence_since_day(kind: str, since_day: date, start_day: date, clock: Clock
         return (), upcoming
     due_at = cal.due_from(since_day, start_day, clock.times(k))
     key = f"{kind}:{since_day.isoformat()}:{k}"
-    return (Action(kind, key, due_at, f"{what} since {since_day:%a %Y-%m-%d} ({clock.times(k)})"),), upcoming
+    return (Action(kind, key, due_at,
+                   f"{what} since {since_day:%a %Y-%m-%d} ({clock.times(k)})"), ), upcoming
 
 
 def _stall(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> _Part:
     letters = [t for t in (case.received_at, case.acknowledged_at, case.last_client_letter_at) if t]
-    return _silence("stalled", max(letters), profile.stalled_after, now, cal, "no letter to the client")
+    return _silence("stalled", max(letters), profile.stalled_after, now, cal,
+                    "no letter to the client")
 
 
 def _chaser(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalendar) -> _Part:
-    # A chaser we sent restarts the wait, so count from the later of the request and our last letter.
-    asked = [t for t in (case.awaiting_client_since, case.last_client_letter_at) if t] or [case.received_at]
+    # A chaser we sent restarts the wait, so count from the later of the request and our last
+    # letter.
+    asked = [t for t in (case.awaiting_client_since, case.last_client_letter_at) if t
+             ] or [case.received_at]
     what = "no reply from the client to our request for information"
     return _silence("info_chaser", max(asked), profile.info_chaser_after, now, cal, what)
 
 
 def _warning(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
-    target, clock = (d.regulator_by, profile.regulator) if d.regulator_by else (d.respond_by, profile.full_response)
+    target, clock = (d.regulator_by,
+                     profile.regulator) if d.regulator_by else (d.respond_by,
+                                                                profile.full_response)
     if target is None or clock is None or now > target:
         return _NOTHING
     upcoming = min((at for _key, at in d.reminders if now < at <= target), default=None)
@@ -300,7 +329,8 @@ def _warning(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar
     return [Action(key.split(":")[0], key, at, detail)], upcoming
 
 
-def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
+def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile,
+             cal: WorkingCalendar) -> _Part:
     if d.holding_letter_from is None or "holding_letter" in case.fired \
             or case.holding_sent_at is not None:
         return _NOTHING
@@ -315,7 +345,8 @@ def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal
 _JUST_AFTER = timedelta(microseconds=1)
 
 
-def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar) -> _Part:
+def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile,
+            cal: WorkingCalendar) -> _Part:
     if d.regulator_by is None or profile.regulator is None or "regulator_breach" in case.fired:
         return _NOTHING
     ended = case.responded_at or (case.closed_at if case.state == "closed" else None)
@@ -334,5 +365,6 @@ def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile, cal:
             late += " or holding letter"
     else:
         late = f"{'final response' if case.responded_at else 'closed'} only on {_day(cal, ended)}"
-    action = Action("regulator_breach", "regulator_breach", d.regulator_by, f"{deadline} passed, {late}; escalate to compliance")
+    action = Action("regulator_breach", "regulator_breach", d.regulator_by,
+                    f"{deadline} passed, {late}; escalate to compliance")
     return [action], None

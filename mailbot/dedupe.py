@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-_TRACE_HEADERS = frozenset(
-    {b"received", b"return-path", b"delivered-to", b"x-original-to", b"envelope-to", b"x-delivered-to"}
-)
+_TRACE_HEADERS = frozenset({
+    b"received", b"return-path", b"delivered-to", b"x-original-to", b"envelope-to",
+    b"x-delivered-to"
+})
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 

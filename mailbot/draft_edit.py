@@ -48,9 +48,12 @@ def read_draft(text: str, original: str, nonce: str | None) -> DraftReading:
     if not blocks:
         return DraftReading(None, False)
     if len(blocks) > 1:
-        return DraftReading(None, True, problems=(
-            f"Your reply holds the draft {len(blocks)} times (between {len(blocks)} pairs of DRAFT "
-            "markers), so none of it was used. Reply with one copy of the draft between the markers.",))
+        return DraftReading(
+            None, True, problems=
+            (f"Your reply holds the draft {len(blocks)} times (between {len(blocks)} pairs of DRAFT "
+             "markers), so none of it was used. Reply with one copy of the draft between the "
+             "markers.",
+             ))
     block = strip_link_artefacts(blocks[0])
     cleaned = restore_links(block, original)
     if cleaned.problems:
@@ -58,14 +61,16 @@ def read_draft(text: str, original: str, nonce: str | None) -> DraftReading:
     if _words(cleaned.text) == _words(original):
         return DraftReading(None, True, cleaned.unwrapped)
     if not cleaned.text.strip():
-        return DraftReading(None, True, problems=("The text between the draft markers is empty, so nothing "
-                                                  "was changed.",))
+        return DraftReading(
+            None, True, problems=("The text between the draft markers is empty, so nothing "
+                                  "was changed.", ))
     edited = restructure(cleaned.text, original)
     left = gateway_links(edited)
     if left:
-        return DraftReading(None, True, problems=("Your edited text contains a link rewritten by a security "
-                                                  "gateway, which must never reach a client. Type the link out "
-                                                  "again (or remove it) in your reply.",))
+        return DraftReading(
+            None, True, problems=("Your edited text contains a link rewritten by a security "
+                                  "gateway, which must never reach a client. Type the link out "
+                                  "again (or remove it) in your reply.", ))
     return DraftReading(edited, True, cleaned.unwrapped)
 
 
@@ -101,7 +106,8 @@ def _blocks(lines: list[str], nonce: str, problems: list[str]) -> list[str]:
     while i < len(lines):
         start = QUOTE_PREFIX.sub("", lines[i])
         if marks.is_draft_end(start, nonce):
-            problems.append("DRAFT END was found without DRAFT START before it; the edit was ignored.")
+            problems.append(
+                "DRAFT END was found without DRAFT START before it; the edit was ignored.")
             return blocks
         if not marks.is_draft_start(start, nonce):
             i += 1
@@ -112,14 +118,17 @@ def _blocks(lines: list[str], nonce: str, problems: list[str]) -> list[str]:
         body: list[str] = []
         while j < len(lines) and not marks.is_draft_end(QUOTE_PREFIX.sub("", lines[j]), nonce):
             if marks.is_draft_start(QUOTE_PREFIX.sub("", lines[j]), nonce):
-                problems.append("A DRAFT START marker appears twice before DRAFT END; the edit was ignored.")
+                problems.append(
+                    "A DRAFT START marker appears twice before DRAFT END; the edit was ignored.")
                 return blocks
             body.append(QUOTE_PREFIX.sub("", lines[j]).rstrip())
             j += 1
         if j >= len(lines):
-            problems.append("DRAFT START was found without DRAFT END after it; the edit was ignored.")
+            problems.append(
+                "DRAFT START was found without DRAFT END after it; the edit was ignored.")
             return blocks
-        blocks.append(textwrap.dedent("\n".join(body)).strip("\n"))  # HTML-to-text conversion indents
+        # HTML-to-text conversion indents
+        blocks.append(textwrap.dedent("\n".join(body)).strip("\n"))
         i = j + 1
     return blocks
 
@@ -136,8 +145,17 @@ def _marker_tail(start_line: str, next_line: str) -> bool:
 
 # --- comparing and restructuring ----------------------------------------------------------
 
-_PUNCTUATION = str.maketrans({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"', 0x2013: "-", 0x2014: "-",
-                              0x2022: "-", 0x00B7: "-", 0x2026: "..."})
+_PUNCTUATION = str.maketrans({
+    0x2018: "'",
+    0x2019: "'",
+    0x201C: '"',
+    0x201D: '"',
+    0x2013: "-",
+    0x2014: "-",
+    0x2022: "-",
+    0x00B7: "-",
+    0x2026: "..."
+})
 
 
 def _word_key(word: str) -> str:
@@ -164,8 +182,8 @@ def restructure(edited: str, original: str) -> str:
     text, a paragraph break is kept and a break in a long line (a client's wrap) is a space.
     """
     new, old = _tokens(edited), _tokens(original)
-    matcher = difflib.SequenceMatcher(None, [_word_key(w) for w, _ in old], [_word_key(w) for w, _ in new],
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [_word_key(w) for w, _ in old],
+                                      [_word_key(w) for w, _ in new], autojunk=False)
     mapped: dict[int, int] = {}
     for block in matcher.get_matching_blocks():
         for k in range(block.size):

@@ -37,19 +37,24 @@ class Gateway:
 
 
 # Host patterns are anchored and matched against the whole host name.
-GATEWAYS = (
-    Gateway("Microsoft Safe Links", re.compile(r"(?:[a-z0-9-]+\.)*safelinks\.protection\.outlook\.(?:com|de|cn)"
-                                               r"|(?:[a-z0-9-]+\.)*safelinks\.protection\.office365\.us"), "url"),
-    Gateway("Proofpoint URL Defense", re.compile(r"urldefense(?:\.proofpoint)?\.com|urldefense\.us")),
-    Gateway("Mimecast", re.compile(r"(?:[a-z0-9-]+\.)*(?:mimecast\.com|mimecastprotect\.com)"), opaque=True),
-    Gateway("Barracuda", re.compile(r"linkprotect\.cudasvc\.com"), "a"),
-    Gateway("Sophos", re.compile(r"(?:[a-z0-9-]+\.)*protection\.sophos\.com"), "u"),
-    Gateway("Trend Micro", re.compile(r"(?:[a-z0-9-]+\.)*(?:trendmicro\.com|tmase\.trendmicro\.com)"), "url"),
-    Gateway("Symantec", re.compile(r"clicktime\.symantec\.com"), "u"),
-    Gateway("FireEye", re.compile(r"protect2\.fireeye\.com"), "u"),
-    Gateway("Google redirect", re.compile(r"www\.google\.com"), "q"),
-    Gateway("Cisco Secure Email", re.compile(r"secure-web\.cisco\.com")),
-)
+GATEWAYS = (Gateway(
+    "Microsoft Safe Links",
+    re.compile(r"(?:[a-z0-9-]+\.)*safelinks\.protection\.outlook\.(?:com|de|cn)"
+               r"|(?:[a-z0-9-]+\.)*safelinks\.protection\.office365\.us"), "url"),
+            Gateway("Proofpoint URL Defense",
+                    re.compile(r"urldefense(?:\.proofpoint)?\.com|urldefense\.us")),
+            Gateway("Mimecast",
+                    re.compile(r"(?:[a-z0-9-]+\.)*(?:mimecast\.com|mimecastprotect\.com)"),
+                    opaque=True),
+            Gateway("Barracuda", re.compile(r"linkprotect\.cudasvc\.com"), "a"),
+            Gateway("Sophos", re.compile(r"(?:[a-z0-9-]+\.)*protection\.sophos\.com"), "u"),
+            Gateway("Trend Micro",
+                    re.compile(r"(?:[a-z0-9-]+\.)*(?:trendmicro\.com|tmase\.trendmicro\.com)"),
+                    "url"), Gateway("Symantec", re.compile(r"clicktime\.symantec\.com"), "u"),
+            Gateway("FireEye", re.compile(r"protect2\.fireeye\.com"),
+                    "u"), Gateway("Google redirect", re.compile(r"www\.google\.com"), "q"),
+            Gateway("Cisco Secure Email", re.compile(r"secure-web\.cisco\.com")),
+            )
 
 
 class OpaqueLink(ValueError):
@@ -166,7 +171,8 @@ def comparable(url: str) -> str:
 
 # The shown text, then the target: glued on (Outlook), after a space (Gmail), or on the next
 # line where the program wrapped between them.
-_ARTEFACT = re.compile(r"(\S+?)([ \t]?\n?[ \t]?)<((?:https?://|mailto:|www\.)[^<>\s]{1,4000})>", re.IGNORECASE)
+_ARTEFACT = re.compile(r"(\S+?)([ \t]?\n?[ \t]?)<((?:https?://|mailto:|www\.)[^<>\s]{1,4000})>",
+                       re.IGNORECASE)
 
 
 def strip_link_artefacts(text: str) -> str:
@@ -218,12 +224,16 @@ def restore_links(text: str, original: str) -> Cleaned:
         try:
             real = unwrap(core)
         except OpaqueLink as link:
-            candidates = sorted({u for u in originals if link.domain and
-                                 (urlsplit(_with_scheme(u)).hostname or "").lower() == link.domain.lower()})
+            candidates = sorted({
+                u
+                for u in originals if link.domain and
+                (urlsplit(_with_scheme(u)).hostname or "").lower() == link.domain.lower()
+            })
             if len(candidates) != 1:
-                problems.append(f"A link in your edited text was rewritten by {link.gateway} and cannot be "
-                                "read back, so the letter was not sent. Type the link out again (or remove "
-                                "it) in your reply.")
+                problems.append(
+                    f"A link in your edited text was rewritten by {link.gateway} and cannot be "
+                    "read back, so the letter was not sent. Type the link out again (or remove "
+                    "it) in your reply.")
                 return found
             real = candidates[0]
         count += 1

@@ -44,7 +44,8 @@ class Verdict:
 
 OWN_MESSAGE_ID_PREFIX = MESSAGE_ID_PREFIX  # our Message-IDs: <mb.{32 hex}@{our domain}>
 _OWN_ID = re.compile(re.escape(OWN_MESSAGE_ID_PREFIX) + r"[0-9a-f]{32}@(\S+)", re.IGNORECASE)
-_DAEMON = re.compile(r"(?:mailer[-_.]?daemon|postmaster|microsoftexchange[0-9a-f]*)(?:[+.-].*)?", re.IGNORECASE)
+_DAEMON = re.compile(r"(?:mailer[-_.]?daemon|postmaster|microsoftexchange[0-9a-f]*)(?:[+.-].*)?",
+                     re.IGNORECASE)
 _NOREPLY = re.compile(r"(?:no[-_.]?reply|do[-_.]?not[-_.]?reply)(?:[+._-].*)?", re.IGNORECASE)
 # Anchored at the start of the subject, as responders write them; a weak signal on its own.
 _OOO_SUBJECT = re.compile(
@@ -58,7 +59,8 @@ _OOO_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
-_BODY_MESSAGE_ID = re.compile(r"^[ \t]*message-id:[ \t]*<([^<>\s]{1,250})>", re.IGNORECASE | re.MULTILINE)
+_BODY_MESSAGE_ID = re.compile(r"^[ \t]*message-id:[ \t]*<([^<>\s]{1,250})>",
+                              re.IGNORECASE | re.MULTILINE)
 _SUCCESS_ACTIONS = {"delivered", "relayed", "expanded"}
 
 
@@ -106,7 +108,8 @@ def _without_tag(address: str) -> str:
 def _report_verdict(msg: Message, from_addr: str, subject: str) -> Verdict | None:
     """RFC 6522 reports (delivery, read receipt, feedback) and the common non-standard bounces."""
     is_report = msg.get_content_type() == "multipart/report"
-    report_type = collapse_rfc2231_value(msg.get_param("report-type") or "").lower() if is_report else ""
+    report_type = collapse_rfc2231_value(msg.get_param("report-type") or
+                                         "").lower() if is_report else ""
     types = _content_types(msg)
     if report_type == "delivery-status" or "message/delivery-status" in types:
         return _dsn_verdict(msg)
@@ -117,7 +120,8 @@ def _report_verdict(msg: Message, from_addr: str, subject: str) -> Verdict | Non
     failed_header = raw_header_values(msg, "x-failed-recipients")
     text = _all_text(msg)
     reason = bounce_reason(from_addr=from_addr, subject=subject, text=text,
-                           empty_return_path=_empty_return_path(msg), failed_header=bool(failed_header),
+                           empty_return_path=_empty_return_path(msg),
+                           failed_header=bool(failed_header),
                            has_returned_copy=_has_returned_copy(msg))
     if reason is None:
         return None
@@ -140,13 +144,16 @@ def _dsn_verdict(msg: Message) -> Verdict:
     """Read every recipient's Action and Status: any failure wins, then any delay, else success."""
     fields = _delivery_status_fields(msg)
     actions = [value.lower() for name, value in fields if name == "action"]
-    statuses = [m.group(0) for name, value in fields if name == "status" and (m := _STATUS.search(value))]
+    statuses = [
+        m.group(0) for name, value in fields if name == "status" and (m := _STATUS.search(value))
+    ]
     failed = [s for s in statuses if s.startswith("5")]
     delayed = [s for s in statuses if s.startswith("4")]
     original = _original_message_id(msg, None)
     if failed or "failed" in actions or delayed or "delayed" in actions:
         reported = _reported_failures(fields)
-        recipients, _ = failed_recipients(msg, reported, raw_header_values(msg, "x-failed-recipients"))
+        recipients, _ = failed_recipients(msg, reported,
+                                          raw_header_values(msg, "x-failed-recipients"))
         if failed or "failed" in actions:
             return Verdict(MailKind.BOUNCE, "dsn", bounced_message_id=original,
                            bounce_recipients=recipients, bounce_permanent=True,
@@ -209,7 +216,8 @@ def _original_message_id(msg: Message, text: str | None) -> str | None:
             found = _bare_id(header_text(inner[0], "message-id"))
         elif ctype in ("text/rfc822-headers", "message/rfc822-headers", "message/rfc822"):
             raw = decode_bytes(payload_bytes(part), "utf-8")
-            found = _bare_id(header_text(HeaderParser().parsestr(raw, headersonly=True), "message-id"))
+            found = _bare_id(
+                header_text(HeaderParser().parsestr(raw, headersonly=True), "message-id"))
         else:
             continue
         if found:
@@ -252,11 +260,13 @@ def _auto_reason(msg: Message, from_addr: str, subject: str) -> str | None:
 
 def _list_reason(msg: Message, own_domain: str | None) -> str | None:
     list_id = header_text(msg, "list-id")
-    if list_id and own_domain and (_bare_id(list_id) or "").lower().endswith("." + own_domain.lower()):
+    if list_id and own_domain and (_bare_id(list_id) or
+                                   "").lower().endswith("." + own_domain.lower()):
         return None  # our own group address (a Google Group as the complaints inbox): not bulk
     if list_id:
         return "list_id"
-    for name in ("list-unsubscribe", "list-post", "x-mailman-version", "list-help", "list-subscribe"):
+    for name in ("list-unsubscribe", "list-post", "x-mailman-version", "list-help",
+                 "list-subscribe"):
         if raw_header_values(msg, name):
             return name.replace("-", "_")
     if (header_text(msg, "precedence") or "").strip().lower() == "list":
@@ -280,7 +290,8 @@ def _empty_return_path(msg: Message) -> bool:
 def _parts(msg: Message, depth: int = 0) -> list[Message]:
     """The message and its parts, not descending into returned copies of other messages."""
     found = [msg]
-    if depth < MAX_DEPTH and msg.get_content_type() not in ("message/rfc822", "message/delivery-status"):
+    if depth < MAX_DEPTH and msg.get_content_type() not in ("message/rfc822",
+                                                            "message/delivery-status"):
         for child in children(msg):
             found.extend(_parts(child, depth + 1))
     return found

@@ -389,14 +389,20 @@ class Mailbox:
         big: set[int] = set()
         if limit is not None:
             sizes = client.fetch(batch, ["RFC822.SIZE"])
-            big = {uid for uid in batch if uid in sizes and int(sizes[uid].get(b"RFC822.SIZE", 0)) > limit}
+            big = {
+                uid
+                for uid in batch if uid in sizes and int(sizes[uid].get(b"RFC822.SIZE", 0)) > limit
+            }
         small = [uid for uid in batch if uid not in big]
         data = client.fetch(small, ["BODY.PEEK[]", "INTERNALDATE"]) if small else {}
         if big:
             heads = client.fetch(sorted(big), ["BODY.PEEK[HEADER]", "INTERNALDATE", "RFC822.SIZE"])
             for uid, item in heads.items():
-                data[uid] = {b"BODY[]": item[b"BODY[HEADER]"], b"INTERNALDATE": item[b"INTERNALDATE"],
-                             b"RFC822.SIZE": item[b"RFC822.SIZE"]}
+                data[uid] = {
+                    b"BODY[]": item[b"BODY[HEADER]"],
+                    b"INTERNALDATE": item[b"INTERNALDATE"],
+                    b"RFC822.SIZE": item[b"RFC822.SIZE"]
+                }
         # A UID missing from the answer was expunged by someone else meanwhile.
         return [self._message(uid, data[uid]) for uid in batch if uid in data]
 

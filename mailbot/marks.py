@@ -69,7 +69,8 @@ def token_from_address(address: str) -> str | None:
 
 
 def subject_tag(token: str) -> str:
-    """`[a-TOKEN]`, repeated in the request's subject so a reply to the plain address still works."""
+    """`[a-TOKEN]`, repeated in the request's subject so a reply to the plain address still works.
+    """
     if not is_token(token):
         raise ValueError("an approval token is 16-64 characters of A-Z a-z 0-9 _ -")
     return f"[a-{token}]"
@@ -187,4 +188,5 @@ def looks_like_marker(line: str) -> bool:
 def normalise(text: str) -> str:
     """NFKC with format characters removed: what a person reads, not what hides in the bytes."""
     text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch not in _INVISIBLE_EXTRA)
+    return "".join(ch for ch in text
+                   if unicodedata.category(ch) != "Cf" and ch not in _INVISIBLE_EXTRA)

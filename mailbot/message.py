@@ -34,11 +34,13 @@ __all__ = [
 CASE_REF_RE = re.compile(r"\bC-(\d{4})-(\d{4,})\b", re.IGNORECASE)
 DEFAULT_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # Headers a message must have at least one of to be an email rather than stray bytes.
-_EMAIL_HEADERS = {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path",
-                  "mime-version", "content-type", "sender", "reply-to", "delivered-to", "in-reply-to"}
+_EMAIL_HEADERS = {
+    "from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
+    "content-type", "sender", "reply-to", "delivered-to", "in-reply-to"
+}
 _KEPT_HEADERS = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", "x-mailbot-loop",
-                 "x-auto-response-suppress", "x-autoreply", "x-autorespond", "return-path", "x-spam-flag", "x-spam-status",
-                 "x-failed-recipients")
+                 "x-auto-response-suppress", "x-autoreply", "x-autorespond", "return-path",
+                 "x-spam-flag", "x-spam-status", "x-failed-recipients")
 _LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t]*\r?\n){1,50}")
 _ANGLE_ID = re.compile(r"<([^<>]{1,250})>")
 _SINGLE_ADDRESS = re.compile(r"([^<>]*)<([^<>@\s]+@[^<>\s]+)>\s*")
@@ -56,7 +58,8 @@ class Inbound:
     reply_to: str | None
     to: tuple[str, ...]
     cc: tuple[str, ...]
-    recipients: tuple[str, ...]  # to, cc and the envelope headers: where plus-address tokens are found
+    # to, cc and the envelope headers: where plus-address tokens are found
+    recipients: tuple[str, ...]
     subject: str
     date: datetime | None
     received_at: datetime | None  # from the topmost Received header: when our server got it
@@ -99,32 +102,22 @@ def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain
     received = raw_header_values(msg, "received")
     case_ref = CASE_REF_RE.search(subject)
     return Inbound(
-        message_id=message_id,
-        in_reply_to=_first_id(header_text(msg, "in-reply-to")),
-        references=_all_ids(" ".join(raw_header_values(msg, "references"))),
-        from_addr=from_addr,
-        from_name=from_name,
-        reply_to=next(iter(_addresses(msg, "reply-to")), None),
-        to=to,
-        cc=cc,
-        recipients=tuple(dict.fromkeys(to + cc + envelope)),
-        subject=subject,
+        message_id=message_id, in_reply_to=_first_id(header_text(msg, "in-reply-to")),
+        references=_all_ids(" ".join(raw_header_values(msg, "references"))), from_addr=from_addr,
+        from_name=from_name, reply_to=next(iter(_addresses(msg, "reply-to")), None), to=to, cc=cc,
+        recipients=tuple(dict.fromkeys(to + cc + envelope)), subject=subject,
         date=_utc(header_text(msg, "date")),
-        received_at=_utc(received[0].rpartition(";")[2]) if received else None,
-        text=body.text,
-        reply_text=_reply_text(body.main_plain, body.html),
-        html=body.html,
-        attachments=body.attachments,
-        kind=verdict.kind,
-        reason=verdict.reason,
-        is_own=verdict.is_own,
-        bounced_message_id=verdict.bounced_message_id,
-        bounce_status=verdict.bounce_status,
-        bounce_permanent=verdict.bounce_permanent,
-        auth_results=auth_results,
+        received_at=_utc(received[0].rpartition(";")[2]) if received else None, text=body.text,
+        reply_text=_reply_text(body.main_plain,
+                               body.html), html=body.html, attachments=body.attachments,
+        kind=verdict.kind, reason=verdict.reason, is_own=verdict.is_own,
+        bounced_message_id=verdict.bounced_message_id, bounce_status=verdict.bounce_status,
+        bounce_permanent=verdict.bounce_permanent, auth_results=auth_results,
         case_ref=f"C-{case_ref.group(1)}-{case_ref.group(2)}" if case_ref else None,
-        headers=MappingProxyType({k: v[:500] for k in _KEPT_HEADERS if (v := header_text(msg, k)) is not None}),
-        bounce_recipients=verdict.bounce_recipients,
+        headers=MappingProxyType({
+            k: v[:500]
+            for k in _KEPT_HEADERS if (v := header_text(msg, k)) is not None
+        }), bounce_recipients=verdict.bounce_recipients,
     )
 
 
@@ -160,10 +153,12 @@ def _sender(msg: Message) -> tuple[str, str]:
     values = raw_header_values(msg, "from")
     if not values:
         return "", ""
-    single = _SINGLE_ADDRESS.fullmatch(values[0][:2000])  # also survives an unquoted comma in the name
+    # also survives an unquoted comma in the name
+    single = _SINGLE_ADDRESS.fullmatch(values[0][:2000])
     if single:
         return decode_words(unquote(single.group(1).strip())), single.group(2).lower()
-    pairs = [(name, addr.strip().lower()) for name, addr in getaddresses(values[:1]) if addr.strip()]
+    pairs = [(name, addr.strip().lower()) for name, addr in getaddresses(values[:1])
+             if addr.strip()]
     name, addr = next(((n, a) for n, a in pairs if "@" in a), pairs[0] if pairs else ("", ""))
     return decode_words(name), addr if " " not in addr else ""
 

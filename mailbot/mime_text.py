@@ -31,13 +31,24 @@ MAX_DEPTH = 20  # nesting deeper than this is an attack or a loop, not a letter
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "x-sjis": "cp932",
             "ks_c_5601-1987": "cp949", "iso-8859-8-i": "iso-8859-8", "windows-874": "cp874"}
 # Labels that in practice mean windows-1252 (as browsers treat them) or mislabelled UTF-8.
-_WESTERN = {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso_8859-1", "windows-1252", "cp1252"}
+_WESTERN = {
+    "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso_8859-1", "windows-1252", "cp1252"
+}
 _HTML_CONFIG = ParserConfig(css=CSS_PROFILES["strict"])
 _ORIGINAL_TYPES = ("message/rfc822", "text/rfc822-headers")
-_MACHINE_READABLE = ("message/delivery-status", "message/disposition-notification", "message/feedback-report")
+_MACHINE_READABLE = ("message/delivery-status", "message/disposition-notification",
+                     "message/feedback-report")
 _TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
-_EXT = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
-        "message/rfc822": ".eml", "text/plain": ".txt", "text/html": ".html", "text/calendar": ".ics"}
+_EXT = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "message/rfc822": ".eml",
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "text/calendar": ".ics"
+}
 _TYPE_OF_EXT = {ext.lstrip("."): ctype for ctype, ext in _EXT.items()} | {"jpeg": "image/jpeg"}
 
 
@@ -191,32 +202,39 @@ class _Walker:
             return
         if not data and not name:
             return
-        self._add_attachment(name or f"part-{len(self.attachments) + 1}{_EXT.get(ctype, '.bin')}", ctype, data)
+        self._add_attachment(name or f"part-{len(self.attachments) + 1}{_EXT.get(ctype, '.bin')}",
+                             ctype, data)
 
     def _attached_message(self, part: Message, depth: int) -> None:
         inner = next(iter(children(part)), None)
         if inner is None:
             return
         subject = header_text(inner, "subject") or ""
-        self._add_attachment(part_filename(part) or _eml_name(subject), "message/rfc822", _part_bytes(inner))
+        self._add_attachment(
+            part_filename(part) or _eml_name(subject), "message/rfc822", _part_bytes(inner))
         inner_body = _Walker(self.max_bytes)
         inner_body.visit(inner, depth + 1)
         text = inner_body.plains or [html_to_text(h) for h in inner_body.htmls]
         heading = [f"{k}: {v}" for k in ("From", "Date", "Subject") if (v := header_text(inner, k))]
         body = tidy("\n\n".join(t for t in text if t.strip()))
-        self.attached_texts.append("\n".join(["---------- Attached message ----------", *heading, "", body]))
+        self.attached_texts.append("\n".join(
+            ["---------- Attached message ----------", *heading, "", body]))
 
     def _report_original(self, part: Message) -> None:
-        """A delivery report's copy of the original: kept as a file, not read as the report's text."""
+        """A delivery report's copy of the original: kept as a file, not read as the report's text.
+        """
         inner = children(part)
         data = _part_bytes(inner[0]) if inner else payload_bytes(part)
         ext = ".eml" if part.get_content_type() == "message/rfc822" else ".txt"
-        self._add_attachment(part_filename(part) or f"original-message{ext}", part.get_content_type(), data)
+        self._add_attachment(
+            part_filename(part) or f"original-message{ext}", part.get_content_type(), data)
 
     def _broken_multipart(self, part: Message, depth: int) -> None:
-        """A multipart whose boundary is missing or wrong: find the real one, else read it as text."""
+        """A multipart whose boundary is missing or wrong: find the real one, else read it as text.
+        """
         raw = payload_bytes(part)
-        found = re.search(rb"^--([^\r\n]{1,70}?)[ \t]*\r?\n[Cc]ontent-[A-Za-z-]+:", raw, re.MULTILINE)
+        found = re.search(rb"^--([^\r\n]{1,70}?)[ \t]*\r?\n[Cc]ontent-[A-Za-z-]+:", raw,
+                          re.MULTILINE)
         if found and b'"' not in found.group(1):
             head = b'Content-Type: multipart/mixed; boundary="' + found.group(1) + b'"\r\n\r\n'
             repaired = BytesParser(policy=compat32).parsebytes(head + raw)
@@ -246,7 +264,8 @@ class _Walker:
     def _add_attachment(self, name: str, ctype: str, data: bytes) -> None:
         over = len(data) > self.max_bytes
         digest = hashlib.sha256(data).hexdigest()
-        self.attachments.append(Attachment(name, ctype, len(data), digest, None if over else data, over))
+        self.attachments.append(
+            Attachment(name, ctype, len(data), digest, None if over else data, over))
 
 
 def payload_bytes(part: Message) -> bytes:
@@ -263,7 +282,8 @@ def children(part: Message) -> list[Message]:
 
 
 def part_filename(part: Message) -> str | None:
-    """The part's filename: RFC 2231 parameters, RFC 2047 words (Outlook) and 8-bit bytes all occur."""
+    """The part's filename: RFC 2231 parameters, RFC 2047 words (Outlook) and 8-bit bytes all
+    occur."""
     try:
         name = part.get_filename() or part.get_param("name")
     except Exception:  # parameter parsing fails in many ways on hostile input; a name is optional
@@ -304,7 +324,8 @@ def _eml_name(subject: str) -> str:
 def _chunk_text(chunk: bytes | str, charset: str | None) -> str:
     if isinstance(chunk, str):
         return chunk
-    return decode_bytes(chunk, charset) if charset else chunk.decode("raw-unicode-escape", "replace")
+    return decode_bytes(chunk, charset) if charset else chunk.decode("raw-unicode-escape",
+                                                                     "replace")
 
 
 def _has_surrogates(text: str) -> bool:

@@ -61,7 +61,8 @@ class StaticTokenProvider:
     Read on every call, so an external refresher can rewrite the file between reconnects.
     """
 
-    def __init__(self, *, env: str | None = None, file: str | Path | None = None, key: str = "oauth_token") -> None:
+    def __init__(self, *, env: str | None = None, file: str | Path | None = None,
+                 key: str = "oauth_token") -> None:
         if (env is None) == (file is None):
             raise ConfigError([f"{key}: name exactly one of an environment variable or a file"])
         self._env = env
@@ -76,13 +77,15 @@ class StaticTokenProvider:
         if self._env is not None:
             token = os.environ.get(self._env, "").strip()
             if not token:
-                raise SecretMissing(self._key, f"environment variable {self._env} is not set or empty")
+                raise SecretMissing(self._key,
+                                    f"environment variable {self._env} is not set or empty")
             return token
         assert self._file is not None
         try:
             token = self._file.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise SecretMissing(self._key, f"cannot read token file {self._file}: {exc.strerror}") from None
+            raise SecretMissing(self._key,
+                                f"cannot read token file {self._file}: {exc.strerror}") from None
         if not token:
             raise SecretMissing(self._key, f"token file {self._file} is empty")
         return token
@@ -124,7 +127,9 @@ def _msal() -> Any:
     try:
         import msal
     except ImportError:
-        raise ConfigError(["auth = 'oauth2' with Microsoft 365 needs the msal package (pip install msal)"]) from None
+        raise ConfigError([
+            "auth = 'oauth2' with Microsoft 365 needs the msal package (pip install msal)"
+        ]) from None
     return msal
 
 
@@ -184,7 +189,8 @@ class MsalRefreshToken(_CachedToken):
         try:
             refresh_token = self._file.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise SecretMissing("oauth refresh token", f"cannot read {self._file}: {exc.strerror}") from None
+            raise SecretMissing("oauth refresh token",
+                                f"cannot read {self._file}: {exc.strerror}") from None
         if not refresh_token:
             raise SecretMissing("oauth refresh token", f"{self._file} is empty")
         if self._app is None:

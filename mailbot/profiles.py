@@ -55,7 +55,8 @@ class Signpost:
     phone: str
     email: str
     website: str
-    referral_months: int | None  # months from the final response to refer; None: not counted from it
+    # months from the final response to refer; None: not counted from it
+    referral_months: int | None
     # The body's own time limit for complaints, as letters print it (F7, F21): a sentence that
     # says "within N years", and that N for the content gate. None: only `referral_months`.
     time_limit_text: str | None = None
@@ -75,13 +76,17 @@ class Profile:
     name: str
     acknowledge: Clock
     full_response: Clock | None
-    regulator: Clock | None  # after this the client may go to the ombudsman without a final response
+    # after this the client may go to the ombudsman without a final response
+    regulator: Clock | None
     signpost: Signpost | None
     conduct_body: str | None
-    reminder_offsets_days: tuple[int, ...]  # calendar days before the regulator (else response) deadline
+    # calendar days before the regulator (else response) deadline
+    reminder_offsets_days: tuple[int, ...]
     holding_letter_at: Clock | None
-    stalled_after: Clock  # no letter to the client for this long -> reminder + progress update draft
-    info_chaser_after: Clock  # client silent this long after we asked for information -> chaser draft
+    # no letter to the client for this long -> reminder + progress update draft
+    stalled_after: Clock
+    # client silent this long after we asked for information -> chaser draft
+    info_chaser_after: Clock
     summary_resolution: Clock | None  # FCA: resolved by then -> a summary resolution communication
     final_must_be_marked_final: bool
     # A holding (8-week) letter sent by the regulator deadline meets it, so no breach follows
@@ -233,13 +238,15 @@ def get_profile(name: str, overrides: Mapping[str, Any] | None = None) -> Profil
     off (TOML has no null); a signpost table is merged onto the profile's own signpost.
     """
     if name not in PROFILES:
-        raise ConfigError([f"unknown policy profile {name!r} (choose one of: {', '.join(PROFILES)})"])
+        raise ConfigError(
+            [f"unknown policy profile {name!r} (choose one of: {', '.join(PROFILES)})"])
     base = PROFILES[name]
     changes: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in (overrides or {}).items():
         if key not in OVERRIDABLE:
-            problems.append(f"profile override {key!r}: unknown key (known keys: {', '.join(OVERRIDABLE)})")
+            problems.append(
+                f"profile override {key!r}: unknown key (known keys: {', '.join(OVERRIDABLE)})")
             continue
         try:
             changes[key] = _parse(key, value, getattr(base, key))
@@ -279,7 +286,8 @@ def _clock(value: Any) -> Clock:
     if isinstance(value, Clock):
         return value
     if not isinstance(value, Mapping):
-        raise TypeError(f'expected a table such as {{amount = 3, unit = "working_days"}}, got {value!r}')
+        raise TypeError(
+            f'expected a table such as {{amount = 3, unit = "working_days"}}, got {value!r}')
     extra = set(value) - {"amount", "unit"}
     if extra or not {"amount", "unit"} <= set(value):
         raise ValueError(f"a clock needs exactly the keys amount and unit, got {sorted(value)}")
@@ -294,7 +302,8 @@ def _signpost(value: Any, current: Signpost | None) -> Signpost:
     known = [f.name for f in fields(Signpost)]
     unknown = sorted(set(value) - set(known))
     if unknown:
-        raise ValueError(f"unknown signpost field(s) {', '.join(unknown)} (known: {', '.join(known)})")
+        raise ValueError(
+            f"unknown signpost field(s) {', '.join(unknown)} (known: {', '.join(known)})")
     merged = {f: getattr(current, f) for f in known} if current else {"referral_months": None}
     merged.update(value)
     required = [f.name for f in fields(Signpost) if f.default is MISSING]
@@ -304,7 +313,8 @@ def _signpost(value: Any, current: Signpost | None) -> Signpost:
     months = merged["referral_months"]
     if months is False:
         merged["referral_months"] = None
-    elif months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 1):
+    elif months is not None and (isinstance(months, bool) or not isinstance(months, int) or
+                                 months < 1):
         raise ValueError(f"referral_months must be a whole number of months >= 1, got {months!r}")
     for name in ("time_limit_text", "non_clients", "leaflet_name", "leaflet_url"):
         if merged.get(name) is False:

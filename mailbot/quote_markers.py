@@ -57,12 +57,14 @@ _COPY_TITLES = (
     "|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada"
     "|vidarebefordrat meddelande|videresendt meddelelse|videresendt melding|välitetty viesti"
     "|przekazana wiadomość|přeposlaná zpráva|пересланное сообщение|переслане повідомлення"
-    "|пересылаемое сообщение|továbbított üzenet|iletilen mesaj|προωθημένο μήνυμα|转发的邮件|轉寄的郵件|転送されたメッセージ"
+    "|пересылаемое сообщение|továbbított üzenet|iletilen mesaj|προωθημένο "
+    "μήνυμα|转发的邮件|轉寄的郵件|転送されたメッセージ"
 )
 SEPARATOR = re.compile(
     rf"[ \t]*[-_=*>]{{2,}}[ \t]*(?:{_COPY_TITLES})[ \t]*[-_=*<]{{2,}}[ \t]*$", re.IGNORECASE)
 FORWARD_INTRO = re.compile(
-    r"[ \t]*(?:begin forwarded message|début du message réexpédié|anfang der weitergeleiteten nachricht"
+    r"[ \t]*(?:begin forwarded message|début du message réexpédié"
+    r"|anfang der weitergeleiteten nachricht"
     r"|inicio del mensaje reenviado|comienzo del mensaje reenviado|begin doorgestuurd bericht"
     r"|inizio messaggio inoltrato|início da mensagem reencaminhada|vidarebefordrat mejl"
     r"|videresendt e-mail|начало переадресованного сообщения|転送されたメッセージ)[ \t]*:?[ \t]*$",
@@ -98,11 +100,12 @@ TRAILING_FOOTER = re.compile(
 LIST_FOOTER_RULE = re.compile(r"[ \t]*_{20,}[ \t]*(?:\S.{0,80}mailing list\b.*)?$", re.IGNORECASE)
 
 # Outlook-style header blocks: a "From:" key, then at least two other keys just below.
-HEADER_KEY = re.compile(r"[ \t*\u00a0]{0,4}([^\W\d_]{1,14}(?:[ \u00a0][^\W\d_]{1,8})?)[ \t*\u00a0]{0,3}[:：]")
+HEADER_KEY = re.compile(
+    r"[ \t*\u00a0]{0,4}([^\W\d_]{1,14}(?:[ \u00a0][^\W\d_]{1,8})?)[ \t*\u00a0]{0,3}[:：]")
 FROM_KEYS = {
     "from", "von", "de", "van", "da", "från", "fra", "lähettäjä", "od", "от", "від", "kimden",
-    "feladó", "από", "de la", "dari", "差出人", "发件人", "寄件者", "發件人", "보낸 사람", "mittente",
-    "absender", "expéditeur", "remitente", "afzender", "nadawca", "odesílatel",
+    "feladó", "από", "de la", "dari", "差出人", "发件人", "寄件者", "發件人", "보낸 사람", "mittente", "absender",
+    "expéditeur", "remitente", "afzender", "nadawca", "odesílatel",
 }
 OTHER_KEYS = {
     "sent", "date", "to", "subject", "cc", "reply to",  # en

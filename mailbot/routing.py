@@ -1,4 +1,5 @@
-"""Where an inbound message goes: a new case, a follow-up, a handler's reply, staff mail, or nowhere.
+"""Where an inbound message goes: a new case, a follow-up, a handler's reply, staff mail, or
+nowhere.
 
 Pure. The service looks up the facts first (which cases own the referenced Message-IDs,
 who the parties are) and routing only decides. The order follows EMAIL.md: our own mail,

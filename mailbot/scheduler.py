@@ -32,10 +32,15 @@ def build_scheduler(schedule: Schedule, *, intake: Job, outbox: Job, tick: Job, 
                     monthly: Job) -> AsyncIOScheduler:
     zone = ZoneInfo(schedule.timezone)
     scheduler = AsyncIOScheduler(timezone=zone, job_defaults=JOB_DEFAULTS)
-    scheduler.add_job(intake, IntervalTrigger(seconds=schedule.poll_seconds), id="intake", name="intake pass")
-    scheduler.add_job(outbox, IntervalTrigger(seconds=schedule.outbox_seconds), id="outbox", name="outbox flush")
-    scheduler.add_job(tick, IntervalTrigger(seconds=schedule.tick_seconds), id="deadlines", name="deadline tick")
-    scheduler.add_job(digest, CronTrigger(hour=schedule.digest_hour, minute=0, timezone=zone), id="digest", name="daily digest")
-    scheduler.add_job(monthly, CronTrigger(day=1, hour=schedule.digest_hour, minute=5, timezone=zone), id="monthly",
-                      name="monthly trend report")
+    scheduler.add_job(intake, IntervalTrigger(seconds=schedule.poll_seconds), id="intake",
+                      name="intake pass")
+    scheduler.add_job(outbox, IntervalTrigger(seconds=schedule.outbox_seconds), id="outbox",
+                      name="outbox flush")
+    scheduler.add_job(tick, IntervalTrigger(seconds=schedule.tick_seconds), id="deadlines",
+                      name="deadline tick")
+    scheduler.add_job(digest, CronTrigger(hour=schedule.digest_hour, minute=0, timezone=zone),
+                      id="digest", name="daily digest")
+    scheduler.add_job(monthly,
+                      CronTrigger(day=1, hour=schedule.digest_hour, minute=5, timezone=zone),
+                      id="monthly", name="monthly trend report")
     return scheduler

@@ -119,12 +119,14 @@ def verify_sender(results: tuple[AuthResult, ...], sender: str, policy: AuthPoli
     if header is None:
         return AuthVerdict(False, f"no Authentication-Results from {policy.authserv_id}")
     if header.received_above > policy.max_received_above:
-        return AuthVerdict(False, f"the Authentication-Results of {policy.authserv_id} sits below "
-                                  f"{header.received_above} Received headers (at most "
-                                  f"{policy.max_received_above} allowed): it was not written by the "
-                                  "firm's server")
+        return AuthVerdict(
+            False, f"the Authentication-Results of {policy.authserv_id} sits below "
+            f"{header.received_above} Received headers (at most "
+            f"{policy.max_received_above} allowed): it was not written by the "
+            "firm's server")
     if not header.parsed:
-        return AuthVerdict(False, f"the Authentication-Results of {policy.authserv_id} cannot be read")
+        return AuthVerdict(False,
+                           f"the Authentication-Results of {policy.authserv_id} cannot be read")
     if header.dmarc == "pass" and (header.dmarc_from is None or aligned(header.dmarc_from, domain)):
         return AuthVerdict(True, f"dmarc=pass for {header.dmarc_from or domain}")
     for signer in header.dkim_pass_domains:

@@ -1,4 +1,5 @@
-"""SMTP adapter (aiosmtplib): send one message over TLS, and say whether a failure is worth retrying.
+"""SMTP adapter (aiosmtplib): send one message over TLS, and say whether a failure is worth
+retrying.
 
 The outbox decides what to send and when to retry; this module only sends safely and
 classifies what went wrong:
@@ -77,9 +78,8 @@ class RecipientsRefused(DeliveryFailed):
     retrying would send it twice. A person decides about the rest.
     """
 
-    def __init__(
-        self, refused: Mapping[str, tuple[int, str]], *, accepted: Sequence[str] = (), permanent: bool
-    ) -> None:
+    def __init__(self, refused: Mapping[str, tuple[int, str]], *, accepted: Sequence[str] = (),
+                 permanent: bool) -> None:
         self.refused = dict(refused)
         self.accepted = tuple(accepted)
         code, text = _deciding(self.refused, permanent)
@@ -109,17 +109,20 @@ _FIX_REACH = "check smtp.host, smtp.port and the firewall; mailbot retries with 
 
 
 def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
-    """Map anything sending raised to DeliveryFailed: temporary (retry with backoff) or permanent."""
+    """Map anything sending raised to DeliveryFailed: temporary (retry with backoff) or permanent.
+    """
     if isinstance(exc, DeliveryFailed):
         return exc
     if isinstance(exc, TokenUnavailable):
         return SmtpAuthFailed(f"auth_failed: no OAuth token: {exc.reason}", code=None)
     if isinstance(exc, SMTPRecipientsRefused):
         refused = {error.recipient: (error.code, error.message) for error in exc.recipients}
-        return RecipientsRefused(refused, permanent=not any(_is_temporary(code) for code, _ in refused.values()))
+        return RecipientsRefused(
+            refused, permanent=not any(_is_temporary(code) for code, _ in refused.values()))
     if isinstance(exc, SMTPResponseException):
         code, text = exc.code, exc.message
-        if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and not _is_temporary(code)):
+        if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and
+                                        not _is_temporary(code)):
             return SmtpAuthFailed(f"auth_failed: {code} {text}", code=code)
         permanent = not _is_temporary(code)
         if isinstance(exc, SMTPSenderRefused):  # the same envelope sender fails for every letter
@@ -164,10 +167,12 @@ def _missing_extension_fix(text: str) -> str:
 def connection_options(settings: SmtpSettings) -> dict[str, Any]:
     """aiosmtplib keyword arguments for these settings; refuses plaintext beyond loopback."""
     if settings.security == "none" and not is_loopback(settings.host):
-        raise ConfigError([f"smtp.security: 'none' is allowed only for loopback hosts, not {settings.host!r}"])
+        raise ConfigError(
+            [f"smtp.security: 'none' is allowed only for loopback hosts, not {settings.host!r}"])
     if settings.password is not None and settings.token_provider is not None:
         raise ConfigError(["smtp: set a password or an OAuth token source, not both"])
-    if (settings.password is not None or settings.token_provider is not None) and not settings.username:
+    if (settings.password is not None or
+            settings.token_provider is not None) and not settings.username:
         raise ConfigError(["smtp.username: required when a password or OAuth token is configured"])
     options: dict[str, Any] = {
         "hostname": settings.host,
@@ -213,7 +218,8 @@ class _OneLogin(aiosmtplib.SMTP):
         return response
 
 
-async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str, recipients: list[str]) -> None:
+async def send(settings: SmtpSettings, message: EmailMessage, *, sender: str,
+               recipients: list[str]) -> None:
     """Send one message to the envelope recipients; raise DeliveryFailed unless all accepted it."""
     if not recipients:
         raise ValueError("send() needs at least one recipient")

@@ -61,11 +61,16 @@ COMPLAINT_HIGH = 0.7
 COMPLAINT_SIGNALS = ("complaint", "not_complaint", "uncertain")
 
 _EVENT = re.compile(
-    r"\b(?P<event>hearings?(?!\s+(?:from|back|anything|nothing|aid|about|of\s+(?:this|it)))|court\s+(?:date|hearing"
-    r"|appearance|case)|(?<=in\s)court|(?<=at\s)court|trial|tribunal|sentencing|appeal\s+(?:deadline|hearing)"
-    r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))|exchanging"
-    r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest|deadline"
-    r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|repossession|bailiffs?"
+    r"\b(?P<event>hearings?(?!\s+(?:from|back|anything|nothing|aid|about|of\s+(?:this|it)))"
+    r"|court\s+(?:date|hearing"
+    r"|appearance|case)|(?<=in\s)court|(?<=at\s)court|trial|tribunal|sentencing"
+    r"|appeal\s+(?:deadline|hearing)"
+    r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))"
+    r"|exchanging"
+    r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest"
+    r"|deadline"
+    r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|repossession"
+    r"|bailiffs?"
     r"|(?:police|voluntary)\s+interview|interview\s+under\s+caution"
     # US and real-world wording (models/real): closings, summonses, filings due, being sued.
     r"|closing(?!\s+(?:costs?|statement|disclosure|fees?))|settlement\s+conference|deposition"
@@ -74,22 +79,43 @@ _EVENT = re.compile(
     r"|are\s+)?due"
     r"|(?:be|being|get|getting)\s+sued|court\s+summons)\b",
     re.IGNORECASE)
-_EVENT_NAMES = {"hearings": "hearing", "complete on": "completion", "completing": "completion",
-                "due to complete": "completion", "exchanging": "exchange", "move in": "completion",
-                "move out": "completion", "move date": "completion", "moving date": "completion",
-                "moving day": "completion",
-                "court": "court date", "court case": "court date", "court hearing": "hearing",
-                "court appearance": "court date", "limitation": "limitation date", "expires": "expiry date",
-                "expiry": "expiry date", "expiring": "expiry date", "bailiff": "bailiffs' visit",
-                "bailiffs": "bailiffs' visit", "appeal deadline": "appeal deadline", "appeal hearing": "hearing",
-                "police interview": "police interview", "voluntary interview": "police interview",
-                "interview under caution": "police interview", "closing": "completion",
-                "settlement conference": "hearing", "statute of limitations": "limitation date",
-                "court summons": "court date"}
-_NO_EVENT = re.compile(r"(?:\b(?:no|not|never|without|nor)\b|n[’']t\b)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
-_CALLED_OFF = re.compile(r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vacated|postponed|called\s+off"
-                         r"|been\s+moved|withdrawn|fell\s+through|pulled\s+out)\b(?!\s+(?:to|until|till))",
-                         re.IGNORECASE)
+_EVENT_NAMES = {
+    "hearings": "hearing",
+    "complete on": "completion",
+    "completing": "completion",
+    "due to complete": "completion",
+    "exchanging": "exchange",
+    "move in": "completion",
+    "move out": "completion",
+    "move date": "completion",
+    "moving date": "completion",
+    "moving day": "completion",
+    "court": "court date",
+    "court case": "court date",
+    "court hearing": "hearing",
+    "court appearance": "court date",
+    "limitation": "limitation date",
+    "expires": "expiry date",
+    "expiry": "expiry date",
+    "expiring": "expiry date",
+    "bailiff": "bailiffs' visit",
+    "bailiffs": "bailiffs' visit",
+    "appeal deadline": "appeal deadline",
+    "appeal hearing": "hearing",
+    "police interview": "police interview",
+    "voluntary interview": "police interview",
+    "interview under caution": "police interview",
+    "closing": "completion",
+    "settlement conference": "hearing",
+    "statute of limitations": "limitation date",
+    "court summons": "court date"
+}
+_NO_EVENT = re.compile(r"(?:\b(?:no|not|never|without|nor)\b|n[’']t\b)\W+(?:\w+\W+){0,2}$",
+                       re.IGNORECASE)
+_CALLED_OFF = re.compile(
+    r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vacated|postponed|called\s+off"
+    r"|been\s+moved|withdrawn|fell\s+through|pulled\s+out)\b(?!\s+(?:to|until|till))",
+    re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # A date in a sentence that only imagines the event, or that says it is not urgent, raises nothing.
 _HYPOTHETICAL = re.compile(r"\b(?:what\s+(?:if|happens\s+if|would\s+happen\s+if)|suppos(?:e|ing)"
@@ -163,8 +189,9 @@ class DatedEvent:
     working_days: int
 
 
-def suggest(text: str, message_date: datetime, prediction: Prediction | None, *, country: str = "GB",
-            subdivision: str | None = None, timezone: str = "Europe/London") -> Suggestion:
+def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
+            country: str = "GB", subdivision: str | None = None,
+            timezone: str = "Europe/London") -> Suggestion:
     """Combine the rules with `prediction` (None when no model is installed).
 
     `message_date` should be timezone-aware; a naive value is taken as UTC.
@@ -179,8 +206,10 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
         reasons = ["no classifier installed: category needs a person; read as a complaint until a "
                    "person decides, so its clocks run from receipt"]
     else:
-        reasons = [f"classifier: {prediction.category} ({prediction.category_confidence:.2f})",
-                   f"classifier urgency: {prediction.urgency} ({prediction.urgency_confidence:.2f})"]
+        reasons = [
+            f"classifier: {prediction.category} ({prediction.category_confidence:.2f})",
+            f"classifier urgency: {prediction.urgency} ({prediction.urgency_confidence:.2f})"
+        ]
     hits = rule_hits(text)
     category, category_confidence = _precedence(prediction, hits, reasons)
     # With no model there is no reading at all: the regulatory default is a complaint (its
@@ -200,21 +229,24 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
     raised_to = _raise_for_events(text, local_day, may_complain, country, subdivision, reasons)
     raised_to = _max_urgency(raised_to, _raise_for_rules(hits, may_complain, urgency, reasons))
     if _rank(raised_to) > _rank(urgency):
-        urgency, urgency_confidence = raised_to, 1.0  # a rule fired: no doubt about the floor it sets
+        # a rule fired: no doubt about the floor it sets
+        urgency, urgency_confidence = raised_to, 1.0
     if signal == "uncertain" and _rank(raised_to) >= _rank("critical"):
         # An emergency rule found the detriment a complaint alleges (money at risk, a breach, a
         # date about to pass): the acknowledgement and the clocks must not wait for a person.
         signal = "complaint"
-        reasons.append("read as a complaint: an emergency rule fired, so it is not left waiting as an "
-                       "enquiry")
+        reasons.append(
+            "read as a complaint: an emergency rule fired, so it is not left waiting as an "
+            "enquiry")
     flags = _flags(text, category, prediction, hits, reasons)
     secondary = tuple(dict.fromkeys(h.rule.category for h in hits
                                     if h.rule.category and h.rule.category != category))
-    return Suggestion(category, category_confidence, prediction.category_top, urgency, urgency_confidence,
-                      prediction.is_complaint, frozenset(flags), tuple(dict.fromkeys(reasons)),
-                      category_uncertain=uncertain, complaint_signal=signal,
-                      complaint_probability=prediction.complaint_probability,
-                      secondary=secondary, area=area_of_law(text))
+    return Suggestion(category, category_confidence, prediction.category_top, urgency,
+                      urgency_confidence, prediction.is_complaint, frozenset(flags),
+                      tuple(dict.fromkeys(reasons)), category_uncertain=uncertain,
+                      complaint_signal=signal,
+                      complaint_probability=prediction.complaint_probability, secondary=secondary,
+                      area=area_of_law(text))
 
 
 def complaint_signal(probability: float) -> str:
@@ -244,8 +276,8 @@ def _explain_doubt(prediction: Prediction, signal: str, uncertain: bool,
                        "a person should decide")
 
 
-def _raise_for_events(text: str, today: date, is_complaint: bool, country: str, subdivision: str | None,
-                      reasons: list[str]) -> str:
+def _raise_for_events(text: str, today: date, is_complaint: bool, country: str,
+                      subdivision: str | None, reasons: list[str]) -> str:
     urgency = "low"
     for event in dated_events(text, today, country=country, subdivision=subdivision):
         if event.working_days > CRITICAL_WORKING_DAYS:
@@ -260,7 +292,8 @@ def _raise_for_events(text: str, today: date, is_complaint: bool, country: str, 
     return urgency
 
 
-def _raise_for_rules(hits: Sequence[Hit], is_complaint: bool, model_urgency: str, reasons: list[str]) -> str:
+def _raise_for_rules(hits: Sequence[Hit], is_complaint: bool, model_urgency: str,
+                     reasons: list[str]) -> str:
     """Critical signals count on any message; "high" ones only on complaints (an enquiry
     that mentions a bereavement is not thereby urgent)."""
     urgency = "low"
@@ -275,7 +308,8 @@ def _raise_for_rules(hits: Sequence[Hit], is_complaint: bool, model_urgency: str
     return urgency
 
 
-def _flags(text: str, category: str, prediction: Prediction, hits: Sequence[Hit], reasons: list[str]) -> set[str]:
+def _flags(text: str, category: str, prediction: Prediction, hits: Sequence[Hit],
+           reasons: list[str]) -> set[str]:
     flags: set[str] = set()
     for hit in hits:
         flags |= hit.rule.flags
@@ -304,7 +338,8 @@ def dated_events(text: str, reference: date, *, country: str = "GB",
     """
     events: dict[tuple[str, date], DatedEvent] = {}
     # 03/12 is 3 December in most of the world and March 12 in the US.
-    for mention in find_dates(text, reference, day_first=country.upper() not in MONTH_FIRST_COUNTRIES):
+    for mention in find_dates(text, reference, day_first=country.upper()
+                              not in MONTH_FIRST_COUNTRIES):
         if mention.date < reference or mention.text.lower().startswith(("within", "after")):
             continue  # past, or an ultimatum ("reply within 14 days") rather than an appointment
         event = _event_for(text, mention)
@@ -347,7 +382,8 @@ def _event_name(word: str) -> str:
     return _EVENT_NAMES.get(word, word)
 
 
-def _precedence(prediction: Prediction, hits: Sequence[Hit], reasons: list[str]) -> tuple[str, float]:
+def _precedence(prediction: Prediction, hits: Sequence[Hit],
+                reasons: list[str]) -> tuple[str, float]:
     """Integrity beats data security beats the substantive issue (the complaints procedure's
     order), when a rule found that kind of problem and the model ranks it in its top three."""
     category, confidence = prediction.category, prediction.category_confidence
@@ -357,13 +393,15 @@ def _precedence(prediction: Prediction, hits: Sequence[Hit], reasons: list[str])
         if preferred == category:
             break
         if preferred in found and preferred in ranked:
-            reasons.append(f"category {preferred} rather than {category}: the rules found a {preferred} "
-                           "problem, which takes precedence")
+            reasons.append(
+                f"category {preferred} rather than {category}: the rules found a {preferred} "
+                "problem, which takes precedence")
             return preferred, ranked[preferred]
     return category, confidence
 
 
-def working_days_between(start: date, end: date, country: str = "GB", subdivision: str | None = None) -> int:
+def working_days_between(start: date, end: date, country: str = "GB",
+                         subdivision: str | None = None) -> int:
     """Working days after `start` up to and including `end` (0 when `end` is the same day)."""
     if end <= start:
         return 0
@@ -377,8 +415,10 @@ def working_days_between(start: date, end: date, country: str = "GB", subdivisio
 
 
 @lru_cache(maxsize=64)
-def _holidays(country: str, subdivision: str | None, first_year: int, last_year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, subdiv=subdivision, years=range(first_year, last_year + 1))
+def _holidays(country: str, subdivision: str | None, first_year: int,
+              last_year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, subdiv=subdivision,
+                                     years=range(first_year, last_year + 1))
 
 
 def _distance(event: DatedEvent, today: date) -> str:

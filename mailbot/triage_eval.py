@@ -45,7 +45,8 @@ class LabelledRow:
     alt_category: str | None = None  # a second acceptable category where the primary is ambiguous
 
     def example(self, weight: float = 1.0) -> Example:
-        return Example(self.text, self.category, self.urgency, self.is_complaint, self.id, weight, self.flags)
+        return Example(self.text, self.category, self.urgency, self.is_complaint, self.id, weight,
+                       self.flags)
 
 
 def load_rows(path: str | os.PathLike[str]) -> list[LabelledRow]:
@@ -59,12 +60,13 @@ def load_rows(path: str | os.PathLike[str]) -> list[LabelledRow]:
                 continue
             try:
                 raw = json.loads(line)
-                rows.append(LabelledRow(
-                    id=str(raw.get("id", f"{file.name}:{number}")), text=raw["text"],
-                    day=date.fromisoformat(raw["date"]) if raw.get("date") else None,
-                    category=raw["category"], urgency=raw["urgency"], is_complaint=bool(raw["is_complaint"]),
-                    split=raw.get("split"), flags=frozenset(raw.get("flags") or ()),
-                    group=raw.get("group"), alt_category=raw.get("alt_category")))
+                rows.append(
+                    LabelledRow(id=str(raw.get("id", f"{file.name}:{number}")), text=raw["text"],
+                                day=date.fromisoformat(raw["date"]) if raw.get("date") else None,
+                                category=raw["category"], urgency=raw["urgency"],
+                                is_complaint=bool(raw["is_complaint"]), split=raw.get("split"),
+                                flags=frozenset(raw.get("flags") or ()), group=raw.get("group"),
+                                alt_category=raw.get("alt_category")))
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"{file}:{number}: not a labelled row ({exc})") from None
     return rows
@@ -144,12 +146,17 @@ def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Predi
     """The figures for predictions already made (by one model, or out-of-fold by several)."""
     if not rows or len(rows) != len(predictions):
         raise ValueError("need one prediction per row")
-    combined = [suggest(r.text, message_time(r.day, now), p, country=country, subdivision=subdivision, timezone=tz)
-                for r, p in zip(rows, predictions)]
+    combined = [
+        suggest(r.text, message_time(r.day, now), p, country=country, subdivision=subdivision,
+                timezone=tz) for r, p in zip(rows, predictions)
+    ]
     gold_cat = [r.category for r in rows]
     pred_cat = [p.category for p in predictions]
     shown_cat = [s.category for s in combined]
-    top2 = [r.category in {label for label, _ in p.category_top[:2]} for r, p in zip(rows, predictions)]
+    top2 = [
+        r.category in {label
+                       for label, _ in p.category_top[:2]} for r, p in zip(rows, predictions)
+    ]
     gold_urg = [r.urgency for r in rows]
     model_urg = [p.urgency for p in predictions]
     rules_urg = [s.urgency for s in combined]
@@ -160,11 +167,13 @@ def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Predi
         "n": len(rows),
         "category": {
             "accuracy": _r(accuracy_score(gold_cat, pred_cat)),
-            "macro_f1": _r(f1_score(gold_cat, pred_cat, labels=cat_labels, average="macro", zero_division=0)),
+            "macro_f1": _r(
+                f1_score(gold_cat, pred_cat, labels=cat_labels, average="macro", zero_division=0)),
             "top2_accuracy": _r(float(np.mean(top2))),
             "combined_accuracy": _r(accuracy_score(gold_cat, shown_cat)),
-            "combined_macro_f1": _r(f1_score(gold_cat, shown_cat, labels=cat_labels, average="macro",
-                                             zero_division=0)),
+            "combined_macro_f1": _r(
+                f1_score(gold_cat, shown_cat, labels=cat_labels, average="macro",
+                         zero_division=0)),
             "labels": cat_labels,
             "report": classification_report(gold_cat, pred_cat, labels=cat_labels, zero_division=0,
                                             output_dict=True),
@@ -172,22 +181,31 @@ def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Predi
         },
         "urgency": {
             "model_accuracy": _r(accuracy_score(gold_urg, model_urg)),
-            "model_macro_f1": _r(f1_score(gold_urg, model_urg, labels=urg_labels, average="macro", zero_division=0)),
+            "model_macro_f1": _r(
+                f1_score(gold_urg, model_urg, labels=urg_labels, average="macro",
+                         zero_division=0)),
             "combined_accuracy": _r(accuracy_score(gold_urg, rules_urg)),
-            "combined_macro_f1": _r(f1_score(gold_urg, rules_urg, labels=urg_labels, average="macro",
-                                             zero_division=0)),
-            "critical_recall": _r(recall_score(gold_urg, rules_urg, labels=["critical"], average="macro",
-                                               zero_division=0)) if n_critical else None,
+            "combined_macro_f1": _r(
+                f1_score(gold_urg, rules_urg, labels=urg_labels, average="macro",
+                         zero_division=0)),
+            "critical_recall": _r(
+                recall_score(gold_urg, rules_urg, labels=["critical"], average="macro",
+                             zero_division=0)) if n_critical else None,
             "critical_n": n_critical,
             "labels": urg_labels,
             "confusion": confusion_matrix(gold_urg, rules_urg, labels=urg_labels).tolist(),
         },
         "is_complaint": {
-            "accuracy": _r(accuracy_score([r.is_complaint for r in rows], [p.is_complaint for p in predictions])),
+            "accuracy": _r(
+                accuracy_score([r.is_complaint for r in rows],
+                               [p.is_complaint for p in predictions])),
             **_complaint_signal_scores(rows, combined),
         },
         "uncertain": _uncertainty(rows, combined),
-        "flags": {flag: _flag_scores(flag, rows, combined) for flag in FLAGS},
+        "flags": {
+            flag: _flag_scores(flag, rows, combined)
+            for flag in FLAGS
+        },
     }
 
 
@@ -278,29 +296,34 @@ def format_report(metrics: dict[str, Any]) -> str:
     cat, urg = metrics["category"], metrics["urgency"]
     lines = [
         f"held-out examples: {metrics['n']}",
-        f"category (model): accuracy {cat['accuracy']:.3f}  macro-F1 {cat['macro_f1']:.3f}  top-2 accuracy "
+        f"category (model): accuracy {cat['accuracy']:.3f}  macro-F1 {cat['macro_f1']:.3f}  top-2 "
+        "accuracy "
         f"{cat['top2_accuracy']:.3f}",
-        f"category (rules + model): accuracy {cat['combined_accuracy']:.3f}  macro-F1 {cat['combined_macro_f1']:.3f}",
-        f"urgency (model): accuracy {urg['model_accuracy']:.3f}  macro-F1 {urg['model_macro_f1']:.3f}",
-        f"urgency (rules + model): accuracy {urg['combined_accuracy']:.3f}  macro-F1 {urg['combined_macro_f1']:.3f}"
+        f"category (rules + model): accuracy {cat['combined_accuracy']:.3f}  macro-F1 "
+        f"{cat['combined_macro_f1']:.3f}",
+        f"urgency (model): accuracy {urg['model_accuracy']:.3f}  macro-F1 "
+        f"{urg['model_macro_f1']:.3f}",
+        f"urgency (rules + model): accuracy {urg['combined_accuracy']:.3f}  macro-F1 "
+        f"{urg['combined_macro_f1']:.3f}"
         + (f"  critical recall {urg['critical_recall']:.3f} (of {urg['critical_n']})"
            if urg["critical_recall"] is not None else "  critical recall n/a (no critical rows)"),
         f"is_complaint: accuracy {metrics['is_complaint']['accuracy']:.3f}",
         _signal_line(metrics["is_complaint"]),
-        _uncertain_line(metrics.get("uncertain", {})),
-        "flags (rules + model): " + "  ".join(
-            f"{flag} P {_fmt(v['precision'])} R {_fmt(v['recall'])} (n={v['support']})"
-            for flag, v in metrics.get("flags", {}).items()),
-        "",
+        _uncertain_line(metrics.get("uncertain", {})), "flags (rules + model): " +
+        "  ".join(f"{flag} P {_fmt(v['precision'])} R {_fmt(v['recall'])} (n={v['support']})"
+                  for flag, v in metrics.get("flags", {}).items()), "",
         f"{'category':<22}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}",
     ]
     for label in cat["labels"]:
         row = cat["report"][label]
         lines.append(f"{label:<22}{row['precision']:>10.2f}{row['recall']:>8.2f}{row['f1-score']:>7.2f}"
                      f"{int(row['support']):>9}")
-    lines += ["", "category confusion (rows = true, columns = predicted):", _matrix(cat["labels"], cat["confusion"]),
-              "", "urgency confusion, rules + model (rows = true, columns = predicted):",
-              _matrix(urg["labels"], urg["confusion"])]
+    lines += [
+        "", "category confusion (rows = true, columns = predicted):",
+        _matrix(cat["labels"], cat["confusion"]), "",
+        "urgency confusion, rules + model (rows = true, columns = predicted):",
+        _matrix(urg["labels"], urg["confusion"])
+    ]
     return "\n".join(lines)
 
 

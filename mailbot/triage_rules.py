@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 _W = r"(?:[\w'’-]+\s+)"  # one word and its trailing space, for "up to n words between"
-_NEGATION = re.compile(r"(?:\b(?:no|not|never|nor|without|nothing|neither)\b|n[’']t\b)[^.;:!?\n]{0,30}$")
+_NEGATION = re.compile(
+    r"(?:\b(?:no|not|never|nor|without|nothing|neither)\b|n[’']t\b)[^.;:!?\n]{0,30}$")
 
 
 @dataclass(frozen=True)
@@ -38,250 +39,356 @@ class Hit:
     end: int
 
 
-def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *, negatable: bool = False,
-          category: str | None = None, case_sensitive: str | None = None) -> Rule:
+def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *,
+          negatable: bool = False, category: str | None = None,
+          case_sensitive: str | None = None) -> Rule:
     """Rules match the LOWERCASED text (several times faster than re.IGNORECASE), so bodies
     must be lowercase; acronyms such as "SRA" go in `case_sensitive` and match the original."""
     if re.search(r"(?<!\\)[A-Z]", body):
         raise ValueError(f"rule {name}: write the pattern in lowercase")
     acronyms = re.compile(r"\b(?:" + case_sensitive + r")\b") if case_sensitive else None
-    return Rule(name, urgency, frozenset(flags), reason, re.compile(r"\b(?:" + body + r")"), negatable, category,
-                acronyms)
+    return Rule(name, urgency, frozenset(flags), reason, re.compile(r"\b(?:" + body + r")"),
+                negatable, category, acronyms)
 
 
 RULES: tuple[Rule, ...] = (
-    _rule("bank_details", "critical", set(),
-          "says bank details were changed or a payment went astray (money at risk now)",
-          r"(?:chang\w*|new|different|updated?|amended|altered)\s+" + _W + r"{0,3}(?:bank|account|payment)\s+"
-          r"(?:details|account|information|number)|bank\s+details\s+" + _W + r"{0,4}(?:changed|updated|altered)"
-          r"|payment\s+diversion|(?:sent|paid|transferred|went)\s+" + _W + r"{0,5}(?:to\s+)?(?:a|the)\s+"
-          r"(?:wrong|fraudster'?s?|criminal'?s?|different|fake)\s+(?:bank\s+)?account"
-          r"|(?:fake|fraudulent|spoofed|bogus|scam)\s+(?:e-?mails?|invoices?|account|bank\s+details)"
-          r"|e-?mails?\s+(?:account\s+)?(?:was|were|had\s+been|has\s+been|got)\s+(?:hacked|compromised|intercepted|spoofed)"
-          r"|friday\s+fraud|(?:money|funds|deposit)\s+" + _W + r"{0,3}(?:intercepted|diverted)",
-          category="data_security"),
-    _rule("missing_funds", "critical", {"insurer_notification"},
-          "says completion or client money is missing or went to the wrong place",
-          r"(?:completion|purchase|sale|deposit|mortgage|client)\s+(?:funds|money|monies)\s+" + _W
-          + r"{0,4}(?:missing|(?:not|never)\s+(?:arrived|reached|been\s+(?:received|sent|transferred)|received"
-          r"|transferred|sent)|disappeared|vanished|gone\s+missing|(?:has|have)n[’']t\s+(?:arrived|been\s+sent))"
-          r"|(?:money|funds|deposit)\s+(?:has|have)\s+(?:gone\s+missing|disappeared|vanished)"
-          r"|funds\s+(?:have|has|had)\s+(?:still\s+)?(?:not|never)\s+(?:arrived|come\s+through|been\s+(?:received"
-          r"|transferred|sent))|funds\s+(?:haven[’']t|hasn[’']t|never)\s+(?:arrived|come\s+through|been\s+sent)"
-          r"|(?:where\s+is|where's)\s+(?:my|the|our)\s+(?:money|funds|deposit)"
-          r"|(?:completion|seller|buyer)\s+" + _W + r"{0,4}(?:not|never)\s+(?:received|got)\s+"
-          r"(?:the\s+)?(?:funds|money)"
-          r"|(?:money|funds|£[\d,.]+k?|it|deposit)\s+(?:was|were|has\s+been|had\s+been|have\s+been)\s+(?:\w+\s+)?"
-          r"(?:transferred|sent|paid|moved|taken)\s+(?:out\b|back\b|to\s+(?:a|an|the|their)\s+(?:different|wrong"
-          r"|unknown|other|old|closed))|where\s+has\s+(?:that|my|the|our|this)\s+(?:money|£[\d,.]+)\s+gone"
-          r"|(?:sent|paid|transferred|wired)\s+(?:the|our|my)\s+(?:\w+\s+)?(?:money|funds)\s+(?:back\s+)?to\s+"
-          r"(?:the|their|a|an)\s+(?:old|wrong|different|closed|unknown)|money\s+went\s+to|stop\s+the\s+"
-          r"(?:transfer|payment)|helped\s+(?:themselves|himself|herself|yourselves)\s+to|taken\s+(?:out\s+of|from)"
-          r"\s+(?:the|my|his|her|our|their|dad[’']s|mum[’']s)\s+(?:estate|account|client\s+account|savings)"
-          r"|unaccounted\s+for|not\s+showing\s+anywhere|(?:has|have)n[’']t\s+bounced\s+back"
-          r"|(?:completion|settlement|closing)\s+(?:has\s+|had\s+)?(?:failed|fell\s+through|collapsed)"
-          r"|funds\s+(?:were|was)\s+never\s+(?:sent|paid|transferred|put|received)"
-          # Withheld: the firm holds money the writer says is theirs now (models/real wording).
-          r"|(?:refus\w*|won[’']t|will\s+not|would\s+not|wouldn[’']t|not\s+(?:willing"
-          r"|prepared))\s+(?:to\s+)?"
-          r"(?:give|release|return|pay|hand\s+over|send|transfer|pass\s+on)\s+(?:me\s+"
-          r"|us\s+)?(?:back\s+)?(?:my|our|the)\s+"
-          + _W + r"{0,2}(?:checks?|cheques?|settlement|proceeds|deposit|inheritance"
-          r"|completion\s+money|funds|share)\b"
-          r"|(?:checks?|cheques?|money|funds|deposit|settlement|inheritance)\s+(?:\w+\s+)?hostage"
-          r"|(?:took|take|taken|ran|run|made)\s+off\s+with\s+(?:my|our|the)\s+(?:money|funds"
-          r"|deposit|retainer|savings)"
-          r"|no\s+return\s+of\s+(?:my\s+|our\s+|the\s+)?(?:money|funds|deposit)"
-          r"|(?:now|currently)\s+in\s+foreclosure|foreclosure\s+(?:sale|auction|date)"
-          # Promised money that has not come: "he said he would return the money to me. He hasn't."
-          r"|(?:said|promised|told\s+me|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:would|will)\s+"
-          r"(?:return|send|pay|release|give|transfer)\s+(?:back\s+)?(?:the\s+|my\s+|our\s+)?(?:money|funds"
-          r"|settlement|proceeds|checks?|cheques?|deposit)\b[^.!?\n]{0,40}[.!?;,]?\s*(?:but\s+)?(?:he|she"
-          r"|they|it)\s+(?:has|have|had)(?:n[’']t|\s+not|\s+never)\b"
-          r"|(?:held|holding|kept|keeping|sitting\s+on)\s+(?:on\s+to\s+)?(?:my|our|the)\s+(?:settlement"
-          r"|money|funds|proceeds|checks?|cheques?|deposit)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+)?(?:months|weeks)"),
-    _rule("data_breach", "critical", {"conduct_referral", "data_breach"},
-          "reports a possible data breach (the 72-hour ICO clock may be running)",
-          r"data\s+breach|breach\s+of\s+(?:my\s+)?(?:confidentiality|data|privacy|gdpr)"
-          r"|(?:sent|e-?mailed|posted|forwarded|disclosed|shared|given|passed|copied|cc[’']?d)\s+" + _W
-          + r"{0,7}(?:to|with)\s+(?:the\s+)?(?:wrong|incorrect)\s+(?:person|people|address|e-?mail|client|party"
-          r"|recipient|house|family)|(?:sent|e-?mailed|posted|forwarded|disclosed|copied|cc[’']?d|gave|given)\s+"
-          + _W + r"{0,7}(?:by\s+mistake|in\s+error|accidentally)"
-          r"|(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other)\s+(?:client|person|people|family)[’']s?[’']?"
-          r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)|not\s+(?:in\s+the\s+)?bcc"
-          r"|(?:didn[’']t|did\s+not|never)\s+(?:mean|intend)\s+to\s+send\s+(?:it|this|that|them|the\s+\w+)\s+"
-          r"to\s+me|not\s+(?:meant|intended)\s+for\s+me\b"
-          r"|(?:in|into)\s+the\s+cc\b|instead\s+of\s+bcc|(?:left|lost|mislaid)\s+(?:my|the|a|our)\s+(?:whole\s+)?"
-          r"(?:file|files|papers|laptop|documents|bundle|passport)\s+(?:on|in|at)\b|(?:pretending|claiming|purporting)"
-          r"\s+to\s+be\s+from\s+(?:your|the)\s+(?:firm|office|solicitors?)|(?:got|get|gained|broke)\s+(?:into|access\s+to)"
-          r"\s+(?:your|the\s+firm[’']s)\s+(?:e-?mail|system|computer|server|portal)|sent\s+me\s+(?:the\s+)?wrong\s+"
-          r"(?:completion\s+statement|letter|documents?|file|attachment|bundle|statement)|(?:sent|copied|cc[’']?d|posted"
-          r"|e-?mailed)\s+" + _W + r"{0,5}to\s+my\s+(?:work|workplace|employer|office|line\s+manager|boss)\b"
-          r"|(?:personal|confidential|private|sensitive)\s+(?:data|information|details|documents?|files?)\s+" + _W
-          + r"{0,4}(?:leaked|disclosed|exposed|shared)|(?:documents?|files?|papers|details|records)\s+(?:for|of|about"
-          r"|belonging\s+to)\s+(?:a\s+different|another|other)\s+(?:case|client|person|people|matter|family)"
-          r"|(?:neighbour|stranger|another\s+person|other\s+client)[’']s\s+" + _W + r"{0,2}(?:offer|file|documents?"
-          r"|details|statement|passport|report|letter|mortgage|remortgage|will|papers)"
-          r"|(?:revealed|exposed|disclosed|leaked|shared|gave|given|provided|passed"
-          r"|published)\s+" + _W
-          + r"{0,5}(?:private|personal|confidential)\s+(?:contact\s+|e-?mail\s+)?(?:details"
-            r"|information|data"
-          r"|e-?mail\s+address(?:es)?|address(?:es)?)"
-          r"|(?:private|personal|confidential)\s+" + _W
-          + r"{0,2}(?:details|information|data|address(?:es)?)\s+" + _W
-          + r"{0,3}(?:revealed|exposed|leaked|disclosed)"
-          r"|confidential\s+information\b[^.!?\n]{0,80}\b(?:provided|given|disclosed|shared|passed"
-          r"|revealed)"
-          r"|(?:all|every)\s+" + _W + r"{0,3}(?:e-?mail\s+)?addresses\s+" + _W
-          + r"{0,4}(?:visible|in\s+the\s+(?:to|cc)\b)"
-          r"|(?:told|informed|conferred\s+with|spoke\s+(?:to|with)"
-          r"|contacted)\s+(?:the\s+)?(?:opposing|other)\s+"
-          r"(?:party|side|parties)\s+without\s+(?:my|our)\s+(?:permission|consent|knowledge)",
-          negatable=True, category="data_security"),
-    _rule("dishonesty", "critical", {"conduct_referral"},
-          "alleges dishonesty, theft or fraud (a conduct matter)",
-          r"dishonest\w*|lied|lying\s+to|liars?|lies|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail|invoice))"
-          r"|(?<!petty\s)theft(?!\s+(?:case|charges?|offen[cs]es?|conviction|matter|trial))"
-          r"|thie(?:f|ves)|stole|stolen"
-          r"|steal\w*|misappropriat\w*|embezzl\w*|forged|forgery|falsif\w*"
-          r"|sign(?:ed|ing)\s+my\s+name|illegal\w*\s+(?:transaction|transfer|sale)"
-          r"|(?:said|told\s+me|claimed|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:had\s+"
-          r"|has\s+|was\s+)?"
-          r"(?:filed|sent|done|submitted|lodged|registered"
-          r"|paid)\b[^.!?\n]{0,60}\bbut\b[^.!?\n]{0,30}\bnever\b"
-          r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|misused?\s+(?:my|our|client)\s+"
-          r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my|our)\s+money\s+without"
-          r"|not\s+(?:been\s+)?(?:honest|truthful)|untruthful"
-          r"|(?:lie|lying)\s+to\s+(?:the|a|my|anyone|anybody|them|him|her)|to\s+lie\b|false\s+(?:date|statement"
-          r"|information|declaration|figures?|impression|entry)|backdat\w*|destroy\w*\s+(?:the\s+)?(?:evidence|notes"
-          r"|file|documents|records)|deliberately\s+(?:inflated|hid|hidden|concealed|changed|altered|overcharged)"
-          r"|(?:doctored|tampered)|pressur\w+\s+(?:him|her|me|them|my\s+\w+)\s+into|in\s+cash\s+(?:directly\s+)?to\s+"
-          r"(?:him|her)|nobody\s+checks|(?:will|would)\s+not\s+check|won[’']t\s+check|abuse\s+of\s+(?:an?\s+)?"
-          r"(?:old|elderly|vulnerable|position|trust)|(?:changed|altered)\s+(?:that|the)\s+date"
-          r"|misled\s+the\s+(?:court|judge|tribunal)|(?:court|judge|tribunal)\s+(?:was|were|has\s+been)\s+misled"
-          r"|(?:hours|time|entries|calls|meetings)\s+(?:are|were|have\s+been|being)\s+(?:\w+\s+)?(?:invented|made\s+up"
-          r"|fabricated)|fabricat\w*",
-          negatable=True, category="integrity_misconduct"),
-    _rule("conflict", "high", {"conduct_referral"},
-          "alleges a conflict of interest (a conduct matter)",
-          r"conflicts?\s+of\s+interest|acting\s+for\s+both\s+sides|(?:represent\w*"
-          r"|act\w*)\s+(?:for\s+)?(?:both|the\s+other"
-          r"\s+(?:side|party)|my\s+(?:ex|opponent))\b[^.!?\n]{0,40}\b(?:as\s+well|too|also"
-          r"|at\s+the\s+same\s+time)",
-          negatable=True, category="integrity_misconduct"),
-    _rule("self_harm", "critical", {"vulnerability", "safeguarding"},
-          "mentions suicide or self-harm: safeguarding, a person must make contact today",
-          r"suicid\w*|kill(?:ing)?\s+(?:myself|himself|herself)|end(?:ing)?\s+(?:my|his|her)\s+(?:own\s+)?life"
-          r"|end(?:ing)?\s+it\s+all|tak(?:e|ing)\s+my\s+(?:own\s+)?life|self[- ]harm\w*|harm(?:ing)?\s+myself"
-          r"|hurt(?:ing)?\s+myself|want\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead"
-          r"|better\s+off\s+dead"
-          r"|(?:don[’']t|do\s+not)\s+want\s+to\s+(?:be\s+here|live|go\s+on"
-          r"|wake\s+up)\s*(?:any\s*more)?"
-          r"|no\s+(?:point|reason)\s+(?:in\s+|to\s+)?(?:living|live|going\s+on)|overdose"
-          r"|can(?:[’']|no)t\s+go\s+on|can(?:[’']|no)t\s+(?:take|cope\s+with)\s+(?:this"
-          r"|it)\s+any\s*more"),
-    _rule("safety", "critical", {"vulnerability", "safeguarding"},
-          "mentions a risk to someone's safety: safeguarding, a person must act today",
-          r"terrified|(?:really|truly|genuinely)\s+(?:scared|frightened)|(?:afraid|scared"
-          r"|frightened)\s+to\s+go\s+(?:home|out)"
-          r"|(?:afraid|scared|frightened)\s+(?:of|for)\s+(?:him|her|them|my\s+safety|my\s+life|my\s+children)"
-          r"|feel\s+unsafe|know\s+where\s+you\s+live"
-          r"|followed\s+me|threatened\s+(?:me|my\s+(?:family|children|wife|husband))\b(?!\s+with\s+(?:legal|court))"
-          r"|no\s+reason\s+to\s+live|domestic\s+(?:abuse|violence)|(?:abusive|violent)\s+(?:partner|husband|wife"
-          r"|ex\b|ex-\w+|relationship|father|son|boyfriend|girlfriend)|coercive\s+control|threat(?:s|ened|ening)?"
-          r"\s+(?:to|of)\s+(?:kill|hurt|harm|attack|violence)|(?:afraid|scared|fear(?:ful)?)\s+for\s+(?:my|our|his"
-          r"|her|their)\s+(?:life|lives|safety)|(?:in|at)\s+(?:immediate\s+)?(?:danger|risk\s+of\s+harm)"
-          r"|unsafe\s+at\s+home|women's\s+refuge|stalk(?:ed|ing|er)"),
-    _rule("imminent_event", "critical", set(),
-          "says a trial, hearing, completion or exchange is only days or a couple of weeks away",
-          r"(?:(?:about|approximately|around|roughly|nearly|almost|just|only|less\s+than)\s+)?"
-          r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|business\s+)?(?:days?|weeks?)\s+"
-          r"away\s+from\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+)?"
-          r"(?:jury\s+|final\s+|court\s+)?(?:trial|hearing|court\s+date|completion|exchange|closing)\b"
-          r"|(?:trial|hearing|court\s+date|completion|exchange|closing)\s+(?:is|are|[’']s)\s+(?:now\s+)?"
-          r"(?:in|within)\s+(?:about\s+|only\s+|just\s+)?(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+"
-          r"(?:working\s+|business\s+)?(?:days?|weeks?)\b",
-          negatable=True),
-    _rule("limitation_running_out", "critical", set(),
-          "says years have passed and nothing has been issued: a limitation period may be about to run out",
-          r"(?:almost|nearly|close\s+to|coming\s+up\s+(?:to|on)|just\s+(?:under|short\s+of))\s+"
-          r"(?:two|three|six|2|3|6)\s+years\b[^.!?\n]{0,80}(?:\bnot|n[’']t|\bnever)\s+(?:yet\s+)?(?:\w+\s+)?"
-          r"(?:filed|issued|started|lodged|commenced|brought)"),
-    _rule("imminent_deadline", "critical", set(),
-          "says a deadline or time limit is only days away",
-          r"(?:less\s+than|under|only|just)\s+(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|a\s+few"
-          r"|a\s+couple\s+of)\s+(?:working\s+)?(?:days?|weeks?)\s+(?:away|left|to\s+go|remaining|before)|(?:only|just)"
-          r"\s+(?:a\s+)?few\s+days\s+left|(?:before|until)\s+(?:the\s+)?time\s+runs\s+out|time\s+is\s+running\s+out"
-          r"|(?:deadline|time\s+limit|limitation\s+period)\s+(?:is|expires|runs\s+out|ends)\s+(?:today|tomorrow"
-          r"|this\s+week|on\s+(?:monday|tuesday|wednesday|thursday|friday))"
-          r"|(?:due|expires?|runs?\s+out|ends?|closes?|is|are)\s+(?:in|within)\s+(?:less\s+than"
-          r"|under|only)\s+(?:a|one|two|three"
-          r"|four|five|six|seven|eight|nine|ten|\d{1,2}|a\s+few|a\s+couple\s+of)\s+(?:working\s+"
-          r"|business\s+)?"
-          r"(?:days?|hours?)",
-          negatable=True),
-    _rule("missed_deadline", "high", {"insurer_notification"},
-          "says a deadline was already missed",
-          r"miss(?:ed|ing)\s+" + _W + r"{0,3}(?:deadline|time\s+limit|limitation|court\s+date|hearing|filing\s+date"
-          r"|completion\s+date|date\s+for)|(?:deadline|time\s+limit|limitation\s+(?:period|date))\s+" + _W
-          + r"{0,4}(?:passed|expired|missed|lapsed|gone\s+by)|out\s+of\s+time|(?:time|statute)[- ]barred"
-          r"|struck\s+out|past\s+the\s+deadline|after\s+the\s+deadline|default\s+judg(?:e)?ment"
-          r"|(?:failed|forgot|neglected)\s+to\s+(?:file|lodge|submit|serve|register|issue|respond|send|apply)\s+"
-          + _W + r"{0,6}(?:in\s+time|on\s+time|by\s+the\s+deadline|before\s+the\s+deadline)"),
-    _rule("loss", "high", {"insurer_notification"},
-          "claims a financial loss or compensation",
-          r"compensate\s+(?:me|us|my|our)|compensation\s+for|(?:want|demand|expect|seek|claim|ask\w*\s+for"
-          r"|request\w*|entitled\s+to|pay\s+(?:me|us))\s+" + _W + r"{0,3}compensation|out\s+of\s+pocket"
-          r"|financial(?:ly)?\s+(?:loss|losses)|worse\s+off|losses|damages"
-          r"|(?:lost|lose|losing)\s+" + _W + r"{0,3}(?:£|\$|€|money|thousands|out|the\s+(?:sale|house|home|property"
-          r"|purchase|buyer|deal|mortgage|offer|case|claim|deposit|chain))|cost\s+(?:me|us)\s+(?:£|\$|€|\d|thousands"
-          r"|a\s+fortune|dearly|money)|pay\s+for\s+(?:the|your|this)\s+(?:mistake|error)s?"),
-    _rule("refund", "high", set(),
-          "asks for a refund or a reduction of the bill",
-          r"refund\w*|reimburs\w*|(?:my|our|the)\s+(?:fees?|costs?|money|deposit)\s+back|money\s+back"
-          r"|(?:waive|write\s+off|reduce|reduction\s+(?:of|in))\s+" + _W
-          + r"{0,3}(?:fees?|bill|invoice|costs?|charges?)"),
-    _rule("error", "normal", {"insurer_notification"},
-          "alleges an error in the legal work",
-          r"negligen\w*|(?:made|make|making)\s+(?:a\s+|an\s+)?(?:serious\s+|big\s+|huge\s+|basic\s+|costly\s+)?"
-          r"(?:mistake|error|blunder)|wrong\s+advice|advised\s+(?:me\s+|us\s+)?(?:wrongly|incorrectly)"
-          r"|incorrect\s+advice|(?:mistakes?|errors?)\s+in\s+(?:the|my|our)\s+(?:will|contract|lease|transfer|deed"
-          r"|claim|application|forms?|documents?|paperwork|conveyancing)",
-          negatable=True),
-    _rule("escalation", "high", set(),
-          "threatens to go to the ombudsman, a regulator or another lawyer",
-          r"ombudsman|solicitors?\s+regulation\s+authority|law\s+society|(?:the|a)\s+regulator|council\s+for\s+"
-          r"licensed\s+conveyancers|solicitor[- ]general|(?:consult|instruct|see|go\s+to|take\s+advice\s+from)\s+"
-          r"(?:another|an\s+independent|a\s+different)\s+(?:solicitor|lawyer|firm)|legal\s+action|take\s+"
-          r"(?:you|this|it|the\s+matter|things)\s+(?:to\s+court|further|higher)|report(?:ing)?\s+(?:this|you|it|him|her|the\s+firm)"
-          r"\s+to\s+the\s+police|sue\s+(?:you|the\s+firm)|small\s+claims"
-          r"|trading\s+standards|information\s+commissioner|report\s+(?:you|this|the\s+firm|your\s+firm)|the\s+press|newspapers?",
-          case_sensitive=r"LeO|SRA|CLC|SLCC|LSRA|FOS|CILEx|CILEX|ICAEW|ICO|MP"),
-    _rule("vulnerability", "high", {"vulnerability"},
-          "mentions vulnerability (illness, disability, bereavement, age or mental health)",
-          r"cancer|terminal(?:ly)?\s+ill|chemo\w*|seriously\s+ill|illness|in\s+hospital|hospitali[sz]ed|hospice"
-          r"|disab(?:led|ility|ilities)|wheelchair|deaf|dementia|alzheimer\w*|bereave\w*|passed\s+away"
-          r"|died|grieving|grief|widow(?:ed)?|elderly|pensioner|(?:[7-9]\d|1[01]\d)[- ]year[- ]old"
-          r"|aged\s+(?:[7-9]\d|1[01]\d)|mental\s+health|depress(?:ed|ion)|anxiety|panic\s+attacks?|ptsd"
-          r"|a\s+stroke|pregnan\w*|autis\w*|learning\s+(?:difficult|disabilit)\w*|dyslexi\w*|vulnerable|frail"
-          r"|heart\s+attack|nervous\s+breakdown|(?:i\s+am|i[’']m)\s+(?:a\s+)?(?:full[- ]time\s+)?carer|poor\s+health"
-          r"|sick\s+leave|registered\s+blind|hard\s+of\s+hearing",
-          negatable=True),
-    _rule("discrimination", "high", {"conduct_referral"},
-          "alleges discrimination or a refusal of reasonable adjustments",
-          r"discriminat\w*|racis[mt]\w*|sexis[mt]\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*"
-          r"|misogyn\w*|ableis[mt]|because\s+(?:of\s+)?(?:i\s+am|i[’']m|my)\s+(?:a\s+)?(?:race|religion|disab\w+|age"
-          r"|gender|accent|colou?r|black|asian|muslim|jewish|gay|woman|female|foreign|pregnan\w+|sexuality|ethnicity)"
-          r"|(?:no|refused|refusing|ignored|failed\s+to\s+make)\s+(?:any\s+)?reasonable\s+adjustments?",
-          negatable=False, category="staff_conduct"),
-    _rule("complaint_age", "high", set(),
-          "says an earlier complaint is near or past the 8-week mark",
-          r"(?:complained|complaint|raised\s+(?:this|it|my\s+concerns))\s+" + _W + r"{0,10}(?:(?:[7-9]|1\d|eight"
-          r"|nine|ten|seven|twelve)\s+weeks|(?:[2-9]|1[0-2]|two|three|four|five|six|several)\s+months)\s+ago"
-          r"|(?:over|more\s+than|nearly|almost|past)\s+(?:8|eight)\s+weeks\s+" + _W + r"{0,6}complain\w*"
-          r"|complain\w*\s+(?:[^.!?]{0,120}[.!?]\s+)?(?:[^.!?]{0,60})(?:over|more\s+than|nearly|almost|past)\s+"
-          r"(?:(?:8|eight)\s+weeks|two\s+months)"
-          r"|(?:8|eight)[- ]week\s+(?:deadline|limit|period|mark)"),
+    _rule(
+        "bank_details", "critical", set(),
+        "says bank details were changed or a payment went astray (money at risk now)",
+        r"(?:chang\w*|new|different|updated?|amended|altered)\s+" + _W +
+        r"{0,3}(?:bank|account|payment)\s+"
+        r"(?:details|account|information|number)|bank\s+details\s+" + _W +
+        r"{0,4}(?:changed|updated|altered)"
+        r"|payment\s+diversion|(?:sent|paid|transferred|went)\s+" + _W +
+        r"{0,5}(?:to\s+)?(?:a|the)\s+"
+        r"(?:wrong|fraudster'?s?|criminal'?s?|different|fake)\s+(?:bank\s+)?account"
+        r"|(?:fake|fraudulent|spoofed|bogus|scam)\s+(?:e-?mails?|invoices?|account|bank\s+details)"
+        r"|e-?mails?\s+(?:account\s+)?(?:was|were|had\s+been|has\s+been|got)\s+(?:hacked"
+        r"|compromised|intercepted|spoofed)"
+        r"|friday\s+fraud|(?:money|funds|deposit)\s+" + _W + r"{0,3}(?:intercepted|diverted)",
+        category="data_security"),
+    _rule(
+        "missing_funds",
+        "critical",
+        {"insurer_notification"},
+        "says completion or client money is missing or went to the wrong place",
+        r"(?:completion|purchase|sale|deposit|mortgage|client)\s+(?:funds|money|monies)\s+" + _W +
+        r"{0,4}(?:missing|(?:not|never)\s+(?:arrived|reached|been\s+(?:received|sent|transferred)"
+        r"|received"
+        r"|transferred|sent)|disappeared|vanished|gone\s+missing|(?:has|have)n[’']t\s+(?:arrived"
+        r"|been\s+sent))"
+        r"|(?:money|funds|deposit)\s+(?:has|have)\s+(?:gone\s+missing|disappeared|vanished)"
+        r"|funds\s+(?:have|has|had)\s+(?:still\s+)?(?:not|never)\s+(?:arrived|come\s+through"
+        r"|been\s+(?:received"
+        r"|transferred|sent))|funds\s+(?:haven[’']t|hasn[’']t|never)\s+(?:arrived|come\s+through"
+        r"|been\s+sent)"
+        r"|(?:where\s+is|where's)\s+(?:my|the|our)\s+(?:money|funds|deposit)"
+        r"|(?:completion|seller|buyer)\s+" + _W + r"{0,4}(?:not|never)\s+(?:received|got)\s+"
+        r"(?:the\s+)?(?:funds|money)"
+        r"|(?:money|funds|£[\d,.]+k?|it|deposit)\s+(?:was|were|has\s+been|had\s+been"
+        r"|have\s+been)\s+(?:\w+\s+)?"
+        r"(?:transferred|sent|paid|moved|taken)\s+(?:out\b|back\b|to\s+(?:a|an|the"
+        r"|their)\s+(?:different|wrong"
+        r"|unknown|other|old|closed))|where\s+has\s+(?:that|my|the|our|this)\s+(?:money"
+        r"|£[\d,.]+)\s+gone"
+        r"|(?:sent|paid|transferred|wired)\s+(?:the|our|my)\s+(?:\w+\s+)?(?:money"
+        r"|funds)\s+(?:back\s+)?to\s+"
+        r"(?:the|their|a|an)\s+(?:old|wrong|different|closed|unknown)|money\s+went\s+to"
+        r"|stop\s+the\s+"
+        r"(?:transfer|payment)|helped\s+(?:themselves|himself|herself|yourselves)\s+to"
+        r"|taken\s+(?:out\s+of|from)"
+        r"\s+(?:the|my|his|her|our|their|dad[’']s|mum[’']s)\s+(?:estate|account|client\s+account"
+        r"|savings)"
+        r"|unaccounted\s+for|not\s+showing\s+anywhere|(?:has|have)n[’']t\s+bounced\s+back"
+        r"|(?:completion|settlement|closing)\s+(?:has\s+|had\s+)?(?:failed|fell\s+through"
+        r"|collapsed)"
+        r"|funds\s+(?:were|was)\s+never\s+(?:sent|paid|transferred|put|received)"
+        # Withheld: the firm holds money the writer says is theirs now (models/real wording).
+        r"|(?:refus\w*|won[’']t|will\s+not|would\s+not|wouldn[’']t|not\s+(?:willing"
+        r"|prepared))\s+(?:to\s+)?"
+        r"(?:give|release|return|pay|hand\s+over|send|transfer|pass\s+on)\s+(?:me\s+"
+        r"|us\s+)?(?:back\s+)?(?:my|our|the)\s+" + _W +
+        r"{0,2}(?:checks?|cheques?|settlement|proceeds|deposit|inheritance"
+        r"|completion\s+money|funds|share)\b"
+        r"|(?:checks?|cheques?|money|funds|deposit|settlement|inheritance)\s+(?:\w+\s+)?hostage"
+        r"|(?:took|take|taken|ran|run|made)\s+off\s+with\s+(?:my|our|the)\s+(?:money|funds"
+        r"|deposit|retainer|savings)"
+        r"|no\s+return\s+of\s+(?:my\s+|our\s+|the\s+)?(?:money|funds|deposit)"
+        r"|(?:now|currently)\s+in\s+foreclosure|foreclosure\s+(?:sale|auction|date)"
+        # Promised money that has not come: "he said he would return the money to me. He hasn't."
+        r"|(?:said|promised|told\s+me|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:would"
+        r"|will)\s+"
+        r"(?:return|send|pay|release|give|transfer)\s+(?:back\s+)?(?:the\s+|my\s+"
+        r"|our\s+)?(?:money|funds"
+        r"|settlement|proceeds|checks?|cheques?"
+        r"|deposit)\b[^.!?\n]{0,40}[.!?;,]?\s*(?:but\s+)?(?:he|she"
+        r"|they|it)\s+(?:has|have|had)(?:n[’']t|\s+not|\s+never)\b"
+        r"|(?:held|holding|kept|keeping|sitting\s+on)\s+(?:on\s+to\s+)?(?:my|our"
+        r"|the)\s+(?:settlement"
+        r"|money|funds|proceeds|checks?|cheques?"
+        r"|deposit)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+)?(?:months|weeks)"
+    ),
+    _rule(
+        "data_breach", "critical", {"conduct_referral", "data_breach"},
+        "reports a possible data breach (the 72-hour ICO clock may be running)",
+        r"data\s+breach|breach\s+of\s+(?:my\s+)?(?:confidentiality|data|privacy|gdpr)"
+        r"|(?:sent|e-?mailed|posted|forwarded|disclosed|shared|given|passed|copied|cc[’']?d)\s+" +
+        _W +
+        r"{0,7}(?:to|with)\s+(?:the\s+)?(?:wrong|incorrect)\s+(?:person|people|address|e-?mail"
+        r"|client|party"
+        r"|recipient|house|family)|(?:sent|e-?mailed|posted|forwarded|disclosed|copied|cc[’']?d"
+        r"|gave|given)\s+"
+        + _W + r"{0,7}(?:by\s+mistake|in\s+error|accidentally)"
+        r"|(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other)\s+(?:client|person"
+        r"|people|family)[’']s?[’']?"
+        r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)"
+        r"|not\s+(?:in\s+the\s+)?bcc"
+        r"|(?:didn[’']t|did\s+not|never)\s+(?:mean|intend)\s+to\s+send\s+(?:it|this|that|them"
+        r"|the\s+\w+)\s+"
+        r"to\s+me|not\s+(?:meant|intended)\s+for\s+me\b"
+        r"|(?:in|into)\s+the\s+cc\b|instead\s+of\s+bcc|(?:left|lost|mislaid)\s+(?:my|the|a"
+        r"|our)\s+(?:whole\s+)?"
+        r"(?:file|files|papers|laptop|documents|bundle|passport)\s+(?:on|in|at)\b|(?:pretending"
+        r"|claiming|purporting)"
+        r"\s+to\s+be\s+from\s+(?:your|the)\s+(?:firm|office|solicitors?)|(?:got|get|gained"
+        r"|broke)\s+(?:into|access\s+to)"
+        r"\s+(?:your|the\s+firm[’']s)\s+(?:e-?mail|system|computer|server|portal)"
+        r"|sent\s+me\s+(?:the\s+)?wrong\s+"
+        r"(?:completion\s+statement|letter|documents?|file|attachment|bundle|statement)|(?:sent"
+        r"|copied|cc[’']?d|posted"
+        r"|e-?mailed)\s+" + _W +
+        r"{0,5}to\s+my\s+(?:work|workplace|employer|office|line\s+manager|boss)\b"
+        r"|(?:personal|confidential|private|sensitive)\s+(?:data|information|details|documents?"
+        r"|files?)\s+"
+        + _W +
+        r"{0,4}(?:leaked|disclosed|exposed|shared)|(?:documents?|files?|papers|details"
+        r"|records)\s+(?:for|of|about"
+        r"|belonging\s+to)\s+(?:a\s+different|another|other)\s+(?:case|client|person|people"
+        r"|matter|family)"
+        r"|(?:neighbour|stranger|another\s+person|other\s+client)[’']s\s+" + _W +
+        r"{0,2}(?:offer|file|documents?"
+        r"|details|statement|passport|report|letter|mortgage|remortgage|will|papers)"
+        r"|(?:revealed|exposed|disclosed|leaked|shared|gave|given|provided|passed"
+        r"|published)\s+" + _W +
+        r"{0,5}(?:private|personal|confidential)\s+(?:contact\s+|e-?mail\s+)?(?:details"
+        r"|information|data"
+        r"|e-?mail\s+address(?:es)?|address(?:es)?)"
+        r"|(?:private|personal|confidential)\s+" + _W +
+        r"{0,2}(?:details|information|data|address(?:es)?)\s+" + _W +
+        r"{0,3}(?:revealed|exposed|leaked|disclosed)"
+        r"|confidential\s+information\b[^.!?\n]{0,80}\b(?:provided|given|disclosed|shared|passed"
+        r"|revealed)"
+        r"|(?:all|every)\s+" + _W + r"{0,3}(?:e-?mail\s+)?addresses\s+" + _W +
+        r"{0,4}(?:visible|in\s+the\s+(?:to|cc)\b)"
+        r"|(?:told|informed|conferred\s+with|spoke\s+(?:to|with)"
+        r"|contacted)\s+(?:the\s+)?(?:opposing|other)\s+"
+        r"(?:party|side|parties)\s+without\s+(?:my|our)\s+(?:permission|consent|knowledge)",
+        negatable=True, category="data_security"),
+    _rule(
+        "dishonesty", "critical", {"conduct_referral"},
+        "alleges dishonesty, theft or fraud (a conduct matter)",
+        r"dishonest\w*|lied|lying\s+to|liars?|lies|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail"
+        r"|invoice))"
+        r"|(?<!petty\s)theft(?!\s+(?:case|charges?|offen[cs]es?|conviction|matter|trial))"
+        r"|thie(?:f|ves)|stole|stolen"
+        r"|steal\w*|misappropriat\w*|embezzl\w*|forged|forgery|falsif\w*"
+        r"|sign(?:ed|ing)\s+my\s+name|illegal\w*\s+(?:transaction|transfer|sale)"
+        r"|(?:said|told\s+me|claimed|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:had\s+"
+        r"|has\s+|was\s+)?"
+        r"(?:filed|sent|done|submitted|lodged|registered"
+        r"|paid)\b[^.!?\n]{0,60}\bbut\b[^.!?\n]{0,30}\bnever\b"
+        r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|misused?\s+(?:my|our"
+        r"|client)\s+"
+        r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my"
+        r"|our)\s+money\s+without"
+        r"|not\s+(?:been\s+)?(?:honest|truthful)|untruthful"
+        r"|(?:lie|lying)\s+to\s+(?:the|a|my|anyone|anybody|them|him|her)|to\s+lie\b"
+        r"|false\s+(?:date|statement"
+        r"|information|declaration|figures?|impression|entry)|backdat\w*"
+        r"|destroy\w*\s+(?:the\s+)?(?:evidence|notes"
+        r"|file|documents|records)|deliberately\s+(?:inflated|hid|hidden|concealed|changed"
+        r"|altered|overcharged)"
+        r"|(?:doctored|tampered)|pressur\w+\s+(?:him|her|me|them|my\s+\w+)\s+into"
+        r"|in\s+cash\s+(?:directly\s+)?to\s+"
+        r"(?:him|her)|nobody\s+checks|(?:will|would)\s+not\s+check|won[’']t\s+check"
+        r"|abuse\s+of\s+(?:an?\s+)?"
+        r"(?:old|elderly|vulnerable|position|trust)|(?:changed|altered)\s+(?:that|the)\s+date"
+        r"|misled\s+the\s+(?:court|judge|tribunal)|(?:court|judge|tribunal)\s+(?:was|were"
+        r"|has\s+been)\s+misled"
+        r"|(?:hours|time|entries|calls|meetings)\s+(?:are|were|have\s+been"
+        r"|being)\s+(?:\w+\s+)?(?:invented|made\s+up"
+        r"|fabricated)|fabricat\w*", negatable=True, category="integrity_misconduct"),
+    _rule(
+        "conflict", "high", {"conduct_referral"},
+        "alleges a conflict of interest (a conduct matter)",
+        r"conflicts?\s+of\s+interest|acting\s+for\s+both\s+sides|(?:represent\w*"
+        r"|act\w*)\s+(?:for\s+)?(?:both|the\s+other"
+        r"\s+(?:side|party)|my\s+(?:ex|opponent))\b[^.!?\n]{0,40}\b(?:as\s+well|too|also"
+        r"|at\s+the\s+same\s+time)", negatable=True, category="integrity_misconduct"),
+    _rule(
+        "self_harm", "critical", {"vulnerability", "safeguarding"},
+        "mentions suicide or self-harm: safeguarding, a person must make contact today",
+        r"suicid\w*|kill(?:ing)?\s+(?:myself|himself|herself)|end(?:ing)?\s+(?:my|his"
+        r"|her)\s+(?:own\s+)?life"
+        r"|end(?:ing)?\s+it\s+all|tak(?:e|ing)\s+my\s+(?:own\s+)?life|self[- ]harm\w*"
+        r"|harm(?:ing)?\s+myself"
+        r"|hurt(?:ing)?\s+myself|want\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead"
+        r"|better\s+off\s+dead"
+        r"|(?:don[’']t|do\s+not)\s+want\s+to\s+(?:be\s+here|live|go\s+on"
+        r"|wake\s+up)\s*(?:any\s*more)?"
+        r"|no\s+(?:point|reason)\s+(?:in\s+|to\s+)?(?:living|live|going\s+on)|overdose"
+        r"|can(?:[’']|no)t\s+go\s+on|can(?:[’']|no)t\s+(?:take|cope\s+with)\s+(?:this"
+        r"|it)\s+any\s*more"),
+    _rule(
+        "safety", "critical", {"vulnerability", "safeguarding"},
+        "mentions a risk to someone's safety: safeguarding, a person must act today",
+        r"terrified|(?:really|truly|genuinely)\s+(?:scared|frightened)|(?:afraid|scared"
+        r"|frightened)\s+to\s+go\s+(?:home|out)"
+        r"|(?:afraid|scared|frightened)\s+(?:of|for)\s+(?:him|her|them|my\s+safety|my\s+life"
+        r"|my\s+children)"
+        r"|feel\s+unsafe|know\s+where\s+you\s+live"
+        r"|followed\s+me|threatened\s+(?:me|my\s+(?:family|children|wife"
+        r"|husband))\b(?!\s+with\s+(?:legal|court))"
+        r"|no\s+reason\s+to\s+live|domestic\s+(?:abuse|violence)|(?:abusive|violent)\s+(?:partner"
+        r"|husband|wife"
+        r"|ex\b|ex-\w+|relationship|father|son|boyfriend|girlfriend)|coercive\s+control"
+        r"|threat(?:s|ened|ening)?"
+        r"\s+(?:to|of)\s+(?:kill|hurt|harm|attack|violence)|(?:afraid|scared"
+        r"|fear(?:ful)?)\s+for\s+(?:my|our|his"
+        r"|her|their)\s+(?:life|lives|safety)|(?:in|at)\s+(?:immediate\s+)?(?:danger"
+        r"|risk\s+of\s+harm)"
+        r"|unsafe\s+at\s+home|women's\s+refuge|stalk(?:ed|ing|er)"),
+    _rule(
+        "imminent_event", "critical", set(),
+        "says a trial, hearing, completion or exchange is only days or a couple of weeks away",
+        r"(?:(?:about|approximately|around|roughly|nearly|almost|just|only|less\s+than)\s+)?"
+        r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|business\s+)?(?:days?"
+        r"|weeks?)\s+"
+        r"away\s+from\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+)?"
+        r"(?:jury\s+|final\s+|court\s+)?(?:trial|hearing|court\s+date|completion|exchange"
+        r"|closing)\b"
+        r"|(?:trial|hearing|court\s+date|completion|exchange|closing)\s+(?:is|are"
+        r"|[’']s)\s+(?:now\s+)?"
+        r"(?:in|within)\s+(?:about\s+|only\s+|just\s+)?(?:a|one|two|2|a\s+couple\s+of|a\s+few"
+        r"|\d)\s+"
+        r"(?:working\s+|business\s+)?(?:days?|weeks?)\b", negatable=True),
+    _rule(
+        "limitation_running_out", "critical", set(),
+        "says years have passed and nothing has been issued: a limitation period may be about to "
+        "run out",
+        r"(?:almost|nearly|close\s+to|coming\s+up\s+(?:to|on)|just\s+(?:under|short\s+of))\s+"
+        r"(?:two|three|six|2|3|6)\s+years\b[^.!?\n]{0,80}(?:\bnot|n[’']t"
+        r"|\bnever)\s+(?:yet\s+)?(?:\w+\s+)?"
+        r"(?:filed|issued|started|lodged|commenced|brought)"),
+    _rule(
+        "imminent_deadline", "critical", set(), "says a deadline or time limit is only days away",
+        r"(?:less\s+than|under|only|just)\s+(?:a|one|two|three|four|five|six|seven|eight|nine|ten"
+        r"|\d{1,2}|a\s+few"
+        r"|a\s+couple\s+of)\s+(?:working\s+)?(?:days?|weeks?)\s+(?:away|left|to\s+go|remaining"
+        r"|before)|(?:only|just)"
+        r"\s+(?:a\s+)?few\s+days\s+left|(?:before|until)\s+(?:the\s+)?time\s+runs\s+out"
+        r"|time\s+is\s+running\s+out"
+        r"|(?:deadline|time\s+limit|limitation\s+period)\s+(?:is|expires|runs\s+out"
+        r"|ends)\s+(?:today|tomorrow"
+        r"|this\s+week|on\s+(?:monday|tuesday|wednesday|thursday|friday))"
+        r"|(?:due|expires?|runs?\s+out|ends?|closes?|is|are)\s+(?:in|within)\s+(?:less\s+than"
+        r"|under|only)\s+(?:a|one|two|three"
+        r"|four|five|six|seven|eight|nine|ten|\d{1,2}|a\s+few|a\s+couple\s+of)\s+(?:working\s+"
+        r"|business\s+)?"
+        r"(?:days?|hours?)", negatable=True),
+    _rule(
+        "missed_deadline", "high", {"insurer_notification"}, "says a deadline was already missed",
+        r"miss(?:ed|ing)\s+" + _W +
+        r"{0,3}(?:deadline|time\s+limit|limitation|court\s+date|hearing|filing\s+date"
+        r"|completion\s+date|date\s+for)|(?:deadline|time\s+limit|limitation\s+(?:period|date))\s+"
+        + _W +
+        r"{0,4}(?:passed|expired|missed|lapsed|gone\s+by)|out\s+of\s+time|(?:time"
+        r"|statute)[- ]barred"
+        r"|struck\s+out|past\s+the\s+deadline|after\s+the\s+deadline|default\s+judg(?:e)?ment"
+        r"|(?:failed|forgot|neglected)\s+to\s+(?:file|lodge|submit|serve|register|issue|respond"
+        r"|send|apply)\s+"
+        + _W + r"{0,6}(?:in\s+time|on\s+time|by\s+the\s+deadline|before\s+the\s+deadline)"),
+    _rule(
+        "loss", "high", {"insurer_notification"}, "claims a financial loss or compensation",
+        r"compensate\s+(?:me|us|my|our)|compensation\s+for|(?:want|demand|expect|seek|claim"
+        r"|ask\w*\s+for"
+        r"|request\w*|entitled\s+to|pay\s+(?:me|us))\s+" + _W +
+        r"{0,3}compensation|out\s+of\s+pocket"
+        r"|financial(?:ly)?\s+(?:loss|losses)|worse\s+off|losses|damages"
+        r"|(?:lost|lose|losing)\s+" + _W +
+        r"{0,3}(?:£|\$|€|money|thousands|out|the\s+(?:sale|house|home|property"
+        r"|purchase|buyer|deal|mortgage|offer|case|claim|deposit|chain))|cost\s+(?:me|us)\s+(?:£"
+        r"|\$|€|\d|thousands"
+        r"|a\s+fortune|dearly|money)|pay\s+for\s+(?:the|your|this)\s+(?:mistake|error)s?"),
+    _rule(
+        "refund", "high", set(), "asks for a refund or a reduction of the bill",
+        r"refund\w*|reimburs\w*|(?:my|our|the)\s+(?:fees?|costs?|money|deposit)\s+back|money\s+back"
+        r"|(?:waive|write\s+off|reduce|reduction\s+(?:of|in))\s+" + _W +
+        r"{0,3}(?:fees?|bill|invoice|costs?|charges?)"),
+    _rule(
+        "error", "normal", {"insurer_notification"}, "alleges an error in the legal work",
+        r"negligen\w*|(?:made|make|making)\s+(?:a\s+|an\s+)?(?:serious\s+|big\s+|huge\s+|basic\s+"
+        r"|costly\s+)?"
+        r"(?:mistake|error|blunder)|wrong\s+advice|advised\s+(?:me\s+|us\s+)?(?:wrongly"
+        r"|incorrectly)"
+        r"|incorrect\s+advice|(?:mistakes?|errors?)\s+in\s+(?:the|my|our)\s+(?:will|contract"
+        r"|lease|transfer|deed"
+        r"|claim|application|forms?|documents?|paperwork|conveyancing)", negatable=True),
+    _rule(
+        "escalation", "high", set(),
+        "threatens to go to the ombudsman, a regulator or another lawyer",
+        r"ombudsman|solicitors?\s+regulation\s+authority|law\s+society|(?:the|a)\s+regulator"
+        r"|council\s+for\s+"
+        r"licensed\s+conveyancers|solicitor[- ]general|(?:consult|instruct|see|go\s+to"
+        r"|take\s+advice\s+from)\s+"
+        r"(?:another|an\s+independent|a\s+different)\s+(?:solicitor|lawyer|firm)|legal\s+action"
+        r"|take\s+"
+        r"(?:you|this|it|the\s+matter|things)\s+(?:to\s+court|further|higher)"
+        r"|report(?:ing)?\s+(?:this|you|it|him|her|the\s+firm)"
+        r"\s+to\s+the\s+police|sue\s+(?:you|the\s+firm)|small\s+claims"
+        r"|trading\s+standards|information\s+commissioner|report\s+(?:you|this|the\s+firm"
+        r"|your\s+firm)|the\s+press|newspapers?",
+        case_sensitive=r"LeO|SRA|CLC|SLCC|LSRA|FOS|CILEx|CILEX|ICAEW|ICO|MP"),
+    _rule(
+        "vulnerability", "high", {"vulnerability"},
+        "mentions vulnerability (illness, disability, bereavement, age or mental health)",
+        r"cancer|terminal(?:ly)?\s+ill|chemo\w*|seriously\s+ill|illness|in\s+hospital"
+        r"|hospitali[sz]ed|hospice"
+        r"|disab(?:led|ility|ilities)|wheelchair|deaf|dementia|alzheimer\w*|bereave\w*"
+        r"|passed\s+away"
+        r"|died|grieving|grief|widow(?:ed)?|elderly|pensioner|(?:[7-9]\d|1[01]\d)[- ]year[- ]old"
+        r"|aged\s+(?:[7-9]\d|1[01]\d)|mental\s+health|depress(?:ed|ion)|anxiety|panic\s+attacks?"
+        r"|ptsd"
+        r"|a\s+stroke|pregnan\w*|autis\w*|learning\s+(?:difficult|disabilit)\w*|dyslexi\w*"
+        r"|vulnerable|frail"
+        r"|heart\s+attack|nervous\s+breakdown|(?:i\s+am"
+        r"|i[’']m)\s+(?:a\s+)?(?:full[- ]time\s+)?carer|poor\s+health"
+        r"|sick\s+leave|registered\s+blind|hard\s+of\s+hearing", negatable=True),
+    _rule(
+        "discrimination", "high", {"conduct_referral"},
+        "alleges discrimination or a refusal of reasonable adjustments",
+        r"discriminat\w*|racis[mt]\w*|sexis[mt]\w*|homophob\w*|transphob\w*|islamophob\w*"
+        r"|anti-?semit\w*"
+        r"|misogyn\w*|ableis[mt]|because\s+(?:of\s+)?(?:i\s+am|i[’']m|my)\s+(?:a\s+)?(?:race"
+        r"|religion|disab\w+|age"
+        r"|gender|accent|colou?r|black|asian|muslim|jewish|gay|woman|female|foreign|pregnan\w+"
+        r"|sexuality|ethnicity)"
+        r"|(?:no|refused|refusing|ignored"
+        r"|failed\s+to\s+make)\s+(?:any\s+)?reasonable\s+adjustments?",
+        negatable=False, category="staff_conduct"),
+    _rule(
+        "complaint_age", "high", set(),
+        "says an earlier complaint is near or past the 8-week mark",
+        r"(?:complained|complaint|raised\s+(?:this|it|my\s+concerns))\s+" + _W +
+        r"{0,10}(?:(?:[7-9]|1\d|eight"
+        r"|nine|ten|seven|twelve)\s+weeks|(?:[2-9]|1[0-2]|two|three|four|five|six"
+        r"|several)\s+months)\s+ago"
+        r"|(?:over|more\s+than|nearly|almost|past)\s+(?:8|eight)\s+weeks\s+" + _W +
+        r"{0,6}complain\w*"
+        r"|complain\w*\s+(?:[^.!?]{0,120}[.!?]\s+)?(?:[^.!?]{0,60})(?:over|more\s+than|nearly"
+        r"|almost|past)\s+"
+        r"(?:(?:8|eight)\s+weeks|two\s+months)"
+        r"|(?:8|eight)[- ]week\s+(?:deadline|limit|period|mark)"),
 )
 
 # Rule-only flags (no model head): a personal-data breach starts the 72-hour ICO decision clock;
@@ -366,11 +473,16 @@ def area_of_law(text: str) -> str | None:
 
 
 THIRD_PARTY = re.compile(
-    r"\b(?:beneficiar(?:y|ies)|on\s+behalf\s+of\s+(?:my|our)\b|writing\s+for\s+my|(?:i\s+am|i[’']m)\s+not\s+"
-    r"(?:your|a|the\s+firm's)\s+client|not\s+(?:your|the)\s+client|your\s+client\b(?!\s+care)|the\s+borrower|as\s+(?:her|his"
-    r"|their)\s+(?:attorney|deputy|carer|daughter|son)|my\s+(?:late\s+)?(?:mother|father|mum|mom|dad|husband"
-    r"|wife|partner|son|daughter|brother|sister|aunt|uncle|grandmother|grandfather|gran|nan|parents?)(?:[’']s|s[’'])"
-    r"\s+(?:\w+\s+){0,2}(?:estate|matter|case|file|sale|purchase|will|affairs|behalf|solicitors?|conveyancing)"
+    r"\b(?:beneficiar(?:y|ies)|on\s+behalf\s+of\s+(?:my|our)\b|writing\s+for\s+my|(?:i\s+am"
+    r"|i[’']m)\s+not\s+"
+    r"(?:your|a|the\s+firm's)\s+client|not\s+(?:your|the)\s+client|your\s+client\b(?!\s+care)"
+    r"|the\s+borrower|as\s+(?:her|his"
+    r"|their)\s+(?:attorney|deputy|carer|daughter|son)|my\s+(?:late\s+)?(?:mother|father|mum|mom"
+    r"|dad|husband"
+    r"|wife|partner|son|daughter|brother|sister|aunt|uncle|grandmother|grandfather|gran|nan"
+    r"|parents?)(?:[’']s|s[’'])"
+    r"\s+(?:\w+\s+){0,2}(?:estate|matter|case|file|sale|purchase|will|affairs|behalf|solicitors?"
+    r"|conveyancing)"
     r"|the\s+estate\s+of|the\s+(?:lender|bank)\s+(?:you\s+act|instructed\s+you))")
 
 

@@ -20,12 +20,14 @@ MAX_SCAN = 400  # characters of a line that are examined; quote markers are shor
 MAX_HTML = 1_000_000  # characters of HTML read for the reply; a letter's new text comes first
 _LOOKAHEAD = 6  # lines scanned after a marker (header blocks, blank lines before a quote)
 _MAX_ATTRIBUTION_LINES = 3  # clients wrap a long attribution over two or three lines
-_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _ENDS_WITH_ADDRESS = re.compile(r"@[^\s<>()\[\]]{1,120}[>\])]\s?:$")
 
 
 def trim_reply(text: str) -> str:
-    """The new text of a reply: quotes, attributions, forwarded and original copies, signatures removed.
+    """The new text of a reply: quotes, attributions, forwarded and original copies, signatures
+    removed.
 
     Top posting keeps the text above the quote; bottom and inline posting keep the text
     between and after quoted lines. An unquoted copy (Outlook's header block) ends the reply.
@@ -127,7 +129,8 @@ def _normalise(line: str) -> str:
 
 
 def _header_block_at(lines: list[str], i: int) -> bool:
-    """An Outlook-style "From: / Sent: / To: / Subject:" block (in any of our languages) starts here.
+    """An Outlook-style "From: / Sent: / To: / Subject:" block (in any of our languages) starts
+    here.
 
     A lone "From: Name <address>" line with nothing after it is what is left once HTML
     trimming has dropped the rest of such a block.
@@ -141,7 +144,8 @@ def _header_block_at(lines: list[str], i: int) -> bool:
 
 
 def _list_footer_at(lines: list[str], i: int) -> bool:
-    """A mailing list's footer starts here: the rule, with "... mailing list" on it or just below."""
+    """A mailing list's footer starts here: the rule, with "... mailing list" on it or just below.
+    """
     found = LIST_FOOTER_RULE.match(lines[i][:MAX_SCAN])
     if not found:
         return False
@@ -185,10 +189,10 @@ class _QuoteStripper(HTMLParser):
     Gmail's indent button, which is the sender's own text.
     """
 
-    _DROP_CLASSES = ("gmail_attr", "gmail_signature", "moz-cite-prefix", "moz-signature", "yahoo_quoted",
-                     "protonmail_quote", "zmail_extra", "domino-section")
-    _STOP_IDS = ("divrplyfwdmsg", "x_divrplyfwdmsg", "appendonsend", "x_appendonsend", "stopspelling",
-                 "mail-editor-reference-message-container", "olk_src_body_section")
+    _DROP_CLASSES = ("gmail_attr", "gmail_signature", "moz-cite-prefix", "moz-signature",
+                     "yahoo_quoted", "protonmail_quote", "zmail_extra", "domino-section")
+    _STOP_IDS = ("divrplyfwdmsg", "x_divrplyfwdmsg", "appendonsend", "x_appendonsend",
+                 "stopspelling", "mail-editor-reference-message-container", "olk_src_body_section")
     _STOP_CLASSES = ("outlookmessageheader",)
 
     def __init__(self) -> None:

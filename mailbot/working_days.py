@@ -64,8 +64,10 @@ class WorkingCalendar:
     timezone: str
     close_of_business: time = CLOSE_OF_BUSINESS
     closed_days: frozenset[date] = frozenset()
-    _years: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _weekend: frozenset[int] = field(default=frozenset({5, 6}), init=False, repr=False, compare=False)
+    _years: dict[int, frozenset[date]] = field(default_factory=dict, init=False, repr=False,
+                                               compare=False)
+    _weekend: frozenset[int] = field(default=frozenset({5, 6}), init=False, repr=False,
+                                     compare=False)
     _span: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
     _workdays: list[date] = field(default_factory=list, init=False, repr=False, compare=False)
     _zone: ZoneInfo | None = field(default=None, init=False, repr=False, compare=False)
@@ -79,7 +81,9 @@ class WorkingCalendar:
         try:
             probe = holidays.country_holidays(self.country, subdiv=self.subdivision, years=())
         except NotImplementedError as exc:
-            raise ConfigError([f"no public holidays known for {self.country!r}/{self.subdivision!r}: {exc}"]) from None
+            raise ConfigError([
+                f"no public holidays known for {self.country!r}/{self.subdivision!r}: {exc}"
+            ]) from None
         object.__setattr__(self, "_weekend", frozenset(getattr(probe, "weekend", {5, 6})))
 
     @property
@@ -115,7 +119,8 @@ class WorkingCalendar:
     # A tick asks this about every clock of every case it looks at, several times: memoise.
     @lru_cache(maxsize=1 << 18)  # noqa: B019 - the calendar is immutable and long-lived
     def start_day(self, received_at: datetime) -> date:
-        """The day counting starts from: today if received in working hours, else the next working day."""
+        """The day counting starts from: today if received in working hours, else the next working
+        day."""
         local = self.local(received_at)
         if self.is_working_day(local.date()) and local.time() < self.close_of_business:
             return local.date()
@@ -188,7 +193,8 @@ class WorkingCalendar:
         return self.due_from(self.local(start).date(), self.start_day(start), clock)
 
     def due_from(self, local_day: date, start_day: date, clock: Clock) -> datetime:
-        """`due` for a start known by its local date and its start day, all that a due date depends on."""
+        """`due` for a start known by its local date and its start day, all that a due date depends
+        on."""
         if clock.unit == "working_days":
             return self._due_working(start_day, clock.amount)
         return self._due_calendar(local_day, clock.amount * (7 if clock.unit == "weeks" else 1))
@@ -207,10 +213,13 @@ class WorkingCalendar:
         """How many whole clocks have run out since `start` (0 if none, or if the clock is 0)."""
         if clock.amount == 0 or now < start:
             return 0
-        return self.periods_elapsed_from(self.local(start).date(), self.start_day(start), clock, now)
+        return self.periods_elapsed_from(
+            self.local(start).date(), self.start_day(start), clock, now)
 
-    def periods_elapsed_from(self, local_day: date, start_day: date, clock: Clock, now: datetime) -> int:
-        """`periods_elapsed` for a start no later than `now`, known by its local date and start day."""
+    def periods_elapsed_from(self, local_day: date, start_day: date, clock: Clock,
+                             now: datetime) -> int:
+        """`periods_elapsed` for a start no later than `now`, known by its local date and start
+        day."""
         if clock.amount == 0:
             return 0
         if clock.unit == "working_days":

@@ -39,6 +39,7 @@ def main() -> None:
         sys.exit(1)
     except DBAPIError as exc:
         # One line, without the statement's parameters (they can hold message ids or addresses).
-        typer.echo(f"database error: {type(exc.orig).__name__}: cannot reach or use the database "
-                   "(check database.url and that the server is up); nothing was left half-done", err=True)
+        typer.echo(
+            f"database error: {type(exc.orig).__name__}: cannot reach or use the database "
+            "(check database.url and that the server is up); nothing was left half-done", err=True)
         sys.exit(1)

@@ -17,7 +17,8 @@ from ..message import DEFAULT_MAX_ATTACHMENT_BYTES, Inbound, MailKind, parse_mes
 log = logging.getLogger(__name__)
 
 
-def inspect_file(path: str | Path, *, own_addresses: Collection[str] = (), own_domain: str | None = None,
+def inspect_file(path: str | Path, *, own_addresses: Collection[str] = (),
+                 own_domain: str | None = None,
                  max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES) -> dict[str, Any]:
     try:
         raw = Path(path).read_bytes()
@@ -55,10 +56,12 @@ def as_dict(inbound: Inbound, file: str) -> dict[str, Any]:
         "date": inbound.date.isoformat() if inbound.date else None,
         "text": inbound.text,
         "reply_text": inbound.reply_text,
-        "attachments": [
-            {"filename": a.filename, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
-            for a in inbound.attachments
-        ],
+        "attachments": [{
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+            "sha256": a.sha256
+        } for a in inbound.attachments],
         "bounced_message_id": inbound.bounced_message_id,
         "bounce_status": inbound.bounce_status,
         "is_own": inbound.is_own,
@@ -67,8 +70,20 @@ def as_dict(inbound: Inbound, file: str) -> dict[str, Any]:
 
 def _malformed(file: str, reason: str) -> dict[str, Any]:
     return {
-        "file": file, "kind": str(MailKind.MALFORMED), "reason": reason, "message_id": None,
-        "in_reply_to": None, "references": [], "case_ref": None, "from": "", "subject": "", "date": None,
-        "text": "", "reply_text": "", "attachments": [], "bounced_message_id": None, "bounce_status": None,
+        "file": file,
+        "kind": str(MailKind.MALFORMED),
+        "reason": reason,
+        "message_id": None,
+        "in_reply_to": None,
+        "references": [],
+        "case_ref": None,
+        "from": "",
+        "subject": "",
+        "date": None,
+        "text": "",
+        "reply_text": "",
+        "attachments": [],
+        "bounced_message_id": None,
+        "bounce_status": None,
         "is_own": False,
     }

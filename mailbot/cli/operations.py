@@ -41,27 +41,40 @@ def _now(value: str | None) -> datetime:
 def status_report(config: Any, now: datetime) -> dict[str, Any]:
     store = wiring.build_store(config)
     with store.transaction() as conn:
-        marks = [{"mailbox": m.mailbox, "last_success_at": m.last_success_at.isoformat() if m.last_success_at else None,
-                  "minutes_since": round((now - m.last_success_at).total_seconds() / 60, 1) if m.last_success_at else None}
-                 for m in conn.execute(select(watermarks))]
+        marks = [{
+            "mailbox": m.mailbox,
+            "last_success_at": m.last_success_at.isoformat() if m.last_success_at else None,
+            "minutes_since": round(
+                (now - m.last_success_at).total_seconds() / 60, 1) if m.last_success_at else None
+        } for m in conn.execute(select(watermarks))]
         count = lambda q: conn.execute(q).scalar_one()  # noqa: E731
         report = {
             "now": now.isoformat(),
             "mailboxes": marks,
-            "open_cases": count(select(func.count()).select_from(cases).where(cases.c.state.notin_(["closed", "responded"]))),
-            "drafts_awaiting_approval": count(select(func.count()).select_from(outbox).where(outbox.c.status == "draft")),
-            "outbox_backlog": count(select(func.count()).select_from(outbox).where(outbox.c.status == "approved")),
-            "outbox_failed": count(select(func.count()).select_from(outbox).where(outbox.c.status == "failed")),
+            "open_cases": count(
+                select(func.count()).select_from(cases).where(
+                    cases.c.state.notin_(["closed", "responded"]))),
+            "drafts_awaiting_approval": count(
+                select(func.count()).select_from(outbox).where(outbox.c.status == "draft")),
+            "outbox_backlog": count(
+                select(func.count()).select_from(outbox).where(outbox.c.status == "approved")),
+            "outbox_failed": count(
+                select(func.count()).select_from(outbox).where(outbox.c.status == "failed")),
             "quarantined": raw_mail.count_open_quarantine(conn),
-            # Taken in but not yet decided: normally 0 between passes; the next pass decides them first.
-            "awaiting_decision": count(select(func.count()).select_from(raw_messages)
-                                       .where(raw_messages.c.status == "received")),
-            # Reminder lines and drafts the deadline tick queued and its letters step has not written yet.
+            # Taken in but not yet decided: normally 0 between passes; the next pass decides them
+            # first.
+            "awaiting_decision": count(
+                select(func.count()).select_from(raw_messages).where(
+                    raw_messages.c.status == "received")),
+            # Reminder lines and drafts the deadline tick queued and its letters step has not
+            # written yet.
             "deadline_letters_queued": deadline_letters.queued(conn),
             # Each mail server link under the reconnect policy: ok, failing (retrying) or blocked
             # (a refused login, not retried until the credentials change or `mailbot retry-login`).
-            "links": [_link(state) for state in links_q.all_links(conn)
-                      if state.name in configured_links(config)],
+            "links": [
+                _link(state) for state in links_q.all_links(conn)
+                if state.name in configured_links(config)
+            ],
         }
     store.dispose()
     return report
@@ -101,15 +114,22 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
                        "the next attempt goes ahead (a running service makes it within a minute)")
 
     @app.command("status")
-    def status(config: ConfigOption = None, now: Annotated[Optional[str], typer.Option(help="As if at this ISO time.")] = None) -> None:
-        """Health at a glance: last successful poll, backlog, failures, drafts waiting, quarantine."""
+    def status(
+        config: ConfigOption = None,
+        now: Annotated[Optional[str],
+                       typer.Option(help="As if at this ISO time.")] = None) -> None:
+        """Health at a glance: last successful poll, backlog, failures, drafts waiting, quarantine.
+        """
         typer.echo(json.dumps(status_report(wiring.read_config(config), _now(now)), indent=2))
 
     @app.command("purge")
-    def purge_cmd(config: ConfigOption = None,
-                  dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be purged.")] = False,
-                  now: Annotated[Optional[str], typer.Option(help="As if at this ISO time.")] = None) -> None:
-        """Remove message content past the retention period; keep the register entries; respect legal hold."""
+    def purge_cmd(
+        config: ConfigOption = None, dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Only say what would be purged.")] = False,
+        now: Annotated[Optional[str],
+                       typer.Option(help="As if at this ISO time.")] = None) -> None:
+        """Remove message content past the retention period; keep the register entries; respect
+        legal hold."""
         cfg = wiring.read_config(config)
         plan = purge(wiring.build_app(cfg, with_classifier=False), now=_now(now), dry_run=dry_run)
         verb = "would purge" if dry_run else "purged"
@@ -118,8 +138,10 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         typer.echo(f"{verb} {plan.unlinked_raw} message(s) that belong to no case")
 
     @cases_app.command("hold")
-    def hold(ref: str, config: ConfigOption = None,
-             release: Annotated[bool, typer.Option("--release", help="Lift the hold instead.")] = False) -> None:
+    def hold(
+        ref: str, config: ConfigOption = None,
+        release: Annotated[bool, typer.Option("--release", help="Lift the hold instead.")] = False
+    ) -> None:
         """Put a case on legal hold (never purged) or lift the hold."""
         store = wiring.build_store(wiring.read_config(config))
         now = _now(None)
@@ -129,7 +151,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
                 typer.echo(f"no case {ref}", err=True)
                 raise typer.Exit(1)
             casebook.update_case(conn, case.id, now, legal_hold=not release)
-            audit.append(conn, [AuditEvent("case.legal_hold", case.ref, "cli", now, {"on": not release})])
+            audit.append(
+                conn, [AuditEvent("case.legal_hold", case.ref, "cli", now, {"on": not release})])
         typer.echo(f"{ref}: legal hold {'lifted' if release else 'on'}")
 
     deadlines_app = typer.Typer(help="Case clocks under each case's own regime (policy profile).",
@@ -138,7 +161,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
 
     @deadlines_app.command("show")
     def deadlines_show(ref: str, config: ConfigOption = None) -> None:
-        """A case's clocks: acknowledgement, full response, regulator deadline, holding letter, reminders."""
+        """A case's clocks: acknowledgement, full response, regulator deadline, holding letter,
+        reminders."""
         cfg = wiring.read_config(config)
         application = wiring.build_app(cfg, with_classifier=False)
         with application.store.transaction() as conn:
@@ -241,12 +265,14 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
 
     @db.command("new-key")
     def db_new_key() -> None:
-        """Print a fresh encryption key (put it first in the key file, keep the old one below it)."""
+        """Print a fresh encryption key (put it first in the key file, keep the old one below it).
+        """
         typer.echo(new_key())
 
     @db.command("rotate-key")
     def db_rotate_key(config: ConfigOption = None) -> None:
-        """Re-encrypt all stored content with the newest key; afterwards the old key can be removed."""
+        """Re-encrypt all stored content with the newest key; afterwards the old key can be
+        removed."""
         cfg = wiring.read_config(config)
         store = wiring.build_store(cfg)
         sealer = store.engine.dialect.mailbot_sealer  # type: ignore[attr-defined]
@@ -255,7 +281,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_update")
             else:
-                conn.exec_driver_sql("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+                conn.exec_driver_sql(
+                    "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
             for table, column in SEALED:
                 col = type_coerce(table.c[column], LargeBinary)
                 (key,) = table.primary_key.columns
@@ -265,9 +292,12 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
                     conn.execute(update(table).where(key == row_id).values({column: sealed}))
                     done += 1
             if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
-                                     "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
+                conn.exec_driver_sql(
+                    "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+                    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
             else:
-                conn.exec_driver_sql("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
-            audit.append(conn, [AuditEvent("db.key_rotated", None, "cli", _now(None), {"values": done})])
+                conn.exec_driver_sql(
+                    "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
+            audit.append(conn,
+                         [AuditEvent("db.key_rotated", None, "cli", _now(None), {"values": done})])
         typer.echo(f"re-encrypted {done} value(s) with the newest key")

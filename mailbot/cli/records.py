@@ -70,12 +70,15 @@ def _local_moment(value: str, cal: WorkingCalendar, option: str) -> datetime:
 def register(app: typer.Typer) -> typer.Typer:
     cases_app = typer.Typer(help="Look at cases; open one that did not come by email; correct "
                                  "when one was received.", no_args_is_help=True)
-    quarantine_app = typer.Typer(help="Mail that could not be read: list, show, retry.", no_args_is_help=True)
-    approvals_app = typer.Typer(help="Drafts waiting for a handler's approval.", no_args_is_help=True)
-    outbox_app = typer.Typer(help="Letters and notifications waiting to go out, sent or failed.", no_args_is_help=True)
+    quarantine_app = typer.Typer(help="Mail that could not be read: list, show, retry.",
+                                 no_args_is_help=True)
+    approvals_app = typer.Typer(help="Drafts waiting for a handler's approval.",
+                                no_args_is_help=True)
+    outbox_app = typer.Typer(help="Letters and notifications waiting to go out, sent or failed.",
+                             no_args_is_help=True)
     audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
-    for name, sub in (("cases", cases_app), ("quarantine", quarantine_app), ("approvals", approvals_app),
-                      ("outbox", outbox_app), ("audit", audit_app)):
+    for name, sub in (("cases", cases_app), ("quarantine", quarantine_app),
+                      ("approvals", approvals_app), ("outbox", outbox_app), ("audit", audit_app)):
         app.add_typer(sub, name=name)
 
     @cases_app.command("list")
@@ -114,24 +117,37 @@ def register(app: typer.Typer) -> typer.Typer:
             detail = {
                 "case": _plain(case),
                 "messages": [_plain(m, "body") for m in casebook.messages_for_case(conn, case.id)],
-                "letters": [_plain(l, "body_html", "body_text") for l in outbox_q.letters_for_case(conn, case.id)],
+                "letters": [
+                    _plain(l, "body_html", "body_text")
+                    for l in outbox_q.letters_for_case(conn, case.id)
+                ],
                 "audit": [_plain(e.as_dict()) for e in audit.for_case(conn, case.ref)],
                 "notes": [_plain(n) for n in notes_q.notes_for_case(conn, case.id)],
-                "actions": [_plain(a) for a in actions_q.list_actions(conn)
-                            if a.case_id == case.id],
+                "actions": [
+                    _plain(a) for a in actions_q.list_actions(conn) if a.case_id == case.id
+                ],
             }
         if as_json:
             typer.echo(json.dumps(detail, indent=2, default=str))
             return
         c = detail["case"]
-        typer.echo(f"{c['ref']}  {c['state']}  category={c['category']} urgency={c['urgency']} handler={c['handler_email']}")
-        typer.echo(f"received {c['received_at']}  acknowledged {c['acknowledged_at']}  responded {c['responded_at']}")
+        typer.echo(
+            f"{c['ref']}  {c['state']}  category={c['category']} urgency={c['urgency']} "
+            f"handler={c['handler_email']}"
+        )
+        typer.echo(
+            f"received {c['received_at']}  acknowledged {c['acknowledged_at']}  responded "
+            f"{c['responded_at']}"
+        )
         for reason in (case.suggestion or {}).get("reasons", []):
             typer.echo(f"  why: {reason}")
         for m in detail["messages"]:
             typer.echo(f"  {m['at']}  {m['direction']:<3} {m['kind']:<16} {m['subject'] or ''}")
         for letter in detail["letters"]:
-            typer.echo(f"  letter #{letter['id']} {letter['kind']:<18} {letter['status']:<10} {letter['sent_at'] or ''}")
+            typer.echo(
+                f"  letter #{letter['id']} {letter['kind']:<18} {letter['status']:<10} "
+                f"{letter['sent_at'] or ''}"
+            )
         for n in detail["notes"]:
             typer.echo(f"  {n['at']}  note ({n['kind']}) by {n['by']}: {n['body'] or '[purged]'}")
         for a in detail["actions"]:
@@ -213,8 +229,10 @@ def register(app: typer.Typer) -> typer.Typer:
             typer.echo(f"#{r.id:<5} {r.created_at:%Y-%m-%d %H:%M}Z  {r.size:>8} bytes  {r.reason}")
 
     @quarantine_app.command("show")
-    def quarantine_show(qid: int, config: ConfigOption = None,
-                        raw: Annotated[bool, typer.Option("--raw", help="Print the original bytes.")] = False) -> None:
+    def quarantine_show(
+        qid: int, config: ConfigOption = None,
+        raw: Annotated[bool,
+                       typer.Option("--raw", help="Print the original bytes.")] = False) -> None:
         """One quarantined message: reason and (with --raw) the original bytes."""
         store = wiring.build_store(wiring.read_config(config))
         with store.transaction() as conn:
@@ -225,11 +243,15 @@ def register(app: typer.Typer) -> typer.Typer:
         if raw:
             typer.echo((row.raw or b"").decode("utf-8", "replace"))
             return
-        typer.echo(f"#{row.id} reason: {row.reason}\nmessage-id: {row.message_id}\nquarantined: {row.created_at}")
+        typer.echo(
+            f"#{row.id} reason: {row.reason}\nmessage-id: {row.message_id}\nquarantined: "
+            f"{row.created_at}"
+        )
 
     @quarantine_app.command("retry")
     def quarantine_retry(qid: int, config: ConfigOption = None) -> None:
-        """Read a quarantined message again (after an upgrade or a fix) and process it if it now parses."""
+        """Read a quarantined message again (after an upgrade or a fix) and process it if it now
+        parses."""
         cfg = wiring.read_config(config)
         application = wiring.build_app(cfg)
         with application.store.transaction() as conn:
@@ -243,7 +265,12 @@ def register(app: typer.Typer) -> typer.Typer:
             raise typer.Exit(1)
         with application.store.transaction() as conn:
             raw_mail.resolve_quarantine(conn, qid, f"reprocessed: {result.status}", _now())
-            audit.append(conn, [AuditEvent("quarantine.retried", result.case_ref, "cli", _now(), {"quarantine_id": qid, "status": result.status})])
+            audit.append(conn, [
+                AuditEvent("quarantine.retried", result.case_ref, "cli", _now(), {
+                    "quarantine_id": qid,
+                    "status": result.status
+                })
+            ])
         typer.echo(f"processed: {result.status} {result.case_ref or ''}")
 
     @approvals_app.command("list")
@@ -252,16 +279,29 @@ def register(app: typer.Typer) -> typer.Typer:
         store = wiring.build_store(wiring.read_config(config))
         with store.transaction() as conn:
             rows = list(reversed(outbox_q.list_letters(conn, status="draft")))
-            refs = {r.case_id: (casebook.case_by_id(conn, r.case_id).ref if r.case_id else None) for r in rows}
+            refs = {
+                r.case_id: (casebook.case_by_id(conn, r.case_id).ref if r.case_id else None)
+                for r in rows
+            }
         if as_json:
-            typer.echo(json.dumps([{**_plain(r, "body_html", "body_text"), "case_ref": refs[r.case_id]} for r in rows], indent=2))
+            typer.echo(
+                json.dumps([{
+                    **_plain(r, "body_html", "body_text"), "case_ref": refs[r.case_id]
+                } for r in rows], indent=2))
             return
         for r in rows:
-            typer.echo(f"#{r.id:<5} {refs[r.case_id] or '-':<13} {r.kind:<18} waiting since {r.created_at:%Y-%m-%d %H:%M}Z  handler {r.handler_email}")
+            typer.echo(
+                f"#{r.id:<5} {refs[r.case_id] or '-':<13} {r.kind:<18} waiting since "
+                f"{r.created_at:%Y-%m-%d %H:%M}Z  handler {r.handler_email}"
+            )
 
     @outbox_app.command("list")
-    def outbox_list(config: ConfigOption = None, as_json: JsonOption = False,
-                    status: Annotated[Optional[str], typer.Option(help="draft, approved, sent, failed, rejected, superseded")] = None) -> None:
+    def outbox_list(
+        config: ConfigOption = None, as_json: JsonOption = False,
+        status: Annotated[Optional[str],
+                          typer.Option(
+                              help="draft, approved, sent, failed, rejected, superseded")] = None
+    ) -> None:
         """Outgoing mail with its status, attempts and last error."""
         store = wiring.build_store(wiring.read_config(config))
         with store.transaction() as conn:
@@ -270,16 +310,23 @@ def register(app: typer.Typer) -> typer.Typer:
             typer.echo(json.dumps([_plain(r, "body_html", "body_text") for r in rows], indent=2))
             return
         for r in rows:
-            typer.echo(f"#{r.id:<5} {r.kind:<18} {r.status:<10} attempts={r.attempts} {r.last_error or ''}")
+            typer.echo(
+                f"#{r.id:<5} {r.kind:<18} {r.status:<10} attempts={r.attempts} {r.last_error or ''}"
+            )
 
     @outbox_app.command("retry")
     def outbox_retry(outbox_id: int, config: ConfigOption = None) -> None:
-        """Send a failed letter again (after fixing the address or the server); it keeps its Message-ID."""
+        """Send a failed letter again (after fixing the address or the server); it keeps its
+        Message-ID."""
         store = wiring.build_store(wiring.read_config(config))
         with store.transaction() as conn:
-            ok = outbox_q.set_status(conn, outbox_id, expected="failed", status="approved", next_attempt_at=None, attempts=0)
+            ok = outbox_q.set_status(conn, outbox_id, expected="failed", status="approved",
+                                     next_attempt_at=None, attempts=0)
             if ok:
-                audit.append(conn, [AuditEvent("letter.retry_requested", None, "cli", _now(), {"outbox_id": outbox_id})])
+                audit.append(conn, [
+                    AuditEvent("letter.retry_requested", None, "cli", _now(),
+                               {"outbox_id": outbox_id})
+                ])
         if not ok:
             typer.echo(f"#{outbox_id} is not a failed letter", err=True)
             raise typer.Exit(1)

@@ -22,8 +22,11 @@ from .running import ConfigOption, parse_now
 
 AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", help="Judge deadlines as at this ISO time instead of now (reproducible reports).")]
-FromOption = Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD, firm's local date).")]
-ToOption = Annotated[str, typer.Option("--to", help="Last day of the period, inclusive (YYYY-MM-DD).")]
+FromOption = Annotated[
+    str,
+    typer.Option("--from", help="First day of the period (YYYY-MM-DD, firm's local date).")]
+ToOption = Annotated[str,
+                     typer.Option("--to", help="Last day of the period, inclusive (YYYY-MM-DD).")]
 
 
 class _Records:
@@ -40,7 +43,8 @@ class _Records:
         self.calendar_for: Callable[[str], WorkingCalendar] = (
             lambda name: self.regimes.get(name).calendar)
 
-    def facts(self, now: datetime, start: date | None = None, end: date | None = None) -> list[reg.CaseFacts]:
+    def facts(self, now: datetime, start: date | None = None,
+              end: date | None = None) -> list[reg.CaseFacts]:
         with self.store.transaction() as conn:
             return reg.load_case_facts(
                 conn, profile_for=self.profile_for, cal=self.cal, now=now,
@@ -53,13 +57,15 @@ def _date(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date such as 2026-01-31", param_hint=option) from None
+        raise typer.BadParameter(f"{value!r} is not a date such as 2026-01-31",
+                                 param_hint=option) from None
 
 
 def _period(start: str, end: str) -> tuple[date, date]:
     first, last = _date(start, "--from"), _date(end, "--to")
     if last < first:
-        raise typer.BadParameter(f"the period ends ({last}) before it starts ({first})", param_hint="--to")
+        raise typer.BadParameter(f"the period ends ({last}) before it starts ({first})",
+                                 param_hint="--to")
     return first, last
 
 
@@ -75,7 +81,8 @@ def _find_group(app: typer.Typer, name: str) -> typer.Typer | None:
 
 
 def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
-    """Add the reporting commands; `audit export` joins the existing `audit` group (found by name)."""
+    """Add the reporting commands; `audit export` joins the existing `audit` group (found by name).
+    """
     audit_app = audit_app or _find_group(app, "audit")
     if audit_app is None:
         audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
@@ -83,12 +90,16 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
 
     @app.command("register")
     def register_cmd(
-        config: ConfigOption = None,
-        as_csv: Annotated[bool, typer.Option("--csv", help="Write the register as CSV (one row per case).")] = False,
-        out: Annotated[Optional[Path], typer.Option("--out", help="CSV file to write (default: standard output).")] = None,
+        config: ConfigOption = None, as_csv: Annotated[
+            bool,
+            typer.Option("--csv", help="Write the register as CSV (one row per case).")] = False,
+        out: Annotated[
+            Optional[Path],
+            typer.Option("--out", help="CSV file to write (default: standard output).")] = None,
         as_of: AsOfOption = None,
     ) -> None:
-        """The complaints register: dates, category, outcome, redress, learning, deadlines; no complaint text."""
+        """The complaints register: dates, category, outcome, redress, learning, deadlines; no
+        complaint text."""
         records = _Records(config)
         rows = [reg.register_row(f, records.calendar_for(f.profile))
                 for f in records.facts(_now(as_of))]
@@ -102,9 +113,11 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
                 reg.write_csv(rows, sys.stdout)
             return
         for r in rows:
-            typer.echo(f"{r['reference']:<13} received {r['date_received']}  {r['category'] or '-':<20} "
-                       f"{r['state']:<15} outcome {r['outcome'] or '-':<7} ack {r['acknowledge_deadline']:<8} "
-                       f"response {r['respond_deadline']}")
+            typer.echo(
+                f"{r['reference']:<13} received {r['date_received']}  {r['category'] or '-':<20} "
+                f"{r['state']:<15} outcome {r['outcome'] or '-':<7} ack "
+                f"{r['acknowledge_deadline']:<8} "
+                f"response {r['respond_deadline']}")
 
     @app.command("returns")
     def returns_cmd(date_from: FromOption, date_to: ToOption, config: ConfigOption = None,
@@ -114,7 +127,8 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
                         "--regime", help="Only cases under this regime, e.g. fca_disp for the "
                                          "FCA's return.")] = None,
                     ) -> None:
-        """Figures for a regulator's complaints return (received, closed by time band, open, upheld, redress)."""
+        """Figures for a regulator's complaints return (received, closed by time band, open,
+        upheld, redress)."""
         start, end = _period(date_from, date_to)
         records = _Records(config)
         if regime is not None and regime not in records.regimes.known:
@@ -124,7 +138,9 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
         cal = records.calendar_for(regime) if regime else records.cal
         facts = records.facts(datetime.now(UTC), end=end)
         figures = returns.compute_returns(facts, start, end, cal, regime=regime)
-        typer.echo(json.dumps(returns.as_json(figures), indent=2) if as_json else returns.as_text(figures))
+        typer.echo(
+            json.dumps(returns.as_json(figures), indent=2) if as_json else returns.as_text(figures)
+        )
 
     @app.command("report")
     def report_cmd(date_from: FromOption, date_to: ToOption,
@@ -153,33 +169,40 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
         typer.echo(f"report written to {target}", err=True)
 
     @audit_app.command("export")
-    def audit_export(ref: str, out: Annotated[Path, typer.Option("--out", help="Zip file to write.")],
+    def audit_export(ref: str, out: Annotated[Path,
+                                              typer.Option("--out", help="Zip file to write.")],
                      config: ConfigOption = None, as_of: AsOfOption = None) -> None:
-        """Evidence pack for one case: emails, letters, approvals, audit events with chain check, deadlines."""
+        """Evidence pack for one case: emails, letters, approvals, audit events with chain check,
+        deadlines."""
         records = _Records(config)
         with records.store.transaction() as conn:
-            pack = evidence.build_evidence_pack(conn, ref, firm=records.cfg.firm, profile_for=records.profile_for,
-                                                cal=records.cal, now=_now(as_of),
-                                                calendar_for=records.calendar_for)
+            pack = evidence.build_evidence_pack(conn, ref, firm=records.cfg.firm,
+                                                profile_for=records.profile_for, cal=records.cal,
+                                                now=_now(as_of), calendar_for=records.calendar_for)
         if pack is None:
             typer.echo(f"no case {ref}", err=True)
             raise typer.Exit(1)
         pack.write_zip(out)
         typer.echo(f"{pack.ref}: {len(pack.files)} files written to {out}")
         if not pack.chain_verified:
-            typer.echo("WARNING: the audit chain did NOT verify; details in audit/events.json", err=True)
+            typer.echo("WARNING: the audit chain did NOT verify; details in audit/events.json",
+                       err=True)
             raise typer.Exit(1)
         typer.echo("audit chain verified")
 
     @app.command("export-person")
-    def export_person(email: str, out: Annotated[Path, typer.Option("--out", help="New (or empty) directory.")],
-                      config: ConfigOption = None,
-                      request: Annotated[Optional[str], typer.Option(
-                          "--request", help="The case holding the subject access request (its "
-                                            "audit trail records the export).")] = None,
-                      by: Annotated[str, typer.Option(
-                          "--by", help="Who made the export (kept in the audit trail).")] = "cli",
-                      ) -> None:
+    def export_person(
+        email: str, out: Annotated[Path,
+                                   typer.Option("--out", help="New (or empty) directory.")],
+        config: ConfigOption = None, request: Annotated[
+            Optional[str],
+            typer.Option(
+                "--request", help="The case holding the subject access request (its "
+                "audit trail records the export).")] = None,
+        by: Annotated[
+            str,
+            typer.Option("--by", help="Who made the export (kept in the audit trail).")] = "cli",
+    ) -> None:
         """Subject access: every case, message, letter and audit event about one email address.
 
         Each export is an audit event (who, when, what it held; the address only as a hash)."""
@@ -189,12 +212,15 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
             with records.store.transaction() as conn:
                 if request is not None and casebook.case_by_ref(conn, request) is None:
                     raise typer.BadParameter(f"no case {request}", param_hint="--request")
-                result = subject_access.export_person(conn, email, out, firm=records.cfg.firm, cal=records.cal,
-                                                      now=now)
+                result = subject_access.export_person(conn, email, out, firm=records.cfg.firm,
+                                                      cal=records.cal, now=now)
                 subject_access.record_export(conn, result, request=request, by=by, now=now)
         except FileExistsError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
-        typer.echo(f"{len(result.case_refs)} case(s) ({', '.join(result.case_refs) or 'none'}), "
-                   f"{result.messages} message(s), {result.letters} letter(s), {result.audit_events} audit event(s)")
+        typer.echo(
+            f"{len(result.case_refs)} case(s) ({', '.join(result.case_refs) or 'none'}), "
+            f"{result.messages} message(s), {result.letters} letter(s), {result.audit_events} "
+            "audit event(s)"
+        )
         typer.echo(f"open {out / 'index.html'}")

@@ -17,8 +17,9 @@ from . import wiring
 from .connect_check import check_connections
 
 ConfigOption = Annotated[
-    Optional[str], typer.Option("--config", "-c", help="Config file (default: $MAILBOT_CONFIG or ./mailbot.toml).")
-]
+    Optional[str],
+    typer.Option("--config", "-c", help="Config file (default: $MAILBOT_CONFIG or ./mailbot.toml)."
+                 )]
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -27,7 +28,8 @@ def parse_now(value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not an ISO time such as 2026-12-01T09:00:00+00:00") from None
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO time such as 2026-12-01T09:00:00+00:00") from None
     if moment.tzinfo is None:
         raise typer.BadParameter("give a time zone, e.g. 2026-12-01T09:00:00+00:00 or ...Z")
     return moment.astimezone(timezone.utc)
@@ -80,9 +82,13 @@ def register(app: typer.Typer) -> typer.Typer:
 
     @app.command("run")
     def run(
-        config: ConfigOption = None,
-        once: Annotated[bool, typer.Option("--once", help="One intake pass and outbox flush, then exit.")] = False,
-        now: Annotated[Optional[str], typer.Option("--now", help="Process as if at this ISO time (previews, tests).")] = None,
+        config: ConfigOption = None, once: Annotated[
+            bool,
+            typer.Option("--once", help="One intake pass and outbox flush, then exit.")] = False,
+        now: Annotated[
+            Optional[str],
+            typer.Option("--now", help="Process as if at this ISO time (previews, tests)."
+                         )] = None,
     ) -> None:
         """Run the service: intake from IMAP, send approved letters; `--once` for a single pass."""
         cfg = wiring.read_config(config)
@@ -115,7 +121,9 @@ def register(app: typer.Typer) -> typer.Typer:
 
     @app.command("demo")
     def demo(
-        keep: Annotated[Optional[str], typer.Option("--keep", help="Keep the demo's files in this directory.")] = None,
+        keep: Annotated[
+            Optional[str],
+            typer.Option("--keep", help="Keep the demo's files in this directory.")] = None,
     ) -> None:
         """Run the whole pipeline on an embedded mail world (no configuration needed)."""
         from ..demo import run_demo

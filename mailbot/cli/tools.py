@@ -26,9 +26,14 @@ def _optional_config(path: str | None) -> Config | None:
 def register(app: typer.Typer) -> None:
     @app.command("inspect")
     def inspect(
-        files: Annotated[list[Path], typer.Argument(help="Saved emails (.eml) to read.")],
-        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the default output).")] = True,
-        config: Annotated[Optional[str], typer.Option("--config", "-c", help="Config, for our own addresses.")] = None,
+        files: Annotated[list[Path],
+                         typer.Argument(help="Saved emails (.eml) to read.")],
+        as_json: Annotated[
+            bool,
+            typer.Option("--json", help="One JSON object per line (the default output).")] = True,
+        config: Annotated[
+            Optional[str],
+            typer.Option("--config", "-c", help="Config, for our own addresses.")] = None,
     ) -> None:
         """Show how mailbot reads each message, touching no database. Never fails on bad mail."""
         cfg = _optional_config(config)
@@ -45,27 +50,41 @@ def register(app: typer.Typer) -> None:
 def register_triage(app: typer.Typer) -> None:
     @app.command("classify")
     def classify(
-        model: Annotated[Optional[Path], typer.Option("--model", help="Model directory (default: the configured or shipped one).")] = None,
-        config: Annotated[Optional[str], typer.Option("--config", "-c", help="Config, for the firm's holidays and zone.")] = None,
+        model: Annotated[
+            Optional[Path],
+            typer.Option("--model",
+                         help="Model directory (default: the configured or shipped one).")] = None,
+        config: Annotated[Optional[str],
+                          typer.Option("--config", "-c",
+                                       help="Config, for the firm's holidays and zone.")] = None,
     ) -> None:
-        """Read JSON lines {"text": ..., "date": ...} on stdin; print category, urgency, flags and reasons per line."""
+        """Read JSON lines {"text": ..., "date": ...} on stdin; print category, urgency, flags and
+        reasons per line."""
         from .triage_tools import classify_stream
 
         cfg = _optional_config(config)
         directory = model or (wiring.model_dir(cfg) if cfg else wiring.SHIPPED_MODEL_DIR)
         firm = cfg.firm if cfg else None
         classify_stream(sys.stdin, sys.stdout, directory, country=firm.country if firm else "GB",
-                        subdivision=firm.subdivision if firm else None, timezone=firm.timezone if firm else "Europe/London")
+                        subdivision=firm.subdivision if firm else None,
+                        timezone=firm.timezone if firm else "Europe/London")
 
     @app.command("train")
-    def train(
-        config: Annotated[Optional[str], typer.Option("--config", "-c", help="Config: corrections come from its database.")] = None,
-        model_dir: Annotated[Optional[Path], typer.Option("--model-dir", help="Where the model is promoted to.")] = None,
-        seed_dir: Annotated[Path, typer.Option("--seed-dir", help="The labelled seed corpus.")] = wiring.SHIPPED_MODEL_DIR / "seed",
-        real_dir: Annotated[Path, typer.Option(
-            "--real-dir", help="The real-text corpus.")] = wiring.SHIPPED_MODEL_DIR / "real",
-    ) -> None:
-        """Retrain on the seed corpus plus handlers' corrections; promote only if held-out macro-F1 does not drop."""
+    def train(config: Annotated[
+        Optional[str],
+        typer.Option("--config", "-c", help="Config: corrections come from its database.")] = None,
+              model_dir: Annotated[
+                  Optional[Path],
+                  typer.Option("--model-dir", help="Where the model is promoted to.")] = None,
+              seed_dir: Annotated[Path,
+                                  typer.Option("--seed-dir", help="The labelled seed corpus."
+                                               )] = wiring.SHIPPED_MODEL_DIR / "seed",
+              real_dir: Annotated[Path,
+                                  typer.Option("--real-dir", help="The real-text corpus."
+                                               )] = wiring.SHIPPED_MODEL_DIR / "real",
+              ) -> None:
+        """Retrain on the seed corpus plus handlers' corrections; promote only if held-out macro-F1
+        does not drop."""
         from .triage_tools import train as train_model
 
         cfg = _optional_config(config)

@@ -32,9 +32,9 @@ BATCH = 256
 EVALUATION_TIME = datetime(2026, 1, 15, 12, 0, tzinfo=dt_timezone.utc)
 
 
-def classify_stream(lines_in: Iterable[str], out: TextIO, model_dir: str | os.PathLike[str] | None, *,
-                    now: datetime | None = None, country: str = "GB", subdivision: str | None = None,
-                    timezone: str = "Europe/London") -> int:
+def classify_stream(lines_in: Iterable[str], out: TextIO, model_dir: str | os.PathLike[str] | None,
+                    *, now: datetime | None = None, country: str = "GB",
+                    subdivision: str | None = None, timezone: str = "Europe/London") -> int:
     """Read JSON lines {"text": ..., "date": optional ISO} and write one JSON line per input.
 
     A line that cannot be read yields {"error": ...} and the stream goes on. With
@@ -54,8 +54,11 @@ def classify_stream(lines_in: Iterable[str], out: TextIO, model_dir: str | os.Pa
             else:
                 text, when, extra = item
                 prediction = next(predictions) if model is not None else None
-                record = {**extra, **suggestion_record(suggest(text, when, prediction, country=country,
-                                                               subdivision=subdivision, timezone=timezone))}
+                record = {
+                    **extra,
+                    **suggestion_record(
+                        suggest(text, when, prediction, country=country, subdivision=subdivision, timezone=timezone))
+                }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             answered += 1
         out.flush()
@@ -75,7 +78,8 @@ def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _parse_line(line: str, now: datetime, zone: ZoneInfo) -> tuple[str, datetime, dict[str, Any]] | str:
+def _parse_line(line: str, now: datetime,
+                zone: ZoneInfo) -> tuple[str, datetime, dict[str, Any]] | str:
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -100,7 +104,8 @@ def _parse_line(line: str, now: datetime, zone: ZoneInfo) -> tuple[str, datetime
 
 
 def parse_message_date(value: str, zone: ZoneInfo) -> datetime:
-    """ISO date or date-time -> aware datetime; a bare date is noon in the firm's zone, a naive time is local."""
+    """ISO date or date-time -> aware datetime; a bare date is noon in the firm's zone, a naive
+    time is local."""
     if len(value) == 10:
         return datetime.combine(date.fromisoformat(value), time(12), tzinfo=zone)
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -137,12 +142,14 @@ class TrainReport:
         current = f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None else "none (no usable model)"
         verdict = ("promoted: the new model is installed" if self.promoted
                    else "kept the current model: the new one scores lower")
-        lines = [f"trained on {self.n_seed} seed examples + {self.n_real} real texts + "
-                 f"{self.n_corrections} corrections"
-                 + (f" ({self.n_skipped_corrections} corrections skipped: bad labels)" if self.n_skipped_corrections
-                    else ""),
-                 f"held-out category macro-F1: new {self.new_macro_f1:.3f}, current {current} "
-                 f"({self.n_test} examples)"]
+        lines = [
+            f"trained on {self.n_seed} seed examples + {self.n_real} real texts + "
+            f"{self.n_corrections} corrections" +
+            (f" ({self.n_skipped_corrections} corrections skipped: bad labels)"
+             if self.n_skipped_corrections else ""),
+            f"held-out category macro-F1: new {self.new_macro_f1:.3f}, current {current} "
+            f"({self.n_test} examples)"
+        ]
         if self.new_real_f1 is not None:
             real_current = (f"{self.current_real_f1:.3f}" if self.current_real_f1 is not None
                             else "none (the installed model has no score on these real texts)")
@@ -196,8 +203,8 @@ def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
     log.info("trained triage model: new macro-F1 %.3f, current %s, real %s (current %s), "
              "promoted=%s", new_f1, current_f1, real_score and real_score["category_macro_f1"],
              current_real, promoted)
-    return TrainReport(promoted, new_f1, current_f1, len(seed_train), len(extra), skipped, len(held_out),
-                       new_metrics, str(model_dir), len(real),
+    return TrainReport(promoted, new_f1, current_f1, len(seed_train), len(extra), skipped,
+                       len(held_out), new_metrics, str(model_dir), len(real),
                        real_score["category_macro_f1"] if real_score else None, current_real)
 
 
@@ -214,15 +221,20 @@ def _corrections(corrections: Sequence[Mapping[str, Any]]) -> tuple[list[Example
     skipped = 0
     for item in corrections:
         text, category, urgency = item.get("text"), item.get("category"), item.get("urgency")
-        if not isinstance(text, str) or not text.strip() or category not in CATEGORIES or urgency not in URGENCIES:
+        if not isinstance(
+                text,
+                str) or not text.strip() or category not in CATEGORIES or urgency not in URGENCIES:
             skipped += 1
             continue
         is_complaint = item.get("is_complaint", True)
-        good.append(Example(text, str(category), str(urgency), bool(is_complaint), str(item.get("id", "")), weight))
+        good.append(
+            Example(text, str(category), str(urgency), bool(is_complaint), str(item.get("id", "")),
+                    weight))
     return good, skipped
 
 
-def _current_score(model_dir: str | os.PathLike[str], held_out: list[LabelledRow], now: datetime) -> float | None:
+def _current_score(model_dir: str | os.PathLike[str], held_out: list[LabelledRow],
+                   now: datetime) -> float | None:
     try:
         current: TriageModel = classifier.load(model_dir)
     except ModelMismatch as exc:
@@ -272,7 +284,8 @@ def evaluate_standard(model_dir: str | os.PathLike[str], seed_dir: str | os.Path
             "training split and the other folds' real texts) ==", format_report(cross)])
 
 
-def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *, now: datetime | None = None) -> str:
+def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *,
+             now: datetime | None = None) -> str:
     """Figures for the model on labelled rows at `path` (a JSONL file or a directory of them).
 
     Rows marked "split": "train" are skipped: the model has seen them.
@@ -285,4 +298,5 @@ def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *,
     metrics = measure(model, usable, now=now or datetime.now(dt_timezone.utc))
     skipped = len(rows) - len(usable)
     header = f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {model.sidecar.get('trained_at', '?')})"
-    return "\n".join([header] + ([f"skipped {skipped} training rows"] if skipped else []) + [format_report(metrics)])
+    return "\n".join([header] + ([f"skipped {skipped} training rows"] if skipped else []) +
+                     [format_report(metrics)])

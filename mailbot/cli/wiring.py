@@ -44,7 +44,8 @@ def trained_model_dir(config: Config) -> Path:
     The first retrain starts from a copy of the shipped model, so "does not regress" is
     measured against what the firm was running.
     """
-    target = Path(config.paths.model_dir) if config.paths.model_dir else Path(config.paths.data_dir) / "models"
+    target = Path(config.paths.model_dir) if config.paths.model_dir else Path(
+        config.paths.data_dir) / "models"
     if not (target / "triage.json").exists() and target.resolve() != SHIPPED_MODEL_DIR.resolve():
         target.mkdir(parents=True, exist_ok=True)
         for item in SHIPPED_MODEL_DIR.iterdir():
@@ -54,7 +55,8 @@ def trained_model_dir(config: Config) -> Path:
 
 
 def model_dir(config: Config) -> Path:
-    """The model in use: paths.model_dir, else a firm-trained one in <data_dir>/models, else the shipped one."""
+    """The model in use: paths.model_dir, else a firm-trained one in <data_dir>/models, else the
+    shipped one."""
     if config.paths.model_dir:
         return Path(config.paths.model_dir)
     own = Path(config.paths.data_dir) / "models"
@@ -66,20 +68,25 @@ def load_classifier(directory: Path) -> object | None:
     if not (directory / "triage.json").exists():
         log.warning("triage.no_model", extra={"model_dir": str(directory)})
         return None
-    from .. import classifier  # scikit-learn is slow to import; only commands that classify pay for it
+    # scikit-learn is slow to import; only commands that classify pay for it
+    from .. import classifier
 
     try:
         return classifier.load(directory)
     except ModelMismatch:
         raise
     except Exception as exc:  # a broken artifact must not stop intake: a person triages instead
-        log.error("triage.model_unreadable", extra={"model_dir": str(directory), "error": type(exc).__name__})
+        log.error("triage.model_unreadable", extra={
+            "model_dir": str(directory),
+            "error": type(exc).__name__
+        })
         return None
 
 
 def build_sealer(config: Config) -> Sealer:
     db = config.database
-    return load_sealer(key_env=db.encryption_key_env, key_file=db.encryption_key_file, data_dir=Path(config.paths.data_dir),
+    return load_sealer(key_env=db.encryption_key_env, key_file=db.encryption_key_file,
+                       data_dir=Path(config.paths.data_dir),
                        shared_database=not config.database_url.startswith("sqlite"))
 
 
@@ -158,12 +165,15 @@ def token_provider(config: Config) -> TokenProvider:
     """One provider for IMAP and SMTP, so a cached token and a rotated refresh token are shared."""
     oauth = config.oauth
     if oauth.provider == "msal_client_credentials":
-        return MsalClientCredentials(oauth.tenant or "", oauth.client_id or "", oauth.client_secret() or "")
+        return MsalClientCredentials(oauth.tenant or "", oauth.client_id or "",
+                                     oauth.client_secret() or "")
     if oauth.provider == "msal_refresh_token":
-        return MsalRefreshToken(oauth.tenant or "", oauth.client_id or "", oauth.refresh_token_file or "",
+        return MsalRefreshToken(oauth.tenant or "", oauth.client_id or "",
+                                oauth.refresh_token_file or "",
                                 client_secret=oauth.client_secret())
     imap = config.imap
-    return StaticTokenProvider(env=imap.oauth_token_env if imap else None, file=imap.oauth_token_file if imap else None)
+    return StaticTokenProvider(env=imap.oauth_token_env if imap else None,
+                               file=imap.oauth_token_file if imap else None)
 
 
 def _fingerprint(*values: object) -> str:
@@ -194,7 +204,8 @@ def mailbox_settings(config: Config, provider: TokenProvider | None = None) -> M
     """Settings with the secrets as they are now (a *_file secret is read again on every call)."""
     imap = config.imap
     if imap is None:
-        raise ConfigError(["imap: section missing (add [imap] with host, username and password_env)"])
+        raise ConfigError(
+            ["imap: section missing (add [imap] with host, username and password_env)"])
     password: str | None = None
     if imap.auth == "oauth2":
         provider = provider or token_provider(config)

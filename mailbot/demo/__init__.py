@@ -31,7 +31,8 @@ from .world import ImapServer, SmtpServer, SmtpWorld
 
 FIRM_DOMAIN = "hartley-quinn.example"
 COMPLAINTS = f"complaints@{FIRM_DOMAIN}"
-HANDLERS = (("Priya Shah", f"priya.shah@{FIRM_DOMAIN}"), ("Tom Reilly", f"tom.reilly@{FIRM_DOMAIN}"))
+HANDLERS = (("Priya Shah", f"priya.shah@{FIRM_DOMAIN}"), ("Tom Reilly",
+                                                          f"tom.reilly@{FIRM_DOMAIN}"))
 COMPLIANCE = ("Alex Morgan", f"alex.morgan@{FIRM_DOMAIN}")
 
 
@@ -44,20 +45,53 @@ def _config(imap: ImapServer, smtp: SmtpServer, workdir: Path) -> dict:  # type:
     secret.write_text(imap.password)
     secret.chmod(0o600)
     return {
-        "firm": {"name": "Hartley & Quinn Solicitors", "timezone": "Europe/London", "country": "GB",
-                 "subdivision": "ENG", "profile": "ew_sra", "complaints_address": COMPLAINTS, "domain": FIRM_DOMAIN,
-                 "phone": "0161 496 0000", "postal_address": "22 Quay Street, Manchester M3 3HN",
-                 "website": f"www.{FIRM_DOMAIN}"},
-        "imap": {"host": imap.host, "port": imap.port, "security": "none", "username": imap.username,
-                 "password_file": str(secret), "timeout_seconds": 10},
+        "firm": {
+            "name": "Hartley & Quinn Solicitors",
+            "timezone": "Europe/London",
+            "country": "GB",
+            "subdivision": "ENG",
+            "profile": "ew_sra",
+            "complaints_address": COMPLAINTS,
+            "domain": FIRM_DOMAIN,
+            "phone": "0161 496 0000",
+            "postal_address": "22 Quay Street, Manchester M3 3HN",
+            "website": f"www.{FIRM_DOMAIN}"
+        },
+        "imap": {
+            "host": imap.host,
+            "port": imap.port,
+            "security": "none",
+            "username": imap.username,
+            "password_file": str(secret),
+            "timeout_seconds": 10
+        },
         # The demo's relay takes mail without a login and has no sending limit.
-        "smtp": {"host": smtp.host, "port": smtp.port, "security": "none", "auth": "none",
-                 "timeout_seconds": 10, "max_per_minute": 10_000},
-        "database": {"url": f"sqlite:///{workdir / 'mailbot.sqlite3'}"},
-        "paths": {"data_dir": str(workdir)},
-        "approvals": {"authserv_id": f"mx.{FIRM_DOMAIN}"},
-        "handlers": [{"name": n, "email": e, "roles": ["handler"]} for n, e in HANDLERS]
-        + [{"name": COMPLIANCE[0], "email": COMPLIANCE[1], "roles": ["compliance", "partner"]}],
+        "smtp": {
+            "host": smtp.host,
+            "port": smtp.port,
+            "security": "none",
+            "auth": "none",
+            "timeout_seconds": 10,
+            "max_per_minute": 10_000
+        },
+        "database": {
+            "url": f"sqlite:///{workdir / 'mailbot.sqlite3'}"
+        },
+        "paths": {
+            "data_dir": str(workdir)
+        },
+        "approvals": {
+            "authserv_id": f"mx.{FIRM_DOMAIN}"
+        },
+        "handlers": [{
+            "name": n,
+            "email": e,
+            "roles": ["handler"]
+        } for n, e in HANDLERS] + [{
+            "name": COMPLIANCE[0],
+            "email": COMPLIANCE[1],
+            "roles": ["compliance", "partner"]
+        }],
     }
 
 
@@ -80,7 +114,8 @@ def _send_raw(smtp: SmtpServer, raw: bytes, sender: str) -> None:
         client.sendmail(sender, [COMPLAINTS], raw)
 
 
-def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: datetime, *, login: bool = True) -> None:
+def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: datetime, *,
+           login: bool = True) -> None:
     """A reply as a handler sends it: logged in to the firm's server (which then vouches for the
     From); `login=False` is somebody forging it."""
     reply = EmailMessage()
@@ -99,8 +134,10 @@ def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: dat
 
 
 def _draft_block(request: EmailMessage) -> str:
-    text = request.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
-    found = re.search(r"^----- DRAFT START [0-9a-f]{12}.*?^----- DRAFT END [0-9a-f]{12} -----$", text, re.S | re.M)
+    # type: ignore[union-attr]
+    text = request.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    found = re.search(r"^----- DRAFT START [0-9a-f]{12}.*?^----- DRAFT END [0-9a-f]{12} -----$",
+                      text, re.S | re.M)
     assert found, "an approval request without its draft"
     return found.group(0)
 
@@ -132,11 +169,14 @@ def _case_table(app: App) -> None:
         rows = list(reversed(casebook.list_cases(conn)))
     say(f"   {'case':<13} {'kind':<10} {'state':<14} {'category':<20} {'urgency':<9} handler")
     for r in rows:
-        handler = next((n for n, e in HANDLERS if e == r.handler_email), r.handler_email or "unassigned")
+        handler = next((n for n, e in HANDLERS if e == r.handler_email), r.handler_email or
+                       "unassigned")
         kind = "enquiry" if r.is_complaint is False else "complaint"
         say(f"   {r.ref:<13} {kind:<10} {r.state:<14} {r.category or '-':<20} "
             f"{r.urgency or '-':<9} {handler}")
-        reasons = [x for x in (r.suggestion or {}).get("reasons", []) if not x.startswith("classifier")]
+        reasons = [
+            x for x in (r.suggestion or {}).get("reasons", []) if not x.startswith("classifier")
+        ]
         for reason in reasons[:2]:
             say(f"   {'':<13} why: {reason}")
 
@@ -169,7 +209,8 @@ def _the_enquiry(app: App) -> None:
 
 def run_demo(keep_dir: str | None = None) -> None:
     with ExitStack() as stack:
-        workdir = Path(keep_dir) if keep_dir else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mailbot-demo-")))
+        workdir = Path(keep_dir) if keep_dir else Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="mailbot-demo-")))
         workdir.mkdir(parents=True, exist_ok=True)
         imap = ImapServer(COMPLAINTS, "demo-password").start()
         stack.callback(imap.stop)
@@ -192,16 +233,20 @@ def run_demo(keep_dir: str | None = None) -> None:
             _send(smtp, sample, t0 + timedelta(minutes=i))
             say(f"   - {sample.sender_name:<20} \"{sample.subject}\"  ({sample.note})")
         _send(smtp, SAMPLES[0], t0 + timedelta(minutes=20))  # the same client writes again
-        say(f"   - {SAMPLES[0].sender_name:<20} writes again the same day (should join her case, not open a new one)")
+        say(f"   - {SAMPLES[0].sender_name:<20} writes again the same day (should join her case, not open a new one)"
+            )
         _send_raw(smtp, MALFORMED, "broken@nowhere.example")
         say("   - a message that is not an email at all (should be quarantined, bytes kept)")
         say()
 
-        report = run_once(app, imap_settings, smtp_settings, clock=lambda: t0 + timedelta(minutes=30))
+        report = run_once(app, imap_settings, smtp_settings,
+                          clock=lambda: t0 + timedelta(minutes=30))
         say("2. mailbot run --once: every message recorded, then decided")
-        say(f"   fetched {report.intake.fetched}: " + ", ".join(f"{n} {k}" for k, n in sorted(report.intake.outcomes.items())))
+        say(f"   fetched {report.intake.fetched}: " +
+            ", ".join(f"{n} {k}" for k, n in sorted(report.intake.outcomes.items())))
         _case_table(app)
-        acks = sum(1 for inbox in world.inboxes.values() for m in inbox if "received your complaint" in str(m["Subject"]))
+        acks = sum(1 for inbox in world.inboxes.values() for m in inbox
+                   if "received your complaint" in str(m["Subject"]))
         say(f"   {acks} acknowledgements sent automatically (threaded, case reference in the subject, "
             "no words of the client's echoed); nothing sent to the auto-reply or the newsletter")
         for name, email in HANDLERS:
@@ -215,17 +260,21 @@ def run_demo(keep_dir: str | None = None) -> None:
                 say(f"     what to do: {first[:110]}{'...' if len(first) > 110 else ''}")
         say()
 
-        say("3. Handlers answer by email (nothing but the acknowledgement reaches a client unapproved)")
+        say("3. Handlers answer by email (nothing but the acknowledgement reaches a client unapproved)"
+            )
         t1 = t0 + timedelta(hours=2)
         actions = []
-        requests = sorted(((email, r) for _n, email in HANDLERS for r in _requests_for(world, email)),
-                          key=lambda pair: str(pair[1]["Subject"]).rsplit("[", 1)[-1])
+        requests = sorted(
+            ((email, r) for _n, email in HANDLERS for r in _requests_for(world, email)),
+            key=lambda pair: str(pair[1]["Subject"]).rsplit("[", 1)[-1])
         if requests:
             forger_email, forger_request = requests[0]
             _reply(smtp, f"fraudster@{CLIENTS_FORGER}", forger_request, "approve", t1)
-            say(f"   someone replies 'approve' to a forwarded request, From: fraudster@{CLIENTS_FORGER}")
+            say(f"   someone replies 'approve' to a forwarded request, From: fraudster@{CLIENTS_FORGER}"
+                )
             _reply(smtp, forger_email, forger_request, "approve", t1, login=False)
-            say(f"   and again with a forged From: {forger_email} (the firm's server records dmarc=fail)")
+            say(f"   and again with a forged From: {forger_email} (the firm's server records dmarc=fail)"
+                )
         due = (t0 + timedelta(days=10)).astimezone(config.firm.zone).date()
         action = (f"cause nobody owned the buyer's enquiries\naction a named person answers "
                   f"buyers' enquiries within two days owner {HANDLERS[1][1]} due "
@@ -238,25 +287,36 @@ def run_demo(keep_dir: str | None = None) -> None:
             if body is None:
                 draft = _draft_block(request)
                 body = "approve\n\n" + draft.replace(
-                    "is reviewing your file", "has asked the buyer's solicitor for their replies today and is reviewing your file")
+                    "is reviewing your file",
+                    "has asked the buyer's solicitor for their replies today and is reviewing "
+                    "your file"
+                )
             _reply(smtp, email, request, body, t1)
             actions.append((email, verb, str(request["Subject"])))
             say(f"   {email.split('@')[0]} {verb}: {request['Subject']}")
-        report = run_once(app, imap_settings, smtp_settings, clock=lambda: t1 + timedelta(minutes=5))
-        say(f"   mailbot run --once: {report.intake.fetched} replies read, {len(report.sending.sent)} emails sent")
+        report = run_once(app, imap_settings, smtp_settings,
+                          clock=lambda: t1 + timedelta(minutes=5))
+        say(f"   mailbot run --once: {report.intake.fetched} replies read, {len(report.sending.sent)} emails sent"
+            )
         editor = next((email for email, verb, _s in actions if verb.startswith("edits")), None)
-        confirm = next((m for m in world.inboxes.get(editor or "", []) if "This is the letter exactly as it will go"
-                        in m.get_body(("plain",)).get_content()), None)  # type: ignore[union-attr]
+        confirm = next((m for m in world.inboxes.get(editor or "", [])
+                        if "This is the letter exactly as it will go" in m.get_body((
+                            "plain", )).get_content()), None)  # type: ignore[union-attr]
         if editor and confirm is not None:
-            say(f"   {editor.split('@')[0]} gets the edited letter back, exactly as it will go out, and approves it")
+            say(f"   {editor.split('@')[0]} gets the edited letter back, exactly as it will go out, and approves it"
+                )
             _reply(smtp, editor, confirm, "approve", t1 + timedelta(minutes=10))
-            report = run_once(app, imap_settings, smtp_settings, clock=lambda: t1 + timedelta(minutes=15))
-            say(f"   mailbot run --once: {report.intake.fetched} reply read, {len(report.sending.sent)} emails sent")
+            report = run_once(app, imap_settings, smtp_settings,
+                              clock=lambda: t1 + timedelta(minutes=15))
+            say(f"   mailbot run --once: {report.intake.fetched} reply read, {len(report.sending.sent)} emails sent"
+                )
         with app.store.transaction() as conn:
             shown = ["letter.approved", "letter.rejected", "letter.edited", "approval.refused",
                      "action.created"]
-            decisions = list(conn.execute(select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor, audit_events.c.detail)
-                                          .where(audit_events.c.kind.in_(shown))))
+            decisions = list(
+                conn.execute(
+                    select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor,
+                           audit_events.c.detail).where(audit_events.c.kind.in_(shown))))
             notes = {n.id: n.body
                      for n in conn.execute(select(case_notes.c.id, case_notes.c.body))}
         for kind, ref, actor, detail in decisions:
@@ -271,7 +331,8 @@ def run_demo(keep_dir: str | None = None) -> None:
         say("4. What each client received")
         for sample in SAMPLES:
             inbox = world.inboxes.get(sample.sender.lower(), [])
-            machine = any(name.lower() in ("auto-submitted", "list-id") for name, _v in sample.headers)
+            machine = any(name.lower() in ("auto-submitted", "list-id")
+                          for name, _v in sample.headers)
             silent = ("nothing (machine mail is never answered)" if machine else
                       "nothing yet (not a complaint: held as an enquiry, a neutral reply waits "
                       "for a handler)")
@@ -282,20 +343,24 @@ def run_demo(keep_dir: str | None = None) -> None:
         say("5. Time passes (the clock is moved; everything else is real)")
         for label, moment in (("two weeks later", t0 + timedelta(days=15, hours=9)),
                               ("week 7 of the 8-week deadline", t0 + timedelta(weeks=7, hours=1)),
-                              ("8 weeks and a day later", t0 + timedelta(weeks=8, days=1, hours=1))):
+                              ("8 weeks and a day later",
+                               t0 + timedelta(weeks=8, days=1, hours=1))):
             before = {e: len(world.inboxes[e]) for _n, e in HANDLERS + (COMPLIANCE,)}
             report = run_once(app, imap_settings, smtp_settings, clock=lambda moment=moment: moment)
             say(f"   {label}: {len(report.tick.fired)} deadline level(s) fired")
             for name, email in HANDLERS + (COMPLIANCE,):
-                kinds = Counter(_what(str(m["Subject"])) for m in world.inboxes[email][before[email]:])
+                kinds = Counter(
+                    _what(str(m["Subject"])) for m in world.inboxes[email][before[email]:])
                 if kinds:
-                    say(f"     {name} received " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+                    say(f"     {name} received " + ", ".join(f"{n} {k}"
+                                                             for k, n in sorted(kinds.items())))
         say()
 
         _the_enquiry(app)
         say()
 
-        page, lines = build_report(app, t0.date() - timedelta(days=1), (t0 + timedelta(weeks=9)).date(),
+        page, lines = build_report(app,
+                                   t0.date() - timedelta(days=1), (t0 + timedelta(weeks=9)).date(),
                                    now=t0 + timedelta(weeks=9))
         report_path = workdir / "report.html"
         report_path.write_text(page, encoding="utf-8")
@@ -311,7 +376,9 @@ def run_demo(keep_dir: str | None = None) -> None:
             letters = list(conn.execute(select(outbox.c.status)))
         say("7. The record")
         say(f"   {events} audit events, hash chain {'intact' if not problems else 'BROKEN'}; "
-            f"{sum(1 for (s,) in letters if s == 'sent')} emails sent, {sum(1 for (s,) in letters if s == 'draft')} drafts awaiting approval")
+            f"{sum(1 for (s,) in letters if s == 'sent')} emails sent, "
+            f"{sum(1 for (s,) in letters if s == 'draft')} drafts awaiting approval"
+            )
         say(f"   mailbox folders now: {imap.folder_counts()}")
         say()
         say("Try it yourself: mailbot inspect tests/fixtures/mail/*.eml | head; mailbot --help")

@@ -53,7 +53,8 @@ class ImapServer:
     def start(self) -> "ImapServer":
         exe = shutil.which("pymap", path=str(Path(sys.executable).parent)) or shutil.which("pymap")
         if exe is None:
-            raise RuntimeError("the demo needs pymap (pip install 'mailbot[demo]'; scripts/demo does this)")
+            raise RuntimeError(
+                "the demo needs pymap (pip install 'mailbot[demo]'; scripts/demo does this)")
         self._proc = subprocess.Popen(
             [exe, "--host", self.host, "--port", str(self.port), "dict",
              "--demo-user", self.username, "--demo-password", self.password],
@@ -102,7 +103,8 @@ class Delivered:
     message: EmailMessage
 
 
-def _staff_login(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+def _staff_login(server: Any, session: Any, envelope: Any, mechanism: str,
+                 auth_data: Any) -> AuthResult:
     """Demo staff log in with their address and the password "demo"."""
     ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"demo"
     return AuthResult(success=ok, handled=False, auth_data=auth_data)
@@ -135,11 +137,14 @@ class SmtpWorld:
 
     def _trace(self, session: Any, raw: bytes) -> bytes:
         """The Received header and the verdict this server vouches for, as a real MX writes them."""
-        sender = (parseaddr(str(BytesParser(policy=default_policy).parsebytes(raw, headersonly=True)["From"] or ""))[1]
-                  or "").lower()
+        sender = (parseaddr(
+            str(
+                BytesParser(policy=default_policy).parsebytes(raw, headersonly=True)["From"] or
+                ""))[1] or "").lower()
         domain = sender.rpartition("@")[2]
         auth = getattr(session, "auth_data", None)
-        login = auth.login.decode() if session.authenticated and isinstance(auth, LoginPassword) else ""
+        login = auth.login.decode() if session.authenticated and isinstance(auth,
+                                                                            LoginPassword) else ""
         firm_domain = self.complaints_address.rpartition("@")[2].lower()
         if login and login.lower() == sender:
             verdict = f"auth=pass smtp.auth={login}; dmarc=pass header.from={domain}"
@@ -147,17 +152,18 @@ class SmtpWorld:
             verdict = f"dmarc=fail header.from={domain}"
         else:
             verdict = f"dmarc=none header.from={domain or 'unknown'}"
-        return (f"Authentication-Results: {self.authserv_id}; {verdict}\r\n"
-                f"Received: from {session.host_name or 'unknown'} by {self.authserv_id} with ESMTP; "
-                f"{format_datetime(datetime.now(UTC))}\r\n").encode()
+        return (
+            f"Authentication-Results: {self.authserv_id}; {verdict}\r\n"
+            f"Received: from {session.host_name or 'unknown'} by {self.authserv_id} with ESMTP; "
+            f"{format_datetime(datetime.now(UTC))}\r\n").encode()
 
 
 class SmtpServer:
     def __init__(self, world: SmtpWorld) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
-        self._controller = Controller(world, hostname=self.host, port=self.port, authenticator=_staff_login,
-                                      auth_require_tls=False)
+        self._controller = Controller(world, hostname=self.host, port=self.port,
+                                      authenticator=_staff_login, auth_require_tls=False)
 
     def start(self) -> "SmtpServer":
         self._controller.start()

@@ -12,7 +12,8 @@ config = context.config
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("run migrations through `mailbot db upgrade`, which passes the connection")
+        raise RuntimeError(
+            "run migrations through `mailbot db upgrade`, which passes the connection")
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -47,7 +47,8 @@ def _png(fig: Figure) -> str:
 
 
 def _empty(ax, message: str = "No data in this period") -> None:  # type: ignore[no-untyped-def]
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, color="#555", transform=ax.transAxes)
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, color="#555",
+            transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -73,17 +74,22 @@ def categories_chart(t: TrendFigures) -> str:
     else:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="Category")
         _month_ticks(ax, t.months)
-    ax.set(title="Complaints received per month, by category", xlabel="Month received", ylabel="Complaints")
+    ax.set(title="Complaints received per month, by category", xlabel="Month received",
+           ylabel="Complaints")
     return _png(fig)
 
 
-def _boxes(ax, data: Sequence[Sequence[float]], months: Sequence[str], colour: str) -> None:  # type: ignore[no-untyped-def]
+# type: ignore[no-untyped-def]
+def _boxes(ax, data: Sequence[Sequence[float]], months: Sequence[str], colour: str) -> None:
     spots = [i for i, d in enumerate(data) if d]
     if not spots:
         _empty(ax)
         return
-    parts = ax.boxplot([data[i] for i in spots], positions=spots, widths=0.6, showfliers=False, patch_artist=True,
-                       medianprops={"color": "black", "linewidth": 2})
+    parts = ax.boxplot([data[i] for i in spots], positions=spots, widths=0.6, showfliers=False,
+                       patch_artist=True, medianprops={
+                           "color": "black",
+                           "linewidth": 2
+                       })
     for box in parts["boxes"]:
         box.set(facecolor=colour, alpha=0.75)
     ax.set_xlim(-0.7, len(months) - 0.3)
@@ -102,7 +108,8 @@ def _ack_shares(ax, t: TrendFigures) -> None:  # type: ignore[no-untyped-def]
     bottom = [0.0] * len(t.months)
     for (band, counts), colour in zip(bands, ACK_COLOURS):
         share = [100 * c / n if n else 0 for c, n in zip(counts, totals)]
-        ax.bar(range(len(t.months)), share, bottom=bottom, color=colour, label=band.capitalize(), width=0.8)
+        ax.bar(range(len(t.months)), share, bottom=bottom, color=colour, label=band.capitalize(),
+               width=0.8)
         bottom = [b + v for b, v in zip(bottom, share)]
     ax.set_ylim(0, 100)
     _month_ticks(ax, t.months)
@@ -113,7 +120,8 @@ def times_chart(t: TrendFigures, ack_target: int | None, regulator_days: int | N
     fig, (left, right) = _figure(height=6.2, cols=2)
     _ack_shares(left, t)
     target = f" (target: {ack_target} working days)" if ack_target else ""
-    left.set(title="Time to acknowledge" + target, xlabel="Month received", ylabel="% of complaints received")
+    left.set(title="Time to acknowledge" + target, xlabel="Month received",
+             ylabel="% of complaints received")
     _boxes(right, t.response_days, t.months, "#E69F00")
     right.set(title="Time to final response", xlabel="Month received", ylabel="Calendar days")
     if regulator_days and right.has_data():
@@ -136,10 +144,12 @@ def deadlines_chart(t: TrendFigures) -> str:
     pending = [d.pending for d in t.deadlines]
     left.barh(y, met, color=MET, label="Met")
     left.barh(y, missed, left=met, color=MISSED, label="Missed")
-    left.barh(y, pending, left=[a + b for a, b in zip(met, missed)], color=PENDING, label="Not yet due")
+    left.barh(y, pending, left=[a + b for a, b in zip(met, missed)], color=PENDING,
+              label="Not yet due")
     for i, d in enumerate(t.deadlines):
         if d.decided:
-            left.text(d.met + d.missed + d.pending, i, f"  {100 * d.met / d.decided:.0f}% met", va="center")
+            left.text(d.met + d.missed + d.pending, i, f"  {100 * d.met / d.decided:.0f}% met",
+                      va="center")
     left.set_yticks(list(y), names)
     left.invert_yaxis()
     left.grid(axis="y", visible=False)
@@ -148,16 +158,19 @@ def deadlines_chart(t: TrendFigures) -> str:
     left.set(title="Deadlines met and missed", xlabel="Complaints")
     left.margins(x=0.18)
     for d, style in zip(t.deadlines, ("-", "--", ":")):
-        right.plot(range(len(t.months)), [r if r is not None else float("nan") for r in d.met_rate_by_month],
-                   style, marker="o", markersize=4, linewidth=2, label=d.name.capitalize())
+        right.plot(range(len(t.months)),
+                   [r if r is not None else float("nan") for r in d.met_rate_by_month], style,
+                   marker="o", markersize=4, linewidth=2, label=d.name.capitalize())
     right.set_ylim(0, 105)
     _month_ticks(right, t.months)
     right.legend(loc="lower left", frameon=True)
-    right.set(title="Share of deadlines met, by month received", xlabel="Month received", ylabel="% met")
+    right.set(title="Share of deadlines met, by month received", xlabel="Month received",
+              ylabel="% met")
     return _png(fig)
 
 
-def _hbars(ax, items: Sequence[tuple[str, int]], colour: str, xlabel: str) -> None:  # type: ignore[no-untyped-def]
+# type: ignore[no-untyped-def]
+def _hbars(ax, items: Sequence[tuple[str, int]], colour: str, xlabel: str) -> None:
     if not items:
         _empty(ax)
         return
@@ -186,7 +199,10 @@ def root_causes_chart(t: TrendFigures) -> str:
 def repeaters_chart(t: TrendFigures) -> str:
     fig, (ax,) = _figure(width=12.5, height=max(3.5, 0.4 * len(t.top_repeaters) + 1.6))
     _hbars(ax, t.top_repeaters, "#CC79A7", "Complaints in the period")
-    ax.set_title(f"Repeat complainants: {t.repeat_clients} of {t.clients} clients (most frequent shown, anonymised)")
+    ax.set_title(
+        f"Repeat complainants: {t.repeat_clients} of {t.clients} clients (most frequent shown, "
+        "anonymised)"
+    )
     return _png(fig)
 
 
@@ -197,8 +213,10 @@ def handlers_chart(t: TrendFigures) -> str:
         _empty(ax)
     else:
         y = range(len(loads))
-        ax.barh([i - 0.2 for i in y], [h.received for h in loads], height=0.4, color="#009E73", label="Received in period")
-        ax.barh([i + 0.2 for i in y], [h.open_now for h in loads], height=0.4, color="#D55E00", label="Still open")
+        ax.barh([i - 0.2 for i in y], [h.received for h in loads], height=0.4, color="#009E73",
+                label="Received in period")
+        ax.barh([i + 0.2 for i in y], [h.open_now for h in loads], height=0.4, color="#D55E00",
+                label="Still open")
         for i, h in enumerate(loads):
             ax.text(h.received, i - 0.2, f" {h.received}", va="center", fontsize=10.5)
             ax.text(h.open_now, i + 0.2, f" {h.open_now}", va="center", fontsize=10.5)
@@ -233,9 +251,12 @@ def _section(title: str, note: str, png: str) -> str:
 def _deadline_table(t: TrendFigures) -> str:
     rows = "".join(
         f"<tr><td>{d.name.capitalize()}</td><td>{d.met}</td><td>{d.missed}</td><td>{d.pending}</td>"
-        f"<td>{(f'{100 * d.met / d.decided:.1f}%' if d.decided else '-')}</td></tr>" for d in t.deadlines)
-    return ("<table><tr><th>Deadline</th><th>Met</th><th>Missed</th><th>Not yet due</th><th>% met</th></tr>"
-            f"{rows}</table>")
+        f"<td>{(f'{100 * d.met / d.decided:.1f}%' if d.decided else '-')}</td></tr>"
+        for d in t.deadlines)
+    return (
+        "<table><tr><th>Deadline</th><th>Met</th><th>Missed</th><th>Not yet due</th><th>% "
+        "met</th></tr>"
+        f"{rows}</table>")
 
 
 def render_html(t: TrendFigures, summary: Summary, *, firm_name: str, generated: str,
@@ -245,24 +266,41 @@ def render_html(t: TrendFigures, summary: Summary, *, firm_name: str, generated:
     and in `extra_html` learning notes and corrective actions), never a client's words."""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in summary.lines)
     sections = [
-        _section("Complaints per month by category", "By the month each complaint was received "
-                 "(firm's local time); each category keeps its colour throughout.", categories_chart(t)),
-        _section("Time to acknowledge and to respond", "Left: share of each month's complaints acknowledged "
-                 "within each band of working days. Right: boxes span the middle half of final responses, the "
-                 "black line is the median, whiskers the usual range.",
-                 times_chart(t, ack_target, regulator_days)),
-        _section("Deadlines met and missed", "Against the clocks of each case's policy profile; 'not yet due' "
-                 "cases are still inside their deadline. A month shows no percentage while fewer than "
-                 f"{MIN_FOR_RATE} of its deadlines are decided or more than {MAX_PENDING_SHARE:.0%} are still running.", deadlines_chart(t)) + _deadline_table(t),
-        _section("Root causes", "As recorded by handlers when closing a complaint.", root_causes_chart(t)),
-        _section("Repeat complainants", "Clients with more than one complaint received in the period. Labels "
-                 "are one-way hashes that change with every report: no client is named.", repeaters_chart(t)),
-        _section("Handler load", "Complaints received in the period by current handler, and how many are still "
-                 "open.", handlers_chart(t)),
+        _section(
+            "Complaints per month by category", "By the month each complaint was received "
+            "(firm's local time); each category keeps its colour throughout.",
+            categories_chart(t)),
+        _section(
+            "Time to acknowledge and to respond",
+            "Left: share of each month's complaints acknowledged "
+            "within each band of working days. Right: boxes span the middle half of final "
+            "responses, the "
+            "black line is the median, whiskers the usual range.",
+            times_chart(t, ack_target, regulator_days)),
+        _section(
+            "Deadlines met and missed",
+            "Against the clocks of each case's policy profile; 'not yet due' "
+            "cases are still inside their deadline. A month shows no percentage while fewer than "
+            f"{MIN_FOR_RATE} of its deadlines are decided or more than {MAX_PENDING_SHARE:.0%} "
+            "are still running.",
+            deadlines_chart(t)) + _deadline_table(t),
+        _section("Root causes", "As recorded by handlers when closing a complaint.",
+                 root_causes_chart(t)),
+        _section(
+            "Repeat complainants",
+            "Clients with more than one complaint received in the period. Labels "
+            "are one-way hashes that change with every report: no client is named.",
+            repeaters_chart(t)),
+        _section(
+            "Handler load",
+            "Complaints received in the period by current handler, and how many are still "
+            "open.", handlers_chart(t)),
     ]
     title = f"Complaints trend report: {t.period_from} to {t.period_to}"
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<p class='meta'>{html.escape(firm_name)} &middot; generated {html.escape(generated)}</p>"
-            f"<div class='summary'><strong>Summary</strong><ul>{items}</ul></div>{''.join(sections)}"
-            f"{extra_html}</body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta "
+        f"charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
+        f"<p class='meta'>{html.escape(firm_name)} &middot; generated {html.escape(generated)}</p>"
+        f"<div class='summary'><strong>Summary</strong><ul>{items}</ul></div>{''.join(sections)}"
+        f"{extra_html}</body></html>")

@@ -175,12 +175,13 @@ _COLUMNS = [c for c in cases.c if c.name not in ("suggestion", "subject", "clien
 
 
 
-def load_case_facts(
-    conn: Connection, *, profile_for: ProfileLookup, cal: WorkingCalendar, now: datetime,
-    received_from: datetime | None = None, received_to: datetime | None = None, anonymise_key: bytes | None = None,
-    calendar_for: CalendarLookup | None = None,
-) -> list[CaseFacts]:
-    """Every case received in [received_from, received_to] (UTC bounds, both optional), oldest first.
+def load_case_facts(conn: Connection, *, profile_for: ProfileLookup, cal: WorkingCalendar,
+                    now: datetime, received_from: datetime | None = None,
+                    received_to: datetime | None = None, anonymise_key: bytes | None = None,
+                    calendar_for: CalendarLookup | None = None,
+                    ) -> list[CaseFacts]:
+    """Every case received in [received_from, received_to] (UTC bounds, both optional), oldest
+    first.
 
     Each case's clocks are judged under its own regime: `profile_for` and `calendar_for` (default:
     `cal` for every case) look them up by the case's stored profile name. Two queries whatever
@@ -193,8 +194,10 @@ def load_case_facts(
         q = q.where(cases.c.received_at <= received_to)
     rows = list(conn.execute(q))
     letters: dict[int, list[tuple[str, datetime]]] = {}
-    sent = select(outbox.c.case_id, outbox.c.kind, outbox.c.sent_at).where(
-        outbox.c.status == "sent", outbox.c.kind.in_(sorted(CLIENT_KINDS)), outbox.c.case_id.is_not(None))
+    sent = select(outbox.c.case_id, outbox.c.kind,
+                  outbox.c.sent_at).where(outbox.c.status == "sent",
+                                          outbox.c.kind.in_(sorted(CLIENT_KINDS)),
+                                          outbox.c.case_id.is_not(None))
     for case_id, kind, sent_at in conn.execute(sent.order_by(outbox.c.sent_at, outbox.c.id)):
         letters.setdefault(case_id, []).append((kind, sent_at))
     key = anonymise_key if anonymise_key is not None else secrets.token_bytes(16)
@@ -203,17 +206,17 @@ def load_case_facts(
             for r in rows]
 
 
-def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: ProfileLookup, cal: WorkingCalendar,
-           now: datetime, key: bytes) -> CaseFacts:
+def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: ProfileLookup,
+           cal: WorkingCalendar, now: datetime, key: bytes) -> CaseFacts:
     holding = next((at for kind, at in letters if kind == "holding_letter"), None)
     return CaseFacts(
         ref=r.ref, state=r.state, is_complaint=r.is_complaint,
-        complaint_decided=r.complaint_decided_by is not None,
-        category=r.category,
+        complaint_decided=r.complaint_decided_by is not None, category=r.category,
         secondary=tuple(r.secondary_categories or ()), urgency=r.urgency, handler=r.handler_email,
-        person_complained_about=r.person_complained_about, root_cause=r.root_cause, outcome=r.outcome,
-        redress=r.redress, learning=r.learning, received_at=r.received_at, acknowledged_at=r.acknowledged_at,
-        responded_at=r.responded_at, closed_at=r.closed_at, letters=letters,
+        person_complained_about=r.person_complained_about, root_cause=r.root_cause,
+        outcome=r.outcome, redress=r.redress, learning=r.learning, received_at=r.received_at,
+        acknowledged_at=r.acknowledged_at, responded_at=r.responded_at, closed_at=r.closed_at,
+        letters=letters,
         deadlines=check_deadlines(r.received_at, r.acknowledged_at, r.responded_at, r.closed_at,
                                   profile_for(r.profile), cal, now, holding_sent_at=holding,
                                   close_reason=r.close_reason, is_complaint=r.is_complaint),
@@ -225,17 +228,16 @@ def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: Profi
     )
 
 
-REGISTER_FIELDS = (
-    "reference", "regime", "channel", "complainant", "date_received", "date_acknowledged",
-    "date_holding_letter", "date_responded", "date_closed", "closed_without_final_response",
-    "is_complaint", "complaint_decided_by_person",
-    "substance", "category", "secondary_categories", "area_complained_about", "person_complained_about",
-    "actions", "outcome", "redress", "finished", "resolved", "learning", "root_cause", "handler",
-    "urgency", "state", "adjustments", "subject_access_due", "subject_access_answered",
-    "data_breach_ico_decision",
-    "acknowledge_due", "acknowledge_deadline", "respond_due", "respond_deadline", "regulator_due",
-    "regulator_deadline",
-)
+REGISTER_FIELDS = ("reference", "regime", "channel", "complainant", "date_received",
+                   "date_acknowledged", "date_holding_letter", "date_responded", "date_closed",
+                   "closed_without_final_response", "is_complaint", "complaint_decided_by_person",
+                   "substance", "category", "secondary_categories", "area_complained_about",
+                   "person_complained_about", "actions", "outcome", "redress", "finished",
+                   "resolved", "learning", "root_cause", "handler", "urgency", "state",
+                   "adjustments", "subject_access_due", "subject_access_answered",
+                   "data_breach_ico_decision", "acknowledge_due", "acknowledge_deadline",
+                   "respond_due", "respond_deadline", "regulator_due", "regulator_deadline",
+                   )
 
 
 def _day(cal: WorkingCalendar, moment: datetime | None) -> str:

@@ -117,12 +117,13 @@ def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: Wor
         money = parse_redress(f.redress)
         if money:
             redress[money[0]] = redress.get(money[0], Decimal(0)) + money[1]
-    return ReturnsFigures(
-        period_from=start, period_to=end, received=received, closed=closed, closed_within_3_business_days=fast,
-        closed_within_8_weeks=in_8, closed_later=later, still_open=still_open, upheld=upheld,
-        redress_total=tuple(sorted(redress.items())), not_complaints=not_complaints,
-        unconfirmed_enquiries=unconfirmed, closed_without_final_response=without, regime=regime,
-    )
+    return ReturnsFigures(period_from=start, period_to=end, received=received, closed=closed,
+                          closed_within_3_business_days=fast, closed_within_8_weeks=in_8,
+                          closed_later=later, still_open=still_open, upheld=upheld,
+                          redress_total=tuple(sorted(redress.items())),
+                          not_complaints=not_complaints, unconfirmed_enquiries=unconfirmed,
+                          closed_without_final_response=without, regime=regime,
+                          )
 
 
 def as_json(fig: ReturnsFigures) -> dict[str, Any]:

@@ -18,9 +18,12 @@ from . import CATEGORIES
 from .register import CaseFacts
 
 DEADLINE_NAMES = ("acknowledge", "respond", "regulator")
-ACK_BANDS = ("same working day", "next working day", "2-3 working days", "over 3 working days", "not acknowledged")
-MIN_FOR_RATE = 10  # fewer decided deadlines than this in a month: no percentage (it would swing wildly)
-MAX_PENDING_SHARE = 0.1  # a month with more still running than this: no percentage (only quick cases count yet)
+ACK_BANDS = ("same working day", "next working day", "2-3 working days", "over 3 working days",
+             "not acknowledged")
+# fewer decided deadlines than this in a month: no percentage (it would swing wildly)
+MIN_FOR_RATE = 10
+# a month with more still running than this: no percentage (only quick cases count yet)
+MAX_PENDING_SHARE = 0.1
 TOP_ROOT_CAUSES = 15
 TOP_REPEATERS = 15
 OTHER_CAUSES = "Other causes"
@@ -52,11 +55,15 @@ class TrendFigures:
     period_to: date
     months: tuple[str, ...]  # "2025-01", ... every month of the period, empty ones too
     by_category: tuple[tuple[str, tuple[int, ...]], ...]  # (category, count per month), fixed order
-    ack_working_days: tuple[tuple[int, ...], ...]  # per month: working days from receipt to acknowledgement
-    unacknowledged: tuple[int, ...]  # per month: cases with no acknowledgement (nor final response) yet
-    response_days: tuple[tuple[float, ...], ...]  # per month: calendar days from receipt to final response
+    # per month: working days from receipt to acknowledgement
+    ack_working_days: tuple[tuple[int, ...], ...]
+    # per month: cases with no acknowledgement (nor final response) yet
+    unacknowledged: tuple[int, ...]
+    # per month: calendar days from receipt to final response
+    response_days: tuple[tuple[float, ...], ...]
     deadlines: tuple[DeadlineTally, ...]
-    root_causes: tuple[tuple[str, int], ...]  # most common first; the rest folded into "other causes"
+    # most common first; the rest folded into "other causes"
+    root_causes: tuple[tuple[str, int], ...]
     root_cause_missing: int
     clients: int
     repeat_clients: int  # clients with more than one case in the period
@@ -115,20 +122,23 @@ def compute_trends(facts: Iterable[CaseFacts], start: date, end: date, cal: Work
     per_client = Counter(f.client_key for f in chosen)
     repeaters = [(k, n) for k, n in per_client.most_common() if n > 1]
     return TrendFigures(
-        period_from=start, period_to=end, months=months,
-        by_category=tuple((c, tuple(v)) for c, v in counts.items()),
-        ack_working_days=tuple(tuple(v) for v in ack), unacknowledged=tuple(unacked), response_days=tuple(tuple(v) for v in resp),
+        period_from=start, period_to=end, months=months, by_category=tuple(
+            (c, tuple(v))
+            for c, v in counts.items()), ack_working_days=tuple(tuple(v) for v in ack),
+        unacknowledged=tuple(unacked), response_days=tuple(tuple(v) for v in resp),
         deadlines=_deadlines(chosen, month_of, len(months)),
-        root_causes=tuple(top + ([(OTHER_CAUSES, rest)] if rest else [])), root_cause_missing=missing,
-        clients=len(per_client), repeat_clients=len(repeaters),
+        root_causes=tuple(top + ([(OTHER_CAUSES, rest)] if rest else [])),
+        root_cause_missing=missing, clients=len(per_client), repeat_clients=len(repeaters),
         top_repeaters=tuple((anonymous_label(k), n) for k, n in repeaters[:TOP_REPEATERS]),
-        handler_load=_handler_load(chosen, handler_names or {}),
-        total=len(chosen), resolved=sum(1 for f in chosen if f.resolved_at),
+        handler_load=_handler_load(chosen, handler_names or
+                                   {}), total=len(chosen), resolved=sum(1 for f in chosen
+                                                                        if f.resolved_at),
         still_open=sum(1 for f in chosen if f.state in ACTIVE_STATES),
     )
 
 
-def _deadlines(chosen: Sequence[CaseFacts], month_of: Sequence[int], n_months: int) -> tuple[DeadlineTally, ...]:
+def _deadlines(chosen: Sequence[CaseFacts], month_of: Sequence[int],
+               n_months: int) -> tuple[DeadlineTally, ...]:
     out = []
     for name in DEADLINE_NAMES:
         tally = Counter[str]()
@@ -144,7 +154,9 @@ def _deadlines(chosen: Sequence[CaseFacts], month_of: Sequence[int], n_months: i
                 decided[i] += 1
                 met[i] += check.status == "met"
         if sum(tally.values()):
-            rates = tuple(round(100 * m / d, 1) if _settled(d, p) else None for m, d, p in zip(met, decided, pending))
+            rates = tuple(
+                round(100 * m / d, 1) if _settled(d, p) else None
+                for m, d, p in zip(met, decided, pending))
             out.append(DeadlineTally(name, tally["met"], tally["missed"], tally["pending"], rates))
     return tuple(out)
 
@@ -156,7 +168,8 @@ def _settled(decided: int, pending: int) -> bool:
 def ack_bands(t: TrendFigures) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """Per month, how many complaints were acknowledged within each band of working days."""
     def band(days: int) -> str:
-        return ACK_BANDS[0] if days <= 0 else ACK_BANDS[1] if days == 1 else ACK_BANDS[2] if days <= 3 else ACK_BANDS[3]
+        return ACK_BANDS[0] if days <= 0 else ACK_BANDS[
+            1] if days == 1 else ACK_BANDS[2] if days <= 3 else ACK_BANDS[3]
 
     counts = {b: [0] * len(t.months) for b in ACK_BANDS}
     for i, month in enumerate(t.ack_working_days):
@@ -191,23 +204,28 @@ def summarise(t: TrendFigures) -> Summary:
     top = ", ".join(f"{c.replace('_', ' ')} ({n})" for n, c in totals[:3] if n)
     monthly = [sum(v[i] for _, v in t.by_category) for i in range(len(t.months))]
     busiest = max(range(len(t.months)), key=lambda i: monthly[i])
-    lines = [
-        (f"{t.total} complaints received between {t.period_from} and {t.period_to}; "
-         f"{t.resolved} have had a final response or were closed, {t.still_open} are still open."),
-        f"Most common categories: {top}. Busiest month: {t.months[busiest]} ({monthly[busiest]} complaints).",
-    ]
+    lines = [(
+        f"{t.total} complaints received between {t.period_from} and {t.period_to}; "
+        f"{t.resolved} have had a final response or were closed, {t.still_open} are still open."
+    ), f"Most common categories: {top}. Busiest month: {t.months[busiest]} ({monthly[busiest]} complaints).",
+             ]
     acks = [d for month in t.ack_working_days for d in month]
     resp = [d for month in t.response_days for d in month]
     if acks or resp:
         parts = []
         if acks:
             same = sum(1 for d in acks if d <= 0)
-            parts.append(f"{100 * same / len(acks):.0f}% of acknowledgements went out the same working day")
+            parts.append(
+                f"{100 * same / len(acks):.0f}% of acknowledgements went out the same working day")
         if resp:
             parts.append(f"median time to final response {median(resp):.0f} calendar days")
         lines.append("; ".join(parts).capitalize() + ".")
-    rates = [f"{d.name} {100 * d.met / d.decided:.0f}% met ({d.missed} missed)" for d in t.deadlines if d.decided]
+    rates = [
+        f"{d.name} {100 * d.met / d.decided:.0f}% met ({d.missed} missed)" for d in t.deadlines
+        if d.decided
+    ]
     if rates:
         lines.append("Deadlines: " + "; ".join(rates) + ".")
-    lines.append(f"{t.repeat_clients} of {t.clients} clients complained more than once in the period.")
+    lines.append(
+        f"{t.repeat_clients} of {t.clients} clients complained more than once in the period.")
     return Summary(tuple(lines))

@@ -24,14 +24,20 @@ def _bounced_letter(conn: Connection, route: routing.Ignore) -> Any:
     return outbox_q.letter_by_message_id(conn, mid) if mid else None
 
 
-def record_bounce(conn: Connection, app: App, route: routing.Ignore, *, now: datetime, detail: dict[str, Any]) -> None:
+def record_bounce(conn: Connection, app: App, route: routing.Ignore, *, now: datetime,
+                  detail: dict[str, Any]) -> None:
     msg = route.msg
     letter = _bounced_letter(conn, route)
-    case = casebook.case_by_id(conn, letter.case_id) if letter is not None and letter.case_id else None
+    case = casebook.case_by_id(conn,
+                               letter.case_id) if letter is not None and letter.case_id else None
     detail = {**detail, "status": msg.bounce_status, "permanent": msg.bounce_permanent,
               "outbox_id": letter.id if letter is not None else None}
-    audit.append(conn, [AuditEvent("letter.bounced", case.ref if case else None, "mailbot", now, detail)])
-    log.warning("letter.bounced", extra={"case": case.ref if case else "-", "status": msg.bounce_status or "-"})
+    audit.append(
+        conn, [AuditEvent("letter.bounced", case.ref if case else None, "mailbot", now, detail)])
+    log.warning("letter.bounced", extra={
+        "case": case.ref if case else "-",
+        "status": msg.bounce_status or "-"
+    })
     if letter is None or case is None or letter.kind not in CLIENT_KINDS or not case.handler_email:
         return
     if msg.bounce_permanent is False:

@@ -25,7 +25,10 @@ from .listening import is_correction
 
 
 def _candidates(app: App) -> list[Candidate]:
-    return [Candidate(h.name, h.email.lower(), tuple(h.roles), tuple(h.categories)) for h in app.config.handlers]
+    return [
+        Candidate(h.name, h.email.lower(), tuple(h.roles), tuple(h.categories))
+        for h in app.config.handlers
+    ]
 
 
 def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> str | None:
@@ -33,7 +36,8 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
     period = app.config.intake.auto_reply_period_hours
     if period and outbox_q.recent_auto_replies_to(conn, address, now - timedelta(hours=period)):
         return "already acknowledged this sender within the period"
-    if outbox_q.count_auto_replies_since(conn, now - timedelta(hours=1)) >= app.config.intake.auto_reply_limit_per_hour:
+    if outbox_q.count_auto_replies_since(
+            conn, now - timedelta(hours=1)) >= app.config.intake.auto_reply_limit_per_hour:
         return "global circuit breaker: too many acknowledgements in the last hour"
     return None
 
@@ -53,8 +57,9 @@ def complaint_signal(record: dict[str, Any]) -> str:
     return "complaint" if record.get("is_complaint", True) else "not_complaint"
 
 
-def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime, now: datetime,
-                  answers_our_letter: bool = False, predicted: Mapping[str, Prediction] | None = None) -> str:
+def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, received_at: datetime,
+                  now: datetime, answers_our_letter: bool = False,
+                  predicted: Mapping[str, Prediction] | None = None) -> str:
     """A new sender's message: a complaint case, or (read as not a complaint, or uncertain) an
     enquiry record that runs no complaint clock until a person says it is a complaint (F3).
 
@@ -67,7 +72,8 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     signal = complaint_signal(record)
     is_complaint = signal == "complaint"
     load = casebook.open_case_counts_by_handler(conn)
-    handler = choose_handler(_candidates(app), category=suggestion.category, text=msg.text, open_load=load)
+    handler = choose_handler(_candidates(app), category=suggestion.category, text=msg.text,
+                             open_load=load)
     regime = app.regimes.for_new_case(msg.recipients, handler.email if handler else None)
     ref = casebook.next_reference(conn, received_at.astimezone(app.config.firm.zone).year)
     case_id = casebook.create_case(
@@ -94,10 +100,11 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         },
         now=now,
     )
-    casebook.add_case_message(
-        conn, case_id=case_id, direction="in", kind="complaint", message_id=msg.message_id,
-        from_addr=msg.from_addr, subject=msg.subject, body=msg.text, at=received_at, raw_message_id=raw_id,
-    )
+    casebook.add_case_message(conn, case_id=case_id, direction="in", kind="complaint",
+                              message_id=msg.message_id, from_addr=msg.from_addr,
+                              subject=msg.subject, body=msg.text, at=received_at,
+                              raw_message_id=raw_id,
+                              )
     raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case_id)
     events = [
         AuditEvent("case.created", ref, "mailbot", now, {
@@ -126,11 +133,17 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         draft_kind = "progress_update"
     else:
         if held_back:
-            audit.append(conn, [AuditEvent("acknowledgement.held", ref, "mailbot", now, {"reason": held_back})])
+            audit.append(
+                conn,
+                [AuditEvent("acknowledgement.held", ref, "mailbot", now, {"reason": held_back})])
         draft_kind = "acknowledgement" if is_complaint else "enquiry_reply"
     if handler is None:
         # The complaint names everyone who could take it: only an administrator can assign it now.
-        log.error("case.unassigned", extra={"case": ref, "fix": "add a [[handlers]] entry with roles = [\"compliance\"]"})
+        log.error(
+            "case.unassigned", extra={
+                "case": ref,
+                "fix": "add a [[handlers]] entry with roles = [\"compliance\"]"
+            })
     else:
         note = {"complaint": "New complaint", "uncertain": "New message: is it a complaint?",
                 "not_complaint": "New message, read as not a complaint"}[signal]
@@ -223,7 +236,8 @@ def _handler_for_opened(conn: Connection, app: App, email: str | None, text: str
     return handler
 
 
-def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: int, received_at: datetime, now: datetime) -> None:
+def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: int,
+              received_at: datetime, now: datetime) -> None:
     msg = route.msg
     case = casebook.case_by_id(conn, route.case.case_id)
     assert case is not None
@@ -235,7 +249,12 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
         at=received_at, raw_message_id=raw_id,
     )
     raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
-    events = [AuditEvent("case.client_message", case.ref, "mailbot", now, {"raw_id": raw_id, "matched_by": route.matched_by})]
+    events = [
+        AuditEvent("case.client_message", case.ref, "mailbot", now, {
+            "raw_id": raw_id,
+            "matched_by": route.matched_by
+        })
+    ]
     if correction:
         events.append(AuditEvent("case.understanding_corrected", case.ref, "client", now,
                                  {"message_id": message}))
@@ -274,23 +293,33 @@ def _keep_live_request(conn: Connection, app: App, case: Any, now: datetime, not
         return False
     draft, request = live
     refreshed = refresh_request(conn, app, case, request, draft, now=now, note=note)
-    audit.append(conn, [AuditEvent("approval.request_kept", case.ref, "mailbot", now,
-                                   {"outbox_id": draft.id, "request_id": request.id, "updated": refreshed})])
+    audit.append(conn, [
+        AuditEvent("approval.request_kept", case.ref, "mailbot", now, {
+            "outbox_id": draft.id,
+            "request_id": request.id,
+            "updated": refreshed
+        })
+    ])
     return True
 
 
-def ignored(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int, received_at: datetime, now: datetime) -> None:
+def ignored(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int,
+            received_at: datetime, now: datetime) -> None:
     """Machine mail is filed (to its case where we can tell) and never answered."""
     msg = route.msg
     case_id = route.case.case_id if route.case else None
     raw_mail.mark_raw(conn, raw_id, status="ignored", kind=msg.kind.value, case_id=case_id)
     detail: dict[str, Any] = {"raw_id": raw_id, "reason": route.reason.value}
     if case_id is not None:
-        casebook.add_case_message(
-            conn, case_id=case_id, direction="in", kind=route.reason.value, message_id=msg.message_id,
-            from_addr=msg.from_addr, subject=msg.subject, body=msg.text, at=received_at, raw_message_id=raw_id,
-        )
+        casebook.add_case_message(conn, case_id=case_id, direction="in", kind=route.reason.value,
+                                  message_id=msg.message_id, from_addr=msg.from_addr,
+                                  subject=msg.subject, body=msg.text, at=received_at,
+                                  raw_message_id=raw_id,
+                                  )
     if route.reason is routing.IgnoreReason.BOUNCE:
         record_bounce(conn, app, route, now=now, detail=detail)
         return
-    audit.append(conn, [AuditEvent("intake.ignored", route.case.ref if route.case else None, "mailbot", now, detail)])
+    audit.append(conn, [
+        AuditEvent("intake.ignored", route.case.ref if route.case else None, "mailbot", now,
+                   detail)
+    ])

@@ -37,16 +37,16 @@ class Triage:
         model's cost per call dwarfs its cost per text (tests/bench/README.md). The caller hands
         the result to `suggest` for each message; nothing is kept here."""
         wanted = [t for t in dict.fromkeys(texts) if t.strip()]
-        return dict(zip(wanted, self.classifier.predict(wanted))) if self.classifier and wanted else {}
+        return dict(zip(wanted,
+                        self.classifier.predict(wanted))) if self.classifier and wanted else {}
 
     def suggest(self, text: str, message_date: datetime,
                 predicted: Mapping[str, Prediction] | None = None) -> Suggestion:
         prediction = None
         if self.classifier and text.strip():
             prediction = (predicted or {}).get(text) or self.classifier.predict([text])[0]
-        return suggest(
-            text, message_date, prediction, country=self.country, subdivision=self.subdivision, timezone=self.timezone
-        )
+        return suggest(text, message_date, prediction, country=self.country,
+                       subdivision=self.subdivision, timezone=self.timezone)
 
 
 @dataclass

@@ -50,7 +50,11 @@ WHAT = {
     "sar_due": "a subject access request must be answered",
     "sar_overdue": "a subject access request is overdue",
 }
-DRAFTED = {"progress_update": "a progress update", "request_info": "a chaser", "holding_letter": "a holding letter"}
+DRAFTED = {
+    "progress_update": "a progress update",
+    "request_info": "a chaser",
+    "holding_letter": "a holding letter"
+}
 
 
 def _what(kind: str, draft_kind: str | None, draft_status: str | None) -> str:
@@ -71,26 +75,35 @@ class LettersReport:
 
 def queued(conn: Connection) -> dict[str, int]:
     """What waits to be written (for `mailbot status`): normally nothing between passes."""
-    count = lambda column: conn.execute(select(func.count()).where(column == PENDING)).scalar_one()  # noqa: E731
+    # noqa: E731
+    count = lambda column: conn.execute(select(func.count()).where(column == PENDING)).scalar_one()
     return {"drafts": count(_RF.draft_status), "reminder_lines": count(_RF.notice_status)}
 
 
-def write_deadline_letters(app: App, *, now: datetime, should_stop: Callable[[], bool] = lambda: False) -> LettersReport:
+def write_deadline_letters(app: App, *, now: datetime,
+                           should_stop: Callable[[], bool] = lambda: False) -> LettersReport:
     report = LettersReport()
     _write_drafts(app, now, report, should_stop)
     if not should_stop():
         with app.store.transaction() as conn:
             report.reminders_sent = _write_reminders(conn, app, now)
     if report.drafted or report.skipped or report.reminders_sent:
-        log.info("tick.letters_written", extra={"drafted": report.drafted, "skipped": report.skipped,
-                                                "reminders": report.reminders_sent})
+        log.info(
+            "tick.letters_written", extra={
+                "drafted": report.drafted,
+                "skipped": report.skipped,
+                "reminders": report.reminders_sent
+            })
     return report
 
 
-def _write_drafts(app: App, now: datetime, report: LettersReport, should_stop: Callable[[], bool]) -> None:
+def _write_drafts(app: App, now: datetime, report: LettersReport,
+                  should_stop: Callable[[], bool]) -> None:
     with app.store.transaction() as conn:
         # Case order, as everywhere else that locks per case; ids read once, claimed chunk by chunk.
-        waiting = conn.execute(select(_RF.id).where(_RF.draft_status == PENDING).order_by(_RF.case_id, _RF.id)).scalars().all()
+        waiting = conn.execute(
+            select(_RF.id).where(_RF.draft_status == PENDING).order_by(_RF.case_id,
+                                                                       _RF.id)).scalars().all()
     for start in range(0, len(waiting), DRAFTS_PER_TRANSACTION):
         if should_stop():
             break
@@ -101,23 +114,32 @@ def _write_drafts(app: App, now: datetime, report: LettersReport, should_stop: C
 
 def _claim(conn: Connection, ids: list[int]) -> list[Row[Any]]:
     """The levels of `ids` still pending, now marked drafted; another instance's claim wins."""
-    claimed = conn.execute(update(reminders_fired).where(_RF.id.in_(ids), _RF.draft_status == PENDING)
-                           .values(draft_status="drafted").returning(_RF.id, _RF.case_id, _RF.key, _RF.draft_kind)).all()
+    claimed = conn.execute(
+        update(reminders_fired).where(_RF.id.in_(ids), _RF.draft_status == PENDING).values(
+            draft_status="drafted").returning(_RF.id, _RF.case_id, _RF.key, _RF.draft_kind)).all()
     return sorted(claimed, key=lambda level: (level.case_id, level.id))
 
 
-def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime, report: LettersReport) -> None:
+def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime,
+                 report: LettersReport) -> None:
     case = casebook.case_by_id(conn, level.case_id)
     assert case is not None  # reminders_fired.case_id is a foreign key
     why_not = _not_needed(case)
     if why_not:
-        conn.execute(update(reminders_fired).where(_RF.id == level.id).values(draft_status="skipped"))
-        audit.append(conn, [AuditEvent("deadline.draft_skipped", case.ref, "mailbot", now,
-                                       {"key": level.key, "draft": level.draft_kind, "why": why_not})])
+        conn.execute(
+            update(reminders_fired).where(_RF.id == level.id).values(draft_status="skipped"))
+        audit.append(conn, [
+            AuditEvent("deadline.draft_skipped", case.ref, "mailbot", now, {
+                "key": level.key,
+                "draft": level.draft_kind,
+                "why": why_not
+            })
+        ])
         report.skipped += 1
         return
     supersede_drafts(conn, app, case, now=now)  # one pending draft per case: the newest need
-    draft_for_approval(conn, app, case, level.draft_kind, now=now, note=_what(level.key.split(":")[0], level.draft_kind, "drafted"))
+    draft_for_approval(conn, app, case, level.draft_kind, now=now,
+                       note=_what(level.key.split(":")[0], level.draft_kind, "drafted"))
     report.drafted += 1
 
 
@@ -145,11 +167,15 @@ def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
     SQLite takes its write lock at the first UPDATE; PostgreSQL's row locks make a second
     instance wait, then find nothing pending.
     """
-    if not conn.execute(update(reminders_fired).where(_RF.notice_status == PENDING).values(notice_status="sending")).rowcount:
+    if not conn.execute(
+            update(reminders_fired).where(_RF.notice_status == PENDING).values(
+                notice_status="sending")).rowcount:
         return 0
-    lines = conn.execute(select(_RF.key, _RF.due_at, _RF.detail, _RF.draft_kind, _RF.draft_status, cases.c.ref,
-                                cases.c.urgency, cases.c.handler_email)
-                         .join(cases, cases.c.id == _RF.case_id).where(_RF.notice_status == "sending").order_by(_RF.id))
+    lines = conn.execute(
+        select(_RF.key, _RF.due_at, _RF.detail, _RF.draft_kind, _RF.draft_status, cases.c.ref,
+               cases.c.urgency,
+               cases.c.handler_email).join(cases, cases.c.id == _RF.case_id).where(
+                   _RF.notice_status == "sending").order_by(_RF.id))
     compliance = compliance_people(app)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
@@ -157,13 +183,20 @@ def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
         told = (([line.handler_email] if line.handler_email else [])
                 + (compliance if kind in COMPLIANCE_TOLD else []))
         what = _what(kind, line.draft_kind, line.draft_status)
-        item = {"ref": line.ref, "what": f"{what} ({line.detail})", "due": line.due_at, "urgency": line.urgency}
+        item = {
+            "ref": line.ref,
+            "what": f"{what} ({line.detail})",
+            "due": line.due_at,
+            "urgency": line.urgency
+        }
         for person in dict.fromkeys(told):
             per_person[person].append(item)
     for person, items in per_person.items():
-        items.sort(key=lambda item: (_URGENCY_RANK.get(item["urgency"] or "normal", 2), item["due"], item["ref"]))
+        items.sort(key=lambda item:
+                   (_URGENCY_RANK.get(item["urgency"] or "normal", 2), item["due"], item["ref"]))
         shown = items[:REMINDER_LINES_SHOWN]
         staff_mail(conn, app, "reminder", person, case=None, now=now,
                    extra={"items": shown, "total": len(items), "more": len(items) - len(shown)})
-    conn.execute(update(reminders_fired).where(_RF.notice_status == "sending").values(notice_status="sent"))
+    conn.execute(
+        update(reminders_fired).where(_RF.notice_status == "sending").values(notice_status="sent"))
     return len(per_person)

@@ -40,7 +40,8 @@ def receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | 
     (taken,) = take_in(app, [Arrival(raw, where, internaldate)], now=now)
     if taken.finished is not None or taken.raw_id is None or taken.msg is None:
         return taken.finished or Received(Outcome.DUPLICATE)
-    return decide(app, taken.raw_id, taken.msg, received_at=receipt_time(internaldate, taken.msg, now), now=now)
+    return decide(app, taken.raw_id, taken.msg,
+                  received_at=receipt_time(internaldate, taken.msg, now), now=now)
 
 
 def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: datetime,
@@ -53,18 +54,25 @@ def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: d
             route = routing.route(msg, gather_facts(conn, app, msg, now))
             result = apply_route(conn, app, route, raw_id=raw_id, received_at=received_at, now=now,
                                  predicted=predicted)
-            log.info("intake.received", extra={"raw_id": raw_id, "status": result.status, "case": result.case_ref or "-"})
+            log.info(
+                "intake.received", extra={
+                    "raw_id": raw_id,
+                    "status": result.status,
+                    "case": result.case_ref or "-"
+                })
             return result
     except (ConfigError, DBAPIError):
         raise  # the firm's setup or the database is at fault, not this message: stop the pass
-    except Exception as exc:  # noqa: BLE001 - a poison message must not stop intake: keep it for a person
+    # noqa: BLE001 - a poison message must not stop intake: keep it for a person
+    except Exception as exc:
         log.exception("intake.processing_failed", extra={"error": type(exc).__name__})
         reason = f"processing failed ({type(exc).__name__}); retry with `mailbot quarantine retry` after the fix"
         with app.store.transaction() as conn:
             return quarantine(conn, raw_id, reason, now)
 
 
-def decide_undecided(app: App, *, now: Callable[[], datetime], should_stop: Callable[[], bool]) -> list[Received]:
+def decide_undecided(app: App, *, now: Callable[[], datetime],
+                     should_stop: Callable[[], bool]) -> list[Received]:
     """Decide the records a crash left behind, oldest first, before any new mail."""
     results: list[Received] = []
     after = 0
@@ -89,8 +97,9 @@ def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
     if attempts > MAX_LEFTOVER_ATTEMPTS:
         log.error("intake.poison_message", extra={"raw_id": row.id, "attempts": attempts})
         with app.store.transaction() as conn:
-            return quarantine(conn, row.id, f"deciding it was started {attempts} times and never finished "
-                                            "(the process stopped each time); kept for a person", now)
+            return quarantine(
+                conn, row.id, f"deciding it was started {attempts} times and never finished "
+                "(the process stopped each time); kept for a person", now)
     try:
         msg = read(app, row.raw or b"")
     except MalformedMessage as exc:
@@ -99,8 +108,9 @@ def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
     return decide(app, row.id, msg, received_at=receipt_time(row.internaldate, msg, now), now=now)
 
 
-def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int, received_at: datetime,
-                now: datetime, predicted: Mapping[str, Prediction] | None = None) -> Received:
+def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int,
+                received_at: datetime, now: datetime,
+                predicted: Mapping[str, Prediction] | None = None) -> Received:
     if isinstance(route, routing.NewComplaint):
         ref = new_complaint(conn, app, route.msg, raw_id=raw_id, received_at=received_at, now=now,
                             answers_our_letter=route.answers_our_letter, predicted=predicted)
@@ -118,11 +128,13 @@ def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int
         no_sender(conn, app, route, raw_id=raw_id, now=now)
         return Received(Outcome.KEPT_FOR_PERSON, raw_id, detail="no_sender")
     ignored(conn, app, route, raw_id=raw_id, received_at=received_at, now=now)
-    return Received(Outcome.IGNORED, raw_id, route.case.ref if route.case else None, route.reason.value)
+    return Received(Outcome.IGNORED, raw_id, route.case.ref if route.case else None,
+                    route.reason.value)
 
 
 def _party(row: object) -> routing.CaseParty:
-    return routing.CaseParty(case_id=row.id, ref=row.ref, client_address=row.client_address)  # type: ignore[attr-defined]
+    # type: ignore[attr-defined]
+    return routing.CaseParty(case_id=row.id, ref=row.ref, client_address=row.client_address)
 
 
 def gather_facts(conn: Connection, app: App, msg: Inbound, now: datetime) -> routing.RoutingFacts:
@@ -146,19 +158,18 @@ def gather_facts(conn: Connection, app: App, msg: Inbound, now: datetime) -> rou
     request_ids = outbox_q.approval_request_ids(conn, thread)
     token = routing.find_token(msg)
     return routing.RoutingFacts(
-        handler_addresses=app.handler_addresses,
-        cases_by_message_id=by_mid,
-        case_by_ref=by_ref,
-        recent_case_of_sender=recent,
-        approval_request_ids=request_ids,
+        handler_addresses=app.handler_addresses, cases_by_message_id=by_mid, case_by_ref=by_ref,
+        recent_case_of_sender=recent, approval_request_ids=request_ids,
         token_known=bool(token and outbox_q.token_by_hash(conn, token_hash(token)) is not None),
-        answers_our_letter=any(marks.is_own_message_id(mid, app.config.firm.domain) for mid in thread),
+        answers_our_letter=any(
+            marks.is_own_message_id(mid, app.config.firm.domain) for mid in thread),
     )
 
 
 def reprocess(app: App, raw_id: int, now: datetime) -> Received:
     """Run a stored message through the pipeline again (quarantine retry after a fix): its record
-    goes back to 'received' with a clean count, and it is decided as any record is (claimed once)."""
+    goes back to 'received' with a clean count, and it is decided as any record is (claimed once).
+    """
     with app.store.transaction() as conn:
         row = raw_mail.raw_by_id(conn, raw_id)
     if row is None or row.raw is None:

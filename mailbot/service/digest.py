@@ -26,7 +26,8 @@ def _next_deadline(app: App, row: Any, now: datetime) -> tuple[str, datetime] | 
     d = case_deadlines(row.received_at, regime.profile, regime.calendar)
     options = [("acknowledge by", d.acknowledge_by if row.acknowledged_at is None else None),
                ("respond by", d.respond_by), ("regulator deadline", d.regulator_by)]
-    future = [(label, due) for label, due in options if due is not None and (due >= now or label == "regulator deadline")]
+    future = [(label, due) for label, due in options
+              if due is not None and (due >= now or label == "regulator deadline")]
     return min(future, key=lambda x: x[1]) if future else (None, None)
 
 
@@ -38,20 +39,29 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         # Enquiries are not complaints: listed apart, never in the complaint figures (F3).
         open_rows = [r for r in rows if r.is_complaint is not False]
         enquiries = [r for r in rows if r.is_complaint is False]
-        new_critical = [r.ref for r in open_rows if r.urgency == "critical" and r.created_at >= since]
+        new_critical = [
+            r.ref for r in open_rows if r.urgency == "critical" and r.created_at >= since
+        ]
         bounced = conn.execute(select(func.count()).select_from(audit_events).where(
             audit_events.c.kind == "letter.bounced", audit_events.c.at >= since)).scalar_one()
-        failed = conn.execute(select(func.count()).select_from(outbox).where(outbox.c.status == "failed")).scalar_one()
+        failed = conn.execute(
+            select(
+                func.count()).select_from(outbox).where(outbox.c.status == "failed")).scalar_one()
         levels_fired = conn.execute(select(func.count()).select_from(reminders_fired).where(
             reminders_fired.c.fired_at >= since)).scalar_one()
-        # Breaches the tick recorded in the last day: open cases, and cases answered or closed too late.
-        breached = conn.execute(select(cases.c.ref).join(reminders_fired, reminders_fired.c.case_id == cases.c.id)
-                                .where(reminders_fired.c.key == "regulator_breach", reminders_fired.c.fired_at >= since)
-                                .order_by(cases.c.ref)).scalars().all()
+        # Breaches the tick recorded in the last day: open cases, and cases answered or closed too
+        # late.
+        breached = conn.execute(
+            select(cases.c.ref).join(reminders_fired,
+                                     reminders_fired.c.case_id == cases.c.id).where(
+                                         reminders_fired.c.key == "regulator_breach",
+                                         reminders_fired.c.fired_at
+                                         >= since).order_by(cases.c.ref)).scalars().all()
         quarantined = raw_mail.count_open_quarantine(conn)
     listed = []
     overdue = past_regulator = 0
-    for row in sorted(open_rows, key=lambda r: (_URGENCY_ORDER.get(r.urgency or "normal", 2), r.received_at)):
+    for row in sorted(open_rows, key=lambda r:
+                      (_URGENCY_ORDER.get(r.urgency or "normal", 2), r.received_at)):
         label, due = _next_deadline(app, row, now)
         if due is not None and due < now:
             overdue += 1
@@ -61,16 +71,25 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         held = row.holding_sent_at if regime.profile.holding_meets_regulator else None
         in_time = held is not None and regulator_by is not None and held <= regulator_by
         past_regulator += regulator_by is not None and regulator_by < now and not in_time
-        listed.append({"ref": row.ref, "urgency": row.urgency or "-", "category": row.category or "-", "status": row.state,
-                       "handler_name": handler_name(app, row.handler_email), "next_deadline": due,
-                       "next_deadline_label": label})
+        listed.append({
+            "ref": row.ref,
+            "urgency": row.urgency or "-",
+            "category": row.category or "-",
+            "status": row.state,
+            "handler_name": handler_name(app, row.handler_email),
+            "next_deadline": due,
+            "next_deadline_label": label
+        })
     urgency = Counter(r.urgency or "unknown" for r in open_rows)
     attention = [f"new critical case {ref}" for ref in new_critical]
     if breached:
-        shown = ", ".join(breached[:20]) + (f" and {len(breached) - 20} more" if len(breached) > 20 else "")
-        attention.append(f"{len(breached)} case(s) passed the regulator's deadline in the last day: {shown}")
+        shown = ", ".join(
+            breached[:20]) + (f" and {len(breached) - 20} more" if len(breached) > 20 else "")
+        attention.append(
+            f"{len(breached)} case(s) passed the regulator's deadline in the last day: {shown}")
     if failed:
-        attention.append(f"{failed} letter(s) could not be delivered (mailbot outbox list --status failed)")
+        attention.append(
+            f"{failed} letter(s) could not be delivered (mailbot outbox list --status failed)")
     if bounced:
         attention.append(f"{bounced} letter(s) bounced in the last day")
     if quarantined:
@@ -82,7 +101,10 @@ def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
         attention.append(f"{len(waiting)} message(s) held as enquiries wait for a person to say "
                          f"whether they are complaints: {', '.join(waiting[:20])}{more}")
     summary = [{"label": "open cases", "count": len(open_rows)}]
-    summary += [{"label": f"open, {u}", "count": urgency[u]} for u in ("critical", "high", "normal", "low") if urgency[u]]
+    summary += [{
+        "label": f"open, {u}",
+        "count": urgency[u]
+    } for u in ("critical", "high", "normal", "low") if urgency[u]]
     summary += [{"label": "past a deadline", "count": overdue},
                 {"label": PAST_REGULATOR,
                  "count": past_regulator},
@@ -112,7 +134,10 @@ def _duties_waiting(rows: list[Any], app: App, now: datetime) -> list[str]:
 def send_digest(app: App, *, now: datetime) -> int:
     """One digest per compliance-role person; returns how many were queued."""
     context = digest_context(app, now=now)
-    people = [h.email.lower() for h in app.config.handlers if "compliance" in h.roles or "partner" in h.roles]
+    people = [
+        h.email.lower() for h in app.config.handlers
+        if "compliance" in h.roles or "partner" in h.roles
+    ]
     with app.store.transaction() as conn:
         for person in people:
             staff_mail(conn, app, "digest", person, case=None, now=now, extra=context)

@@ -34,8 +34,10 @@ from .context import App
 from .duty_checks import duty_checks, duty_deadlines
 from .listening import letter_extras
 
-CLIENT_KINDS = frozenset({"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
-                          "summary_resolution", "enquiry_reply"})
+CLIENT_KINDS = frozenset({
+    "acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
+    "summary_resolution", "enquiry_reply"
+})
 DRAFT_KIND_BY_COMMAND = {
     "update": "progress_update",
     "info": "request_info",
@@ -112,8 +114,8 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         "client_name": None if kind == "acknowledgement" else case.client_name,
         # A letter never promises a date already past (a late-opened or late-approved case): the
         # next such date, else one stall period from now.
-        "next_contact_by": (min(soon, d.respond_by) if d.respond_by and d.respond_by > now
-                            else soon),
+        "next_contact_by": (min(soon, d.respond_by)
+                            if d.respond_by and d.respond_by > now else soon),
         "response_due": next((t for t in (d.respond_by, d.regulator_by) if t and t > now), soon),
         # Once the regulator's date has passed, letters say the client "may now refer".
         "regulator_deadline": d.regulator_by if d.regulator_by and d.regulator_by > now else None,
@@ -148,11 +150,12 @@ def _thread(conn: Connection, case: Row[Any]) -> tuple[str | None, list[str]]:
     return ids[-1], ids[:-1]
 
 
-def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedLetter, *, to: list[str], status: str,
-            requires_approval: bool, now: datetime, reply_to: str | None = None, auto_submitted: str = "auto-replied",
-            in_reply_to: str | None = None, references: list[str] | None = None, handler_email: str | None = None,
-            approved_by: str | None = None, message_id: str | None = None,
-            not_before: datetime | None = None) -> int:
+def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedLetter, *,
+            to: list[str], status: str, requires_approval: bool, now: datetime,
+            reply_to: str | None = None, auto_submitted: str = "auto-replied",
+            in_reply_to: str | None = None, references: list[str] | None = None,
+            handler_email: str | None = None, approved_by: str | None = None,
+            message_id: str | None = None, not_before: datetime | None = None) -> int:
     return outbox_q.add_letter(
         conn,
         case_id=case.id if case is not None else None,
@@ -178,7 +181,8 @@ def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedL
     )
 
 
-def render_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, now: datetime) -> RenderedLetter:
+def render_client_letter(conn: Connection, app: App, case: Row[Any], kind: str,
+                         now: datetime) -> RenderedLetter:
     return app.letters.render(kind, letter_context(app, case, kind, now))
 
 
@@ -189,27 +193,41 @@ def queue_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, *
     letter = render_client_letter(conn, app, case, kind, now)
     missing = gate(app, case, kind, letter.text, letter.html)
     if missing:
-        audit.append(conn, [AuditEvent("letter.gate_refused", case.ref, "mailbot", now, {"kind": kind, "missing": missing})])
+        audit.append(conn, [
+            AuditEvent("letter.gate_refused", case.ref, "mailbot", now, {
+                "kind": kind,
+                "missing": missing
+            })
+        ])
         return None
     parent, refs = _thread(conn, case)
-    row_id = _insert(conn, app, case, letter, to=[case.client_address], status="approved", requires_approval=False,
-                     now=now, in_reply_to=parent, references=refs, approved_by=approved_by)
-    audit.append(conn, [AuditEvent("letter.queued", case.ref, "mailbot", now, {"outbox_id": row_id, "kind": kind, "approval": approved_by})])
+    row_id = _insert(conn, app, case, letter, to=[case.client_address], status="approved",
+                     requires_approval=False, now=now, in_reply_to=parent, references=refs,
+                     approved_by=approved_by)
+    audit.append(conn, [
+        AuditEvent("letter.queued", case.ref, "mailbot", now, {
+            "outbox_id": row_id,
+            "kind": kind,
+            "approval": approved_by
+        })
+    ])
     return row_id
 
 
-def draft_for_approval(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime, note: str) -> int:
+def draft_for_approval(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime,
+                       note: str) -> int:
     """A draft client letter plus the approval request that carries its token to the handler."""
     letter = render_client_letter(conn, app, case, kind, now)
     parent, refs = _thread(conn, case)
-    draft_id = _insert(conn, app, case, letter, to=[case.client_address], status="draft", requires_approval=True,
-                       now=now, in_reply_to=parent, references=refs, handler_email=case.handler_email)
+    draft_id = _insert(conn, app, case, letter, to=[case.client_address], status="draft",
+                       requires_approval=True, now=now, in_reply_to=parent, references=refs,
+                       handler_email=case.handler_email)
     request_approval(conn, app, case, draft_id, letter, now=now, note=note)
     return draft_id
 
 
-def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, letter: RenderedLetter, *,
-                     now: datetime, note: str) -> int:
+def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int,
+                     letter: RenderedLetter, *, now: datetime, note: str) -> int:
     """Send the handler the draft with a fresh token and markers; returns the request's outbox id.
 
     The token is bound to this draft, this handler and this request's Message-ID (a reply acts
@@ -218,23 +236,31 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int, 
     token, nonce = new_token(), marks.new_nonce()
     expires = now + timedelta(hours=app.config.approvals.token_ttl_hours)
     message_id = _bare(marks.mint_message_id(app.config.firm.domain))
-    context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires, note=note,
-                               message_id=message_id, now=now)
+    context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires,
+                               note=note, message_id=message_id, now=now)
     request = app.letters.render("approval_request", context)
     request_id = _insert(conn, app, case, request, to=[case.handler_email], status="approved",
                          requires_approval=False, now=now, message_id=message_id,
                          reply_to=marks.approval_address(app.config.firm.complaints_address, token),
                          auto_submitted="auto-generated", approved_by="system")
-    outbox_q.add_token(conn, outbox_id=draft_id, handler_email=case.handler_email, token_sha256=token_hash(token),
-                       expires_at=expires, now=now, request_message_id=message_id, marker=nonce)
-    audit.append(conn, [AuditEvent("approval.requested", case.ref, "mailbot", now,
-                                   {"outbox_id": draft_id, "request_id": request_id, "kind": letter.kind,
-                                    "handler": case.handler_email, "expires_at": expires.isoformat()})])
+    outbox_q.add_token(conn, outbox_id=draft_id, handler_email=case.handler_email,
+                       token_sha256=token_hash(token), expires_at=expires, now=now,
+                       request_message_id=message_id, marker=nonce)
+    audit.append(conn, [
+        AuditEvent(
+            "approval.requested", case.ref, "mailbot", now, {
+                "outbox_id": draft_id,
+                "request_id": request_id,
+                "kind": letter.kind,
+                "handler": case.handler_email,
+                "expires_at": expires.isoformat()
+            })
+    ])
     return request_id
 
 
-def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any], draft: Row[Any], *,
-                    now: datetime, note: str) -> bool:
+def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any], draft: Row[Any],
+                    *, now: datetime, note: str) -> bool:
     """Re-render an approval request not yet sent (the client wrote again meanwhile), keeping its
     token, markers and Message-ID: one live request per case, updated rather than sent again."""
     token = marks.token_from_address(request.reply_to)
@@ -243,14 +269,16 @@ def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any
         return False
     letter = RenderedLetter(draft.kind, draft.subject, draft.body_text, draft.body_html)
     context = _request_context(conn, app, case, letter, token=token, nonce=record.marker,
-                               expires=record.expires_at, note=note, message_id=request.message_id, now=now)
+                               expires=record.expires_at, note=note, message_id=request.message_id,
+                               now=now)
     fresh = app.letters.render("approval_request", context)
     return outbox_q.rewrite_unsent(conn, request.id, subject=fresh.subject, body_text=fresh.text,
                                    body_html=fresh.html)
 
 
-def _request_context(conn: Connection, app: App, case: Row[Any], letter: RenderedLetter, *, token: str,
-                     nonce: str, expires: datetime, note: str, message_id: str, now: datetime) -> dict[str, Any]:
+def _request_context(conn: Connection, app: App, case: Row[Any], letter: RenderedLetter, *,
+                     token: str, nonce: str, expires: datetime, note: str, message_id: str,
+                     now: datetime) -> dict[str, Any]:
     shown = casebook.last_from_client(conn, case.id)
     regime = app.regime_of(case)
     suggestion = case.suggestion or {}
@@ -258,12 +286,19 @@ def _request_context(conn: Connection, app: App, case: Row[Any], letter: Rendere
     start, end = marks.draft_start(nonce), marks.draft_end(nonce)
     return {
         "firm": _firm(app),
-        "case": {"ref": case.ref, "received_at": case.received_at, "category": case.category, "urgency": case.urgency,
-                 "client_address": case.client_address,
-                 "handler_name": handler_name(app, case.handler_email),
-                 "is_complaint": case.is_complaint is not False},
-        "regime": {"name": regime.name,
-                   "ombudsman": regime.profile.signpost.name if regime.profile.signpost else None},
+        "case": {
+            "ref": case.ref,
+            "received_at": case.received_at,
+            "category": case.category,
+            "urgency": case.urgency,
+            "client_address": case.client_address,
+            "handler_name": handler_name(app, case.handler_email),
+            "is_complaint": case.is_complaint is not False
+        },
+        "regime": {
+            "name": regime.name,
+            "ombudsman": regime.profile.signpost.name if regime.profile.signpost else None
+        },
         "checks": approval_checks(regime, case, letter.kind),
         "handler_name": handler_name(app, case.handler_email),
         "handler_email": case.handler_email,
@@ -272,16 +307,22 @@ def _request_context(conn: Connection, app: App, case: Row[Any], letter: Rendere
         "expires_at": expires,
         "note": note,
         "deadlines": _request_deadlines(regime, case, now),
-        "suggestion": {"category": suggestion.get("category", case.category),
-                       "confidence": suggestion.get("category_confidence"),
-                       "top2": suggestion.get("category_top2") or [],
-                       "uncertain": bool(suggestion.get("category_uncertain")),
-                       "urgency": suggestion.get("urgency", case.urgency),
-                       "flags": suggestion.get("flags", []),
-                       "reasons": suggestion.get("reasons", [])},
+        "suggestion": {
+            "category": suggestion.get("category", case.category),
+            "confidence": suggestion.get("category_confidence"),
+            "top2": suggestion.get("category_top2") or [],
+            "uncertain": bool(suggestion.get("category_uncertain")),
+            "urgency": suggestion.get("urgency", case.urgency),
+            "flags": suggestion.get("flags", []),
+            "reasons": suggestion.get("reasons", [])
+        },
         "complaint_text": _trimmed(shown.body if shown else ""),
-        "draft": {"kind": letter.kind, "kind_label": KIND_LABELS.get(letter.kind, letter.kind), "subject": letter.subject,
-                  "text": _shown_draft(letter.text)},
+        "draft": {
+            "kind": letter.kind,
+            "kind_label": KIND_LABELS.get(letter.kind, letter.kind),
+            "subject": letter.subject,
+            "text": _shown_draft(letter.text)
+        },
         "draft_start": Marker(start),
         "draft_end": Marker(end),
         "links": one_click_links(address, case.ref, token, message_id, start, letter.text, end),
@@ -390,7 +431,9 @@ def one_click_links(address: str, ref: str, token: str, message_id: str, start: 
 
 def _trimmed(text: str | None, limit: int = 6000) -> str:
     body = trim_reply(text or "") or (text or "")
-    return body if len(body) <= limit else body[:limit] + "\n[... shortened; the full message is in the case record]"
+    return body if len(
+        body
+    ) <= limit else body[:limit] + "\n[... shortened; the full message is in the case record]"
 
 
 def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetime) -> list[str]:
@@ -399,7 +442,12 @@ def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetim
     for draft in outbox_q.drafts_for_case(conn, case.id):
         if outbox_q.set_status(conn, draft.id, expected="draft", status="superseded"):
             kinds.append(draft.kind)
-            audit.append(conn, [AuditEvent("letter.superseded", case.ref, "mailbot", now, {"outbox_id": draft.id, "kind": draft.kind})])
+            audit.append(conn, [
+                AuditEvent("letter.superseded", case.ref, "mailbot", now, {
+                    "outbox_id": draft.id,
+                    "kind": draft.kind
+                })
+            ])
     return kinds
 
 
@@ -453,29 +501,33 @@ def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any],
     return fresh.text
 
 
-def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str, *, diff: str) -> None:
+def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str, *,
+                       diff: str) -> None:
     """A handler's edited text becomes the letter, with a plain HTML twin of exactly that text."""
     rendered = app.letters.from_text(letter.kind, letter.subject, text)
     conn.execute(update(outbox).where(outbox.c.id == letter.id)
                  .values(body_text=rendered.text, body_html=rendered.html, edit_diff=diff))
 
 
-def insert_staff_letter(conn: Connection, app: App, letter: RenderedLetter, *, to: str, now: datetime) -> int:
+def insert_staff_letter(conn: Connection, app: App, letter: RenderedLetter, *, to: str,
+                        now: datetime) -> int:
     """A finished staff letter (not from a template) queued for sending."""
-    return _insert(conn, app, None, letter, to=[to], status="approved", requires_approval=False, now=now,
-                   auto_submitted="auto-generated", approved_by="system")
+    return _insert(conn, app, None, letter, to=[to], status="approved", requires_approval=False,
+                   now=now, auto_submitted="auto-generated", approved_by="system")
 
 
-def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
-               extra: Mapping[str, Any], not_before: datetime | None = None) -> int:
-    """Notifications to staff (alerts, help, reminders): auto-generated, never answered by clients."""
+def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None,
+               now: datetime, extra: Mapping[str, Any], not_before: datetime | None = None) -> int:
+    """Notifications to staff (alerts, help, reminders): auto-generated, never answered by clients.
+    """
     letter = _staff_letter(app, kind, to, case=case, now=now, extra=extra)
-    return _insert(conn, app, case, letter, to=[to], status="approved", requires_approval=False, now=now,
-                   auto_submitted="auto-generated", approved_by="system", not_before=not_before)
+    return _insert(conn, app, case, letter, to=[to], status="approved", requires_approval=False,
+                   now=now, auto_submitted="auto-generated", approved_by="system",
+                   not_before=not_before)
 
 
-def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
-                    extra: Mapping[str, Any], told: str) -> None:
+def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None,
+                    now: datetime, extra: Mapping[str, Any], told: str) -> None:
     """Tell a person at once, but at most once per period: whatever else happens in that period
     goes into one more notice sent when it ends. Forged mail must not become a mail flood.
 
@@ -487,7 +539,10 @@ def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Row
         staff_mail(conn, app, kind, to, case=case, now=now, extra=extra)
         return
     first = recent[0]
-    events = [d for d in audit.details_since(conn, told, first.created_at) if d.get("notify") == to.lower()]
+    events = [
+        d for d in audit.details_since(conn, told, first.created_at)
+        if d.get("notify") == to.lower()
+    ]
     summary = {**extra, "count": max(len(events) - 1, 1), "since": first.created_at}
     pending = next((r for r in recent[1:] if r.sent_at is None and r.status == "approved"), None)
     if pending is not None:
@@ -495,7 +550,8 @@ def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Row
         if outbox_q.rewrite_unsent(conn, pending.id, subject=letter.subject, body_text=letter.text,
                                    body_html=letter.html):
             return
-    staff_mail(conn, app, kind, to, case=case, now=now, extra=summary, not_before=first.created_at + period)
+    staff_mail(conn, app, kind, to, case=case, now=now, extra=summary,
+               not_before=first.created_at + period)
 
 
 def _staff_letter(app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
@@ -506,8 +562,13 @@ def _staff_letter(app: App, kind: str, to: str, *, case: Row[Any] | None, now: d
         "handler_email": to,
         "recipient_name": handler_name(app, to),
         "received_at": now,
-        "case": {"ref": case.ref, "category": case.category, "urgency": case.urgency} if case is not None
-        else ({"ref": "an unidentified case"} if kind == "approval_refused" else None),
+        "case": {
+            "ref": case.ref,
+            "category": case.category,
+            "urgency": case.urgency
+        } if case is not None else ({
+            "ref": "an unidentified case"
+        } if kind == "approval_refused" else None),
         "draft_kind_label": KIND_LABELS.get(str(extra.get("letter_kind", "")), "draft"),
         "problems": [],
         "unclear": [],
@@ -516,7 +577,8 @@ def _staff_letter(app: App, kind: str, to: str, *, case: Row[Any] | None, now: d
         **extra,
     }
     if kind == "bounce_alert":
-        context.setdefault("letter_kind_label", KIND_LABELS.get(str(extra.get("letter_kind")), "letter"))
+        context.setdefault("letter_kind_label",
+                           KIND_LABELS.get(str(extra.get("letter_kind")), "letter"))
         context.setdefault("recipient", case.client_address if case is not None else "")
         context.setdefault("sent_at", now)
         context.setdefault("status", str(extra.get("code") or ""))

@@ -91,10 +91,12 @@ def sender_check(app: App, msg: Any) -> SenderCheck:
     approvals = app.config.approvals
     if not approvals.require_dkim or not approvals.authserv_id:
         return SenderCheck(None, msg.auth_results)
-    return SenderCheck(AuthPolicy(approvals.authserv_id, approvals.max_received_above), msg.auth_results)
+    return SenderCheck(AuthPolicy(approvals.authserv_id, approvals.max_received_above),
+                       msg.auth_results)
 
 
-def _lookup(conn: Connection, token: str | None) -> tuple[Row[Any] | None, Row[Any] | None, TokenRecord | None]:
+def _lookup(conn: Connection,
+            token: str | None) -> tuple[Row[Any] | None, Row[Any] | None, TokenRecord | None]:
     if not token:
         return None, None, None
     tok = outbox_q.token_by_hash(conn, token_hash(token))
@@ -121,7 +123,8 @@ def handler_reply(conn: Connection, app: App, route: routing.HandlerReply, *, ra
     case_id = letter.case_id if letter is not None else _case_of_request(conn, msg)
     case = casebook.case_by_id(conn, case_id) if case_id else None
     ref = case.ref if case else None
-    raw_mail.mark_raw(conn, raw_id, status="processed", kind="handler_reply", case_id=case.id if case else None)
+    raw_mail.mark_raw(conn, raw_id, status="processed", kind="handler_reply",
+                      case_id=case.id if case else None)
     refusal = check_approval(
         token=route.token,
         record=record,
@@ -132,18 +135,23 @@ def handler_reply(conn: Connection, app: App, route: routing.HandlerReply, *, ra
         now=now,
     )
     if refusal is not None:
-        _refuse(conn, app, refusal, sender=msg.from_addr, record=record, case=case, raw_id=raw_id, now=now)
+        _refuse(conn, app, refusal, sender=msg.from_addr, record=record, case=case, raw_id=raw_id,
+                now=now)
         return ReplyOutcome(ref, f"refused: {refusal.value}")
     assert letter is not None and tok is not None and case is not None and handler is not None
     casebook.add_case_message(
         conn, case_id=case.id, direction="in", kind="handler_reply", message_id=msg.message_id,
         from_addr=msg.from_addr, subject=msg.subject, body=msg.text, at=now, raw_message_id=raw_id,
     )
-    parsed = cmd.parse_handler_reply(_reply_text(conn, raw_id, msg), letter.body_text, nonce=tok.marker)
+    parsed = cmd.parse_handler_reply(_reply_text(conn, raw_id, msg), letter.body_text,
+                                     nonce=tok.marker)
     actor = handler.email.lower()
     if parsed.problems:
         _help(conn, app, case, actor, list(parsed.problems), now)
-        audit.append(conn, [AuditEvent("handler.reply_unclear", ref, actor, now, {"problems": list(parsed.problems)})])
+        audit.append(conn, [
+            AuditEvent("handler.reply_unclear", ref, actor, now,
+                       {"problems": list(parsed.problems)})
+        ])
         return ReplyOutcome(ref, "problems")
     done = _carry_out(_Run(conn, app, case, letter, tok, actor, now), parsed)
     return ReplyOutcome(ref, ",".join(done) or "nothing")
@@ -166,21 +174,32 @@ def _case_of_request(conn: Connection, msg: Any) -> int | None:
     return None
 
 
-def _refuse(conn: Connection, app: App, refusal: Refusal, *, sender: str, record: TokenRecord | None,
-            case: Row[Any] | None, raw_id: int, now: datetime) -> None:
+def _refuse(conn: Connection, app: App, refusal: Refusal, *, sender: str,
+            record: TokenRecord | None, case: Row[Any] | None, raw_id: int, now: datetime) -> None:
     ref = case.ref if case else None
     # Tell the real handler: the one the token was minted for, or the sender's handler if any.
     handler = app.config.handler(sender)
-    notify = record.handler_email.lower() if record else (handler.email.lower() if handler else None)
-    audit.append(conn, [AuditEvent("approval.refused", ref, "mailbot", now,
-                                   {"reason": refusal.value, "sender": sender, "raw_id": raw_id, "notify": notify})])
+    notify = record.handler_email.lower() if record else (
+        handler.email.lower() if handler else None)
+    audit.append(conn, [
+        AuditEvent("approval.refused", ref, "mailbot", now, {
+            "reason": refusal.value,
+            "sender": sender,
+            "raw_id": raw_id,
+            "notify": notify
+        })
+    ])
     log.warning("approval.refused", extra={"case": ref or "-", "reason": refusal.value})
     if notify:
-        combined_notice(conn, app, "approval_refused", notify, case=case, now=now, told="approval.refused",
-                        extra={"reason": REFUSAL_TEXT[refusal], "sender": sender})
+        combined_notice(conn, app, "approval_refused", notify, case=case, now=now,
+                        told="approval.refused", extra={
+                            "reason": REFUSAL_TEXT[refusal],
+                            "sender": sender
+                        })
 
 
-def _help(conn: Connection, app: App, case: Row[Any], to: str, problems: list[str], now: datetime) -> None:
+def _help(conn: Connection, app: App, case: Row[Any], to: str, problems: list[str],
+          now: datetime) -> None:
     staff_mail(conn, app, "command_help", to, case=case, now=now, extra={"problems": problems})
 
 
@@ -225,9 +244,12 @@ def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
         _redraft(run, approving=any(isinstance(a, cmd.Approve) for a in parsed.actions))
     elif any(isinstance(a, cmd.Approve) for a in parsed.actions):
         _settle_approval(run, parsed.edited_text)
-    elif parsed.edited_text is not None and not any(isinstance(a, cmd.Reject) for a in parsed.actions):
-        _confirm_edit(run, parsed.edited_text, note="Your edit is saved. This is the letter exactly as it will "
-                                                    "go out: reply 'approve' to send it", approving=False)
+    elif parsed.edited_text is not None and not any(
+            isinstance(a, cmd.Reject) for a in parsed.actions):
+        _confirm_edit(
+            run, parsed.edited_text,
+            note="Your edit is saved. This is the letter exactly as it will "
+            "go out: reply 'approve' to send it", approving=False)
     audit.append(run.conn, run.events)
     if run.unclear:
         _help(run.conn, run.app, run.case, run.actor, run.unclear, run.now)
@@ -248,7 +270,11 @@ def _correct(run: _Run, name: str, value: str) -> None:
     old = getattr(run.case, name)
     casebook.record_correction(run.conn, run.case.id, name, old, value, by=run.actor, at=run.now)
     casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
-    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"from": old, "to": value}))
+    run.events.append(
+        AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {
+            "from": old,
+            "to": value
+        }))
     run.done.append(name)
     if name == "urgency" and value == "critical":  # rated critical by a person: alerted at once
         run.refresh()
@@ -296,7 +322,8 @@ def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learn
         case cmd.Learning(text=text):
             name, value = "learning", text
     casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
-    run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
+    run.events.append(
+        AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
     run.done.append(name)
 
 
@@ -431,8 +458,10 @@ def _redraft(run: _Run, *, approving: bool) -> None:
 def _settle_approval(run: _Run, edited: str | None) -> None:
     """Approve as drafted, or (edited) show the handler the letter as it will go out first."""
     if edited is not None and run.app.config.approvals.confirm_edits:
-        _confirm_edit(run, edited, note="You approved this letter with changes. This is the letter exactly as "
-                                        "it will go out: reply 'approve' to send it", approving=True)
+        _confirm_edit(
+            run, edited,
+            note="You approved this letter with changes. This is the letter exactly as "
+            "it will go out: reply 'approve' to send it", approving=True)
         return
     problem = _approve(run, edited)
     if problem:
@@ -463,8 +492,11 @@ def _refusal_to_send(run: _Run, text: str) -> str | None:
     if letter.kind == "summary_resolution":
         too_late = _summary_too_late(run)
         if too_late:
-            run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
-                                         {"outbox_id": letter.id, "missing": ["summary_resolution_window"]}))
+            run.events.append(
+                AuditEvent("letter.gate_refused", case.ref, run.actor, run.now, {
+                    "outbox_id": letter.id,
+                    "missing": ["summary_resolution_window"]
+                }))
             return f"The summary resolution communication was not sent: {too_late}."
     missing = gate(app, case, letter.kind, text)
     if missing:
@@ -475,8 +507,10 @@ def _refusal_to_send(run: _Run, text: str) -> str | None:
     if gateway_links(text):
         run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
                                      {"outbox_id": letter.id, "missing": ["no_gateway_links"]}))
-        return ("The letter was not sent: it contains a link rewritten by a security gateway, which must never "
-                "reach a client. Type the link out again, or remove it.")
+        return (
+            "The letter was not sent: it contains a link rewritten by a security gateway, which "
+            "must never "
+            "reach a client. Type the link out again, or remove it.")
     return None
 
 
@@ -495,8 +529,8 @@ def _approve(run: _Run, edited: str | None) -> str | None:
         return REFUSAL_TEXT[Refusal.TOKEN_USED]
     if edited is not None:
         run.events.append(_record_edit(run, edited))
-    if not outbox_q.set_status(conn, letter.id, expected="draft", status="approved", approved_at=run.now,
-                               approved_by=run.actor):
+    if not outbox_q.set_status(conn, letter.id, expected="draft", status="approved",
+                               approved_at=run.now, approved_by=run.actor):
         return REFUSAL_TEXT[Refusal.DRAFT_NOT_PENDING]
     run.events.append(AuditEvent("letter.approved", run.case.ref, run.actor, run.now,
                                  {"outbox_id": letter.id, "kind": letter.kind,
@@ -515,11 +549,13 @@ def _approve(run: _Run, edited: str | None) -> str | None:
 def _record_edit(run: _Run, edited: str) -> AuditEvent:
     """The diff is kept on the letter (purged with it); the permanent audit trail keeps its hash."""
     letter = run.letter
-    diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft", "approved",
-                                          lineterm=""))
+    diff = "\n".join(
+        difflib.unified_diff(letter.body_text.splitlines(), edited.splitlines(), "draft",
+                             "approved", lineterm=""))
     replace_draft_text(run.conn, run.app, letter, edited, diff=diff)
     digest = hashlib.sha256(diff.encode()).hexdigest()
-    changed = sum(1 for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---")))
+    changed = sum(1 for line in diff.splitlines()
+                  if line[:1] in "+-" and not line.startswith(("+++", "---")))
     return AuditEvent("letter.edited", run.case.ref, run.actor, run.now,
                       {"outbox_id": letter.id, "diff_sha256": digest, "lines_changed": changed})
 
@@ -548,16 +584,21 @@ def _confirm_edit(run: _Run, edited: str, *, note: str, approving: bool) -> None
     run.done.append("edited")
 
 
-def _reassign(conn: Connection, app: App, case: Row[Any], email: str, *, actor: str, now: datetime) -> str | None:
+def _reassign(conn: Connection, app: App, case: Row[Any], email: str, *, actor: str,
+              now: datetime) -> str | None:
     handler = app.config.handler(email)
     if handler is None or "handler" not in handler.roles:
         return f"{email} is not a configured handler; nothing was reassigned."
-    candidate = Candidate(handler.name, handler.email, tuple(handler.roles), tuple(handler.categories))
-    first = next((m for m in casebook.messages_for_case(conn, case.id) if m.direction == "in"), None)
+    candidate = Candidate(handler.name, handler.email, tuple(handler.roles),
+                          tuple(handler.categories))
+    first = next((m for m in casebook.messages_for_case(conn, case.id) if m.direction == "in"),
+                 None)
     if first is not None and first.body and named_in(first.body, candidate):
         return f"{handler.name} is named in the complaint and cannot handle it."
     casebook.update_case(conn, case.id, now, handler_email=handler.email.lower())
-    audit.append(conn, [AuditEvent("case.assigned", case.ref, actor, now, {"handler": handler.email.lower()})])
+    audit.append(
+        conn,
+        [AuditEvent("case.assigned", case.ref, actor, now, {"handler": handler.email.lower()})])
     kinds = supersede_drafts(conn, app, case, now=now)
     fresh = casebook.case_by_id(conn, case.id)
     for kind in kinds:

@@ -125,8 +125,8 @@ def intake_pass(
             elif not should_stop() and item.raw_id is not None and item.msg is not None:
                 when = receipt_time(item.arrival.internaldate, item.msg, now())
                 report.count(
-                    decide(app, item.raw_id, item.msg, received_at=when, now=now(), predicted=predicted).status
-                )
+                    decide(app, item.raw_id, item.msg, received_at=when, now=now(),
+                           predicted=predicted).status)
         report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:
         if raw_mail.get_watermark(conn, name) is None:
@@ -179,7 +179,8 @@ def _tell_of_quarantine(app: App, held: list[Received], now: datetime) -> None:
 
 
 def _file_away(mailbox: Mailbox, batch: list[FetchedMessage], taken: list[Taken]) -> None:
-    """Everything taken in leaves the inbox: mail that is not an email to quarantine, the rest to processed."""
+    """Everything taken in leaves the inbox: mail that is not an email to quarantine, the rest to
+    processed."""
     settings = mailbox.settings
     for kind, folder in (
         ("quarantine", settings.quarantine_folder),

@@ -48,7 +48,8 @@ class LeaderLock:
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
-                conn.invalidate()  # close the session itself (not back to the pool), which drops the lock
+                # close the session itself (not back to the pool), which drops the lock
+                conn.invalidate()
                 conn.close()
             except DBAPIError:
                 pass

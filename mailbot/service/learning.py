@@ -19,9 +19,16 @@ def correction_examples(app: App) -> list[dict[str, Any]]:
         examples = []
         for case_id in corrected:
             case = conn.execute(select(cases).where(cases.c.id == case_id)).one()
-            first = next((m for m in casebook.messages_for_case(conn, case_id) if m.kind == "complaint"), None)
+            first = next(
+                (m for m in casebook.messages_for_case(conn, case_id) if m.kind == "complaint"),
+                None)
             if first is None or not first.body or case.purged_at is not None:
                 continue
-            examples.append({"id": case.ref, "text": trim_reply(first.body) or first.body, "category": case.category,
-                             "urgency": case.urgency, "is_complaint": bool(case.is_complaint)})
+            examples.append({
+                "id": case.ref,
+                "text": trim_reply(first.body) or first.body,
+                "category": case.category,
+                "urgency": case.urgency,
+                "is_complaint": bool(case.is_complaint)
+            })
     return examples

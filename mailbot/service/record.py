@@ -92,11 +92,13 @@ class Taken:
 def read(app: App, raw: bytes) -> Inbound:
     """The firm's reading of one message; MalformedMessage when it is not an email at all."""
     try:
-        return parse_message(raw, own_addresses=app.own_addresses, own_domain=app.config.firm.domain,
+        return parse_message(raw, own_addresses=app.own_addresses,
+                             own_domain=app.config.firm.domain,
                              max_attachment_bytes=app.config.intake.max_attachment_bytes)
     except MalformedMessage:
         raise
-    except Exception as exc:  # noqa: BLE001 - a parser bug must quarantine the message, not stop intake
+    # noqa: BLE001 - a parser bug must quarantine the message, not stop intake
+    except Exception as exc:
         log.exception("intake.read_failed", extra={"error": type(exc).__name__})
         raise MalformedMessage(f"could not be read ({type(exc).__name__})") from exc
 
@@ -112,8 +114,10 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
             # a mailbox, only its headers were downloaded: the message stays whole on the server.
             kept = "its headers kept here, the message in the quarantine folder" if arrival.size else \
                 "kept unread"
-            readings.append(MalformedMessage(f"larger than intake.max_message_bytes ({size:,} > {limit:,} bytes); "
-                                             f"{kept} for a person"))
+            readings.append(
+                MalformedMessage(
+                    f"larger than intake.max_message_bytes ({size:,} > {limit:,} bytes); "
+                    f"{kept} for a person"))
             continue
         try:
             readings.append(read(app, arrival.raw))
@@ -124,14 +128,16 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
         for arrival, reading in zip(arrivals, readings):
             sniffed = sniff_message_id(arrival.raw)
             key, content = dedupe_key(sniffed, arrival.raw)
-            raw_id = raw_mail.record_raw(conn, raw=arrival.raw, dedupe_key=key, content_sha256=content,
-                                       message_id=sniffed, where=arrival.where, internaldate=arrival.internaldate,
-                                       now=now)
+            raw_id = raw_mail.record_raw(conn, raw=arrival.raw, dedupe_key=key,
+                                         content_sha256=content, message_id=sniffed,
+                                         where=arrival.where, internaldate=arrival.internaldate,
+                                         now=now)
             if raw_id is None:
                 log.info("intake.duplicate")
                 taken.append(Taken(arrival, None, None, Received(Outcome.DUPLICATE)))
             elif isinstance(reading, MalformedMessage):
-                taken.append(Taken(arrival, raw_id, None, quarantine(conn, raw_id, reading.reason, now)))
+                taken.append(
+                    Taken(arrival, raw_id, None, quarantine(conn, raw_id, reading.reason, now)))
             else:
                 taken.append(Taken(arrival, raw_id, reading))
     return taken

@@ -81,8 +81,12 @@ def plan_purge(app: App, *, now: datetime) -> PurgePlan:
                 continue
             (plan.held if row.legal_hold else plan.cases).append(row.ref)
         unlinked_cutoff = now - timedelta(days=app.config.retention.unlinked_mail_days)
-        plan.unlinked_raw = len(list(conn.execute(select(raw_messages.c.id).where(
-            raw_messages.c.case_id.is_(None), raw_messages.c.created_at < unlinked_cutoff, raw_messages.c.raw.is_not(None)))))
+        plan.unlinked_raw = len(
+            list(
+                conn.execute(
+                    select(raw_messages.c.id).where(raw_messages.c.case_id.is_(None),
+                                                    raw_messages.c.created_at < unlinked_cutoff,
+                                                    raw_messages.c.raw.is_not(None)))))
     return plan
 
 
@@ -97,16 +101,19 @@ def purge(app: App, *, now: datetime, dry_run: bool = False) -> PurgePlan:
             if case is None:
                 continue  # put on hold since the plan was made
             case_id, alias = case.id, pseudonym(case.client_address)
-            raw = conn.execute(update(raw_messages).where(raw_messages.c.case_id == case_id, raw_messages.c.raw.is_not(None))
-                               .values(raw=None)).rowcount
+            raw = conn.execute(
+                update(raw_messages).where(
+                    raw_messages.c.case_id == case_id,
+                    raw_messages.c.raw.is_not(None)).values(raw=None)).rowcount
             msgs = conn.execute(update(case_messages).where(case_messages.c.case_id == case_id)
                                 .values(body=None, subject=None)).rowcount
             conn.execute(update(case_messages).where(
                 case_messages.c.case_id == case_id,
                 func.lower(case_messages.c.from_addr) == case.client_address.lower())
                 .values(from_addr=alias))
-            letters = conn.execute(update(outbox).where(outbox.c.case_id == case_id)
-                                   .values(body_text=PURGED, body_html=None, subject=PURGED, edit_diff=None)).rowcount
+            letters = conn.execute(
+                update(outbox).where(outbox.c.case_id == case_id).values(
+                    body_text=PURGED, body_html=None, subject=PURGED, edit_diff=None)).rowcount
             notes = purge_notes(conn, case_id)
             conn.execute(update(cases).where(cases.c.id == case_id).values(
                 purged_at=now, subject=None, updated_at=now, close_reason=None, client_name=None,
@@ -116,9 +123,18 @@ def purge(app: App, *, now: datetime, dry_run: bool = False) -> PurgePlan:
     if plan.unlinked_raw:
         cutoff = now - timedelta(days=app.config.retention.unlinked_mail_days)
         with app.store.transaction() as conn:
-            done = conn.execute(update(raw_messages).where(and_(
-                raw_messages.c.case_id.is_(None), raw_messages.c.created_at < cutoff, raw_messages.c.raw.is_not(None)))
-                .values(raw=None)).rowcount
-            audit.append(conn, [AuditEvent("retention.purged_unlinked", None, "mailbot", now, {"raw_messages": done})])
-    log.info("retention.purged", extra={"cases": len(plan.cases), "held": len(plan.held), "unlinked": plan.unlinked_raw})
+            done = conn.execute(
+                update(raw_messages).where(
+                    and_(raw_messages.c.case_id.is_(None), raw_messages.c.created_at < cutoff,
+                         raw_messages.c.raw.is_not(None))).values(raw=None)).rowcount
+            audit.append(conn, [
+                AuditEvent("retention.purged_unlinked", None, "mailbot", now,
+                           {"raw_messages": done})
+            ])
+    log.info(
+        "retention.purged", extra={
+            "cases": len(plan.cases),
+            "held": len(plan.held),
+            "unlinked": plan.unlinked_raw
+        })
     return plan

@@ -115,7 +115,8 @@ def run_forever(
     idle_seconds: int = 30,
     clock: Callable[[], datetime] = system_clock,
 ) -> None:
-    """The service: scheduled jobs, plus an IDLE watcher that runs the intake job at once on new mail."""
+    """The service: scheduled jobs, plus an IDLE watcher that runs the intake job at once on new
+    mail."""
     asyncio.run(
         _serve(
             app, mailbox_settings, smtp_settings, stop=stop, idle_seconds=idle_seconds, clock=clock

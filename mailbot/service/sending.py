@@ -392,7 +392,8 @@ _STATE_EFFECTS = {
     "acknowledgement": Event.ACKNOWLEDGE,
     "request_info": Event.REQUEST_INFO,
     "final_response": Event.RESPOND,
-    "summary_resolution": Event.RESPOND,  # FCA: resolved within 3 business days, in place of a final response
+    # FCA: resolved within 3 business days, in place of a final response
+    "summary_resolution": Event.RESPOND,
     "progress_update": Event.INVESTIGATE,
 }
 

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import (BigInteger, Connection, DateTime, Row, String, bindparam, case, exists, func, or_, select, union,
-                        update)
+from sqlalchemy import (BigInteger, Connection, DateTime, Row, String, bindparam, case, exists,
+                        func, or_, select, union, update)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
@@ -44,7 +44,11 @@ from .context import App, log
 
 # The levels that call for a draft for the handler to approve, and which draft wins when
 # several fall due for one case at once (week 7 is also a stall).
-DRAFTS = {"stalled": "progress_update", "holding_letter": "holding_letter", "info_chaser": "request_info"}
+DRAFTS = {
+    "stalled": "progress_update",
+    "holding_letter": "holding_letter",
+    "info_chaser": "request_info"
+}
 _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
 
 
@@ -52,7 +56,8 @@ _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
 # (fewer commits, and on SQLite fewer WAL checkpoints).
 CASES_PER_CHUNK = 4000
 PENDING = "pending"  # reminders_fired.notice_status / draft_status: queued, not yet written
-NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)  # no clock left to run: looked at again only if the case changes
+# no clock left to run: looked at again only if the case changes
+NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
 # A change is stamped with its transaction's start time (updated_at) but seen only once it commits:
 # one that commits just after a tick read the cases is older than that tick, so the next tick
 # looks back this far before it, or it would miss the change (a reopened case would never stall).
@@ -71,32 +76,36 @@ class TickReport:
 
 
 def _clock(row: Row[Any], fired: frozenset[str]) -> CaseClock:
-    return CaseClock(
-        ref=row.ref, state=row.state, received_at=row.received_at, acknowledged_at=row.acknowledged_at,
-        last_client_letter_at=row.last_client_letter_at, awaiting_client_since=row.awaiting_client_since,
-        responded_at=row.responded_at, closed_at=row.closed_at, fired=fired,
-        is_complaint=row.is_complaint is not False, triaged=row.complaint_decided_by is not None,
-        holding_sent_at=row.holding_sent_at, sar_received_at=row.sar_received_at,
-        sar_due_at=row.sar_due_at, sar_done_at=row.sar_done_at,
-        breach_aware_at=row.breach_aware_at, breach_decided_at=row.breach_decided_at,
-    )
+    return CaseClock(ref=row.ref, state=row.state, received_at=row.received_at,
+                     acknowledged_at=row.acknowledged_at,
+                     last_client_letter_at=row.last_client_letter_at,
+                     awaiting_client_since=row.awaiting_client_since,
+                     responded_at=row.responded_at, closed_at=row.closed_at, fired=fired,
+                     is_complaint=row.is_complaint is not False, triaged=row.complaint_decided_by
+                     is not None, holding_sent_at=row.holding_sent_at,
+                     sar_received_at=row.sar_received_at, sar_due_at=row.sar_due_at,
+                     sar_done_at=row.sar_done_at, breach_aware_at=row.breach_aware_at,
+                     breach_decided_at=row.breach_decided_at,
+                     )
 
 
-
-def _candidates(conn: Connection, now: datetime, changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
+def _candidates(conn: Connection, now: datetime,
+                changed_since: datetime | None) -> tuple[list[Row[Any]], dict[int, set[str]]]:
     """The cases whose clocks may have produced something: never looked at, changed since the
     last tick, or whose stored next check has come."""
     breach = reminders_fired.alias("breach")
     # Per case, by the (case_id, key) index: NOT IN (all breaches) read every level ever recorded.
-    breach_recorded = exists().where(breach.c.case_id == cases.c.id, breach.c.key == "regulator_breach")
+    breach_recorded = exists().where(breach.c.case_id == cases.c.id,
+                                     breach.c.key == "regulator_breach")
     c, k = cases.c, case_checks.c
-    needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at, c.awaiting_client_since,
-              c.responded_at, c.closed_at, c.handler_email, c.urgency, c.profile, c.is_complaint,
-              c.complaint_decided_by, holding_sent(c.id).label("holding_sent_at"),
-              c.sar_received_at, c.sar_due_at, c.sar_done_at, c.breach_aware_at,
-              c.breach_decided_at)
+    needed = (c.id, c.ref, c.state, c.received_at, c.acknowledged_at, c.last_client_letter_at,
+              c.awaiting_client_since, c.responded_at, c.closed_at,
+              c.handler_email, c.urgency, c.profile, c.is_complaint, c.complaint_decided_by,
+              holding_sent(c.id).label("holding_sent_at"), c.sar_received_at, c.sar_due_at,
+              c.sar_done_at, c.breach_aware_at, c.breach_decided_at)
     looks: Any = select(k.case_id).where(or_(k.next_check_at.is_(None), k.next_check_at <= now))
-    if changed_since is not None:  # a union of two index ranges: an OR across the two tables would scan every case
+    # a union of two index ranges: an OR across the two tables would scan every case
+    if changed_since is not None:
         looks = union(looks, select(c.id).where(c.updated_at >= changed_since))
     due = c.id.in_(looks)
     # A subject access request or a breach decision still open runs whatever the case's state.
@@ -106,10 +115,12 @@ def _candidates(conn: Connection, now: datetime, changed_since: datetime | None)
     # Sorted here, not by ORDER BY, which can make SQLite walk every case in id order instead of
     # starting from the indexes above. Id order is the lock order (module docstring).
     rows = sorted(conn.execute(select(*needed).where(live, due)).all(), key=lambda r: r.id)
-    # What they already fired: the same filter as a subquery, rather than thousands of ids sent back in.
+    # What they already fired: the same filter as a subquery, rather than thousands of ids sent
+    # back in.
     rf = reminders_fired.c
     fired: dict[int, set[str]] = defaultdict(set)
-    for case_id, key in conn.execute(select(rf.case_id, rf.key).where(rf.case_id.in_(select(c.id).where(live, due)))).all():
+    for case_id, key in conn.execute(
+            select(rf.case_id, rf.key).where(rf.case_id.in_(select(c.id).where(live, due)))).all():
         fired[case_id].add(key)
     return rows, fired
 
@@ -119,7 +130,8 @@ def _state(conn: Connection, name: str) -> datetime | None:
 
 
 def _set_state(conn: Connection, name: str, at: datetime) -> None:
-    if conn.execute(update(tick_state).where(tick_state.c.name == name).values(at=at)).rowcount == 0:
+    if conn.execute(
+            update(tick_state).where(tick_state.c.name == name).values(at=at)).rowcount == 0:
         insert_ignoring_conflict(conn, tick_state, {"name": name, "at": at}, ["name"])
 
 
@@ -134,26 +146,30 @@ def _array(name: str, item: Any) -> Any:
 
 _RF = reminders_fired.c
 _QUEUED = ("case_id", "key", "due_at", "detail", "notice_status", "draft_kind")
-_LEVELS = (func.unnest(_array("ids", BigInteger), _array("keys", String), _array("dues", DateTime(timezone=True)),
-                       _array("details", String), _array("notices", String), _array("drafts", String))
-           .table_valued(*_QUEUED).render_derived())
-_RECORD_PG = (postgresql.insert(reminders_fired)
-              .from_select([*_QUEUED, "draft_status", "fired_at"],
-                           select(*(_LEVELS.c[name] for name in _QUEUED),
-                                  case((_LEVELS.c.draft_kind.is_not(None), PENDING)),
-                                  bindparam("now", type_=UTCDateTime)))
-              .on_conflict_do_nothing(index_elements=["case_id", "key"]).returning(_RF.case_id, _RF.key))
-_RECORD_SQLITE = (sqlite.insert(reminders_fired).on_conflict_do_nothing(index_elements=["case_id", "key"])
-                  .returning(_RF.case_id, _RF.key))
-_CHECKS = func.unnest(_array("ids", BigInteger), _array("ats", DateTime(timezone=True))).table_valued("id", "at").render_derived()
+_LEVELS = (func.unnest(_array("ids", BigInteger), _array("keys", String),
+                       _array("dues", DateTime(timezone=True)), _array("details", String),
+                       _array("notices", String),
+                       _array("drafts", String)).table_valued(*_QUEUED).render_derived())
+_RECORD_PG = (postgresql.insert(reminders_fired).from_select(
+    [*_QUEUED, "draft_status", "fired_at"],
+    select(*(_LEVELS.c[name] for name in _QUEUED),
+           case((_LEVELS.c.draft_kind.is_not(None), PENDING)),
+           bindparam("now", type_=UTCDateTime))).on_conflict_do_nothing(
+               index_elements=["case_id", "key"]).returning(_RF.case_id, _RF.key))
+_RECORD_SQLITE = (sqlite.insert(reminders_fired).on_conflict_do_nothing(
+    index_elements=["case_id", "key"]).returning(_RF.case_id, _RF.key))
+_CHECKS = func.unnest(_array("ids", BigInteger),
+                      _array("ats", DateTime(timezone=True))).table_valued("id",
+                                                                           "at").render_derived()
 # An upsert, though migration 0009's trigger gives every case its row: a row missing all the same
 # (say, deleted by hand) comes back rather than leaving its case unwatched.
-_UPSERT_PG = postgresql.insert(case_checks).from_select(["case_id", "next_check_at"], select(_CHECKS.c.id, _CHECKS.c.at))
-_SET_NEXT_CHECKS_PG = _UPSERT_PG.on_conflict_do_update(index_elements=["case_id"],
-                                                       set_={"next_check_at": _UPSERT_PG.excluded.next_check_at})
+_UPSERT_PG = postgresql.insert(case_checks).from_select(["case_id", "next_check_at"],
+                                                        select(_CHECKS.c.id, _CHECKS.c.at))
+_SET_NEXT_CHECKS_PG = _UPSERT_PG.on_conflict_do_update(
+    index_elements=["case_id"], set_={"next_check_at": _UPSERT_PG.excluded.next_check_at})
 _UPSERT_SQLITE = sqlite.insert(case_checks)
-_SET_NEXT_CHECK_SQLITE = _UPSERT_SQLITE.on_conflict_do_update(index_elements=["case_id"],
-                                                              set_={"next_check_at": _UPSERT_SQLITE.excluded.next_check_at})
+_SET_NEXT_CHECK_SQLITE = _UPSERT_SQLITE.on_conflict_do_update(
+    index_elements=["case_id"], set_={"next_check_at": _UPSERT_SQLITE.excluded.next_check_at})
 
 
 @dataclass(frozen=True)
@@ -175,26 +191,42 @@ def _record(conn: Connection, levels: list[_Level], now: datetime) -> set[tuple[
     """
     if not levels:
         return set()
-    rows = [{"case_id": lv.case_id, "key": lv.action.key, "due_at": lv.action.due_at, "detail": lv.action.detail[:300],
-             "notice_status": PENDING if lv.tell else None, "draft_kind": lv.draft_kind}
-            for lv in sorted(levels, key=lambda lv: (lv.case_id, lv.action.key))]
+    rows = [{
+        "case_id": lv.case_id,
+        "key": lv.action.key,
+        "due_at": lv.action.due_at,
+        "detail": lv.action.detail[:300],
+        "notice_status": PENDING if lv.tell else None,
+        "draft_kind": lv.draft_kind
+    } for lv in sorted(levels, key=lambda lv: (lv.case_id, lv.action.key))]
     if conn.dialect.name == "postgresql":
-        arrays = dict(zip(("ids", "keys", "dues", "details", "notices", "drafts"), ([r[n] for r in rows] for n in _QUEUED)))
+        arrays = dict(
+            zip(("ids", "keys", "dues", "details", "notices", "drafts"),
+                ([r[n] for r in rows] for n in _QUEUED)))
         result = conn.execute(_RECORD_PG, {**arrays, "now": now})
     else:
-        result = conn.execute(_RECORD_SQLITE, [{**r, "draft_status": PENDING if r["draft_kind"] else None, "fired_at": now}
-                                               for r in rows])
+        result = conn.execute(_RECORD_SQLITE, [{
+            **r, "draft_status": PENDING if r["draft_kind"] else None,
+            "fired_at": now
+        } for r in rows])
     return {(case_id, key) for case_id, key in result}
 
 
 def _store_next_checks(conn: Connection, checks: list[tuple[int, datetime]]) -> None:
-    """Each case's next_check_at; `checks` comes in case id order, one lock order for every instance."""
+    """Each case's next_check_at; `checks` comes in case id order, one lock order for every
+    instance."""
     if not checks:
         return
     if conn.dialect.name == "postgresql":
-        conn.execute(_SET_NEXT_CHECKS_PG, {"ids": [cid for cid, _at in checks], "ats": [at for _cid, at in checks]})
+        conn.execute(_SET_NEXT_CHECKS_PG, {
+            "ids": [cid for cid, _at in checks],
+            "ats": [at for _cid, at in checks]
+        })
     else:
-        conn.execute(_SET_NEXT_CHECK_SQLITE, [{"case_id": cid, "next_check_at": at} for cid, at in checks])
+        conn.execute(_SET_NEXT_CHECK_SQLITE, [{
+            "case_id": cid,
+            "next_check_at": at
+        } for cid, at in checks])
 
 
 @dataclass(frozen=True)
@@ -211,10 +243,12 @@ class _Plan:
         stall): one draft, the one that matters most. None when nobody handles the case yet."""
         if not self.row.handler_email:
             return None
-        return max((a for a in self.due if a.kind in DRAFTS), key=lambda a: _DRAFT_RANK[a.kind], default=None)
+        return max((a for a in self.due if a.kind in DRAFTS), key=lambda a: _DRAFT_RANK[a.kind],
+                   default=None)
 
 
-def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]], now: datetime) -> list[_Plan]:
+def _plans(app: App, rows: list[Row[Any]], fired: dict[int, set[str]],
+           now: datetime) -> list[_Plan]:
     out = []
     for row in rows:
         regime = app.regime(row.profile)  # each case under its own regime's profile and calendar
@@ -269,12 +303,17 @@ def _deadline_tick(app: App, now: datetime) -> TickReport:
         _set_state(conn, "tick", now)
     report.evaluated = len(rows)
     if report.fired:
-        log.info("tick.fired", extra={"actions": len(report.fired), "notices": report.notices_queued,
-                                      "drafts": report.drafts_queued})
+        log.info(
+            "tick.fired", extra={
+                "actions": len(report.fired),
+                "notices": report.notices_queued,
+                "drafts": report.drafts_queued
+            })
     return report
 
 
-def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: TickReport, *, compliance: bool) -> None:
+def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: TickReport, *,
+                compliance: bool) -> None:
     """One transaction: the chunk's levels (and what they queue) recorded in bulk, its next
     checks stored, and one audit event holding a leaf for each level that was new."""
     levels = []
@@ -292,7 +331,10 @@ def _tick_chunk(conn: Connection, chunk: list[_Plan], now: datetime, report: Tic
         report.notices_queued += level.tell
         report.drafts_queued += level.draft_kind is not None
     if new:
-        audit.append(conn, [audit.levels_fired(now, [(refs[lv.case_id], lv.action.key, lv.action.due_at) for lv in new])])
+        audit.append(conn, [
+            audit.levels_fired(now, [(refs[lv.case_id], lv.action.key, lv.action.due_at)
+                                     for lv in new])
+        ])
 
 
 # The levels compliance hears of besides the handler: a breach of the regulator's deadline, and the
@@ -302,4 +344,3 @@ COMPLIANCE_TOLD = frozenset({"regulator_breach"}) | COMPLIANCE_KINDS
 
 def compliance_people(app: App) -> list[str]:
     return [h.email.lower() for h in app.config.handlers if "compliance" in h.roles]
-

@@ -79,9 +79,11 @@ def mail_report(app: App, start: date, end: date, people: list[str], *, now: dat
     page, lines = build_report(app, start, end, now=now)
     one_month = (start.year, start.month) == (end.year, end.month)
     title = f"{start:%B %Y}" if one_month else f"{start} to {end}"
-    text = "\n".join([f"Complaints trend report, {title}", ""] + [f"- {line}" for line in lines]
-                     + ["", "The charts are in the HTML part of this email.",
-                        "Protect yourself from fraud: we will never change our bank details by email."])
+    text = "\n".join(
+        [f"Complaints trend report, {title}", ""] + [f"- {line}" for line in lines] + [
+            "", "The charts are in the HTML part of this email.",
+            "Protect yourself from fraud: we will never change our bank details by email."
+        ])
     letter = RenderedLetter("trend_report", f"Complaints trend report: {title}", text + "\n", page)
     with app.store.transaction() as conn:
         for person in people:

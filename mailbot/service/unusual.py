@@ -23,7 +23,8 @@ KEPT = "intake.kept_for_person"
 
 
 def compliance_people(app: App) -> list[str]:
-    """Who hears about mail nobody else can be told about: compliance, else partners, else handlers."""
+    """Who hears about mail nobody else can be told about: compliance, else partners, else
+    handlers."""
     for role in ("compliance", "partner", "handler"):
         people = [h.email.lower() for h in app.config.handlers if role in h.roles]
         if people:
@@ -31,7 +32,8 @@ def compliance_people(app: App) -> list[str]:
     return []
 
 
-def staff_message(conn: Connection, app: App, route: routing.StaffMail, *, raw_id: int, now: datetime) -> None:
+def staff_message(conn: Connection, app: App, route: routing.StaffMail, *, raw_id: int,
+                  now: datetime) -> None:
     """A handler wrote to the complaints address without answering an approval request."""
     msg = route.msg
     handler = app.config.handler(msg.from_addr)
@@ -40,10 +42,11 @@ def staff_message(conn: Connection, app: App, route: routing.StaffMail, *, raw_i
           sender=msg.from_addr)
 
 
-def no_sender(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int, now: datetime) -> None:
+def no_sender(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int,
+              now: datetime) -> None:
     """Mail without a From: nobody to answer, so compliance decides what it is."""
-    _keep(conn, app, compliance_people(app), raw_id=raw_id, now=now, why="no_sender", subject=route.msg.subject,
-          sender="")
+    _keep(conn, app, compliance_people(app), raw_id=raw_id, now=now, why="no_sender",
+          subject=route.msg.subject, sender="")
 
 
 REASONS = {
@@ -52,15 +55,20 @@ REASONS = {
 }
 
 
-def _keep(conn: Connection, app: App, people: list[str], *, raw_id: int, now: datetime, why: str, subject: str,
-          sender: str) -> None:
+def _keep(conn: Connection, app: App, people: list[str], *, raw_id: int, now: datetime, why: str,
+          subject: str, sender: str) -> None:
     """In the quarantine list (where a person finds mail to look at), and the people told."""
     raw_mail.mark_raw(conn, raw_id, status="quarantined", kind=why)
     qid = raw_mail.add_quarantine(conn, raw_id, REASONS[why], now)
     for person in people:
         audit.append(conn, [AuditEvent(KEPT, None, "mailbot", now, {"raw_id": raw_id, "why": why,
                                                                       "notify": person})])
-        combined_notice(conn, app, "mail_kept", person, case=None, now=now, told=KEPT,
-                        extra={"why": why, "quarantine_id": qid, "subject": subject, "sender": sender,
-                               "complaints_address": app.config.firm.complaints_address})
+        combined_notice(
+            conn, app, "mail_kept", person, case=None, now=now, told=KEPT, extra={
+                "why": why,
+                "quarantine_id": qid,
+                "subject": subject,
+                "sender": sender,
+                "complaints_address": app.config.firm.complaints_address
+            })
     log.warning("intake.kept_for_person", extra={"raw_id": raw_id, "why": why})

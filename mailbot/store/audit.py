@@ -32,7 +32,8 @@ GENESIS = "0" * 64
 _PG_CHAIN_LOCK = 0x6D61696C626F74  # 'mailbot': serialises appends across instances
 
 
-def _canonical(at: datetime, kind: str, case_ref: str | None, actor: str, detail: Mapping[str, Any]) -> bytes:
+def _canonical(at: datetime, kind: str, case_ref: str | None, actor: str,
+               detail: Mapping[str, Any]) -> bytes:
     body = {
         "at": at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
         "kind": kind,
@@ -40,18 +41,22 @@ def _canonical(at: datetime, kind: str, case_ref: str | None, actor: str, detail
         "actor": actor,
         "detail": detail,
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str).encode()
 
 
-def chain_hash(prev_hash: str, at: datetime, kind: str, case_ref: str | None, actor: str, detail: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + _canonical(at, kind, case_ref, actor, detail)).hexdigest()
+def chain_hash(prev_hash: str, at: datetime, kind: str, case_ref: str | None, actor: str,
+               detail: Mapping[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" +
+                          _canonical(at, kind, case_ref, actor, detail)).hexdigest()
 
 
 _JSON_SCALARS = (str, int, bool, type(None))
 
 
 def _plain_json(value: Any) -> bool:
-    return type(value) in _JSON_SCALARS or (type(value) is list and all(type(v) is str for v in value))
+    return type(value) in _JSON_SCALARS or (type(value) is list and
+                                            all(type(v) is str for v in value))
 
 
 def _as_stored(detail: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,9 +76,12 @@ def _as_stored(detail: Mapping[str, Any]) -> dict[str, Any]:
 # hashing and sealing. SQLite runs an executemany in C.
 _COLUMNS = ("at", "kind", "case_ref", "actor", "detail", "prev_hash", "hash")
 _TYPES = (UTCDateTime, String, String, String, SealedJSON, String, String)
-_ROWS = (func.unnest(*(bindparam(name, type_=postgresql.ARRAY(kind)) for name, kind in zip(_COLUMNS, _TYPES)))
-         .table_valued(*_COLUMNS, with_ordinality="n").render_derived())
-_APPEND_PG = insert(audit_events).from_select(list(_COLUMNS), select(*(_ROWS.c[name] for name in _COLUMNS)).order_by(_ROWS.c.n))
+_ROWS = (func.unnest(*(bindparam(name, type_=postgresql.ARRAY(kind))
+                       for name, kind in zip(_COLUMNS, _TYPES))).table_valued(
+                           *_COLUMNS, with_ordinality="n").render_derived())
+_APPEND_PG = insert(audit_events).from_select(
+    list(_COLUMNS),
+    select(*(_ROWS.c[name] for name in _COLUMNS)).order_by(_ROWS.c.n))
 
 
 _HEAD = "mailbot.audit_head"  # conn.info: (the transaction, the chain's last hash in it)
@@ -114,8 +122,15 @@ def append(conn: Connection, events: Iterable[AuditEvent]) -> None:
     for ev in events:
         detail = _as_stored(ev.detail)
         digest = chain_hash(prev, ev.at, ev.kind, ev.case_ref, ev.actor, detail)
-        rows.append({"at": ev.at, "kind": ev.kind, "case_ref": ev.case_ref, "actor": ev.actor, "detail": detail,
-                     "prev_hash": prev, "hash": digest})
+        rows.append({
+            "at": ev.at,
+            "kind": ev.kind,
+            "case_ref": ev.case_ref,
+            "actor": ev.actor,
+            "detail": detail,
+            "prev_hash": prev,
+            "hash": digest
+        })
         prev = digest
     if conn.dialect.name == "postgresql" and len(rows) > 1:
         conn.execute(_APPEND_PG, {name: [row[name] for row in rows] for name in _COLUMNS})
@@ -146,27 +161,36 @@ def verify(conn: Connection) -> list[ChainProblem]:
     c = audit_events.c
     # The detail is read as stored bytes and opened here, so one mangled row is reported, not fatal.
     raw_detail = type_coerce(c.detail, LargeBinary).label("raw_detail")
-    for row in conn.execute(select(c.id, c.at, c.kind, c.case_ref, c.actor, c.prev_hash, c.hash, raw_detail).order_by(c.id)):
+    for row in conn.execute(
+            select(c.id, c.at, c.kind, c.case_ref, c.actor, c.prev_hash, c.hash,
+                   raw_detail).order_by(c.id)):
         rows += 1
         if row.prev_hash != prev:
-            problems.append(ChainProblem(row.id, "link broken: an event before it was deleted, inserted or edited"))
+            problems.append(
+                ChainProblem(row.id,
+                             "link broken: an event before it was deleted, inserted or edited"))
         try:
             detail = SealedJSON().process_result_value(row.raw_detail, conn.dialect)
         except (ConfigError, ValueError):
             unreadable += 1
             problems.append(ChainProblem(row.id, "content edited: its detail cannot be read"))
         else:
-            if chain_hash(row.prev_hash, row.at, row.kind, row.case_ref, row.actor, detail) != row.hash:
-                problems.append(ChainProblem(row.id, "content edited: its hash does not match its fields"))
+            if chain_hash(row.prev_hash, row.at, row.kind, row.case_ref, row.actor,
+                          detail) != row.hash:
+                problems.append(
+                    ChainProblem(row.id, "content edited: its hash does not match its fields"))
         prev = row.hash
     if rows and unreadable == rows:
         # Not one event opens: that is the wrong key, not tampering with every row.
-        raise ConfigError(["database encryption key: it cannot decrypt the audit trail (wrong or missing key)"])
+        raise ConfigError(
+            ["database encryption key: it cannot decrypt the audit trail (wrong or missing key)"])
     return problems
 
 
-LEVELS_FIRED = "deadline.levels_fired"  # one per tick transaction: the leaves of the levels it recorded
-LEVEL_FIRED = "deadline.fired"  # a case's view of one level (and, before the batches, its own event)
+# one per tick transaction: the leaves of the levels it recorded
+LEVELS_FIRED = "deadline.levels_fired"
+# a case's view of one level (and, before the batches, its own event)
+LEVEL_FIRED = "deadline.fired"
 
 
 def level_leaf(case_ref: str, key: str, due_at: datetime) -> str:
@@ -203,22 +227,31 @@ class CaseEvent:
     def leaf(self) -> str | None:
         if self.batch is None:
             return None
-        return level_leaf(str(self.case_ref), self.detail["key"], datetime.fromisoformat(self.detail["due_at"]))
+        return level_leaf(str(self.case_ref), self.detail["key"],
+                          datetime.fromisoformat(self.detail["due_at"]))
 
     def content_matches(self) -> bool:
         """Its hash covers what it says: the event's own fields, or for a level, the batch
         event's fields with this level's leaf among them."""
         if self.batch is None:
-            return chain_hash(self.prev_hash, self.at, self.kind, self.case_ref, self.actor, self.detail) == self.hash
+            return chain_hash(self.prev_hash, self.at, self.kind, self.case_ref, self.actor,
+                              self.detail) == self.hash
         b = self.batch
         return (self.leaf in b.detail.get("leaves", ())
                 and chain_hash(b.prev_hash, b.at, b.kind, b.case_ref, b.actor, b.detail) == b.hash)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in ("id", "at", "kind", "case_ref", "actor", "detail", "prev_hash", "hash")}
+        out = {
+            name: getattr(self, name)
+            for name in ("id", "at", "kind", "case_ref", "actor", "detail", "prev_hash", "hash")
+        }
         if self.batch is not None:
-            out["recorded_in"] = {"event_id": self.batch.id, "kind": LEVELS_FIRED, "leaf": self.leaf,
-                                  "levels_in_event": self.batch.detail.get("levels")}
+            out["recorded_in"] = {
+                "event_id": self.batch.id,
+                "kind": LEVELS_FIRED,
+                "leaf": self.leaf,
+                "levels_in_event": self.batch.detail.get("levels")
+            }
         return out
 
 
@@ -230,25 +263,40 @@ def for_case(conn: Connection, case_ref: str) -> list[CaseEvent]:
         select(c.id, c.at, c.kind, c.case_ref, c.actor, c.detail, c.prev_hash, c.hash)
         .where(c.case_ref == case_ref).order_by(c.id))]
     rf = reminders_fired.c
-    levels = conn.execute(select(rf.key, rf.due_at, rf.fired_at).join(cases, cases.c.id == rf.case_id)
-                          .where(cases.c.ref == case_ref).order_by(rf.id)).all()
+    levels = conn.execute(
+        select(rf.key, rf.due_at, rf.fired_at).join(
+            cases, cases.c.id == rf.case_id).where(cases.c.ref == case_ref).order_by(rf.id)).all()
     moments = sorted({level.fired_at for level in levels})
-    batches = list(conn.execute(select(audit_events).where(c.kind == LEVELS_FIRED, c.at.in_(moments)))) if moments else []
-    audited_alone = {e.detail.get("key") for e in own if e.kind == LEVEL_FIRED}  # levels fired before the batches
+    batches = list(
+        conn.execute(select(audit_events).where(c.kind == LEVELS_FIRED,
+                                                c.at.in_(moments)))) if moments else []
+    # levels fired before the batches
+    audited_alone = {e.detail.get("key") for e in own if e.kind == LEVEL_FIRED}
     entries = list(own)
     for key, due_at, fired_at in levels:
         if key in audited_alone:
             continue
-        detail = {"key": key, "kind": key.split(":")[0], "due_at": due_at.isoformat() if due_at else None}
+        detail = {
+            "key": key,
+            "kind": key.split(":")[0],
+            "due_at": due_at.isoformat() if due_at else None
+        }
         leaf = level_leaf(case_ref, key, due_at) if due_at else None
-        batch = next((b for b in batches if b.at == fired_at and leaf in b.detail.get("leaves", ())), None)
+        batch = next(
+            (b for b in batches if b.at == fired_at and leaf in b.detail.get("leaves", ())), None)
         if batch is None:
-            # A level the trail never saw (a row written around mailbot): listed, and it fails the check.
-            entries.append(CaseEvent(0, fired_at, LEVEL_FIRED, case_ref, "unknown", {**detail, "in_audit_trail": False}, "", ""))
+            # A level the trail never saw (a row written around mailbot): listed, and it fails the
+            # check.
+            entries.append(
+                CaseEvent(0, fired_at, LEVEL_FIRED, case_ref, "unknown", {
+                    **detail, "in_audit_trail": False
+                }, "", ""))
             continue
         entries.append(CaseEvent(batch.id, batch.at, LEVEL_FIRED, case_ref, batch.actor, detail,
                                  batch.prev_hash, batch.hash, batch))
-    return sorted(entries, key=lambda e: (e.id or float("inf"), e.batch is not None, e.detail.get("key") or ""))
+    return sorted(
+        entries, key=lambda e:
+        (e.id or float("inf"), e.batch is not None, e.detail.get("key") or ""))
 
 
 def details_since(conn: Connection, kind: str, since: datetime) -> list[dict[str, Any]]:

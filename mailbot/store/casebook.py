@@ -16,8 +16,8 @@ def next_reference(conn: Connection, year: int) -> str:
     """Allocate C-YYYY-NNNN; the counter row serialises concurrent instances."""
     insert_ignoring_conflict(conn, ref_counters, {"year": year, "last": 0}, ["year"])
     number = conn.execute(
-        update(ref_counters).where(ref_counters.c.year == year).values(last=ref_counters.c.last + 1).returning(ref_counters.c.last)
-    ).scalar_one()
+        update(ref_counters).where(ref_counters.c.year == year).values(
+            last=ref_counters.c.last + 1).returning(ref_counters.c.last)).scalar_one()
     return f"C-{year}-{number:04d}"
 
 
@@ -83,12 +83,9 @@ def cases_by_message_ids(conn: Connection, message_ids: Iterable[str]) -> list[i
 
 def open_case_for_sender(conn: Connection, address: str) -> Row[Any] | None:
     """The newest open case of this client, so a flood from one address becomes one case."""
-    q = (
-        select(cases)
-        .where(cases.c.client_address == address.lower(), cases.c.state.notin_([State.CLOSED.value]))
-        .order_by(cases.c.id.desc())
-        .limit(1)
-    )
+    q = (select(cases).where(cases.c.client_address == address.lower(),
+                             cases.c.state.notin_([State.CLOSED.value
+                                                   ])).order_by(cases.c.id.desc()).limit(1))
     return conn.execute(q).first()
 
 
@@ -125,7 +122,10 @@ def add_case_message(
 
 
 def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
-    return list(conn.execute(select(case_messages).where(case_messages.c.case_id == case_id).order_by(case_messages.c.id)))
+    return list(
+        conn.execute(
+            select(case_messages).where(case_messages.c.case_id == case_id).order_by(
+                case_messages.c.id)))
 
 
 # What the client has seen: their own mail and our letters (not staff mail, not robots').
@@ -134,13 +134,13 @@ CLIENT_THREAD_KINDS = ("complaint", "follow_up", "correction", "acknowledgement"
                        "holding_letter", "final_response", "summary_resolution")
 
 
-_THREAD_IDS = (select(case_messages.c.message_id)
-               .where(case_messages.c.case_id == bindparam("case_id"), case_messages.c.kind.in_(CLIENT_THREAD_KINDS))
-               .order_by(case_messages.c.id))
-_LAST_FROM_CLIENT = (select(case_messages)
-                     .where(case_messages.c.case_id == bindparam("case_id"), case_messages.c.direction == "in",
-                            case_messages.c.kind.in_(("complaint", "follow_up", "correction")))
-                     .order_by(case_messages.c.id.desc()).limit(1))
+_THREAD_IDS = (select(case_messages.c.message_id).where(
+    case_messages.c.case_id == bindparam("case_id"),
+    case_messages.c.kind.in_(CLIENT_THREAD_KINDS)).order_by(case_messages.c.id))
+_LAST_FROM_CLIENT = (select(case_messages).where(
+    case_messages.c.case_id == bindparam("case_id"), case_messages.c.direction == "in",
+    case_messages.c.kind.in_(
+        ("complaint", "follow_up", "correction"))).order_by(case_messages.c.id.desc()).limit(1))
 
 
 def thread_ids(conn: Connection, case_id: int) -> list[str]:
@@ -149,7 +149,8 @@ def thread_ids(conn: Connection, case_id: int) -> list[str]:
 
 
 def last_from_client(conn: Connection, case_id: int) -> Row[Any] | None:
-    """The client's latest complaint or follow-up (only that one is decrypted, not the whole file)."""
+    """The client's latest complaint or follow-up (only that one is decrypted, not the whole file).
+    """
     return conn.execute(_LAST_FROM_CLIENT, {"case_id": case_id}).first()
 
 
@@ -169,10 +170,11 @@ def open_case_counts_by_handler(conn: Connection) -> dict[str, int]:
     return {r[0]: r[1] for r in conn.execute(q) if r[0]}
 
 
-def record_correction(conn: Connection, case_id: int, name: str, old: str | None, new: str, *, by: str,
-                      at: datetime) -> None:
+def record_correction(conn: Connection, case_id: int, name: str, old: str | None, new: str, *,
+                      by: str, at: datetime) -> None:
     """A handler's correction of the triage: the case changes, and the pair is kept for training."""
-    conn.execute(corrections.insert().values(case_id=case_id, field=name, old_value=old, new_value=new, by=by, at=at))
+    conn.execute(corrections.insert().values(case_id=case_id, field=name, old_value=old,
+                                             new_value=new, by=by, at=at))
 
 
 def holding_sent(case_id: Any) -> Any:

@@ -14,7 +14,8 @@ from .sealing import Sealer
 
 
 def make_engine(url: str, *, sealer: Sealer | None = None, **kwargs: Any) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so a second reader never fails.
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout so a second reader never
+    fails.
 
     With a sealer, message content is encrypted at rest (see sealing.py); without one it is
     stored as given, which only tests and the offline tools use.

@@ -25,7 +25,8 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     cfg = _alembic_config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            # Held to the end of this transaction: a second instance waits, then finds nothing to do.
+            # Held to the end of this transaction: a second instance waits, then finds nothing to
+            # do.
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, upda
 from .tables import approval_tokens, cases, outbox
 
 
-# Constant statements with the values as parameters: building a statement from the values on
-# every call (insert().values(...)) cost more than running it when a tick queues thousands of drafts.
+# Constant statements with the values as parameters: building a statement from the values on every
+# call (insert().values(...)) cost more than running it when a tick queues thousands of drafts.
 _ADD_LETTER = outbox.insert().returning(outbox.c.id)
 _ADD_TOKEN = approval_tokens.insert()
 
@@ -53,7 +53,8 @@ def due_for_sending(conn: Connection, now: datetime, limit: int = 50) -> list[Ro
     return list(conn.execute(q))
 
 
-_LETTERS_OF_CASE = select(outbox).where(outbox.c.case_id == bindparam("case_id")).order_by(outbox.c.id)
+_LETTERS_OF_CASE = select(outbox).where(outbox.c.case_id == bindparam("case_id")).order_by(
+    outbox.c.id)
 
 
 def drafts_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
@@ -64,14 +65,18 @@ def drafts_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
     draft of the firm, and walk it for each draft written after a busy boundary (2.5 ms a draft
     with 8,000 pending, growing with each).
     """
-    return [row for row in conn.execute(_LETTERS_OF_CASE, {"case_id": case_id}) if row.status == "draft"]
+    return [
+        row for row in conn.execute(_LETTERS_OF_CASE, {"case_id": case_id})
+        if row.status == "draft"
+    ]
 
 
 def letters_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
     return list(conn.execute(_LETTERS_OF_CASE, {"case_id": case_id}))
 
 
-def list_letters(conn: Connection, *, status: str | None = None, limit: int = 200) -> list[Row[Any]]:
+def list_letters(conn: Connection, *, status: str | None = None,
+                 limit: int = 200) -> list[Row[Any]]:
     q = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
     if status:
         q = q.where(outbox.c.status == status)
@@ -80,15 +85,17 @@ def list_letters(conn: Connection, *, status: str | None = None, limit: int = 20
 
 def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> int:
     """Acknowledgements sent or queued to this address since `since` (per-sender rate limit)."""
-    their_cases = select(cases.c.id).where(cases.c.client_address == address.lower()).scalar_subquery()
-    q = select(func.count()).select_from(outbox).where(
-        outbox.c.case_id.in_(their_cases), outbox.c.kind == "acknowledgement", outbox.c.created_at >= since
-    )
+    their_cases = select(
+        cases.c.id).where(cases.c.client_address == address.lower()).scalar_subquery()
+    q = select(func.count()).select_from(outbox).where(outbox.c.case_id.in_(their_cases),
+                                                       outbox.c.kind == "acknowledgement",
+                                                       outbox.c.created_at >= since)
     return conn.execute(q).scalar_one()
 
 
 def count_auto_replies_since(conn: Connection, since: datetime) -> int:
-    q = select(func.count()).select_from(outbox).where(outbox.c.kind == "acknowledgement", outbox.c.created_at >= since)
+    q = select(func.count()).select_from(outbox).where(outbox.c.kind == "acknowledgement",
+                                                       outbox.c.created_at >= since)
     return conn.execute(q).scalar_one()
 
 
@@ -97,20 +104,29 @@ def approval_request_ids(conn: Connection, message_ids: Iterable[str]) -> frozen
     ids = [m for m in message_ids if m]
     if not ids:
         return frozenset()
-    q = select(outbox.c.message_id).where(outbox.c.kind == "approval_request", outbox.c.message_id.in_(ids))
+    q = select(outbox.c.message_id).where(outbox.c.kind == "approval_request",
+                                          outbox.c.message_id.in_(ids))
     return frozenset(r[0] for r in conn.execute(q))
 
 
-def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha256: str, expires_at: datetime,
-              now: datetime, request_message_id: str, marker: str) -> None:
-    conn.execute(_ADD_TOKEN, {"outbox_id": outbox_id, "handler_email": handler_email.lower(), "token_sha256": token_sha256,
-                              "expires_at": expires_at, "created_at": now,
-                              "request_message_id": request_message_id, "marker": marker})
+def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha256: str,
+              expires_at: datetime, now: datetime, request_message_id: str, marker: str) -> None:
+    conn.execute(
+        _ADD_TOKEN, {
+            "outbox_id": outbox_id,
+            "handler_email": handler_email.lower(),
+            "token_sha256": token_sha256,
+            "expires_at": expires_at,
+            "created_at": now,
+            "request_message_id": request_message_id,
+            "marker": marker
+        })
 
 
 def token_for_request(conn: Connection, request_message_id: str) -> Row[Any] | None:
     """The token an approval request carried, found by the request's Message-ID."""
-    q = select(approval_tokens).where(approval_tokens.c.request_message_id == request_message_id.strip("<>"))
+    q = select(approval_tokens).where(
+        approval_tokens.c.request_message_id == request_message_id.strip("<>"))
     return conn.execute(q).first()
 
 
@@ -131,21 +147,23 @@ def live_request(conn: Connection, case_id: int, now: datetime) -> tuple[Row[Any
 
 def rewrite_unsent(conn: Connection, outbox_id: int, **values: Any) -> bool:
     """Replace the text of a letter not yet sent (compare-and-set on status and sent_at)."""
-    result = conn.execute(update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == "approved",
-                                               outbox.c.sent_at.is_(None), outbox.c.attempts == 0)
-                          .values(**values))
+    result = conn.execute(
+        update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == "approved",
+                             outbox.c.sent_at.is_(None), outbox.c.attempts == 0).values(**values))
     return result.rowcount == 1
 
 
 def letters_to(conn: Connection, kind: str, recipient: str, since: datetime) -> list[Row[Any]]:
     """Letters of one kind to one address written since `since`, oldest first (notice limits)."""
-    q = select(outbox).where(outbox.c.kind == kind, outbox.c.created_at >= since).order_by(outbox.c.id)
+    q = select(outbox).where(outbox.c.kind == kind, outbox.c.created_at
+                             >= since).order_by(outbox.c.id)
     wanted = recipient.lower()
     return [r for r in conn.execute(q) if wanted in [x.lower() for x in r.recipients]]
 
 
 def token_by_hash(conn: Connection, token_sha256: str) -> Row[Any] | None:
-    return conn.execute(select(approval_tokens).where(approval_tokens.c.token_sha256 == token_sha256)).first()
+    return conn.execute(
+        select(approval_tokens).where(approval_tokens.c.token_sha256 == token_sha256)).first()
 
 
 def use_token(conn: Connection, token_id: int, now: datetime) -> bool:
@@ -156,4 +174,3 @@ def use_token(conn: Connection, token_id: int, now: datetime) -> bool:
         .values(used_at=now)
     )
     return result.rowcount == 1
-

@@ -12,8 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .tables import quarantine, raw_messages, watermarks
 
 
-def insert_ignoring_conflict(conn: Connection, table: Table, values: dict[str, Any], conflict: list[str]) -> int | None:
-    """INSERT ... ON CONFLICT DO NOTHING on both engines; returns the new id, or None when it existed."""
+def insert_ignoring_conflict(conn: Connection, table: Table, values: dict[str, Any],
+                             conflict: list[str]) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING on both engines; returns the new id, or None when it
+    existed."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
     if "id" in table.c:
@@ -32,12 +34,13 @@ class MailboxCoordinates:
 
 def _record_statement(conn: Connection) -> Any:
     """One INSERT ... ON CONFLICT DO NOTHING RETURNING id per dialect, built once: a burst of
-    mail runs it thousands of times, and a fresh statement each time costs SQLAlchemy a cache key."""
+    mail runs it thousands of times, and a fresh statement each time costs SQLAlchemy a cache key.
+    """
     name = conn.dialect.name
     if name not in _RECORD:
         dialect = postgresql if name == "postgresql" else sqlite
-        _RECORD[name] = (dialect.insert(raw_messages).on_conflict_do_nothing(index_elements=["dedupe_key"])
-                         .returning(raw_messages.c.id))
+        _RECORD[name] = (dialect.insert(raw_messages).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]).returning(raw_messages.c.id))
     return _RECORD[name]
 
 
@@ -83,9 +86,11 @@ def undecided(conn: Connection, *, after_id: int = 0, limit: int = 100) -> list[
 
 
 def claim_raw(conn: Connection, raw_id: int) -> bool:
-    """Take a record off the queue for this transaction; False if another pass already decided it."""
-    claimed = conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id, raw_messages.c.status == "received")
-                           .values(status="deciding"))
+    """Take a record off the queue for this transaction; False if another pass already decided it.
+    """
+    claimed = conn.execute(
+        update(raw_messages).where(raw_messages.c.id == raw_id,
+                                   raw_messages.c.status == "received").values(status="deciding"))
     return claimed.rowcount == 1
 
 
@@ -98,10 +103,13 @@ def begin_attempt(conn: Connection, raw_id: int) -> int:
 
 def reset_for_retry(conn: Connection, raw_id: int) -> None:
     """A person asked for this record to be decided again: back to the queue, attempts forgotten."""
-    conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id).values(status="received", decide_attempts=0))
+    conn.execute(
+        update(raw_messages).where(raw_messages.c.id == raw_id).values(
+            status="received", decide_attempts=0))
 
 
-def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = None, case_id: int | None = None) -> None:
+def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = None,
+             case_id: int | None = None) -> None:
     values: dict[str, Any] = {"status": status}
     if kind is not None:
         values["kind"] = kind
@@ -116,17 +124,16 @@ def raw_by_id(conn: Connection, raw_id: int) -> Row[Any] | None:
 
 def add_quarantine(conn: Connection, raw_id: int, reason: str, now: datetime) -> int:
     mark_raw(conn, raw_id, status="quarantined", kind="malformed")
-    return conn.execute(
-        quarantine.insert().values(raw_message_id=raw_id, reason=reason, created_at=now).returning(quarantine.c.id)
-    ).scalar_one()
+    return conn.execute(quarantine.insert().values(raw_message_id=raw_id, reason=reason,
+                                                   created_at=now).returning(
+                                                       quarantine.c.id)).scalar_one()
 
 
 def list_quarantine(conn: Connection, *, include_resolved: bool = False) -> list[Row[Any]]:
-    q = (
-        select(quarantine, raw_messages.c.message_id, raw_messages.c.size, raw_messages.c.mailbox, raw_messages.c.uid)
-        .join(raw_messages, raw_messages.c.id == quarantine.c.raw_message_id)
-        .order_by(quarantine.c.id)
-    )
+    q = (select(quarantine, raw_messages.c.message_id, raw_messages.c.size,
+                raw_messages.c.mailbox, raw_messages.c.uid).join(
+                    raw_messages,
+                    raw_messages.c.id == quarantine.c.raw_message_id).order_by(quarantine.c.id))
     if not include_resolved:
         q = q.where(quarantine.c.resolved_at.is_(None))
     return list(conn.execute(q))
@@ -140,26 +147,33 @@ def quarantine_entry(conn: Connection, qid: int) -> Row[Any] | None:
 
 
 def resolve_quarantine(conn: Connection, qid: int, resolution: str, now: datetime) -> None:
-    conn.execute(update(quarantine).where(quarantine.c.id == qid).values(resolved_at=now, resolution=resolution))
+    conn.execute(
+        update(quarantine).where(quarantine.c.id == qid).values(resolved_at=now,
+                                                                resolution=resolution))
 
 
 def count_open_quarantine(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(quarantine).where(quarantine.c.resolved_at.is_(None))).scalar_one()
+    return conn.execute(
+        select(func.count()).select_from(quarantine).where(
+            quarantine.c.resolved_at.is_(None))).scalar_one()
 
 
 def get_watermark(conn: Connection, mailbox: str) -> Row[Any] | None:
     return conn.execute(select(watermarks).where(watermarks.c.mailbox == mailbox)).first()
 
 
-def set_watermark(conn: Connection, mailbox: str, uidvalidity: int, last_uid: int, now: datetime) -> None:
+def set_watermark(conn: Connection, mailbox: str, uidvalidity: int, last_uid: int,
+                  now: datetime) -> None:
     """Advance (never rewind within one UIDVALIDITY) the last processed UID."""
     current = get_watermark(conn, mailbox)
     if current is None:
         insert_ignoring_conflict(
-            conn,
-            watermarks,
-            {"mailbox": mailbox, "uidvalidity": uidvalidity, "last_uid": last_uid, "last_success_at": now},
-            ["mailbox"],
+            conn, watermarks, {
+                "mailbox": mailbox,
+                "uidvalidity": uidvalidity,
+                "last_uid": last_uid,
+                "last_success_at": now
+            }, ["mailbox"],
         )
         return
     if current.uidvalidity == uidvalidity:
@@ -172,5 +186,7 @@ def set_watermark(conn: Connection, mailbox: str, uidvalidity: int, last_uid: in
 
 
 def touch_watermark(conn: Connection, mailbox: str, now: datetime) -> None:
-    """Record a successful poll even when nothing arrived (feeds `mailbot status` and the stall alert)."""
-    conn.execute(update(watermarks).where(watermarks.c.mailbox == mailbox).values(last_success_at=now))
+    """Record a successful poll even when nothing arrived (feeds `mailbot status` and the stall
+    alert)."""
+    conn.execute(
+        update(watermarks).where(watermarks.c.mailbox == mailbox).values(last_success_at=now))

@@ -32,7 +32,10 @@ class Sealer:
         try:
             self._fernet = MultiFernet([Fernet(k.strip()) for k in keys])
         except (ValueError, TypeError):
-            raise ConfigError(["database.encryption_key_file: not a Fernet key (make one with `mailbot db new-key`)"]) from None
+            raise ConfigError([
+                "database.encryption_key_file: not a Fernet key (make one with `mailbot db "
+                "new-key`)"
+            ]) from None
 
     def seal(self, data: bytes) -> bytes:
         return PREFIX + self._fernet.encrypt(data)
@@ -43,7 +46,9 @@ class Sealer:
         try:
             return self._fernet.decrypt(data[len(PREFIX):])
         except InvalidToken:
-            raise ConfigError(["database encryption key: it cannot decrypt stored data (wrong or missing key)"]) from None
+            raise ConfigError([
+                "database encryption key: it cannot decrypt stored data (wrong or missing key)"
+            ]) from None
 
     def rotate(self, data: bytes) -> bytes:
         if not data.startswith(PREFIX):
@@ -57,31 +62,44 @@ def new_key() -> str:
 
 def read_keys(text: str) -> list[bytes]:
     """One key per line, newest first; blank lines and # comments ignored."""
-    return [line.strip().encode() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line.strip().encode() for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
-def load_sealer(*, key_env: str | None, key_file: str | None, data_dir: Path, shared_database: bool = False) -> Sealer:
+def load_sealer(*, key_env: str | None, key_file: str | None, data_dir: Path,
+                shared_database: bool = False) -> Sealer:
     """The configured key, or (embedded default) a key file created beside the database.
 
     A shared database (PostgreSQL, several instances) needs a configured key: a key made up by
     one instance would leave the others unable to read what it wrote.
     """
     if shared_database and not (key_env or key_file):
-        raise ConfigError(["database.encryption_key_env: a PostgreSQL database needs a configured key "
-                           "(set encryption_key_env or encryption_key_file; make one with `mailbot db new-key`)"])
+        raise ConfigError([
+            "database.encryption_key_env: a PostgreSQL database needs a configured key "
+            "(set encryption_key_env or encryption_key_file; make one with `mailbot db new-key`)"
+        ])
     if key_env:
         value = os.environ.get(key_env)
         if not value:
-            raise ConfigError([f"database.encryption_key_env: environment variable {key_env} is not set"])
+            raise ConfigError(
+                [f"database.encryption_key_env: environment variable {key_env} is not set"])
         return Sealer(read_keys(value.replace(",", "\n")))
     path = Path(key_file) if key_file else data_dir / "mailbot.key"
     if not path.exists():
         if key_file:
-            raise ConfigError([f"database.encryption_key_file: {path} does not exist (make one with `mailbot db new-key`)"])
+            raise ConfigError([
+                f"database.encryption_key_file: {path} does not exist (make one with `mailbot db "
+                "new-key`)"
+            ])
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write("# mailbot data key: back it up apart from the database; without it the mail cannot be read\n")
+            handle.write(
+                "# mailbot data key: back it up apart from the database; without it the mail "
+                "cannot be read\n"
+            )
             handle.write(new_key() + "\n")
     return Sealer(read_keys(path.read_text()))
 
@@ -113,7 +131,8 @@ class SealedText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Any) -> bytes | None:
-        return SealedBytes().process_bind_param(value.encode() if value is not None else None, dialect)
+        return SealedBytes().process_bind_param(value.encode() if value is not None else None,
+                                                dialect)
 
     def process_result_value(self, value: bytes | None, dialect: Any) -> str | None:
         raw = SealedBytes().process_result_value(value, dialect)

@@ -107,8 +107,10 @@ cases = Table(
     Column("secondary_categories", JSON, nullable=False, default=list),
     Column("urgency", String(16)),
     Column("is_complaint", Boolean),
-    Column("flags", SealedJSON),  # sealed: a vulnerability or safeguarding flag is special-category data
-    Column("suggestion", SealedJSON),  # the triage suggestion with its reasons, as shown to the handler
+    # sealed: a vulnerability or safeguarding flag is special-category data
+    Column("flags", SealedJSON),
+    # the triage suggestion with its reasons, as shown to the handler
+    Column("suggestion", SealedJSON),
     Column("client_address", String(320), nullable=False),
     Column("client_name", String(255)),
     Column("handler_email", String(320)),
@@ -121,7 +123,8 @@ cases = Table(
     Column("last_client_letter_at", UTCDateTime),
     Column("awaiting_client_since", UTCDateTime),
     Column("legal_hold", Boolean, nullable=False, default=False),
-    Column("purged_at", UTCDateTime),  # content removed under the retention policy; the register entry stays
+    # content removed under the retention policy; the register entry stays
+    Column("purged_at", UTCDateTime),
     Column("person_complained_about", String(255)),
     Column("root_cause", String(255)),
     Column("outcome", String(32)),
@@ -159,7 +162,8 @@ cases = Table(
     Index(None, "state"),
     Index(None, "client_address"),
     Index(None, "updated_at"),
-    Index(None, "handler_email", "state"),  # open cases per handler (assignment), read from the index alone
+    # open cases per handler (assignment), read from the index alone
+    Index(None, "handler_email", "state"),
 )
 
 # Free text a person wrote about a case (notes, rejection reasons, why adjustments were declined,
@@ -247,7 +251,8 @@ outbox = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("case_id", Id, ForeignKey("cases.id")),
     Column("kind", String(32), nullable=False),
-    Column("status", String(16), nullable=False),  # draft, approved, sent, failed, rejected, superseded
+    # draft, approved, sent, failed, rejected, superseded
+    Column("status", String(16), nullable=False),
     Column("requires_approval", Boolean, nullable=False),
     Column("handler_email", String(320)),
     Column("sender", String(320), nullable=False),  # envelope sender (VERP for client letters)
@@ -270,7 +275,8 @@ outbox = Table(
     Column("sent_at", UTCDateTime),
     Index(None, "status", "next_attempt_at"),
     Index(None, "kind", "created_at"),
-    Index(None, "case_id", "kind", "created_at"),  # a case's letters: its drafts, its client's acknowledgements
+    # a case's letters: its drafts, its client's acknowledgements
+    Index(None, "case_id", "kind", "created_at"),
 )
 
 approval_tokens = Table(
@@ -302,7 +308,8 @@ audit_events = Table(
     Column("prev_hash", String(64), nullable=False, unique=True),  # unique: the chain cannot fork
     Column("hash", String(64), nullable=False, unique=True),
     Index(None, "case_ref"),
-    Index(None, "at"),  # a case's levels are found in the batch events of the ticks that recorded them
+    # a case's levels are found in the batch events of the ticks that recorded them
+    Index(None, "at"),
 )
 
 watermarks = Table(

@@ -31,12 +31,14 @@ $$ LANGUAGE plpgsql
 def upgrade() -> None:
     op.create_table(
         "case_checks",
-        sa.Column("case_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.ForeignKey("cases.id"),
+        sa.Column("case_id",
+                  sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.ForeignKey("cases.id"),
                   primary_key=True),
         sa.Column("next_check_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index("ix_case_checks_next_check_at", "case_checks", ["next_check_at"])
-    op.execute("INSERT INTO case_checks (case_id, next_check_at) SELECT id, next_check_at FROM cases")
+    op.execute(
+        "INSERT INTO case_checks (case_id, next_check_at) SELECT id, next_check_at FROM cases")
     op.drop_index("ix_cases_next_check_at", table_name="cases")
     if op.get_bind().dialect.name == "postgresql":
         op.drop_column("cases", "next_check_at")
@@ -44,7 +46,8 @@ def upgrade() -> None:
         op.execute("CREATE TRIGGER cases_case_checks_row AFTER INSERT ON cases "
                    "FOR EACH ROW EXECUTE FUNCTION mailbot_case_checks_row()")
     else:
-        # In place (SQLite 3.35+): a batch rebuild would drop `cases`, which the other tables reference.
+        # In place (SQLite 3.35+): a batch rebuild would drop `cases`, which the other tables
+        # reference.
         op.execute("ALTER TABLE cases DROP COLUMN next_check_at")
         op.execute("CREATE TRIGGER cases_case_checks_row AFTER INSERT ON cases "
                    "BEGIN INSERT INTO case_checks (case_id) VALUES (NEW.id); END")

@@ -29,7 +29,8 @@ _SEALED = ("flags", "suggestion")
 def upgrade() -> None:
     op.add_column("approval_tokens", sa.Column("request_message_id", sa.String(998), nullable=True))
     op.add_column("approval_tokens", sa.Column("marker", sa.String(16), nullable=True))
-    op.create_index("ix_approval_tokens_request_message_id", "approval_tokens", ["request_message_id"])
+    op.create_index("ix_approval_tokens_request_message_id", "approval_tokens",
+                    ["request_message_id"])
     op.add_column("raw_messages", sa.Column("decide_attempts", sa.Integer(), nullable=False,
                                             server_default="0"))
     _move(seal=True)
