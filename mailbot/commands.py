@@ -25,7 +25,7 @@ from .draft_edit import QUOTE_PREFIX, read_draft
 from .profiles import PROFILES
 from .reply_reading import ReplyText
 from .triage import CATEGORIES, URGENCIES
-from .triage_rules import AREAS
+from .triage.rules import AREAS
 from .trimming import trim_reply
 
 DRAFT_KINDS = ("update", "info", "holding", "final", "summary", "reply")
@@ -255,7 +255,7 @@ class SetPerson:
 
 @dataclass(frozen=True)
 class SetArea:
-    area: str  # one of triage_rules.AREAS
+    area: str  # one of triage.rules.AREAS
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from .. import classifier
-from ..classifier import Example, TriageModel
+from ..triage import classifier
+from ..triage.classifier import Example, TriageModel
 from ..errors import ModelMismatch
 from ..triage import CATEGORIES, URGENCIES, suggest, suggestion_record
-from ..triage_eval import (LabelledRow, format_comparison, format_report, grouped_cross_validation,
+from ..triage.evaluation import (LabelledRow, format_comparison, format_report, grouped_cross_validation,
                           load_rows, measure, measure_predictions, real_text_score,
                           training_examples)
 

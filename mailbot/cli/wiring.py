@@ -69,7 +69,7 @@ def load_classifier(directory: Path) -> object | None:
         log.warning("triage.no_model", extra={"model_dir": str(directory)})
         return None
     # scikit-learn is slow to import; only commands that classify pay for it
-    from .. import classifier
+    from ..triage import classifier
 
     try:
         return classifier.load(directory)

@@ -16,7 +16,7 @@ from ..triage import Prediction, bound_text, suggestion_record
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..duty_clocks import sar_due
-from ..triage_rules import DATA_BREACH, SUBJECT_ACCESS
+from ..triage.rules import DATA_BREACH, SUBJECT_ACCESS
 from .bounces import record_bounce
 from .context import App, log
 from .drafting import draft_for_approval, queue_client_letter, refresh_request, supersede_drafts

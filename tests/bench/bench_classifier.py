@@ -27,9 +27,9 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from mailbot import classifier  # noqa: E402
+from mailbot.triage import classifier  # noqa: E402
 from mailbot.triage import suggest  # noqa: E402
-from mailbot.triage_eval import load_rows  # noqa: E402
+from mailbot.triage.evaluation import load_rows  # noqa: E402
 
 N_TEXTS = 10_000
 

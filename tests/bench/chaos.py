@@ -93,7 +93,7 @@ def write_toml(config: Config, path: Path, changes: dict[str, dict[str, Any]] | 
 # (a zombie), so a late SIGKILL can never hit an unrelated process that reused it.
 ZYGOTE = r"""
 import json, os, sys, traceback
-import mailbot.cli, mailbot.classifier
+import mailbot.cli, mailbot.triage.classifier
 out = os.fdopen(os.dup(1), "w", buffering=1)
 exited = None
 for line in sys.stdin:

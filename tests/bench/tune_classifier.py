@@ -9,7 +9,7 @@ For each candidate setting it prints, from cross-validation over models/real gro
 category macro-F1, top-2 and lenient accuracy, urgency macro-F1 and critical recall (rules +
 model), and the complaint head's separation (share of real non-complaints below the lowest real
 complaint's probability). A 5-fold CV on the seed TRAIN split is printed beside it as a sanity
-check. The seed test split is never used. The chosen values live in mailbot.classifier.PARAMS;
+check. The seed test split is never used. The chosen values live in mailbot.triage.classifier.PARAMS;
 the thresholds that follow from them (mailbot.triage CATEGORY_SURE etc.) are printed at the end.
 """
 
@@ -28,9 +28,9 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from mailbot.classifier import PARAMS, train_model  # noqa: E402
+from mailbot.triage.classifier import PARAMS, train_model  # noqa: E402
 from mailbot.triage import suggest  # noqa: E402
-from mailbot.triage_eval import grouped_cross_validation, load_rows, measure_predictions  # noqa: E402
+from mailbot.triage.evaluation import grouped_cross_validation, load_rows, measure_predictions  # noqa: E402
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
 

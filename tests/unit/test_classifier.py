@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -10,11 +12,11 @@ import pytest
 import skops.io as sio
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from mailbot import classifier
-from mailbot.classifier import Example, train_model
-from mailbot.classifier_features import WORD_TOKEN, char_wb_ngrams, word_ngrams
+from mailbot.triage import classifier
+from mailbot.triage.classifier import Example, train_model
+from mailbot.triage.features import WORD_TOKEN, char_wb_ngrams, word_ngrams
 from mailbot.errors import ModelMismatch
-from mailbot.triage_eval import load_rows, measure, training_examples
+from mailbot.triage.evaluation import load_rows, measure, training_examples
 
 from .triage_samples import tiny_rows
 
@@ -135,7 +137,7 @@ def test_shipped_model_is_what_training_on_the_shipped_seed_produces() -> None:
 
 
 def test_hashers_count_every_ngram_once_and_never_across_texts() -> None:
-    from mailbot.classifier_features import CharNgramHasher, WordNgramHasher
+    from mailbot.triage.features import CharNgramHasher, WordNgramHasher
     texts = ["Nobody rang back", "", "back Nobody", "Nobody rang back"]
     for hasher, grams in ((WordNgramHasher(2 ** 12), word_ngrams), (CharNgramHasher(2 ** 12), char_wb_ngrams)):
         matrix = hasher.transform(texts)
@@ -163,3 +165,26 @@ def test_a_giant_word_is_read_as_its_first_fifty_characters(model_dir: Path) -> 
     giant, head = model.probabilities([blob]), model.probabilities([blob[:50]])
     for name in giant:
         assert giant[name][1] == pytest.approx(head[name][1])
+
+
+def test_a_model_saved_before_the_triage_package_still_loads(model_dir: Path, tmp_path: Path) -> None:
+    """A firm's retrained model names the feature classes by their old module; an upgrade must
+    not leave it without triage."""
+    archive = (model_dir / classifier.MODEL_FILE).read_bytes()
+    old = _rename_in_schema(archive, b'"mailbot.triage.features"', b'"mailbot.classifier_features"')
+    assert sio.get_untrusted_types(data=old) != sio.get_untrusted_types(data=archive)
+    (tmp_path / classifier.MODEL_FILE).write_bytes(old)
+    (tmp_path / classifier.SIDECAR_FILE).write_bytes((model_dir / classifier.SIDECAR_FILE).read_bytes())
+    text = ["You sent my bank statements to the wrong person, a data breach"]
+    assert classifier.load(tmp_path).predict(text) == classifier.load(model_dir).predict(text)
+
+
+def _rename_in_schema(archive: bytes, before: bytes, after: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(archive)) as source:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for item in source.infolist():
+                data = source.read(item)
+                target.writestr(item, data.replace(before, after) if item.filename == "schema.json"
+                                else data)
+    return out.getvalue()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailbot.date_mentions import find_dates
+from mailbot.triage.dates import find_dates
 
 WEDNESDAY = date(2026, 3, 4)
 

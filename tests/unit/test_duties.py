@@ -17,7 +17,7 @@ from mailbot.regimes import build_regimes
 from mailbot.service.drafting import approval_checks
 from mailbot.service.listening import letter_extras, understood_points
 from mailbot.triage import suggest
-from mailbot.triage_rules import area_of_law, rule_hits
+from mailbot.triage.rules import area_of_law, rule_hits
 
 REGIMES = build_regimes(profile="ew_sra", overrides=None, country="GB", subdivision="ENG",
                         timezone="Europe/London")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import string
 
-from mailbot import classifier_features as cf
+from mailbot.triage import features as cf
 
 
 def test_a_stream_of_unique_long_words_never_grows_the_cache_past_its_budget() -> None:

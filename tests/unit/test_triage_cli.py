@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mailbot import classifier
+from mailbot.triage import classifier
 from mailbot.cli.triage_tools import classify_stream, evaluate, train
 
 from .triage_samples import tiny_rows, write_seed
@@ -115,7 +115,7 @@ def test_evaluate_reports_the_figures_a_reviewer_needs(trained: Path) -> None:
 
 
 def _rows(directory: Path) -> list:
-    from mailbot.triage_eval import load_rows
+    from mailbot.triage.evaluation import load_rows
     return [r for r in load_rows(directory) if r.split != "test"]
 
 
@@ -130,7 +130,7 @@ def _real_dir(base: Path) -> Path:
 
 
 def test_grouped_folds_never_put_one_source_on_both_sides(tmp_path: Path) -> None:
-    from mailbot.triage_eval import group_folds, load_rows
+    from mailbot.triage.evaluation import group_folds, load_rows
 
     rows = load_rows(_real_dir(tmp_path))
     folds = group_folds(rows, 5)
@@ -172,7 +172,7 @@ def _swapped(categories: tuple[str, ...], split: str = "train") -> list[dict[str
 
 
 def test_with_real_texts_their_grouped_score_is_the_gate(tmp_path: Path) -> None:
-    from mailbot.triage_eval import load_rows, real_text_score
+    from mailbot.triage.evaluation import load_rows, real_text_score
 
     seed, real_dir = write_seed(tmp_path / "seed"), _real_dir(tmp_path)
     seen = [dict(r, split="train") for r in tiny_rows()] + tiny_rows()[-1:]

@@ -11,6 +11,7 @@ library versions, labels, a hash of the training data and held-out metrics.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -31,9 +32,9 @@ import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .classifier_features import build_features
-from .errors import ModelMismatch
-from .triage import FLAGS, Prediction, bound_text
+from ..errors import ModelMismatch
+from .features import build_features
+from .suggestion import FLAGS, Prediction, bound_text
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,9 @@ TRUSTED_TYPES = ("builtins.dict", "builtins.list", "builtins.tuple", "builtins.s
                  "scipy.sparse._csr.csr_matrix",
                  "sklearn.feature_extraction.text.TfidfTransformer",
                  "sklearn.feature_selection._variance_threshold.VarianceThreshold",
-                 "mailbot.classifier_features.CharNgramHasher",
-                 "mailbot.classifier_features.WordNgramHasher",
-                 "mailbot.classifier_features.LexiconCounter",
+                 "mailbot.triage.features.CharNgramHasher",
+                 "mailbot.triage.features.WordNgramHasher",
+                 "mailbot.triage.features.LexiconCounter",
                  "sklearn.linear_model._logistic.LogisticRegression",
                  "sklearn.pipeline.FeatureUnion", "sklearn.pipeline.Pipeline",
                  )
@@ -266,7 +267,7 @@ def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict
          trained_at: str, real_score: dict[str, Any] | None = None) -> Path:
     """Write the skops file and sidecar atomically (temp files, then rename): no reader sees half.
 
-    `real_score` (the grouped real-text score of the recipe, see triage_eval.real_text_score) is
+    `real_score` (the grouped real-text score of the recipe, see evaluation.real_text_score) is
     recorded for the next `mailbot train` to compare against.
     """
     directory = Path(model_dir)
@@ -298,6 +299,26 @@ def read_sidecar(model_dir: str | os.PathLike[str]) -> dict[str, Any]:
         raise ModelMismatch(f"cannot read {path} ({exc}); retrain with `mailbot train`") from None
 
 
+# Where the feature classes lived before the triage package: a model a firm retrained before the
+# move names them so, and must still load (the classes themselves did not change).
+_OLD_MODULES = {b'"mailbot.classifier_features"': b'"mailbot.triage.features"'}
+
+
+def _renamed_modules(data: bytes) -> bytes:
+    """The skops archive with old module paths in its schema replaced by where they live now."""
+    with zipfile.ZipFile(io.BytesIO(data)) as old:
+        schema = old.read("schema.json")
+        if not any(name in schema for name in _OLD_MODULES):
+            return data
+        for before, after in _OLD_MODULES.items():
+            schema = schema.replace(before, after)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as new:
+            for item in old.infolist():
+                new.writestr(item, schema if item.filename == "schema.json" else old.read(item))
+    return out.getvalue()
+
+
 def load(model_dir: str | os.PathLike[str]) -> TriageModel:
     """Load after checking versions and that the file holds only the types listed in TRUSTED_TYPES.
     """
@@ -313,6 +334,7 @@ def load(model_dir: str | os.PathLike[str]) -> TriageModel:
     except OSError as exc:
         raise ModelMismatch(
             f"cannot read {path} ({exc.strerror}); retrain with `mailbot train`") from None
+    data = _renamed_modules(data)
     unexpected = sorted(set(sio.get_untrusted_types(data=data)) - set(TRUSTED_TYPES))
     if unexpected:
         raise ModelMismatch(

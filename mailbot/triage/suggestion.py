@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from .date_mentions import DateMention, find_dates
-from .triage_rules import DATA_BREACH, Hit, area_of_law, mentions_third_party, rule_hits
+from .dates import DateMention, find_dates
+from .rules import DATA_BREACH, Hit, area_of_law, mentions_third_party, rule_hits
 
 CATEGORIES = ("delay", "communication", "advice_quality", "instructions", "costs_information",
               "costs_excessive", "documents_funds", "staff_conduct", "integrity_misconduct",

@@ -26,7 +26,7 @@ from sklearn.metrics import accuracy_score, classification_report, confusion_mat
 from sklearn.model_selection import GroupKFold
 
 from .classifier import PARAMS, Example, TriageModel, data_fingerprint, train_model
-from .triage import CATEGORIES, FLAGS, URGENCIES, Prediction, Suggestion, suggest
+from .suggestion import CATEGORIES, FLAGS, URGENCIES, Prediction, Suggestion, suggest
 
 
 @dataclass(frozen=True)

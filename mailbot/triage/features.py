@@ -22,7 +22,7 @@ from sklearn.feature_selection import VarianceThreshold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils import murmurhash3_32
 
-from .classifier_lexicon import LEXICONS
+from .lexicon import LEXICONS
 
 WORD_TOKEN = r"(?u)\b\w[\w']*\b"
 _TOKEN = re.compile(WORD_TOKEN)
@@ -179,7 +179,7 @@ def word_ngrams(text: str) -> list[str]:
 
 
 class LexiconCounter(_Hasher):
-    """One column per cue-word lexicon (mailbot.classifier_lexicon): scale * log(1 + matches).
+    """One column per cue-word lexicon (mailbot.triage.lexicon): scale * log(1 + matches).
 
     Stateless like the hashers; the patterns live in code, so a saved model stores only `scale`.
     """

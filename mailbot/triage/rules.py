@@ -1,6 +1,6 @@
 """The phrase rules behind emergency triage: which words in a complaint mean "act now".
 
-Kept apart from the combining logic in triage.py so the vocabulary can be reviewed (and
+Kept apart from the combining logic in suggestion.py so the vocabulary can be reviewed (and
 argued about) on its own. Each rule is a regular expression plus what it implies: an
 urgency floor, flags for the compliance officer or insurer, and a reason in plain words.
 Reasons never quote the complainant, because they end up in audit logs and digests.
