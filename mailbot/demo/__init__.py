@@ -12,18 +12,22 @@ import smtplib
 import tempfile
 from collections import Counter
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from ..cli import wiring
-from ..config import parse_config
+from ..config import Config, parse_config
+from ..mailbox import MailboxSettings
 from ..service.context import App
-from ..service.runner import run_once
+from ..service.runner import RunReport, run_once
 from ..service.trend_report import build_report
+from ..smtp import SmtpSettings
 from ..store import audit, casebook
 from ..store.tables import audit_events, case_notes, outbox, reminders_fired
 from .samples import MALFORMED, SAMPLES, Sample
@@ -37,10 +41,11 @@ COMPLIANCE = ("Alex Morgan", f"alex.morgan@{FIRM_DOMAIN}")
 
 
 def say(text: str = "") -> None:
+    """The demo is a story told on stdout; flushed so it reads live while servers start."""
     print(text, flush=True)
 
 
-def _config(imap: ImapServer, smtp: SmtpServer, workdir: Path) -> dict:  # type: ignore[type-arg]
+def _config(imap: ImapServer, smtp: SmtpServer, workdir: Path) -> dict[str, Any]:
     secret = workdir / "imap.secret"
     secret.write_text(imap.password)
     secret.chmod(0o600)
@@ -133,9 +138,14 @@ def _reply(smtp: SmtpServer, who: str, request: EmailMessage, body: str, at: dat
         client.send_message(reply)
 
 
+def _plain(message: EmailMessage) -> str:
+    """The plain-text body as a handler reads it; "" for a message without one."""
+    body = message.get_body(("plain",))
+    return "" if body is None else str(body.get_content())
+
+
 def _draft_block(request: EmailMessage) -> str:
-    # type: ignore[union-attr]
-    text = request.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    text = _plain(request).replace("\r\n", "\n")
     found = re.search(r"^----- DRAFT START [0-9a-f]{12}.*?^----- DRAFT END [0-9a-f]{12} -----$",
                       text, re.S | re.M)
     assert found, "an approval request without its draft"
@@ -207,181 +217,249 @@ def _the_enquiry(app: App) -> None:
         "cases")
 
 
+@dataclass(frozen=True)
+class _Stage:
+    """Everything the story's chapters share: the servers, mailbot, and the moved clock's start."""
+
+    app: App
+    config: Config
+    imap: ImapServer
+    smtp: SmtpServer
+    world: SmtpWorld
+    imap_settings: MailboxSettings
+    smtp_settings: SmtpSettings
+    workdir: Path
+    t0: datetime
+
+    def run_once_at(self, moment: datetime) -> RunReport:
+        """`mailbot run --once` with the clock standing at `moment`."""
+        return run_once(self.app, self.imap_settings, self.smtp_settings,
+                        clock=lambda: moment)
+
+
 def run_demo(keep_dir: str | None = None) -> None:
+    """Tell the story chapter by chapter; every server and file is cleaned up however it ends."""
     with ExitStack() as stack:
-        workdir = Path(keep_dir) if keep_dir else Path(
-            stack.enter_context(tempfile.TemporaryDirectory(prefix="mailbot-demo-")))
-        workdir.mkdir(parents=True, exist_ok=True)
-        imap = ImapServer(COMPLAINTS, "demo-password").start()
-        stack.callback(imap.stop)
-        world = SmtpWorld(COMPLAINTS, imap, authserv_id=f"mx.{FIRM_DOMAIN}")
-        smtp = SmtpServer(world).start()
-        stack.callback(smtp.stop)
-        config = parse_config(_config(imap, smtp, workdir))
-        logging.basicConfig(filename=workdir / "mailbot.log", level=logging.INFO, force=True)
-        app = wiring.build_app(config)
-        stack.callback(app.store.dispose)
-        imap_settings, smtp_settings = wiring.mailbox_settings(config), wiring.smtp_settings(config)
-        t0 = datetime.now(timezone.utc).replace(microsecond=0)
-
-        say("mailbot demo: Hartley & Quinn Solicitors (policy profile ew_sra, England & Wales)")
-        say(f"A real IMAP server (pymap) on {imap.host}:{imap.port}, a real SMTP server (aiosmtpd) on "
-            f"{smtp.host}:{smtp.port}, SQLite in {workdir}.")
+        stage = _set_the_stage(stack, keep_dir)
+        _arrivals(stage)
+        _first_pass(stage)
+        _handlers_answer(stage)
+        _what_clients_received(stage.world)
+        _time_passes(stage)
+        _the_enquiry(stage.app)
         say()
-        say(f"1. Ten emails arrive at {COMPLAINTS}")
-        for i, sample in enumerate(SAMPLES):
-            _send(smtp, sample, t0 + timedelta(minutes=i))
-            say(f"   - {sample.sender_name:<20} \"{sample.subject}\"  ({sample.note})")
-        _send(smtp, SAMPLES[0], t0 + timedelta(minutes=20))  # the same client writes again
-        say(f"   - {SAMPLES[0].sender_name:<20} writes again the same day (should join her case, not open a new one)"
+        _trend_report(stage, keep_dir)
+        _the_record(stage)
+
+
+def _set_the_stage(stack: ExitStack, keep_dir: str | None) -> _Stage:
+    workdir = Path(keep_dir) if keep_dir else Path(
+        stack.enter_context(tempfile.TemporaryDirectory(prefix="mailbot-demo-")))
+    workdir.mkdir(parents=True, exist_ok=True)
+    imap = ImapServer(COMPLAINTS, "demo-password").start()
+    stack.callback(imap.stop)
+    world = SmtpWorld(COMPLAINTS, imap, authserv_id=f"mx.{FIRM_DOMAIN}")
+    smtp = SmtpServer(world).start()
+    stack.callback(smtp.stop)
+    config = parse_config(_config(imap, smtp, workdir))
+    logging.basicConfig(filename=workdir / "mailbot.log", level=logging.INFO, force=True)
+    app = wiring.build_app(config)
+    stack.callback(app.store.dispose)
+    return _Stage(app=app, config=config, imap=imap, smtp=smtp, world=world,
+                  imap_settings=wiring.mailbox_settings(config),
+                  smtp_settings=wiring.smtp_settings(config), workdir=workdir,
+                  t0=datetime.now(timezone.utc).replace(microsecond=0))
+
+
+def _arrivals(stage: _Stage) -> None:
+    imap, smtp, t0 = stage.imap, stage.smtp, stage.t0
+    say("mailbot demo: Hartley & Quinn Solicitors (policy profile ew_sra, England & Wales)")
+    say(f"A real IMAP server (pymap) on {imap.host}:{imap.port}, "
+        f"a real SMTP server (aiosmtpd) on {smtp.host}:{smtp.port}, SQLite in {stage.workdir}.")
+    say()
+    say(f"1. Ten emails arrive at {COMPLAINTS}")
+    for i, sample in enumerate(SAMPLES):
+        _send(smtp, sample, t0 + timedelta(minutes=i))
+        say(f"   - {sample.sender_name:<20} \"{sample.subject}\"  ({sample.note})")
+    _send(smtp, SAMPLES[0], t0 + timedelta(minutes=20))  # the same client writes again
+    say(f"   - {SAMPLES[0].sender_name:<20} writes again the same day "
+        "(should join her case, not open a new one)")
+    _send_raw(smtp, MALFORMED, "broken@nowhere.example")
+    say("   - a message that is not an email at all (should be quarantined, bytes kept)")
+    say()
+
+
+def _first_pass(stage: _Stage) -> None:
+    world = stage.world
+    report = stage.run_once_at(stage.t0 + timedelta(minutes=30))
+    say("2. mailbot run --once: every message recorded, then decided")
+    say(f"   fetched {report.intake.fetched}: " +
+        ", ".join(f"{n} {k}" for k, n in sorted(report.intake.outcomes.items())))
+    _case_table(stage.app)
+    acks = sum(1 for inbox in world.inboxes.values() for m in inbox
+               if "received your complaint" in str(m["Subject"]))
+    say(f"   {acks} acknowledgements sent automatically (threaded, case reference in the "
+        "subject, no words of the client's echoed); nothing sent to the auto-reply or the "
+        "newsletter")
+    for name, email in HANDLERS:
+        say(f"   {name} received {len(_requests_for(world, email))} approval request(s)")
+    for alert in world.inboxes[COMPLIANCE[1]]:
+        if str(alert["Subject"]).startswith("Act today"):
+            say(f"   {COMPLIANCE[0]} (compliance, partner) was alerted in the same pass: "
+                f"\"{alert['Subject']}\"")
+            steps = _plain(alert)
+            first = steps.split("WHAT TO DO", 1)[-1].strip().splitlines()[0].strip(" -")
+            say(f"     what to do: {first[:110]}{'...' if len(first) > 110 else ''}")
+    say()
+
+
+def _handlers_answer(stage: _Stage) -> None:
+    say("3. Handlers answer by email "
+        "(nothing but the acknowledgement reaches a client unapproved)")
+    t1 = stage.t0 + timedelta(hours=2)
+    requests = sorted(
+        ((email, r) for _n, email in HANDLERS for r in _requests_for(stage.world, email)),
+        key=lambda pair: str(pair[1]["Subject"]).rsplit("[", 1)[-1])
+    if requests:
+        _forgeries(stage, *requests[0], t1)
+    actions = _answers(stage, requests, t1)
+    report = stage.run_once_at(t1 + timedelta(minutes=5))
+    say(f"   mailbot run --once: {report.intake.fetched} replies read, "
+        f"{len(report.sending.sent)} emails sent")
+    editor = next((email for email, verb, _s in actions if verb.startswith("edits")), None)
+    if editor:
+        _editor_confirms(stage, editor, t1)
+    _decisions(stage.app)
+    say()
+
+
+def _forgeries(stage: _Stage, handler: str, request: EmailMessage, at: datetime) -> None:
+    """Two approvals that must be refused: a stranger's, and one forging the handler's From."""
+    _reply(stage.smtp, f"fraudster@{CLIENTS_FORGER}", request, "approve", at)
+    say("   someone replies 'approve' to a forwarded request, "
+        f"From: fraudster@{CLIENTS_FORGER}")
+    _reply(stage.smtp, handler, request, "approve", at, login=False)
+    say(f"   and again with a forged From: {handler} "
+        "(the firm's server records dmarc=fail)")
+
+
+def _answers(stage: _Stage, requests: list[tuple[str, EmailMessage]],
+             at: datetime) -> list[tuple[str, str, str]]:
+    """The handlers' three kinds of answer: approve with a corrective action, edit, reject."""
+    due = (stage.t0 + timedelta(days=10)).astimezone(stage.config.firm.zone).date()
+    action = (f"cause nobody owned the buyer's enquiries\naction a named person answers "
+              f"buyers' enquiries within two days owner {HANDLERS[1][1]} due "
+              f"{due.isoformat()}\napprove")
+    actions = []
+    for (email, request), (verb, body) in zip(requests, (
+        ("approves, recording a root cause and a corrective action", action),
+        ("edits, then approves", None),
+        ("rejects", "reject I will phone the client first"),
+    )):
+        if body is None:
+            draft = _draft_block(request)
+            body = "approve\n\n" + draft.replace(
+                "is reviewing your file",
+                "has asked the buyer's solicitor for their replies today and is reviewing "
+                "your file"
             )
-        _send_raw(smtp, MALFORMED, "broken@nowhere.example")
-        say("   - a message that is not an email at all (should be quarantined, bytes kept)")
-        say()
+        _reply(stage.smtp, email, request, body, at)
+        actions.append((email, verb, str(request["Subject"])))
+        say(f"   {email.split('@')[0]} {verb}: {request['Subject']}")
+    return actions
 
-        report = run_once(app, imap_settings, smtp_settings,
-                          clock=lambda: t0 + timedelta(minutes=30))
-        say("2. mailbot run --once: every message recorded, then decided")
-        say(f"   fetched {report.intake.fetched}: " +
-            ", ".join(f"{n} {k}" for k, n in sorted(report.intake.outcomes.items())))
-        _case_table(app)
-        acks = sum(1 for inbox in world.inboxes.values() for m in inbox
-                   if "received your complaint" in str(m["Subject"]))
-        say(f"   {acks} acknowledgements sent automatically (threaded, case reference in the subject, "
-            "no words of the client's echoed); nothing sent to the auto-reply or the newsletter")
-        for name, email in HANDLERS:
-            say(f"   {name} received {len(_requests_for(world, email))} approval request(s)")
-        for alert in world.inboxes[COMPLIANCE[1]]:
-            if str(alert["Subject"]).startswith("Act today"):
-                say(f"   {COMPLIANCE[0]} (compliance, partner) was alerted in the same pass: "
-                    f"\"{alert['Subject']}\"")
-                steps = alert.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-                first = steps.split("WHAT TO DO", 1)[-1].strip().splitlines()[0].strip(" -")
-                say(f"     what to do: {first[:110]}{'...' if len(first) > 110 else ''}")
-        say()
 
-        say("3. Handlers answer by email (nothing but the acknowledgement reaches a client unapproved)"
-            )
-        t1 = t0 + timedelta(hours=2)
-        actions = []
-        requests = sorted(
-            ((email, r) for _n, email in HANDLERS for r in _requests_for(world, email)),
-            key=lambda pair: str(pair[1]["Subject"]).rsplit("[", 1)[-1])
-        if requests:
-            forger_email, forger_request = requests[0]
-            _reply(smtp, f"fraudster@{CLIENTS_FORGER}", forger_request, "approve", t1)
-            say(f"   someone replies 'approve' to a forwarded request, From: fraudster@{CLIENTS_FORGER}"
-                )
-            _reply(smtp, forger_email, forger_request, "approve", t1, login=False)
-            say(f"   and again with a forged From: {forger_email} (the firm's server records dmarc=fail)"
-                )
-        due = (t0 + timedelta(days=10)).astimezone(config.firm.zone).date()
-        action = (f"cause nobody owned the buyer's enquiries\naction a named person answers "
-                  f"buyers' enquiries within two days owner {HANDLERS[1][1]} due "
-                  f"{due.isoformat()}\napprove")
-        for (email, request), (verb, body) in zip(requests, (
-            ("approves, recording a root cause and a corrective action", action),
-            ("edits, then approves", None),
-            ("rejects", "reject I will phone the client first"),
-        )):
-            if body is None:
-                draft = _draft_block(request)
-                body = "approve\n\n" + draft.replace(
-                    "is reviewing your file",
-                    "has asked the buyer's solicitor for their replies today and is reviewing "
-                    "your file"
-                )
-            _reply(smtp, email, request, body, t1)
-            actions.append((email, verb, str(request["Subject"])))
-            say(f"   {email.split('@')[0]} {verb}: {request['Subject']}")
-        report = run_once(app, imap_settings, smtp_settings,
-                          clock=lambda: t1 + timedelta(minutes=5))
-        say(f"   mailbot run --once: {report.intake.fetched} replies read, {len(report.sending.sent)} emails sent"
-            )
-        editor = next((email for email, verb, _s in actions if verb.startswith("edits")), None)
-        confirm = next((m for m in world.inboxes.get(editor or "", [])
-                        if "This is the letter exactly as it will go" in m.get_body((
-                            "plain", )).get_content()), None)  # type: ignore[union-attr]
-        if editor and confirm is not None:
-            say(f"   {editor.split('@')[0]} gets the edited letter back, exactly as it will go out, and approves it"
-                )
-            _reply(smtp, editor, confirm, "approve", t1 + timedelta(minutes=10))
-            report = run_once(app, imap_settings, smtp_settings,
-                              clock=lambda: t1 + timedelta(minutes=15))
-            say(f"   mailbot run --once: {report.intake.fetched} reply read, {len(report.sending.sent)} emails sent"
-                )
-        with app.store.transaction() as conn:
-            shown = ["letter.approved", "letter.rejected", "letter.edited", "approval.refused",
-                     "action.created"]
-            decisions = list(
-                conn.execute(
-                    select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor,
-                           audit_events.c.detail).where(audit_events.c.kind.in_(shown))))
-            notes = {n.id: n.body
-                     for n in conn.execute(select(case_notes.c.id, case_notes.c.body))}
-        for kind, ref, actor, detail in decisions:
-            why = detail.get("reason") or notes.get(detail.get("note_id"))  # a reason is a note
-            extra = f" ({why})" if why else ""
-            if kind == "action.created":
-                extra = (f" (#{detail['action_id']}, owner {detail['owner']}, "
-                         f"due {detail['due_on']})")
-            say(f"   audit: {kind:<18} {ref or '-':<12} by {actor}{extra}")
-        say()
+def _editor_confirms(stage: _Stage, editor: str, t1: datetime) -> None:
+    """An edited letter goes out only after its editor approves it exactly as it will go."""
+    confirm = next((m for m in stage.world.inboxes.get(editor, [])
+                    if "This is the letter exactly as it will go" in _plain(m)), None)
+    if confirm is None:
+        return
+    say(f"   {editor.split('@')[0]} gets the edited letter back, exactly as it will go out, "
+        "and approves it")
+    _reply(stage.smtp, editor, confirm, "approve", t1 + timedelta(minutes=10))
+    report = stage.run_once_at(t1 + timedelta(minutes=15))
+    say(f"   mailbot run --once: {report.intake.fetched} reply read, "
+        f"{len(report.sending.sent)} emails sent")
 
-        say("4. What each client received")
-        for sample in SAMPLES:
-            inbox = world.inboxes.get(sample.sender.lower(), [])
-            machine = any(name.lower() in ("auto-submitted", "list-id")
-                          for name, _v in sample.headers)
-            silent = ("nothing (machine mail is never answered)" if machine else
-                      "nothing yet (not a complaint: held as an enquiry, a neutral reply waits "
-                      "for a handler)")
-            subjects = "; ".join(str(m["Subject"]) for m in inbox) or silent
-            say(f"   {sample.sender:<32} {subjects}")
-        say()
 
-        say("5. Time passes (the clock is moved; everything else is real)")
-        for label, moment in (("two weeks later", t0 + timedelta(days=15, hours=9)),
-                              ("week 7 of the 8-week deadline", t0 + timedelta(weeks=7, hours=1)),
-                              ("8 weeks and a day later",
-                               t0 + timedelta(weeks=8, days=1, hours=1))):
-            before = {e: len(world.inboxes[e]) for _n, e in HANDLERS + (COMPLIANCE,)}
-            report = run_once(app, imap_settings, smtp_settings, clock=lambda moment=moment: moment)
-            say(f"   {label}: {len(report.tick.fired)} deadline level(s) fired")
-            for name, email in HANDLERS + (COMPLIANCE,):
-                kinds = Counter(
-                    _what(str(m["Subject"])) for m in world.inboxes[email][before[email]:])
-                if kinds:
-                    say(f"     {name} received " + ", ".join(f"{n} {k}"
-                                                             for k, n in sorted(kinds.items())))
-        say()
+def _decisions(app: App) -> None:
+    with app.store.transaction() as conn:
+        shown = ["letter.approved", "letter.rejected", "letter.edited", "approval.refused",
+                 "action.created"]
+        decisions = list(
+            conn.execute(
+                select(audit_events.c.kind, audit_events.c.case_ref, audit_events.c.actor,
+                       audit_events.c.detail).where(audit_events.c.kind.in_(shown))))
+        notes = {n.id: n.body
+                 for n in conn.execute(select(case_notes.c.id, case_notes.c.body))}
+    for kind, ref, actor, detail in decisions:
+        why = detail.get("reason") or notes.get(detail.get("note_id"))  # a reason is a note
+        extra = f" ({why})" if why else ""
+        if kind == "action.created":
+            extra = (f" (#{detail['action_id']}, owner {detail['owner']}, "
+                     f"due {detail['due_on']})")
+        say(f"   audit: {kind:<18} {ref or '-':<12} by {actor}{extra}")
 
-        _the_enquiry(app)
-        say()
 
-        page, lines = build_report(app,
-                                   t0.date() - timedelta(days=1), (t0 + timedelta(weeks=9)).date(),
-                                   now=t0 + timedelta(weeks=9))
-        report_path = workdir / "report.html"
-        report_path.write_text(page, encoding="utf-8")
-        say("6. The trend report for the compliance partner")
-        for line in lines:
-            say(f"   {line}")
-        say(f"   written to {report_path}" + ("" if keep_dir else " (use --keep DIR to keep it)"))
-        say()
+def _what_clients_received(world: SmtpWorld) -> None:
+    say("4. What each client received")
+    for sample in SAMPLES:
+        inbox = world.inboxes.get(sample.sender.lower(), [])
+        machine = any(name.lower() in ("auto-submitted", "list-id")
+                      for name, _v in sample.headers)
+        silent = ("nothing (machine mail is never answered)" if machine else
+                  "nothing yet (not a complaint: held as an enquiry, a neutral reply waits "
+                  "for a handler)")
+        subjects = "; ".join(str(m["Subject"]) for m in inbox) or silent
+        say(f"   {sample.sender:<32} {subjects}")
+    say()
 
-        with app.store.transaction() as conn:
-            problems = audit.verify(conn)
-            events = len(list(conn.execute(select(audit_events.c.id))))
-            letters = list(conn.execute(select(outbox.c.status)))
-        say("7. The record")
-        say(f"   {events} audit events, hash chain {'intact' if not problems else 'BROKEN'}; "
-            f"{sum(1 for (s,) in letters if s == 'sent')} emails sent, "
-            f"{sum(1 for (s,) in letters if s == 'draft')} drafts awaiting approval"
-            )
-        say(f"   mailbox folders now: {imap.folder_counts()}")
-        say()
-        say("Try it yourself: mailbot inspect tests/fixtures/mail/*.eml | head; mailbot --help")
+
+def _time_passes(stage: _Stage) -> None:
+    t0, inboxes = stage.t0, stage.world.inboxes
+    say("5. Time passes (the clock is moved; everything else is real)")
+    for label, moment in (("two weeks later", t0 + timedelta(days=15, hours=9)),
+                          ("week 7 of the 8-week deadline", t0 + timedelta(weeks=7, hours=1)),
+                          ("8 weeks and a day later",
+                           t0 + timedelta(weeks=8, days=1, hours=1))):
+        before = {e: len(inboxes[e]) for _n, e in HANDLERS + (COMPLIANCE,)}
+        report = stage.run_once_at(moment)
+        say(f"   {label}: {len(report.tick.fired)} deadline level(s) fired")
+        for name, email in HANDLERS + (COMPLIANCE,):
+            kinds = Counter(_what(str(m["Subject"])) for m in inboxes[email][before[email]:])
+            if kinds:
+                say(f"     {name} received " +
+                    ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    say()
+
+
+def _trend_report(stage: _Stage, keep_dir: str | None) -> None:
+    t0 = stage.t0
+    page, lines = build_report(stage.app,
+                               t0.date() - timedelta(days=1), (t0 + timedelta(weeks=9)).date(),
+                               now=t0 + timedelta(weeks=9))
+    report_path = stage.workdir / "report.html"
+    report_path.write_text(page, encoding="utf-8")
+    say("6. The trend report for the compliance partner")
+    for line in lines:
+        say(f"   {line}")
+    say(f"   written to {report_path}" + ("" if keep_dir else " (use --keep DIR to keep it)"))
+    say()
+
+
+def _the_record(stage: _Stage) -> None:
+    with stage.app.store.transaction() as conn:
+        problems = audit.verify(conn)
+        events = len(list(conn.execute(select(audit_events.c.id))))
+        letters = list(conn.execute(select(outbox.c.status)))
+    say("7. The record")
+    say(f"   {events} audit events, hash chain {'intact' if not problems else 'BROKEN'}; "
+        f"{sum(1 for (s,) in letters if s == 'sent')} emails sent, "
+        f"{sum(1 for (s,) in letters if s == 'draft')} drafts awaiting approval")
+    say(f"   mailbox folders now: {stage.imap.folder_counts()}")
+    say()
+    say("Try it yourself: mailbot inspect tests/fixtures/mail/*.eml | head; mailbot --help")
 
 
 CLIENTS_FORGER = "forger.example"
