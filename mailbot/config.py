@@ -180,7 +180,8 @@ class ImapConfig(_Section):
     ca_file: str | None = None
 
     def password(self) -> str | None:
-        key = "imap.password_file" if self.password_file and not self.password_env else "imap.password_env"
+        key = ("imap.password_file" if self.password_file and not self.password_env
+               else "imap.password_env")
         return SecretRef(env=self.password_env, file=self.password_file).resolve(key)
 
 
@@ -198,7 +199,8 @@ class SmtpConfig(_Section):
     ca_file: str | None = None
 
     def password(self) -> str | None:
-        key = "smtp.password_file" if self.password_file and not self.password_env else "smtp.password_env"
+        key = ("smtp.password_file" if self.password_file and not self.password_env
+               else "smtp.password_env")
         return SecretRef(env=self.password_env, file=self.password_file).resolve(key)
 
 
@@ -213,7 +215,9 @@ class OAuthConfig(_Section):
     refresh_token_file: str | None = None
 
     def client_secret(self) -> str | None:
-        key = "oauth.client_secret_file" if self.client_secret_file and not self.client_secret_env else "oauth.client_secret_env"
+        key = ("oauth.client_secret_file"
+               if self.client_secret_file and not self.client_secret_env
+               else "oauth.client_secret_env")
         return SecretRef(env=self.client_secret_env, file=self.client_secret_file).resolve(key)
 
 
@@ -446,7 +450,8 @@ def describe_errors(exc: ValidationError) -> list[str]:
         if err["type"] == "extra_forbidden":
             key = str(err["loc"][-1])
             close = difflib.get_close_matches(key, _known_keys(err["loc"]), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else " (remove it, or check the section name)"
+            hint = (f" (did you mean '{close[0]}'?)" if close
+                    else " (remove it, or check the section name)")
             problems.append(f"{where}: unknown key{hint}")
         elif err["type"] == "missing":
             problems.append(f"{where}: required key is missing (add it; see config.example.toml)")

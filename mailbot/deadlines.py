@@ -243,7 +243,8 @@ def _day(cal: WorkingCalendar, moment: datetime) -> str:
 
 
 def _ack(case: CaseClock, now: datetime, d: Deadlines, cal: WorkingCalendar) -> _Part:
-    if case.acknowledged_at is not None or case.responded_at is not None or "ack_overdue" in case.fired:
+    if (case.acknowledged_at is not None or case.responded_at is not None
+            or "ack_overdue" in case.fired):
         return _NOTHING
     # the handler hears on the day it is due
     fire_at = cal.start_of(cal.local(d.acknowledge_by).date())
@@ -338,7 +339,8 @@ def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile,
         return [], d.holding_letter_from
     detail = "holding letter due: no final response yet"
     if d.regulator_by and profile.regulator:
-        detail += f"; {profile.regulator.adjective} deadline on {cal.local(d.regulator_by).date().isoformat()}"
+        regulator_day = cal.local(d.regulator_by).date().isoformat()
+        detail += f"; {profile.regulator.adjective} deadline on {regulator_day}"
     return [Action("holding_letter", "holding_letter", d.holding_letter_from, detail)], None
 
 
@@ -358,7 +360,8 @@ def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile,
         return _NOTHING
     if now <= d.regulator_by:
         return [], d.regulator_by + _JUST_AFTER  # a breach is the deadline passing, not reaching it
-    deadline = f"{profile.regulator.adjective} deadline on {cal.local(d.regulator_by).date().isoformat()}"
+    regulator_day = cal.local(d.regulator_by).date().isoformat()
+    deadline = f"{profile.regulator.adjective} deadline on {regulator_day}"
     if ended is None:
         late = "with no final response"
         if profile.holding_meets_regulator:

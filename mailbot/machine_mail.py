@@ -17,7 +17,8 @@ from enum import StrEnum
 
 from .bounce_reading import STATUS_IN_TEXT, bounce_reason, failed_recipients, permanence_from_words
 from .marks import LOOP_HEADER, MESSAGE_ID_PREFIX
-from .mime_text import MAX_DEPTH, children, decode_bytes, header_text, payload_bytes, raw_header_values
+from .mime_text import (MAX_DEPTH, children, decode_bytes, header_text, payload_bytes,
+                        raw_header_values)
 
 
 class MailKind(StrEnum):

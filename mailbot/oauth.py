@@ -105,7 +105,8 @@ class _CachedToken:
 
     def access_token(self) -> str:
         now = self._clock()
-        if self._token is None or self._expires_at is None or now >= self._expires_at - REFRESH_MARGIN:
+        if (self._token is None or self._expires_at is None
+                or now >= self._expires_at - REFRESH_MARGIN):
             result = self._acquire()
             if "access_token" not in result:
                 error = result.get("error", "unknown_error")

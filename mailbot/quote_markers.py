@@ -104,8 +104,8 @@ HEADER_KEY = re.compile(
     r"[ \t*\u00a0]{0,4}([^\W\d_]{1,14}(?:[ \u00a0][^\W\d_]{1,8})?)[ \t*\u00a0]{0,3}[:：]")
 FROM_KEYS = {
     "from", "von", "de", "van", "da", "från", "fra", "lähettäjä", "od", "от", "від", "kimden",
-    "feladó", "από", "de la", "dari", "差出人", "发件人", "寄件者", "發件人", "보낸 사람", "mittente", "absender",
-    "expéditeur", "remitente", "afzender", "nadawca", "odesílatel",
+    "feladó", "από", "de la", "dari", "差出人", "发件人", "寄件者", "發件人", "보낸 사람",
+    "mittente", "absender", "expéditeur", "remitente", "afzender", "nadawca", "odesílatel",
 }
 OTHER_KEYS = {
     "sent", "date", "to", "subject", "cc", "reply to",  # en

@@ -42,10 +42,13 @@ REFUSAL_TEXT = {
     Refusal.TOKEN_EXPIRED: "the approval token has expired",
     Refusal.NOT_A_HANDLER: "the sender is not a configured handler",
     Refusal.WRONG_HANDLER: "the token belongs to another handler",
-    Refusal.WRONG_CONVERSATION: "the reply answers a different email from the approval request its token "
-    "belongs to (reply to the approval request itself)",
-    Refusal.AUTH_FAILED: "the firm's mail server did not vouch for the sender (no aligned DKIM or DMARC pass)",
-    Refusal.DRAFT_NOT_PENDING: "the draft is no longer awaiting approval (sent, rejected or superseded)",
+    Refusal.WRONG_CONVERSATION: (
+        "the reply answers a different email from the approval request its token "
+        "belongs to (reply to the approval request itself)"),
+    Refusal.AUTH_FAILED: (
+        "the firm's mail server did not vouch for the sender (no aligned DKIM or DMARC pass)"),
+    Refusal.DRAFT_NOT_PENDING: (
+        "the draft is no longer awaiting approval (sent, rejected or superseded)"),
 }
 
 

@@ -76,7 +76,8 @@ class WorkingCalendar:
         try:
             object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
         except (ZoneInfoNotFoundError, ValueError):
-            problem = f"unknown time zone {self.timezone!r} (use an IANA name such as 'Europe/London')"
+            problem = (f"unknown time zone {self.timezone!r} "
+                       "(use an IANA name such as 'Europe/London')")
             raise ConfigError([problem]) from None
         try:
             probe = holidays.country_holidays(self.country, subdiv=self.subdivision, years=())

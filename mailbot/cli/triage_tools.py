@@ -21,9 +21,9 @@ from ..triage import classifier
 from ..triage.classifier import Example, TriageModel
 from ..errors import ModelMismatch
 from ..triage import CATEGORIES, URGENCIES, suggest, suggestion_record
-from ..triage.evaluation import (LabelledRow, format_comparison, format_report, grouped_cross_validation,
-                          load_rows, measure, measure_predictions, real_text_score,
-                          training_examples)
+from ..triage.evaluation import (LabelledRow, format_comparison, format_report,
+                                 grouped_cross_validation, load_rows, measure,
+                                 measure_predictions, real_text_score, training_examples)
 
 log = logging.getLogger(__name__)
 BATCH = 256
@@ -57,7 +57,8 @@ def classify_stream(lines_in: Iterable[str], out: TextIO, model_dir: str | os.Pa
                 record = {
                     **extra,
                     **suggestion_record(
-                        suggest(text, when, prediction, country=country, subdivision=subdivision, timezone=timezone))
+                        suggest(text, when, prediction, country=country,
+                                subdivision=subdivision, timezone=timezone))
                 }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             answered += 1
@@ -139,7 +140,8 @@ class TrainReport:
 
     @property
     def text(self) -> str:
-        current = f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None else "none (no usable model)"
+        current = (f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None
+                   else "none (no usable model)")
         verdict = ("promoted: the new model is installed" if self.promoted
                    else "kept the current model: the new one scores lower")
         lines = [
@@ -297,6 +299,7 @@ def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *,
     model = classifier.load(model_dir)
     metrics = measure(model, usable, now=now or datetime.now(dt_timezone.utc))
     skipped = len(rows) - len(usable)
-    header = f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {model.sidecar.get('trained_at', '?')})"
+    trained_at = model.sidecar.get('trained_at', '?')
+    header = f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {trained_at})"
     return "\n".join([header] + ([f"skipped {skipped} training rows"] if skipped else []) +
                      [format_report(metrics)])

@@ -232,13 +232,16 @@ def handlers_chart(t: TrendFigures) -> str:
 
 
 _CSS = """
-body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1a1a1a;max-width:1300px;margin:24px auto;
-padding:0 24px;line-height:1.45;font-size:16px}
-h1{font-size:28px;margin-bottom:4px}h2{font-size:21px;margin:36px 0 6px;border-bottom:2px solid #e0e0e0;padding-bottom:4px}
-.meta{color:#555;margin-top:0}.summary{background:#f4f7fb;border-left:5px solid #0072B2;padding:12px 20px;margin:18px 0}
+body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1a1a1a;max-width:1300px;
+margin:24px auto;padding:0 24px;line-height:1.45;font-size:16px}
+h1{font-size:28px;margin-bottom:4px}
+h2{font-size:21px;margin:36px 0 6px;border-bottom:2px solid #e0e0e0;padding-bottom:4px}
+.meta{color:#555;margin-top:0}
+.summary{background:#f4f7fb;border-left:5px solid #0072B2;padding:12px 20px;margin:18px 0}
 .summary li{margin:4px 0}.note{color:#555;font-size:14px;margin:4px 0 10px}
 img{max-width:100%;height:auto;display:block;border:1px solid #eee}
-table{border-collapse:collapse;margin:10px 0}td,th{border:1px solid #ddd;padding:5px 12px;text-align:right}
+table{border-collapse:collapse;margin:10px 0}
+td,th{border:1px solid #ddd;padding:5px 12px;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
 """
 

@@ -204,11 +204,12 @@ def summarise(t: TrendFigures) -> Summary:
     top = ", ".join(f"{c.replace('_', ' ')} ({n})" for n, c in totals[:3] if n)
     monthly = [sum(v[i] for _, v in t.by_category) for i in range(len(t.months))]
     busiest = max(range(len(t.months)), key=lambda i: monthly[i])
-    lines = [(
-        f"{t.total} complaints received between {t.period_from} and {t.period_to}; "
-        f"{t.resolved} have had a final response or were closed, {t.still_open} are still open."
-    ), f"Most common categories: {top}. Busiest month: {t.months[busiest]} ({monthly[busiest]} complaints).",
-             ]
+    lines = [
+        (f"{t.total} complaints received between {t.period_from} and {t.period_to}; "
+         f"{t.resolved} have had a final response or were closed, {t.still_open} are still open."),
+        (f"Most common categories: {top}. "
+         f"Busiest month: {t.months[busiest]} ({monthly[busiest]} complaints)."),
+    ]
     acks = [d for month in t.ack_working_days for d in month]
     resp = [d for month in t.response_days for d in month]
     if acks or resp:

@@ -112,8 +112,8 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
         if size > limit:
             # Kept for a person, never parsed, so it cannot cost unbounded memory. Fetched from
             # a mailbox, only its headers were downloaded: the message stays whole on the server.
-            kept = "its headers kept here, the message in the quarantine folder" if arrival.size else \
-                "kept unread"
+            kept = ("its headers kept here, the message in the quarantine folder" if arrival.size
+                    else "kept unread")
             readings.append(
                 MalformedMessage(
                     f"larger than intake.max_message_bytes ({size:,} > {limit:,} bytes); "

@@ -50,8 +50,10 @@ def no_sender(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int,
 
 
 REASONS = {
-    "staff_mail": "kept for a person: a handler's email that answered no approval request (a forwarded complaint?)",
-    "no_sender": "kept for a person: no From address, so it cannot be acknowledged or joined to a case",
+    "staff_mail": ("kept for a person: a handler's email that answered no approval request "
+                   "(a forwarded complaint?)"),
+    "no_sender": ("kept for a person: no From address, so it cannot be acknowledged or joined "
+                  "to a case"),
 }
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import Connection, LargeBinary, String, bindparam, func, insert, select, text, type_coerce
+from sqlalchemy import (Connection, LargeBinary, String, bindparam, func, insert, select, text,
+                        type_coerce)
 from sqlalchemy.dialects import postgresql
 
 from ..cases import AuditEvent

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score, recall_score
+from sklearn.metrics import (accuracy_score, classification_report, confusion_matrix, f1_score,
+                             recall_score)
 from sklearn.model_selection import GroupKFold
 
 from .classifier import PARAMS, Example, TriageModel, data_fingerprint, train_model

@@ -283,7 +283,8 @@ def _raise_for_events(text: str, today: date, is_complaint: bool, country: str,
         if event.working_days > CRITICAL_WORKING_DAYS:
             continue
         article = "an" if event.event[0] in "aeiou" else "a"
-        reason = f"mentions {article} {event.event} on {event.day.isoformat()}, {_distance(event, today)}"
+        reason = (f"mentions {article} {event.event} on {event.day.isoformat()}, "
+                  f"{_distance(event, today)}")
         if is_complaint:
             urgency = "critical"
             reasons.append(reason)
