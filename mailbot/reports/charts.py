@@ -12,6 +12,7 @@ import html
 import io
 from collections.abc import Sequence
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -29,7 +30,8 @@ _RC = {"font.size": 12, "axes.titlesize": 15, "axes.titleweight": "bold", "axes.
        "xtick.labelsize": 10.5, "ytick.labelsize": 11, "legend.fontsize": 10.5}
 
 
-def _figure(width: float = 12.5, height: float = 5.2, cols: int = 1) -> tuple[Figure, list]:
+def _figure(width: float = 12.5, height: float = 5.2,
+            cols: int = 1) -> tuple[Figure, list[Axes]]:
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     axes = fig.subplots(1, cols, squeeze=False)[0]
     for ax in axes:
@@ -46,14 +48,14 @@ def _png(fig: Figure) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _empty(ax, message: str = "No data in this period") -> None:  # type: ignore[no-untyped-def]
+def _empty(ax: Axes, message: str = "No data in this period") -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=14, color="#555",
             transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])
 
 
-def _month_ticks(ax, months: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+def _month_ticks(ax: Axes, months: Sequence[str]) -> None:
     step = max(1, len(months) // 18)
     ax.set_xticks(range(0, len(months), step))
     ax.set_xticklabels(months[::step], rotation=45, ha="right")
@@ -79,8 +81,7 @@ def categories_chart(t: TrendFigures) -> str:
     return _png(fig)
 
 
-# type: ignore[no-untyped-def]
-def _boxes(ax, data: Sequence[Sequence[float]], months: Sequence[str], colour: str) -> None:
+def _boxes(ax: Axes, data: Sequence[Sequence[float]], months: Sequence[str], colour: str) -> None:
     spots = [i for i, d in enumerate(data) if d]
     if not spots:
         _empty(ax)
@@ -99,7 +100,7 @@ def _boxes(ax, data: Sequence[Sequence[float]], months: Sequence[str], colour: s
 ACK_COLOURS = ("#1B7837", "#7FBF7B", "#E6C229", "#C62828", "#9E9E9E")
 
 
-def _ack_shares(ax, t: TrendFigures) -> None:  # type: ignore[no-untyped-def]
+def _ack_shares(ax: Axes, t: TrendFigures) -> None:
     bands = ack_bands(t)
     totals = [sum(v[i] for _, v in bands) for i in range(len(t.months))]
     if not any(totals):
@@ -169,8 +170,7 @@ def deadlines_chart(t: TrendFigures) -> str:
     return _png(fig)
 
 
-# type: ignore[no-untyped-def]
-def _hbars(ax, items: Sequence[tuple[str, int]], colour: str, xlabel: str) -> None:
+def _hbars(ax: Axes, items: Sequence[tuple[str, int]], colour: str, xlabel: str) -> None:
     if not items:
         _empty(ax)
         return
