@@ -25,6 +25,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def plaintext_problem(section: str, security: str, host: str) -> str | None:
+    """Why a connection may not run unencrypted, or None. A password and complaint text must not
+    cross a network in the clear; loopback never leaves the machine. The config check and both
+    mail adapters ask here, so the rule and its words are the same wherever it is refused."""
+    if security != "none" or is_loopback(host):
+        return None
+    return (f'{section}.security: "none" is allowed only for loopback hosts, not {host!r} '
+            '(use "ssl" or "starttls")')
+
+
 def address_problem(address: str) -> str | None:
     """None when `address` is a well-formed addr-spec; else what is wrong with it, in words.
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .addresses import is_loopback
+from .addresses import plaintext_problem
 from .errors import ConfigError, SecretMissing
 from .profiles import PROFILES as SHIPPED_PROFILES
 
@@ -60,49 +60,66 @@ class SecretRef(_Section):
 
 def connection_problems(config: "Config") -> list[str]:
     """Settings that validate one by one but can never connect; found now rather than at `run`."""
+    return [*_imap_login_problems(config), *_oauth_problems(config.oauth),
+            *_smtp_login_problems(config.smtp), *_plaintext_problems(config)]
+
+
+def _imap_login_problems(config: "Config") -> list[str]:
+    """IMAP always logs in, so it needs the secret its auth method names."""
+    imap = config.imap
+    if imap is None:
+        return []
+    if imap.auth == "password" and not (imap.password_env or imap.password_file):
+        return ['imap.password_env: required for auth = "password" (or set imap.password_file)']
+    if imap.auth == "oauth2" and config.oauth.provider == "token" and not (
+            imap.oauth_token_env or imap.oauth_token_file):
+        return ['imap.oauth_token_env: required for auth = "oauth2" (or set '
+                'imap.oauth_token_file, or an [oauth] provider)']
+    return []
+
+
+def _oauth_problems(oauth: "OAuthConfig") -> list[str]:
+    """An MSAL provider fetches its own tokens, so it needs the app registration's keys."""
+    if oauth.provider == "token":
+        return []
+    problems = [f"oauth.{key}: required for provider = {oauth.provider!r}"
+                for key in ("tenant", "client_id") if not getattr(oauth, key)]
+    if oauth.provider == "msal_client_credentials" and not (oauth.client_secret_env or
+                                                            oauth.client_secret_file):
+        problems.append(
+            "oauth.client_secret_env: required for provider = 'msal_client_credentials'")
+    if oauth.provider == "msal_refresh_token" and not oauth.refresh_token_file:
+        problems.append(
+            "oauth.refresh_token_file: required for provider = 'msal_refresh_token'")
+    return problems
+
+
+def _smtp_login_problems(smtp: "SmtpConfig | None") -> list[str]:
+    """A relay either takes a login with all its parts or none at all: half a login is a typo."""
+    if smtp is None:
+        return []
     problems = []
-    imap, smtp = config.imap, config.smtp
-    if imap is not None:
-        if imap.auth == "password" and not (imap.password_env or imap.password_file):
-            problems.append(
-                'imap.password_env: required for auth = "password" (or set imap.password_file)')
-        if imap.auth == "oauth2" and config.oauth.provider == "token" and not (
-                imap.oauth_token_env or imap.oauth_token_file):
-            problems.append(
-                'imap.oauth_token_env: required for auth = "oauth2" (or set imap.oauth_token_file, '
-                'or an [oauth] provider)')
-    oauth = config.oauth
-    if oauth.provider != "token":
-        for key in ("tenant", "client_id"):
-            if not getattr(oauth, key):
-                problems.append(f"oauth.{key}: required for provider = {oauth.provider!r}")
-        if oauth.provider == "msal_client_credentials" and not (oauth.client_secret_env or
-                                                                oauth.client_secret_file):
-            problems.append(
-                "oauth.client_secret_env: required for provider = 'msal_client_credentials'")
-        if oauth.provider == "msal_refresh_token" and not oauth.refresh_token_file:
-            problems.append(
-                "oauth.refresh_token_file: required for provider = 'msal_refresh_token'")
-    if smtp is not None and smtp.auth == "oauth2" and not smtp.username:
+    if smtp.auth == "oauth2" and not smtp.username:
         problems.append(
             'smtp.username: required for auth = "oauth2" (the mailbox the token is for)')
-    if smtp is not None and smtp.auth == "password" and not smtp.username:
+    if smtp.auth == "password" and not smtp.username:
         problems.append('smtp.username: required for auth = "password" (for a relay that takes '
                         'mail without a login, set auth = "none")')
-    if smtp is not None and smtp.auth == "password" and smtp.username and not (smtp.password_env or
-                                                                               smtp.password_file):
+    if smtp.auth == "password" and smtp.username and not (smtp.password_env or
+                                                          smtp.password_file):
         problems.append(
             "smtp.password_env: required when smtp.username is set (or set smtp.password_file)")
-    login_keys = smtp is not None and (smtp.username or smtp.password_env or smtp.password_file)
-    if smtp is not None and smtp.auth == "none" and login_keys:
+    if smtp.auth == "none" and (smtp.username or smtp.password_env or smtp.password_file):
         problems.append('smtp.auth: "none" sends without logging in: remove smtp.username and the '
                         'password keys, or set auth = "password"')
-    for name, section in (("imap", imap), ("smtp", smtp)):
-        if section is not None and section.security == "none" and not is_loopback(section.host):
-            problems.append(
-                f'{name}.security: "none" is allowed only for loopback hosts, not {section.host!r} '
-                '(use "ssl" or "starttls")')
     return problems
+
+
+def _plaintext_problems(config: "Config") -> list[str]:
+    sections = (("imap", config.imap), ("smtp", config.smtp))
+    found = (plaintext_problem(name, section.security, section.host)
+             for name, section in sections if section is not None)
+    return [problem for problem in found if problem]
 
 
 class FirmConfig(_Section):

@@ -37,7 +37,7 @@ from imapclient.response_parser import parse_fetch_response
 from .errors import ConfigError, MailbotError
 from .folders import INBOX, Namespace, server_name
 from .oauth import TokenProvider, TokenUnavailable
-from .addresses import is_loopback
+from .addresses import plaintext_problem
 from .config import Security
 from .reconnect import FailureKind
 
@@ -231,10 +231,9 @@ class Mailbox:
 
     def connect(self) -> Mailbox:
         settings = self.settings
-        if settings.security == "none" and not is_loopback(settings.host):
-            raise ConfigError(
-                [f"imap.security: 'none' is allowed only for loopback hosts, not {settings.host!r}"]
-            )
+        plaintext = plaintext_problem("imap", settings.security, settings.host)
+        if plaintext:
+            raise ConfigError([plaintext])
         if settings.password is None and settings.token_provider is None:
             raise ConfigError(["imap: set a password or an OAuth token source"])
         # Loading the CA bundle is slow, so only when TLS is used.

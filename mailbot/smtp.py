@@ -40,7 +40,7 @@ from aiosmtplib.errors import (
     SMTPTimeoutError,
 )
 
-from .addresses import address_problem, is_loopback
+from .addresses import address_problem, plaintext_problem
 from .config import Security
 from .errors import ConfigError, DeliveryFailed
 from .oauth import TokenProvider, TokenUnavailable
@@ -166,9 +166,9 @@ def _missing_extension_fix(text: str) -> str:
 
 def connection_options(settings: SmtpSettings) -> dict[str, Any]:
     """aiosmtplib keyword arguments for these settings; refuses plaintext beyond loopback."""
-    if settings.security == "none" and not is_loopback(settings.host):
-        raise ConfigError(
-            [f"smtp.security: 'none' is allowed only for loopback hosts, not {settings.host!r}"])
+    plaintext = plaintext_problem("smtp", settings.security, settings.host)
+    if plaintext:
+        raise ConfigError([plaintext])
     if settings.password is not None and settings.token_provider is not None:
         raise ConfigError(["smtp: set a password or an OAuth token source, not both"])
     if (settings.password is not None or
