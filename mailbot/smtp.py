@@ -100,8 +100,6 @@ def _is_temporary(code: int) -> bool:
     return not 500 <= code < 600
 
 
-
-
 _FIX_LOGIN = ("check smtp.username and the password (smtp.password_env or smtp.password_file) or "
               "the OAuth token; sending stays stopped until the secret changes or you run "
               "`mailbot retry-login`")
@@ -110,6 +108,9 @@ _FIX_REACH = "check smtp.host, smtp.port and the firewall; mailbot retries with 
 
 def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
     """Map anything sending raised to DeliveryFailed: temporary (retry with backoff) or permanent.
+
+    The outbox decides from this alone whether to retry, give up on one letter, or stop the
+    queue, so no service ever needs to know an aiosmtplib or ssl exception.
     """
     if isinstance(exc, DeliveryFailed):
         return exc
@@ -120,19 +121,29 @@ def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
         return RecipientsRefused(
             refused, permanent=not any(_is_temporary(code) for code, _ in refused.values()))
     if isinstance(exc, SMTPResponseException):
-        code, text = exc.code, exc.message
-        if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and
-                                        not _is_temporary(code)):
-            return SmtpAuthFailed(f"auth_failed: {code} {text}", code=code)
-        permanent = not _is_temporary(code)
-        if isinstance(exc, SMTPSenderRefused):  # the same envelope sender fails for every letter
-            return DeliveryFailed(
-                f"envelope sender refused: {code} {text}", permanent=permanent, code=code,
-                connection=True, fix="the relay must accept the complaints address with a +b-N "
-                "suffix as envelope sender (plus addressing; on Microsoft 365, send-as rights)")
-        # 421: the service is closing, for every letter
-        return DeliveryFailed(f"{code} {text}", permanent=permanent, code=code,
-                              connection=code == 421)
+        return _from_reply(exc)
+    return _without_reply(exc)
+
+
+def _from_reply(exc: SMTPResponseException) -> DeliveryFailed:
+    """The relay answered with a code: its first digit says whether trying again can help."""
+    code, text = exc.code, exc.message
+    if code == AUTH_FAILED_CODE or (isinstance(exc, SMTPAuthenticationError) and
+                                    not _is_temporary(code)):
+        return SmtpAuthFailed(f"auth_failed: {code} {text}", code=code)
+    permanent = not _is_temporary(code)
+    if isinstance(exc, SMTPSenderRefused):  # the same envelope sender fails for every letter
+        return DeliveryFailed(
+            f"envelope sender refused: {code} {text}", permanent=permanent, code=code,
+            connection=True, fix="the relay must accept the complaints address with a +b-N "
+            "suffix as envelope sender (plus addressing; on Microsoft 365, send-as rights)")
+    # 421: the service is closing, for every letter
+    return DeliveryFailed(f"{code} {text}", permanent=permanent, code=code,
+                          connection=code == 421)
+
+
+def _without_reply(exc: BaseException) -> DeliveryFailed:
+    """No reply code: the connection, TLS or a missing extension failed, so every letter would."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         return DeliveryFailed(
             f"TLS certificate not trusted: {exc.verify_message}", permanent=True, connection=True,
@@ -146,7 +157,7 @@ def classify_smtp_error(exc: BaseException) -> DeliveryFailed:
         return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=False, connection=True,
                               fix=_FIX_REACH)
     if isinstance(exc, SMTPException):
-        # No reply code: a missing extension (STARTTLS, AUTH, XOAUTH2) or a client-side refusal.
+        # A missing extension (STARTTLS, AUTH, XOAUTH2) or a client-side refusal.
         return DeliveryFailed(f"{type(exc).__name__}: {exc}", permanent=True, connection=True,
                               fix=_missing_extension_fix(str(exc)))
     return DeliveryFailed(f"unexpected {type(exc).__name__}: {exc}", permanent=False)
