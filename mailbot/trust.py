@@ -103,6 +103,19 @@ def check_approval(
         return Refusal.NO_TOKEN
     if record is None:
         return Refusal.UNKNOWN_TOKEN
+    if (refusal := _token_refusal(record, handler, thread, now)) is not None:
+        return refusal
+    if sender_check.policy is not None:
+        if not verify_sender(sender_check.results, from_addr, sender_check.policy).passed:
+            return Refusal.AUTH_FAILED
+    if record.draft_status != "draft":
+        return Refusal.DRAFT_NOT_PENDING
+    return None
+
+
+def _token_refusal(record: TokenRecord, handler: str, thread: Collection[str],
+                   now: datetime) -> Refusal | None:
+    """The token is bound to one handler and one request, and acts once before it expires."""
     if record.handler_email.lower() != handler.lower():
         return Refusal.WRONG_HANDLER
     if thread and record.request_message_id not in thread:
@@ -111,9 +124,4 @@ def check_approval(
         return Refusal.TOKEN_USED
     if now >= record.expires_at:
         return Refusal.TOKEN_EXPIRED
-    if sender_check.policy is not None:
-        if not verify_sender(sender_check.results, from_addr, sender_check.policy).passed:
-            return Refusal.AUTH_FAILED
-    if record.draft_status != "draft":
-        return Refusal.DRAFT_NOT_PENDING
     return None
