@@ -139,6 +139,7 @@ def _is_party(case: CaseParty, address: str) -> bool:
 
 
 def route(msg: Inbound, facts: RoutingFacts) -> Route:
+    """Decide where the message goes from the facts alone, in EMAIL.md's order (see above)."""
     linked = _thread_case(msg, facts)
     if msg.is_own:
         return Ignore(msg, IgnoreReason.OWN_MAIL, linked)
@@ -161,11 +162,17 @@ def route(msg: Inbound, facts: RoutingFacts) -> Route:
         return HandlerReply(msg, token)  # not a handler: trust refuses it and tells the handler
     # A token-shaped tag we never issued, from outside: an ordinary message that happens to
     # carry it (a client's subject), routed like any other client mail.
-    if linked is not None and _is_party(linked, msg.from_addr):
+    return _client_mail(msg, msg.from_addr, linked, facts)
+
+
+def _client_mail(msg: Inbound, sender: str, linked: CaseParty | None,
+                 facts: RoutingFacts) -> FollowUp | NewComplaint:
+    """Mail from outside joins a case only when its sender is that case's party."""
+    if linked is not None and _is_party(linked, sender):
         return FollowUp(msg, linked, "thread")
-    if facts.case_by_ref is not None and _is_party(facts.case_by_ref, msg.from_addr):
+    if facts.case_by_ref is not None and _is_party(facts.case_by_ref, sender):
         return FollowUp(msg, facts.case_by_ref, "case_ref")
     recent = facts.recent_case_of_sender
-    if recent is not None and _is_party(recent, msg.from_addr):
+    if recent is not None and _is_party(recent, sender):
         return FollowUp(msg, recent, "recent_case")
     return NewComplaint(msg, facts.answers_our_letter)
