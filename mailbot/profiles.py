@@ -258,6 +258,7 @@ def get_profile(name: str, overrides: Mapping[str, Any] | None = None) -> Profil
 
 
 def _parse(key: str, value: Any, current: Any) -> Any:
+    """One override in its TOML shape -> the profile's value; a mistake raises, named in words."""
     if value is None or value is False:
         if key in _OPTIONAL_FIELDS:
             return None
@@ -269,6 +270,11 @@ def _parse(key: str, value: Any, current: Any) -> Any:
         return _signpost(value, current)
     if key == "reminder_offsets_days":
         return _offsets(value)
+    return _scalar(key, value)
+
+
+def _scalar(key: str, value: Any) -> Any:
+    """A date, a switch or a line of text (conduct_body): the overrides that are one value."""
     if key == "reviewed_on":
         if not isinstance(value, date):
             raise ValueError(f"expected a date such as 2026-11-30, got {value!r}")
@@ -310,28 +316,32 @@ def _signpost(value: Any, current: Signpost | None) -> Signpost:
     missing = [f for f in required if f not in merged]
     if missing:
         raise ValueError(f"this profile has no signpost to extend; also give {', '.join(missing)}")
-    months = merged["referral_months"]
-    if months is False:
-        merged["referral_months"] = None
-    elif months is not None and (isinstance(months, bool) or not isinstance(months, int) or
-                                 months < 1):
-        raise ValueError(f"referral_months must be a whole number of months >= 1, got {months!r}")
+    _count_or_off(merged, "referral_months", "months")
     for name in ("time_limit_text", "non_clients", "leaflet_name", "leaflet_url"):
         if merged.get(name) is False:
             merged[name] = None
-    years = merged.get("time_limit_years")
-    if years is False:
-        merged["time_limit_years"] = None
-    elif years is not None and (isinstance(years, bool) or not isinstance(years, int)
-                                or years < 1):
-        raise ValueError(f"time_limit_years must be a whole number of years >= 1, got {years!r}")
+    _count_or_off(merged, "time_limit_years", "years")
     return Signpost(**merged)
+
+
+def _count_or_off(merged: dict[str, Any], name: str, unit: str) -> None:
+    """A signpost's period is a whole number of `unit` >= 1, or false (TOML's "none")."""
+    value = merged.get(name)
+    if value is False:
+        merged[name] = None
+    elif value is not None and not _is_count(value):
+        raise ValueError(f"{name} must be a whole number of {unit} >= 1, got {value!r}")
+
+
+def _is_count(value: Any) -> bool:
+    """A whole number >= 1; TOML's true is an int to Python, and never a count."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _offsets(value: Any) -> tuple[int, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
         raise TypeError(f"expected a list of whole days such as [14, 7, 2], got {value!r}")
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+        if not _is_count(item):
             raise ValueError(f"each offset must be a whole number of days >= 1, got {item!r}")
     return tuple(sorted(set(value), reverse=True))
