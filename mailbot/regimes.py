@@ -139,56 +139,75 @@ def build_regimes(*, profile: str, overrides: Mapping[str, Any] | None, country:
     Profiles without a rule are available too (for `regime NAME`) when they fit the firm's own
     calendar, with their shipped figures; a firm that wants to change them adds a rule.
     """
-    closed = frozenset(closed_days)
-    problems: list[str] = []
-
-    def make(name: str, extra: Mapping[str, Any] | None, ctry: str, sub: str | None,
-             where: str) -> Regime | None:
-        try:
-            prof = get_profile(name, extra or None)
-        except ConfigError as exc:
-            problems.extend(f"{'[deadlines]' if where == 'firm' else where + '.deadlines'} {p}"
-                            for p in exc.problems)
-            return None
-        try:
-            c, s = calendar_for(name, ctry, sub)
-            cal = WorkingCalendar(c, s, timezone, closed_days=closed)
-        except ConfigError as exc:
-            problems.extend(f"{where}: {p}" for p in exc.problems)
-            return None
-        if prof.signpost is not None and prof.signpost.leaflet_name and leaflet_url:
-            prof = replace(prof, signpost=replace(prof.signpost, leaflet_url=leaflet_url))
-        return Regime(prof, cal)
-
-    default = make(profile, overrides, country, subdivision, "firm")
+    build = _Builder(timezone, frozenset(closed_days), leaflet_url)
+    default = build.make(profile, overrides, country, subdivision, "firm")
     known: dict[str, Regime] = {profile: default} if default else {}
     if default is not None:  # other regimes start from the firm's calendar as resolved for it
         country, subdivision = default.calendar.country, default.calendar.subdivision
-    seen = {profile}
     rule_list = tuple(rules)
+    seen = {profile}
     for i, rule in enumerate(rule_list):
         if rule.profile in seen:
-            problems.append(f"regimes[{i}].profile: {rule.profile} is listed twice (the "
-                            "firm's own profile takes [deadlines]; list each other regime once)")
+            build.problems.append(
+                f"regimes[{i}].profile: {rule.profile} is listed twice (the firm's own profile "
+                "takes [deadlines]; list each other regime once)")
             continue
         seen.add(rule.profile)
-        made = make(rule.profile, rule.overrides, rule.country or country,
-                    rule.subdivision or subdivision, f"regimes[{i}]")
+        made = build.make(rule.profile, rule.overrides, rule.country or country,
+                          rule.subdivision or subdivision, f"regimes[{i}]")
         if made is not None:
             known[rule.profile] = made
-    if problems or default is None:
-        raise ConfigError(problems)
+    if build.problems or default is None:
+        raise ConfigError(build.problems)
+    unfit, fallback = _unconfigured(build, seen, country, subdivision, default, known)
+    return Regimes(default, rule_list, known, unfit, fallback)
+
+
+def _unconfigured(build: _Builder, seen: set[str], country: str, subdivision: str | None,
+                  default: Regime, known: dict[str, Regime]
+                  ) -> tuple[dict[str, str], dict[str, Regime]]:
+    """The profiles no rule names: usable when they fit the firm's calendar (added to `known`),
+    else why not, with a fallback on the firm's calendar for cases already under them."""
     unfit: dict[str, str] = {}
     fallback: dict[str, Regime] = {}
     for name in PROFILES:
         if name in seen:
             continue
-        made = make(name, None, country, subdivision, "firm")
+        made = build.make(name, None, country, subdivision, "firm")
         if made is None:
-            why = problems.pop().removeprefix("firm: ")
+            why = build.problems.pop().removeprefix("firm: ")
             unfit[name] = (f"{why}; to use it, add a [[regimes]] entry with profile = \"{name}\" "
                            "and its country and subdivision")
             fallback[name] = Regime(get_profile(name), default.calendar)
         else:
             known[name] = made
-    return Regimes(default, rule_list, known, unfit, fallback)
+    return unfit, fallback
+
+
+@dataclass
+class _Builder:
+    """Makes one regime at a time and collects every problem, so the firm sees them all at once."""
+
+    timezone: str
+    closed: frozenset[date]
+    leaflet_url: str | None
+    problems: list[str] = field(default_factory=list)
+
+    def make(self, name: str, extra: Mapping[str, Any] | None, country: str,
+             subdivision: str | None, where: str) -> Regime | None:
+        """The regime, or None with its problems recorded under `where` (a config key)."""
+        try:
+            prof = get_profile(name, extra or None)
+        except ConfigError as exc:
+            prefix = "[deadlines]" if where == "firm" else f"{where}.deadlines"
+            self.problems.extend(f"{prefix} {p}" for p in exc.problems)
+            return None
+        try:
+            c, s = calendar_for(name, country, subdivision)
+            cal = WorkingCalendar(c, s, self.timezone, closed_days=self.closed)
+        except ConfigError as exc:
+            self.problems.extend(f"{where}: {p}" for p in exc.problems)
+            return None
+        if prof.signpost is not None and prof.signpost.leaflet_name and self.leaflet_url:
+            prof = replace(prof, signpost=replace(prof.signpost, leaflet_url=self.leaflet_url))
+        return Regime(prof, cal)
