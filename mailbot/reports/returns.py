@@ -24,9 +24,10 @@ Counting rules, stated once because returns are compared across firms and years:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -80,50 +81,62 @@ def compute_returns(facts: Iterable[CaseFacts], start: date, end: date, cal: Wor
     """The return for local dates start..end inclusive; `facts` may include cases from any date."""
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
-    period_start, period_end = cal.start_of(start), cal.end_of(end)
-    received = closed = fast = in_8 = later = still_open = upheld = 0
-    not_complaints = unconfirmed = without = 0
+    period = (cal.start_of(start), cal.end_of(end))
+    tally: Counter[str] = Counter()
     redress: dict[str, Decimal] = {}
     for f in facts:
         if regime is not None and f.profile != regime:
             continue
-        in_period = period_start <= f.received_at <= period_end
-        if f.is_complaint is False:
-            if f.complaint_decided:
-                not_complaints += in_period
-            else:
-                unconfirmed += in_period
-            continue
-        received += in_period
-        finished = f.resolved_at
-        if f.received_at <= period_end and (finished is None or finished > period_end):
-            still_open += 1
-        in_this = finished is not None and period_start <= finished <= period_end
-        if in_this and f.closed_without_final_response:
-            without += 1
-            continue
-        done = f.answered_at
-        if done is None or not period_start <= done <= period_end:
-            continue
-        closed += 1
-        day = cal.local(f.received_at).date()
-        if done <= cal.close_of_business_days_after(day, THREE_BUSINESS_DAYS):
-            fast += 1
-        elif done <= cal.due(f.received_at, EIGHT_WEEKS):
-            in_8 += 1
-        else:
-            later += 1
-        upheld += is_upheld(f.outcome)
-        money = parse_redress(f.redress)
+        lines = _lines_counted(f, period, cal)
+        tally.update(lines)
+        money = parse_redress(f.redress) if "closed" in lines else None
         if money:
             redress[money[0]] = redress.get(money[0], Decimal(0)) + money[1]
-    return ReturnsFigures(period_from=start, period_to=end, received=received, closed=closed,
-                          closed_within_3_business_days=fast, closed_within_8_weeks=in_8,
-                          closed_later=later, still_open=still_open, upheld=upheld,
+    return ReturnsFigures(period_from=start, period_to=end, received=tally["received"],
+                          closed=tally["closed"], closed_within_3_business_days=tally["fast"],
+                          closed_within_8_weeks=tally["in_8"], closed_later=tally["later"],
+                          still_open=tally["still_open"], upheld=tally["upheld"],
                           redress_total=tuple(sorted(redress.items())),
-                          not_complaints=not_complaints, unconfirmed_enquiries=unconfirmed,
-                          closed_without_final_response=without, regime=regime,
+                          not_complaints=tally["not_complaints"],
+                          unconfirmed_enquiries=tally["unconfirmed"],
+                          closed_without_final_response=tally["without"], regime=regime,
                           )
+
+
+def _lines_counted(f: CaseFacts, period: tuple[datetime, datetime],
+                   cal: WorkingCalendar) -> list[str]:
+    """The lines of the return one case counts on (the module docstring's rules)."""
+    start, end = period
+    in_period = start <= f.received_at <= end
+    if f.is_complaint is False:
+        if not in_period:
+            return []
+        return ["not_complaints" if f.complaint_decided else "unconfirmed"]
+    lines = ["received"] if in_period else []
+    finished = f.resolved_at
+    if f.received_at <= end and (finished is None or finished > end):
+        lines.append("still_open")
+    return lines + _closing_lines(f, period, cal)
+
+
+def _closing_lines(f: CaseFacts, period: tuple[datetime, datetime],
+                   cal: WorkingCalendar) -> list[str]:
+    """A complaint closed in the period counts in exactly one time band, from receipt."""
+    start, end = period
+    finished = f.resolved_at
+    if finished is not None and start <= finished <= end and f.closed_without_final_response:
+        return ["without"]
+    done = f.answered_at
+    if done is None or not start <= done <= end:
+        return []
+    day = cal.local(f.received_at).date()
+    if done <= cal.close_of_business_days_after(day, THREE_BUSINESS_DAYS):
+        band = "fast"
+    elif done <= cal.due(f.received_at, EIGHT_WEEKS):
+        band = "in_8"
+    else:
+        band = "later"
+    return ["closed", band] + (["upheld"] if is_upheld(f.outcome) else [])
 
 
 def as_json(fig: ReturnsFigures) -> dict[str, Any]:
