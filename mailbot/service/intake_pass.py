@@ -57,40 +57,7 @@ def intake_pass(
     name = settings.name
     report = PassReport()
     uidvalidity = mailbox.uidvalidity()
-    with app.store.transaction() as conn:
-        mark = raw_mail.get_watermark(conn, name)
-    if mark is None:
-        with app.store.transaction() as conn:
-            read_before = links_q.has_mail_from(
-                conn, name
-            )  # a crash came before the first watermark
-        if not read_before:
-            _refuse_a_mailbox_read_elsewhere(mailbox)
-    last_uid = 0
-    if mark is not None and mark.uidvalidity == uidvalidity:
-        last_uid = mark.last_uid
-    elif mark is not None and mark.uidvalidity == ADOPTED:
-        with app.store.transaction() as conn:
-            raw_mail.set_watermark(conn, name, uidvalidity, 0, now())
-        log.info("intake.adopted_mailbox", extra={"mailbox": name})
-    elif mark is not None:
-        # The server renumbered the mailbox: read it all again; the dedupe keeps it exactly-once.
-        report.uidvalidity_changed = True
-        with app.store.transaction() as conn:
-            audit.append(
-                conn,
-                [
-                    AuditEvent(
-                        "intake.uidvalidity_changed",
-                        None,
-                        "mailbot",
-                        now(),
-                        {"mailbox": name, "old": mark.uidvalidity, "new": uidvalidity},
-                    )
-                ],
-            )
-            raw_mail.set_watermark(conn, name, uidvalidity, 0, now())
-        log.warning("intake.uidvalidity_changed", extra={"mailbox": name})
+    last_uid = _starting_uid(app, mailbox, uidvalidity, report, now)
     for result in decide_undecided(app, now=now, should_stop=should_stop):
         report.count(result.status)
     while not should_stop():
@@ -98,41 +65,86 @@ def intake_pass(
         batch = mailbox.fetch_since(last_uid, settings.batch_size)
         if not batch:
             break
-        arrivals = [
-            Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate, f.size)
-            for f in batch
-        ]
-        taken = take_in(app, arrivals, now=now())
-        _file_away(mailbox, batch, taken)
-        _tell_of_quarantine(
-            app,
-            [t.finished for t in taken if t.finished and t.finished.status is Outcome.QUARANTINED],
-            now(),
-        )
+        taken = _take_in_batch(app, mailbox, batch, now)
         last_uid = batch[-1].uid
         with app.store.transaction() as conn:
             raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
         report.fetched += len(batch)
         report.taking_in_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        # Handlers' replies are never classified: only what may become a complaint is.
-        predicted = app.triage.predict_batch([triage_text(t.msg) for t in taken if t.msg is not None
-                                              and t.msg.kind is MailKind.HUMAN
-                                              and t.msg.from_addr not in app.handler_addresses])
-        for item in taken:
-            if item.finished is not None:
-                report.count(item.finished.status)
-            elif not should_stop() and item.raw_id is not None and item.msg is not None:
-                when = receipt_time(item.arrival.internaldate, item.msg, now())
-                report.count(
-                    decide(app, item.raw_id, item.msg, received_at=when, now=now(),
-                           predicted=predicted).status)
+        _decide_batch(app, taken, report, now, should_stop)
         report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:
         if raw_mail.get_watermark(conn, name) is None:
             raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
         raw_mail.touch_watermark(conn, name, now())
     return report
+
+
+def _starting_uid(app: App, mailbox: Mailbox, uidvalidity: int, report: PassReport,
+                  now: Callable[[], datetime]) -> int:
+    """The UID to fetch above: the watermark's, or 0 when the mailbox is new to this database,
+    adopted, or renumbered by the server (then the dedupe keeps reading it again exactly-once)."""
+    name = mailbox.settings.name
+    with app.store.transaction() as conn:
+        mark = raw_mail.get_watermark(conn, name)
+    if mark is None:
+        with app.store.transaction() as conn:
+            # a crash came before the first watermark
+            read_before = links_q.has_mail_from(conn, name)
+        if not read_before:
+            _refuse_a_mailbox_read_elsewhere(mailbox)
+        return 0
+    if mark.uidvalidity == uidvalidity:
+        return mark.last_uid
+    if mark.uidvalidity == ADOPTED:
+        with app.store.transaction() as conn:
+            raw_mail.set_watermark(conn, name, uidvalidity, 0, now())
+        log.info("intake.adopted_mailbox", extra={"mailbox": name})
+        return 0
+    report.uidvalidity_changed = True
+    with app.store.transaction() as conn:
+        audit.append(conn, [AuditEvent(
+            "intake.uidvalidity_changed", None, "mailbot", now(),
+            {"mailbox": name, "old": mark.uidvalidity, "new": uidvalidity})])
+        raw_mail.set_watermark(conn, name, uidvalidity, 0, now())
+    log.warning("intake.uidvalidity_changed", extra={"mailbox": name})
+    return 0
+
+
+def _take_in_batch(app: App, mailbox: Mailbox, batch: list[FetchedMessage],
+                   now: Callable[[], datetime]) -> list[Taken]:
+    """Record the batch, file it on the server, and tell a person of anything quarantined."""
+    name = mailbox.settings.name
+    arrivals = [
+        Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate, f.size)
+        for f in batch
+    ]
+    taken = take_in(app, arrivals, now=now())
+    _file_away(mailbox, batch, taken)
+    _tell_of_quarantine(
+        app,
+        [t.finished for t in taken if t.finished and t.finished.status is Outcome.QUARANTINED],
+        now(),
+    )
+    return taken
+
+
+def _decide_batch(app: App, taken: list[Taken], report: PassReport,
+                  now: Callable[[], datetime], should_stop: Callable[[], bool]) -> None:
+    """Decide each message recorded (a stop leaves the rest for the next pass's leftovers)."""
+    # Handlers' replies are never classified: only what may become a complaint is.
+    predicted = app.triage.predict_batch([triage_text(t.msg) for t in taken if t.msg is not None
+                                          and t.msg.kind is MailKind.HUMAN
+                                          and t.msg.from_addr not in app.handler_addresses])
+    for item in taken:
+        if item.finished is not None:
+            report.count(item.finished.status)
+        elif not should_stop() and item.raw_id is not None and item.msg is not None:
+            when = receipt_time(item.arrival.internaldate, item.msg, now())
+            report.count(
+                decide(app, item.raw_id, item.msg, received_at=when, now=now(),
+                       predicted=predicted).status)
 
 
 ADOPTED = 0  # the watermark's UIDVALIDITY after `mailbot db adopt-mailbox`: read it all, no alarm
