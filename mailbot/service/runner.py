@@ -142,6 +142,47 @@ class _Running:
         return tracked
 
 
+@dataclass
+class _Jobs:
+    """The scheduled jobs. All but the outbox run only on the instance that holds the leader
+    lock, so two instances never read the same mailbox or fire the same deadline twice."""
+
+    app: App
+    mailbox_settings: MailboxSource
+    smtp_settings: SmtpSettings | None
+    leader: LeaderLock
+    stop: StopFlag
+    clock: Callable[[], datetime]
+    announced: threading.Event = field(default_factory=threading.Event)
+
+    async def intake(self) -> None:
+        if await asyncio.to_thread(self.leader.held):
+            await asyncio.to_thread(_intake_job, self.app, self.mailbox_settings, self.clock,
+                                    self.stop, self.announced)
+
+    async def outbox(self) -> None:
+        if self.smtp_settings is not None:
+            await flush_outbox(self.app, self.smtp_settings, now=self.clock(),
+                               should_stop=self.stop)
+
+    async def tick(self) -> None:
+        app, clock = self.app, self.clock
+        if await asyncio.to_thread(self.leader.held):
+            await asyncio.to_thread(deadline_tick, app, now=clock())
+            await asyncio.to_thread(write_deadline_letters, app, now=clock(),
+                                    should_stop=self.stop)
+            await asyncio.to_thread(remind_owners, app, now=clock())
+            await asyncio.to_thread(check_intake_health, app, now=clock())
+
+    async def digest(self) -> None:
+        if await asyncio.to_thread(self.leader.held):
+            await asyncio.to_thread(send_digest, self.app, now=self.clock())
+
+    async def monthly(self) -> None:
+        if await asyncio.to_thread(self.leader.held):
+            await asyncio.to_thread(send_monthly_report, self.app, now=self.clock())
+
+
 async def _serve(
     app: App,
     mailbox_settings: MailboxSource,
@@ -154,31 +195,7 @@ async def _serve(
     config = app.config
     leader = LeaderLock(app.store.engine)
     running = _Running()
-    announced = threading.Event()
-
-    async def intake() -> None:
-        if await asyncio.to_thread(leader.held):
-            await asyncio.to_thread(_intake_job, app, mailbox_settings, clock, stop, announced)
-
-    async def outbox() -> None:
-        if smtp_settings is not None:
-            await flush_outbox(app, smtp_settings, now=clock(), should_stop=stop)
-
-    async def tick() -> None:
-        if await asyncio.to_thread(leader.held):
-            await asyncio.to_thread(deadline_tick, app, now=clock())
-            await asyncio.to_thread(write_deadline_letters, app, now=clock(), should_stop=stop)
-            await asyncio.to_thread(remind_owners, app, now=clock())
-            await asyncio.to_thread(check_intake_health, app, now=clock())
-
-    async def digest() -> None:
-        if await asyncio.to_thread(leader.held):
-            await asyncio.to_thread(send_digest, app, now=clock())
-
-    async def monthly() -> None:
-        if await asyncio.to_thread(leader.held):
-            await asyncio.to_thread(send_monthly_report, app, now=clock())
-
+    jobs = _Jobs(app, mailbox_settings, smtp_settings, leader, stop, clock)
     imap = config.imap
     poll_seconds = imap.poll_seconds if imap else 60
     log.info(
@@ -194,11 +211,11 @@ async def _serve(
     schedule = Schedule(poll_seconds=poll_seconds, timezone=config.firm.timezone)
     scheduler = build_scheduler(
         schedule,
-        intake=running.wrap(intake),
-        outbox=running.wrap(outbox),
-        tick=running.wrap(tick),
-        digest=running.wrap(digest),
-        monthly=running.wrap(monthly),
+        intake=running.wrap(jobs.intake),
+        outbox=running.wrap(jobs.outbox),
+        tick=running.wrap(jobs.tick),
+        digest=running.wrap(jobs.digest),
+        monthly=running.wrap(jobs.monthly),
     )
     scheduler.start()
     loop = asyncio.get_running_loop()
