@@ -18,7 +18,7 @@ from ..reports import evidence, returns, subject_access
 from ..reports import register as reg
 from ..store import Store, casebook
 from . import wiring
-from .running import ConfigOption, parse_now
+from .running import ConfigOption, command_group, parse_now
 
 AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", help="Judge deadlines as at this ISO time instead of now (reproducible reports).")]
@@ -73,20 +73,10 @@ def _now(as_of: Optional[str]) -> datetime:
     return parse_now(as_of) or datetime.now(UTC)
 
 
-def _find_group(app: typer.Typer, name: str) -> typer.Typer | None:
-    for info in app.registered_groups:
-        if info.name == name and info.typer_instance is not None:
-            return info.typer_instance
-    return None
-
-
 def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
     """Add the reporting commands; `audit export` joins the existing `audit` group (found by name).
     """
-    audit_app = audit_app or _find_group(app, "audit")
-    if audit_app is None:
-        audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
-        app.add_typer(audit_app, name="audit")
+    audit_app = audit_app or command_group(app, "audit", "The tamper-evident audit trail.")
     app.command("register")(register_cmd)
     app.command("returns")(returns_cmd)
     app.command("report")(report_cmd)

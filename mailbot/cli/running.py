@@ -37,10 +37,20 @@ def parse_now(value: str | None) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
+def command_group(app: typer.Typer, name: str, help: str) -> typer.Typer:
+    """The group `name` under `app`, made if no module has made it yet: several modules add
+    commands to one group (`db`, `audit`) without depending on which registers first."""
+    for info in app.registered_groups:
+        if info.name == name and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(help=help, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
 def register(app: typer.Typer) -> typer.Typer:
     """Add these commands to `app`; returns the `db` group, which other modules add to."""
-    db = typer.Typer(help="Database schema commands.", no_args_is_help=True)
-    app.add_typer(db, name="db")
+    db = command_group(app, "db", "Database schema commands.")
     app.command("check-config")(check_config)
     db.command("upgrade")(db_upgrade)
     app.command("run")(run)
