@@ -136,8 +136,9 @@ def bound_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Prediction:
-    """What the classifier says about one text (the shape the triage rules build on)."""
+class _Reading:
+    """What a text is about and how urgent it is. The classifier's guess and the suggestion
+    built on it both read a text this way; the suggestion's values may differ (rules raise)."""
 
     category: str
     category_confidence: float
@@ -145,6 +146,12 @@ class Prediction:
     urgency: str
     urgency_confidence: float
     is_complaint: bool
+
+
+@dataclass(frozen=True)
+class Prediction(_Reading):
+    """What the classifier says about one text (the shape the triage rules build on)."""
+
     complaint_probability: float
     urgency_probabilities: tuple[tuple[str, float], ...] = ()
     flag_probabilities: tuple[tuple[str, float], ...] = ()
@@ -154,15 +161,9 @@ class Prediction:
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class Suggestion(_Reading):
     """The triage result shown to a handler: a suggestion only; a person confirms it."""
 
-    category: str
-    category_confidence: float
-    category_top: tuple[tuple[str, float], ...]
-    urgency: str
-    urgency_confidence: float
-    is_complaint: bool
     flags: frozenset[str]
     reasons: tuple[str, ...]
     # Added for issue 15, with defaults so that older callers keep working.
