@@ -130,8 +130,8 @@ class WorkingCalendar:
     def _index(self, first: int, last: int) -> list[date]:
         """The sorted working days of years first..last (extended on demand, kept contiguous).
 
-        The tick counts working days for every open case; walking day by day made a tick over
-        100,000 cases take minutes, while a bisect on this list takes microseconds.
+        The tick counts working days for every open case: walking day by day made a large tick
+        slow, a bisect on this list does not (tests/bench/README.md).
         """
         span = self._span
         if span is None or first < span[0] or last > span[1]:

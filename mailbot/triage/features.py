@@ -4,8 +4,9 @@ Both are hashed rather than vocabulary-based, so loading a model deserialises a 
 instead of a dict with hundreds of thousands of n-grams, and predicting needs no Python
 vocabulary lookups. The char part reproduces scikit-learn's `char_wb` analyzer (lowercase,
 per whitespace-separated word, padded with one space each side) but hashes each distinct
-word once and caches the result; word n-grams are cached the same way. Complaint texts
-reuse the same words, so this is several times faster than scikit-learn's HashingVectorizer.
+word once and caches the result; word n-grams are cached the same way, because complaint
+texts reuse the same words (measured against scikit-learn's HashingVectorizer:
+tests/bench/README.md).
 """
 
 from __future__ import annotations
@@ -131,16 +132,16 @@ def _token_hash(cache: dict[str, Any], token: str) -> int:
 
 _CACHES: dict[tuple[Any, ...], dict[str, Any]] = {}
 _SIZES: dict[tuple[Any, ...], int] = {}
-# What each cache may hold, whatever the words: about 40 MB of character n-gram hashes, and
-# 200,000 words (about 20 MB). Bounded by what is stored, not by the number of words, because a
-# stream of hostile mail full of long random words made a count-bounded cache grow by most of a
-# megabyte per message.
+# What each cache may hold, whatever the words: character n-gram hashes and words, counted by
+# what is stored, not by the number of words, because a stream of hostile mail full of long
+# random words made a count-bounded cache grow with every message (its memory:
+# tests/bench/README.md).
 _CACHE_BUDGET = {"char": 1_000_000, "word": 200_000}
 
 
 def _cache(key: tuple[Any, ...]) -> dict[str, Any]:
-    """A plain dict per feature kind: faster than lru_cache, and simply emptied when it grows too
-    big."""
+    """A plain dict per feature kind rather than lru_cache: cheaper per lookup, and simply emptied
+    when it grows too big."""
     cache = _CACHES.setdefault(key, {})
     if _SIZES.get(key, 0) > _CACHE_BUDGET[key[0]]:
         cache.clear()

@@ -42,8 +42,9 @@ class Hit:
 def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *,
           negatable: bool = False, category: str | None = None,
           case_sensitive: str | None = None) -> Rule:
-    """Rules match the LOWERCASED text (several times faster than re.IGNORECASE), so bodies
-    must be lowercase; acronyms such as "SRA" go in `case_sensitive` and match the original."""
+    """Rules match the LOWERCASED text (cheaper than re.IGNORECASE: tests/bench/README.md), so
+    bodies must be lowercase; acronyms such as "SRA" go in `case_sensitive` and match the
+    original."""
     if re.search(r"(?<!\\)[A-Z]", body):
         raise ValueError(f"rule {name}: write the pattern in lowercase")
     acronyms = re.compile(r"\b(?:" + case_sensitive + r")\b") if case_sensitive else None

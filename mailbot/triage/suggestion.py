@@ -30,7 +30,7 @@ FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerabili
          "safeguarding")
 PRECEDENCE = ("integrity_misconduct", "data_security")
 CRITICAL_WORKING_DAYS = 10
-# Hostile input is input: a single 2 MB "word" once took 1.1 GB in the n-gram hasher. Every
+# Hostile input is input: a single huge "word" once exhausted memory in the n-gram hasher. Every
 # regex, the date finder and the vectoriser see at most this much text and no longer words
 # (real complaint letters run to a few thousand words; no English word is 50 letters long).
 MAX_TEXT_CHARS = 20_000
