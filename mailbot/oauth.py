@@ -134,7 +134,32 @@ def _msal() -> Any:
     return msal
 
 
-class MsalClientCredentials(_CachedToken):
+class _MsalToken(_CachedToken):
+    """What both Microsoft flows share: the tenant, the app registration, and one MSAL
+    application made on first use (msal is imported only then: it is an optional extra)."""
+
+    def __init__(self, tenant: str, client_id: str, scopes: Sequence[str], app: Any,
+                 clock: Clock) -> None:
+        super().__init__(clock)
+        self._tenant = tenant
+        self._client_id = client_id
+        self._scopes = list(scopes)
+        self._app = app
+
+    def _application(self, secret: str | None) -> Any:
+        """A confidential client with `secret`, else (None) a public one."""
+        if self._app is None:
+            msal = _msal()
+            authority = AUTHORITY.format(tenant=self._tenant)
+            if secret is None:
+                self._app = msal.PublicClientApplication(self._client_id, authority=authority)
+            else:
+                self._app = msal.ConfidentialClientApplication(
+                    self._client_id, authority=authority, client_credential=secret)
+        return self._app
+
+
+class MsalClientCredentials(_MsalToken):
     """App-only tokens (client id + secret) for an Exchange Online mailbox the app may access."""
 
     def __init__(
@@ -147,24 +172,15 @@ class MsalClientCredentials(_CachedToken):
         app: Any = None,
         clock: Clock = _utc_now,
     ) -> None:
-        super().__init__(clock)
-        self._tenant = tenant
-        self._client_id = client_id
+        super().__init__(tenant, client_id, scopes, app, clock)
         self._secret = secret
-        self._scopes = list(scopes)
-        self._app = app
 
     def _acquire(self) -> dict[str, Any]:
-        if self._app is None:
-            self._app = _msal().ConfidentialClientApplication(
-                self._client_id,
-                authority=AUTHORITY.format(tenant=self._tenant),
-                client_credential=self._secret,
-            )
-        return dict(self._app.acquire_token_for_client(scopes=self._scopes))
+        app = self._application(self._secret)
+        return dict(app.acquire_token_for_client(scopes=self._scopes))
 
 
-class MsalRefreshToken(_CachedToken):
+class MsalRefreshToken(_MsalToken):
     """Delegated tokens from a refresh token kept in a file; rotated tokens are saved back."""
 
     def __init__(
@@ -178,13 +194,9 @@ class MsalRefreshToken(_CachedToken):
         app: Any = None,
         clock: Clock = _utc_now,
     ) -> None:
-        super().__init__(clock)
-        self._tenant = tenant
-        self._client_id = client_id
+        super().__init__(tenant, client_id, scopes, app, clock)
         self._file = Path(refresh_token_file)
-        self._scopes = list(scopes)
         self._client_secret = client_secret
-        self._app = app
 
     def _acquire(self) -> dict[str, Any]:
         try:
@@ -194,16 +206,8 @@ class MsalRefreshToken(_CachedToken):
                                 f"cannot read {self._file}: {exc.strerror}") from None
         if not refresh_token:
             raise SecretMissing("oauth refresh token", f"{self._file} is empty")
-        if self._app is None:
-            msal = _msal()
-            authority = AUTHORITY.format(tenant=self._tenant)
-            if self._client_secret:
-                self._app = msal.ConfidentialClientApplication(
-                    self._client_id, authority=authority, client_credential=self._client_secret
-                )
-            else:
-                self._app = msal.PublicClientApplication(self._client_id, authority=authority)
-        return dict(self._app.acquire_token_by_refresh_token(refresh_token, scopes=self._scopes))
+        app = self._application(self._client_secret or None)
+        return dict(app.acquire_token_by_refresh_token(refresh_token, scopes=self._scopes))
 
     def _after_acquire(self, result: dict[str, Any]) -> None:
         rotated = result.get("refresh_token")
