@@ -10,9 +10,11 @@ reconnect policy's state: it is a person's explicit try.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
-from ..config import Config
+from ..config import Config, ImapConfig, SmtpConfig
 from ..errors import ConfigError, DeliveryFailed
 from ..mailbox import Mailbox, MailboxError
 from ..smtp import check as smtp_check
@@ -21,32 +23,39 @@ from . import wiring
 
 @dataclass(frozen=True)
 class Finding:
+    """One line of the check's output: what was checked and, for a failure, the fix."""
+
     ok: bool
     text: str
     fix: str = ""
 
 
 def check_connections(config: Config) -> list[Finding]:
+    """Log in to each configured server as `run` would; every line names what it proved."""
     findings: list[Finding] = []
     if config.imap is not None:
-        findings += _imap(config)
+        findings += _attempt("imap", partial(_imap, config, config.imap))
     if config.smtp is not None:
-        findings += _smtp(config)
+        findings += _attempt("smtp", partial(_smtp, config, config.smtp))
     return findings
 
 
-def _imap(config: Config) -> list[Finding]:
-    imap = config.imap
-    assert imap is not None
+def _attempt(section: str, check: Callable[[], list[Finding]]) -> list[Finding]:
+    """The check's findings, or the one failure that stopped it with its cause and fix."""
     try:
-        settings = wiring.mailbox_settings(config)
-        with Mailbox(settings) as mailbox:
-            info = mailbox.info
-            assert info is not None
-            processed = mailbox.count(imap.processed_folder)
-    except (MailboxError, ConfigError) as exc:
-        cause = "; ".join(exc.problems) if isinstance(exc, ConfigError) else exc.reason
-        return [Finding(False, f"imap: {cause}", exc.fix)]
+        return check()
+    except (MailboxError, DeliveryFailed) as exc:
+        return [Finding(False, f"{section}: {exc.reason}", exc.fix)]
+    except ConfigError as exc:
+        return [Finding(False, f"{section}: {'; '.join(exc.problems)}",
+                        f"correct the [{section}] keys named")]
+
+
+def _imap(config: Config, imap: ImapConfig) -> list[Finding]:
+    with Mailbox(wiring.mailbox_settings(config)) as mailbox:
+        info = mailbox.info
+        assert info is not None
+        processed = mailbox.count(imap.processed_folder)
     where = f"{imap.host}:{imap.port} ({imap.security})"
     found = [
         Finding(True, f"imap: logged in as {imap.username} at {where}"),
@@ -77,16 +86,8 @@ def _imap(config: Config) -> list[Finding]:
     return found
 
 
-def _smtp(config: Config) -> list[Finding]:
-    smtp = config.smtp
-    assert smtp is not None
-    try:
-        settings = wiring.smtp_settings(config)
-        extensions = asyncio.run(smtp_check(settings))
-    except DeliveryFailed as exc:
-        return [Finding(False, f"smtp: {exc.reason}", exc.fix)]
-    except ConfigError as exc:
-        return [Finding(False, f"smtp: {'; '.join(exc.problems)}", "correct the [smtp] keys named")]
+def _smtp(config: Config, smtp: SmtpConfig) -> list[Finding]:
+    extensions = asyncio.run(smtp_check(wiring.smtp_settings(config)))
     login = (
         'without a login (auth = "none")'
         if smtp.auth == "none"
