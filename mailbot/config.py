@@ -58,6 +58,13 @@ class SecretRef(_Section):
         return None
 
 
+def _secret(key: str, env: str | None, file: str | None) -> str | None:
+    """The secret `key` names through `<key>_env` or `<key>_file`; a problem names the one the
+    admin set (the environment variable wins when both are)."""
+    which = "file" if file and not env else "env"
+    return SecretRef(env=env, file=file).resolve(f"{key}_{which}")
+
+
 def connection_problems(config: "Config") -> list[str]:
     """Settings that validate one by one but can never connect; found now rather than at `run`."""
     return [*_imap_login_problems(config), *_oauth_problems(config.oauth),
@@ -197,9 +204,8 @@ class ImapConfig(_Section):
     ca_file: str | None = None
 
     def password(self) -> str | None:
-        key = ("imap.password_file" if self.password_file and not self.password_env
-               else "imap.password_env")
-        return SecretRef(env=self.password_env, file=self.password_file).resolve(key)
+        """The login password, read now: a secret file may be replaced while mailbot runs."""
+        return _secret("imap.password", self.password_env, self.password_file)
 
 
 class SmtpConfig(_Section):
@@ -216,9 +222,8 @@ class SmtpConfig(_Section):
     ca_file: str | None = None
 
     def password(self) -> str | None:
-        key = ("smtp.password_file" if self.password_file and not self.password_env
-               else "smtp.password_env")
-        return SecretRef(env=self.password_env, file=self.password_file).resolve(key)
+        """The login password, read now: a secret file may be replaced while mailbot runs."""
+        return _secret("smtp.password", self.password_env, self.password_file)
 
 
 class OAuthConfig(_Section):
@@ -232,10 +237,8 @@ class OAuthConfig(_Section):
     refresh_token_file: str | None = None
 
     def client_secret(self) -> str | None:
-        key = ("oauth.client_secret_file"
-               if self.client_secret_file and not self.client_secret_env
-               else "oauth.client_secret_env")
-        return SecretRef(env=self.client_secret_env, file=self.client_secret_file).resolve(key)
+        """The app registration's secret, read now: it may be rotated while mailbot runs."""
+        return _secret("oauth.client_secret", self.client_secret_env, self.client_secret_file)
 
 
 class DatabaseConfig(_Section):
