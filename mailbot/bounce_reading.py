@@ -18,8 +18,14 @@ from flufl.bounce import all_failures
 
 log = logging.getLogger(__name__)
 
+# The local parts every mail system sends its own notices from: enough on their own to call a
+# sender a machine (machine_mail reads an auto-reply from them).
+DAEMON_NAMES = r"mailer[-_.]?daemon|postmaster|microsoftexchange[0-9a-f]*"
+MAIL_DAEMON = re.compile(rf"(?:{DAEMON_NAMES})(?:[+.-].*)?", re.IGNORECASE)
+# Those and the names some systems use besides, which also name people's shared mailboxes:
+# here only ever read together with a bounce subject or a bounce sentence.
 _DAEMON = re.compile(
-    r"(?:mailer[-_.]?daemon|postmaster|microsoftexchange[0-9a-f]*|mdaemon"
+    rf"(?:{DAEMON_NAMES}|mdaemon"
     r"|mail[-_.]?delivery[-_.]?(?:system|subsystem)"
     r"|mail[-_.]?administrator|ndr|nobody|mailadmin|smtp[-_.]?gateway"
     r"|e\d{3}_smtp_mail_service)(?:[+.-].*)?",

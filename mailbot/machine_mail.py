@@ -15,7 +15,8 @@ from email.parser import HeaderParser
 from email.utils import collapse_rfc2231_value
 from enum import StrEnum
 
-from .bounce_reading import STATUS_IN_TEXT, bounce_reason, failed_recipients, permanence_from_words
+from .bounce_reading import (MAIL_DAEMON, STATUS_IN_TEXT, bounce_reason, failed_recipients,
+                             permanence_from_words)
 from .marks import LOOP_HEADER, MESSAGE_ID_PREFIX
 from .mime_text import (MAX_DEPTH, children, decode_bytes, header_text, payload_bytes,
                         raw_header_values)
@@ -45,8 +46,6 @@ class Verdict:
 
 OWN_MESSAGE_ID_PREFIX = MESSAGE_ID_PREFIX  # our Message-IDs: <mb.{32 hex}@{our domain}>
 _OWN_ID = re.compile(re.escape(OWN_MESSAGE_ID_PREFIX) + r"[0-9a-f]{32}@(\S+)", re.IGNORECASE)
-_DAEMON = re.compile(r"(?:mailer[-_.]?daemon|postmaster|microsoftexchange[0-9a-f]*)(?:[+.-].*)?",
-                     re.IGNORECASE)
 _NOREPLY = re.compile(r"(?:no[-_.]?reply|do[-_.]?not[-_.]?reply)(?:[+._-].*)?", re.IGNORECASE)
 # Anchored at the start of the subject, as responders write them; a weak signal on its own.
 _OOO_SUBJECT = re.compile(
@@ -249,7 +248,7 @@ def _auto_reason(msg: Message, from_addr: str, subject: str) -> str | None:
     local = from_addr.partition("@")[0]
     if _NOREPLY.fullmatch(local):
         return "sender: noreply"
-    if _DAEMON.fullmatch(local):
+    if MAIL_DAEMON.fullmatch(local):
         return f"sender: {'postmaster' if 'postmaster' in local.lower() else 'mailer-daemon'}"
     weak = [name for name, present in (
         ("ooo_subject", _OOO_SUBJECT.match(subject) is not None),
