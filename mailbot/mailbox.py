@@ -494,14 +494,6 @@ class Mailbox:
             },
         )
 
-    def append(self, folder: str, raw: bytes, flags: Sequence[str] = ()) -> None:
-        """Store a message we sent (e.g. in a Sent folder), creating the folder if needed."""
-        client = self._require()
-        target = self.server_name(folder)
-        with self._translated():
-            _ensure_folder(client, target, "folder", folder, self._namespace)
-            client.append(target, raw, flags=tuple(flags))
-
     # waiting -------------------------------------------------------------------
 
     def idle_wait(self, seconds: float) -> bool:

@@ -221,13 +221,6 @@ def test_move_without_the_move_extension_expunges_only_those_uids(old_dovecot: D
     assert [m.uid for m in old_dovecot.messages(user, "INBOX")] == [theirs]
 
 
-def test_append_stores_a_sent_copy(dovecot: DovecotServer, imap_user: ImapUser, mailbox: Mailbox) -> None:
-    mailbox.append("Sent", raw(1), flags=[r"\Seen"])
-    stored = dovecot.messages(imap_user, "Sent")
-    assert [m.raw for m in stored] == [raw(1)]
-    assert r"\Seen" in stored[0].flags
-
-
 # waiting ---------------------------------------------------------------------------
 
 
