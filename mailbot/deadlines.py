@@ -1,7 +1,7 @@
 """Due dates, and what the scheduler's tick must do now.
 
 Deadlines are derived, not scheduled: each tick calls `evaluate` with the case's dates and
-`now`, and the caller records every returned `Action.key`, so a level fires once even across
+`now`, and the caller records every returned `Level.key`, so a level fires once even across
 restarts. The days are counted by working_days.WorkingCalendar (its docstring has the
 counting rule). Pure: standard library and `holidays` only; time is always a parameter.
 """
@@ -17,7 +17,7 @@ from .profiles import Clock, Profile
 from .working_days import WorkingCalendar, require_aware
 
 __all__ = [
-    "ACTIVE_STATES", "STATES", "Action", "CaseClock", "Deadlines", "Evaluation", "WorkingCalendar",
+    "ACTIVE_STATES", "STATES", "CaseClock", "Deadlines", "Evaluation", "Level", "WorkingCalendar",
     "case_deadlines", "due_actions", "evaluate", "next_due", "summary_resolution_refusal"
 ]
 
@@ -32,7 +32,7 @@ class Deadlines:
     respond_by: datetime | None
     regulator_by: datetime | None
     holding_letter_from: datetime | None
-    reminders: tuple[tuple[str, datetime], ...]  # (Action.key, when it fires), earliest first
+    reminders: tuple[tuple[str, datetime], ...]  # (Level.key, when it fires), earliest first
     summary_resolution_by: datetime | None = None
 
 
@@ -134,7 +134,7 @@ class CaseClock:
     awaiting_client_since: datetime | None = None
     responded_at: datetime | None = None  # the final response
     closed_at: datetime | None = None
-    fired: frozenset[str] = frozenset()  # Action.keys already recorded for this case
+    fired: frozenset[str] = frozenset()  # Level.keys already recorded for this case
     # An enquiry (not a complaint) runs no regulator clock: only a person's triage is due.
     is_complaint: bool = True
     triaged: bool = False  # a person has decided whether it is a complaint
@@ -161,8 +161,10 @@ class CaseClock:
 
 
 @dataclass(frozen=True)
-class Action:
-    """Something the tick must do; the caller records `key` so it never happens twice."""
+class Level:
+    """A level of a case's clock now due (a warning, an overdue acknowledgement, a breach): the
+    tick acts on it and records `key`, so it never fires twice. Not a handler's command
+    (commands.py has those)."""
 
     # ack_overdue | stalled | info_chaser | regulator_warning | response_warning | holding_letter
     # | regulator_breach | triage_due; and duty_clocks.py's ico_decision | ico_overdue | sar_due
@@ -177,12 +179,12 @@ class Action:
 class Evaluation:
     """One look at a case: what is due now, and when the next look could find something new."""
 
-    actions: tuple[Action, ...]
+    actions: tuple[Level, ...]
     next_check: datetime | None  # None: no clock left that could fire while the case is unchanged
 
 
 # one clock's due actions, and its next run-out after now
-_Part = tuple[Sequence[Action], datetime | None]
+_Part = tuple[Sequence[Level], datetime | None]
 _NOTHING: _Part = ((), None)
 
 
@@ -226,7 +228,7 @@ def evaluate(case: CaseClock, now: datetime, profile: Profile, cal: WorkingCalen
 
 
 def due_actions(case: CaseClock, now: datetime, profile: Profile,
-                cal: WorkingCalendar) -> tuple[Action, ...]:
+                cal: WorkingCalendar) -> tuple[Level, ...]:
     """What is due for one case at `now`, minus what was already done (see `evaluate`)."""
     return evaluate(case, now, profile, cal).actions
 
@@ -252,7 +254,7 @@ def _ack(case: CaseClock, now: datetime, d: Deadlines, cal: WorkingCalendar) -> 
         return [], fire_at
     when = f"{cal.local(d.acknowledge_by):%H:%M} on {_day(cal, d.acknowledge_by)} ({cal.timezone})"
     state = "overdue since" if now > d.acknowledge_by else "due by"
-    return [Action("ack_overdue", "ack_overdue", fire_at, f"acknowledgement {state} {when}")], None
+    return [Level("ack_overdue", "ack_overdue", fire_at, f"acknowledgement {state} {when}")], None
 
 
 TRIAGE_WITHIN = Clock(1, "working_days")
@@ -268,7 +270,7 @@ def _triage(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
         return [], fire_at
     detail = (f"decide whether it is a complaint by {cal.local(due):%H:%M} on {_day(cal, due)} "
               "(reply 'complaint yes' or 'complaint no')")
-    return [Action("triage_due", "triage_due", fire_at, detail)], None
+    return [Level("triage_due", "triage_due", fire_at, detail)], None
 
 
 def _silence(kind: str, since: datetime, clock: Clock, now: datetime, cal: WorkingCalendar,
@@ -294,7 +296,7 @@ def _silence_since_day(kind: str, since_day: date, start_day: date, clock: Clock
         return (), upcoming
     due_at = cal.due_from(since_day, start_day, clock.times(k))
     key = f"{kind}:{since_day.isoformat()}:{k}"
-    return (Action(kind, key, due_at,
+    return (Level(kind, key, due_at,
                    f"{what} since {since_day:%a %Y-%m-%d} ({clock.times(k)})"), ), upcoming
 
 
@@ -327,7 +329,7 @@ def _warning(now: datetime, d: Deadlines, profile: Profile, cal: WorkingCalendar
     days = (cal.local(target).date() - cal.local(now).date()).days
     what = "deadline" if d.regulator_by else "final-response deadline"
     detail = f"{clock.adjective} {what} on {cal.local(target).date().isoformat()} ({days} days)"
-    return [Action(key.split(":")[0], key, at, detail)], upcoming
+    return [Level(key.split(":")[0], key, at, detail)], upcoming
 
 
 def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile,
@@ -341,7 +343,7 @@ def _holding(case: CaseClock, now: datetime, d: Deadlines, profile: Profile,
     if d.regulator_by and profile.regulator:
         regulator_day = cal.local(d.regulator_by).date().isoformat()
         detail += f"; {profile.regulator.adjective} deadline on {regulator_day}"
-    return [Action("holding_letter", "holding_letter", d.holding_letter_from, detail)], None
+    return [Level("holding_letter", "holding_letter", d.holding_letter_from, detail)], None
 
 
 _JUST_AFTER = timedelta(microseconds=1)
@@ -368,6 +370,6 @@ def _breach(case: CaseClock, now: datetime, d: Deadlines, profile: Profile,
             late += " or holding letter"
     else:
         late = f"{'final response' if case.responded_at else 'closed'} only on {_day(cal, ended)}"
-    action = Action("regulator_breach", "regulator_breach", d.regulator_by,
+    action = Level("regulator_breach", "regulator_breach", d.regulator_by,
                     f"{deadline} passed, {late}; escalate to compliance")
     return [action], None

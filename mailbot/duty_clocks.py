@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from .deadlines import Action, CaseClock, Evaluation
+from .deadlines import Level, CaseClock, Evaluation
 from .working_days import WorkingCalendar, add_months
 
 ICO_WINDOW = timedelta(hours=72)
@@ -31,7 +31,7 @@ WORKED_CHECK_DAYS = 30  # a done action nobody said worked: asked again this lon
 # The reminder kinds the data protection officer's role (compliance) hears besides the handler.
 COMPLIANCE_KINDS = frozenset({"ico_decision", "ico_overdue", "sar_due", "sar_overdue"})
 
-_Part = tuple[Sequence[Action], datetime | None]
+_Part = tuple[Sequence[Level], datetime | None]
 _NOTHING: _Part = ((), None)
 
 
@@ -68,7 +68,7 @@ def _ico(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
         detail = (f"72 hours since the firm learnt of a possible personal-data breach ended at "
                   f"{_when(cal, due)} with no decision recorded: decide now whether to notify the "
                   "ICO (reply 'breach notifiable yes|no REASON')")
-        return [Action("ico_overdue", f"ico_overdue:{stamp}", due, detail)], None
+        return [Level("ico_overdue", f"ico_overdue:{stamp}", due, detail)], None
     marks = [(f"ico_decision:{stamp}:{hours}", due - timedelta(hours=hours))
              for hours in ICO_HOURS_LEFT]
     reached = [(key, at) for key, at in marks if at <= now]
@@ -78,7 +78,7 @@ def _ico(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
     key, at = reached[-1]  # of several at once (a late tick) only the latest fires
     detail = (f"decide by {_when(cal, due)} whether to notify the ICO of a possible personal-data "
               "breach (reply 'breach notifiable yes|no REASON')")
-    return [Action("ico_decision", key, at, detail)], upcoming
+    return [Level("ico_decision", key, at, detail)], upcoming
 
 
 def _sar(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
@@ -91,7 +91,7 @@ def _sar(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
     if now > due:
         detail = (f"the subject access request's time ran out at {_when(cal, due)}: answer it now "
                   "('mailbot export-person', then reply 'sar done')")
-        return [Action("sar_overdue", overdue_key, due, detail)], None
+        return [Level("sar_overdue", overdue_key, due, detail)], None
     last_day = cal.local(due).date()
     marks = []
     for days in SAR_DAYS_LEFT:
@@ -106,7 +106,7 @@ def _sar(case: CaseClock, now: datetime, cal: WorkingCalendar) -> _Part:
     key, at = reached[-1]
     detail = (f"answer the subject access request by {_when(cal, due)} ('mailbot export-person', "
               "then reply 'sar done'; 'sar extend REASON' for a complex request)")
-    return [Action("sar_due", key, at, detail)], upcoming
+    return [Level("sar_due", key, at, detail)], upcoming
 
 
 def action_reminder(due_on: date, created_on: date, today: date,

@@ -34,7 +34,7 @@ from sqlalchemy import (BigInteger, Connection, DateTime, Row, String, bindparam
                         func, or_, select, union, update)
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..deadlines import ACTIVE_STATES, Action, CaseClock, evaluate
+from ..deadlines import ACTIVE_STATES, CaseClock, Level, evaluate
 from ..duty_clocks import COMPLIANCE_KINDS, evaluate_duties
 from ..store import audit
 from ..store.raw_mail import insert_ignoring_conflict
@@ -177,7 +177,7 @@ class _Level:
     """A level to record, with what it queues for the letters step."""
 
     case_id: int
-    action: Action
+    action: Level
     tell: bool  # a reminder line: the case has a handler, or it is a breach (compliance hears)
     draft_kind: str | None
 
@@ -234,11 +234,11 @@ class _Plan:
     """One case's part of a tick, worked out before any transaction: pure, so done in one go."""
 
     row: Row[Any]
-    due: tuple[Action, ...]  # what deadlines.evaluate says is due, before recording
+    due: tuple[Level, ...]  # what deadlines.evaluate says is due, before recording
     next_check: datetime
 
     @property
-    def drafting(self) -> Action | None:
+    def drafting(self) -> Level | None:
         """The level whose draft the handler gets. Several may fall due at once (week 7 is also a
         stall): one draft, the one that matters most. None when nobody handles the case yet."""
         if not self.row.handler_email:
