@@ -48,6 +48,8 @@ def choose_handler(
     text: str,
     open_load: Mapping[str, int],
 ) -> Candidate | None:
+    """Never a colleague the complaint names (the module docstring has the order of preference);
+    the same inputs always pick the same person, so a retried decision does not move the case."""
     eligible = [c for c in candidates if "handler" in c.roles and not named_in(text, c)]
     if not eligible:
         senior = [

@@ -101,6 +101,8 @@ def bounce_reason(*, from_addr: str, subject: str, text: str, empty_return_path:
 
 
 def permanence_from_words(text: str) -> bool | None:
+    """Permanent or temporary from a notice's own words (None: it does not say), for plain-text
+    bounces that carry no status code; a delay wins, so a retry is never given up on a guess."""
     low = text[:20_000].lower()
     if any(word in low for word in TEMPORARY_WORDS):
         return False

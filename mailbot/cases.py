@@ -112,6 +112,7 @@ class Transition:
 
 
 def allowed_events(state: State) -> list[Event]:
+    """The events a case in `state` accepts, for refusals that say what would work instead."""
     return [event for event, moves in _TABLE.items() if state in moves]
 
 
@@ -147,4 +148,6 @@ def apply(case: CaseSnapshot, event: Event, *, now: datetime, actor: str,
 
 
 def close_needs_reason(state: State) -> bool:
+    """Only a case that has had its final response closes without a reason: closing any other is
+    a decision the audit trail must explain."""
     return state is not State.RESPONDED

@@ -42,6 +42,8 @@ class SecretRef(_Section):
     file: str | None = None
 
     def resolve(self, key: str) -> str | None:
+        """The secret's value, read at the moment of use so a rotated secret is picked up; a
+        secret that is named but missing raises, naming `key`."""
         if self.env:
             value = os.environ.get(self.env)
             if value is None:
@@ -168,6 +170,8 @@ class FirmConfig(_Section):
 
     @property
     def zone(self) -> ZoneInfo:
+        """The firm's time zone: local dates in letters and reports are the firm's, whatever the
+        server's zone."""
         return ZoneInfo(self.timezone)
 
 
@@ -272,6 +276,8 @@ class ApprovalsConfig(_Section):
     notice_period_minutes: int = Field(60, ge=1, le=24 * 60)
 
     def problem(self) -> str | None:
+        """Why these settings would let a forged From approve a draft without the firm having
+        said so, or None."""
         if self.require_dkim and not (self.authserv_id or "").strip():
             return (
                 "approvals.authserv_id: required while approvals.require_dkim = true (the "
@@ -393,21 +399,28 @@ class Config(_Section):
 
     @property
     def smtp_max_attempts(self) -> int:
+        """How often a letter is tried before a person is told, also when no [smtp] section
+        exists yet."""
         return self.smtp.max_attempts if self.smtp else SmtpConfig.model_fields[
             "max_attempts"].default
 
     @property
     def smtp_max_per_minute(self) -> int:
+        """The relay's sending limit (Microsoft 365 allows 30 a minute), also when no [smtp]
+        section exists yet."""
         if self.smtp is None:
             return int(SmtpConfig.model_fields["max_per_minute"].default)
         return self.smtp.max_per_minute
 
     @property
     def profile_overrides(self) -> dict[str, Any]:
+        """The firm's [deadlines] overrides as a plain dict, for profiles.get_profile."""
         return dict(self.deadlines)
 
     @property
     def database_url(self) -> str:
+        """database.url, else SQLite in data_dir: a firm without a database server still gets one
+        file."""
         if self.database.url:
             return self.database.url
         return f"sqlite:///{Path(self.paths.data_dir) / 'mailbot.sqlite3'}"
@@ -464,6 +477,8 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
 
 
 def describe_errors(exc: ValidationError) -> list[str]:
+    """pydantic's errors as lines an admin can act on: each names the key, and an unknown key
+    gets a 'did you mean'."""
     problems = []
     for err in exc.errors():
         where = _location(err["loc"])

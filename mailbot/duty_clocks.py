@@ -36,6 +36,8 @@ _NOTHING: _Part = ((), None)
 
 
 def ico_due(aware_at: datetime) -> datetime:
+    """When the ICO must be told of a notifiable breach: 72 hours from awareness (UK GDPR Art
+    33), counted in hours, not working days."""
     return aware_at + ICO_WINDOW
 
 

@@ -25,6 +25,8 @@ class Namespace:
     delimiter: str | None = "/"
 
     def describe(self) -> str:
+        """The namespace in words for check-config, so an admin can see why a folder name was
+        changed."""
         delimiter = "none (flat)" if self.delimiter is None else repr(self.delimiter)
         return f"personal namespace {self.prefix!r}, delimiter {delimiter}"
 

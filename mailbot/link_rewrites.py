@@ -68,6 +68,8 @@ class OpaqueLink(ValueError):
 
 
 def gateway_of(url: str) -> Gateway | None:
+    """The security gateway that rewrote this link, or None, so a link in a client's mail can be
+    shown as the client wrote it."""
     host = (urlsplit(_with_scheme(url)).hostname or "").lower()
     for gateway in GATEWAYS:
         if gateway.host.fullmatch(host):
@@ -157,6 +159,7 @@ def _with_scheme(url: str) -> str:
 
 
 def urls_in(text: str) -> list[str]:
+    """Every link in a text, without the punctuation that usually follows one in prose."""
     return [m.group(0).rstrip(_TRAILING) for m in URL.finditer(text)]
 
 

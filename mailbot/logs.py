@@ -21,6 +21,7 @@ def _extras(record: logging.LogRecord) -> dict[str, Any]:
 
 class KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        """One line per event, key=value, for a person reading journald or a log file."""
         at = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         fields = " ".join(f"{k}={v}" for k, v in _extras(record).items())
         line = f"{at} {record.levelname:<7} {record.name} {record.getMessage()}"
@@ -33,6 +34,7 @@ class KeyValueFormatter(logging.Formatter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        """One JSON object per line, for a log collector."""
         body = {
             "at": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
             "level": record.levelname,
@@ -46,6 +48,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(level: str = "INFO", json_format: bool = False) -> None:
+    """Log to stderr (systemd keeps it) in the configured format; libraries that log message
+    contents or chatter are held at WARNING."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if json_format else KeyValueFormatter())
     root = logging.getLogger()

@@ -103,6 +103,7 @@ class MailboxSettings:
 
 
 def mailbox_name(username: str, host: str, folder: str) -> str:
+    """How logs, status and the watermark name a mailbox: user, host and folder, never a secret."""
     return f"{username}@{host}/{folder}"
 
 
@@ -119,10 +120,14 @@ class ServerInfo:
 
     @property
     def idle(self) -> bool:
+        """Whether new mail can be waited for (IDLE) rather than polled for."""
         return "IDLE" in self.capabilities
 
     @property
     def move_method(self) -> str:
+        """How handled mail leaves the inbox on this server, for check-config: without MOVE or
+        UIDPLUS only an EXPUNGE remains, and it is used only when it cannot delete anyone
+        else's mail."""
         if "MOVE" in self.capabilities:
             return "MOVE"
         if "UIDPLUS" in self.capabilities:
@@ -230,6 +235,8 @@ class Mailbox:
     # connection ----------------------------------------------------------------
 
     def connect(self) -> Mailbox:
+        """Log in and prepare the folders; plain text beyond loopback and a missing secret are
+        refused before any connection is made."""
         settings = self.settings
         plaintext = plaintext_problem("imap", settings.security, settings.host)
         if plaintext:
@@ -326,6 +333,8 @@ class Mailbox:
             raise explain(exc, self.settings) from exc
 
     def close(self) -> None:
+        """Log out, and drop the connection even when logging out fails: a broken connection must
+        never stop the next one."""
         client, self._client = self._client, None
         if client is None:
             return

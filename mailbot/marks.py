@@ -53,6 +53,8 @@ def _plus(complaints_address: str, tag: str) -> str:
 
 
 def is_token(value: str) -> bool:
+    """Whether a string has the shape of an approval token, checked before it is put in an
+    address or looked up."""
     return bool(_TOKEN.match(value))
 
 
@@ -64,6 +66,8 @@ def approval_address(complaints_address: str, token: str) -> str:
 
 
 def token_from_address(address: str) -> str | None:
+    """The approval token from a reply's plus-address: the way a handler's answer finds its
+    request."""
     match = _TOKEN_IN_ADDRESS.match(address)
     return match.group(1) if match else None
 
@@ -77,6 +81,7 @@ def subject_tag(token: str) -> str:
 
 
 def token_from_subject(subject: str) -> str | None:
+    """The approval token from a subject tag, for a reply sent to the plain complaints address."""
     match = _TOKEN_IN_SUBJECT.search(subject)
     return match.group(1) if match else None
 
@@ -102,6 +107,8 @@ def bounce_address(complaints_address: str, outbox_id: int) -> str:
 
 
 def bounce_id_from_address(address: str) -> int | None:
+    """The outbox id from a VERP bounce address: which letter bounced, without guessing from the
+    bounce's text."""
     match = _BOUNCE_ADDRESS.match(address)
     return int(match.group(1)) if match else None
 
@@ -125,6 +132,8 @@ def own_message_id_domain(message_id: str | None) -> str | None:
 
 
 def is_own_message_id(message_id: str | None, domain: str | None) -> bool:
+    """Whether a Message-ID is one this firm's mailbot minted: another firm's mailbot uses the
+    same prefix."""
     found = own_message_id_domain(message_id)
     return bool(found and domain and found == domain.lower())
 
@@ -143,11 +152,14 @@ def new_nonce() -> str:
 
 
 def draft_start(nonce: str) -> str:
+    """The line above the draft in an approval request; the nonce keeps a quoted older request
+    from being read as this one."""
     _check_nonce(nonce)
     return f"----- DRAFT START {nonce}: edit below this line -----"
 
 
 def draft_end(nonce: str) -> str:
+    """The line below the draft in an approval request, with the same nonce as its start."""
     _check_nonce(nonce)
     return f"----- DRAFT END {nonce} -----"
 
@@ -173,6 +185,8 @@ def is_draft_start(line: str, nonce: str) -> bool:
 
 
 def is_draft_end(line: str, nonce: str) -> bool:
+    """Whether a line ends this request's draft, as mail programs may have mangled it (quoted,
+    re-dashed)."""
     return bool(_marker_patterns(nonce)[1].match(line))
 
 

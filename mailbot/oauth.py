@@ -45,10 +45,14 @@ class TokenUnavailable(MailbotError, PermissionError):
 class TokenProvider(Protocol):
     """What the IMAP and SMTP adapters need: a token that is valid now."""
 
-    def access_token(self) -> str: ...
+    def access_token(self) -> str:
+        """A token valid now; a provider refreshes it itself, so the adapters never handle
+        expiry."""
 
     @property
-    def expires_at(self) -> datetime | None: ...
+    def expires_at(self) -> datetime | None:
+        """When the current token stops working; None when the provider cannot know (an opaque
+        token)."""
 
 
 def _utc_now() -> datetime:
@@ -71,9 +75,12 @@ class StaticTokenProvider:
 
     @property
     def expires_at(self) -> datetime | None:
-        return None  # unknown: the token is opaque to us
+        """Unknown: the token is opaque to mailbot."""
+        return None
 
     def access_token(self) -> str:
+        """The token as it is now in the environment or the file, re-read on every call so an
+        external refresher's new token is used."""
         if self._env is not None:
             token = os.environ.get(self._env, "").strip()
             if not token:

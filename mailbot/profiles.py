@@ -43,6 +43,7 @@ class Clock:
         return f"{self.amount}-{word}"
 
     def times(self, k: int) -> Clock:
+        """This clock `k` times over, for reminders at multiples of a period."""
         return Clock(self.amount * k, self.unit)
 
 

@@ -69,6 +69,7 @@ class Regime:
 
     @property
     def name(self) -> str:
+        """The profile's name, which a case stores to say which rules it is under."""
         return self.profile.name
 
 
@@ -128,6 +129,7 @@ class Regimes:
         return self.default
 
     def names(self) -> list[str]:
+        """The regimes a case may be put under, for the 'choose one of' in a refusal."""
         return list(self.known)
 
 

@@ -119,6 +119,8 @@ def find_bounce_id(msg: Inbound) -> int | None:
 
 
 def thread_ids(msg: Inbound) -> tuple[str, ...]:
+    """Every Message-ID the message says it answers, References then In-Reply-To, without
+    repeats: a reply finds its case through any of them."""
     ids = list(msg.references)
     if msg.in_reply_to and msg.in_reply_to not in ids:
         ids.append(msg.in_reply_to)

@@ -30,6 +30,8 @@ class Schedule:
 
 def build_scheduler(schedule: Schedule, *, intake: Job, outbox: Job, tick: Job, digest: Job,
                     monthly: Job) -> AsyncIOScheduler:
+    """One scheduler with every job, in the firm's time zone so the digest and the monthly report
+    come at local office hours."""
     zone = ZoneInfo(schedule.timezone)
     scheduler = AsyncIOScheduler(timezone=zone, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(intake, IntervalTrigger(seconds=schedule.poll_seconds), id="intake",

@@ -58,6 +58,8 @@ def new_token() -> str:
 
 
 def token_hash(token: str) -> str:
+    """Only this hash is stored: a leaked database cannot approve anything. Lower-cased first,
+    since some mail systems lower-case addresses."""
     return hashlib.sha256(token.strip().lower().encode()).hexdigest()
 
 

@@ -50,6 +50,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def require_aware(name: str, value: datetime) -> datetime:
+    """Refuse a naive datetime: read in the machine's zone it would move a deadline by hours."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got naive {value.isoformat()}")
     return value
@@ -89,10 +90,12 @@ class WorkingCalendar:
 
     @property
     def zone(self) -> ZoneInfo:
+        """The firm's zone: working days and close of business are local."""
         assert self._zone is not None
         return self._zone
 
     def local(self, moment: datetime) -> datetime:
+        """A moment in the firm's local time, where days and close of business are counted."""
         return require_aware("datetime", moment).astimezone(self.zone)
 
     def _holidays(self, year: int) -> frozenset[date]:
@@ -102,17 +105,23 @@ class WorkingCalendar:
         return self._years[year]
 
     def is_working_day(self, day: date) -> bool:
+        """Not a weekend day, a public holiday or a day the firm is closed; a datetime is judged
+        by its local date."""
         if isinstance(day, datetime):
             day = self.local(day).date()
         return day.weekday() not in self._weekend and day not in self._holidays(day.year)
 
     def next_working_day(self, day: date) -> date:
+        """The first working day after `day`: where a clock starts when mail arrives on a non-
+        working day or after close."""
         day += _ONE_DAY
         while not self.is_working_day(day):
             day += _ONE_DAY
         return day
 
     def working_day_on_or_before(self, day: date) -> date:
+        """The last working day on or before `day`, so a reminder is never due on a day nobody
+        works."""
         while not self.is_working_day(day):
             day -= _ONE_DAY
         return day
@@ -180,9 +189,11 @@ class WorkingCalendar:
         return self.at_close(days[bisect_right(days, day) - 1 + n])
 
     def at_close(self, day: date) -> datetime:
+        """Close of business on a local day, in UTC: deadlines expire then, not at midnight."""
         return datetime.combine(day, self.close_of_business, tzinfo=self.zone).astimezone(UTC)
 
     def start_of(self, day: date) -> datetime:
+        """The first instant of a local day, in UTC, for reports that select by local date."""
         return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
 
     def end_of(self, day: date) -> datetime:

@@ -26,6 +26,8 @@ actions.register(app)
 
 
 def main() -> None:
+    """The console entry point: mailbot's own errors become a line naming the problem and the
+    fix, never a traceback, with exit status 2 for a config problem and 1 for anything else."""
     try:
         app()
     except ConfigError as exc:

@@ -24,6 +24,7 @@ def _optional_config(path: str | None) -> Config | None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the read-only mail tools (`inspect`), which need no database."""
     @app.command("inspect")
     def inspect(
         files: Annotated[list[Path],
@@ -48,6 +49,7 @@ def register(app: typer.Typer) -> None:
 
 
 def register_triage(app: typer.Typer) -> None:
+    """Add the classifier's commands; scikit-learn is imported only when one of them runs."""
     @app.command("classify")
     def classify(
         model: Annotated[

@@ -136,10 +136,14 @@ class TrainReport:
 
     @property
     def gate(self) -> str:
+        """Which score decided promotion: the firm's real texts when there are any, since the
+        synthetic split flatters a model."""
         return "real" if self.new_real_f1 is not None else "synthetic"
 
     @property
     def text(self) -> str:
+        """The report as the admin reads it after `mailbot train`: what it trained on, the
+        scores, and whether the new model went in."""
         current = (f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None
                    else "none (no usable model)")
         verdict = ("promoted: the new model is installed" if self.promoted

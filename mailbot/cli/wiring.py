@@ -31,10 +31,13 @@ NO_IMAP = "imap: section missing (add [imap] with host, username and password_en
 
 
 def config_path(option: str | None) -> str:
+    """The config file a command reads: --config, else $MAILBOT_CONFIG, else ./mailbot.toml, so
+    cron and a shell find the same one."""
     return option or os.environ.get("MAILBOT_CONFIG") or DEFAULT_CONFIG
 
 
 def read_config(option: str | None) -> Config:
+    """The validated config for a command; a bad key stops it before anything is touched."""
     return load_config(config_path(option))
 
 
@@ -84,6 +87,8 @@ def load_classifier(directory: Path) -> object | None:
 
 
 def build_sealer(config: Config) -> Sealer:
+    """The encryption key for sealed columns; a database other machines share must name its key
+    rather than get one made beside it."""
     db = config.database
     return load_sealer(key_env=db.encryption_key_env, key_file=db.encryption_key_file,
                        data_dir=Path(config.paths.data_dir),
@@ -91,6 +96,7 @@ def build_sealer(config: Config) -> Sealer:
 
 
 def build_store(config: Config, *, upgrade: bool = True) -> Store:
+    """The firm's store, migrated and checked to be the firm's own before any command uses it."""
     store = Store.from_url(config.database_url, build_sealer(config))
     if upgrade:
         store.upgrade()
@@ -147,6 +153,8 @@ def refuse_placeholders(config: Config) -> None:
 
 
 def build_app(config: Config, *, store: Store | None = None, with_classifier: bool = True) -> App:
+    """The composition root: everything a service needs, built once from the config and passed
+    explicitly (there is no global)."""
     firm = config.firm
     templates = Path(config.paths.templates_dir) if config.paths.templates_dir else None
     classifier = load_classifier(model_dir(config)) if with_classifier else None
@@ -242,6 +250,8 @@ def mailbox_source(config: Config) -> Callable[[], MailboxSettings]:
 
 
 def smtp_settings(config: Config, provider: TokenProvider | None = None) -> SmtpSettings:
+    """SMTP settings with the secrets as they are now, and a fingerprint of them, so a refused
+    login is retried only once the secret changes."""
     smtp = config.smtp
     if smtp is None:
         raise ConfigError(["smtp: section missing (add [smtp] with host and port)"])

@@ -35,6 +35,7 @@ from imapclient import IMAPClient
 
 
 def free_port() -> int:
+    """A free loopback port, so the demo never collides with a real mail server."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -51,6 +52,7 @@ class ImapServer:
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "ImapServer":
+        """Start pymap and wait for its greeting, so the demo's first connection cannot race it."""
         exe = shutil.which("pymap", path=str(Path(sys.executable).parent)) or shutil.which("pymap")
         if exe is None:
             raise RuntimeError(
@@ -72,11 +74,14 @@ class ImapServer:
         raise RuntimeError("the embedded IMAP server did not start")
 
     def append(self, raw: bytes) -> None:
+        """Deliver into the complaints inbox as the firm's mail server would."""
         with IMAPClient(self.host, self.port, ssl=False, timeout=10) as client:
             client.login(self.username, self.password)
             client.append("INBOX", raw)
 
     def folder_counts(self) -> dict[str, int]:
+        """How many messages each folder holds, for the demo's closing line: mail is moved, never
+        deleted."""
         with IMAPClient(self.host, self.port, ssl=False, timeout=10) as client:
             client.login(self.username, self.password)
             counts = {}
@@ -87,6 +92,7 @@ class ImapServer:
             return counts
 
     def stop(self) -> None:
+        """Stop pymap and wait for it, so the demo leaves no process behind."""
         proc, self._proc = self._proc, None
         if proc is not None:
             proc.terminate()
@@ -120,11 +126,15 @@ class SmtpWorld:
     inboxes: dict[str, list[EmailMessage]] = field(default_factory=lambda: defaultdict(list))
 
     def is_complaints(self, address: str) -> bool:
+        """Mail to the complaints address and its plus-addresses (approval replies, bounces) goes
+        to the IMAP inbox, as a real MTA would deliver it."""
         local, _, domain = address.lower().partition("@")
         base_local, _, domain_c = self.complaints_address.lower().partition("@")
         return domain == domain_c and local.split("+", 1)[0] == base_local
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        """aiosmtpd's hook: complaints mail is traced and delivered to IMAP; anyone else's lands
+        in their in-memory inbox for the demo to show."""
         raw = envelope.original_content or envelope.content
         for rcpt in envelope.rcpt_tos:
             if self.is_complaints(rcpt):
@@ -166,8 +176,10 @@ class SmtpServer:
                                       authenticator=_staff_login, auth_require_tls=False)
 
     def start(self) -> "SmtpServer":
+        """Start listening; returns self so the demo can start and keep it in one line."""
         self._controller.start()
         return self
 
     def stop(self) -> None:
+        """Stop listening, so the demo leaves no thread behind."""
         self._controller.stop()

@@ -62,6 +62,8 @@ def _month_ticks(ax: Axes, months: Sequence[str]) -> None:
 
 
 def categories_chart(t: TrendFigures) -> str:
+    """Complaints per month stacked by category: what people complain about, and whether it is
+    changing."""
     fig, (ax,) = _figure(height=5.6)
     x = range(len(t.months))
     bottom = [0] * len(t.months)
@@ -118,6 +120,8 @@ def _ack_shares(ax: Axes, t: TrendFigures) -> None:
 
 
 def times_chart(t: TrendFigures, ack_target: int | None, regulator_days: int | None) -> str:
+    """How fast complaints were acknowledged and answered, against the firm's targets and the
+    regulator's."""
     fig, (left, right) = _figure(height=6.2, cols=2)
     _ack_shares(left, t)
     target = f" (target: {ack_target} working days)" if ack_target else ""
@@ -133,6 +137,7 @@ def times_chart(t: TrendFigures, ack_target: int | None, regulator_days: int | N
 
 
 def deadlines_chart(t: TrendFigures) -> str:
+    """Each deadline met, missed or still running: the figures a regulator asks about first."""
     fig, (left, right) = _figure(height=5.6, cols=2)
     if not t.deadlines:
         _empty(left)
@@ -189,6 +194,7 @@ def _hbars(ax: Axes, items: Sequence[tuple[str, int]], colour: str, xlabel: str)
 
 
 def root_causes_chart(t: TrendFigures) -> str:
+    """The root causes handlers recorded, so the firm fixes causes rather than complaints."""
     fig, (ax,) = _figure(height=max(3.5, 0.45 * len(t.root_causes) + 1.6))
     _hbars(ax, t.root_causes, "#0072B2", "Complaints")
     note = f" ({t.root_cause_missing} with no root cause recorded)" if t.root_cause_missing else ""
@@ -197,6 +203,7 @@ def root_causes_chart(t: TrendFigures) -> str:
 
 
 def repeaters_chart(t: TrendFigures) -> str:
+    """Clients who complain again, anonymised: a repeat complaint is often a handling failure."""
     fig, (ax,) = _figure(width=12.5, height=max(3.5, 0.4 * len(t.top_repeaters) + 1.6))
     _hbars(ax, t.top_repeaters, "#CC79A7", "Complaints in the period")
     ax.set_title(
@@ -207,6 +214,7 @@ def repeaters_chart(t: TrendFigures) -> str:
 
 
 def handlers_chart(t: TrendFigures) -> str:
+    """Each handler's load, received and still open, so work can be rebalanced."""
     loads = t.handler_load
     fig, (ax,) = _figure(height=max(3.5, 0.5 * len(loads) + 1.6))
     if not loads:

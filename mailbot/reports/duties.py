@@ -41,9 +41,12 @@ class ActionFacts:
     worked: str | None  # yes | no | None
 
     def overdue(self, today: date) -> bool:
+        """Whether the action is open past its due day, on the firm's local `today`."""
         return self.status == "open" and self.due_on < today
 
     def state(self, today: date) -> str:
+        """The action's state in the report's words, including whether it worked: an action done
+        but not known to work is not yet a fix."""
         if self.status == "open":
             return "overdue" if self.overdue(today) else "open"
         return {"yes": "done, worked", "no": "done, did not work"}.get(self.worked or "",
@@ -66,6 +69,7 @@ class CauseLine:
 
     @property
     def fixed(self) -> bool:
+        """Whether any action against this cause is known to have worked."""
         return any(a.endswith("done, worked") for a in self.actions)
 
 
@@ -94,6 +98,7 @@ class ReviewItem:
     due_on: date | None
 
     def status(self, today: date) -> str:
+        """When the review is due, in words; one never recorded is due now."""
         if self.reviewed_on is None or self.due_on is None:
             return "never recorded: review now"
         if self.due_on < today:
@@ -123,6 +128,8 @@ class Lessons:
 
 
 def lessons(facts: Sequence[CaseFacts]) -> Lessons:
+    """What complaints taught the firm: handlers' lessons, and the causes of upheld complaints,
+    most frequent first, for training."""
     chosen = [f for f in facts if f.is_complaint is not False]
     notes = tuple((f.ref, category_label(f.category), " ".join(f.learning.split()))
                   for f in chosen if f.learning and f.learning.strip())
@@ -133,6 +140,8 @@ def lessons(facts: Sequence[CaseFacts]) -> Lessons:
 
 def summary_lines(actions: Sequence[ActionFacts], reviews: Sequence[ReviewItem], learnt: Lessons,
                   today: date) -> list[str]:
+    """The monthly report's headline lines on the firm's duties, so overdue actions and reviews
+    are seen without opening the report."""
     open_now = [a for a in actions if a.status == "open"]
     overdue = [a for a in open_now if a.overdue(today)]
     unconfirmed = [a for a in actions if a.status == "done" and a.worked is None]
@@ -158,6 +167,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 def render_sections(actions: Sequence[ActionFacts], causes: Sequence[CauseLine],
                     reviews: Sequence[ReviewItem], learnt: Lessons, today: date) -> str:
+    """The duties' part of the HTML report: corrective actions, causes, reviews and lessons."""
     def section(title: str, note: str) -> str:
         return f"<h2>{html.escape(title)}</h2><p class='note'>{html.escape(note)}</p>"
 

@@ -60,6 +60,8 @@ class ReturnsFigures:
 
     @property
     def upheld_percent(self) -> float | None:
+        """Upheld as a share of closed complaints, as regulators' returns ask; None when nothing
+        closed."""
         return round(100 * self.upheld / self.closed, 1) if self.closed else None
 
 
@@ -140,6 +142,7 @@ def _closing_lines(f: CaseFacts, period: tuple[datetime, datetime],
 
 
 def as_json(fig: ReturnsFigures) -> dict[str, Any]:
+    """The figures with the counting rules beside them, so a return can be checked years later."""
     return {
         "period": {"from": fig.period_from.isoformat(), "to": fig.period_to.isoformat()},
         "received": fig.received,
@@ -169,6 +172,8 @@ def as_json(fig: ReturnsFigures) -> dict[str, Any]:
 
 
 def as_text(fig: ReturnsFigures) -> str:
+    """The figures as a person fills them into a regulator's form, with what was not counted said
+    out loud."""
     money = ", ".join(f"{cur} {amount:,.2f}" for cur, amount in fig.redress_total) or "none"
     pct = f" ({fig.upheld_percent}% of closed)" if fig.upheld_percent is not None else ""
     lines = [

@@ -39,6 +39,7 @@ class DeadlineTally:
 
     @property
     def decided(self) -> int:
+        """Deadlines whose outcome is known (met or missed): only those count towards a rate."""
         return self.met + self.missed
 
 
@@ -75,6 +76,7 @@ class TrendFigures:
 
 
 def month_keys(start: date, end: date) -> tuple[str, ...]:
+    """Every month of the period as YYYY-MM, so a month without complaints still shows as zero."""
     keys, y, m = [], start.year, start.month
     while (y, m) <= (end.year, end.month):
         keys.append(f"{y:04d}-{m:02d}")
@@ -83,6 +85,7 @@ def month_keys(start: date, end: date) -> tuple[str, ...]:
 
 
 def anonymous_label(key: str) -> str:
+    """A stable label for a client that names nobody: the trend report leaves the firm by email."""
     return f"client {key[:6]}"
 
 
@@ -180,6 +183,8 @@ def ack_bands(t: TrendFigures) -> tuple[tuple[str, tuple[int, ...]], ...]:
 
 
 def handler_label(email: str | None, names: Mapping[str, str]) -> str:
+    """A handler's name where configured, else the address's local part: reports are read by
+    people."""
     if not email:
         return "Unassigned"
     return names.get(email.lower()) or email.split("@", 1)[0]

@@ -20,7 +20,8 @@ log = logging.getLogger("mailbot")
 
 
 class Classifier(Protocol):
-    def predict(self, texts: Sequence[str]) -> list[Prediction]: ...
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """One prediction per text, in order."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Triage:
 
     def suggest(self, text: str, message_date: datetime,
                 predicted: Mapping[str, Prediction] | None = None) -> Suggestion:
+        """The triage suggestion for one message, from the batch's predictions where it was
+        classified with them."""
         prediction = None
         if self.classifier and text.strip():
             prediction = (predicted or {}).get(text) or self.classifier.predict([text])[0]
@@ -70,6 +73,8 @@ class App:
         return self.regimes.get(name)
 
     def regime_of(self, case: Any) -> Regime:
+        """The regime a case is under (its stored profile); a case under no longer configured
+        rules keeps them."""
         return self.regimes.get(getattr(case, "profile", None))
 
     @property
@@ -79,8 +84,10 @@ class App:
 
     @property
     def own_addresses(self) -> tuple[str, ...]:
+        """The firm's own addresses: mail from them is ours, never a complaint."""
         return (self.config.firm.complaints_address.lower(),)
 
     @property
     def data_dir(self) -> Path:
+        """Where mailbot keeps its files (SQLite database, key, models)."""
         return Path(self.config.paths.data_dir)

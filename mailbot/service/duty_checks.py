@@ -13,6 +13,8 @@ from .listening import ADJUSTMENTS_HEADING, SUBSTANTIVE_KINDS, UNDERSTANDING_HEA
 
 
 def duty_deadlines(case: Any) -> list[dict[str, Any]]:
+    """The duties' due dates still open on a case (an ICO decision, a subject access answer), for
+    letters and status."""
     out = []
     if getattr(case, "breach_aware_at", None) is not None and case.breach_decided_at is None:
         out.append({"label": "Decide whether to notify the ICO of the breach by",
@@ -23,6 +25,8 @@ def duty_deadlines(case: Any) -> list[dict[str, Any]]:
 
 
 def duty_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]]:
+    """What the handler must do about the case's duties, with dates, as they read it in an
+    approval request: a duty nobody sees is missed."""
     cal = regime.calendar
 
     def when(moment: Any) -> str:

@@ -42,6 +42,7 @@ class PassReport:
     deciding_seconds: float = 0.0  # routing, cases, triage, letters
 
     def count(self, status: str) -> None:
+        """Count one message's outcome, for the pass's log line and `run --once`."""
         self.outcomes[status] = self.outcomes.get(status, 0) + 1
 
 

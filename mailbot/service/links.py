@@ -43,6 +43,7 @@ def current(source: MailboxSource) -> MailboxSettings:
 
 
 def imap_link(settings: MailboxSettings) -> str:
+    """The name the reconnect policy stores IMAP's state under: one per mailbox."""
     return f"imap:{settings.name}"
 
 
@@ -52,6 +53,7 @@ def intake_link(settings: MailboxSettings) -> str:
 
 
 def smtp_link(settings: SmtpSettings) -> str:
+    """The name the reconnect policy stores the relay's state under: one per host and port."""
     return f"smtp:{settings.host}:{settings.port}"
 
 
@@ -181,12 +183,16 @@ def smtp_may_send(app: App, settings: SmtpSettings, now: datetime) -> str | None
 
 
 def smtp_failed(app: App, settings: SmtpSettings, exc: DeliveryFailed, now: datetime) -> LinkState:
+    """Record a failed send under the reconnect policy; the state returned says whether the relay
+    is blocked or when to try again."""
     return record_failure(
         app, smtp_link(settings), "smtp", _failure(exc), settings.fingerprint, now
     )
 
 
 def smtp_worked(app: App, settings: SmtpSettings, now: datetime) -> None:
+    """Record that the relay works again, so a blocked or backing-off link is cleared and a
+    person told."""
     record_success(app, smtp_link(settings), "smtp", now)
 
 
@@ -196,6 +202,8 @@ def smtp_worked(app: App, settings: SmtpSettings, now: datetime) -> None:
 def record_failure(
     app: App, name: str, protocol: str, failure: Failure, fingerprint: str, now: datetime
 ) -> LinkState:
+    """Store a failure and log it with its cause and fix; a person is emailed when only a person
+    can fix it (a refused login, a setup problem), once per streak."""
     with app.store.transaction() as conn:
         state = links_q.get_link(conn, name) or LinkState(name, protocol)
         new, alert = failed(state, failure, fingerprint, now)
@@ -238,6 +246,7 @@ def record_failure(
 
 
 def record_success(app: App, name: str, protocol: str, now: datetime) -> None:
+    """Store a success; a person alerted of the failure hears that it is resolved."""
     with app.store.transaction() as conn:
         state = links_q.get_link(conn, name) or LinkState(name, protocol)
         new, was_alerted = succeeded(state, now)
@@ -267,6 +276,8 @@ _WHAT = {
 
 
 def announce_link(conn: Any, app: App, state: LinkState, now: datetime, *, recovered: bool) -> None:
+    """Tell the people who hear about the system of a broken or repaired link, by email: a
+    mailbox nobody can read must not fail silently."""
     kind = state.last_error_kind or "transient"
     title = _TITLES.get((state.protocol, kind), f"mailbot: a problem with {state.protocol}")
     if recovered:

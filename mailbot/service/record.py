@@ -52,6 +52,8 @@ class Received:
 
     @property
     def folder_kind(self) -> str:
+        """Where the message goes on the server: quarantine for what a person must look at,
+        processed for the rest."""
         return "quarantine" if self.status is Outcome.QUARANTINED else "processed"
 
 
@@ -83,6 +85,8 @@ class Taken:
 
     @property
     def folder_kind(self) -> str:
+        """Where the message goes on the server, once taken in: mail without a sender is
+        quarantined as well, for a person."""
         if self.finished is not None:
             return self.finished.folder_kind
         # Mail without a sender is kept for a person (service/unusual.py): its folder says so too.

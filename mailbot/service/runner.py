@@ -42,6 +42,7 @@ STOP_GRACE_SECONDS = 50.0  # jobs finish the message in hand; systemd's TimeoutS
 
 
 def system_clock() -> datetime:
+    """The real time, UTC; passes take a clock so tests and the demo can move it."""
     return datetime.now(timezone.utc)
 
 
@@ -93,16 +94,20 @@ class StopFlag:
         self._event = threading.Event()
 
     def install(self) -> None:
+        """Stop on SIGTERM (systemd) and Ctrl-C after the message in hand, never in the middle of
+        one."""
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: self.set())
 
     def set(self) -> None:
+        """Ask everything to stop after its current message."""
         self._event.set()
 
     def __call__(self) -> bool:
         return self._event.is_set()
 
     def wait(self, seconds: float) -> None:
+        """Sleep up to `seconds`, waking at once when a stop is asked for."""
         self._event.wait(seconds)
 
 

@@ -57,6 +57,8 @@ def _duties(app: App, facts: list[reg.CaseFacts], actions: list[duties.ActionFac
 
 
 def previous_month(today: date) -> tuple[date, date]:
+    """The first and last day of the month before `today`: the monthly report covers a whole
+    month."""
     last = today.replace(day=1) - timedelta(days=1)
     return last.replace(day=1), last
 

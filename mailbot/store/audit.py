@@ -48,6 +48,8 @@ def _canonical(at: datetime, kind: str, case_ref: str | None, actor: str,
 
 def chain_hash(prev_hash: str, at: datetime, kind: str, case_ref: str | None, actor: str,
                detail: Mapping[str, Any]) -> str:
+    """The event's hash, over the previous one's: changing or removing any event breaks every
+    hash after it."""
     return hashlib.sha256(prev_hash.encode() + b"\n" +
                           _canonical(at, kind, case_ref, actor, detail)).hexdigest()
 
@@ -226,6 +228,8 @@ class CaseEvent:
 
     @property
     def leaf(self) -> str | None:
+        """For a deadline level recorded in a batch, its leaf in the batch's hash: how one level
+        is proved without the rest."""
         if self.batch is None:
             return None
         return level_leaf(str(self.case_ref), self.detail["key"],
@@ -242,6 +246,8 @@ class CaseEvent:
                 and chain_hash(b.prev_hash, b.at, b.kind, b.case_ref, b.actor, b.detail) == b.hash)
 
     def as_dict(self) -> dict[str, Any]:
+        """The event as evidence packs and subject access exports print it, with the batch it was
+        recorded in."""
         out = {
             name: getattr(self, name)
             for name in ("id", "at", "kind", "case_ref", "actor", "detail", "prev_hash", "hash")

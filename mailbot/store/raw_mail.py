@@ -110,6 +110,7 @@ def reset_for_retry(conn: Connection, raw_id: int) -> None:
 
 def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = None,
              case_id: int | None = None) -> None:
+    """Record how intake left a raw message, so a crash's leftovers are found and decided again."""
     values: dict[str, Any] = {"status": status}
     if kind is not None:
         values["kind"] = kind
@@ -119,10 +120,12 @@ def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = N
 
 
 def raw_by_id(conn: Connection, raw_id: int) -> Row[Any] | None:
+    """A raw message by id, bytes included, for reprocessing and evidence."""
     return conn.execute(select(raw_messages).where(raw_messages.c.id == raw_id)).first()
 
 
 def add_quarantine(conn: Connection, raw_id: int, reason: str, now: datetime) -> int:
+    """Hold a message a person must look at, with the reason, keeping its bytes."""
     mark_raw(conn, raw_id, status="quarantined", kind="malformed")
     return conn.execute(quarantine.insert().values(raw_message_id=raw_id, reason=reason,
                                                    created_at=now).returning(
@@ -130,6 +133,7 @@ def add_quarantine(conn: Connection, raw_id: int, reason: str, now: datetime) ->
 
 
 def list_quarantine(conn: Connection, *, include_resolved: bool = False) -> list[Row[Any]]:
+    """Quarantined messages for `mailbot quarantine list`, open ones only unless asked."""
     q = (select(quarantine, raw_messages.c.message_id, raw_messages.c.size,
                 raw_messages.c.mailbox, raw_messages.c.uid).join(
                     raw_messages,
@@ -140,6 +144,7 @@ def list_quarantine(conn: Connection, *, include_resolved: bool = False) -> list
 
 
 def quarantine_entry(conn: Connection, qid: int) -> Row[Any] | None:
+    """One quarantined message with its bytes, for `quarantine show` and `retry`."""
     q = select(quarantine, raw_messages.c.raw, raw_messages.c.message_id).join(
         raw_messages, raw_messages.c.id == quarantine.c.raw_message_id
     )
@@ -147,18 +152,22 @@ def quarantine_entry(conn: Connection, qid: int) -> Row[Any] | None:
 
 
 def resolve_quarantine(conn: Connection, qid: int, resolution: str, now: datetime) -> None:
+    """Record what a person did about a quarantined message; it stays listed as resolved."""
     conn.execute(
         update(quarantine).where(quarantine.c.id == qid).values(resolved_at=now,
                                                                 resolution=resolution))
 
 
 def count_open_quarantine(conn: Connection) -> int:
+    """How many quarantined messages still wait for a person, for status and the digest."""
     return conn.execute(
         select(func.count()).select_from(quarantine).where(
             quarantine.c.resolved_at.is_(None))).scalar_one()
 
 
 def get_watermark(conn: Connection, mailbox: str) -> Row[Any] | None:
+    """The last UID intake processed in this mailbox (and its UIDVALIDITY), or None when it was
+    never read."""
     return conn.execute(select(watermarks).where(watermarks.c.mailbox == mailbox)).first()
 
 

@@ -46,6 +46,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Refuse a naive datetime and store UTC: a time without a zone would silently move
+        deadlines."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -53,6 +55,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Always an aware UTC datetime back, also from SQLite, which keeps no zone."""
         if value is None:
             return None
         if value.tzinfo is None:

@@ -102,6 +102,8 @@ class Example:
     flags: frozenset[str] | None = None
 
     def label(self, head: str) -> str:
+        """The example's label for one head, as the head was trained: yes/no for the binary
+        heads."""
         if head.startswith(FLAG_HEAD):
             return "yes" if self.flags and head.removeprefix(FLAG_HEAD) in self.flags else "no"
         value = getattr(self, head)
@@ -144,6 +146,8 @@ def _logistic_proba(model: LogisticRegression, matrix: sp.csr_matrix) -> np.ndar
 
 
 def build_head(head: str, params: dict[str, Any] = PARAMS) -> LogisticRegression:
+    """One head's classifier with its tuned parameters, the same in training and cross-
+    validation."""
     key = "flag" if head.startswith(FLAG_HEAD) else head
     return LogisticRegression(C=params["C"][key], class_weight=params["class_weight"][key],
                               max_iter=3000, random_state=RANDOM_STATE)
@@ -158,6 +162,7 @@ class TriageModel:
 
     @property
     def features(self) -> FeatureUnion:
+        """The feature step every head shares, so a text's features are computed once."""
         return self.pipelines["category"].steps[0][1]
 
     def probabilities(self, texts: Sequence[str]) -> dict[str, tuple[list[str], np.ndarray]]:
@@ -188,6 +193,7 @@ class TriageModel:
         return cache
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Predictions for a batch; one call per batch because the per-call cost dominates."""
         if not texts:
             return []
         probs = self.probabilities(texts)
@@ -290,6 +296,7 @@ def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict
 
 
 def read_sidecar(model_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """The model's metadata, refusing a model it cannot read rather than classifying with it."""
     path = Path(model_dir) / SIDECAR_FILE
     try:
         return json.loads(path.read_text(encoding="utf-8"))

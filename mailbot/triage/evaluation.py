@@ -46,6 +46,8 @@ class LabelledRow:
     alt_category: str | None = None  # a second acceptable category where the primary is ambiguous
 
     def example(self, weight: float = 1.0) -> Example:
+        """The row as a training example, with a weight (real texts may count more than seed
+        ones)."""
         return Example(self.text, self.category, self.urgency, self.is_complaint, self.id, weight,
                        self.flags)
 

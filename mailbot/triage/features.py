@@ -51,6 +51,8 @@ class CharNgramHasher(_Hasher):
         self.ngram_range = ngram_range
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        """Character n-gram counts per text, hashed the way scikit-learn's char_wb would, each
+        word hashed once."""
         low, high = self.ngram_range
         key = ("char", self.n_features, low, high)
         cache = _cache(key)
@@ -96,6 +98,7 @@ class WordNgramHasher(_Hasher):
         self.n_features = n_features
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        """Word 1- and 2-gram counts per text, hashed, each token hashed once."""
         cache = _cache(("word",))
         ids: dict[str, int] = {}
         tokens: list[int] = []
@@ -189,6 +192,8 @@ class LexiconCounter(_Hasher):
         self.scale = scale
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        """How often each lexicon's words occur, log-scaled so one word repeated many times does
+        not outweigh the rest."""
         rows = [[len(pattern.findall(low)) for pattern in _LEXICON_PATTERNS]
                 for low in (t.lower() for t in texts)]
         counts = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(_LEXICON_PATTERNS))

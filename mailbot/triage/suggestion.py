@@ -157,6 +157,8 @@ class Prediction(_Reading):
     flag_probabilities: tuple[tuple[str, float], ...] = ()
 
     def probability_of(self, urgency: str) -> float:
+        """The model's probability for one urgency (0.0 when the model did not say), for rules
+        that raise on a low but real chance."""
         return dict(self.urgency_probabilities).get(urgency, 0.0)
 
 
