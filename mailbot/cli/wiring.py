@@ -17,7 +17,7 @@ from ..config import Config, load_config, placeholder_problems
 from ..errors import ConfigError, MailbotError, ModelMismatch
 from ..mailbox import MailboxSettings, mailbox_name
 from ..oauth import MsalClientCredentials, MsalRefreshToken, StaticTokenProvider, TokenProvider
-from ..service.context import App, Triage, log
+from ..service.context import App, Classifier, Triage, log
 from ..shipped_files import shipped_dir
 from ..smtp import SmtpSettings
 from ..store import Store, audit
@@ -66,7 +66,7 @@ def model_dir(config: Config) -> Path:
     return own if (own / "triage.json").exists() else SHIPPED_MODEL_DIR
 
 
-def load_classifier(directory: Path) -> object | None:
+def load_classifier(directory: Path) -> Classifier | None:
     """The trained model, or None (rules still run) when none is installed there."""
     if not (directory / "triage.json").exists():
         log.warning("triage.no_model", extra={"model_dir": str(directory)})
@@ -164,8 +164,7 @@ def build_app(config: Config, *, store: Store | None = None, with_classifier: bo
         config=config,
         store=store or build_store(config),
         letters=Letters(templates, zone=firm.timezone),
-        triage=Triage(classifier, calendar.country, calendar.subdivision,  # type: ignore[arg-type]
-                      firm.timezone),
+        triage=Triage(classifier, calendar.country, calendar.subdivision, firm.timezone),
     )
 
 

@@ -101,8 +101,7 @@ def read(app: App, raw: bytes) -> Inbound:
                              max_attachment_bytes=app.config.intake.max_attachment_bytes)
     except MalformedMessage:
         raise
-    # noqa: BLE001 - a parser bug must quarantine the message, not stop intake
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a parser bug quarantines, never stops intake
         log.exception("intake.read_failed", extra={"error": type(exc).__name__})
         raise MalformedMessage(f"could not be read ({type(exc).__name__})") from exc
 

@@ -21,6 +21,8 @@ def make_engine(url: str, *, sealer: Sealer | None = None, **kwargs: Any) -> Eng
     stored as given, which only tests and the offline tools use.
     """
     engine = _create(url, **kwargs)
+    # A column type is handed only the dialect (sealing.SealedText), so the sealer rides on it;
+    # SQLAlchemy's Dialect declares no such attribute.
     engine.dialect.mailbot_sealer = sealer  # type: ignore[attr-defined]
     return engine
 
