@@ -22,13 +22,13 @@ from decimal import Decimal, InvalidOperation
 
 from . import marks
 from .draft_edit import QUOTE_PREFIX, read_draft
+from .letters import DRAFT_KIND_BY_WORD, DRAFT_WORDS, LetterKind
 from .profiles import PROFILES
 from .reply_reading import ReplyText
 from .triage import CATEGORIES, URGENCIES
 from .triage.rules import AREAS
 from .trimming import trim_reply
 
-DRAFT_KINDS = ("update", "info", "holding", "final", "summary", "reply")
 COMPLAINANTS = ("client", "third_party")
 OUTCOMES = ("upheld", "partly", "not")
 # Who the complaint is about, as the LSS Rule B5 record names them (F19): a trainee, a solicitor,
@@ -74,20 +74,6 @@ _CHATTER = frozenset(
 _WITH_EDITS = frozenset(
     "with my the your changes change edits edit edited amendments amendment amended "
     "corrections correction revisions tweaks below above included made".split())
-_DRAFT_WORDS = {
-    "update": "update",
-    "progress": "update",
-    "info": "info",
-    "information": "info",
-    "request": "info",
-    "rfi": "info",
-    "holding": "holding",
-    "final": "final",
-    "summary": "summary",
-    "src": "summary",
-    "reply": "reply",
-    "enquiry": "reply"
-}
 _YES = frozenset({"yes", "y", "true", "it", "is"})
 _NO = frozenset({"no", "n", "false", "not"})
 _WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
@@ -137,7 +123,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Draft:
-    kind: str  # one of DRAFT_KINDS
+    kind: LetterKind  # a client letter with a command word (letters.DRAFT_WORDS)
 
 
 @dataclass(frozen=True)
@@ -471,9 +457,9 @@ def _command(line: str) -> Action | _EditWord | None:
             line, "assign needs an email address, "
             "e.g. 'assign jane@firm.example'.")
     if word == "draft":
-        kind = _DRAFT_WORDS.get(rest.split(" ", 1)[0].lower().strip(".,:")) if rest else None
+        kind = DRAFT_KIND_BY_WORD.get(rest.split(" ", 1)[0].lower().strip(".,:")) if rest else None
         return Draft(kind) if kind else _unclear(line,
-                                                 f"draft needs one of: {', '.join(DRAFT_KINDS)}.")
+                                                 f"draft needs one of: {', '.join(DRAFT_WORDS)}.")
     duty = _duty_command(word, line, rest)
     if duty is not None:
         return duty

@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Row, select
 
 from ..compose import RenderedLetter, build_message
 from ..config import FirmConfig
+from ..letters import CLIENT_KINDS
 from ..working_days import WorkingCalendar
-from ..service.drafting import CLIENT_KINDS
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
 from ..store.tables import raw_messages

@@ -19,8 +19,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, select
 
 from ..deadlines import WorkingCalendar, case_deadlines
+from ..letters import CLIENT_KINDS
 from ..profiles import Profile, get_profile
-from ..service.drafting import CLIENT_KINDS
 from ..store.tables import cases, outbox
 from . import UPHELD_OUTCOMES, category_label
 

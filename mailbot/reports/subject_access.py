@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Row, func, select
 
 from ..cases import AuditEvent
 from ..config import FirmConfig
+from ..letters import CLIENT_KINDS
 from ..working_days import WorkingCalendar
-from ..service.drafting import CLIENT_KINDS
 from ..store import audit
 from ..store import outbox as outbox_q
 from ..store.notes import notes_for_case

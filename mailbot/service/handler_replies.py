@@ -29,6 +29,7 @@ from ..cases import AuditEvent, Event
 from ..cases import apply as apply_event
 from ..deadlines import ACTIVE_STATES, summary_resolution_refusal
 from ..errors import TransitionRefused
+from ..letters import RULES, LetterKind
 from ..link_rewrites import gateway_links
 from ..reports.register import close_kind
 from ..reply_reading import ReplyText, read_reply
@@ -42,7 +43,6 @@ from . import duties
 from .context import App, log
 from .escalation import escalate
 from .drafting import (
-    DRAFT_KIND_BY_COMMAND,
     combined_notice,
     draft_for_approval,
     gate,
@@ -194,7 +194,9 @@ def _refuse(conn: Connection, app: App, refusal: Refusal, *, sender: str,
         combined_notice(conn, app, "approval_refused", notify, case=case, now=now,
                         told="approval.refused", extra={
                             "reason": REFUSAL_TEXT[refusal],
-                            "sender": sender
+                            "sender": sender,
+                            "draft_kind_label": "draft",
+                            **({} if case else {"case": {"ref": "an unidentified case"}}),
                         })
 
 
@@ -295,19 +297,19 @@ def _summary_too_late(run: _Run) -> str | None:
                                       regime.calendar)
 
 
-def _draft(run: _Run, kind: str) -> None:
-    too_late = _summary_too_late(run) if kind == "summary" else None
+def _draft(run: _Run, kind: LetterKind) -> None:
+    too_late = _summary_too_late(run) if kind == LetterKind.SUMMARY_RESOLUTION else None
     if too_late:
         run.unclear.append(f"No draft written: {too_late}.")
         return
-    mismatch = _letter_for_other_kind(run.case, DRAFT_KIND_BY_COMMAND[kind])
+    mismatch = _letter_for_other_kind(run.case, kind)
     if mismatch:
         run.unclear.append(f"No draft written: {mismatch}")
         return
     supersede_drafts(run.conn, run.app, run.case, now=run.now)
-    draft_for_approval(run.conn, run.app, run.case, DRAFT_KIND_BY_COMMAND[kind], now=run.now,
+    draft_for_approval(run.conn, run.app, run.case, kind, now=run.now,
                        note=f"Drafted at {run.actor}'s request")
-    run.done.append(f"draft:{kind}")
+    run.done.append(f"draft:{RULES[kind].command_word}")
 
 
 def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
