@@ -356,7 +356,7 @@ def _close(run: _Run, reason: str) -> None:
     run.refresh()
 
 
-def _rules(run: _Run, action: cmd.Action) -> None:
+def _rules(run: _Run, action: cmd.Command) -> None:
     """A command that changes the rules the case falls under (case_rules.py)."""
     conn, app, case, how = run.conn, run.app, run.case, {"actor": run.actor, "now": run.now,
                                                           "events": run.events}
@@ -400,7 +400,7 @@ def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learn
     run.refresh()
 
 
-def _corrective(run: _Run, action: cmd.Action) -> None:
+def _corrective(run: _Run, action: cmd.Command) -> None:
     """A corrective action made, done, or judged (service/actions.py)."""
     conn, how = run.conn, {"actor": run.actor, "now": run.now}
     match action:
@@ -417,7 +417,7 @@ def _corrective(run: _Run, action: cmd.Action) -> None:
     _outcome(run, result)
 
 
-def _duty(run: _Run, action: cmd.Action) -> None:
+def _duty(run: _Run, action: cmd.Command) -> None:
     """Data protection, adjustments and the register's fields (service/duties.py)."""
     _outcome(run, duties.carry_out(run.conn, run.app, run.case, action, actor=run.actor,
                                    now=run.now, events=run.events))
