@@ -50,20 +50,28 @@ _AFFIRMATION = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|no|don'?t|do\s+not|doesn'?t|never|hold|wait|stop|cancel|but)\b|n't\b", re.I)
 # Security gateways' banners and their start/end markers, as they land above a reply.
-_BANNER = re.compile(
-    r"(?:^\[?(?:external|ext|extern|externe|external\s+(?:e-?mail|sender|message))\]?(?:\s|:|$)"
-    r"|^(?:caution|warning|attention|notice|important)\b.{0,40}\b(?:external|outside|originat"
-    r"|sender|phish)"
-    r"|this\s+(?:e-?mail|message)\s+(?:originated|came|was\s+sent|is)\s+from\s+(?:outside"
-    r"|an?\s+external)"
-    r"|originated\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+organi[sz]ation"
-    r"|you\s+don'?t\s+often\s+get\s+e-?mail\s+from|learn\s+why\s+this\s+is\s+important"
-    r"|do\s+not\s+click\s+(?:on\s+)?links|think\s+before\s+you\s+click"
-    r"|unless\s+you\s+recogni[sz]e\s+the\s+sender"
-    r"|zjqcmqryfpfptbanner(?:start|end)|mimecast|proofpoint|report\s+(?:this\s+)?(?:e-?mail"
-    r"|message)\s+as\s+(?:spam|phish))",
-    re.I,
+_BANNERS = (
+    # "[EXTERNAL]" and its translations, as a tag that opens the line
+    r"^\[?(?:external|ext|extern|externe|external\s+(?:e-?mail|sender|message))\]?(?:\s|:|$)",
+    # "CAUTION: External email", "WARNING: ... originated outside ..."
+    r"^(?:caution|warning|attention|notice|important)\b.{0,40}\b"
+    r"(?:external|outside|originat|sender|phish)",
+    # the sentences gateways write
+    r"this\s+(?:e-?mail|message)\s+(?:originated|came|was\s+sent|is)\s+from\s+"
+    r"(?:outside|an?\s+external)",
+    r"originated\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+organi[sz]ation",
+    r"you\s+don'?t\s+often\s+get\s+e-?mail\s+from",  # Microsoft's first-contact tip
+    r"learn\s+why\s+this\s+is\s+important",
+    r"do\s+not\s+click\s+(?:on\s+)?links",
+    r"think\s+before\s+you\s+click",
+    r"unless\s+you\s+recogni[sz]e\s+the\s+sender",
+    r"report\s+(?:this\s+)?(?:e-?mail|message)\s+as\s+(?:spam|phish)",
+    # vendors' names and markers
+    r"zjqcmqryfpfptbanner(?:start|end)",
+    r"mimecast",
+    r"proofpoint",
 )
+_BANNER = re.compile("|".join(_BANNERS), re.I)
 _EMAIL = re.compile(r"^<?([^@\s<>]+@[^@\s<>]+\.[^@\s<>]+?)>?[.,;]?$")
 _AMOUNT = re.compile(
     r"^(?:([£$€])|(gbp|eur|usd)\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\b\s*(.*)$", re.I)

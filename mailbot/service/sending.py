@@ -210,18 +210,10 @@ async def _send_one(
             "outbox.letter_broken", extra={"outbox_id": row.id, "error": type(exc).__name__}
         )
         with app.store.transaction() as conn:
-            _give_up(
-                conn,
-                app,
-                row,
-                now=now,
-                attempts=row.attempts + 1,
-                code=None,
-                report=report,
-                reason=f"could not be sent: {type(exc).__name__}: {exc}"[:1000],
-                fix="look at the letter (`mailbot outbox list`) and the log; correct it, then "
-                "send it again",
-            )
+            _give_up(conn, app, row, now=now, attempts=row.attempts + 1, code=None, report=report,
+                     reason=f"could not be sent: {type(exc).__name__}: {exc}"[:1000],
+                     fix="look at the letter (`mailbot outbox list`) and the log; correct it, "
+                         "then send it again")
         return "letter_failed"
     with app.store.transaction() as conn:
         _mark_sent(conn, app, row, now)
@@ -229,14 +221,8 @@ async def _send_one(
     return "sent"
 
 
-def _delivery_failed(
-    app: App,
-    settings: SmtpSettings,
-    row: Row[Any],
-    exc: DeliveryFailed,
-    now: datetime,
-    report: FlushReport,
-) -> str:
+def _delivery_failed(app: App, settings: SmtpSettings, row: Row[Any], exc: DeliveryFailed,
+                     now: datetime, report: FlushReport) -> str:
     if exc.connection and exc.permanent:
         # The relay's fault, not the letter's (refused login, TLS, a missing extension): the
         # letter stays as it was, and sending stops until the relay is fixed.
@@ -257,15 +243,8 @@ def _delivery_failed(
     return "letter_failed"
 
 
-def _failed_attempt(
-    conn: Connection,
-    app: App,
-    row: Row[Any],
-    exc: DeliveryFailed,
-    *,
-    now: datetime,
-    report: FlushReport,
-) -> None:
+def _failed_attempt(conn: Connection, app: App, row: Row[Any], exc: DeliveryFailed, *,
+                    now: datetime, report: FlushReport) -> None:
     attempts = row.attempts + 1
     permanent = exc.permanent or attempts >= app.config.smtp_max_attempts
     if not permanent:
@@ -276,52 +255,21 @@ def _failed_attempt(
         )
         report.retrying.append(row.id)
         return
-    _give_up(
-        conn,
-        app,
-        row,
-        now=now,
-        attempts=attempts,
-        code=exc.code,
-        reason=exc.reason,
-        fix=exc.fix,
-        report=report,
-    )
+    _give_up(conn, app, row, now=now, attempts=attempts, code=exc.code, reason=exc.reason,
+             fix=exc.fix, report=report)
 
 
-def _give_up(
-    conn: Connection,
-    app: App,
-    row: Row[Any],
-    *,
-    now: datetime,
-    attempts: int,
-    code: int | None,
-    reason: str,
-    fix: str,
-    report: FlushReport,
-) -> None:
+def _give_up(conn: Connection, app: App, row: Row[Any], *, now: datetime, attempts: int,
+             code: int | None, reason: str, fix: str, report: FlushReport) -> None:
     """Mark the letter failed with the reason, audit it, and tell the person who must act."""
     outbox_q.set_status(
         conn, row.id, expected="approved", status="failed", attempts=attempts, last_error=reason
     )
     case = casebook.case_by_id(conn, row.case_id) if row.case_id else None
-    audit.append(
-        conn,
-        [
-            AuditEvent(
-                "letter.failed",
-                case.ref if case else None,
-                "mailbot",
-                now,
-                {"outbox_id": row.id, "kind": row.kind, "code": code, "reason": reason},
-            )
-        ],
-    )
-    log.error(
-        "outbox.failed",
-        extra={"outbox_id": row.id, "kind": row.kind, "code": code, "fix": fix or "-"},
-    )
+    audit.append(conn, [AuditEvent("letter.failed", case.ref if case else None, "mailbot", now, {
+        "outbox_id": row.id, "kind": row.kind, "code": code, "reason": reason})])
+    log.error("outbox.failed",
+              extra={"outbox_id": row.id, "kind": row.kind, "code": code, "fix": fix or "-"})
     report.failed.append(row.id)
     rule = rule_of(row.kind)
     if rule is not None and rule.to_client:
@@ -331,16 +279,8 @@ def _give_up(
         _staff_letter_failed(conn, app, row, case, now=now, reason=reason, fix=fix)
 
 
-def _staff_letter_failed(
-    conn: Connection,
-    app: App,
-    row: Row[Any],
-    case: Row[Any] | None,
-    *,
-    now: datetime,
-    reason: str,
-    fix: str,
-) -> None:
+def _staff_letter_failed(conn: Connection, app: App, row: Row[Any], case: Row[Any] | None, *,
+                         now: datetime, reason: str, fix: str) -> None:
     """A letter to staff that cannot go: an approval request nobody sees leaves a draft waiting."""
     about = f" for {case.ref}" if case is not None else ""
     name = label(row.kind)
