@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Row, select
 
 from ..compose import RenderedLetter, build_message
 from ..config import FirmConfig
-from ..letters import CLIENT_KINDS
+from ..letters import CLIENT_KINDS, LetterKind
 from ..working_days import WorkingCalendar
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
@@ -177,7 +177,7 @@ def build_evidence_pack(conn: Connection, ref: str, *, firm: FirmConfig, profile
         } for r in letters],
         "events": [e for e in trail["events"] if e["kind"] in APPROVAL_EVENTS],
     })
-    holding = min((r.sent_at for r in letters if r.kind == "holding_letter" and r.sent_at),
+    holding = min((r.sent_at for r in letters if r.kind == LetterKind.HOLDING_LETTER and r.sent_at),
                   default=None)
     checks = check_deadlines(case.received_at,
                              case.acknowledged_at, case.responded_at, case.closed_at,

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Row
 
 from .. import routing
 from ..cases import AuditEvent
-from ..letters import CLIENT_KINDS, label
+from ..letters import CLIENT_KINDS, LetterKind, label
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
 from .context import App, log
@@ -54,7 +54,7 @@ def tell_handler_undelivered(conn: Connection, app: App, letter: Row[Any], case:
     way (a deadline still runs). `recipient` defaults to the case's client address."""
     if letter.kind not in CLIENT_KINDS or case is None or not case.handler_email:
         return
-    staff_mail(conn, app, "bounce_alert", case.handler_email, case=case, now=now, extra={
+    staff_mail(conn, app, LetterKind.BOUNCE_ALERT, case.handler_email, case=case, now=now, extra={
         "letter_kind_label": label(letter.kind),
         "recipient": case.client_address if recipient is None else recipient,
         "sent_at": sent_at,

@@ -23,7 +23,7 @@ from ..compose import Marker, RenderedLetter
 from ..content_gate import PLACEHOLDER
 from ..content_gate import check as gate_check
 from ..deadlines import TRIAGE_WITHIN, case_deadlines
-from ..letters import CLIENT_KINDS, label, rule_of
+from ..letters import CLIENT_KINDS, LetterKind, label, rule_of
 from ..regimes import Regime
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
@@ -221,7 +221,7 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int,
     message_id = _bare(marks.mint_message_id(app.config.firm.domain))
     context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires,
                                note=note, message_id=message_id, now=now)
-    request = app.letters.render("approval_request", context)
+    request = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
     request_id = _insert(conn, app, case, request, to=[case.handler_email], status="approved",
                          requires_approval=False, now=now, message_id=message_id,
                          reply_to=marks.approval_address(app.config.firm.complaints_address, token),
@@ -254,7 +254,7 @@ def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any
     context = _request_context(conn, app, case, letter, token=token, nonce=record.marker,
                                expires=record.expires_at, note=note, message_id=request.message_id,
                                now=now)
-    fresh = app.letters.render("approval_request", context)
+    fresh = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
     return outbox_q.rewrite_unsent(conn, request.id, subject=fresh.subject, body_text=fresh.text,
                                    body_html=fresh.html)
 
@@ -336,7 +336,8 @@ def approval_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]
         checks.append(_complaint_check(regime, case))
     if complainant_of(case) == "third_party":
         checks.append(_third_party_check(regime, case))
-    if regime.name == "fca_disp" and kind in ("final_response", "summary_resolution"):
+    if regime.name == "fca_disp" and kind in (LetterKind.FINAL_RESPONSE,
+                                              LetterKind.SUMMARY_RESOLUTION):
         consent = bool(getattr(case, "waive_time_limits", None))
         text = ("The letter says we consent to the Financial Ombudsman Service considering the "
                 "complaint outside its time limits; reply 'waive time limits no' if we do not."
