@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from . import marks
 from .draft_edit import QUOTE_PREFIX, read_draft
+from .letters import DRAFT_KIND_BY_WORD, DRAFT_WORDS, LetterKind
 from .profiles import PROFILES
 from .reply_reading import ReplyText
 from .triage import CATEGORIES, URGENCIES
 from .triage.rules import AREAS
 from .trimming import trim_reply
 
-DRAFT_KINDS = ("update", "info", "holding", "final", "summary", "reply")
 COMPLAINANTS = ("client", "third_party")
 OUTCOMES = ("upheld", "partly", "not")
 # Who the complaint is about, as the LSS Rule B5 record names them (F19): a trainee, a solicitor,
@@ -49,20 +50,28 @@ _AFFIRMATION = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|no|don'?t|do\s+not|doesn'?t|never|hold|wait|stop|cancel|but)\b|n't\b", re.I)
 # Security gateways' banners and their start/end markers, as they land above a reply.
-_BANNER = re.compile(
-    r"(?:^\[?(?:external|ext|extern|externe|external\s+(?:e-?mail|sender|message))\]?(?:\s|:|$)"
-    r"|^(?:caution|warning|attention|notice|important)\b.{0,40}\b(?:external|outside|originat"
-    r"|sender|phish)"
-    r"|this\s+(?:e-?mail|message)\s+(?:originated|came|was\s+sent|is)\s+from\s+(?:outside"
-    r"|an?\s+external)"
-    r"|originated\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+organi[sz]ation"
-    r"|you\s+don'?t\s+often\s+get\s+e-?mail\s+from|learn\s+why\s+this\s+is\s+important"
-    r"|do\s+not\s+click\s+(?:on\s+)?links|think\s+before\s+you\s+click"
-    r"|unless\s+you\s+recogni[sz]e\s+the\s+sender"
-    r"|zjqcmqryfpfptbanner(?:start|end)|mimecast|proofpoint|report\s+(?:this\s+)?(?:e-?mail"
-    r"|message)\s+as\s+(?:spam|phish))",
-    re.I,
+_BANNERS = (
+    # "[EXTERNAL]" and its translations, as a tag that opens the line
+    r"^\[?(?:external|ext|extern|externe|external\s+(?:e-?mail|sender|message))\]?(?:\s|:|$)",
+    # "CAUTION: External email", "WARNING: ... originated outside ..."
+    r"^(?:caution|warning|attention|notice|important)\b.{0,40}\b"
+    r"(?:external|outside|originat|sender|phish)",
+    # the sentences gateways write
+    r"this\s+(?:e-?mail|message)\s+(?:originated|came|was\s+sent|is)\s+from\s+"
+    r"(?:outside|an?\s+external)",
+    r"originated\s+(?:from\s+)?outside\s+(?:of\s+)?(?:the|your|our)\s+organi[sz]ation",
+    r"you\s+don'?t\s+often\s+get\s+e-?mail\s+from",  # Microsoft's first-contact tip
+    r"learn\s+why\s+this\s+is\s+important",
+    r"do\s+not\s+click\s+(?:on\s+)?links",
+    r"think\s+before\s+you\s+click",
+    r"unless\s+you\s+recogni[sz]e\s+the\s+sender",
+    r"report\s+(?:this\s+)?(?:e-?mail|message)\s+as\s+(?:spam|phish)",
+    # vendors' names and markers
+    r"zjqcmqryfpfptbanner(?:start|end)",
+    r"mimecast",
+    r"proofpoint",
 )
+_BANNER = re.compile("|".join(_BANNERS), re.I)
 _EMAIL = re.compile(r"^<?([^@\s<>]+@[^@\s<>]+\.[^@\s<>]+?)>?[.,;]?$")
 _AMOUNT = re.compile(
     r"^(?:([£$€])|(gbp|eur|usd)\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\b\s*(.*)$", re.I)
@@ -74,24 +83,14 @@ _CHATTER = frozenset(
 _WITH_EDITS = frozenset(
     "with my the your changes change edits edit edited amendments amendment amended "
     "corrections correction revisions tweaks below above included made".split())
-_DRAFT_WORDS = {
-    "update": "update",
-    "progress": "update",
-    "info": "info",
-    "information": "info",
-    "request": "info",
-    "rfi": "info",
-    "holding": "holding",
-    "final": "final",
-    "summary": "summary",
-    "src": "summary",
-    "reply": "reply",
-    "enquiry": "reply"
-}
 _YES = frozenset({"yes", "y", "true", "it", "is"})
 _NO = frozenset({"no", "n", "false", "not"})
 _WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
 _CURRENCIES = {"£": "GBP", "$": "USD", "€": "EUR"}
+
+
+# --- the commands a reply can carry -----------------------------------------------------
+# The draft's fate
 
 
 @dataclass(frozen=True)
@@ -107,54 +106,152 @@ class Approve:
 
 @dataclass(frozen=True)
 class Reject:
+    """'reject REASON': the draft is not sent; the reason goes on the record."""
+
     reason: str
 
 
 @dataclass(frozen=True)
 class Edit:
+    """The text between this request's draft markers, changed by the handler."""
+
     new_text: str
 
 
 @dataclass(frozen=True)
-class SetCategory:
-    label: str
-
-
-@dataclass(frozen=True)
-class SetUrgency:
-    level: str
-
-
-@dataclass(frozen=True)
-class Assign:
-    email: str
-
-
-@dataclass(frozen=True)
-class Note:
-    text: str
-
-
-@dataclass(frozen=True)
 class Draft:
-    kind: str  # one of DRAFT_KINDS
+    """'draft WORD': a fresh draft of a client letter, in place of any pending one."""
+
+    kind: LetterKind  # a client letter with a command word (letters.DRAFT_WORDS)
 
 
 @dataclass(frozen=True)
 class Close:
-    reason: str = ""  # required before a final response: why the case ends without one
+    """'close [REASON]': the case ends; a reason is required before a final response."""
+
+    reason: str = ""
+
+
+# Words on the record
 
 
 @dataclass(frozen=True)
-class SetComplaint:
-    """A person decides whether the case is a complaint (kept as a training label)."""
+class _Text:
+    """A command whose argument is free text, kept as written."""
+
+    text: str
+
+
+class Note(_Text):
+    """'note TEXT': for the case record, never sent."""
+
+
+class Cause(_Text):
+    """'cause TEXT' or 'root cause TEXT': the register's root cause (LSS Rule B5)."""
+
+
+class Learning(_Text):
+    """'learning TEXT': what the firm learns from the complaint, for the register."""
+
+
+@dataclass(frozen=True)
+class Redress:
+    """'redress AMOUNT [WHAT]' or 'redress none': what the client was given."""
+
+    amount: Decimal
+    currency: str | None
+    text: str  # what the redress is, if the handler said ("goodwill payment")
+
+
+# Yes or no
+
+
+@dataclass(frozen=True)
+class _YesNo:
+    """A command followed by yes or no."""
 
     value: bool
 
 
+class SetComplaint(_YesNo):
+    """A person decides whether the case is a complaint (kept as a training label)."""
+
+
+class WaiveTimeLimits(_YesNo):
+    """FCA cases: whether the firm consents to the FOS considering a referral out of time."""
+
+
+class SetResolved(_YesNo):
+    """Whether the complainant accepted our answer: the register's 'resolved', not 'finished'."""
+
+
+# One of a known list
+
+
+@dataclass(frozen=True)
+class SetCategory:
+    label: str  # one of triage.CATEGORIES
+
+
+@dataclass(frozen=True)
+class AddSecondary:
+    """'also CATEGORY': a further category the complaint is about, for the register."""
+
+    category: str
+
+
+@dataclass(frozen=True)
+class SetUrgency:
+    level: str  # one of triage.URGENCIES
+
+
 @dataclass(frozen=True)
 class SetRegime:
+    """'regime PROFILE': the rules the case is handled under (its clocks and letters)."""
+
     profile: str  # one of profiles.PROFILES
+
+
+@dataclass(frozen=True)
+class SetComplainant:
+    role: str  # one of COMPLAINANTS
+
+
+@dataclass(frozen=True)
+class SetPerson:
+    """'about ROLE': whom the complaint is about, as the register names them."""
+
+    role: str  # one of PERSONS
+
+
+@dataclass(frozen=True)
+class SetArea:
+    area: str  # one of triage.rules.AREAS
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """'outcome upheld|partly|not': the register's outcome."""
+
+    value: str  # one of OUTCOMES
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Whether reasonable adjustments were offered to a vulnerable client (F24)."""
+
+    value: str  # one of ADJUSTMENTS
+    text: str = ""
+
+
+# The case itself
+
+
+@dataclass(frozen=True)
+class Assign:
+    """'assign EMAIL': the case moves to another handler, who gets the pending drafts."""
+
+    email: str
 
 
 @dataclass(frozen=True)
@@ -164,38 +261,7 @@ class SetReceived:
     when: date | datetime
 
 
-@dataclass(frozen=True)
-class SetComplainant:
-    role: str  # one of COMPLAINANTS
-
-
-@dataclass(frozen=True)
-class WaiveTimeLimits:
-    """FCA cases: whether the firm consents to the FOS considering a referral out of time."""
-
-    value: bool
-
-
-@dataclass(frozen=True)
-class Cause:
-    text: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    value: str  # one of OUTCOMES
-
-
-@dataclass(frozen=True)
-class Redress:
-    amount: Decimal
-    currency: str | None
-    text: str  # what the redress is, if the handler said ("goodwill payment")
-
-
-@dataclass(frozen=True)
-class Learning:
-    text: str
+# Corrective actions and data protection (issue 19)
 
 
 @dataclass(frozen=True)
@@ -209,11 +275,15 @@ class CreateAction:
 
 @dataclass(frozen=True)
 class ActionDone:
+    """'action N done'."""
+
     number: int
 
 
 @dataclass(frozen=True)
 class ActionWorked:
+    """'action N worked yes|no [NOTE]': whether the change did what it was meant to."""
+
     number: int
     worked: bool
     note: str = ""
@@ -241,36 +311,6 @@ class SubjectAccess:
 
 
 @dataclass(frozen=True)
-class Adjustments:
-    """Whether reasonable adjustments were offered to a vulnerable client (F24)."""
-
-    value: str  # one of ADJUSTMENTS
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class SetPerson:
-    role: str  # one of PERSONS
-
-
-@dataclass(frozen=True)
-class SetArea:
-    area: str  # one of triage.rules.AREAS
-
-
-@dataclass(frozen=True)
-class AddSecondary:
-    category: str
-
-
-@dataclass(frozen=True)
-class SetResolved:
-    """Whether the complainant accepted our answer: the register's 'resolved', not 'finished'."""
-
-    value: bool
-
-
-@dataclass(frozen=True)
 class Unclear:
     """Lines we could not act on; `hint` says why, for the command_help reply."""
 
@@ -278,12 +318,12 @@ class Unclear:
     hint: str = ""
 
 
-Action = (Approve | Reject | Edit | SetCategory | SetUrgency | Assign | Note | Draft | Close
-          | Cause | Outcome
-          | Redress | Learning | SetComplaint | SetRegime | SetReceived | SetComplainant
-          | WaiveTimeLimits | CreateAction | ActionDone | ActionWorked | BreachSuspected
-          | BreachDecision | SubjectAccess | Adjustments | SetPerson | SetArea | AddSecondary
-          | SetResolved | Unclear)
+# Every command a handler's reply can carry.
+Command = (Approve | Reject | Edit | Draft | Close | Note | Cause | Learning | Redress
+           | SetComplaint | WaiveTimeLimits | SetResolved | SetCategory | AddSecondary
+           | SetUrgency | SetRegime | SetComplainant | SetPerson | SetArea | Outcome | Adjustments
+           | Assign | SetReceived | CreateAction | ActionDone | ActionWorked | BreachSuspected
+           | BreachDecision | SubjectAccess | Unclear)
 
 
 @dataclass(frozen=True)
@@ -296,7 +336,7 @@ class Instructions:
     wins over an Edit for the draft's fate.
     """
 
-    actions: tuple[Action, ...]
+    actions: tuple[Command, ...]
     edited_text: str | None
     problems: tuple[str, ...]
     unwrapped_links: int = 0  # gateway-wrapped links in the reply that were read back
@@ -319,7 +359,7 @@ def parse_handler_reply(reply: ReplyText | str, original_draft: str | None = Non
     problems.extend(reading.problems)
     edited = reading.edited
     parsed = _top_commands(lines) or _bottom_commands(lines, nonce)
-    actions: list[Action] = [a for a in parsed if not isinstance(a, _EditWord)]
+    actions: list[Command] = [a for a in parsed if not isinstance(a, _EditWord)]
     if not problems:
         if any(isinstance(a, _EditWord) for a in parsed) and edited is None:
             problems.append(
@@ -364,7 +404,7 @@ def _ends_top(line: str) -> bool:
 # --- the top of the reply --------------------------------------------------------------
 
 
-def _top_commands(lines: list[str]) -> list[Action | _EditWord]:
+def _top_commands(lines: list[str]) -> list[Command | _EditWord]:
     """Commands from the consecutive command lines that open the reply."""
     top: list[str] = []
     for line in lines:
@@ -374,7 +414,7 @@ def _top_commands(lines: list[str]) -> list[Action | _EditWord]:
     return _read_commands(_without_banners(trim_reply("\n".join(top)).split("\n")))
 
 
-def _bottom_commands(lines: list[str], nonce: str | None) -> list[Action | _EditWord]:
+def _bottom_commands(lines: list[str], nonce: str | None) -> list[Command | _EditWord]:
     """Commands typed below the quote (bottom-posting), when they are all that is written there."""
     last_quoted = max((i for i, line in enumerate(lines) if _ends_top(line)), default=-1)
     if last_quoted < 0:
@@ -403,8 +443,8 @@ def _without_banners(lines: list[str]) -> list[str]:
     return out
 
 
-def _read_commands(lines: list[str]) -> list[Action | _EditWord]:
-    found: list[Action | _EditWord] = []
+def _read_commands(lines: list[str]) -> list[Command | _EditWord]:
+    found: list[Command | _EditWord] = []
     for raw in lines:
         line = raw.strip().strip("*_").strip()
         line = re.sub(r"^(?:[-*\u2022\u00b7]|\d+[.)])\s+", "", line)
@@ -425,7 +465,7 @@ def _read_commands(lines: list[str]) -> list[Action | _EditWord]:
     return found
 
 
-def _command(line: str) -> Action | _EditWord | None:
+def _command(line: str) -> Command | _EditWord | None:
     """One line -> its command; None when the line does not start with a command word."""
     affirmed = _AFFIRMATION.match(line)
     if affirmed:
@@ -437,62 +477,105 @@ def _command(line: str) -> Action | _EditWord | None:
     word, rest = m.group(1).lower(), m.group(2).strip()
     if word == "set" and rest:
         return _command(rest)
-    if word in {"approve", "approved", "send"}:
-        return _approve(line, rest)
-    if word in {"edit", "edited"}:
-        return _EditWord() if _chatter(rest) else _unclear(
-            line, "edit takes nothing after it: change the text "
-            "between the draft markers instead.")
-    if word in {"reject", "rejected"}:
-        return Reject(rest) if rest else _unclear(
-            line, "reject needs a reason, e.g. 'reject wrong amount'.")
-    if word in {"close", "closed"}:
-        return Close("" if _chatter(rest) else rest)
-    if word == "complaint":
-        return _yes_no(line, rest, SetComplaint,
-                       "complaint is followed by yes or no, e.g. 'complaint no'.")
-    if word in {"regime", "profile"}:
-        return _choice(line, rest, tuple(PROFILES), SetRegime, "regime")
-    if word == "received":
-        return _received(line, rest)
-    if word == "complainant":
-        return _choice(line, rest, COMPLAINANTS, SetComplainant, "complainant")
-    if word == "waive":
-        rest = re.sub(r"^(?:the\s+)?(?:fos\s+)?time[\s-]+limits?\b[\s:=,]*", "", rest, flags=re.I)
-        return _yes_no(line, rest, WaiveTimeLimits,
-                       "write 'waive time limits yes' or 'waive time limits no'.")
-    if word in {"category", "cat"}:
-        return _choice(line, rest, CATEGORIES, SetCategory, "category")
-    if word in {"urgency", "priority"}:
-        return _choice(line, rest, URGENCIES, SetUrgency, "urgency")
-    if word == "assign":
-        found = _EMAIL.match(re.sub(r"^to\s+", "", rest, flags=re.I))
-        return Assign(found.group(1).lower()) if found else _unclear(
-            line, "assign needs an email address, "
-            "e.g. 'assign jane@firm.example'.")
-    if word == "draft":
-        kind = _DRAFT_WORDS.get(rest.split(" ", 1)[0].lower().strip(".,:")) if rest else None
-        return Draft(kind) if kind else _unclear(line,
-                                                 f"draft needs one of: {', '.join(DRAFT_KINDS)}.")
-    duty = _duty_command(word, line, rest)
-    if duty is not None:
-        return duty
-    if word == "outcome":
-        return _outcome(line, rest)
-    if word == "redress":
-        return _redress(line, rest)
-    texts = {"note": Note, "notes": Note, "cause": Cause, "learning": Learning, "lesson": Learning,
-             "lessons": Learning}
-    if word == "root" and rest.lower().startswith("cause"):
-        word, rest = "cause", rest[5:].lstrip(" :=-")
-    if word in texts:
-        return texts[word](rest) if rest else _unclear(line, f"{word} needs some text after it.")
-    if word in {"help", "commands"}:
-        return _unclear(line, "The commands are listed below.")
-    return None
+    second, same_as = _TWO_WORDS.get(word, ("", ""))
+    if second and rest.lower().startswith(second):  # "root cause TEXT", "subject access ..."
+        word, rest = same_as, rest[len(second):].lstrip(" :=-")
+    read = _READERS.get(_SYNONYMS.get(word, word))
+    return read(word, line, rest) if read else None
 
 
-def _approve(line: str, rest: str) -> Action:
+# word as typed, line, what follows the word -> the command (None: not a command after all)
+Reader = Callable[[str, str, str], "Command | _EditWord | None"]
+
+
+def _text(make: Callable[[str], Command]) -> Reader:
+    """A command whose argument is free text (a note, a cause, a lesson)."""
+    return lambda word, line, rest: (make(rest) if rest else
+                                     _unclear(line, f"{word} needs some text after it."))
+
+
+def _one_of(known: tuple[str, ...], make: Callable[[str], Command], what: str,
+            prefix: str = "") -> Reader:
+    """A command that names one of `known` (after an optional `prefix`, e.g. "category ")."""
+    return lambda _word, line, rest: _choice(
+        line, re.sub(rf"^{prefix}", "", rest, flags=re.I) if prefix else rest, known, make, what)
+
+
+def _edit(_word: str, line: str, rest: str) -> Command | _EditWord:
+    if _chatter(rest):
+        return _EditWord()
+    return _unclear(line, "edit takes nothing after it: change the text between the draft "
+                          "markers instead.")
+
+
+def _assign(_word: str, line: str, rest: str) -> Command:
+    found = _EMAIL.match(re.sub(r"^to\s+", "", rest, flags=re.I))
+    if found:
+        return Assign(found.group(1).lower())
+    return _unclear(line, "assign needs an email address, e.g. 'assign jane@firm.example'.")
+
+
+def _draft(_word: str, line: str, rest: str) -> Command:
+    kind = DRAFT_KIND_BY_WORD.get(rest.split(" ", 1)[0].lower().strip(".,:")) if rest else None
+    return Draft(kind) if kind else _unclear(line, f"draft needs one of: {', '.join(DRAFT_WORDS)}.")
+
+
+def _waive(_word: str, line: str, rest: str) -> Command:
+    rest = re.sub(r"^(?:the\s+)?(?:fos\s+)?time[\s-]+limits?\b[\s:=,]*", "", rest, flags=re.I)
+    return _yes_no(line, rest, WaiveTimeLimits,
+                   "write 'waive time limits yes' or 'waive time limits no'.")
+
+
+def _adjustments(_word: str, line: str, rest: str) -> Command:
+    value = re.sub(r"^(?:not|none)\s+needed\b", "not_needed", rest.strip(), flags=re.I)
+    choice, _, text = value.partition(" ")
+    found = _choice(line, choice, ADJUSTMENTS, Adjustments, "adjustments")
+    return Adjustments(found.value, text.strip()) if isinstance(found, Adjustments) else found
+
+
+_TWO_WORDS = {"root": ("cause", "cause"), "subject": ("access", "sar")}  # first: (second, as)
+_SYNONYMS = {"approved": "approve", "send": "approve", "edited": "edit", "rejected": "reject",
+             "closed": "close", "profile": "regime", "cat": "category", "priority": "urgency",
+             "adjustment": "adjustments", "person": "about", "notes": "note", "lesson": "learning",
+             "lessons": "learning", "commands": "help"}
+_READERS: dict[str, Reader] = {
+    "approve": lambda _word, line, rest: _approve(line, rest),
+    "edit": _edit,
+    "reject": lambda _word, line, rest: Reject(rest) if rest else _unclear(
+        line, "reject needs a reason, e.g. 'reject wrong amount'."),
+    "close": lambda _word, _line, rest: Close("" if _chatter(rest) else rest),
+    "complaint": lambda _word, line, rest: _yes_no(
+        line, rest, SetComplaint, "complaint is followed by yes or no, e.g. 'complaint no'."),
+    "regime": _one_of(tuple(PROFILES), SetRegime, "regime"),
+    "received": lambda _word, line, rest: _received(line, rest),
+    "complainant": _one_of(COMPLAINANTS, SetComplainant, "complainant"),
+    "waive": _waive,
+    "category": _one_of(CATEGORIES, SetCategory, "category"),
+    "urgency": _one_of(URGENCIES, SetUrgency, "urgency"),
+    "assign": _assign,
+    "draft": _draft,
+    # issue 19: corrective actions, data protection, the register's fields
+    "action": lambda _word, line, rest: _action(line, rest),
+    "breach": lambda _word, line, rest: _breach(line, rest),
+    "sar": lambda _word, line, rest: _sar(line, rest),
+    "adjustments": _adjustments,
+    "about": _one_of(PERSONS, SetPerson, "person complained about",
+                     prefix=r"(?:complained\s+about\s+)?(?:a|an|the)\s+"),
+    "area": _one_of(AREAS, SetArea, "area of law", prefix=r"(?:of\s+law\s+)"),
+    "also": _one_of(CATEGORIES, AddSecondary, "category", prefix=r"category\s+"),
+    "resolved": lambda _word, line, rest: _yes_no(
+        line, rest, SetResolved,
+        "resolved is followed by yes (the complainant accepted our answer) or no."),
+    "outcome": lambda _word, line, rest: _outcome(line, rest),
+    "redress": lambda _word, line, rest: _redress(line, rest),
+    "note": _text(Note),
+    "cause": _text(Cause),
+    "learning": _text(Learning),
+    "help": lambda _word, line, _rest: _unclear(line, "The commands are listed below."),
+}
+
+
+def _approve(line: str, rest: str) -> Command:
     rest = re.sub(
         r"\bno\s+(?:changes?|edits?|amendments?|corrections?)(?:\s+(?:needed|required|made))?\b|"
         r"\bas\s+(?:it\s+)?is\b", " ", rest, flags=re.I)
@@ -521,7 +604,8 @@ def _short(line: str) -> str:
     return line if len(line) <= 60 else line[:57] + "..."
 
 
-def _choice(line: str, rest: str, known: tuple[str, ...], make: type, what: str) -> Action:
+def _choice(line: str, rest: str, known: tuple[str, ...], make: Callable[[str], Command],
+            what: str) -> Command:
     label = re.sub(r"[\s\-]+", "_", rest.strip().strip(".,;!").lower())
     if label in known:
         return make(label)
@@ -531,7 +615,7 @@ def _choice(line: str, rest: str, known: tuple[str, ...], make: type, what: str)
     return _unclear(line, f"unknown {what} '{rest}'; {hint}known: {', '.join(known)}.")
 
 
-def _yes_no(line: str, rest: str, make: type, hint: str) -> Action:
+def _yes_no(line: str, rest: str, make: Callable[[bool], Command], hint: str) -> Command:
     words = re.findall(r"[a-z]+", rest.lower())
     if words and words[0] in _YES and not set(words) & _NO:
         return make(True)
@@ -540,7 +624,7 @@ def _yes_no(line: str, rest: str, make: type, hint: str) -> Action:
     return _unclear(line, hint)
 
 
-def _received(line: str, rest: str) -> Action:
+def _received(line: str, rest: str) -> Command:
     """'received 2026-02-23' or 'received 2026-02-23 14:30' (the firm's local time)."""
     m = _WHEN.match(rest.strip().rstrip("."))
     hint = ("received needs the date the firm first received it, e.g. 'received 2026-02-23' or "
@@ -557,40 +641,12 @@ def _received(line: str, rest: str) -> Action:
         return _unclear(line, hint)
 
 
-def _duty_command(word: str, line: str, rest: str) -> Action | None:
-    """The commands of issue 19: corrective actions, data protection, the register's fields."""
-    if word == "action":
-        return _action(line, rest)
-    if word == "breach":
-        return _breach(line, rest)
-    if word == "sar" or (word == "subject" and rest.lower().startswith("access")):
-        return _sar(line, rest if word == "sar" else rest[6:].lstrip(" :=-"))
-    if word in {"adjustments", "adjustment"}:
-        value = re.sub(r"^(?:not|none)\s+needed\b", "not_needed", rest.strip(), flags=re.I)
-        choice, _, text = value.partition(" ")
-        found = _choice(line, choice, ADJUSTMENTS, Adjustments, "adjustments")
-        return Adjustments(found.value, text.strip()) if isinstance(found, Adjustments) else found
-    if word in {"about", "person"}:
-        return _choice(line, re.sub(r"^(?:complained\s+about\s+)?(?:a|an|the)\s+", "", rest,
-                                    flags=re.I), PERSONS, SetPerson, "person complained about")
-    if word == "area":
-        return _choice(line, re.sub(r"^(?:of\s+law\s+)", "", rest, flags=re.I), AREAS, SetArea,
-                       "area of law")
-    if word == "also":
-        return _choice(line, re.sub(r"^category\s+", "", rest, flags=re.I), CATEGORIES,
-                       AddSecondary, "category")
-    if word == "resolved":
-        return _yes_no(line, rest, SetResolved, "resolved is followed by yes (the complainant "
-                                                "accepted our answer) or no.")
-    return None
-
-
 _ACTION_REF = re.compile(r"^#?(\d{1,9})\b[\s:,-]*(.*)$")
 _OWNER = re.compile(r"\bowner[\s:=]+<?([^\s<>]+@[^\s<>]+?)>?[.,;]?(?=\s|$)", re.I)
 _DUE = re.compile(r"\bdue[\s:=]+(?:by\s+|on\s+)?(\d{4}-\d{2}-\d{2})\b\.?", re.I)
 
 
-def _action(line: str, rest: str) -> Action:
+def _action(line: str, rest: str) -> Command:
     """'action TEXT owner EMAIL due DATE', 'action 12 done', 'action 12 worked yes|no NOTE'."""
     numbered = _ACTION_REF.match(rest)
     if numbered:
@@ -623,7 +679,7 @@ def _action(line: str, rest: str) -> Action:
     return CreateAction(text[:1000], owner.group(1).lower(), when)
 
 
-def _breach(line: str, rest: str) -> Action:
+def _breach(line: str, rest: str) -> Command:
     """'breach suspected'; 'breach notifiable yes|no REASON' (the ICO decision, with why)."""
     words = rest.split()
     lowered = [w.lower().strip(".,:;") for w in words]
@@ -638,7 +694,7 @@ def _breach(line: str, rest: str) -> Action:
                           "suspected' to start the 72-hour clock for a breach triage missed.")
 
 
-def _sar(line: str, rest: str) -> Action:
+def _sar(line: str, rest: str) -> Command:
     """'sar' or 'sar yes', 'sar no', 'sar extend REASON', 'sar done'."""
     step, _, reason = rest.strip().partition(" ")
     step = step.lower().strip(".,:;") or "yes"
@@ -653,7 +709,7 @@ def _sar(line: str, rest: str) -> Action:
     return SubjectAccess(step, reason.strip()[:1000])
 
 
-def _outcome(line: str, rest: str) -> Action:
+def _outcome(line: str, rest: str) -> Command:
     words = re.findall(r"[a-z]+", rest.lower())
     if words and words[0] in {"partly", "partially", "partial"}:
         return Outcome("partly")
@@ -664,7 +720,7 @@ def _outcome(line: str, rest: str) -> Action:
     return _unclear(line, "outcome is one of: upheld, partly, not.")
 
 
-def _redress(line: str, rest: str) -> Action:
+def _redress(line: str, rest: str) -> Command:
     if rest.lower().strip(".") in {"none", "nil", "no"}:
         return Redress(Decimal(0), None, "")
     m = _AMOUNT.match(rest)

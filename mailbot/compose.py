@@ -21,16 +21,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound, Undefined, select_autoescape
+from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound, Undefined,
+                    select_autoescape)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import commands
-from .content_gate import PLACEHOLDER
+from .content_gate import PLACEHOLDER, number_word
 from .errors import ConfigError
+from .letters import DRAFT_WORDS
 from .marks import LOOP_HEADER
 from .shipped_files import shipped_dir
 from .triage import CATEGORIES, URGENCIES
+from .triage.rules import AREAS
 
 SHIPPED_TEMPLATES = shipped_dir("templates")
 # the thread root plus the most recent ones; long References headers get mangled
@@ -51,8 +53,6 @@ CATEGORY_LABELS: dict[str, str] = {
     "complaint_handling": "how we handled an earlier complaint",
     "other": "the matters you raised",
 }
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten", "eleven", "twelve")
 _MARKER_WORDS = re.compile(r"\b(draft)(\W{0,3})(start|end)\b", re.IGNORECASE)
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 _OWN_HEADERS = {
@@ -106,10 +106,10 @@ class Letters:
         )
         env.filters.update(longdate=self._longdate, longdatetime=self._longdatetime,
                            category=humanise_category, quote=_quote, paragraphs=_paragraphs,
-                           sentence=_sentence, words=_words)
-        env.globals.update(CATEGORIES=CATEGORIES, URGENCIES=URGENCIES,
-                           DRAFT_KINDS=commands.DRAFT_KINDS, PLACEHOLDER=PLACEHOLDER,
-                           AREAS=commands.AREAS)
+                           sentence=_sentence, words=number_word)
+        # DRAFT_KINDS: the words `draft WORD` takes (a name firms' templates already use).
+        env.globals.update(CATEGORIES=CATEGORIES, URGENCIES=URGENCIES, DRAFT_KINDS=DRAFT_WORDS,
+                           PLACEHOLDER=PLACEHOLDER, AREAS=AREAS)
         self._env = env
 
     def kinds(self) -> list[str]:
@@ -192,10 +192,6 @@ def _paragraphs(text: str) -> Markup:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _words(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
 # --- headers and addresses ---------------------------------------------------------------

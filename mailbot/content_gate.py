@@ -4,33 +4,30 @@ The gate reads the final text rather than trusting the template: a firm may over
 template and a handler may rewrite a draft by email, and only the words that reach the
 client count. Under the Legal Ombudsman's rules the six-month referral clock only runs if
 the final response states the ombudsman's availability, its full contact details and the
-time limit, so a final response lacking any of them is refused, not sent. Pure: standard
-library only.
+time limit, so a final response lacking any of them is refused, not sent. Pure.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from html.parser import HTMLParser
 from typing import Any
 
-from .errors import ContentGateRefused
+from .letters import LetterKind, rule_of
+from .mime_text import html_to_text
 from .profiles import PROFILES, Profile, Signpost
 
-CLIENT_LETTERS = frozenset({
-    "acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
-    "summary_resolution", "enquiry_reply"
-})
-STAFF_LETTERS = frozenset({
-    "approval_request", "reminder", "digest", "bounce_alert", "approval_refused", "command_help",
-    "mail_kept", "intake_alert", "system_alert", "escalation_alert", "action_notice"
-})
 PLACEHOLDER = "[[TO COMPLETE"  # what drafts print where a handler must write; never sent
 
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                  "ten", "eleven", "twelve")
+
+
+def number_word(n: int) -> str:
+    """A small number as letters spell it ("six months"), which the gate must read as a number
+    too; larger ones stay in digits."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
 @dataclass(frozen=True)
@@ -105,8 +102,7 @@ def _website(value: str) -> str:
 
 
 def _number(n: int) -> str:
-    word = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
-    return rf"(?:{n}|{word})"
+    return rf"(?:{n}|{number_word(n)})"
 
 
 def _months(n: int) -> str:
@@ -288,6 +284,38 @@ def _resolve(profile: Profile | str,
 COMPLAINANTS = ("client", "third_party")
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """What decides a letter's blocks besides its kind: the regime, its ombudsman, who complains
+    and, for the FCA, whether the firm waives the time limits."""
+
+    profile: Profile
+    signpost: Signpost | None
+    third_party: bool
+    waive_time_limits: bool
+
+    @property
+    def fca(self) -> bool:
+        return self.profile.name == "fca_disp"
+
+    @property
+    def eight_week(self) -> bool:
+        return self.profile.regulator is not None
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the ombudsman hears only some people who are not clients, and this is one."""
+        return (self.third_party and self.signpost is not None
+                and self.signpost.non_clients is not None)
+
+    def available(self, signpost: Signpost) -> Requirement:
+        return _eligibility(signpost) if self.conditional else _available(signpost)
+
+    @property
+    def waiver(self) -> Requirement:
+        return FOS_WAIVER if self.waive_time_limits else FOS_NO_WAIVER
+
+
 def required_blocks(letter_kind: str, profile: Profile | str,
                     ombudsman: Signpost | Mapping[str, Any] | None = None, *,
                     complainant: str = "client",
@@ -301,49 +329,55 @@ def required_blocks(letter_kind: str, profile: Profile | str,
     consider their complaint rather than that they may refer it. `waive_time_limits`: which
     DISP 1 Annex 3R wording an FCA letter must carry.
     """
-    if letter_kind in STAFF_LETTERS:
-        return []
-    if letter_kind not in CLIENT_LETTERS:
+    rule = rule_of(letter_kind)
+    if rule is None:
         raise ValueError(f"unknown letter kind {letter_kind!r}")
+    if not rule.to_client:
+        return []
     if complainant not in COMPLAINANTS:
         raise ValueError(f"unknown complainant {complainant!r} (known: {', '.join(COMPLAINANTS)})")
     prof, signpost = _resolve(profile, ombudsman)
-    fca = prof.name == "fca_disp"
-    third = complainant == "third_party"
+    terms = _Terms(prof, signpost, complainant == "third_party", waive_time_limits)
     blocks = [BANK_FOOTER, NO_PLACEHOLDERS]
-    if third:
+    if terms.third_party:
         blocks += [NOT_YOUR_MATTER, CONFIDENTIALITY]
-    conditional = third and signpost is not None and signpost.non_clients is not None
-    if signpost is not None:
-        available = _eligibility(signpost) if conditional else _available(signpost)
-    eight_week = prof.regulator is not None
-    waiver = FOS_WAIVER if waive_time_limits else FOS_NO_WAIVER
-    if letter_kind == "acknowledgement" and fca:
-        blocks += [PROCEDURE, EIGHT_WEEK_PROMISE]
-    if letter_kind == "holding_letter" and signpost:
-        if eight_week:
-            blocks += [available, *_contact_details(signpost)]
-            if signpost.time_limit_years:
-                blocks.append(_body_time_limit(signpost, "holding_time_frame"))
-            if signpost.leaflet_name:
-                blocks.append(_leaflet(signpost))
-        else:
-            blocks.append(PREMATURE_REFERRAL)
-    if letter_kind == "final_response":
-        if prof.final_must_be_marked_final or eight_week:
-            blocks.append(FINAL_MARKER)
-        if signpost:
-            blocks += [available, *_contact_details(signpost), _heading(signpost)]
-            if signpost.referral_months:
-                blocks.append(_referral_limit(signpost))
-            if signpost.time_limit_years:
-                blocks.append(_body_time_limit(signpost, "ombudsman_time_limit"))
-            if signpost.leaflet_name:
-                blocks.append(_leaflet(signpost))
-        if fca:
-            blocks.append(waiver)
-    if letter_kind == "summary_resolution":
-        blocks += _summary_resolution(prof, signpost, waiver, conditional)
+    per_kind = _PER_KIND.get(rule.kind)
+    return blocks + per_kind(terms) if per_kind else blocks
+
+
+def _acknowledgement(terms: _Terms) -> list[Requirement]:
+    return [PROCEDURE, EIGHT_WEEK_PROMISE] if terms.fca else []
+
+
+def _holding_letter(terms: _Terms) -> list[Requirement]:
+    signpost = terms.signpost
+    if not signpost:
+        return []
+    if not terms.eight_week:
+        return [PREMATURE_REFERRAL]
+    blocks = [terms.available(signpost), *_contact_details(signpost)]
+    if signpost.time_limit_years:
+        blocks.append(_body_time_limit(signpost, "holding_time_frame"))
+    if signpost.leaflet_name:
+        blocks.append(_leaflet(signpost))
+    return blocks
+
+
+def _final_response(terms: _Terms) -> list[Requirement]:
+    blocks = []
+    if terms.profile.final_must_be_marked_final or terms.eight_week:
+        blocks.append(FINAL_MARKER)
+    signpost = terms.signpost
+    if signpost:
+        blocks += [terms.available(signpost), *_contact_details(signpost), _heading(signpost)]
+        if signpost.referral_months:
+            blocks.append(_referral_limit(signpost))
+        if signpost.time_limit_years:
+            blocks.append(_body_time_limit(signpost, "ombudsman_time_limit"))
+        if signpost.leaflet_name:
+            blocks.append(_leaflet(signpost))
+    if terms.fca:
+        blocks.append(terms.waiver)
     return blocks
 
 
@@ -354,13 +388,13 @@ RESOLVED_STATEMENT = Requirement(
 )
 
 
-def _summary_resolution(prof: Profile, signpost: Signpost | None, waiver: Requirement,
-                        conditional: bool) -> list[Requirement]:
+def _summary_resolution(terms: _Terms) -> list[Requirement]:
     """DISP 1.5.4R: that the complaint is now considered resolved; that a client who later is
     not satisfied may be able to refer it to the Financial Ombudsman Service; whether the firm
     waives the time limits, in the DISP 1 Annex 3R wording (with its six months); the service's
     website, and that more information is there."""
-    if prof.summary_resolution is None or signpost is None or not signpost.website:
+    signpost = terms.signpost
+    if terms.profile.summary_resolution is None or signpost is None or not signpost.website:
         # Nothing a text can say meets this: the letter exists only under the FCA's rules.
         return [
             Requirement(
@@ -369,7 +403,7 @@ def _summary_resolution(prof: Profile, signpost: Signpost | None, waiver: Requir
         ]
     blocks = [
         RESOLVED_STATEMENT,
-        _eligibility(signpost) if conditional else _available(signpost), waiver,
+        terms.available(signpost), terms.waiver,
         Requirement("ombudsman_website", f"the website '{signpost.website}'",
                     (re.escape(signpost.website), )),
         Requirement("further_information", "a sentence saying more information is on its website",
@@ -378,6 +412,15 @@ def _summary_resolution(prof: Profile, signpost: Signpost | None, waiver: Requir
     if signpost.referral_months:
         blocks.append(_referral_limit(signpost))
     return blocks
+
+
+# The blocks each client letter needs beyond the footer, the placeholders and a third party's.
+_PER_KIND: Mapping[LetterKind, Callable[[_Terms], list[Requirement]]] = {
+    LetterKind.ACKNOWLEDGEMENT: _acknowledgement,
+    LetterKind.HOLDING_LETTER: _holding_letter,
+    LetterKind.FINAL_RESPONSE: _final_response,
+    LetterKind.SUMMARY_RESOLUTION: _summary_resolution,
+}
 
 
 def check(letter_kind: str, profile: Profile | str, text: str,
@@ -398,55 +441,7 @@ def check(letter_kind: str, profile: Profile | str, text: str,
     return missing
 
 
-def enforce(letter_kind: str, profile: Profile | str, text: str,
-            ombudsman: Signpost | Mapping[str, Any] | None = None, *, html: str | None = None,
-            complainant: str = "client", waive_time_limits: bool = False) -> None:
-    """Raise ContentGateRefused naming every missing block; the caller must not send the letter."""
-    missing = check(letter_kind, profile, text, ombudsman, html=html, complainant=complainant,
-                    waive_time_limits=waive_time_limits)
-    if missing:
-        raise ContentGateRefused(letter_kind, missing)
-
-
 def _normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\xa0",
                                                                       " ").replace("\u2011", "-")
     return re.sub(r"[ \t]+", " ", text)
-
-
-def html_to_text(html: str) -> str:
-    """The visible text of an HTML part, one block element per line; enough for the gate's phrases.
-    """
-    parser = _Visible()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
-
-
-class _Visible(HTMLParser):
-    _BLOCKS = {
-        "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section", "blockquote",
-        "pre", "hr"
-    }
-    _HIDDEN = {"script", "style", "head", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self.hidden += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)

@@ -48,12 +48,10 @@ def read_draft(text: str, original: str, nonce: str | None) -> DraftReading:
     if not blocks:
         return DraftReading(None, False)
     if len(blocks) > 1:
-        return DraftReading(
-            None, True, problems=
-            (f"Your reply holds the draft {len(blocks)} times (between {len(blocks)} pairs of DRAFT "
-             "markers), so none of it was used. Reply with one copy of the draft between the "
-             "markers.",
-             ))
+        return DraftReading(None, True, problems=(
+            f"Your reply holds the draft {len(blocks)} times (between {len(blocks)} pairs of "
+            "DRAFT markers), so none of it was used. Reply with one copy of the draft between the "
+            "markers.",))
     block = strip_link_artefacts(blocks[0])
     cleaned = restore_links(block, original)
     if cleaned.problems:
@@ -160,8 +158,8 @@ _PUNCTUATION = str.maketrans({
 
 def _word_key(word: str) -> str:
     """A word as compared: what clients do to quotes, dashes and bullets is not an edit."""
-    return word.translate(_PUNCTUATION).replace("*", "-") if word in {"*", "\u2022", "\u00b7"} else \
-        word.translate(_PUNCTUATION)
+    key = word.translate(_PUNCTUATION)
+    return key.replace("*", "-") if word in {"*", "\u2022", "\u00b7"} else key
 
 
 def _words(text: str) -> list[str]:

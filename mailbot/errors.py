@@ -39,15 +39,6 @@ class TransitionRefused(MailbotError, ValueError):
     """A case state change that the complaints procedure does not allow."""
 
 
-class ContentGateRefused(MailbotError, ValueError):
-    """A rendered letter lacks content the firm's policy profile requires."""
-
-    def __init__(self, letter: str, missing: list[str]) -> None:
-        self.letter = letter
-        self.missing = missing
-        super().__init__(f"{letter} letter is missing required content: {', '.join(missing)}")
-
-
 class DeliveryFailed(MailbotError, OSError):
     """Sending failed. `permanent` decides between retry with backoff and alerting a person.
 

@@ -127,6 +127,9 @@ def header_text(msg: Message, name: str) -> str | None:
 
 
 def html_to_text(html: str) -> str:
+    """The text a person sees in an HTML part, laid out as a mail program shows it (hidden
+    parts such as <head>, <style> and <script> left out). Both what clients send and what the
+    content gate checks in our own letters are read with it."""
     try:
         text = get_text(html, _HTML_CONFIG)
     except Exception:  # lxml refuses some documents outright; keep the words anyway

@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Row, select
 
 from ..compose import RenderedLetter, build_message
 from ..config import FirmConfig
+from ..letters import CLIENT_KINDS, LetterKind
 from ..working_days import WorkingCalendar
-from ..service.drafting import CLIENT_KINDS
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
 from ..store.tables import raw_messages
@@ -120,13 +120,15 @@ def audit_record(conn: Connection, case_ref: str) -> dict[str, Any]:
                 "problem": p.problem
             } for p in problems],
             "problems_in_this_case": [p.event_id for p in problems if p.event_id in ids],
-            "how_to_check": "hash = sha256(prev_hash + '\\n' + canonical JSON of at, kind, case_ref, actor, detail); "
-            "canonical: keys sorted, no spaces, times in ISO 8601 UTC with microseconds; "
-            "each event's prev_hash is the hash of the event before it in the whole trail",
-            "how_to_check_levels": "a deadline.fired entry with recorded_in is one of the levels a deadline tick "
-            "recorded together: its leaf is sha256 of case_ref, key and due_at (ISO 8601 UTC "
-            "with microseconds) joined by line breaks, and is listed in that event "
-            "(audit/batches/EVENT_ID.json), whose hash is checked as above",
+            "how_to_check": "hash = sha256(prev_hash + '\\n' + canonical JSON of at, kind, "
+                            "case_ref, actor, detail); canonical: keys sorted, no spaces, times "
+                            "in ISO 8601 UTC with microseconds; each event's prev_hash is the "
+                            "hash of the event before it in the whole trail",
+            "how_to_check_levels": "a deadline.fired entry with recorded_in is one of the levels "
+                                   "a deadline tick recorded together: its leaf is sha256 of "
+                                   "case_ref, key and due_at (ISO 8601 UTC with microseconds) "
+                                   "joined by line breaks, and is listed in that event "
+                                   "(audit/batches/EVENT_ID.json), whose hash is checked as above",
         },
         "events": listed,
         "batches": {
@@ -175,7 +177,7 @@ def build_evidence_pack(conn: Connection, ref: str, *, firm: FirmConfig, profile
         } for r in letters],
         "events": [e for e in trail["events"] if e["kind"] in APPROVAL_EVENTS],
     })
-    holding = min((r.sent_at for r in letters if r.kind == "holding_letter" and r.sent_at),
+    holding = min((r.sent_at for r in letters if r.kind == LetterKind.HOLDING_LETTER and r.sent_at),
                   default=None)
     checks = check_deadlines(case.received_at,
                              case.acknowledged_at, case.responded_at, case.closed_at,
@@ -193,9 +195,12 @@ def build_evidence_pack(conn: Connection, ref: str, *, firm: FirmConfig, profile
 
 _DESCRIBE = {
     "case.json": "the case record: dates, category, urgency, handler, outcome, redress, learning",
-    "approvals.json": "each client letter's approval: who approved it and when, with the approval events",
-    "deadlines.json": "each deadline of the case's policy profile: due date, when it was met, met or missed",
-    "audit/events.json": "every audit event of the case, and the result of verifying the hash chain",
+    "approvals.json": ("each client letter's approval: who approved it and when, with the approval "
+                       "events"),
+    "deadlines.json": ("each deadline of the case's policy profile: due date, when it was met, met "
+                       "or missed"),
+    "audit/events.json": ("every audit event of the case, and the result of verifying the hash "
+                          "chain"),
 }
 
 
@@ -203,7 +208,8 @@ def _describe_by_folder(name: str) -> str:
     if name.startswith("emails/"):
         return "an email from the client, exactly as received"
     if name.startswith("audit/batches/"):
-        return "a deadline tick's audit event, holding the leaf of each level it recorded (a level of this case among them)"
+        return ("a deadline tick's audit event, holding the leaf of each level it recorded (a "
+                "level of this case among them)")
     return "a letter to the client, rebuilt from the outbox record"
 
 
@@ -214,8 +220,8 @@ def _readme(case: Row[Any], files: Mapping[str, bytes], checks: Any, verified: b
         f"Prepared {cal.local(now):%Y-%m-%d %H:%M %Z} by mailbot. Times in the files are UTC "
         "unless marked local.",
         "",
-        "Audit trail: "
-        f"{'VERIFIED - the hash chain is intact' if verified else 'NOT VERIFIED - see audit/events.json'}.",
+        "Audit trail: " + ("VERIFIED - the hash chain is intact" if verified
+                           else "NOT VERIFIED - see audit/events.json") + ".",
         "Deadlines: " + ("; ".join(f"{c.name} {c.status} (due {cal.local(c.due):%Y-%m-%d})"
                                    for c in checks) or "none"), "",
         "Files (SHA-256 of each, so a copy can be checked against this index):",

@@ -19,8 +19,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, select
 
 from ..deadlines import WorkingCalendar, case_deadlines
+from ..letters import CLIENT_KINDS, LetterKind
 from ..profiles import Profile, get_profile
-from ..service.drafting import CLIENT_KINDS
 from ..store.tables import cases, outbox
 from . import UPHELD_OUTCOMES, category_label
 
@@ -208,7 +208,7 @@ def load_case_facts(conn: Connection, *, profile_for: ProfileLookup, cal: Workin
 
 def _facts(r: Any, letters: tuple[tuple[str, datetime], ...], profile_for: ProfileLookup,
            cal: WorkingCalendar, now: datetime, key: bytes) -> CaseFacts:
-    holding = next((at for kind, at in letters if kind == "holding_letter"), None)
+    holding = next((at for kind, at in letters if kind == LetterKind.HOLDING_LETTER), None)
     return CaseFacts(
         ref=r.ref, state=r.state, is_complaint=r.is_complaint,
         complaint_decided=r.complaint_decided_by is not None, category=r.category,

@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Row, func, select
 
 from ..cases import AuditEvent
 from ..config import FirmConfig
+from ..letters import CLIENT_KINDS
 from ..working_days import WorkingCalendar
-from ..service.drafting import CLIENT_KINDS
 from ..store import audit
 from ..store import outbox as outbox_q
 from ..store.notes import notes_for_case
@@ -144,7 +144,7 @@ def record_export(conn: Connection, export: PersonExport, *, request: str | None
               "cases": list(export.case_refs), "messages": export.messages,
               "letters": export.letters, "audit_events": export.audit_events,
               "files": len(export.files)}
-    refs = [request.upper()] if request else (list(export.case_refs) or [None])
+    refs: list[str | None] = [request.upper()] if request else [*export.case_refs] or [None]
     audit.append(conn, [AuditEvent("subject_access.exported", ref, by, now, detail)
                         for ref in refs])
 
@@ -170,13 +170,14 @@ def _unfiled(conn: Connection, who: str, out: Path, written: list[str]) -> list[
                    quarantine,
                    quarantine.c.raw_message_id == r.id).where(r.case_id.is_(None),
                                                               r.raw.is_not(None)).order_by(r.id))
-    listed = []
+    listed: list[dict[str, Any]] = []
     for row in rows:
         raw = bytes(row.raw)
         if who not in _sender(raw):
             continue
         when = row.internaldate or row.created_at
-        name = f"no-case/{len(listed) + 1:02d}-{when.date().isoformat()}-{row.kind or row.status}.eml"
+        name = (f"no-case/{len(listed) + 1:02d}-{when.date().isoformat()}-"
+                f"{row.kind or row.status}.eml")
         _write(out, name, raw, written)
         listed.append({
             "at": when,
@@ -218,17 +219,18 @@ def _index(record: dict[str, Any], firm: FirmConfig, cal: WorkingCalendar) -> st
         parts += [_msg_li(m, cal, record["address"]) for m in item["messages"]] or ["<li>none</li>"]
         parts.append("</ul><h3>Our letters</h3><ul>")
         parts += [
-            f"<li>{e(_local(l['sent_at'] or l['created_at'], cal))}: "
-            f"{e(l['kind'].replace('_', ' '))} "
-            f"({e(l['status'])}): <a href='{e(l['file'])}'>{e(l['file'])}</a></li>"
-            for l in item["letters"]
+            f"<li>{e(_local(letter['sent_at'] or letter['created_at'], cal))}: "
+            f"{e(letter['kind'].replace('_', ' '))} "
+            f"({e(letter['status'])}): <a href='{e(letter['file'])}'>{e(letter['file'])}</a></li>"
+            for letter in item["letters"]
         ] or ["<li>none</li>"]
         parts.append(
             "</ul><h3>What was done (audit "
             "trail)</h3><table><tr><th>When</th><th>What</th><th>By</th></tr>"
         )
         parts += [
-            f"<tr><td>{e(_local(ev['at'], cal))}</td><td>{e(_describe(ev))}</td><td>{e(ev['actor'])}</td></tr>"
+            f"<tr><td>{e(_local(ev['at'], cal))}</td><td>{e(_describe(ev))}</td>"
+            f"<td>{e(ev['actor'])}</td></tr>"
             for ev in item["audit_events"]
         ]
         parts.append("</table>")

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
 from .. import routing
 from ..cases import AuditEvent
+from ..letters import CLIENT_KINDS, LetterKind, label
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
 from .context import App, log
-from .drafting import CLIENT_KINDS, KIND_LABELS, staff_mail
+from .drafting import staff_mail
 
 
 def _bounced_letter(conn: Connection, route: routing.Ignore) -> Any:
@@ -38,16 +39,26 @@ def record_bounce(conn: Connection, app: App, route: routing.Ignore, *, now: dat
         "case": case.ref if case else "-",
         "status": msg.bounce_status or "-"
     })
-    if letter is None or case is None or letter.kind not in CLIENT_KINDS or not case.handler_email:
+    if letter is None or msg.bounce_permanent is False:
+        return  # nothing of ours, or a delay report: the server is still trying
+    tell_handler_undelivered(
+        conn, app, letter, case, now=now, recipient=", ".join(letter.recipients),
+        sent_at=letter.sent_at or letter.created_at, status=msg.bounce_status or "unknown",
+        diagnostic="the recipient's mail server returned the letter as undeliverable")
+
+
+def tell_handler_undelivered(conn: Connection, app: App, letter: Row[Any], case: Row[Any] | None,
+                             *, now: datetime, sent_at: datetime, status: str, diagnostic: str,
+                             recipient: str | None = None) -> None:
+    """A client letter that will not arrive: the case's handler must reach the client another
+    way (a deadline still runs). `recipient` defaults to the case's client address."""
+    if letter.kind not in CLIENT_KINDS or case is None or not case.handler_email:
         return
-    if msg.bounce_permanent is False:
-        return  # a delay report: the server is still trying
-    staff_mail(conn, app, "bounce_alert", case.handler_email, case=case, now=now, extra={
-        "letter_kind": letter.kind,
-        "letter_kind_label": KIND_LABELS.get(letter.kind, letter.kind),
-        "recipient": ", ".join(letter.recipients),
-        "sent_at": letter.sent_at or letter.created_at,
-        "status": msg.bounce_status or "unknown",
+    staff_mail(conn, app, LetterKind.BOUNCE_ALERT, case.handler_email, case=case, now=now, extra={
+        "letter_kind_label": label(letter.kind),
+        "recipient": case.client_address if recipient is None else recipient,
+        "sent_at": sent_at,
+        "status": status,
         "permanent": True,
-        "diagnostic": "the recipient's mail server returned the letter as undeliverable",
+        "diagnostic": diagnostic,
     })

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Row, update
+from sqlalchemy import Connection, Row
 
 from .. import marks
 from ..cases import AuditEvent
@@ -23,10 +23,10 @@ from ..compose import Marker, RenderedLetter
 from ..content_gate import PLACEHOLDER
 from ..content_gate import check as gate_check
 from ..deadlines import TRIAGE_WITHIN, case_deadlines
+from ..letters import CLIENT_KINDS, LetterKind, label, rule_of
 from ..regimes import Regime
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
-from ..store.tables import outbox
 from ..trimming import trim_reply
 from ..trust import new_token, token_hash
 from ..working_days import add_months
@@ -34,27 +34,6 @@ from .context import App
 from .duty_checks import duty_checks, duty_deadlines
 from .listening import letter_extras
 
-CLIENT_KINDS = frozenset({
-    "acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
-    "summary_resolution", "enquiry_reply"
-})
-DRAFT_KIND_BY_COMMAND = {
-    "update": "progress_update",
-    "info": "request_info",
-    "holding": "holding_letter",
-    "final": "final_response",
-    "summary": "summary_resolution",
-    "reply": "enquiry_reply",
-}
-KIND_LABELS = {
-    "acknowledgement": "acknowledgement",
-    "progress_update": "progress update",
-    "request_info": "request for information",
-    "holding_letter": "holding letter",
-    "final_response": "final response",
-    "summary_resolution": "summary resolution communication",
-    "enquiry_reply": "reply",
-}
 # A concern about the firm's conduct: the final response also names the conduct regulator (F20).
 CONDUCT_CATEGORIES = frozenset({"integrity_misconduct", "staff_conduct", "documents_funds"})
 
@@ -91,6 +70,7 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
     signpost = profile.signpost
     third_party = complainant_of(case) == "third_party"
     whose = "the" if third_party else "your"
+    rule = rule_of(kind)
     context: dict[str, Any] = {
         "firm": _firm(app),
         "profile": profile.name,
@@ -110,8 +90,9 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
             "handler_name": handler_name(app, case.handler_email),
             "client_address": case.client_address,
         },
-        # The acknowledgement goes out unapproved: it must not print anything the sender wrote.
-        "client_name": None if kind == "acknowledgement" else case.client_name,
+        # A letter that goes out unapproved (the acknowledgement) must not print anything the
+        # sender wrote.
+        "client_name": case.client_name if rule and rule.needs_approval else None,
         # A letter never promises a date already past (a late-opened or late-approved case): the
         # next such date, else one stall period from now.
         "next_contact_by": (min(soon, d.respond_by)
@@ -124,7 +105,8 @@ def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[s
         "next_step": "We will complete our review and write to you with our findings.",
         "questions": [f"{PLACEHOLDER}: the questions you need the client to answer]]"],
         "reply_by": soon,
-        "reason": "We are still gathering the information we need to answer every point you raised fully and fairly.",
+        "reason": ("We are still gathering the information we need to answer every point you "
+                   "raised fully and fairly."),
         "expected_by": max(d.regulator_by or soon, soon),
         "points": [],
         "apology": "",
@@ -181,16 +163,17 @@ def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedL
     )
 
 
-def render_client_letter(conn: Connection, app: App, case: Row[Any], kind: str,
-                         now: datetime) -> RenderedLetter:
+def render_client_letter(app: App, case: Row[Any], kind: str, now: datetime) -> RenderedLetter:
     return app.letters.render(kind, letter_context(app, case, kind, now))
 
 
 def queue_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime,
                         approved_by: str) -> int | None:
     """A letter that goes out without a handler's approval: only the acknowledgement, by policy."""
-    assert kind == "acknowledgement", "only the acknowledgement may reach a client unapproved"
-    letter = render_client_letter(conn, app, case, kind, now)
+    rule = rule_of(kind)
+    assert rule and rule.to_client and not rule.needs_approval, \
+        "only the acknowledgement may reach a client unapproved"
+    letter = render_client_letter(app, case, kind, now)
     missing = gate(app, case, kind, letter.text, letter.html)
     if missing:
         audit.append(conn, [
@@ -217,7 +200,7 @@ def queue_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, *
 def draft_for_approval(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime,
                        note: str) -> int:
     """A draft client letter plus the approval request that carries its token to the handler."""
-    letter = render_client_letter(conn, app, case, kind, now)
+    letter = render_client_letter(app, case, kind, now)
     parent, refs = _thread(conn, case)
     draft_id = _insert(conn, app, case, letter, to=[case.client_address], status="draft",
                        requires_approval=True, now=now, in_reply_to=parent, references=refs,
@@ -238,7 +221,7 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int,
     message_id = _bare(marks.mint_message_id(app.config.firm.domain))
     context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires,
                                note=note, message_id=message_id, now=now)
-    request = app.letters.render("approval_request", context)
+    request = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
     request_id = _insert(conn, app, case, request, to=[case.handler_email], status="approved",
                          requires_approval=False, now=now, message_id=message_id,
                          reply_to=marks.approval_address(app.config.firm.complaints_address, token),
@@ -271,7 +254,7 @@ def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any
     context = _request_context(conn, app, case, letter, token=token, nonce=record.marker,
                                expires=record.expires_at, note=note, message_id=request.message_id,
                                now=now)
-    fresh = app.letters.render("approval_request", context)
+    fresh = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
     return outbox_q.rewrite_unsent(conn, request.id, subject=fresh.subject, body_text=fresh.text,
                                    body_html=fresh.html)
 
@@ -319,7 +302,7 @@ def _request_context(conn: Connection, app: App, case: Row[Any], letter: Rendere
         "complaint_text": _trimmed(shown.body if shown else ""),
         "draft": {
             "kind": letter.kind,
-            "kind_label": KIND_LABELS.get(letter.kind, letter.kind),
+            "kind_label": label(letter.kind),
             "subject": letter.subject,
             "text": _shown_draft(letter.text)
         },
@@ -353,7 +336,8 @@ def approval_checks(regime: Regime, case: Any, kind: str) -> list[dict[str, str]
         checks.append(_complaint_check(regime, case))
     if complainant_of(case) == "third_party":
         checks.append(_third_party_check(regime, case))
-    if regime.name == "fca_disp" and kind in ("final_response", "summary_resolution"):
+    if regime.name == "fca_disp" and kind in (LetterKind.FINAL_RESPONSE,
+                                              LetterKind.SUMMARY_RESOLUTION):
         consent = bool(getattr(case, "waive_time_limits", None))
         text = ("The letter says we consent to the Financial Ombudsman Service considering the "
                 "complaint outside its time limits; reply 'waive time limits no' if we do not."
@@ -481,7 +465,7 @@ def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any],
     if drafted >= today:
         return None
     if letter.edit_diff is None:
-        fresh = render_client_letter(conn, app, case, letter.kind, now)
+        fresh = render_client_letter(app, case, letter.kind, now)
     else:
         first, newline, rest = letter.body_text.partition("\n")
         if first.strip() != app.letters.longdate(drafted):
@@ -490,8 +474,8 @@ def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any],
         fresh = app.letters.from_text(letter.kind, letter.subject, dated)
     if fresh.text == letter.body_text:
         return None
-    conn.execute(update(outbox).where(outbox.c.id == letter.id, outbox.c.status == "draft")
-                 .values(subject=fresh.subject, body_text=fresh.text, body_html=fresh.html))
+    outbox_q.rewrite_draft(conn, letter.id, subject=fresh.subject, body_text=fresh.text,
+                           body_html=fresh.html)
     diff = "\n".join(difflib.unified_diff(letter.body_text.splitlines(), fresh.text.splitlines(),
                                           lineterm=""))
     audit.append(conn, [AuditEvent("letter.redated", case.ref, "mailbot", now, {
@@ -505,8 +489,8 @@ def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str, 
                        diff: str) -> None:
     """A handler's edited text becomes the letter, with a plain HTML twin of exactly that text."""
     rendered = app.letters.from_text(letter.kind, letter.subject, text)
-    conn.execute(update(outbox).where(outbox.c.id == letter.id)
-                 .values(body_text=rendered.text, body_html=rendered.html, edit_diff=diff))
+    outbox_q.replace_text(conn, letter.id, body_text=rendered.text, body_html=rendered.html,
+                          edit_diff=diff)
 
 
 def insert_staff_letter(conn: Connection, app: App, letter: RenderedLetter, *, to: str,
@@ -566,22 +550,11 @@ def _staff_letter(app: App, kind: str, to: str, *, case: Row[Any] | None, now: d
             "ref": case.ref,
             "category": case.category,
             "urgency": case.urgency
-        } if case is not None else ({
-            "ref": "an unidentified case"
-        } if kind == "approval_refused" else None),
-        "draft_kind_label": KIND_LABELS.get(str(extra.get("letter_kind", "")), "draft"),
+        } if case is not None else None,
         "problems": [],
         "unclear": [],
         "count": 0,
         "since": None,
         **extra,
     }
-    if kind == "bounce_alert":
-        context.setdefault("letter_kind_label",
-                           KIND_LABELS.get(str(extra.get("letter_kind")), "letter"))
-        context.setdefault("recipient", case.client_address if case is not None else "")
-        context.setdefault("sent_at", now)
-        context.setdefault("status", str(extra.get("code") or ""))
-        context.setdefault("permanent", True)
-        context.setdefault("diagnostic", str(extra.get("reason", "")))
     return app.letters.render(kind, context)

@@ -37,7 +37,7 @@ def note(conn: Connection, case: Row[Any], kind: str, text: str, *, actor: str,
     return {"note_id": note_id, "note_sha256": digest}
 
 
-def carry_out(conn: Connection, app: App, case: Row[Any], action: cmd.Action, *, actor: str,
+def carry_out(conn: Connection, app: App, case: Row[Any], action: cmd.Command, *, actor: str,
               now: datetime, events: list[AuditEvent]) -> Change:
     match action:
         case cmd.BreachSuspected():

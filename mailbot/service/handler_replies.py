@@ -29,6 +29,7 @@ from ..cases import AuditEvent, Event
 from ..cases import apply as apply_event
 from ..deadlines import ACTIVE_STATES, summary_resolution_refusal
 from ..errors import TransitionRefused
+from ..letters import RULES, LetterKind
 from ..link_rewrites import gateway_links
 from ..reports.register import close_kind
 from ..reply_reading import ReplyText, read_reply
@@ -42,7 +43,6 @@ from . import duties
 from .context import App, log
 from .escalation import escalate
 from .drafting import (
-    DRAFT_KIND_BY_COMMAND,
     combined_notice,
     draft_for_approval,
     gate,
@@ -194,7 +194,9 @@ def _refuse(conn: Connection, app: App, refusal: Refusal, *, sender: str,
         combined_notice(conn, app, "approval_refused", notify, case=case, now=now,
                         told="approval.refused", extra={
                             "reason": REFUSAL_TEXT[refusal],
-                            "sender": sender
+                            "sender": sender,
+                            "draft_kind_label": "draft",
+                            **({} if case else {"case": {"ref": "an unidentified case"}}),
                         })
 
 
@@ -295,19 +297,19 @@ def _summary_too_late(run: _Run) -> str | None:
                                       regime.calendar)
 
 
-def _draft(run: _Run, kind: str) -> None:
-    too_late = _summary_too_late(run) if kind == "summary" else None
+def _draft(run: _Run, kind: LetterKind) -> None:
+    too_late = _summary_too_late(run) if kind == LetterKind.SUMMARY_RESOLUTION else None
     if too_late:
         run.unclear.append(f"No draft written: {too_late}.")
         return
-    mismatch = _letter_for_other_kind(run.case, DRAFT_KIND_BY_COMMAND[kind])
+    mismatch = _letter_for_other_kind(run.case, kind)
     if mismatch:
         run.unclear.append(f"No draft written: {mismatch}")
         return
     supersede_drafts(run.conn, run.app, run.case, now=run.now)
-    draft_for_approval(run.conn, run.app, run.case, DRAFT_KIND_BY_COMMAND[kind], now=run.now,
+    draft_for_approval(run.conn, run.app, run.case, kind, now=run.now,
                        note=f"Drafted at {run.actor}'s request")
-    run.done.append(f"draft:{kind}")
+    run.done.append(f"draft:{RULES[kind].command_word}")
 
 
 def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
@@ -354,7 +356,7 @@ def _close(run: _Run, reason: str) -> None:
     run.refresh()
 
 
-def _rules(run: _Run, action: cmd.Action) -> None:
+def _rules(run: _Run, action: cmd.Command) -> None:
     """A command that changes the rules the case falls under (case_rules.py)."""
     conn, app, case, how = run.conn, run.app, run.case, {"actor": run.actor, "now": run.now,
                                                           "events": run.events}
@@ -398,7 +400,7 @@ def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learn
     run.refresh()
 
 
-def _corrective(run: _Run, action: cmd.Action) -> None:
+def _corrective(run: _Run, action: cmd.Command) -> None:
     """A corrective action made, done, or judged (service/actions.py)."""
     conn, how = run.conn, {"actor": run.actor, "now": run.now}
     match action:
@@ -415,7 +417,7 @@ def _corrective(run: _Run, action: cmd.Action) -> None:
     _outcome(run, result)
 
 
-def _duty(run: _Run, action: cmd.Action) -> None:
+def _duty(run: _Run, action: cmd.Command) -> None:
     """Data protection, adjustments and the register's fields (service/duties.py)."""
     _outcome(run, duties.carry_out(run.conn, run.app, run.case, action, actor=run.actor,
                                    now=run.now, events=run.events))

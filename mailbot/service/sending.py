@@ -23,19 +23,19 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Connection, Row, update
+from sqlalchemy import Connection, Row
 
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from .. import marks
 from ..compose import RenderedLetter, build_message
 from ..errors import DeliveryFailed, TransitionRefused
+from ..letters import CLIENT_KINDS, LetterKind, label, rule_of
 from ..smtp import SmtpSettings, send
 from ..store import audit, casebook, delivery
 from ..store import outbox as outbox_q
-from ..store.tables import outbox
+from .bounces import tell_handler_undelivered
 from .context import App, log
-from .drafting import CLIENT_KINDS, KIND_LABELS, staff_mail
 from .links import smtp_failed, smtp_may_send, smtp_worked, system_alert
 from .listening import on_letter_sent
 
@@ -44,8 +44,6 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=2)
 BATCH = 100  # rows read per query; the flush reads again until nothing is due
 WINDOW = 60.0  # seconds: smtp.max_per_minute counts sends within this window
-# Alerts about the system itself are never alerted about in turn: a bad address there would loop.
-NO_ALERT_ON_FAILURE = frozenset({"system_alert", "intake_alert"})
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -89,20 +87,6 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def _claim(conn: Connection, row: Row[Any], now: datetime) -> bool:
-    cond = (
-        outbox.c.next_attempt_at.is_(None)
-        if row.next_attempt_at is None
-        else outbox.c.next_attempt_at == row.next_attempt_at
-    )
-    result = conn.execute(
-        update(outbox)
-        .where(outbox.c.id == row.id, outbox.c.status == "approved", cond)
-        .values(next_attempt_at=now + LEASE)
-    )
-    return result.rowcount == 1
-
-
 def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
     """Thread a client letter under the newest message of its case as it stands now.
 
@@ -114,9 +98,7 @@ def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
     ids = casebook.thread_ids(conn, row.case_id)
     if not ids:
         return row
-    conn.execute(
-        update(outbox).where(outbox.c.id == row.id).values(in_reply_to=ids[-1], references=ids[:-1])
-    )
+    outbox_q.rethread(conn, row.id, in_reply_to=ids[-1], references=ids[:-1])
     fresh = outbox_q.letter(conn, row.id)
     assert fresh is not None
     return fresh
@@ -214,7 +196,8 @@ async def _send_one(
     or 'relay_failed' (stop the flush: every letter would fail the same way)."""
     try:
         with app.store.transaction() as conn:
-            if not _claim(conn, row, now):
+            if not outbox_q.claim(conn, row.id, seen_next_attempt_at=row.next_attempt_at,
+                                  lease_until=now + LEASE):
                 return "skipped"
             row = _thread_at_sending(conn, row)
         message = message_for(app, row, now)
@@ -227,18 +210,10 @@ async def _send_one(
             "outbox.letter_broken", extra={"outbox_id": row.id, "error": type(exc).__name__}
         )
         with app.store.transaction() as conn:
-            _give_up(
-                conn,
-                app,
-                row,
-                now=now,
-                attempts=row.attempts + 1,
-                code=None,
-                report=report,
-                reason=f"could not be sent: {type(exc).__name__}: {exc}"[:1000],
-                fix="look at the letter (`mailbot outbox list`) and the log; correct it, then "
-                "send it again",
-            )
+            _give_up(conn, app, row, now=now, attempts=row.attempts + 1, code=None, report=report,
+                     reason=f"could not be sent: {type(exc).__name__}: {exc}"[:1000],
+                     fix="look at the letter (`mailbot outbox list`) and the log; correct it, "
+                         "then send it again")
         return "letter_failed"
     with app.store.transaction() as conn:
         _mark_sent(conn, app, row, now)
@@ -246,23 +221,14 @@ async def _send_one(
     return "sent"
 
 
-def _delivery_failed(
-    app: App,
-    settings: SmtpSettings,
-    row: Row[Any],
-    exc: DeliveryFailed,
-    now: datetime,
-    report: FlushReport,
-) -> str:
+def _delivery_failed(app: App, settings: SmtpSettings, row: Row[Any], exc: DeliveryFailed,
+                     now: datetime, report: FlushReport) -> str:
     if exc.connection and exc.permanent:
         # The relay's fault, not the letter's (refused login, TLS, a missing extension): the
         # letter stays as it was, and sending stops until the relay is fixed.
         with app.store.transaction() as conn:
-            conn.execute(
-                update(outbox)
-                .where(outbox.c.id == row.id)
-                .values(next_attempt_at=row.next_attempt_at, last_error=exc.reason)
-            )
+            outbox_q.reschedule(conn, row.id, next_attempt_at=row.next_attempt_at,
+                                last_error=exc.reason)
         smtp_failed(app, settings, exc, now)
         report.stopped = f"{exc.reason} ({exc.fix})" if exc.fix else exc.reason
         return "relay_failed"
@@ -277,125 +243,58 @@ def _delivery_failed(
     return "letter_failed"
 
 
-def _failed_attempt(
-    conn: Connection,
-    app: App,
-    row: Row[Any],
-    exc: DeliveryFailed,
-    *,
-    now: datetime,
-    report: FlushReport,
-) -> None:
+def _failed_attempt(conn: Connection, app: App, row: Row[Any], exc: DeliveryFailed, *,
+                    now: datetime, report: FlushReport) -> None:
     attempts = row.attempts + 1
     permanent = exc.permanent or attempts >= app.config.smtp_max_attempts
     if not permanent:
-        conn.execute(
-            update(outbox)
-            .where(outbox.c.id == row.id)
-            .values(
-                attempts=attempts, next_attempt_at=now + backoff(attempts), last_error=exc.reason
-            )
-        )
+        outbox_q.reschedule(conn, row.id, attempts=attempts,
+                            next_attempt_at=now + backoff(attempts), last_error=exc.reason)
         log.warning(
             "outbox.retry", extra={"outbox_id": row.id, "attempts": attempts, "code": exc.code}
         )
         report.retrying.append(row.id)
         return
-    _give_up(
-        conn,
-        app,
-        row,
-        now=now,
-        attempts=attempts,
-        code=exc.code,
-        reason=exc.reason,
-        fix=exc.fix,
-        report=report,
-    )
+    _give_up(conn, app, row, now=now, attempts=attempts, code=exc.code, reason=exc.reason,
+             fix=exc.fix, report=report)
 
 
-def _give_up(
-    conn: Connection,
-    app: App,
-    row: Row[Any],
-    *,
-    now: datetime,
-    attempts: int,
-    code: int | None,
-    reason: str,
-    fix: str,
-    report: FlushReport,
-) -> None:
+def _give_up(conn: Connection, app: App, row: Row[Any], *, now: datetime, attempts: int,
+             code: int | None, reason: str, fix: str, report: FlushReport) -> None:
     """Mark the letter failed with the reason, audit it, and tell the person who must act."""
     outbox_q.set_status(
         conn, row.id, expected="approved", status="failed", attempts=attempts, last_error=reason
     )
     case = casebook.case_by_id(conn, row.case_id) if row.case_id else None
-    audit.append(
-        conn,
-        [
-            AuditEvent(
-                "letter.failed",
-                case.ref if case else None,
-                "mailbot",
-                now,
-                {"outbox_id": row.id, "kind": row.kind, "code": code, "reason": reason},
-            )
-        ],
-    )
-    log.error(
-        "outbox.failed",
-        extra={"outbox_id": row.id, "kind": row.kind, "code": code, "fix": fix or "-"},
-    )
+    audit.append(conn, [AuditEvent("letter.failed", case.ref if case else None, "mailbot", now, {
+        "outbox_id": row.id, "kind": row.kind, "code": code, "reason": reason})])
+    log.error("outbox.failed",
+              extra={"outbox_id": row.id, "kind": row.kind, "code": code, "fix": fix or "-"})
     report.failed.append(row.id)
-    if row.kind in CLIENT_KINDS and case is not None and case.handler_email:
-        staff_mail(
-            conn,
-            app,
-            "bounce_alert",
-            case.handler_email,
-            case=case,
-            now=now,
-            extra={"letter_kind": row.kind, "reason": reason, "code": code, "when": now},
-        )
-    elif row.kind not in CLIENT_KINDS and row.kind not in NO_ALERT_ON_FAILURE:
+    rule = rule_of(row.kind)
+    if rule is not None and rule.to_client:
+        tell_handler_undelivered(conn, app, row, case, now=now, sent_at=now,
+                                 status=str(code or ""), diagnostic=reason)
+    elif rule is None or rule.alert_if_undelivered:
         _staff_letter_failed(conn, app, row, case, now=now, reason=reason, fix=fix)
 
 
-def _staff_letter_failed(
-    conn: Connection,
-    app: App,
-    row: Row[Any],
-    case: Row[Any] | None,
-    *,
-    now: datetime,
-    reason: str,
-    fix: str,
-) -> None:
+def _staff_letter_failed(conn: Connection, app: App, row: Row[Any], case: Row[Any] | None, *,
+                         now: datetime, reason: str, fix: str) -> None:
     """A letter to staff that cannot go: an approval request nobody sees leaves a draft waiting."""
     about = f" for {case.ref}" if case is not None else ""
-    label = KIND_LABELS.get(row.kind, row.kind.replace("_", " "))
-    if row.kind == "approval_request":
+    name = label(row.kind)
+    if row.kind == LetterKind.APPROVAL_REQUEST:
         what = (
             f"The approval request{about} could not be delivered to the handler, so the draft "
             "waits unseen. Please make sure the handler sees it (`mailbot approvals list`), or "
             "assign the case to someone else."
         )
     else:
-        what = f"A {label}{about} could not be delivered to a member of staff."
-    system_alert(conn, app, now=now, since=now, case=case, title=f"Undelivered: {label}{about}",
+        what = f"A {name}{about} could not be delivered to a member of staff."
+    system_alert(conn, app, now=now, since=now, case=case, title=f"Undelivered: {name}{about}",
                  what=what, cause=reason,
                  fix=fix or "check the address in [[handlers]] and the relay's answer")
-
-
-_STATE_EFFECTS = {
-    "acknowledgement": Event.ACKNOWLEDGE,
-    "request_info": Event.REQUEST_INFO,
-    "final_response": Event.RESPOND,
-    # FCA: resolved within 3 business days, in place of a final response
-    "summary_resolution": Event.RESPOND,
-    "progress_update": Event.INVESTIGATE,
-}
 
 
 def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None:
@@ -405,7 +304,7 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
         "next_attempt_at": None,
         "last_error": None,
     }
-    if row.kind == "approval_request":
+    if row.kind == LetterKind.APPROVAL_REQUEST:
         # The token lives on only as a hash: scrub every clear copy once the request is out.
         token = marks.token_from_address(row.reply_to)
         values["reply_to"] = app.config.firm.complaints_address
@@ -426,7 +325,8 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
             {"outbox_id": row.id, "kind": row.kind, "message_id": row.message_id},
         )
     ]
-    if row.kind in CLIENT_KINDS:
+    rule = rule_of(row.kind)
+    if rule is not None and rule.to_client:
         casebook.add_case_message(
             conn,
             case_id=case.id,
@@ -440,11 +340,11 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
             outbox_id=row.id,
         )
         case_values: dict[str, Any] = {"last_client_letter_at": now}
-        if row.kind == "request_info":
+        if row.kind == LetterKind.REQUEST_INFO:
             case_values["awaiting_client_since"] = now
         casebook.update_case(conn, case.id, now, **case_values)
         on_letter_sent(conn, case, row, now, events)
-        event = _STATE_EFFECTS.get(row.kind)
+        event = rule.on_sent
         snap = casebook.snapshot(case)
         if event is Event.INVESTIGATE and snap.state is not State.ACKNOWLEDGED:
             event = None

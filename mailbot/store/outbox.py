@@ -174,3 +174,50 @@ def use_token(conn: Connection, token_id: int, now: datetime) -> bool:
         .values(used_at=now)
     )
     return result.rowcount == 1
+
+
+# --- writes the drafting and sending services make (named here: SQL stays in the store) ---
+
+
+def rewrite_draft(conn: Connection, outbox_id: int, *, subject: str, body_text: str,
+            body_html: str | None) -> bool:
+    """Rewrite a letter still awaiting approval (compare-and-set on status 'draft')."""
+    result = conn.execute(
+        update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == "draft")
+        .values(subject=subject, body_text=body_text, body_html=body_html))
+    return result.rowcount == 1
+
+
+def replace_text(conn: Connection, outbox_id: int, *, body_text: str, body_html: str | None,
+                 edit_diff: str) -> None:
+    """A handler's edited text becomes the letter's, with the difference kept for the record."""
+    conn.execute(update(outbox).where(outbox.c.id == outbox_id)
+                 .values(body_text=body_text, body_html=body_html, edit_diff=edit_diff))
+
+
+def claim(conn: Connection, outbox_id: int, *, seen_next_attempt_at: datetime | None,
+          lease_until: datetime) -> bool:
+    """Lease an approved letter for sending: a compare-and-set on the next attempt time the
+    caller read, so of several instances only one sends it."""
+    seen = (outbox.c.next_attempt_at.is_(None) if seen_next_attempt_at is None
+            else outbox.c.next_attempt_at == seen_next_attempt_at)
+    result = conn.execute(
+        update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == "approved", seen)
+        .values(next_attempt_at=lease_until))
+    return result.rowcount == 1
+
+
+def rethread(conn: Connection, outbox_id: int, *, in_reply_to: str,
+             references: list[str]) -> None:
+    conn.execute(update(outbox).where(outbox.c.id == outbox_id)
+                 .values(in_reply_to=in_reply_to, references=references))
+
+
+def reschedule(conn: Connection, outbox_id: int, *, next_attempt_at: datetime | None,
+               last_error: str, attempts: int | None = None) -> None:
+    """When to try a letter again, and why the last try failed; `attempts` None leaves the
+    count as it is (the relay failed, not the letter)."""
+    values: dict[str, Any] = {"next_attempt_at": next_attempt_at, "last_error": last_error}
+    if attempts is not None:
+        values["attempts"] = attempts
+    conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))

@@ -45,7 +45,7 @@ from imapclient import IMAPClient
 from sqlalchemy import func, select
 
 from mailbot.config import Config
-from mailbot.service.drafting import CLIENT_KINDS
+from mailbot.letters import CLIENT_KINDS
 from mailbot.store import audit
 from mailbot.store.tables import audit_events, cases, outbox, raw_messages
 from tests.bench import genmail

@@ -11,6 +11,7 @@ import pytest
 
 from mailbot import commands as cmd
 from mailbot.commands import parse_handler_reply
+from mailbot.letters import LetterKind
 from mailbot.regimes import build_regimes
 from mailbot.service.complaints import complaint_signal
 from mailbot.service.drafting import approval_checks
@@ -36,7 +37,7 @@ def actions(text: str) -> tuple[Any, ...]:
     ("waive the time limits: no", cmd.WaiveTimeLimits(False)),
     ("close withdrawn: the client phoned", cmd.Close("withdrawn: the client phoned")),
     ("close", cmd.Close("")),
-    ("draft reply", cmd.Draft("reply")),
+    ("draft reply", cmd.Draft(LetterKind.ENQUIRY_REPLY)),
 ])
 def test_each_command_is_read(line: str, action: Any) -> None:
     assert actions(line) == (action,)
@@ -58,7 +59,7 @@ def test_unclear_commands_say_what_to_write(line: str, hint: str) -> None:
 
 def test_several_commands_in_one_reply() -> None:
     assert actions("regime fca_disp\nwaive time limits no\ndraft final") == (
-        cmd.SetRegime("fca_disp"), cmd.WaiveTimeLimits(False), cmd.Draft("final"))
+        cmd.SetRegime("fca_disp"), cmd.WaiveTimeLimits(False), cmd.Draft(LetterKind.FINAL_RESPONSE))
 
 
 # -- the complaint signal, with or without the triage issue's key ---------------------------------

@@ -14,6 +14,7 @@ from mailbot.commands import (
     SetUrgency, Unclear,
 )
 from mailbot.commands import parse_handler_reply as _parse
+from mailbot.letters import LetterKind
 
 NONCE = "0a1b2c3d4e5f"  # this request's markers; a client cannot know it
 DRAFT_START, DRAFT_END = marks.draft_start(NONCE), marks.draft_end(NONCE)
@@ -130,18 +131,18 @@ learning: send a costs update whenever an estimate changes
 close"""
     assert parse(outlook(top)) == (
         SetCategory("costs_information"), SetUrgency("high"), Assign("bob.smith@smith.example"),
-        Note("called the client, she is away until Monday"), Draft("holding"),
+        Note("called the client, she is away until Monday"), Draft(LetterKind.HOLDING_LETTER),
         Cause("no costs update was sent when the estimate changed"), Outcome("partly"),
         Redress(Decimal("1250.50"), "GBP", "goodwill payment"),
         Learning("send a costs update whenever an estimate changes"), Close())
 
 
 @pytest.mark.parametrize(("line", "action"), [
-    ("draft final response", Draft("final")),
-    ("draft request for information", Draft("info")),
-    ("draft progress update", Draft("update")),
-    ("draft summary resolution", Draft("summary")),
-    ("draft SRC", Draft("summary")),
+    ("draft final response", Draft(LetterKind.FINAL_RESPONSE)),
+    ("draft request for information", Draft(LetterKind.REQUEST_INFO)),
+    ("draft progress update", Draft(LetterKind.PROGRESS_UPDATE)),
+    ("draft summary resolution", Draft(LetterKind.SUMMARY_RESOLUTION)),
+    ("draft SRC", Draft(LetterKind.SUMMARY_RESOLUTION)),
     ("outcome: not upheld", Outcome("not")),
     ("outcome upheld", Outcome("upheld")),
     ("redress none", Redress(Decimal(0), None, "")),

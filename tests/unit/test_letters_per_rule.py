@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from mailbot import content_gate
 from mailbot.content_gate import check
+from mailbot.letters import CLIENT_KINDS
 from mailbot.profiles import PROFILES
 from tests.unit.test_templates import LETTERS, context
 
@@ -216,7 +216,7 @@ def test_scottish_and_irish_final_responses_state_the_limit(profile: str, phrase
 
 # -- F25: letters carry their date, and the referral deadline -------------------------------------
 
-@pytest.mark.parametrize("kind", sorted(content_gate.CLIENT_LETTERS))
+@pytest.mark.parametrize("kind", sorted(CLIENT_KINDS))
 def test_every_client_letter_carries_its_date(kind: str) -> None:
     text, html = render(kind, letter_date=date(2026, 7, 30))
     assert "Thursday 30 July 2026" in text.split("Dear", 1)[0]
@@ -230,7 +230,7 @@ def test_the_final_response_prints_the_date_by_which_to_refer() -> None:
 
 # -- F4: a complainant who is not our client ------------------------------------------------------
 
-@pytest.mark.parametrize("kind", sorted(content_gate.CLIENT_LETTERS - {"summary_resolution"}))
+@pytest.mark.parametrize("kind", sorted(CLIENT_KINDS - {"summary_resolution"}))
 def test_letters_to_a_third_party_never_say_your_matter(kind: str) -> None:
     text, html = render(kind, complainant="third_party",
                         case={**context(kind)["case"], "category": "delay"},

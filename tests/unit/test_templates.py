@@ -11,6 +11,7 @@ import pytest
 from mailbot import content_gate
 from mailbot import marks
 from mailbot.compose import SHIPPED_TEMPLATES, Letters, Marker
+from mailbot.letters import RULES
 from mailbot.profiles import PROFILES
 
 LETTERS = Letters(zone="Europe/London")
@@ -22,8 +23,7 @@ FIRM = {"name": "Smith & Co LLP", "complaints_address": "complaints@smith.exampl
 CASE = {"ref": "C-2026-0001", "received_at": datetime(2026, 3, 3, 23, 30, tzinfo=timezone.utc),
         "category": "costs_information", "handler_name": "Jane Okafor", "urgency": "high",
         "client_address": "client@example.org"}
-CLIENT_KINDS = sorted(content_gate.CLIENT_LETTERS)
-STAFF_KINDS = sorted(content_gate.STAFF_LETTERS)
+CLIENT_KINDS = sorted(k for k, rule in RULES.items() if rule.to_client)
 
 EXTRA: dict[str, dict[str, Any]] = {
     "acknowledgement": {"next_contact_by": date(2026, 3, 10), "response_due": date(2026, 3, 31),
@@ -106,7 +106,7 @@ def context(kind: str, profile: str = "ew_sra", **overrides: Any) -> dict[str, A
 
 
 def test_every_kind_has_a_sample_and_the_shipped_set_is_complete() -> None:
-    assert set(LETTERS.kinds()) == set(EXTRA) == content_gate.CLIENT_LETTERS | content_gate.STAFF_LETTERS
+    assert set(LETTERS.kinds()) == set(EXTRA) == {k for k, rule in RULES.items() if rule.from_template}
 
 
 @pytest.mark.parametrize("kind", sorted(EXTRA))
