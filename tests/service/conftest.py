@@ -3,6 +3,7 @@ templates, no mail servers. Fast tests for the branch-heavy paths (commands, rou
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,13 +15,24 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import Row
 
 from mailbot.cli import wiring
 from mailbot.compose import Letters
 from mailbot.config import Config, parse_config
 from mailbot.service.context import App
 from mailbot.service.decide import Received, receive
-from mailbot.store.tables import outbox
+from mailbot.service.sending import flush_outbox
+from mailbot.smtp import SmtpSettings
+from mailbot.store.tables import (
+    audit_events,
+    case_messages,
+    cases,
+    outbox,
+    quarantine,
+    raw_messages,
+)
+from tests.servers.smtp import ReceivedMail, SmtpServer
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday
 FIRM = "firm.test"
@@ -30,24 +42,79 @@ CLIENT = "sam@clients.test"
 COMPLAINTS = f"complaints@{FIRM}"
 
 
+def mail(body: str, *, at: datetime = T0, sender: str | None = CLIENT,
+         subject: str = "My complaint", **headers: str) -> EmailMessage:
+    """A message to the complaints address; `headers` are set as given (`In_Reply_To="<id>"`
+    becomes In-Reply-To; `Date=...` replaces the date), and `sender=None` leaves out From."""
+    msg = EmailMessage()
+    if sender is not None:
+        msg["From"] = sender
+    msg["To"], msg["Subject"] = COMPLAINTS, subject
+    msg["Date"], msg["Message-ID"] = format_datetime(at), make_msgid(domain="clients.test")
+    for name, value in headers.items():
+        del msg[name.replace("_", "-")]
+        msg[name.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg
+
+
 @dataclass
 class Desk:
     """A firm's complaints desk with nothing but its database: mail is handed in as bytes."""
 
     app: App
 
+    def take(self, msg: EmailMessage | bytes, *, at: datetime = T0,
+             server_time: bool = True) -> Received:
+        """Any message handed in as a mailbox would, its INTERNALDATE `at` (or none)."""
+        raw = msg if isinstance(msg, bytes) else bytes(msg)
+        return receive(self.app, raw, now=at, internaldate=at if server_time else None)
+
     def complaint(self, body: str, *, at: datetime = T0, sender: str = CLIENT) -> Received:
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = sender, COMPLAINTS, "My complaint"
-        msg["Date"], msg["Message-ID"] = format_datetime(at), make_msgid(domain="clients.test")
-        msg.set_content(body)
-        return receive(self.app, bytes(msg), now=at, internaldate=at)
+        return self.take(mail(body, at=at, sender=sender), at=at)
 
     def request(self) -> Any:
         """The newest approval request written for the handler."""
         with self.app.store.transaction() as conn:
             return conn.execute(select(outbox).where(outbox.c.kind == "approval_request")
                                 .order_by(outbox.c.id.desc())).first()
+
+    def send(self, server: SmtpServer, *, at: datetime) -> list[ReceivedMail]:
+        """Send what is due at `at` through a real SMTP server on loopback: the letters as their
+        recipients get them (a reply or a bounce needs the Message-ID and envelope sent)."""
+        before = len(server.received)
+        settings = SmtpSettings(server.host, server.port, security="none", timeout_seconds=10)
+        asyncio.run(flush_outbox(self.app, settings, now=at))
+        return server.received[before:]
+
+    # What a person sees, read through the tables: the cases, the mail queued, the audit trail.
+
+    def rows(self, table: Any, *where: Any) -> list[Row[Any]]:
+        with self.app.store.transaction() as conn:
+            return list(conn.execute(select(table).where(*where).order_by(table.c.id)))
+
+    def cases(self) -> list[Row[Any]]:
+        return self.rows(cases)
+
+    def letters(self, kind: str | None = None) -> list[Row[Any]]:
+        """Letters in the outbox, oldest first: `kind` only, or all."""
+        return self.rows(outbox, *([outbox.c.kind == kind] if kind else []))
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        """The details of each audit event of `kind`, oldest first."""
+        return [dict(r.detail) for r in self.rows(audit_events, audit_events.c.kind == kind)]
+
+    def filed(self, case_id: int) -> list[str]:
+        """The kinds of the messages filed on a case, in order ('complaint', 'follow_up'...)."""
+        return [r.kind for r in self.rows(case_messages, case_messages.c.case_id == case_id)]
+
+    def records(self) -> list[Row[Any]]:
+        """Every message taken in, as recorded (status, kind, case_id)."""
+        return self.rows(raw_messages)
+
+    def kept(self) -> list[str]:
+        """The reasons of the quarantine list, where a person finds mail to look at."""
+        return [r.reason for r in self.rows(quarantine)]
 
     def reply(self, text: str, *, at: datetime, request: Any = None) -> Received:
         """The handler answers the newest request, vouched for by the firm's server."""
