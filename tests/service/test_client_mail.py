@@ -8,15 +8,27 @@ store gives it (thread, case reference, the sender's recent case) and what each 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 from typing import Sequence
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from mailbot.triage import Prediction
 from tests.servers.smtp import SmtpServer
-from tests.service.conftest import CLIENT, HANDLER, HOUR, T0, Desk, MakeDesk, mail
+from tests.service.conftest import (
+    CLIENT,
+    COMPLIANCE,
+    HANDLER,
+    HOUR,
+    T0,
+    Desk,
+    MakeDesk,
+    mail,
+)
 
 COMPLAINT = ("Nobody has returned my calls about my house purchase for three weeks. I am very "
              "unhappy with the service.")
@@ -195,6 +207,46 @@ def test_a_firm_that_acknowledges_by_hand_gets_a_draft_acknowledgement(make_desk
     assert ack.status == "draft"
     assert not desk.events("letter.queued") and not desk.events("acknowledgement.held")
     assert "acknowledgement" in desk.request().subject.lower()
+
+
+# --- who takes it, and the clocks it starts ---------------------------------------------------
+
+
+def test_a_complaint_about_the_handler_goes_to_compliance(desk: Desk) -> None:
+    desk.complaint("Priya Shah has ignored my letters for a month.")
+    (case,) = desk.cases()
+    assert case.handler_email == COMPLIANCE
+    assert desk.request().recipients == [COMPLIANCE]
+    assert desk.events("case.assigned") == [{"handler": COMPLIANCE, "escalated": True}]
+
+
+def test_a_complaint_about_everyone_is_acknowledged_and_left_for_an_administrator(
+        desk: Desk, caplog: pytest.LogCaptureFixture) -> None:
+    desk.complaint("Priya Shah and Alex Morgan both ignored my letters for a month.")
+    (case,) = desk.cases()
+    assert case.handler_email is None
+    assert len(desk.letters("acknowledgement")) == 1, "the client still hears from us"
+    assert not desk.letters("approval_request"), "nobody named in it is sent it"
+    assert "case.unassigned" in caplog.messages
+
+
+def test_a_possible_data_breach_starts_its_clock_and_alerts_compliance_at_once(
+        desk: Desk) -> None:
+    desk.complaint("You sent my deeds to the wrong address and nobody has answered my calls.")
+    (case,) = desk.cases()
+    assert "data_breach" in case.flags and case.urgency == "critical"
+    assert case.breach_aware_at == T0, "the firm became aware when the mail arrived"
+    (alert,) = desk.letters("escalation_alert")
+    assert alert.recipients == [COMPLIANCE]
+
+
+def test_a_subject_access_request_starts_its_one_month_clock(desk: Desk) -> None:
+    desk.complaint("Please send me a copy of all the personal data you hold about me.")
+    (case,) = desk.cases()
+    assert "subject_access" in case.flags
+    assert case.sar_received_at == T0
+    assert case.sar_due_at.astimezone(ZoneInfo("Europe/London")).date() == date(2026, 4, 2)
+    assert case.breach_aware_at is None
 
 
 # --- enquiries and thank-you notes -------------------------------------------------------------

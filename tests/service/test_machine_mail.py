@@ -11,7 +11,7 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 
 import pytest
 
@@ -202,3 +202,41 @@ def test_a_bounce_of_mail_we_never_sent_is_recorded_and_goes_nowhere(desk: Desk)
     assert (result.status, result.detail) == ("ignored", "bounce")
     assert desk.events("letter.bounced")[0]["outbox_id"] is None
     _nothing_answered(desk)
+
+
+# --- mail that looks like an approval ----------------------------------------------------------
+
+
+def _forged_approval(desk: Desk, to: str) -> bytes:
+    """"approve" in the handler's name, which the firm's own server found failing DMARC."""
+    request = desk.request()
+    forged = mail("approve", sender=HANDLER, subject=f"Re: {request.subject}")
+    forged.replace_header("To", to)
+    trace = (f"Authentication-Results: mx.{FIRM}; dmarc=fail header.from={FIRM}\r\n"
+             f"Received: from relay.evil.test by mx.{FIRM}; {format_datetime(T0 + HOUR)}\r\n")
+    return trace.encode() + bytes(forged)
+
+
+def test_an_approval_our_server_marks_as_forged_is_refused_and_the_handler_told(
+        desk: Desk) -> None:
+    desk.complaint(COMPLAINT)
+    result = desk.take(_forged_approval(desk, desk.request().reply_to), at=T0 + HOUR)
+    assert (result.status, result.detail) == ("handler_reply", "refused: authentication_failed")
+    assert [d.status for d in desk.letters("progress_update")] == ["draft"], "nothing approved"
+    (told,) = desk.letters("approval_refused")
+    assert told.recipients == [HANDLER]
+
+
+def test_forged_mail_with_a_token_we_never_issued_is_only_spam(desk: Desk) -> None:
+    desk.complaint(COMPLAINT)
+    guessed = COMPLAINTS.replace("@", "+a-0123456789abcdef0123456789abcdef@")
+    result = desk.take(_forged_approval(desk, guessed), at=T0 + HOUR)
+    assert (result.status, result.detail) == ("ignored", "spam")
+    assert not desk.letters("approval_refused"), "no notice a stranger can trigger at will"
+
+
+def test_a_complaint_whose_subject_looks_like_our_approval_tag_is_a_complaint(desk: Desk) -> None:
+    tag = "[a-0123456789abcdef0123456789abcdef]"
+    result = desk.take(mail(COMPLAINT, subject=f"Invoice {tag} is wrong"))
+    assert result.status == "new_case"
+    assert len(desk.letters("acknowledgement")) == 1
