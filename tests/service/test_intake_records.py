@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 from email.utils import format_datetime
 
+import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 
 from mailbot.service.decide import (
     MAX_LEFTOVER_ATTEMPTS,
@@ -184,9 +186,29 @@ def test_a_message_over_the_size_limit_is_kept_unread(make_desk: MakeDesk) -> No
     desk = make_desk(intake={"max_message_bytes": 1024 * 1024})
     big = mail(COMPLAINT + "\n" + "x" * (1024 * 1024))
     result = desk.take(big)
-    assert result.status == "quarantined" and "max_message_bytes" in result.detail
+    assert result.status == "quarantined" and "kept unread" in result.detail
     assert desk.cases() == [] and desk.letters() == []
     assert desk.take(mail(COMPLAINT), at=T0 + MINUTE).status == "new_case"
+    # Fetched from a mailbox, only its headers were downloaded: the reason says where it is.
+    headers = bytes(mail(COMPLAINT, sender="jo@clients.test")).split(b"\n\n", 1)[0]
+    (taken,) = take_in(desk.app, [Arrival(headers, size=50 * 1024 * 1024)], now=T0 + HOUR)
+    assert taken.finished is not None and taken.finished.status == "quarantined"
+    assert "the message in the quarantine folder" in desk.kept()[-1]
+    assert len(desk.cases()) == 1
+
+
+def test_a_database_fault_stops_the_pass_and_leaves_the_message_for_the_next(desk: Desk) -> None:
+    # Not the message's fault, so it is not set aside: the pass stops and the next one decides it.
+    with desk.app.store.transaction() as conn:
+        conn.exec_driver_sql("CREATE TRIGGER disk_full BEFORE INSERT ON cases "
+                             "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    with pytest.raises(DBAPIError):
+        desk.take(mail(COMPLAINT))
+    assert desk.kept() == [] and desk.records()[0].status == "received"
+    with desk.app.store.transaction() as conn:
+        conn.exec_driver_sql("DROP TRIGGER disk_full")
+    assert _pass(desk) == ["new_case"]
+    assert len(desk.letters("acknowledgement")) == 1
 
 
 # --- a message that breaks the decision -----------------------------------------------------------
