@@ -1,11 +1,14 @@
 """The service tier driven directly through `service.decide.receive`: real SQLite store, real
-templates, no mail servers. Fast tests for the branch-heavy paths (commands, routing outcomes)."""
+templates, no IMAP server. Fast tests for the branch-heavy paths (commands, routing outcomes).
+
+A test that needs a letter really sent (a client's reply or a bounce names its Message-ID and
+envelope) sends it through the loopback SMTP server of tests/servers/smtp.py (`Desk.send`)."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -40,18 +43,23 @@ HANDLER = f"priya@{FIRM}"
 COMPLIANCE = f"alex@{FIRM}"
 CLIENT = "sam@clients.test"
 COMPLAINTS = f"complaints@{FIRM}"
+# A complaint that raises no flag and no alarm: the plain path.
+COMPLAINT = ("Nobody has returned my calls about my house purchase for three weeks. I am very "
+             "unhappy with the service.")
 
 
 def mail(body: str, *, at: datetime = T0, sender: str | None = CLIENT,
-         subject: str = "My complaint", **headers: str) -> EmailMessage:
-    """A message to the complaints address; `headers` are set as given (`In_Reply_To="<id>"`
-    becomes In-Reply-To; `Date=...` replaces the date), and `sender=None` leaves out From."""
+         subject: str = "My complaint", headers: Mapping[str, str] | None = None,
+         **more: str) -> EmailMessage:
+    """A message to the complaints address; `headers` and `more` are set as given
+    (`In_Reply_To="<id>"` becomes In-Reply-To; `Subject` replaces the subject), and
+    `sender=None` leaves out From."""
     msg = EmailMessage()
     if sender is not None:
         msg["From"] = sender
     msg["To"], msg["Subject"] = COMPLAINTS, subject
     msg["Date"], msg["Message-ID"] = format_datetime(at), make_msgid(domain="clients.test")
-    for name, value in headers.items():
+    for name, value in {**(headers or {}), **more}.items():
         del msg[name.replace("_", "-")]
         msg[name.replace("_", "-")] = value
     msg.set_content(body)
@@ -187,4 +195,5 @@ def desk(make_desk: MakeDesk) -> Desk:
     return make_desk()
 
 
+MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)

@@ -21,19 +21,19 @@ from mailbot.triage import Prediction
 from tests.servers.smtp import SmtpServer
 from tests.service.conftest import (
     CLIENT,
+    COMPLAINT,
     COMPLIANCE,
     HANDLER,
     HOUR,
+    MINUTE,
     T0,
     Desk,
     MakeDesk,
     mail,
 )
 
-COMPLAINT = ("Nobody has returned my calls about my house purchase for three weeks. I am very "
-             "unhappy with the service.")
 DAY = timedelta(days=1)
-MINUTE = timedelta(minutes=1)
+
 
 
 def _sent_to_client(desk: Desk, server: SmtpServer, kind_subject: str) -> EmailMessage:
@@ -344,7 +344,8 @@ def test_the_clients_answer_to_our_understanding_is_filed_as_their_correction(
     desk.complaint(COMPLAINT)
     desk.reply("approve", at=T0 + HOUR)
     update = _sent_to_client(desk, smtp_server, "update")
-    assert "Our understanding of your complaint" in update.get_body(("plain",)).get_content()
+    text = update.get_body(("plain",))
+    assert text is not None and "Our understanding of your complaint" in text.get_content()
     result = desk.take(_answer(update, "You have it right, but you also lost my ID documents."),
                        at=T0 + 3 * DAY)
     assert (result.status, result.detail) == ("follow_up", "thread")

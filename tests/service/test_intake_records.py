@@ -27,19 +27,17 @@ from mailbot.service.record import Arrival, take_in
 from mailbot.store.tables import raw_messages
 from tests.service.conftest import (
     CLIENT,
+    COMPLAINT,
     COMPLIANCE,
     FIRM,
     HANDLER,
     HOUR,
+    MINUTE,
     T0,
     Desk,
     MakeDesk,
     mail,
 )
-
-COMPLAINT = ("Nobody has returned my calls about my house purchase for three weeks. I am very "
-             "unhappy with the service.")
-MINUTE = timedelta(minutes=1)
 
 
 def _received(at_text: str) -> bytes:

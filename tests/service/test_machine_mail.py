@@ -17,10 +17,17 @@ import pytest
 
 from mailbot.store.tables import audit_events
 from tests.servers.smtp import ReceivedMail, SmtpServer
-from tests.service.conftest import CLIENT, COMPLAINTS, FIRM, HANDLER, HOUR, T0, Desk, mail
-
-COMPLAINT = ("Nobody has returned my calls about my house purchase for three weeks. I am very "
-             "unhappy with the service.")
+from tests.service.conftest import (
+    CLIENT,
+    COMPLAINT,
+    COMPLAINTS,
+    FIRM,
+    HANDLER,
+    HOUR,
+    T0,
+    Desk,
+    mail,
+)
 
 
 def _nothing_answered(desk: Desk) -> None:
@@ -34,7 +41,7 @@ def _nothing_answered(desk: Desk) -> None:
     {"Subject": "Out of office", "X_Auto_Response_Suppress": "All"},
 ], ids=["auto-submitted", "x-autoreply", "ooo-subject-and-suppress"])
 def test_an_auto_reply_is_recorded_but_never_answered(desk: Desk, headers: dict[str, str]) -> None:
-    result = desk.take(mail("I am away until Monday.", sender="pat@clients.test", **headers))
+    result = desk.take(mail("I am away until Monday.", sender="pat@clients.test", headers=headers))
     assert (result.status, result.detail) == ("ignored", "auto_reply")
     _nothing_answered(desk)
     (record,) = desk.records()
@@ -56,7 +63,8 @@ def test_an_out_of_office_subject_alone_does_not_outweigh_a_person(desk: Desk) -
 ], ids=["list-id", "list-unsubscribe", "precedence-bulk", "spam-flag"])
 def test_list_mail_and_spam_are_recorded_but_never_answered(desk: Desk, headers: dict[str, str],
                                                             reason: str) -> None:
-    result = desk.take(mail("This month's newsletter.", sender="news@lists.example", **headers))
+    result = desk.take(mail("This month's newsletter.", sender="news@lists.example",
+                            headers=headers))
     assert (result.status, result.detail) == ("ignored", reason)
     _nothing_answered(desk)
     assert desk.records()[0].status == "ignored"
@@ -68,7 +76,7 @@ def test_list_mail_and_spam_are_recorded_but_never_answered(desk: Desk, headers:
     {"Message_ID": "<mb.0123456789abcdef0123456789abcdef@firm.test>"},
 ], ids=["loop-header", "from-our-address", "our-message-id"])
 def test_our_own_mail_coming_back_is_never_answered(desk: Desk, headers: dict[str, str]) -> None:
-    result = desk.take(mail(COMPLAINT, **headers))
+    result = desk.take(mail(COMPLAINT, headers=headers))
     assert (result.status, result.detail) == ("ignored", "own_mail")
     _nothing_answered(desk)
 
