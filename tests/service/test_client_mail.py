@@ -35,7 +35,6 @@ from tests.service.conftest import (
 DAY = timedelta(days=1)
 
 
-
 def _sent_to_client(desk: Desk, server: SmtpServer, kind_subject: str) -> EmailMessage:
     """The letter the client got, sent through the SMTP server an hour after the complaint."""
     sent = [message_from_bytes(m.raw, _class=EmailMessage, policy=default)
@@ -324,6 +323,8 @@ def test_new_words_on_an_enquiry_ask_the_handler_again(desk: Desk) -> None:
     (case,) = desk.cases()
     assert case.is_complaint is False and case.complaint_decided_by is None
     assert desk.events("case.complaint_undecided")
+    asked = desk.request().body_text
+    assert "The client wrote again" in asked and "Reply 'complaint yes'" in asked
 
 
 # --- follow-ups and the handler's drafts ------------------------------------------------------
