@@ -23,13 +23,14 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Connection, Row, update
+from sqlalchemy import Connection, update
 
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from .. import marks
 from ..compose import RenderedLetter, build_message
 from ..errors import DeliveryFailed, TransitionRefused
+from ..records import Case, Letter
 from ..smtp import SmtpSettings, send
 from ..store import audit, casebook, delivery
 from ..store import outbox as outbox_q
@@ -89,7 +90,7 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def _claim(conn: Connection, row: Row[Any], now: datetime) -> bool:
+def _claim(conn: Connection, row: Letter, now: datetime) -> bool:
     cond = (
         outbox.c.next_attempt_at.is_(None)
         if row.next_attempt_at is None
@@ -103,7 +104,7 @@ def _claim(conn: Connection, row: Row[Any], now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
+def _thread_at_sending(conn: Connection, row: Letter) -> Letter:
     """Thread a client letter under the newest message of its case as it stands now.
 
     A draft may wait days for approval while the acknowledgement and the client's replies
@@ -117,12 +118,10 @@ def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
     conn.execute(
         update(outbox).where(outbox.c.id == row.id).values(in_reply_to=ids[-1], references=ids[:-1])
     )
-    fresh = outbox_q.letter(conn, row.id)
-    assert fresh is not None
-    return fresh
+    return outbox_q.existing_letter(conn, row.id)
 
 
-def message_for(app: App, row: Row[Any], now: datetime) -> EmailMessage:
+def message_for(app: App, row: Letter, now: datetime) -> EmailMessage:
     firm = app.config.firm
     case_ref = None
     if row.case_id is not None:
@@ -208,7 +207,7 @@ async def _pace(rate: SendingRate, sleep: Sleep, should_stop: Callable[[], bool]
 
 
 async def _send_one(
-    app: App, settings: SmtpSettings, row: Row[Any], now: datetime, report: FlushReport
+    app: App, settings: SmtpSettings, row: Letter, now: datetime, report: FlushReport
 ) -> str:
     """Claim, build and send one letter: 'sent', 'skipped' (claimed elsewhere), 'letter_failed'
     or 'relay_failed' (stop the flush: every letter would fail the same way)."""
@@ -249,7 +248,7 @@ async def _send_one(
 def _delivery_failed(
     app: App,
     settings: SmtpSettings,
-    row: Row[Any],
+    row: Letter,
     exc: DeliveryFailed,
     now: datetime,
     report: FlushReport,
@@ -280,7 +279,7 @@ def _delivery_failed(
 def _failed_attempt(
     conn: Connection,
     app: App,
-    row: Row[Any],
+    row: Letter,
     exc: DeliveryFailed,
     *,
     now: datetime,
@@ -317,7 +316,7 @@ def _failed_attempt(
 def _give_up(
     conn: Connection,
     app: App,
-    row: Row[Any],
+    row: Letter,
     *,
     now: datetime,
     attempts: int,
@@ -365,8 +364,8 @@ def _give_up(
 def _staff_letter_failed(
     conn: Connection,
     app: App,
-    row: Row[Any],
-    case: Row[Any] | None,
+    row: Letter,
+    case: Case | None,
     *,
     now: datetime,
     reason: str,
@@ -398,7 +397,7 @@ _STATE_EFFECTS = {
 }
 
 
-def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None:
+def _mark_sent(conn: Connection, app: App, row: Letter, now: datetime) -> None:
     values: dict[str, Any] = {
         "sent_at": now,
         "attempts": row.attempts + 1,
@@ -445,7 +444,7 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
         casebook.update_case(conn, case.id, now, **case_values)
         on_letter_sent(conn, case, row, now, events)
         event = _STATE_EFFECTS.get(row.kind)
-        snap = casebook.snapshot(case)
+        snap = case.snapshot()
         if event is Event.INVESTIGATE and snap.state is not State.ACKNOWLEDGED:
             event = None
         if event is not None:
