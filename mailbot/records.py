@@ -3,10 +3,11 @@
 The store's queries return these (store/casebook.py, store/outbox.py), so a misspelt field is a
 type error rather than an AttributeError on a mail path at run time, and the core can be handed a
 case without knowing SQL. Each holds one field per column of its table (`cases`, `outbox` in
-store/tables.py), in the table's order; a unit test keeps them in step. Timestamps are
-timezone-aware UTC, as the store returns them. JSON columns keep the list or dict the database
-gave, typed read-only (Sequence, Mapping): change a case through the store, never in place.
-Pure: standard library and the core's own modules only.
+store/tables.py), read by name, in the table's order (so JSON output keeps its order); a unit
+test keeps them in step. The state is a cases.State; timestamps are timezone-aware UTC, as the
+store returns them. JSON columns keep the list or dict the database gave, typed read-only
+(Sequence, Mapping): change a case through the store, never in place. Pure: standard library
+and the core's own modules only.
 """
 
 from __future__ import annotations
