@@ -35,6 +35,9 @@ class Event(StrEnum):
     REOPEN = "reopen"
 
 
+# An open case: the firm still owes an answer, so its clocks run, it counts towards its handler's
+# load, and reports list it as open. The one definition (deadlines.ACTIVE_STATES and
+# store/casebook.IS_OPEN derive from it).
 OPEN_STATES = frozenset(
     {State.NEW, State.ACKNOWLEDGED, State.INVESTIGATING, State.AWAITING_CLIENT, State.REOPENED})
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from .cases import OPEN_STATES, State
 from .profiles import Clock, Profile
 from .working_days import WorkingCalendar, require_aware
 
@@ -21,9 +22,8 @@ __all__ = [
     "case_deadlines", "due_actions", "evaluate", "next_due", "summary_resolution_refusal"
 ]
 
-STATES = ("new", "acknowledged", "investigating", "awaiting_client", "responded", "closed",
-          "reopened")
-ACTIVE_STATES = frozenset({"new", "acknowledged", "investigating", "awaiting_client", "reopened"})
+STATES = tuple(state.value for state in State)
+ACTIVE_STATES = frozenset(state.value for state in OPEN_STATES)  # cases.py defines them
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Row, select
 from ..compose import RenderedLetter, build_message
 from ..config import FirmConfig
 from ..letters import CLIENT_KINDS, LetterKind
+from ..records import Case, Letter
 from ..working_days import WorkingCalendar
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
@@ -34,9 +35,11 @@ APPROVAL_EVENTS = frozenset({
 
 
 def plain(value: Any) -> Any:
-    """Rows and values as JSON: datetimes in ISO 8601 UTC, bytes left out (they go in files)."""
+    """Rows, cases, letters and values as JSON: datetimes in ISO 8601 UTC, bytes left out."""
     if isinstance(value, Row):
         value = dict(value._mapping)
+    if isinstance(value, (Case, Letter)):
+        value = asdict(value)
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items() if not isinstance(v, (bytes, memoryview))}
     if isinstance(value, (list, tuple)):
@@ -51,7 +54,7 @@ def to_json(value: Any) -> bytes:
             "\n").encode("utf-8")
 
 
-def letter_eml(row: Row[Any], firm: FirmConfig, case_ref: str | None) -> bytes:
+def letter_eml(row: Letter, firm: FirmConfig, case_ref: str | None) -> bytes:
     """The letter as it went out (headers rebuilt from the row; Date is when it was sent)."""
     letter = RenderedLetter(kind=row.kind, subject=row.subject, text=row.body_text,
                             html=row.body_html)
@@ -65,7 +68,7 @@ def letter_eml(row: Row[Any], firm: FirmConfig, case_ref: str | None) -> bytes:
     return msg.as_bytes()
 
 
-def letter_txt(row: Row[Any]) -> bytes:
+def letter_txt(row: Letter) -> bytes:
     """An unsent letter (draft, rejected, superseded, failed): its text, clearly marked."""
     head = (f"NOT SENT - status: {row.status}\nKind: {row.kind}\nTo: {', '.join(row.recipients)}\n"
             f"Subject: {row.subject}\nWritten: {row.created_at.isoformat()}\n\n")
@@ -95,7 +98,7 @@ def letter_files(conn: Connection, case_id: int, case_ref: str, firm: FirmConfig
     files: dict[str, bytes] = {}
     client_letters = [r for r in outbox_q.letters_for_case(conn, case_id) if r.kind in CLIENT_KINDS]
     for n, r in enumerate(client_letters, 1):
-        if r.status == "sent":
+        if r.status == "sent" and r.sent_at is not None:
             files[
                 f"{prefix}{n:02d}-{r.kind}-sent-{r.sent_at.date().isoformat()}.eml"] = letter_eml(
                     r, firm, case_ref)
@@ -213,7 +216,7 @@ def _describe_by_folder(name: str) -> str:
     return "a letter to the client, rebuilt from the outbox record"
 
 
-def _readme(case: Row[Any], files: Mapping[str, bytes], checks: Any, verified: bool, now: datetime,
+def _readme(case: Case, files: Mapping[str, bytes], checks: Any, verified: bool, now: datetime,
             cal: WorkingCalendar) -> bytes:
     lines = [
         f"Evidence pack for complaint {case.ref}",

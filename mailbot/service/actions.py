@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from ..cases import AuditEvent
+from ..records import Case
 from ..duty_clocks import action_reminder, worked_check
 from ..store import actions as actions_q
 from ..store import audit
@@ -42,7 +43,7 @@ def owner_problem(app: App, owner: str) -> str | None:
             "action's owner must be someone at the firm")
 
 
-def create_action(conn: Connection, app: App, case: Row[Any], *, text: str, owner: str, due: date,
+def create_action(conn: Connection, app: App, case: Case, *, text: str, owner: str, due: date,
                   actor: str, now: datetime) -> ActionResult:
     problem = owner_problem(app, owner)
     today = app.regime_of(case).calendar.local(now).date()

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from .. import routing
 from ..cases import AuditEvent
 from ..letters import CLIENT_KINDS, LetterKind, label
+from ..records import Case, Letter
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
 from .context import App, log
 from .drafting import staff_mail
 
 
-def _bounced_letter(conn: Connection, route: routing.Ignore) -> Any:
+def _bounced_letter(conn: Connection, route: routing.Ignore) -> Letter | None:
     if route.bounced_outbox_id is not None:
         row = outbox_q.letter(conn, route.bounced_outbox_id)
         if row is not None:
@@ -47,7 +48,7 @@ def record_bounce(conn: Connection, app: App, route: routing.Ignore, *, now: dat
         diagnostic="the recipient's mail server returned the letter as undeliverable")
 
 
-def tell_handler_undelivered(conn: Connection, app: App, letter: Row[Any], case: Row[Any] | None,
+def tell_handler_undelivered(conn: Connection, app: App, letter: Letter, case: Case | None,
                              *, now: datetime, sent_at: datetime, status: str, diagnostic: str,
                              recipient: str | None = None) -> None:
     """A client letter that will not arrive: the case's handler must reach the client another

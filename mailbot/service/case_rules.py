@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from ..cases import AuditEvent
+from ..records import Case
 from ..store import casebook
 from .context import App
 
@@ -35,7 +36,7 @@ class Change:
 NOTHING = Change()
 
 
-def set_complaint(conn: Connection, case: Row[Any], value: bool, *, actor: str, now: datetime,
+def set_complaint(conn: Connection, case: Case, value: bool, *, actor: str, now: datetime,
                   events: list[AuditEvent]) -> Change:
     """A person decides whether it is a complaint (F3, F11), kept as a training label. A message
     made a complaint is clocked from its original receipt and gets an acknowledgement draft; a
@@ -57,7 +58,7 @@ def set_complaint(conn: Connection, case: Row[Any], value: bool, *, actor: str, 
     return Change(done, redraft="Now an enquiry, not a complaint", then_draft="enquiry_reply")
 
 
-def set_regime(conn: Connection, app: App, case: Row[Any], profile: str, *, actor: str,
+def set_regime(conn: Connection, app: App, case: Case, profile: str, *, actor: str,
                now: datetime, events: list[AuditEvent]) -> Change:
     """The rules the case falls under (F1): its letters, clocks and reports follow."""
     problem = app.regimes.problem(profile)
@@ -72,7 +73,7 @@ def set_regime(conn: Connection, app: App, case: Row[Any], profile: str, *, acto
                   redraft=f"The case is now under {profile}: its letters are written again")
 
 
-def received_moment(app: App, case: Row[Any], when: date | datetime) -> datetime:
+def received_moment(app: App, case: Case, when: date | datetime) -> datetime:
     """A date (the start of that local day) or a naive local date and time, in UTC."""
     cal = app.regime_of(case).calendar
     if isinstance(when, datetime):
@@ -80,7 +81,7 @@ def received_moment(app: App, case: Row[Any], when: date | datetime) -> datetime
     return cal.start_of(when)
 
 
-def received_problem(app: App, case: Row[Any], moment: datetime, now: datetime, *,
+def received_problem(app: App, case: Case, moment: datetime, now: datetime, *,
                      partner: bool) -> str | None:
     """Why the date of receipt may not become `moment`, or None. Moving it later shortens the
     clocks the client relies on: only a partner may do that."""
@@ -95,7 +96,7 @@ def received_problem(app: App, case: Row[Any], moment: datetime, now: datetime, 
     return None
 
 
-def set_received(conn: Connection, app: App, case: Row[Any], moment: datetime, *, actor: str,
+def set_received(conn: Connection, app: App, case: Case, moment: datetime, *, actor: str,
                  now: datetime, events: list[AuditEvent], partner: str | None = None) -> Change:
     """When the firm first received the complaint (F2): every clock follows it. `partner`, the
     partner who allows a later date (the actor, or the one a command-line user names)."""
@@ -115,10 +116,10 @@ def set_received(conn: Connection, app: App, case: Row[Any], moment: datetime, *
                                       "are written again")
 
 
-def set_complainant(conn: Connection, case: Row[Any], role: str, *, actor: str, now: datetime,
+def set_complainant(conn: Connection, case: Case, role: str, *, actor: str, now: datetime,
                     events: list[AuditEvent]) -> Change:
     """Whether the complainant is our client (F4), kept as a training label for triage's flag."""
-    old = getattr(case, "complainant", None) or "client"
+    old = case.complainant
     if old == role:
         return NOTHING
     casebook.record_correction(conn, case.id, "complainant", old, role, by=actor, at=now)
@@ -130,7 +131,7 @@ def set_complainant(conn: Connection, case: Row[Any], role: str, *, actor: str, 
                                          "written again")
 
 
-def set_waiver(conn: Connection, app: App, case: Row[Any], value: bool, *, actor: str,
+def set_waiver(conn: Connection, app: App, case: Case, value: bool, *, actor: str,
                now: datetime, events: list[AuditEvent]) -> Change:
     """FCA: whether the firm consents to the FOS considering a late referral (DISP 1 Annex 3R)."""
     regime = app.regime_of(case)

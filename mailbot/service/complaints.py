@@ -12,6 +12,7 @@ from ..assignment import Candidate, choose_handler
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
+from ..records import Case
 from ..triage import Prediction, bound_text, suggestion_record
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
@@ -117,11 +118,9 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             "escalated": handler is not None and "handler" not in handler.roles}),
     ]
     audit.append(conn, events)
-    case = casebook.case_by_id(conn, case_id)
-    assert case is not None
+    case = casebook.existing_case(conn, case_id)
     if escalate(conn, app, case, now=now, actor="mailbot"):
-        case = casebook.case_by_id(conn, case_id)
-        assert case is not None
+        case = casebook.existing_case(conn, case_id)
     automatic = app.config.firm.auto_acknowledge and is_complaint
     held_back = _may_auto_reply(conn, app, msg.from_addr, now) if automatic else None
     if automatic and answers_our_letter:
@@ -213,8 +212,7 @@ def open_complaint(conn: Connection, app: App, *, client_address: str, client_na
         AuditEvent("case.assigned", ref, actor, now,
                    {"handler": handler.email, "escalated": False}),
     ])
-    case = casebook.case_by_id(conn, case_id)
-    assert case is not None
+    case = casebook.existing_case(conn, case_id)
     draft_for_approval(conn, app, case, "acknowledgement", now=now,
                        note=f"A complaint made {how}, opened by {actor}")
     log.info("case.opened", extra={"case": ref, "channel": channel, "regime": regime.name})
@@ -239,8 +237,7 @@ def _handler_for_opened(conn: Connection, app: App, email: str | None, text: str
 def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: int,
               received_at: datetime, now: datetime) -> None:
     msg = route.msg
-    case = casebook.case_by_id(conn, route.case.case_id)
-    assert case is not None
+    case = casebook.existing_case(conn, route.case.case_id)
     # The client answers the letter that restated their complaint: filed as their correction.
     correction = is_correction(conn, case, route)
     message = casebook.add_case_message(
@@ -265,15 +262,14 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
                              complaint_decided_at=None)
         events.append(AuditEvent("case.complaint_undecided", case.ref, "mailbot", now,
                                  {"why": "the client wrote again on an enquiry"}))
-    snap = casebook.snapshot(case)
+    snap = case.snapshot()
     if snap.state is State.AWAITING_CLIENT:
         moved = apply_event(snap, Event.CLIENT_REPLIED, now=now, actor="client")
         casebook.save_snapshot(conn, case.id, moved.case, now)
         casebook.update_case(conn, case.id, now, awaiting_client_since=None)
         events.extend(moved.events)
     audit.append(conn, events)
-    case = casebook.case_by_id(conn, case.id)
-    assert case is not None
+    case = casebook.existing_case(conn, case.id)
     note = ("The client replied to our understanding of their complaint: their corrections are "
             "filed on the case, and shown below" if correction else "The client wrote again")
     if _keep_live_request(conn, app, case, now, note):
@@ -285,7 +281,7 @@ def follow_up(conn: Connection, app: App, route: routing.FollowUp, *, raw_id: in
         draft_for_approval(conn, app, case, kind, now=now, note=note)
 
 
-def _keep_live_request(conn: Connection, app: App, case: Any, now: datetime, note: str) -> bool:
+def _keep_live_request(conn: Connection, app: App, case: Case, now: datetime, note: str) -> bool:
     """One live approval request per case: a follow-up updates a request not yet sent, and leaves
     one already sent alone (its token still works), so a client's flood is not the handler's."""
     live = outbox_q.live_request(conn, case.id, now)

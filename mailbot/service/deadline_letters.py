@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Row, func, select, update
 
 from ..cases import AuditEvent
 from ..deadlines import ACTIVE_STATES
+from ..records import Case
 from ..store import audit, casebook
 from ..store.tables import cases, reminders_fired
 from .context import App, log
@@ -122,8 +123,7 @@ def _claim(conn: Connection, ids: list[int]) -> list[Row[Any]]:
 
 def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime,
                  report: LettersReport) -> None:
-    case = casebook.case_by_id(conn, level.case_id)
-    assert case is not None  # reminders_fired.case_id is a foreign key
+    case = casebook.existing_case(conn, level.case_id)  # reminders_fired.case_id: a foreign key
     why_not = _not_needed(case)
     if why_not:
         conn.execute(
@@ -143,7 +143,7 @@ def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime,
     report.drafted += 1
 
 
-def _not_needed(case: Row[Any]) -> str | None:
+def _not_needed(case: Case) -> str | None:
     if case.state not in ACTIVE_STATES:
         return f"the case is {case.state}"
     if not case.handler_email:

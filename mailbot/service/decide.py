@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from .. import marks, routing
 from ..errors import ConfigError, MalformedMessage
 from ..message import Inbound
+from ..records import Case
 from ..triage import Prediction
 from ..store import casebook, raw_mail
 from ..store import outbox as outbox_q
@@ -132,9 +133,8 @@ def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int
                     route.reason.value)
 
 
-def _party(row: object) -> routing.CaseParty:
-    # type: ignore[attr-defined]
-    return routing.CaseParty(case_id=row.id, ref=row.ref, client_address=row.client_address)
+def _party(case: Case) -> routing.CaseParty:
+    return routing.CaseParty(case_id=case.id, ref=case.ref, client_address=case.client_address)
 
 
 def gather_facts(conn: Connection, app: App, msg: Inbound, now: datetime) -> routing.RoutingFacts:

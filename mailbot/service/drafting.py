@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from .. import marks
 from ..cases import AuditEvent
@@ -24,6 +24,7 @@ from ..content_gate import PLACEHOLDER
 from ..content_gate import check as gate_check
 from ..deadlines import TRIAGE_WITHIN, case_deadlines
 from ..letters import CLIENT_KINDS, LetterKind, label, rule_of
+from ..records import Case, Letter
 from ..regimes import Regime
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
@@ -59,7 +60,7 @@ def complainant_of(case: Any) -> str:
     return getattr(case, "complainant", None) or "client"
 
 
-def letter_context(app: App, case: Row[Any], kind: str, now: datetime) -> dict[str, Any]:
+def letter_context(app: App, case: Case, kind: str, now: datetime) -> dict[str, Any]:
     """Everything a client letter template may print, under the case's own regime (its profile
     and calendar). Client words appear only in approved kinds. The letter is dated `now`."""
     regime = app.regime_of(case)
@@ -125,14 +126,14 @@ def gate(app: App, case: Any, kind: str, text: str, html: str | None = None) -> 
                       waive_time_limits=bool(getattr(case, "waive_time_limits", None)))
 
 
-def _thread(conn: Connection, case: Row[Any]) -> tuple[str | None, list[str]]:
+def _thread(conn: Connection, case: Case) -> tuple[str | None, list[str]]:
     ids = casebook.thread_ids(conn, case.id)
     if not ids:
         return None, []
     return ids[-1], ids[:-1]
 
 
-def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedLetter, *,
+def _insert(conn: Connection, app: App, case: Case | None, letter: RenderedLetter, *,
             to: list[str], status: str, requires_approval: bool, now: datetime,
             reply_to: str | None = None, auto_submitted: str = "auto-replied",
             in_reply_to: str | None = None, references: list[str] | None = None,
@@ -163,11 +164,11 @@ def _insert(conn: Connection, app: App, case: Row[Any] | None, letter: RenderedL
     )
 
 
-def render_client_letter(app: App, case: Row[Any], kind: str, now: datetime) -> RenderedLetter:
+def render_client_letter(app: App, case: Case, kind: str, now: datetime) -> RenderedLetter:
     return app.letters.render(kind, letter_context(app, case, kind, now))
 
 
-def queue_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime,
+def queue_client_letter(conn: Connection, app: App, case: Case, kind: str, *, now: datetime,
                         approved_by: str) -> int | None:
     """A letter that goes out without a handler's approval: only the acknowledgement, by policy."""
     rule = rule_of(kind)
@@ -197,7 +198,7 @@ def queue_client_letter(conn: Connection, app: App, case: Row[Any], kind: str, *
     return row_id
 
 
-def draft_for_approval(conn: Connection, app: App, case: Row[Any], kind: str, *, now: datetime,
+def draft_for_approval(conn: Connection, app: App, case: Case, kind: str, *, now: datetime,
                        note: str) -> int:
     """A draft client letter plus the approval request that carries its token to the handler."""
     letter = render_client_letter(app, case, kind, now)
@@ -209,24 +210,27 @@ def draft_for_approval(conn: Connection, app: App, case: Row[Any], kind: str, *,
     return draft_id
 
 
-def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int,
+def request_approval(conn: Connection, app: App, case: Case, draft_id: int,
                      letter: RenderedLetter, *, now: datetime, note: str) -> int:
     """Send the handler the draft with a fresh token and markers; returns the request's outbox id.
 
     The token is bound to this draft, this handler and this request's Message-ID (a reply acts
     only if it answers this request), and the markers carry a nonce of this request alone.
     """
+    handler = case.handler_email
+    if handler is None:  # the callers draft only for a case with a handler
+        raise ValueError(f"case {case.ref} has no handler to ask for approval")
     token, nonce = new_token(), marks.new_nonce()
     expires = now + timedelta(hours=app.config.approvals.token_ttl_hours)
     message_id = _bare(marks.mint_message_id(app.config.firm.domain))
     context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires,
                                note=note, message_id=message_id, now=now)
     request = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
-    request_id = _insert(conn, app, case, request, to=[case.handler_email], status="approved",
+    request_id = _insert(conn, app, case, request, to=[handler], status="approved",
                          requires_approval=False, now=now, message_id=message_id,
                          reply_to=marks.approval_address(app.config.firm.complaints_address, token),
                          auto_submitted="auto-generated", approved_by="system")
-    outbox_q.add_token(conn, outbox_id=draft_id, handler_email=case.handler_email,
+    outbox_q.add_token(conn, outbox_id=draft_id, handler_email=handler,
                        token_sha256=token_hash(token), expires_at=expires, now=now,
                        request_message_id=message_id, marker=nonce)
     audit.append(conn, [
@@ -242,7 +246,7 @@ def request_approval(conn: Connection, app: App, case: Row[Any], draft_id: int,
     return request_id
 
 
-def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any], draft: Row[Any],
+def refresh_request(conn: Connection, app: App, case: Case, request: Letter, draft: Letter,
                     *, now: datetime, note: str) -> bool:
     """Re-render an approval request not yet sent (the client wrote again meanwhile), keeping its
     token, markers and Message-ID: one live request per case, updated rather than sent again."""
@@ -259,7 +263,7 @@ def refresh_request(conn: Connection, app: App, case: Row[Any], request: Row[Any
                                    body_html=fresh.html)
 
 
-def _request_context(conn: Connection, app: App, case: Row[Any], letter: RenderedLetter, *,
+def _request_context(conn: Connection, app: App, case: Case, letter: RenderedLetter, *,
                      token: str, nonce: str, expires: datetime, note: str, message_id: str,
                      now: datetime) -> dict[str, Any]:
     shown = casebook.last_from_client(conn, case.id)
@@ -420,7 +424,7 @@ def _trimmed(text: str | None, limit: int = 6000) -> str:
     ) <= limit else body[:limit] + "\n[... shortened; the full message is in the case record]"
 
 
-def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetime) -> list[str]:
+def supersede_drafts(conn: Connection, app: App, case: Case, *, now: datetime) -> list[str]:
     """Pending drafts need fresh approval after news arrives; returns their kinds."""
     kinds = []
     for draft in outbox_q.drafts_for_case(conn, case.id):
@@ -435,20 +439,19 @@ def supersede_drafts(conn: Connection, app: App, case: Row[Any], *, now: datetim
     return kinds
 
 
-def redraft_pending(conn: Connection, app: App, case: Row[Any], *, now: datetime,
+def redraft_pending(conn: Connection, app: App, case: Case, *, now: datetime,
                     note: str) -> list[str]:
     """Write every pending draft again under the case as it now stands (its regime, its date of
     receipt, its complainant): the old ones are superseded; returns the kinds written again."""
     kinds = supersede_drafts(conn, app, case, now=now)
-    fresh = casebook.case_by_id(conn, case.id)
-    assert fresh is not None
+    fresh = casebook.existing_case(conn, case.id)
     if fresh.handler_email:
         for kind in dict.fromkeys(kinds):
             draft_for_approval(conn, app, fresh, kind, now=now, note=note)
     return kinds
 
 
-def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any],
+def redate(conn: Connection, app: App, case: Case, letter: Letter,
            now: datetime) -> str | None:
     """A draft approved on a later day than it was written goes out dated the day it is approved
     (F25); returns its new text, or None if unchanged.
@@ -485,7 +488,7 @@ def redate(conn: Connection, app: App, case: Row[Any], letter: Row[Any],
     return fresh.text
 
 
-def replace_draft_text(conn: Connection, app: App, letter: Row[Any], text: str, *,
+def replace_draft_text(conn: Connection, app: App, letter: Letter, text: str, *,
                        diff: str) -> None:
     """A handler's edited text becomes the letter, with a plain HTML twin of exactly that text."""
     rendered = app.letters.from_text(letter.kind, letter.subject, text)
@@ -500,7 +503,7 @@ def insert_staff_letter(conn: Connection, app: App, letter: RenderedLetter, *, t
                    now=now, auto_submitted="auto-generated", approved_by="system")
 
 
-def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None,
+def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Case | None,
                now: datetime, extra: Mapping[str, Any], not_before: datetime | None = None) -> int:
     """Notifications to staff (alerts, help, reminders): auto-generated, never answered by clients.
     """
@@ -510,7 +513,7 @@ def staff_mail(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any]
                    not_before=not_before)
 
 
-def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Row[Any] | None,
+def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Case | None,
                     now: datetime, extra: Mapping[str, Any], told: str) -> None:
     """Tell a person at once, but at most once per period: whatever else happens in that period
     goes into one more notice sent when it ends. Forged mail must not become a mail flood.
@@ -538,7 +541,7 @@ def combined_notice(conn: Connection, app: App, kind: str, to: str, *, case: Row
                not_before=first.created_at + period)
 
 
-def _staff_letter(app: App, kind: str, to: str, *, case: Row[Any] | None, now: datetime,
+def _staff_letter(app: App, kind: str, to: str, *, case: Case | None, now: datetime,
                   extra: Mapping[str, Any]) -> RenderedLetter:
     context: dict[str, Any] = {
         "firm": _firm(app),

@@ -18,11 +18,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from .. import commands as cmd
 from ..cases import AuditEvent
 from ..duty_clocks import SAR_EXTENSION_MONTHS, SAR_MONTHS, ico_due, sar_due
+from ..records import Case
 from ..store import casebook
 from ..store.notes import add_note
 from .case_rules import NOTHING, Change
@@ -30,14 +31,14 @@ from .context import App
 from .escalation import escalate
 
 
-def note(conn: Connection, case: Row[Any], kind: str, text: str, *, actor: str,
+def note(conn: Connection, case: Case, kind: str, text: str, *, actor: str,
          now: datetime) -> dict[str, Any]:
     """Keep a person's words on the case; returns what the audit event records instead of them."""
     note_id, digest = add_note(conn, case_id=case.id, kind=kind, text=text, by=actor, at=now)
     return {"note_id": note_id, "note_sha256": digest}
 
 
-def carry_out(conn: Connection, app: App, case: Row[Any], action: cmd.Command, *, actor: str,
+def carry_out(conn: Connection, app: App, case: Case, action: cmd.Command, *, actor: str,
               now: datetime, events: list[AuditEvent]) -> Change:
     match action:
         case cmd.BreachSuspected():
@@ -65,10 +66,9 @@ def carry_out(conn: Connection, app: App, case: Row[Any], action: cmd.Command, *
     raise AssertionError(action)  # pragma: no cover - the caller sends only these here
 
 
-def _breach_suspected(conn: Connection, app: App, case: Row[Any], *, actor: str, now: datetime,
+def _breach_suspected(conn: Connection, app: App, case: Case, *, actor: str, now: datetime,
                       events: list[AuditEvent]) -> Change:
-    open_breach = case.breach_aware_at is not None and case.breach_decided_at is None
-    if open_breach:
+    if case.breach_aware_at is not None and case.breach_decided_at is None:  # still open
         due = app.regime_of(case).calendar.local(ico_due(case.breach_aware_at))
         return Change(problem="A possible breach is already recorded on this case: decide by "
                               f"{due:%H:%M on %d %B %Y} with 'breach notifiable yes|no REASON'.")
@@ -77,13 +77,11 @@ def _breach_suspected(conn: Connection, app: App, case: Row[Any], *, actor: str,
                          breach_decided_at=None, breach_notifiable=None)
     events.append(AuditEvent("case.breach_suspected", case.ref, actor, now,
                              {"aware_at": now.isoformat(), "decide_by": ico_due(now).isoformat()}))
-    fresh = casebook.case_by_id(conn, case.id)
-    assert fresh is not None
-    escalate(conn, app, fresh, now=now, actor=actor)
+    escalate(conn, app, casebook.existing_case(conn, case.id), now=now, actor=actor)
     return Change("breach_suspected")
 
 
-def _breach_decided(conn: Connection, app: App, case: Row[Any], notifiable: bool, reason: str, *,
+def _breach_decided(conn: Connection, app: App, case: Case, notifiable: bool, reason: str, *,
                     actor: str, now: datetime, events: list[AuditEvent]) -> Change:
     if case.breach_aware_at is None:
         return Change(problem="No breach is recorded on this case: reply 'breach suspected' first "
@@ -96,7 +94,7 @@ def _breach_decided(conn: Connection, app: App, case: Row[Any], notifiable: bool
     return Change("breach_notifiable" if notifiable else "breach_not_notifiable")
 
 
-def _subject_access(conn: Connection, app: App, case: Row[Any], step: str, reason: str, *,
+def _subject_access(conn: Connection, app: App, case: Case, step: str, reason: str, *,
                     actor: str, now: datetime, events: list[AuditEvent]) -> Change:
     cal = app.regime_of(case).calendar
     if step == "yes":
@@ -134,7 +132,7 @@ def _subject_access(conn: Connection, app: App, case: Row[Any], step: str, reaso
     return Change("sar_extended")
 
 
-def _record(conn: Connection, case: Row[Any], column: str, value: str, text: str, *, actor: str,
+def _record(conn: Connection, case: Case, column: str, value: str, text: str, *, actor: str,
             now: datetime, events: list[AuditEvent]) -> Change:
     old = getattr(case, column)
     if old == value and not text:
@@ -147,7 +145,7 @@ def _record(conn: Connection, case: Row[Any], column: str, value: str, text: str
     return Change(column)
 
 
-def _secondary(conn: Connection, case: Row[Any], category: str, *, actor: str, now: datetime,
+def _secondary(conn: Connection, case: Case, category: str, *, actor: str, now: datetime,
                events: list[AuditEvent]) -> Change:
     current = list(case.secondary_categories or [])
     if category == case.category or category in current:

@@ -11,12 +11,12 @@ a breach triage missed, sets off an alert for that trigger alone.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from ..cases import AuditEvent
 from ..duty_clocks import ico_due
+from ..records import Case
 from ..store import audit, casebook
 from .context import App, log
 from .drafting import handler_name, staff_mail
@@ -44,8 +44,8 @@ STEPS = {
 }
 
 
-def triggers_of(case: Any) -> list[str]:
-    flags = set(getattr(case, "flags", None) or [])
+def triggers_of(case: Case) -> list[str]:
+    flags = set(case.flags or [])
     found = {"critical"} if case.urgency == "critical" else set()
     found |= flags & set(TRIGGERS)
     return [t for t in TRIGGERS if t in found]
@@ -57,7 +57,7 @@ def escalation_people(app: App) -> list[str]:
                               if {"compliance", "partner"} & set(h.roles)))
 
 
-def escalate(conn: Connection, app: App, case: Row[Any], *, now: datetime,
+def escalate(conn: Connection, app: App, case: Case, *, now: datetime,
              actor: str) -> list[str]:
     """Alert compliance and the partner of each trigger of `case` not alerted yet; returns them."""
     already = set(case.escalated or [])

@@ -25,12 +25,13 @@ from sqlalchemy import Connection, Row
 from .. import commands as cmd
 from .. import routing
 from ..assignment import Candidate, named_in
-from ..cases import AuditEvent, Event
+from ..cases import OPEN_STATES, AuditEvent, Event
 from ..cases import apply as apply_event
-from ..deadlines import ACTIVE_STATES, summary_resolution_refusal
+from ..deadlines import summary_resolution_refusal
 from ..errors import TransitionRefused
 from ..letters import RULES, LetterKind
 from ..link_rewrites import gateway_links
+from ..records import Case, Letter
 from ..reports.register import close_kind
 from ..reply_reading import ReplyText, read_reply
 from ..sender_auth import AuthPolicy
@@ -67,9 +68,9 @@ class _Run:
 
     conn: Connection
     app: App
-    case: Row[Any]
-    letter: Row[Any]
-    token: Row[Any]
+    case: Case
+    letter: Letter
+    token: Row[Any]  # the approval token the reply answers
     actor: str
     now: datetime
     done: list[str] = field(default_factory=list)
@@ -82,9 +83,7 @@ class _Run:
     then_draft: str | None = None  # the first letter of a case converted to or from a complaint
 
     def refresh(self) -> None:
-        fresh = casebook.case_by_id(self.conn, self.case.id)
-        assert fresh is not None
-        self.case = fresh
+        self.case = casebook.existing_case(self.conn, self.case.id)
 
 
 def sender_check(app: App, msg: Any) -> SenderCheck:
@@ -96,14 +95,13 @@ def sender_check(app: App, msg: Any) -> SenderCheck:
 
 
 def _lookup(conn: Connection,
-            token: str | None) -> tuple[Row[Any] | None, Row[Any] | None, TokenRecord | None]:
+            token: str | None) -> tuple[Row[Any] | None, Letter | None, TokenRecord | None]:
     if not token:
         return None, None, None
     tok = outbox_q.token_by_hash(conn, token_hash(token))
     if tok is None:
         return None, None, None
-    letter = outbox_q.letter(conn, tok.outbox_id)
-    assert letter is not None
+    letter = outbox_q.existing_letter(conn, tok.outbox_id)  # approval_tokens: a foreign key
     record = TokenRecord(
         outbox_id=tok.outbox_id,
         handler_email=tok.handler_email,
@@ -175,7 +173,7 @@ def _case_of_request(conn: Connection, msg: Any) -> int | None:
 
 
 def _refuse(conn: Connection, app: App, refusal: Refusal, *, sender: str,
-            record: TokenRecord | None, case: Row[Any] | None, raw_id: int, now: datetime) -> None:
+            record: TokenRecord | None, case: Case | None, raw_id: int, now: datetime) -> None:
     ref = case.ref if case else None
     # Tell the real handler: the one the token was minted for, or the sender's handler if any.
     handler = app.config.handler(sender)
@@ -200,7 +198,7 @@ def _refuse(conn: Connection, app: App, refusal: Refusal, *, sender: str,
                         })
 
 
-def _help(conn: Connection, app: App, case: Row[Any], to: str, problems: list[str],
+def _help(conn: Connection, app: App, case: Case, to: str, problems: list[str],
           now: datetime) -> None:
     staff_mail(conn, app, "command_help", to, case=case, now=now, extra={"problems": problems})
 
@@ -209,53 +207,76 @@ def _help(conn: Connection, app: App, case: Row[Any], to: str, problems: list[st
 
 
 def _carry_out(run: _Run, parsed: cmd.Instructions) -> list[str]:
+    """Every command in the order written, then the answered draft's fate (approve, keep the
+    edit, or nothing), so a change a command makes reaches the letter before it goes."""
     for action in parsed.actions:
-        match action:
-            case cmd.Edit() | cmd.Approve():
-                pass  # the draft's fate is settled below, once every other command is done
-            case cmd.Reject(reason=reason):
-                _reject(run, reason)
-            case cmd.SetCategory(label=label):
-                _correct(run, "category", label)
-            case cmd.SetUrgency(level=level):
-                _correct(run, "urgency", level)
-            case cmd.Assign(email=email):
-                _assign(run, email)
-            case cmd.Note(text=text):
-                kept = duties.note(run.conn, run.case, "note", text, actor=run.actor, now=run.now)
-                run.events.append(AuditEvent("case.note", run.case.ref, run.actor, run.now, kept))
-                run.done.append("note")
-            case cmd.Draft(kind=kind):
-                _draft(run, kind)
-            case cmd.Close(reason=reason):
-                _close(run, reason)
-            case cmd.Cause() | cmd.Outcome() | cmd.Redress() | cmd.Learning():
-                _record(run, action)
-            case (cmd.SetComplaint() | cmd.SetRegime() | cmd.SetReceived() | cmd.SetComplainant()
-                  | cmd.WaiveTimeLimits()):
-                _rules(run, action)
-            case cmd.CreateAction() | cmd.ActionDone() | cmd.ActionWorked():
-                _corrective(run, action)
-            case (cmd.BreachSuspected() | cmd.BreachDecision() | cmd.SubjectAccess()
-                  | cmd.Adjustments() | cmd.SetPerson() | cmd.SetArea() | cmd.AddSecondary()
-                  | cmd.SetResolved()):
-                _duty(run, action)
-            case cmd.Unclear(lines=lines, hint=hint):
-                run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
-    if run.redraft is not None:
-        _redraft(run, approving=any(isinstance(a, cmd.Approve) for a in parsed.actions))
-    elif any(isinstance(a, cmd.Approve) for a in parsed.actions):
-        _settle_approval(run, parsed.edited_text)
-    elif parsed.edited_text is not None and not any(
-            isinstance(a, cmd.Reject) for a in parsed.actions):
-        _confirm_edit(
-            run, parsed.edited_text,
-            note="Your edit is saved. This is the letter exactly as it will "
-            "go out: reply 'approve' to send it", approving=False)
+        _command(run, action)
+    _settle_draft(run, parsed)
     audit.append(run.conn, run.events)
     if run.unclear:
         _help(run.conn, run.app, run.case, run.actor, run.unclear, run.now)
     return run.done
+
+
+def _command(run: _Run, action: cmd.Command) -> None:
+    """One command, by family: each family's module (or function) has one function per command."""
+    match action:
+        case cmd.Edit() | cmd.Approve():
+            pass  # the draft's fate is settled once every other command is done
+        case cmd.Reject(reason=reason):
+            _reject(run, reason)
+        case (cmd.SetCategory() | cmd.SetUrgency() | cmd.Assign() | cmd.Note() | cmd.Draft()
+              | cmd.Close()):
+            _handling(run, action)
+        case cmd.Cause() | cmd.Outcome() | cmd.Redress() | cmd.Learning():
+            _record(run, action)
+        case (cmd.SetComplaint() | cmd.SetRegime() | cmd.SetReceived() | cmd.SetComplainant()
+              | cmd.WaiveTimeLimits()):
+            _rules(run, action)
+        case cmd.CreateAction() | cmd.ActionDone() | cmd.ActionWorked():
+            _corrective(run, action)
+        case (cmd.BreachSuspected() | cmd.BreachDecision() | cmd.SubjectAccess()
+              | cmd.Adjustments() | cmd.SetPerson() | cmd.SetArea() | cmd.AddSecondary()
+              | cmd.SetResolved()):
+            _duty(run, action)
+        case cmd.Unclear(lines=lines, hint=hint):
+            run.unclear.append(hint or f"not understood: {' / '.join(lines)}")
+
+
+def _handling(run: _Run, action: cmd.Command) -> None:
+    """How the case is handled: its triage corrected, its handler, a note, a draft, closing."""
+    match action:
+        case cmd.SetCategory(label=label):
+            _correct(run, "category", label)
+        case cmd.SetUrgency(level=level):
+            _correct(run, "urgency", level)
+        case cmd.Assign(email=email):
+            _assign(run, email)
+        case cmd.Note(text=text):
+            kept = duties.note(run.conn, run.case, "note", text, actor=run.actor, now=run.now)
+            run.events.append(AuditEvent("case.note", run.case.ref, run.actor, run.now, kept))
+            run.done.append("note")
+        case cmd.Draft(kind=kind):
+            _draft(run, kind)
+        case cmd.Close(reason=reason):
+            _close(run, reason)
+        case _:  # pragma: no cover - _command sends only these here
+            raise AssertionError(action)
+
+
+def _settle_draft(run: _Run, parsed: cmd.Instructions) -> None:
+    """The answered draft: written again for a change that alters it, approved, or an edit kept
+    and shown back; a rejection was carried out with the commands."""
+    kinds = {type(a) for a in parsed.actions}
+    if run.redraft is not None:
+        _redraft(run, approving=cmd.Approve in kinds)
+    elif cmd.Approve in kinds:
+        _settle_approval(run, parsed.edited_text)
+    elif parsed.edited_text is not None and cmd.Reject not in kinds:
+        _confirm_edit(
+            run, parsed.edited_text,
+            note="Your edit is saved. This is the letter exactly as it will "
+            "go out: reply 'approve' to send it", approving=False)
 
 
 def _reject(run: _Run, reason: str) -> None:
@@ -291,14 +312,18 @@ def _assign(run: _Run, email: str) -> None:
         run.done.append("assigned")
 
 
-def _summary_too_late(run: _Run) -> str | None:
+def _summary_too_late(run: _Run, kind: str) -> str | None:
+    """Why a letter of `kind` may not be a summary resolution now (FCA DISP 1.5: only by the
+    third business day after receipt), or None: for drafting one and for approving one."""
+    if kind != LetterKind.SUMMARY_RESOLUTION:
+        return None
     regime = run.app.regime_of(run.case)
     return summary_resolution_refusal(run.case.received_at, run.now, regime.profile,
                                       regime.calendar)
 
 
 def _draft(run: _Run, kind: LetterKind) -> None:
-    too_late = _summary_too_late(run) if kind == LetterKind.SUMMARY_RESOLUTION else None
+    too_late = _summary_too_late(run, kind)
     if too_late:
         run.unclear.append(f"No draft written: {too_late}.")
         return
@@ -312,28 +337,11 @@ def _draft(run: _Run, kind: LetterKind) -> None:
     run.done.append(f"draft:{RULES[kind].command_word}")
 
 
-def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
-    """The register's own fields, as the handler writes them (LSS Rule B5; DOMAIN.md records)."""
-    match action:
-        case cmd.Cause(text=text):
-            name, value = "root_cause", text
-        case cmd.Outcome(value=outcome):
-            name, value = "outcome", outcome
-        case cmd.Redress(amount=amount, currency=currency, text=text):
-            name, value = "redress", f"{currency + ' ' if currency else ''}{amount} {text}".strip()
-        case cmd.Learning(text=text):
-            name, value = "learning", text
-    casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
-    run.events.append(
-        AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now, {"value": value}))
-    run.done.append(name)
-
-
 def _close(run: _Run, reason: str) -> None:
     """Close the case. Before a final response the handler must write why (F12): the case is
     then reported as closed without a final response, never as a deadline met."""
     try:
-        moved = apply_event(casebook.snapshot(run.case), Event.CLOSE, now=run.now, actor=run.actor,
+        moved = apply_event(run.case.snapshot(), Event.CLOSE, now=run.now, actor=run.actor,
                             reason=reason or None)
     except TransitionRefused as exc:
         run.unclear.append(f"{exc}. Write the reason after the word close, for example 'close "
@@ -356,33 +364,9 @@ def _close(run: _Run, reason: str) -> None:
     run.refresh()
 
 
-def _rules(run: _Run, action: cmd.Command) -> None:
-    """A command that changes the rules the case falls under (case_rules.py)."""
-    conn, app, case, how = run.conn, run.app, run.case, {"actor": run.actor, "now": run.now,
-                                                          "events": run.events}
-    match action:
-        case cmd.SetComplaint(value=value):
-            change = rules.set_complaint(conn, case, value, **how)
-        case cmd.SetRegime(profile=profile):
-            change = rules.set_regime(conn, app, case, profile, **how)
-        case cmd.SetReceived(when=when):
-            moment = rules.received_moment(app, case, when)
-            partner = run.actor if _is_partner(app, run.actor) else None
-            change = rules.set_received(conn, app, case, moment, partner=partner, **how)
-        case cmd.SetComplainant(role=role):
-            change = rules.set_complainant(conn, case, role, **how)
-        case cmd.WaiveTimeLimits(value=value):
-            change = rules.set_waiver(conn, app, case, value, **how)
-        case _:  # pragma: no cover - _carry_out sends only these here
-            raise AssertionError(action)
-    _outcome(run, change)
-    if change.redraft:
-        run.redraft, run.then_draft = change.redraft, change.then_draft or run.then_draft
-
-
-def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learning) -> None:
-    """The register's outcome fields. (Lost in a merge on main, where these four commands failed
-    with a NameError: restored as it was, the case read again for the commands after it.)"""
+def _record(run: _Run, action: cmd.Command) -> None:
+    """The register's own fields, as the handler writes them (LSS Rule B5; DOMAIN.md records),
+    cut to their columns' widths; the case is read again for the commands after it."""
     match action:
         case cmd.Cause(text=text):
             name, value = "root_cause", text[:255]
@@ -393,6 +377,8 @@ def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learn
             name, value = "redress", given.strip()[:64]
         case cmd.Learning(text=text):
             name, value = "learning", text
+        case _:  # pragma: no cover - _command sends only these here
+            raise AssertionError(action)
     casebook.update_case(run.conn, run.case.id, run.now, **{name: value})
     run.events.append(AuditEvent(f"case.{name}_set", run.case.ref, run.actor, run.now,
                                  {"value": value}))
@@ -400,19 +386,46 @@ def _record(run: _Run, action: cmd.Cause | cmd.Outcome | cmd.Redress | cmd.Learn
     run.refresh()
 
 
+def _rules(run: _Run, action: cmd.Command) -> None:
+    """A command that changes the rules the case falls under (case_rules.py)."""
+    conn, app, case, actor, now, events = (run.conn, run.app, run.case, run.actor, run.now,
+                                           run.events)
+    match action:
+        case cmd.SetComplaint(value=value):
+            change = rules.set_complaint(conn, case, value, actor=actor, now=now, events=events)
+        case cmd.SetRegime(profile=profile):
+            change = rules.set_regime(conn, app, case, profile, actor=actor, now=now,
+                                      events=events)
+        case cmd.SetReceived(when=when):
+            moment = rules.received_moment(app, case, when)
+            partner = actor if _is_partner(app, actor) else None
+            change = rules.set_received(conn, app, case, moment, partner=partner, actor=actor,
+                                        now=now, events=events)
+        case cmd.SetComplainant(role=role):
+            change = rules.set_complainant(conn, case, role, actor=actor, now=now, events=events)
+        case cmd.WaiveTimeLimits(value=value):
+            change = rules.set_waiver(conn, app, case, value, actor=actor, now=now, events=events)
+        case _:  # pragma: no cover - _command sends only these here
+            raise AssertionError(action)
+    _outcome(run, change)
+    if change.redraft:
+        run.redraft, run.then_draft = change.redraft, change.then_draft or run.then_draft
+
+
 def _corrective(run: _Run, action: cmd.Command) -> None:
     """A corrective action made, done, or judged (service/actions.py)."""
-    conn, how = run.conn, {"actor": run.actor, "now": run.now}
+    conn, actor, now, case_id = run.conn, run.actor, run.now, run.case.id
     match action:
         case cmd.CreateAction(text=text, owner=owner, due=due):
             result = corrective.create_action(conn, run.app, run.case, text=text, owner=owner,
-                                              due=due, **how)
+                                              due=due, actor=actor, now=now)
         case cmd.ActionDone(number=number):
-            result = corrective.mark_done(conn, run.app, number, case_id=run.case.id, **how)
+            result = corrective.mark_done(conn, run.app, number, case_id=case_id, actor=actor,
+                                          now=now)
         case cmd.ActionWorked(number=number, worked=worked, note=note):
-            result = corrective.mark_worked(conn, number, worked, note=note, case_id=run.case.id,
-                                            **how)
-        case _:  # pragma: no cover - _carry_out sends only these here
+            result = corrective.mark_worked(conn, number, worked, note=note, case_id=case_id,
+                                            actor=actor, now=now)
+        case _:  # pragma: no cover - _command sends only these here
             raise AssertionError(action)
     _outcome(run, result)
 
@@ -444,7 +457,7 @@ def _redraft(run: _Run, *, approving: bool) -> None:
     assert run.redraft is not None
     if run.then_draft:
         supersede_drafts(run.conn, run.app, run.case, now=run.now)
-        if run.case.handler_email and run.case.state in ACTIVE_STATES:
+        if run.case.handler_email and run.case.state in OPEN_STATES:
             draft_for_approval(run.conn, run.app, run.case, run.then_draft, now=run.now,
                                note=run.redraft)
     else:
@@ -472,7 +485,7 @@ def _settle_approval(run: _Run, edited: str | None) -> None:
         run.done.append("approved")
 
 
-def _letter_for_other_kind(case: Row[Any], kind: str) -> str | None:
+def _letter_for_other_kind(case: Case, kind: str) -> str | None:
     """Complaint letters for complaints, the neutral reply for enquiries (F3): why not, or None."""
     enquiry = case.is_complaint is False
     if enquiry and kind != "enquiry_reply":
@@ -485,35 +498,33 @@ def _letter_for_other_kind(case: Row[Any], kind: str) -> str | None:
 
 def _refusal_to_send(run: _Run, text: str) -> str | None:
     """Why this text must not go to the client now, or None."""
-    letter, case, app = run.letter, run.case, run.app
-    mismatch = _letter_for_other_kind(case, letter.kind)
+    kind = run.letter.kind
+    mismatch = _letter_for_other_kind(run.case, kind)
     if mismatch:
-        run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
-                                     {"outbox_id": letter.id, "missing": ["is_complaint"]}))
-        return f"The {letter.kind.replace('_', ' ')} was not sent: {mismatch}"
-    if letter.kind == "summary_resolution":
-        too_late = _summary_too_late(run)
-        if too_late:
-            run.events.append(
-                AuditEvent("letter.gate_refused", case.ref, run.actor, run.now, {
-                    "outbox_id": letter.id,
-                    "missing": ["summary_resolution_window"]
-                }))
-            return f"The summary resolution communication was not sent: {too_late}."
-    missing = gate(app, case, letter.kind, text)
+        return _refused(run, ["is_complaint"],
+                        f"The {kind.replace('_', ' ')} was not sent: {mismatch}")
+    too_late = _summary_too_late(run, kind)
+    if too_late:
+        return _refused(run, ["summary_resolution_window"],
+                        f"The summary resolution communication was not sent: {too_late}.")
+    missing = gate(run.app, run.case, kind, text)
     if missing:
-        run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
-                                     {"outbox_id": letter.id, "missing": missing}))
-        return (f"The {letter.kind.replace('_', ' ')} was not sent: it lacks {', '.join(missing)}. "
-                "Restore it and reply again.")
+        return _refused(run, missing,
+                        f"The {kind.replace('_', ' ')} was not sent: it lacks "
+                        f"{', '.join(missing)}. Restore it and reply again.")
     if gateway_links(text):
-        run.events.append(AuditEvent("letter.gate_refused", case.ref, run.actor, run.now,
-                                     {"outbox_id": letter.id, "missing": ["no_gateway_links"]}))
-        return (
-            "The letter was not sent: it contains a link rewritten by a security gateway, which "
-            "must never "
-            "reach a client. Type the link out again, or remove it.")
+        return _refused(run, ["no_gateway_links"],
+                        "The letter was not sent: it contains a link rewritten by a security "
+                        "gateway, which must never reach a client. Type the link out again, or "
+                        "remove it.")
     return None
+
+
+def _refused(run: _Run, missing: list[str], problem: str) -> str:
+    """A letter the gate keeps back: audited with what it lacks; the problem for the handler."""
+    run.events.append(AuditEvent("letter.gate_refused", run.case.ref, run.actor, run.now,
+                                 {"outbox_id": run.letter.id, "missing": missing}))
+    return problem
 
 
 def _approve(run: _Run, edited: str | None) -> str | None:
@@ -578,15 +589,14 @@ def _confirm_edit(run: _Run, edited: str, *, note: str, approving: bool) -> None
         run.unclear.append(REFUSAL_TEXT[Refusal.TOKEN_USED])
         return
     run.events.append(_record_edit(run, edited))
-    fresh = outbox_q.letter(conn, letter.id)
-    assert fresh is not None
+    fresh = outbox_q.existing_letter(conn, letter.id)
     rendered = run.app.letters.from_text(fresh.kind, fresh.subject, fresh.body_text)
     request_approval(conn, run.app, run.case, letter.id, rendered, now=run.now,
                      note=note + (f". Before it can go: {problem.rstrip('.')}" if problem else ""))
     run.done.append("edited")
 
 
-def _reassign(conn: Connection, app: App, case: Row[Any], email: str, *, actor: str,
+def _reassign(conn: Connection, app: App, case: Case, email: str, *, actor: str,
               now: datetime) -> str | None:
     handler = app.config.handler(email)
     if handler is None or "handler" not in handler.roles:
@@ -602,7 +612,7 @@ def _reassign(conn: Connection, app: App, case: Row[Any], email: str, *, actor: 
         conn,
         [AuditEvent("case.assigned", case.ref, actor, now, {"handler": handler.email.lower()})])
     kinds = supersede_drafts(conn, app, case, now=now)
-    fresh = casebook.case_by_id(conn, case.id)
+    fresh = casebook.existing_case(conn, case.id)
     for kind in kinds:
         draft_for_approval(conn, app, fresh, kind, now=now, note=f"Reassigned to you by {actor}")
     return None

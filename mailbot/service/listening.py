@@ -15,9 +15,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from ..cases import AuditEvent
+from ..records import Case, Letter
 from ..routing import FollowUp, thread_ids
 from ..store import casebook
 from ..store import outbox as outbox_q
@@ -47,33 +48,32 @@ POINTS: dict[str, str] = {
 LOSS_POINT = "you have lost money, or been put to expense, as a result"
 
 
-def understood_points(case: Any) -> list[str]:
+def understood_points(case: Case) -> list[str]:
     """The points triage found, in plain words: the category, then the secondary ones, then a loss
     if one was alleged. The handler corrects them before the letter goes."""
-    third_party = (getattr(case, "complainant", None) or "client") == "third_party"
-    categories = [case.category or "other", *(getattr(case, "secondary_categories", None) or [])]
+    third_party = case.complainant == "third_party"
+    categories = [case.category or "other", *case.secondary_categories]
     points = [POINTS[c] for c in dict.fromkeys(categories) if c in POINTS]
-    if "insurer_notification" in (getattr(case, "flags", None) or []):
+    if "insurer_notification" in (case.flags or []):
         points.append(LOSS_POINT)
     if not points:
         points.append("we have not dealt with your matter as you expected")
     return [re.sub(r"\byour matter\b", "the matter", p) if third_party else p for p in points]
 
 
-def letter_extras(case: Any, kind: str) -> dict[str, Any]:
+def letter_extras(case: Case, kind: str) -> dict[str, Any]:
     """What a client letter adds: the understanding section in the first substantive letter of a
     complaint, and the offer of adjustments to a vulnerable client until one is recorded."""
     substantive = kind in SUBSTANTIVE_KINDS and case.is_complaint is not False
-    first = substantive and getattr(case, "understanding_sent_at", None) is None
-    vulnerable = "vulnerability" in (getattr(case, "flags", None) or [])
+    first = substantive and case.understanding_sent_at is None
+    vulnerable = "vulnerability" in (case.flags or [])
     return {
         "understanding": understood_points(case) if first else None,
-        "offer_adjustments": bool(substantive and vulnerable
-                                  and getattr(case, "adjustments", None) is None),
+        "offer_adjustments": bool(substantive and vulnerable and case.adjustments is None),
     }
 
 
-def on_letter_sent(conn: Connection, case: Row[Any], letter: Row[Any], now: datetime,
+def on_letter_sent(conn: Connection, case: Case, letter: Letter, now: datetime,
                    events: list[AuditEvent]) -> None:
     """A sent letter that restated the complaint, or offered adjustments: recorded on the case."""
     if letter.kind not in SUBSTANTIVE_KINDS:
@@ -92,7 +92,7 @@ def on_letter_sent(conn: Connection, case: Row[Any], letter: Row[Any], now: date
         casebook.update_case(conn, case.id, now, **values)
 
 
-def is_correction(conn: Connection, case: Row[Any], route: FollowUp) -> bool:
+def is_correction(conn: Connection, case: Case, route: FollowUp) -> bool:
     """The client answers the letter that restated their complaint: their corrections."""
     letter_id = case.understanding_letter_id
     if letter_id is None:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
@@ -31,6 +31,7 @@ from .. import marks
 from ..compose import RenderedLetter, build_message
 from ..errors import DeliveryFailed, TransitionRefused
 from ..letters import CLIENT_KINDS, LetterKind, label, rule_of
+from ..records import Case, Letter
 from ..smtp import SmtpSettings, send
 from ..store import audit, casebook, delivery
 from ..store import outbox as outbox_q
@@ -87,7 +88,7 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
+def _thread_at_sending(conn: Connection, row: Letter) -> Letter:
     """Thread a client letter under the newest message of its case as it stands now.
 
     A draft may wait days for approval while the acknowledgement and the client's replies
@@ -99,12 +100,10 @@ def _thread_at_sending(conn: Connection, row: Row[Any]) -> Row[Any]:
     if not ids:
         return row
     outbox_q.rethread(conn, row.id, in_reply_to=ids[-1], references=ids[:-1])
-    fresh = outbox_q.letter(conn, row.id)
-    assert fresh is not None
-    return fresh
+    return outbox_q.existing_letter(conn, row.id)
 
 
-def message_for(app: App, row: Row[Any], now: datetime) -> EmailMessage:
+def message_for(app: App, row: Letter, now: datetime) -> EmailMessage:
     firm = app.config.firm
     case_ref = None
     if row.case_id is not None:
@@ -190,7 +189,7 @@ async def _pace(rate: SendingRate, sleep: Sleep, should_stop: Callable[[], bool]
 
 
 async def _send_one(
-    app: App, settings: SmtpSettings, row: Row[Any], now: datetime, report: FlushReport
+    app: App, settings: SmtpSettings, row: Letter, now: datetime, report: FlushReport
 ) -> str:
     """Claim, build and send one letter: 'sent', 'skipped' (claimed elsewhere), 'letter_failed'
     or 'relay_failed' (stop the flush: every letter would fail the same way)."""
@@ -221,7 +220,7 @@ async def _send_one(
     return "sent"
 
 
-def _delivery_failed(app: App, settings: SmtpSettings, row: Row[Any], exc: DeliveryFailed,
+def _delivery_failed(app: App, settings: SmtpSettings, row: Letter, exc: DeliveryFailed,
                      now: datetime, report: FlushReport) -> str:
     if exc.connection and exc.permanent:
         # The relay's fault, not the letter's (refused login, TLS, a missing extension): the
@@ -243,7 +242,7 @@ def _delivery_failed(app: App, settings: SmtpSettings, row: Row[Any], exc: Deliv
     return "letter_failed"
 
 
-def _failed_attempt(conn: Connection, app: App, row: Row[Any], exc: DeliveryFailed, *,
+def _failed_attempt(conn: Connection, app: App, row: Letter, exc: DeliveryFailed, *,
                     now: datetime, report: FlushReport) -> None:
     attempts = row.attempts + 1
     permanent = exc.permanent or attempts >= app.config.smtp_max_attempts
@@ -259,7 +258,7 @@ def _failed_attempt(conn: Connection, app: App, row: Row[Any], exc: DeliveryFail
              fix=exc.fix, report=report)
 
 
-def _give_up(conn: Connection, app: App, row: Row[Any], *, now: datetime, attempts: int,
+def _give_up(conn: Connection, app: App, row: Letter, *, now: datetime, attempts: int,
              code: int | None, reason: str, fix: str, report: FlushReport) -> None:
     """Mark the letter failed with the reason, audit it, and tell the person who must act."""
     outbox_q.set_status(
@@ -279,7 +278,7 @@ def _give_up(conn: Connection, app: App, row: Row[Any], *, now: datetime, attemp
         _staff_letter_failed(conn, app, row, case, now=now, reason=reason, fix=fix)
 
 
-def _staff_letter_failed(conn: Connection, app: App, row: Row[Any], case: Row[Any] | None, *,
+def _staff_letter_failed(conn: Connection, app: App, row: Letter, case: Case | None, *,
                          now: datetime, reason: str, fix: str) -> None:
     """A letter to staff that cannot go: an approval request nobody sees leaves a draft waiting."""
     about = f" for {case.ref}" if case is not None else ""
@@ -297,7 +296,7 @@ def _staff_letter_failed(conn: Connection, app: App, row: Row[Any], case: Row[An
                  fix=fix or "check the address in [[handlers]] and the relay's answer")
 
 
-def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None:
+def _mark_sent(conn: Connection, app: App, row: Letter, now: datetime) -> None:
     values: dict[str, Any] = {
         "sent_at": now,
         "attempts": row.attempts + 1,
@@ -345,7 +344,7 @@ def _mark_sent(conn: Connection, app: App, row: Row[Any], now: datetime) -> None
         casebook.update_case(conn, case.id, now, **case_values)
         on_letter_sent(conn, case, row, now, events)
         event = rule.on_sent
-        snap = casebook.snapshot(case)
+        snap = case.snapshot()
         if event is Event.INVESTIGATE and snap.state is not State.ACKNOWLEDGED:
             event = None
         if event is not None:

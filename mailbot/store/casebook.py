@@ -7,7 +7,8 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, Row, bindparam, func, select, update
 
-from ..cases import CaseSnapshot, State
+from ..cases import OPEN_STATES, CaseSnapshot, State
+from ..records import Case
 from .raw_mail import insert_ignoring_conflict
 from .tables import case_messages, cases, corrections, outbox, ref_counters
 
@@ -49,14 +50,17 @@ def save_snapshot(conn: Connection, case_id: int, snap: CaseSnapshot, now: datet
     )
 
 
-def snapshot(row: Row[Any]) -> CaseSnapshot:
-    return CaseSnapshot(
-        ref=row.ref,
-        state=State(row.state),
-        acknowledged_at=row.acknowledged_at,
-        responded_at=row.responded_at,
-        closed_at=row.closed_at,
-    )
+# An open case, in a query on cases: the SQL form of cases.OPEN_STATES (the one definition).
+IS_OPEN = cases.c.state.in_(sorted(state.value for state in OPEN_STATES))
+
+
+def as_case(row: Row[Any]) -> Case:
+    """A row of `select(cases)` as a Case: the one conversion, by column name."""
+    return Case.from_mapping(row._mapping)
+
+
+def _first_case(row: Row[Any] | None) -> Case | None:
+    return as_case(row) if row is not None else None
 
 
 # The statements every letter runs (a tick's letters step writes thousands) are built once, with
@@ -64,12 +68,21 @@ def snapshot(row: Row[Any]) -> CaseSnapshot:
 _CASE_BY_ID = select(cases).where(cases.c.id == bindparam("case_id"))
 
 
-def case_by_id(conn: Connection, case_id: int) -> Row[Any] | None:
-    return conn.execute(_CASE_BY_ID, {"case_id": case_id}).first()
+def case_by_id(conn: Connection, case_id: int) -> Case | None:
+    return _first_case(conn.execute(_CASE_BY_ID, {"case_id": case_id}).first())
 
 
-def case_by_ref(conn: Connection, ref: str) -> Row[Any] | None:
-    return conn.execute(select(cases).where(cases.c.ref == ref.upper())).first()
+def existing_case(conn: Connection, case_id: int) -> Case:
+    """A case that must exist (just written, or named by a letter or a message): a missing one
+    is a broken record, raised as such rather than met later as None."""
+    case = case_by_id(conn, case_id)
+    if case is None:
+        raise LookupError(f"case #{case_id} is not in the database")
+    return case
+
+
+def case_by_ref(conn: Connection, ref: str) -> Case | None:
+    return _first_case(conn.execute(select(cases).where(cases.c.ref == ref.upper())).first())
 
 
 def cases_by_message_ids(conn: Connection, message_ids: Iterable[str]) -> list[int]:
@@ -81,44 +94,32 @@ def cases_by_message_ids(conn: Connection, message_ids: Iterable[str]) -> list[i
     return [r[0] for r in conn.execute(q)]
 
 
-def open_case_for_sender(conn: Connection, address: str) -> Row[Any] | None:
-    """The newest open case of this client, so a flood from one address becomes one case."""
+def open_case_for_sender(conn: Connection, address: str) -> Case | None:
+    """The newest case of this client not closed, so a flood from one address becomes one case.
+
+    Not closed rather than open (cases.OPEN_STATES): a client writing again after the final
+    response follows up on that case, which its handler may reopen."""
     q = (select(cases).where(cases.c.client_address == address.lower(),
-                             cases.c.state.notin_([State.CLOSED.value
-                                                   ])).order_by(cases.c.id.desc()).limit(1))
-    return conn.execute(q).first()
+                             cases.c.state != State.CLOSED.value)
+         .order_by(cases.c.id.desc()).limit(1))
+    return _first_case(conn.execute(q).first())
 
 
-def add_case_message(
-    conn: Connection,
-    *,
-    case_id: int,
-    direction: str,
-    kind: str,
-    message_id: str | None,
-    from_addr: str | None,
-    subject: str | None,
-    body: str | None,
-    at: datetime,
-    raw_message_id: int | None = None,
-    outbox_id: int | None = None,
-) -> int:
-    return conn.execute(
-        case_messages.insert()
-        .values(
-            case_id=case_id,
-            direction=direction,
-            kind=kind,
-            message_id=message_id,
-            from_addr=from_addr,
-            subject=subject,
-            body=body,
-            at=at,
-            raw_message_id=raw_message_id,
-            outbox_id=outbox_id,
-        )
-        .returning(case_messages.c.id)
-    ).scalar_one()
+_ADD_MESSAGE = case_messages.insert().returning(case_messages.c.id)
+
+
+def add_case_message(conn: Connection, *, case_id: int, direction: str, kind: str,
+                     message_id: str | None, from_addr: str | None, subject: str | None,
+                     body: str | None, at: datetime, raw_message_id: int | None = None,
+                     outbox_id: int | None = None) -> int:
+    """File a message on its case: the client's mail, a handler's reply, a letter sent.
+
+    One statement built once, with the values as parameters (as outbox.add_letter does): every
+    mail taken in and every letter sent writes one."""
+    values = {"case_id": case_id, "direction": direction, "kind": kind, "message_id": message_id,
+              "from_addr": from_addr, "subject": subject, "body": body, "at": at,
+              "raw_message_id": raw_message_id, "outbox_id": outbox_id}
+    return conn.execute(_ADD_MESSAGE, values).scalar_one()
 
 
 def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
@@ -154,19 +155,16 @@ def last_from_client(conn: Connection, case_id: int) -> Row[Any] | None:
     return conn.execute(_LAST_FROM_CLIENT, {"case_id": case_id}).first()
 
 
-def list_cases(conn: Connection, *, state: str | None = None, limit: int = 200) -> list[Row[Any]]:
+def list_cases(conn: Connection, *, state: str | None = None, limit: int = 200) -> list[Case]:
     q = select(cases).order_by(cases.c.id.desc()).limit(limit)
     if state:
         q = q.where(cases.c.state == state)
-    return list(conn.execute(q))
+    return [as_case(row) for row in conn.execute(q)]
 
 
 def open_case_counts_by_handler(conn: Connection) -> dict[str, int]:
-    q = (
-        select(cases.c.handler_email, func.count())
-        .where(cases.c.state.notin_([State.CLOSED.value, State.RESPONDED.value]))
-        .group_by(cases.c.handler_email)
-    )
+    q = select(cases.c.handler_email, func.count()).where(IS_OPEN).group_by(
+        cases.c.handler_email)
     return {r[0]: r[1] for r in conn.execute(q) if r[0]}
 
 

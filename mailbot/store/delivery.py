@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, case, or_, select
+from sqlalchemy import Connection, case, or_, select
 
+from ..records import Letter
+from .outbox import as_letter
 from .tables import outbox
 
 
 def due_letters(
     conn: Connection, now: datetime, *, first_kinds: Collection[str], limit: int
-) -> list[Row[Any]]:
+) -> list[Letter]:
     """Approved letters whose next attempt is due, `first_kinds` (clients' letters) first, then
     oldest first; rows are locked (SKIP LOCKED) on PostgreSQL so instances share the queue."""
     first = case((outbox.c.kind.in_(list(first_kinds)), 0), else_=1)
@@ -28,7 +29,7 @@ def due_letters(
     )
     if conn.dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True, of=outbox)
-    return list(conn.execute(q))
+    return [as_letter(row) for row in conn.execute(q)]
 
 
 def sent_times_since(conn: Connection, since: datetime) -> list[datetime]:

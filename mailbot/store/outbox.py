@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
 
+from ..records import Letter
 from .tables import approval_tokens, cases, outbox
 
 
@@ -21,12 +22,31 @@ def add_letter(conn: Connection, **values: Any) -> int:
     return conn.execute(_ADD_LETTER, values).scalar_one()
 
 
-def letter(conn: Connection, outbox_id: int) -> Row[Any] | None:
-    return conn.execute(select(outbox).where(outbox.c.id == outbox_id)).first()
+def as_letter(row: Row[Any]) -> Letter:
+    """A row of `select(outbox)` as a Letter: the one conversion, by column name."""
+    return Letter.from_mapping(row._mapping)
 
 
-def letter_by_message_id(conn: Connection, message_id: str) -> Row[Any] | None:
-    return conn.execute(select(outbox).where(outbox.c.message_id == message_id.strip("<>"))).first()
+def _first_letter(row: Row[Any] | None) -> Letter | None:
+    return as_letter(row) if row is not None else None
+
+
+def letter(conn: Connection, outbox_id: int) -> Letter | None:
+    return _first_letter(conn.execute(select(outbox).where(outbox.c.id == outbox_id)).first())
+
+
+def existing_letter(conn: Connection, outbox_id: int) -> Letter:
+    """A letter that must exist (just written, or named by a token): a missing one is a broken
+    record, raised as such rather than met later as None."""
+    found = letter(conn, outbox_id)
+    if found is None:
+        raise LookupError(f"letter #{outbox_id} is not in the outbox")
+    return found
+
+
+def letter_by_message_id(conn: Connection, message_id: str) -> Letter | None:
+    q = select(outbox).where(outbox.c.message_id == message_id.strip("<>"))
+    return _first_letter(conn.execute(q).first())
 
 
 def set_status(conn: Connection, outbox_id: int, *, expected: str, **values: Any) -> bool:
@@ -37,7 +57,7 @@ def set_status(conn: Connection, outbox_id: int, *, expected: str, **values: Any
     return result.rowcount == 1
 
 
-def due_for_sending(conn: Connection, now: datetime, limit: int = 50) -> list[Row[Any]]:
+def due_for_sending(conn: Connection, now: datetime, limit: int = 50) -> list[Letter]:
     """Approved letters whose next attempt is due; rows are locked (SKIP LOCKED) on PostgreSQL."""
     q = (
         select(outbox)
@@ -50,14 +70,14 @@ def due_for_sending(conn: Connection, now: datetime, limit: int = 50) -> list[Ro
     )
     if conn.dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
-    return list(conn.execute(q))
+    return [as_letter(row) for row in conn.execute(q)]
 
 
 _LETTERS_OF_CASE = select(outbox).where(outbox.c.case_id == bindparam("case_id")).order_by(
     outbox.c.id)
 
 
-def drafts_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
+def drafts_for_case(conn: Connection, case_id: int) -> list[Letter]:
     """The case's letters awaiting approval.
 
     Read by the case alone and filtered here: a case has a handful of letters, while a filter on
@@ -65,22 +85,20 @@ def drafts_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
     draft of the firm, and walk it for each draft written after a busy boundary (2.5 ms a draft
     with 8,000 pending, growing with each).
     """
-    return [
-        row for row in conn.execute(_LETTERS_OF_CASE, {"case_id": case_id})
-        if row.status == "draft"
-    ]
+    return [as_letter(row) for row in conn.execute(_LETTERS_OF_CASE, {"case_id": case_id})
+            if row.status == "draft"]
 
 
-def letters_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
-    return list(conn.execute(_LETTERS_OF_CASE, {"case_id": case_id}))
+def letters_for_case(conn: Connection, case_id: int) -> list[Letter]:
+    return [as_letter(row) for row in conn.execute(_LETTERS_OF_CASE, {"case_id": case_id})]
 
 
 def list_letters(conn: Connection, *, status: str | None = None,
-                 limit: int = 200) -> list[Row[Any]]:
+                 limit: int = 200) -> list[Letter]:
     q = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
     if status:
         q = q.where(outbox.c.status == status)
-    return list(conn.execute(q))
+    return [as_letter(row) for row in conn.execute(q)]
 
 
 def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> int:
@@ -130,14 +148,15 @@ def token_for_request(conn: Connection, request_message_id: str) -> Row[Any] | N
     return conn.execute(q).first()
 
 
-def live_request(conn: Connection, case_id: int, now: datetime) -> tuple[Row[Any], Row[Any]] | None:
-    """(draft, its approval request) when the case has a draft whose latest request is still usable:
-    token unused and unexpired. One live request per case: follow-ups keep it."""
+def live_request(conn: Connection, case_id: int, now: datetime) -> tuple[Letter, Letter] | None:
+    """(draft, its approval request) when the case has a draft whose latest request is still
+    usable: token unused and unexpired. One live request per case: follow-ups keep it."""
     for draft in reversed(drafts_for_case(conn, case_id)):
         q = (select(approval_tokens).where(approval_tokens.c.outbox_id == draft.id)
              .order_by(approval_tokens.c.id.desc()).limit(1))
         token = conn.execute(q).first()
-        if token is None or token.used_at is not None or token.expires_at <= now or not token.request_message_id:
+        if (token is None or token.used_at is not None or token.expires_at <= now
+                or not token.request_message_id):
             continue
         request = letter_by_message_id(conn, token.request_message_id)
         if request is not None:
@@ -153,12 +172,12 @@ def rewrite_unsent(conn: Connection, outbox_id: int, **values: Any) -> bool:
     return result.rowcount == 1
 
 
-def letters_to(conn: Connection, kind: str, recipient: str, since: datetime) -> list[Row[Any]]:
+def letters_to(conn: Connection, kind: str, recipient: str, since: datetime) -> list[Letter]:
     """Letters of one kind to one address written since `since`, oldest first (notice limits)."""
     q = select(outbox).where(outbox.c.kind == kind, outbox.c.created_at
                              >= since).order_by(outbox.c.id)
     wanted = recipient.lower()
-    return [r for r in conn.execute(q) if wanted in [x.lower() for x in r.recipients]]
+    return [as_letter(r) for r in conn.execute(q) if wanted in [x.lower() for x in r.recipients]]
 
 
 def token_by_hash(conn: Connection, token_sha256: str) -> Row[Any] | None:

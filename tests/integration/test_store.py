@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from mailbot.cases import AuditEvent, Event, State, apply
 from mailbot.errors import ConfigError
+from mailbot.records import Case, Letter
 from mailbot.store import Store, audit, make_engine, migrate, raw_mail
 from mailbot.store import casebook as cb
 from mailbot.store import outbox as ob
@@ -191,15 +192,31 @@ def test_a_rolled_back_reference_is_not_used_up(store: Store) -> None:
 def test_a_transition_round_trips_through_the_store(store: Store) -> None:
     with store.transaction() as conn:
         case_id = new_case(conn)
-        snap = cb.snapshot(cb.case_by_id(conn, case_id))  # type: ignore[arg-type]
+        snap = cb.existing_case(conn, case_id).snapshot()
         moved = apply(snap, Event.ACKNOWLEDGE, now=NOW + timedelta(hours=1), actor="system")
         cb.save_snapshot(conn, case_id, moved.case, NOW + timedelta(hours=1))
         audit.append(conn, moved.events)
     with store.transaction() as conn:
-        row = cb.case_by_id(conn, case_id)
-        assert cb.snapshot(row) == moved.case  # type: ignore[arg-type]
-        assert row.updated_at == NOW + timedelta(hours=1)  # type: ignore[union-attr]
+        case = cb.existing_case(conn, case_id)
+        assert case.snapshot() == moved.case
+        assert case.state is State.ACKNOWLEDGED
+        assert case.updated_at == NOW + timedelta(hours=1)
         assert [e.detail["to"] for e in audit.for_case(conn, "C-2026-0001")] == ["acknowledged"]
+
+
+def test_cases_and_letters_come_back_as_typed_records(store: Store) -> None:
+    with store.transaction() as conn:
+        case_id = new_case(conn)
+        new_letter(conn, message_id="mb.1@x", case_id=case_id)
+    with store.transaction() as conn:
+        case = cb.case_by_ref(conn, "C-2026-0001")
+        [letter] = ob.letters_for_case(conn, case_id)
+        assert isinstance(case, Case) and case.id == case_id and case.client_address
+        assert isinstance(letter, Letter) and letter.case_id == case_id
+        assert cb.list_cases(conn) == [case] and ob.drafts_for_case(conn, case_id) == [letter]
+        assert ob.existing_letter(conn, letter.id) == letter
+        with pytest.raises(LookupError, match="case #999"):
+            cb.existing_case(conn, 999)
 
 
 def test_open_case_for_sender_ignores_closed_cases_and_address_case(store: Store) -> None:

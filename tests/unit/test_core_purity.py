@@ -21,7 +21,7 @@ CORE = ["cases", "routing", "trust", "dedupe", "assignment", "deadlines", "worki
         "commands", "message", "machine_mail", "trimming", "triage/__init__", "triage/suggestion",
         "triage/dates", "triage/rules", "content_gate", "marks", "sender_auth", "draft_edit",
         "link_rewrites", "reply_reading", "folders", "reconnect", "addresses", "regimes",
-        "duty_clocks", "letters"]
+        "duty_clocks", "letters", "records"]
 
 # Libraries that open sockets (or sit directly on them) and the project's own adapters' libraries.
 IO_LIBRARIES = ["imapclient", "aiosmtplib", "aiosmtpd", "smtplib", "imaplib", "poplib", "ftplib", "sqlalchemy",
