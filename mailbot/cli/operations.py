@@ -15,11 +15,10 @@ from ..deadlines import TRIAGE_WITHIN, case_deadlines
 from ..duty_clocks import ico_due
 from ..errors import ConfigError
 from ..reconnect import LinkStatus, released
-from ..service import deadline_letters
 from ..service.links import configured_links
 from ..service.intake_pass import ADOPTED
 from ..service.retention import purge
-from ..store import Store, audit, casebook, raw_mail
+from ..store import Store, audit, casebook, levels, raw_mail
 from ..store import links as links_q
 from ..store.sealing import SealedBytes, SealedJSON, SealedText, new_key
 from ..store.tables import (cases, metadata, outbox,
@@ -68,7 +67,7 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
                     raw_messages.c.status == "received")),
             # Reminder lines and drafts the deadline tick queued and its letters step has not
             # written yet.
-            "deadline_letters_queued": deadline_letters.queued(conn),
+            "deadline_letters_queued": levels.queued(conn),
             # Each mail server link under the reconnect policy: ok, failing (retrying) or blocked
             # (a refused login, not retried until the credentials change or `mailbot retry-login`).
             "links": [
