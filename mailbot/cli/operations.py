@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
 import typer
-from sqlalchemy import LargeBinary, func, select, type_coerce, update
+from sqlalchemy import LargeBinary, select, type_coerce, update
 
 from ..cases import AuditEvent
 from ..deadlines import TRIAGE_WITHIN, case_deadlines
@@ -18,11 +18,10 @@ from ..reconnect import LinkStatus, released
 from ..service.links import configured_links
 from ..service.intake_pass import ADOPTED
 from ..service.retention import purge
-from ..store import Store, audit, casebook, levels, raw_mail
+from ..store import Store, audit, casebook, levels, raw_mail, status
 from ..store import links as links_q
 from ..store.sealing import SealedBytes, SealedJSON, SealedText, new_key
-from ..store.tables import (cases, metadata, outbox,
-                            raw_messages, watermarks)
+from ..store.tables import metadata
 from . import wiring
 from .running import ConfigOption, parse_now
 
@@ -45,26 +44,18 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
             "last_success_at": m.last_success_at.isoformat() if m.last_success_at else None,
             "minutes_since": round(
                 (now - m.last_success_at).total_seconds() / 60, 1) if m.last_success_at else None
-        } for m in conn.execute(select(watermarks))]
-        count = lambda q: conn.execute(q).scalar_one()  # noqa: E731
+        } for m in status.mailboxes(conn)]
         report = {
             "now": now.isoformat(),
             "mailboxes": marks,
-            "open_cases": count(
-                select(func.count()).select_from(cases).where(
-                    cases.c.state.notin_(["closed", "responded"]))),
-            "drafts_awaiting_approval": count(
-                select(func.count()).select_from(outbox).where(outbox.c.status == "draft")),
-            "outbox_backlog": count(
-                select(func.count()).select_from(outbox).where(outbox.c.status == "approved")),
-            "outbox_failed": count(
-                select(func.count()).select_from(outbox).where(outbox.c.status == "failed")),
+            "open_cases": status.open_cases(conn),
+            "drafts_awaiting_approval": status.letters_with_status(conn, "draft"),
+            "outbox_backlog": status.letters_with_status(conn, "approved"),
+            "outbox_failed": status.letters_with_status(conn, "failed"),
             "quarantined": raw_mail.count_open_quarantine(conn),
             # Taken in but not yet decided: normally 0 between passes; the next pass decides them
             # first.
-            "awaiting_decision": count(
-                select(func.count()).select_from(raw_messages).where(
-                    raw_messages.c.status == "received")),
+            "awaiting_decision": status.undecided_mail(conn),
             # Reminder lines and drafts the deadline tick queued and its letters step has not
             # written yet.
             "deadline_letters_queued": levels.queued(conn),

@@ -161,10 +161,14 @@ def list_cases(conn: Connection, *, state: str | None = None, limit: int = 200) 
     return list(conn.execute(q))
 
 
+# A case still being worked: not yet answered (a final response) or closed.
+STILL_OPEN = cases.c.state.notin_([State.CLOSED.value, State.RESPONDED.value])
+
+
 def open_case_counts_by_handler(conn: Connection) -> dict[str, int]:
     q = (
         select(cases.c.handler_email, func.count())
-        .where(cases.c.state.notin_([State.CLOSED.value, State.RESPONDED.value]))
+        .where(STILL_OPEN)
         .group_by(cases.c.handler_email)
     )
     return {r[0]: r[1] for r in conn.execute(q) if r[0]}

@@ -147,3 +147,19 @@ def queued(conn: Connection) -> dict[str, int]:
 
     return {"drafts": count(_RF.draft_status), "reminder_lines": count(_RF.notice_status)}
 
+
+# --- the digest -------------------------------------------------------------------------------
+
+
+def fired_since(conn: Connection, since: datetime) -> int:
+    """How many levels the tick recorded since then."""
+    return int(conn.execute(select(func.count()).select_from(reminders_fired).where(
+        _RF.fired_at >= since)).scalar_one())
+
+
+def breached_since(conn: Connection, since: datetime) -> list[str]:
+    """The references of cases whose regulator breach the tick recorded since then: open
+    cases, and cases answered or closed too late."""
+    return list(conn.execute(
+        select(cases.c.ref).join(reminders_fired, _RF.case_id == cases.c.id).where(
+            _RF.key == "regulator_breach", _RF.fired_at >= since).order_by(cases.c.ref)).scalars())
