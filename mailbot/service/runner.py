@@ -152,7 +152,7 @@ async def _serve(
     clock: Callable[[], datetime],
 ) -> None:
     config = app.config
-    leader = LeaderLock(app.store.engine)
+    leader = LeaderLock(app.store)
     running = _Running()
     announced = threading.Event()
 
