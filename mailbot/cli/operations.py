@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
 import typer
-from sqlalchemy import LargeBinary, select, type_coerce, update
 
 from ..cases import AuditEvent
 from ..deadlines import TRIAGE_WITHIN, case_deadlines
@@ -20,15 +19,10 @@ from ..service.intake_pass import ADOPTED
 from ..service.retention import purge
 from ..store import Store, audit, casebook, levels, raw_mail, status
 from ..store import links as links_q
-from ..store.sealing import SealedBytes, SealedJSON, SealedText, new_key
-from ..store.tables import metadata
+from ..store.sealing import new_key, rotate_all
 from . import wiring
 from .running import ConfigOption, parse_now
 
-# Every sealed column, for key rotation: read from the schema, so a new sealed column (cases.flags,
-# cases.suggestion, cases.close_reason...) is never left under an old key.
-SEALED = tuple((table, column.name) for table in metadata.sorted_tables for column in table.c
-               if isinstance(column.type, (SealedBytes, SealedText, SealedJSON)))
 _REFERENCE = re.compile(r"^C-(\d{4})-(\d{4,})$", re.IGNORECASE)
 
 
@@ -265,29 +259,8 @@ def register(app: typer.Typer, db: typer.Typer, cases_app: typer.Typer) -> None:
         removed."""
         cfg = wiring.read_config(config)
         store = wiring.build_store(cfg)
-        sealer = store.engine.dialect.mailbot_sealer  # type: ignore[attr-defined]
-        done = 0
         with store.transaction() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_update")
-            else:
-                conn.exec_driver_sql(
-                    "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
-            for table, column in SEALED:
-                col = type_coerce(table.c[column], LargeBinary)
-                (key,) = table.primary_key.columns
-                present = select(key, col).where(table.c[column].is_not(None))
-                for row_id, value in conn.execute(present):
-                    sealed = type_coerce(sealer.rotate(bytes(value)), LargeBinary)
-                    conn.execute(update(table).where(key == row_id).values({column: sealed}))
-                    done += 1
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql(
-                    "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
-                    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
-            else:
-                conn.exec_driver_sql(
-                    "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
+            done = rotate_all(conn, wiring.build_sealer(cfg))
             audit.append(conn,
                          [AuditEvent("db.key_rotated", None, "cli", _now(None), {"values": done})])
         typer.echo(f"re-encrypted {done} value(s) with the newest key")
