@@ -5,9 +5,10 @@ level calls for: a reminder line for the case's handler (or, for a breach, compl
 for a stalled case, a week-7 case or a silent client, a draft (a progress update, a holding
 letter, a chaser). This step writes them afterwards: the drafts first, then one reminder
 letter per person listing every line queued for them, so the reminder follows the drafts it
-mentions. Recording a level costs a tenth of a millisecond and a letter several milliseconds
-(rendered, sealed and queued), so keeping them apart keeps the tick short when thousands of
-levels fall due at one close of business; and what a crash leaves queued is written next time.
+mentions. A level is one row of a bulk statement, while a letter is rendered, sealed and
+queued one by one, far dearer (tests/bench/README.md), so keeping them apart keeps the tick
+short when thousands of levels fall due at one close of business; and what a crash leaves
+queued is written next time.
 
 Everything is claimed (pending -> drafted / sent) in the transaction that writes it, so a
 rerun or a second instance never writes it twice. A draft the case no longer needs (a final

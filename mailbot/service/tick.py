@@ -47,8 +47,9 @@ DRAFTS = {
 _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
 
 
-# Cases per transaction. Recorded in bulk a case costs about 0.1 ms, so a chunk can be large
-# (fewer commits, and on SQLite fewer WAL checkpoints).
+# Cases per transaction. Levels and next checks are written in bulk (store/levels.py,
+# store/clocks.py), so a chunk can be large: fewer commits, and on SQLite fewer WAL checkpoints
+# (tests/bench/README.md has the figures).
 CASES_PER_CHUNK = 4000
 # no clock left to run: looked at again only if the case changes
 NEVER = datetime(9999, 1, 1, tzinfo=timezone.utc)
