@@ -24,7 +24,6 @@ rather than deadlock.
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
@@ -120,29 +119,46 @@ def _chunks(plans: list[_Plan]) -> Iterator[list[_Plan]]:
         yield plans[start:start + CASES_PER_CHUNK]
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the tick's bulk work.
+class _CollectorPause:
+    """Python's cyclic garbage collector kept away from the tick's per-case objects.
 
-    A boundary tick allocates a few objects per case for tens of thousands of cases, which sets
-    off full collections that walk every live object: a quarter of a 17,000-level tick. What it
-    allocates holds no reference cycles, and the collector runs as usual once it is back on.
+    Reading and planning a boundary tick allocates a few objects per case for thousands of
+    cases, which sets off full collections that walk every live object again and again
+    (tests/bench/README.md has the figures). The collector is one for the whole process,
+    though, and other jobs run in other threads while the tick waits on the database. So it is
+    off only while the cases are read and planned; then `park` moves every object there is (the
+    plans among them) where collections do not look (gc.freeze) and switches it back on for the
+    chunks' database work, and the end of the tick returns them (gc.unfreeze). What the tick
+    allocates holds no reference cycles: it is freed as usual, by reference counting.
     """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
+
+    def __enter__(self) -> _CollectorPause:
+        self._was_on = gc.isenabled()
+        self._froze = False
+        gc.disable()
+        return self
+
+    def park(self) -> None:
+        if gc.get_freeze_count():  # frozen by someone else (a tick in another thread): theirs
+            return
+        gc.freeze()
+        self._froze = True
+        if self._was_on:
+            gc.enable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._froze:
+            gc.unfreeze()
+        if self._was_on:
             gc.enable()
 
 
 def deadline_tick(app: App, *, now: datetime) -> TickReport:
-    with _collector_paused():
-        return _deadline_tick(app, now)
+    with _CollectorPause() as collector:
+        return _deadline_tick(app, now, collector)
 
 
-def _deadline_tick(app: App, now: datetime) -> TickReport:
+def _deadline_tick(app: App, now: datetime, collector: _CollectorPause) -> TickReport:
     report = TickReport()
     with app.store.transaction() as conn:
         last_tick = clocks.last_run(conn, "tick")
@@ -152,7 +168,9 @@ def _deadline_tick(app: App, now: datetime) -> TickReport:
         rows, fired = clocks.candidates(conn, now,
                                         last_tick - CHANGES_OVERLAP if last_tick else None)
     compliance = bool(compliance_people(app))
-    for chunk in _chunks(_plans(app, rows, fired, now)):
+    plans = _plans(app, rows, fired, now)
+    collector.park()
+    for chunk in _chunks(plans):
         with app.store.transaction() as conn:
             _tick_chunk(conn, chunk, now, report, compliance=compliance)
     with app.store.transaction() as conn:

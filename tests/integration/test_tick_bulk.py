@@ -10,6 +10,7 @@ that each queued draft is written once, or skipped with a reason when the case n
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -367,6 +368,7 @@ def test_a_tick_cut_off_between_chunks_loses_no_reminder_line(engines: tuple[Eng
     with pytest.raises(RuntimeError):
         tick.deadline_tick(app, now=NOW)
     assert 0 < len(recorded(app)) < len(want)
+    assert gc.isenabled() and gc.get_freeze_count() == 0, "the collector is left as it was"
     monkeypatch.setattr(tick, "_tick_chunk", real_chunk)
 
     tick.deadline_tick(app, now=NOW)  # the restarted service's next tick
@@ -378,3 +380,30 @@ def test_a_tick_cut_off_between_chunks_loses_no_reminder_line(engines: tuple[Eng
         assert sum(body.count(f"{ref}") for body in handler_mail) >= 1, (ref, key)
     assert sum(body.count("C-2026-") for body in handler_mail) == len(want)
 
+
+
+def test_the_collector_is_off_only_while_the_tick_reads_and_plans(engines: tuple[Engine, Engine],
+                                                                  tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's cyclic garbage collector is one for the whole process, and other jobs run in
+    other threads while the tick waits on the database: it is off while the tick reads and
+    plans the cases, on while the levels are written, and as it was afterwards."""
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    collector_on: dict[str, bool] = {}
+    real_candidates, real_record = clocks.candidates, levels.record
+
+    def candidates(*args: Any, **kwargs: Any) -> Any:
+        collector_on["reading"] = gc.isenabled()
+        return real_candidates(*args, **kwargs)
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        collector_on["writing"] = gc.isenabled()
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(clocks, "candidates", candidates)
+    monkeypatch.setattr(levels, "record", record)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert tick.deadline_tick(app, now=NOW).fired
+    assert collector_on == {"reading": False, "writing": True}
+    assert gc.isenabled() and gc.get_freeze_count() == 0
