@@ -10,15 +10,15 @@ does the same.
 
 The work goes a chunk of cases per transaction, in bulk: one INSERT ... ON CONFLICT DO NOTHING
 RETURNING records the chunk's levels (what it returns is what this instance may act on), one
-statement stores the next checks, and one audit event holds a leaf for each new level
-(store/audit.py says why one, not one per level). Each level row also queues what it calls
-for: a reminder line for the handler (or compliance), and for some levels a draft. The
-letters step (deadline_letters.py) writes those afterwards. So the tick writes no letter: it
-stays short when thousands of levels fall due at one close of business, and a crash between
-its chunks loses no reminder line, because each is queued in the transaction that records
-its level. Locks are taken in one order by every instance: levels
-and case rows by ascending id, then the audit chain's lock, so two ticks wait for each other
-rather than deadlock.
+statement stores the next checks (both in the store: levels.py, clocks.py), and one audit event
+holds a leaf for each new level (store/audit.py says why one, not one per level). Each level
+row also queues what it calls for: a reminder line for the handler (or compliance), and for
+some levels a draft. The letters step (deadline_letters.py) writes those afterwards. So the
+tick writes no letter: it stays short when thousands of levels fall due at one close of
+business, and a crash between its chunks loses no reminder line, because each is queued in the
+transaction that records its level. Locks are taken in one order by every instance: levels and
+case rows by ascending id, then the audit chain's lock, so two ticks wait for each other rather
+than deadlock.
 """
 
 from __future__ import annotations
