@@ -104,7 +104,7 @@ def _write_drafts(app: App, now: datetime, report: LettersReport,
                 _write_draft(conn, app, level, now, report)
 
 
-def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime,
+def _write_draft(conn: Connection, app: App, level: levels_q.ClaimedDraft, now: datetime,
                  report: LettersReport) -> None:
     case = casebook.case_by_id(conn, level.case_id)
     assert case is not None  # reminders_fired.case_id is a foreign key

@@ -100,12 +100,23 @@ def pending_drafts(conn: Connection) -> list[int]:
                                                                    _RF.id)).scalars())
 
 
-def claim_drafts(conn: Connection, ids: list[int]) -> list[Row[Any]]:
+@dataclass(frozen=True)
+class ClaimedDraft:
+    """A level whose draft this transaction now writes (or skips)."""
+
+    id: int
+    case_id: int
+    key: str
+    draft_kind: str
+
+
+def claim_drafts(conn: Connection, ids: list[int]) -> list[ClaimedDraft]:
     """The levels of `ids` still pending, now marked drafted; another instance's claim wins."""
     claimed = conn.execute(
         update(reminders_fired).where(_RF.id.in_(ids), _RF.draft_status == PENDING).values(
             draft_status="drafted").returning(_RF.id, _RF.case_id, _RF.key, _RF.draft_kind)).all()
-    return sorted(claimed, key=lambda level: (level.case_id, level.id))
+    return sorted((ClaimedDraft(*row) for row in claimed),
+                  key=lambda level: (level.case_id, level.id))
 
 
 def skip_draft(conn: Connection, level_id: int) -> None:
