@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from ..cases import AuditEvent
 from ..records import Case
 from ..duty_clocks import action_reminder, worked_check
 from ..store import actions as actions_q
 from ..store import audit
+from ..store.actions import ActionRow
 from ..store.notes import add_note
 from .context import App, log
 from .drafting import staff_mail
@@ -126,7 +127,7 @@ def remind_owners(app: App, *, now: datetime) -> int:
     return sent
 
 
-def _notify(conn: Connection, app: App, action: Row[Any], mode: str, now: datetime) -> None:
+def _notify(conn: Connection, app: App, action: ActionRow, mode: str, now: datetime) -> None:
     people = [action.owner]
     if mode in ("done", "check") and action.created_by and "@" in action.created_by:
         people.append(action.created_by)

@@ -5,9 +5,10 @@ level calls for: a reminder line for the case's handler (or, for a breach, compl
 for a stalled case, a week-7 case or a silent client, a draft (a progress update, a holding
 letter, a chaser). This step writes them afterwards: the drafts first, then one reminder
 letter per person listing every line queued for them, so the reminder follows the drafts it
-mentions. Recording a level costs a tenth of a millisecond and a letter several milliseconds
-(rendered, sealed and queued), so keeping them apart keeps the tick short when thousands of
-levels fall due at one close of business; and what a crash leaves queued is written next time.
+mentions. A level is one row of a bulk statement, while a letter is rendered, sealed and
+queued one by one, far dearer (tests/bench/README.md), so keeping them apart keeps the tick
+short when thousands of levels fall due at one close of business; and what a crash leaves
+queued is written next time.
 
 Everything is claimed (pending -> drafted / sent) in the transaction that writes it, so a
 rerun or a second instance never writes it twice. A draft the case no longer needs (a final
@@ -22,19 +23,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection
 
 from ..cases import AuditEvent
 from ..deadlines import ACTIVE_STATES
 from ..records import Case
 from ..store import audit, casebook
-from ..store.tables import cases, reminders_fired
+from ..store import levels as levels_q
+from ..store.levels import PENDING
 from .context import App, log
 from .drafting import draft_for_approval, staff_mail, supersede_drafts
-from .tick import COMPLIANCE_TOLD, PENDING, compliance_people
+from .tick import COMPLIANCE_TOLD, compliance_people
 
 DRAFTS_PER_TRANSACTION = 50  # each draft holds the audit chain's lock until its transaction commits
-_RF = reminders_fired.c
 
 # A reminder line says what fell due, and what was drafted for it only if that draft exists.
 WHAT = {
@@ -74,13 +75,6 @@ class LettersReport:
     reminders_sent: int = 0
 
 
-def queued(conn: Connection) -> dict[str, int]:
-    """What waits to be written (for `mailbot status`): normally nothing between passes."""
-    # noqa: E731
-    count = lambda column: conn.execute(select(func.count()).where(column == PENDING)).scalar_one()
-    return {"drafts": count(_RF.draft_status), "reminder_lines": count(_RF.notice_status)}
-
-
 def write_deadline_letters(app: App, *, now: datetime,
                            should_stop: Callable[[], bool] = lambda: False) -> LettersReport:
     report = LettersReport()
@@ -101,33 +95,22 @@ def write_deadline_letters(app: App, *, now: datetime,
 def _write_drafts(app: App, now: datetime, report: LettersReport,
                   should_stop: Callable[[], bool]) -> None:
     with app.store.transaction() as conn:
-        # Case order, as everywhere else that locks per case; ids read once, claimed chunk by chunk.
-        waiting = conn.execute(
-            select(_RF.id).where(_RF.draft_status == PENDING).order_by(_RF.case_id,
-                                                                       _RF.id)).scalars().all()
+        waiting = levels_q.pending_drafts(conn)  # read once, claimed chunk by chunk
     for start in range(0, len(waiting), DRAFTS_PER_TRANSACTION):
         if should_stop():
             break
         with app.store.transaction() as conn:
-            for level in _claim(conn, waiting[start:start + DRAFTS_PER_TRANSACTION]):
+            for level in levels_q.claim_drafts(conn,
+                                               waiting[start:start + DRAFTS_PER_TRANSACTION]):
                 _write_draft(conn, app, level, now, report)
 
 
-def _claim(conn: Connection, ids: list[int]) -> list[Row[Any]]:
-    """The levels of `ids` still pending, now marked drafted; another instance's claim wins."""
-    claimed = conn.execute(
-        update(reminders_fired).where(_RF.id.in_(ids), _RF.draft_status == PENDING).values(
-            draft_status="drafted").returning(_RF.id, _RF.case_id, _RF.key, _RF.draft_kind)).all()
-    return sorted(claimed, key=lambda level: (level.case_id, level.id))
-
-
-def _write_draft(conn: Connection, app: App, level: Row[Any], now: datetime,
+def _write_draft(conn: Connection, app: App, level: levels_q.ClaimedDraft, now: datetime,
                  report: LettersReport) -> None:
     case = casebook.existing_case(conn, level.case_id)  # reminders_fired.case_id: a foreign key
     why_not = _not_needed(case)
     if why_not:
-        conn.execute(
-            update(reminders_fired).where(_RF.id == level.id).values(draft_status="skipped"))
+        levels_q.skip_draft(conn, level.id)
         audit.append(conn, [
             AuditEvent("deadline.draft_skipped", case.ref, "mailbot", now, {
                 "key": level.key,
@@ -162,20 +145,12 @@ _URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2, "low": 3}
 def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
     """One reminder letter per person for every line queued; returns how many letters.
 
-    Claimed first (pending -> 'sending', an in-transaction mark), then read with their cases,
-    then marked sent: one transaction, so the lines are in exactly one letter or still queued.
-    SQLite takes its write lock at the first UPDATE; PostgreSQL's row locks make a second
-    instance wait, then find nothing pending.
+    Claimed first, then read with their cases, then marked sent: one transaction, so the lines
+    are in exactly one letter or still queued (levels_q.claim_lines says how instances wait).
     """
-    if not conn.execute(
-            update(reminders_fired).where(_RF.notice_status == PENDING).values(
-                notice_status="sending")).rowcount:
+    if not levels_q.claim_lines(conn):
         return 0
-    lines = conn.execute(
-        select(_RF.key, _RF.due_at, _RF.detail, _RF.draft_kind, _RF.draft_status, cases.c.ref,
-               cases.c.urgency,
-               cases.c.handler_email).join(cases, cases.c.id == _RF.case_id).where(
-                   _RF.notice_status == "sending").order_by(_RF.id))
+    lines = levels_q.claimed_lines(conn)
     compliance = compliance_people(app)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in lines:
@@ -197,6 +172,5 @@ def _write_reminders(conn: Connection, app: App, now: datetime) -> int:
         shown = items[:REMINDER_LINES_SHOWN]
         staff_mail(conn, app, "reminder", person, case=None, now=now,
                    extra={"items": shown, "total": len(items), "more": len(items) - len(shown)})
-    conn.execute(
-        update(reminders_fired).where(_RF.notice_status == "sending").values(notice_status="sent"))
+    levels_q.mark_lines_sent(conn)
     return len(per_person)

@@ -10,17 +10,16 @@ decided at the start of the next pass.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
-from sqlalchemy import Connection, Row
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection
 
 from .. import marks, routing
 from ..errors import ConfigError, MalformedMessage
 from ..message import Inbound
 from ..records import Case
 from ..triage import Prediction
-from ..store import casebook, raw_mail
+from ..store import DATABASE_FAULT, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..store.raw_mail import MailboxCoordinates
 from ..trust import token_hash
@@ -62,12 +61,13 @@ def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: d
                     "case": result.case_ref or "-"
                 })
             return result
-    except (ConfigError, DBAPIError):
+    except (ConfigError, DATABASE_FAULT):
         raise  # the firm's setup or the database is at fault, not this message: stop the pass
-    # noqa: BLE001 - a poison message must not stop intake: keep it for a person
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
+        # a poison message must not stop intake: keep it for a person
         log.exception("intake.processing_failed", extra={"error": type(exc).__name__})
-        reason = f"processing failed ({type(exc).__name__}); retry with `mailbot quarantine retry` after the fix"
+        reason = (f"processing failed ({type(exc).__name__}); retry with "
+                  "`mailbot quarantine retry` after the fix")
         with app.store.transaction() as conn:
             return quarantine(conn, raw_id, reason, now)
 
@@ -86,27 +86,28 @@ def decide_undecided(app: App, *, now: Callable[[], datetime],
             if should_stop():
                 break
             after = row.id
-            results.append(_decide_stored(app, row, now()))
+            results.append(_decide_stored(app, row.id, row.raw, row.internaldate, now()))
     return results
 
 
-def _decide_stored(app: App, row: Row[Any], now: datetime) -> Received:
+def _decide_stored(app: App, raw_id: int, raw: bytes | None, internaldate: datetime | None,
+                   now: datetime) -> Received:
     """A record a pass left undecided: counted first, so one that keeps killing the process (memory,
     a parser bug) is quarantined after a few passes instead of being tried first on every pass."""
     with app.store.transaction() as conn:
-        attempts = raw_mail.begin_attempt(conn, row.id)
+        attempts = raw_mail.begin_attempt(conn, raw_id)
     if attempts > MAX_LEFTOVER_ATTEMPTS:
-        log.error("intake.poison_message", extra={"raw_id": row.id, "attempts": attempts})
+        log.error("intake.poison_message", extra={"raw_id": raw_id, "attempts": attempts})
         with app.store.transaction() as conn:
             return quarantine(
-                conn, row.id, f"deciding it was started {attempts} times and never finished "
+                conn, raw_id, f"deciding it was started {attempts} times and never finished "
                 "(the process stopped each time); kept for a person", now)
     try:
-        msg = read(app, row.raw or b"")
+        msg = read(app, raw or b"")
     except MalformedMessage as exc:
         with app.store.transaction() as conn:
-            return quarantine(conn, row.id, exc.reason, now)
-    return decide(app, row.id, msg, received_at=receipt_time(row.internaldate, msg, now), now=now)
+            return quarantine(conn, raw_id, exc.reason, now)
+    return decide(app, raw_id, msg, received_at=receipt_time(internaldate, msg, now), now=now)
 
 
 def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int,

@@ -6,13 +6,9 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-
-from ..deadlines import ACTIVE_STATES, case_deadlines
+from ..deadlines import case_deadlines
 from ..duty_clocks import ico_due
-from ..store import raw_mail
-from ..store.casebook import holding_sent
-from ..store.tables import audit_events, cases, outbox, reminders_fired
+from ..store import levels, raw_mail, status
 from .context import App
 from .drafting import handler_name, staff_mail
 
@@ -34,29 +30,19 @@ def _next_deadline(app: App, row: Any, now: datetime) -> tuple[str, datetime] | 
 def digest_context(app: App, *, now: datetime) -> dict[str, Any]:
     since = now - timedelta(days=1)
     with app.store.transaction() as conn:
-        rows = list(conn.execute(select(cases, holding_sent(cases.c.id).label("holding_sent_at"))
-                                 .where(cases.c.state.in_(sorted(ACTIVE_STATES)))))
+        rows = status.active_cases(conn)
         # Enquiries are not complaints: listed apart, never in the complaint figures (F3).
         open_rows = [r for r in rows if r.is_complaint is not False]
         enquiries = [r for r in rows if r.is_complaint is False]
         new_critical = [
             r.ref for r in open_rows if r.urgency == "critical" and r.created_at >= since
         ]
-        bounced = conn.execute(select(func.count()).select_from(audit_events).where(
-            audit_events.c.kind == "letter.bounced", audit_events.c.at >= since)).scalar_one()
-        failed = conn.execute(
-            select(
-                func.count()).select_from(outbox).where(outbox.c.status == "failed")).scalar_one()
-        levels_fired = conn.execute(select(func.count()).select_from(reminders_fired).where(
-            reminders_fired.c.fired_at >= since)).scalar_one()
+        bounced = status.events_since(conn, "letter.bounced", since)
+        failed = status.letters_with_status(conn, "failed")
+        levels_fired = levels.fired_since(conn, since)
         # Breaches the tick recorded in the last day: open cases, and cases answered or closed too
         # late.
-        breached = conn.execute(
-            select(cases.c.ref).join(reminders_fired,
-                                     reminders_fired.c.case_id == cases.c.id).where(
-                                         reminders_fired.c.key == "regulator_breach",
-                                         reminders_fired.c.fired_at
-                                         >= since).order_by(cases.c.ref)).scalars().all()
+        breached = levels.breached_since(conn, since)
         quarantined = raw_mail.count_open_quarantine(conn)
     listed = []
     overdue = past_regulator = 0

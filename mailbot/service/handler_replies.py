@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from .. import commands as cmd
 from .. import routing
@@ -37,6 +37,7 @@ from ..reply_reading import ReplyText, read_reply
 from ..sender_auth import AuthPolicy
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
+from ..store.outbox import TokenRow
 from ..trust import REFUSAL_TEXT, Refusal, SenderCheck, TokenRecord, check_approval, token_hash
 from . import actions as corrective
 from . import case_rules as rules
@@ -70,7 +71,7 @@ class _Run:
     app: App
     case: Case
     letter: Letter
-    token: Row[Any]  # the approval token the reply answers
+    token: TokenRow  # the approval token the reply answers
     actor: str
     now: datetime
     done: list[str] = field(default_factory=list)
@@ -95,7 +96,7 @@ def sender_check(app: App, msg: Any) -> SenderCheck:
 
 
 def _lookup(conn: Connection,
-            token: str | None) -> tuple[Row[Any] | None, Letter | None, TokenRecord | None]:
+            token: str | None) -> tuple[TokenRow | None, Letter | None, TokenRecord | None]:
     if not token:
         return None, None, None
     tok = outbox_q.token_by_hash(conn, token_hash(token))

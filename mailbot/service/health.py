@@ -14,13 +14,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from ..cases import AuditEvent
 from ..reconnect import LinkState, LinkStatus, stalled
 from ..store import audit
 from ..store import links as links_q
-from ..store.tables import audit_events, watermarks
+from ..store import status
 from .context import App, log
 from .drafting import staff_mail
 from .links import alert_people, announce_link, configured_links
@@ -46,13 +46,8 @@ def check_intake_health(app: App, *, now: datetime) -> str | None:
     with app.store.transaction() as conn:
         states = [state for state in links_q.all_links(conn) if state.name in configured]
         _relays(conn, app, states, now, limit)
-        marks = list(conn.execute(select(watermarks)))
-        last_alert = conn.execute(
-            select(audit_events.c.kind)
-            .where(audit_events.c.kind.in_([STALLED, RECOVERED]))
-            .order_by(audit_events.c.id.desc())
-            .limit(1)
-        ).scalar()
+        marks = status.mailboxes(conn)
+        last_alert = status.latest_event_kind(conn, [STALLED, RECOVERED])
         quiet = _quiet_mailboxes(marks, states, now, limit)
         if quiet and last_alert != STALLED:
             oldest = min(quiet, key=lambda q: q.since)

@@ -9,47 +9,28 @@ design, so it always leads.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
-
+from ..store import Store
+from ..store.leader_lock import SessionLock
 from .context import log
 
 LEADER_KEY = 0x6D62_6C65_6164  # 'mblead'
 
 
 class LeaderLock:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._conn: Connection | None = None
-        self.shared = engine.dialect.name == "postgresql"
+    def __init__(self, store: Store) -> None:
+        self._lock = SessionLock(store.engine, LEADER_KEY)
+        self.shared = self._lock.shared
 
     def held(self) -> bool:
         """True if this instance leads now (taking the lock if it is free)."""
         if not self.shared:
             return True
-        try:
-            if self._conn is not None:
-                self._conn.execute(text("SELECT 1"))  # still alive: we still hold it
-                return True
-            conn = self._engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_KEY}).scalar()
-            conn.commit()
-            if got:
-                self._conn = conn
-                log.info("leader.acquired")
-                return True
-            conn.close()
+        was_holding = self._lock.holding
+        if not self._lock.check_or_take():
             return False
-        except DBAPIError:
-            self.release()
-            return False
+        if not was_holding:
+            log.info("leader.acquired")
+        return True
 
     def release(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                # close the session itself (not back to the pool), which drops the lock
-                conn.invalidate()
-                conn.close()
-            except DBAPIError:
-                pass
+        self._lock.release()

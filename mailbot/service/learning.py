@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from ..store import casebook
-from ..store.tables import cases, corrections
+from ..store import casebook, corrections
 from ..trimming import trim_reply
 from .context import App
 
 
 def correction_examples(app: App) -> list[dict[str, Any]]:
     with app.store.transaction() as conn:
-        corrected = [r[0] for r in conn.execute(select(corrections.c.case_id).distinct())]
         examples = []
-        for case_id in corrected:
-            case = conn.execute(select(cases).where(cases.c.id == case_id)).one()
+        for case_id in corrections.corrected_case_ids(conn):
+            case = casebook.case_by_id(conn, case_id)
+            assert case is not None  # corrections.case_id is a foreign key
             first = next(
                 (m for m in casebook.messages_for_case(conn, case_id) if m.kind == "complaint"),
                 None)

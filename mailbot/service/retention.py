@@ -20,13 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
-
 from ..cases import AuditEvent
 from ..deadlines import ACTIVE_STATES
 from ..store import audit
-from ..store.notes import purge_notes
-from ..store.tables import case_messages, cases, outbox, raw_messages
+from ..store import retention as retention_q
 from .context import App, log
 
 PURGED = "[purged under the retention policy]"
@@ -65,28 +62,15 @@ def plan_purge(app: App, *, now: datetime) -> PurgePlan:
     years = app.config.retention.years_after_closure
     earliest = _cutoff(now, years)
     plan = PurgePlan()
-    c = cases.c
-    ended = or_(and_(c.state == "closed", c.closed_at < earliest),
-                and_(c.state == "responded", c.responded_at < earliest),
-                and_(c.is_complaint.is_(False), c.state.in_(sorted(ACTIVE_STATES)),
-                     c.updated_at < earliest))
     with app.store.transaction() as conn:
-        due = conn.execute(select(c.ref, c.legal_hold, c.profile, c.state, c.closed_at,
-                                  c.responded_at, c.updated_at, c.is_complaint)
-                           .where(ended, c.purged_at.is_(None)).order_by(c.id))
-        for row in due:
+        for row in retention_q.ended_before(conn, earliest):
             floor = max(years, app.regime(row.profile).profile.min_retention_years)
             end = ended_at(row)
             if end is None or end >= _cutoff(now, floor):
                 continue
             (plan.held if row.legal_hold else plan.cases).append(row.ref)
         unlinked_cutoff = now - timedelta(days=app.config.retention.unlinked_mail_days)
-        plan.unlinked_raw = len(
-            list(
-                conn.execute(
-                    select(raw_messages.c.id).where(raw_messages.c.case_id.is_(None),
-                                                    raw_messages.c.created_at < unlinked_cutoff,
-                                                    raw_messages.c.raw.is_not(None)))))
+        plan.unlinked_raw = retention_q.count_unlinked_raw(conn, unlinked_cutoff)
     return plan
 
 
@@ -96,37 +80,17 @@ def purge(app: App, *, now: datetime, dry_run: bool = False) -> PurgePlan:
         return plan
     for ref in plan.cases:
         with app.store.transaction() as conn:
-            case = conn.execute(select(cases.c.id, cases.c.client_address)
-                                .where(cases.c.ref == ref, cases.c.legal_hold.is_(False))).first()
+            case = retention_q.case_to_purge(conn, ref)
             if case is None:
                 continue  # put on hold since the plan was made
-            case_id, alias = case.id, pseudonym(case.client_address)
-            raw = conn.execute(
-                update(raw_messages).where(
-                    raw_messages.c.case_id == case_id,
-                    raw_messages.c.raw.is_not(None)).values(raw=None)).rowcount
-            msgs = conn.execute(update(case_messages).where(case_messages.c.case_id == case_id)
-                                .values(body=None, subject=None)).rowcount
-            conn.execute(update(case_messages).where(
-                case_messages.c.case_id == case_id,
-                func.lower(case_messages.c.from_addr) == case.client_address.lower())
-                .values(from_addr=alias))
-            letters = conn.execute(
-                update(outbox).where(outbox.c.case_id == case_id).values(
-                    body_text=PURGED, body_html=None, subject=PURGED, edit_diff=None)).rowcount
-            notes = purge_notes(conn, case_id)
-            conn.execute(update(cases).where(cases.c.id == case_id).values(
-                purged_at=now, subject=None, updated_at=now, close_reason=None, client_name=None,
-                client_address=alias, suggestion=None, flags=[]))
-            counts = {"raw_messages": raw, "messages": msgs, "letters": letters, "notes": notes}
+            counts = retention_q.purge_case(
+                conn, case.id, client_address=case.client_address,
+                alias=pseudonym(case.client_address), placeholder=PURGED, now=now)
             audit.append(conn, [AuditEvent("retention.purged", ref, "mailbot", now, counts)])
     if plan.unlinked_raw:
         cutoff = now - timedelta(days=app.config.retention.unlinked_mail_days)
         with app.store.transaction() as conn:
-            done = conn.execute(
-                update(raw_messages).where(
-                    and_(raw_messages.c.case_id.is_(None), raw_messages.c.created_at < cutoff,
-                         raw_messages.c.raw.is_not(None))).values(raw=None)).rowcount
+            done = retention_q.purge_unlinked_raw(conn, cutoff)
             audit.append(conn, [
                 AuditEvent("retention.purged_unlinked", None, "mailbot", now,
                            {"raw_messages": done})

@@ -198,7 +198,7 @@ async def _serve(
     clock: Callable[[], datetime],
 ) -> None:
     config = app.config
-    leader = LeaderLock(app.store.engine)
+    leader = LeaderLock(app.store)
     running = _Running()
     jobs = _Jobs(app, mailbox_settings, smtp_settings, leader, stop, clock)
     imap = config.imap

@@ -10,10 +10,16 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from . import migrate
 from .engine import make_engine
 from .sealing import Sealer
+
+# What the database itself raises when it fails (connection lost, disk full, a lock timeout,
+# a constraint): `except DATABASE_FAULT` lets a service tell that apart from a fault in what it
+# was handling (a poison message) without knowing the database library.
+DATABASE_FAULT: type[Exception] = DBAPIError
 
 
 class Store:
@@ -36,4 +42,4 @@ class Store:
         self.engine.dispose()
 
 
-__all__ = ["Store", "make_engine"]
+__all__ = ["DATABASE_FAULT", "Store", "make_engine"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Row, select, update
 
 from .tables import cases, corrective_actions
 
 _A = corrective_actions.c
+# A corrective action as the table keeps it.
+ActionRow: TypeAlias = Row[Any]
 
 
 def add_action(conn: Connection, *, case_id: int, text: str, owner: str, due_on: date,
@@ -20,13 +22,13 @@ def add_action(conn: Connection, *, case_id: int, text: str, owner: str, due_on:
     ).returning(_A.id)).scalar_one()
 
 
-def action_by_id(conn: Connection, action_id: int) -> Row[Any] | None:
+def action_by_id(conn: Connection, action_id: int) -> ActionRow | None:
     q = (select(corrective_actions, cases.c.ref.label("case_ref"))
          .join(cases, cases.c.id == _A.case_id).where(_A.id == action_id))
     return conn.execute(q).first()
 
 
-def list_actions(conn: Connection, *, status: str | None = None) -> list[Row[Any]]:
+def list_actions(conn: Connection, *, status: str | None = None) -> list[ActionRow]:
     """Every action with its case's reference, category and root cause as they stand now."""
     q = (select(corrective_actions, cases.c.ref.label("case_ref"),
                 cases.c.category.label("case_category"),
@@ -37,7 +39,7 @@ def list_actions(conn: Connection, *, status: str | None = None) -> list[Row[Any
     return list(conn.execute(q))
 
 
-def waiting(conn: Connection) -> list[Row[Any]]:
+def waiting(conn: Connection) -> list[ActionRow]:
     """Actions an owner may need telling about: open ones, and done ones nobody said worked."""
     q = (select(corrective_actions, cases.c.ref.label("case_ref"))
          .join(cases, cases.c.id == _A.case_id)

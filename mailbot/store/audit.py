@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import (Connection, LargeBinary, String, bindparam, func, insert, select, text,
                         type_coerce)
@@ -310,3 +311,27 @@ def details_since(conn: Connection, kind: str, since: datetime) -> list[dict[str
     """The details of one kind of event recorded since `since`, oldest first (notice counts)."""
     q = select(audit_events.c.detail).where(audit_events.c.kind == kind, audit_events.c.at >= since)
     return [dict(row.detail) for row in conn.execute(q.order_by(audit_events.c.id))]
+
+
+@contextmanager
+def append_only_suspended(conn: Connection) -> Iterator[None]:
+    """The trigger that refuses an UPDATE of an audit row (migration 0002), off inside the block.
+
+    For key rotation only: it rewrites each event's sealed detail under the new key, and the
+    plain detail the chain's hashes cover stays the same. It all happens in the caller's
+    transaction, DDL included (both engines roll DDL back), so an error inside the block
+    leaves the trigger as it was. SQLite cannot switch a trigger off: it is dropped and then
+    created again from its own stored definition, never from a copy of the migration's.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+        yield
+        conn.exec_driver_sql("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only")
+        return
+    definition = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND name = 'audit_events_no_update'").scalar()
+    conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_update")
+    yield
+    if definition:
+        conn.exec_driver_sql(definition)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeAlias
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
 
@@ -13,6 +13,9 @@ from .tables import approval_tokens, cases, outbox
 
 # Constant statements with the values as parameters: building a statement from the values on every
 # call (insert().values(...)) cost more than running it when a tick queues thousands of drafts.
+# An approval token as the table keeps it (only its hash, never the token itself).
+TokenRow: TypeAlias = Row[Any]
+
 _ADD_LETTER = outbox.insert().returning(outbox.c.id)
 _ADD_TOKEN = approval_tokens.insert()
 
@@ -141,7 +144,7 @@ def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha
         })
 
 
-def token_for_request(conn: Connection, request_message_id: str) -> Row[Any] | None:
+def token_for_request(conn: Connection, request_message_id: str) -> TokenRow | None:
     """The token an approval request carried, found by the request's Message-ID."""
     q = select(approval_tokens).where(
         approval_tokens.c.request_message_id == request_message_id.strip("<>"))
@@ -180,7 +183,7 @@ def letters_to(conn: Connection, kind: str, recipient: str, since: datetime) -> 
     return [as_letter(r) for r in conn.execute(q) if wanted in [x.lower() for x in r.recipients]]
 
 
-def token_by_hash(conn: Connection, token_sha256: str) -> Row[Any] | None:
+def token_by_hash(conn: Connection, token_sha256: str) -> TokenRow | None:
     return conn.execute(
         select(approval_tokens).where(approval_tokens.c.token_sha256 == token_sha256)).first()
 

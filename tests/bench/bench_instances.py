@@ -44,7 +44,7 @@ def child_instance(spec: dict[str, Any]) -> dict[str, Any]:
     config = parse_config(spec["config"])
     app = wiring.build_app(config, with_classifier=spec["classifier"])
     now = datetime.fromisoformat(spec["now"])
-    leader = LeaderLock(app.store.engine)
+    leader = LeaderLock(app.store)
     ready = _peak_rss_mb()
     Path(spec["ready"]).touch()
     while not Path(spec["go"]).exists():

@@ -3,9 +3,9 @@
     .venv/bin/python tests/bench/tick_parts.py --cases 100000 --boundaries 5 --no-assigned [--db postgres]
 
 Takes bench_tick.py's arguments. Before each of its lines, prints the tick's total and the
-seconds spent in each part: reading the candidates, evaluating them (`_plans`), recording the
-levels, storing the next checks, the audit append, commits; `.exec` is the part's time inside
-SQLAlchemy's execute (the rest is Python around it).
+seconds spent in each part: reading the candidates (`clocks.candidates`), evaluating them
+(`_plans`), recording the levels (`levels.record`), storing the next checks, the audit append,
+commits; `.exec` is the part's time inside SQLAlchemy's execute (the rest is Python around it).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import sqlalchemy.engine.base as engine_base  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 
 import mailbot.service.tick as tick  # noqa: E402
-from mailbot.store import audit  # noqa: E402
+from mailbot.store import audit, clocks, levels  # noqa: E402
 
 SPENT: Counter[str] = Counter()
 _INSIDE: list[str] = []
@@ -45,8 +45,11 @@ def _timed(module: Any, name: str, label: str | None = None) -> None:
 
 
 def _instrument() -> None:
-    for name in ("_candidates", "_plans", "_record", "_store_next_checks", "_tick_chunk", "_set_state"):
+    for name in ("_plans", "_tick_chunk"):
         _timed(tick, name)
+    for name in ("candidates", "store_next_checks", "set_last_run"):
+        _timed(clocks, name)
+    _timed(levels, "record")
     _timed(audit, "append", "audit.append")
     execute, commit = Connection.execute, engine_base.Connection._commit_impl
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from mailbot.service.leader import LeaderLock
+from mailbot.store import Store
 from tests.servers.postgres import PgSchema
 
 
 def test_one_leader_at_a_time_and_takeover(pg_schema: PgSchema) -> None:
     engines = [pg_schema.engine() for _ in range(3)]
-    locks = [LeaderLock(e) for e in engines]
+    locks = [LeaderLock(Store(e)) for e in engines]
     try:
         assert [lock.held() for lock in locks] == [True, False, False]
         assert locks[0].held() and not locks[1].held(), "the leader keeps it; the others keep asking"
@@ -22,4 +23,4 @@ def test_one_leader_at_a_time_and_takeover(pg_schema: PgSchema) -> None:
 
 
 def test_sqlite_instance_always_leads(sqlite_store) -> None:  # type: ignore[no-untyped-def]
-    assert LeaderLock(sqlite_store.engine).held()
+    assert LeaderLock(sqlite_store).held()

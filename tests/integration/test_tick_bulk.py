@@ -10,6 +10,7 @@ that each queued draft is written once, or skipped with a reason when the case n
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from mailbot.config import parse_config
 from mailbot.deadlines import CaseClock, due_actions
 from mailbot.service import deadline_letters, tick
 from mailbot.service.context import App
-from mailbot.store import Store, audit, make_engine
+from mailbot.store import Store, audit, clocks, levels, make_engine
 from mailbot.store.tables import audit_events, case_checks, cases, outbox, reminders_fired
 from tests.together import run_together
 
@@ -182,7 +183,7 @@ def test_assigned_cases_get_one_draft_per_case_and_one_reminder_per_person(engin
     assert letters(app, "approval_request") == letters(app, "reminder") == []  # the tick queues letters; it writes none
     assert (report.drafts_queued, report.notices_queued) == (len(drafting), len(want))
     with app.store.transaction() as conn:
-        assert deadline_letters.queued(conn) == {"drafts": len(drafting), "reminder_lines": len(want)}
+        assert levels.queued(conn) == {"drafts": len(drafting), "reminder_lines": len(want)}
 
     written = deadline_letters.write_deadline_letters(app, now=NOW)
 
@@ -190,7 +191,7 @@ def test_assigned_cases_get_one_draft_per_case_and_one_reminder_per_person(engin
     requests = letters(app, "approval_request")
     assert len(requests) == len(drafting)  # the most pressing draft per case, not one per level
     with app.store.transaction() as conn:
-        assert deadline_letters.queued(conn) == {"drafts": 0, "reminder_lines": 0}
+        assert levels.queued(conn) == {"drafts": 0, "reminder_lines": 0}
         pending = Counter(conn.execute(select(outbox.c.case_id).where(outbox.c.status == "draft")).scalars())
         assert set(pending.values()) == {1}
         assert audit.verify(conn) == []
@@ -249,7 +250,7 @@ def test_a_long_reminder_lists_the_most_urgent_and_earliest_first_and_counts_the
         theirs = conn.execute(select(cases.c.ref, cases.c.urgency, reminders_fired.c.due_at)
                               .join(cases, cases.c.id == reminders_fired.c.case_id)
                               .where(cases.c.handler_email == HANDLERS[0])).all()
-        assert deadline_letters.queued(conn)["reminder_lines"] == 0  # every line sent, shown or not
+        assert levels.queued(conn)["reminder_lines"] == 0  # every line sent, shown or not
     first = [ref for ref, _u, _due in sorted(theirs, key=lambda r: (r.urgency != "critical", r.due_at, r.ref))[:5]]
     (reminder,) = [r for r in letters(app, "reminder") if r.recipients[0] == HANDLERS[0]]
     listed = [line.split()[0] for line in reminder.body_text.splitlines() if line.strip().startswith("C-2026-")]
@@ -265,7 +266,7 @@ def test_a_level_another_instance_recorded_meanwhile_is_not_acted_on(engines: tu
     seed(app, assigned=True)
     want = expected(app, NOW)
     taken = want[::3]  # what the other instance records between our read and our insert
-    real_candidates = tick._candidates
+    real_candidates = clocks.candidates
 
     def candidates_then_other_instance(*args: Any, **kwargs: Any) -> Any:
         found = real_candidates(*args, **kwargs)
@@ -274,7 +275,7 @@ def test_a_level_another_instance_recorded_meanwhile_is_not_acted_on(engines: tu
             conn.execute(reminders_fired.insert(), [{"case_id": ids[ref], "key": key, "fired_at": NOW} for ref, key in taken])
         return found
 
-    monkeypatch.setattr(tick, "_candidates", candidates_then_other_instance)
+    monkeypatch.setattr(clocks, "candidates", candidates_then_other_instance)
     report = tick.deadline_tick(app, now=NOW)
 
     assert sorted(report.fired) == sorted(set(want) - set(taken))
@@ -367,6 +368,7 @@ def test_a_tick_cut_off_between_chunks_loses_no_reminder_line(engines: tuple[Eng
     with pytest.raises(RuntimeError):
         tick.deadline_tick(app, now=NOW)
     assert 0 < len(recorded(app)) < len(want)
+    assert gc.isenabled() and gc.get_freeze_count() == 0, "the collector is left as it was"
     monkeypatch.setattr(tick, "_tick_chunk", real_chunk)
 
     tick.deadline_tick(app, now=NOW)  # the restarted service's next tick
@@ -378,3 +380,30 @@ def test_a_tick_cut_off_between_chunks_loses_no_reminder_line(engines: tuple[Eng
         assert sum(body.count(f"{ref}") for body in handler_mail) >= 1, (ref, key)
     assert sum(body.count("C-2026-") for body in handler_mail) == len(want)
 
+
+
+def test_the_collector_is_off_only_while_the_tick_reads_and_plans(engines: tuple[Engine, Engine],
+                                                                  tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's cyclic garbage collector is one for the whole process, and other jobs run in
+    other threads while the tick waits on the database: it is off while the tick reads and
+    plans the cases, on while the levels are written, and as it was afterwards."""
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    collector_on: dict[str, bool] = {}
+    real_candidates, real_record = clocks.candidates, levels.record
+
+    def candidates(*args: Any, **kwargs: Any) -> Any:
+        collector_on["reading"] = gc.isenabled()
+        return real_candidates(*args, **kwargs)
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        collector_on["writing"] = gc.isenabled()
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(clocks, "candidates", candidates)
+    monkeypatch.setattr(levels, "record", record)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert tick.deadline_tick(app, now=NOW).fired
+    assert collector_on == {"reading": False, "writing": True}
+    assert gc.isenabled() and gc.get_freeze_count() == 0
