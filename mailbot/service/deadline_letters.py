@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 
 from ..cases import AuditEvent
 from ..deadlines import ACTIVE_STATES
+from ..letters import LetterKind
 from ..records import Case
 from ..store import audit, casebook
 from ..store import levels as levels_q
@@ -53,18 +54,18 @@ WHAT = {
     "sar_overdue": "a subject access request is overdue",
 }
 DRAFTED = {
-    "progress_update": "a progress update",
-    "request_info": "a chaser",
-    "holding_letter": "a holding letter"
+    LetterKind.PROGRESS_UPDATE: "a progress update",
+    LetterKind.REQUEST_INFO: "a chaser",
+    LetterKind.HOLDING_LETTER: "a holding letter",
 }
 
 
 def _what(kind: str, draft_kind: str | None, draft_status: str | None) -> str:
     what = WHAT.get(kind, kind)
     if draft_kind and draft_status == "drafted":
-        return f"{what}: {DRAFTED[draft_kind]} is drafted for you"
+        return f"{what}: {DRAFTED[LetterKind(draft_kind)]} is drafted for you"
     if draft_kind and draft_status == PENDING:  # queued by a tick that ran while this step did
-        return f"{what}: {DRAFTED[draft_kind]} will be drafted for you"
+        return f"{what}: {DRAFTED[LetterKind(draft_kind)]} will be drafted for you"
     return f"{what}: a holding letter is due" if kind == "holding_letter" else what
 
 

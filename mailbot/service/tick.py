@@ -32,6 +32,7 @@ from sqlalchemy import Connection
 
 from ..deadlines import CaseClock, Level, evaluate
 from ..duty_clocks import COMPLIANCE_KINDS, evaluate_duties
+from ..letters import LetterKind
 from ..store import audit, clocks
 from ..store import levels as levels_q
 from ..store.clocks import ClockRow
@@ -40,9 +41,9 @@ from .context import App, log
 # The levels that call for a draft for the handler to approve, and which draft wins when
 # several fall due for one case at once (week 7 is also a stall).
 DRAFTS = {
-    "stalled": "progress_update",
-    "holding_letter": "holding_letter",
-    "info_chaser": "request_info"
+    "stalled": LetterKind.PROGRESS_UPDATE,
+    "holding_letter": LetterKind.HOLDING_LETTER,
+    "info_chaser": LetterKind.REQUEST_INFO,
 }
 _DRAFT_RANK = {"stalled": 0, "info_chaser": 1, "holding_letter": 2}
 
