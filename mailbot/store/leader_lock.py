@@ -12,6 +12,15 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 
+# Advisory locks belong to the whole database, but a mailbot installation is one schema: two
+# installations in one database (two firms, a staging copy, the test suite's schemas) must not
+# take turns at leading each other. The key is mixed with the schema's name; in `public`, the
+# default, it stays the plain key, so instances of an earlier release and this one still agree.
+_TRY_LOCK = text(
+    "SELECT pg_try_advisory_lock(CASE WHEN current_schema() = 'public' THEN CAST(:k AS bigint)"
+    " ELSE CAST(:k AS bigint) # hashtext(current_schema()) END)")
+
+
 class SessionLock:
     def __init__(self, engine: Engine, key: int) -> None:
         self._engine = engine
@@ -31,7 +40,7 @@ class SessionLock:
                 self._conn.execute(text("SELECT 1"))  # still alive: we still hold it
                 return True
             conn = self._engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._key}).scalar()
+            got = conn.execute(_TRY_LOCK, {"k": self._key}).scalar()
             conn.commit()
             if got:
                 self._conn = conn

@@ -22,5 +22,21 @@ def test_one_leader_at_a_time_and_takeover(pg_schema: PgSchema) -> None:
             engine.dispose()
 
 
+def test_installations_in_other_schemas_lead_apart(pg_schema: PgSchema) -> None:
+    """Two firms (or a staging copy) in one PostgreSQL database, each in its own schema: each has
+    its own leader, rather than one waiting for the other's to die."""
+    other = PgSchema()
+    engines = [pg_schema.engine(), other.engine()]
+    locks = [LeaderLock(Store(e)) for e in engines]
+    try:
+        assert [lock.held() for lock in locks] == [True, True]
+    finally:
+        for lock in locks:
+            lock.release()
+        for engine in engines:
+            engine.dispose()
+        other.drop()
+
+
 def test_sqlite_instance_always_leads(sqlite_store) -> None:  # type: ignore[no-untyped-def]
     assert LeaderLock(sqlite_store).held()
