@@ -45,7 +45,7 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
 
 def triage_text(msg: Inbound) -> str:
     """What the classifier reads: the client's new words, not the thread they quote, bounded
-    (triage.bound_text: one message once cost the classifier 1.1 GB)."""
+    (triage.bound_text: hostile input must not cost the classifier unbounded memory)."""
     return bound_text(msg.reply_text or msg.text)
 
 

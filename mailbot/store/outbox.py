@@ -85,8 +85,8 @@ def drafts_for_case(conn: Connection, case_id: int) -> list[Letter]:
 
     Read by the case alone and filtered here: a case has a handful of letters, while a filter on
     status in SQL let PostgreSQL's planner pick the status index, which holds every pending
-    draft of the firm, and walk it for each draft written after a busy boundary (2.5 ms a draft
-    with 8,000 pending, growing with each).
+    draft of the firm, and walk it for each draft written after a busy boundary (a cost that
+    grows with every pending draft; tests/bench/README.md has the figure).
     """
     return [as_letter(row) for row in conn.execute(_LETTERS_OF_CASE, {"case_id": case_id})
             if row.status == "draft"]
