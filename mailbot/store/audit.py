@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql
 
 from ..cases import AuditEvent
 from ..errors import ConfigError
+from .advisory import key_sql
 from .sealing import SealedJSON
 from .tables import UTCDateTime, audit_events, cases, reminders_fired
 
@@ -105,10 +106,12 @@ def _chain_head(conn: Connection) -> str:
     if remembered is not None and remembered[0] is transaction:
         return str(remembered[1])
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
+        conn.execute(_CHAIN_LOCK, {"k": _PG_CHAIN_LOCK})
     return conn.execute(_LAST_HASH).scalar() or GENESIS
 
 
+# The chain is the schema's own: another installation in the same database has its own chain.
+_CHAIN_LOCK = text(f"SELECT pg_advisory_xact_lock({key_sql('k')})")
 _LAST_HASH = select(audit_events.c.hash).order_by(audit_events.c.id.desc()).limit(1)
 
 

@@ -11,14 +11,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from .advisory import key_sql
 
-# Advisory locks belong to the whole database, but a mailbot installation is one schema: two
-# installations in one database (two firms, a staging copy, the test suite's schemas) must not
-# take turns at leading each other. The key is mixed with the schema's name; in `public`, the
-# default, it stays the plain key, so instances of an earlier release and this one still agree.
-_TRY_LOCK = text(
-    "SELECT pg_try_advisory_lock(CASE WHEN current_schema() = 'public' THEN CAST(:k AS bigint)"
-    " ELSE CAST(:k AS bigint) # hashtext(current_schema()) END)")
+
+_TRY_LOCK = text(f"SELECT pg_try_advisory_lock({key_sql('k')})")  # per schema (advisory.py)
 
 
 class SessionLock:
