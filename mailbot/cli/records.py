@@ -14,6 +14,7 @@ from sqlalchemy import Row
 
 from ..cases import AuditEvent
 from ..records import Case, Letter
+from ..service.assigning import assign
 from ..service.complaints import open_complaint
 from ..service.drafting import redraft_pending
 from ..service.case_rules import set_received
@@ -190,6 +191,22 @@ def cases_open(email: FromEmail, name: NameOption, received: ReceivedOption,
     local = when.astimezone(cfg.firm.zone)
     typer.echo(f"{ref}: opened ({channel}, received {local:%Y-%m-%d %H:%M %Z}); the "
                "acknowledgement is drafted for the handler's approval")
+
+
+@cases_app.command("assign")
+def cases_assign(ref: str, email: Annotated[str, typer.Argument(help="The handler's address.")],
+                 by: ByOption = "cli", config: ConfigOption = None) -> None:
+    """Give a case to a handler: for a complaint that names everyone who could take it (the
+    firm is alerted), or to move one. Never to a person the complaint names."""
+    cfg = wiring.read_config(config)
+    application = wiring.build_app(cfg, with_classifier=False)
+    with application.store.transaction() as conn:
+        case = _found(casebook.case_by_ref(conn, ref), f"no case {ref}")
+        problem = assign(conn, application, case, email, actor=by, now=_now())
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{ref}: assigned to {email.lower()}; its drafts await their approval")
 
 
 @cases_app.command("received")

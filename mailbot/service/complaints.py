@@ -18,6 +18,7 @@ from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..duty_clocks import sar_due
 from ..triage.rules import DATA_BREACH, SUBJECT_ACCESS
+from .assigning import alert_unassigned
 from .bounces import record_bounce
 from .context import App, log
 from .drafting import draft_for_approval, queue_client_letter, refresh_request, supersede_drafts
@@ -138,11 +139,8 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         draft_kind = "acknowledgement" if is_complaint else "enquiry_reply"
     if handler is None:
         # The complaint names everyone who could take it: only an administrator can assign it now.
-        log.error(
-            "case.unassigned", extra={
-                "case": ref,
-                "fix": "add a [[handlers]] entry with roles = [\"compliance\"]"
-            })
+        log.error("case.unassigned", extra={"case": ref, "fix": "mailbot cases assign"})
+        alert_unassigned(conn, app, casebook.existing_case(conn, case.id), now=now)
     else:
         note = {"complaint": "New complaint", "uncertain": "New message: is it a complaint?",
                 "not_complaint": "New message, read as not a complaint"}[signal]

@@ -24,7 +24,6 @@ from sqlalchemy import Connection
 
 from .. import commands as cmd
 from .. import routing
-from ..assignment import Candidate, named_in
 from ..cases import OPEN_STATES, AuditEvent, Event
 from ..cases import apply as apply_event
 from ..deadlines import summary_resolution_refusal
@@ -42,6 +41,7 @@ from ..trust import REFUSAL_TEXT, Refusal, SenderCheck, TokenRecord, check_appro
 from . import actions as corrective
 from . import case_rules as rules
 from . import duties
+from .assigning import assign
 from .context import App, log
 from .escalation import escalate
 from .drafting import (
@@ -306,7 +306,7 @@ def _correct(run: _Run, name: str, value: str) -> None:
 
 
 def _assign(run: _Run, email: str) -> None:
-    problem = _reassign(run.conn, run.app, run.case, email, actor=run.actor, now=run.now)
+    problem = assign(run.conn, run.app, run.case, email, actor=run.actor, now=run.now)
     if problem:
         run.unclear.append(problem)
     else:
@@ -595,25 +595,3 @@ def _confirm_edit(run: _Run, edited: str, *, note: str, approving: bool) -> None
     request_approval(conn, run.app, run.case, letter.id, rendered, now=run.now,
                      note=note + (f". Before it can go: {problem.rstrip('.')}" if problem else ""))
     run.done.append("edited")
-
-
-def _reassign(conn: Connection, app: App, case: Case, email: str, *, actor: str,
-              now: datetime) -> str | None:
-    handler = app.config.handler(email)
-    if handler is None or "handler" not in handler.roles:
-        return f"{email} is not a configured handler; nothing was reassigned."
-    candidate = Candidate(handler.name, handler.email, tuple(handler.roles),
-                          tuple(handler.categories))
-    first = next((m for m in casebook.messages_for_case(conn, case.id) if m.direction == "in"),
-                 None)
-    if first is not None and first.body and named_in(first.body, candidate):
-        return f"{handler.name} is named in the complaint and cannot handle it."
-    casebook.update_case(conn, case.id, now, handler_email=handler.email.lower())
-    audit.append(
-        conn,
-        [AuditEvent("case.assigned", case.ref, actor, now, {"handler": handler.email.lower()})])
-    kinds = supersede_drafts(conn, app, case, now=now)
-    fresh = casebook.existing_case(conn, case.id)
-    for kind in kinds:
-        draft_for_approval(conn, app, fresh, kind, now=now, note=f"Reassigned to you by {actor}")
-    return None

@@ -138,9 +138,9 @@ class Desk:
         return receive(self.app, trace.encode() + bytes(msg), now=at, internaldate=at)
 
 
-def desk_config(data_dir: Path, **sections: dict[str, Any]) -> Config:
+def desk_config(data_dir: Path, **sections: Any) -> Config:
     """The desk's firm; `sections` replace or add keys section by section
-    (`intake={"auto_reply_period_hours": 0}`)."""
+    (`intake={"auto_reply_period_hours": 0}`); a list (`handlers=[...]`) replaces the section."""
     data: dict[str, Any] = {
         "firm": {"name": "Harbour & Vale", "complaints_address": COMPLAINTS, "domain": FIRM,
                  "subdivision": "ENG"},
@@ -152,7 +152,7 @@ def desk_config(data_dir: Path, **sections: dict[str, Any]) -> Config:
                       "roles": ["compliance", "partner"]}],
     }
     for name, values in sections.items():
-        data[name] = {**data.get(name, {}), **values}
+        data[name] = values if isinstance(values, list) else {**data.get(name, {}), **values}
     return parse_config(data)
 
 
@@ -175,7 +175,7 @@ def make_desk(blank_desk: tuple[Path, Letters], tmp_path: Path) -> Iterator[Make
     """Desks on a fresh copy of the blank database, configured by `desk_config`'s sections."""
     built: list[App] = []
 
-    def make(**sections: dict[str, Any]) -> Desk:
+    def make(**sections: Any) -> Desk:
         where = tmp_path / f"desk{len(built)}"
         shutil.copytree(blank_desk[0], where)
         config = desk_config(where, **sections)

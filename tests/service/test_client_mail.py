@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mailbot.service.assigning import assign
+from mailbot.store import casebook
 from mailbot.triage import Prediction
 from tests.servers.smtp import SmtpServer
 from tests.service.conftest import (
@@ -227,6 +229,33 @@ def test_a_complaint_about_everyone_is_acknowledged_and_left_for_an_administrato
     assert len(desk.letters("acknowledgement")) == 1, "the client still hears from us"
     assert not desk.letters("approval_request"), "nobody named in it is sent it"
     assert "case.unassigned" in caplog.messages
+    (alert,) = desk.letters("system_alert")
+    assert alert.recipients == [COMPLIANCE], "the firm hears of it at once, not from a log"
+    assert f"mailbot cases assign {case.ref}" in alert.body_text
+    assert "ignored my letters" not in alert.body_text, "the alert never quotes the complaint"
+
+
+def test_an_administrator_gives_such_a_case_to_an_independent_partner(desk: Desk) -> None:
+    desk.complaint("Priya Shah and Alex Morgan both ignored my letters for a month.")
+    (case,) = desk.cases()
+    with desk.app.store.transaction() as conn:
+        refused = assign(conn, desk.app, casebook.existing_case(conn, case.id), HANDLER,
+                         actor="admin", now=T0 + HOUR)
+    assert refused == "Priya Shah is named in the complaint and cannot handle it."
+    # The admin adds a partner from another office to the config and restarts mailbot.
+    outsider = "jo@firm.test"
+    jo = desk.app.config.handlers[0].model_copy(
+        update={"name": "Jo Quinn", "email": outsider, "roles": ["handler", "partner"]})
+    desk.app.config = desk.app.config.model_copy(
+        update={"handlers": [*desk.app.config.handlers, jo]})
+    with desk.app.store.transaction() as conn:
+        assert assign(conn, desk.app, casebook.existing_case(conn, case.id), outsider,
+                      actor="admin", now=T0 + HOUR) is None
+    (case,) = desk.cases()
+    assert case.handler_email == outsider
+    (request,) = desk.letters("approval_request")
+    assert request.recipients == [outsider], "the draft nobody was asked about now goes to Jo"
+    assert desk.events("case.assigned")[-1] == {"handler": outsider}
 
 
 def test_a_possible_data_breach_starts_its_clock_and_alerts_compliance_at_once(
