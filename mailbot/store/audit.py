@@ -4,7 +4,8 @@ Each event's hash covers the previous event's hash and the event's own fields, s
 inserting or deleting any row breaks the chain at a place `verify` can name.
 
 The deadline tick's levels are the one exception to an event per fact: a close of business can
-fire 17,000 of them, and an event each was a third of the tick. Each tick transaction appends
+fire thousands of them, and an event each was a large share of the tick (tests/bench/README.md
+has the figure). Each tick transaction appends
 one `deadline.levels_fired` event whose detail lists a SHA-256 leaf per level (`level_leaf`:
 the case's reference, the level's key and due date), while the level itself is the row in
 reminders_fired. `for_case` turns a case's rows back into `deadline.fired` entries, each with
