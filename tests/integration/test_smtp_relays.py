@@ -55,15 +55,14 @@ def test_starttls_with_the_firms_own_ca_needs_ca_file_and_says_so(
     assert [mail.rcpt_tos for mail in server.received] == [("client@example.test",)]
 
 
+
+def _plain(server: SmtpServer, password: str) -> SmtpSettings:
+    """The test relay over plain loopback, logging in as the test user with `password`."""
+    return SmtpSettings(host=server.host, port=server.port, security="none", timeout_seconds=10,
+                        username=SMTP_USER, password=password)
+
 def test_a_relay_that_offers_no_login_names_auth_none(smtp_server: SmtpServer) -> None:
-    settings = SmtpSettings(
-        host=smtp_server.host,
-        port=smtp_server.port,
-        security="none",
-        timeout_seconds=10,
-        username=SMTP_USER,
-        password=SMTP_PASSWORD,
-    )
+    settings = _plain(smtp_server, SMTP_PASSWORD)
     with pytest.raises(DeliveryFailed) as info:
         deliver(settings, "client@example.test")
     assert 'smtp.auth = "none"' in info.value.fix and info.value.connection
@@ -72,24 +71,10 @@ def test_a_relay_that_offers_no_login_names_auth_none(smtp_server: SmtpServer) -
 
 def test_check_logs_in_and_sends_nothing(make_smtp_server: Callable[..., SmtpServer]) -> None:
     server = make_smtp_server(auth=True)
-    good = SmtpSettings(
-        host=server.host,
-        port=server.port,
-        security="none",
-        timeout_seconds=10,
-        username=SMTP_USER,
-        password=SMTP_PASSWORD,
-    )
+    good = _plain(server, SMTP_PASSWORD)
     extensions = asyncio.run(check(good))
     assert "auth" in extensions and server.auth_attempts == 1 and server.received == []
-    bad = SmtpSettings(
-        host=server.host,
-        port=server.port,
-        security="none",
-        timeout_seconds=10,
-        username=SMTP_USER,
-        password="wrong",
-    )
+    bad = _plain(server, "wrong")
     with pytest.raises(DeliveryFailed) as info:
         asyncio.run(check(bad))
     assert getattr(info.value, "auth_failed", False) and "retry-login" in info.value.fix

@@ -22,17 +22,7 @@ from mailbot.store import casebook
 from mailbot.triage import Prediction
 from tests.servers.smtp import SmtpServer
 from tests.service.conftest import (
-    CLIENT,
-    COMPLAINT,
-    COMPLIANCE,
-    HANDLER,
-    HOUR,
-    MINUTE,
-    T0,
-    Desk,
-    MakeDesk,
-    mail,
-)
+    CLIENT, COMPLAINT, COMPLIANCE, HANDLER, HOUR, MINUTE, T0, Desk, MakeDesk, mail)
 
 DAY = timedelta(days=1)
 

@@ -26,18 +26,7 @@ from mailbot.service.decide import (
 from mailbot.service.record import Arrival, take_in
 from mailbot.store.tables import raw_messages
 from tests.service.conftest import (
-    CLIENT,
-    COMPLAINT,
-    COMPLIANCE,
-    FIRM,
-    HANDLER,
-    HOUR,
-    MINUTE,
-    T0,
-    Desk,
-    MakeDesk,
-    mail,
-)
+    CLIENT, COMPLAINT, COMPLIANCE, FIRM, HANDLER, HOUR, MINUTE, T0, Desk, MakeDesk, mail)
 
 
 def _received(at_text: str) -> bytes:
