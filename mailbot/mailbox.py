@@ -155,62 +155,58 @@ def tls_context(ca_file: str | None) -> ssl.SSLContext:
         raise ConfigError([f"ca_file: cannot read {ca_file} as PEM certificates ({exc})"]) from None
 
 
+# What each cause of failure means and what a person should do about it, in the order the causes
+# are tried (a subclass before its base: TokenUnavailable is a PermissionError, the certificate
+# error an SSLError). A row: the exceptions, the error to raise, its kind (None: that error's
+# own), the cause in words (exc, settings, host:port) and the fix. The last row catches the rest.
+_Describe = Callable[[Any, "MailboxSettings", str], str]
+_CAUSES: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], type[MailboxError],
+                     FailureKind | None, _Describe, str], ...] = (
+    (LoginError, MailboxLoginFailed, None,
+     lambda exc, s, where: f"IMAP login refused for {s.username} at {where}: {_text(exc)}",
+     "check imap.username and the password (imap.password_env or imap.password_file) "
+     "or the OAuth token; mailbot will not log in again until the secret changes or you "
+     "run `mailbot retry-login`"),
+    (TokenUnavailable, MailboxLoginFailed, None,
+     lambda exc, s, where: f"no OAuth token for IMAP: {exc.reason}",
+     "re-authorise the app for the mailbox ([oauth] settings), then run `mailbot retry-login`"),
+    (ssl.SSLCertVerificationError, MailboxError, "setup",
+     lambda exc, s, where: (f"the IMAP server's TLS certificate at {where} is not trusted: "
+                            f"{exc.verify_message}"),
+     "if the firm's own CA signed it, set imap.ca_file to that CA's PEM file; otherwise "
+     "fix the certificate on the server (its name must match imap.host)"),
+    (ssl.SSLError, MailboxError, "setup",
+     lambda exc, s, where: f"TLS with the IMAP server at {where} failed: {exc}",
+     'check that imap.security matches the port ("ssl" on 993, "starttls" on 143)'),
+    (socket.gaierror, MailboxError, None,
+     lambda exc, s, where: f"cannot resolve the IMAP host {s.host!r}: {exc.strerror}",
+     "check imap.host and the DNS"),
+    (ConnectionRefusedError, MailboxError, None,
+     lambda exc, s, where: f"nothing accepts connections at {where}",
+     "check imap.host, imap.port and the firewall; mailbot retries with backoff"),
+    ((TimeoutError, socket.timeout), MailboxError, None,
+     lambda exc, s, where: (f"the IMAP server at {where} did not answer within "
+                            f"{s.timeout_seconds:g} s"),
+     "check imap.host, imap.port and the firewall, or raise imap.timeout_seconds; "
+     "mailbot retries with backoff"),
+    ((IMAPClientAbortError, OSError), MailboxError, None,
+     lambda exc, s, where: f"the connection to the IMAP server at {where} broke off: {_text(exc)}",
+     "none needed if it passes: mailbot reconnects with backoff"),
+    (BaseException, MailboxError, None,
+     lambda exc, s, where: f"the IMAP server at {where} refused a command: {_text(exc)}",
+     "see the server's answer; `mailbot check-config --connect` shows what it supports"),
+)
+
+
 def explain(exc: BaseException, settings: MailboxSettings) -> MailboxError:
-    """A library or socket error as a MailboxError naming its cause and the fix."""
-    where = f"{settings.host}:{settings.port}"
+    """A library or socket error as a MailboxError naming its cause and the fix (`_CAUSES`)."""
     if isinstance(exc, MailboxError):
         return exc
-    if isinstance(exc, LoginError):
-        return MailboxLoginFailed(
-            f"IMAP login refused for {settings.username} at {where}: {_text(exc)}",
-            fix="check imap.username and the password (imap.password_env or imap.password_file) "
-            "or the OAuth token; mailbot will not log in again until the secret changes or you "
-            "run `mailbot retry-login`",
-        )
-    if isinstance(exc, TokenUnavailable):  # before OSError: it is a PermissionError
-        return MailboxLoginFailed(
-            f"no OAuth token for IMAP: {exc.reason}",
-            fix="re-authorise the app for the mailbox ([oauth] settings), then run "
-            "`mailbot retry-login`",
-        )
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return MailboxError(
-            f"the IMAP server's TLS certificate at {where} is not trusted: {exc.verify_message}",
-            kind="setup",
-            fix="if the firm's own CA signed it, set imap.ca_file to that CA's PEM file; otherwise "
-            "fix the certificate on the server (its name must match imap.host)",
-        )
-    if isinstance(exc, ssl.SSLError):
-        return MailboxError(
-            f"TLS with the IMAP server at {where} failed: {exc}",
-            kind="setup",
-            fix='check that imap.security matches the port ("ssl" on 993, "starttls" on 143)',
-        )
-    if isinstance(exc, socket.gaierror):
-        return MailboxError(
-            f"cannot resolve the IMAP host {settings.host!r}: {exc.strerror}",
-            fix="check imap.host and the DNS",
-        )
-    if isinstance(exc, ConnectionRefusedError):
-        return MailboxError(
-            f"nothing accepts connections at {where}",
-            fix="check imap.host, imap.port and the firewall; mailbot retries with backoff",
-        )
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return MailboxError(
-            f"the IMAP server at {where} did not answer within {settings.timeout_seconds:g} s",
-            fix="check imap.host, imap.port and the firewall, or raise imap.timeout_seconds; "
-            "mailbot retries with backoff",
-        )
-    if isinstance(exc, (IMAPClientAbortError, OSError)):
-        return MailboxError(
-            f"the connection to the IMAP server at {where} broke off: {_text(exc)}",
-            fix="none needed if it passes: mailbot reconnects with backoff",
-        )
-    return MailboxError(
-        f"the IMAP server at {where} refused a command: {_text(exc)}",
-        fix="see the server's answer; `mailbot check-config --connect` shows what it supports",
-    )
+    where = f"{settings.host}:{settings.port}"
+    for causes, error, kind, describe, fix in _CAUSES:
+        if isinstance(exc, causes):
+            return error(describe(exc, settings, where), fix=fix, kind=kind)
+    raise AssertionError("unreachable: the last row of _CAUSES matches every exception")
 
 
 def _text(exc: BaseException) -> str:
