@@ -65,13 +65,56 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
+
+# The columns many tables share, each with its size in one place.
+
+
+def _id() -> Column[Any]:
+    """The surrogate key of a table of records (letters, notes, events)."""
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _case(*, nullable: bool = False) -> Column[Any]:
+    """The case a record belongs to (NULL allowed only where a record can stand without one)."""
+    return Column("case_id", Id, ForeignKey("cases.id"), nullable=nullable)
+
+
+def _address(name: str, *, nullable: bool = True) -> Column[Any]:
+    """An email address: 320 characters, the most RFC 5321 allows (64 local + @ + 255 domain)."""
+    return Column(name, String(320), nullable=nullable)
+
+
+def _message_id(name: str, *, nullable: bool = True, unique: bool | None = None) -> Column[Any]:
+    """A Message-ID as written in a header: up to 998 characters, RFC 5322's line limit."""
+    return Column(name, String(998), nullable=nullable, unique=unique)
+
+
+def _sha256(name: str, *, unique: bool | None = None) -> Column[Any]:
+    """A SHA-256 in hex (64 characters), always present."""
+    return Column(name, String(64), nullable=False, unique=unique)
+
+
+def _done(verb: str) -> tuple[Column[Any], Column[Any]]:
+    """When a step was taken and by whom (`approved_at`, `approved_by`): NULL until it is."""
+    return Column(f"{verb}_at", UTCDateTime), _address(f"{verb}_by")
+
+
+def _case_records(name: str, *columns: Any) -> Table:
+    """A table of records that each belong to one case (its notes, letters, actions...)."""
+    return Table(name, metadata, _id(), _case(), *columns)
+
+
+def _signed() -> tuple[Column[Any], Column[Any]]:
+    """Who wrote a record and when (`by`, `at`), for records that exist only once written."""
+    return _address("by", nullable=False), Column("at", UTCDateTime, nullable=False)
+
 raw_messages = Table(
     "raw_messages",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("dedupe_key", String(64), nullable=False, unique=True),
-    Column("message_id", String(998)),
-    Column("content_sha256", String(64), nullable=False),
+    _id(),
+    _sha256("dedupe_key", unique=True),
+    _message_id("message_id"),
+    _sha256("content_sha256"),
     Column("mailbox", String(255)),
     Column("uidvalidity", BigInteger),
     Column("uid", BigInteger),
@@ -80,7 +123,7 @@ raw_messages = Table(
     Column("raw", SealedBytes),  # None once purged under the retention policy
     Column("kind", String(32)),
     Column("status", String(32), nullable=False, default="received"),
-    Column("case_id", Id, ForeignKey("cases.id")),
+    _case(nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     # Passes that began deciding this message and never finished (a crash, a kill for memory):
     # after a few, it is quarantined instead of being tried first on every pass forever.
@@ -92,7 +135,7 @@ raw_messages = Table(
 quarantine = Table(
     "quarantine",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    _id(),
     Column("raw_message_id", Id, ForeignKey("raw_messages.id"), nullable=False),
     Column("reason", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -103,7 +146,7 @@ quarantine = Table(
 cases = Table(
     "cases",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    _id(),
     Column("ref", String(32), nullable=False, unique=True),
     Column("state", String(32), nullable=False),
     Column("category", String(64)),
@@ -114,9 +157,9 @@ cases = Table(
     Column("flags", SealedJSON),
     # the triage suggestion with its reasons, as shown to the handler
     Column("suggestion", SealedJSON),
-    Column("client_address", String(320), nullable=False),
+    _address("client_address", nullable=False),
     Column("client_name", String(255)),
-    Column("handler_email", String(320)),
+    _address("handler_email"),
     Column("subject", SealedText),
     Column("profile", String(32), nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
@@ -137,7 +180,7 @@ cases = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     # Migration 0011: who decided whether it is a complaint (NULL: triage only), who complains,
     # how it reached the firm, the FCA time-limit waiver, and why it was closed early.
-    Column("complaint_decided_by", String(320)),
+    _address("complaint_decided_by"),
     Column("complaint_decided_at", UTCDateTime),
     Column("complainant", String(16), nullable=False, default="client", server_default="client"),
     Column("channel", String(16), nullable=False, default="email", server_default="email"),
@@ -172,41 +215,32 @@ cases = Table(
 # Free text a person wrote about a case (notes, rejection reasons, why adjustments were declined,
 # a breach decision): here, where retention can purge it with the case, while the permanent audit
 # trail keeps only its SHA-256 (review F15), as it does for edit diffs.
-case_notes = Table(
+case_notes = _case_records(
     "case_notes",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
     Column("kind", String(32), nullable=False),  # note, rejection, close, adjustments, breach...
     Column("body", SealedText),  # NULL once purged under the retention policy
-    Column("body_sha256", String(64), nullable=False),
-    Column("by", String(320), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
+    _sha256("body_sha256"),
+    *_signed(),
     Index(None, "case_id"),
 )
 
 # Corrective actions (issue 19): what the firm will change because of a complaint, who owns it and
 # by when. Owners are reminded; once done, someone says whether it worked.
-corrective_actions = Table(
+corrective_actions = _case_records(
     "corrective_actions",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
     Column("text", SealedText, nullable=False),
-    Column("owner", String(320), nullable=False),
+    _address("owner", nullable=False),
     Column("due_on", Date, nullable=False),
     Column("category", String(64)),  # the case's category and root cause when the action was made
     Column("root_cause", String(255)),
     Column("status", String(16), nullable=False),  # open | done
-    Column("created_by", String(320), nullable=False),
+    _address("created_by", nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("reminded", String(32)),  # the last reminder level sent to the owner (duty_clocks.py)
     Column("reminded_at", UTCDateTime),
-    Column("done_at", UTCDateTime),
-    Column("done_by", String(320)),
+    *_done("done"),
     Column("worked", String(8)),  # yes | no; NULL: not yet known
-    Column("worked_at", UTCDateTime),
-    Column("worked_by", String(320)),
+    *_done("worked"),
     Index(None, "status"),
     Index(None, "case_id"),
 )
@@ -223,17 +257,14 @@ case_checks = Table(
     Index(None, "next_check_at"),
 )
 
-case_messages = Table(
+case_messages = _case_records(
     "case_messages",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
     Column("direction", String(8), nullable=False),  # "in" | "out"
     Column("kind", String(32), nullable=False),  # human, auto_reply, bounce, letter kind...
-    Column("message_id", String(998)),
+    _message_id("message_id"),
     Column("raw_message_id", Id, ForeignKey("raw_messages.id")),
     Column("outbox_id", Id, ForeignKey("outbox.id")),
-    Column("from_addr", String(320)),
+    _address("from_addr"),
     Column("subject", SealedText),
     Column("body", SealedText),  # full text; purged under retention
     Column("at", UTCDateTime, nullable=False),
@@ -251,30 +282,29 @@ ref_counters = Table(
 outbox = Table(
     "outbox",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("case_id", Id, ForeignKey("cases.id")),
+    _id(),
+    _case(nullable=True),
     Column("kind", String(32), nullable=False),
     # draft, approved, sent, failed, rejected, superseded
     Column("status", String(16), nullable=False),
     Column("requires_approval", Boolean, nullable=False),
-    Column("handler_email", String(320)),
-    Column("sender", String(320), nullable=False),  # envelope sender (VERP for client letters)
+    _address("handler_email"),
+    _address("sender", nullable=False),  # envelope sender (VERP for client letters)
     Column("recipients", JSON, nullable=False),
-    Column("message_id", String(998), nullable=False, unique=True),
+    _message_id("message_id", nullable=False, unique=True),
     Column("subject", SealedText, nullable=False),
     Column("body_text", SealedText, nullable=False),
     Column("body_html", SealedText),
     Column("edit_diff", SealedText),  # the handler's changes; the audit event holds its sha256
-    Column("in_reply_to", String(998)),
+    _message_id("in_reply_to"),
     Column("references", JSON, nullable=False, default=list),
-    Column("reply_to", String(320), nullable=False),
+    _address("reply_to", nullable=False),
     Column("auto_submitted", String(32), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UTCDateTime),
     Column("last_error", Text),
     Column("created_at", UTCDateTime, nullable=False),
-    Column("approved_at", UTCDateTime),
-    Column("approved_by", String(320)),
+    *_done("approved"),
     Column("sent_at", UTCDateTime),
     Index(None, "status", "next_attempt_at"),
     Index(None, "kind", "created_at"),
@@ -285,16 +315,16 @@ outbox = Table(
 approval_tokens = Table(
     "approval_tokens",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    _id(),
     Column("outbox_id", Id, ForeignKey("outbox.id"), nullable=False),
-    Column("handler_email", String(320), nullable=False),
-    Column("token_sha256", String(64), nullable=False, unique=True),
+    _address("handler_email", nullable=False),
+    _sha256("token_sha256", unique=True),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     # The approval request that carried the token (a reply must answer it) and the nonce of
     # its draft markers; NULL for tokens issued before migration 0010 (approve only, no edits).
-    Column("request_message_id", String(998)),
+    _message_id("request_message_id"),
     Column("marker", String(16)),
     Index(None, "request_message_id"),
 )
@@ -302,14 +332,14 @@ approval_tokens = Table(
 audit_events = Table(
     "audit_events",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    _id(),
     Column("at", UTCDateTime, nullable=False),
     Column("kind", String(64), nullable=False),
     Column("case_ref", String(32)),
-    Column("actor", String(320), nullable=False),
+    _address("actor", nullable=False),
     Column("detail", SealedJSON, nullable=False),
-    Column("prev_hash", String(64), nullable=False, unique=True),  # unique: the chain cannot fork
-    Column("hash", String(64), nullable=False, unique=True),
+    _sha256("prev_hash", unique=True),  # unique: the chain cannot fork
+    _sha256("hash", unique=True),
     Index(None, "case_ref"),
     # a case's levels are found in the batch events of the ticks that recorded them
     Index(None, "at"),
@@ -324,11 +354,8 @@ watermarks = Table(
     Column("last_success_at", UTCDateTime),
 )
 
-reminders_fired = Table(
+reminders_fired = _case_records(
     "reminders_fired",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
     Column("key", String(64), nullable=False),
     Column("fired_at", UTCDateTime, nullable=False),
     # What the level queues for the letters step (service/deadline_letters.py): a reminder line
@@ -345,16 +372,12 @@ reminders_fired = Table(
     Index(None, "draft_status"),
 )
 
-corrections = Table(
+corrections = _case_records(
     "corrections",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("case_id", Id, ForeignKey("cases.id"), nullable=False),
     Column("field", String(32), nullable=False),
     Column("old_value", String(64)),
     Column("new_value", String(64), nullable=False),
-    Column("by", String(320), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
+    *_signed(),
 )
 
 tick_state = Table(
@@ -390,7 +413,7 @@ installation = Table(
     "installation",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
-    Column("complaints_address", String(320), nullable=False),
+    _address("complaints_address", nullable=False),
     Column("key_check", SealedBytes, nullable=False),  # a known value sealed with the key in use
     Column("created_at", UTCDateTime, nullable=False),
 )
