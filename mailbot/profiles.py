@@ -106,15 +106,31 @@ class Profile:
 # (shared/reviews/domain-2026-12.md, sections 4 and 6).
 SHIPPED_REVIEWED_ON = date(2026, 12, 5)
 
-# Contact details as published by each body when this was written. Firms must verify them
-# (and override through their config) before go-live: letters that print stale details can
-# stop the ombudsman's six-month clock from running.
-LEGAL_OMBUDSMAN = Signpost(
-    name="Legal Ombudsman",
-    address="PO Box 6167, Slough, SL1 0EH",
-    phone="0300 555 0333",
-    email="enquiries@legalombudsman.org.uk",
-    website="www.legalombudsman.org.uk",
+# Contact details as published by each body when this was written, one row each: name, address,
+# phone, email, website. Firms must verify them (and override through their config) before
+# go-live: letters that print stale details can stop the ombudsman's six-month clock from running.
+_CONTACTS: dict[str, tuple[str, str, str, str, str]] = {
+    "leo": ("Legal Ombudsman", "PO Box 6167, Slough, SL1 0EH", "0300 555 0333",
+            "enquiries@legalombudsman.org.uk", "www.legalombudsman.org.uk"),
+    "slcc": ("Scottish Legal Complaints Commission",
+             "The Stamp Office, 10-14 Waterloo Place, Edinburgh, EH1 3EG", "0131 201 2130",
+             "enquiries@scottishlegalcomplaints.org.uk", "www.scottishlegalcomplaints.org.uk"),
+    "lsra": ("Legal Services Regulatory Authority",
+             "Complaints and Resolutions Unit, PO Box 12906, Dublin 7", "+353 1 859 2911",
+             "complaints@lsra.ie", "www.lsra.ie"),
+    "fos": ("Financial Ombudsman Service", "Exchange Tower, London, E14 9SR", "0800 023 4567",
+            "complaint.info@financial-ombudsman.org.uk", "www.financial-ombudsman.org.uk"),
+}
+
+
+def _body(key: str, **rules: Any) -> Signpost:
+    """A body's signpost: its contact details from `_CONTACTS`, its time limits as given."""
+    name, address, phone, email, website = _CONTACTS[key]
+    return Signpost(name, address, phone, email, website, **rules)
+
+
+LEGAL_OMBUDSMAN = _body(
+    "leo",
     referral_months=6,
     time_limit_text=("You must also normally refer your complaint to the Legal Ombudsman within "
                      "one year of the act or omission you are complaining about, or within one "
@@ -125,12 +141,8 @@ LEGAL_OMBUDSMAN = Signpost(
                  "client, such as a beneficiary of an estate or trust we dealt with, but "
                  "generally not from the other side in a matter we handled."),
 )
-SLCC = Signpost(
-    name="Scottish Legal Complaints Commission",
-    address="The Stamp Office, 10-14 Waterloo Place, Edinburgh, EH1 3EG",
-    phone="0131 201 2130",
-    email="enquiries@scottishlegalcomplaints.org.uk",
-    website="www.scottishlegalcomplaints.org.uk",
+SLCC = _body(
+    "slcc",
     referral_months=None,  # SLCC: 3 years from the act or awareness, whatever the firm's response
     time_limit_text=("You must normally make your complaint to the Scottish Legal Complaints "
                      "Commission within three years of the last service we provided on the piece "
@@ -140,12 +152,8 @@ SLCC = Signpost(
                      "was cause for complaint."),
     time_limit_years=3,
 )
-LSRA = Signpost(
-    name="Legal Services Regulatory Authority",
-    address="Complaints and Resolutions Unit, PO Box 12906, Dublin 7",
-    phone="+353 1 859 2911",
-    email="complaints@lsra.ie",
-    website="www.lsra.ie",
+LSRA = _body(
+    "lsra",
     referral_months=None,  # LSRA: generally 3 years from the service or the bill
     time_limit_text=("A complaint to the Legal Services Regulatory Authority about inadequate "
                      "services or excessive costs must normally be made within three years of the "
@@ -156,12 +164,8 @@ LSRA = Signpost(
                  "from anyone, but a complaint of inadequate services or excessive costs only "
                  "from a client."),
 )
-FINANCIAL_OMBUDSMAN = Signpost(
-    name="Financial Ombudsman Service",
-    address="Exchange Tower, London, E14 9SR",
-    phone="0800 023 4567",
-    email="complaint.info@financial-ombudsman.org.uk",
-    website="www.financial-ombudsman.org.uk",
+FINANCIAL_OMBUDSMAN = _body(
+    "fos",
     referral_months=6,
     non_clients=("The Financial Ombudsman Service can consider complaints only from eligible "
                  "complainants, who can include some people who were not our customer, such as a "
