@@ -32,35 +32,42 @@ _DAEMON = re.compile(
     re.IGNORECASE,
 )
 _REPLY_PREFIX = re.compile(r"\s*(?:re|fwd?|aw|wg|tr|sv|vs|rv|r|enc|odp|fw)\s*:", re.IGNORECASE)
-BOUNCE_SUBJECT = re.compile(
-    r"undeliver|undelivered mail|delivery status notification|returned mail|mail delivery fail"
-    r"|delivery fail"
-    r"|failure notice|mail system error|non remis|unzustellbar|nicht zustellbar"
-    r"|no se puede entregar"
-    r"|onbestelbaar|non recapitabile|não (?:foi possível )?entreg|delivery has failed"
-    r"|delivery incomplete"
-    r"|mail delivery problem|mail error|error during delivery|could not be deliver|failed mail"
-    r"|non-?delivery"
-    r"|not delivered|mail failed|message delayed|delivery warning|has not yet been delivered"
-    r"|\[bounce\]"
-    r"|delivery notification|failure delivery|не доставлено|delivery report|returned to sender"
-    r"|permanent delivery failure|delivery problem|mail delivery", re.IGNORECASE,
+
+
+def any_of(*phrases: str) -> re.Pattern[str]:
+    """One pattern that finds any of `phrases` (regular expressions), in any case."""
+    return re.compile("|".join(phrases), re.IGNORECASE)
+
+
+# What MTAs write both in a notice's subject and in its text.
+_NOTICE_PHRASES = ("delivery has failed", "has not yet been delivered", "returned mail",
+                   "delivery status notification")
+BOUNCE_SUBJECT = any_of(
+    *_NOTICE_PHRASES,
+    "undeliver", "undelivered mail", "mail delivery fail", "delivery fail", "failure notice",
+    "mail system error", "delivery incomplete", "mail delivery problem", "mail error",
+    "error during delivery", "could not be deliver", "failed mail", "non-?delivery",
+    "not delivered", "mail failed", "message delayed", "delivery warning", r"\[bounce\]",
+    "delivery notification", "failure delivery", "delivery report", "returned to sender",
+    "permanent delivery failure", "delivery problem", "mail delivery",
+    # French, German, Spanish, Dutch, Italian, Portuguese, Russian
+    "non remis", "unzustellbar", "nicht zustellbar", "no se puede entregar", "onbestelbaar",
+    "non recapitabile", "não (?:foi possível )?entreg", "не доставлено",
 )
 # Sentences MTAs write into their notices; none is something a client writes to a law firm.
-_BOUNCE_TEXT = re.compile(
-    r"could not be delivered|couldn't be delivered|was not delivered|delivery has failed"
-    r"|delivery failed"
-    r"|undeliverable|user unknown|unknown user|no such user|mailbox unavailable|mailbox is full"
-    r"|recipient address rejected|permanent error|permanent fatal error|this is the mail system at"
-    r"|this is the qmail-send program|mail delivery software|i'm sorry to have to inform you"
-    r"|delivery to the following recipient|did not reach (?:some or all of )?the intended recipient"
-    r"|unable to deliver|could not deliver|wasn't able to deliver|was unable to deliver"
-    r"|not listed in (?:the )?(?:domino directory|public name & address book)"
-    r"|error delivering your mail"
-    r"|message delivery failed|host unknown|delivery to the following|has not yet been delivered"
-    r"|will continue to try to deliver|the following addresses? had|returned mail"
-    r"|delivery status notification",
-    re.IGNORECASE,
+_BOUNCE_TEXT = any_of(
+    *_NOTICE_PHRASES,
+    "could not be delivered", "couldn't be delivered", "was not delivered", "delivery failed",
+    "undeliverable",
+    "user unknown", "unknown user", "no such user", "mailbox unavailable", "mailbox is full",
+    "recipient address rejected", "permanent error", "permanent fatal error",
+    "this is the mail system at", "this is the qmail-send program", "mail delivery software",
+    "i'm sorry to have to inform you", "delivery to the following recipient",
+    "did not reach (?:some or all of )?the intended recipient", "unable to deliver",
+    "could not deliver", "wasn't able to deliver", "was unable to deliver",
+    "not listed in (?:the )?(?:domino directory|public name & address book)",
+    "error delivering your mail", "message delivery failed", "host unknown",
+    "delivery to the following", "will continue to try to deliver", "the following addresses? had",
 )
 STATUS_IN_TEXT = re.compile(r"(?:\b[245]\d\d[ -]#?|status:[ \t]*|#|\()([245]\.\d{1,3}\.\d{1,3})\b",
                             re.IGNORECASE)

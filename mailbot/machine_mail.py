@@ -15,8 +15,8 @@ from email.parser import HeaderParser
 from email.utils import collapse_rfc2231_value
 from enum import StrEnum
 
-from .bounce_reading import (MAIL_DAEMON, STATUS_IN_TEXT, bounce_reason, failed_recipients,
-                             permanence_from_words)
+from .bounce_reading import (MAIL_DAEMON, STATUS_IN_TEXT, any_of, bounce_reason,
+                             failed_recipients, permanence_from_words)
 from .marks import LOOP_HEADER, MESSAGE_ID_PREFIX
 from .mime_text import (MAX_DEPTH, children, decode_bytes, header_text, payload_bytes,
                         raw_header_values)
@@ -48,15 +48,14 @@ OWN_MESSAGE_ID_PREFIX = MESSAGE_ID_PREFIX  # our Message-IDs: <mb.{32 hex}@{our 
 _OWN_ID = re.compile(re.escape(OWN_MESSAGE_ID_PREFIX) + r"[0-9a-f]{32}@(\S+)", re.IGNORECASE)
 _NOREPLY = re.compile(r"(?:no[-_.]?reply|do[-_.]?not[-_.]?reply)(?:[+._-].*)?", re.IGNORECASE)
 # Anchored at the start of the subject, as responders write them; a weak signal on its own.
-_OOO_SUBJECT = re.compile(
-    r"(?:automatic reply|auto[- ]?reply|autoreply|auto:|out of (?:the )?office|"
-    r"réponse automatique|absent(?:e)? du bureau|absence du bureau|"
-    r"automatische antwort|abwesenheitsnotiz|abwesend|"
-    r"respuesta automática|fuera de la oficina|"
-    r"automatisch antwoord|afwezigheidsbericht|afwezig|"
-    r"risposta automatica|fuori sede|fuori ufficio|"
-    r"resposta automática|ausente|fora do escritório)",
-    re.IGNORECASE,
+_OOO_SUBJECT = any_of(
+    "automatic reply", "auto[- ]?reply", "autoreply", "auto:", "out of (?:the )?office",
+    "réponse automatique", "absent(?:e)? du bureau", "absence du bureau",  # French
+    "automatische antwort", "abwesenheitsnotiz", "abwesend",  # German
+    "respuesta automática", "fuera de la oficina",  # Spanish
+    "automatisch antwoord", "afwezigheidsbericht", "afwezig",  # Dutch
+    "risposta automatica", "fuori sede", "fuori ufficio",  # Italian
+    "resposta automática", "ausente", "fora do escritório",  # Portuguese
 )
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _BODY_MESSAGE_ID = re.compile(r"^[ \t]*message-id:[ \t]*<([^<>\s]{1,250})>",
