@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 
 _W = r"(?:[\w'’-]+\s+)"  # one word and its trailing space, for "up to n words between"
+# A short while ahead ("a couple of working days", "2 weeks") and the dates a client watches.
+_FEW_DAYS = (r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|business\s+)?"
+             r"(?:days?|weeks?)")
+_EVENT = r"(?:trial|hearing|court\s+date|completion|exchange|closing)"
 _NEGATION = re.compile(
     r"(?:\b(?:no|not|never|nor|without|nothing|neither)\b|n[’']t\b)[^.;:!?\n]{0,30}$")
 
@@ -262,17 +266,12 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "imminent_event", "critical", set(),
         "says a trial, hearing, completion or exchange is only days or a couple of weeks away",
+        # "two weeks away from the trial", "completion is now within a few days"
         r"(?:(?:about|approximately|around|roughly|nearly|almost|just|only|less\s+than)\s+)?"
-        r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|business\s+)?(?:days?"
-        r"|weeks?)\s+"
-        r"away\s+from\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+)?"
-        r"(?:jury\s+|final\s+|court\s+)?(?:trial|hearing|court\s+date|completion|exchange"
-        r"|closing)\b"
-        r"|(?:trial|hearing|court\s+date|completion|exchange|closing)\s+(?:is|are"
-        r"|[’']s)\s+(?:now\s+)?"
-        r"(?:in|within)\s+(?:about\s+|only\s+|just\s+)?(?:a|one|two|2|a\s+couple\s+of|a\s+few"
-        r"|\d)\s+"
-        r"(?:working\s+|business\s+)?(?:days?|weeks?)\b", negatable=True),
+        + _FEW_DAYS + r"\s+away\s+from\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+)?"
+        r"(?:jury\s+|final\s+|court\s+)?" + _EVENT + r"\b"
+        r"|" + _EVENT + r"\s+(?:is|are|[’']s)\s+(?:now\s+)?(?:in|within)\s+"
+        r"(?:about\s+|only\s+|just\s+)?" + _FEW_DAYS + r"\b", negatable=True),
     _rule(
         "limitation_running_out", "critical", set(),
         "says years have passed and nothing has been issued: a limitation period may be about to "
