@@ -15,8 +15,8 @@ import typer
 from ..service.actions import ActionResult, mark_done, mark_worked
 from ..store import actions as actions_q
 from . import wiring
-from .records import ByOption, JsonOption, _plain
-from .running import ConfigOption
+from .records import ByOption, _plain
+from .running import ConfigOption, JsonOption
 
 
 def _finish(result: ActionResult) -> None:

@@ -25,9 +25,8 @@ from ..store import audit, casebook, raw_mail
 from ..store import notes as notes_q
 from ..store import outbox as outbox_q
 from . import wiring
-from .running import ConfigOption
+from .running import ConfigOption, JsonOption
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 # `cases open` and `cases received`: complaints that did not come by email, the date of receipt.
 FromEmail = Annotated[str, typer.Option("--from", help="The complainant's email address.")]
 NameOption = Annotated[str, typer.Option("--name", help="The complainant's name.")]

@@ -18,7 +18,7 @@ from ..reports import evidence, returns, subject_access
 from ..reports import register as reg
 from ..store import Store, casebook
 from . import wiring
-from .running import ConfigOption, command_group, parse_now
+from .running import ConfigOption, JsonOption, command_group, parse_now
 
 AsOfOption = Annotated[Optional[str], typer.Option(
     "--as-of", help="Judge deadlines as at this ISO time instead of now (reproducible reports).")]
@@ -27,6 +27,10 @@ FromOption = Annotated[
     typer.Option("--from", help="First day of the period (YYYY-MM-DD, firm's local date).")]
 ToOption = Annotated[str,
                      typer.Option("--to", help="Last day of the period, inclusive (YYYY-MM-DD).")]
+CsvFlag = Annotated[
+    bool, typer.Option("--csv", help="Write the register as CSV (one row per case).")]
+CsvOutOption = Annotated[
+    Optional[Path], typer.Option("--out", help="CSV file to write (default: standard output).")]
 
 
 class _Records:
@@ -84,15 +88,8 @@ def register(app: typer.Typer, audit_app: typer.Typer | None = None) -> None:
     app.command("export-person")(export_person)
 
 
-def register_cmd(
-    config: ConfigOption = None, as_csv: Annotated[
-        bool,
-        typer.Option("--csv", help="Write the register as CSV (one row per case).")] = False,
-    out: Annotated[
-        Optional[Path],
-        typer.Option("--out", help="CSV file to write (default: standard output).")] = None,
-    as_of: AsOfOption = None,
-) -> None:
+def register_cmd(config: ConfigOption = None, as_csv: CsvFlag = False, out: CsvOutOption = None,
+                 as_of: AsOfOption = None) -> None:
     """The complaints register: dates, category, outcome, redress, learning, deadlines; no
     complaint text."""
     records = _Records(config)
@@ -116,8 +113,7 @@ def register_cmd(
 
 
 def returns_cmd(date_from: FromOption, date_to: ToOption, config: ConfigOption = None,
-                as_json: Annotated[bool, typer.Option(
-                    "--json", help="Machine-readable JSON output.")] = False,
+                as_json: JsonOption = False,
                 regime: Annotated[Optional[str], typer.Option(
                     "--regime", help="Only cases under this regime, e.g. fca_disp for the "
                                      "FCA's return.")] = None,

@@ -16,10 +16,16 @@ from ..store import Store, migrate
 from . import wiring
 from .connect_check import check_connections
 
+# The options many commands share (the other command modules import them from here).
 ConfigOption = Annotated[
     Optional[str],
     typer.Option("--config", "-c", help="Config file (default: $MAILBOT_CONFIG or ./mailbot.toml)."
                  )]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+OnceFlag = Annotated[
+    bool, typer.Option("--once", help="One intake pass and outbox flush, then exit.")]
+RunAtOption = Annotated[
+    Optional[str], typer.Option("--now", help="Process as if at this ISO time (previews, tests).")]
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -108,15 +114,7 @@ def db_upgrade(config: ConfigOption = None) -> None:
     typer.echo(f"schema at revision {revision} (head {migrate.head_revision()})")
 
 
-def run(
-    config: ConfigOption = None, once: Annotated[
-        bool,
-        typer.Option("--once", help="One intake pass and outbox flush, then exit.")] = False,
-    now: Annotated[
-        Optional[str],
-        typer.Option("--now", help="Process as if at this ISO time (previews, tests)."
-                     )] = None,
-) -> None:
+def run(config: ConfigOption = None, once: OnceFlag = False, now: RunAtOption = None) -> None:
     """Run the service: intake from IMAP, send approved letters; `--once` for a single pass."""
     cfg = wiring.read_config(config)
     wiring.refuse_placeholders(cfg)
