@@ -189,58 +189,48 @@ class SetResolved(_YesNo):
 
 
 @dataclass(frozen=True)
-class SetCategory:
-    label: str  # one of triage.CATEGORIES
+class _Choice:
+    """A command that names one of a known list, as the list spells it (see _READERS)."""
+
+    value: str
 
 
-@dataclass(frozen=True)
-class AddSecondary:
+class SetCategory(_Choice):
+    """'category NAME': the complaint's category, one of triage.CATEGORIES."""
+
+
+class AddSecondary(_Choice):
     """'also CATEGORY': a further category the complaint is about, for the register."""
 
-    category: str
+
+class SetUrgency(_Choice):
+    """'urgency LEVEL': one of triage.URGENCIES."""
 
 
-@dataclass(frozen=True)
-class SetUrgency:
-    level: str  # one of triage.URGENCIES
-
-
-@dataclass(frozen=True)
-class SetRegime:
+class SetRegime(_Choice):
     """'regime PROFILE': the rules the case is handled under (its clocks and letters)."""
 
-    profile: str  # one of profiles.PROFILES
+
+class SetComplainant(_Choice):
+    """'complainant client|third party': one of COMPLAINANTS."""
+
+
+class SetPerson(_Choice):
+    """'about ROLE': whom the complaint is about, as the register names them (PERSONS)."""
+
+
+class SetArea(_Choice):
+    """'area NAME': the area of law, one of triage.rules.AREAS."""
+
+
+class Outcome(_Choice):
+    """'outcome upheld|partly|not': the register's outcome (OUTCOMES)."""
 
 
 @dataclass(frozen=True)
-class SetComplainant:
-    role: str  # one of COMPLAINANTS
+class Adjustments(_Choice):
+    """Whether reasonable adjustments were offered to a vulnerable client (F24): ADJUSTMENTS."""
 
-
-@dataclass(frozen=True)
-class SetPerson:
-    """'about ROLE': whom the complaint is about, as the register names them."""
-
-    role: str  # one of PERSONS
-
-
-@dataclass(frozen=True)
-class SetArea:
-    area: str  # one of triage.rules.AREAS
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """'outcome upheld|partly|not': the register's outcome."""
-
-    value: str  # one of OUTCOMES
-
-
-@dataclass(frozen=True)
-class Adjustments:
-    """Whether reasonable adjustments were offered to a vulnerable client (F24)."""
-
-    value: str  # one of ADJUSTMENTS
     text: str = ""
 
 
@@ -274,17 +264,20 @@ class CreateAction:
 
 
 @dataclass(frozen=True)
-class ActionDone:
-    """'action N done'."""
+class _ActionStep:
+    """'action N ...': a step on the case's corrective action number N."""
 
     number: int
+
+
+class ActionDone(_ActionStep):
+    """'action N done'."""
 
 
 @dataclass(frozen=True)
-class ActionWorked:
+class ActionWorked(_ActionStep):
     """'action N worked yes|no [NOTE]': whether the change did what it was meant to."""
 
-    number: int
     worked: bool
     note: str = ""
 

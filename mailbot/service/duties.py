@@ -52,16 +52,16 @@ def carry_out(conn: Connection, app: App, case: Case, action: cmd.Command, *, ac
         case cmd.Adjustments(value=value, text=text):
             return _record(conn, case, "adjustments", value, text, actor=actor, now=now,
                            events=events)
-        case cmd.SetPerson(role=role):
+        case cmd.SetPerson(value=role):
             return _record(conn, case, "person_complained_about", role, "", actor=actor, now=now,
                            events=events)
-        case cmd.SetArea(area=area):
+        case cmd.SetArea(value=area):
             return _record(conn, case, "area_of_law", area, "", actor=actor, now=now,
                            events=events)
         case cmd.SetResolved(value=value):
             return _record(conn, case, "resolved", "yes" if value else "no", "", actor=actor,
                            now=now, events=events)
-        case cmd.AddSecondary(category=category):
+        case cmd.AddSecondary(value=category):
             return _secondary(conn, case, category, actor=actor, now=now, events=events)
     raise AssertionError(action)  # pragma: no cover - the caller sends only these here
 

@@ -247,9 +247,9 @@ def _command(run: _Run, action: cmd.Command) -> None:
 def _handling(run: _Run, action: cmd.Command) -> None:
     """How the case is handled: its triage corrected, its handler, a note, a draft, closing."""
     match action:
-        case cmd.SetCategory(label=label):
+        case cmd.SetCategory(value=label):
             _correct(run, "category", label)
-        case cmd.SetUrgency(level=level):
+        case cmd.SetUrgency(value=level):
             _correct(run, "urgency", level)
         case cmd.Assign(email=email):
             _assign(run, email)
@@ -394,7 +394,7 @@ def _rules(run: _Run, action: cmd.Command) -> None:
     match action:
         case cmd.SetComplaint(value=value):
             change = rules.set_complaint(conn, case, value, actor=actor, now=now, events=events)
-        case cmd.SetRegime(profile=profile):
+        case cmd.SetRegime(value=profile):
             change = rules.set_regime(conn, app, case, profile, actor=actor, now=now,
                                       events=events)
         case cmd.SetReceived(when=when):
@@ -402,7 +402,7 @@ def _rules(run: _Run, action: cmd.Command) -> None:
             partner = actor if _is_partner(app, actor) else None
             change = rules.set_received(conn, app, case, moment, partner=partner, actor=actor,
                                         now=now, events=events)
-        case cmd.SetComplainant(role=role):
+        case cmd.SetComplainant(value=role):
             change = rules.set_complainant(conn, case, role, actor=actor, now=now, events=events)
         case cmd.WaiveTimeLimits(value=value):
             change = rules.set_waiver(conn, app, case, value, actor=actor, now=now, events=events)
