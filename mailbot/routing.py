@@ -84,6 +84,9 @@ class StaffMail:
 
 @dataclass(frozen=True)
 class Ignore:
+    """Mail that needs no answer (our own, machine mail, spam, no sender): filed, never answered.
+    `case` is the case its thread points to; `bounced_outbox_id` the letter a bounce returns."""
+
     msg: Inbound
     reason: IgnoreReason
     case: CaseParty | None = None
