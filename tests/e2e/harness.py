@@ -25,6 +25,7 @@ from unittest import mock
 from imapclient import IMAPClient
 
 from mailbot.cli import wiring
+from mailbot.compose import Letters
 from mailbot.config import Config, parse_config
 from mailbot.service.context import App
 from mailbot.service.runner import RunReport, run_once
@@ -143,6 +144,13 @@ def _shipped_model() -> Any:
     return _load_classifier(wiring.SHIPPED_MODEL_DIR)
 
 
+@functools.cache
+def _shipped_letters(zone: str) -> Letters:
+    """The shipped templates, compiled once for all the session's firms in a zone, as the service
+    desks share theirs (tests/service/conftest.py); a firm with its own templates gets its own."""
+    return Letters(None, zone=zone)
+
+
 def _model_in(directory: Path) -> Any:
     """wiring.load_classifier, but the shipped model is the session's one copy; a firm's own
     model (or none) is loaded as the service loads it."""
@@ -193,6 +201,8 @@ def make_firm(dovecot: ImapTestServer, smtp: SmtpServer, tmp_path: Path, *,
     config = parse_config(raw)
     with mock.patch.object(wiring, "load_classifier", _model_in):
         app = wiring.build_app(config)
+    if not config.paths.templates_dir:
+        app.letters = _shipped_letters(config.firm.timezone)
     return Firm(dovecot, smtp, complaints, client, handler, other, compliance, config, app,
                 partner)
 
