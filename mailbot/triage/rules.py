@@ -108,6 +108,15 @@ RULES: tuple[Rule, ...] = (
         r"|(?:completion|settlement|closing)\s+(?:has\s+|had\s+)?(?:failed|fell\s+through"
         r"|collapsed)"
         r"|funds\s+(?:were|was)\s+never\s+(?:sent|paid|transferred|put|received)"
+        # Savings gone, a wire that never arrived, a cheque that bounced (models/real wording).
+        r"|(?:all\s+(?:of\s+)?(?:our|my|the)\s+(?:\w+\s+)?(?:money|savings|deposit)"
+        r"|everything\s+(?:we|i)\s+(?:had\s+)?(?:saved|had)|(?:our|my)\s+life\s+savings)\s+"
+        r"(?:\w+\s+){0,3}?(?:gone|lost|stolen|vanished|disappeared|wiped\s+out)"
+        r"|(?:never|not)\s+(?:gotten|got|received)\s+(?:the|our|my)\s+(?:money|funds|wire"
+        r"|deposit|down\s+payment|settlement)\b"
+        r"|(?:checks?|cheques?)\s+(?:[\w'’]+\s+){0,8}?bounced"
+        r"|(?:sent|paid|transferred|returned|wired)\s+(?:the|my|our)\s+(?:\w+\s+){0,2}?(?:money"
+        r"|funds|sum|deposit|proceeds)\s+back\s+to\b"
         # Withheld: the firm holds money the writer says is theirs now (models/real wording).
         r"|(?:refus\w*|won[’']t|will\s+not|would\s+not|wouldn[’']t|not\s+(?:willing"
         r"|prepared))\s+(?:to\s+)?"
@@ -148,6 +157,13 @@ RULES: tuple[Rule, ...] = (
         r"|people|family)[’']s?[’']?"
         r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)"
         r"|not\s+(?:in\s+the\s+)?bcc"
+        # to an address the writer has left, or someone else's papers sent to the writer
+        r"|(?:sent|posted|delivered|e-?mailed|went)\s+" + _W
+        + r"{0,6}to\s+(?:my|our|the|his|her)\s+(?:old|previous|former)\s+(?:address|house|home"
+        r"|e-?mail)"
+        r"|(?:sent|e-?mailed|posted|forwarded)\s+(?:me|us)\s+" + _W + r"{0,4}(?:for|about"
+        r"|addressed\s+to|belonging\s+to|intended\s+for)\s+(?:a\s+|an\s+)?['‘’\"]?(?:mr|mrs|ms"
+        r"|miss|dr)\b"
         r"|(?:didn[’']t|did\s+not|never)\s+(?:mean|intend)\s+to\s+send\s+(?:it|this|that|them"
         r"|the\s+\w+)\s+"
         r"to\s+me|not\s+(?:meant|intended)\s+for\s+me\b"
@@ -220,6 +236,10 @@ RULES: tuple[Rule, ...] = (
         r"(?:old|elderly|vulnerable|position|trust)|(?:changed|altered)\s+(?:that|the)\s+date"
         r"|misled\s+the\s+(?:court|judge|tribunal)|(?:court|judge|tribunal)\s+(?:was|were"
         r"|has\s+been)\s+misled"
+        # "he scammed me", "bad faith", "self dealing": allegations in the words people use
+        r"|scam(?:med|ming|mers?)?\b(?!\s+(?:e-?mails?|calls?|texts?|invoices?))|defraud\w*"
+        r"|bad\s+faith|self[- ]dealing|misrepresent\w*|conspir\w*|extort\w*"
+        r"|cheat(?:ed|ing)\s+(?:me|us|my|our|the\s+estate|them|him|her)\b"
         r"|(?:hours|time|entries|calls|meetings)\s+(?:are|were|have\s+been"
         r"|being)\s+(?:\w+\s+)?(?:invented|made\s+up"
         r"|fabricated)|fabricat\w*", negatable=True, category="integrity_misconduct"),

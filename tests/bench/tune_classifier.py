@@ -55,15 +55,21 @@ def separation(real, predictions) -> tuple[float, float]:
 
 def candidates():
     """The grid searched (the README records what it printed): the weight of the real texts, the
-    category head's regularisation and the lexicon scale, the settings the real-text score moved."""
+    category head's regularisation, the lexicon scale and a label hierarchy (the category head
+    learns from complaints only and is weighed by the complaint head)."""
     base = copy.deepcopy(PARAMS)
     yield "current", base
-    for weight, cat_c, scale in itertools.product([3.0, 6.0], [5.0, 20.0], [0.3, 0.6]):
+    grid = [(w, 20.0, 0.6, h) for w in (3.0, 6.0, 10.0) for h in (False, True)]
+    grid += [(6.0, 5.0, 0.6, False), (6.0, 20.0, 0.3, False)]
+    for weight, cat_c, scale, hierarchy in grid:
         params = copy.deepcopy(base)
         params.update(lexicon_scale=scale, real_weight=weight)
+        if hierarchy:
+            params["category_hierarchy"] = True
         params["C"].update(category=cat_c)
         if params != base:
-            yield f"real_weight={weight} cat_C={cat_c} lexicon={scale}", params
+            yield (f"real_weight={weight} cat_C={cat_c} lexicon={scale}"
+                   f"{' hierarchy' if hierarchy else ''}"), params
     for comp_c in (1.0, 3.0):  # the complaint head's regularisation (non-complaints recognised)
         params = copy.deepcopy(base)
         params["C"].update(is_complaint=comp_c)

@@ -188,3 +188,15 @@ def _rename_in_schema(archive: bytes, before: bytes, after: bytes) -> bytes:
                 target.writestr(item, data.replace(before, after) if item.filename == "schema.json"
                                 else data)
     return out.getvalue()
+
+
+def test_the_category_head_learns_kinds_of_complaint_and_the_complaint_head_says_whether() -> None:
+    """The label hierarchy: 'other' takes what the complaint head leaves over, so a message the
+    model reads as no complaint has 'other' first."""
+    model = train_model(examples(), dict(classifier.PARAMS, category_hierarchy=True))
+    assert "other" not in model.pipelines["category"][-1].classes_  # learnt from complaints only
+    thanks, breach = model.predict(["Thank you so much for all your help with the house, lovely",
+                                    "You sent my bank statements to the wrong person, a data breach"])
+    assert thanks.category == "other" and thanks.complaint_probability < 0.5
+    assert dict(thanks.category_top)["other"] >= 1.0 - thanks.complaint_probability - 1e-4
+    assert breach.category == "data_security" and breach.complaint_probability > 0.5

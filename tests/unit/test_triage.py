@@ -384,6 +384,22 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "My solicitor has been holding my settlement money for three months and will not answer.",
     "It's been almost two years and he hasn't filed a lawsuit.",
     "She sent me a letter, but she didn't mean to send it to me: it was about another family's divorce.",
+    # the third round of real texts (ids in models/real/corpus.jsonl)
+    "I paid him thousands of dollars but in the end he didn't fix anything. I feel like he scammed "
+    "me.",                                                                                       # r0340
+    "At this point I believe we are the victim of a loan modification scam.",                    # r0337
+    "the attorney was seeking payment for activities done in bad faith",                         # r0140
+    "All attorneys fees were restricted due to self dealing of the predecessor trustee.",        # r0141
+    "She misrepresented her fees with regards to the contract I initially signed.",              # r0194
+    "I said to my husband, 'I've ruined our lives. That's all of our money gone'.",              # r0255
+    "I was just in complete disbelief that everything we had saved had gone.",                   # r0304
+    "At that point they told us they had never gotten the money.",                              # r0300
+    "The settlement check I received from my lawyer's trust account bounced.",
+    # general forms of a breach, money sent back and fraud (DOMAIN.md's critical signals)
+    "The medical report you prepared for my claim was sent to my old address, where my ex lives.",
+    "Your accounts team has paid the sale proceeds back to the buyer's solicitors by mistake.",
+    "My brother and I think our father's estate has been defrauded by the executor.",
+    "This morning you emailed me a witness statement for a Mrs Patel, which is not mine.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -393,6 +409,10 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "About a week before closing I got approval for my loan.",
     "The trial was two weeks ago and it went well, thank you.",
     "It's been almost two years since you finished my conveyancing and I want to say thanks.",
+    "Thank you for the warning about scams before our completion; we will phone to check.",
+    "Thank you: our money arrived safely and the completion went through on time.",
+    "Please send future letters to my new address rather than my old one.",
+    "Thanks for sending me the forms for Mr Jones to sign; I will pass them on today.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
