@@ -41,8 +41,10 @@ __all__ = ["Pending", "Received", "decide", "decide_batch", "decide_undecided", 
 
 MAX_LEFTOVER_ATTEMPTS = 2  # after the pass that took it in, a record gets this many more tries
 # Messages decided in one transaction: it holds the write lock (SQLite) and the audit chain's
-# lock (PostgreSQL) until it commits, so other writers wait at most this many decisions.
-MAX_BATCH = 100
+# lock (PostgreSQL) until it commits, so other writers wait at most this many decisions. Below
+# 64, too: each message's savepoint is a PostgreSQL subtransaction, and past 64 in one
+# transaction every other session's snapshot must look them up on disk (pg_subtrans).
+MAX_BATCH = 50
 
 
 def receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | None = None,
