@@ -1,4 +1,4 @@
-"""Deciding about mail already taken in: route and apply, a fetched batch per transaction.
+"""Deciding about mail already taken in: route and apply, a batch of messages per transaction.
 
 record.py has recorded the bytes; here each record is routed (new complaint, follow-up,
 handler reply, ignore) and applied with its case change, letters and audit events. The record
@@ -6,11 +6,12 @@ is claimed in the transaction that applies it, so a message is decided exactly o
 crash or a second pass comes in between; whatever is left 'received' is decided at the start
 of the next pass, one message per transaction (`decide`).
 
-A pass decides a fetched batch in one transaction (`decide_batch`), each message inside its own
-savepoint: a message that fails is rolled back to it and quarantined, and the rest go on. A
-fault of the firm's setup or of the database rolls the whole batch back; its records stay
-'received' for the next pass. Later messages of a batch see the cases earlier ones opened (a
-new client's second message is a follow-up of the first), as they would one transaction later.
+A pass decides a fetched batch MAX_BATCH messages per transaction (`decide_batch`), each
+message inside its own savepoint: a message that fails is rolled back to it and quarantined,
+and the rest go on. A fault of the firm's setup or of the database rolls the whole transaction
+back; its records stay 'received' for the next pass. Later messages of a batch see the cases
+earlier ones opened (a new client's second message is a follow-up of the first), as they would
+one transaction later.
 """
 
 from __future__ import annotations

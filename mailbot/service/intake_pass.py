@@ -2,9 +2,10 @@
 
 Per batch: take it in (record every message in one transaction), move it on the server (one
 command per folder), advance the watermark, then decide every message (its case, letters and
-audit) in one more transaction, each in its own savepoint (decide.py). A crash between any
-two steps is repaired by the next pass: it first decides what was recorded and left undecided;
-the record's dedupe turns a re-fetched message into a no-op, and the message is then moved.
+audit), up to decide.MAX_BATCH messages per transaction, each in its own savepoint. A crash
+between any two steps is repaired by the next pass: it first decides what was recorded and
+left undecided; the record's dedupe turns a re-fetched message into a no-op, and the message is
+then moved.
 
 Before a database reads a mailbox for the first time, it checks that no other database has:
 mail already in the processed or quarantine folder means one has, and this database would
@@ -133,8 +134,8 @@ def _take_in_batch(app: App, mailbox: Mailbox, batch: list[FetchedMessage],
 
 def _decide_batch(app: App, taken: list[Taken], report: PassReport,
                   now: Callable[[], datetime], should_stop: Callable[[], bool]) -> None:
-    """Decide what was recorded, in one transaction (a stop leaves the rest for the next pass's
-    leftovers)."""
+    """Decide what was recorded, a transaction per decide.MAX_BATCH messages (a stop leaves the
+    rest for the next pass's leftovers)."""
     # Handlers' replies are never classified: only what may become a complaint is.
     predicted = app.triage.predict_batch([triage_text(t.msg) for t in taken if t.msg is not None
                                           and t.msg.kind is MailKind.HUMAN
