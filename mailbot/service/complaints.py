@@ -21,7 +21,8 @@ from ..triage.rules import DATA_BREACH, SUBJECT_ACCESS
 from .assigning import alert_unassigned
 from .bounces import record_bounce
 from .context import App, log
-from .drafting import draft_for_approval, queue_client_letter, refresh_request, supersede_drafts
+from .drafting import (Opening, draft_for_approval, queue_client_letter, refresh_request,
+                       supersede_drafts)
 from .escalation import escalate
 from .listening import is_correction
 
@@ -78,7 +79,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
                              open_load=load)
     regime = app.regimes.for_new_case(msg.recipients, handler.email if handler else None)
     ref = casebook.next_reference(conn, received_at.astimezone(app.config.firm.zone).year)
-    case_id = casebook.create_case(
+    case = casebook.create_case_as_written(
         conn,
         ref=ref,
         values={
@@ -102,12 +103,13 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         },
         now=now,
     )
-    casebook.add_case_message(conn, case_id=case_id, direction="in", kind="complaint",
+    casebook.add_case_message(conn, case_id=case.id, direction="in", kind="complaint",
                               message_id=msg.message_id, from_addr=msg.from_addr,
                               subject=msg.subject, body=msg.text, at=received_at,
                               raw_message_id=raw_id,
                               )
-    raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case_id)
+    opening = Opening(msg.message_id, msg.text)  # its letters need not read it back
+    raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
     events = [
         AuditEvent("case.created", ref, "mailbot", now, {
             "raw_id": raw_id, "received_at": received_at.isoformat(), "regime": regime.name,
@@ -119,9 +121,8 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             "escalated": handler is not None and "handler" not in handler.roles}),
     ]
     audit.append(conn, events)
-    case = casebook.existing_case(conn, case_id)
     if escalate(conn, app, case, now=now, actor="mailbot"):
-        case = casebook.existing_case(conn, case_id)
+        case = casebook.existing_case(conn, case.id)
     automatic = app.config.firm.auto_acknowledge and is_complaint
     held_back = _may_auto_reply(conn, app, msg.from_addr, now) if automatic else None
     if automatic and answers_our_letter:
@@ -129,7 +130,8 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
         # from a new address each time. Acknowledging it could start a mail loop: a person decides.
         held_back = "it replies to a letter we sent to someone else"
     if automatic and held_back is None:
-        queue_client_letter(conn, app, case, "acknowledgement", now=now, approved_by="auto")
+        queue_client_letter(conn, app, case, "acknowledgement", now=now, approved_by="auto",
+                            opening=opening)
         draft_kind = "progress_update"
     else:
         if held_back:
@@ -144,7 +146,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     else:
         note = {"complaint": "New complaint", "uncertain": "New message: is it a complaint?",
                 "not_complaint": "New message, read as not a complaint"}[signal]
-        draft_for_approval(conn, app, case, draft_kind, now=now, note=note)
+        draft_for_approval(conn, app, case, draft_kind, now=now, note=note, opening=opening)
     log.info("case.created", extra={"case": ref, "category": suggestion.category,
                                     "urgency": suggestion.urgency, "regime": regime.name,
                                     "complaint": signal})

@@ -1,16 +1,24 @@
-"""Deciding about mail already taken in: route and apply, one message per transaction.
+"""Deciding about mail already taken in: route and apply, a batch of messages per transaction.
 
 record.py has recorded the bytes; here each record is routed (new complaint, follow-up,
-handler reply, ignore) and applied with its case change, letters and audit events in one
-transaction. The record is claimed in that same transaction, so a message is decided exactly
-once even when a crash or a second pass comes in between; whatever is left 'received' is
-decided at the start of the next pass.
+handler reply, ignore) and applied with its case change, letters and audit events. The record
+is claimed in the transaction that applies it, so a message is decided exactly once even when a
+crash or a second pass comes in between; whatever is left 'received' is decided at the start
+of the next pass, one message per transaction (`decide`).
+
+A pass decides a fetched batch MAX_BATCH messages per transaction (`decide_batch`), each
+message inside its own savepoint: a message that fails is rolled back to it and quarantined,
+and the rest go on. A fault of the firm's setup or of the database rolls the whole transaction
+back; its records stay 'received' for the next pass. Later messages of a batch see the cases
+earlier ones opened (a new client's second message is a follow-up of the first), as they would
+one transaction later.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from sqlalchemy import Connection
 
@@ -29,9 +37,15 @@ from .handler_replies import handler_reply
 from .record import Arrival, Outcome, Received, quarantine, read, receipt_time, take_in
 from .unusual import no_sender, staff_message
 
-__all__ = ["Received", "decide", "decide_undecided", "receive", "reprocess"]
+__all__ = ["Pending", "Received", "decide", "decide_batch", "decide_undecided", "receive",
+           "reprocess"]
 
 MAX_LEFTOVER_ATTEMPTS = 2  # after the pass that took it in, a record gets this many more tries
+# Messages decided in one transaction: it holds the write lock (SQLite) and the audit chain's
+# lock (PostgreSQL) until it commits, so other writers wait at most this many decisions. Below
+# 64, too: each message's savepoint is a PostgreSQL subtransaction, and past 64 in one
+# transaction every other session's snapshot must look them up on disk (pg_subtrans).
+MAX_BATCH = 50
 
 
 def receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | None = None,
@@ -49,27 +63,88 @@ def decide(app: App, raw_id: int, msg: Inbound, *, received_at: datetime, now: d
     """Route and apply one recorded message; a failure quarantines it instead of stopping intake."""
     try:
         with app.store.transaction() as conn:
-            if not raw_mail.claim_raw(conn, raw_id):
-                return Received(Outcome.DUPLICATE, raw_id, detail="already decided")
-            route = routing.route(msg, gather_facts(conn, app, msg, now))
-            result = apply_route(conn, app, route, raw_id=raw_id, received_at=received_at, now=now,
-                                 predicted=predicted)
-            log.info(
-                "intake.received", extra={
-                    "raw_id": raw_id,
-                    "status": result.status,
-                    "case": result.case_ref or "-"
-                })
-            return result
+            result = _claim_and_apply(conn, app, Pending(raw_id, msg, received_at), now=now,
+                                      predicted=predicted)
     except (ConfigError, DATABASE_FAULT):
         raise  # the firm's setup or the database is at fault, not this message: stop the pass
     except Exception as exc:  # noqa: BLE001
         # a poison message must not stop intake: keep it for a person
-        log.exception("intake.processing_failed", extra={"error": type(exc).__name__})
-        reason = (f"processing failed ({type(exc).__name__}); retry with "
-                  "`mailbot quarantine retry` after the fix")
         with app.store.transaction() as conn:
-            return quarantine(conn, raw_id, reason, now)
+            return quarantine(conn, raw_id, _failed(exc), now)
+    _log_decided(result)
+    return result
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A message recorded and read, waiting for its decision."""
+
+    raw_id: int
+    msg: Inbound
+    received_at: datetime
+
+
+def decide_batch(app: App, pending: Sequence[Pending], *, now: Callable[[], datetime],
+                 should_stop: Callable[[], bool] = lambda: False,
+                 predicted: Mapping[str, Prediction] | None = None) -> list[Received]:
+    """Decide a fetched batch, MAX_BATCH messages per transaction; a stop between two messages
+    commits those decided and leaves the rest 'received' for the next pass.
+
+    A transaction per message spent most of its time on what every transaction pays (the
+    commit, the audit chain's head and lock); the savepoint keeps a poison message's damage to
+    itself. ConfigError and a database fault are raised, with the transaction rolled back.
+    """
+    results: list[Received] = []
+    for start in range(0, len(pending), MAX_BATCH):
+        chunk: list[Received] = []
+        with app.store.batch_transaction() as conn:
+            for item in pending[start:start + MAX_BATCH]:
+                if should_stop():
+                    break
+                chunk.append(_decide_in_savepoint(conn, app, item, now=now(),
+                                                  predicted=predicted))
+        for result in chunk:
+            _log_decided(result)
+        results.extend(chunk)
+        if len(chunk) < len(pending[start:start + MAX_BATCH]):
+            break
+    return results
+
+
+def _decide_in_savepoint(conn: Connection, app: App, item: Pending, *, now: datetime,
+                         predicted: Mapping[str, Prediction] | None) -> Received:
+    """One message of a batch: applied, or rolled back to its savepoint and quarantined."""
+    try:
+        with conn.begin_nested():
+            return _claim_and_apply(conn, app, item, now=now, predicted=predicted)
+    except (ConfigError, DATABASE_FAULT):
+        raise
+    except Exception as exc:  # noqa: BLE001 - as in decide(): kept for a person, intake goes on
+        return quarantine(conn, item.raw_id, _failed(exc), now)
+
+
+def _claim_and_apply(conn: Connection, app: App, item: Pending, *, now: datetime,
+                     predicted: Mapping[str, Prediction] | None) -> Received:
+    """Claim the record and apply its route, in the caller's transaction (exactly once)."""
+    if not raw_mail.claim_raw(conn, item.raw_id):
+        return Received(Outcome.DUPLICATE, item.raw_id, detail="already decided")
+    route = routing.route(item.msg, gather_facts(conn, app, item.msg, now))
+    return apply_route(conn, app, route, raw_id=item.raw_id, received_at=item.received_at,
+                       now=now, predicted=predicted)
+
+
+def _failed(exc: Exception) -> str:
+    """Logged with its traceback; the quarantine's reason names the error's type only."""
+    log.exception("intake.processing_failed", extra={"error": type(exc).__name__})
+    return (f"processing failed ({type(exc).__name__}); retry with "
+            "`mailbot quarantine retry` after the fix")
+
+
+def _log_decided(result: Received) -> None:
+    """Once committed (quarantine() logs its own, before)."""
+    if result.status not in (Outcome.DUPLICATE, Outcome.QUARANTINED):
+        log.info("intake.received", extra={
+            "raw_id": result.raw_id, "status": result.status, "case": result.case_ref or "-"})
 
 
 def decide_undecided(app: App, *, now: Callable[[], datetime],

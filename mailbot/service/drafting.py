@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 from urllib.parse import quote
@@ -126,8 +127,21 @@ def gate(app: App, case: Any, kind: str, text: str, html: str | None = None) -> 
                       waive_time_limits=bool(getattr(case, "waive_time_limits", None)))
 
 
-def _thread(conn: Connection, case: Case) -> tuple[str | None, list[str]]:
-    ids = casebook.thread_ids(conn, case.id)
+@dataclass(frozen=True)
+class Opening:
+    """A new case's first message, just filed by intake (its only one): the thread its letters
+    answer and the words an approval request shows are in hand, not read back."""
+
+    message_id: str | None
+    text: str
+
+
+def _thread(conn: Connection, case: Case,
+            opening: Opening | None = None) -> tuple[str | None, list[str]]:
+    if opening is not None:
+        ids = [opening.message_id] if opening.message_id else []
+    else:
+        ids = casebook.thread_ids(conn, case.id)
     if not ids:
         return None, []
     return ids[-1], ids[:-1]
@@ -169,7 +183,7 @@ def render_client_letter(app: App, case: Case, kind: str, now: datetime) -> Rend
 
 
 def queue_client_letter(conn: Connection, app: App, case: Case, kind: str, *, now: datetime,
-                        approved_by: str) -> int | None:
+                        approved_by: str, opening: Opening | None = None) -> int | None:
     """A letter that goes out without a handler's approval: only the acknowledgement, by policy."""
     rule = rule_of(kind)
     assert rule and rule.to_client and not rule.needs_approval, \
@@ -184,7 +198,7 @@ def queue_client_letter(conn: Connection, app: App, case: Case, kind: str, *, no
             })
         ])
         return None
-    parent, refs = _thread(conn, case)
+    parent, refs = _thread(conn, case, opening)
     row_id = _insert(conn, app, case, letter, to=[case.client_address], status="approved",
                      requires_approval=False, now=now, in_reply_to=parent, references=refs,
                      approved_by=approved_by)
@@ -199,19 +213,20 @@ def queue_client_letter(conn: Connection, app: App, case: Case, kind: str, *, no
 
 
 def draft_for_approval(conn: Connection, app: App, case: Case, kind: str, *, now: datetime,
-                       note: str) -> int:
+                       note: str, opening: Opening | None = None) -> int:
     """A draft client letter plus the approval request that carries its token to the handler."""
     letter = render_client_letter(app, case, kind, now)
-    parent, refs = _thread(conn, case)
+    parent, refs = _thread(conn, case, opening)
     draft_id = _insert(conn, app, case, letter, to=[case.client_address], status="draft",
                        requires_approval=True, now=now, in_reply_to=parent, references=refs,
                        handler_email=case.handler_email)
-    request_approval(conn, app, case, draft_id, letter, now=now, note=note)
+    request_approval(conn, app, case, draft_id, letter, now=now, note=note, opening=opening)
     return draft_id
 
 
 def request_approval(conn: Connection, app: App, case: Case, draft_id: int,
-                     letter: RenderedLetter, *, now: datetime, note: str) -> int:
+                     letter: RenderedLetter, *, now: datetime, note: str,
+                     opening: Opening | None = None) -> int:
     """Send the handler the draft with a fresh token and markers; returns the request's outbox id.
 
     The token is bound to this draft, this handler and this request's Message-ID (a reply acts
@@ -224,7 +239,7 @@ def request_approval(conn: Connection, app: App, case: Case, draft_id: int,
     expires = now + timedelta(hours=app.config.approvals.token_ttl_hours)
     message_id = _bare(marks.mint_message_id(app.config.firm.domain))
     context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires,
-                               note=note, message_id=message_id, now=now)
+                               note=note, message_id=message_id, now=now, opening=opening)
     request = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
     request_id = _insert(conn, app, case, request, to=[handler], status="approved",
                          requires_approval=False, now=now, message_id=message_id,
@@ -265,8 +280,12 @@ def refresh_request(conn: Connection, app: App, case: Case, request: Letter, dra
 
 def _request_context(conn: Connection, app: App, case: Case, letter: RenderedLetter, *,
                      token: str, nonce: str, expires: datetime, note: str, message_id: str,
-                     now: datetime) -> dict[str, Any]:
-    shown = casebook.last_from_client(conn, case.id)
+                     now: datetime, opening: Opening | None = None) -> dict[str, Any]:
+    if opening is not None:
+        shown_text = opening.text
+    else:
+        shown = casebook.last_from_client(conn, case.id)
+        shown_text = shown.body if shown else ""
     regime = app.regime_of(case)
     suggestion = case.suggestion or {}
     address = marks.approval_address(app.config.firm.complaints_address, token)
@@ -303,7 +322,7 @@ def _request_context(conn: Connection, app: App, case: Case, letter: RenderedLet
             "flags": suggestion.get("flags", []),
             "reasons": suggestion.get("reasons", [])
         },
-        "complaint_text": _trimmed(shown.body if shown else ""),
+        "complaint_text": _trimmed(shown_text),
         "draft": {
             "kind": letter.kind,
             "kind_label": label(letter.kind),

@@ -1,10 +1,11 @@
 """One intake pass over the mailbox: UIDs above the watermark, oldest first, a batch at a time.
 
 Per batch: take it in (record every message in one transaction), move it on the server (one
-command per folder), advance the watermark, then decide each message (its case, letters and
-audit, one transaction each). A crash between any two steps is repaired by the next pass: it
-first decides what was recorded and left undecided; the record's dedupe turns a re-fetched
-message into a no-op, and the message is then moved.
+command per folder), advance the watermark, then decide every message (its case, letters and
+audit), up to decide.MAX_BATCH messages per transaction, each in its own savepoint. A crash
+between any two steps is repaired by the next pass: it first decides what was recorded and
+left undecided; the record's dedupe turns a re-fetched message into a no-op, and the message is
+then moved.
 
 Before a database reads a mailbox for the first time, it checks that no other database has:
 mail already in the processed or quarantine folder means one has, and this database would
@@ -28,7 +29,7 @@ from ..store import links as links_q
 from ..store.raw_mail import MailboxCoordinates
 from .complaints import triage_text
 from .context import App, log
-from .decide import decide, decide_undecided
+from .decide import Pending, decide_batch, decide_undecided
 from .links import system_alert
 from .record import Arrival, Outcome, Received, Taken, receipt_time, take_in
 
@@ -133,19 +134,22 @@ def _take_in_batch(app: App, mailbox: Mailbox, batch: list[FetchedMessage],
 
 def _decide_batch(app: App, taken: list[Taken], report: PassReport,
                   now: Callable[[], datetime], should_stop: Callable[[], bool]) -> None:
-    """Decide each message recorded (a stop leaves the rest for the next pass's leftovers)."""
+    """Decide what was recorded, a transaction per decide.MAX_BATCH messages (a stop leaves the
+    rest for the next pass's leftovers)."""
     # Handlers' replies are never classified: only what may become a complaint is.
     predicted = app.triage.predict_batch([triage_text(t.msg) for t in taken if t.msg is not None
                                           and t.msg.kind is MailKind.HUMAN
                                           and t.msg.from_addr not in app.handler_addresses])
+    pending = []
     for item in taken:
         if item.finished is not None:
             report.count(item.finished.status)
-        elif not should_stop() and item.raw_id is not None and item.msg is not None:
+        elif item.raw_id is not None and item.msg is not None:
             when = receipt_time(item.arrival.internaldate, item.msg, now())
-            report.count(
-                decide(app, item.raw_id, item.msg, received_at=when, now=now(),
-                       predicted=predicted).status)
+            pending.append(Pending(item.raw_id, item.msg, when))
+    for result in decide_batch(app, pending, now=now, should_stop=should_stop,
+                               predicted=predicted):
+        report.count(result.status)
 
 
 ADOPTED = 0  # the watermark's UIDVALIDITY after `mailbot db adopt-mailbox`: read it all, no alarm

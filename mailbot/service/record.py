@@ -3,8 +3,9 @@
 The database is the queue (DESIGN principle 2). A message is safe the moment its raw bytes
 are committed, so a whole fetched batch is recorded at once and then moved on the server with
 one command per folder; the slow part (triage, the case, the letters) runs afterwards from
-those records, one message per transaction (decide.py). A crash between the two loses
-nothing: each pass first decides every record still marked 'received', oldest first.
+those records, a batch per transaction with a savepoint per message (decide.py). A crash
+between the two loses nothing: each pass first decides every record still marked 'received',
+oldest first.
 
 Reading (parsing) happens here rather than when deciding because the folder depends on it:
 mail that is not an email goes to the quarantine folder with its bytes and the reason.

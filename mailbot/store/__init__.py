@@ -38,6 +38,22 @@ class Store:
         with self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def batch_transaction(self) -> Iterator[Connection]:
+        """A transaction that writes and holds savepoints (`conn.begin_nested()`), one per item
+        of a batch, so one failing item is rolled back alone.
+
+        On SQLite it opens with BEGIN IMMEDIATE. pysqlite opens a transaction only before an
+        INSERT, UPDATE or DELETE: a SAVEPOINT sent first would itself open the transaction, and
+        its RELEASE would commit it, so a later rollback of the batch would not undo that item.
+        IMMEDIATE also takes the write lock at once (waiting out another writer under the busy
+        timeout) rather than at the first write, when a busy database cannot be waited for.
+        """
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
     def dispose(self) -> None:
         self.engine.dispose()
 

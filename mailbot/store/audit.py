@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import (Connection, LargeBinary, String, bindparam, func, insert, select, text,
-                        type_coerce)
+from sqlalchemy import (Connection, Engine, LargeBinary, String, bindparam, event, func, insert,
+                        select, text, type_coerce)
 from sqlalchemy.dialects import postgresql
 
 from ..cases import AuditEvent
@@ -100,7 +100,9 @@ def _chain_head(conn: Connection) -> str:
     at a time anyway) and reads the last hash. Later appends in the same transaction reuse what
     the previous one left: the lock keeps every other writer out until commit, and a rollback
     ends the transaction the remembered hash belongs to. A letter appends two or three events,
-    and a round trip for the lock and one for the head each time cost more than the insert.
+    and a round trip for the lock and one for the head each time cost more than the insert; a
+    batch of messages decided in one transaction reads the head once. A savepoint rolled back
+    puts back the head it began with (the listeners below).
     """
     transaction = conn.get_transaction()
     remembered = conn.info.get(_HEAD)
@@ -109,6 +111,33 @@ def _chain_head(conn: Connection) -> str:
     if conn.dialect.name == "postgresql":
         conn.execute(_CHAIN_LOCK, {"k": _PG_CHAIN_LOCK})
     return conn.execute(_LAST_HASH).scalar() or GENESIS
+
+
+_AT_SAVEPOINT = "mailbot.audit_head_at_savepoint"  # conn.info: savepoint name -> _HEAD then
+
+
+# A batch decides each message inside a savepoint (service/decide.py): when one is rolled back,
+# the events it appended are gone, so the head remembered must go back to what it was when the
+# savepoint began, or the next event would chain onto a hash that is no longer in the table.
+# (On PostgreSQL the chain's lock, if first taken inside it, is released with it too: the head
+# remembered then is None, and the next append takes the lock again.)
+@event.listens_for(Engine, "savepoint")
+def _head_at_savepoint(conn: Connection, name: str) -> None:
+    conn.info.setdefault(_AT_SAVEPOINT, {})[name] = conn.info.get(_HEAD)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _head_after_rollback(conn: Connection, name: str, _context: Any) -> None:
+    saved = conn.info.get(_AT_SAVEPOINT, {})
+    if name in saved:
+        conn.info[_HEAD] = saved.pop(name)
+    else:  # not seen begin: forget, and read the head again
+        conn.info.pop(_HEAD, None)
+
+
+@event.listens_for(Engine, "release_savepoint")
+def _head_after_release(conn: Connection, name: str, _context: Any) -> None:
+    conn.info.get(_AT_SAVEPOINT, {}).pop(name, None)
 
 
 # The chain is the schema's own: another installation in the same database has its own chain.

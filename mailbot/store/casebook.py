@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..cases import OPEN_STATES, CaseSnapshot, State
 from ..records import Case
@@ -14,12 +15,22 @@ from .tables import case_messages, cases, corrections, outbox, ref_counters
 
 
 def next_reference(conn: Connection, year: int) -> str:
-    """Allocate C-YYYY-NNNN; the counter row serialises concurrent instances."""
-    insert_ignoring_conflict(conn, ref_counters, {"year": year, "last": 0}, ["year"])
-    number = conn.execute(
-        update(ref_counters).where(ref_counters.c.year == year).values(
-            last=ref_counters.c.last + 1).returning(ref_counters.c.last)).scalar_one()
+    """Allocate C-YYYY-NNNN; the counter row serialises concurrent instances.
+
+    One upsert (the year's first case makes the row): every new case runs it."""
+    name = conn.dialect.name
+    if name not in _NEXT_NUMBER:
+        dialect = postgresql if name == "postgresql" else sqlite
+        _NEXT_NUMBER[name] = (
+            dialect.insert(ref_counters).values(year=bindparam("year"), last=1)
+            .on_conflict_do_update(index_elements=["year"],
+                                   set_={"last": ref_counters.c.last + 1})
+            .returning(ref_counters.c.last))
+    number = conn.execute(_NEXT_NUMBER[name], {"year": year}).scalar_one()
     return f"C-{year}-{number:04d}"
+
+
+_NEXT_NUMBER: dict[str, Any] = {}
 
 
 def reserve_references(conn: Connection, year: int, last: int) -> None:
@@ -30,8 +41,19 @@ def reserve_references(conn: Connection, year: int, last: int) -> None:
 
 
 def create_case(conn: Connection, *, ref: str, values: dict[str, Any], now: datetime) -> int:
-    row = {"ref": ref, "state": State.NEW.value, "created_at": now, "updated_at": now, **values}
-    return conn.execute(cases.insert().values(**row).returning(cases.c.id)).scalar_one()
+    return conn.execute(_insert_case(ref, values, now).returning(cases.c.id)).scalar_one()
+
+
+def create_case_as_written(conn: Connection, *, ref: str, values: dict[str, Any],
+                           now: datetime) -> Case:
+    """create_case for a caller that goes on with the case (intake): the row comes back from the
+    INSERT itself, defaults included, rather than from a second statement."""
+    return as_case(conn.execute(_insert_case(ref, values, now).returning(*cases.c)).one())
+
+
+def _insert_case(ref: str, values: dict[str, Any], now: datetime) -> Any:
+    return cases.insert().values(ref=ref, state=State.NEW.value, created_at=now, updated_at=now,
+                                 **values)
 
 
 def update_case(conn: Connection, case_id: int, now: datetime, **values: Any) -> None:

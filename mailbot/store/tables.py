@@ -205,10 +205,11 @@ cases = Table(
     Column("breach_decided_at", UTCDateTime),
     Column("breach_notifiable", Boolean),
     Column("escalated", SealedJSON),  # the triggers compliance and the partner were alerted for
-    Index(None, "state"),
+    # open cases per handler (assignment), read from this index alone (migration 0014)
+    Index(None, "state", "handler_email"),
     Index(None, "client_address"),
     Index(None, "updated_at"),
-    # open cases per handler (assignment), read from the index alone
+    # a handler's cases by state (SQLite does not choose it for the open load above)
     Index(None, "handler_email", "state"),
 )
 

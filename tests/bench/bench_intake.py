@@ -6,7 +6,8 @@ in a fresh child process each:
            (BytesParser(policy=default)): the least any IMAP intake in Python can do;
   mailbot  `intake_pass` over the same mail into a fresh database (SQLite, or PostgreSQL
            with --db postgres): record, parse, route, triage, open the case, queue the
-           acknowledgement and the approval request, audit, move; one transaction per message.
+           acknowledgement and the approval request, audit, move; up to 50 decisions per
+           transaction, a savepoint per message (service/decide.py).
 The clock starts after imports and setup, so messages/s is the steady rate; peak RSS is the
 child's own high-water mark, so it includes the imports (and the classifier, when loaded).
 

@@ -408,6 +408,35 @@ def test_appends_in_one_transaction_chain_on_each_other_and_a_rollback_is_forgot
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
 
 
+def test_a_rolled_back_savepoint_puts_the_chains_head_back(store: Store) -> None:
+    """A batch decides each message in a savepoint: events appended in one rolled back are gone,
+    and the next event chains onto the last one kept, in the same transaction."""
+    with store.batch_transaction() as conn:
+        audit.append(conn, [event("case.created", 0)])
+        with conn.begin_nested():
+            audit.append(conn, [event("letter.queued", 1)])
+        with pytest.raises(RuntimeError), conn.begin_nested():
+            audit.append(conn, [event("case.created", 2), event("approval.requested", 3)])
+            raise RuntimeError("a poison message")
+        audit.append(conn, [event("intake.quarantined", 4)])
+    with store.transaction() as conn:
+        rows = list(conn.execute(select(audit_events).order_by(audit_events.c.id)))
+        assert audit.verify(conn) == []
+    assert [r.kind for r in rows] == ["case.created", "letter.queued", "intake.quarantined"]
+
+
+def test_a_batch_rolled_back_takes_its_released_savepoints_with_it(store: Store) -> None:
+    """pysqlite opens a transaction only at its first write: a SAVEPOINT sent first would open
+    it, and RELEASE would commit it. A batch transaction must undo all of it on a rollback."""
+    with pytest.raises(RuntimeError), store.batch_transaction() as conn:
+        with conn.begin_nested():
+            raw_mail.record_raw(conn, raw=b"x", dedupe_key="k1", content_sha256="0" * 64,
+                                message_id=None, where=None, internaldate=None, now=NOW)
+        raise RuntimeError("a database fault later in the batch")
+    with store.transaction() as conn:
+        assert conn.execute(select(func.count()).select_from(raw_messages)).scalar_one() == 0
+
+
 def test_an_empty_audit_trail_verifies(store: Store) -> None:
     with store.transaction() as conn:
         audit.append(conn, [])
