@@ -33,14 +33,8 @@ from mailbot.service.decide import receive
 from mailbot.service.intake_pass import PassReport, intake_pass
 from mailbot.service.sending import flush_outbox
 from mailbot.store.raw_mail import MailboxCoordinates
-from mailbot.store.tables import (
-    audit_events,
-    case_messages,
-    cases,
-    outbox,
-    quarantine,
-    raw_messages,
-)
+from mailbot.store.tables import (audit_events, case_messages, cases, outbox, quarantine,
+                                  raw_messages)
 from tests.bench import genmail
 from tests.e2e.harness import Firm, complaint_folders, make_firm
 from tests.servers.dovecot import DovecotServer

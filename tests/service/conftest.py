@@ -27,14 +27,8 @@ from mailbot.service.context import App
 from mailbot.service.decide import Received, receive
 from mailbot.service.sending import flush_outbox
 from mailbot.smtp import SmtpSettings
-from mailbot.store.tables import (
-    audit_events,
-    case_messages,
-    cases,
-    outbox,
-    quarantine,
-    raw_messages,
-)
+from mailbot.store.tables import (audit_events, case_messages, cases, outbox, quarantine,
+                                  raw_messages)
 from tests.servers.smtp import ReceivedMail, SmtpServer
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday
