@@ -39,8 +39,8 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
     period = app.config.intake.auto_reply_period_hours
     if period and outbox_q.recent_auto_replies_to(conn, address, now - timedelta(hours=period)):
         return "already acknowledged this sender within the period"
-    if outbox_q.count_auto_replies_since(
-            conn, now - timedelta(hours=1)) >= app.config.intake.auto_reply_limit_per_hour:
+    limit = app.config.intake.auto_reply_limit_per_hour
+    if outbox_q.count_auto_replies_since(conn, now - timedelta(hours=1), limit) >= limit:
         return "global circuit breaker: too many acknowledgements in the last hour"
     return None
 

@@ -24,7 +24,7 @@ from typing import Callable
 from ..cases import AuditEvent
 from ..machine_mail import MailKind
 from ..mailbox import FetchedMessage, Mailbox, MailboxError
-from ..store import audit, raw_mail
+from ..store import audit, raw_mail, statistics
 from ..store import links as links_q
 from ..store.raw_mail import MailboxCoordinates
 from .complaints import triage_text
@@ -75,6 +75,7 @@ def intake_pass(
         report.taking_in_seconds += time.perf_counter() - started
         started = time.perf_counter()
         _decide_batch(app, taken, report, now, should_stop)
+        _refresh_statistics(app)
         report.deciding_seconds += time.perf_counter() - started
     with app.store.transaction() as conn:
         if raw_mail.get_watermark(conn, name) is None:
@@ -150,6 +151,15 @@ def _decide_batch(app: App, taken: list[Taken], report: PassReport,
     for result in decide_batch(app, pending, now=now, should_stop=should_stop,
                                predicted=predicted):
         report.count(result.status)
+
+
+def _refresh_statistics(app: App) -> None:
+    """Keep the planner's statistics up with a backlog: statistics.py says why."""
+    with app.store.transaction() as conn:
+        due = statistics.tables_due(conn)
+        statistics.analyze(conn, due)
+    if due:
+        log.debug("intake.analyzed", extra={"tables": ",".join(due)})
 
 
 ADOPTED = 0  # the watermark's UIDVALIDITY after `mailbot db adopt-mailbox`: read it all, no alarm

@@ -326,7 +326,9 @@ def test_auto_reply_counts_per_sender(store: Store) -> None:
         new_letter(conn, message_id="mb.3@x", recipients=["jane.doe@example.com"], case_id=jane, kind="final_response")
         assert ob.recent_auto_replies_to(conn, "jane.doe@example.com", NOW - timedelta(hours=24)) == 1
         assert ob.recent_auto_replies_to(conn, "sam@example.org", NOW - timedelta(hours=24)) == 0
-        assert ob.count_auto_replies_since(conn, NOW - timedelta(days=3)) == 2
+        assert ob.count_auto_replies_since(conn, NOW - timedelta(days=3), cap=10) == 2
+        # The breaker asks only whether its limit is reached: counting stops there.
+        assert ob.count_auto_replies_since(conn, NOW - timedelta(days=3), cap=1) == 1
 
 
 def test_approval_request_ids_are_recognised(store: Store) -> None:
