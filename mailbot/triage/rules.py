@@ -114,7 +114,11 @@ RULES: tuple[Rule, ...] = (
         r"(?:\w+\s+){0,3}?(?:gone|lost|stolen|vanished|disappeared|wiped\s+out)"
         r"|(?:never|not)\s+(?:gotten|got|received)\s+(?:the|our|my)\s+(?:money|funds|wire"
         r"|deposit|down\s+payment|settlement)\b"
-        r"|(?:checks?|cheques?)\s+(?:[\w'’]+\s+){0,8}?bounced"
+        r"|(?:checks?|cheques?)\b[^.!?\n]{0,160}?\bbounced"
+        # "our savings, our security - had just disappeared": money the subject, in one sentence
+        r"|\b(?:money|funds|savings|bond|investments?|pension|deposit|proceeds|inheritance)\b"
+        r"[^.!?\n]{0,120}?\b(?:had|has|have)\s+(?:just\s+|simply\s+|all\s+)?(?:disappeared"
+        r"|vanished)"
         r"|(?:sent|paid|transferred|returned|wired)\s+(?:the|my|our)\s+(?:\w+\s+){0,2}?(?:money"
         r"|funds|sum|deposit|proceeds)\s+back\s+to\b"
         # Withheld: the firm holds money the writer says is theirs now (models/real wording).
@@ -208,7 +212,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "dishonesty", "critical", {"conduct_referral"},
         "alleges dishonesty, theft or fraud (a conduct matter)",
-        r"dishonest\w*|lied|lying\s+to|liars?|lies|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail"
+        r"dishonest\w*|lied|lying\s+to|liars?|lies"
+        r"|(?:was|is|it[’']s|that[’']s|told\s+(?:me|us)|a\s+(?:total|complete|blatant|outright"
+        r"|flat))\s+(?:a\s+)?(?:total\s+|complete\s+|blatant\s+|outright\s+)?lie\b|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail"
         r"|invoice))"
         r"|(?<!petty\s)theft(?!\s+(?:case|charges?|offen[cs]es?|conviction|matter|trial))"
         r"|thie(?:f|ves)|stole|stolen"
@@ -282,7 +288,9 @@ RULES: tuple[Rule, ...] = (
         r"|fear(?:ful)?)\s+for\s+(?:my|our|his"
         r"|her|their)\s+(?:life|lives|safety)|(?:in|at)\s+(?:immediate\s+)?(?:danger"
         r"|risk\s+of\s+harm)"
-        r"|unsafe\s+at\s+home|women's\s+refuge|stalk(?:ed|ing|er)"),
+        r"|unsafe\s+at\s+home|women's\s+refuge|stalk(?:ed|ing|er)"
+        r"|(?:torment|terrori[sz])(?:ing|ed|es)\s+(?:me|us|my\s+(?:children|kids|family))"
+        r"|keeps?\s+(?:turning|showing)\s+up\s+(?:at|outside)"),
     _rule(
         "imminent_event", "critical", set(),
         "says a trial, hearing, completion or exchange is only days or a couple of weeks away",

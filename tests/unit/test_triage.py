@@ -400,6 +400,12 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "Your accounts team has paid the sale proceeds back to the buyer's solicitors by mistake.",
     "My brother and I think our father's estate has been defrauded by the executor.",
     "This morning you emailed me a witness statement for a Mrs Patel, which is not mine.",
+    # the same signals further apart, or in other words (r0342, r0407, r0421, r0279)
+    "I deposited the check from my lawyer's trust account in my checking account and just found "
+    "out it bounced.",
+    "Our bond - the proceeds of the farm sale, our life savings - had just disappeared.",
+    "He said the appeal would not be affected. That was a lie and he knew it.",
+    "My ex has been tormenting me ever since I left him and keeps turning up at my flat at night.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -413,6 +419,9 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "Thank you: our money arrived safely and the completion went through on time.",
     "Please send future letters to my new address rather than my old one.",
     "Thanks for sending me the forms for Mr Jones to sign; I will pass them on today.",
+    "The cheque you sent for the refund cleared today, thank you.",
+    "Is it a lie that buyers can pull out after exchange? A friend told me so.",
+    "He tried to scare me into settling by talking about the costs of a trial.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
