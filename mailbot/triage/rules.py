@@ -133,6 +133,8 @@ RULES: tuple[Rule, ...] = (
         r"|deposit|retainer|savings)"
         r"|no\s+return\s+of\s+(?:my\s+|our\s+|the\s+)?(?:money|funds|deposit)"
         r"|(?:now|currently)\s+in\s+foreclosure|foreclosure\s+(?:sale|auction|date)"
+        r"|(?:about|going|likely\s+(?:going\s+)?)\s+to\s+lose\s+(?:our|my|the)\s+(?:\w+\s+)?"
+        r"(?:home|house|townhome|townhouse|flat|condo|property)\b"
         # Promised money that has not come: "he said he would return the money to me. He hasn't."
         r"|(?:said|promised|told\s+me|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:would"
         r"|will)\s+"
@@ -224,7 +226,14 @@ RULES: tuple[Rule, ...] = (
         r"|has\s+|was\s+)?"
         r"(?:filed|sent|done|submitted|lodged|registered"
         r"|paid)\b[^.!?\n]{0,60}\bbut\b[^.!?\n]{0,30}\bnever\b"
-        r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|misused?\s+(?:my|our"
+        r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|deceit\w*"
+        r"|con(?:ned|ning)\s+(?:me|us|him|her|them|my|our|the|a|an)\b"
+        r"|con\s+(?:artists?|man|men|job)\b"
+        r"|padd(?:ed|ing)\s+(?:the|my|our|his|her|their)\s+(?:bills?|invoices?|hours|fees)"
+        # "She said she did, but she hasn't": a step claimed and not taken
+        r"|(?:said|told\s+(?:me|us)|claimed)\s+(?:that\s+)?(?:he|she|they)\s+(?:did|had|has)\b"
+        r"[^.!?\n]{0,20}?\bbut\s+(?:he|she|they)\s+(?:has|have|had|did)(?:n[’']?t|\s+not)\b"
+        r"|misused?\s+(?:my|our"
         r"|client)\s+"
         r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my"
         r"|our)\s+money\s+without"
@@ -299,7 +308,10 @@ RULES: tuple[Rule, ...] = (
         + _FEW_DAYS + r"\s+away\s+from\s+(?:the\s+|my\s+|our\s+|his\s+|her\s+)?"
         r"(?:jury\s+|final\s+|court\s+)?" + _EVENT + r"\b"
         r"|" + _EVENT + r"\s+(?:is|are|[’']s)\s+(?:now\s+)?(?:in|within)\s+"
-        r"(?:about\s+|only\s+|just\s+)?" + _FEW_DAYS + r"\b", negatable=True),
+        r"(?:about\s+|only\s+|just\s+)?" + _FEW_DAYS + r"\b"
+        # "in mere days the children have a court date"
+        r"|\bin\s+(?:mere|a\s+few|just\s+a\s+few|two|three|2|3)\s+days\b[^.;!?\n]{0,60}?\b"
+        + _EVENT + r"\b", negatable=True),
     _rule(
         "limitation_running_out", "critical", set(),
         "says years have passed and nothing has been issued: a limitation period may be about to "

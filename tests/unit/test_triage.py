@@ -406,6 +406,13 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "Our bond - the proceeds of the farm sale, our life savings - had just disappeared.",
     "He said the appeal would not be affected. That was a lie and he knew it.",
     "My ex has been tormenting me ever since I left him and keeps turning up at my flat at night.",
+    # the fourth round (r0432 onwards), measured before these forms were added
+    "I had ten days to appeal. She said she did, but she hasn't.",                       # r0448
+    "The firm padded the bill by thousands of dollars and we cannot pay it.",            # r0462
+    "We are about to lose our home to foreclosure and the lawyer has gone quiet.",       # r0462
+    "He finally conned my elderly mother into signing the new agreement.",               # r0569
+    "In mere days my son has his court date and his lawyer has never met him.",          # r0573
+    "Our solicitor is as full of deceit as the people on the other side.",               # r0482
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -422,6 +429,9 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "The cheque you sent for the refund cleared today, thank you.",
     "Is it a lie that buyers can pull out after exchange? A friend told me so.",
     "He tried to scare me into settling by talking about the costs of a trial.",
+    "Thank you for padding the file with copies of everything; it made the hearing easier.",
+    "In three days we should hear whether the buyers want to go ahead; no completion date yet.",
+    "She said she had filed the form, and the court confirmed it the same week.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
