@@ -40,3 +40,15 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s.upgrade()
     yield s
     s.dispose()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Name the failed tests once more, last: on CI the summary prints each failure's whole
+    message, so a long diff can push the test's name out of the tail a reader sees."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    failed = [r.nodeid for key in ("failed", "error") for r in reporter.stats.get(key, [])
+              if getattr(r, "nodeid", None)]
+    if failed:
+        reporter.write_line(f"failed ({len(failed)}): " + " ".join(sorted(set(failed))))
