@@ -216,8 +216,8 @@ RULES: tuple[Rule, ...] = (
         "alleges dishonesty, theft or fraud (a conduct matter)",
         r"dishonest\w*|lied|lying\s+to|liars?|lies"
         r"|(?:was|is|it[’']s|that[’']s|told\s+(?:me|us)|a\s+(?:total|complete|blatant|outright"
-        r"|flat))\s+(?:a\s+)?(?:total\s+|complete\s+|blatant\s+|outright\s+)?lie\b|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail"
-        r"|invoice))"
+        r"|flat))\s+(?:a\s+)?(?:total\s+|complete\s+|blatant\s+|outright\s+)?lie\b"
+        r"|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail|invoice))"
         r"|(?<!petty\s)theft(?!\s+(?:case|charges?|offen[cs]es?|conviction|matter|trial))"
         r"|thie(?:f|ves)|stole|stolen"
         r"|steal\w*|misappropriat\w*|embezzl\w*|forged|forgery|falsif\w*"
