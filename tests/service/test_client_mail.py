@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mailbot.service.assigning import assign
+from mailbot.service.decide import Pending, decide_batch
+from mailbot.service.record import Arrival, take_in
 from mailbot.store import casebook
 from mailbot.triage import Prediction
 from tests.servers.smtp import SmtpServer
@@ -189,6 +191,22 @@ def test_too_many_acknowledgements_in_an_hour_trip_the_circuit_breaker(
     assert "circuit breaker" in desk.events("acknowledgement.held")[0]["reason"]
     desk.complaint(COMPLAINT, sender="client3@clients.test", at=T0 + 2 * HOUR)
     assert desk.letters("acknowledgement")[-1].status == "approved", "an hour later it goes again"
+
+
+def test_the_circuit_breaker_counts_the_acknowledgements_of_its_own_batch(
+        make_desk: MakeDesk) -> None:
+    """A pass decides a fetched batch in one transaction; the breaker's count of the hour is
+    read once per transaction, so the acknowledgements the batch writes must count too."""
+    desk = make_desk(intake={"auto_reply_limit_per_hour": 2})
+    arrivals = [Arrival(bytes(mail(COMPLAINT, sender=f"client{i}@clients.test")), None, T0)
+                for i in range(4)]
+    taken = take_in(desk.app, arrivals, now=T0)
+    pending = [Pending(t.raw_id, t.msg, T0) for t in taken if t.raw_id and t.msg]
+    results = decide_batch(desk.app, pending, now=lambda: T0)
+    assert [r.status for r in results] == ["new_case"] * 4
+    approved = [a.recipients for a in desk.letters("acknowledgement") if a.status == "approved"]
+    assert approved == [["client0@clients.test"], ["client1@clients.test"]]
+    assert len(desk.events("acknowledgement.held")) == 2
 
 
 def test_a_firm_that_acknowledges_by_hand_gets_a_draft_acknowledgement(make_desk: MakeDesk) -> None:
