@@ -63,9 +63,7 @@ def candidates():
     grid += [(6.0, 5.0, 0.6, False), (6.0, 20.0, 0.3, False)]
     for weight, cat_c, scale, hierarchy in grid:
         params = copy.deepcopy(base)
-        params.update(lexicon_scale=scale, real_weight=weight)
-        if hierarchy:
-            params["category_hierarchy"] = True
+        params.update(lexicon_scale=scale, real_weight=weight, category_hierarchy=hierarchy)
         params["C"].update(category=cat_c)
         if params != base:
             yield (f"real_weight={weight} cat_C={cat_c} lexicon={scale}"
