@@ -406,7 +406,7 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "Our bond - the proceeds of the farm sale, our life savings - had just disappeared.",
     "He said the appeal would not be affected. That was a lie and he knew it.",
     "My ex has been tormenting me ever since I left him and keeps turning up at my flat at night.",
-    # the fourth round (r0432 onwards), measured before these forms were added
+    # the fourth round (r0433 onwards), measured before these forms were added
     "I had ten days to appeal. She said she did, but she hasn't.",                       # r0448
     "The firm padded the bill by thousands of dollars and we cannot pay it.",            # r0462
     "We are about to lose our home to foreclosure and the lawyer has gone quiet.",       # r0462
