@@ -8,6 +8,7 @@ from typing import Any, Iterable, TypeAlias
 from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
 
 from ..records import Letter
+from . import memo
 from .tables import approval_tokens, cases, outbox
 
 
@@ -117,37 +118,34 @@ def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> i
     return conn.execute(q).scalar_one()
 
 
-_ACK_COUNT = "mailbot.acknowledgements_counted"  # conn.info: [transaction, since, count, cap]
-
-
 def count_auto_replies_since(conn: Connection, since: datetime, cap: int) -> int:
     """Acknowledgements since `since`, counted up to `cap` (the circuit breaker's limit).
 
     The count reads an index entry (on PostgreSQL, without a recent VACUUM, a table row too) for
     every acknowledgement of the hour, and intake asks once per new complaint: at 3,000 new
     complaints an hour that was 2.6 ms each (tests/bench/README.md). So a transaction counts
-    once and then adds the acknowledgements it writes itself (`add_letter`). A later `since`
-    reuses that count: the window's start has only moved on, so the count can only be too high
-    by those that left the window (and by any rolled back with a savepoint), which makes the
-    breaker trip a little early, never late. The breaker only asks whether `cap` is reached,
-    so counting stops there.
+    once (store/memo.py) and then adds the acknowledgements it writes itself (`add_letter`). A
+    later `since` reuses that count: the window's start has only moved on, so the count can only
+    be too high by those that left the window, which makes the breaker trip a little early,
+    never late. The breaker only asks whether `cap` is reached, so counting stops there.
     """
-    transaction = conn.get_transaction()
-    memo = conn.info.get(_ACK_COUNT)
-    if (memo is not None and memo[0] is transaction and memo[1] <= since
-            and (memo[2] < memo[3] or memo[3] >= cap)):  # a count stopped short of cap is open
-        return min(int(memo[2]), cap)
+    kept = memo.get(conn, _ACK_COUNT)
+    if kept is not None and kept[0] <= since and (kept[1] < kept[2] or kept[2] >= cap):
+        return min(int(kept[1]), cap)  # a count that stopped short of its cap was complete
     recent = select(outbox.c.id).where(outbox.c.kind == "acknowledgement",
                                        outbox.c.created_at >= since).limit(cap).subquery()
     count = conn.execute(select(func.count()).select_from(recent)).scalar_one()
-    conn.info[_ACK_COUNT] = [transaction, since, count, cap]
+    memo.put(conn, _ACK_COUNT, [since, count, cap])
     return count
 
 
+_ACK_COUNT = "acknowledgements"  # [since, count, cap]
+
+
 def _count_one_more_acknowledgement(conn: Connection) -> None:
-    memo = conn.info.get(_ACK_COUNT)
-    if memo is not None and memo[0] is conn.get_transaction():
-        memo[2] += 1
+    kept = memo.get(conn, _ACK_COUNT)
+    if kept is not None:
+        kept[1] += 1
 
 
 def approval_request_ids(conn: Connection, message_ids: Iterable[str]) -> frozenset[str]:

@@ -331,6 +331,28 @@ def test_auto_reply_counts_per_sender(store: Store) -> None:
         assert ob.count_auto_replies_since(conn, NOW - timedelta(days=3), cap=1) == 1
 
 
+def test_the_open_load_stays_exact_within_a_transaction(store: Store) -> None:
+    """Counted once per transaction, then kept by the store's own writes: a case opened, closed,
+    reopened or reassigned, and one rolled back with its savepoint."""
+    with store.transaction() as conn:
+        assert cb.open_case_counts_by_handler(conn) == {}
+        first = new_case(conn, "C-2026-0001", handler_email="a@x")
+        assert cb.open_case_counts_by_handler(conn) == {"a@x": 1}
+        cb.update_case(conn, first, NOW, state=State.ACKNOWLEDGED.value)
+        assert cb.open_case_counts_by_handler(conn) == {"a@x": 1}
+        cb.update_case(conn, first, NOW, state=State.CLOSED.value)
+        assert cb.open_case_counts_by_handler(conn) == {}
+        cb.update_case(conn, first, NOW, state=State.REOPENED.value)
+        assert cb.open_case_counts_by_handler(conn) == {"a@x": 1}
+        cb.update_case(conn, first, NOW, handler_email="b@x")
+        assert cb.open_case_counts_by_handler(conn) == {"b@x": 1}
+        with pytest.raises(RuntimeError), conn.begin_nested():
+            new_case(conn, "C-2026-0002", "sam@example.org", handler_email="b@x")
+            assert cb.open_case_counts_by_handler(conn) == {"b@x": 2}
+            raise RuntimeError("a poison message")
+        assert cb.open_case_counts_by_handler(conn) == {"b@x": 1}
+
+
 def test_approval_request_ids_are_recognised(store: Store) -> None:
     with store.transaction() as conn:
         new_letter(conn, message_id="mb.req@x", kind="approval_request", status="sent")

@@ -24,7 +24,7 @@ from mailbot.store import casebook
 from mailbot.triage import Prediction
 from tests.servers.smtp import SmtpServer
 from tests.service.conftest import (
-    CLIENT, COMPLAINT, COMPLIANCE, HANDLER, HOUR, MINUTE, T0, Desk, MakeDesk, mail)
+    CLIENT, COMPLAINT, COMPLIANCE, FIRM, HANDLER, HOUR, MINUTE, T0, Desk, MakeDesk, mail)
 
 DAY = timedelta(days=1)
 
@@ -207,6 +207,23 @@ def test_the_circuit_breaker_counts_the_acknowledgements_of_its_own_batch(
     approved = [a.recipients for a in desk.letters("acknowledgement") if a.status == "approved"]
     assert approved == [["client0@clients.test"], ["client1@clients.test"]]
     assert len(desk.events("acknowledgement.held")) == 2
+
+
+def test_new_cases_of_one_batch_are_shared_out_by_open_load(make_desk: MakeDesk) -> None:
+    """The open load per handler is read once per transaction: the cases the batch opens must
+    count, or every new complaint of a batch would go to the same handler."""
+    ben = f"ben@{FIRM}"
+    desk = make_desk(handlers=[{"name": "Priya Shah", "email": HANDLER, "roles": ["handler"]},
+                               {"name": "Ben Okafor", "email": ben, "roles": ["handler"]},
+                               {"name": "Alex Morgan", "email": COMPLIANCE,
+                                "roles": ["compliance", "partner"]}])
+    arrivals = [Arrival(bytes(mail(COMPLAINT, sender=f"client{i}@clients.test")), None, T0)
+                for i in range(4)]
+    taken = take_in(desk.app, arrivals, now=T0)
+    decide_batch(desk.app, [Pending(t.raw_id, t.msg, T0) for t in taken if t.raw_id and t.msg],
+                 now=lambda: T0)
+    handlers = [c.handler_email for c in desk.cases()]
+    assert sorted(handlers) == sorted([HANDLER, HANDLER, ben, ben])
 
 
 def test_a_firm_that_acknowledges_by_hand_gets_a_draft_acknowledgement(make_desk: MakeDesk) -> None:
