@@ -228,7 +228,10 @@ RULES: tuple[Rule, ...] = (
         r"|paid)\b[^.!?\n]{0,60}\bbut\b[^.!?\n]{0,30}\bnever\b"
         r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|deceit\w*"
         r"|con(?:ned|ning)\s+(?:me|us|him|her|them|my|our|the|a|an)\b"
-        r"|con\s+(?:artists?|man|men|job)\b"
+        r"|con\s+(?:artists?|man|men|job)\b|\bcrook(?:s|ed)?\b|\bcollu(?:de|ded|ding|sion)\b"
+        r"|\bin\s+cahoots\b|\bkick-?backs?\b|\bbrib(?:e|es|ed|ery|ing)\b|perjur\w*"
+        r"|double[- ]deal\w*|(?:concealed|hid|hidden|hiding)\s+" + _W + r"{0,4}from\s+(?:me|us"
+        r"|the\s+(?:court|judge|client|family|beneficiaries))\b"
         r"|padd(?:ed|ing)\s+(?:the|my|our|his|her|their)\s+(?:bills?|invoices?|hours|fees)"
         # "She said she did, but she hasn't": a step claimed and not taken
         r"|(?:said|told\s+(?:me|us)|claimed)\s+(?:that\s+)?(?:he|she|they)\s+(?:did|had|has)\b"

@@ -413,6 +413,11 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "He finally conned my elderly mother into signing the new agreement.",               # r0569
     "In mere days my son has his court date and his lawyer has never met him.",          # r0573
     "Our solicitor is as full of deceit as the people on the other side.",               # r0482
+    # dishonesty in other common words (DOMAIN.md: an allegation of dishonesty is critical)
+    "I think my lawyer is colluding with my ex-husband's lawyer.",
+    "He is a crook and has kept the deposit for himself.",
+    "The firm took kickbacks from the surveyor it sent us to.",
+    "She hid the second offer from me until it had lapsed.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -432,6 +437,7 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "Thank you for padding the file with copies of everything; it made the hearing easier.",
     "In three days we should hear whether the buyers want to go ahead; no completion date yet.",
     "She said she had filed the form, and the court confirmed it the same week.",
+    "The seller concealed the damp, and our surveyor missed it; can you advise?",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
