@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 _W = r"(?:[\w'’-]+\s+)"  # one word and its trailing space, for "up to n words between"
+# Whose money: the writer's, or (an ombudsman's or a relative's account) someone else's.
+_POSS = r"(?:my|our|his|her|their|the)"
 # A short while ahead ("a couple of working days", "2 weeks") and the dates a client watches.
 _FEW_DAYS = (r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|business\s+)?"
              r"(?:days?|weeks?)")
@@ -109,31 +111,32 @@ RULES: tuple[Rule, ...] = (
         r"|collapsed)"
         r"|funds\s+(?:were|was)\s+never\s+(?:sent|paid|transferred|put|received)"
         # Savings gone, a wire that never arrived, a cheque that bounced (models/real wording).
-        r"|(?:all\s+(?:of\s+)?(?:our|my|the)\s+(?:\w+\s+)?(?:money|savings|deposit)"
-        r"|everything\s+(?:we|i)\s+(?:had\s+)?(?:saved|had)|(?:our|my)\s+life\s+savings)\s+"
+        r"|(?:all\s+(?:of\s+)?" + _POSS + r"\s+(?:\w+\s+)?(?:money|savings|deposit)"
+        r"|everything\s+(?:we|i)\s+(?:had\s+)?(?:saved|had)"
+        r"|(?:our|my|his|her|their)\s+life\s+savings)\s+"
         r"(?:\w+\s+){0,3}?(?:gone|lost|stolen|vanished|disappeared|wiped\s+out)"
-        r"|(?:never|not)\s+(?:gotten|got|received)\s+(?:the|our|my)\s+(?:money|funds|wire"
+        r"|(?:never|not)\s+(?:gotten|got|received)\s+" + _POSS + r"\s+(?:money|funds|wire"
         r"|deposit|down\s+payment|settlement)\b"
         r"|(?:checks?|cheques?)\b[^.!?\n]{0,160}?\bbounced"
         # "our savings, our security - had just disappeared": money the subject, in one sentence
         r"|\b(?:money|funds|savings|bond|investments?|pension|deposit|proceeds|inheritance)\b"
         r"[^.!?\n]{0,120}?\b(?:had|has|have)\s+(?:just\s+|simply\s+|all\s+)?(?:disappeared"
         r"|vanished)"
-        r"|(?:sent|paid|transferred|returned|wired)\s+(?:the|my|our)\s+(?:\w+\s+){0,2}?(?:money"
+        r"|(?:sent|paid|transferred|returned|wired)\s+" + _POSS + r"\s+(?:\w+\s+){0,2}?(?:money"
         r"|funds|sum|deposit|proceeds)\s+back\s+to\b"
         # Withheld: the firm holds money the writer says is theirs now (models/real wording).
         r"|(?:refus\w*|won[’']t|will\s+not|would\s+not|wouldn[’']t|not\s+(?:willing"
         r"|prepared))\s+(?:to\s+)?"
         r"(?:give|release|return|pay|hand\s+over|send|transfer|pass\s+on)\s+(?:me\s+"
-        r"|us\s+)?(?:back\s+)?(?:my|our|the)\s+" + _W +
+        r"|us\s+|him\s+|her\s+|them\s+)?(?:back\s+)?" + _POSS + r"\s+" + _W +
         r"{0,2}(?:checks?|cheques?|settlement|proceeds|deposit|inheritance"
         r"|completion\s+money|funds|share)\b"
         r"|(?:checks?|cheques?|money|funds|deposit|settlement|inheritance)\s+(?:\w+\s+)?hostage"
-        r"|(?:took|take|taken|ran|run|made)\s+off\s+with\s+(?:my|our|the)\s+(?:money|funds"
+        r"|(?:took|take|taken|ran|run|made)\s+off\s+with\s+" + _POSS + r"\s+(?:money|funds"
         r"|deposit|retainer|savings)"
-        r"|no\s+return\s+of\s+(?:my\s+|our\s+|the\s+)?(?:money|funds|deposit)"
+        r"|no\s+return\s+of\s+(?:" + _POSS + r"\s+)?(?:money|funds|deposit)"
         r"|(?:now|currently)\s+in\s+foreclosure|foreclosure\s+(?:sale|auction|date)"
-        r"|(?:about|going|likely\s+(?:going\s+)?)\s+to\s+lose\s+(?:our|my|the)\s+(?:\w+\s+)?"
+        r"|(?:about|going|likely\s+(?:going\s+)?)\s+to\s+lose\s+" + _POSS + r"\s+(?:\w+\s+)?"
         r"(?:home|house|townhome|townhouse|flat|condo|property)\b"
         # Promised money that has not come: "he said he would return the money to me. He hasn't."
         r"|(?:said|promised|told\s+me|assured\s+me)\s+(?:that\s+)?(?:he|she|they|it)\s+(?:would"
@@ -209,7 +212,8 @@ RULES: tuple[Rule, ...] = (
         r"{0,4}(?:visible|in\s+the\s+(?:to|cc)\b)"
         r"|(?:told|informed|conferred\s+with|spoke\s+(?:to|with)"
         r"|contacted)\s+(?:the\s+)?(?:opposing|other)\s+"
-        r"(?:party|side|parties)\s+without\s+(?:my|our)\s+(?:permission|consent|knowledge)",
+        r"(?:party|side|parties)\s+" + _W + r"{0,6}without\s+"
+        r"(?:my|our|his|her|their|the\s+client[’']s)\s+(?:permission|consent|knowledge)",
         negatable=True, category="data_security"),
     _rule(
         "dishonesty", "critical", {"conduct_referral"},

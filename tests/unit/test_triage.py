@@ -418,6 +418,12 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "He is a crook and has kept the deposit for himself.",
     "The firm took kickbacks from the surveyor it sent us to.",
     "She hid the second offer from me until it had lapsed.",
+    # the same signals told in the third person, as an ombudsman's or a relative's account is
+    "Mrs D said the firm refused to release her share of the estate to her.",
+    "He told us his life savings were gone within a month of the transfer.",
+    "The adviser ran off with their savings and cannot be traced.",
+    "The solicitor told the other side about his debts without his consent.",
+    "My father has never received his settlement money although the firm was paid in May.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
