@@ -17,7 +17,7 @@ from ..reconnect import LinkStatus, released
 from ..service.links import configured_links
 from ..service.intake_pass import ADOPTED
 from ..service.retention import purge
-from ..store import Store, audit, casebook, levels, raw_mail, status
+from ..store import Store, audit, casebook, levels, raw_mail, statistics, status
 from ..store import links as links_q
 from ..store.sealing import new_key, rotate_all
 from . import wiring
@@ -59,8 +59,21 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
                 _link(state) for state in links_q.all_links(conn)
                 if state.name in configured_links(config)
             ],
+            "database": _database(statistics.autovacuum_on(conn)),
         }
     store.dispose()
+    return report
+
+
+def _database(autovacuum: bool | None) -> dict[str, Any]:
+    """What the database needs from its admin (README "Several instances")."""
+    if autovacuum is None:
+        return {"engine": "sqlite"}
+    report: dict[str, Any] = {"engine": "postgresql", "autovacuum": autovacuum}
+    if not autovacuum:
+        report["fix"] = ("PostgreSQL's autovacuum is off: mailbot keeps its tables' statistics "
+                         "itself, but dead rows pile up and scans slow down without VACUUM; turn "
+                         "autovacuum on, or schedule `VACUUM (ANALYZE)` of this database nightly")
     return report
 
 

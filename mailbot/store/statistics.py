@@ -40,3 +40,12 @@ def analyze(conn: Connection, tables: list[str]) -> None:
         return
     quote = conn.dialect.identifier_preparer.quote
     conn.exec_driver_sql("ANALYZE " + ", ".join(quote(name) for name in tables))
+
+
+def autovacuum_on(conn: Connection) -> bool | None:
+    """Whether the server runs autovacuum (None on SQLite, which has none). mailbot keeps its
+    statistics itself, but not VACUUM: dead rows and the visibility map need it."""
+    if conn.dialect.name != "postgresql":
+        return None
+    return str(conn.execute(text("SELECT current_setting('autovacuum')")).scalar_one()) == "on"
+

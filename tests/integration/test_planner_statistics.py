@@ -67,3 +67,21 @@ def test_sqlite_has_nothing_due(tmp_path) -> None:  # type: ignore[no-untyped-de
     with store.transaction() as conn:
         assert statistics.tables_due(conn) == []
     store.dispose()
+
+
+@pytest.mark.postgres
+def test_status_names_autovacuum_and_the_fix_when_it_is_off(pg_schema) -> None:  # type: ignore[no-untyped-def]
+    from mailbot.cli.operations import _database
+
+    store = Store(pg_schema.engine())
+    with store.transaction() as conn:
+        on = statistics.autovacuum_on(conn)
+        shown = conn.execute(text("SHOW autovacuum")).scalar_one()
+    store.dispose()
+    assert on is (shown == "on")
+    report = _database(on)
+    assert report["engine"] == "postgresql" and report["autovacuum"] is on
+    assert ("fix" in report) is (not on)
+    off = _database(False)
+    assert "VACUUM (ANALYZE)" in off["fix"] and "autovacuum" in off["fix"]
+    assert _database(None) == {"engine": "sqlite"}
