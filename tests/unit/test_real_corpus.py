@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -42,6 +43,8 @@ def test_every_real_item_has_provenance_a_licence_note_and_a_group() -> None:
         assert len(str(row["licence"])) >= 20, f"{row['id']}: licence note missing"
         assert str(row["group"]).strip(), f"{row['id']}: no source group"
         assert str(row["text"]).strip() and str(row["retrieved"]).strip()
+        # `mailbot evaluate` reads the date to place relative dates ("next Tuesday")
+        assert row["date"] is None or date.fromisoformat(str(row["date"])), row["id"]
 
 
 @pytest.mark.parametrize("row", items(), ids=lambda r: str(r["id"]))
