@@ -12,7 +12,7 @@ from typing import Iterator
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from . import migrate
+from . import audit, migrate
 from .engine import make_engine
 from .sealing import Sealer
 
@@ -48,11 +48,15 @@ class Store:
         its RELEASE would commit it, so a later rollback of the batch would not undo that item.
         IMMEDIATE also takes the write lock at once (waiting out another writer under the busy
         timeout) rather than at the first write, when a busy database cannot be waited for.
+
+        Its audit events go in together when it ends (audit.deferred): one statement a batch,
+        and the audit chain's lock held only for that statement and the commit.
         """
         with self.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
-            yield conn
+            with audit.deferred(conn):
+                yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

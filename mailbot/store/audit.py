@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -148,23 +148,32 @@ _LAST_HASH = select(audit_events.c.hash).order_by(audit_events.c.id.desc()).limi
 def append(conn: Connection, events: Iterable[AuditEvent]) -> None:
     """Append events in order, in the caller's transaction.
 
-    The hashes are chained here, then every row goes in with one constant statement: a tick can
-    append thousands of events, and a statement per row cost seconds.
+    Inside `deferred` they wait in memory and go in with the rest of the transaction's events
+    when it ends. Otherwise the hashes are chained here, then every row goes in with one constant
+    statement: a tick can append thousands of events, and a statement per row cost seconds.
     """
-    events = list(events)
-    if not events:
+    stored = [replace(ev, detail=_as_stored(ev.detail)) for ev in events]
+    if not stored:
         return
+    pending = _pending(conn)
+    if pending is not None:
+        pending.events.extend(stored)
+        return
+    _insert(conn, stored)
+
+
+def _insert(conn: Connection, events: Sequence[AuditEvent]) -> None:
+    """Chain `events` (details already as stored) onto the head and insert them in order."""
     prev = _chain_head(conn)
     rows = []
     for ev in events:
-        detail = _as_stored(ev.detail)
-        digest = chain_hash(prev, ev.at, ev.kind, ev.case_ref, ev.actor, detail)
+        digest = chain_hash(prev, ev.at, ev.kind, ev.case_ref, ev.actor, ev.detail)
         rows.append({
             "at": ev.at,
             "kind": ev.kind,
             "case_ref": ev.case_ref,
             "actor": ev.actor,
-            "detail": detail,
+            "detail": ev.detail,
             "prev_hash": prev,
             "hash": digest
         })
@@ -178,6 +187,79 @@ def append(conn: Connection, events: Iterable[AuditEvent]) -> None:
     conn.info[_HEAD] = (conn.get_transaction(), prev)
 
 
+# --- appends deferred to the end of a batch transaction -----------------------------------------
+# A batch of messages decided in one transaction appends six events a message. Kept in memory
+# and inserted together when the batch ends, they cost one statement a batch instead of one a
+# letter, and on PostgreSQL the chain's lock, which keeps every other writer of the trail out, is
+# taken only then, for that statement and the commit, instead of from the batch's first event.
+
+_DEFERRED = "mailbot.audit_deferred"  # conn.info: the _Pending of the transaction
+
+
+@dataclass
+class _Pending:
+    transaction: Any
+    events: list[AuditEvent] = field(default_factory=list)  # every event of the transaction
+    flushed: int = 0  # how many of them are in the table
+    # (events, flushed) when each open savepoint began, innermost last: savepoints nest, and the
+    # name is not known yet when the 'savepoint' event fires
+    at_savepoint: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _pending(conn: Connection) -> _Pending | None:
+    pending = conn.info.get(_DEFERRED)
+    if pending is None or pending.transaction is not conn.get_transaction():
+        return None
+    return pending
+
+
+@contextmanager
+def deferred(conn: Connection) -> Iterator[None]:
+    """Appends inside the block wait and go in, in order and chained as always, when it ends
+    (or earlier, when something in the transaction reads the trail: `flush`). An exception
+    drops them, as the transaction's rollback would."""
+    conn.info[_DEFERRED] = _Pending(conn.get_transaction())
+    try:
+        yield
+        flush(conn)
+    finally:
+        conn.info.pop(_DEFERRED, None)
+
+
+def flush(conn: Connection) -> None:
+    """Insert the events waiting in this transaction, so that a read of the trail sees them."""
+    pending = _pending(conn)
+    if pending is None or pending.flushed == len(pending.events):
+        return
+    _insert(conn, pending.events[pending.flushed:])
+    pending.flushed = len(pending.events)
+
+
+# A message's savepoint rolled back takes its events with it: those still waiting are dropped,
+# and those a flush inside the savepoint inserted (the rollback removed the rows) wait again.
+@event.listens_for(Engine, "savepoint")
+def _pending_at_savepoint(conn: Connection, _name: str | None) -> None:
+    pending = _pending(conn)
+    if pending is not None:
+        pending.at_savepoint.append((len(pending.events), pending.flushed))
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _pending_after_rollback(conn: Connection, _name: str, _context: Any) -> None:
+    pending = _pending(conn)
+    if pending is not None and pending.at_savepoint:
+        appended, flushed = pending.at_savepoint.pop()
+        del pending.events[appended:]
+        pending.flushed = flushed
+
+
+@event.listens_for(Engine, "release_savepoint")
+def _pending_after_release(conn: Connection, _name: str, _context: Any) -> None:
+    pending = _pending(conn)
+    if pending is not None and pending.at_savepoint:
+        pending.at_savepoint.pop()
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     event_id: int
@@ -186,11 +268,13 @@ class ChainProblem:
 
 def read_newest(conn: Connection) -> None:
     """Read (and so decrypt) the newest event: raises ConfigError when the key cannot read it."""
+    flush(conn)
     conn.execute(select(audit_events.c.detail).order_by(audit_events.c.id.desc()).limit(1)).first()
 
 
 def verify(conn: Connection) -> list[ChainProblem]:
     """Walk the chain from the start; report every row whose link or content does not check out."""
+    flush(conn)
     problems: list[ChainProblem] = []
     unreadable = 0
     rows = 0
@@ -299,6 +383,7 @@ class CaseEvent:
 def for_case(conn: Connection, case_ref: str) -> list[CaseEvent]:
     """The case's trail in chain order: its own events, and its levels from reminders_fired,
     each found in the batch event of the tick that recorded it."""
+    flush(conn)
     c = audit_events.c
     own = [CaseEvent(*row) for row in conn.execute(
         select(c.id, c.at, c.kind, c.case_ref, c.actor, c.detail, c.prev_hash, c.hash)
@@ -342,6 +427,7 @@ def for_case(conn: Connection, case_ref: str) -> list[CaseEvent]:
 
 def details_since(conn: Connection, kind: str, since: datetime) -> list[dict[str, Any]]:
     """The details of one kind of event recorded since `since`, oldest first (notice counts)."""
+    flush(conn)
     q = select(audit_events.c.detail).where(audit_events.c.kind == kind, audit_events.c.at >= since)
     return [dict(row.detail) for row in conn.execute(q.order_by(audit_events.c.id))]
 

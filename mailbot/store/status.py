@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, select
 
 from ..deadlines import ACTIVE_STATES
+from . import audit
 from .casebook import IS_OPEN, holding_sent
 from .tables import audit_events, cases, outbox, raw_messages, watermarks
 
@@ -37,6 +38,7 @@ def undecided_mail(conn: Connection) -> int:
 
 def events_since(conn: Connection, kind: str, since: datetime) -> int:
     """How many audit events of this kind since then (a bounce: 'letter.bounced')."""
+    audit.flush(conn)
     return _count(conn, audit_events, audit_events.c.kind == kind, audit_events.c.at >= since)
 
 
@@ -54,6 +56,7 @@ def mailboxes(conn: Connection) -> list[Row[Any]]:
 
 def latest_event_kind(conn: Connection, kinds: list[str]) -> str | None:
     """Which of these audit event kinds was appended last (an alert raised or lifted), if any."""
+    audit.flush(conn)
     return conn.execute(
         select(audit_events.c.kind)
         .where(audit_events.c.kind.in_(kinds))

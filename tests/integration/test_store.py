@@ -449,6 +449,53 @@ def test_a_rolled_back_savepoint_puts_the_chains_head_back(store: Store) -> None
     assert [r.kind for r in rows] == ["case.created", "letter.queued", "intake.quarantined"]
 
 
+def test_a_batch_writes_its_audit_events_when_it_ends(store: Store) -> None:
+    """A batch's events wait until it ends, then go in chained and in order. On PostgreSQL
+    another writer of the trail (a second instance's tick) is not held up meanwhile: the
+    chain's lock is taken only at the end. (SQLite has one writer at a time anyway.)"""
+    postgres = store.engine.dialect.name == "postgresql"
+    with store.batch_transaction() as conn:
+        with conn.begin_nested():
+            audit.append(conn, [event("case.created", 0), event("letter.queued", 1)])
+        assert conn.execute(select(func.count()).select_from(audit_events)).scalar_one() == 0
+        if postgres:
+            with store.engine.connect() as other, other.begin():
+                other.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
+                audit.append(other, [event("deadline.levels_fired", 2, case_ref=None)])
+    with store.transaction() as conn:
+        rows = list(conn.execute(select(audit_events).order_by(audit_events.c.id)))
+        assert audit.verify(conn) == []
+    assert [r.kind for r in rows] == (["deadline.levels_fired"] if postgres else []) + [
+        "case.created", "letter.queued"]
+
+
+def test_a_read_of_the_trail_inside_a_batch_sees_the_batchs_events(store: Store) -> None:
+    """A notice counts earlier events of its kind (drafting.combined_notice) in the same batch;
+    a savepoint rolled back after such a read still takes only its own events with it."""
+    with store.batch_transaction() as conn:
+        audit.append(conn, [event("approval.forged", 0, notify="h@example.co.uk")])
+        with pytest.raises(RuntimeError), conn.begin_nested():
+            audit.append(conn, [event("approval.forged", 1, notify="h@example.co.uk")])
+            assert len(audit.details_since(conn, "approval.forged", NOW)) == 2
+            raise RuntimeError("a poison message")
+        assert len(audit.details_since(conn, "approval.forged", NOW)) == 1
+        audit.append(conn, [event("case.transition", 2)])
+    with store.transaction() as conn:
+        rows = list(conn.execute(select(audit_events).order_by(audit_events.c.id)))
+        assert audit.verify(conn) == []
+    assert [r.kind for r in rows] == ["approval.forged", "case.transition"]
+
+
+def test_a_batch_that_fails_writes_none_of_its_audit_events(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.batch_transaction() as conn:
+        audit.append(conn, [event("case.created", 0)])
+        raise RuntimeError("a database fault later in the batch")
+    with store.transaction() as conn:
+        audit.append(conn, [event("case.created", 1)])
+        assert [r.at for r in conn.execute(select(audit_events))] == [NOW + timedelta(minutes=1)]
+        assert audit.verify(conn) == []
+
+
 def test_a_batch_rolled_back_takes_its_released_savepoints_with_it(store: Store) -> None:
     """pysqlite opens a transaction only at its first write: a SAVEPOINT sent first would open
     it, and RELEASE would commit it. A batch transaction must undo all of it on a rollback."""
