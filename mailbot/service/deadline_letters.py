@@ -5,10 +5,11 @@ level calls for: a reminder line for the case's handler (or, for a breach, compl
 for a stalled case, a week-7 case or a silent client, a draft (a progress update, a holding
 letter, a chaser). This step writes them afterwards: the drafts first, then one reminder
 letter per person listing every line queued for them, so the reminder follows the drafts it
-mentions. A level is one row of a bulk statement, while a letter is rendered, sealed and
-queued one by one, far dearer (tests/bench/README.md), so keeping them apart keeps the tick
-short when thousands of levels fall due at one close of business; and what a crash leaves
-queued is written next time.
+mentions. A level is one row of a bulk statement, while a letter must be rendered and sealed,
+far dearer (tests/bench/README.md), so keeping them apart keeps the tick short when thousands
+of levels fall due at one close of business; and what a crash leaves queued is written next
+time. The drafts of a chunk are written together (drafting.draft_all): each kind of row they
+need (the drafts, their approval requests, tokens and audit events) in one statement a chunk.
 
 Everything is claimed (pending -> drafted / sent) in the transaction that writes it, so a
 rerun or a second instance never writes it twice. A draft the case no longer needs (a final
@@ -33,10 +34,10 @@ from ..store import audit, casebook
 from ..store import levels as levels_q
 from ..store.levels import PENDING
 from .context import App, log
-from .drafting import draft_for_approval, staff_mail, supersede_drafts
+from .drafting import DraftNeed, draft_all, staff_mail, supersede_all
 from .tick import COMPLIANCE_TOLD, compliance_people
 
-DRAFTS_PER_TRANSACTION = 50  # each draft holds the audit chain's lock until its transaction commits
+DRAFTS_PER_TRANSACTION = 50  # a transaction holds the drafts' claims (and SQLite's write lock)
 
 # A reminder line says what fell due, and what was drafted for it only if that draft exists.
 WHAT = {
@@ -100,31 +101,54 @@ def _write_drafts(app: App, now: datetime, report: LettersReport,
     for start in range(0, len(waiting), DRAFTS_PER_TRANSACTION):
         if should_stop():
             break
-        with app.store.transaction() as conn:
-            for level in levels_q.claim_drafts(conn,
-                                               waiting[start:start + DRAFTS_PER_TRANSACTION]):
-                _write_draft(conn, app, level, now, report)
+        with app.store.batch_transaction() as conn:  # its audit events go in together at the end
+            claimed = levels_q.claim_drafts(conn, waiting[start:start + DRAFTS_PER_TRANSACTION])
+            _write_chunk(conn, app, claimed, now, report)
 
 
-def _write_draft(conn: Connection, app: App, level: levels_q.ClaimedDraft, now: datetime,
-                 report: LettersReport) -> None:
-    case = casebook.existing_case(conn, level.case_id)  # reminders_fired.case_id: a foreign key
-    why_not = _not_needed(case)
-    if why_not:
-        levels_q.skip_draft(conn, level.id)
-        audit.append(conn, [
-            AuditEvent("deadline.draft_skipped", case.ref, "mailbot", now, {
-                "key": level.key,
-                "draft": level.draft_kind,
-                "why": why_not
-            })
-        ])
-        report.skipped += 1
-        return
-    supersede_drafts(conn, app, case, now=now)  # one pending draft per case: the newest need
-    draft_for_approval(conn, app, case, level.draft_kind, now=now,
-                       note=_what(level.key.split(":")[0], level.draft_kind, "drafted"))
-    report.drafted += 1
+def _write_chunk(conn: Connection, app: App, claimed: list[levels_q.ClaimedDraft],
+                 now: datetime, report: LettersReport) -> None:
+    """The chunk's drafts, written together: a statement per chunk for each kind of row rather
+    than one per draft. A case with two levels in the chunk gets its second draft in a later
+    round, superseding the first, as writing them one by one would."""
+    cases = casebook.cases_by_ids(conn, [level.case_id for level in claimed])
+    waiting: list[tuple[levels_q.ClaimedDraft, Case]] = []
+    for level in claimed:
+        case = cases.get(level.case_id)
+        if case is None:  # reminders_fired.case_id is a foreign key: a broken record
+            raise LookupError(f"case #{level.case_id} is not in the database")
+        why_not = _not_needed(case)
+        if why_not:
+            _skip(conn, level, case, why_not, now)
+            report.skipped += 1
+        else:
+            waiting.append((level, case))
+    while waiting:
+        this_round: list[tuple[levels_q.ClaimedDraft, Case]] = []
+        later: list[tuple[levels_q.ClaimedDraft, Case]] = []
+        seen: set[int] = set()
+        for level, case in waiting:
+            (later if case.id in seen else this_round).append((level, case))
+            seen.add(case.id)
+        waiting = later
+        supersede_all(conn, [case for _level, case in this_round], now=now)  # newest need wins
+        draft_all(conn, app, [
+            DraftNeed(case, level.draft_kind,
+                      _what(level.key.split(":")[0], level.draft_kind, "drafted"))
+            for level, case in this_round], now=now)
+        report.drafted += len(this_round)
+
+
+def _skip(conn: Connection, level: levels_q.ClaimedDraft, case: Case, why_not: str,
+          now: datetime) -> None:
+    levels_q.skip_draft(conn, level.id)
+    audit.append(conn, [
+        AuditEvent("deadline.draft_skipped", case.ref, "mailbot", now, {
+            "key": level.key,
+            "draft": level.draft_kind,
+            "why": why_not
+        })
+    ])
 
 
 def _not_needed(case: Case) -> str | None:

@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple, Sequence
 from urllib.parse import quote
 
 from sqlalchemy import Connection
@@ -138,10 +138,16 @@ class Opening:
 
 def _thread(conn: Connection, case: Case,
             opening: Opening | None = None) -> tuple[str | None, list[str]]:
-    if opening is not None:
-        ids = [opening.message_id] if opening.message_id else []
-    else:
-        ids = casebook.thread_ids(conn, case.id)
+    ids = _opening_ids(opening) if opening is not None else casebook.thread_ids(conn, case.id)
+    return _parent_and_references(ids)
+
+
+def _opening_ids(opening: Opening) -> list[str]:
+    return [opening.message_id] if opening.message_id else []
+
+
+def _parent_and_references(ids: list[str]) -> tuple[str | None, list[str]]:
+    """The thread's Message-IDs, oldest first, as In-Reply-To and References."""
     if not ids:
         return None, []
     return ids[-1], ids[:-1]
@@ -153,8 +159,22 @@ def _insert(conn: Connection, app: App, case: Case | None, letter: RenderedLette
             in_reply_to: str | None = None, references: list[str] | None = None,
             handler_email: str | None = None, approved_by: str | None = None,
             message_id: str | None = None, not_before: datetime | None = None) -> int:
-    return outbox_q.add_letter(
-        conn,
+    return outbox_q.add_letter(conn, **_letter_row(
+        app, case, letter, to=to, status=status, requires_approval=requires_approval, now=now,
+        reply_to=reply_to, auto_submitted=auto_submitted, in_reply_to=in_reply_to,
+        references=references, handler_email=handler_email, approved_by=approved_by,
+        message_id=message_id, not_before=not_before))
+
+
+def _letter_row(app: App, case: Case | None, letter: RenderedLetter, *,
+                to: list[str], status: str, requires_approval: bool, now: datetime,
+                reply_to: str | None = None, auto_submitted: str = "auto-replied",
+                in_reply_to: str | None = None, references: list[str] | None = None,
+                handler_email: str | None = None, approved_by: str | None = None,
+                message_id: str | None = None,
+                not_before: datetime | None = None) -> dict[str, Any]:
+    """A letter's outbox row: who it is from and to, its threading, its status."""
+    return dict(
         case_id=case.id if case is not None else None,
         kind=letter.kind,
         status=status,
@@ -215,19 +235,77 @@ def queue_client_letter(conn: Connection, app: App, case: Case, kind: str, *, no
 def draft_for_approval(conn: Connection, app: App, case: Case, kind: str, *, now: datetime,
                        note: str, opening: Opening | None = None) -> int:
     """A draft client letter plus the approval request that carries its token to the handler."""
-    letter = render_client_letter(app, case, kind, now)
-    parent, refs = _thread(conn, case, opening)
-    draft_id = _insert(conn, app, case, letter, to=[case.client_address], status="draft",
-                       requires_approval=True, now=now, in_reply_to=parent, references=refs,
-                       handler_email=case.handler_email)
-    request_approval(conn, app, case, draft_id, letter, now=now, note=note, opening=opening)
-    return draft_id
+    return draft_all(conn, app, [DraftNeed(case, kind, note, opening)], now=now)[0]
+
+
+class DraftNeed(NamedTuple):
+    """A draft to write for a case with a handler, with what its approval request says."""
+
+    case: Case
+    kind: str
+    note: str
+    opening: Opening | None = None
+
+
+def draft_all(conn: Connection, app: App, needs: Sequence[DraftNeed], *,
+              now: datetime) -> list[int]:
+    """`draft_for_approval` for several cases at once (a tick's letters step drafts thousands):
+    their threads and last messages read, and their drafts, requests and tokens written, with
+    one statement each instead of one each per draft. At most one need per case: a second
+    draft for a case must first supersede the first (deadline_letters does). Returns the drafts'
+    ids in the needs' order."""
+    if len({need.case.id for need in needs}) < len(needs):
+        raise ValueError("one draft per case per call")
+    stored = [need.case.id for need in needs if need.opening is None]
+    threads = casebook.thread_ids_of(conn, stored)
+    shown = {case_id: row.body or "" for case_id, row in
+             casebook.last_from_clients(conn, stored).items()}
+    letters, rows = [], []
+    for need in needs:
+        letter = render_client_letter(app, need.case, need.kind, now)
+        parent, refs = _parent_and_references(
+            _opening_ids(need.opening) if need.opening is not None
+            else threads.get(need.case.id, []))
+        letters.append(letter)
+        rows.append(_letter_row(app, need.case, letter, to=[need.case.client_address],
+                                status="draft", requires_approval=True, now=now,
+                                in_reply_to=parent, references=refs,
+                                handler_email=need.case.handler_email))
+    draft_ids = outbox_q.add_letters(conn, rows)
+    requests = [
+        _approval_request(app, need.case, letter, now=now, note=need.note,
+                          shown_text=need.opening.text if need.opening is not None
+                          else shown.get(need.case.id, ""))
+        for need, letter in zip(needs, letters)]
+    _write_requests(conn, requests, draft_ids, now=now)
+    return draft_ids
 
 
 def request_approval(conn: Connection, app: App, case: Case, draft_id: int,
-                     letter: RenderedLetter, *, now: datetime, note: str,
-                     opening: Opening | None = None) -> int:
+                     letter: RenderedLetter, *, now: datetime, note: str) -> int:
     """Send the handler the draft with a fresh token and markers; returns the request's outbox id.
+    """
+    shown = casebook.last_from_client(conn, case.id)
+    request = _approval_request(app, case, letter, now=now, note=note,
+                                shown_text=shown.body if shown else "")
+    return _write_requests(conn, [request], [draft_id], now=now)[0]
+
+
+@dataclass(frozen=True)
+class _Request:
+    """An approval request rendered and not yet written, with the token it carries."""
+
+    case: Case
+    kind: str
+    row: dict[str, Any]
+    token: str
+    nonce: str
+    expires: datetime
+
+
+def _approval_request(app: App, case: Case, letter: RenderedLetter, *, now: datetime, note: str,
+                      shown_text: str) -> _Request:
+    """The request to the handler, with a fresh token and markers.
 
     The token is bound to this draft, this handler and this request's Message-ID (a reply acts
     only if it answers this request), and the markers carry a nonce of this request alone.
@@ -238,27 +316,34 @@ def request_approval(conn: Connection, app: App, case: Case, draft_id: int,
     token, nonce = new_token(), marks.new_nonce()
     expires = now + timedelta(hours=app.config.approvals.token_ttl_hours)
     message_id = _bare(marks.mint_message_id(app.config.firm.domain))
-    context = _request_context(conn, app, case, letter, token=token, nonce=nonce, expires=expires,
-                               note=note, message_id=message_id, now=now, opening=opening)
+    context = _request_context(app, case, letter, token=token, nonce=nonce, expires=expires,
+                               note=note, message_id=message_id, now=now, shown_text=shown_text)
     request = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
-    request_id = _insert(conn, app, case, request, to=[handler], status="approved",
-                         requires_approval=False, now=now, message_id=message_id,
-                         reply_to=marks.approval_address(app.config.firm.complaints_address, token),
-                         auto_submitted="auto-generated", approved_by="system")
-    outbox_q.add_token(conn, outbox_id=draft_id, handler_email=handler,
-                       token_sha256=token_hash(token), expires_at=expires, now=now,
-                       request_message_id=message_id, marker=nonce)
+    row = _letter_row(app, case, request, to=[handler], status="approved",
+                      requires_approval=False, now=now, message_id=message_id,
+                      reply_to=marks.approval_address(app.config.firm.complaints_address, token),
+                      auto_submitted="auto-generated", approved_by="system")
+    return _Request(case, letter.kind, row, token, nonce, expires)
+
+
+def _write_requests(conn: Connection, requests: Sequence[_Request], draft_ids: Sequence[int], *,
+                    now: datetime) -> list[int]:
+    """Write the requests, their drafts' tokens and the audit events; the requests' ids."""
+    request_ids = outbox_q.add_letters(conn, [r.row for r in requests])
+    outbox_q.add_tokens(conn, [
+        outbox_q.token_row(outbox_id=draft_id, handler_email=str(r.case.handler_email),
+                           token_sha256=token_hash(r.token), expires_at=r.expires, now=now,
+                           request_message_id=r.row["message_id"], marker=r.nonce)
+        for r, draft_id in zip(requests, draft_ids)])
     audit.append(conn, [
-        AuditEvent(
-            "approval.requested", case.ref, "mailbot", now, {
-                "outbox_id": draft_id,
-                "request_id": request_id,
-                "kind": letter.kind,
-                "handler": case.handler_email,
-                "expires_at": expires.isoformat()
-            })
-    ])
-    return request_id
+        AuditEvent("approval.requested", r.case.ref, "mailbot", now, {
+            "outbox_id": draft_id,
+            "request_id": request_id,
+            "kind": r.kind,
+            "handler": r.case.handler_email,
+            "expires_at": r.expires.isoformat()
+        }) for r, draft_id, request_id in zip(requests, draft_ids, request_ids)])
+    return request_ids
 
 
 def refresh_request(conn: Connection, app: App, case: Case, request: Letter, draft: Letter,
@@ -270,22 +355,18 @@ def refresh_request(conn: Connection, app: App, case: Case, request: Letter, dra
     if token is None or record is None or record.marker is None:
         return False
     letter = RenderedLetter(draft.kind, draft.subject, draft.body_text, draft.body_html)
-    context = _request_context(conn, app, case, letter, token=token, nonce=record.marker,
+    shown = casebook.last_from_client(conn, case.id)
+    context = _request_context(app, case, letter, token=token, nonce=record.marker,
                                expires=record.expires_at, note=note, message_id=request.message_id,
-                               now=now)
+                               now=now, shown_text=shown.body if shown else "")
     fresh = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
     return outbox_q.rewrite_unsent(conn, request.id, subject=fresh.subject, body_text=fresh.text,
                                    body_html=fresh.html)
 
 
-def _request_context(conn: Connection, app: App, case: Case, letter: RenderedLetter, *,
-                     token: str, nonce: str, expires: datetime, note: str, message_id: str,
-                     now: datetime, opening: Opening | None = None) -> dict[str, Any]:
-    if opening is not None:
-        shown_text = opening.text
-    else:
-        shown = casebook.last_from_client(conn, case.id)
-        shown_text = shown.body if shown else ""
+def _request_context(app: App, case: Case, letter: RenderedLetter, *, token: str, nonce: str,
+                     expires: datetime, note: str, message_id: str, now: datetime,
+                     shown_text: str) -> dict[str, Any]:
     regime = app.regime_of(case)
     suggestion = case.suggestion or {}
     address = marks.approval_address(app.config.firm.complaints_address, token)
@@ -445,16 +526,23 @@ def _trimmed(text: str | None, limit: int = 6000) -> str:
 
 def supersede_drafts(conn: Connection, app: App, case: Case, *, now: datetime) -> list[str]:
     """Pending drafts need fresh approval after news arrives; returns their kinds."""
-    kinds = []
-    for draft in outbox_q.drafts_for_case(conn, case.id):
-        if outbox_q.set_status(conn, draft.id, expected="draft", status="superseded"):
-            kinds.append(draft.kind)
-            audit.append(conn, [
-                AuditEvent("letter.superseded", case.ref, "mailbot", now, {
-                    "outbox_id": draft.id,
-                    "kind": draft.kind
-                })
-            ])
+    return supersede_all(conn, [case], now=now).get(case.id, [])
+
+
+def supersede_all(conn: Connection, cases: Sequence[Case], *,
+                  now: datetime) -> dict[int, list[str]]:
+    """`supersede_drafts` for several cases with one read and one write; the kinds per case."""
+    refs = {case.id: case.ref for case in cases}
+    drafts = [d for found in outbox_q.drafts_of_cases(conn, refs).values() for d in found]
+    changed = set(outbox_q.supersede(conn, [d.id for d in drafts]))
+    kinds: dict[int, list[str]] = {}
+    events = []
+    for draft in sorted(drafts, key=lambda d: d.id):
+        if draft.id in changed and draft.case_id is not None:
+            kinds.setdefault(draft.case_id, []).append(draft.kind)
+            events.append(AuditEvent("letter.superseded", refs[draft.case_id], "mailbot", now,
+                                     {"outbox_id": draft.id, "kind": draft.kind}))
+    audit.append(conn, events)
     return kinds
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable, TypeAlias
+from typing import Any, Iterable, Mapping, Sequence, TypeAlias
 
 from sqlalchemy import Connection, Row, and_, bindparam, func, or_, select, update
 
@@ -27,6 +27,24 @@ def add_letter(conn: Connection, **values: Any) -> int:
     if values.get("kind") == "acknowledgement":
         _count_one_more_acknowledgement(conn)
     return outbox_id
+
+
+# Many rows, one statement (SQLAlchemy's "insertmanyvalues"), the ids in the rows' order.
+_ADD_LETTERS = outbox.insert().returning(outbox.c.id, sort_by_parameter_order=True)
+
+
+def add_letters(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """`add_letter` for several letters at once (a tick's letters step writes thousands); their
+    ids in the order given."""
+    if not rows:
+        return []
+    if len(rows) == 1:
+        return [add_letter(conn, **rows[0])]
+    ids = [row[0] for row in conn.execute(_ADD_LETTERS, list(rows))]
+    for row in rows:
+        if row.get("kind") == "acknowledgement":
+            _count_one_more_acknowledgement(conn)
+    return ids
 
 
 def as_letter(row: Row[Any]) -> Letter:
@@ -160,16 +178,46 @@ def approval_request_ids(conn: Connection, message_ids: Iterable[str]) -> frozen
 
 def add_token(conn: Connection, *, outbox_id: int, handler_email: str, token_sha256: str,
               expires_at: datetime, now: datetime, request_message_id: str, marker: str) -> None:
-    conn.execute(
-        _ADD_TOKEN, {
-            "outbox_id": outbox_id,
-            "handler_email": handler_email.lower(),
-            "token_sha256": token_sha256,
-            "expires_at": expires_at,
-            "created_at": now,
-            "request_message_id": request_message_id,
-            "marker": marker
-        })
+    add_tokens(conn, [token_row(outbox_id=outbox_id, handler_email=handler_email,
+                                token_sha256=token_sha256, expires_at=expires_at, now=now,
+                                request_message_id=request_message_id, marker=marker)])
+
+
+def token_row(*, outbox_id: int, handler_email: str, token_sha256: str, expires_at: datetime,
+              now: datetime, request_message_id: str, marker: str) -> dict[str, Any]:
+    """An approval token's row as `add_tokens` writes it (only the token's hash is kept)."""
+    return {"outbox_id": outbox_id, "handler_email": handler_email.lower(),
+            "token_sha256": token_sha256, "expires_at": expires_at, "created_at": now,
+            "request_message_id": request_message_id, "marker": marker}
+
+
+def add_tokens(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        conn.execute(_ADD_TOKEN, list(rows))
+
+
+def supersede(conn: Connection, outbox_ids: Iterable[int]) -> list[int]:
+    """Mark drafts superseded, compare-and-set on 'draft' as `set_status` does, in one statement;
+    returns the ids it changed."""
+    ids = sorted(set(outbox_ids))
+    if not ids:
+        return []
+    q = (update(outbox).where(outbox.c.id.in_(ids), outbox.c.status == "draft")
+         .values(status="superseded").returning(outbox.c.id))
+    return sorted(row[0] for row in conn.execute(q))
+
+
+def drafts_of_cases(conn: Connection, case_ids: Iterable[int]) -> dict[int, list[Letter]]:
+    """`drafts_for_case` of several cases in one statement (filtered here, for the same reason)."""
+    ids = sorted(set(case_ids))
+    found: dict[int, list[Letter]] = {}
+    if not ids:
+        return found
+    q = select(outbox).where(outbox.c.case_id.in_(ids)).order_by(outbox.c.id)
+    for row in conn.execute(q):
+        if row.status == "draft":
+            found.setdefault(row.case_id, []).append(as_letter(row))
+    return found
 
 
 def token_for_request(conn: Connection, request_message_id: str) -> TokenRow | None:

@@ -27,7 +27,7 @@ from mailbot.deadlines import CaseClock, due_actions
 from mailbot.service import deadline_letters, tick
 from mailbot.service.context import App
 from mailbot.store import Store, audit, clocks, levels, make_engine
-from mailbot.store.tables import audit_events, case_checks, cases, outbox, reminders_fired
+from mailbot.store.tables import approval_tokens, audit_events, case_checks, cases, outbox, reminders_fired
 from tests.together import run_together
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -407,3 +407,38 @@ def test_the_collector_is_off_only_while_the_tick_reads_and_plans(engines: tuple
     assert tick.deadline_tick(app, now=NOW).fired
     assert collector_on == {"reading": False, "writing": True}
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_chunk_with_two_drafts_for_one_case_leaves_one_live_draft_bound_to_its_own_request(
+        engines: tuple[Engine, Engine], tmp_path: Path) -> None:
+    """The letters step writes a chunk's drafts together. A case with two drafts queued (a tick
+    that died, then another) gets both written in order, the first superseded by the second as
+    one by one; every draft's token names its own approval request."""
+    app = make_app(engines[0], tmp_path)
+    seed(app, assigned=True)
+    tick.deadline_tick(app, now=NOW)
+    with app.store.transaction() as conn:
+        first = conn.execute(select(reminders_fired).where(reminders_fired.c.draft_status == "pending")
+                             .order_by(reminders_fired.c.id).limit(1)).one()
+        conn.execute(reminders_fired.insert().values(
+            case_id=first.case_id, key=first.key + ":again", fired_at=first.fired_at, due_at=first.due_at,
+            detail=first.detail, notice_status=None, draft_kind=first.draft_kind, draft_status="pending"))
+
+    written = deadline_letters.write_deadline_letters(app, now=NOW)
+
+    with app.store.transaction() as conn:
+        mine = conn.execute(select(outbox.c.id, outbox.c.status).where(
+            outbox.c.case_id == first.case_id, outbox.c.kind == first.draft_kind).order_by(outbox.c.id)).all()
+        assert [status for _id, status in mine] == ["superseded", "draft"]
+        live = Counter(conn.execute(select(outbox.c.case_id).where(outbox.c.status == "draft")).scalars())
+        assert set(live.values()) == {1} and len(live) == written.drafted - 1
+        tokens = conn.execute(select(approval_tokens.c.outbox_id, approval_tokens.c.request_message_id)).all()
+        requests = dict(conn.execute(select(outbox.c.message_id, outbox.c.case_id)
+                                     .where(outbox.c.kind == "approval_request")).all())
+        drafts = dict(conn.execute(select(outbox.c.id, outbox.c.case_id).where(outbox.c.requires_approval)).all())
+        assert len(tokens) == written.drafted
+        assert all(requests[message_id] == drafts[draft_id] for draft_id, message_id in tokens)
+        superseded = [e for e in audit.for_case(conn, conn.execute(select(cases.c.ref).where(
+            cases.c.id == first.case_id)).scalar_one()) if e.kind == "letter.superseded"]
+        assert [e.detail["outbox_id"] for e in superseded] == [mine[0].id]
+        assert audit.verify(conn) == []
