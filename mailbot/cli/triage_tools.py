@@ -21,7 +21,8 @@ from ..triage import classifier
 from ..triage.classifier import Example, TriageModel
 from ..errors import ModelMismatch
 from ..triage import CATEGORIES, URGENCIES, suggest, suggestion_record
-from ..triage.evaluation import (LabelledRow, format_comparison, format_report,
+from ..triage.evaluation import (LabelledRow, format_comparison, format_intervals,
+                                 format_report, intervals,
                                  grouped_cross_validation, load_rows, measure,
                                  measure_predictions, real_text_score, training_examples)
 
@@ -277,14 +278,18 @@ def evaluate_standard(model_dir: str | os.PathLike[str], seed_dir: str | os.Path
     real = real_rows(real_dir)
     if not real:
         raise ValueError(f"no real texts in {real_dir}")
-    cross = measure_predictions(real, grouped_cross_validation(seed, real, folds=folds), now=now)
+    out_of_fold = grouped_cross_validation(seed, real, folds=folds)
+    cross = measure_predictions(real, out_of_fold, now=now)
     groups = len({r.group or r.id for r in real})
     trained = model.sidecar.get("trained_at", "?")
     real_name = f"real, {min(folds, groups)}-fold grouped CV ({len(real)}, {groups} sources)"
     return "\n".join([
         f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {trained})", "",
         format_comparison([(f"synthetic held-out ({len(held_out)})", synthetic),
-                           (real_name, cross)]),
+                           (real_name, cross)]), "",
+        format_intervals("synthetic held-out", intervals(
+            held_out, model.predict([r.text for r in held_out]), now=now), len(held_out)),
+        format_intervals("real texts, grouped CV", intervals(real, out_of_fold, now=now), groups),
         "", "== synthetic held-out split, installed model ==", format_report(synthetic),
         "", "== real texts, cross-validated by source group (each fold trained on the seed "
             "training split and the other folds' real texts) ==", format_report(cross)])
@@ -301,9 +306,14 @@ def evaluate(path: str | os.PathLike[str], model_dir: str | os.PathLike[str], *,
     if not usable:
         raise ValueError(f"{path} has no labelled rows outside the training split")
     model = classifier.load(model_dir)
-    metrics = measure(model, usable, now=now or datetime.now(dt_timezone.utc))
+    now = now or datetime.now(dt_timezone.utc)
+    predictions = model.predict([r.text for r in usable])
+    metrics = measure_predictions(usable, predictions, now=now)
     skipped = len(rows) - len(usable)
     trained_at = model.sidecar.get('trained_at', '?')
     header = f"model: {Path(model_dir) / classifier.MODEL_FILE} (trained {trained_at})"
+    sources = len({r.group or r.id for r in usable})
     return "\n".join([header] + ([f"skipped {skipped} training rows"] if skipped else []) +
-                     [format_report(metrics)])
+                     [format_report(metrics), "",
+                      format_intervals(str(path), intervals(usable, predictions, now=now),
+                                       sources)])

@@ -212,6 +212,69 @@ def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Predi
     }
 
 
+INTERVAL_ROUNDS = 1000
+
+
+def intervals(rows: Sequence[LabelledRow], predictions: Sequence[Prediction], *, now: datetime,
+              rounds: int = INTERVAL_ROUNDS, country: str = "GB",
+              tz: str = "Europe/London") -> dict[str, tuple[float, float] | None]:
+    """95% intervals of the headline figures, by resampling whole sources with replacement.
+
+    A few hundred texts from a few hundred sites give figures that move by several points from
+    one sample to the next; a difference inside these intervals is not evidence of a better
+    model. Texts from one source are alike, so a source is resampled as a whole (a row without
+    a source is its own). Deterministic: the same rows and predictions give the same intervals.
+    """
+    combined = [suggest(r.text, message_time(r.day, now), p, country=country, timezone=tz)
+                for r, p in zip(rows, predictions)]
+    gold = np.array([r.category for r in rows])
+    pred = np.array([p.category for p in predictions])
+    top2 = np.array([r.category in {c for c, _ in p.category_top[:2]}
+                     for r, p in zip(rows, predictions)])
+    critical = np.array([r.urgency == "critical" for r in rows])
+    raised = np.array([s.urgency == "critical" for s in combined])
+    complaint = np.array([r.is_complaint for r in rows])
+    called_not = np.array([s.complaint_signal == "not_complaint" for s in combined])
+    members: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        members.setdefault(r.group or r.id, []).append(i)
+    sources = list(members.values())
+    rng = np.random.default_rng(0)
+    samples: dict[str, list[float]] = {name: [] for name in _INTERVAL_NAMES}
+    for _ in range(rounds):
+        picked = rng.integers(0, len(sources), len(sources))
+        idx = np.concatenate([sources[k] for k in picked])
+        labels = sorted(set(gold[idx]) | set(pred[idx]))
+        samples["category_macro_f1"].append(
+            f1_score(gold[idx], pred[idx], labels=labels, average="macro", zero_division=0))
+        samples["top2_accuracy"].append(float(top2[idx].mean()))
+        for name, among, hit in (("critical_recall", critical, raised),
+                                 ("complaints_kept", complaint, ~called_not),
+                                 ("non_complaints_recognised", ~complaint, called_not)):
+            chosen = among[idx]
+            if chosen.any():
+                samples[name].append(float(hit[idx][chosen].mean()))
+    return {name: (_r(np.percentile(v, 2.5)), _r(np.percentile(v, 97.5))) if v else None
+            for name, v in samples.items()}
+
+
+_INTERVAL_NAMES = {
+    "category_macro_f1": "category macro-F1",
+    "top2_accuracy": "top-2",
+    "critical_recall": "critical recall",
+    "complaints_kept": "complaints kept",
+    "non_complaints_recognised": "non-complaints recognised",
+}
+
+
+def format_intervals(name: str, found: dict[str, tuple[float, float] | None], sources: int) -> str:
+    """One line: each headline figure's 95% interval."""
+    parts = [f"{label} {bounds[0]:.2f}-{bounds[1]:.2f}"
+             for key, label in _INTERVAL_NAMES.items() if (bounds := found.get(key)) is not None]
+    return (f"95% intervals, {name} (bootstrap over {sources} source groups, {INTERVAL_ROUNDS} "
+            f"resamples): " + ", ".join(parts))
+
+
 def _complaint_signal_scores(rows: Sequence[LabelledRow],
                              combined: Sequence[Suggestion]) -> dict[str, Any]:
     """How the three-way signal treats real complaints and non-complaints.

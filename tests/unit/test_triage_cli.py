@@ -110,7 +110,7 @@ def test_corrections_with_unknown_labels_are_skipped(tmp_path: Path) -> None:
 def test_evaluate_reports_the_figures_a_reviewer_needs(trained: Path) -> None:
     text = evaluate(trained / "seed", trained / "model", now=NOW)
     for needle in ("macro-F1", "top-2 accuracy", "critical recall", "category confusion", "data_security",
-                   "skipped 25 training rows"):
+                   "skipped 25 training rows", "95% intervals"):
         assert needle in text
 
 
@@ -147,7 +147,8 @@ def test_standard_evaluation_sets_synthetic_and_grouped_real_figures_side_by_sid
     assert "| figure | synthetic held-out (5) | real, 3-fold grouped CV (25, 3 sources) |" in text
     for needle in ("| category macro-F1 (model) |", "| category top-2 accuracy |", "| critical recall (rules + model) |",
                    "| non-complaints recognised (not_complaint) |", "complaint signal: complaints kept",
-                   "category uncertain on", "== real texts, cross-validated by source group"):
+                   "category uncertain on", "== real texts, cross-validated by source group",
+                   "95% intervals, real texts, grouped CV (bootstrap over 3 source groups"):
         assert needle in text
 
 
@@ -220,3 +221,54 @@ def test_a_score_recorded_on_other_real_texts_is_not_compared(tmp_path: Path) ->
     report = train(model_dir, seed, _swapped(tuple(SWAPS)), now=NOW, real_dir=other)
     assert report.current_real_f1 is None and report.promoted
     assert "none (the installed model has no score on these real texts)" in report.text
+
+
+def _labelled(n_groups: int, right_groups: int) -> tuple[list, list]:
+    """Rows in `n_groups` sources of four texts each; the model is right on every text of the
+    first `right_groups` sources and wrong on every text of the rest."""
+    from mailbot.triage import Prediction
+    from mailbot.triage.evaluation import LabelledRow
+
+    rows, predictions = [], []
+    for g in range(n_groups):
+        for k in range(4):
+            gold = ("delay", "costs_excessive")[k % 2]
+            guess = gold if g < right_groups else ("communication" if k % 2 else "advice_quality")
+            rows.append(LabelledRow(id=f"r{g}-{k}", text="I have waited months for an answer.", day=None,
+                                    category=gold, urgency="normal", is_complaint=True, split=None,
+                                    group=f"site-{g}"))
+            predictions.append(Prediction(category=guess, category_confidence=0.8,
+                                          category_top=((guess, 0.8), ("other", 0.1)), urgency="normal",
+                                          urgency_confidence=0.7, is_complaint=True, complaint_probability=0.9))
+    return rows, predictions
+
+
+def test_intervals_say_how_far_a_figure_can_move_with_other_sources() -> None:
+    """A reviewer comparing two models needs to know whether the difference is noise: each
+    headline figure comes with a 95% interval from resampling whole sources."""
+    from mailbot.triage.evaluation import format_intervals, intervals
+
+    perfect = intervals(*_labelled(6, 6), now=NOW, rounds=200)
+    assert perfect["category_macro_f1"] == perfect["top2_accuracy"] == (1.0, 1.0)
+    rows, predictions = _labelled(12, 6)
+    half = intervals(rows, predictions, now=NOW, rounds=200)
+    low, high = half["top2_accuracy"]
+    assert low < 0.5 < high and high - low > 0.2  # half the sources right: it could be either way
+    assert intervals(rows, predictions, now=NOW, rounds=200) == half  # the same rows, the same answer
+    assert half["non_complaints_recognised"] is None  # no non-complaint among them: no figure
+    line = format_intervals("real", half, 12)
+    assert "over 12 source groups" in line and f"top-2 {low:.2f}-{high:.2f}" in line
+
+
+def test_intervals_resample_a_source_as_a_whole() -> None:
+    """Four texts of one site are one piece of evidence, not four: with every text of a source
+    right or wrong together, the interval is as wide as the sources' count says, not narrower."""
+    from mailbot.triage.evaluation import intervals
+
+    rows, predictions = _labelled(12, 6)
+    by_source = intervals(rows, predictions, now=NOW, rounds=400)["top2_accuracy"]
+    assert by_source is not None
+    as_rows = intervals([r.__class__(**{**r.__dict__, "group": None}) for r in rows], predictions,
+                        now=NOW, rounds=400)["top2_accuracy"]
+    assert as_rows is not None
+    assert by_source[1] - by_source[0] > as_rows[1] - as_rows[0]
