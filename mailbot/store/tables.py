@@ -158,7 +158,7 @@ cases = Table(
     # the triage suggestion with its reasons, as shown to the handler
     Column("suggestion", SealedJSON),
     _address("client_address", nullable=False),
-    Column("client_name", String(255)),
+    Column("client_name", SealedText),  # migration 0015: sealed, personal data
     _address("handler_email"),
     Column("subject", SealedText),
     Column("profile", String(32), nullable=False),
@@ -175,7 +175,7 @@ cases = Table(
     Column("root_cause", String(255)),
     Column("outcome", String(32)),
     Column("redress", String(64)),
-    Column("learning", Text),
+    Column("learning", SealedText),  # a handler's words (sealed since 0015)
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     # Migration 0011: who decided whether it is a complaint (NULL: triage only), who complains,

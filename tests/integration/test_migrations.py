@@ -12,10 +12,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Engine, Integer, MetaData, inspect, select, text, update
+from sqlalchemy import Column, Engine, Integer, LargeBinary, MetaData, inspect, select, text, type_coerce, update
 
 from mailbot.cases import AuditEvent
 from mailbot.store import Store, audit, make_engine, migrate
+from mailbot.store.sealing import PREFIX, Sealer, new_key
 from mailbot.store.tables import audit_events, case_checks, cases, metadata
 from tests.together import run_together
 
@@ -153,6 +154,51 @@ def test_the_next_checks_move_to_their_own_table_and_every_new_case_gets_one(bla
     with blank.connect() as conn:
         back = conn.execute(text("SELECT ref, next_check_at FROM cases ORDER BY ref")).all()
     assert [(ref, at is not None) for ref, at in back] == [("C-2026-0001", True), ("C-2026-0002", False)]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def keyed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Engine, Engine]]:
+    """An empty database seen with its key (as mailbot runs) and without one (as a thief reads)."""
+    key = Sealer([new_key().encode()])
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'keyed.sqlite3'}"
+        engines = (make_engine(url, sealer=key), make_engine(url))
+    else:
+        schema = request.getfixturevalue("pg_schema")
+        engines = (schema.engine(sealer=key), schema.engine())
+    yield engines
+    for engine in engines:
+        engine.dispose()
+
+
+def test_0015_seals_the_client_name_and_learning_already_stored_and_its_downgrade_opens_them(
+        keyed: tuple[Engine, Engine]) -> None:
+    """A register written before 0015 kept the client's name and the handler's learning point in
+    clear; after the upgrade neither can be read without the key, and mailbot reads both."""
+    sealed, keyless = keyed
+    migrate.upgrade(sealed, "0014")
+    insert_case = text("INSERT INTO cases (ref, state, secondary_categories, flags, client_address, client_name, "
+                       "learning, profile, received_at, legal_hold, created_at, updated_at) VALUES (:ref, 'new', "
+                       "'[]', '[]', 'a@example.org', :name, :learning, 'ew_sra', :at, false, :at, :at)")
+    with sealed.begin() as conn:
+        conn.execute(insert_case, {"ref": "C-2026-0001", "name": "Jane Roe", "learning": "Mr Doe's file was lost",
+                                   "at": NOW})
+        conn.execute(insert_case, {"ref": "C-2026-0002", "name": None, "learning": None, "at": NOW})
+    migrate.upgrade(sealed)
+    with keyless.connect() as conn:
+        at_rest = conn.execute(select(type_coerce(cases.c.client_name, LargeBinary),
+                                      type_coerce(cases.c.learning, LargeBinary)).order_by(cases.c.ref)).all()
+    assert at_rest[1] == (None, None)
+    assert all(bytes(v).startswith(PREFIX) for v in at_rest[0])
+    assert b"Roe" not in bytes(at_rest[0][0]) and b"Doe" not in bytes(at_rest[0][1])
+    with sealed.connect() as conn:
+        read = conn.execute(select(cases.c.client_name, cases.c.learning).order_by(cases.c.ref)).all()
+    assert read == [("Jane Roe", "Mr Doe's file was lost"), (None, None)]
+    assert schema_drift(sealed, metadata) == []
+    alembic(sealed, "downgrade", "0014")
+    with keyless.connect() as conn:
+        back = conn.execute(text("SELECT client_name, learning FROM cases ORDER BY ref")).all()
+    assert [tuple(r) for r in back] == [("Jane Roe", "Mr Doe's file was lost"), (None, None)]
 
 
 def test_downgrade_to_base_removes_every_table_and_upgrade_rebuilds_them(blank: Engine) -> None:
