@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..cases import OPEN_STATES, CaseSnapshot, State
+from ..letters import CLIENT_KINDS
 from ..records import Case
 from . import memo
 from .raw_mail import insert_ignoring_conflict
@@ -158,16 +159,14 @@ def messages_for_case(conn: Connection, case_id: int) -> list[Row[Any]]:
                 case_messages.c.id)))
 
 
-# What the client has seen: their own mail and our letters (not staff mail, not robots').
-CLIENT_THREAD_KINDS = ("complaint", "follow_up", "correction", "acknowledgement",
-                       "progress_update", "request_info",
-                       "holding_letter", "final_response", "summary_resolution")
-
-
+CLIENT_MESSAGE_KINDS = ("complaint", "follow_up", "correction")  # the client's own words
+# What the client has seen: their own mail and every kind of letter written to them (from the
+# letters table, so a new kind, such as our reply to an enquiry, cannot be left out of the
+# thread); not staff mail, not robots'.
+CLIENT_THREAD_KINDS = CLIENT_MESSAGE_KINDS + tuple(sorted(CLIENT_KINDS))
 _THREAD_IDS = (select(case_messages.c.message_id).where(
     case_messages.c.case_id == bindparam("case_id"),
     case_messages.c.kind.in_(CLIENT_THREAD_KINDS)).order_by(case_messages.c.id))
-CLIENT_MESSAGE_KINDS = ("complaint", "follow_up", "correction")  # the client's own words
 _LAST_FROM_CLIENT = (select(case_messages).where(
     case_messages.c.case_id == bindparam("case_id"), case_messages.c.direction == "in",
     case_messages.c.kind.in_(CLIENT_MESSAGE_KINDS)).order_by(case_messages.c.id.desc()).limit(1))

@@ -368,6 +368,24 @@ def test_without_a_model_an_enquiry_is_read_as_a_complaint_until_a_person_decide
     assert any("no classifier installed" in r for r in case.suggestion["reasons"])
 
 
+def test_letters_after_our_reply_to_an_enquiry_carry_that_reply_in_their_references(
+        desk: Desk, smtp_server: SmtpServer) -> None:
+    """The client's mail program threads by References: once we answered an enquiry, each later
+    letter on the case names that answer too, or it would start a thread of its own."""
+    _with_model(desk, 0.06)
+    desk.take(mail(ENQUIRY, subject="Fees for a will"))
+    desk.reply("approve", at=T0 + HOUR)
+    (answer,) = [message_from_bytes(m.raw, _class=EmailMessage, policy=default)
+                 for m in desk.send(smtp_server, at=T0 + HOUR) if m.rcpt_tos == (CLIENT,)]
+    desk.take(_answer(answer, "Nobody told me the fee would double. I want to complain."),
+              at=T0 + DAY)
+    desk.reply("complaint yes", at=T0 + DAY + HOUR)
+    desk.reply("approve", at=T0 + DAY + 2 * HOUR)
+    (ack,) = [message_from_bytes(m.raw, _class=EmailMessage, policy=default)
+              for m in desk.send(smtp_server, at=T0 + DAY + 2 * HOUR) if m.rcpt_tos == (CLIENT,)]
+    assert str(answer["Message-ID"]) in str(ack["References"]).split(), ack["References"]
+
+
 def test_new_words_on_an_enquiry_ask_the_handler_again(desk: Desk) -> None:
     desk.complaint(COMPLAINT)
     desk.reply("complaint no", at=T0 + HOUR)
