@@ -60,8 +60,13 @@ class Received:
 
 def receipt_time(internaldate: datetime | None, msg: Inbound, now: datetime) -> datetime:
     """When the firm received a message: the server's INTERNALDATE, else the topmost Received
-    header, else now (EMAIL.md rule 6: clocks start at receipt by the server, never at fetch)."""
-    return internaldate or msg.received_at or now
+    header, else now (EMAIL.md rule 6: clocks start at receipt by the server, never at fetch).
+
+    Never later than now: a date in the future cannot be the receipt (a server clock running
+    ahead, an INTERNALDATE an IMAP APPEND chose, a forged Received line), and a clock started
+    late would bring every regulatory deadline of the case late."""
+    stated = internaldate or msg.received_at
+    return min(stated, now) if stated is not None else now
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 
+from mailbot.service import decide as deciding
 from mailbot.service.decide import (
     MAX_LEFTOVER_ATTEMPTS,
     decide,
@@ -105,6 +106,20 @@ def test_receipt_is_the_servers_date_else_the_top_received_header_else_now(desk:
     receive(desk.app, trace + bytes(mail(COMPLAINT, sender="b@clients.test")), now=later)
     receive(desk.app, bytes(mail(COMPLAINT, sender="c@clients.test")), now=later)
     assert [c.received_at for c in desk.cases()] == [T0 - 3 * HOUR, T0 - 2 * HOUR, later]
+
+
+def test_a_receipt_date_in_the_future_starts_the_clocks_now_not_late(desk: Desk) -> None:
+    # A server clock running ahead, or a date set by an IMAP APPEND or a forged Received line:
+    # the acknowledgement and response deadlines must not start days late.
+    ahead = _received(format_datetime(T0 + 72 * HOUR))
+    receive(desk.app, bytes(mail(COMPLAINT, sender="a@clients.test")), now=T0,
+            internaldate=T0 + 48 * HOUR)
+    receive(desk.app, ahead + bytes(mail(COMPLAINT, sender="b@clients.test")), now=T0)
+    # once a poison: deadlines counted from the year 9999 overflowed
+    year_9999 = _received("Fri, 31 Dec 9999 22:00:00 +0000")
+    assert receive(desk.app, year_9999 + bytes(mail(COMPLAINT, sender="c@clients.test")),
+                   now=T0).status == "new_case"
+    assert [c.received_at for c in desk.cases()] == [T0, T0, T0]
 
 
 # --- mail nobody can answer goes to a person ------------------------------------------------------
@@ -201,10 +216,21 @@ def test_a_database_fault_stops_the_pass_and_leaves_the_message_for_the_next(des
 # --- a message that breaks the decision -----------------------------------------------------------
 
 
-def test_a_message_whose_decision_fails_is_quarantined_and_intake_goes_on(desk: Desk) -> None:
-    # Poisoned input: the only date on it, stamped by a server whose clock reads the year 9999,
-    # makes its deadlines overflow while its acknowledgement is written.
-    poison = _received("Fri, 31 Dec 9999 22:00:00 +0000") + bytes(mail(COMPLAINT))
+def test_a_message_whose_decision_fails_is_quarantined_and_intake_goes_on(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A message whose decision breaks half-way (its case and acknowledgement already written):
+    # once a Received date in the year 9999 did it, by overflowing the deadlines; receipt times
+    # are now never later than the fetch, so a fault is injected where that overflow was raised.
+    real = deciding.new_complaint
+
+    def overflows_for_one_client(conn, app, msg, **kwargs):  # type: ignore[no-untyped-def]
+        ref = real(conn, app, msg, **kwargs)
+        if msg.from_addr == CLIENT:
+            raise OverflowError("date value out of range")
+        return ref
+
+    monkeypatch.setattr(deciding, "new_complaint", overflows_for_one_client)
+    poison = bytes(mail(COMPLAINT))
     good = bytes(mail(COMPLAINT, sender="jo@clients.test"))
     take_in(desk.app, [Arrival(poison), Arrival(good, internaldate=T0)], now=T0)
     assert _pass(desk) == ["quarantined", "new_case"]
