@@ -19,7 +19,8 @@ _FEW_DAYS = (r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|busine
              r"(?:days?|weeks?)")
 _EVENT = r"(?:trial|hearing|court\s+date|completion|exchange|closing)"
 _NEGATION = re.compile(
-    r"(?:\b(?:no|not|never|nor|without|nothing|neither)\b|n[’']t\b)[^.;:!?\n]{0,30}$")
+    r"(?:\b(?:no|not|never|nor|without|neither)\b|\bnothing\b(?!\s+but\b)|n[’']t\b)"
+    r"[^.;:!?\n]{0,30}$")
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,17 @@ RULES: tuple[Rule, ...] = (
         # Withheld: the firm holds money the writer says is theirs now (models/real wording).
         r"|(?:refus\w*|won[’']t|will\s+not|would\s+not|wouldn[’']t|not\s+(?:willing"
         r"|prepared))\s+(?:to\s+)?"
-        r"(?:give|release|return|pay|hand\s+over|send|transfer|pass\s+on)\s+(?:me\s+"
+        r"(?:give|release|return|pay|hand\s+over|send|transfer|pass\s+on|disburse|disperse"
+        r"|distribute)\s+(?:me\s+"
         r"|us\s+|him\s+|her\s+|them\s+)?(?:back\s+)?" + _POSS + r"\s+" + _W +
         r"{0,2}(?:checks?|cheques?|settlement|proceeds|deposit|inheritance"
-        r"|completion\s+money|funds|share)\b"
+        r"|completion\s+money|funds|share|money|cash)\b"
+        # "the executor is withholding money from me", "my share is being withheld"
+        r"|withh(?:old|olding|olds|eld)\s+(?:" + _POSS + r"\s+|me\s+|us\s+)?(?:\w+\s+)?(?:money"
+        r"|funds|cash|inheritance|settlement|share|proceeds|deposit|payments?)\b"
+        r"|(?:money|funds|cash|inheritance|settlement|share|proceeds|deposit)"
+        r"(?:\s+of\s+(?:the\s+|my\s+|our\s+)?\w+)?\s+(?:is|are|was"
+        r"|were|has\s+been|have\s+been)\s+(?:still\s+)?(?:being\s+)?withheld"
         r"|(?:checks?|cheques?|money|funds|deposit|settlement|inheritance)\s+(?:\w+\s+)?hostage"
         r"|(?:took|take|taken|ran|run|made)\s+off\s+with\s+" + _POSS + r"\s+(?:money|funds"
         r"|deposit|retainer|savings)"
@@ -245,7 +253,12 @@ RULES: tuple[Rule, ...] = (
         r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my"
         r"|our)\s+money\s+without"
         r"|not\s+(?:been\s+)?(?:honest|truthful)|untruthful"
-        r"|(?:lie|lying)\s+to\s+(?:the|a|my|anyone|anybody|them|him|her)|to\s+lie\b"
+        r"|(?:lie|lying)\s+to\s+(?:the|a|my|anyone|anybody|them|him|her|me|us)\b|to\s+lie\b"
+        # "blackmail", "undue influence" over a will, "behind my back", "exploitation"
+        r"|blackmail\w*|(?:us(?:ed|ing)|exert\w*|exercis\w*|appl(?:ied|ying)|put|putting)\s+"
+        r"undue\s+influence|undue\s+influence\s+(?:on|over)\b|behind\s+(?:my|our|his|her|their)\s+backs?\b"
+        r"|exploitation\b|exploit(?:ed|ing)\s+(?:me|us|him|her|them|my|our|his|their"
+        r"|the\s+(?:client|estate|elderly|vulnerable))\b"
         r"|false\s+(?:date|statement"
         r"|information|declaration|figures?|impression|entry)|backdat\w*"
         r"|destroy\w*\s+(?:the\s+)?(?:evidence|notes"

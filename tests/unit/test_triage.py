@@ -424,6 +424,14 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "The adviser ran off with their savings and cannot be traced.",
     "The solicitor told the other side about his debts without his consent.",
     "My father has never received his settlement money although the firm was paid in May.",
+    # the fifth round (r0137, r0489), and the same allegations in other common words
+    "The executor is withholding money from me until I sign his affidavit.",             # r0137
+    "The executor has refused to disperse the cash until I agree to his terms.",         # r0137
+    "The lawyer I retained did absolutely nothing but lie to me.",                       # r0489
+    "It sounds like blackmail to me.",                                                   # r0137
+    "My share of the estate is still being withheld by the firm.",
+    "My brother's solicitor used undue influence to get Dad to sign a new will.",
+    "The conveyancer agreed the new price with the buyer behind our backs.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -444,6 +452,9 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "In three days we should hear whether the buyers want to go ahead; no completion date yet.",
     "She said she had filed the form, and the court confirmed it the same week.",
     "The seller concealed the damp, and our surveyor missed it; can you advise?",
+    "He did not lie to me about the costs, but he never explained them either.",
+    "Thank you for not withholding anything from the completion statement.",
+    "Can you explain whether undue influence is hard to prove for a will?",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
