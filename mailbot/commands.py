@@ -304,6 +304,14 @@ class SubjectAccess:
 
 
 @dataclass(frozen=True)
+class SetFlag:
+    """'flag NAME' or 'flag NAME no': a flag triage missed, or one it set wrongly (FLAG_WORDS)."""
+
+    flag: str  # as the case stores it: conduct_referral, insurer_notification, ...
+    on: bool
+
+
+@dataclass(frozen=True)
 class Unclear:
     """Lines we could not act on; `hint` says why, for the command_help reply."""
 
@@ -316,7 +324,7 @@ Command = (Approve | Reject | Edit | Draft | Close | Note | Cause | Learning | R
            | SetComplaint | WaiveTimeLimits | SetResolved | SetCategory | AddSecondary
            | SetUrgency | SetRegime | SetComplainant | SetPerson | SetArea | Outcome | Adjustments
            | Assign | SetReceived | CreateAction | ActionDone | ActionWorked | BreachSuspected
-           | BreachDecision | SubjectAccess | Unclear)
+           | BreachDecision | SubjectAccess | SetFlag | Unclear)
 
 
 @dataclass(frozen=True)
@@ -564,6 +572,7 @@ _READERS: dict[str, Reader] = {
     "note": _text(Note),
     "cause": _text(Cause),
     "learning": _text(Learning),
+    "flag": lambda _word, line, rest: _flag(line, rest),
     "help": lambda _word, line, _rest: _unclear(line, "The commands are listed below."),
 }
 
@@ -685,6 +694,33 @@ def _breach(line: str, rest: str) -> Command:
     return _unclear(line, "write 'breach notifiable yes REASON' or 'breach notifiable no REASON' "
                           "(the decision whether to notify the ICO, and why), or 'breach "
                           "suspected' to start the 72-hour clock for a breach triage missed.")
+
+
+# The flags a handler sets by name: what triage's FLAGS mean to the firm. A breach is not here:
+# `breach suspected` starts its 72-hour clock as well.
+FLAG_WORDS = {
+    "conduct": "conduct_referral", "conduct_referral": "conduct_referral",
+    "insurer": "insurer_notification", "insurer_notification": "insurer_notification",
+    "insurance": "insurer_notification", "third_party": "third_party",
+    "vulnerability": "vulnerability", "vulnerable": "vulnerability",
+    "safeguarding": "safeguarding",
+}
+
+
+def _flag(line: str, rest: str) -> Command:
+    """'flag insurer', 'flag third party no', 'flag conduct referral off'."""
+    words = [w.strip(".,:;") for w in rest.lower().replace("-", " ").split()]
+    off = bool(words) and words[-1] in _NO | {"off", "remove", "removed", "clear"}
+    on = bool(words) and words[-1] in _YES | {"on"}
+    name = "_".join(words[:-1] if off or on else words)
+    flag = FLAG_WORDS.get(name)
+    if flag is None:
+        hint = ("write 'flag conduct', 'flag insurer', 'flag vulnerability', 'flag third party' or "
+                "'flag safeguarding', with 'no' after it to clear the flag")
+        if "breach" in name:
+            hint = "a personal-data breach has its own command: 'breach suspected'"
+        return _unclear(line, hint + ".")
+    return SetFlag(flag, not off)
 
 
 def _sar(line: str, rest: str) -> Command:

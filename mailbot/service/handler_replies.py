@@ -226,8 +226,8 @@ def _command(run: _Run, action: cmd.Command) -> None:
             pass  # the draft's fate is settled once every other command is done
         case cmd.Reject(reason=reason):
             _reject(run, reason)
-        case (cmd.SetCategory() | cmd.SetUrgency() | cmd.Assign() | cmd.Note() | cmd.Draft()
-              | cmd.Close()):
+        case (cmd.SetCategory() | cmd.SetUrgency() | cmd.SetFlag() | cmd.Assign() | cmd.Note()
+              | cmd.Draft() | cmd.Close()):
             _handling(run, action)
         case cmd.Cause() | cmd.Outcome() | cmd.Redress() | cmd.Learning():
             _record(run, action)
@@ -251,6 +251,8 @@ def _handling(run: _Run, action: cmd.Command) -> None:
             _correct(run, "category", label)
         case cmd.SetUrgency(value=level):
             _correct(run, "urgency", level)
+        case cmd.SetFlag(flag=flag, on=on):
+            _set_flag(run, flag, on)
         case cmd.Assign(email=email):
             _assign(run, email)
         case cmd.Note(text=text):
@@ -302,6 +304,20 @@ def _correct(run: _Run, name: str, value: str) -> None:
     run.done.append(name)
     if name == "urgency" and value == "critical":  # rated critical by a person: alerted at once
         run.refresh()
+        escalate(run.conn, run.app, run.case, now=run.now, actor=run.actor)
+
+
+def _set_flag(run: _Run, flag: str, on: bool) -> None:
+    """A flag triage missed or set wrongly. One that needs compliance today (a conduct matter,
+    the insurer, safeguarding) alerts them at once, as triage's own flag would have."""
+    flags = set(run.case.flags or [])
+    flags = flags | {flag} if on else flags - {flag}
+    casebook.update_case(run.conn, run.case.id, run.now, flags=sorted(flags))
+    run.events.append(AuditEvent("case.flag_set", run.case.ref, run.actor, run.now,
+                                 {"flag": flag, "on": on}))
+    run.done.append("flag")
+    run.refresh()
+    if on:
         escalate(run.conn, run.app, run.case, now=run.now, actor=run.actor)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from mailbot.store.notes import note_by_id, text_sha256
 from mailbot.store.tables import audit_events, cases, corrections, outbox
-from tests.service.conftest import CLIENT, HANDLER, HOUR, T0, Desk
+from tests.service.conftest import CLIENT, COMPLIANCE, HANDLER, HOUR, T0, Desk
 
 COMPLAINT = "You sent my deeds to the wrong address and nobody has answered my calls. I want a refund."
 
@@ -162,3 +162,24 @@ def test_a_follow_up_keeps_the_live_request_instead_of_sending_another(desk: Des
     desk.complaint("And another thing: I still have no reply.", at=T0 + HOUR)
     assert len(_letters(desk, "approval_request")) == requests
     assert _events(desk, "approval.request_kept")
+
+
+def test_a_flag_triage_missed_is_set_by_the_handler_and_alerts_compliance_at_once(desk: Desk) -> None:
+    desk.complaint("Nobody has answered my calls for a month.")
+    assert "insurer_notification" not in (_case(desk).flags or [])
+    assert not _letters(desk, "escalation_alert")
+    desk.reply("flag insurer", at=T0 + HOUR)
+    assert "insurer_notification" in _case(desk).flags
+    (alert,) = _letters(desk, "escalation_alert")
+    assert alert.recipients == [COMPLIANCE] and "insurer" in alert.body_text
+    assert _events(desk, "case.flag_set") == [{"flag": "insurer_notification", "on": True}]
+
+
+def test_a_flag_set_wrongly_is_cleared_and_the_trail_says_who(desk: Desk) -> None:
+    desk.complaint("I am a widow and nobody has answered my calls for a month.")
+    assert "vulnerability" in _case(desk).flags
+    desk.reply("flag vulnerability no", at=T0 + HOUR)
+    assert "vulnerability" not in _case(desk).flags
+    with desk.app.store.transaction() as conn:
+        (row,) = conn.execute(select(audit_events).where(audit_events.c.kind == "case.flag_set"))
+    assert (row.actor, dict(row.detail)) == (HANDLER, {"flag": "vulnerability", "on": False})

@@ -67,6 +67,11 @@ def actions(text: str) -> tuple[Any, ...]:
     ("also communication", cmd.AddSecondary("communication")),
     ("resolved yes", cmd.SetResolved(True)),
     ("resolved no", cmd.SetResolved(False)),
+    ("flag insurer", cmd.SetFlag("insurer_notification", True)),
+    ("Flag: conduct referral", cmd.SetFlag("conduct_referral", True)),
+    ("flag third-party no", cmd.SetFlag("third_party", False)),
+    ("flag vulnerable yes", cmd.SetFlag("vulnerability", True)),
+    ("flag safeguarding off", cmd.SetFlag("safeguarding", False)),
 ])
 def test_each_duty_command_is_read(line: str, action: Any) -> None:
     assert actions(line) == (action,)
@@ -86,6 +91,9 @@ def test_each_duty_command_is_read(line: str, action: Any) -> None:
     ("area tax", "unknown area of law"),
     ("also sad", "unknown category"),
     ("resolved maybe", "resolved is followed by yes"),
+    ("flag", "'flag insurer'"),
+    ("flag urgent", "'flag insurer'"),
+    ("flag data breach", "'breach suspected'"),
 ])
 def test_unclear_duty_commands_say_what_to_write(line: str, hint: str) -> None:
     [unclear] = actions(line)
