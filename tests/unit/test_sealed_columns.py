@@ -8,7 +8,8 @@ from mailbot.store.tables import cases, metadata
 # Every column mailbot stores sealed today; a new one must be added here on purpose.
 KNOWN = {
     ("audit_events", "detail"), ("case_messages", "body"), ("case_messages", "subject"),
-    ("case_notes", "body"), ("cases", "close_reason"), ("cases", "escalated"),
+    ("case_notes", "body"), ("cases", "client_name"), ("cases", "close_reason"), ("cases", "escalated"),
+    ("cases", "learning"),
     ("cases", "flags"), ("cases", "subject"), ("cases", "suggestion"),
     ("corrective_actions", "text"), ("installation", "key_check"),
     ("links", "blocked_fingerprint"), ("outbox", "body_html"), ("outbox", "body_text"),
