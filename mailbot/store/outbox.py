@@ -24,7 +24,7 @@ _ADD_TOKEN = approval_tokens.insert()
 def add_letter(conn: Connection, **values: Any) -> int:
     """Write a letter row; `status` is 'approved' for what may go out unapproved, else 'draft'."""
     outbox_id = conn.execute(_ADD_LETTER, values).scalar_one()
-    if values.get("kind") == "acknowledgement":
+    if _automatic_acknowledgement(values):
         _count_one_more_acknowledgement(conn)
     return outbox_id
 
@@ -42,7 +42,7 @@ def add_letters(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> list[int
         return [add_letter(conn, **rows[0])]
     ids = [row[0] for row in conn.execute(_ADD_LETTERS, list(rows))]
     for row in rows:
-        if row.get("kind") == "acknowledgement":
+        if _automatic_acknowledgement(row):
             _count_one_more_acknowledgement(conn)
     return ids
 
@@ -126,18 +126,28 @@ def list_letters(conn: Connection, *, status: str | None = None,
     return [as_letter(row) for row in conn.execute(q)]
 
 
+def _automatic_acknowledgement(row: Mapping[str, Any]) -> bool:
+    """An acknowledgement queued without a person (RFC 3834's automatic reply): what the rate
+    limits count. One a handler approves, or one held back for a person, is not."""
+    return row.get("kind") == "acknowledgement" and row.get("requires_approval") is False
+
+
 def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> int:
-    """Acknowledgements sent or queued to this address since `since` (per-sender rate limit)."""
+    """Automatic acknowledgements sent or queued to this address since `since` (per-sender rate
+    limit); one held back for a person or approved by one does not count."""
     their_cases = select(
         cases.c.id).where(cases.c.client_address == address.lower()).scalar_subquery()
     q = select(func.count()).select_from(outbox).where(outbox.c.case_id.in_(their_cases),
                                                        outbox.c.kind == "acknowledgement",
+                                                       outbox.c.requires_approval.is_(False),
                                                        outbox.c.created_at >= since)
     return conn.execute(q).scalar_one()
 
 
 def count_auto_replies_since(conn: Connection, since: datetime, cap: int) -> int:
-    """Acknowledgements since `since`, counted up to `cap` (the circuit breaker's limit).
+    """Automatic acknowledgements since `since`, counted up to `cap` (the circuit breaker's
+    limit). Those held back for a person are not counted: a breaker that counted them would stay
+    tripped through a surge of real complaints and hold their acknowledgements longer.
 
     The count reads an index entry (on PostgreSQL, without a recent VACUUM, a table row too) for
     every acknowledgement of the hour, and intake asks once per new complaint: at 3,000 new
@@ -151,6 +161,7 @@ def count_auto_replies_since(conn: Connection, since: datetime, cap: int) -> int
     if kept is not None and kept[0] <= since and (kept[1] < kept[2] or kept[2] >= cap):
         return min(int(kept[1]), cap)  # a count that stopped short of its cap was complete
     recent = select(outbox.c.id).where(outbox.c.kind == "acknowledgement",
+                                       outbox.c.requires_approval.is_(False),
                                        outbox.c.created_at >= since).limit(cap).subquery()
     count = conn.execute(select(func.count()).select_from(recent)).scalar_one()
     memo.put(conn, _ACK_COUNT, [since, count, cap])

@@ -193,6 +193,21 @@ def test_too_many_acknowledgements_in_an_hour_trip_the_circuit_breaker(
     assert desk.letters("acknowledgement")[-1].status == "approved", "an hour later it goes again"
 
 
+def test_acknowledgements_held_for_a_person_do_not_keep_the_circuit_breaker_tripped(
+        make_desk: MakeDesk) -> None:
+    """The breaker limits what goes out with nobody approving it. Counting the acknowledgements
+    it held back too would keep it tripped through a surge of real complaints, holding back
+    their acknowledgements long after the automatic ones left the hour."""
+    desk = make_desk(intake={"auto_reply_limit_per_hour": 2})
+    for i in range(4):  # two go at once, two are held for a person
+        desk.complaint(COMPLAINT, sender=f"client{i}@clients.test", at=T0 + i * 20 * MINUTE)
+    assert len(desk.events("acknowledgement.held")) == 2
+    # 65 minutes on, one automatic acknowledgement is left in the hour, beside the two held ones
+    desk.complaint(COMPLAINT, sender="client4@clients.test", at=T0 + 65 * MINUTE)
+    last = desk.letters("acknowledgement")[-1]
+    assert (last.recipients, last.status) == (["client4@clients.test"], "approved")
+
+
 def test_the_circuit_breaker_counts_the_acknowledgements_of_its_own_batch(
         make_desk: MakeDesk) -> None:
     """A pass decides a fetched batch in one transaction; the breaker's count of the hour is
