@@ -15,6 +15,7 @@ from .advisory import key_sql
 
 
 _TRY_LOCK = text(f"SELECT pg_try_advisory_lock({key_sql('k')})")  # per schema (advisory.py)
+_UNLOCK = text(f"SELECT pg_advisory_unlock({key_sql('k')})")
 
 
 class SessionLock:
@@ -50,6 +51,13 @@ class SessionLock:
     def release(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
+            try:
+                # Let go now: a closed session drops the lock too, but only once the server has
+                # noticed, so another instance asking at once could still be refused.
+                conn.execute(_UNLOCK, {"k": self._key})
+                conn.commit()
+            except DBAPIError:
+                pass  # the session is gone already, and the lock with it
             try:
                 # close the session itself (not back to the pool), which drops the lock
                 conn.invalidate()
