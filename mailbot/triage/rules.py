@@ -238,7 +238,7 @@ RULES: tuple[Rule, ...] = (
         r"|has\s+|was\s+)?"
         r"(?:filed|sent|done|submitted|lodged|registered"
         r"|paid)\b[^.!?\n]{0,60}\bbut\b[^.!?\n]{0,30}\bnever\b"
-        r"|cover(?:ed|ing)?[- ]up|deliberately\s+misled|deceiv\w*|deception|deceit\w*"
+        r"|cover(?:ed|ing)?[- ]up|deliberately\s+(?:misled|mislead\w*|lie[ds]?|lying)|deceiv\w*|deception|deceit\w*"
         r"|con(?:ned|ning)\s+(?:me|us|him|her|them|my|our|the|a|an)\b"
         r"|con\s+(?:artists?|man|men|job)\b|\bcrook(?:s|ed)?\b|\bcollu(?:de|ded|ding|sion)\b"
         r"|\bin\s+cahoots\b|\bkick-?backs?\b|\bbrib(?:e|es|ed|ery|ing)\b|perjur\w*"

@@ -432,6 +432,7 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "My share of the estate is still being withheld by the firm.",
     "My brother's solicitor used undue influence to get Dad to sign a new will.",
     "The conveyancer agreed the new price with the buyer behind our backs.",
+    "At sentencing my defence lawyer would deliberately lie and say I had a weapon.",  # r0659
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
