@@ -321,9 +321,13 @@ def test_auto_reply_counts_per_sender(store: Store) -> None:
     with store.transaction() as conn:
         jane = new_case(conn, "C-2026-0001", "jane.doe@example.com")
         sam = new_case(conn, "C-2026-0002", "sam@example.org")
-        new_letter(conn, message_id="mb.1@x", recipients=["Jane.Doe@example.com"], case_id=jane)
-        new_letter(conn, message_id="mb.2@x", recipients=["sam@example.org"], case_id=sam, created_at=NOW - timedelta(days=2))
+        # automatic acknowledgements (queued approved, no person asked)
+        new_letter(conn, message_id="mb.1@x", recipients=["Jane.Doe@example.com"], case_id=jane, status="approved")
+        new_letter(conn, message_id="mb.2@x", recipients=["sam@example.org"], case_id=sam, status="approved",
+                   created_at=NOW - timedelta(days=2))
         new_letter(conn, message_id="mb.3@x", recipients=["jane.doe@example.com"], case_id=jane, kind="final_response")
+        # held back for a person (a draft): not an automatic reply, so never counted
+        new_letter(conn, message_id="mb.4@x", recipients=["jane.doe@example.com"], case_id=jane)
         assert ob.recent_auto_replies_to(conn, "jane.doe@example.com", NOW - timedelta(hours=24)) == 1
         assert ob.recent_auto_replies_to(conn, "sam@example.org", NOW - timedelta(hours=24)) == 0
         assert ob.count_auto_replies_since(conn, NOW - timedelta(days=3), cap=10) == 2
