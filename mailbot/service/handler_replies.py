@@ -310,6 +310,11 @@ def _correct(run: _Run, name: str, value: str) -> None:
 def _set_flag(run: _Run, flag: str, on: bool) -> None:
     """A flag triage missed or set wrongly. One that needs compliance today (a conduct matter,
     the insurer, safeguarding) alerts them at once, as triage's own flag would have."""
+    if flag == "safeguarding" and not on and not _may_clear_safeguarding(run.app, run.actor):
+        run.unclear.append("A safeguarding flag stays: only compliance or a partner may clear it "
+                           "(someone's safety may be at risk); assign the case to one of them if "
+                           "it should go. Nothing was changed.")
+        return
     flags = set(run.case.flags or [])
     flags = flags | {flag} if on else flags - {flag}
     casebook.update_case(run.conn, run.case.id, run.now, flags=sorted(flags))
@@ -461,6 +466,11 @@ def _outcome(run: _Run, result: rules.Change | corrective.ActionResult) -> None:
     if result.done:
         run.done.append(result.done)
         run.refresh()
+
+
+def _may_clear_safeguarding(app: App, email: str) -> bool:
+    handler = app.config.handler(email)
+    return handler is not None and bool({"compliance", "partner"} & set(handler.roles))
 
 
 def _is_partner(app: App, email: str) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from mailbot.store.notes import note_by_id, text_sha256
 from mailbot.store.tables import audit_events, cases, corrections, outbox
-from tests.service.conftest import CLIENT, COMPLIANCE, HANDLER, HOUR, T0, Desk
+from tests.service.conftest import CLIENT, COMPLIANCE, HANDLER, HOUR, T0, Desk, MakeDesk
 
 COMPLAINT = "You sent my deeds to the wrong address and nobody has answered my calls. I want a refund."
 
@@ -183,3 +183,21 @@ def test_a_flag_set_wrongly_is_cleared_and_the_trail_says_who(desk: Desk) -> Non
     with desk.app.store.transaction() as conn:
         (row,) = conn.execute(select(audit_events).where(audit_events.c.kind == "case.flag_set"))
     assert (row.actor, dict(row.detail)) == (HANDLER, {"flag": "vulnerability", "on": False})
+
+
+def test_only_compliance_or_a_partner_may_clear_a_safeguarding_flag(desk: Desk) -> None:
+    desk.complaint("I can't go on like this, I want to end it all. Nobody answers my calls.")
+    assert "safeguarding" in _case(desk).flags
+    desk.reply("flag safeguarding no", at=T0 + HOUR)
+    assert "safeguarding" in _case(desk).flags, "a handler alone cannot clear it"
+    (told,) = _letters(desk, "command_help")
+    assert "only compliance or a partner" in told.body_text
+    assert not _events(desk, "case.flag_set")
+
+
+def test_a_handler_with_the_compliance_role_clears_a_safeguarding_flag(make_desk: MakeDesk) -> None:
+    desk = make_desk(handlers=[{"name": "Alex Morgan", "email": HANDLER, "roles": ["handler", "compliance"]}])
+    desk.complaint("I can't go on like this, I want to end it all. Nobody answers my calls.")
+    desk.reply("flag safeguarding no", at=T0 + HOUR)
+    assert "safeguarding" not in _case(desk).flags
+    assert _events(desk, "case.flag_set") == [{"flag": "safeguarding", "on": False}]
