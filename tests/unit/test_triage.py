@@ -456,6 +456,7 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "He did not lie to me about the costs, but he never explained them either.",
     "Thank you for not withholding anything from the completion statement.",
     "Can you explain whether undue influence is hard to prove for a will?",
+    "Do you know whether the estate should have paid withholding tax payments for my brother?",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
