@@ -277,6 +277,10 @@ RULES: tuple[Rule, ...] = (
         r"|scam(?:med|ming|mers?)?\b(?!\s+(?:e-?mails?|calls?|texts?|invoices?))|defraud\w*"
         r"|bad\s+faith|self[- ]dealing|misrepresent\w*|conspir\w*|extort\w*"
         r"|cheat(?:ed|ing)\s+(?:me|us|my|our|the\s+estate|them|him|her)\b"
+        r"|cheated\s+by\s+(?:my|our|the|his|her|their)\b"
+        # a case settled behind the client's back: "settled it without my knowledge or consent"
+        r"|settle[ds]?\s+(?:\w+\s+){0,5}?without\s+(?:my|our|his|her|their)\s+(?:knowledge"
+        r"|consent|permission|authori[sz]ation|agreement)"
         r"|(?:hours|time|entries|calls|meetings)\s+(?:are|were|have\s+been"
         r"|being)\s+(?:\w+\s+)?(?:invented|made\s+up"
         r"|fabricated)|fabricat\w*", negatable=True, category="integrity_misconduct"),

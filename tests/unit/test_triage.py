@@ -433,6 +433,8 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "My brother's solicitor used undue influence to get Dad to sign a new will.",
     "The conveyancer agreed the new price with the buyer behind our backs.",
     "At sentencing my defence lawyer would deliberately lie and say I had a weapon.",  # r0659
+    "I am a layman and have been cheated by my advocate these three years.",             # r0716
+    "My attorney settled the discrimination case without my knowledge or consent.",     # r0715
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -457,6 +459,7 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "Thank you for not withholding anything from the completion statement.",
     "Can you explain whether undue influence is hard to prove for a will?",
     "Do you know whether the estate should have paid withholding tax payments for my brother?",
+    "We settled the boundary dispute without our solicitor's help and it went well, thanks.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
