@@ -33,12 +33,16 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 _ON_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)?"
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|months?|hours?)"
+# "Tomorrow" as people type it in a hurry: tommorow, tomorow, tomoro, tomororw, tmrw, 2moro.
+TOMORROW = r"(?:t[oa]?m{1,2}[oa]?r{1,2}(?:[oa]?r?w|o)|tmrw|2mor{1,2}o?w?)"
+_MISSPELT_TOMORROW = re.compile(TOMORROW + r"$")
 # A bare "on Monday" or "the 12th" looks back when its sentence is told in the past
 # ("At the hearing on Friday the barrister told the court...") and has no sign of a plan.
 _FUTURE = re.compile(
     r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled|booked|fixed|set"
     r"|starts?|begins?|commences?|opens?"
-    r"|adjourned|postponed|moved|until|till|before|need|needs|must|tomorrow|have\s+to|has\s+to)\b"
+    r"|adjourned|postponed|moved|until|till|before|need|needs|must|have\s+to|has\s+to)\b"
+    r"|\b" + TOMORROW + r"\b"
     r"|[’'](?:re|ll)\b", re.I)
 _PAST = re.compile(
     r"\b(?:was|were|did|had|went|got|told|said|made|took|gave|came|saw|met|spoke|rang|sent|left"
@@ -78,7 +82,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
               r"(?:'s|')?(?:\s+time)?")),
     ("n_ago", _pattern(_NUM + r"\s+" + _UNIT + r"\s+(?P<dir>ago|from\s+now|time)")),
     ("named",
-     _pattern(r"(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|today|tonight|yesterday"
+     _pattern(r"(?P<word>the\s+day\s+after\s+" + TOMORROW + "|" + TOMORROW
+              + r"|today|tonight|yesterday"
               r"|this\s+(?:morning|afternoon|evening)|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
               r"(?:week|month)|end\s+of\s+next\s+(?:week|month)|next\s+(?:week|month)"
               r"|this\s+week|last\s+week|next\s+few\s+days)")),
@@ -136,7 +141,10 @@ def _resolve(kind: str, m: re.Match[str], ref: date, day_first: bool, text: str)
     if kind == "n_ago":
         sign = -1 if m["dir"].lower() == "ago" else 1
         return _shift(ref, sign * _number(m["n"]), m["unit"].lower())
-    return _named(" ".join(m["word"].lower().split()), ref)
+    words = m["word"].lower().split()
+    if _MISSPELT_TOMORROW.match(words[-1]):
+        words[-1] = "tomorrow"
+    return _named(" ".join(words), ref)
 
 
 def _told_in_past(text: str, start: int, end: int) -> bool:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from .dates import DateMention, find_dates
+from .dates import TOMORROW, DateMention, find_dates
 from .rules import DATA_BREACH, Hit, area_of_law, mentions_third_party, rule_hits
 
 CATEGORIES = ("delay", "communication", "advice_quality", "instructions", "costs_information",
@@ -64,6 +64,8 @@ _EVENT = re.compile(
     r"\b(?P<event>hearings?(?!\s+(?:from|back|anything|nothing|aid|about|of\s+(?:this|it)))"
     r"|court\s+(?:date|hearing"
     r"|appearance|case)|(?<=in\s)court|(?<=at\s)court|trial|tribunal|sentencing"
+    # "Court tomorrow", "court on Monday": the word court straight before its day
+    r"|court(?=\s*[,:-]?\s*(?:" + TOMORROW + r"|on|next)\b)"
     r"|appeal\s+(?:deadline|hearing)"
     r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))"
     r"|exchanging"

@@ -268,6 +268,13 @@ def test_a_date_written_against_the_messages_own_day_is_read_from_it() -> None:
     "The closing is next Tuesday and the title company has nothing from you.",
     "Exchange is set for December 2nd, please call me.",
     "The final hearing is the day after tomorrow.",
+    # "tomorrow" as people type it in a hurry (r0470: "I am due in court tomororw (Tues)")
+    "Hello, I am due in court tomororw (Tues) for a very serious family law matter.",
+    "The hearing is tommorow and my barrister has walked away from my case.",
+    "Completion is tomorow and the funds are not there.",
+    "I am in court tmrw and still no word from my solicitor.",
+    "Court tomorrow and still no word from my solicitor.",
+    "Court on Monday, and my barrister has quit.",
 ])
 def test_imminent_dates_count_in_any_common_form(text: str) -> None:
     assert triage(text).urgency == "critical", triage(text).reasons
@@ -281,6 +288,17 @@ def test_imminent_dates_count_in_any_common_form(text: str) -> None:
     "I hired an attorney to represent for for a petty theft case. It has been 4 months.",  # r0011: the client's charge
 ])
 def test_past_not_urgent_and_hypothetical_dates_do_not_raise(text: str) -> None:
+    assert triage(text).urgency == "normal", triage(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "My tremor made it hard to sign at the hearing in March.",
+    "Tamara at your office said the court bundle is ready.",
+    "The tumour was missed and the trial of the claim is set for 2028.",
+    "The court on Monday adjourned it, so nothing happens until the spring.",   # past
+    "The court this morning gave judgment against me.",                        # past
+])
+def test_words_that_only_look_like_tomorrow_are_not_dates(text: str) -> None:
     assert triage(text).urgency == "normal", triage(text).reasons
 
 
