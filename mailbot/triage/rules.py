@@ -176,7 +176,7 @@ RULES: tuple[Rule, ...] = (
         r"|not\s+(?:in\s+the\s+)?bcc"
         # to an address the writer has left, or someone else's papers sent to the writer
         r"|(?:sent|posted|delivered|e-?mailed|went)\s+" + _W
-        + r"{0,6}to\s+(?:my|our|the|his|her)\s+(?:old|previous|former)\s+(?:address|house|home"
+        + r"{0,6}to\s+" + _POSS + r"\s+(?:old|previous|former)\s+(?:address|house|home"
         r"|e-?mail)"
         r"|(?:sent|e-?mailed|posted|forwarded)\s+(?:me|us)\s+" + _W + r"{0,4}(?:for|about"
         r"|addressed\s+to|belonging\s+to|intended\s+for)\s+(?:a\s+|an\s+)?['‘’\"]?(?:mr|mrs|ms"
@@ -195,7 +195,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:completion\s+statement|letter|documents?|file|attachment|bundle|statement)|(?:sent"
         r"|copied|cc[’']?d|posted"
         r"|e-?mailed)\s+" + _W +
-        r"{0,5}to\s+my\s+(?:work|workplace|employer|office|line\s+manager|boss)\b"
+        r"{0,5}to\s+(?:my|our|his|her|their)\s+(?:work|workplace|employer|office|line\s+manager"
+        r"|boss)\b"
         r"|(?:personal|confidential|private|sensitive)\s+(?:data|information|details|documents?"
         r"|files?)\s+"
         + _W +

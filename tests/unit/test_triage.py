@@ -481,3 +481,17 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
+
+
+@pytest.mark.parametrize("text", [
+    # a relative or representative writes: the same breach, told in the third person
+    "The letter with my father's medical report was posted to his old address, where his "
+    "ex-wife still lives.",
+    "Your email about my daughter's claim was sent to her work address and cc'd to her line "
+    "manager.",
+    "The bundle for their hearing went to their previous address.",
+])
+def test_a_breach_told_by_a_relative_is_as_critical_as_one_told_by_the_client(text: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    assert any("data breach" in reason for reason in result.reasons)
