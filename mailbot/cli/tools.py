@@ -84,6 +84,9 @@ def register_triage(app: typer.Typer) -> None:
               real_dir: Annotated[Path,
                                   typer.Option("--real-dir", help="The real-text corpus."
                                                )] = wiring.SHIPPED_MODEL_DIR / "real",
+              force: Annotated[bool, typer.Option(
+                  "--force", help="Install the new model even if it scores lower (a change of "
+                  "recipe whose cost was measured; not for routine retraining).")] = False,
               ) -> None:
         """Retrain on the seed corpus plus handlers' corrections; promote only if held-out macro-F1
         does not drop."""
@@ -96,7 +99,8 @@ def register_triage(app: typer.Typer) -> None:
 
             corrections = correction_examples(wiring.build_app(cfg, with_classifier=False))
         target = model_dir or (wiring.trained_model_dir(cfg) if cfg else wiring.SHIPPED_MODEL_DIR)
-        typer.echo(str(train_model(target, seed_dir, corrections, real_dir=real_dir)))
+        typer.echo(str(train_model(target, seed_dir, corrections, real_dir=real_dir,
+                                   force=force)))
 
     @app.command("evaluate")
     def evaluate(

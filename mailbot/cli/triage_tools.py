@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 from ..triage import classifier
 from ..triage.classifier import Example, TriageModel
 from ..errors import ModelMismatch
-from ..triage import CATEGORIES, URGENCIES, suggest, suggestion_record
-from ..triage.evaluation import (LabelledRow, format_comparison, format_intervals,
-                                 format_report, intervals,
-                                 grouped_cross_validation, load_rows, measure,
+from ..triage import CATEGORIES, URGENCIES, Prediction, suggest, suggestion_record
+from ..triage.evaluation import (LabelledRow, format_comparison, format_framing_probe,
+                                 format_intervals, format_report, framing_probe, framing_scores,
+                                 grouped_cross_validation, intervals, load_rows, measure,
                                  measure_predictions, real_text_score, training_examples)
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,7 @@ class TrainReport:
     n_real: int = 0
     new_real_f1: float | None = None
     current_real_f1: float | None = None
+    forced: bool = False  # installed by --force although the comparison said keep the old one
 
     @property
     def gate(self) -> str:
@@ -147,7 +148,8 @@ class TrainReport:
         scores, and whether the new model went in."""
         current = (f"{self.current_macro_f1:.3f}" if self.current_macro_f1 is not None
                    else "none (no usable model)")
-        verdict = ("promoted: the new model is installed" if self.promoted
+        verdict = ("promoted by --force: the new model is installed although it scores lower"
+                   if self.forced else "promoted: the new model is installed" if self.promoted
                    else "kept the current model: the new one scores lower")
         lines = [
             f"trained on {self.n_seed} seed examples + {self.n_real} real texts + "
@@ -174,7 +176,7 @@ class TrainReport:
 
 def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
           corrections: Sequence[Mapping[str, Any]] = (), *, now: datetime | None = None,
-          real_dir: str | os.PathLike[str] | None = None) -> TrainReport:
+          real_dir: str | os.PathLike[str] | None = None, force: bool = False) -> TrainReport:
     """Train on the seed train split + the real texts + corrections, and promote only if the new
     model does not score lower than the installed one.
 
@@ -183,7 +185,9 @@ def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
     (cross-validation over the real texts grouped by source, corrections in every fold), compared
     with the score recorded in the installed model's sidecar for the same real texts; an installed
     model with no such record (none, or measured on other real texts) is replaced. Without real
-    texts it is category macro-F1 on the seed's fixed test split. Both are reported.
+    texts it is category macro-F1 on the seed's fixed test split. Both are reported. `force`
+    installs the new model whatever the comparison says: for a change of recipe whose cost a
+    developer has measured, never for routine retraining.
     """
     now = now or datetime.now(dt_timezone.utc)
     rows = load_rows(seed_dir)
@@ -204,15 +208,19 @@ def train(model_dir: str | os.PathLike[str], seed_dir: str | os.PathLike[str],
         promoted = current_real is None or real_score["category_macro_f1"] >= current_real
     else:
         promoted = current_f1 is None or new_f1 >= current_f1
+    forced = force and not promoted
+    promoted = promoted or force
     if promoted:
         classifier.save(candidate, model_dir, metrics=new_metrics,
                         trained_at=now.isoformat(timespec="seconds"), real_score=real_score)
     log.info("trained triage model: new macro-F1 %.3f, current %s, real %s (current %s), "
-             "promoted=%s", new_f1, current_f1, real_score and real_score["category_macro_f1"],
-             current_real, promoted)
+             "promoted=%s forced=%s", new_f1, current_f1,
+             real_score and real_score["category_macro_f1"],
+             current_real, promoted, forced)
     return TrainReport(promoted, new_f1, current_f1, len(seed_train), len(extra), skipped,
                        len(held_out), new_metrics, str(model_dir), len(real),
-                       real_score["category_macro_f1"] if real_score else None, current_real)
+                       real_score["category_macro_f1"] if real_score else None, current_real,
+                       forced)
 
 
 def real_rows(real_dir: str | os.PathLike[str] | None) -> list[LabelledRow]:
@@ -278,7 +286,8 @@ def evaluate_standard(model_dir: str | os.PathLike[str], seed_dir: str | os.Path
     real = real_rows(real_dir)
     if not real:
         raise ValueError(f"no real texts in {real_dir}")
-    out_of_fold = grouped_cross_validation(seed, real, folds=folds)
+    framed: list[list[Prediction]] = []
+    out_of_fold = grouped_cross_validation(seed, real, folds=folds, framed=framed)
     cross = measure_predictions(real, out_of_fold, now=now)
     groups = len({r.group or r.id for r in real})
     trained = model.sidecar.get("trained_at", "?")
@@ -290,6 +299,8 @@ def evaluate_standard(model_dir: str | os.PathLike[str], seed_dir: str | os.Path
         format_intervals("synthetic held-out", intervals(
             held_out, model.predict([r.text for r in held_out]), now=now), len(held_out)),
         format_intervals("real texts, grouped CV", intervals(real, out_of_fold, now=now), groups),
+        format_framing_probe("synthetic held-out", framing_probe(model, held_out)),
+        format_framing_probe("real texts, grouped CV", framing_scores(real, out_of_fold, framed)),
         "", "== synthetic held-out split, installed model ==", format_report(synthetic),
         "", "== real texts, cross-validated by source group (each fold trained on the seed "
             "training split and the other folds' real texts) ==", format_report(cross)])

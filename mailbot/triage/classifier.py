@@ -76,6 +76,7 @@ PARAMS: dict[str, Any] = {
     "real_weight": 6.0,
     "lexicon_scale": 0.6,
     "category_hierarchy": True,
+    "framing": True,
 }
 # Every type the artifact may contain beyond skops' defaults; anything else refuses to load.
 TRUSTED_TYPES = ("builtins.dict", "builtins.list", "builtins.tuple", "builtins.set",
@@ -105,6 +106,8 @@ class Example:
     weight: float = 1.0
     # None: not labelled (a handler's correction carries no flags)
     flags: frozenset[str] | None = None
+    # True: teaches the category head only (a framed copy, mailbot.triage.framing)
+    category_only: bool = False
 
     def label(self, head: str) -> str:
         """The example's label for one head, as the head was trained: yes/no for the binary
@@ -249,14 +252,21 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     weights = np.array([e.weight for e in ordered], dtype=np.float64)
     lexicon_scale = float(params.get("lexicon_scale", 0.0))
     features = build_features(params["word_bits"], params["char_bits"], lexicon_scale)
-    matrix = features.fit_transform(texts)
+    # The features (which columns exist, their idf) are fitted without the category-only copies,
+    # so every other head is exactly what it would be without them.
+    every_head = np.array([not e.category_only for e in ordered])
+    if every_head.all():
+        matrix = features.fit_transform(texts)
+    else:
+        features.fit([t for t, keep in zip(texts, every_head) if keep])
+        matrix = features.transform(texts)
     pipelines: dict[str, Pipeline] = {}
     # a label hierarchy: the category head learns only from complaints (what kind of complaint),
     # and predict() weighs it by the complaint head (is it one at all)
     rows = (np.array([e.is_complaint for e in ordered]) if params.get("category_hierarchy")
             else np.ones(len(ordered), dtype=bool))
     for head in HEADS:
-        used = rows if head == "category" else np.ones(len(ordered), dtype=bool)
+        used = rows if head == "category" else every_head
         labels = [e.label(head) for e, keep in zip(ordered, used) if keep]
         model = build_head(head, params)
         if len(set(labels)) < 2:
@@ -264,7 +274,7 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
                 f"training data has only one {head} label ({labels[0]!r}); add examples")
         model.fit(matrix[used], labels, sample_weight=weights[used])
         pipelines[head] = Pipeline([("features", features), ("model", model)])
-    labelled = np.array([e.flags is not None for e in ordered])
+    labelled = np.array([e.flags is not None and not e.category_only for e in ordered])
     for flag in FLAGS:
         head = FLAG_HEAD + flag
         labels = [e.label(head) for e, known in zip(ordered, labelled) if known]

@@ -27,6 +27,7 @@ from sklearn.metrics import (accuracy_score, classification_report, confusion_ma
 from sklearn.model_selection import GroupKFold
 
 from .classifier import PARAMS, Example, TriageModel, data_fingerprint, train_model
+from .framing import framed_copies
 from .suggestion import CATEGORIES, FLAGS, URGENCIES, Prediction, Suggestion, suggest
 
 
@@ -83,29 +84,42 @@ def message_time(day: date | None, fallback: datetime) -> datetime:
 def training_examples(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow] = (),
                       params: dict[str, Any] = PARAMS) -> list[Example]:
     """What `mailbot train` learns from: the seed's training split and every real text (weighted:
-    real wording is scarcer and closer to what the model will read)."""
-    return ([r.example() for r in seed_rows if r.split != "test"]
-            + [r.example(float(params["real_weight"])) for r in real_rows])
+    real wording is scarcer and closer to what the model will read), plus a framed copy of each
+    complaint for the category head (mailbot.triage.framing) when the recipe asks for them."""
+    examples = ([r.example() for r in seed_rows if r.split != "test"]
+                + [r.example(float(params["real_weight"])) for r in real_rows])
+    return examples + framed_copies(examples) if params.get("framing") else examples
 
 
 def grouped_cross_validation(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow], *,
                              folds: int = 5, params: dict[str, Any] = PARAMS,
-                             extra: Sequence[Example] = ()) -> list[Prediction]:
+                             extra: Sequence[Example] = (),
+                             framed: list[list[Prediction]] | None = None) -> list[Prediction]:
     """Out-of-fold predictions for every real row, each from a model that never saw its source.
 
     Each fold trains as `mailbot train` does (seed training split + the other folds' real
     texts + `extra`, the handlers' corrections), so the figures say how the recipe does on real
-    wording from unseen sites.
+    wording from unseen sites. With `framed` (an empty list), it is filled with one list per
+    FRAMING_PROBES wording: each fold's model on its rows inside that frame.
     """
     if not real_rows:
         raise ValueError("no real rows to cross-validate")
     predictions: list[Prediction | None] = [None] * len(real_rows)
+    in_frames: list[list[Prediction | None]] = [[None] * len(real_rows) for _ in FRAMING_PROBES]
     for train_idx, test_idx in group_folds(real_rows, folds):
         fold_real = [real_rows[i] for i in train_idx]
         examples = training_examples(seed_rows, fold_real, params) + list(extra)
         model = train_model(examples, params)
-        for i, prediction in zip(test_idx, model.predict([real_rows[i].text for i in test_idx])):
+        texts = [real_rows[i].text for i in test_idx]
+        for i, prediction in zip(test_idx, model.predict(texts)):
             predictions[i] = prediction
+        if framed is not None:
+            for probe, out in zip(FRAMING_PROBES, in_frames):
+                for i, prediction in zip(test_idx,
+                                         model.predict([framed_text(t, probe) for t in texts])):
+                    out[i] = prediction
+    if framed is not None:
+        framed.extend([p for p in out if p is not None] for out in in_frames)
     return [p for p in predictions if p is not None]
 
 
@@ -124,6 +138,62 @@ def real_text_score(seed_rows: Sequence[LabelledRow], real_rows: Sequence[Labell
     return {"category_macro_f1": _r(macro_f1),
             "real_sha256": data_fingerprint([r.example() for r in real_rows]),
             "folds": len(group_folds(real_rows, folds)), "n": len(real_rows)}
+
+
+# How a complaint says it is one, in wordings that mailbot.triage.framing does NOT train on
+# (a test keeps the two apart): put before or after a held-out complaint, they should move it
+# to no other category, least of all complaint_handling.
+FRAMING_PROBES: tuple[tuple[str, str], ...] = (
+    ("I am making a formal complaint about your firm.", ""),
+    ("Re: complaint.", ""),
+    ("I have a serious complaint.", ""),
+    ("Ms C complained that", ""),
+    ("", "I want this treated as a complaint."),
+    ("This letter is a complaint.", ""),
+)
+
+
+def framed_text(text: str, probe: tuple[str, str]) -> str:
+    """`text` inside one probe frame."""
+    return " ".join(part for part in (probe[0], text, probe[1]) if part)
+
+
+def framing_probe(model: TriageModel, rows: Sequence[LabelledRow]) -> dict[str, Any]:
+    """`framing_scores` for one model's predictions on `rows`, as written and in each frame."""
+    texts = [r.text for r in rows]
+    return framing_scores(rows, model.predict(texts),
+                          [model.predict([framed_text(t, p) for t in texts])
+                           for p in FRAMING_PROBES])
+
+
+def framing_scores(rows: Sequence[LabelledRow], as_written: Sequence[Prediction],
+                   framed: Sequence[Sequence[Prediction]]) -> dict[str, Any]:
+    """Category macro-F1 over `rows`' complaints as written and in each frame, and how many each
+    puts in complaint_handling (against how many are)."""
+    keep = [i for i, r in enumerate(rows) if r.is_complaint]
+    if not keep:
+        raise ValueError("no complaints to probe")
+    gold = [rows[i].category for i in keep]
+
+    def scored(predictions: Sequence[Prediction]) -> tuple[float, int]:
+        predicted = [predictions[i].category for i in keep]
+        labels = sorted(set(gold) | set(predicted))
+        return (_r(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)),
+                predicted.count("complaint_handling"))
+
+    return {"complaints": len(keep), "handling_true": gold.count("complaint_handling"),
+            "as_written": scored(as_written), "framed": [scored(p) for p in framed]}
+
+
+def format_framing_probe(name: str, probe: dict[str, Any]) -> str:
+    """One line: what saying "this is a complaint" does to the category."""
+    f1s = [f1 for f1, _n in probe["framed"]]
+    handling = [n for _f1, n in probe["framed"]]
+    return (f"framed as a complaint, {name} ({probe['complaints']} complaints, "
+            f"{len(probe['framed'])} wordings not trained on): category macro-F1 "
+            f"{min(f1s):.2f}-{max(f1s):.2f} (as written {probe['as_written'][0]:.2f}); put in "
+            f"complaint_handling {min(handling)}-{max(handling)} (as written "
+            f"{probe['as_written'][1]}; {probe['handling_true']} are)")
 
 
 def group_folds(rows: Sequence[LabelledRow], folds: int) -> list[tuple[list[int], list[int]]]:

@@ -187,13 +187,22 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\brevealed\b",
         r"\bbank\s+details\b",
     ),
+    # An EARLIER complaint and how it was handled (DOMAIN.md), not the words of complaining:
+    # "I wish to make a formal complaint" or "Mr A complained that" say nothing about handling.
     "complaint_handling": (
-        r"\b(?:my|the|a|formal)\s+complaint\b",
-        r"\bcomplained\b",
-        r"\bgrievance\b",
-        r"\bcomplaints?\s+(?:procedure|process|department|handler)\b",
-        r"\bombudsman\b",
-        r"\b(?:bar|state\s+bar|sra|law\s+society)\b",
+        r"\bfinal\s+response\b",
+        r"\b(?:acknowledg\w*|response|reply|replies|answer|outcome)\s+(?:to|of|about|on)\s+"
+        r"(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:complaint|grievance)\b",
+        r"\bcomplaints?\s+(?:procedure|process|policy|address|department|team|partner|manager"
+        r"|handler|letter|acknowledg\w*|reference|ref|resolution|review)\b",
+        r"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:complaint|grievance)\s+(?:has\s+been\s+"
+        r"|had\s+been\s+|was\s+|is\s+|is\s+now\s+)(?:\w+\s+)?(?:ignored|unanswered|closed|resolved"
+        r"|upheld|rejected|dismissed|investigated|received|lost|delayed)\b",
+        r"\b(?:made|sent|filed|lodged|submitted|raised|escalated)\s+(?:a|my|our|the|his|her)\s+"
+        r"(?:\w+\s+)?(?:complaint|grievance)\b",
+        r"\b(?:i|we|he|she|they)\s+(?:first\s+|already\s+|originally\s+)?complained\s+(?:to\s+"
+        r"(?:you|the\s+firm|your\s+\w+)\s+)?(?:\w+\s+)?(?:on|in|back|last|over|weeks|months)\b",
+        r"\bsince\s+(?:i|we)\s+(?:first\s+)?(?:complained|made\s+(?:my|the|a)\s+complaint)\b",
     ),
 
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -16,7 +17,9 @@ from mailbot.triage import classifier
 from mailbot.triage.classifier import Example, train_model
 from mailbot.triage.features import WORD_TOKEN, char_wb_ngrams, word_ngrams
 from mailbot.errors import ModelMismatch
-from mailbot.triage.evaluation import load_rows, measure, training_examples
+from mailbot.triage import framing
+from mailbot.triage.evaluation import FRAMING_PROBES, framing_probe, load_rows, measure, training_examples
+from mailbot.triage.framing import framed_copies
 
 from .triage_samples import tiny_rows
 
@@ -200,3 +203,50 @@ def test_the_category_head_learns_kinds_of_complaint_and_the_complaint_head_says
     assert thanks.category == "other" and thanks.complaint_probability < 0.5
     assert dict(thanks.category_top)["other"] >= 1.0 - thanks.complaint_probability - 1e-4
     assert breach.category == "data_security" and breach.complaint_probability > 0.5
+
+
+def test_framed_copies_teach_the_category_head_only() -> None:
+    """A framed copy says "complaint" around a complaint: the category head must learn that the
+    frame names no category, but the complaint head must not unlearn that such words do mean a
+    complaint, so copies marked category_only never reach it."""
+    thanks = "Thank you so much for all your help with the house, lovely"
+    # copies that would teach the complaint head that thanks are complaints, if they reached it
+    copies = [Example(f"{thanks} {n}", "delay", "normal", True, f"copy{n}", 3.0) for n in range(6)]
+    marked = [dataclasses.replace(e, category_only=True) for e in copies]
+    plain = train_model(examples()).predict([thanks])[0].complaint_probability
+    leaked = train_model(examples() + copies).predict([thanks])[0].complaint_probability
+    kept_out = train_model(examples() + marked).predict([thanks])[0].complaint_probability
+    assert leaked > plain + 0.2  # the copies would move the complaint head a long way
+    assert kept_out == pytest.approx(plain, abs=1e-6)
+
+
+def test_framed_copies_are_made_for_complaints_only_and_the_same_every_time() -> None:
+    originals = examples()
+    copies = framed_copies(originals)
+    assert len(copies) == sum(e.is_complaint for e in originals)
+    assert all(c.category_only and c.flags is None for c in copies)
+    assert all(c.id.endswith(framing.SUFFIX) for c in copies)
+    assert copies == framed_copies(originals)
+    first = next(e for e in originals if e.is_complaint)
+    assert first.text in copies[0].text and copies[0].text != first.text
+
+
+def test_the_framing_probes_are_worded_unlike_the_training_frames() -> None:
+    """The probe measures wording the model was not trained on; a shared sentence would flatter
+    it."""
+    trained = {part.lower().strip(" .:") for frame in framing.FRAMES for part in frame if part}
+    probes = {part.lower().strip(" .:") for probe in FRAMING_PROBES for part in probe if part}
+    assert not trained & probes
+
+
+@pytest.mark.skipif(not (SHIPPED / classifier.SIDECAR_FILE).exists(), reason="no shipped model yet")
+def test_saying_it_is_a_complaint_does_not_make_it_one_about_complaint_handling() -> None:
+    """"I am making a formal complaint" opens many real complaints and "Ms C complained that"
+    every ombudsman narrative; neither says the complaint is about how an earlier one was handled.
+    Before framed copies, the shipped model put 23-75 of the 124 held-out complaints (11 of them
+    about handling) in complaint_handling inside such frames."""
+    held_out = [r for r in load_rows(SHIPPED / "seed") if r.split == "test"]
+    probe = framing_probe(classifier.load(SHIPPED), held_out)
+    allowed = probe["handling_true"] + round(0.05 * probe["complaints"])
+    assert all(handling <= allowed for _f1, handling in probe["framed"]), probe
+    assert all(f1 >= probe["as_written"][0] - 0.05 for f1, _n in probe["framed"]), probe

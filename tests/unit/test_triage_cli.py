@@ -81,23 +81,37 @@ def test_train_promotes_a_first_model_and_writes_the_sidecar(trained: Path) -> N
     assert sidecar["trained_at"] == NOW.isoformat(timespec="seconds")
 
 
-def test_train_keeps_the_current_model_when_the_new_one_scores_lower(tmp_path: Path) -> None:
+def _a_better_model_installed(tmp_path: Path) -> tuple[Path, bytes, list[dict[str, object]]]:
+    """An installed model that has seen the held-out rows (so it scores perfectly on them), and
+    corrections that make a poorer candidate (every communication text relabelled
+    costs_excessive)."""
     rows = tiny_rows()
-    # The current model has seen the held-out rows, so it scores perfectly on them.
     everything = write_seed(tmp_path / "all", [dict(r, split="train") for r in rows] + rows[-1:])
     model_dir = tmp_path / "model"
     classifier.save(classifier.train_model([r.example() for r in _rows(everything)]), model_dir, metrics={},
                     trained_at="before")
-    before = (model_dir / classifier.MODEL_FILE).read_bytes()
-    # A poorer candidate: the corrections relabel every communication text as costs_excessive.
-    bad = [{"text": str(r["text"]), "category": "costs_excessive", "urgency": "normal", "is_complaint": True}
-           for r in rows if r["category"] == "communication"] * 3
+    bad: list[dict[str, object]] = [
+        {"text": str(r["text"]), "category": "costs_excessive", "urgency": "normal", "is_complaint": True}
+        for r in rows if r["category"] == "communication"] * 3
+    return model_dir, (model_dir / classifier.MODEL_FILE).read_bytes(), bad
+
+
+def test_train_keeps_the_current_model_when_the_new_one_scores_lower(tmp_path: Path) -> None:
+    model_dir, before, bad = _a_better_model_installed(tmp_path)
     report = train(model_dir, write_seed(tmp_path / "seed"), bad, now=NOW)
     assert not report.promoted
     assert report.current_macro_f1 is not None and report.new_macro_f1 < report.current_macro_f1
     assert (model_dir / classifier.MODEL_FILE).read_bytes() == before
     assert "kept the current model" in report.text
     assert f"new {report.new_macro_f1:.3f}, current {report.current_macro_f1:.3f}" in report.text
+
+
+def test_force_installs_a_lower_scoring_model_and_says_so(tmp_path: Path) -> None:
+    model_dir, before, bad = _a_better_model_installed(tmp_path)
+    report = train(model_dir, write_seed(tmp_path / "seed"), bad, now=NOW, force=True)
+    assert report.promoted and report.forced
+    assert (model_dir / classifier.MODEL_FILE).read_bytes() != before
+    assert "promoted by --force" in report.text and "scores lower" in report.text
 
 
 def test_corrections_with_unknown_labels_are_skipped(tmp_path: Path) -> None:
@@ -157,7 +171,9 @@ def test_train_learns_from_the_real_texts_too(tmp_path: Path) -> None:
     assert report.n_real == 25
     assert "+ 25 real texts" in report.text
     sidecar = json.loads((tmp_path / "model" / classifier.SIDECAR_FILE).read_text())
-    assert sidecar["n_training_examples"] == 25 + 25
+    complaints = sum(1 for r in tiny_rows() if r["split"] == "train" and r["is_complaint"])
+    # the seed's 25, the real 25 and a framed copy of every complaint among them
+    assert sidecar["n_training_examples"] == 25 + 25 + 2 * complaints
 
 
 SWAPS = {"communication": "delay", "delay": "communication", "costs_excessive": "data_security",
