@@ -17,8 +17,10 @@ from __future__ import annotations
 import dataclasses
 import zlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from .classifier import Example
+if TYPE_CHECKING:  # the classifier brings scikit-learn; this module needs only the type
+    from .classifier import Example
 
 # Said before or after the complaint itself; written for this purpose, in the ways clients,
 # their representatives and case narratives put it. None names a category.
