@@ -12,6 +12,7 @@ from ..assignment import Candidate, choose_handler
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
+from ..notices import without_notices
 from ..records import Case
 from ..triage import Prediction, bound_text, suggestion_record
 from ..store import audit, casebook, raw_mail
@@ -46,9 +47,11 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
 
 
 def triage_text(msg: Inbound) -> str:
-    """What the classifier reads: the client's new words, not the thread they quote, bounded
-    (triage.bound_text: hostile input must not cost the classifier unbounded memory)."""
-    return bound_text(msg.reply_text or msg.text)
+    """What the classifier reads: the client's new words, not the thread they quote nor the
+    notices mail systems add (a work address's "if you received this email in error" footer read
+    as a data breach), bounded (triage.bound_text: hostile input must not cost the classifier
+    unbounded memory)."""
+    return bound_text(without_notices(msg.reply_text or msg.text))
 
 
 def complaint_signal(record: dict[str, Any]) -> str:

@@ -298,6 +298,22 @@ def test_an_administrator_gives_such_a_case_to_an_independent_partner(desk: Desk
     assert desk.events("case.assigned")[-1] == {"handler": outsider}
 
 
+def test_a_work_addresss_disclaimer_is_not_read_as_a_data_breach(desk: Desk) -> None:
+    """Clients write from work, and their employer's mail system signs every message "if you
+    have received this email in error..."; read as the client's words, it made every such
+    complaint a critical data breach and alerted compliance for nothing."""
+    desk.complaint("Our completion has slipped twice and nobody returns my calls.\n\n"
+                   "Sam Okafor\nFinance Manager\n\n"
+                   "This email and any attachments are confidential and intended solely for the "
+                   "addressee. If you have received this email in error, please notify the "
+                   "sender immediately and delete it. If this message was sent to you in error, "
+                   "you must not copy, forward or disclose its contents.")
+    (case,) = desk.cases()
+    assert "data_breach" not in case.flags and case.urgency != "critical"
+    assert not desk.letters("escalation_alert")
+    assert "received this email in error" in desk.request().body_text, "the handler sees it all"
+
+
 def test_a_possible_data_breach_starts_its_clock_and_alerts_compliance_at_once(
         desk: Desk) -> None:
     desk.complaint("You sent my deeds to the wrong address and nobody has answered my calls.")
