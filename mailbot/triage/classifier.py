@@ -106,8 +106,13 @@ class Example:
     weight: float = 1.0
     # None: not labelled (a handler's correction carries no flags)
     flags: frozenset[str] | None = None
-    # True: teaches the category head only (a framed copy, mailbot.triage.framing)
-    category_only: bool = False
+    # The heads it teaches; None: every head (a framed copy teaches only some, see
+    # mailbot.triage.framing)
+    heads: frozenset[str] | None = None
+
+    def teaches(self, head: str) -> bool:
+        """Whether this example is in `head`'s training data."""
+        return self.heads is None or head in self.heads
 
     def label(self, head: str) -> str:
         """The example's label for one head, as the head was trained: yes/no for the binary
@@ -252,9 +257,9 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     weights = np.array([e.weight for e in ordered], dtype=np.float64)
     lexicon_scale = float(params.get("lexicon_scale", 0.0))
     features = build_features(params["word_bits"], params["char_bits"], lexicon_scale)
-    # The features (which columns exist, their idf) are fitted without the category-only copies,
-    # so every other head is exactly what it would be without them.
-    every_head = np.array([not e.category_only for e in ordered])
+    # The features (which columns exist, their idf) are fitted without the examples that teach
+    # only some heads, so every other head is exactly what it would be without them.
+    every_head = np.array([e.heads is None for e in ordered])
     if every_head.all():
         matrix = features.fit_transform(texts)
     else:
@@ -266,7 +271,8 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     rows = (np.array([e.is_complaint for e in ordered]) if params.get("category_hierarchy")
             else np.ones(len(ordered), dtype=bool))
     for head in HEADS:
-        used = rows if head == "category" else every_head
+        used = (rows if head == "category" else np.ones(len(ordered), dtype=bool)) & np.array(
+            [e.teaches(head) for e in ordered])
         labels = [e.label(head) for e, keep in zip(ordered, used) if keep]
         model = build_head(head, params)
         if len(set(labels)) < 2:
@@ -274,9 +280,9 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
                 f"training data has only one {head} label ({labels[0]!r}); add examples")
         model.fit(matrix[used], labels, sample_weight=weights[used])
         pipelines[head] = Pipeline([("features", features), ("model", model)])
-    labelled = np.array([e.flags is not None and not e.category_only for e in ordered])
     for flag in FLAGS:
         head = FLAG_HEAD + flag
+        labelled = np.array([e.flags is not None and e.teaches(head) for e in ordered])
         labels = [e.label(head) for e, known in zip(ordered, labelled) if known]
         if len(set(labels)) < 2:
             continue  # no example (or no counter-example) of this flag: the rules alone set it

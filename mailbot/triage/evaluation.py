@@ -168,18 +168,22 @@ def framing_probe(model: TriageModel, rows: Sequence[LabelledRow]) -> dict[str, 
 
 def framing_scores(rows: Sequence[LabelledRow], as_written: Sequence[Prediction],
                    framed: Sequence[Sequence[Prediction]]) -> dict[str, Any]:
-    """Category macro-F1 over `rows`' complaints as written and in each frame, and how many each
-    puts in complaint_handling (against how many are)."""
+    """Category macro-F1 over `rows`' complaints as written and in each frame, how many each
+    puts in complaint_handling (against how many are), and the model's urgency macro-F1."""
     keep = [i for i, r in enumerate(rows) if r.is_complaint]
     if not keep:
         raise ValueError("no complaints to probe")
     gold = [rows[i].category for i in keep]
+    gold_urgency = [rows[i].urgency for i in keep]
 
-    def scored(predictions: Sequence[Prediction]) -> tuple[float, int]:
+    def scored(predictions: Sequence[Prediction]) -> tuple[float, int, float]:
         predicted = [predictions[i].category for i in keep]
         labels = sorted(set(gold) | set(predicted))
+        urgency = [predictions[i].urgency for i in keep]
         return (_r(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)),
-                predicted.count("complaint_handling"))
+                predicted.count("complaint_handling"),
+                _r(f1_score(gold_urgency, urgency, labels=list(URGENCIES), average="macro",
+                            zero_division=0)))
 
     return {"complaints": len(keep), "handling_true": gold.count("complaint_handling"),
             "as_written": scored(as_written), "framed": [scored(p) for p in framed]}
@@ -187,13 +191,16 @@ def framing_scores(rows: Sequence[LabelledRow], as_written: Sequence[Prediction]
 
 def format_framing_probe(name: str, probe: dict[str, Any]) -> str:
     """One line: what saying "this is a complaint" does to the category."""
-    f1s = [f1 for f1, _n in probe["framed"]]
-    handling = [n for _f1, n in probe["framed"]]
+    f1s = [f1 for f1, _n, _u in probe["framed"]]
+    handling = [n for _f1, n, _u in probe["framed"]]
+    urgency = [u for _f1, _n, u in probe["framed"]]
+    written = probe["as_written"]
     return (f"framed as a complaint, {name} ({probe['complaints']} complaints, "
             f"{len(probe['framed'])} wordings not trained on): category macro-F1 "
-            f"{min(f1s):.2f}-{max(f1s):.2f} (as written {probe['as_written'][0]:.2f}); put in "
-            f"complaint_handling {min(handling)}-{max(handling)} (as written "
-            f"{probe['as_written'][1]}; {probe['handling_true']} are)")
+            f"{min(f1s):.2f}-{max(f1s):.2f} (as written {written[0]:.2f}); put in "
+            f"complaint_handling {min(handling)}-{max(handling)} (as written {written[1]}; "
+            f"{probe['handling_true']} are); urgency macro-F1 (model) "
+            f"{min(urgency):.2f}-{max(urgency):.2f} (as written {written[2]:.2f})")
 
 
 def group_folds(rows: Sequence[LabelledRow], folds: int) -> list[tuple[list[int], list[int]]]:

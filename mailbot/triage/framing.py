@@ -8,8 +8,9 @@ Measured on the seed's held-out complaints (README "Triage"): with "I wish to ma
 complaint." in front of each, the shipped model put 67 of 124 in `complaint_handling` (11 are).
 
 Each complaint in the training data gets one copy with such a frame (chosen from its id, so
-training stays deterministic). The copies train the category head only: the complaint head
-must keep learning that complaint words do mean a complaint. Pure.
+training stays deterministic). The copies train the category and urgency heads only: urgency is
+how soon a person must act, not how formally the client complains (DOMAIN.md), and the complaint
+head must keep learning that complaint words do mean a complaint. Pure.
 """
 
 from __future__ import annotations
@@ -48,17 +49,18 @@ CLOSINGS = (
 )
 FRAMES = tuple((opening, "") for opening in OPENINGS) + tuple(("", c) for c in CLOSINGS)
 SUFFIX = "-framed"
+HEADS = frozenset({"category", "urgency"})  # what a framed copy teaches
 
 
 def framed(example: Example) -> Example:
-    """A copy of a complaint with one frame around it, for the category head only."""
+    """A copy of a complaint with one frame around it, for the category and urgency heads."""
     opening, closing = FRAMES[zlib.crc32(example.id.encode("utf-8")) % len(FRAMES)]
     text = " ".join(part for part in (opening, example.text, closing) if part)
     return dataclasses.replace(example, text=text, id=example.id + SUFFIX, flags=None,
-                               category_only=True)
+                               heads=HEADS)
 
 
 def framed_copies(examples: Iterable[Example]) -> list[Example]:
     """One framed copy of every complaint among `examples` (enquiries and thanks get none: for
     them the words would change the label)."""
-    return [framed(e) for e in examples if e.is_complaint and not e.category_only]
+    return [framed(e) for e in examples if e.is_complaint and e.heads is None]

@@ -205,14 +205,14 @@ def test_the_category_head_learns_kinds_of_complaint_and_the_complaint_head_says
     assert breach.category == "data_security" and breach.complaint_probability > 0.5
 
 
-def test_framed_copies_teach_the_category_head_only() -> None:
-    """A framed copy says "complaint" around a complaint: the category head must learn that the
-    frame names no category, but the complaint head must not unlearn that such words do mean a
-    complaint, so copies marked category_only never reach it."""
+def test_framed_copies_never_reach_the_complaint_head() -> None:
+    """A framed copy says "complaint" around a complaint: the category and urgency heads must
+    learn that the frame changes neither, but the complaint head must not unlearn that such words
+    do mean a complaint, so copies that teach only some heads never reach it."""
     thanks = "Thank you so much for all your help with the house, lovely"
     # copies that would teach the complaint head that thanks are complaints, if they reached it
     copies = [Example(f"{thanks} {n}", "delay", "normal", True, f"copy{n}", 3.0) for n in range(6)]
-    marked = [dataclasses.replace(e, category_only=True) for e in copies]
+    marked = [dataclasses.replace(e, heads=framing.HEADS) for e in copies]
     plain = train_model(examples()).predict([thanks])[0].complaint_probability
     leaked = train_model(examples() + copies).predict([thanks])[0].complaint_probability
     kept_out = train_model(examples() + marked).predict([thanks])[0].complaint_probability
@@ -224,7 +224,7 @@ def test_framed_copies_are_made_for_complaints_only_and_the_same_every_time() ->
     originals = examples()
     copies = framed_copies(originals)
     assert len(copies) == sum(e.is_complaint for e in originals)
-    assert all(c.category_only and c.flags is None for c in copies)
+    assert all(c.heads == framing.HEADS and c.flags is None for c in copies)
     assert all(c.id.endswith(framing.SUFFIX) for c in copies)
     assert copies == framed_copies(originals)
     first = next(e for e in originals if e.is_complaint)
@@ -240,7 +240,7 @@ def test_the_framing_probes_are_worded_unlike_the_training_frames() -> None:
 
 
 @pytest.mark.skipif(not (SHIPPED / classifier.SIDECAR_FILE).exists(), reason="no shipped model yet")
-def test_saying_it_is_a_complaint_does_not_make_it_one_about_complaint_handling() -> None:
+def test_saying_it_is_a_complaint_names_no_category_and_no_urgency() -> None:
     """"I am making a formal complaint" opens many real complaints and "Ms C complained that"
     every ombudsman narrative; neither says the complaint is about how an earlier one was handled.
     Before framed copies, the shipped model put 23-75 of the 124 held-out complaints (11 of them
@@ -248,5 +248,7 @@ def test_saying_it_is_a_complaint_does_not_make_it_one_about_complaint_handling(
     held_out = [r for r in load_rows(SHIPPED / "seed") if r.split == "test"]
     probe = framing_probe(classifier.load(SHIPPED), held_out)
     allowed = probe["handling_true"] + round(0.05 * probe["complaints"])
-    assert all(handling <= allowed for _f1, handling in probe["framed"]), probe
-    assert all(f1 >= probe["as_written"][0] - 0.05 for f1, _n in probe["framed"]), probe
+    assert all(handling <= allowed for _f1, handling, _u in probe["framed"]), probe
+    assert all(f1 >= probe["as_written"][0] - 0.05 for f1, _n, _u in probe["framed"]), probe
+    # nor does it make the complaint more urgent: urgency is how soon a person must act
+    assert all(u >= probe["as_written"][2] - 0.05 for _f1, _n, u in probe["framed"]), probe
