@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
@@ -46,12 +47,18 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
     return None
 
 
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv|tr|wg)\s*(?:\[\d+\])?\s*:)+", re.IGNORECASE)
+
+
 def triage_text(msg: Inbound) -> str:
-    """What the classifier reads: the client's new words, not the thread they quote nor the
-    notices mail systems add (a work address's "if you received this email in error" footer read
-    as a data breach), bounded (triage.bound_text: hostile input must not cost the classifier
-    unbounded memory)."""
-    return bound_text(without_notices(msg.reply_text or msg.text))
+    """What the classifier reads: the subject and the client's new words, not the thread they
+    quote nor the notices mail systems add (a work address's "if you received this email in
+    error" footer read as a data breach), bounded (triage.bound_text: hostile input must not cost
+    the classifier unbounded memory). The subject is often where the emergency is ("Completion
+    tomorrow - funds not arrived" over "Please ring me")."""
+    body = without_notices(msg.reply_text or msg.text)
+    subject = _REPLY_PREFIX.sub("", msg.subject).strip()
+    return bound_text(f"{subject}\n\n{body}" if subject else body)
 
 
 def complaint_signal(record: dict[str, Any]) -> str:

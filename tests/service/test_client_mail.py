@@ -298,6 +298,14 @@ def test_an_administrator_gives_such_a_case_to_an_independent_partner(desk: Desk
     assert desk.events("case.assigned")[-1] == {"handler": outsider}
 
 
+def test_an_emergency_told_in_the_subject_is_critical(desk: Desk) -> None:
+    """Clients put the emergency in the subject and little in the body."""
+    desk.take(mail("Please ring me as soon as you can.",
+                   subject="Re: Completion is tomorrow and the funds have not arrived"))
+    (case,) = desk.cases()
+    assert case.urgency == "critical"
+
+
 def test_a_work_addresss_disclaimer_is_not_read_as_a_data_breach(desk: Desk) -> None:
     """Clients write from work, and their employer's mail system signs every message "if you
     have received this email in error..."; read as the client's words, it made every such
