@@ -137,6 +137,17 @@ def bound_text(text: str) -> str:
     return _LONG_WORD.sub(lambda m: m.group()[:MAX_WORD_CHARS], head)
 
 
+# A line break inside a paragraph: plain-text mail is often wrapped at about 72 characters, and
+# "listed for\nMonday" must read as one sentence. Lists, quotes and blank lines stay as they are.
+_WRAPPED = re.compile(r"(?<=\S)[ \t]*\n(?![ \t]*(?:\n|[-*•>]|\d{1,2}[.)]\s))[ \t]*")
+
+
+def unwrapped(text: str) -> str:
+    """`text` with the line breaks of hard-wrapped paragraphs read as spaces, which the rules'
+    sentence and clause boundaries need."""
+    return _WRAPPED.sub(" ", text)
+
+
 @dataclass(frozen=True)
 class _Reading:
     """What a text is about and how urgent it is. The classifier's guess and the suggestion
@@ -201,7 +212,7 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
 
     `message_date` should be timezone-aware; a naive value is taken as UTC.
     """
-    text = bound_text(text)
+    text = unwrapped(bound_text(text))
     if message_date.tzinfo is None:
         message_date = message_date.replace(tzinfo=dt_timezone.utc)
     local_day = message_date.astimezone(ZoneInfo(timezone)).date()

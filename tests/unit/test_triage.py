@@ -495,3 +495,19 @@ def test_a_breach_told_by_a_relative_is_as_critical_as_one_told_by_the_client(te
     result = triage(text)
     assert result.urgency == "critical", result.reasons
     assert any("data breach" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    # plain-text mail wrapped at about 72 characters breaks sentences across lines
+    "Dear Sir,\nMy final hearing is listed for\nMonday and nobody from your firm has replied to my\nemails.",
+    "We are due to complete on\nFriday 27 November and I still have not seen the\nsigned contract.",
+])
+def test_a_hard_wrapped_email_is_read_as_its_sentences(text: str) -> None:
+    assert triage(text).urgency == "critical", triage(text).reasons
+
+
+def test_lists_and_paragraphs_keep_their_breaks() -> None:
+    from mailbot.triage.suggestion import unwrapped
+    text = "Points:\n- the hearing\n- the bill\n\n1. first\n2. second\n> quoted\nend"
+    assert unwrapped(text) == text.replace("\n> quoted\nend", "\n> quoted end")
+    assert unwrapped("listed for\nMonday") == "listed for Monday"
