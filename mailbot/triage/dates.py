@@ -85,8 +85,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
      _pattern(r"(?P<word>the\s+day\s+after\s+" + TOMORROW + "|" + TOMORROW
               + r"|today|tonight|yesterday"
               r"|this\s+(?:morning|afternoon|evening)|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?"
-              r"(?:week|month)|end\s+of\s+next\s+(?:week|month)|next\s+(?:week|month)"
-              r"|this\s+week|last\s+week|next\s+few\s+days)")),
+              r"(?:week|wk|month)|end\s+of\s+next\s+(?:week|wk|month)|next\s+(?:week|wk|month)"
+              r"|this\s+(?:week|wk)|last\s+(?:week|wk)|next\s+few\s+days)")),
 ]
 
 
@@ -141,10 +141,7 @@ def _resolve(kind: str, m: re.Match[str], ref: date, day_first: bool, text: str)
     if kind == "n_ago":
         sign = -1 if m["dir"].lower() == "ago" else 1
         return _shift(ref, sign * _number(m["n"]), m["unit"].lower())
-    words = m["word"].lower().split()
-    if _MISSPELT_TOMORROW.match(words[-1]):
-        words[-1] = "tomorrow"
-    return _named(" ".join(words), ref)
+    return _named(_spelt_out(m["word"]), ref)
 
 
 def _told_in_past(text: str, start: int, end: int) -> bool:
@@ -237,6 +234,16 @@ def _shift(ref: date, n: int, unit: str) -> date:
             if (d := _safe_date(year, month, day)) is not None:
                 return d
     return ref + timedelta(days=n)
+
+
+def _spelt_out(phrase: str) -> str:
+    """A named day as `_named` knows it: "tommorow" is "tomorrow", "next wk" is "next week"."""
+    words = phrase.lower().split()
+    if _MISSPELT_TOMORROW.match(words[-1]):
+        words[-1] = "tomorrow"
+    elif words[-1] == "wk":
+        words[-1] = "week"
+    return " ".join(words)
 
 
 def _named(word: str, ref: date) -> date:

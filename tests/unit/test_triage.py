@@ -275,6 +275,7 @@ def test_a_date_written_against_the_messages_own_day_is_read_from_it() -> None:
     "I am in court tmrw and still no word from my solicitor.",
     "Court tomorrow and still no word from my solicitor.",
     "Court on Monday, and my barrister has quit.",
+    "my court date is next wk and no one has called",
 ])
 def test_imminent_dates_count_in_any_common_form(text: str) -> None:
     assert triage(text).urgency == "critical", triage(text).reasons
