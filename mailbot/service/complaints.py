@@ -16,6 +16,7 @@ from ..message import Inbound
 from ..notices import without_notices
 from ..records import Case
 from ..triage import Prediction, bound_text, suggestion_record
+from ..triage.salutations import without_salutations
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..duty_clocks import sar_due
@@ -52,11 +53,12 @@ _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv|tr|wg)\s*(?:\[\d+\])?\s*:)+
 
 def triage_text(msg: Inbound) -> str:
     """What the classifier reads: the subject and the client's new words, not the thread they
-    quote nor the notices mail systems add (a work address's "if you received this email in
-    error" footer read as a data breach), bounded (triage.bound_text: hostile input must not cost
-    the classifier unbounded memory). The subject is often where the emergency is ("Completion
-    tomorrow - funds not arrived" over "Please ring me")."""
-    body = without_notices(msg.reply_text or msg.text)
+    quote, the notices mail systems add (a work address's "if you received this email in
+    error" footer read as a data breach) nor the greeting and sign-off, bounded
+    (triage.bound_text: hostile input must not cost the classifier unbounded memory). The
+    subject is often where the emergency is ("Completion tomorrow - funds not arrived" over
+    "Please ring me")."""
+    body = without_salutations(without_notices(msg.reply_text or msg.text))
     subject = _REPLY_PREFIX.sub("", msg.subject).strip()
     return bound_text(f"{subject}\n\n{body}" if subject else body)
 

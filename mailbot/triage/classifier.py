@@ -34,7 +34,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..errors import ModelMismatch
 from .features import build_features
-from .suggestion import FLAGS, Prediction, bound_text
+from .suggestion import FLAGS, Prediction, triage_reading
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ class TriageModel:
         features and the logistic heads are applied directly. A test checks the result equals
         predict_proba.
         """
-        matrix = self._features([bound_text(t) for t in texts])
+        matrix = self._features([triage_reading(t) for t in texts])
         return {head: ([str(c) for c in pipe[-1].classes_], _logistic_proba(pipe[-1], matrix))
                 for head, pipe in self.pipelines.items()}
 
@@ -253,7 +253,7 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     if not examples:
         raise ValueError("no training examples")
     ordered = sorted(examples, key=lambda e: (e.id, e.text))
-    texts = [bound_text(e.text) for e in ordered]
+    texts = [triage_reading(e.text) for e in ordered]
     weights = np.array([e.weight for e in ordered], dtype=np.float64)
     lexicon_scale = float(params.get("lexicon_scale", 0.0))
     features = build_features(params["word_bits"], params["char_bits"], lexicon_scale)

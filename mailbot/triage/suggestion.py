@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from .dates import TOMORROW, DateMention, find_dates
+from .salutations import without_salutations
 from .rules import DATA_BREACH, Hit, area_of_law, mentions_third_party, rule_hits
 
 CATEGORIES = ("delay", "communication", "advice_quality", "instructions", "costs_information",
@@ -148,6 +149,12 @@ def unwrapped(text: str) -> str:
     return _WRAPPED.sub(" ", text)
 
 
+def triage_reading(text: str) -> str:
+    """What triage reads of a text, the classifier (training and predicting) and the rules alike:
+    `bound_text`, without the greeting and sign-off (salutations.py), hard-wrapped lines joined."""
+    return unwrapped(without_salutations(bound_text(text)))
+
+
 @dataclass(frozen=True)
 class _Reading:
     """What a text is about and how urgent it is. The classifier's guess and the suggestion
@@ -212,7 +219,7 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
 
     `message_date` should be timezone-aware; a naive value is taken as UTC.
     """
-    text = unwrapped(bound_text(text))
+    text = triage_reading(text)
     if message_date.tzinfo is None:
         message_date = message_date.replace(tzinfo=dt_timezone.utc)
     local_day = message_date.astimezone(ZoneInfo(timezone)).date()

@@ -19,7 +19,7 @@ import mailbot
 
 CORE = ["cases", "routing", "trust", "dedupe", "assignment", "deadlines", "working_days", "profiles",
         "commands", "message", "machine_mail", "trimming", "triage/__init__", "triage/suggestion",
-        "triage/dates", "triage/rules", "triage/framing", "content_gate", "marks", "sender_auth", "draft_edit",
+        "triage/dates", "triage/rules", "triage/framing", "triage/salutations", "content_gate", "marks", "sender_auth", "draft_edit",
         "link_rewrites", "reply_reading", "folders", "reconnect", "addresses", "regimes", "notices",
         "duty_clocks", "letters", "records"]
 
