@@ -18,11 +18,17 @@ _NAME = r"(?:[A-Z][\w.'’-]*|&|/|(?i:or|and|all|team|there|everyone|sir|madam|m
 _GREETING = re.compile(
     r"[ \t]*(?i:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b"
     r"(?:[ \t,]+" + _NAME + r"){0,5}[ \t]*[,!:.]?[ \t]*")
+_COURTESY = (r"(?:help|time|attention|assistance|consideration|patience|understanding|reply"
+             r"|response|support|cooperation|co-operation)")
 _VALEDICTION = (
     r"(?i:(?:many\s+|with\s+(?:many\s+)?|thanks\s+and\s+|kind(?:est)?\s+|best\s+|warm(?:est)?\s+"
     r"|with\s+kind\s+)?(?:thanks|thank\s+you|thx|ta|regards|wishes|cheers|best|sincerely"
     r"|faithfully|yours(?:\s+(?:sincerely|faithfully|truly))?|all\s+the\s+best|respectfully)"
-    r"(?:\s+(?:again|in\s+advance|so\s+much|very\s+much))?)")
+    r"(?:\s+(?:again|in\s+advance|so\s+much|very\s+much))?"
+    # a courtesy, not the content: "Thanks in advance for your help", "Thank you for your time"
+    r"(?:\s+(?:in\s+advance\s+)?for\s+(?:all\s+)?your\s+(?:\w+\s+)?" + _COURTESY
+    + r"(?:\s+(?:and|&)\s+(?:\w+\s+)?" + _COURTESY + r")?(?:\s+in\s+advance)?"
+    r"(?:\s+(?:to|in|with|on)\s+(?:this|the)\s+(?:matter|issue|email|request))?)?)")
 _SIGN_OFF = re.compile(r"[ \t]*" + _VALEDICTION + r"[ \t]*[,.!]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}"
                        r"[ \t]*")
 MAX_LINE = 200  # characters of a line a pattern reads; greetings and sign-offs are short
@@ -46,7 +52,23 @@ def without_salutations(text: str) -> str:
         if len(lines[i]) > _SIGNATURE_LINE:
             break  # a long line: the message itself, not a signature
         if _SIGN_OFF.fullmatch(lines[i]):
-            end = i
+            end = _closing_lines_above(lines, start, i)
             break
     kept = "\n".join(lines[start:end]).strip()
     return kept or text
+
+
+def _closing_lines_above(lines: list[str], start: int, sign_off: int) -> int:
+    """Where the closing begins: a sign-off may sit under a courtesy line ("Thanks in advance for
+    your help." then "Kind regards,")."""
+    end = sign_off
+    i = sign_off - 1
+    while i >= start:
+        if not lines[i].strip():
+            i -= 1
+            continue
+        if len(lines[i]) > _SIGNATURE_LINE or not _SIGN_OFF.fullmatch(lines[i]):
+            break
+        end = i
+        i -= 1
+    return end

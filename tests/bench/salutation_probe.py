@@ -3,8 +3,9 @@
 Run: .venv/bin/python tests/bench/salutation_probe.py [--off]
 
 Grouped 5-fold cross-validation over models/real, each fold trained as `mailbot train` trains;
-every held-out text is predicted as written and inside three wrappers ("Hi," / "Thanks, Jo",
-"Dear Sir or Madam," / "Yours faithfully, John Smith", "Many thanks, Sam"). `--off` runs the
+every held-out text is predicted as written and inside five wrappers ("Hi," / "Thanks, Jo",
+"Dear Sir or Madam," / "Yours faithfully, John Smith", "Many thanks, Sam", "Thanks in advance
+for your help.", "Thank you for your time." / "Kind regards, Jo"). `--off` runs the
 same recipe with mailbot.triage.salutations switched off (in training and reading), to show what
 it buys. Prints category macro-F1, top-2, urgency macro-F1 (rules + model), critical recall,
 complaints kept and non-complaints recognised for each. Takes a few minutes.
@@ -31,6 +32,9 @@ WRAPPERS = {
     "Dear Sir or Madam, ... Yours faithfully": ("Dear Sir or Madam,\n\n",
                                                 "\n\nYours faithfully,\nJohn Smith"),
     "... Many thanks, Sam": ("", "\n\nMany thanks\nSam"),
+    "... Thanks in advance for your help.": ("", "\n\nThanks in advance for your help."),
+    "... Thank you for your time. / Kind regards, Jo": (
+        "", "\n\nThank you for your time.\n\nKind regards,\nJo"),
 }
 NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
 

@@ -18,6 +18,11 @@ from mailbot.triage.suggestion import triage_reading
      "07700 900123", "Nobody calls back."),
     ("Just a note to say thank you for all your help.\n\nThanks again,\nJo",
      "Just a note to say thank you for all your help."),
+    # a courtesy line, alone or above the sign-off
+    ("Nobody calls back.\n\nThanks in advance for your help.", "Nobody calls back."),
+    ("Nobody calls back.\nThank you for your time.\n\nKind regards,\nJo", "Nobody calls back."),
+    ("Nobody calls back.\nThank you for your prompt attention to this matter.",
+     "Nobody calls back."),
 ])
 def test_the_greeting_and_sign_off_are_left_out(text: str, read: str) -> None:
     assert without_salutations(text) == read
@@ -29,6 +34,8 @@ def test_the_greeting_and_sign_off_are_left_out(text: str, read: str) -> None:
     "Hi, my hearing is Monday and nobody has called.\nPlease help.",  # a greeting inside a line
     "I am furious.\nThanks for nothing.",             # words after the valediction
     "Thank you for ruining my purchase\nJo",
+    "Thank you for your help.\nThanks again,\nJo",      # nothing else: a thank-you stays one
+    "Thank you for all your help with the purchase.",
     "My completion is tomorrow.\nThanks\n" + "x" * 80,  # a long line after it: not a signature
 ])
 def test_words_that_only_look_like_a_salutation_stay(text: str) -> None:
