@@ -85,7 +85,8 @@ def training_examples(seed_rows: Sequence[LabelledRow], real_rows: Sequence[Labe
                       params: dict[str, Any] = PARAMS) -> list[Example]:
     """What `mailbot train` learns from: the seed's training split and every real text (weighted:
     real wording is scarcer and closer to what the model will read), plus a framed copy of each
-    complaint for the category head (mailbot.triage.framing) when the recipe asks for them."""
+    complaint for the category and urgency heads (mailbot.triage.framing) when the recipe asks
+    for them."""
     examples = ([r.example() for r in seed_rows if r.split != "test"]
                 + [r.example(float(params["real_weight"])) for r in real_rows])
     return examples + framed_copies(examples) if params.get("framing") else examples

@@ -4,10 +4,12 @@ People end complaints "Thanks, Jo" and "Many thanks", and the model had learnt "
 mark of a thank-you note: on the seed's held-out split, "Hi," before and "Thanks, Jo" after each
 message cut the complaints kept from 0.94 to 0.75 and, because emergencies are not raised for a
 message confidently read as no complaint, critical recall from 0.96 to 0.78 (README "Triage").
-Triage therefore reads a message without its opening greeting line and without a closing line
-that is only a valediction (with perhaps a name), followed by nothing but short lines (a name,
-an address, a telephone number). A message that is nothing but such lines is read as written, so
-"Thank you!" stays a thank-you. Pure; line by line, so bounded by the text it is given.
+"Thanks in advance for your help." did the same. Triage therefore reads a message without its
+opening greeting line and without its closing: a line that is only a valediction (with perhaps a
+name) followed by nothing but short lines (a name, an address, a telephone number), and the
+courtesy lines just above it ("Thank you for your time."). A message that is nothing but such
+lines is read as written, so "Thank you!" stays a thank-you. Pure; line by line, so bounded by the
+text it is given.
 """
 
 from __future__ import annotations
