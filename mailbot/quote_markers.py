@@ -62,6 +62,19 @@ _COPY_TITLES = (
 )
 SEPARATOR = re.compile(
     rf"[ \t]*[-_=*>]{{2,}}[ \t]*(?:{_COPY_TITLES})[ \t]*[-_=*<]{{2,}}[ \t]*$", re.IGNORECASE)
+# The titles among _COPY_TITLES that say the copy is forwarded, not quoted in a reply.
+FORWARD_TITLE = re.compile(
+    r"forward|weitergeleitet|transf[ée]r[ée]|reenviado|doorgestuurd|inoltrato|encaminhad"
+    r"|vidarebefordrat|videresendt|välitetty|przekazana|přeposlaná|пересл|továbbított|iletilen"
+    r"|προωθημένο|转发|轉寄|転送", re.IGNORECASE)
+# A subject that says the message forwards another: "Fwd:", "FW:", "WG:", "TR:", "RV:", "Enc:",
+# after any reply prefixes ("Re: Fwd:").
+FORWARD_SUBJECT = re.compile(
+    r"\s*(?:(?:re|aw|sv|antw|r)\s*:\s*)*(?:fwd?|wg|tr|rv|enc|doorst|vb)\s*:", re.IGNORECASE)
+# Every reply or forward prefix at the start of a subject ("Re: Fwd: ", "AW: ", "RE[2]: ").
+SUBJECT_PREFIXES = re.compile(
+    r"^(?:\s*(?:re|aw|sv|antw|fwd?|tr|wg|rv|enc|doorst|vb)\s*(?:\[\d+\])?\s*:)+",
+    re.IGNORECASE)
 FORWARD_INTRO = re.compile(
     r"[ \t]*(?:begin forwarded message|début du message réexpédié"
     r"|anfang der weitergeleiteten nachricht"
@@ -106,6 +119,13 @@ FROM_KEYS = {
     "from", "von", "de", "van", "da", "från", "fra", "lähettäjä", "od", "от", "від", "kimden",
     "feladó", "από", "de la", "dari", "差出人", "发件人", "寄件者", "發件人", "보낸 사람",
     "mittente", "absender", "expéditeur", "remitente", "afzender", "nadawca", "odesílatel",
+}
+# The keys of OTHER_KEYS that name the subject: its value is kept when a forwarded message's
+# header block is dropped ("Subject: Completion money" says what the mail is about).
+SUBJECT_KEYS = {
+    "subject", "objet", "betreff", "asunto", "assunto", "onderwerp", "oggetto", "ämne", "emne",
+    "aihe", "temat", "předmět", "тема", "konu", "tárgy", "θέμα", "subiect", "件名", "主题", "主旨",
+    "제목", "perihal", "subjek",
 }
 OTHER_KEYS = {
     "sent", "date", "to", "subject", "cc", "reply to",  # en

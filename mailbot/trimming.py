@@ -9,11 +9,13 @@ can make it slow. The words themselves live in quote_markers.py.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .mime_text import html_to_text
-from .quote_markers import (ATTRIBUTION_ENDINGS, ATTRIBUTION_LEADS, FORWARD_INTRO, FROM_KEYS,
-                            HEADER_KEY, LIST_FOOTER_RULE, MOBILE_FOOTER, OTHER_KEYS, SEPARATOR,
+from .quote_markers import (ATTRIBUTION_ENDINGS, ATTRIBUTION_LEADS, FORWARD_INTRO,
+                            FORWARD_SUBJECT, FORWARD_TITLE, FROM_KEYS, HEADER_KEY,
+                            LIST_FOOTER_RULE, MOBILE_FOOTER, OTHER_KEYS, SEPARATOR, SUBJECT_KEYS,
                             TRAILING_FOOTER)
 
 MAX_SCAN = 400  # characters of a line that are examined; quote markers are short
@@ -23,6 +25,10 @@ _MAX_ATTRIBUTION_LINES = 3  # clients wrap a long attribution over two or three 
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _ENDS_WITH_ADDRESS = re.compile(r"@[^\s<>()\[\]]{1,120}[>\])]\s?:$")
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+MAX_EARLIER = 4_000  # characters of forwarded mail returned: the most recent message comes first
+_HEADER_KEYS = FROM_KEYS | OTHER_KEYS
+_MAX_HEADER_LINES = 12  # a forwarded header block: From, Sent, To (wrapped), Cc, Subject...
 
 
 def trim_reply(text: str) -> str:
@@ -61,6 +67,134 @@ def trim_reply(text: str) -> str:
                     or TRAILING_FOOTER.fullmatch(kept[-1].strip())):
         kept.pop()  # blank lines and rules left above a cut, and a client's footer line
     return "\n".join(kept).strip("\n")
+
+
+def forwards(subject: str, text: str) -> bool:
+    """Whether the message forwards earlier mail: its subject says so ("Fwd:", "FW:") or its
+    text has a forwarded-message ruler or introduction (a quoted reply does not count)."""
+    if FORWARD_SUBJECT.match(subject[:MAX_SCAN]):
+        return True
+    return any((SEPARATOR.match(line) and FORWARD_TITLE.search(line)) or FORWARD_INTRO.match(line)
+               for line in (raw[:MAX_SCAN] for raw in _lines(text)))
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """One earlier message a message carries: its subject where a header block gave one."""
+
+    subject: str
+    body: str
+
+
+def earlier_messages(text: str, limit: int = MAX_EARLIER) -> list[Earlier]:
+    """The earlier mail a message carries, most recent first, each as plain text: what
+    trim_reply leaves out, with quote marks, rulers, attributions and header blocks removed (a
+    forwarded header's subject kept apart), signatures and client footers dropped.
+
+    A client often complains by forwarding what they sent their solicitor ("See below. Nobody
+    has answered me."): the new words then say almost nothing of the complaint, and triage must
+    read the forwarded one too (mail_for_triage.py). At most `limit` characters of bodies in
+    all, so a long thread costs no more than its newest messages. Never raises.
+    """
+    found: list[tuple[str, list[str]]] = [("", [])]
+    read = 0
+    lines = [_QUOTE_MARKS.sub("", line, count=1) for line in _carried_lines(_lines(text))]
+    i = 0
+    while i < len(lines) and read <= limit:  # past the limit the rest would be cut anyway
+        start = _copy_header(lines, i)
+        if start is not None:
+            subject, i = start
+            found.append((subject, []))
+            continue
+        if not MOBILE_FOOTER.fullmatch(lines[i][:MAX_SCAN].strip()):
+            found[-1][1].append(lines[i])
+            read += len(lines[i]) + 1
+        i += 1
+    kept: list[Earlier] = []
+    room = limit
+    for subject, body_lines in found:
+        body = "\n".join(body_lines).strip()
+        if body and room > 0:
+            kept.append(Earlier(subject, body if len(body) <= room else _cut(body, room)))
+            room -= len(body)
+    return kept
+
+
+def _copy_header(lines: list[str], i: int) -> tuple[str, int] | None:
+    """(its subject or "", the index of its first body line) when a copy of a message starts at
+    line i: a ruler and the header block under it, a header block, or a certain attribution."""
+    line = lines[i][:MAX_SCAN]
+    if SEPARATOR.match(line) or FORWARD_INTRO.match(line) or _list_footer_at(lines, i):
+        # Thunderbird's block under its ruler starts with Subject, not From
+        after = _next_nonblank(lines, i + 1)
+        if after is not None and _key_of(lines[after]) in _HEADER_KEYS:
+            return _header_block(lines, after)
+        return "", i + 1
+    if _header_block_at(lines, i):
+        return _header_block(lines, i)
+    span = _attribution_span(lines, i)
+    return ("", i + span[0]) if span and span[1] else None
+
+
+def _cut(text: str, length: int) -> str:
+    """The text's first `length` characters, not ending inside a word."""
+    return text[:length].rsplit(None, 1)[0] if " " in text[:length] else text[:length]
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _carried_lines(lines: list[str]) -> list[str]:
+    """The lines trim_reply leaves out as copies: the quoted lines, then from the first unquoted
+    copy (a ruler, a header block, a certain attribution) to the end. After a signature ("--")
+    only a copy that follows it counts: the signature is not mail."""
+    out: list[str] = []
+    in_signature = False
+    i = 0
+    while i < len(lines):
+        line = lines[i][:MAX_SCAN]
+        if in_signature and not _copy_starts_at(lines, i):
+            i += 1
+            continue
+        in_signature = False
+        if line.lstrip().startswith(">"):
+            out.append(lines[i])
+        elif line.strip() == "--":
+            in_signature = True
+        elif SEPARATOR.match(line) or FORWARD_INTRO.match(line) or _header_block_at(lines, i):
+            return out + lines[i:]
+        elif (span := _attribution_span(lines, i)) and span[1]:
+            after = _next_nonblank(lines, i + span[0])
+            if after is None or not lines[after].lstrip().startswith(">"):
+                return out + lines[i:]
+        i += 1
+    return out
+
+
+def _copy_starts_at(lines: list[str], i: int) -> bool:
+    line = lines[i][:MAX_SCAN]
+    span = _attribution_span(lines, i)
+    return (line.lstrip().startswith(">") or bool(SEPARATOR.match(line))
+            or bool(FORWARD_INTRO.match(line)) or _header_block_at(lines, i)
+            or bool(span and span[1]))
+
+
+def _header_block(lines: list[str], i: int) -> tuple[str, int]:
+    """(the subject's value, the index after the block) for a header block starting at i:
+    its key lines and their wrapped continuations, up to a blank line."""
+    subject = ""
+    end = min(len(lines), i + _MAX_HEADER_LINES)
+    j = i
+    while j < end:
+        key = _key_of(lines[j])
+        if key in SUBJECT_KEYS:
+            subject = lines[j][:MAX_SCAN].split(":", 1)[-1].split("：", 1)[-1].strip(" \t*\u00a0")
+        elif key not in _HEADER_KEYS and not (
+                j > i and lines[j][:1] in (" ", "\t") and lines[j].strip()):
+            break
+        j += 1
+    return subject, j
 
 
 def reply_from_html(html: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
@@ -13,10 +12,9 @@ from ..assignment import Candidate, choose_handler
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
-from ..notices import without_notices
+from ..mail_for_triage import mail_for_triage
 from ..records import Case
-from ..triage import Prediction, bound_text, suggestion_record
-from ..triage.salutations import without_salutations
+from ..triage import Prediction, suggestion_record
 from ..store import audit, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..duty_clocks import sar_due
@@ -48,19 +46,10 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
     return None
 
 
-_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv|tr|wg)\s*(?:\[\d+\])?\s*:)+", re.IGNORECASE)
-
-
 def triage_text(msg: Inbound) -> str:
-    """What the classifier reads: the subject and the client's new words, not the thread they
-    quote, the notices mail systems add (a work address's "if you received this email in
-    error" footer read as a data breach) nor the greeting and sign-off, bounded
-    (triage.bound_text: hostile input must not cost the classifier unbounded memory). The
-    subject is often where the emergency is ("Completion tomorrow - funds not arrived" over
-    "Please ring me")."""
-    body = without_salutations(without_notices(msg.reply_text or msg.text))
-    subject = _REPLY_PREFIX.sub("", msg.subject).strip()
-    return bound_text(f"{subject}\n\n{body}" if subject else body)
+    """What the classifier and the emergency rules read of a client's message
+    (mail_for_triage.py says what, and why)."""
+    return mail_for_triage(msg.subject, msg.reply_text, msg.text)
 
 
 def complaint_signal(record: dict[str, Any]) -> str:
@@ -120,7 +109,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
                               subject=msg.subject, body=msg.text, at=received_at,
                               raw_message_id=raw_id,
                               )
-    opening = Opening(msg.message_id, msg.text)  # its letters need not read it back
+    opening = Opening(msg.message_id, msg.text, msg.subject)  # its letters need not read it back
     raw_mail.mark_raw(conn, raw_id, status="processed", kind=msg.kind.value, case_id=case.id)
     events = [
         AuditEvent("case.created", ref, "mailbot", now, {

@@ -29,7 +29,7 @@ from ..records import Case, Letter
 from ..regimes import Regime
 from ..store import audit, casebook
 from ..store import outbox as outbox_q
-from ..trimming import trim_reply
+from ..trimming import forwards, trim_reply
 from ..trust import new_token, token_hash
 from ..working_days import add_months
 from .context import App
@@ -134,6 +134,7 @@ class Opening:
 
     message_id: str | None
     text: str
+    subject: str = ""
 
 
 def _thread(conn: Connection, case: Case,
@@ -258,7 +259,7 @@ def draft_all(conn: Connection, app: App, needs: Sequence[DraftNeed], *,
         raise ValueError("one draft per case per call")
     stored = [need.case.id for need in needs if need.opening is None]
     threads = casebook.thread_ids_of(conn, stored)
-    shown = {case_id: row.body or "" for case_id, row in
+    shown = {case_id: client_words(row.body, row.subject) for case_id, row in
              casebook.last_from_clients(conn, stored).items()}
     letters, rows = [], []
     for need in needs:
@@ -274,8 +275,8 @@ def draft_all(conn: Connection, app: App, needs: Sequence[DraftNeed], *,
     draft_ids = outbox_q.add_letters(conn, rows)
     requests = [
         _approval_request(app, need.case, letter, now=now, note=need.note,
-                          shown_text=need.opening.text if need.opening is not None
-                          else shown.get(need.case.id, ""))
+                          shown_text=client_words(need.opening.text, need.opening.subject)
+                          if need.opening is not None else shown.get(need.case.id, ""))
         for need, letter in zip(needs, letters)]
     _write_requests(conn, requests, draft_ids, now=now)
     return draft_ids
@@ -287,7 +288,7 @@ def request_approval(conn: Connection, app: App, case: Case, draft_id: int,
     """
     shown = casebook.last_from_client(conn, case.id)
     request = _approval_request(app, case, letter, now=now, note=note,
-                                shown_text=shown.body if shown else "")
+                                shown_text=client_words(shown.body, shown.subject) if shown else "")
     return _write_requests(conn, [request], [draft_id], now=now)[0]
 
 
@@ -358,7 +359,8 @@ def refresh_request(conn: Connection, app: App, case: Case, request: Letter, dra
     shown = casebook.last_from_client(conn, case.id)
     context = _request_context(app, case, letter, token=token, nonce=record.marker,
                                expires=record.expires_at, note=note, message_id=request.message_id,
-                               now=now, shown_text=shown.body if shown else "")
+                               now=now,
+                               shown_text=client_words(shown.body, shown.subject) if shown else "")
     fresh = app.letters.render(LetterKind.APPROVAL_REQUEST, context)
     return outbox_q.rewrite_unsent(conn, request.id, subject=fresh.subject, body_text=fresh.text,
                                    body_html=fresh.html)
@@ -403,7 +405,7 @@ def _request_context(app: App, case: Case, letter: RenderedLetter, *, token: str
             "flags": suggestion.get("flags", []),
             "reasons": suggestion.get("reasons", [])
         },
-        "complaint_text": _trimmed(shown_text),
+        "complaint_text": _shortened(shown_text),
         "draft": {
             "kind": letter.kind,
             "kind_label": label(letter.kind),
@@ -517,8 +519,18 @@ def one_click_links(address: str, ref: str, token: str, message_id: str, start: 
             "edit": link(f"edit\n\n{start}\n{_shown_draft(draft)}\n{end}\n")}
 
 
-def _trimmed(text: str | None, limit: int = 6000) -> str:
-    body = trim_reply(text or "") or (text or "")
+def client_words(body: str | None, subject: str | None) -> str:
+    """What an approval request shows of the client's message: the new words, not the thread a
+    reply quotes; but all of it when it forwards earlier mail, which is then most often the
+    complaint itself ("See below. Can someone deal with this." over the client's email to their
+    solicitor), and a handler approving a letter must see what it answers."""
+    whole = body or ""
+    if forwards(subject or "", whole):
+        return whole
+    return trim_reply(whole) or whole
+
+
+def _shortened(body: str, limit: int = 6000) -> str:
     return body if len(
         body
     ) <= limit else body[:limit] + "\n[... shortened; the full message is in the case record]"

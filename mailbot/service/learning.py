@@ -1,10 +1,12 @@
-"""Handlers' corrections become training examples: the case's first complaint text with the
-labels the handler settled on (the classifier suggests; people decide)."""
+"""Handlers' corrections become training examples: the case's first complaint, read as triage read
+it (mail_for_triage.py), with the labels the handler settled on (the classifier suggests;
+people decide)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..mail_for_triage import mail_for_triage
 from ..store import casebook, corrections
 from ..trimming import trim_reply
 from .context import App
@@ -23,7 +25,7 @@ def correction_examples(app: App) -> list[dict[str, Any]]:
                 continue
             examples.append({
                 "id": case.ref,
-                "text": trim_reply(first.body) or first.body,
+                "text": mail_for_triage(first.subject or "", trim_reply(first.body), first.body),
                 "category": case.category,
                 "urgency": case.urgency,
                 "is_complaint": bool(case.is_complaint)

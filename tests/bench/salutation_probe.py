@@ -13,18 +13,15 @@ complaints kept and non-complaints recognised for each. Takes a few minutes.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import mailbot.triage.suggestion as suggestion  # noqa: E402
-from mailbot.triage.classifier import train_model  # noqa: E402
-from mailbot.triage.evaluation import (group_folds, load_rows, measure_predictions,  # noqa: E402
-                                       training_examples)
+from tests.bench.probe_table import run_probe  # noqa: E402
 
 WRAPPERS = {
     "as written": ("", ""),
@@ -36,34 +33,17 @@ WRAPPERS = {
     "... Thank you for your time. / Kind regards, Jo": (
         "", "\n\nThank you for your time.\n\nKind regards,\nJo"),
 }
-NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
 
 
 def main() -> None:
     if "--off" in sys.argv:
         suggestion.without_salutations = lambda text: text  # what triage_reading calls
-    seed = load_rows(ROOT / "models" / "seed")
-    real = load_rows(ROOT / "models" / "real" / "corpus.jsonl")
-    wrapped = {name: [dataclasses.replace(r, text=f"{a}{r.text}{b}") for r in real]
-               for name, (a, b) in WRAPPERS.items()}
-    predictions: dict[str, list] = {name: [None] * len(real) for name in WRAPPERS}
-    for train_idx, test_idx in group_folds(real, 5):
-        model = train_model(training_examples(seed, [real[i] for i in train_idx]))
-        for name, rows in wrapped.items():
-            for i, p in zip(test_idx, model.predict([rows[i].text for i in test_idx])):
-                predictions[name][i] = p
-    print(f"salutation stripping {'OFF' if '--off' in sys.argv else 'on'}; "
-          f"{len(real)} real texts, grouped 5-fold CV")
-    print("| wrapper | category macro-F1 | top-2 | urgency macro-F1 | critical recall "
-          "| complaints kept | non-complaints recognised |")
-    print("|---|---|---|---|---|---|---|")
-    for name, rows in wrapped.items():
-        m = measure_predictions(rows, predictions[name], now=NOW)
-        print(f"| {name} | {m['category']['macro_f1']:.3f} | {m['category']['top2_accuracy']:.3f}"
-              f" | {m['urgency']['combined_macro_f1']:.3f} | {m['urgency']['critical_recall']:.3f}"
-              f" | {m['is_complaint']['complaints_kept']:.3f}"
-              f" | {m['is_complaint']['non_complaints_recognised']:.3f} |")
+    run_probe(f"salutation stripping {'OFF' if '--off' in sys.argv else 'on'}", "wrapper",
+              {name: partial(_wrap, a, b) for name, (a, b) in WRAPPERS.items()})
 
+
+def _wrap(before: str, after: str, text: str) -> str:
+    return f"{before}{text}{after}"
 
 if __name__ == "__main__":
     main()

@@ -27,6 +27,22 @@ def test_a_category_correction_becomes_a_training_example(dovecot: DovecotServer
     assert "double the estimate" in example["text"]
 
 
+def test_a_correction_teaches_what_triage_read(dovecot: DovecotServer, make_smtp_server,  # type: ignore[no-untyped-def]
+                                               tmp_path: Path) -> None:
+    """A forwarded complaint is learnt from its forwarded words, as triage read it, not from the
+    "FYI" above them."""
+    firm = make_firm(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path)
+    firm.client_writes("Fwd: My bill", "FYI\n\n---------- Forwarded message ---------\n"
+                       "From: Client <client@example.org>\nDate: Mon, 2 Feb 2026 at 10:00\n"
+                       "Subject: My bill\nTo: Alex <alex@firm.example>\n\n" + TEXT, at=T0)
+    firm.run(T0 + timedelta(minutes=1))
+    request = next(m for m in firm.inbox(firm.handler) if "Approval needed" in str(m["Subject"]))
+    firm.reply_as(firm.handler, request, "category costs_information", at=T0 + timedelta(hours=1))
+    firm.run(T0 + timedelta(hours=1, minutes=1))
+    (example,) = correction_examples(firm.app)
+    assert example["text"] == f"My bill\n\nFYI\n\n{TEXT}"
+
+
 def test_a_firms_first_retrain_starts_from_the_shipped_model(tmp_path: Path) -> None:
     from mailbot.config import parse_config
 

@@ -306,6 +306,26 @@ def test_an_emergency_told_in_the_subject_is_critical(desk: Desk) -> None:
     assert case.urgency == "critical"
 
 
+@pytest.mark.parametrize("forwarded", [
+    "---------- Forwarded message ---------\nFrom: Sam Client <sam@example.org>\n"
+    "Date: Tue, 3 Mar 2026 at 09:12\nSubject: My purchase\nTo: Alex <alex@firm.example>\n\n",
+    "________________________________\nFrom: Sam Client <sam@example.org>\n"
+    "Sent: 03 March 2026 09:12\nTo: Alex <alex@firm.example>\nSubject: My purchase\n\n",
+])
+def test_a_forwarded_complaint_is_read_not_only_the_note_above_it(desk: Desk,
+                                                                    forwarded: str) -> None:
+    """Clients complain by forwarding what they wrote to their solicitor, with a line on top;
+    read as that line alone, money reported stolen was a low-urgency enquiry."""
+    desk.take(mail("See below. Can someone please deal with this.\n\n" + forwarded
+                   + "Dear Alex,\n\nThe deposit I sent to your client account has vanished and "
+                   "your office now says it was stolen. I need it back.\n\nSam",
+                   subject="Fwd: My purchase"))
+    (case,) = desk.cases()
+    assert case.urgency == "critical"
+    assert case.is_complaint
+    assert "has vanished" in desk.request().body_text, "the handler sees it all"
+
+
 def test_a_work_addresss_disclaimer_is_not_read_as_a_data_breach(desk: Desk) -> None:
     """Clients write from work, and their employer's mail system signs every message "if you
     have received this email in error..."; read as the client's words, it made every such

@@ -19,9 +19,10 @@ import mailbot
 
 CORE = ["cases", "routing", "trust", "dedupe", "assignment", "deadlines", "working_days", "profiles",
         "commands", "message", "machine_mail", "trimming", "triage/__init__", "triage/suggestion",
-        "triage/dates", "triage/rules", "triage/framing", "triage/salutations", "content_gate", "marks", "sender_auth", "draft_edit",
-        "link_rewrites", "reply_reading", "folders", "reconnect", "addresses", "regimes", "notices",
-        "duty_clocks", "letters", "records"]
+        "triage/dates", "triage/rules", "triage/framing", "triage/salutations", "content_gate",
+        "marks", "sender_auth", "draft_edit", "link_rewrites", "reply_reading", "folders",
+        "reconnect", "addresses", "regimes", "notices", "mail_for_triage", "duty_clocks",
+        "letters", "records"]
 
 # Libraries that open sockets (or sit directly on them) and the project's own adapters' libraries.
 IO_LIBRARIES = ["imapclient", "aiosmtplib", "aiosmtpd", "smtplib", "imaplib", "poplib", "ftplib", "sqlalchemy",

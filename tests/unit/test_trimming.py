@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailbot.mime_text import html_to_text
-from mailbot.trimming import reply_from_html, trim_html_reply, trim_reply
+from mailbot.trimming import (earlier_messages, forwards, reply_from_html, trim_html_reply,
+                             trim_reply)
 
 NEW = "The completion date has passed and nobody has called me."
 
@@ -254,3 +255,76 @@ def test_hostile_bodies_complete() -> None:
     many = "\n".join(["From: x@y.z", "On 1 Jan 2026, a <a@b> wrote", "> q"] * 33_334)
     assert isinstance(trim_reply(many), str)
     assert isinstance(reply_from_html("<" * 1_000_000), str)
+
+
+# The earlier mail a message carries (earlier_messages, forwards): what triage reads of a
+# forwarded complaint besides the note above it.
+
+_COMPLAINT = "Dear Alex,\n\nMy deposit has vanished from your client account.\n\nThanks,\nSam"
+_FORWARDS = {
+    "gmail": "---------- Forwarded message ---------\nFrom: Sam <sam@example.org>\n"
+             "Date: Tue, 3 Mar 2026 at 09:12\nSubject: My deposit\n"
+             "To: Alex <alex@firm.example>\n\n",
+    "outlook": "________________________________\nFrom: Sam <sam@example.org>\n"
+               "Sent: 03 March 2026 09:12\nTo: Alex <alex@firm.example>;\n Kim <kim@firm.example>\n"
+               "Subject: My deposit\n\n",
+    "apple": "Begin forwarded message:\n\nFrom: Sam <sam@example.org>\n"
+             "Subject: My deposit\nDate: 3 March 2026 at 09:12:00 GMT\nTo: alex@firm.example\n\n",
+    "thunderbird": "-------- Forwarded Message --------\nSubject: \tMy deposit\n"
+                   "Date: \tTue, 3 Mar 2026 09:12:00 +0000\nFrom: \tSam <sam@example.org>\n"
+                   "To: \talex@firm.example\n\n",
+    "german outlook": "-----Ursprüngliche Nachricht-----\nVon: Sam <sam@example.org>\n"
+                      "Gesendet: Dienstag, 3. März 2026 09:12\nAn: alex@firm.example\n"
+                      "Betreff: My deposit\n\n",
+}
+
+
+@pytest.mark.parametrize("client", sorted(_FORWARDS))
+def test_a_forwarded_email_is_read_without_its_header_block(client: str) -> None:
+    text = "See below. Nobody has answered me.\n\n" + _FORWARDS[client] + _COMPLAINT
+    (earlier,) = earlier_messages(text)
+    assert earlier.subject == "My deposit"
+    assert earlier.body == _COMPLAINT
+    assert trim_reply(text) == "See below. Nobody has answered me.", "the new words as before"
+
+
+def test_a_forward_says_so_in_its_subject_or_its_ruler() -> None:
+    assert forwards("Fwd: My deposit", "")
+    assert forwards("FW: My deposit", "")
+    assert forwards("Re: WG: Kaution", "")
+    assert forwards("My deposit", "FYI\n" + _FORWARDS["gmail"] + _COMPLAINT)
+    assert forwards("", "Begin forwarded message:\n\nFrom: a@b.example")
+    assert not forwards("Re: My deposit", "Thanks.\n\nOn Tue, 3 Mar 2026, Alex <a@b.example> "
+                        "wrote:\n> Your deposit is safe.")
+    assert not forwards("Re: My deposit", "Thanks.\n-----Original Message-----\nFrom: a@b.example")
+    assert not forwards("Framework agreement", "I was forwarded your name by a friend.")
+
+
+def test_quoted_mail_is_read_most_recent_first_without_quote_marks() -> None:
+    text = ("FYI, see the thread below.\n\nOn Tue, 3 Mar 2026 at 09:12, Alex <alex@firm.example> "
+            "wrote:\n> We have sent the funds today.\n>\n> On Mon, 2 Mar 2026 at 08:00, Sam "
+            "<sam@example.org> wrote:\n>> Where are my completion funds?\n")
+    assert [e.body for e in earlier_messages(text)] == [
+        "We have sent the funds today.", "Where are my completion funds?"]
+
+
+def test_a_signature_is_not_read_as_earlier_mail() -> None:
+    text = ("Please deal with this.\n--\nSam Client\n07700 900123\n\n"
+            + _FORWARDS["gmail"] + "My deposit has vanished.")
+    assert [e.body for e in earlier_messages(text)] == ["My deposit has vanished."]
+    assert earlier_messages("Please ring me.\n--\nSam Client\n07700 900123") == []
+
+
+def test_mail_with_no_copy_carries_nothing() -> None:
+    assert earlier_messages("I was forwarded your name by a friend.\n\nFrom: the start, you "
+                            "ignored me.") == []
+
+
+def test_earlier_mail_is_bounded() -> None:
+    """A long thread costs no more than its newest messages."""
+    text = "FYI\n" + "".join(_FORWARDS["gmail"] + "word " * 2_000 + "\n" for _ in range(50))
+    earlier = earlier_messages(text, limit=4_000)
+    assert 3_900 <= sum(len(e.body) for e in earlier) <= 4_000
+    assert isinstance(earlier_messages("FYI\n" + _FORWARDS["gmail"] + "x" * 10_000_000), list)
+    many = "\n".join(["--", "> q", "From: x@y.z", "On 1 Jan 2026, a <a@b> wrote:"] * 25_000)
+    assert isinstance(earlier_messages(many), list)
