@@ -72,7 +72,8 @@ _EVENT = re.compile(
     r"|exchanging"
     r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest"
     r"|deadline"
-    r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|repossession"
+    r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|evict(?:ed|ing)"
+    r"|repossession|(?:our|my|the)\s+(?:house\s+)?move\b(?!\s+(?:to|away|from)\b)"
     r"|bailiffs?"
     r"|(?:police|voluntary)\s+interview|interview\s+under\s+caution"
     # US and real-world wording (models/real): closings, summonses, filings due, being sued.
@@ -108,6 +109,14 @@ _EVENT_NAMES = {
     "police interview": "police interview",
     "voluntary interview": "police interview",
     "interview under caution": "police interview",
+    "evicted": "eviction",
+    "our move": "completion",
+    "my move": "completion",
+    "the move": "completion",
+    "our house move": "completion",
+    "my house move": "completion",
+    "the house move": "completion",
+    "evicting": "eviction",
     "closing": "completion",
     "settlement conference": "hearing",
     "statute of limitations": "limitation date",
@@ -118,6 +127,15 @@ _NO_EVENT = re.compile(r"(?:\b(?:no|not|never|without|nor)\b|n[’']t\b)\W+(?:\w
 _CALLED_OFF = re.compile(
     r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vacated|postponed|called\s+off"
     r"|been\s+moved|withdrawn|fell\s+through|pulled\s+out)\b(?!\s+(?:to|until|till))",
+    re.IGNORECASE)
+# A deadline someone with power over the client has set, straight before its date: "the judge
+# gave me until Friday", "I have until Wednesday", "sign the agreement by the end of the week",
+# "file my response by Wednesday", "submit the documents and answers by Dec 16".
+_DEADLINE = re.compile(
+    r"(?:\b(?:have|has|had|given|gave\s+(?:me|us|him|her|them)|got|allowed|granted)"
+    r"\s+(?:(?:only|just|got|been\s+given)\s+)?until"
+    r"|\b(?:(?:sign|file|submit|serve|lodge|pay|accept|vacate)(?:s|ing)?|be\s+(?:signed|filed"
+    r"|submitted|served|lodged|paid|accepted))\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before))\s+$",
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # A date in a sentence that only imagines the event, or that says it is not urgent, raises nothing.
@@ -384,6 +402,8 @@ def _event_for(text: str, mention: DateMention) -> str | None:
     end = end_match.start() if end_match else high
     if _HYPOTHETICAL.search(text, start, end) or _NOT_URGENT.search(text, start, end):
         return None
+    if _DEADLINE.search(text[max(start, mention.start - 100):mention.start]):
+        return "deadline"
     best: tuple[int, str] | None = None
     for match in _EVENT.finditer(text, start, end):
         if _NO_EVENT.search(text[max(start, match.start() - 40):match.start()]):

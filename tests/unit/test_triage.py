@@ -276,6 +276,16 @@ def test_a_date_written_against_the_messages_own_day_is_read_from_it() -> None:
     "Court tomorrow and still no word from my solicitor.",
     "Court on Monday, and my barrister has quit.",
     "my court date is next wk and no one has called",
+    # a deadline set on the client, straight before its date (r0546: "he is supposed to submit
+    # all docs & answers by dec 16"; r0181: "file an appearance by TOMORROW")
+    "He is supposed to submit all the documents and answers by Dec 3 and his lawyer has quit.",
+    "I had to have my new counsel file an appearance by TOMORROW!",
+    "The judge gave me until Friday to find a new lawyer.",
+    "My employer is threatening to sue me if I do not sign the agreement by the end of the week.",
+    "I must file my response by Wednesday or I lose by default.",
+    "The defence must be filed before Monday and nobody at your firm answers.",
+    "I am being evicted on Wednesday because you did not file the papers.",
+    "Our move is booked for Thursday and the solicitor says they are not ready.",
 ])
 def test_imminent_dates_count_in_any_common_form(text: str) -> None:
     assert triage(text).urgency == "critical", triage(text).reasons
@@ -287,6 +297,10 @@ def test_imminent_dates_count_in_any_common_form(text: str) -> None:
     "What would happen if the completion were on Friday and the funds were late?",       # hypothetical
     "Suppose the trial is next week: would you need my documents before then?",           # hypothetical
     "I hired an attorney to represent for for a petty theft case. It has been 4 months.",  # r0011: the client's charge
+    # waiting is not a deadline (r0571: "we'd have to wait until Monday")
+    "If we didn't get the keys then we'd have to wait until Monday, which felt unbearable.",
+    "I signed the contract by mistake before Monday's meeting with you.",
+    "The move to your new case system on Friday has lost my file.",
 ])
 def test_past_not_urgent_and_hypothetical_dates_do_not_raise(text: str) -> None:
     assert triage(text).urgency == "normal", triage(text).reasons
