@@ -53,7 +53,8 @@ _COPY_TITLES = (
     "|pôvodná správa|исходное сообщение|оригинальное сообщение|исходное письмо"
     "|вихідне повідомлення|оригінальне повідомлення|eredeti üzenet|özgün ileti|orijinal mesaj"
     "|αρχικό μήνυμα|mesaj original|原始邮件|原始郵件|元のメッセージ|원본 메시지|pesan asli"
-    "|forwarded message|weitergeleitete nachricht|message transféré|message transfere"
+    "|forwarded message|attached message|weitergeleitete nachricht|message transféré"
+    "|message transfere"
     "|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada"
     "|vidarebefordrat meddelande|videresendt meddelelse|videresendt melding|välitetty viesti"
     "|przekazana wiadomość|přeposlaná zpráva|пересланное сообщение|переслане повідомлення"
@@ -62,9 +63,10 @@ _COPY_TITLES = (
 )
 SEPARATOR = re.compile(
     rf"[ \t]*[-_=*>]{{2,}}[ \t]*(?:{_COPY_TITLES})[ \t]*[-_=*<]{{2,}}[ \t]*$", re.IGNORECASE)
-# The titles among _COPY_TITLES that say the copy is forwarded, not quoted in a reply.
+# The titles among _COPY_TITLES that say the copy is forwarded, not quoted in a reply ("Attached
+# message" is mime_text's ruler over an email attached whole: Outlook's "forward as attachment").
 FORWARD_TITLE = re.compile(
-    r"forward|weitergeleitet|transf[ée]r[ée]|reenviado|doorgestuurd|inoltrato|encaminhad"
+    r"forward|attached message|weitergeleitet|transf[ée]r[ée]|reenviado|doorgestuurd|inoltrato|encaminhad"
     r"|vidarebefordrat|videresendt|välitetty|przekazana|přeposlaná|пересл|továbbított|iletilen"
     r"|προωθημένο|转发|轉寄|転送", re.IGNORECASE)
 # A subject that says the message forwards another: "Fwd:", "FW:", "WG:", "TR:", "RV:", "Enc:",

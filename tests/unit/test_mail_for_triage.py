@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mailbot.mail_for_triage import mail_for_triage, subject_of
+from mailbot.message import parse_message
 from mailbot.triage import MAX_TEXT_CHARS
 from mailbot.trimming import trim_reply
 
@@ -54,3 +55,17 @@ def test_subject_prefixes_in_the_languages_clients_use() -> None:
 def test_what_is_read_is_bounded() -> None:
     body = "FYI\n\n" + FORWARD.format(subject="x") + "word " * 1_000_000
     assert len(read("Fwd: x", body)) <= MAX_TEXT_CHARS
+
+
+def test_an_email_forwarded_as_an_attachment_is_read() -> None:
+    """Outlook's "forward as attachment": the complaint is an attached message/rfc822."""
+    raw = (b"From: Sam <sam@example.org>\r\nTo: complaints@firm.example\r\nSubject: Complaint\r\n"
+           b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\n"
+           b"Content-Type: text/plain\r\n\r\nSee attached.\r\n--XX\r\n"
+           b"Content-Type: message/rfc822\r\n\r\nFrom: Sam <sam@example.org>\r\n"
+           b"To: alex@firm.example\r\nSubject: My deposit\r\nDate: Tue, 3 Mar 2026 09:12:00 +0000"
+           b"\r\n\r\nThe deposit I paid you has vanished from your client account.\r\n--XX--\r\n")
+    msg = parse_message(raw)
+    assert mail_for_triage(msg.subject, msg.reply_text, msg.text) == (
+        "Complaint\n\nSee attached.\n\nMy deposit\n\n"
+        "The deposit I paid you has vanished from your client account.")
