@@ -66,8 +66,8 @@ SEPARATOR = re.compile(
 # The titles among _COPY_TITLES that say the copy is forwarded, not quoted in a reply ("Attached
 # message" is mime_text's ruler over an email attached whole: Outlook's "forward as attachment").
 FORWARD_TITLE = re.compile(
-    r"forward|attached message|weitergeleitet|transf[ée]r[ée]|reenviado|doorgestuurd|inoltrato|encaminhad"
-    r"|vidarebefordrat|videresendt|välitetty|przekazana|přeposlaná|пересл|továbbított|iletilen"
+    r"forward|attached message|weitergeleitet|transf[ée]r[ée]|reenviado|doorgestuurd|inoltrato"
+    r"|encaminhad|vidarebefordrat|videresendt|välitetty|przekazana|přeposlaná|пересл|továbbított|iletilen"
     r"|προωθημένο|转发|轉寄|転送", re.IGNORECASE)
 # A subject that says the message forwards another: "Fwd:", "FW:", "WG:", "TR:", "RV:", "Enc:",
 # after any reply prefixes ("Re: Fwd:").
@@ -128,6 +128,15 @@ SUBJECT_KEYS = {
     "subject", "objet", "betreff", "asunto", "assunto", "onderwerp", "oggetto", "ämne", "emne",
     "aihe", "temat", "předmět", "тема", "konu", "tárgy", "θέμα", "subiect", "件名", "主题", "主旨",
     "제목", "perihal", "subjek",
+}
+# The keys of OTHER_KEYS that give when the copied message was sent.
+DATE_KEYS = {
+    "sent", "date", "envoyé", "date d'envoi", "gesendet", "datum", "enviado", "enviado el",
+    "fecha", "enviada em", "data", "verzonden", "verstuurd", "inviato", "inviato il", "skickat",
+    "sendt", "dato", "lähetetty", "päivämäärä", "wysłano", "data wysłania", "odesláno",
+    "datum odeslání", "отправлено", "дата", "надіслано", "дата відправлення", "gönderildi",
+    "tarih", "gönderilme tarihi", "elküldve", "dátum", "στάλθηκε", "ημερομηνία", "trimis",
+    "送信日時", "日付", "发送时间", "日期", "寄件日期", "時間", "보낸 날짜", "날짜", "tanggal",
 }
 OTHER_KEYS = {
     "sent", "date", "to", "subject", "cc", "reply to",  # en

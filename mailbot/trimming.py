@@ -16,6 +16,7 @@ from .mime_text import html_to_text
 from .quote_markers import (ATTRIBUTION_ENDINGS, ATTRIBUTION_LEADS, FORWARD_INTRO,
                             FORWARD_SUBJECT, FORWARD_TITLE, FROM_KEYS, HEADER_KEY,
                             LIST_FOOTER_RULE, MOBILE_FOOTER, OTHER_KEYS, SEPARATOR, SUBJECT_KEYS,
+                            DATE_KEYS,
                             TRAILING_FOOTER)
 
 MAX_SCAN = 400  # characters of a line that are examined; quote markers are short
@@ -79,11 +80,22 @@ def forwards(subject: str, text: str) -> bool:
 
 
 @dataclass(frozen=True)
+class _Header:
+    """What a copied message's header block says, as written ("" where it says nothing)."""
+
+    subject: str = ""
+    sender: str = ""  # "Sam Client <sam@example.org>"
+    sent: str = ""  # "Tue, 3 Mar 2026 at 09:12"
+
+
+@dataclass(frozen=True)
 class Earlier:
-    """One earlier message a message carries: its subject where a header block gave one."""
+    """One earlier message a message carries, with what its header block said of it."""
 
     subject: str
     body: str
+    sender: str = ""
+    sent: str = ""
 
 
 def earlier_messages(text: str, limit: int = MAX_EARLIER) -> list[Earlier]:
@@ -96,15 +108,15 @@ def earlier_messages(text: str, limit: int = MAX_EARLIER) -> list[Earlier]:
     read the forwarded one too (mail_for_triage.py). At most `limit` characters of bodies in
     all, so a long thread costs no more than its newest messages. Never raises.
     """
-    found: list[tuple[str, list[str]]] = [("", [])]
+    found: list[tuple[_Header, list[str]]] = [(_Header(), [])]
     read = 0
     lines = [_QUOTE_MARKS.sub("", line, count=1) for line in _carried_lines(_lines(text))]
     i = 0
     while i < len(lines) and read <= limit:  # past the limit the rest would be cut anyway
         start = _copy_header(lines, i)
         if start is not None:
-            subject, i = start
-            found.append((subject, []))
+            header, i = start
+            found.append((header, []))
             continue
         if not MOBILE_FOOTER.fullmatch(lines[i][:MAX_SCAN].strip()):
             found[-1][1].append(lines[i])
@@ -112,28 +124,29 @@ def earlier_messages(text: str, limit: int = MAX_EARLIER) -> list[Earlier]:
         i += 1
     kept: list[Earlier] = []
     room = limit
-    for subject, body_lines in found:
+    for header, body_lines in found:
         body = "\n".join(body_lines).strip()
         if body and room > 0:
-            kept.append(Earlier(subject, body if len(body) <= room else _cut(body, room)))
+            kept.append(Earlier(header.subject, body if len(body) <= room else _cut(body, room),
+                                header.sender, header.sent))
             room -= len(body)
     return kept
 
 
-def _copy_header(lines: list[str], i: int) -> tuple[str, int] | None:
-    """(its subject or "", the index of its first body line) when a copy of a message starts at
-    line i: a ruler and the header block under it, a header block, or a certain attribution."""
+def _copy_header(lines: list[str], i: int) -> tuple[_Header, int] | None:
+    """(what its header says, the index of its first body line) when a copy of a message starts
+    at line i: a ruler and the header block under it, a header block, or a certain attribution."""
     line = lines[i][:MAX_SCAN]
     if SEPARATOR.match(line) or FORWARD_INTRO.match(line) or _list_footer_at(lines, i):
         # Thunderbird's block under its ruler starts with Subject, not From
         after = _next_nonblank(lines, i + 1)
         if after is not None and _key_of(lines[after]) in _HEADER_KEYS:
             return _header_block(lines, after)
-        return "", i + 1
+        return _Header(), i + 1
     if _header_block_at(lines, i):
         return _header_block(lines, i)
     span = _attribution_span(lines, i)
-    return ("", i + span[0]) if span and span[1] else None
+    return (_Header(), i + span[0]) if span and span[1] else None
 
 
 def _cut(text: str, length: int) -> str:
@@ -180,21 +193,24 @@ def _copy_starts_at(lines: list[str], i: int) -> bool:
             or bool(span and span[1]))
 
 
-def _header_block(lines: list[str], i: int) -> tuple[str, int]:
-    """(the subject's value, the index after the block) for a header block starting at i:
-    its key lines and their wrapped continuations, up to a blank line."""
-    subject = ""
+def _header_block(lines: list[str], i: int) -> tuple[_Header, int]:
+    """(what it says, the index after the block) for a header block starting at i: its key
+    lines and their wrapped continuations, up to a blank line."""
+    found: dict[str, str] = {}
     end = min(len(lines), i + _MAX_HEADER_LINES)
     j = i
     while j < end:
         key = _key_of(lines[j])
-        if key in SUBJECT_KEYS:
-            subject = lines[j][:MAX_SCAN].split(":", 1)[-1].split("：", 1)[-1].strip(" \t*\u00a0")
-        elif key not in _HEADER_KEYS and not (
-                j > i and lines[j][:1] in (" ", "\t") and lines[j].strip()):
+        if key in _HEADER_KEYS:
+            value = lines[j][:MAX_SCAN].split(":", 1)[-1].split("：", 1)[-1].strip(" \t*\u00a0")
+            for field, keys in (("subject", SUBJECT_KEYS), ("sender", FROM_KEYS),
+                                ("sent", DATE_KEYS)):
+                if key in keys:
+                    found.setdefault(field, value)
+        elif not (j > i and lines[j][:1] in (" ", "\t") and lines[j].strip()):
             break
         j += 1
-    return subject, j
+    return _Header(**found), j
 
 
 def reply_from_html(html: str) -> str:

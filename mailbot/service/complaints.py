@@ -28,7 +28,7 @@ from .escalation import escalate
 from .listening import is_correction
 
 
-def _candidates(app: App) -> list[Candidate]:
+def handler_candidates(app: App) -> list[Candidate]:
     return [
         Candidate(h.name, h.email.lower(), tuple(h.roles), tuple(h.categories))
         for h in app.config.handlers
@@ -76,7 +76,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     signal = complaint_signal(record)
     is_complaint = signal == "complaint"
     load = casebook.open_case_counts_by_handler(conn)
-    handler = choose_handler(_candidates(app), category=suggestion.category, text=msg.text,
+    handler = choose_handler(handler_candidates(app), category=suggestion.category, text=msg.text,
                              open_load=load)
     regime = app.regimes.for_new_case(msg.recipients, handler.email if handler else None)
     ref = casebook.next_reference(conn, received_at.astimezone(app.config.firm.zone).year)
@@ -100,7 +100,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             "legal_hold": False,
             "secondary_categories": list(suggestion.secondary),
             "area_of_law": suggestion.area,
-            **_duty_clocks(suggestion.flags, received_at, regime.calendar),
+            **duty_clock_values(suggestion.flags, received_at, regime.calendar),
         },
         now=now,
     )
@@ -154,7 +154,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
     return ref
 
 
-def _duty_clocks(flags: frozenset[str], received_at: datetime, cal: Any) -> dict[str, Any]:
+def duty_clock_values(flags: frozenset[str], received_at: datetime, cal: Any) -> dict[str, Any]:
     """The clocks a message starts beside the complaint's own (duty_clocks.py): a possible
     personal-data breach (the firm became aware when the mail arrived) and a subject access
     request (one month from its receipt)."""
@@ -227,7 +227,7 @@ def _handler_for_opened(conn: Connection, app: App, email: str | None, text: str
             raise ValueError(f"{email} is not a configured handler")
         return Candidate(chosen.name, chosen.email.lower(), tuple(chosen.roles),
                          tuple(chosen.categories))
-    handler = choose_handler(_candidates(app), category="other", text=text,
+    handler = choose_handler(handler_candidates(app), category="other", text=text,
                              open_load=casebook.open_case_counts_by_handler(conn))
     if handler is None:
         raise ValueError("no handler can take it: add a [[handlers]] entry with "

@@ -32,6 +32,7 @@ from ..store import outbox as outbox_q
 from ..store.raw_mail import MailboxCoordinates
 from ..trust import token_hash
 from .complaints import follow_up, ignored, new_complaint
+from .forwarded_by_staff import client_mail_forwarded, open_forwarded
 from .context import App, log
 from .handler_replies import handler_reply
 from .record import Arrival, Outcome, Received, quarantine, read, receipt_time, take_in
@@ -199,6 +200,11 @@ def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int
         outcome = handler_reply(conn, app, route, raw_id=raw_id, now=now)
         return Received(Outcome.HANDLER_REPLY, raw_id, outcome.case_ref, outcome.detail)
     if isinstance(route, routing.StaffMail):
+        client = client_mail_forwarded(conn, app, route, now)
+        if client is not None:
+            ref = open_forwarded(conn, app, route, client, raw_id=raw_id,
+                                 received_at=received_at, now=now)
+            return Received(Outcome.NEW_CASE, raw_id, ref, "forwarded_by_staff")
         staff_message(conn, app, route, raw_id=raw_id, now=now)
         return Received(Outcome.KEPT_FOR_PERSON, raw_id, detail="staff_mail")
     if route.reason is routing.IgnoreReason.NO_SENDER:

@@ -1,10 +1,11 @@
 """Mail that fits no case and must reach a person: kept, never acted on, never dropped.
 
-A handler's mail that answers no approval request is most often a client's complaint the
-handler forwarded to the complaints address; mail without a From cannot be answered or
-attached to anybody. Either could be a complaint, so it is kept with its bytes and a person
-is told, at most once per period per person, the rest combined (a forger must not be able
-to turn mailbot into a mail flood aimed at the firm's own staff).
+A handler's mail that answers no approval request and is not an authentic forward of an
+outside client's email (those open a case: forwarded_by_staff.py) may still be a complaint the
+handler forwarded; mail without a From cannot be answered or attached to anybody. Either could
+be a complaint, so it is kept with its bytes and a person is told, at most once per period per
+person, the rest combined (a forger must not be able to turn mailbot into a mail flood aimed at
+the firm's own staff).
 """
 
 from __future__ import annotations

@@ -163,7 +163,8 @@ def test_mail_from_an_unusable_address_is_quarantined_and_never_answered(desk: D
 
 
 def test_a_handlers_mail_that_answers_no_request_is_kept_for_them(desk: Desk) -> None:
-    # Most often a client's complaint the handler forwarded to the complaints address.
+    # A forward the firm's server did not vouch for (no DMARC pass): perhaps forged, so it opens
+    # nothing (an authentic one does: tests/service/test_forwarded_by_staff.py).
     desk.complaint(COMPLAINT)
     letters = len(desk.letters())
     forward = mail(f"---------- Forwarded message ---------\nFrom: Jo <jo@client.test>\n\n"

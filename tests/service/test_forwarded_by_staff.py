@@ -1,0 +1,83 @@
+"""A client's complaint that a handler forwarded to the complaints address (F2): opened for the
+client, clocked from when the firm first had it, its acknowledgement drafted for approval."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.service.conftest import COMPLAINT, FIRM, HANDLER, HOUR, T0, Desk, mail
+
+CLIENT = "jo@client.test"
+LONDON = ZoneInfo("Europe/London")
+# The client wrote to the handler on the Friday before; the handler forwards on Monday.
+SENT = "Fri, 27 Feb 2026 at 16:05"
+FIRST_HAD = datetime(2026, 2, 27, 16, 5, tzinfo=LONDON)
+
+
+def forward(body: str = COMPLAINT, *, sent: str = SENT, sender: str = f"Jo Bloggs <{CLIENT}>",
+            authentic: bool = True, at: datetime = T0) -> bytes:
+    """Priya's Gmail forward of the client's email, vouched for (or not) by the firm's server."""
+    msg = mail(f"Please log this one.\n\n---------- Forwarded message ---------\nFrom: {sender}\n"
+               f"Date: {sent}\nSubject: My house purchase\nTo: Priya <{HANDLER}>\n\n{body}",
+               sender=HANDLER, subject="Fwd: My house purchase", at=at)
+    trace = (f"Authentication-Results: mx.{FIRM}; dmarc=pass header.from={FIRM}\r\n"
+             f"Received: from pc by mx.{FIRM}; {format_datetime(at)}\r\n") if authentic else ""
+    return trace.encode() + bytes(msg)
+
+
+def test_a_forwarded_complaint_is_opened_for_the_client_from_when_the_firm_had_it(
+        desk: Desk) -> None:
+    result = desk.take(forward())
+    assert (result.status, result.detail) == ("new_case", "forwarded_by_staff")
+    (case,) = desk.cases()
+    assert case.client_address == CLIENT and case.client_name == "Jo Bloggs"
+    assert case.received_at == FIRST_HAD, "clocked from the client's email, not the forward"
+    assert case.is_complaint and case.complaint_decided_by == HANDLER
+    assert case.subject == "My house purchase"
+    (ack,) = desk.letters("acknowledgement")
+    assert (ack.status, ack.recipients) == ("draft", [CLIENT]), "nothing goes out unseen"
+    request = desk.request()
+    assert "forwarded to the complaints address" in request.body_text
+    assert "27 February 2026 16:05, the date in the forwarded header" in request.body_text
+    assert "Nobody has returned my calls" in request.body_text, "the handler sees the complaint"
+    (created,) = desk.events("case.created")
+    assert created["forwarded_by"] == HANDLER and created["first_received"] == "forwarded header"
+    assert desk.kept() == [] and not desk.letters("mail_kept")
+
+
+def test_an_unreadable_date_is_not_guessed_and_the_handler_is_asked(desk: Desk) -> None:
+    desk.take(forward(sent="Freitag, 27. Februar 2026 16:05"))
+    (case,) = desk.cases()
+    assert case.received_at == T0, "clocked from the forward"
+    assert "reply `received YYYY-MM-DD` with the day the firm first had it" in (
+        desk.request().body_text.replace("\n", " "))
+
+
+@pytest.mark.parametrize("kept", [
+    {"authentic": False},                             # not vouched for: perhaps forged
+    {"sender": "Jo Bloggs"},                          # Outlook gave a name and no address
+    {"sender": f"Alex <alex@{FIRM}>"},                # the firm's own mail
+])
+def test_anything_else_a_handler_forwards_is_kept_for_a_person(desk: Desk, kept: dict) -> None:
+    result = desk.take(forward(**kept))
+    assert (result.status, result.detail) == ("kept_for_person", "staff_mail")
+    assert desk.cases() == [] and not desk.letters("acknowledgement")
+    (told,) = desk.letters("mail_kept")
+    assert told.recipients == [HANDLER]
+
+
+def test_the_client_writing_later_joins_the_case_and_a_second_forward_is_kept(
+        desk: Desk) -> None:
+    """A second forward for a client with an open case may be more of the same complaint or a
+    new one: a person decides, and no second case is opened."""
+    desk.take(forward())
+    later = T0 + timedelta(days=1)
+    assert desk.take(mail("Any news on my complaint?", sender=CLIENT, at=later),
+                     at=later).status == "follow_up"
+    result = desk.take(forward(at=later + HOUR), at=later + HOUR)
+    assert (result.status, result.detail) == ("kept_for_person", "staff_mail")
+    assert len(desk.cases()) == 1
