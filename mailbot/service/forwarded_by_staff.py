@@ -87,8 +87,9 @@ def open_forwarded(conn: Connection, app: App, route: routing.StaffMail, client:
         "secondary_categories": list(suggestion.secondary), "area_of_law": suggestion.area,
         **duty_clock_values(suggestion.flags, first_had, regime.calendar),
     })
+    # Filed as it came (its own "FW:" subject too), so the handler is shown the whole forward.
     casebook.add_case_message(conn, case_id=case.id, direction="in", kind="complaint",
-                              message_id=None, from_addr=client.address, subject=subject,
+                              message_id=None, from_addr=client.address, subject=msg.subject,
                               body=msg.text, at=first_had, raw_message_id=raw_id)
     raw_mail.mark_raw(conn, raw_id, status="processed", kind="forwarded_by_staff",
                       case_id=case.id)

@@ -260,16 +260,21 @@ def test_a_complaint_with_a_tag_shaped_subject_is_a_complaint(firm: Firm) -> Non
     assert len(firm.inbox(firm.client)) == 1
 
 
-def test_a_complaint_a_handler_forwards_is_kept_and_the_handler_told(firm: Firm) -> None:
+def test_a_forward_in_a_handlers_name_the_server_did_not_vouch_for_opens_nothing(
+        firm: Firm) -> None:
+    """An authentic forward opens a case for the client (tests/e2e/test_forwarded_by_staff.py);
+    one the server gave no verdict for may be forged: kept for a person, the handler told (a
+    failed DMARC on the firm's own domain is filed as spam before any of this)."""
     fwd = EmailMessage()
     fwd["From"] = firm.handler.address
     fwd["To"] = firm.complaints.address
     fwd["Subject"] = "Fwd: complaint about my conveyancing"
     fwd["Message-ID"] = make_msgid(domain="handler.example")
     fwd.set_content("---------- Forwarded message ---------\nFrom: Jo Client <jo@client.example>\n\n" + COMPLAINT)
-    domain = firm.handler.address.rpartition("@")[2]
-    firm.deliver(fwd, at=T0, verdict=f"dmarc=pass header.from={domain}")
+    firm.deliver(fwd, at=T0, verdict=None)
     firm.run(T0 + timedelta(minutes=1))
+    with firm.app.store.transaction() as conn:
+        assert conn.execute(select(cases)).first() is None
     told = [m for m in firm.inbox(firm.handler) if str(m["Subject"]).strip().startswith("Kept for you")]
     assert len(told) == 1 and "did not answer an approval request" in told[0].get_body(("plain",)).get_content()
     with firm.app.store.transaction() as conn:

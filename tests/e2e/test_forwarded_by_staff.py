@@ -36,7 +36,9 @@ def test_a_complaint_a_handler_forwards_is_acknowledged_once_approved(  # type: 
     # assigned as any complaint is (the forwarder may be the one complained about)
     (assigned, request), = [(person, m) for person in (firm.handler, firm.other_handler)
                             for m in firm.inbox(person) if "Approval needed" in str(m["Subject"])]
-    assert "forwarded to the complaints address" in request.get_body(("plain",)).get_content()
+    shown = request.get_body(("plain",)).get_content()
+    assert "forwarded to the complaints address" in shown
+    assert "nobody has called me back" in shown, "the handler sees what the client wrote"
     firm.reply_as(assigned, request, "approve", at=T0 + timedelta(hours=1))
     firm.run(T0 + timedelta(hours=1, minutes=1))
     (ack,) = firm.inbox(firm.client)
