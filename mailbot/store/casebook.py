@@ -43,7 +43,7 @@ def reserve_references(conn: Connection, year: int, last: int) -> None:
 
 
 def create_case(conn: Connection, *, ref: str, values: dict[str, Any], now: datetime) -> int:
-    case_id = conn.execute(_insert_case(ref, values, now).returning(cases.c.id)).scalar_one()
+    case_id = conn.execute(_INSERT_CASE_ID, _new_case(ref, values, now)).scalar_one()
     _one_more_open_case(conn, values.get("handler_email"))
     return case_id
 
@@ -52,14 +52,20 @@ def create_case_as_written(conn: Connection, *, ref: str, values: dict[str, Any]
                            now: datetime) -> Case:
     """create_case for a caller that goes on with the case (intake): the row comes back from the
     INSERT itself, defaults included, rather than from a second statement."""
-    case = as_case(conn.execute(_insert_case(ref, values, now).returning(*cases.c)).one())
+    case = as_case(conn.execute(_INSERT_CASE_ROW, _new_case(ref, values, now)).one())
     _one_more_open_case(conn, values.get("handler_email"))
     return case
 
 
-def _insert_case(ref: str, values: dict[str, Any], now: datetime) -> Any:
-    return cases.insert().values(ref=ref, state=State.NEW.value, created_at=now, updated_at=now,
-                                 **values)
+# Every new case runs one: built once, the values as parameters (columns left out take their
+# defaults, as with .values()), rather than a statement built and keyed from the values per call.
+_INSERT_CASE_ID = cases.insert().returning(cases.c.id)
+_INSERT_CASE_ROW = cases.insert().returning(*cases.c)
+
+
+def _new_case(ref: str, values: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A new case's row: `values` and what every new case starts with."""
+    return dict(ref=ref, state=State.NEW.value, created_at=now, updated_at=now, **values)
 
 
 def update_case(conn: Connection, case_id: int, now: datetime, **values: Any) -> None:
@@ -129,10 +135,14 @@ def open_case_for_sender(conn: Connection, address: str) -> Case | None:
 
     Not closed rather than open (cases.OPEN_STATES): a client writing again after the final
     response follows up on that case, which its handler may reopen."""
-    q = (select(cases).where(cases.c.client_address == address.lower(),
-                             cases.c.state != State.CLOSED.value)
-         .order_by(cases.c.id.desc()).limit(1))
-    return _first_case(conn.execute(q).first())
+    return _first_case(conn.execute(_OPEN_CASE_FOR_SENDER, {"address": address.lower()}).first())
+
+
+# Routing asks it for every message from a client: built once (as _CASE_BY_ID).
+_OPEN_CASE_FOR_SENDER = (
+    select(cases).where(cases.c.client_address == bindparam("address"),
+                        cases.c.state != State.CLOSED.value)
+    .order_by(cases.c.id.desc()).limit(1))
 
 
 _ADD_MESSAGE = case_messages.insert().returning(case_messages.c.id)

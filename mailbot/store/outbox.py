@@ -135,13 +135,17 @@ def _automatic_acknowledgement(row: Mapping[str, Any]) -> bool:
 def recent_auto_replies_to(conn: Connection, address: str, since: datetime) -> int:
     """Automatic acknowledgements sent or queued to this address since `since` (per-sender rate
     limit); one held back for a person or approved by one does not count."""
-    their_cases = select(
-        cases.c.id).where(cases.c.client_address == address.lower()).scalar_subquery()
-    q = select(func.count()).select_from(outbox).where(outbox.c.case_id.in_(their_cases),
-                                                       outbox.c.kind == "acknowledgement",
-                                                       outbox.c.requires_approval.is_(False),
-                                                       outbox.c.created_at >= since)
-    return conn.execute(q).scalar_one()
+    params = {"address": address.lower(), "since": since}
+    return conn.execute(_RECENT_AUTO_REPLIES_TO, params).scalar_one()
+
+
+# Every new complaint asks it: built once, with the address and the time as parameters.
+_RECENT_AUTO_REPLIES_TO = select(func.count()).select_from(outbox).where(
+    outbox.c.case_id.in_(
+        select(cases.c.id).where(cases.c.client_address == bindparam("address"))
+        .scalar_subquery()),
+    outbox.c.kind == "acknowledgement", outbox.c.requires_approval.is_(False),
+    outbox.c.created_at >= bindparam("since"))
 
 
 def count_auto_replies_since(conn: Connection, since: datetime, cap: int) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, func, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .tables import quarantine, raw_messages, watermarks
@@ -88,10 +88,14 @@ def undecided(conn: Connection, *, after_id: int = 0, limit: int = 100) -> list[
 def claim_raw(conn: Connection, raw_id: int) -> bool:
     """Take a record off the queue for this transaction; False if another pass already decided it.
     """
-    claimed = conn.execute(
-        update(raw_messages).where(raw_messages.c.id == raw_id,
-                                   raw_messages.c.status == "received").values(status="deciding"))
-    return claimed.rowcount == 1
+    return conn.execute(_CLAIM, {"raw_id": raw_id}).rowcount == 1
+
+
+# Every message decided runs these two: built once, with the values as parameters.
+_CLAIM = (update(raw_messages)
+          .where(raw_messages.c.id == bindparam("raw_id"), raw_messages.c.status == "received")
+          .values(status="deciding"))
+_MARK = update(raw_messages).where(raw_messages.c.id == bindparam("raw_id"))
 
 
 def begin_attempt(conn: Connection, raw_id: int) -> int:
@@ -116,7 +120,7 @@ def mark_raw(conn: Connection, raw_id: int, *, status: str, kind: str | None = N
         values["kind"] = kind
     if case_id is not None:
         values["case_id"] = case_id
-    conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id).values(**values))
+    conn.execute(_MARK, {**values, "raw_id": raw_id})
 
 
 def raw_by_id(conn: Connection, raw_id: int) -> Row[Any] | None:
