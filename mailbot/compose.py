@@ -82,9 +82,17 @@ class Marker(str):
 
 
 def _defang(value: Any) -> Any:
-    """Break 'DRAFT START'/'DRAFT END' in printed data so only the template's own markers count."""
+    """Break 'DRAFT START'/'DRAFT END' in printed data so only the template's own markers count.
+
+    Every value a template prints passes here (about 150 a new complaint), and almost none holds
+    the word: a text without "draft" in its lower case is returned as the substitution would
+    return it (each character the pattern matches case-insensitively lowers to that very letter,
+    so every match is found by that test; tests/unit/test_compose.py checks the whole alphabet).
+    """
     if isinstance(value, Marker) or not isinstance(value, str):
         return value
+    if "draft" not in str.lower(value):
+        return value if type(value) in (str, Markup) else str.__str__(value)
     if isinstance(value, Markup):
         return Markup(_MARKER_WORDS.sub(r"\1-\3", str(value)))
     return _MARKER_WORDS.sub(r"\1-\3", value)
@@ -185,9 +193,11 @@ def _quote(text: str) -> str:
 def _paragraphs(text: str) -> Markup:
     """Plain text as escaped HTML paragraphs, keeping its line breaks."""
     blocks = re.split(r"\n\s*\n", str(text).strip())
-    return Markup("\n").join(
-        Markup("<p>%s</p>") % Markup("<br>\n").join(escape(line) for line in b.split("\n"))
-        for b in blocks if b.strip())
+    # Joined as plain strings of escaped lines, marked safe once: the same text as joining
+    # Markup pieces, which escapes each (already escaped) piece again on every join.
+    return Markup("\n".join(
+        "<p>" + "<br>\n".join(escape(line) for line in b.split("\n")) + "</p>"
+        for b in blocks if b.strip()))
 
 
 def _sentence(text: str) -> str:

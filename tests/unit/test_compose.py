@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import re
+import sys
 from datetime import date, datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -12,12 +14,13 @@ import jinja2
 import pytest
 from inscriptis import get_text
 from jinja2.exceptions import SecurityError
+from markupsafe import Markup, escape
 
 from mailbot import marks
 from mailbot.commands import Approve, parse_handler_reply
 from mailbot.compose import (
-    CATEGORY_LABELS, MAX_REFERENCES, Letters, Marker, RenderedLetter, build_message, subject_with_ref,
-    thread_references,
+    CATEGORY_LABELS, MAX_REFERENCES, Letters, Marker, RenderedLetter, _defang, _paragraphs,
+    build_message, subject_with_ref, thread_references,
 )
 from mailbot.errors import ConfigError
 from mailbot.triage import CATEGORIES
@@ -203,3 +206,57 @@ def test_an_outlook_html_reply_converted_to_text_round_trips() -> None:
     edited = parse_handler_reply(get_text(outlook.replace("We have your file.", "We have all your files.")), draft,
                                  nonce=NONCE)
     assert edited.edited_text == "Dear Ms Patel,\n\nWe have all your files."
+
+
+# --- the fast paths of what every printed value passes through -----------------------------
+
+_MARKER_WORDS = re.compile(r"\b(draft)(\W{0,3})(start|end)\b", re.IGNORECASE)
+
+
+def _defang_by_substitution(value: object) -> object:
+    """What `_defang` did before its fast path: the substitution on every text."""
+    if isinstance(value, Marker) or not isinstance(value, str):
+        return value
+    if isinstance(value, Markup):
+        return Markup(_MARKER_WORDS.sub(r"\1-\3", str(value)))
+    return _MARKER_WORDS.sub(r"\1-\3", value)
+
+
+def test_every_character_the_marker_pattern_takes_for_a_letter_of_draft_lowers_to_it() -> None:
+    """Why `_defang` may skip a text without "draft" in its lower case: no other character
+    (Kelvin sign, long s, dotted I and the like) matches a letter of the word."""
+    for letter in "draft":
+        pattern = re.compile(letter, re.IGNORECASE)
+        assert all(chr(cp).lower() == letter for cp in range(sys.maxunicode + 1)
+                   if pattern.fullmatch(chr(cp)))
+
+
+class _Kind(str, enum.Enum):
+    ACK = "acknowledgement"
+
+
+@pytest.mark.parametrize("value", [
+    "plain words", "DRAFT START", "Draft -- end of it", "drafted at the start", "",
+    Markup("<b>draft&nbsp;start</b>"), Markup("<i>nothing</i>"), Marker("DRAFT START abc"),
+    _Kind.ACK, "DRAFT\u00a0END", "\u0130stanbul draft start", 7, None, date(2026, 3, 3),
+])
+def test_defang_prints_what_the_substitution_printed(value: object) -> None:
+    got, want = _defang(value), _defang_by_substitution(value)
+    assert got == want and type(got) is type(want)
+
+
+def _paragraphs_by_markup_joins(text: str) -> Markup:
+    """What `_paragraphs` did before: Markup pieces joined as Markup."""
+    blocks = re.split(r"\n\s*\n", str(text).strip())
+    return Markup("\n").join(
+        Markup("<p>%s</p>") % Markup("<br>\n").join(escape(line) for line in b.split("\n"))
+        for b in blocks if b.strip())
+
+
+@pytest.mark.parametrize("text", [
+    "", "one line", "a <b> & \"c\" 'd'\nsecond\n\n\nthird <script>", "  \n\n  x  \n \n y\n",
+    "Tom & Jerry's <offer>\r\nnext\n\n&amp; already escaped", Markup("<b>kept</b>\n\nnext"),
+])
+def test_paragraphs_print_what_markup_joins_printed(text: str) -> None:
+    got, want = _paragraphs(text), _paragraphs_by_markup_joins(text)
+    assert got == want and isinstance(got, Markup)
