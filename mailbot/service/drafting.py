@@ -251,8 +251,8 @@ class DraftNeed(NamedTuple):
 def draft_all(conn: Connection, app: App, needs: Sequence[DraftNeed], *,
               now: datetime) -> list[int]:
     """`draft_for_approval` for several cases at once (a tick's letters step drafts thousands):
-    their threads and last messages read, and their drafts, requests and tokens written, with
-    one statement each instead of one each per draft. At most one need per case: a second
+    their threads and last messages read, their drafts and requests written with one statement,
+    and their tokens with one, instead of one each per draft. At most one need per case: a second
     draft for a case must first supersede the first (deadline_letters does). Returns the drafts'
     ids in the needs' order."""
     if len({need.case.id for need in needs}) < len(needs):
@@ -272,13 +272,16 @@ def draft_all(conn: Connection, app: App, needs: Sequence[DraftNeed], *,
                                 status="draft", requires_approval=True, now=now,
                                 in_reply_to=parent, references=refs,
                                 handler_email=need.case.handler_email))
-    draft_ids = outbox_q.add_letters(conn, rows)
     requests = [
         _approval_request(app, need.case, letter, now=now, note=need.note,
                           shown_text=client_words(need.opening.text, need.opening.subject)
                           if need.opening is not None else shown.get(need.case.id, ""))
         for need, letter in zip(needs, letters)]
-    _write_requests(conn, requests, draft_ids, now=now)
+    # The drafts and their requests in one statement, the drafts first (the ids come out in the
+    # rows' order, as from two statements): a new complaint's draft is written with one fewer.
+    ids = outbox_q.add_letters(conn, rows + [r.row for r in requests])
+    draft_ids = ids[:len(rows)]
+    _write_requests(conn, requests, draft_ids, now=now, request_ids=ids[len(rows):])
     return draft_ids
 
 
@@ -328,9 +331,11 @@ def _approval_request(app: App, case: Case, letter: RenderedLetter, *, now: date
 
 
 def _write_requests(conn: Connection, requests: Sequence[_Request], draft_ids: Sequence[int], *,
-                    now: datetime) -> list[int]:
-    """Write the requests, their drafts' tokens and the audit events; the requests' ids."""
-    request_ids = outbox_q.add_letters(conn, [r.row for r in requests])
+                    now: datetime, request_ids: Sequence[int] | None = None) -> list[int]:
+    """Write the requests (unless the caller wrote them with their drafts: `request_ids`),
+    their drafts' tokens and the audit events; the requests' ids."""
+    if request_ids is None:
+        request_ids = outbox_q.add_letters(conn, [r.row for r in requests])
     outbox_q.add_tokens(conn, [
         outbox_q.token_row(outbox_id=draft_id, handler_email=str(r.case.handler_email),
                            token_sha256=token_hash(r.token), expires_at=r.expires, now=now,
@@ -344,7 +349,7 @@ def _write_requests(conn: Connection, requests: Sequence[_Request], draft_ids: S
             "handler": r.case.handler_email,
             "expires_at": r.expires.isoformat()
         }) for r, draft_id, request_id in zip(requests, draft_ids, request_ids)])
-    return request_ids
+    return list(request_ids)
 
 
 def refresh_request(conn: Connection, app: App, case: Case, request: Letter, draft: Letter,
