@@ -514,10 +514,14 @@ def one_click_links(address: str, ref: str, token: str, message_id: str, start: 
                     end: str) -> dict[str, str | None]:
     """mailto: links that open a reply already addressed, tagged and worded (RFC 6068)."""
     subject = f"Re: [{ref}] approval {marks.subject_tag(token)}"
+    head = f"mailto:{address}?subject={quote(subject)}&in-reply-to={quote(f'<{message_id}>')}&body="
 
     def link(body: str) -> str | None:
-        url = (f"mailto:{address}?subject={quote(subject)}&in-reply-to={quote(f'<{message_id}>')}"
-               f"&body={quote(body)}")
+        # quote() turns each UTF-8 byte into one character or three, so a body whose bytes alone
+        # overrun the limit makes too long a link: not quoted for nothing (most drafts are).
+        if len(head) + len(body.encode()) > MAX_MAILTO:
+            return None
+        url = head + quote(body)
         return url if len(url) <= MAX_MAILTO else None
 
     return {"approve": link("approve"), "reject": link("reject REASON"),

@@ -4,15 +4,18 @@ what a handler can ask for by email, and the strings the database already holds.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
+from mailbot import marks
 from mailbot.cases import Event
 from mailbot.commands import Draft, parse_handler_reply
 from mailbot.compose import Letters
 from mailbot.content_gate import required_blocks
 from mailbot.letters import (CLIENT_KINDS, DRAFT_KIND_BY_WORD, DRAFT_WORDS, RULES, STAFF_KINDS,
                              LetterKind, label, rule_of)
+from mailbot.service.drafting import MAX_MAILTO, _shown_draft, one_click_links
 
 # The kinds outbox rows and case messages already hold: a renamed value would orphan them.
 STORED = {"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
@@ -75,3 +78,27 @@ def test_labels_read_as_words() -> None:
     assert label("summary_resolution") == "summary resolution communication"
     assert label("something_else") == "something else"
     assert label("something_else", "letter") == "letter"
+
+
+def _links_always_quoted(address: str, ref: str, token: str, message_id: str, start: str,
+                         draft: str, end: str) -> dict[str, str | None]:
+    """What `one_click_links` did before it skipped quoting a body too long for a link."""
+    subject = f"Re: [{ref}] approval {marks.subject_tag(token)}"
+
+    def link(body: str) -> str | None:
+        url = (f"mailto:{address}?subject={quote(subject)}&in-reply-to={quote(f'<{message_id}>')}"
+               f"&body={quote(body)}")
+        return url if len(url) <= MAX_MAILTO else None
+
+    return {"approve": link("approve"), "reject": link("reject REASON"),
+            "edit": link(f"edit\n\n{start}\n{_shown_draft(draft)}\n{end}\n")}
+
+
+@pytest.mark.parametrize("draft", [
+    "", "Dear Ms Patel,\n\nWe have your file.\n-- \n", "é" * 300, "é" * 700, "€ & ?" * 120,
+    *("x" * n for n in range(1650, 1800, 7)), "a b" * 700, "Zoë " * 450,
+])
+def test_one_click_links_are_those_of_quoting_every_body(draft: str) -> None:
+    args = ("complaints+tok@smith.example", "C-2026-0001", "tok_abcdefghijklmnop",
+            "mb.0123@smith.example", "DRAFT START abc", draft, "DRAFT END abc")
+    assert one_click_links(*args) == _links_always_quoted(*args)
