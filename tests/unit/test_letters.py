@@ -15,7 +15,8 @@ from mailbot.compose import Letters
 from mailbot.content_gate import required_blocks
 from mailbot.letters import (CLIENT_KINDS, DRAFT_KIND_BY_WORD, DRAFT_WORDS, RULES, STAFF_KINDS,
                              LetterKind, label, rule_of)
-from mailbot.service.drafting import MAX_MAILTO, _shown_draft, one_click_links
+from mailbot.service.drafting import (MAX_MAILTO, _quoted_length, _shown_draft,
+                                     one_click_links)
 
 # The kinds outbox rows and case messages already hold: a renamed value would orphan them.
 STORED = {"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
@@ -102,3 +103,9 @@ def test_one_click_links_are_those_of_quoting_every_body(draft: str) -> None:
     args = ("complaints+tok@smith.example", "C-2026-0001", "tok_abcdefghijklmnop",
             "mb.0123@smith.example", "DRAFT START abc", draft, "DRAFT END abc")
     assert one_click_links(*args) == _links_always_quoted(*args)
+
+
+def test_the_quoted_length_is_that_of_quote_for_every_character() -> None:
+    texts = [chr(cp) for cp in range(0x300)] + ["é€😀", "a/b c?d=e&f", "\udcff".encode(
+        "utf-8", "surrogateescape").decode("latin-1")]
+    assert all(_quoted_length(text) == len(quote(text)) for text in texts)
