@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mailbot.forwarded import forwarded_mail, sent_time
+from mailbot.message import parse_message
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
@@ -64,3 +65,17 @@ def test_the_client_and_the_date_come_from_the_forwarded_header() -> None:
 ])
 def test_no_forwarded_client_without_a_forward_and_an_address(subject: str, text: str) -> None:
     assert forwarded_mail(subject, text, zone=LONDON, now=NOW) is None
+
+
+def test_an_email_attached_whole_gives_its_sender_and_date() -> None:
+    """Outlook's "forward as attachment": the client's email is a message/rfc822 part."""
+    raw = (b"From: priya@firm.test\r\nTo: complaints@firm.test\r\nSubject: Complaint\r\n"
+           b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\n"
+           b"Content-Type: text/plain\r\n\r\nFor the log.\r\n--XX\r\n"
+           b"Content-Type: message/rfc822\r\n\r\nFrom: Jo Bloggs <jo@client.test>\r\n"
+           b"To: priya@firm.test\r\nSubject: My purchase\r\nDate: Tue, 03 Mar 2026 09:12:00 +0000"
+           b"\r\n\r\nNobody returns my calls.\r\n--XX--\r\n")
+    msg = parse_message(raw)
+    found = forwarded_mail(msg.subject, msg.text, zone=LONDON, now=NOW)
+    assert found is not None and found.address == "jo@client.test"
+    assert found.sent_at == THEN
