@@ -77,13 +77,20 @@ class Inbound:
     case_ref: str | None
     headers: Mapping[str, str]
     bounce_recipients: tuple[str, ...] = ()  # the addresses a bounce says failed, lower-cased
+    via_form: str | None = None  # the web form's sender address, when a form sent it for a client
 
 
 def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain: str | None = None,
-                  max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES) -> Inbound:
-    """Read one email. Raises MalformedMessage only when the bytes are not an email at all."""
+                  max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+                  form_senders: Collection[str] = ()) -> Inbound:
+    """Read one email. Raises MalformedMessage only when the bytes are not an email at all, or
+    when it comes from one of the firm's web forms (`form_senders`) without the client's address.
+    """
     msg = _parse_bytes(raw)
     from_name, from_addr = _sender(msg)
+    via_form = None
+    if from_addr and from_addr in {a.lower() for a in form_senders}:
+        via_form, (from_name, from_addr) = from_addr, _form_client(msg)
     body = extract_body(msg, max_attachment_bytes=max_attachment_bytes)
     if not from_addr and not body.text.strip() and not body.attachments:
         raise MalformedMessage("no sender and no body")
@@ -114,6 +121,7 @@ def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain
         bounced_message_id=verdict.bounced_message_id, bounce_status=verdict.bounce_status,
         bounce_permanent=verdict.bounce_permanent, auth_results=auth_results,
         case_ref=f"C-{case_ref.group(1)}-{case_ref.group(2)}" if case_ref else None,
+        via_form=via_form,
         headers=MappingProxyType({
             k: v[:500]
             for k in _KEPT_HEADERS if (v := header_text(msg, k)) is not None
@@ -148,9 +156,19 @@ def _reply_text(plain: str | None, html: str | None) -> str:
     return reply_from_html(html) if html else ""
 
 
-def _sender(msg: Message) -> tuple[str, str]:
-    """(display name, lower-cased address) of From; ('', '') when there is none."""
-    values = raw_header_values(msg, "from")
+def _form_client(msg: Message) -> tuple[str, str]:
+    """The client a web form wrote for: its Reply-To, which form plugins set to the address the
+    client typed (the From is the website's own, which no letter must go to)."""
+    name, address = _sender(msg, "reply-to")
+    if not address:
+        raise MalformedMessage("a message from the firm's web form without a Reply-To: the "
+                               "client's address is not known")
+    return name, address
+
+
+def _sender(msg: Message, header: str = "from") -> tuple[str, str]:
+    """(display name, lower-cased address) of From (or `header`); ('', '') when there is none."""
+    values = raw_header_values(msg, header)
     if not values:
         return "", ""
     # also survives an unquoted comma in the name

@@ -95,7 +95,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             "subject": msg.subject,
             "profile": regime.name,
             "complainant": "third_party" if "third_party" in suggestion.flags else "client",
-            "channel": "email",
+            "channel": "web_form" if msg.via_form else "email",
             "received_at": received_at,
             "legal_hold": False,
             "secondary_categories": list(suggestion.secondary),

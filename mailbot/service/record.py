@@ -104,7 +104,8 @@ def read(app: App, raw: bytes) -> Inbound:
     try:
         return parse_message(raw, own_addresses=app.own_addresses,
                              own_domain=app.config.firm.domain,
-                             max_attachment_bytes=app.config.intake.max_attachment_bytes)
+                             max_attachment_bytes=app.config.intake.max_attachment_bytes,
+                             form_senders=app.config.intake.form_senders)
     except MalformedMessage:
         raise
     except Exception as exc:  # noqa: BLE001 - a parser bug quarantines, never stops intake

@@ -206,3 +206,28 @@ def test_a_forward_with_only_an_attached_message_has_no_new_text() -> None:
     assert inbound.reply_text == ""
     assert "I was overcharged." in inbound.text and "Subject: My bill" in inbound.text
     assert [a.filename for a in inbound.attachments] == ["My bill.eml"]
+
+
+# The firm's web form: its mail comes from the website, for the client in its Reply-To.
+FORM = "noreply@hv.example"
+
+
+def test_a_web_forms_mail_is_the_clients_from_its_reply_to() -> None:
+    msg = parse_message(raw(f"From: Harbour & Vale website <{FORM}>", "To: complaints@hv.example",
+                            "Reply-To: Jo Bloggs <Jo@Client.example>", "Subject: Complaint form",
+                            body="Name: Jo Bloggs\nMessage: Nobody returns my calls.\n"),
+                        form_senders=[FORM.upper()])
+    assert (msg.from_addr, msg.from_name, msg.via_form) == ("jo@client.example", "Jo Bloggs", FORM)
+    assert msg.kind.value == "human", "a no-reply sender the firm named is its form, not a robot"
+
+
+def test_a_web_forms_mail_without_a_reply_to_is_kept_for_a_person() -> None:
+    with pytest.raises(MalformedMessage, match="web form without a Reply-To"):
+        parse_message(raw(f"From: {FORM}", "To: complaints@hv.example", "Subject: Complaint"),
+                      form_senders=[FORM])
+
+
+def test_an_address_not_named_as_a_form_is_read_as_before() -> None:
+    msg = parse_message(raw(f"From: {FORM}", "To: complaints@hv.example",
+                            "Reply-To: jo@client.example", "Subject: Complaint"))
+    assert (msg.from_addr, msg.via_form, msg.kind.value) == (FORM, None, "auto_reply")
