@@ -167,10 +167,30 @@ def unwrapped(text: str) -> str:
     return _WRAPPED.sub(" ", text)
 
 
+# Contractions typed without their apostrophe, as on a phone ("havent", "didnt", "im"): the rules
+# read "haven't" and "have not" ("the money hasn't arrived"). Only forms that are no other word:
+# "were", "ill", "its", "id", "hell" and "well" stay as they are.
+_BARE_CONTRACTION = re.compile(
+    r"\b(?:(has|have|had|did|does|do|is|are|was|were|could|would|should|must|need|wo|ca)nt"
+    r"|(i)m|(i|you|we|they)ve|(you|they)re)\b", re.IGNORECASE)
+_APOSTROPHE = ("n't", "'m", "'ve", "'re")
+
+
+def with_apostrophes(text: str) -> str:
+    """`text` with apostrophe-less contractions written out with theirs."""
+    return _BARE_CONTRACTION.sub(_restored, text)
+
+
+def _restored(match: re.Match[str]) -> str:
+    index = next(i for i in range(1, 5) if match.group(i) is not None)
+    return match.group(index) + _APOSTROPHE[index - 1]
+
+
 def triage_reading(text: str) -> str:
     """What triage reads of a text, the classifier (training and predicting) and the rules alike:
-    `bound_text`, without the greeting and sign-off (salutations.py), hard-wrapped lines joined."""
-    return unwrapped(without_salutations(bound_text(text)))
+    `bound_text`, without the greeting and sign-off (salutations.py), hard-wrapped lines joined,
+    contractions typed without apostrophes written out."""
+    return with_apostrophes(unwrapped(without_salutations(bound_text(text))))
 
 
 @dataclass(frozen=True)

@@ -516,8 +516,12 @@ def test_a_breach_told_by_a_relative_is_as_critical_as_one_told_by_the_client(te
     # plain-text mail wrapped at about 72 characters breaks sentences across lines
     "Dear Sir,\nMy final hearing is listed for\nMonday and nobody from your firm has replied to my\nemails.",
     "We are due to complete on\nFriday 27 November and I still have not seen the\nsigned contract.",
+    # typed on a phone, without apostrophes (r0067: "It’s been almost two years and he hasn’t
+    # filed a lawsuit"; r0065: "he would return the money to me. He hasn’t.")
+    "its been almost two years and he hasnt filed a lawsuit and i cant get him to call me back",
+    "the completion money hasnt arrived and the solicitor wont say where it is",
 ])
-def test_a_hard_wrapped_email_is_read_as_its_sentences(text: str) -> None:
+def test_a_hard_wrapped_or_phone_typed_email_is_read_as_written_out(text: str) -> None:
     assert triage(text).urgency == "critical", triage(text).reasons
 
 
@@ -526,3 +530,11 @@ def test_lists_and_paragraphs_keep_their_breaks() -> None:
     text = "Points:\n- the hearing\n- the bill\n\n1. first\n2. second\n> quoted\nend"
     assert unwrapped(text) == text.replace("\n> quoted\nend", "\n> quoted end")
     assert unwrapped("listed for\nMonday") == "listed for Monday"
+
+
+def test_only_contractions_that_are_no_other_word_are_written_out() -> None:
+    from mailbot.triage.suggestion import with_apostrophes
+    assert with_apostrophes("I havent, Im, didnt, THEYRE, youve") == (
+        "I haven't, I'm, didn't, THEY're, you've")
+    kept = "we were ill, its id was well hidden, hell"
+    assert with_apostrophes(kept) == kept
