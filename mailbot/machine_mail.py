@@ -65,15 +65,19 @@ _SUCCESS_ACTIONS = {"delivered", "relayed", "expanded"}
 
 def classify(msg: Message, *, from_addr: str, subject: str, message_id: str | None,
              own_addresses: Collection[str] = (), own_domain: str | None = None,
-             dmarc_failed: bool = False) -> Verdict:
-    """The first machine signal in rule-8 order, or human."""
+             dmarc_failed: bool = False, from_form: bool = False) -> Verdict:
+    """The first machine signal in rule-8 order, or human.
+
+    `from_form`: the firm's own web form sent it for a client (message.py); the automatic marks
+    a form robot puts on its mail ("Auto-Submitted: auto-generated", a no-reply sender) say who
+    sent it, not that it answers anything, so they do not make it an automatic reply."""
     own = _own_reason(msg, from_addr, message_id, own_addresses, own_domain)
     if own:
         return Verdict(MailKind.AUTO_REPLY, f"own_mail: {own}", is_own=True)
     report = _report_verdict(msg, from_addr, subject)
     if report:
         return report
-    auto = _auto_reason(msg, from_addr, subject)
+    auto = None if from_form else _auto_reason(msg, from_addr, subject)
     if auto:
         return Verdict(MailKind.AUTO_REPLY, auto)
     listed = _list_reason(msg, own_domain)

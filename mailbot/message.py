@@ -99,7 +99,8 @@ def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain
     auth_results = _auth_results(msg)
     verdict = classify(msg, from_addr=from_addr, subject=subject, message_id=message_id,
                        own_addresses=own_addresses, own_domain=own_domain,
-                       dmarc_failed=_own_dmarc_failed(auth_results, own_domain))
+                       dmarc_failed=_own_dmarc_failed(auth_results, own_domain),
+                       from_form=via_form is not None)
     if verdict.kind is MailKind.HUMAN and from_addr and (problem := address_problem(from_addr)):
         # It would become a case's client address and every letter to it would fail: quarantined
         # with its bytes (a person is told), never dropped and never a case (addresses.py).

@@ -221,6 +221,14 @@ def test_a_web_forms_mail_is_the_clients_from_its_reply_to() -> None:
     assert msg.kind.value == "human", "a no-reply sender the firm named is its form, not a robot"
 
 
+def test_a_web_forms_automatic_marks_do_not_make_it_an_automatic_reply() -> None:
+    """Form plugins mark their mail as sent by a robot; it is still the client's complaint."""
+    headers = (f"From: {FORM}", "To: complaints@hv.example", "Reply-To: jo@client.example",
+               "Subject: Complaint form", "Auto-Submitted: auto-generated", "Precedence: bulk")
+    assert parse_message(raw(*headers), form_senders=[FORM]).kind.value == "human"
+    assert parse_message(raw(*headers)).kind.value == "auto_reply", "unnamed, as before"
+
+
 def test_a_web_forms_mail_without_a_reply_to_is_kept_for_a_person() -> None:
     with pytest.raises(MalformedMessage, match="web form without a Reply-To"):
         parse_message(raw(f"From: {FORM}", "To: complaints@hv.example", "Subject: Complaint"),
