@@ -28,6 +28,10 @@ _INVISIBLE = dict.fromkeys(
 _ENDS_WITH_ADDRESS = re.compile(r"@[^\s<>()\[\]]{1,120}[>\])]\s?:$")
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+")
 MAX_EARLIER = 4_000  # characters of forwarded mail returned: the most recent message comes first
+# Characters of a body searched for forwarded mail: a forward starts near the top, and what lies
+# further down would be cut anyway (triage reads 20,000 characters in all), so a hostile body
+# costs no more than this.
+MAX_FORWARD_SCAN = 100_000
 _HEADER_KEYS = FROM_KEYS | OTHER_KEYS
 _MAX_HEADER_LINES = 12  # a forwarded header block: From, Sent, To (wrapped), Cc, Subject...
 
@@ -76,7 +80,7 @@ def forwards(subject: str, text: str) -> bool:
     if FORWARD_SUBJECT.match(subject[:MAX_SCAN]):
         return True
     return any((SEPARATOR.match(line) and FORWARD_TITLE.search(line)) or FORWARD_INTRO.match(line)
-               for line in (raw[:MAX_SCAN] for raw in _lines(text)))
+               for line in (raw[:MAX_SCAN] for raw in _lines(text[:MAX_FORWARD_SCAN])))
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,8 @@ def earlier_messages(text: str, limit: int = MAX_EARLIER) -> list[Earlier]:
     """
     found: list[tuple[_Header, list[str]]] = [(_Header(), [])]
     read = 0
-    lines = [_QUOTE_MARKS.sub("", line, count=1) for line in _carried_lines(_lines(text))]
+    carried = _carried_lines(_lines(text[:MAX_FORWARD_SCAN]))
+    lines = [_QUOTE_MARKS.sub("", line, count=1) for line in carried]
     i = 0
     while i < len(lines) and read <= limit:  # past the limit the rest would be cut anyway
         start = _copy_header(lines, i)

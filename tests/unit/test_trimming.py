@@ -328,3 +328,6 @@ def test_earlier_mail_is_bounded() -> None:
     assert isinstance(earlier_messages("FYI\n" + _FORWARDS["gmail"] + "x" * 10_000_000), list)
     many = "\n".join(["--", "> q", "From: x@y.z", "On 1 Jan 2026, a <a@b> wrote:"] * 25_000)
     assert isinstance(earlier_messages(many), list)
+    # only the first MAX_FORWARD_SCAN characters are searched: a hostile body costs no more
+    far = "word " * 30_000 + "\n" + _FORWARDS["gmail"] + "My deposit has vanished."
+    assert earlier_messages(far) == [] and not forwards("", far)
