@@ -201,11 +201,11 @@ def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int
         return Received(Outcome.HANDLER_REPLY, raw_id, outcome.case_ref, outcome.detail)
     if isinstance(route, routing.StaffMail):
         client = client_mail_forwarded(conn, app, route, now)
-        if client is not None:
+        if not isinstance(client, str):
             ref = open_forwarded(conn, app, route, client, raw_id=raw_id,
                                  received_at=received_at, now=now)
             return Received(Outcome.NEW_CASE, raw_id, ref, "forwarded_by_staff")
-        staff_message(conn, app, route, raw_id=raw_id, now=now)
+        staff_message(conn, app, route, raw_id=raw_id, now=now, not_opened=client)
         return Received(Outcome.KEPT_FOR_PERSON, raw_id, detail="staff_mail")
     if route.reason is routing.IgnoreReason.NO_SENDER:
         no_sender(conn, app, route, raw_id=raw_id, now=now)

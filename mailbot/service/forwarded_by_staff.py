@@ -37,22 +37,27 @@ from .handler_replies import sender_check
 
 
 def client_mail_forwarded(conn: Connection, app: App, route: routing.StaffMail,
-                          now: datetime) -> ForwardedMail | None:
+                          now: datetime) -> ForwardedMail | str:
     """The client's email in a handler's mail, when mailbot may open a case from it: an authentic
     forward of mail from outside the firm, whose sender has no open case (a second complaint or
-    more of the first: a person decides); else None (the mail is kept for a person)."""
+    more of the first: a person decides); else why not, for the handler (the mail is kept)."""
     msg = route.msg
     check = sender_check(app, msg)
     if check.policy is not None and not verify_sender(check.results, msg.from_addr,
                                                       check.policy).passed:
-        return None
+        return ("the firm's mail server did not vouch for it (no DKIM/DMARC pass), so it may not "
+                "be from you")
     firm = app.config.firm
     found = forwarded_mail(msg.subject, msg.text, zone=firm.zone, now=now,
                            day_first=firm.country.upper() not in MONTH_FIRST_COUNTRIES)
-    if found is None or _inside_the_firm(app, found.address):
-        return None
-    if casebook.open_case_for_sender(conn, found.address) is not None:
-        return None
+    if found is None:
+        return "it does not forward an email that shows its sender's address"
+    if _inside_the_firm(app, found.address):
+        return "the email it forwards is from inside the firm"
+    case = casebook.open_case_for_sender(conn, found.address)
+    if case is not None:
+        return (f"{found.address} already has an open case, {case.ref}, and a person must decide "
+                "whether this is part of it")
     return found
 
 

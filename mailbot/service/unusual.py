@@ -34,13 +34,14 @@ def compliance_people(app: App) -> list[str]:
 
 
 def staff_message(conn: Connection, app: App, route: routing.StaffMail, *, raw_id: int,
-                  now: datetime) -> None:
-    """A handler wrote to the complaints address without answering an approval request."""
+                  now: datetime, not_opened: str = "") -> None:
+    """A handler wrote to the complaints address without answering an approval request;
+    `not_opened` says why no case was opened from it (forwarded_by_staff.py)."""
     msg = route.msg
     handler = app.config.handler(msg.from_addr)
     notify = handler.email.lower() if handler else msg.from_addr.lower()
     _keep(conn, app, [notify], raw_id=raw_id, now=now, why="staff_mail", subject=msg.subject,
-          sender=msg.from_addr)
+          sender=msg.from_addr, not_opened=not_opened)
 
 
 def no_sender(conn: Connection, app: App, route: routing.Ignore, *, raw_id: int,
@@ -59,7 +60,7 @@ REASONS = {
 
 
 def _keep(conn: Connection, app: App, people: list[str], *, raw_id: int, now: datetime, why: str,
-          subject: str, sender: str) -> None:
+          subject: str, sender: str, not_opened: str = "") -> None:
     """In the quarantine list (where a person finds mail to look at), and the people told."""
     raw_mail.mark_raw(conn, raw_id, status="quarantined", kind=why)
     qid = raw_mail.add_quarantine(conn, raw_id, REASONS[why], now)
@@ -72,6 +73,7 @@ def _keep(conn: Connection, app: App, people: list[str], *, raw_id: int, now: da
                 "quarantine_id": qid,
                 "subject": subject,
                 "sender": sender,
+                "not_opened": not_opened,
                 "complaints_address": app.config.firm.complaints_address
             })
     log.warning("intake.kept_for_person", extra={"raw_id": raw_id, "why": why})

@@ -57,17 +57,19 @@ def test_an_unreadable_date_is_not_guessed_and_the_handler_is_asked(desk: Desk) 
         desk.request().body_text.replace("\n", " "))
 
 
-@pytest.mark.parametrize("kept", [
-    {"authentic": False},                             # not vouched for: perhaps forged
-    {"sender": "Jo Bloggs"},                          # Outlook gave a name and no address
-    {"sender": f"Alex <alex@{FIRM}>"},                # the firm's own mail
+@pytest.mark.parametrize("kept, why", [
+    ({"authentic": False}, "did not vouch for it"),          # perhaps forged
+    ({"sender": "Jo Bloggs"}, "shows its sender's address"),  # Outlook gave a name, no address
+    ({"sender": f"Alex <alex@{FIRM}>"}, "from inside the firm"),
 ])
-def test_anything_else_a_handler_forwards_is_kept_for_a_person(desk: Desk, kept: dict) -> None:
+def test_anything_else_a_handler_forwards_is_kept_and_the_handler_told_why(
+        desk: Desk, kept: dict, why: str) -> None:
     result = desk.take(forward(**kept))
     assert (result.status, result.detail) == ("kept_for_person", "staff_mail")
     assert desk.cases() == [] and not desk.letters("acknowledgement")
     (told,) = desk.letters("mail_kept")
     assert told.recipients == [HANDLER]
+    assert why in " ".join(told.body_text.split())
 
 
 def test_the_client_writing_later_joins_the_case_and_a_second_forward_is_kept(
@@ -81,3 +83,5 @@ def test_the_client_writing_later_joins_the_case_and_a_second_forward_is_kept(
     result = desk.take(forward(at=later + HOUR), at=later + HOUR)
     assert (result.status, result.detail) == ("kept_for_person", "staff_mail")
     assert len(desk.cases()) == 1
+    (told,) = desk.letters("mail_kept")
+    assert "already has an open case, C-2026-0001" in " ".join(told.body_text.split())
