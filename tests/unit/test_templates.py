@@ -58,6 +58,7 @@ EXTRA: dict[str, dict[str, Any]] = {
     "mail_kept": {"handler_name": "Jane Okafor", "why": "staff_mail", "quarantine_id": 7,
                   "sender": "jane@smith.example", "subject": "Fwd: complaint", "count": 0, "since": None,
                   "complaints_address": "complaints@smith.example",
+                  "not_opened": "the email it forwards is from inside the firm",
                   "received_at": datetime(2026, 3, 4, 10, 0, tzinfo=timezone.utc)},
     "command_help": {"handler_name": "Jane Okafor", "problems": [],
                      "unclear": [{"line": "aprove", "hint": "'aprove' is not a command we know."}]},
