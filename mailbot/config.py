@@ -299,7 +299,7 @@ class IntakeConfig(_Section):
     flood_window_hours: int = Field(24, ge=0)
     stall_alert_minutes: int = Field(30, ge=5)
     # The addresses the firm's website forms send from ("website@firm.co.uk"): their mail is the
-    # client's, who is in its Reply-To (message.py); without one it is kept for a person.
+    # client's, from its Reply-To or its "Email:" field (message.py); else kept for a person.
     form_senders: list[Email] = []
 
 

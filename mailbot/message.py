@@ -43,6 +43,12 @@ _KEPT_HEADERS = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", 
                  "x-spam-flag", "x-spam-status", "x-failed-recipients")
 _LEADING_BLANK_LINES = re.compile(rb"\A(?:[ \t]*\r?\n){1,50}")
 _ANGLE_ID = re.compile(r"<([^<>]{1,250})>")
+# A web form's fields as form plugins print them ("Email: jo@client.example", "Your name: Jo"),
+# looked for in the first _FORM_TEXT characters of its text.
+_FORM_FIELD = re.compile(
+    r"^[ \t*]*((?:your\s+)?e-?mail(?:\s+address)?|(?:your\s+|full\s+)?name)[ \t*]*[:：][ \t]*"
+    r"(\S[^\n]{0,200})$", re.IGNORECASE | re.MULTILINE)
+_FORM_TEXT = 20_000
 _SINGLE_ADDRESS = re.compile(r"([^<>]*)<([^<>@\s]+@[^<>\s]+)>\s*")
 
 
@@ -88,10 +94,10 @@ def parse_message(raw: bytes, *, own_addresses: Collection[str] = (), own_domain
     """
     msg = _parse_bytes(raw)
     from_name, from_addr = _sender(msg)
+    body = extract_body(msg, max_attachment_bytes=max_attachment_bytes)
     via_form = None
     if from_addr and from_addr in {a.lower() for a in form_senders}:
-        via_form, (from_name, from_addr) = from_addr, _form_client(msg)
-    body = extract_body(msg, max_attachment_bytes=max_attachment_bytes)
+        via_form, (from_name, from_addr) = from_addr, _form_client(msg, body.text)
     if not from_addr and not body.text.strip() and not body.attachments:
         raise MalformedMessage("no sender and no body")
     subject = header_text(msg, "subject") or ""
@@ -157,14 +163,22 @@ def _reply_text(plain: str | None, html: str | None) -> str:
     return reply_from_html(html) if html else ""
 
 
-def _form_client(msg: Message) -> tuple[str, str]:
+def _form_client(msg: Message, text: str) -> tuple[str, str]:
     """The client a web form wrote for: its Reply-To, which form plugins set to the address the
-    client typed (the From is the website's own, which no letter must go to)."""
+    client typed (the From is the website's own, which no letter must go to), else the form's
+    own "Email:" and "Name:" fields at the start of a line of its text."""
     name, address = _sender(msg, "reply-to")
-    if not address:
-        raise MalformedMessage("a message from the firm's web form without a Reply-To: the "
-                               "client's address is not known")
-    return name, address
+    if address:
+        return name, address
+    fields: dict[str, str] = {}
+    for found in _FORM_FIELD.finditer(text[:_FORM_TEXT]):
+        fields.setdefault("address" if "mail" in found.group(1).lower() else "name",
+                          found.group(2).strip())
+    address = fields.get("address", "").strip("<>").lower()
+    if "@" not in address:
+        raise MalformedMessage("a message from the firm's web form without a Reply-To or an "
+                               "Email field: the client's address is not known")
+    return fields.get("name", ""), address
 
 
 def _sender(msg: Message, header: str = "from") -> tuple[str, str]:

@@ -34,4 +34,5 @@ def test_a_form_message_without_the_clients_address_is_kept_for_a_person(
     desk = make_desk(intake={"form_senders": [FORM]})
     result = desk.take(mail(COMPLAINT, sender=FORM))
     assert result.status == "quarantined" and "web form without a Reply-To" in result.detail
+    assert "Email field" in result.detail
     assert desk.cases() == [] and desk.letters("acknowledgement") == []

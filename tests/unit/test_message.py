@@ -229,9 +229,19 @@ def test_a_web_forms_automatic_marks_do_not_make_it_an_automatic_reply() -> None
     assert parse_message(raw(*headers)).kind.value == "auto_reply", "unnamed, as before"
 
 
-def test_a_web_forms_mail_without_a_reply_to_is_kept_for_a_person() -> None:
-    with pytest.raises(MalformedMessage, match="web form without a Reply-To"):
-        parse_message(raw(f"From: {FORM}", "To: complaints@hv.example", "Subject: Complaint"),
+def test_a_web_forms_fields_give_the_client_when_it_sets_no_reply_to() -> None:
+    msg = parse_message(raw(f"From: {FORM}", "To: complaints@hv.example", "Subject: Complaint",
+                            body="Your name: Jo Bloggs\nEmail: <Jo@Client.example>\n"
+                                 "Phone: 07700 900123\nMessage: Nobody returns my calls.\n"),
+                        form_senders=[FORM])
+    assert (msg.from_addr, msg.from_name, msg.kind.value) == ("jo@client.example", "Jo Bloggs",
+                                                              "human")
+
+
+def test_a_web_forms_mail_without_the_clients_address_is_kept_for_a_person() -> None:
+    with pytest.raises(MalformedMessage, match="web form without a Reply-To or an Email field"):
+        parse_message(raw(f"From: {FORM}", "To: complaints@hv.example", "Subject: Complaint",
+                          body="Name: Jo\nMessage: I was emailed the wrong file.\n"),
                       form_senders=[FORM])
 
 
