@@ -244,6 +244,16 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
     # imminent dates
     ("Attorney said he'll file oppositions to defendant's motions before they're due shortly. Opp due in "
      "less than 5 days. HELP! I can lose everything.", None),                                   # r0027
+    # as mail carries them: plain text wrapped at about 72 characters breaks sentences across lines
+    ("Dear Sir,\nMy final hearing is listed for\nMonday and nobody from your firm has replied to my\n"
+     "emails.", None),
+    ("We are due to complete on\nFriday 27 November and I still have not seen the\nsigned contract.",
+     None),
+    # typed on a phone, without apostrophes (r0067: "It’s been almost two years and he hasn’t
+    # filed a lawsuit"; r0065: "he would return the money to me. He hasn’t.")
+    ("its been almost two years and he hasnt filed a lawsuit and i cant get him to call me back",
+     None),
+    ("the completion money hasnt arrived and the solicitor wont say where it is", None),
 ])
 def test_real_emergencies_are_critical(text: str, flag: str | None) -> None:
     result = triage(text)
@@ -510,19 +520,6 @@ def test_a_breach_told_by_a_relative_is_as_critical_as_one_told_by_the_client(te
     result = triage(text)
     assert result.urgency == "critical", result.reasons
     assert any("data breach" in reason for reason in result.reasons)
-
-
-@pytest.mark.parametrize("text", [
-    # plain-text mail wrapped at about 72 characters breaks sentences across lines
-    "Dear Sir,\nMy final hearing is listed for\nMonday and nobody from your firm has replied to my\nemails.",
-    "We are due to complete on\nFriday 27 November and I still have not seen the\nsigned contract.",
-    # typed on a phone, without apostrophes (r0067: "It’s been almost two years and he hasn’t
-    # filed a lawsuit"; r0065: "he would return the money to me. He hasn’t.")
-    "its been almost two years and he hasnt filed a lawsuit and i cant get him to call me back",
-    "the completion money hasnt arrived and the solicitor wont say where it is",
-])
-def test_a_hard_wrapped_or_phone_typed_email_is_read_as_written_out(text: str) -> None:
-    assert triage(text).urgency == "critical", triage(text).reasons
 
 
 def test_lists_and_paragraphs_keep_their_breaks() -> None:
