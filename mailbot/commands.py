@@ -258,8 +258,8 @@ class SetReceived:
 class CreateAction:
     """A corrective action: what will change, who owns it, by when (a local date)."""
 
-    text: str
-    owner: str
+    text: str  # at most 1,000 characters: it goes into the register and reports
+    owner: str  # an email address, lower-cased: the reminder goes there
     due: date
 
 

@@ -69,11 +69,13 @@ class Signpost:
     # A leaflet the rules require with a final or holding response (the FOS's, DISP 1.6.2R): its
     # title here, its address from the firm's config (firm.fos_leaflet_url).
     leaflet_name: str | None = None
-    leaflet_url: str | None = None
+    leaflet_url: str | None = None  # None: letters send the client to the body's website
 
 
 @dataclass(frozen=True)
 class Profile:
+    """A regulator's complaint rules: the clocks a case runs on and what its letters must say."""
+
     name: str
     acknowledge: Clock
     full_response: Clock | None

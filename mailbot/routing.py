@@ -35,7 +35,7 @@ class CaseParty:
 
     case_id: int
     ref: str
-    client_address: str
+    client_address: str  # compared without case: mail programs change an address's case
 
 
 @dataclass(frozen=True)

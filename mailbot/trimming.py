@@ -109,7 +109,7 @@ def earlier_messages(text: str, limit: int = MAX_EARLIER) -> list[Earlier]:
 
     A client often complains by forwarding what they sent their solicitor ("See below. Nobody
     has answered me."): the new words then say almost nothing of the complaint, and triage must
-    read the forwarded one too (mail_for_triage.py). At most `limit` characters of bodies in
+    read the forwarded one too (triage/reading.py). At most `limit` characters of bodies in
     all, so a long thread costs no more than its newest messages. Never raises.
     """
     found: list[tuple[_Header, list[str]]] = [(_Header(), [])]

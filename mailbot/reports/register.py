@@ -138,9 +138,9 @@ class CaseFacts:
     area_of_law: str | None = None
     resolved: str | None = None  # yes | no | None (unknown)
     adjustments: str | None = None
-    sar_due_at: datetime | None = None
+    sar_due_at: datetime | None = None  # a subject access request's month (UK GDPR art. 12)
     sar_done_at: datetime | None = None
-    breach_aware_at: datetime | None = None
+    breach_aware_at: datetime | None = None  # starts the 72 hours to tell the ICO (art. 33)
     breach_decided_at: datetime | None = None
     breach_notifiable: bool | None = None
 

@@ -12,7 +12,7 @@ from ..assignment import Candidate, choose_handler
 from ..cases import AuditEvent, Event, State
 from ..cases import apply as apply_event
 from ..message import Inbound
-from ..mail_for_triage import mail_for_triage
+from ..triage.reading import mail_for_triage
 from ..records import Case
 from ..triage import Prediction, suggestion_record
 from ..store import audit, casebook, raw_mail
@@ -48,7 +48,7 @@ def _may_auto_reply(conn: Connection, app: App, address: str, now: datetime) -> 
 
 def triage_text(msg: Inbound) -> str:
     """What the classifier and the emergency rules read of a client's message
-    (mail_for_triage.py says what, and why)."""
+    (triage/reading.py says what, and why)."""
     return mail_for_triage(msg.subject, msg.reply_text, msg.text)
 
 

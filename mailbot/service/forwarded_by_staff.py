@@ -23,7 +23,7 @@ from .. import routing
 from ..assignment import choose_handler
 from ..cases import AuditEvent
 from ..forwarded import ForwardedMail, forwarded_mail
-from ..mail_for_triage import subject_of
+from ..triage.reading import subject_of
 from ..sender_auth import verify_sender
 from ..store import audit, casebook, raw_mail
 from ..triage import suggestion_record

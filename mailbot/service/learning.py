@@ -1,12 +1,12 @@
 """Handlers' corrections become training examples: the case's first complaint, read as triage read
-it (mail_for_triage.py), with the labels the handler settled on (the classifier suggests;
+it (triage/reading.py), with the labels the handler settled on (the classifier suggests;
 people decide)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..mail_for_triage import mail_for_triage
+from ..triage.reading import mail_for_triage
 from ..store import casebook, corrections
 from ..trimming import trim_reply
 from .context import App

@@ -5,7 +5,7 @@ Run: .venv/bin/python tests/bench/forward_probe.py [--off]
 A client often complains by forwarding what they wrote to their solicitor, with a line or
 nothing above it. Grouped 5-fold cross-validation over models/real, each fold trained as
 `mailbot train` trains; every held-out text is read as mailbot reads an email
-(mail_for_triage.py) as written and forwarded the way Gmail, Outlook and Apple Mail forward,
+(triage/reading.py) as written and forwarded the way Gmail, Outlook and Apple Mail forward,
 under a neutral note ("Please see below.", "FYI") or none. `--off` reads the same emails without
 the forwarded mail (only the subject and the new words, as before 2026-12-06). Prints category
 macro-F1, top-2, urgency macro-F1 (rules + model), critical recall, complaints kept and
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import mailbot.mail_for_triage as reading  # noqa: E402
+import mailbot.triage.reading as reading  # noqa: E402
 from mailbot.trimming import trim_reply  # noqa: E402
 from tests.bench.probe_table import run_probe  # noqa: E402
 

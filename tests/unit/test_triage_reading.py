@@ -1,8 +1,8 @@
-"""What triage reads of an email (mailbot/mail_for_triage.py)."""
+"""What triage reads of an email (mailbot/triage/reading.py)."""
 
 from __future__ import annotations
 
-from mailbot.mail_for_triage import mail_for_triage, subject_of
+from mailbot.triage.reading import mail_for_triage, subject_of
 from mailbot.message import parse_message
 from mailbot.triage import MAX_TEXT_CHARS
 from mailbot.trimming import trim_reply

@@ -5,7 +5,7 @@ The handler always sees the whole message; the classifier and the emergency rule
   ("Completion tomorrow - funds not arrived" over "Please ring me");
 - the sender's new words, without the notices mail systems add (a work address's "if you
   received this email in error" footer read as a data breach: notices.py) and without the
-  greeting and sign-off (a "Thanks, Jo" read as a thank-you: triage/salutations.py);
+  greeting and sign-off (a "Thanks, Jo" read as a thank-you: salutations.py);
 - when the message forwards earlier mail, that mail too, read the same way: a client often
   complains by forwarding what they sent their solicitor ("See below. Nobody has answered
   me."), and the new words alone then say almost nothing. A reply's quoted thread is not read:
@@ -16,11 +16,11 @@ Pure.
 
 from __future__ import annotations
 
-from .notices import without_notices
-from .quote_markers import SUBJECT_PREFIXES
-from .triage import bound_text
-from .triage.salutations import without_salutations
-from .trimming import earlier_messages, forwards
+from ..notices import without_notices
+from ..quote_markers import SUBJECT_PREFIXES
+from ..trimming import earlier_messages, forwards
+from .salutations import without_salutations
+from .suggestion import bound_text
 
 
 def mail_for_triage(subject: str, new_words: str, whole: str) -> str:
