@@ -301,6 +301,9 @@ class IntakeConfig(_Section):
     # The addresses the firm's website forms send from ("website@firm.co.uk"): their mail is the
     # client's, from its Reply-To or its "Email:" field (message.py); else kept for a person.
     form_senders: list[Email] = []
+    # Read the text of letters clients attach (PDF, Word .docx, OpenDocument .odt, .txt), each in
+    # a process with memory, CPU and time limits, for triage and the handler (documents.py).
+    read_documents: bool = True
 
 
 class RetentionConfig(_Section):

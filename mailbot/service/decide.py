@@ -35,7 +35,8 @@ from .complaints import follow_up, ignored, new_complaint
 from .forwarded_by_staff import client_mail_forwarded, open_forwarded
 from .context import App, log
 from .handler_replies import handler_reply
-from .record import Arrival, Outcome, Received, quarantine, read, receipt_time, take_in
+from .record import (Arrival, Outcome, Received, quarantine, read, receipt_time, take_in,
+                     with_documents)
 from .unusual import no_sender, staff_message
 
 __all__ = ["Pending", "Received", "decide", "decide_batch", "decide_undecided", "receive",
@@ -55,7 +56,7 @@ def receive(app: App, raw: bytes, *, now: datetime, where: MailboxCoordinates | 
     (taken,) = take_in(app, [Arrival(raw, where, internaldate)], now=now)
     if taken.finished is not None or taken.raw_id is None or taken.msg is None:
         return taken.finished or Received(Outcome.DUPLICATE)
-    return decide(app, taken.raw_id, taken.msg,
+    return decide(app, taken.raw_id, with_documents(app, taken.msg),
                   received_at=receipt_time(internaldate, taken.msg, now), now=now)
 
 
@@ -179,7 +180,7 @@ def _decide_stored(app: App, raw_id: int, raw: bytes | None, internaldate: datet
                 conn, raw_id, f"deciding it was started {attempts} times and never finished "
                 "(the process stopped each time); kept for a person", now)
     try:
-        msg = read(app, raw or b"")
+        msg = with_documents(app, read(app, raw or b""))
     except MalformedMessage as exc:
         with app.store.transaction() as conn:
             return quarantine(conn, raw_id, exc.reason, now)
@@ -259,7 +260,7 @@ def reprocess(app: App, raw_id: int, now: datetime) -> Received:
     if row.status not in {"quarantined", "received"}:
         return Received(Outcome.DUPLICATE, raw_id, detail="already decided")
     try:
-        msg = read(app, row.raw)
+        msg = with_documents(app, read(app, row.raw))
     except MalformedMessage as exc:
         return Received(Outcome.QUARANTINED, raw_id, detail=exc.reason)
     with app.store.transaction() as conn:

@@ -25,6 +25,7 @@ from ..compose import Marker, RenderedLetter
 from ..content_gate import PLACEHOLDER
 from ..content_gate import check as gate_check
 from ..deadlines import TRIAGE_WITHIN, case_deadlines
+from ..documents import split
 from ..letters import CLIENT_KINDS, LetterKind, label, rule_of
 from ..records import Case, Letter
 from ..regimes import Regime
@@ -543,11 +544,11 @@ def client_words(body: str | None, subject: str | None) -> str:
     """What an approval request shows of the client's message: the new words, not the thread a
     reply quotes; but all of it when it forwards earlier mail, which is then most often the
     complaint itself ("See below. Can someone deal with this." over the client's email to their
-    solicitor), and a handler approving a letter must see what it answers."""
-    whole = body or ""
-    if forwards(subject or "", whole):
-        return whole
-    return trim_reply(whole) or whole
+    solicitor), and a handler approving a letter must see what it answers; and the letters
+    attached to it (documents.py), which are often the complaint itself."""
+    whole, documents = split(body or "")
+    shown = whole if forwards(subject or "", whole) else (trim_reply(whole) or whole)
+    return f"{shown}\n\n{documents}" if documents else shown
 
 
 def _shortened(body: str, limit: int = 6000) -> str:

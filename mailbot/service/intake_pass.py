@@ -31,7 +31,7 @@ from .complaints import triage_text
 from .context import App, log
 from .decide import Pending, decide_batch, decide_undecided
 from .links import system_alert
-from .record import Arrival, Outcome, Received, Taken, receipt_time, take_in
+from .record import Arrival, Outcome, Received, Taken, receipt_time, take_in, with_documents
 
 
 @dataclass
@@ -137,17 +137,18 @@ def _decide_batch(app: App, taken: list[Taken], report: PassReport,
                   now: Callable[[], datetime], should_stop: Callable[[], bool]) -> None:
     """Decide what was recorded, a transaction per decide.MAX_BATCH messages (a stop leaves the
     rest for the next pass's leftovers)."""
-    # Handlers' replies are never classified: only what may become a complaint is.
-    predicted = app.triage.predict_batch([triage_text(t.msg) for t in taken if t.msg is not None
-                                          and t.msg.kind is MailKind.HUMAN
-                                          and t.msg.from_addr not in app.handler_addresses])
     pending = []
     for item in taken:
         if item.finished is not None:
             report.count(item.finished.status)
-        elif item.raw_id is not None and item.msg is not None:
+        elif item.raw_id is not None and item.msg is not None and not should_stop():
+            # Left 'received' when stopping: reading attached files can take seconds each.
             when = receipt_time(item.arrival.internaldate, item.msg, now())
-            pending.append(Pending(item.raw_id, item.msg, when))
+            pending.append(Pending(item.raw_id, with_documents(app, item.msg), when))
+    # Handlers' replies are never classified: only what may become a complaint is.
+    predicted = app.triage.predict_batch([triage_text(p.msg) for p in pending
+                                          if p.msg.kind is MailKind.HUMAN
+                                          and p.msg.from_addr not in app.handler_addresses])
     for result in decide_batch(app, pending, now=now, should_stop=should_stop,
                                predicted=predicted):
         report.count(result.status)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..triage.reading import mail_for_triage
+from ..triage.reading import stored_mail_for_triage
 from ..store import casebook, corrections
-from ..trimming import trim_reply
 from .context import App
 
 
@@ -25,7 +24,7 @@ def correction_examples(app: App) -> list[dict[str, Any]]:
                 continue
             examples.append({
                 "id": case.ref,
-                "text": mail_for_triage(first.subject or "", trim_reply(first.body), first.body),
+                "text": stored_mail_for_triage(first.subject or "", first.body),
                 "category": case.category,
                 "urgency": case.urgency,
                 "is_complaint": bool(case.is_complaint)

@@ -13,7 +13,7 @@ mail that is not an email goes to the quarantine folder with its bytes and the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from datetime import datetime
 from typing import Sequence
@@ -22,10 +22,14 @@ from sqlalchemy import Connection
 
 from ..cases import AuditEvent
 from ..dedupe import dedupe_key, sniff_message_id
+from ..document_reader import read_documents
+from ..documents import appended, to_read
 from ..errors import MalformedMessage
+from ..machine_mail import MailKind
 from ..message import Inbound, parse_message
 from ..store import audit, raw_mail
 from ..store.raw_mail import MailboxCoordinates
+from ..trimming import forwards
 from .context import App, log
 
 
@@ -111,6 +115,25 @@ def read(app: App, raw: bytes) -> Inbound:
     except Exception as exc:  # noqa: BLE001 - a parser bug quarantines, never stops intake
         log.exception("intake.read_failed", extra={"error": type(exc).__name__})
         raise MalformedMessage(f"could not be read ({type(exc).__name__})") from exc
+
+
+def with_documents(app: App, msg: Inbound) -> Inbound:
+    """A client's message with the text of the letters attached to it after its own (PDF, Word,
+    OpenDocument, text: documents.py), for triage, the handler and the record; other mail as it
+    is. Read when deciding, not when taking in: a slow file must not delay the commit that
+    makes the mail safe."""
+    if not app.config.intake.read_documents or msg.kind is not MailKind.HUMAN or msg.is_own:
+        return msg
+    if msg.from_addr in app.handler_addresses and not forwards(msg.subject, msg.text):
+        return msg  # a handler's answer; but a handler forwarding a client's letter, read
+    chosen, passed = to_read(msg.attachments)
+    if not chosen and not passed:
+        return msg
+    readings = read_documents(chosen)
+    log.info("intake.documents_read", extra={
+        "read": sum(1 for r in readings if not r.problem), "unread": len(passed) + sum(
+            1 for r in readings if r.problem)})
+    return replace(msg, text=appended(msg.text, [*readings, *passed]))
 
 
 def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Taken]:

@@ -8,6 +8,8 @@ its case and acknowledge the client exactly once.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from mailbot.cli.operations import status_report
 from mailbot.mailbox import Mailbox
 from mailbot.service.record import Arrival, take_in
 from mailbot.store.raw_mail import MailboxCoordinates
+from tests.document_samples import make_pdf
 from tests.e2e.harness import Firm, make_firm
 from tests.servers.dovecot import DovecotServer
 
@@ -67,3 +70,24 @@ def test_a_complaint_about_every_handler_goes_to_compliance(firm: Firm) -> None:
     [request] = firm.inbox(firm.compliance)
     assert "+a-" in request["Reply-To"], "compliance can approve, edit or reassign by replying"
     assert "Priya Shah and Tom Reilly both ignored" in request.get_body(("plain",)).get_content()
+
+
+def test_a_complaint_attached_as_a_pdf_reaches_the_handler_with_its_words(firm: Firm) -> None:
+    """Over real Dovecot: the covering note says nothing; the approval request shows the letter,
+    and triage read it (completion tomorrow, funds missing: critical)."""
+    msg = EmailMessage()
+    msg["From"], msg["To"] = f"Sam Client <{firm.client.address}>", firm.complaints.address
+    msg["Subject"], msg["Date"] = "Complaint", format_datetime(T0)
+    msg["Message-ID"] = make_msgid(domain="client.example")
+    msg.set_content("Please find my complaint attached.\n\nSam")
+    letter = make_pdf([["Dear Sirs,", "Completion is tomorrow and the completion funds have",
+                        "still not arrived. Nobody answers the phone."]])
+    msg.add_attachment(letter, maintype="application", subtype="pdf", filename="complaint.pdf")
+    firm.dovecot.append(firm.complaints, "INBOX", bytes(msg), internaldate=T0)
+    report = firm.run(T0 + timedelta(minutes=1))
+    assert report.intake.outcomes == {"new_case": 1}
+    (request,) = [m for person in (firm.handler, firm.other_handler) for m in firm.inbox(person)
+                  if "Approval needed" in str(m["Subject"])]
+    shown = request.get_body(("plain",)).get_content()
+    assert "Attached document: complaint.pdf" in shown
+    assert "completion funds have" in shown and "Urgency:    critical" in shown

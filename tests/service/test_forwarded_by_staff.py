@@ -4,11 +4,15 @@ client, clocked from when the firm first had it, its acknowledgement drafted for
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.document_samples import make_pdf
 from tests.service.conftest import COMPLAINT, FIRM, HANDLER, HOUR, T0, Desk, mail
 
 CLIENT = "jo@client.test"
@@ -47,6 +51,19 @@ def test_a_forwarded_complaint_is_opened_for_the_client_from_when_the_firm_had_i
     (created,) = desk.events("case.created")
     assert created["forwarded_by"] == HANDLER and created["first_received"] == "forwarded header"
     assert desk.kept() == [] and not desk.letters("mail_kept")
+
+
+def test_the_letter_a_forwarded_complaint_attaches_is_read(desk: Desk) -> None:
+    """Gmail forwards the client's attachments with the forward: the client's letter is read."""
+    msg = message_from_bytes(forward("Please see my attached complaint letter."),
+                             _class=EmailMessage, policy=default)
+    letter = make_pdf([["Dear Ms Shah,", "Exchange is tomorrow and my deposit has gone missing",
+                        "from your client account."]])
+    msg.add_attachment(letter, maintype="application", subtype="pdf", filename="letter.pdf")
+    assert desk.take(bytes(msg)).detail == "forwarded_by_staff"
+    (case,) = desk.cases()
+    assert case.urgency == "critical", "read in the client's letter"
+    assert "deposit has gone missing" in desk.request().body_text
 
 
 def test_an_unreadable_date_is_not_guessed_and_the_handler_is_asked(desk: Desk) -> None:

@@ -21,7 +21,7 @@ CORE = ["cases", "routing", "trust", "dedupe", "assignment", "deadlines", "worki
         "commands", "message", "machine_mail", "trimming", "triage/__init__", "triage/suggestion",
         "triage/dates", "triage/rules", "triage/framing", "triage/salutations", "content_gate",
         "marks", "sender_auth", "draft_edit", "link_rewrites", "reply_reading", "folders",
-        "reconnect", "addresses", "regimes", "notices", "triage/reading", "forwarded",
+        "reconnect", "addresses", "regimes", "notices", "triage/reading", "forwarded", "documents",
         "duty_clocks", "letters", "records"]
 
 # Libraries that open sockets (or sit directly on them) and the project's own adapters' libraries.

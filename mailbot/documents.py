@@ -1,0 +1,149 @@
+"""Attached letters: which attachments are read as the client's words, and how their text is
+kept with the message's.
+
+Clients often complain by attaching a letter ("Please find my formal complaint attached") as
+a PDF or a Word document; the email's own words then say almost nothing, and triage and the
+handler approving the acknowledgement must read the letter. What is read, and how much, is
+bounded here (hostile files are input too); the reading itself happens in a separate,
+resource-limited process (document_reader.py). Pure.
+
+A document's text follows the message's text under a ruler of its own, so the stored body
+of the case's message carries it (the handler's views, the record, subject access exports)
+and `split` can tell it from the client's email again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Iterable, Protocol
+
+MAX_DOCUMENTS = 3  # read per message; more are listed as not read
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a larger file is listed, not read
+MAX_PAGES = 30  # of a PDF: a complaint letter is a few pages; the rest is evidence
+MAX_CHARS = 12_000  # of text kept from all of a message's documents
+# A message whose own words are this short is a covering note: triage reads its documents.
+COVERING_NOTE_WORDS = 60
+
+PDF, WORD, OPEN_DOCUMENT, TEXT = "pdf", "docx", "odt", "txt"
+_BY_TYPE = {
+    "application/pdf": PDF,
+    "application/x-pdf": PDF,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": WORD,
+    "application/vnd.oasis.opendocument.text": OPEN_DOCUMENT,
+    "text/plain": TEXT,
+}
+_BY_SUFFIX = {".pdf": PDF, ".docx": WORD, ".odt": OPEN_DOCUMENT, ".txt": TEXT}
+# Mail programs send many files as a generic type; the name then says what it is.
+_GENERIC = {"application/octet-stream", "application/binary", "application/x-download",
+            "application/force-download", "binary/octet-stream"}
+
+_RULER = "---------- Attached document: {name} ----------"
+_RULER_LINE = re.compile(r"^---------- Attached document: (?P<name>.*) ----------$", re.M)
+_WORD = re.compile(r"\w+")
+
+
+class AttachedFile(Protocol):
+    """What this module needs of mime_text.Attachment."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def content(self) -> bytes | None: ...
+
+
+@dataclass(frozen=True)
+class ToRead:
+    """One document to read: its name as sent, its format and its bytes."""
+
+    name: str
+    kind: str  # PDF | WORD | OPEN_DOCUMENT | TEXT
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A document's text, or why there is none (a scan has no text; a broken file; too big)."""
+
+    name: str
+    text: str = ""
+    problem: str | None = None
+
+
+def kind_of(filename: str, content_type: str) -> str | None:
+    """The document format this attachment is, or None when it is not one that is read."""
+    ctype = content_type.lower()
+    suffix = PurePosixPath(filename.lower()).suffix
+    if ctype in _BY_TYPE:
+        kind = _BY_TYPE[ctype]
+        # A text/plain attachment without a name is a body part, read already (mime_text).
+        return None if kind == TEXT and suffix not in ("", ".txt") else kind
+    if ctype in _GENERIC or not ctype:
+        return _BY_SUFFIX.get(suffix)
+    return None
+
+
+def to_read(attachments: Iterable[AttachedFile]) -> tuple[list[ToRead], list[Reading]]:
+    """The documents to read, in the order attached, and those listed but not read (why)."""
+    chosen: list[ToRead] = []
+    passed: list[Reading] = []
+    for item in attachments:
+        kind = kind_of(item.filename, item.content_type)
+        if kind is None:
+            continue
+        name = _clean_name(item.filename)
+        if item.content is None or len(item.content) > MAX_DOCUMENT_BYTES:
+            passed.append(Reading(name, problem="too large to read here"))
+        elif len(chosen) >= MAX_DOCUMENTS:
+            passed.append(Reading(name, problem=f"only a message's first {MAX_DOCUMENTS} are read"))
+        else:
+            chosen.append(ToRead(name, kind, item.content))
+    return chosen, passed
+
+
+def appended(text: str, readings: Iterable[Reading]) -> str:
+    """The message's text with each document's section after it, all documents together at
+    most MAX_CHARS characters of text."""
+    sections, left = [], MAX_CHARS
+    for reading in readings:
+        body = reading.text.strip()
+        if reading.problem:
+            body = f"[Not read: {reading.problem}. The file is in the case's original email.]"
+        elif not body:
+            body = "[No text could be read: it may be a scan. The file is in the original email.]"
+        elif len(body) > left:
+            body = body[:left].rstrip() + "\n[... shortened; the file is in the original email]"
+        left -= min(len(reading.text.strip()), left)
+        sections.append(f"{_RULER.format(name=reading.name)}\n{body}")
+    return "\n\n".join([text.rstrip(), *sections]) if sections else text
+
+
+def split(text: str) -> tuple[str, str]:
+    """(the message's own text, its documents' sections): what `appended` joined."""
+    found = _RULER_LINE.search(text)
+    if found is None:
+        return text, ""
+    return text[:found.start()].rstrip(), text[found.start():]
+
+
+def letters_text(sections: str) -> str:
+    """The documents' words without their rulers and notes: what triage reads of them."""
+    lines = [line for line in sections.splitlines()
+             if not _RULER_LINE.match(line) and not line.startswith(("[Not read:", "[No text",
+                                                                       "[... shortened"))]
+    return "\n".join(lines).strip()
+
+
+def is_covering_note(words: str) -> bool:
+    """Whether a message's own words are only a note covering its attached letter."""
+    return len(_WORD.findall(words)) < COVERING_NOTE_WORDS
+
+
+def _clean_name(filename: str) -> str:
+    """The file's name on one line, without a path, at most 100 characters."""
+    name = PurePosixPath(filename.replace("\\", "/")).name or "document"
+    name = " ".join(name.split())
+    return name[:100]

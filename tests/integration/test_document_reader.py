@@ -1,0 +1,124 @@
+"""Reading attached documents in limited child processes (mailbot/document_reader.py,
+document_worker.py): real files, real processes, hostile files included."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from mailbot import documents
+from mailbot.document_reader import read_documents
+from mailbot.documents import ToRead
+from tests.document_samples import make_docx, make_odt, make_pdf
+
+
+def read_one(name: str, kind: str, data: bytes, seconds: float = 20.0) -> documents.Reading:
+    (reading,) = read_documents([ToRead(name, kind, data)], seconds=seconds)
+    return reading
+
+
+def test_a_pdf_letters_text_is_read_page_by_page() -> None:
+    pdf = make_pdf([["Dear Sirs,", "Completion is tomorrow and the funds (GBP 250,000) have",
+                     "not arrived."], ["Yours faithfully, Jo Bloggs"]])
+    reading = read_one("complaint.pdf", "pdf", pdf)
+    assert reading.problem is None
+    assert "funds (GBP 250,000) have" in reading.text and "Yours faithfully" in reading.text
+    assert reading.text.index("Dear Sirs") < reading.text.index("Yours faithfully")
+
+
+def test_a_long_pdf_is_read_to_the_page_limit_and_says_so() -> None:
+    pages = [[f"Page {n} of the bundle"] for n in range(1, documents.MAX_PAGES + 6)]
+    reading = read_one("bundle.pdf", "pdf", make_pdf(pages))
+    assert f"Page {documents.MAX_PAGES} of" in reading.text
+    assert f"Page {documents.MAX_PAGES + 1} of" not in reading.text
+    assert "5 more pages not read" in reading.text
+
+
+def test_word_and_open_document_letters_are_read_with_their_paragraphs_and_tables() -> None:
+    docx = make_docx(["Dear Sir or Madam,", "Re:\tYour ref JB/1234", "My file was lost & found."],
+                     table=[["Invoice 881", "£1,200"]])
+    word = read_one("letter.docx", "docx", docx)
+    assert word.text.splitlines()[:3] == ["Dear Sir or Madam,", "Re:\tYour ref JB/1234",
+                                          "My file was lost & found."]
+    assert "Invoice 881" in word.text and "£1,200" in word.text
+    odt = read_one("letter.odt", "odt", make_odt(["Formal complaint", "Nobody  rang me back."]))
+    assert odt.text == "Formal complaint\nNobody  rang me back."
+
+
+def test_a_text_file_in_windows_1252_is_read() -> None:
+    assert read_one("letter.txt", "txt", "I paid £500 – twice".encode("cp1252")).text == \
+        "I paid £500 – twice"
+
+
+def test_files_that_cannot_be_read_say_why_for_the_handler() -> None:
+    protected = read_one("locked.pdf", "pdf", make_pdf([["secret"]], encrypt_marker=True))
+    assert protected.problem == "it is protected by a password"
+    assert read_one("x.pdf", "pdf", b"this is not a PDF").problem == "it is not a readable PDF"
+    assert read_one("x.docx", "docx", b"PK not a zip").problem == "it is not a readable document"
+    broken = make_docx([], document_xml=b"<w:document><unclosed>")
+    assert read_one("x.docx", "docx", broken).problem == "it is not a readable document"
+
+
+def _deflated_spaces(text: bytes, megabytes: int) -> bytes:
+    """`text` then `megabytes` MB of spaces, deflated a megabyte at a time (never held whole)."""
+    packer = zlib.compressobj(9)
+    parts = [packer.compress(text)]
+    spaces = b" " * (1024 * 1024)
+    parts += [packer.compress(spaces) for _ in range(megabytes)]
+    return b"".join([*parts, packer.flush()])
+
+
+def _pdf_with_stream(packed: bytes) -> bytes:
+    """A one-page PDF whose content stream is `packed` (deflated), its font Helvetica."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
+               + b"\nendstream", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = io.BytesIO(b"%PDF-1.4\n")
+    out.seek(0, io.SEEK_END)
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o
+                                                          for o in offsets))
+    out.write(b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def test_a_pdf_built_to_expand_without_end_is_refused() -> None:
+    """800 MB of content deflated into under 1 MB: refused, not expanded."""
+    bomb = _pdf_with_stream(_deflated_spaces(b"BT /F1 11 Tf 72 760 Td (x) Tj ET\n", 800))
+    assert len(bomb) < 1024 * 1024
+    reading = read_one("bomb.pdf", "pdf", bomb)
+    assert reading.problem == "it expands to more than a document may take to read"
+
+
+def test_a_word_document_that_unzips_to_too_much_text_is_refused() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b" " * (1024 * 1024)
+            for _ in range(64):  # 64 MB of spaces, some 64 KB zipped
+                member.write(chunk)
+    assert len(out.getvalue()) < 1024 * 1024
+    reading = read_one("bomb.docx", "docx", out.getvalue())
+    assert reading.problem == "its text is too large to read here"
+
+
+def test_a_reader_that_overruns_its_time_is_stopped_and_intake_goes_on() -> None:
+    """The wall-clock limit: a child that has not answered in time is killed, the file listed."""
+    slow = read_one("letter.pdf", "pdf", make_pdf([["text"]]), seconds=0.001)
+    assert slow.problem == "reading it took longer than a file may take"
+    assert read_one("letter.pdf", "pdf", make_pdf([["text"]])).text == "text"
+
+
+def test_a_messages_documents_share_one_time_budget() -> None:
+    """However many files a message carries, reading them all takes at most the one budget."""
+    letter = ToRead("letter.pdf", "pdf", make_pdf([["text"]]))
+    first, second = read_documents([letter, letter], seconds=0.001)
+    assert first.problem == "reading it took longer than a file may take"
+    assert second.problem is not None and "took longer than" in second.problem
