@@ -129,12 +129,15 @@ def split(text: str) -> tuple[str, str]:
     return text[:found.start()].rstrip(), text[found.start():]
 
 
-def letters_text(sections: str) -> str:
-    """The documents' words without their rulers and notes: what triage reads of them."""
-    lines = [line for line in sections.splitlines()
-             if not _RULER_LINE.match(line) and not line.startswith(("[Not read:", "[No text",
-                                                                       "[... shortened"))]
-    return "\n".join(lines).strip()
+def letters(sections: str) -> list[str]:
+    """Each document's words without its ruler and notes: what triage reads of them."""
+    found: list[str] = []
+    for part in _RULER_LINE.split(sections)[2::2]:  # split keeps each ruler's name between
+        lines = [line for line in part.splitlines()
+                 if not line.startswith(("[Not read:", "[No text", "[... shortened"))]
+        if text := "\n".join(lines).strip():
+            found.append(text)
+    return found
 
 
 def is_covering_note(words: str) -> bool:

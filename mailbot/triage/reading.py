@@ -11,18 +11,19 @@ The handler always sees the whole message; the classifier and the emergency rule
   me."), and the new words alone then say almost nothing. A reply's quoted thread is not read:
   it holds the other side's words (often the firm's own letter), not the complaint;
 - when the new words only cover an attached letter ("Please find my complaint attached"), the
-  letter's text (documents.py);
+  letter's text (documents.py), read the same way and without its letterhead, addresses and date
+  (salutations.without_letterhead);
 all bounded (triage.bound_text: hostile input must not cost the classifier unbounded memory).
 Pure.
 """
 
 from __future__ import annotations
 
-from ..documents import is_covering_note, letters_text, split
+from ..documents import is_covering_note, letters, split
 from ..notices import without_notices
 from ..quote_markers import SUBJECT_PREFIXES
 from ..trimming import earlier_messages, forwards, trim_reply
-from .salutations import without_salutations
+from .salutations import without_letterhead, without_salutations
 from .suggestion import bound_text
 
 
@@ -39,7 +40,7 @@ def mail_for_triage(subject: str, new_words: str, whole: str) -> str:
     own_subject = subject_of(subject)
     parts = [own_subject, _plain(new_words)]
     if documents and is_covering_note(parts[-1]):
-        parts.append(_plain(letters_text(documents)))
+        parts += [_plain(without_letterhead(letter)) for letter in letters(documents)]
     for message in earlier:
         if message.subject.casefold() not in ("", own_subject.casefold()):
             parts.append(subject_of(message.subject))

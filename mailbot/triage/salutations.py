@@ -74,3 +74,30 @@ def _closing_lines_above(lines: list[str], start: int, sign_off: int) -> int:
         end = i
         i -= 1
     return end
+
+
+# A letter's salutation: after its letterhead, addresses, date and references.
+_LETTER_GREETING = re.compile(r"[ \t]*(?i:dear\b|to\s+whom\s+it\s+may\s+concern\b)")
+# Preamble lines worth keeping: the heading that says what the letter is about, or an alarm.
+_HEADING = re.compile(r"[ \t]*(?i:re\b|subject\b|complaint\b|formal\s+complaint\b|urgent\b)"
+                      r"|.*(?i:\bcomplain|\burgent\b)")
+_PREAMBLE_LINES = 25  # an address block, a date, references: more than this is not a preamble
+_PREAMBLE_LINE = 80  # characters: a longer line is the letter itself
+
+
+def without_letterhead(text: str) -> str:
+    """A letter without what stands above its salutation ("Dear Sirs,"): letterhead, addresses,
+    the date and references, which say nothing about the complaint and read as noise (street
+    and town names) or as dates. Its heading ("Re: completion of 12 High Street", a line naming a
+    complaint or marked urgent) is kept. As written when no salutation follows a short preamble."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    for i, line in enumerate(lines[:_PREAMBLE_LINES + 1]):
+        if _LETTER_GREETING.match(line[:MAX_LINE]):
+            preamble = lines[:i]
+            break
+        if len(line) > _PREAMBLE_LINE:
+            return text
+    else:
+        return text
+    kept = [line for line in preamble if _HEADING.match(line[:MAX_LINE])]
+    return "\n".join([*kept, *lines[len(preamble):]])

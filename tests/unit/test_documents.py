@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mailbot import documents
-from mailbot.documents import Reading, appended, kind_of, letters_text, split, to_read
+from mailbot.documents import Reading, appended, kind_of, letters, split, to_read
 from mailbot.mime_text import Attachment
 from mailbot.triage.reading import mail_for_triage, stored_mail_for_triage
 
@@ -65,7 +65,7 @@ def test_documents_follow_the_text_and_are_told_apart_again() -> None:
     assert "Attached document: complaint.pdf" in sections and "My file was lost." in sections
     assert "No text could be read: it may be a scan" in sections
     assert "Not read: too large" in sections
-    assert letters_text(sections) == "Dear Sirs,\nMy file was lost."
+    assert letters(sections) == ["Dear Sirs,\nMy file was lost."]
     assert split(text) == (text, "") and appended(text, []) == text
 
 
@@ -73,7 +73,7 @@ def test_all_documents_together_keep_at_most_the_cap_of_text() -> None:
     long = "word " * documents.MAX_CHARS
     joined = appended("note", [Reading("a.pdf", long), Reading("b.pdf", "second letter")])
     _, sections = split(joined)
-    assert len(letters_text(sections)) <= documents.MAX_CHARS
+    assert sum(len(letter) for letter in letters(sections)) <= documents.MAX_CHARS
     assert "shortened" in sections and "second letter" not in sections
 
 
@@ -100,3 +100,12 @@ def test_a_message_that_is_the_complaint_is_read_without_its_attachments() -> No
     body = appended(words, [Reading("invoice.pdf", "INVOICE Professional fees 2,400.00 VAT")])
     read = mail_for_triage("Estate", words, body)
     assert "INVOICE" not in read and "named person and a timetable" in read
+
+
+def test_triage_reads_an_attached_letter_without_its_letterhead() -> None:
+    letter = ("Jo Bloggs\n12 Mill Lane\nLeeds LS6 2AB\n\n5 December 2026\n\nYour ref: HV/1234\n\n"
+              + LETTER)
+    body = appended("See attached.", [Reading("letter.pdf", letter)])
+    read = mail_for_triage("Complaint", "See attached.", body)
+    assert "Mill Lane" not in read and "5 December 2026" not in read and "Dear Sirs" not in read
+    assert "completion funds have still not arrived" in read

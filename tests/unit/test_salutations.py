@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailbot.triage.salutations import without_salutations
+from mailbot.triage.salutations import without_letterhead, without_salutations
 from mailbot.triage.suggestion import triage_reading
 
 
@@ -50,3 +50,32 @@ def test_triage_reads_the_same_words_with_or_without_them() -> None:
 def test_a_huge_message_is_read_line_by_line() -> None:
     text = "Dear Sir,\n" + "a line of the complaint\n" * 200_000 + "Regards\nJo"
     assert without_salutations(text).count("\n") == 199_999
+
+
+LETTER_BODY = "Dear Sirs,\n\nMy completion was delayed twice.\n\nYours faithfully,\nJo Bloggs"
+
+
+@pytest.mark.parametrize("preamble", [
+    "Jo Bloggs\n12 Mill Lane\nLeeds LS6 2AB\n\n5 December 2026\n\n",
+    "Harbour & Vale LLP\nBy email only\nYour ref: HV/1234\nOur ref: JB\n\n05/12/2026\n\n",
+    "\n\n\n",
+])
+def test_a_letters_addresses_date_and_references_are_left_out(preamble: str) -> None:
+    assert without_letterhead(preamble + LETTER_BODY) == LETTER_BODY
+
+
+def test_a_letters_heading_and_alarm_above_the_salutation_are_kept() -> None:
+    text = ("Jo Bloggs\n12 Mill Lane\n\nURGENT - COMPLETION TOMORROW\nRe: 4 Orchard Close\n"
+            "Formal complaint\n\n" + LETTER_BODY)
+    assert without_letterhead(text) == ("URGENT - COMPLETION TOMORROW\nRe: 4 Orchard Close\n"
+                                        "Formal complaint\n" + LETTER_BODY)
+
+
+@pytest.mark.parametrize("text", [
+    "My completion was delayed twice. Dear me, what a mess.",  # no salutation line
+    "I have waited since March for the completion statement that you promised me in writing, "
+    "twice.\nDear Sirs, I write again.",  # a long line first: the letter itself
+    "\n".join(f"line {n}" for n in range(40)) + "\nDear Sirs,\nText",  # too far down
+])
+def test_text_that_is_not_a_letters_preamble_stays(text: str) -> None:
+    assert without_letterhead(text) == text
