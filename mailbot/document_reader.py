@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -37,22 +39,29 @@ def _read_one(doc: ToRead, seconds: float) -> Reading:
     command = [sys.executable, "-m", "mailbot.document_worker", doc.kind, str(MAX_PAGES),
                str(MAX_CHARS)]
     try:
-        done = subprocess.run(command, input=doc.data, capture_output=True, timeout=seconds,
-                              check=False)
-    except subprocess.TimeoutExpired:
-        log.warning("documents.timed_out", extra={"kind": doc.kind, "seconds": seconds})
-        return Reading(doc.name, problem="reading it took longer than a file may take")
+        # A session of its own, so a timeout stops the text recogniser it may have started too.
+        child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
         log.error("documents.not_started", extra={"error": type(exc).__name__})
         return Reading(doc.name, problem="the document reader could not be started")
     try:
-        answer = json.loads(done.stdout or b"{}")  # bounded by the worker
+        out, _ = child.communicate(doc.data, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        log.warning("documents.timed_out", extra={"kind": doc.kind, "seconds": seconds})
+        return Reading(doc.name, problem="reading it took longer than a file may take")
+    try:
+        answer = json.loads(out or b"{}")  # bounded by the worker
     except ValueError:
         answer = {}
-    if done.returncode != 0 or not isinstance(answer, dict) or not answer:
+    if child.returncode != 0 or not isinstance(answer, dict) or not answer:
         # Killed by its own memory or CPU limit, most often: a file built to exhaust a reader.
-        log.warning("documents.reader_failed", extra={"kind": doc.kind, "rc": done.returncode})
+        log.warning("documents.reader_failed", extra={"kind": doc.kind, "rc": child.returncode})
         return Reading(doc.name, problem="it could not be read within the limits set for a file")
+    if answer.get("picture_only"):
+        return Reading(doc.name, picture_only=True)
     if answer.get("problem"):
         log.info("documents.unreadable", extra={"kind": doc.kind})
         return Reading(doc.name, problem=str(answer["problem"]))

@@ -2,7 +2,8 @@
 kept with the message's.
 
 Clients often complain by attaching a letter ("Please find my formal complaint attached") as
-a PDF or a Word document; the email's own words then say almost nothing, and triage and the
+a PDF or a Word document, a scan of it, or a phone's photograph of it; the email's own words
+then say almost nothing, and triage and the
 handler approving the acknowledgement must read the letter. What is read, and how much, is
 bounded here (hostile files are input too); the reading itself happens in a separate,
 resource-limited process (document_reader.py). Pure.
@@ -26,15 +27,24 @@ MAX_CHARS = 12_000  # of text kept from all of a message's documents
 # A message whose own words are this short is a covering note: triage reads its documents.
 COVERING_NOTE_WORDS = 60
 
-PDF, WORD, OPEN_DOCUMENT, TEXT = "pdf", "docx", "odt", "txt"
+# A picture file smaller than this is an icon or a logo, never a page: not even looked at.
+# (document_worker.py also passes over pictures too small to be a page, by their pixels.)
+MIN_IMAGE_BYTES = 8_000
+
+PDF, WORD, OPEN_DOCUMENT, TEXT, IMAGE = "pdf", "docx", "odt", "txt", "image"
 _BY_TYPE = {
     "application/pdf": PDF,
     "application/x-pdf": PDF,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": WORD,
     "application/vnd.oasis.opendocument.text": OPEN_DOCUMENT,
     "text/plain": TEXT,
+    "image/jpeg": IMAGE,
+    "image/pjpeg": IMAGE,
+    "image/png": IMAGE,
+    "image/tiff": IMAGE,
 }
-_BY_SUFFIX = {".pdf": PDF, ".docx": WORD, ".odt": OPEN_DOCUMENT, ".txt": TEXT}
+_BY_SUFFIX = {".pdf": PDF, ".docx": WORD, ".odt": OPEN_DOCUMENT, ".txt": TEXT, ".jpg": IMAGE,
+              ".jpeg": IMAGE, ".png": IMAGE, ".tif": IMAGE, ".tiff": IMAGE}
 # Mail programs send many files as a generic type; the name then says what it is.
 _GENERIC = {"application/octet-stream", "application/binary", "application/x-download",
             "application/force-download", "binary/octet-stream"}
@@ -60,7 +70,7 @@ class ToRead:
     """One document to read: its name as sent, its format and its bytes."""
 
     name: str
-    kind: str  # PDF | WORD | OPEN_DOCUMENT | TEXT
+    kind: str  # PDF | WORD | OPEN_DOCUMENT | TEXT | IMAGE
     data: bytes
 
 
@@ -71,6 +81,7 @@ class Reading:
     name: str
     text: str = ""
     problem: str | None = None
+    picture_only: bool = False  # a picture too small to be a page (a logo): not listed
 
 
 def kind_of(filename: str, content_type: str) -> str | None:
@@ -92,7 +103,8 @@ def to_read(attachments: Iterable[AttachedFile]) -> tuple[list[ToRead], list[Rea
     passed: list[Reading] = []
     for item in attachments:
         kind = kind_of(item.filename, item.content_type)
-        if kind is None:
+        if kind is None or kind == IMAGE and item.content is not None \
+                and len(item.content) < MIN_IMAGE_BYTES:
             continue
         name = _clean_name(item.filename)
         if item.content is None or len(item.content) > MAX_DOCUMENT_BYTES:
@@ -109,6 +121,8 @@ def appended(text: str, readings: Iterable[Reading]) -> str:
     most MAX_CHARS characters of text."""
     sections, left = [], MAX_CHARS
     for reading in readings:
+        if reading.picture_only:
+            continue
         body = reading.text.strip()
         if reading.problem:
             body = f"[Not read: {reading.problem}. The file is in the case's original email.]"

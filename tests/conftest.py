@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -9,6 +10,7 @@ from typing import Iterator
 import pytest
 
 from mailbot.store import Store, make_engine
+from tests.servers.imap import require_binary
 
 pytest_plugins = ["tests.servers.postgres", "tests.servers.dovecot", "tests.servers.imap4d",
                   "tests.servers.setups", "tests.servers.smtp"]
@@ -52,3 +54,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
               if getattr(r, "nodeid", None)]
     if failed:
         reporter.write_line(f"failed ({len(failed)}): " + " ".join(sorted(set(failed))))
+
+
+@pytest.fixture
+def tesseract() -> str:
+    """The text recogniser that reads scanned letters: skipped on a developer's machine without
+    it, a failure in CI (scripts/test installs it)."""
+    return require_binary(lambda: shutil.which("tesseract"),
+                          "tesseract is not installed (Debian: apt-get install tesseract-ocr "
+                          "tesseract-ocr-eng)")

@@ -100,3 +100,19 @@ def make_odt(paragraphs: list[str]) -> bytes:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", xml)
     return out.getvalue()
+
+
+def letter_picture(lines: list[str], *, fmt: str = "JPEG", size: int = 30) -> bytes:
+    """A page of these lines as a scanner or a phone gives it: a greyscale A4 picture at 150 dpi
+    (Pillow's own scalable font), saved as `fmt` ("JPEG", "PNG", or "PDF": a scanned PDF)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=size)
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    for n, line in enumerate(lines):
+        draw.text((120, 150 + n * int(size * 1.6)), line, fill=0, font=font)
+    out = io.BytesIO()
+    page.save(out, fmt, **({"resolution": 150} if fmt == "PDF" else {"quality": 85}
+                           if fmt == "JPEG" else {}))
+    return out.getvalue()

@@ -131,8 +131,8 @@ def with_documents(app: App, msg: Inbound) -> Inbound:
         return msg
     readings = read_documents(chosen)
     log.info("intake.documents_read", extra={
-        "read": sum(1 for r in readings if not r.problem), "unread": len(passed) + sum(
-            1 for r in readings if r.problem)})
+        "read": sum(1 for r in readings if not r.problem and not r.picture_only),
+        "unread": len(passed) + sum(1 for r in readings if r.problem)})
     return replace(msg, text=appended(msg.text, [*readings, *passed]))
 
 

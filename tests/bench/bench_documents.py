@@ -1,11 +1,13 @@
 """Attached documents: what reading one costs (the child process included), for letters of
-1, 5 and 30 pages and for hostile files, and pypdf beside pdfminer.six on the same PDFs.
+1, 5 and 60 pages, Word and OpenDocument letters, a scan and a photo (tesseract), and a hostile
+file, and pypdf beside pdfminer.six on the same PDFs.
 
     python -m tests.bench.bench_documents [--rounds 5]
 
 Prints medians; pdfminer.six is measured only when it is installed (it is not a dependency:
 `pip install pdfminer.six` to compare). Synthetic files (tests/document_samples.py): text-layer
-PDFs as office programs write them, a .docx and an .odt.
+PDFs as office programs write them, a .docx, an .odt, and pages rendered by Pillow as a scanner
+or a phone gives them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Callable
 from mailbot.document_reader import read_documents
 from mailbot.document_worker import pdf_text
 from mailbot.documents import MAX_PAGES, ToRead
-from tests.document_samples import make_docx, make_odt, make_pdf
+from tests.document_samples import letter_picture, make_docx, make_odt, make_pdf
 from tests.integration.test_document_reader import _deflated_spaces, _pdf_with_stream
 
 LINE = "I instructed your firm on the purchase of my flat and completion has slipped twice now."
@@ -49,6 +51,10 @@ def main() -> None:
         f"PDF, 60 pages (first {MAX_PAGES} read)": ToRead("c.pdf", "pdf", make_pdf(_letter(60))),
         "Word .docx, 2 pages": ToRead("d.docx", "docx", make_docx([LINE] * 80)),
         "OpenDocument .odt, 2 pages": ToRead("e.odt", "odt", make_odt(["Complaint"] + [LINE] * 80)),
+        "scanned PDF, 1 page (150 dpi)": ToRead("g.pdf", "pdf", letter_picture(
+            [LINE[:45], LINE[45:]] * 12, fmt="PDF")),
+        "phone photo of a letter (JPEG)": ToRead("h.jpg", "image", letter_picture(
+            [LINE[:45], LINE[45:]] * 12)),
         "PDF, 800 MB deflated into 0.8 MB": ToRead("f.pdf", "pdf", _pdf_with_stream(
             _deflated_spaces(b"BT /F1 11 Tf 72 760 Td (x) Tj ET\n", 800))),
     }

@@ -7,10 +7,13 @@ import io
 import zipfile
 import zlib
 
-from mailbot import documents
+import pytest
+from PIL import Image
+
+from mailbot import document_worker, documents
 from mailbot.document_reader import read_documents
 from mailbot.documents import ToRead
-from tests.document_samples import make_docx, make_odt, make_pdf
+from tests.document_samples import letter_picture, make_docx, make_odt, make_pdf
 
 
 def read_one(name: str, kind: str, data: bytes, seconds: float = 20.0) -> documents.Reading:
@@ -122,3 +125,45 @@ def test_a_messages_documents_share_one_time_budget() -> None:
     first, second = read_documents([letter, letter], seconds=0.001)
     assert first.problem == "reading it took longer than a file may take"
     assert second.problem is not None and "took longer than" in second.problem
+
+
+LETTER = ["Dear Sirs,", "", "Our completion is tomorrow and the completion funds have",
+          "still not arrived. Nobody answers the phone.", "", "Yours faithfully,", "Jo Bloggs"]
+
+
+@pytest.mark.usefixtures("tesseract")
+@pytest.mark.parametrize(("name", "kind", "fmt"), [
+    ("scan.pdf", "pdf", "PDF"),  # a scanner's PDF: a picture of each page, no text layer
+    ("IMG_2041.jpeg", "image", "JPEG"),  # a phone's photograph
+    ("letter.png", "image", "PNG"),
+])
+def test_a_scanned_or_photographed_letter_is_recognised(name: str, kind: str, fmt: str) -> None:
+    reading = read_one(name, kind, letter_picture(LETTER, fmt=fmt))
+    assert reading.problem is None
+    assert "completion funds have" in reading.text and "Nobody answers the phone" in reading.text
+
+
+@pytest.mark.usefixtures("tesseract")
+def test_pictures_that_are_not_pages_of_a_letter_are_passed_over() -> None:
+    logo, blank = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (240, 80), (20, 60, 120)).save(logo, "PNG")
+    Image.new("L", (1240, 1754), 255).save(blank, "JPEG")
+    assert read_one("logo.png", "image", logo.getvalue()).picture_only
+    empty = read_one("photo.jpg", "image", blank.getvalue())
+    assert (empty.text, empty.problem, empty.picture_only) == ("", None, False)
+
+
+def test_a_picture_too_large_to_be_a_page_is_refused() -> None:
+    """20,000 by 20,000 pixels in a few hundred kilobytes: refused from its header."""
+    huge = io.BytesIO()
+    Image.new("1", (20_000, 20_000), 1).save(huge, "PNG")
+    assert len(huge.getvalue()) < 1024 * 1024
+    assert read_one("huge.png", "image", huge.getvalue()).problem == \
+        "its picture is too large to read here"
+
+
+def test_without_a_text_recogniser_a_scan_is_named_with_the_reason(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(document_worker.shutil, "which", lambda name: None)
+    with pytest.raises(document_worker.Unreadable, match="tesseract-ocr"):
+        document_worker.picture_text(letter_picture(LETTER))

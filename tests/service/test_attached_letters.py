@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+import pytest
+
 from mailbot.store.tables import case_messages
-from tests.document_samples import make_docx, make_pdf
+from tests.document_samples import letter_picture, make_docx, make_pdf
 from tests.service.conftest import HANDLER, MakeDesk, mail
 
 NOTE = "Hello,\n\nPlease find attached my formal complaint.\n\nRegards\nJo"
@@ -44,6 +46,18 @@ def test_a_word_letter_sent_as_a_generic_file_is_read(make_desk: MakeDesk) -> No
     (case,) = desk.cases()
     assert case.urgency == "critical"
     assert "Nobody at your firm answers" in desk.request().body_text
+
+
+@pytest.mark.usefixtures("tesseract")
+def test_a_photographed_letter_is_recognised_and_triaged(make_desk: MakeDesk) -> None:
+    """A client photographs their letter with a phone and sends the picture."""
+    desk = make_desk()
+    msg = with_file(mail("Sent from my iPhone", subject="Complaint"), "IMG_2041.jpeg",
+                    letter_picture([line for line in LETTER if line]), "image/jpeg")
+    desk.take(msg)
+    (case,) = desk.cases()
+    assert case.urgency == "critical"
+    assert "completion funds have still" in desk.request().body_text
 
 
 def test_an_unreadable_file_is_named_for_the_handler_and_the_case_still_opens(

@@ -23,9 +23,11 @@ def attachment(name: str, ctype: str, data: bytes | None = b"%PDF-1.4") -> Attac
     ("letter.docx", "application/octet-stream", "docx"),
     ("letter.odt", "application/vnd.oasis.opendocument.text", "odt"),
     ("letter.txt", "text/plain", "txt"),
-    ("photo.jpg", "image/jpeg", None),
+    ("IMG_2041.JPG", "image/jpeg", "image"),  # a phone's photograph of a letter
+    ("scan.tif", "application/octet-stream", "image"),
     ("letter.doc", "application/msword", None),  # the old binary format: listed, not read
-    ("invoice.pdf", "image/png", None),  # a declared type that is not a document wins
+    ("invoice.pdf", "image/png", "image"),  # the declared type wins over the name
+    ("drawing.svg", "image/svg+xml", None),
     ("notes.csv", "text/plain", None),
     ("archive.zip", "application/octet-stream", None),
 ])
@@ -36,11 +38,23 @@ def test_documents_are_known_by_type_or_by_name_when_the_type_is_generic(
 
 def test_at_most_three_documents_are_read_and_the_rest_are_listed() -> None:
     files = [attachment(f"page{i}.pdf", "application/pdf") for i in range(5)]
-    files.insert(1, attachment("photo.jpg", "image/jpeg"))
+    files.insert(1, attachment("map.svg", "image/svg+xml"))
     chosen, passed = to_read(files)
     assert [d.name for d in chosen] == ["page0.pdf", "page1.pdf", "page2.pdf"]
     assert [r.name for r in passed] == ["page3.pdf", "page4.pdf"]
     assert all("first 3" in (r.problem or "") for r in passed)
+
+
+def test_an_icon_sized_picture_is_not_even_looked_at() -> None:
+    icon = attachment("image001.png", "image/png", b"\x89PNG" + b"\0" * 2000)
+    photo = attachment("IMG_2041.jpg", "image/jpeg", b"\xff\xd8" + b"\0" * 200_000)
+    chosen, passed = to_read([icon, photo])
+    assert [d.name for d in chosen] == ["IMG_2041.jpg"] and passed == []
+
+
+def test_a_picture_too_small_to_be_a_page_is_not_listed_for_the_handler() -> None:
+    logo = Reading("logo.png", picture_only=True)
+    assert appended("See attached.", [logo]) == "See attached."
 
 
 def test_a_file_over_the_size_cap_is_listed_not_read() -> None:
