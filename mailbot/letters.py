@@ -41,6 +41,7 @@ class LetterKind(StrEnum):
     SYSTEM_ALERT = "system_alert"
     ESCALATION_ALERT = "escalation_alert"
     ACTION_NOTICE = "action_notice"
+    FORWARD_LOGGED = "forward_logged"
     TREND_REPORT = "trend_report"
 
 
@@ -106,6 +107,7 @@ _ROWS = (
     _staff(_K.SYSTEM_ALERT, alert_if_undelivered=False),
     _staff(_K.ESCALATION_ALERT),
     _staff(_K.ACTION_NOTICE),
+    _staff(_K.FORWARD_LOGGED),
     _staff(_K.TREND_REPORT, from_template=False),
 )
 RULES: Mapping[LetterKind, LetterRule] = MappingProxyType({r.kind: r for r in _ROWS})

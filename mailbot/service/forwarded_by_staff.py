@@ -31,7 +31,7 @@ from ..triage.suggestion import MONTH_FIRST_COUNTRIES
 from .assigning import alert_unassigned
 from .complaints import duty_clock_values, handler_candidates, triage_text
 from .context import App, log
-from .drafting import draft_for_approval
+from .drafting import draft_for_approval, staff_mail
 from .escalation import escalate
 from .handler_replies import sender_check
 
@@ -116,6 +116,11 @@ def open_forwarded(conn: Connection, app: App, route: routing.StaffMail, client:
     else:
         draft_for_approval(conn, app, case, "acknowledgement", now=now,
                            note=_note(staff, client, first_had, app))
+    if handler is None or handler.email.lower() != staff:
+        # The forwarder is not the one who will see the approval request: tell them it is logged.
+        staff_mail(conn, app, "forward_logged", staff, case=case, now=now, extra={
+            "assigned_name": handler.name if handler else None, "client_address": client.address,
+            "first_had": first_had, "dated": dated})
     log.info("case.created", extra={"case": ref, "category": suggestion.category,
                                     "urgency": suggestion.urgency, "regime": regime.name,
                                     "complaint": "forwarded_by_staff"})

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.document_samples import make_pdf
-from tests.service.conftest import COMPLAINT, FIRM, HANDLER, HOUR, T0, Desk, mail
+from tests.service.conftest import COMPLAINT, COMPLIANCE, FIRM, HANDLER, HOUR, T0, Desk, mail
 
 CLIENT = "jo@client.test"
 LONDON = ZoneInfo("Europe/London")
@@ -23,11 +23,13 @@ FIRST_HAD = datetime(2026, 2, 27, 16, 5, tzinfo=LONDON)
 
 
 def forward(body: str = COMPLAINT, *, sent: str = SENT, sender: str = f"Jo Bloggs <{CLIENT}>",
-            authentic: bool = True, at: datetime = T0) -> bytes:
-    """Priya's Gmail forward of the client's email, vouched for (or not) by the firm's server."""
+            authentic: bool = True, at: datetime = T0, by: str = HANDLER,
+            to: str | None = None) -> bytes:
+    """Priya's (or `by`'s) Gmail forward of the client's email, vouched for (or not) by the
+    firm's server."""
     msg = mail(f"Please log this one.\n\n---------- Forwarded message ---------\nFrom: {sender}\n"
-               f"Date: {sent}\nSubject: My house purchase\nTo: Priya <{HANDLER}>\n\n{body}",
-               sender=HANDLER, subject="Fwd: My house purchase", at=at)
+               f"Date: {sent}\nSubject: My house purchase\nTo: <{to or by}>\n\n{body}",
+               sender=by, subject="Fwd: My house purchase", at=at)
     trace = (f"Authentication-Results: mx.{FIRM}; dmarc=pass header.from={FIRM}\r\n"
              f"Received: from pc by mx.{FIRM}; {format_datetime(at)}\r\n") if authentic else ""
     return trace.encode() + bytes(msg)
@@ -51,6 +53,10 @@ def test_a_forwarded_complaint_is_opened_for_the_client_from_when_the_firm_had_i
     (created,) = desk.events("case.created")
     assert created["forwarded_by"] == HANDLER and created["first_received"] == "forwarded header"
     assert desk.kept() == [] and not desk.letters("mail_kept")
+    # The client wrote to Priya, so she is named in it and never its handler (assignment.py):
+    # she is told it is logged, and as what.
+    (told,) = desk.letters("forward_logged")
+    assert told.recipients == [HANDLER] and "assigned to Alex Morgan" in told.body_text
 
 
 def test_the_letter_a_forwarded_complaint_attaches_is_read(desk: Desk) -> None:
@@ -64,6 +70,28 @@ def test_the_letter_a_forwarded_complaint_attaches_is_read(desk: Desk) -> None:
     (case,) = desk.cases()
     assert case.urgency == "critical", "read in the client's letter"
     assert "deposit has gone missing" in desk.request().body_text
+
+
+def test_a_forwarder_who_is_not_assigned_is_told_the_reference(desk: Desk) -> None:
+    """Alex (compliance) forwards what the client wrote to him; Priya handles it: Alex learns it
+    is logged, and as what."""
+    desk.take(forward(by=COMPLIANCE))
+    (case,) = desk.cases()
+    assert case.handler_email == HANDLER
+    (told,) = desk.letters("forward_logged")
+    assert told.recipients == [COMPLIANCE]
+    assert f"Logged as {case.ref}" in told.subject
+    assert "assigned to Priya Shah" in told.body_text and CLIENT in told.body_text
+    assert "27 February 2026" in told.body_text, "when its clocks start"
+
+
+def test_a_forwarder_who_handles_it_gets_the_approval_request_and_no_more(desk: Desk) -> None:
+    """Priya forwards from the firm's shared inbox, where the client wrote: she is not named
+    in it, handles it, and her approval request says all a notice would."""
+    desk.take(forward(to=f"info@{FIRM}"))
+    (case,) = desk.cases()
+    assert case.handler_email == HANDLER
+    assert desk.request().recipients == [HANDLER] and not desk.letters("forward_logged")
 
 
 def test_an_unreadable_date_is_not_guessed_and_the_handler_is_asked(desk: Desk) -> None:

@@ -22,7 +22,7 @@ from mailbot.service.drafting import (MAX_MAILTO, _quoted_length, _shown_draft,
 STORED = {"acknowledgement", "progress_update", "request_info", "holding_letter", "final_response",
           "summary_resolution", "enquiry_reply", "approval_request", "reminder", "digest",
           "bounce_alert", "approval_refused", "command_help", "mail_kept", "intake_alert",
-          "system_alert", "escalation_alert", "action_notice", "trend_report"}
+          "system_alert", "escalation_alert", "action_notice", "trend_report", "forward_logged"}
 
 
 def test_every_kind_keeps_the_string_the_database_holds() -> None:
