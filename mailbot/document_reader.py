@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Sequence
 
-from .documents import MAX_CHARS, MAX_PAGES, Reading, ToRead
+from .documents import MAX_CHARS, MAX_PAGES, OUTLOOK_MESSAGE, Reading, ToRead
 
 log = logging.getLogger("mailbot.documents")
 
@@ -65,4 +65,5 @@ def _read_one(doc: ToRead, seconds: float) -> Reading:
     if answer.get("problem"):
         log.info("documents.unreadable", extra={"kind": doc.kind})
         return Reading(doc.name, problem=str(answer["problem"]))
-    return Reading(doc.name, text=str(answer.get("text", "")))
+    return Reading(doc.name, text=str(answer.get("text", "")),
+                   as_message=doc.kind == OUTLOOK_MESSAGE)

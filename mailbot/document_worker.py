@@ -22,13 +22,17 @@ import os
 import re
 import resource
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 if TYPE_CHECKING:
+    import olefile
     from pypdf import PdfReader
 
 MEMORY_BYTES = 768 * 1024 * 1024
@@ -209,6 +213,82 @@ def _odt_line(element: ElementTree.Element) -> str:
     return "".join(parts)
 
 
+# Outlook's .msg: an OLE compound file of MAPI properties (MS-OXMSG). A string property is a
+# stream "__substg1.0_" + its tag + 001F (UTF-16) or 001E (the message's code page); fixed-size
+# ones sit in "__properties_version1.0" as 16-byte entries after a 32-byte header.
+_SUBJECT, _BODY, _HTML = 0x0037, 0x1000, 0x1013
+_SENDER_NAMES = (0x0C1A, 0x0042)  # sender, sent representing
+_SENDER_ADDRESSES = (0x5D01, 0x5D02, 0x0C1F, 0x0065)  # SMTP ones first; 0C1F may be an X.500 DN
+_SENT_TIMES = (0x0039, 0x0E06)  # client submit time, delivery time
+_CODEPAGES = (0x3FFD, 0x3FDE)  # message code page, internet code page
+
+
+def outlook_message_text(data: bytes) -> str:
+    """An Outlook .msg file (an email dragged into another) as an attached message reads:
+    From, Date and Subject lines, then its text."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except (OSError, ValueError) as exc:  # olefile's own errors derive from these
+        raise Unreadable("it is not a readable Outlook message") from exc
+    with ole:
+        fixed = _fixed_properties(ole)
+        codepage = next((f"cp{fixed[t]}" for t in _CODEPAGES if t in fixed), "cp1252")
+
+        def text(tag: int) -> str:
+            for kind, charset in (("001F", "utf-16-le"), ("001E", codepage)):
+                name = f"__substg1.0_{tag:04X}{kind}"
+                if ole.exists(name):
+                    raw = ole.openstream(name).read(MAX_XML_BYTES)
+                    try:  # a declared code page can be wrong ("65001" over Windows-1252)
+                        decoded = raw.decode(charset)
+                    except (LookupError, UnicodeDecodeError):
+                        decoded = raw.decode("cp1252", "replace")
+                    return decoded.rstrip("\x00").strip()
+            return ""
+
+        body = text(_BODY)
+        if not body and ole.exists(f"__substg1.0_{_HTML:04X}0102"):
+            from .mime_text import decode_bytes, html_to_text
+
+            html = ole.openstream(f"__substg1.0_{_HTML:04X}0102").read(MAX_XML_BYTES)
+            body = html_to_text(decode_bytes(html, codepage))
+        name = next((v for t in _SENDER_NAMES if (v := text(t))), "")
+        address = next((v for t in _SENDER_ADDRESSES if "@" in (v := text(t))
+                        and not v.upper().startswith("/O=")), "")
+        sent = next((fixed[t] for t in _SENT_TIMES if t in fixed), None)
+        heading = []
+        if address or name:
+            named = name and address and name.lower() != address.lower()
+            heading.append(f"From: {name} <{address}>" if named else f"From: {address or name}")
+        if isinstance(sent, datetime):
+            heading.append(f"Date: {format_datetime(sent)}")
+        if subject := text(_SUBJECT):
+            heading.append(f"Subject: {subject}")
+    return "\n".join([*heading, "", body]).strip()
+
+
+def _fixed_properties(ole: "olefile.OleFileIO") -> dict[int, int | datetime]:
+    """The top-level message's code pages (ints) and times (UTC datetimes), by property id."""
+    if not ole.exists("__properties_version1.0"):
+        return {}
+    raw = ole.openstream("__properties_version1.0").read(64 * 1024)
+    found: dict[int, int | datetime] = {}
+    for offset in range(32, len(raw) - 15, 16):
+        tag, value = struct.unpack_from("<I4xQ", raw, offset)
+        prop, kind = tag >> 16, tag & 0xFFFF
+        if kind == 0x0003 and prop in _CODEPAGES:
+            found[prop] = value & 0xFFFFFFFF
+        elif kind == 0x0040 and prop in _SENT_TIMES and value:
+            try:
+                found[prop] = datetime(1601, 1, 1, tzinfo=timezone.utc) + timedelta(
+                    microseconds=value // 10)
+            except OverflowError:
+                continue
+    return found
+
+
 def plain_text(data: bytes) -> str:
     """A text file, as UTF-8, else Windows-1252, else Latin-1 (which never fails)."""
     for charset in ("utf-8-sig", "cp1252"):
@@ -230,6 +310,8 @@ def read(kind: str, data: bytes, max_pages: int, max_chars: int) -> str:
         return plain_text(data)
     if kind == "image":
         return picture_text(data)
+    if kind == "msg":
+        return outlook_message_text(data)
     raise Unreadable(f"{kind} files are not read")
 
 

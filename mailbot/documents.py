@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterable, Protocol
 
+from .quote_markers import ATTACHED_MESSAGE_RULER
+
 MAX_DOCUMENTS = 3  # read per message; more are listed as not read
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a larger file is listed, not read
 MAX_PAGES = 30  # of a PDF: a complaint letter is a few pages; the rest is evidence
@@ -32,6 +34,7 @@ COVERING_NOTE_WORDS = 60
 MIN_IMAGE_BYTES = 8_000
 
 PDF, WORD, OPEN_DOCUMENT, TEXT, IMAGE = "pdf", "docx", "odt", "txt", "image"
+OUTLOOK_MESSAGE = "msg"  # an email dragged into another in Outlook: read as an attached email
 _BY_TYPE = {
     "application/pdf": PDF,
     "application/x-pdf": PDF,
@@ -42,9 +45,10 @@ _BY_TYPE = {
     "image/pjpeg": IMAGE,
     "image/png": IMAGE,
     "image/tiff": IMAGE,
+    "application/vnd.ms-outlook": OUTLOOK_MESSAGE,
 }
 _BY_SUFFIX = {".pdf": PDF, ".docx": WORD, ".odt": OPEN_DOCUMENT, ".txt": TEXT, ".jpg": IMAGE,
-              ".jpeg": IMAGE, ".png": IMAGE, ".tif": IMAGE, ".tiff": IMAGE}
+              ".jpeg": IMAGE, ".png": IMAGE, ".tif": IMAGE, ".tiff": IMAGE, ".msg": OUTLOOK_MESSAGE}
 # Mail programs send many files as a generic type; the name then says what it is.
 _GENERIC = {"application/octet-stream", "application/binary", "application/x-download",
             "application/force-download", "binary/octet-stream"}
@@ -70,7 +74,7 @@ class ToRead:
     """One document to read: its name as sent, its format and its bytes."""
 
     name: str
-    kind: str  # PDF | WORD | OPEN_DOCUMENT | TEXT | IMAGE
+    kind: str  # PDF | WORD | OPEN_DOCUMENT | TEXT | IMAGE | OUTLOOK_MESSAGE
     data: bytes
 
 
@@ -82,6 +86,9 @@ class Reading:
     text: str = ""
     problem: str | None = None
     picture_only: bool = False  # a picture too small to be a page (a logo): not listed
+    # An Outlook .msg: its text (From, Date, Subject lines, then its body) joins the message's
+    # own, as an email attached whole does (mime_text.py), so it is read as forwarded mail.
+    as_message: bool = False
 
 
 def kind_of(filename: str, content_type: str) -> str | None:
@@ -120,8 +127,12 @@ def appended(text: str, readings: Iterable[Reading]) -> str:
     """The message's text with each document's section after it, all documents together at
     most MAX_CHARS characters of text."""
     sections, left = [], MAX_CHARS
+    readings = list(readings)
+    messages = [f"{ATTACHED_MESSAGE_RULER}\n{r.text[:MAX_CHARS].strip()}" for r in readings
+                if r.as_message and not r.problem and r.text.strip()]
+    text = "\n\n".join([text.rstrip(), *messages]) if messages else text
     for reading in readings:
-        if reading.picture_only:
+        if reading.picture_only or reading.as_message and not reading.problem:
             continue
         body = reading.text.strip()
         if reading.problem:

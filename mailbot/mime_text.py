@@ -25,6 +25,8 @@ from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 from tnefparse.tnef import TNEF, TNEFAttachment
 
+from .quote_markers import ATTACHED_MESSAGE_RULER
+
 log = logging.getLogger(__name__)
 
 MAX_DEPTH = 20  # nesting deeper than this is an attack or a loop, not a letter
@@ -221,7 +223,7 @@ class _Walker:
         heading = [f"{k}: {v}" for k in ("From", "Date", "Subject") if (v := header_text(inner, k))]
         body = tidy("\n\n".join(t for t in text if t.strip()))
         self.attached_texts.append("\n".join(
-            ["---------- Attached message ----------", *heading, "", body]))
+            [ATTACHED_MESSAGE_RULER, *heading, "", body]))
 
     def _report_original(self, part: Message) -> None:
         """A delivery report's copy of the original: kept as a file, not read as the report's text.

@@ -159,3 +159,8 @@ OTHER_KEYS = {
     "보낸 날짜", "받는 사람", "제목", "날짜",  # ko
     "tanggal", "kepada", "perihal", "subjek",  # id
 }
+
+
+# The ruler above an email attached whole (message/rfc822, an Outlook .msg), with its From, Date
+# and Subject lines under it: mime_text.py and documents.py write it, FORWARD_TITLE reads it.
+ATTACHED_MESSAGE_RULER = "---------- Attached message ----------"

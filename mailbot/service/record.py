@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 from ..cases import AuditEvent
 from ..dedupe import dedupe_key, sniff_message_id
 from ..document_reader import read_documents
-from ..documents import appended, to_read
+from ..documents import OUTLOOK_MESSAGE, appended, to_read
 from ..errors import MalformedMessage
 from ..machine_mail import MailKind
 from ..message import Inbound, parse_message
@@ -119,14 +119,17 @@ def read(app: App, raw: bytes) -> Inbound:
 
 def with_documents(app: App, msg: Inbound) -> Inbound:
     """A client's message with the text of the letters attached to it after its own (PDF, Word,
-    OpenDocument, text: documents.py), for triage, the handler and the record; other mail as it
-    is. Read when deciding, not when taking in: a slow file must not delay the commit that
-    makes the mail safe."""
+    OpenDocument, text, a scan or photograph: documents.py) and of the emails dragged into it
+    (Outlook's .msg), for triage, the handler and the record; other mail as it is. Read when
+    deciding, not when taking in: a slow file must not delay the commit that makes the mail
+    safe."""
     if not app.config.intake.read_documents or msg.kind is not MailKind.HUMAN or msg.is_own:
         return msg
-    if msg.from_addr in app.handler_addresses and not forwards(msg.subject, msg.text):
-        return msg  # a handler's answer; but a handler forwarding a client's letter, read
     chosen, passed = to_read(msg.attachments)
+    if msg.from_addr in app.handler_addresses and not forwards(msg.subject, msg.text):
+        # A handler's answer: only an email dragged into it (Outlook's .msg) is read, since that
+        # is how Outlook users forward a client's complaint. A forward's letters are all read.
+        chosen, passed = [d for d in chosen if d.kind == OUTLOOK_MESSAGE], []
     if not chosen and not passed:
         return msg
     readings = read_documents(chosen)

@@ -4,8 +4,10 @@ document_worker.py): real files, real processes, hostile files included."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -167,3 +169,36 @@ def test_without_a_text_recogniser_a_scan_is_named_with_the_reason(
     monkeypatch.setattr(document_worker.shutil, "which", lambda name: None)
     with pytest.raises(document_worker.Unreadable, match="tesseract-ocr"):
         document_worker.picture_text(letter_picture(LETTER))
+
+
+OUTLOOK = Path(__file__).resolve().parents[1] / "fixtures" / "outlook"
+OUTLOOK_ITEMS = json.loads((OUTLOOK / "manifest.json").read_text(encoding="utf-8"))["items"]
+
+
+@pytest.mark.parametrize("item", OUTLOOK_ITEMS, ids=[i["file"] for i in OUTLOOK_ITEMS])
+def test_real_outlook_messages_are_read_as_attached_emails(item: dict[str, str | None]) -> None:
+    """Real .msg files (Apache POI's test data): sender, date, subject and text, as the lines
+    an email attached whole gives."""
+    reading = read_one(str(item["file"]), "msg", (OUTLOOK / str(item["file"])).read_bytes())
+    assert reading.problem is None and reading.as_message
+    lines = reading.text.splitlines()
+    for key in ("from", "date", "subject"):
+        if item[key] is not None:
+            assert any(line.startswith(str(item[key])) for line in lines), (key, lines[:4])
+        else:
+            assert not any(line.startswith(f"{key.title()}: ") for line in lines[:3])
+    assert str(item["body"]) in reading.text
+
+
+def test_a_file_that_is_not_an_outlook_message_says_so() -> None:
+    assert read_one("x.msg", "msg", b"not an OLE file" * 100).problem == \
+        "it is not a readable Outlook message"
+
+
+def test_every_outlook_fixture_keeps_its_provenance() -> None:
+    listed = {item["file"] for item in OUTLOOK_ITEMS}
+    assert listed == {path.name for path in OUTLOOK.glob("*.msg")}
+    for item in OUTLOOK_ITEMS:
+        source = item["source"]
+        assert source["repository"] and source["path"].endswith(item["file"])
+        assert len(source["commit"]) == 40 and source["licence"] == "Apache-2.0"

@@ -4,6 +4,7 @@ covering note ("Please find my complaint attached")."""
 from __future__ import annotations
 
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,18 @@ def test_with_reading_switched_off_the_letter_is_not_read(make_desk: MakeDesk) -
     (case,) = desk.cases()
     assert case.urgency != "critical"
     assert "Attached document" not in desk.request().body_text
+
+
+OUTLOOK = Path(__file__).resolve().parents[1] / "fixtures" / "outlook"
+
+
+def test_an_email_dragged_into_the_clients_message_is_shown_as_an_attached_email(
+        make_desk: MakeDesk) -> None:
+    """Outlook attaches an email dragged into a new one as a .msg file (a real one here)."""
+    desk = make_desk()
+    msg = with_file(mail("See my email below, which nobody answered."), "test message.msg",
+                    (OUTLOOK / "simple_test_msg.msg").read_bytes(), "application/vnd.ms-outlook")
+    desk.take(msg)
+    body = desk.request().body_text
+    assert "Attached message" in body and "Travis Ferguson" in body
+    assert "This is a test message." in body

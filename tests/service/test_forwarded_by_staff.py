@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
@@ -92,6 +93,25 @@ def test_a_forwarder_who_handles_it_gets_the_approval_request_and_no_more(desk: 
     (case,) = desk.cases()
     assert case.handler_email == HANDLER
     assert desk.request().recipients == [HANDLER] and not desk.letters("forward_logged")
+
+
+def test_a_clients_email_dragged_into_a_handlers_message_opens_its_case(desk: Desk) -> None:
+    """Outlook users forward by dragging the client's email into a new message: a .msg file
+    (a real one, from Apache POI's test data), under a subject that says nothing of forwarding.
+    """
+    msg = message_from_bytes(forward(), _class=EmailMessage, policy=default)
+    msg.set_content("Please log this complaint, attached.")
+    del msg["Subject"]
+    msg["Subject"] = "Complaint for logging"
+    outlook = Path(__file__).resolve().parents[1] / "fixtures" / "outlook"
+    msg.add_attachment((outlook / "simple_test_msg.msg").read_bytes(), maintype="application",
+                       subtype="vnd.ms-outlook", filename="test message.msg")
+    result = desk.take(bytes(msg))
+    assert (result.status, result.detail) == ("new_case", "forwarded_by_staff")
+    (case,) = desk.cases()
+    assert case.client_address == "travis@overwrittenstack.com"
+    # Its date (July 2007) is over a year old, so the case is clocked from the forward.
+    assert case.received_at == T0
 
 
 def test_an_unreadable_date_is_not_guessed_and_the_handler_is_asked(desk: Desk) -> None:

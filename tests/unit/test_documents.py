@@ -28,6 +28,8 @@ def attachment(name: str, ctype: str, data: bytes | None = b"%PDF-1.4") -> Attac
     ("letter.doc", "application/msword", None),  # the old binary format: listed, not read
     ("invoice.pdf", "image/png", "image"),  # the declared type wins over the name
     ("drawing.svg", "image/svg+xml", None),
+    ("RE Completion.msg", "application/vnd.ms-outlook", "msg"),  # an email dragged in Outlook
+    ("RE Completion.msg", "application/octet-stream", "msg"),
     ("notes.csv", "text/plain", None),
     ("archive.zip", "application/octet-stream", None),
 ])
@@ -81,6 +83,18 @@ def test_documents_follow_the_text_and_are_told_apart_again() -> None:
     assert "Not read: too large" in sections
     assert letters(sections) == ["Dear Sirs,\nMy file was lost."]
     assert split(text) == (text, "") and appended(text, []) == text
+
+
+def test_an_outlook_message_joins_the_text_as_an_attached_email_does() -> None:
+    """As mime_text.py writes an email attached whole, so forwards and triage read it alike."""
+    earlier = "From: Jo <jo@example.org>\nDate: Tue, 03 Mar 2026 09:12:00 +0000\n\nStill waiting."
+    joined = appended("See below.", [Reading("RE.msg", earlier, as_message=True),
+                                     Reading("bad.msg", problem="it is not readable",
+                                             as_message=True)])
+    own, sections = split(joined)
+    assert own == f"See below.\n\n---------- Attached message ----------\n{earlier}"
+    assert "Attached document: bad.msg" in sections and "Still waiting" not in sections
+    assert "Still waiting." in mail_for_triage("", "See below.", joined)
 
 
 def test_all_documents_together_keep_at_most_the_cap_of_text() -> None:
