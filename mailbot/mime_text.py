@@ -219,6 +219,9 @@ class _Walker:
             part_filename(part) or _eml_name(subject), "message/rfc822", _part_bytes(inner))
         inner_body = _Walker(self.max_bytes)
         inner_body.visit(inner, depth + 1)
+        # Its files are this message's too: a client forwarding, as an attachment, the email
+        # that carried their complaint letter sends the letter (documents.py reads it).
+        self.attachments.extend(inner_body.attachments)
         text = inner_body.plains or [html_to_text(h) for h in inner_body.htmls]
         heading = [f"{k}: {v}" for k in ("From", "Date", "Subject") if (v := header_text(inner, k))]
         body = tidy("\n\n".join(t for t in text if t.strip()))

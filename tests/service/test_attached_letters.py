@@ -92,3 +92,16 @@ def test_an_email_dragged_into_the_clients_message_is_shown_as_an_attached_email
     body = desk.request().body_text
     assert "Attached message" in body and "Travis Ferguson" in body
     assert "This is a test message." in body
+
+
+def test_a_letter_inside_an_email_forwarded_as_an_attachment_is_read(make_desk: MakeDesk) -> None:
+    """"Forward as attachment": the client's earlier email, with its PDF letter, inside theirs."""
+    desk = make_desk()
+    earlier = with_file(mail("Please see my letter.", subject="Complaint"), "letter.pdf",
+                        make_pdf([LETTER]), "application/pdf")
+    msg = mail("Nobody answered the email attached.", subject="Fwd: Complaint")
+    msg.add_attachment(earlier)
+    desk.take(msg)
+    (case,) = desk.cases()
+    assert case.urgency == "critical"
+    assert "completion funds have still" in desk.request().body_text
