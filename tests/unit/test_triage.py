@@ -522,6 +522,24 @@ def test_a_breach_told_by_a_relative_is_as_critical_as_one_told_by_the_client(te
     assert any("data breach" in reason for reason in result.reasons)
 
 
+@pytest.mark.parametrize("text", [
+    "Attorney gives opposition wrong file! Our attorney includes our file on the other property.",
+    "Our solicitor sent the other side our file on the flat by mistake.",
+    "My solicitor handed the opposing solicitor my confidential records.",
+])
+def test_a_clients_file_given_to_the_other_side_is_a_breach(text: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical" and "data_breach" in result.flags, result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "My solicitor sent the other side our offer yesterday.",
+    "I gave the other side my documents for disclosure as the court ordered.",
+])
+def test_ordinary_dealings_with_the_other_side_are_no_breach(text: str) -> None:
+    assert "data_breach" not in triage(text).flags
+
+
 def test_lists_and_paragraphs_keep_their_breaks() -> None:
     from mailbot.triage.suggestion import unwrapped
     text = "Points:\n- the hearing\n- the bill\n\n1. first\n2. second\n> quoted\nend"
