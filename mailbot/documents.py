@@ -56,6 +56,7 @@ _GENERIC = {"application/octet-stream", "application/binary", "application/x-dow
 _RULER = "---------- Attached document: {name} ----------"
 _RULER_LINE = re.compile(r"^---------- Attached document: (?P<name>.*) ----------$", re.M)
 _WORD = re.compile(r"\w+")
+_SAVE = "`mailbot cases files REF` saves the file from the case's original email"
 
 
 class AttachedFile(Protocol):
@@ -136,11 +137,11 @@ def appended(text: str, readings: Iterable[Reading]) -> str:
             continue
         body = reading.text.strip()
         if reading.problem:
-            body = f"[Not read: {reading.problem}. The file is in the case's original email.]"
+            body = f"[Not read: {reading.problem}. {_SAVE}]"
         elif not body:
-            body = "[No text could be read: it may be a scan. The file is in the original email.]"
+            body = f"[No text could be read: it holds no words, or it is a picture. {_SAVE}]"
         elif len(body) > left:
-            body = body[:left].rstrip() + "\n[... shortened; the file is in the original email]"
+            body = body[:left].rstrip() + f"\n[... shortened. {_SAVE}]"
         left -= min(len(reading.text.strip()), left)
         sections.append(f"{_RULER.format(name=reading.name)}\n{body}")
     return "\n\n".join([text.rstrip(), *sections]) if sections else text

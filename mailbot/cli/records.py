@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
 import typer
@@ -15,6 +16,7 @@ from sqlalchemy import Row
 from ..cases import AuditEvent
 from ..records import Case, Letter
 from ..service.assigning import assign
+from ..service.case_files import case_files
 from ..service.complaints import open_complaint
 from ..service.drafting import redraft_pending
 from ..service.case_rules import set_received
@@ -206,6 +208,40 @@ def cases_assign(ref: str, email: Annotated[str, typer.Argument(help="The handle
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{ref}: assigned to {email.lower()}; its drafts await their approval")
+
+
+@cases_app.command("files")
+def cases_files(
+    ref: str,
+    out: Annotated[Path, typer.Option("--out", help="The folder to save them in (made if "
+                                                    "missing; no file in it is overwritten).")],
+    by: ByOption,
+    config: ConfigOption = None,
+) -> None:
+    """Save the files the client sent with a case's emails (letters, scans, photos), from the
+    stored originals; the export is recorded in the audit trail."""
+    store = wiring.build_store(wiring.read_config(config))
+    with store.transaction() as conn:
+        case = _found(casebook.case_by_ref(conn, ref), f"no case {ref}")
+        found = case_files(conn, case, by=by, now=_now())
+    out.mkdir(parents=True, exist_ok=True)
+    for number, item in enumerate(found.files, start=1):
+        name = "".join(c if c.isprintable() and c not in '/\\:' else "_"
+                       for c in Path(item.name.replace("\\", "/")).name) or "file"
+        target = out / f"{number:02d}-{name[:120]}"
+        try:
+            with target.open("xb") as handle:  # never over a file already there
+                handle.write(item.data)
+        except FileExistsError:
+            typer.echo(f"{target} exists: not overwritten", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"{target}  ({item.content_type}, {len(item.data):,} bytes, email of "
+                   f"{item.received_at:%Y-%m-%d %H:%M}Z)")
+    if not found.files:
+        typer.echo(f"{ref}: no files in its emails")
+    if found.purged:
+        typer.echo(f"{found.purged} email(s) purged under the retention policy: their files are "
+                   "gone", err=True)
 
 
 @cases_app.command("received")
