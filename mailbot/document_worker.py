@@ -1,6 +1,6 @@
 """Reads one attached document's text, in a process of its own: `python -m
 mailbot.document_worker KIND MAX_PAGES MAX_CHARS` with the file on standard input; prints
-{"text": ...} or {"problem": ...} as JSON.
+{"text": ...}, {"problem": ...} or {"picture_only": true} (a logo) as JSON.
 
 Scanned letters and photographs of letters have no text layer: their pictures are read by
 tesseract (Debian's tesseract-ocr), the standard open-source text recogniser, as a child of this
@@ -11,7 +11,8 @@ gigabytes or hours. This process caps its own memory and CPU before reading anyt
 (document_reader.py also stops it after a wall-clock limit), so a bad file costs only this
 process. PDFs are read with pypdf (pure Python, no native parser on hostile bytes); Word and
 OpenDocument files are zipped XML, read with the standard library (a library such as
-python-docx would add lxml, a native parser, to read the same paragraphs).
+python-docx would add lxml, a native parser, to read the same paragraphs); an Outlook .msg is
+an OLE compound file, opened with olefile.
 """
 
 from __future__ import annotations

@@ -3,10 +3,9 @@ kept with the message's.
 
 Clients often complain by attaching a letter ("Please find my formal complaint attached") as
 a PDF or a Word document, a scan of it, or a phone's photograph of it; the email's own words
-then say almost nothing, and triage and the
-handler approving the acknowledgement must read the letter. What is read, and how much, is
-bounded here (hostile files are input too); the reading itself happens in a separate,
-resource-limited process (document_reader.py). Pure.
+then say almost nothing, and triage and the handler approving the acknowledgement must read
+the letter. What is read, and how much, is bounded here (hostile files are input too); the
+reading itself happens in a separate, resource-limited process (document_reader.py). Pure.
 
 A document's text follows the message's text under a ruler of its own, so the stored body
 of the case's message carries it (the handler's views, the record, subject access exports)
@@ -81,7 +80,7 @@ class ToRead:
 
 @dataclass(frozen=True)
 class Reading:
-    """A document's text, or why there is none (a scan has no text; a broken file; too big)."""
+    """A document's text, or why there is none (a password, a broken file, too big)."""
 
     name: str
     text: str = ""
