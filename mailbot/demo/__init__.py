@@ -110,6 +110,10 @@ def _send(smtp: SmtpServer, sample: Sample, at: datetime) -> None:
     for name, value in sample.headers:
         msg[name] = value
     msg.set_content(sample.body)
+    if sample.attachment:
+        name, ctype, data = sample.attachment
+        maintype, subtype = ctype.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     with smtplib.SMTP(smtp.host, smtp.port, timeout=10) as client:
         client.send_message(msg)
 
@@ -303,6 +307,13 @@ def _first_pass(stage: _Stage) -> None:
         "newsletter")
     for name, email in HANDLERS:
         say(f"   {name} received {len(_requests_for(world, email))} approval request(s)")
+    for _, email in HANDLERS:
+        for request in _requests_for(world, email):
+            text = _plain(request)
+            if "Attached document:" in text:
+                name = text.split("Attached document:", 1)[1].split("----------", 1)[0].strip()
+                say(f"   the complaint sent as a Word letter ({name}): its approval request "
+                    "shows the letter, and triage read it")
     for alert in world.inboxes[COMPLIANCE[1]]:
         if str(alert["Subject"]).startswith("Act today"):
             say(f"   {COMPLIANCE[0]} (compliance, partner) was alerted in the same pass: "

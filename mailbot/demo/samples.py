@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,20 @@ class Sample:
     body: str
     headers: tuple[tuple[str, str], ...] = ()
     note: str = ""
+    attachment: tuple[str, str, bytes] | None = None  # file name, content type, bytes
+
+
+def word_letter(paragraphs: list[str]) -> bytes:
+    """A minimal Word (.docx) document holding these paragraphs: a letter a client attaches."""
+    body = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(p)}</w:t></w:r></w:p>"
+                   for p in paragraphs)
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://'
+           f'schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body>'
+           "</w:document>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", xml)
+    return out.getvalue()
 
 
 CLIENTS = "clients.example"
@@ -48,13 +65,17 @@ SAMPLES: tuple[Sample, ...] = (
     ),
     Sample(
         "Robert Ellison", f"rob.ellison@{CLIENTS}", "My late mother's estate",
-        "I am one of the beneficiaries of my mother's estate, which your Mr Reilly is dealing "
-        "with. It has been "
-        "fourteen months. Every time I ask for an update I am told it will be 'a few more weeks'. "
-        "My brother and I "
-        "are out of pocket for the house insurance. Please can someone else look at "
-        "this.\n\nRobert Ellison",
-        note="a beneficiary (third party), naming a handler",
+        "Please see my letter attached.\n\nRobert Ellison",
+        note="a beneficiary (third party), naming a handler, in an attached Word letter",
+        attachment=("Letter to Hartley & Quinn.docx",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    word_letter([
+                        "Robert Ellison", "4 Mill Close", "Harrogate HG1 2AB", "", "Dear Sirs,",
+                        "I am one of the beneficiaries of my mother's estate, which your Mr "
+                        "Reilly is dealing with. It has been fourteen months. Every time I ask "
+                        "for an update I am told it will be 'a few more weeks'. My brother and "
+                        "I are out of pocket for the house insurance. Please can someone else "
+                        "look at this.", "", "Yours faithfully,", "Robert Ellison"])),
     ),
     Sample(
         "Chen Wei", f"chen.wei@{CLIENTS}", "Thank you",

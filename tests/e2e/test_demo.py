@@ -18,6 +18,7 @@ def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None
     assert "hash chain intact" in out
     assert "holding letter draft" in out and "Alex Morgan received" in out, "time travel: holding letters, escalation"
     assert "6. The trend report" in out
+    assert "the complaint sent as a Word letter" in out, "an attached letter is read"
     # Issue 19: a critical complaint alerts compliance in the same pass; a corrective action is
     # made by reply, reminded to its owner and reported.
     alerts = [line for line in out.splitlines()
