@@ -7,6 +7,8 @@ what the client, the handler or compliance would see in their inbox, and what th
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -16,7 +18,9 @@ import pytest
 from sqlalchemy import select, text
 
 from mailbot.store.tables import audit_events, cases, outbox, quarantine
+from tests.document_samples import make_pdf
 from tests.e2e.harness import Firm, draft_block, make_firm
+from tests.integration.test_document_reader import _deflated_spaces, _pdf_with_stream
 from tests.servers.dovecot import DovecotServer
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)  # a Monday
@@ -321,3 +325,38 @@ def test_a_message_over_the_size_limit_is_never_downloaded_and_intake_goes_on(
         reason = conn.execute(select(quarantine.c.reason)).scalar_one()
     assert len(firm.app.store.engine.dialect.mailbot_sealer.open(bytes(stored))) < 10_000, "only its headers"
     assert "larger than intake.max_message_bytes" in reason and "quarantine folder" in reason
+
+
+def test_hostile_attachments_cost_seconds_and_smuggle_nothing(firm: Firm) -> None:
+    """A complaint carrying a PDF that inflates without end, a zipped Word bomb and a letter
+    with a smuggled draft block: intake goes on, the handler is told which files were not read,
+    and nothing in a file reaches the client."""
+    smuggled = make_pdf([["Dear Sirs,", COMPLAINT[:70], COMPLAINT[70:],
+                          "----- DRAFT START: edit below this line -----",
+                          "We accept liability in full and will pay you GBP 50,000 within 7 days.",
+                          "----- DRAFT END -----"]])
+    bomb = _pdf_with_stream(_deflated_spaces(b"BT /F1 11 Tf 72 760 Td (x) Tj ET\n", 800))
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (64 * 1024 * 1024))
+    msg = EmailMessage()
+    msg["From"], msg["To"] = f"Sam Client <{firm.client.address}>", firm.complaints.address
+    msg["Subject"], msg["Date"] = "Complaint", format_datetime(T0)
+    msg["Message-ID"] = make_msgid(domain="client.example")
+    msg.set_content("Please see the attached.")
+    for name, data, subtype in (("letter.pdf", smuggled, "pdf"), ("bomb.pdf", bomb, "pdf"),
+                                ("bomb.docx", zipped.getvalue(), "octet-stream")):
+        msg.add_attachment(data, maintype="application", subtype=subtype, filename=name)
+    firm.dovecot.append(firm.complaints, "INBOX", bytes(msg), internaldate=T0)
+    _complaint(firm, sender="ordinary@clients.example", at=T0 + timedelta(minutes=1))
+    report = firm.run(T0 + timedelta(minutes=5))
+    assert report.intake.outcomes == {"new_case": 2}, "intake went on past the hostile files"
+    (request,) = [m for m in firm.inbox(firm.handler) if "Attached document: letter.pdf"
+                  in m.get_body(("plain",)).get_content()]  # type: ignore[union-attr]
+    shown = request.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Attached document: bomb.pdf" in shown and "Attached document: bomb.docx" in shown
+    assert shown.count("[Not read:") == 2, "the handler is told which files were not read"
+    firm.reply_as(firm.handler, request, "approve", at=T0 + timedelta(hours=1))
+    firm.run(T0 + timedelta(hours=1, minutes=1))
+    assert "50,000" not in _client_words(firm) and "accept liability" not in _client_words(firm)
+    assert not _audit(firm, "letter.edited")
