@@ -1,5 +1,7 @@
-"""Reads attached documents' text, each in a resource-limited child process
-(document_worker.py), within a wall-clock limit: a hostile file costs seconds, never intake.
+"""Reads attached documents' text, each in a resource-limited child process, within a
+wall-clock limit: a hostile file costs seconds, never intake. The children are forked by one
+long-lived server process (document_server.py says why), started on first use and again after
+anything goes wrong with it.
 """
 
 from __future__ import annotations
@@ -7,17 +9,21 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
+import threading
 import time
-from typing import Sequence
+from typing import Any, Sequence
 
+from .document_server import LENGTH
 from .documents import MAX_CHARS, MAX_PAGES, OUTLOOK_MESSAGE, Reading, ToRead
 
 log = logging.getLogger("mailbot.documents")
 
 WALL_SECONDS = 20.0  # for all of one message's documents; each child's CPU limit is lower
+_MARGIN = 10.0  # beyond a file's own time, for the server to answer before it is given up on
 
 
 def read_documents(documents: Sequence[ToRead], *, seconds: float = WALL_SECONDS) -> list[Reading]:
@@ -31,34 +37,19 @@ def read_documents(documents: Sequence[ToRead], *, seconds: float = WALL_SECONDS
             readings.append(Reading(doc.name, problem=f"the message's files took longer than "
                                                       f"{seconds:.0f} seconds to read"))
         else:
-            readings.append(_read_one(doc, left))
+            readings.append(_reading(doc, _SERVER.ask(doc, left)))
     return readings
 
 
-def _read_one(doc: ToRead, seconds: float) -> Reading:
-    command = [sys.executable, "-m", "mailbot.document_worker", doc.kind, str(MAX_PAGES),
-               str(MAX_CHARS)]
-    try:
-        # A session of its own, so a timeout stops the text recogniser it may have started too.
-        child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
-    except OSError as exc:
-        log.error("documents.not_started", extra={"error": type(exc).__name__})
+def _reading(doc: ToRead, answer: dict[str, Any] | None) -> Reading:
+    if answer is None:
         return Reading(doc.name, problem="the document reader could not be started")
-    try:
-        out, _ = child.communicate(doc.data, timeout=seconds)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        log.warning("documents.timed_out", extra={"kind": doc.kind, "seconds": seconds})
+    if answer.get("timed_out"):
+        log.warning("documents.timed_out", extra={"kind": doc.kind})
         return Reading(doc.name, problem="reading it took longer than a file may take")
-    try:
-        answer = json.loads(out or b"{}")  # bounded by the worker
-    except ValueError:
-        answer = {}
-    if child.returncode != 0 or not isinstance(answer, dict) or not answer:
+    if answer.get("failed"):
         # Killed by its own memory or CPU limit, most often: a file built to exhaust a reader.
-        log.warning("documents.reader_failed", extra={"kind": doc.kind, "rc": child.returncode})
+        log.warning("documents.reader_failed", extra={"kind": doc.kind})
         return Reading(doc.name, problem="it could not be read within the limits set for a file")
     if answer.get("picture_only"):
         return Reading(doc.name, picture_only=True)
@@ -67,3 +58,62 @@ def _read_one(doc: ToRead, seconds: float) -> Reading:
         return Reading(doc.name, problem=str(answer["problem"]))
     return Reading(doc.name, text=str(answer.get("text", "")),
                    as_message=doc.kind == OUTLOOK_MESSAGE)
+
+
+class _Server:
+    """The fork server: one per mailbot process, one request at a time."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def ask(self, doc: ToRead, seconds: float) -> dict[str, Any] | None:
+        header = json.dumps({"kind": doc.kind, "max_pages": MAX_PAGES, "max_chars": MAX_CHARS,
+                             "seconds": seconds, "size": len(doc.data)}).encode()
+        with self._lock:
+            try:
+                process = self._running()
+                if process.stdin is None or process.stdout is None:
+                    raise OSError("the document server has no pipes")
+                process.stdin.write(LENGTH.pack(len(header)) + header + doc.data)
+                process.stdin.flush()
+                answer = json.loads(self._receive(process.stdout.fileno(), seconds + _MARGIN))
+            except (OSError, ValueError, TimeoutError) as exc:
+                log.error("documents.server_failed", extra={"error": type(exc).__name__})
+                self._stop()
+                return None
+        return answer if isinstance(answer, dict) else None
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "mailbot.document_server"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+        return self._process
+
+    @staticmethod
+    def _receive(fd: int, seconds: float) -> bytes:
+        deadline, buffer, size = time.monotonic() + seconds, b"", None
+        while size is None or len(buffer) < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError("no answer from the document server")
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise OSError("the document server stopped")
+            buffer += chunk
+            if size is None and len(buffer) >= LENGTH.size:
+                size = LENGTH.size + LENGTH.unpack(buffer[:LENGTH.size])[0]
+        return buffer[LENGTH.size:size]
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(5)
+
+
+_SERVER = _Server()

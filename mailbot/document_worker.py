@@ -1,6 +1,6 @@
-"""Reads one attached document's text, in a process of its own: `python -m
-mailbot.document_worker KIND MAX_PAGES MAX_CHARS` with the file on standard input; prints
-{"text": ...}, {"problem": ...} or {"picture_only": true} (a logo) as JSON.
+"""Reads one attached document's text, in a process of its own: forked by
+document_server.py for each file, or by hand, `python -m mailbot.document_worker KIND MAX_PAGES
+MAX_CHARS < FILE`.
 
 Scanned letters and photographs of letters have no text layer: their pictures are read by
 tesseract (Debian's tesseract-ocr), the standard open-source text recogniser, as a child of this
@@ -317,10 +317,16 @@ def read(kind: str, data: bytes, max_pages: int, max_chars: int) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Read the file on standard input; answer on standard output (document_reader.py)."""
+    """`python -m mailbot.document_worker KIND MAX_PAGES MAX_CHARS < FILE`: the same reading
+    by hand, limits included, for an admin looking at a file that was not read."""
     limit_self()
-    kind, max_pages, max_chars = argv[0], int(argv[1]), int(argv[2])
-    data = sys.stdin.buffer.read()
+    answer = answer_for(argv[0], sys.stdin.buffer.read(), int(argv[1]), int(argv[2]))
+    sys.stdout.write(json.dumps(answer))
+    return 0
+
+
+def answer_for(kind: str, data: bytes, max_pages: int, max_chars: int) -> dict[str, str | bool]:
+    """{"text": ...}, {"problem": ...} or {"picture_only": True}: never raises for a bad file."""
     answer: dict[str, str | bool]
     try:
         # One character over the cap tells documents.appended that the text was cut.
@@ -333,8 +339,7 @@ def main(argv: list[str]) -> int:
         answer = {"problem": "it needs more memory to read than a document may take"}
     except Exception as exc:  # noqa: BLE001 - a parser's own bug is this file's problem only
         answer = {"problem": f"it could not be read ({type(exc).__name__})"}
-    sys.stdout.write(json.dumps(answer))
-    return 0
+    return answer
 
 
 if __name__ == "__main__":

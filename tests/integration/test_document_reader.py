@@ -202,3 +202,17 @@ def test_every_outlook_fixture_keeps_its_provenance() -> None:
         source = item["source"]
         assert source["repository"] and source["path"].endswith(item["file"])
         assert len(source["commit"]) == 40 and source["licence"] == "Apache-2.0"
+
+
+def test_a_document_server_that_died_is_started_again() -> None:
+    """The fork server is one process for many files: if it dies (killed by an admin, the
+    machine's memory killer), the next file starts a new one and is read."""
+    from mailbot.document_reader import _SERVER
+
+    assert read_one("a.txt", "txt", b"first").text == "first"
+    process = _SERVER._process
+    assert process is not None and process.poll() is None
+    process.kill()
+    process.wait(5)
+    assert read_one("b.txt", "txt", b"second").text == "second"
+    assert _SERVER._process is not None and _SERVER._process.pid != process.pid
