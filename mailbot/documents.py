@@ -105,13 +105,18 @@ def kind_of(filename: str, content_type: str) -> str | None:
 
 
 def to_read(attachments: Iterable[AttachedFile]) -> tuple[list[ToRead], list[Reading]]:
-    """The documents to read, in the order attached, and those listed but not read (why)."""
+    """The documents to read, in the order attached, and the files listed but not read (why):
+    too large, one too many, or of a kind mailbot does not read."""
     chosen: list[ToRead] = []
     passed: list[Reading] = []
     for item in attachments:
         kind = kind_of(item.filename, item.content_type)
-        if kind is None or kind == IMAGE and item.content is not None \
-                and len(item.content) < MIN_IMAGE_BYTES:
+        small = item.content is not None and len(item.content) < MIN_IMAGE_BYTES
+        if kind is None and _worth_naming(item.content_type, small):
+            # Named for the handler all the same: a spreadsheet, a zip of evidence, a video.
+            passed.append(Reading(_clean_name(item.filename),
+                                  problem=f"mailbot does not read {item.content_type} files"))
+        if kind is None or kind == IMAGE and small:
             continue
         name = _clean_name(item.filename)
         if item.content is None or len(item.content) > MAX_DOCUMENT_BYTES:
@@ -121,6 +126,19 @@ def to_read(attachments: Iterable[AttachedFile]) -> tuple[list[ToRead], list[Rea
         else:
             chosen.append(ToRead(name, kind, item.content))
     return chosen, passed
+
+
+# Files that say nothing to a handler: a signature, a contact card, an email shown as text
+# already (mime_text.py), a report's machine part.
+_UNNAMED = {"application/pkcs7-signature", "application/x-pkcs7-signature",
+            "application/pgp-signature", "application/pgp-keys", "text/vcard", "text/x-vcard",
+            "text/directory", "message/rfc822", "message/delivery-status",
+            "message/disposition-notification", "text/rfc822-headers", "application/ms-tnef"}
+
+
+def _worth_naming(content_type: str, small: bool) -> bool:
+    ctype = content_type.lower()
+    return ctype not in _UNNAMED and not (ctype.startswith("image/") and small)
 
 
 def appended(text: str, readings: Iterable[Reading]) -> str:

@@ -54,6 +54,21 @@ def test_an_icon_sized_picture_is_not_even_looked_at() -> None:
     assert [d.name for d in chosen] == ["IMG_2041.jpg"] and passed == []
 
 
+def test_files_mailbot_does_not_read_are_named_for_the_handler_but_not_noise() -> None:
+    files = [attachment("evidence.zip", "application/zip", b"PK" + b"\0" * 50_000),
+             attachment("costs.xlsx", "application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet", b"PK" + b"\0" * 9000),
+             attachment("smime.p7s", "application/pkcs7-signature", b"\0" * 3000),
+             attachment("Jo.vcf", "text/vcard", b"BEGIN:VCARD"),
+             attachment("image001.png", "image/png", b"\x89PNG" + b"\0" * 900)]
+    chosen, passed = to_read(files)
+    assert chosen == []
+    assert [(r.name, r.problem) for r in passed] == [
+        ("evidence.zip", "mailbot does not read application/zip files"),
+        ("costs.xlsx", "mailbot does not read application/vnd.openxmlformats-officedocument."
+                       "spreadsheetml.sheet files")]
+
+
 def test_a_picture_too_small_to_be_a_page_is_not_listed_for_the_handler() -> None:
     logo = Reading("logo.png", picture_only=True)
     assert appended("See attached.", [logo]) == "See attached."
