@@ -63,3 +63,11 @@ def tesseract() -> str:
     return require_binary(lambda: shutil.which("tesseract"),
                           "tesseract is not installed (Debian: apt-get install tesseract-ocr "
                           "tesseract-ocr-eng)")
+
+
+@pytest.fixture
+def antiword() -> str:
+    """The reader of Word 97-2003 letters: skipped without it, a failure in CI (scripts/test
+    installs it)."""
+    return require_binary(lambda: shutil.which("antiword"),
+                          "antiword is not installed (Debian: apt-get install antiword)")

@@ -8,6 +8,7 @@ import json
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -216,3 +217,30 @@ def test_a_document_server_that_died_is_started_again() -> None:
     process.wait(5)
     assert read_one("b.txt", "txt", b"second").text == "second"
     assert _SERVER._process is not None and _SERVER._process.pid != process.pid
+
+
+WORD97 = Path(__file__).resolve().parents[1] / "fixtures" / "word97"
+WORD97_ITEMS = json.loads((WORD97 / "manifest.json").read_text(encoding="utf-8"))["items"]
+
+
+@pytest.mark.usefixtures("antiword")
+@pytest.mark.parametrize("item", WORD97_ITEMS, ids=[i["file"] for i in WORD97_ITEMS])
+def test_real_word_97_documents_are_read(item: dict[str, Any]) -> None:
+    reading = read_one(item["file"], "doc", (WORD97 / item["file"]).read_bytes())
+    assert reading.problem is None
+    for line in item["contains"]:
+        assert line in reading.text
+
+
+@pytest.mark.usefixtures("antiword")
+def test_a_file_that_is_not_a_word_97_document_says_so() -> None:
+    assert read_one("x.doc", "doc", b"{\\rtf1 not Word 97}" * 50).problem == \
+        "it is not a readable Word document"
+
+
+def test_every_word_97_fixture_keeps_its_provenance() -> None:
+    assert {i["file"] for i in WORD97_ITEMS} == {p.name for p in WORD97.glob("*.doc")}
+    for item in WORD97_ITEMS:
+        source = item["source"]
+        assert source["path"].endswith(item["file"]) and len(source["commit"]) == 40
+        assert source["licence"] == "Apache-2.0"

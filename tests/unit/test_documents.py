@@ -25,7 +25,7 @@ def attachment(name: str, ctype: str, data: bytes | None = b"%PDF-1.4") -> Attac
     ("letter.txt", "text/plain", "txt"),
     ("IMG_2041.JPG", "image/jpeg", "image"),  # a phone's photograph of a letter
     ("scan.tif", "application/octet-stream", "image"),
-    ("letter.doc", "application/msword", None),  # the old binary format: listed, not read
+    ("letter.doc", "application/msword", "doc"),  # Word 97-2003, by antiword
     ("invoice.pdf", "image/png", "image"),  # the declared type wins over the name
     ("drawing.svg", "image/svg+xml", None),
     ("RE Completion.msg", "application/vnd.ms-outlook", "msg"),  # an email dragged in Outlook
