@@ -308,6 +308,18 @@ def old_word_text(data: bytes) -> str:
     return text
 
 
+def rich_text(data: bytes) -> str:
+    """An RTF file's text, by striprtf. A backslash at a line's end is a paragraph break in RTF
+    (TextEdit writes one per line) that striprtf drops, running sentences together: made an
+    explicit \\par first."""
+    from striprtf.striprtf import rtf_to_text
+
+    source = data[:MAX_XML_BYTES].decode("latin-1")  # RTF is 7-bit; escapes carry the rest
+    if not source.lstrip().startswith("{\\rtf"):
+        raise Unreadable("it is not a readable RTF document")
+    return str(rtf_to_text(re.sub(r"\\\r?\n", r"\\par ", source), errors="replace")).strip()
+
+
 def plain_text(data: bytes) -> str:
     """A text file, as UTF-8, else Windows-1252, else Latin-1 (which never fails)."""
     for charset in ("utf-8-sig", "cp1252"):
@@ -333,6 +345,8 @@ def read(kind: str, data: bytes, max_pages: int, max_chars: int) -> str:
         return outlook_message_text(data)
     if kind == "doc":
         return old_word_text(data)
+    if kind == "rtf":
+        return rich_text(data)
     raise Unreadable(f"{kind} files are not read")
 
 

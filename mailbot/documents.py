@@ -35,6 +35,7 @@ MIN_IMAGE_BYTES = 8_000
 PDF, WORD, OPEN_DOCUMENT, TEXT, IMAGE = "pdf", "docx", "odt", "txt", "image"
 OUTLOOK_MESSAGE = "msg"  # an email dragged into another in Outlook: read as an attached email
 OLD_WORD = "doc"  # Word 97-2003, which older clients and offices still send
+RICH_TEXT = "rtf"  # what a Mac's TextEdit saves by default
 _BY_TYPE = {
     "application/pdf": PDF,
     "application/x-pdf": PDF,
@@ -47,10 +48,12 @@ _BY_TYPE = {
     "image/tiff": IMAGE,
     "application/vnd.ms-outlook": OUTLOOK_MESSAGE,
     "application/msword": OLD_WORD,
+    "application/rtf": RICH_TEXT,
+    "text/rtf": RICH_TEXT,
 }
 _BY_SUFFIX = {".pdf": PDF, ".docx": WORD, ".odt": OPEN_DOCUMENT, ".txt": TEXT, ".jpg": IMAGE,
               ".jpeg": IMAGE, ".png": IMAGE, ".tif": IMAGE, ".tiff": IMAGE, ".msg": OUTLOOK_MESSAGE,
-              ".doc": OLD_WORD}
+              ".doc": OLD_WORD, ".rtf": RICH_TEXT}
 # Mail programs send many files as a generic type; the name then says what it is.
 _GENERIC = {"application/octet-stream", "application/binary", "application/x-download",
             "application/force-download", "binary/octet-stream"}
@@ -77,7 +80,7 @@ class ToRead:
     """One document to read: its name as sent, its format and its bytes."""
 
     name: str
-    kind: str  # PDF | WORD | OPEN_DOCUMENT | TEXT | IMAGE | OUTLOOK_MESSAGE | OLD_WORD
+    kind: str  # PDF, WORD, OPEN_DOCUMENT, TEXT, IMAGE, OUTLOOK_MESSAGE, OLD_WORD, RICH_TEXT
     data: bytes
 
 

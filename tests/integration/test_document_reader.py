@@ -244,3 +244,19 @@ def test_every_word_97_fixture_keeps_its_provenance() -> None:
         source = item["source"]
         assert source["path"].endswith(item["file"]) and len(source["commit"]) == 40
         assert source["licence"] == "Apache-2.0"
+
+
+TEXTEDIT_RTF = (  # as a Mac's TextEdit saves a letter (its default format)
+    b"{\\rtf1\\ansi\\ansicpg1252\\cocoartf2761\n\\cocoatextscaling0\\cocoaplatform0{\\fonttbl"
+    b"\\f0\\fswiss\\fcharset0 Helvetica;}\n{\\colortbl;\\red255\\green255\\blue255;}\n"
+    b"\\paperw11900\\paperh16840\\margl1440\\margr1440\\vieww11520\\viewh8400\\viewkind0\n"
+    b"\\pard\\tx566\\tx1133\\pardirnatural\\partightenfactor0\n\n\\f0\\fs24 \\cf0 Dear Sirs,\\\n"
+    b"\\\nOur completion is tomorrow and the funds (\\'a3250,000) have not arrived.\\\n\\\n"
+    b"Yours faithfully,\\\nJo}")
+
+
+def test_a_textedit_letter_is_read_with_its_paragraphs() -> None:
+    reading = read_one("Complaint.rtf", "rtf", TEXTEDIT_RTF)
+    assert reading.text == ("Dear Sirs,\n\nOur completion is tomorrow and the funds (£250,000) "
+                            "have not arrived.\n\nYours faithfully,\nJo")
+    assert read_one("x.rtf", "rtf", b"plain words").problem == "it is not a readable RTF document"

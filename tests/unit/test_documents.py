@@ -26,6 +26,8 @@ def attachment(name: str, ctype: str, data: bytes | None = b"%PDF-1.4") -> Attac
     ("IMG_2041.JPG", "image/jpeg", "image"),  # a phone's photograph of a letter
     ("scan.tif", "application/octet-stream", "image"),
     ("letter.doc", "application/msword", "doc"),  # Word 97-2003, by antiword
+    ("Complaint.rtf", "text/rtf", "rtf"),  # TextEdit's default
+    ("Complaint.rtf", "application/octet-stream", "rtf"),
     ("invoice.pdf", "image/png", "image"),  # the declared type wins over the name
     ("drawing.svg", "image/svg+xml", None),
     ("RE Completion.msg", "application/vnd.ms-outlook", "msg"),  # an email dragged in Outlook
