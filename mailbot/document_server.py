@@ -43,7 +43,7 @@ def read_exact(stream: BinaryIO, size: int) -> bytes | None:
 
 
 def main() -> int:
-    for module in ("pypdf", "olefile", "PIL.Image"):  # loaded once, shared by every child
+    for module in ("pypdf", "olefile", "PIL.Image", "striprtf.striprtf"):  # loaded once, for all
         try:
             __import__(module)
         except ImportError:
