@@ -35,6 +35,8 @@ class CaseFile:
 
 @dataclass(frozen=True)
 class CaseFiles:
+    """What `cases files` saves, and how many emails had nothing left to save."""
+
     files: list[CaseFile]
     purged: int  # emails whose original is gone under the retention policy
 
