@@ -1,7 +1,9 @@
 """`mailbot inspect FILE...`: how mailbot reads a saved email, as a JSON-ready dict.
 
-For an admin asking "why was this filed as a bounce?" or a developer adding a fixture.
-It never raises: an unreadable file or a malformed message is reported as kind "malformed".
+For an admin asking "why was this filed as a bounce?", "what did triage read of it?" or "why was
+its attached letter not read?" (`documents=True` reads the attachments as intake does), or a
+developer adding a fixture. It never raises: an unreadable file or a malformed message is
+reported as kind "malformed".
 """
 
 from __future__ import annotations
@@ -11,26 +13,31 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from ..document_reader import read_documents
+from ..documents import appended, to_read
 from ..errors import MalformedMessage
 from ..message import DEFAULT_MAX_ATTACHMENT_BYTES, Inbound, MailKind, parse_message
+from ..triage.reading import mail_for_triage
 
 log = logging.getLogger(__name__)
 
 
 def inspect_file(path: str | Path, *, own_addresses: Collection[str] = (),
                  own_domain: str | None = None,
-                 max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES) -> dict[str, Any]:
+                 max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+                 documents: bool = False) -> dict[str, Any]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         return _malformed(str(path), f"cannot read file: {exc.strerror or exc}")
     return inspect_bytes(raw, file=str(path), own_addresses=own_addresses, own_domain=own_domain,
-                         max_attachment_bytes=max_attachment_bytes)
+                         max_attachment_bytes=max_attachment_bytes, documents=documents)
 
 
 def inspect_bytes(raw: bytes, *, file: str = "-", own_addresses: Collection[str] = (),
                   own_domain: str | None = None,
-                  max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES) -> dict[str, Any]:
+                  max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+                  documents: bool = False) -> dict[str, Any]:
     try:
         inbound = parse_message(raw, own_addresses=own_addresses, own_domain=own_domain,
                                 max_attachment_bytes=max_attachment_bytes)
@@ -39,7 +46,15 @@ def inspect_bytes(raw: bytes, *, file: str = "-", own_addresses: Collection[str]
     except Exception as exc:  # a tool run over many files reports a bad one and goes on
         log.warning("inspect could not read %s", file, exc_info=True)
         return _malformed(file, f"unreadable: {type(exc).__name__}")
-    return as_dict(inbound, file)
+    record = as_dict(inbound, file)
+    if documents:
+        chosen, passed = to_read(inbound.attachments)
+        readings = [*read_documents(chosen), *passed]
+        record["documents"] = [{"name": r.name, "characters": len(r.text), "problem": r.problem}
+                               for r in readings if not r.picture_only]
+        record["text"] = appended(inbound.text, readings)
+    record["triage_text"] = mail_for_triage(inbound.subject, inbound.reply_text, record["text"])
+    return record
 
 
 def as_dict(inbound: Inbound, file: str) -> dict[str, Any]:
@@ -82,6 +97,7 @@ def _malformed(file: str, reason: str) -> dict[str, Any]:
         "date": None,
         "text": "",
         "reply_text": "",
+        "triage_text": "",
         "attachments": [],
         "bounced_message_id": None,
         "bounce_status": None,

@@ -35,13 +35,20 @@ def register(app: typer.Typer) -> None:
         config: Annotated[
             Optional[str],
             typer.Option("--config", "-c", help="Config, for our own addresses.")] = None,
+        documents: Annotated[
+            bool,
+            typer.Option("--documents", help="Read the attached letters as intake does "
+                                             "(PDF, Word, scans...): their text and problems.")
+        ] = False,
     ) -> None:
-        """Show how mailbot reads each message, touching no database. Never fails on bad mail."""
+        """Show how mailbot reads each message (and what triage reads of it), touching no
+        database. Never fails on bad mail."""
         cfg = _optional_config(config)
         own = (cfg.firm.complaints_address,) if cfg else ()
         domain = cfg.firm.domain if cfg else None
         for path in files:
-            record = inspect_file(path, own_addresses=own, own_domain=domain)
+            record = inspect_file(path, own_addresses=own, own_domain=domain,
+                                  documents=documents)
             if as_json:
                 typer.echo(json.dumps(record, ensure_ascii=False))
             else:

@@ -260,3 +260,31 @@ def test_a_textedit_letter_is_read_with_its_paragraphs() -> None:
     assert reading.text == ("Dear Sirs,\n\nOur completion is tomorrow and the funds (£250,000) "
                             "have not arrived.\n\nYours faithfully,\nJo")
     assert read_one("x.rtf", "rtf", b"plain words").problem == "it is not a readable RTF document"
+
+
+def test_inspect_shows_an_admin_what_was_read_of_each_attached_file(tmp_path: Path) -> None:
+    """`mailbot inspect --documents FILE.eml`: each file's characters or problem, and what
+    triage read, for "why was this letter not read?"."""
+    from email.message import EmailMessage
+
+    from typer.testing import CliRunner
+
+    from mailbot.cli import app as cli_app
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "jo@client.example", "c@firm.example", "Complaint"
+    msg.set_content("Please find my complaint attached.")
+    msg.add_attachment(make_pdf([["Dear Sirs,", "Completion is tomorrow and the funds are gone."]]),
+                       maintype="application", subtype="pdf", filename="letter.pdf")
+    msg.add_attachment(b"%PDF-1.4 broken", maintype="application", subtype="pdf",
+                       filename="scan.pdf")
+    saved = tmp_path / "complaint.eml"
+    saved.write_bytes(bytes(msg))
+    result = CliRunner().invoke(cli_app, ["inspect", "--documents", str(saved)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert [(d["name"], d["problem"]) for d in record["documents"]] == [
+        ("letter.pdf", None), ("scan.pdf", "it is not a readable PDF")]
+    assert "funds are gone" in record["triage_text"] and "Dear Sirs" not in record["triage_text"]
+    plain = CliRunner().invoke(cli_app, ["inspect", str(saved)])
+    assert "documents" not in json.loads(plain.output), "only when asked: it starts readers"
