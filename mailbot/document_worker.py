@@ -29,8 +29,11 @@ import sys
 import zipfile
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from xml.etree import ElementTree
+
+from .documents import (IMAGE, OLD_WORD, OPEN_DOCUMENT, OUTLOOK_MESSAGE, PDF, RICH_TEXT, TEXT,
+                        WORD)
 
 if TYPE_CHECKING:
     import olefile
@@ -331,23 +334,19 @@ def plain_text(data: bytes) -> str:
 
 
 def read(kind: str, data: bytes, max_pages: int, max_chars: int) -> str:
-    if kind == "pdf":
+    """The text of a file of this kind (documents.py's kinds)."""
+    if kind == PDF:
         return pdf_text(data, max_pages, max_chars)
-    if kind == "docx":
-        return word_text(data)
-    if kind == "odt":
-        return open_document_text(data)
-    if kind == "txt":
-        return plain_text(data)
-    if kind == "image":
-        return picture_text(data)
-    if kind == "msg":
-        return outlook_message_text(data)
-    if kind == "doc":
-        return old_word_text(data)
-    if kind == "rtf":
-        return rich_text(data)
-    raise Unreadable(f"{kind} files are not read")
+    reader = _READERS.get(kind)
+    if reader is None:
+        raise Unreadable(f"{kind} files are not read")
+    return reader(data)
+
+
+_READERS: dict[str, Callable[[bytes], str]] = {
+    WORD: word_text, OPEN_DOCUMENT: open_document_text, TEXT: plain_text, IMAGE: picture_text,
+    OUTLOOK_MESSAGE: outlook_message_text, OLD_WORD: old_word_text, RICH_TEXT: rich_text,
+}
 
 
 def main(argv: list[str]) -> int:
