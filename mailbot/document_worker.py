@@ -8,7 +8,7 @@ process that inherits its limits.
 
 A client's file is hostile input: a PDF or a zipped Word document can be built to take
 gigabytes or hours. This process caps its own memory and CPU before reading anything
-(document_reader.py also stops it after a wall-clock limit), so a bad file costs only this
+(document_server.py also stops it when the file's time is up), so a bad file costs only this
 process. PDFs are read with pypdf (pure Python, no native parser on hostile bytes); Word and
 OpenDocument files are zipped XML, read with the standard library (a library such as
 python-docx would add lxml, a native parser, to read the same paragraphs); an Outlook .msg is
