@@ -19,7 +19,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from dateutil import parser as date_parser
 
 from .addresses import address_problem
-from .trimming import earlier_messages, forwards
+from .trimming import Earlier, earlier_messages, forwards
 
 MAX_AGE = timedelta(days=366)  # an older "first received" date is more likely misread than true
 # dateutil fills what a date leaves out from its default: read with two, a date that leaves out
@@ -44,6 +44,24 @@ def forwarded_mail(subject: str, text: str, *, zone: tzinfo, now: datetime,
                    day_first: bool = True) -> ForwardedMail | None:
     """The client's email in a forward, or None when the text forwards none with a usable
     sender address (an Outlook header that gives only a name, a quoted reply, plain mail)."""
+    found = _newest_forwarded(subject, text)
+    if found is None:
+        return None
+    newest, name, address = found
+    return ForwardedMail(address, name or None, newest.subject,
+                         sent_time(newest.sent, zone=zone, now=now, day_first=day_first),
+                         newest.sent)
+
+
+def forwarded_address(subject: str, text: str) -> str | None:
+    """Only the forwarded email's sender address (lower-cased), without reading its date: what
+    take-in needs to know whose messages a forward must be decided in order with."""
+    found = _newest_forwarded(subject, text)
+    return found[2] if found is not None else None
+
+
+def _newest_forwarded(subject: str, text: str) -> tuple[Earlier, str, str] | None:
+    """The newest forwarded message with its sender's name and (lower-cased) usable address."""
     if not forwards(subject, text):
         return None
     earlier = earlier_messages(text)
@@ -52,9 +70,7 @@ def forwarded_mail(subject: str, text: str, *, zone: tzinfo, now: datetime,
     name, address = parseaddr(earlier[0].sender)
     if address_problem(address) is not None:
         return None
-    sent = earlier[0].sent
-    return ForwardedMail(address.lower(), name or None, earlier[0].subject,
-                         sent_time(sent, zone=zone, now=now, day_first=day_first), sent)
+    return earlier[0], name, address.lower()
 
 
 def sent_time(value: str, *, zone: tzinfo, now: datetime,

@@ -24,6 +24,7 @@ from sqlalchemy import Connection
 
 from .. import marks, routing
 from ..errors import ConfigError, MalformedMessage
+from ..machine_mail import MailKind
 from ..message import Inbound
 from ..records import Case
 from ..triage import Prediction
@@ -31,7 +32,7 @@ from ..store import DATABASE_FAULT, casebook, raw_mail
 from ..store import outbox as outbox_q
 from ..store.raw_mail import MailboxCoordinates
 from ..trust import token_hash
-from .complaints import follow_up, ignored, new_complaint
+from .complaints import follow_up, ignored, new_complaint, triage_text
 from .forwarded_by_staff import client_mail_forwarded, open_forwarded
 from .context import App, log
 from .handler_replies import handler_reply
@@ -174,17 +175,30 @@ def _decide_stored(app: App, raw_id: int, raw: bytes | None, internaldate: datet
     with app.store.transaction() as conn:
         attempts = raw_mail.begin_attempt(conn, raw_id)
     if attempts > MAX_LEFTOVER_ATTEMPTS:
-        log.error("intake.poison_message", extra={"raw_id": raw_id, "attempts": attempts})
         with app.store.transaction() as conn:
-            return quarantine(
-                conn, raw_id, f"deciding it was started {attempts} times and never finished "
-                "(the process stopped each time); kept for a person", now)
+            return poisoned(conn, raw_id, attempts, now)
     try:
         msg = with_documents(app, read(app, raw or b""))
     except MalformedMessage as exc:
         with app.store.transaction() as conn:
             return quarantine(conn, raw_id, exc.reason, now)
     return decide(app, raw_id, msg, received_at=receipt_time(internaldate, msg, now), now=now)
+
+
+def poisoned(conn: Connection, raw_id: int, attempts: int, now: datetime) -> Received:
+    """A record whose deciding kept stopping the process (memory, a parser bug): kept for a
+    person instead of being tried first on every pass forever."""
+    log.error("intake.poison_message", extra={"raw_id": raw_id, "attempts": attempts})
+    return quarantine(conn, raw_id, f"deciding it was started {attempts} times and never finished "
+                      "(the process stopped each time); kept for a person", now)
+
+
+def predictions(app: App, pending: Sequence[Pending]) -> Mapping[str, Prediction]:
+    """The classifier's suggestions for a batch, in one call. Handlers' replies are never
+    classified: only what may become a complaint is."""
+    return app.triage.predict_batch([triage_text(p.msg) for p in pending
+                                     if p.msg.kind is MailKind.HUMAN
+                                     and p.msg.from_addr not in app.handler_addresses])
 
 
 def apply_route(conn: Connection, app: App, route: routing.Route, *, raw_id: int,

@@ -22,14 +22,13 @@ from datetime import datetime
 from typing import Callable
 
 from ..cases import AuditEvent
-from ..machine_mail import MailKind
 from ..mailbox import FetchedMessage, Mailbox, MailboxError
 from ..store import audit, raw_mail, statistics
 from ..store import links as links_q
 from ..store.raw_mail import MailboxCoordinates
-from .complaints import triage_text
 from .context import App, log
-from .decide import Pending, decide_batch, decide_undecided
+from .decide import Pending, decide_batch, decide_undecided, predictions
+from .decide_queue import decide_queue
 from .links import system_alert
 from .record import Arrival, Outcome, Received, Taken, receipt_time, take_in, with_documents
 
@@ -60,7 +59,9 @@ def intake_pass(
     report = PassReport()
     uidvalidity = mailbox.uidvalidity()
     last_uid = _starting_uid(app, mailbox, uidvalidity, report, now)
-    for result in decide_undecided(app, now=now, should_stop=should_stop):
+    leftovers = (decide_queue(app, now=now, should_stop=should_stop) if app.store.shared
+                 else decide_undecided(app, now=now, should_stop=should_stop))
+    for result in leftovers:
         report.count(result.status)
     while not should_stop():
         started = time.perf_counter()
@@ -136,21 +137,27 @@ def _take_in_batch(app: App, mailbox: Mailbox, batch: list[FetchedMessage],
 def _decide_batch(app: App, taken: list[Taken], report: PassReport,
                   now: Callable[[], datetime], should_stop: Callable[[], bool]) -> None:
     """Decide what was recorded, a transaction per decide.MAX_BATCH messages (a stop leaves the
-    rest for the next pass's leftovers)."""
-    pending = []
+    rest for the next pass's leftovers). Where other instances may share the database, through
+    the queue that they decide too (decide_queue.py)."""
     for item in taken:
         if item.finished is not None:
             report.count(item.finished.status)
-        elif item.raw_id is not None and item.msg is not None and not should_stop():
+    if app.store.shared:
+        read_already = {item.raw_id: item.msg for item in taken
+                        if item.finished is None and item.raw_id is not None and item.msg}
+        for result in decide_queue(app, now=now, should_stop=should_stop,
+                                   read_already=read_already):
+            report.count(result.status)
+        return
+    pending = []
+    for item in taken:
+        if (item.finished is None and item.raw_id is not None and item.msg is not None
+                and not should_stop()):
             # Left 'received' when stopping: reading attached files can take seconds each.
             when = receipt_time(item.arrival.internaldate, item.msg, now())
             pending.append(Pending(item.raw_id, with_documents(app, item.msg), when))
-    # Handlers' replies are never classified: only what may become a complaint is.
-    predicted = app.triage.predict_batch([triage_text(p.msg) for p in pending
-                                          if p.msg.kind is MailKind.HUMAN
-                                          and p.msg.from_addr not in app.handler_addresses])
     for result in decide_batch(app, pending, now=now, should_stop=should_stop,
-                               predicted=predicted):
+                               predicted=predictions(app, pending)):
         report.count(result.status)
 
 

@@ -21,6 +21,7 @@ from typing import Sequence
 from sqlalchemy import Connection
 
 from ..cases import AuditEvent
+from ..decide_order import order_key
 from ..dedupe import dedupe_key, sniff_message_id
 from ..document_reader import read_documents
 from ..documents import OUTLOOK_MESSAGE, appended, to_read
@@ -164,10 +165,12 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
         for arrival, reading in zip(arrivals, readings):
             sniffed = sniff_message_id(arrival.raw)
             key, content = dedupe_key(sniffed, arrival.raw)
+            party = (order_key(reading, app.handler_addresses)
+                     if isinstance(reading, Inbound) else None)
             raw_id = raw_mail.record_raw(conn, raw=arrival.raw, dedupe_key=key,
                                          content_sha256=content, message_id=sniffed,
                                          where=arrival.where, internaldate=arrival.internaldate,
-                                         now=now)
+                                         now=now, order_key=party)
             if raw_id is None:
                 log.info("intake.duplicate")
                 taken.append(Taken(arrival, None, None, Received(Outcome.DUPLICATE)))

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from ..errors import MailbotError
 from ..mailbox import MailboxError
 from ..smtp import SmtpSettings
+from ..store import DATABASE_FAULT
 from ..store import links as links_q
 from .actions import remind_owners
 from .context import App, log
@@ -29,6 +30,7 @@ from .digest import send_digest
 from .health import check_intake_health
 from .leader import LeaderLock
 from .links import MailboxSource, NotNow, current, imap_link, intake_worked, open_mailbox
+from .decide_queue import decide_queue
 from .intake_pass import PassReport, intake_pass
 from .sending import FlushReport, flush_outbox
 from .tick import TickReport, deadline_tick
@@ -63,8 +65,35 @@ def run_once(
     clock: Callable[[], datetime] = system_clock,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> RunReport:
-    """One pass. An intake failure still lets the tick and the outbox run, then is raised."""
+    """One pass. An intake failure still lets the tick and the outbox run, then is raised.
+
+    Where another instance leads (PostgreSQL), the pass helps decide what it takes in and sends,
+    as `mailbot run` does when not leading: one reader of the mailbox, one tick."""
     report = RunReport()
+    leader = LeaderLock(app.store)
+    try:
+        if not leader.held():
+            report.intake = _helping_pass(app, clock, should_stop)
+            if smtp_settings is not None and not should_stop():
+                report.sending = asyncio.run(
+                    flush_outbox(app, smtp_settings, now=clock(), should_stop=should_stop))
+            return report
+        return _leading_pass(app, mailbox_settings, smtp_settings, report, clock, should_stop)
+    finally:
+        leader.release()
+
+
+def _helping_pass(app: App, clock: Callable[[], datetime],
+                  should_stop: Callable[[], bool]) -> PassReport:
+    intake = PassReport()
+    for result in decide_queue(app, now=clock, should_stop=should_stop):
+        intake.count(result.status)
+    return intake
+
+
+def _leading_pass(app: App, mailbox_settings: MailboxSource, smtp_settings: SmtpSettings | None,
+                  report: RunReport, clock: Callable[[], datetime],
+                  should_stop: Callable[[], bool]) -> RunReport:
     intake_error: MailboxError | None = None
     try:
         with open_mailbox(app, mailbox_settings, now=clock) as mailbox:
@@ -150,7 +179,8 @@ class _Running:
 @dataclass
 class _Jobs:
     """The scheduled jobs. All but the outbox run only on the instance that holds the leader
-    lock, so two instances never read the same mailbox or fire the same deadline twice."""
+    lock, so two instances never read the same mailbox or fire the same deadline twice; the
+    others help decide the mail it takes in (PostgreSQL)."""
 
     app: App
     mailbox_settings: MailboxSource
@@ -164,6 +194,8 @@ class _Jobs:
         if await asyncio.to_thread(self.leader.held):
             await asyncio.to_thread(_intake_job, self.app, self.mailbox_settings, self.clock,
                                     self.stop, self.announced)
+        elif self.app.store.shared:
+            await asyncio.to_thread(_help_decide, self.app, self.clock, self.stop)
 
     async def outbox(self) -> None:
         if self.smtp_settings is not None:
@@ -279,6 +311,31 @@ def _intake_job(
                 "fix": getattr(exc, "fix", "") or "-",
             },
         )
+
+
+def _help_decide(app: App, clock: Callable[[], datetime], stop: StopFlag) -> None:
+    """Not leading: decide the queue the leader fills (decide_queue.py), until it has stayed
+    empty for HELP_IDLE_SECONDS (the next intake job, or new mail seen in IDLE, starts again)."""
+    idle = 0.0
+    decided = 0
+    try:
+        while not stop() and idle < HELP_IDLE_SECONDS:
+            done = decide_queue(app, now=clock, should_stop=stop)
+            decided += len(done)
+            if done:
+                idle = 0.0
+            else:
+                stop.wait(HELP_POLL_SECONDS)
+                idle += HELP_POLL_SECONDS
+    except (MailbotError, DATABASE_FAULT) as exc:
+        log.error("intake.helping_failed", extra={
+            "error": type(exc).__name__, "fix": getattr(exc, "fix", "") or "-"})
+    if decided:
+        log.info("intake.helped", extra={"decided": decided})
+
+
+HELP_IDLE_SECONDS = 10.0
+HELP_POLL_SECONDS = 0.5
 
 
 def _idle_watcher(

@@ -21,10 +21,23 @@ from .sealing import Sealer
 # was handling (a poison message) without knowing the database library.
 DATABASE_FAULT: type[Exception] = DBAPIError
 
+# PostgreSQL's deadlock and serialisation failures: the transaction was rolled back whole and
+# the same work, tried again, can succeed (two instances took two rows in opposite orders).
+_TRY_AGAIN_STATES = frozenset({"40P01", "40001"})
+
+
+def worth_retrying(exc: BaseException) -> bool:
+    """True for a database fault that another try of the same transaction can get past."""
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and state in _TRY_AGAIN_STATES
+
 
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # PostgreSQL: other instances may share the database (service/leader.py,
+        # service/decide_queue.py); SQLite: one instance by design.
+        self.shared = engine.dialect.name == "postgresql"
 
     @classmethod
     def from_url(cls, url: str, sealer: Sealer | None = None) -> "Store":
@@ -62,4 +75,4 @@ class Store:
         self.engine.dispose()
 
 
-__all__ = ["DATABASE_FAULT", "Store", "make_engine"]
+__all__ = ["DATABASE_FAULT", "Store", "make_engine", "worth_retrying"]

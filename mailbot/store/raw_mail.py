@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy import Connection, Row, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -57,6 +57,7 @@ def record_raw(
     where: MailboxCoordinates | None,
     internaldate: datetime | None,
     now: datetime,
+    order_key: int | None = None,
 ) -> int | None:
     """Store the bytes before anything is decided; None means we already have this message."""
     values = {
@@ -73,6 +74,7 @@ def record_raw(
         "status": "received",
         "case_id": None,
         "created_at": now,
+        "order_key": order_key,
     }
     return conn.execute(_record_statement(conn), values).scalar()
 
@@ -83,6 +85,53 @@ def undecided(conn: Connection, *, after_id: int = 0, limit: int = 100) -> list[
     query = (select(c.id, c.raw, c.internaldate).where(c.status == "received", c.id > after_id)
              .order_by(c.id).limit(limit))
     return list(conn.execute(query))
+
+
+# --- the queue when several instances decide (service/decide_queue.py) ------------------------
+# A record's party: its order key, or for a record without one (taken in before the key, or
+# without a sender) a key of its own, minus its id. (Were it ever to equal an address's hash,
+# the two would only wait for each other.)
+_PARTY = func.coalesce(raw_messages.c.order_key, -raw_messages.c.id)
+
+
+def queue_front(conn: Connection, *, limit: int) -> list[int]:
+    """The parties of the oldest undecided records, oldest first, each once."""
+    c = raw_messages.c
+    rows = conn.execute(select(_PARTY, c.id).where(c.status == "received")
+                        .order_by(c.id).limit(limit))
+    return list(dict.fromkeys(int(party) for party, _id in rows))
+
+
+def queued_of(conn: Connection, parties: Sequence[int], *, limit: int) -> list[Row[Any]]:
+    """The undecided records of these parties, oldest first: read while holding their locks,
+    so no record of theirs is being decided elsewhere and each party starts at its oldest."""
+    if not parties:
+        return []
+    c = raw_messages.c
+    return list(conn.execute(
+        select(c.id, c.raw, c.internaldate)
+        .where(c.status == "received", _PARTY.in_(list(parties)))
+        .order_by(c.id).limit(limit)))
+
+
+def count_attempts(conn: Connection, raw_ids: Sequence[int]) -> dict[int, int]:
+    """One more start of deciding for each record (begin_attempt for many); the new counts."""
+    if not raw_ids:
+        return {}
+    c = raw_messages.c
+    rows = conn.execute(update(raw_messages).where(c.id.in_(list(raw_ids)))
+                        .values(decide_attempts=c.decide_attempts + 1)
+                        .returning(c.id, c.decide_attempts))
+    return {int(raw_id): int(n) for raw_id, n in rows}
+
+
+def uncount_attempts(conn: Connection, raw_ids: Sequence[int]) -> None:
+    """Take back the starts counted for records whose deciding was rolled back and will be
+    tried again at once (a deadlock between instances is not the message's fault)."""
+    if raw_ids:
+        c = raw_messages.c
+        conn.execute(update(raw_messages).where(c.id.in_(list(raw_ids)), c.decide_attempts > 0)
+                     .values(decide_attempts=c.decide_attempts - 1))
 
 
 def claim_raw(conn: Connection, raw_id: int) -> bool:

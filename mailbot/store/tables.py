@@ -128,6 +128,9 @@ raw_messages = Table(
     # Passes that began deciding this message and never finished (a crash, a kill for memory):
     # after a few, it is quarantined instead of being tried first on every pass forever.
     Column("decide_attempts", Integer, nullable=False, default=0, server_default="0"),
+    # The party the message is about (decide_order.py): instances deciding side by side decide
+    # one party's messages one at a time, oldest first. None: its own party.
+    Column("order_key", BigInteger),
     Index(None, "message_id"),
     Index(None, "status"),  # 'received': taken in, not yet decided (the intake queue)
 )

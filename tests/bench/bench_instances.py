@@ -38,6 +38,7 @@ def child_instance(spec: dict[str, Any]) -> dict[str, Any]:
     from mailbot.config import parse_config
     from mailbot.mailbox import Mailbox
     from mailbot.service.leader import LeaderLock
+    from mailbot.service.decide_queue import decide_queue
     from mailbot.service.intake_pass import intake_pass
     from mailbot.store.tables import raw_messages
 
@@ -57,7 +58,7 @@ def child_instance(spec: dict[str, Any]) -> dict[str, Any]:
         return int(done) >= spec["expect"]
 
     started = time.perf_counter()
-    passes = fetched = 0
+    passes = fetched = decided = 0
     taking_in = 0.0
     while True:
         if leader.held():
@@ -65,9 +66,12 @@ def child_instance(spec: dict[str, Any]) -> dict[str, Any]:
                 report = intake_pass(app, mailbox, now=lambda: now)
             passes += 1
             fetched += report.fetched
+            decided += sum(report.outcomes.values()) - report.outcomes.get("duplicate", 0)
             taking_in += report.taking_in_seconds
             if report.fetched == 0 and all_decided():
                 break
+        elif helped := decide_queue(app, now=lambda: now):
+            decided += len(helped)  # what `mailbot run` does when not leading (service/runner.py)
         elif all_decided():
             break
         else:
@@ -75,7 +79,8 @@ def child_instance(spec: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     leader.release()
     app.store.dispose()
-    return {"seconds": seconds, "passes": passes, "fetched": fetched, "taking_in_seconds": taking_in, "ready_mb": ready,
+    return {"seconds": seconds, "passes": passes, "fetched": fetched, "decided": decided,
+            "taking_in_seconds": taking_in, "ready_mb": ready,
             "peak_mb": _peak_rss_mb()}
 
 
@@ -125,7 +130,8 @@ def run_instances(k: int, n: int, user: Any, work: Path, *, classifier: bool, ba
         schema.drop()
     seconds = max(r["seconds"] for r in results)
     note = (f"records={records} cases={opened} distinct clients={clients} (want {n} each); "
-            f"fetched per instance={[r['fetched'] for r in results]}")
+            f"fetched per instance={[r['fetched'] for r in results]}, "
+            f"decided per instance={[r['decided'] for r in results]}")
     if not records == opened == clients == n:
         raise RuntimeError(f"exactly-once broken with {k} instances: {note}")
     ready, peak = max(r["ready_mb"] for r in results), max(r["peak_mb"] for r in results)

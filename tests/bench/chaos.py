@@ -15,6 +15,11 @@ already imported mailbot, because each fresh interpreter spends seconds importin
 scikit-learn); `--exec` starts every run as `python -m mailbot run --once --config ...`.
 
     python -m tests.bench.chaos --iterations 200 --seed 1 [--db postgres] [--exec]
+    python -m tests.bench.chaos --iterations 200 --seed 3 --db postgres --instances 2
+
+With `--instances 2` every run is two instances side by side on one PostgreSQL database (the
+second starts once the first has recorded mail, and helps decide it), and the kill takes the
+first, the second or both.
 """
 
 from __future__ import annotations
@@ -228,20 +233,21 @@ class Zygote:
 class Launcher:
     """`mailbot ARGV` as a fork of the zygote (default) or as a fresh `python -m mailbot`."""
 
-    def __init__(self, mode: Mode = "fork") -> None:
+    def __init__(self, mode: Mode = "fork", slots: int = 1) -> None:
         self.mode = mode
-        self._zygote = Zygote() if mode == "fork" else None
+        # a zygote runs one child at a time: one per instance that runs side by side
+        self._zygotes = [Zygote() for _ in range(slots)] if mode == "fork" else []
 
-    def start(self, argv: list[str], log: Path) -> Child:
-        if self._zygote is not None:
-            return self._zygote.start(argv, log)
+    def start(self, argv: list[str], log: Path, slot: int = 0) -> Child:
+        if self._zygotes:
+            return self._zygotes[slot].start(argv, log)
         with log.open("ab") as out:
             return _Exec(subprocess.Popen([sys.executable, "-m", "mailbot", *argv], cwd=REPO,
                                           stdout=out, stderr=subprocess.STDOUT))
 
     def close(self) -> None:
-        if self._zygote is not None:
-            self._zygote.close()
+        for zygote in self._zygotes:
+            zygote.close()
 
 
 # the world ------------------------------------------------------------------------------
@@ -269,8 +275,9 @@ class World:
     """One firm and its people; `iteration()` is one round of mail and one (maybe killed) run."""
 
     def __init__(self, dovecot: DovecotServer, smtp: SmtpServer, tmp: Path, launcher: Launcher, *, seed: int,
-                 db_url: str | None = None) -> None:
+                 db_url: str | None = None, instances: int = 1) -> None:
         self.dovecot, self.smtp, self.tmp = dovecot, smtp, tmp
+        self.instances = instances
         self.rng = random.Random(seed)  # the mail; how much of it there is depends on how runs went
         self.plan_rng = random.Random(seed)  # the kills: the same plans for the same seed
         models = tmp / "no-model"
@@ -388,10 +395,10 @@ class World:
     def write_config(self, **changes: dict[str, Any]) -> None:
         write_toml(self.firm.config, self.config_path, changes)
 
-    def start(self) -> Child:
+    def start(self, slot: int = 0) -> Child:
         self.runs += 1
         argv = ["run", "--once", "--config", str(self.config_path), "--now", self.now.isoformat()]
-        return self.launcher.start(argv, self.tmp / f"run-{self.runs:04d}.log")
+        return self.launcher.start(argv, self.tmp / f"run-{self.runs:04d}.log", slot)
 
     def run(self, when: Callable[[], bool] | None = None, then: Callable[[Child], None] | None = None,
             *, jitter: float = 0.0) -> int:
@@ -414,6 +421,8 @@ class World:
 
     def killed_run(self) -> str:
         """Run once and SIGKILL the child at a seeded random point; returns the plan's name."""
+        if self.instances == 2:
+            return self.killed_pair()
         rng = self.plan_rng
         plan = rng.choices(("none", "after_record", "after_sent", "at_time"), weights=(15, 35, 30, 20))[0]
         jitter = rng.uniform(0, 0.03)
@@ -428,12 +437,58 @@ class World:
             code = self.run(lambda: time.monotonic() - start >= delay, _kill)
         else:
             code = self.run()
+        self.count_run(plan, [code])
+        return plan
+
+    def count_run(self, plan: str, codes: list[int]) -> None:
+        """Tally one run (its children's exit codes) under its plan."""
         self.tally.by_plan[plan] = self.tally.by_plan.get(plan, 0) + 1
-        if code == -signal.SIGKILL:
-            self.tally.kills += 1
-        else:
-            self.tally.finished += 1
-            self.tally.failed_runs += int(code != 0)
+        for code in codes:
+            if code == -signal.SIGKILL:
+                self.tally.kills += 1
+            else:
+                self.tally.finished += 1
+                self.tally.failed_runs += int(code != 0)
+
+    def killed_pair(self) -> str:
+        """Two instances on one PostgreSQL database: the first leads (takes the mail in), the second
+        starts once the first has recorded mail and helps decide it (service/decide_queue.py).
+        At a seeded random point one of them, or both, is SIGKILLed."""
+        rng = self.plan_rng
+        plan = rng.choices(("none", "after_record", "after_sent", "at_time"), weights=(15, 35, 30, 20))[0]
+        victims = rng.choice(("first", "second", "both"))
+        jitter = rng.uniform(0, 0.03)
+        records, sent, began = self.count("records"), self.count("sent"), time.monotonic()
+        target = {"after_record": records + rng.randint(1, 4), "after_sent": sent + rng.randint(1, 6),
+                  "at_time": rng.uniform(0.0, 2.5)}.get(plan, 0)
+        due: dict[str, Callable[[], bool]] = {
+            "after_record": lambda: self.count("records") >= target,
+            "after_sent": lambda: self.count("sent") >= target,
+            "at_time": lambda: time.monotonic() - began >= target}
+        deadline = time.monotonic() + CHILD_TIMEOUT
+        first = self.start()
+        while first.exitcode() is None and self.count("records") == records:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.003)
+        second = self.start(slot=1)
+        children = [first, second]
+        chosen = {"first": [first], "second": [second], "both": children}[victims]
+        fired = plan == "none"
+        while any(child.exitcode() is None for child in children):
+            if time.monotonic() > deadline:
+                for child in children:
+                    child.kill()
+                raise TimeoutError(f"mailbot run did not finish in {CHILD_TIMEOUT}s; see {self.tmp}")
+            if not fired and due[plan]():
+                fired = True
+                time.sleep(jitter)
+                for child in chosen:
+                    if child.exitcode() is None:
+                        child.kill()
+            time.sleep(0.003)
+        self.count_run(f"{plan}:{victims}" if plan != "none" else plan,
+                       [child.wait(30) for child in children])
         return plan
 
     def iteration(self) -> None:
@@ -595,14 +650,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exec", dest="mode", action="store_const", const="exec", default="fork",
                         help="start each run as a fresh `python -m mailbot` (slow: seconds of imports per run)")
     parser.add_argument("--keep", type=Path, help="keep the logs and the database in this directory")
+    parser.add_argument("--instances", type=int, choices=(1, 2), default=1,
+                        help="2: each run is two instances side by side (PostgreSQL only)")
     args = parser.parse_args(argv)
+    if args.instances == 2 and args.db != "postgres":
+        parser.error("--instances 2 needs --db postgres: SQLite is one instance by design")
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="mailbot-chaos-"))
     tmp.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    launcher = Launcher(args.mode)
+    launcher = Launcher(args.mode, slots=args.instances)
     try:
         with servers(args.db) as (dovecot, smtp, db_url):
-            world = World(dovecot, smtp, tmp, launcher, seed=args.seed, db_url=db_url)
+            world = World(dovecot, smtp, tmp, launcher, seed=args.seed, db_url=db_url, instances=args.instances)
             for i in range(args.iterations):
                 world.iteration()
                 if (i + 1) % 25 == 0:
@@ -613,7 +672,7 @@ def main(argv: list[str] | None = None) -> int:
             world.firm.app.store.dispose()
     finally:
         launcher.close()
-    print(f"db={args.db} mode={args.mode} seed={args.seed} plans={world.tally.by_plan} "
+    print(f"db={args.db} instances={args.instances} mode={args.mode} seed={args.seed} plans={world.tally.by_plan} "
           f"finished_runs={world.tally.finished} failed_runs={world.tally.failed_runs} "
           f"seconds={time.monotonic() - started:.0f} logs={tmp}")
     print(findings.summary(), f"resent_kinds={findings.resent_kinds}")

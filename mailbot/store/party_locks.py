@@ -1,0 +1,73 @@
+"""Locks on the parties of the decide queue, one PostgreSQL session-level advisory lock each.
+
+Held on a connection of their own (autocommit, so no transaction stays open while the messages
+are read and decided on another), from before the records are read until they are decided: an
+instance that dies drops them with its session. On SQLite there is one instance, so every lock
+is granted at once. Keys are mixed with the schema's name (advisory.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from .advisory import key_sql
+
+# A second key space: the leader's and the audit chain's locks are single bigints, these take
+# (namespace, key) pairs folded into one bigint by xor with the namespace.
+_NAMESPACE = 0x6D62_7061_7274  # 'mbpart'
+_TRY = text(f"SELECT pg_try_advisory_lock({key_sql('k')} # CAST(:ns AS bigint))")
+_UNLOCK = text(f"SELECT pg_advisory_unlock({key_sql('k')} # CAST(:ns AS bigint))")
+
+
+class PartyLocks:
+    """The parties this instance is deciding now."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self._held: list[int] = []
+        self.shared = engine.dialect.name == "postgresql"
+
+    def take(self, parties: Sequence[int], *, most: int) -> list[int]:
+        """Lock up to `most` of these parties, skipping any another instance holds; in order."""
+        if not self.shared:
+            taken = list(parties[:most])
+        else:
+            conn = self._connection()
+            taken = []
+            for party in parties:
+                if len(taken) >= most:
+                    break
+                if conn.execute(_TRY, {"k": party, "ns": _NAMESPACE}).scalar():
+                    taken.append(party)
+        self._held.extend(taken)
+        return taken
+
+    def release(self) -> None:
+        """Let every party go (the records were decided, or are left for the next try)."""
+        held, self._held = self._held, []
+        if self._conn is not None:
+            for party in held:
+                self._conn.execute(_UNLOCK, {"k": party, "ns": _NAMESPACE})
+
+    def close(self) -> None:
+        """Let go and end the session; if the database fails meanwhile, drop the connection,
+        which ends the session and every lock left with it."""
+        conn = self._conn
+        try:
+            self.release()
+        except DBAPIError:
+            if conn is not None:
+                conn.invalidate()
+        finally:
+            self._conn = None
+            if conn is not None:
+                conn.close()
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._conn

@@ -1,0 +1,224 @@
+"""Several instances decide the queue of recorded mail side by side on one PostgreSQL database.
+
+What a firm running two instances would check: every message decided exactly once, one case
+per client even when a client's flood is split between instances, a client's messages decided
+in the order they came, and an instance that does not lead never reads the mailbox.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from mailbot.cli import wiring
+from mailbot.decide_order import address_key
+from mailbot.service.context import App
+from mailbot.service.decide_queue import MAX_STARTS, decide_queue
+from mailbot.service.leader import LeaderLock
+from mailbot.service.record import Arrival, Received, take_in
+from mailbot.store import Store
+from mailbot.store.party_locks import PartyLocks
+from mailbot.store.tables import case_messages, cases, outbox, quarantine, raw_messages
+from tests.e2e.harness import Firm
+from tests.integration.test_intake_exactly_once import build_firm
+from tests.servers.dovecot import DovecotServer
+from tests.servers.postgres import PgSchema
+from tests.servers.smtp import SmtpServer
+
+pytestmark = [pytest.mark.dovecot, pytest.mark.postgres]
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+FLOODER = "sam.flood@clients.example"
+
+
+@pytest.fixture
+def firm(dovecot: DovecotServer, smtp_server: SmtpServer, tmp_path: Path,
+         pg_schema: PgSchema) -> Iterator[Firm]:
+    built = build_firm(dovecot, smtp_server, tmp_path, pg_schema.url_with_schema())
+    yield built
+    built.app.store.dispose()
+
+
+def _complaint(sender: str, n: int, at: datetime) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "complaints@harbourvale.example"
+    msg["Subject"] = f"Complaint {n}"
+    msg["Date"] = format_datetime(at)
+    msg["Message-ID"] = make_msgid(domain="clients.example")
+    msg.set_content(f"Message {n}. I want to complain: my bill is wrong and nobody answers my "
+                    "emails about it.")
+    return bytes(msg)
+
+
+def _take_in(app: App, senders: list[str]) -> list[int]:
+    """Record one message per sender (in this order) as the leader's take-in would."""
+    arrivals = [Arrival(_complaint(s, n, T0 + timedelta(seconds=n)), None,
+                        T0 + timedelta(seconds=n)) for n, s in enumerate(senders)]
+    taken = take_in(app, arrivals, now=T0 + timedelta(minutes=5))
+    return [t.raw_id for t in taken if t.raw_id is not None]
+
+
+def _statuses(app: App, ids: list[int]) -> list[str]:
+    with app.store.transaction() as conn:
+        rows = dict(conn.execute(select(raw_messages.c.id, raw_messages.c.status)
+                                 .where(raw_messages.c.id.in_(ids))).all())
+    return [rows[i] for i in ids]
+
+
+def _cases_of(app: App, address: str) -> list[int]:
+    with app.store.transaction() as conn:
+        return list(conn.execute(select(cases.c.id).where(cases.c.client_address == address))
+                    .scalars())
+
+
+def _now() -> datetime:
+    return T0 + timedelta(minutes=10)
+
+
+def test_a_client_another_instance_is_deciding_is_left_to_it_then_decided_in_order(
+        firm: Firm, pg_schema: PgSchema) -> None:
+    others = [f"client{n}@clients.example" for n in range(6)]
+    senders = [FLOODER, others[0], FLOODER, others[1], others[2], FLOODER, others[3], others[4],
+               FLOODER, others[5], FLOODER]
+    ids = _take_in(firm.app, senders)
+    flood = [i for i, s in zip(ids, senders) if s == FLOODER]
+
+    elsewhere = PartyLocks(pg_schema.engine())  # another instance, deciding this client now
+    try:
+        assert elsewhere.take([address_key(FLOODER)], most=1) == [address_key(FLOODER)]
+        decided = decide_queue(firm.app, now=_now)
+        assert sorted(r.raw_id for r in decided if r.raw_id) == sorted(set(ids) - set(flood))
+        assert _statuses(firm.app, flood) == ["received"] * len(flood), \
+            "nothing of a client another instance holds is decided here"
+    finally:
+        elsewhere.close()
+
+    decided = decide_queue(firm.app, now=_now)
+    assert [r.raw_id for r in decided] == flood, "the client's messages, oldest first"
+    assert [r.status for r in decided] == ["new_case"] + ["follow_up"] * (len(flood) - 1)
+    (case_id,) = _cases_of(firm.app, FLOODER)
+    with firm.app.store.transaction() as conn:
+        filed = conn.execute(select(case_messages.c.raw_message_id)
+                             .where(case_messages.c.case_id == case_id,
+                                    case_messages.c.direction == "in")
+                             .order_by(case_messages.c.id)).scalars().all()
+    assert list(filed) == flood
+
+
+def test_two_instances_side_by_side_decide_everything_once(
+        firm: Firm, pg_schema: PgSchema) -> None:
+    """A flood from one client spread over the whole queue, between 120 other clients: two
+    instances deciding at once open one case per client and acknowledge each client once."""
+    others = [f"client{n}@clients.example" for n in range(120)]
+    senders = []
+    for n, other in enumerate(others):
+        senders.append(other)
+        if n % 4 == 0:
+            senders.append(FLOODER)
+    ids = _take_in(firm.app, senders)
+    second = wiring.build_app(firm.config, with_classifier=False)  # its own engine and key
+    start = threading.Barrier(2)
+    decided: dict[str, list[Received]] = {}
+    failed: list[BaseException] = []
+
+    def instance(name: str, app: App) -> None:
+        start.wait()
+        try:
+            decided[name] = decide_queue(app, now=_now)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failed.append(exc)
+
+    try:
+        threads = [threading.Thread(target=instance, args=(name, app))
+                   for name, app in (("first", firm.app), ("second", second))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+    finally:
+        second.store.dispose()
+    assert not failed, failed
+    every = [r.raw_id for results in decided.values() for r in results]
+    assert sorted(every) == sorted(ids), "each message decided once, by one instance"
+    assert "received" not in _statuses(firm.app, ids)
+    assert len(_cases_of(firm.app, FLOODER)) == 1, "one client's flood opens one case"
+    with firm.app.store.transaction() as conn:
+        opened = conn.execute(select(cases.c.client_address)).scalars().all()
+        acks = conn.execute(select(outbox.c.recipients)
+                            .where(outbox.c.kind == "acknowledgement")).scalars().all()
+    assert Counter(opened) == Counter([*others, FLOODER])
+    assert sorted(r[0] if isinstance(r, list) else r for r in acks) == sorted([*others, FLOODER])
+
+
+def test_a_pass_that_does_not_lead_decides_and_leaves_the_mailbox_alone(
+        firm: Firm, pg_schema: PgSchema) -> None:
+    """`mailbot run --once` beside a running service: it helps decide; the leader reads mail."""
+    ids = _take_in(firm.app, ["ann@clients.example", "bob@clients.example"])
+    firm.client_writes("Complaint", "Nobody has answered me for weeks.", at=T0)
+    leader = LeaderLock(Store(pg_schema.engine()))
+    try:
+        assert leader.held()
+        report = firm.run(_now())
+    finally:
+        leader.release()
+    assert report.intake.fetched == 0
+    assert report.intake.outcomes == {"new_case": 2}
+    assert "received" not in _statuses(firm.app, ids)
+    assert len(firm.dovecot.fetch_all(firm.complaints, "INBOX")) == 1, "the mail is the leader's"
+
+
+def test_a_message_that_keeps_stopping_its_decider_is_quarantined(firm: Firm) -> None:
+    (raw_id,) = _take_in(firm.app, ["ann@clients.example"])
+    with firm.app.store.transaction() as conn:  # started MAX_STARTS times, killed each time
+        conn.execute(update(raw_messages).where(raw_messages.c.id == raw_id)
+                     .values(decide_attempts=MAX_STARTS))
+    (result,) = decide_queue(firm.app, now=_now)
+    assert result.status == "quarantined"
+    with firm.app.store.transaction() as conn:
+        reason = conn.execute(select(quarantine.c.reason)
+                              .where(quarantine.c.raw_message_id == raw_id)).scalar_one()
+    assert "never finished" in reason
+
+
+def test_a_deadlock_between_two_instances_is_one_to_try_again(pg_schema: PgSchema) -> None:
+    """Two transactions that take two locks in opposite orders: PostgreSQL rolls one back, and
+    the queue tries its round again rather than failing the pass (worth_retrying)."""
+    from sqlalchemy import text
+
+    from mailbot.store import worth_retrying
+
+    engines = [pg_schema.engine(), pg_schema.engine()]
+    faults: list[BaseException] = []
+    both_hold = threading.Barrier(2)
+
+    def take(engine_index: int, first: int, second: int) -> None:
+        try:
+            with engines[engine_index].begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": first})
+                both_hold.wait()
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": second})
+        except Exception as exc:  # noqa: BLE001 - the one PostgreSQL chose is looked at below
+            faults.append(exc)
+
+    threads = [threading.Thread(target=take, args=(0, 9_001, 9_002)),
+               threading.Thread(target=take, args=(1, 9_002, 9_001))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert len(faults) == 1
+    assert worth_retrying(faults[0])
+    assert not worth_retrying(ValueError("not a database fault"))
