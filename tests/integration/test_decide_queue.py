@@ -222,3 +222,27 @@ def test_a_deadlock_between_two_instances_is_one_to_try_again(pg_schema: PgSchem
     assert len(faults) == 1
     assert worth_retrying(faults[0])
     assert not worth_retrying(ValueError("not a database fault"))
+
+
+def test_the_service_that_does_not_lead_helps_decide(firm: Firm, pg_schema: PgSchema,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mailbot run` beside a leader: its intake job decides the queue instead of standing by."""
+    import asyncio
+
+    from mailbot.service import runner
+
+    ids = _take_in(firm.app, ["ann@clients.example", "bob@clients.example", FLOODER])
+    firm.client_writes("Complaint", "Nobody has answered me for weeks.", at=T0)
+    monkeypatch.setattr(runner, "HELP_IDLE_SECONDS", 1.0)  # back after a second with no work
+    leader = LeaderLock(Store(pg_schema.engine()))
+    ours = LeaderLock(firm.app.store)
+    try:
+        assert leader.held()
+        jobs = runner._Jobs(firm.app, wiring.mailbox_source(firm.config), None, ours,
+                            runner.StopFlag(), _now)
+        asyncio.run(jobs.intake())
+    finally:
+        ours.release()
+        leader.release()
+    assert "received" not in _statuses(firm.app, ids)
+    assert len(firm.dovecot.fetch_all(firm.complaints, "INBOX")) == 1, "the mail is the leader's"
