@@ -19,9 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Row
 
 from ..errors import MalformedMessage
 from ..message import Inbound
@@ -54,7 +51,7 @@ def decide_queue(app: App, *, now: Callable[[], datetime],
             parties = locks.take(front, most=MAX_BATCH)
             if not parties:
                 break  # nothing undecided, or all of it in other instances' hands
-            rows: list[Row[Any]] = []
+            rows: list[raw_mail.Queued] = []
             try:
                 with app.store.transaction() as conn:
                     rows = raw_mail.queued_of(conn, parties, limit=MAX_BATCH)
@@ -77,7 +74,7 @@ def decide_queue(app: App, *, now: Callable[[], datetime],
     return results
 
 
-def _decide_rows(app: App, rows: list[Row[Any]], starts: Mapping[int, int],
+def _decide_rows(app: App, rows: list[raw_mail.Queued], starts: Mapping[int, int],
                  read_already: Mapping[int, Inbound], now: Callable[[], datetime],
                  should_stop: Callable[[], bool]) -> list[Received]:
     """Read and classify outside any transaction, then decide as a pass's batch is decided."""

@@ -102,16 +102,25 @@ def queue_front(conn: Connection, *, limit: int) -> list[int]:
     return list(dict.fromkeys(int(party) for party, _id in rows))
 
 
-def queued_of(conn: Connection, parties: Sequence[int], *, limit: int) -> list[Row[Any]]:
+@dataclass(frozen=True)
+class Queued:
+    """An undecided record, as the decide queue reads it."""
+
+    id: int
+    raw: bytes | None
+    internaldate: datetime | None
+
+
+def queued_of(conn: Connection, parties: Sequence[int], *, limit: int) -> list[Queued]:
     """The undecided records of these parties, oldest first: read while holding their locks,
     so no record of theirs is being decided elsewhere and each party starts at its oldest."""
     if not parties:
         return []
     c = raw_messages.c
-    return list(conn.execute(
-        select(c.id, c.raw, c.internaldate)
-        .where(c.status == "received", _PARTY.in_(list(parties)))
-        .order_by(c.id).limit(limit)))
+    rows = conn.execute(select(c.id, c.raw, c.internaldate)
+                        .where(c.status == "received", _PARTY.in_(list(parties)))
+                        .order_by(c.id).limit(limit))
+    return [Queued(int(row.id), row.raw, row.internaldate) for row in rows]
 
 
 def count_attempts(conn: Connection, raw_ids: Sequence[int]) -> dict[int, int]:
