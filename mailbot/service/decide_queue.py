@@ -29,7 +29,7 @@ from .decide import (MAX_BATCH, MAX_LEFTOVER_ATTEMPTS, Pending, decide_batch, po
                      predictions)
 from .record import Received, quarantine, read, receipt_time, with_documents
 
-SCAN = 4 * MAX_BATCH  # undecided records looked at for free parties, per round
+SCAN = 4 * MAX_BATCH  # parties with undecided mail looked at for free ones, per round
 # Every start is counted here, the first included (decide_undecided counts from the second).
 MAX_STARTS = MAX_LEFTOVER_ATTEMPTS + 1
 MAX_RETRIES = 5  # rounds rolled back by a deadlock, per call, before the fault is raised

@@ -95,11 +95,14 @@ _PARTY = func.coalesce(raw_messages.c.order_key, -raw_messages.c.id)
 
 
 def queue_front(conn: Connection, *, limit: int) -> list[int]:
-    """The parties of the oldest undecided records, oldest first, each once."""
+    """Up to `limit` parties with undecided records, the one waiting longest first. By party
+    rather than by record: one client's flood at the front must not hide everyone behind it
+    from an instance that finds that client locked."""
     c = raw_messages.c
-    rows = conn.execute(select(_PARTY, c.id).where(c.status == "received")
-                        .order_by(c.id).limit(limit))
-    return list(dict.fromkeys(int(party) for party, _id in rows))
+    party = _PARTY.label("party")
+    rows = conn.execute(select(party).where(c.status == "received").group_by(party)
+                        .order_by(func.min(c.id)).limit(limit))
+    return [int(value) for value in rows.scalars()]
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,22 @@ def test_a_client_another_instance_is_deciding_is_left_to_it_then_decided_in_ord
     assert list(filed) == flood
 
 
+def test_a_flood_another_instance_is_deciding_does_not_hide_the_clients_behind_it(
+        firm: Firm, pg_schema: PgSchema) -> None:
+    from mailbot.service.decide_queue import SCAN
+
+    behind = ["ann@clients.example", "bob@clients.example"]
+    ids = _take_in(firm.app, [FLOODER] * (SCAN + 10) + behind)
+    elsewhere = PartyLocks(pg_schema.engine())
+    try:
+        elsewhere.take([address_key(FLOODER)], most=1)
+        decided = decide_queue(firm.app, now=_now)
+    finally:
+        elsewhere.close()
+    assert [r.raw_id for r in decided] == ids[-2:]
+    assert [len(_cases_of(firm.app, who)) for who in behind] == [1, 1]
+
+
 def test_two_instances_side_by_side_decide_everything_once(
         firm: Firm, pg_schema: PgSchema) -> None:
     """A flood from one client spread over the whole queue, between 120 other clients: two
