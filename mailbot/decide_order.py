@@ -7,16 +7,36 @@ decided before the message it follows would open one of its own. So every messag
 order key, the party it is about, and messages with one key are decided by one instance at a
 time, oldest first: the sender's address, or, for a member of staff forwarding a client's
 email, the forwarded client's (the forward and the client's own email must not both open a
-case). Pure.
+case). A reply to a message still waiting to be decided joins that message's party, whoever
+sends it (a colleague copied in, an auto-reply): a thread is decided in the order it was
+written, as one instance decides it, and routing sees the case its first message opened. Pure.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 
 from .forwarded import forwarded_address
 from .message import Inbound
+from .routing import thread_ids
+
+
+def order_keys(readings: Sequence[Inbound | None], staff_addresses: Collection[str],
+               waiting: Mapping[str, int]) -> list[int | None]:
+    """The key of each message of a batch taken in together (None where it is not an email).
+    `waiting`: the keys of undecided records by Message-ID, for the replies among them."""
+    known = dict(waiting)
+    keys: list[int | None] = []
+    for msg in readings:
+        key = None
+        if msg is not None:
+            key = next((known[mid] for mid in reversed(thread_ids(msg)) if mid in known),
+                       None) or order_key(msg, staff_addresses)
+            if msg.message_id and key is not None:
+                known.setdefault(msg.message_id, key)
+        keys.append(key)
+    return keys
 
 
 def order_key(msg: Inbound, staff_addresses: Collection[str]) -> int | None:

@@ -21,13 +21,14 @@ from typing import Sequence
 from sqlalchemy import Connection
 
 from ..cases import AuditEvent
-from ..decide_order import order_key
+from ..decide_order import order_keys
 from ..dedupe import dedupe_key, sniff_message_id
 from ..document_reader import read_documents
 from ..documents import OUTLOOK_MESSAGE, appended, to_read
 from ..errors import MalformedMessage
 from ..machine_mail import MailKind
 from ..message import Inbound, parse_message
+from ..routing import thread_ids
 from ..store import audit, raw_mail
 from ..store.raw_mail import MailboxCoordinates
 from ..trimming import forwards
@@ -161,12 +162,14 @@ def take_in(app: App, arrivals: Sequence[Arrival], *, now: datetime) -> list[Tak
         except MalformedMessage as exc:
             readings.append(exc)
     taken: list[Taken] = []
+    emails = [r if isinstance(r, Inbound) else None for r in readings]
     with app.store.transaction() as conn:
-        for arrival, reading in zip(arrivals, readings):
+        waiting = raw_mail.waiting_parties(
+            conn, [mid for msg in emails if msg is not None for mid in thread_ids(msg)])
+        parties = order_keys(emails, app.handler_addresses, waiting)
+        for arrival, reading, party in zip(arrivals, readings, parties):
             sniffed = sniff_message_id(arrival.raw)
             key, content = dedupe_key(sniffed, arrival.raw)
-            party = (order_key(reading, app.handler_addresses)
-                     if isinstance(reading, Inbound) else None)
             raw_id = raw_mail.record_raw(conn, raw=arrival.raw, dedupe_key=key,
                                          content_sha256=content, message_id=sniffed,
                                          where=arrival.where, internaldate=arrival.internaldate,

@@ -94,6 +94,17 @@ def undecided(conn: Connection, *, after_id: int = 0, limit: int = 100) -> list[
 _PARTY = func.coalesce(raw_messages.c.order_key, -raw_messages.c.id)
 
 
+def waiting_parties(conn: Connection, message_ids: Sequence[str]) -> dict[str, int]:
+    """The order keys of undecided records with these Message-IDs (replies join their party)."""
+    if not message_ids:
+        return {}
+    c = raw_messages.c
+    rows = conn.execute(select(c.message_id, c.order_key)
+                        .where(c.status == "received", c.order_key.is_not(None),
+                               c.message_id.in_(sorted(set(message_ids)))))
+    return {str(mid): int(key) for mid, key in rows}
+
+
 def queue_front(conn: Connection, *, limit: int) -> list[int]:
     """Up to `limit` parties with undecided records, the one waiting longest first. By party
     rather than by record: one client's flood at the front must not hide everyone behind it

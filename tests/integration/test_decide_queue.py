@@ -262,3 +262,23 @@ def test_the_service_that_does_not_lead_helps_decide(firm: Firm, pg_schema: PgSc
         leader.release()
     assert "received" not in _statuses(firm.app, ids)
     assert len(firm.dovecot.fetch_all(firm.complaints, "INBOX")) == 1, "the mail is the leader's"
+
+
+def test_a_reply_taken_in_while_its_message_waits_is_queued_in_that_clients_line(
+        firm: Firm) -> None:
+    (first,) = _take_in(firm.app, [FLOODER])
+    with firm.app.store.transaction() as conn:
+        mid = conn.execute(select(raw_messages.c.message_id)
+                           .where(raw_messages.c.id == first)).scalar_one()
+    reply = EmailMessage()
+    reply["From"] = "colleague@clients.example"
+    reply["To"] = "complaints@harbourvale.example"
+    reply["Subject"] = "Re: Complaint 0"
+    reply["Message-ID"] = make_msgid(domain="clients.example")
+    reply["In-Reply-To"] = reply["References"] = f"<{mid}>"
+    reply.set_content("I was copied in: all of this is true.")
+    (taken,) = take_in(firm.app, [Arrival(bytes(reply), None, T0)], now=T0 + timedelta(minutes=6))
+    with firm.app.store.transaction() as conn:
+        keys = conn.execute(select(raw_messages.c.order_key).order_by(raw_messages.c.id))
+        assert list(keys.scalars()) == [address_key(FLOODER)] * 2
+    assert [r.raw_id for r in decide_queue(firm.app, now=_now)] == [first, taken.raw_id]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailbot.decide_order import address_key, order_key
+from mailbot.decide_order import address_key, order_key, order_keys
 from mailbot.message import parse_message
 
 STAFF = frozenset({"priya@harbourvale.example"})
@@ -37,3 +37,26 @@ def test_a_staff_forward_is_ordered_with_the_forwarded_clients_own_mail() -> Non
 def test_a_staff_members_own_mail_is_their_own_party() -> None:
     reply = parse_message(_mail("priya@harbourvale.example", "Re: [C-2026-0001] draft", "APPROVE"))
     assert order_key(reply, STAFF) == address_key("priya@harbourvale.example")
+
+
+def _reply(sender: str, answers: str) -> bytes:
+    return (f"From: {sender}\r\nTo: complaints@harbourvale.example\r\nSubject: Re: Complaint\r\n"
+            f"Message-ID: <reply-{abs(hash(sender))}@x.example>\r\nIn-Reply-To: <{answers}>\r\n"
+            f"References: <{answers}>\r\n\r\nI agree with Sam, and I was there.\r\n").encode()
+
+
+def test_a_reply_to_a_message_still_waiting_joins_its_party_whoever_sends_it() -> None:
+    """A colleague copied in answers the client's complaint at once: the reply waits in the
+    client's line, so the thread is decided in the order it was written."""
+    sam = parse_message(_mail("sam@client.example", "Complaint", "My bill is wrong."))
+    assert sam.message_id
+    in_batch = parse_message(_reply("colleague@client.example", sam.message_id))
+    unrelated = parse_message(_mail("ann@client.example", "Complaint", "Nobody answers."))
+    keys = order_keys([sam, None, in_batch, unrelated], STAFF, {})
+    assert keys == [address_key("sam@client.example"), None, address_key("sam@client.example"),
+                    address_key("ann@client.example")]
+
+    later = parse_message(_reply("colleague@client.example", "taken-in-earlier@x.example"))
+    waiting = {"taken-in-earlier@x.example": address_key("sam@client.example")}
+    assert order_keys([later], STAFF, waiting) == [address_key("sam@client.example")]
+    assert order_keys([later], STAFF, {}) == [address_key("colleague@client.example")]
