@@ -1,16 +1,14 @@
-"""One and two mailbot instances sharing one PostgreSQL database: intake rate, memory, exactly-once.
+"""Several mailbot instances sharing one PostgreSQL database: intake rate, memory, exactly-once.
 
 Loads N generated complaints into a throwaway Dovecot, then starts K instances (fresh child
 interpreters) against one fresh PostgreSQL schema. Each does what `mailbot run` does for
 intake: while it holds the leader lock (service/leader.py), it runs intake passes; otherwise
-it waits. All start together (a barrier), so the second instance really competes for the lock.
-The clock runs from the start signal until every message is decided; afterwards the parent
-checks that each message became exactly one record and each complainant exactly one case.
+it decides the queue of recorded mail (service/decide_queue.py). All start together (a
+barrier), so they really compete. The clock runs from the start signal until every message is
+decided; afterwards the parent checks that each message became exactly one record and each
+complainant exactly one case, and prints what each instance fetched and decided.
 
-    python -m tests.bench.bench_instances --n 2000 --instances 1 --instances 2
-
-Intake is leader-only by design: a second instance adds availability (it takes over when the
-leader dies) and shares the outbox, not intake speed, so two instances should match one.
+    python -m tests.bench.bench_instances --n 2000 --instances 1 --instances 2 --instances 4
 """
 
 from __future__ import annotations
@@ -158,7 +156,7 @@ def measure(n: int, counts: list[int], *, classifier: bool, batch_size: int, see
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="One and two instances on one PostgreSQL database.")
+    parser = argparse.ArgumentParser(description="Several instances on one PostgreSQL database.")
     parser.add_argument("--n", type=int, default=2000, help="messages to load")
     parser.add_argument("--instances", type=int, action="append", help="repeatable; default 1 and 2")
     parser.add_argument("--no-classifier", action="store_true")
