@@ -64,6 +64,29 @@ def test_runs_killed_at_random_points_lose_double_and_leak_nothing(world: World)
     assert found.cases == found.complaints
 
 
+@pytest.mark.postgres
+def test_two_instances_killed_at_random_points_lose_double_and_leak_nothing(
+        dovecot: DovecotServer, make_smtp_server: Callable[..., SmtpServer], tmp_path: Path,
+        pg_schema: Any) -> None:
+    """Each run is two instances on one PostgreSQL database, the second helping decide what the
+    first takes in (service/decide_queue.py); the kill takes one of them or both."""
+    pair = Launcher("fork", slots=2)
+    world = World(dovecot, make_smtp_server(deliver_to=dovecot), tmp_path, pair, seed=SEED,
+                  db_url=pg_schema.url_with_schema(), instances=2)
+    try:
+        for _ in range(ITERATIONS):
+            world.iteration()
+        world.settle()
+        found = world.check()
+    finally:
+        world.firm.app.store.dispose()
+        pair.close()
+    print(found.summary(), world.tally.by_plan)
+    assert found.kills > 0, "no run was killed: the test proved nothing"
+    assert found.problems == []
+    assert found.cases == found.complaints
+
+
 def test_smtp_server_dying_mid_run_leaves_letters_approved_until_it_is_back(
     world: World, dovecot: DovecotServer, make_smtp_server: Callable[..., SmtpServer]
 ) -> None:
