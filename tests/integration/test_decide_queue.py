@@ -282,3 +282,35 @@ def test_a_reply_taken_in_while_its_message_waits_is_queued_in_that_clients_line
         keys = conn.execute(select(raw_messages.c.order_key).order_by(raw_messages.c.id))
         assert list(keys.scalars()) == [address_key(FLOODER)] * 2
     assert [r.raw_id for r in decide_queue(firm.app, now=_now)] == [first, taken.raw_id]
+
+
+def test_a_round_rolled_back_by_a_deadlock_is_tried_again_and_not_counted_against_the_mail(
+        firm: Firm, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL rolls back one of two instances' transactions that met in opposite orders: the
+    round is tried again at once, and the start it cost is not held against its messages (three
+    such starts would quarantine a message as one that keeps stopping its decider)."""
+    from sqlalchemy.exc import OperationalError
+
+    from mailbot.service import decide_queue as queue
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    ids = _take_in(firm.app, ["ann@clients.example", "bob@clients.example"])
+    real = queue.decide_batch
+    calls: list[int] = []
+
+    def deadlocked_once(*args: object, **kwargs: object) -> list[Received]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE cases ...", {}, Deadlock("deadlock detected"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue, "decide_batch", deadlocked_once)
+    decided = decide_queue(firm.app, now=_now)
+    assert [r.status for r in decided] == ["new_case", "new_case"]
+    assert len(calls) == 2
+    with firm.app.store.transaction() as conn:
+        starts = conn.execute(select(raw_messages.c.decide_attempts)
+                              .where(raw_messages.c.id.in_(ids))).scalars().all()
+    assert list(starts) == [1, 1], "the rolled-back start was taken back"
