@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
@@ -14,6 +13,7 @@ from ..deadlines import TRIAGE_WITHIN, case_deadlines
 from ..duty_clocks import ico_due
 from ..errors import ConfigError
 from ..reconnect import LinkStatus, released
+from ..references import parse_reference, reference
 from ..service.links import configured_links
 from ..service.intake_pass import ADOPTED
 from ..service.retention import purge
@@ -23,7 +23,6 @@ from ..store.sealing import new_key, rotate_all
 from . import wiring
 from .running import ConfigOption, parse_now
 
-_REFERENCE = re.compile(r"^C-(\d{4})-(\d{4,})$", re.IGNORECASE)
 
 
 def _now(value: str | None) -> datetime:
@@ -50,6 +49,9 @@ def status_report(config: Any, now: datetime) -> dict[str, Any]:
             # Taken in but not yet decided: normally 0 between passes; the next pass decides them
             # first.
             "awaiting_decision": status.undecided_mail(conn),
+            # Numbers given out with no case (PostgreSQL: a case rolled back after taking one;
+            # references.py), each named so the register's gaps are accounted for.
+            "references_unused": status.unused_references(conn),
             # Reminder lines and drafts the deadline tick queued and its letters step has not
             # written yet.
             "deadline_letters_queued": levels.queued(conn),
@@ -208,10 +210,10 @@ def db_adopt_mailbox(
 ) -> None:
     """Let a new database read a mailbox another database read, continuing its references."""
     cfg = wiring.read_config(config)
-    found = _REFERENCE.match(next_reference.strip())
-    if not found:
+    found = parse_reference(next_reference)
+    if found is None:
         raise typer.BadParameter("give a case reference such as C-2026-0043")
-    year, number = int(found.group(1)), int(found.group(2))
+    year, number = found
     if number < 1:
         raise typer.BadParameter("the number must be at least 0001")
     name = wiring.mailbox_name_of(cfg)
@@ -224,7 +226,7 @@ def db_adopt_mailbox(
             raise typer.Exit(1)
         casebook.reserve_references(conn, year, number - 1)
         raw_mail.set_watermark(conn, name, ADOPTED, 0, now)
-        first = f"C-{year}-{number:04d}"
+        first = reference(year, number)
         audit.append(conn, [AuditEvent("intake.mailbox_adopted", None, "cli", now,
                                        {"mailbox": name, "next_reference": first})])
     store.dispose()

@@ -16,7 +16,7 @@ from ..working_days import WorkingCalendar
 from ..profiles import Profile
 from ..reports import evidence, returns, subject_access
 from ..reports import register as reg
-from ..store import Store, casebook
+from ..store import Store, casebook, status
 from . import wiring
 from .running import ConfigOption, JsonOption, command_group, parse_now
 
@@ -110,6 +110,12 @@ def register_cmd(config: ConfigOption = None, as_csv: CsvFlag = False, out: CsvO
             f"{r['state']:<15} outcome {r['outcome'] or '-':<7} ack "
             f"{r['acknowledge_deadline']:<8} "
             f"response {r['respond_deadline']}")
+    with records.store.transaction() as conn:
+        skipped = status.unused_references(conn)
+    if skipped:
+        typer.echo(f"references given out with no case (a case rolled back after taking its "
+                   f"number, its message decided again or kept in quarantine): "
+                   f"{', '.join(skipped)}", err=True)
 
 
 def returns_cmd(date_from: FromOption, date_to: ToOption, config: ConfigOption = None,

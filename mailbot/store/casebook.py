@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, Row, bindparam, func, select, update
+from sqlalchemy import Connection, Row, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..cases import OPEN_STATES, CaseSnapshot, State
 from ..letters import CLIENT_KINDS
 from ..records import Case
+from ..references import reference
 from . import memo
 from .raw_mail import insert_ignoring_conflict
 from .tables import case_messages, cases, corrections, outbox, ref_counters
@@ -39,14 +40,20 @@ def next_reference(conn: Connection, year: int) -> str:
             .returning(ref_counters.c.last))
     if name == "postgresql":
         with conn.engine.begin() as own:
-            own.exec_driver_sql("SET LOCAL synchronous_commit = off")
+            # A caller's own transaction holding the row (reserve_references) would wait here
+            # for itself: an error after a while, not a hang.
+            own.execute(_NOT_WAITING)
             number = own.execute(_NEXT_NUMBER[name], {"year": year}).scalar_one()
     else:
         number = conn.execute(_NEXT_NUMBER[name], {"year": year}).scalar_one()
-    return f"C-{year}-{number:04d}"
+    return reference(year, number)
 
 
 _NEXT_NUMBER: dict[str, Any] = {}
+# Both for the number's own transaction only (is_local): its commit does not wait for the disk
+# (next_reference says why that is safe), and a lock not granted in 30 s is an error.
+_NOT_WAITING = text("SELECT set_config('synchronous_commit', 'off', true),"
+                    " set_config('lock_timeout', '30s', true)")
 
 
 def reserve_references(conn: Connection, year: int, last: int) -> None:

@@ -5,15 +5,16 @@ Each is one short query a person reads the answer of; none is on a hot path.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
 from ..deadlines import ACTIVE_STATES
+from ..references import parse_reference, unused
 from . import audit
 from .casebook import IS_OPEN, holding_sent
-from .tables import audit_events, cases, outbox, raw_messages, watermarks
+from .tables import audit_events, cases, outbox, raw_messages, ref_counters, watermarks
 
 
 def _count(conn: Connection, table: Any, *where: Any) -> int:
@@ -29,6 +30,23 @@ def letters_with_status(conn: Connection, status: str) -> int:
     """Letters in the outbox with this status: 'draft' (awaiting approval), 'approved' (the
     backlog to send), 'failed'."""
     return _count(conn, outbox, outbox.c.status == status)
+
+
+def unused_references(conn: Connection) -> list[str]:
+    """Case references the counter gave out that no case has (references.py says how one comes
+    to be skipped); numbers before an adopted mailbox's first were another database's."""
+    first: dict[int, int] = {}
+    for detail in audit.details_since(conn, "intake.mailbox_adopted", datetime.min.replace(
+            tzinfo=timezone.utc)):
+        adopted = parse_reference(str(detail.get("next_reference", "")))
+        if adopted is not None:
+            first[adopted[0]] = max(first.get(adopted[0], 1), adopted[1])
+    found: list[str] = []
+    for year, last in conn.execute(select(ref_counters.c.year, ref_counters.c.last)
+                                   .order_by(ref_counters.c.year)):
+        refs = conn.execute(select(cases.c.ref).where(cases.c.ref.like(f"C-{year}-%")))
+        found += unused(int(year), int(last), refs.scalars(), first.get(int(year), 1))
+    return found
 
 
 def undecided_mail(conn: Connection) -> int:
