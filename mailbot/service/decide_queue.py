@@ -56,8 +56,13 @@ def decide_queue(app: App, *, now: Callable[[], datetime],
                 with app.store.transaction() as conn:
                     rows = raw_mail.queued_of(conn, parties, limit=MAX_BATCH)
                     starts = raw_mail.count_attempts(conn, [row.id for row in rows])
-                results.extend(_decide_rows(app, rows, starts, read_already or {}, now,
-                                            should_stop))
+                done = _decide_rows(app, rows, starts, read_already or {}, now, should_stop)
+                results.extend(done)
+                decided = {result.raw_id for result in done}
+                if len(decided) < len(rows):  # a stop came first: not a start that failed
+                    with app.store.transaction() as conn:
+                        raw_mail.uncount_attempts(
+                            conn, [row.id for row in rows if row.id not in decided])
             except DATABASE_FAULT as exc:
                 # Two instances' transactions can meet on a shared row in opposite orders (a
                 # handler's reply and its client's mail, say); PostgreSQL rolls one back whole.

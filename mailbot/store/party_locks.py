@@ -15,8 +15,9 @@ from sqlalchemy.exc import DBAPIError
 
 from .advisory import key_sql
 
-# A second key space: the leader's and the audit chain's locks are single bigints, these take
-# (namespace, key) pairs folded into one bigint by xor with the namespace.
+# Party keys are hashes spread over the whole bigint range; xor with a constant of their own keeps
+# them off the leader's and the audit chain's fixed keys (meeting one is as unlikely as two
+# addresses' hashes meeting, and would only make two holders wait for each other).
 _NAMESPACE = 0x6D62_7061_7274  # 'mbpart'
 _TRY = text(f"SELECT pg_try_advisory_lock({key_sql('k')} # CAST(:ns AS bigint))")
 _UNLOCK = text(f"SELECT pg_advisory_unlock({key_sql('k')} # CAST(:ns AS bigint))")

@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.bench.bench_intake import REPO, T0, Row, _peak_rss_mb, mailbot_config, table
+from tests.bench.bench_intake import REPO, T0, Row, _peak_rss_mb, mailbot_config, run_child, table
 
 
 def child_instance(spec: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +145,14 @@ def measure(n: int, counts: list[int], *, classifier: bool, batch_size: int, see
     with DovecotServer() as dovecot:
         tmp = Path(tempfile.mkdtemp(prefix="mailbot-instances-"))
         try:
+            # The floor in the same run, on its own copy of the same mail (bench_intake.py).
+            user = dovecot.new_user("floor")
+            mail = genmail.complaints(n, seed=seed, to=user.address, start=T0, spacing=timedelta(seconds=1))
+            genmail.deliver(user.host, user.port, user.username, user.password, "INBOX", mail)
+            got = run_child("floor", {"host": user.host, "port": user.port, "username": user.username,
+                                      "password": user.password, "batch_size": batch_size}, tmp / "floor.log")
+            rows.append(Row(n, "floor: imapclient fetch + email parse", got["messages"], got["seconds"],
+                            got["ready_mb"], got["peak_mb"]))
             for k in counts:
                 user = dovecot.new_user(f"inst{k}")
                 mail = genmail.complaints(n, seed=seed, to=user.address, start=T0, spacing=timedelta(seconds=1))
@@ -170,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure(args.n, args.instances or [1, 2], classifier=not args.no_classifier, batch_size=args.batch_size,
                    seed=args.seed)
     print(table(rows), flush=True)
+    for row in rows[1:]:
+        if "whole pass" in row.what:
+            print(f"  {row.what}: {row.rate / rows[0].rate:.1%} of the floor", flush=True)
     return 0
 
 

@@ -314,3 +314,17 @@ def test_a_round_rolled_back_by_a_deadlock_is_tried_again_and_not_counted_agains
         starts = conn.execute(select(raw_messages.c.decide_attempts)
                               .where(raw_messages.c.id.in_(ids))).scalars().all()
     assert list(starts) == [1, 1], "the rolled-back start was taken back"
+
+
+def test_a_stop_before_a_message_is_decided_is_not_counted_against_it(firm: Firm) -> None:
+    """SIGTERM between reading the queue and deciding: the messages wait for the next pass with
+    no start held against them (only a start that never finished counts)."""
+    ids = _take_in(firm.app, ["ann@clients.example", "bob@clients.example"])
+    asked = iter([False, False, True])  # the round begins, the first message, then a stop
+    decided = decide_queue(firm.app, now=_now, should_stop=lambda: next(asked, True))
+    assert decided == []
+    assert _statuses(firm.app, ids) == ["received", "received"]
+    with firm.app.store.transaction() as conn:
+        starts = conn.execute(select(raw_messages.c.decide_attempts)
+                              .where(raw_messages.c.id.in_(ids))).scalars().all()
+    assert list(starts) == [0, 0]
