@@ -11,5 +11,10 @@ from __future__ import annotations
 
 def key_sql(param: str) -> str:
     """SQL for the lock key of bind parameter `param` in the connection's current schema."""
-    return (f"CASE WHEN current_schema() = 'public' THEN CAST(:{param} AS bigint)"
-            f" ELSE CAST(:{param} AS bigint) # hashtext(current_schema()) END")
+    return key_of(f":{param}")
+
+
+def key_of(expression: str) -> str:
+    """SQL for the lock key of an SQL expression (a column of unnest(), say) in the schema."""
+    return (f"CASE WHEN current_schema() = 'public' THEN CAST({expression} AS bigint)"
+            f" ELSE CAST({expression} AS bigint) # hashtext(current_schema()) END")

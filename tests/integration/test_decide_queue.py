@@ -328,3 +328,16 @@ def test_a_stop_before_a_message_is_decided_is_not_counted_against_it(firm: Firm
         starts = conn.execute(select(raw_messages.c.decide_attempts)
                               .where(raw_messages.c.id.in_(ids))).scalars().all()
     assert list(starts) == [0, 0]
+
+
+def test_party_locks_take_only_as_many_as_wanted_and_skip_those_held(pg_schema: PgSchema) -> None:
+    first, second = PartyLocks(pg_schema.engine()), PartyLocks(pg_schema.engine())
+    try:
+        assert first.take([11, 12, 13, 14], most=2) == [11, 12], "no more than wanted are held"
+        assert second.take([11, 12, 13, 14, 15], most=2) == [13, 14]
+        assert second.take([11, 15], most=5) == [15]
+        first.release()
+        assert second.take([11, 12], most=5) == [11, 12], "released parties are free again"
+    finally:
+        first.close()
+        second.close()
