@@ -19,8 +19,8 @@ from .advisory import key_of
 # them off the leader's and the audit chain's fixed keys (meeting one is as unlikely as two
 # addresses' hashes meeting, and would only make two holders wait for each other).
 _NAMESPACE = 0x6D62_7061_7274  # 'mbpart'
-# One statement for a round's parties: a round trip each cost 2 of a message's 18 ms. The
-# function runs once per key, in the keys' order, and says which it got.
+# One statement for a round's parties rather than a round trip each (two per message decided).
+# The function runs once per key, in the keys' order, and says which it got.
 _KEY = key_of("k")
 _TRY = text(f"SELECT k FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, i)"
             f" WHERE pg_try_advisory_lock({_KEY} # CAST(:ns AS bigint)) ORDER BY i")
