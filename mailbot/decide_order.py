@@ -32,7 +32,9 @@ def order_keys(readings: Sequence[Inbound | None], staff_addresses: Collection[s
         key = None
         if msg is not None:
             key = next((known[mid] for mid in reversed(thread_ids(msg)) if mid in known),
-                       None) or order_key(msg, staff_addresses)
+                       None)
+            if key is None:
+                key = order_key(msg, staff_addresses)
             if msg.message_id and key is not None:
                 known.setdefault(msg.message_id, key)
         keys.append(key)
