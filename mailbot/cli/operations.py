@@ -24,7 +24,6 @@ from . import wiring
 from .running import ConfigOption, parse_now
 
 
-
 def _now(value: str | None) -> datetime:
     return parse_now(value) or datetime.now(timezone.utc)
 

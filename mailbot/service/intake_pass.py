@@ -5,7 +5,9 @@ command per folder), advance the watermark, then decide every message (its case,
 audit), up to decide.MAX_BATCH messages per transaction, each in its own savepoint. A crash
 between any two steps is repaired by the next pass: it first decides what was recorded and
 left undecided; the record's dedupe turns a re-fetched message into a no-op, and the message is
-then moved.
+then moved. On PostgreSQL, where other instances may share the database, the leftovers and each
+batch are decided through the queue every instance decides (decide_queue.py), one client at a
+time.
 
 Before a database reads a mailbox for the first time, it checks that no other database has:
 mail already in the processed or quarantine folder means one has, and this database would

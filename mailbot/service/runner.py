@@ -85,6 +85,7 @@ def run_once(
 
 def _helping_pass(app: App, clock: Callable[[], datetime],
                   should_stop: Callable[[], bool]) -> PassReport:
+    """What `run --once` takes in is the leader's to take: it decides what is waiting."""
     intake = PassReport()
     for result in decide_queue(app, now=clock, should_stop=should_stop):
         intake.count(result.status)

@@ -25,10 +25,11 @@ def next_reference(conn: Connection, year: int) -> str:
     PostgreSQL, in a short transaction of its own, committed at once: in the caller's, the
     counter row stayed locked until its whole batch committed, and instances deciding side by
     side (service/decide_queue.py) waited for each other's batches (two instances at 1.1-1.2
-    times one; 1.8 with this). A number whose case is then rolled back (a message quarantined
-    after it had one, a crash, a deadlock tried again) is skipped, never given twice. The
-    commit does not wait for the disk: PostgreSQL writes its log in order, so a case that is
-    committed (durably) has its number's increment on disk before it.
+    times one; 1.6-1.9 with this, tests/bench/README.md). A number whose case is then rolled
+    back (a message quarantined after it had one, a crash, a deadlock tried again) is skipped,
+    never given twice, and named by `mailbot status` (references.py). The commit does not wait
+    for the disk: PostgreSQL writes its log in order, so a case that is committed (durably) has
+    its number's increment on disk before it.
     """
     name = conn.dialect.name
     if name not in _NEXT_NUMBER:

@@ -45,8 +45,11 @@ class PartyLocks:
             conn = self._connection()
             taken = []
             rest = list(parties)
-            while rest and len(taken) < most:  # asked for no more than are wanted: any taken
-                ask, rest = rest[:most - len(taken)], rest[most - len(taken):]  # is held
+            # Ask for no more than are still wanted (whatever is granted stays held), again
+            # further down the list when some were held elsewhere.
+            while rest and len(taken) < most:
+                wanted = most - len(taken)
+                ask, rest = rest[:wanted], rest[wanted:]
                 got = conn.execute(_TRY, {"keys": ask, "ns": _NAMESPACE}).scalars()
                 taken += [int(key) for key in got]
         self._held.extend(taken)
