@@ -23,6 +23,7 @@ from typing import Callable, Mapping, Sequence
 from sqlalchemy import Connection
 
 from .. import marks, routing
+from ..decide_order import order_key
 from ..errors import ConfigError, MalformedMessage
 from ..machine_mail import MailKind
 from ..message import Inbound
@@ -30,6 +31,7 @@ from ..records import Case
 from ..triage import Prediction
 from ..store import DATABASE_FAULT, casebook, raw_mail
 from ..store import outbox as outbox_q
+from ..store.party_locks import party_locked
 from ..store.raw_mail import MailboxCoordinates
 from ..trust import token_hash
 from .complaints import follow_up, ignored, new_complaint, triage_text
@@ -277,6 +279,13 @@ def reprocess(app: App, raw_id: int, now: datetime) -> Received:
         msg = with_documents(app, read(app, row.raw))
     except MalformedMessage as exc:
         return Received(Outcome.QUARANTINED, raw_id, detail=exc.reason)
-    with app.store.transaction() as conn:
-        raw_mail.reset_for_retry(conn, raw_id)
-    return decide(app, raw_id, msg, received_at=receipt_time(row.internaldate, msg, now), now=now)
+    # Its client's mail is decided one instance at a time (decide_queue.py), this retry too: its
+    # place in the queue and its sender, locked before it is back in the queue.
+    sender = order_key(msg, app.handler_addresses)
+    parties = {row.order_key if row.order_key is not None else -raw_id,
+               sender if sender is not None else -raw_id}
+    with party_locked(app.store.engine, sorted(parties)):
+        with app.store.transaction() as conn:
+            raw_mail.reset_for_retry(conn, raw_id)
+        return decide(app, raw_id, msg, received_at=receipt_time(row.internaldate, msg, now),
+                      now=now)

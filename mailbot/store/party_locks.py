@@ -8,11 +8,14 @@ is granted at once. Keys are mixed with the schema's name (advisory.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from ..errors import MailbotError
 from .advisory import key_of
 
 # Party keys are hashes spread over the whole bigint range; xor with a constant of their own keeps
@@ -79,3 +82,23 @@ class PartyLocks:
         if self._conn is None:
             self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         return self._conn
+
+
+@contextmanager
+def party_locked(engine: Engine, parties: Sequence[int], *,
+                 wait_seconds: float = 30.0) -> Iterator[None]:
+    """Hold every one of these parties for the block (one message decided outside the queue,
+    such as a quarantine retry), waiting while another instance decides one of them."""
+    locks = PartyLocks(engine)
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while len(locks.take(parties, most=len(parties))) < len(parties):
+            locks.release()
+            if time.monotonic() > deadline:
+                raise MailbotError(
+                    f"another instance has been deciding this client's mail for over "
+                    f"{wait_seconds:.0f} s; try again in a minute")
+            time.sleep(0.2)
+        yield
+    finally:
+        locks.close()

@@ -341,3 +341,29 @@ def test_party_locks_take_only_as_many_as_wanted_and_skip_those_held(pg_schema: 
     finally:
         first.close()
         second.close()
+
+
+def test_a_quarantine_retry_waits_for_the_instance_deciding_that_clients_mail(
+        firm: Firm, pg_schema: PgSchema, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mailbot quarantine retry` decides one message outside the queue: it too takes its
+    client's lock, so it never decides beside another instance deciding that client."""
+    import functools
+
+    from mailbot.errors import MailbotError
+    from mailbot.service import decide as deciding
+    from mailbot.store import party_locks, raw_mail
+
+    (raw_id,) = _take_in(firm.app, [FLOODER])
+    with firm.app.store.transaction() as conn:
+        raw_mail.add_quarantine(conn, raw_id, "a parser bug, since fixed", T0)
+    monkeypatch.setattr(deciding, "party_locked",
+                        functools.partial(party_locks.party_locked, wait_seconds=1.0))
+    elsewhere = PartyLocks(pg_schema.engine())
+    try:
+        elsewhere.take([address_key(FLOODER)], most=1)
+        with pytest.raises(MailbotError, match="another instance"):
+            deciding.reprocess(firm.app, raw_id, _now())
+        assert _statuses(firm.app, [raw_id]) == ["quarantined"], "left as it was"
+    finally:
+        elsewhere.close()
+    assert deciding.reprocess(firm.app, raw_id, _now()).status == "new_case"
