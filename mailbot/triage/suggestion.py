@@ -31,6 +31,16 @@ FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerabili
          "safeguarding")
 PRECEDENCE = ("integrity_misconduct", "data_security")
 CRITICAL_WORKING_DAYS = 10
+# A message read as an enquiry still names a date nobody may let pass: a hearing, a limitation
+# date, an eviction. Within this many working days (today, tomorrow, the next working day) it is
+# critical however it reads: "I am due in court tomorrow and my barrister has walked away, what
+# are my options?" must reach a person today. Completions and exchanges are left to the complaint
+# reading: a buyer's note on completion day is routine conveyancing, not an emergency.
+ENQUIRY_WORKING_DAYS = 1
+ENQUIRY_PRESSING_EVENTS = frozenset({
+    "hearing", "court date", "trial", "tribunal", "sentencing", "appeal deadline",
+    "limitation date", "filing deadline", "deadline", "expiry date", "eviction", "repossession",
+    "bailiffs' visit", "police interview", "inquest", "lawsuit", "mediation", "deposition"})
 # Hostile input is input: a single huge "word" once exhausted memory in the n-gram hasher. Every
 # regex, the date finder and the vectoriser see at most this much text and no longer words
 # (real complaint letters run to a few thousand words; no English word is 50 letters long).
@@ -349,6 +359,10 @@ def _raise_for_events(text: str, today: date, is_complaint: bool, country: str,
         if is_complaint:
             urgency = "critical"
             reasons.append(reason)
+        elif (event.event in ENQUIRY_PRESSING_EVENTS
+              and event.working_days <= ENQUIRY_WORKING_DAYS):
+            urgency = "critical"
+            reasons.append(f"{reason} (raised though it reads as an enquiry: too close to wait)")
         else:
             reasons.append(f"{reason} (not raised: reads as an enquiry, not a complaint)")
     return urgency

@@ -172,7 +172,9 @@ def test_any_text_gets_a_suggestion_no_lower_than_the_model(text: str, urgency: 
     result = triage(text, pred=prediction(urgency=urgency))
     order = ["low", "normal", "high", "critical"]
     assert order.index(result.urgency) >= order.index(urgency)
-    assert result.flags <= {"conduct_referral", "insurer_notification", "third_party", "vulnerability"}
+    known = {"conduct_referral", "insurer_notification", "third_party", "vulnerability",
+             "safeguarding", "data_breach", "subject_access"}
+    assert result.flags <= known
     assert result.reasons and all(isinstance(r, str) and r for r in result.reasons)
 
 
@@ -386,9 +388,45 @@ def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() 
                     pred=_unsure((("delay", 0.5), ("other", 0.3)), 0.58))
     assert result.urgency == "critical"
     assert result.complaint_signal == "complaint", "an emergency is never left waiting as an enquiry"
-    sure_not = triage("The hearing is tomorrow, what time should we arrive?",
+    sure_not = triage("Can I bring my daughter to the office? I would like her to hear the advice.",
                       pred=_unsure((("other", 0.9), ("delay", 0.05)), 0.1))
     assert sure_not.complaint_signal == "not_complaint" and sure_not.urgency == "normal"
+
+
+ENQUIRY = (("other", 0.9), ("delay", 0.05))
+
+
+@pytest.mark.parametrize("text", [
+    # models/real r0470 (a forum post, anonymised), as a client would send it
+    "Hello, I am due in court tomororw (Tues) for a very serious family law matter. I got word "
+    "at 5.30pm today that my barrister has walked away from my case and won't be there. What "
+    "are my options?",
+    "The hearing is tomorrow, what time should we arrive?",
+    "Quick question: my trial is on Friday. Do I need to bring the originals?",
+    "The deadline for filing the defence expires tomorrow. Has it been sent?",
+    "We are being evicted on Friday 27 November. Is there anything you can do?",
+])
+def test_a_court_date_or_deadline_by_the_next_working_day_is_critical_in_an_enquiry(
+        text: str) -> None:
+    """Read confidently as no complaint, the message still names a date that must not pass
+    unread: it stays an enquiry (no complaint clocks), but a person sees it today."""
+    result = triage(text, pred=_unsure(ENQUIRY, 0.1))
+    assert result.complaint_signal == "not_complaint"
+    assert result.urgency == "critical"
+    assert any("too close to wait" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "My hearing is on 18 December. What should I bring?",  # 16 working days away
+    "Could you tell me what time the trial starts on Monday?",  # 2 working days: answer tomorrow
+    "We complete tomorrow! What time will the keys be released?",  # routine conveyancing
+    "Thank you so much for all your help at the hearing yesterday.",  # past
+    "What if the hearing were tomorrow, would you still be able to attend?",  # imagined
+])
+def test_an_enquiry_about_a_later_past_or_routine_date_is_not_raised(text: str) -> None:
+    result = triage(text, pred=_unsure(ENQUIRY, 0.1))
+    assert result.complaint_signal == "not_complaint"
+    assert result.urgency == "normal"
 
 
 def test_without_a_model_a_person_decides_the_category_and_it_is_read_as_a_complaint() -> None:
