@@ -120,7 +120,8 @@ RULES: tuple[Rule, ...] = (
         r"|deposit|down\s+payment|settlement)\b"
         r"|(?:checks?|cheques?)\b[^.!?\n]{0,160}?\bbounced"
         # "our savings, our security - had just disappeared": money the subject, in one sentence
-        r"|\b(?:money|funds|savings|bond|investments?|pension|deposit|proceeds|inheritance)\b"
+        r"|\b(?:money|funds|savings|bond|investments?|pension|deposit|proceeds|inheritance"
+        r"|retainer)\b"
         r"[^.!?\n]{0,120}?\b(?:had|has|have)\s+(?:just\s+|simply\s+|all\s+)?(?:disappeared"
         r"|vanished)"
         r"|(?:sent|paid|transferred|returned|wired)\s+" + _POSS + r"\s+(?:\w+\s+){0,2}?(?:money"
@@ -158,6 +159,26 @@ RULES: tuple[Rule, ...] = (
         r"|the)\s+(?:settlement"
         r"|money|funds|proceeds|checks?|cheques?"
         r"|deposit)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+)?(?:months|weeks)"
+        # Money handed over to be paid on that never was: "the stamp duty I paid them was never
+        # paid to HMRC", "the required fees have not been paid to the government"
+        r"|(?:i|we)\s+(?:had\s+)?(?:paid|gave|handed|sent|transferred|wired)\b[^.!?\n]{0,80}?"
+        r"\b(?:was|were|has|have|had)\s+(?:still\s+)?(?:never|not)\s+(?:been\s+)?(?:paid"
+        r"|passed\s+on|forwarded|remitted)\b"
+        r"|(?:fees?|duty|tax|premium|money|payments?|funds)\s+(?:have|has|had|was|were)\s+"
+        r"(?:still\s+)?(?:not|never)\s+(?:been\s+)?paid\s+(?:over\s+)?to\s+(?:the\s+)?"
+        r"(?:government|court|hmrc|irs|land\s+registry|council|home\s+office|uscis|registry"
+        r"|lender|seller|tax\s+office|revenue)\b"
+        # A lawyer gone with the money, or taking or keeping it without the client's say
+        r"|(?:vanished|disappeared|absconded|fled|gone|left\s+the\s+country)\s+with\s+"
+        r"(?:all\s+(?:of\s+)?)?(?:my|our|the|his|her|their|client)\s+(?:\w+\s+)?(?:money|funds"
+        r"|deposit|retainer|savings|cash|settlement|completion)"
+        r"|abscond\w*"
+        r"|(?:took|taken|take|withdrew|withdrawn|moved|transferred|removed)\s+(?:\w+\s+){0,3}?"
+        r"(?:money|funds|cash|£[\d,.]+k?|\$[\d,.]+k?)\s+(?:\w+\s+){0,4}?without\s+(?:(?:my|our"
+        r"|his|her|their|the\s+client[’']s|anyone[’']s)\s+)?(?:permission|consent|knowledge"
+        r"|authority|authori[sz]ation)"
+        r"|(?:kept|keeping|keeps|pocketing)\s+(?:all\s+(?:of\s+)?)?(?:my|our)\s+(?:\w+\s+)?"
+        r"(?:money|retainer|settlement|checks?|cheques?|funds|inheritance)\b"
     ),
     _rule(
         "data_breach", "critical", {"conduct_referral", "data_breach"},
@@ -230,7 +251,17 @@ RULES: tuple[Rule, ...] = (
         r"|(?:told|informed|conferred\s+with|spoke\s+(?:to|with)"
         r"|contacted)\s+(?:the\s+)?(?:opposing|other)\s+"
         r"(?:party|side|parties)\s+" + _W + r"{0,6}without\s+"
-        r"(?:my|our|his|her|their|the\s+client[’']s)\s+(?:permission|consent|knowledge)",
+        r"(?:my|our|his|her|their|the\s+client[’']s)\s+(?:permission|consent|knowledge)"
+        # "sent my divorce papers to my ex's address", "emailed my records to another client"
+        r"|(?:sent|e-?mailed|posted|forwarded|gave|given|handed|disclosed|shared|passed)\s+"
+        r"(?:my|our|his|her|their|the\s+client[’']s)\s+(?:\w+\s+){0,3}?(?:papers|documents?"
+        r"|files?|records|details|letters?|reports?|statements?|information|address|data|notes)"
+        r"\s+(?:\w+\s+){0,2}?to\s+(?:(?:my|our|his|her|the|a|an)\s+)?(?:ex\b|ex-?(?:wife|husband"
+        r"|partner)|former\s+(?:wife|husband|partner|employer)|abuser|employer|landlord"
+        r"|neighbou?r|opponent|other\s+side|opposing\s+\w+|other\s+client|another\s+client"
+        r"|different\s+client|stranger)"
+        r"|(?:files?|papers|documents|laptop|bundle|records|passport|deeds)\s+(?:was|were"
+        r"|had\s+been|has\s+been|have\s+been|got)\s+(?:left|lost|stolen|mislaid)\b",
         negatable=True, category="data_security"),
     _rule(
         "dishonesty", "critical", {"conduct_referral"},
@@ -292,7 +323,51 @@ RULES: tuple[Rule, ...] = (
         r"|consent|permission|authori[sz]ation|agreement)"
         r"|(?:hours|time|entries|calls|meetings)\s+(?:are|were|have\s+been"
         r"|being)\s+(?:\w+\s+)?(?:invented|made\s+up"
-        r"|fabricated)|fabricat\w*", negatable=True, category="integrity_misconduct"),
+        r"|fabricated)|fabricat\w*"
+        r"|misled\s+(?:me|us|him|her|them|my|our|the\s+client)\b|misleading\s+(?:me|us)\b"
+        r"|swindl\w*|trick(?:ed|ing)\s+(?:me|us|him|her|them|my|our)\b"
+        r"|told\s+the\s+(?:judge|court|tribunal)\b[^.!?\n]{0,80}\b(?:not\s+true|untrue"
+        r"|false)\b"
+        r"|(?:secretly|covertly)\s+(?:working|acting)\s+for\b"
+        r"|working\s+for\s+the\s+other\s+side|double[- ]bill\w*"
+        r"|(?:charg|bill|invoic)(?:ed|ing)\s+(?:me\s+|us\s+|the\s+estate\s+)?for\s+"
+        r"(?:\w+\s+){0,3}?(?:that\s+|which\s+)?(?:was\s+|were\s+|he\s+|she\s+|they\s+"
+        r"|it\s+|had\s+)?(?:never|not)\s+(?:been\s+)?(?:done|did|worked|provided|performed"
+        r"|carried\s+out|attended|happened|took\s+place)\b",
+        negatable=True, category="integrity_misconduct"),
+    _rule(
+        "without_authority", "high", {"conduct_referral", "insurer_notification"},
+        "says the lawyer settled, signed or gave something up without the client's authority",
+        # Decisive steps taken for the client without asking: each is hard to undo, a conduct
+        # matter (acting without instructions) and a likely claim. High, as the real texts are
+        # labelled; "settled without my consent" is also an allegation of dishonesty (critical).
+        r"(?:settled|accepted|agreed\s+to|signed|withdrew|withdrawn|dropped|dismissed"
+        r"|discontinued|conceded|waived|sold)\s+(?:[\w'’-]+\s+){0,6}?without\s+(?:(?:my|our|his"
+        r"|her|their|the\s+client[’']s)\s+(?:\w+\s+)?(?:knowledge|consent|permission|authority"
+        r"|authori[sz]ation|instructions?|agreement|approval|say-so)|(?:even\s+)?(?:asking"
+        r"|telling|consulting|informing|checking\s+with)\s+(?:me|us|him|her|them)\b)"
+        # "I never authorised him to settle", "we did not authorise the sale"
+        r"|(?:never|not|didn[’']t|did\s+not)\s+(?:authori[sz]e|instruct|approve|agree\s+to)d?\s+"
+        r"(?:(?:him|her|them|you|anyone|the\s+firm)\s+to\s+(?:settle|accept|sign|withdraw|drop"
+        r"|sell)|(?:the|this|that|any)\s+(?:settlement|offer|sale|agreement|plea))\b",
+        negatable=True, category="instructions"),
+    _rule(
+        "capacity", "critical", {"conduct_referral", "vulnerability"},
+        "says a will or power of attorney was made for someone who could not understand it, or "
+        "under pressure (a conduct matter)",
+        r"(?:sign\w*|made|make|drew\s+up|drawn\s+up|drafted|chang\w+|rewr\w+|new)\s+"
+        # (not "made her will in 2010, years before her dementia")
+        r"(?:[\w'’-]+\s+){0,3}?(?:will|codicil|power\s+of\s+attorney)\b"
+        r"(?:(?!\bbefore\b|\bprior\s+to\b)[^.!?\n]){0,150}?"
+        r"\b(?:dementia|alzheimer\w*|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:mental\s+)?capacity"
+        r"|no\s+(?:mental\s+)?capacity|(?:did|does|could)(?:\s+not|n[’']t)\s+understand)"
+        r"|(?:dementia|alzheimer\w*|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:mental\s+)?capacity"
+        r"|(?:did|does|could)(?:\s+not|n[’']t)\s+understand)\b[^.!?\n]{0,150}?\b(?:sign\w*"
+        r"|made|make|drew\s+up|drawn\s+up|drafted|chang\w+|new|rewr\w+)\s+(?:[\w'’-]+\s+){0,3}?"
+        r"(?:will|codicil|power\s+of\s+attorney)\b"
+        r"|(?:pressur|coerc|forc|bull)\w*\s+(?:[\w'’-]+\s+){0,3}?into\s+(?:chang|sign|mak"
+        r"|rewrit)\w*\s+(?:[\w'’-]+\s+){0,2}?(?:will|codicil|power\s+of\s+attorney)\b",
+        negatable=False, category="integrity_misconduct"),
     _rule(
         "conflict", "high", {"conduct_referral"},
         "alleges a conflict of interest (a conduct matter)",

@@ -136,7 +136,9 @@ _NO_EVENT = re.compile(r"(?:\b(?:no|not|never|without|nor)\b|n[’']t\b)\W+(?:\w
                        re.IGNORECASE)
 _CALLED_OFF = re.compile(
     r"^[^.;!?\n]{0,40}\b(?:cancelled|canceled|adjourned|vacated|postponed|called\s+off"
-    r"|been\s+moved|withdrawn|fell\s+through|pulled\s+out)\b(?!\s+(?:to|until|till))",
+    # "my lawyer has withdrawn" takes the lawyer away, not the hearing
+    r"|been\s+moved|(?<!has\s)(?<!have\s)(?<!had\s)withdrawn|fell\s+through"
+    r"|pulled\s+out)\b(?!\s+(?:to|until|till))",
     re.IGNORECASE)
 # A deadline someone with power over the client has set, straight before its date: "the judge
 # gave me until Friday", "I have until Wednesday", "sign the agreement by the end of the week",

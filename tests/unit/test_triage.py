@@ -256,6 +256,40 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
     ("its been almost two years and he hasnt filed a lawsuit and i cant get him to call me back",
      None),
     ("the completion money hasnt arrived and the solicitor wont say where it is", None),
+    # DOMAIN.md's critical signals in the words clients use: written from its list (money at risk
+    # now, a data breach, an allegation of dishonesty or theft), not from any corpus; two from
+    # models/real (ids beside them). Each failed before the rule forms added with it.
+    # dishonesty, in other words than "lied" or "fraud"
+    ("He misled me about the fees.", "conduct_referral"),
+    ("I was swindled by this firm.", "conduct_referral"),
+    ("My barrister tricked me into signing.", "conduct_referral"),
+    ("They told the judge something that was not true.", "conduct_referral"),
+    ("She charged me for work that was never done.", "conduct_referral"),
+    ("He billed me for hours he never worked.", "conduct_referral"),
+    ("They double billed me.", "conduct_referral"),
+    ("He is secretly working for the other side.", "conduct_referral"),
+    # a will for someone who could not understand it, or made under pressure
+    ("The lawyer drew up a new will for my father, who has dementia.", "conduct_referral"),
+    ("They made her sign a power of attorney when she had Alzheimer's.", "conduct_referral"),
+    ("My solicitor pressured my elderly mother into changing her will.", "conduct_referral"),
+    ("A few months after the dementia diagnosis, my siblings retained a lawyer to draft a new "
+     "will for our father without his knowledge.", "conduct_referral"),              # r0544
+    # money handed over and not passed on, taken, kept or gone with the lawyer
+    ("The stamp duty I paid them was never paid to HMRC.", "insurer_notification"),
+    ("The court fee I gave my lawyer was never paid.", "insurer_notification"),
+    ("Now I have received a notice saying that my application cannot be processed because the "
+     "required fees have not been paid to the government.", "insurer_notification"),  # r0498
+    ("My lawyer took money from my account without permission.", "insurer_notification"),
+    ("The attorney kept my settlement check and won't give it to me.", "insurer_notification"),
+    ("My retainer has disappeared and the firm has closed.", "insurer_notification"),
+    ("The solicitor has vanished with our completion money.", "insurer_notification"),
+    ("My lawyer was disbarred and kept my money.", "insurer_notification"),
+    # the client's papers given to someone who must not have them, or lost
+    ("You sent my divorce papers to my ex's address.", "data_breach"),
+    ("You emailed my medical records to another client.", "data_breach"),
+    ("My file was left on a train.", "data_breach"),
+    # a date in words, and a lawyer's withdrawal that does not call the hearing off
+    ("I am due in court in three days and my lawyer has withdrawn.", None),
 ])
 def test_real_emergencies_are_critical(text: str, flag: str | None) -> None:
     result = triage(text)
@@ -541,6 +575,17 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "Can you explain whether undue influence is hard to prove for a will?",
     "Do you know whether the estate should have paid withholding tax payments for my brother?",
     "We settled the boundary dispute without our solicitor's help and it went well, thanks.",
+    # near misses of the plain-word forms (test_critical_signals_in_plain_words)
+    "Did the clerk mislead me or has the judge got it wrong?",
+    "Mum made her will in 2010, years before her dementia.",
+    "My father signed a grant deed in 2001; my mother now has dementia.",
+    "The landlord kept my deposit and won't return it.",
+    "We paid the deposit but the keys were not received until noon.",
+    "The invoice you sent has not been paid yet because I was away.",
+    "My lawyer kept me informed throughout.",
+    "The hearing was withdrawn from the list and relisted for March.",
+    "They were not misled about the price.",
+    "I gave my papers to my new solicitor.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
@@ -591,3 +636,20 @@ def test_only_contractions_that_are_no_other_word_are_written_out() -> None:
         "I haven't, I'm, didn't, THEY're, you've")
     kept = "we were ill, its id was well hidden, hell"
     assert with_apostrophes(kept) == kept
+
+
+
+
+@pytest.mark.parametrize("text", [
+    "My lawyer settled my case without telling me.",
+    "He signed the agreement on my behalf without my authority.",
+    "He accepted the offer without asking me.",
+    "We did not authorise the sale.",
+])
+def test_a_step_taken_without_the_clients_authority_is_high_with_referral_and_insurer(
+        text: str) -> None:
+    """Acting without instructions: a conduct matter and a likely claim, rated high as the real
+    texts are labelled (settling "without my consent" is also alleged dishonesty: critical)."""
+    result = triage(text)
+    assert result.urgency == "high"
+    assert {"conduct_referral", "insurer_notification"} <= result.flags
