@@ -29,10 +29,12 @@ NUMBER_WORDS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
-_WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+# Abbreviated days count only after "on" ("on Weds", "on Thurs."): "wed" alone is a verb.
+_WEEKDAY = (r"(?P<weekday>" + "|".join(WEEKDAYS)
+            + r"|(?<=\bon\s)(?:mon|tues?|weds?|thu(?:rs?)?|fri)(?:\.|\b))")
 _ON_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)?"
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-_UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|months?|hours?)"
+_UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|fortnights?|months?|hours?)"
 # "Tomorrow" as people type it in a hurry: tommorow, tomorow, tomoro, tomororw, tmrw, 2moro.
 TOMORROW = r"(?:t[oa]?m{1,2}[oa]?r{1,2}(?:[oa]?r?w|o)|tmrw|2mor{1,2}o?w?)"
 _MISSPELT_TOMORROW = re.compile(TOMORROW + r"$")
@@ -134,7 +136,7 @@ def _resolve(kind: str, m: re.Match[str], ref: date, day_first: bool, text: str)
     if kind == "ordinal":
         return _next_day_of_month(ref, int(m["day"]), past)
     if kind == "weekday":
-        return _weekday(ref, WEEKDAYS[m["weekday"].lower()], (m["rel"] or "").lower(),
+        return _weekday(ref, _weekday_index(m["weekday"]), (m["rel"] or "").lower(),
                         bool(m["week"]), past)
     if kind == "in_n":
         return _shift(ref, _number(m["n"]), m["unit"].lower())
@@ -209,6 +211,12 @@ def _weekday(ref: date, weekday: int, rel: str, plus_week: bool, past: bool) -> 
     return ref + timedelta(days=ahead + (7 if plus_week else 0))
 
 
+def _weekday_index(name: str) -> int:
+    """Monday is 0; "Weds" and "thurs." are told apart by their first two letters."""
+    prefix = name.lower()[:2]
+    return next(i for day, i in WEEKDAYS.items() if day.startswith(prefix))
+
+
 def _number(word: str) -> int:
     word = " ".join(word.lower().split())
     return int(word) if word.isdigit() else NUMBER_WORDS[word]
@@ -227,6 +235,8 @@ def _shift(ref: date, n: int, unit: str) -> date:
         return ref + timedelta(days=-(-n // 24))  # part of a day counts as a day
     if unit.startswith("week"):
         return ref + timedelta(weeks=n)
+    if unit.startswith("fortnight"):
+        return ref + timedelta(weeks=2 * n)
     if unit.startswith("month"):
         month_index = ref.month - 1 + n
         year, month = ref.year + month_index // 12, month_index % 12 + 1

@@ -36,9 +36,20 @@ def dates(text: str, reference: date = WEDNESDAY, **kwargs: bool) -> list[date]:
     ("in 48 hours", date(2026, 3, 6)),
     ("Fri 13 March", date(2026, 3, 13)),
     ("Thurs. 12 March", date(2026, 3, 12)),
+    # abbreviated days after "on", and fortnights (a British way of counting two weeks)
+    ("the hearing is on Weds", date(2026, 3, 11)),
+    ("on Fri. the trial starts", date(2026, 3, 6)),
+    ("completion is on Thurs", date(2026, 3, 5)),
+    ("in a fortnight", date(2026, 3, 18)),
+    ("in a fortnight's time", date(2026, 3, 18)),
 ])
 def test_phrase_resolves_against_message_date(text: str, expected: date) -> None:
     assert dates(text) == [expected]
+
+
+def test_an_abbreviated_day_needs_on_before_it() -> None:
+    assert dates("we wed in June") == []
+    assert dates("the couple will wed soon; the hearing is on Weds") == [date(2026, 3, 11)]
 
 
 def test_numeric_dates_are_day_first_by_default() -> None:
