@@ -73,7 +73,16 @@ RULES: tuple[Rule, ...] = (
         r"|(?:fake|fraudulent|spoofed|bogus|scam)\s+(?:e-?mails?|invoices?|account|bank\s+details)"
         r"|e-?mails?\s+(?:account\s+)?(?:was|were|had\s+been|has\s+been|got)\s+(?:hacked"
         r"|compromised|intercepted|spoofed)"
-        r"|friday\s+fraud|(?:money|funds|deposit)\s+" + _W + r"{0,3}(?:intercepted|diverted)",
+        r"|friday\s+fraud|(?:money|funds|deposit)\s+" + _W + r"{0,3}(?:intercepted|diverted)"
+        # "asking me to pay the deposit to a new account", "asked for my card details",
+        # "now you say the account is not yours"
+        r"|(?:pay|send|transfer|wire|move)\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:[\w'’-]+\s+){0,2}?"
+        r"(?:to|into)\s+(?:a|the)\s+(?:new|different|another|changed)\s+(?:bank\s+)?account"
+        r"|(?:asked|asking|asks)\s+(?:me\s+|us\s+)?for\s+(?:my\s+|our\s+)?(?:card|security|login"
+        r"|online\s+banking)\s+(?:details|numbers?|codes?|passwords?|pin)"
+        r"|(?:say|says|said|saying|told\s+(?:me|us))\s+(?:that\s+)?(?:it|the\s+account|this"
+        r"|that)\s+(?:is|was)(?:\s+not|n[’']t)\s+(?:yours|theirs|your\s+account"
+        r"|their\s+account|the\s+firm[’']s)",
         category="data_security"),
     _rule(
         "missing_funds",
@@ -179,6 +188,33 @@ RULES: tuple[Rule, ...] = (
         r"|authority|authori[sz]ation)"
         r"|(?:kept|keeping|keeps|pocketing)\s+(?:all\s+(?:of\s+)?)?(?:my|our)\s+(?:\w+\s+)?"
         r"(?:money|retainer|settlement|checks?|cheques?|funds|inheritance)\b"
+        r"|kept\s+the\s+money|cashed\s+(?:my|our|the\s+client[’']s)\s+(?:\w+\s+)?(?:cheques?"
+        r"|checks?)"
+        # "gone from the client account", "missing from the statement"
+        r"|(?:gone|missing|disappeared|vanished)\s+from\s+(?:the\s+|my\s+|our\s+|his\s+"
+        r"|her\s+)?(?:client\s+account|account|estate|statement|trust|escrow|savings)\b"
+        # money a lawyer paid to or used for themselves
+        r"|(?:transferred|paid|moved|put|lent|loaned|given|gave)\s+(?:[\w'’£$,.-]+\s+){0,4}?"
+        r"(?:to|into)\s+(?:him|her|them)sel(?:f|ves)\b|paid\s+(?:him|her|them)sel(?:f|ves)\b"
+        r"|(?:into|to)\s+(?:his|her|their)\s+(?:own\s+|personal\s+|private\s+)+(?:bank\s+)?"
+        r"account"
+        r"|(?:taking|took|taken|take|stealing)\s+money\s+(?:out\s+of|from)\s+(?:[\w'’-]+\s+){0,2}?"
+        r"(?:estate|account|client|trust|savings|compensation|damages)"
+        r"|used\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?(?:money|funds)\s+(?:to|for)\s+(?:pay\s+"
+        r"(?:for\s+)?)?(?:his|her|their)\s+own\b"
+        r"|spent\s+(?:my|our|the\s+client[’']s|the\s+estate[’']s)\s+(?:\w+\s+)?(?:money|funds"
+        r"|deposit|savings|inheritance|compensation|settlement)"
+        # "the sale proceeds never reached me", "the firm is holding my money and refuses to
+        # release it", a firm gone under while holding it
+        r"|(?:proceeds|money|funds|payment|settlement|inheritance|compensation|damages)\s+"
+        r"(?:\w+\s+)?(?:never|still\s+(?:has|have)\s+not|(?:has|have)n[’']t|(?:has|have)\s+not)\s+"
+        r"(?:reached|arrived|come\s+through|been\s+(?:paid|received|transferred))\b"
+        r"|(?:holding|holds|held|has)\s+(?:on\s+to\s+)?(?:my|our)\s+(?:\w+\s+)?(?:money|funds"
+        r"|deposit|settlement|inheritance|share|proceeds)\b[^.!?\n]{0,40}\b(?:refus\w*|won[’']t"
+        r"|will\s+not)\s+(?:to\s+)?(?:release|return|pay|give|transfer)"
+        r"|(?:firm|solicitors?|lawyers?|practice|company)\s+(?:has\s+|have\s+|had\s+)?(?:gone\s+"
+        r"bust|gone\s+into\s+(?:administration|liquidation)|collapsed|ceased\s+trading)\b"
+        r"[^.!?\n]{0,80}\b(?:money|funds|deposit|savings|inheritance|retainer|proceeds)\b"
     ),
     _rule(
         "data_breach", "critical", {"conduct_referral", "data_breach"},
@@ -261,7 +297,18 @@ RULES: tuple[Rule, ...] = (
         r"|neighbou?r|opponent|other\s+side|opposing\s+\w+|other\s+client|another\s+client"
         r"|different\s+client|stranger)"
         r"|(?:files?|papers|documents|laptop|bundle|records|passport|deeds)\s+(?:was|were"
-        r"|had\s+been|has\s+been|have\s+been|got)\s+(?:left|lost|stolen|mislaid)\b",
+        r"|had\s+been|has\s+been|have\s+been|got)\s+(?:left|lost|stolen|mislaid)\b"
+        r"|(?:my|our|her|his)\s+(?:new\s+|current\s+|home\s+)?address\b[^.!?\n]{0,80}\b(?:to"
+        r"|with)\s+(?:the\s+)?(?:other\s+side|opposing\s+\w+|my\s+ex\b|ex-?(?:wife|husband"
+        r"|partner)|respondent|perpetrator|abuser)"
+        r"|(?:gave|given|disclosed|revealed|shared|passed\s+on)\s+(?:[\w'’-]+\s+){0,3}?(?:my"
+        r"|our)\s+(?:new\s+|current\s+|home\s+)?address\b"
+        r"|(?:copied|cc[’']?d|included|added)\s+(?:in\s+)?(?:the\s+)?(?:other\s+side|opposing\s+\w+"
+        r"|my\s+ex\b|ex-?(?:wife|husband|partner)|defendants?|respondents?)\s+(?:in|into|on)\b"
+        r"|(?:stranger|someone\s+else|somebody\s+else|another\s+(?:person|client)"
+        r"|wrong\s+person|(?:my|a)\s+neighbou?r)\s+(?:got|received|was\s+sent|has\s+been\s+sent)\s+"
+        r"(?:a|my|the|your|our)\s+(?:letter|e-?mail|documents?|file|papers|statement)"
+        r"|addresses\s+(?:[\w'’-]+\s+){0,2}?(?:showing|visible|exposed|on\s+show)",
         negatable=True, category="data_security"),
     _rule(
         "dishonesty", "critical", {"conduct_referral"},
@@ -333,7 +380,20 @@ RULES: tuple[Rule, ...] = (
         r"|(?:charg|bill|invoic)(?:ed|ing)\s+(?:me\s+|us\s+|the\s+estate\s+)?for\s+"
         r"(?:\w+\s+){0,3}?(?:that\s+|which\s+)?(?:was\s+|were\s+|he\s+|she\s+|they\s+"
         r"|it\s+|had\s+)?(?:never|not)\s+(?:been\s+)?(?:done|did|worked|provided|performed"
-        r"|carried\s+out|attended|happened|took\s+place)\b",
+        r"|carried\s+out|attended|happened|took\s+place)\b"
+        r"|made\s+up\s+(?:the\s+|some\s+|his\s+|her\s+)?(?:evidence|figures|documents?|entries"
+        r"|hours|statements?|a\s+story|lies|times?)\b|falsely\b|back-?handers?"
+        r"|pretend(?:ed|ing)\s+to\s+have\s+(?:filed|sent|done|issued|lodged|paid|submitted|made"
+        r"|applied|registered|served)\b"
+        r"|(?:court|registry|tribunal|hmrc|home\s+office|uscis|insurer)\s+(?:has|have|had)\s+no\s+"
+        r"record"
+        r"|overcharg\w*\s+(?:\w+\s+){0,2}?(?:deliberately|on\s+purpose|knowingly)"
+        r"|(?:hid|hidden|hiding|concealed|buried)\s+(?:it|this|that|them|the\s+\w+)\s+in\s+"
+        r"(?:the|my|our)\s+(?:bill|invoice|statement|accounts?)"
+        r"|(?:made|named|appointed|wrote|put)\s+(?:him|her|them)sel(?:f|ves)\s+(?:in\s+)?(?:as\s+)?"
+        r"(?:the\s+)?(?:\w+\s+)?(?:beneficiary|beneficiaries|executor|trustee|attorney|will)"
+        r"|(?:leaves|left|leaving)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:the\s+)?(?:solicitor|lawyer"
+        r"|attorney|firm)\s+(?:him|her)self",
         negatable=True, category="integrity_misconduct"),
     _rule(
         "without_authority", "high", {"conduct_referral", "insurer_notification"},
@@ -386,7 +446,8 @@ RULES: tuple[Rule, ...] = (
         r"|better\s+off\s+dead"
         r"|(?:don[’']t|do\s+not)\s+want\s+to\s+(?:be\s+here|live|go\s+on"
         r"|wake\s+up)\s*(?:any\s*more)?"
-        r"|no\s+(?:point|reason)\s+(?:in\s+|to\s+)?(?:living|live|going\s+on)|overdose"
+        r"|no\s+(?:point|reason)\s+(?:in\s+|to\s+)?(?:living|live|going\s+on|carrying\s+on"
+        r"|carry\s+on)|overdose|can(?:[’']|no)t\s+cope\s+any\s*more"
         r"|can(?:[’']|no)t\s+go\s+on|can(?:[’']|no)t\s+(?:take|cope\s+with)\s+(?:this"
         r"|it)\s+any\s*more"),
     _rule(
@@ -409,7 +470,16 @@ RULES: tuple[Rule, ...] = (
         r"|risk\s+of\s+harm)"
         r"|unsafe\s+at\s+home|women's\s+refuge|stalk(?:ed|ing|er)"
         r"|(?:torment|terrori[sz])(?:ing|ed|es)\s+(?:me|us|my\s+(?:children|kids|family))"
-        r"|keeps?\s+(?:turning|showing)\s+up\s+(?:at|outside)"),
+        r"|keeps?\s+(?:turning|showing)\s+up\s+(?:at|outside)"
+        r"|breach\w*\s+(?:[\w'’-]+\s+){0,3}?(?:non-?molestation|restraining|protection"
+        r"|occupation)\s+order|(?:non-?molestation|restraining|protection)\s+order\s+"
+        r"(?:[\w'’-]+\s+){0,3}?breach\w*"
+        r"|(?:would|will|going\s+to|gonna)\s+(?:hurt|harm|kill|attack|beat)\s+(?:me|us|the\s+"
+        r"(?:children|kids)|my\s+(?:children|kids|son|daughter|wife|husband|family|mum|mother"
+        r"|dad|father))\b"
+        r"|financial(?:ly)?\s+abus\w*"
+        r"|threatening\s+(?:me|us|my\s+(?:family|children|wife|husband))\b(?!\s+with\s+(?:legal"
+        r"|court|costs?|action|proceedings|bankruptcy|debt|enforcement|bailiffs|a\s+claim))"),
     _rule(
         "imminent_event", "critical", set(),
         "says a trial, hearing, completion or exchange is only days or a couple of weeks away",

@@ -81,7 +81,8 @@ _EVENT = re.compile(
     r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))"
     r"|exchanging"
     r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest"
-    r"|deadline"
+    r"|deadline|time\s+limit|possession\s+(?:order|hearing|date)"
+    r"|listed\s+(?:(?:the|my|our)\s+(?:case|matter|hearing|claim)\s+)?for"
     r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|evict(?:ed|ing)"
     r"|repossession|(?:our|my|the)\s+(?:house\s+)?move\b(?!\s+(?:to|away|from)\b)"
     r"|bailiffs?"
@@ -130,7 +131,11 @@ _EVENT_NAMES = {
     "closing": "completion",
     "settlement conference": "hearing",
     "statute of limitations": "limitation date",
-    "court summons": "court date"
+    "court summons": "court date",
+    "time limit": "deadline",
+    "possession order": "eviction",
+    "possession hearing": "hearing",
+    "possession date": "eviction",
 }
 _NO_EVENT = re.compile(r"(?:\b(?:no|not|never|without|nor)\b|n[’']t\b)\W+(?:\w+\W+){0,2}$",
                        re.IGNORECASE)
@@ -459,6 +464,8 @@ def _event_name(word: str) -> str:
         return "filing deadline"
     if word.endswith("sued"):
         return "lawsuit"
+    if word.startswith("listed"):  # "the court has listed the case for 9am tomorrow"
+        return "hearing"
     return _EVENT_NAMES.get(word, word)
 
 

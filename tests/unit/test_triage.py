@@ -290,6 +290,54 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
     ("My file was left on a train.", "data_breach"),
     # a date in words, and a lawyer's withdrawal that does not call the hearing off
     ("I am due in court in three days and my lawyer has withdrawn.", None),
+    # a second round from the same list: money taken, kept, spent or never passed on
+    ("The money for my house has gone from the client account.", "insurer_notification"),
+    ("Half of my compensation is missing from the statement.", "insurer_notification"),
+    ("Someone at your firm has been taking money from my mother's estate.",
+     "insurer_notification"),
+    ("The executor's solicitor has transferred £40,000 to himself.", "insurer_notification"),
+    ("My solicitor paid himself out of my damages without telling me.", "insurer_notification"),
+    ("The solicitor used the estate money to pay his own bills.", "insurer_notification"),
+    ("He put my deposit into his personal account.", "insurer_notification"),
+    ("I think my solicitor has spent my money.", "insurer_notification"),
+    ("The firm has gone bust and our completion money is with them.", "insurer_notification"),
+    ("The sale proceeds never reached me.", "insurer_notification"),
+    ("My lawyer cashed my cheque and kept the money.", "insurer_notification"),
+    ("The firm is holding my money and refuses to release it.", "insurer_notification"),
+    # payment fraud as the client meets it
+    ("I received an email from your office asking me to pay the deposit to a new account.", None),
+    ("Your accounts team phoned and asked for my card details, is that right?", None),
+    ("I transferred the money to the account on the email and now you say it is not yours.",
+     None),
+    # dates: a time limit, a listing, a possession order
+    ("The time limit for my claim runs out at the end of this month.", None),
+    ("The court has listed the case for 9am tomorrow and nobody has told me who is attending.",
+     None),
+    ("I have to leave my home on Friday because of the possession order.", None),
+    # safety
+    ("My ex has breached the non-molestation order again and I am scared.", "safeguarding"),
+    ("He said he would hurt the children if I go to court.", "safeguarding"),
+    ("I can't cope anymore, there is no point carrying on.", "safeguarding"),
+    ("My father is being financially abused by his carer and the firm did nothing.",
+     "safeguarding"),
+    ("The solicitor is threatening me.", "safeguarding"),
+    # the client's data where it must not go
+    ("My address was on the letter you sent to the other side, and he is the man I fled from.",
+     "data_breach"),
+    ("You copied the other side into an email with my medical records.", "data_breach"),
+    ("A stranger got a letter from you with all my bank details.", "data_breach"),
+    ("Your email was sent to everyone on the list with all the addresses showing.",
+     "data_breach"),
+    # dishonesty
+    ("He made up evidence.", "conduct_referral"),
+    ("They overcharged me deliberately and hid it in the bill.", "conduct_referral"),
+    ("They falsely told the court I had agreed.", "conduct_referral"),
+    ("He has been taking backhanders from the estate agent.", "conduct_referral"),
+    ("He pretended to have filed my claim.", "conduct_referral"),
+    ("My solicitor told me the claim was issued; the court has no record of it.",
+     "conduct_referral"),
+    ("The solicitor made himself the sole beneficiary of my aunt's will.", "conduct_referral"),
+    ("The will they drew up leaves everything to the solicitor himself.", "conduct_referral"),
 ])
 def test_real_emergencies_are_critical(text: str, flag: str | None) -> None:
     result = triage(text)
@@ -575,7 +623,16 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "Can you explain whether undue influence is hard to prove for a will?",
     "Do you know whether the estate should have paid withholding tax payments for my brother?",
     "We settled the boundary dispute without our solicitor's help and it went well, thanks.",
-    # near misses of the plain-word forms (test_critical_signals_in_plain_words)
+    # near misses of the plain-word forms (the DOMAIN.md phrasings above)
+    "The landlord is threatening me with court action.",
+    "He will take the children on holiday at Christmas.",
+    "Please pay the balance to the account on our invoice.",
+    "You asked for my bank details for the refund, here they are.",
+    "The firm closed down its Leeds office and moved my file to Bradford.",
+    "Our old firm has closed down; please send me my file.",
+    "I have copied my wife into this email.",
+    "The case was listed for March and I am still waiting to hear.",
+    "Starting at a big firm, he pretended to be more senior than he was.",
     "Did the clerk mislead me or has the judge got it wrong?",
     "Mum made her will in 2010, years before her dementia.",
     "My father signed a grant deed in 2001; my mother now has dementia.",
