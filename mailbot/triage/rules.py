@@ -18,9 +18,11 @@ _POSS = r"(?:my|our|his|her|their|the)"
 _FEW_DAYS = (r"(?:a|one|two|2|a\s+couple\s+of|a\s+few|\d)\s+(?:working\s+|business\s+)?"
              r"(?:days?|weeks?)")
 _EVENT = r"(?:trial|hearing|court\s+date|completion|exchange|closing)"
+# A negation reaches to the end of its clause: "papers I didn't understand and now my house is in
+# his name" negates the understanding, not the house.
 _NEGATION = re.compile(
     r"(?:\b(?:no|not|never|nor|without|neither)\b|\bnothing\b(?!\s+but\b)|n[’']t\b)"
-    r"[^.;:!?\n]{0,30}$")
+    r"(?:(?!\b(?:and|but|so|because|then)\b)[^.;:!?\n]){0,30}$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ RULES: tuple[Rule, ...] = (
         # "now you say the account is not yours"
         r"|(?:pay|send|transfer|wire|move)\s+(?:the\s+|my\s+|our\s+|your\s+)?(?:[\w'’-]+\s+){0,2}?"
         r"(?:to|into)\s+(?:a|the)\s+(?:new|different|another|changed)\s+(?:bank\s+)?account"
+        r"|(?:new|changed|updated|different|revised)\s+(?:wire|wiring|payment|bank)\s+"
+        r"(?:instructions|details)"
         r"|(?:asked|asking|asks)\s+(?:me\s+|us\s+)?for\s+(?:my\s+|our\s+)?(?:card|security|login"
         r"|online\s+banking)\s+(?:details|numbers?|codes?|passwords?|pin)"
         r"|(?:say|says|said|saying|told\s+(?:me|us))\s+(?:that\s+)?(?:it|the\s+account|this"
@@ -196,8 +200,13 @@ RULES: tuple[Rule, ...] = (
         # money a lawyer paid to or used for themselves
         r"|(?:transferred|paid|moved|put|lent|loaned|given|gave)\s+(?:[\w'’£$,.-]+\s+){0,4}?"
         r"(?:to|into)\s+(?:him|her|them)sel(?:f|ves)\b|paid\s+(?:him|her|them)sel(?:f|ves)\b"
-        r"|(?:into|to)\s+(?:his|her|their)\s+(?:own\s+|personal\s+|private\s+)+(?:bank\s+)?"
-        r"account"
+        r"|(?:into|to)\s+(?:his|her|their|the\s+firm[’']s)\s+(?:own\s+|personal\s+|private\s+"
+        r"|operating\s+|business\s+|office\s+)+(?:bank\s+)?account"
+        r"|took\s+(?:my|our)\s+(?:settlement\s+)?(?:checks?|cheques?)\b"
+        r"|(?:where|what\s+happened\s+to)\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?(?:money|funds"
+        r"|deposit|retainer|settlement|proceeds)\s+(?:went|has\s+gone|have\s+gone|is\s+now)\b"
+        r"|(?:will|would)\s+lose\s+(?:our|my|the|his|her|their)\s+(?:\w+\s+)?(?:home|house|flat"
+        r"|property)\s+(?:if|unless)\b"
         r"|(?:taking|took|taken|take|stealing)\s+money\s+(?:out\s+of|from)\s+(?:[\w'’-]+\s+){0,2}?"
         r"(?:estate|account|client|trust|savings|compensation|damages)"
         r"|used\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?(?:money|funds)\s+(?:to|for)\s+(?:pay\s+"
@@ -289,13 +298,16 @@ RULES: tuple[Rule, ...] = (
         r"(?:party|side|parties)\s+" + _W + r"{0,6}without\s+"
         r"(?:my|our|his|her|their|the\s+client[’']s)\s+(?:permission|consent|knowledge)"
         # "sent my divorce papers to my ex's address", "emailed my records to another client"
-        r"|(?:sent|e-?mailed|posted|forwarded|gave|given|handed|disclosed|shared|passed)\s+"
+        r"|(?:sent|e-?mailed|mailed|posted|forwarded|gave|given|handed|disclosed|shared|passed"
+        r"|told|revealed)\s+"
         r"(?:my|our|his|her|their|the\s+client[’']s)\s+(?:\w+\s+){0,3}?(?:papers|documents?"
-        r"|files?|records|details|letters?|reports?|statements?|information|address|data|notes)"
-        r"\s+(?:\w+\s+){0,2}?to\s+(?:(?:my|our|his|her|the|a|an)\s+)?(?:ex\b|ex-?(?:wife|husband"
+        r"|files?|records|details|letters?|reports?|statements?|information|address|data|notes"
+        r"|decree|order|judgment|certificate|passport|results|history|status|diagnosis)"
+        r"\s+(?:\w+\s+){0,2}?(?:to|with)\s+(?:(?:my|our|his|her|the|a|an)\s+)?(?:ex\b"
+        r"|ex-?(?:wife|husband"
         r"|partner)|former\s+(?:wife|husband|partner|employer)|abuser|employer|landlord"
         r"|neighbou?r|opponent|other\s+side|opposing\s+\w+|other\s+client|another\s+client"
-        r"|different\s+client|stranger)"
+        r"|different\s+client|stranger|boss|family|everyone|the\s+press)"
         r"|(?:files?|papers|documents|laptop|bundle|records|passport|deeds)\s+(?:was|were"
         r"|had\s+been|has\s+been|have\s+been|got)\s+(?:left|lost|stolen|mislaid)\b"
         r"|(?:my|our|her|his)\s+(?:new\s+|current\s+|home\s+)?address\b[^.!?\n]{0,80}\b(?:to"
@@ -308,7 +320,12 @@ RULES: tuple[Rule, ...] = (
         r"|(?:stranger|someone\s+else|somebody\s+else|another\s+(?:person|client)"
         r"|wrong\s+person|(?:my|a)\s+neighbou?r)\s+(?:got|received|was\s+sent|has\s+been\s+sent)\s+"
         r"(?:a|my|the|your|our)\s+(?:letter|e-?mail|documents?|file|papers|statement)"
-        r"|addresses\s+(?:[\w'’-]+\s+){0,2}?(?:showing|visible|exposed|on\s+show)",
+        r"|addresses\s+(?:[\w'’-]+\s+){0,2}?(?:showing|visible|exposed|on\s+show)"
+        r"|(?:files?|papers|documents?|details|information|records|photos?|address)\s+(?:was|were"
+        r"|has\s+been|have\s+been|got)\s+(?:posted|published|shared|put|leaked)\s+(?:on|to"
+        r"|online)\b"
+        r"|(?:another|a\s+different|other)\s+(?:client|customer|person|visitor)s?\s+(?:read"
+        r"|saw|has\s+seen|had\s+seen|could\s+see|picked\s+up|took)\b",
         negatable=True, category="data_security"),
     _rule(
         "dishonesty", "critical", {"conduct_referral"},
@@ -376,17 +393,25 @@ RULES: tuple[Rule, ...] = (
         r"|told\s+the\s+(?:judge|court|tribunal)\b[^.!?\n]{0,80}\b(?:not\s+true|untrue"
         r"|false)\b"
         r"|(?:secretly|covertly)\s+(?:working|acting)\s+for\b"
-        r"|working\s+for\s+the\s+other\s+side|double[- ]bill\w*"
+        r"|working\s+for\s+the\s+other\s+side"
         r"|(?:charg|bill|invoic)(?:ed|ing)\s+(?:me\s+|us\s+|the\s+estate\s+)?for\s+"
         r"(?:\w+\s+){0,3}?(?:that\s+|which\s+)?(?:was\s+|were\s+|he\s+|she\s+|they\s+"
-        r"|it\s+|had\s+)?(?:never|not)\s+(?:been\s+)?(?:done|did|worked|provided|performed"
-        r"|carried\s+out|attended|happened|took\s+place)\b"
+        r"|it\s+|had\s+)?(?:never|not|didn[’']t|did\s+not|wasn[’']t|weren[’']t)\s+(?:been\s+)?"
+        r"(?:done|did|do|work|worked|provided|performed|carried\s+out|attend|attended|happen"
+        r"|happened|took\s+place)\b"
+        r"|(?:working|in\s+league|siding|colluding)\s+with\s+[^.!?\n]{0,40}\bagainst\s+(?:me|us"
+        r"|my|our)\b"
+        r"|sign\w*\s+(?:a\s+|the\s+|some\s+)?blank\s+(?:documents?|forms?|pages?|sheets?"
+        r"|papers?|cheques?|checks?)"
+        r"|(?:house|home|property|flat|land)\s+(?:is\s+|was\s+|has\s+been\s+)?(?:now\s+)?"
+        r"(?:in|transferred\s+(?:in)?to|registered\s+(?:in|to))\s+(?:his|her|their)\s+(?:own\s+)?"
+        r"names?\b"
         r"|made\s+up\s+(?:the\s+|some\s+|his\s+|her\s+)?(?:evidence|figures|documents?|entries"
         r"|hours|statements?|a\s+story|lies|times?)\b|falsely\b|back-?handers?"
         r"|pretend(?:ed|ing)\s+to\s+have\s+(?:filed|sent|done|issued|lodged|paid|submitted|made"
         r"|applied|registered|served)\b"
-        r"|(?:court|registry|tribunal|hmrc|home\s+office|uscis|insurer)\s+(?:has|have|had)\s+no\s+"
-        r"record"
+        r"|(?:told\s+(?:me|us)|said|claimed|assured\s+(?:me|us))\b[^.!?\n]{0,80}?\b(?:court"
+        r"|registry|tribunal|hmrc|home\s+office|uscis|insurer)\s+(?:has|have|had)\s+no\s+record"
         r"|overcharg\w*\s+(?:\w+\s+){0,2}?(?:deliberately|on\s+purpose|knowingly)"
         r"|(?:hid|hidden|hiding|concealed|buried)\s+(?:it|this|that|them|the\s+\w+)\s+in\s+"
         r"(?:the|my|our)\s+(?:bill|invoice|statement|accounts?)"
@@ -425,6 +450,9 @@ RULES: tuple[Rule, ...] = (
         r"|(?:did|does|could)(?:\s+not|n[’']t)\s+understand)\b[^.!?\n]{0,150}?\b(?:sign\w*"
         r"|made|make|drew\s+up|drawn\s+up|drafted|chang\w+|new|rewr\w+)\s+(?:[\w'’-]+\s+){0,3}?"
         r"(?:will|codicil|power\s+of\s+attorney)\b"
+        r"|sign\w*\s+(?:[\w'’-]+\s+){0,5}?(?:while|when|whilst)\s+(?:he|she|they|i|we)\s+"
+        r"(?:was|were)\s+(?:[\w'’-]+\s+){0,2}?(?:in\s+hospital|dying|on\s+morphine|sedated"
+        r"|unconscious|delirious|in\s+intensive\s+care)"
         r"|(?:pressur|coerc|forc|bull)\w*\s+(?:[\w'’-]+\s+){0,3}?into\s+(?:chang|sign|mak"
         r"|rewrit)\w*\s+(?:[\w'’-]+\s+){0,2}?(?:will|codicil|power\s+of\s+attorney)\b",
         negatable=False, category="integrity_misconduct"),
@@ -448,6 +476,8 @@ RULES: tuple[Rule, ...] = (
         r"|wake\s+up)\s*(?:any\s*more)?"
         r"|no\s+(?:point|reason)\s+(?:in\s+|to\s+)?(?:living|live|going\s+on|carrying\s+on"
         r"|carry\s+on)|overdose|can(?:[’']|no)t\s+cope\s+any\s*more"
+        r"|(?:don[’']t|do\s+not)\s+know\s+how\s+(?:much\s+)?(?:longer|more)\s+i\s+can\s+(?:go\s+on"
+        r"|take|cope|carry\s+on)"
         r"|can(?:[’']|no)t\s+go\s+on|can(?:[’']|no)t\s+(?:take|cope\s+with)\s+(?:this"
         r"|it)\s+any\s*more"),
     _rule(
@@ -478,6 +508,11 @@ RULES: tuple[Rule, ...] = (
         r"(?:children|kids)|my\s+(?:children|kids|son|daughter|wife|husband|family|mum|mother"
         r"|dad|father))\b"
         r"|financial(?:ly)?\s+abus\w*"
+        r"|(?:afraid|scared|frightened|terrified|worried)\s+(?:that\s+)?(?:he|she|they)\s+(?:will"
+        r"|might|would|may)\s+(?:come|turn\s+up|hurt|find|attack|kill)\b"
+        r"|(?:husband|wife|partner|ex|boyfriend|girlfriend|stepfather|father|son)\s+(?:hits"
+        r"|beats|punche[sd]|kick(?:s|ed)|strangle[sd]|choke[sd]|assault(?:s|ed)|attack(?:s|ed))\s+"
+        r"(?:me|us|my\s+(?:children|kids|son|daughter))\b"
         r"|threatening\s+(?:me|us|my\s+(?:family|children|wife|husband))\b(?!\s+with\s+(?:legal"
         r"|court|costs?|action|proceedings|bankruptcy|debt|enforcement|bailiffs|a\s+claim))"),
     _rule(
@@ -525,6 +560,8 @@ RULES: tuple[Rule, ...] = (
         r"{0,4}(?:passed|expired|missed|lapsed|gone\s+by)|out\s+of\s+time|(?:time"
         r"|statute)[- ]barred"
         r"|struck\s+out|past\s+the\s+deadline|after\s+the\s+deadline|default\s+judg(?:e)?ment"
+        r"|(?:statute\s+of\s+limitations?|limitation\s+period|time\s+limit)\s+(?:has\s+|had\s+)?"
+        r"(?:now\s+)?(?:run|ran|expired|passed|lapsed)\b"
         r"|(?:failed|forgot|neglected)\s+to\s+(?:file|lodge|submit|serve|register|issue|respond"
         r"|send|apply)\s+"
         + _W + r"{0,6}(?:in\s+time|on\s+time|by\s+the\s+deadline|before\s+the\s+deadline)"),

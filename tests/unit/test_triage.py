@@ -266,7 +266,6 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
     ("They told the judge something that was not true.", "conduct_referral"),
     ("She charged me for work that was never done.", "conduct_referral"),
     ("He billed me for hours he never worked.", "conduct_referral"),
-    ("They double billed me.", "conduct_referral"),
     ("He is secretly working for the other side.", "conduct_referral"),
     # a will for someone who could not understand it, or made under pressure
     ("The lawyer drew up a new will for my father, who has dementia.", "conduct_referral"),
@@ -338,6 +337,28 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
      "conduct_referral"),
     ("The solicitor made himself the sole beneficiary of my aunt's will.", "conduct_referral"),
     ("The will they drew up leaves everything to the solicitor himself.", "conduct_referral"),
+    # a third round, in US wording as much as British
+    ("My attorney took my settlement check and I never saw a dime.", "insurer_notification"),
+    ("The law firm closed and nobody knows where our trust money went.", "insurer_notification"),
+    ("My attorney deposited the settlement into his operating account.", "insurer_notification"),
+    ("We have been told we will lose the house if the money isn't paid by Friday.",
+     "insurer_notification"),
+    ("I wired my down payment after getting an email with new wiring instructions.", None),
+    ("They left my file open on the counter and another client read it.", "data_breach"),
+    ("Your office mailed my divorce decree to my abuser.", "data_breach"),
+    ("My client file was posted on Facebook.", "data_breach"),
+    ("The solicitor shared my HIV status with the other side.", "data_breach"),
+    ("My attorney is working with the other side's lawyer against me.", "conduct_referral"),
+    ("He billed me for a court appearance he didn't attend.", "conduct_referral"),
+    ("He asked me to sign a blank document.", "conduct_referral"),
+    ("The solicitor got me to sign papers I didn't understand and now my house is in his name.",
+     "conduct_referral"),
+    ("My father's lawyer had him sign over his house while he was in hospital on morphine.",
+     "conduct_referral"),
+    ("I am afraid he will come to my house.", "safeguarding"),
+    ("I'm at my wits end and I don't know how much longer I can go on.", "safeguarding"),
+    ("My husband hits me and your solicitor keeps telling me to attend mediation with him.",
+     "safeguarding"),
 ])
 def test_real_emergencies_are_critical(text: str, flag: str | None) -> None:
     result = triage(text)
@@ -624,6 +645,10 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "Do you know whether the estate should have paid withholding tax payments for my brother?",
     "We settled the boundary dispute without our solicitor's help and it went well, thanks.",
     # near misses of the plain-word forms (the DOMAIN.md phrasings above)
+    "I am afraid that I may lose my home if the payments are not reduced.",
+    "I don't feel I owe her because I was double billed for some items.",
+    "The car hit me at the lights and I have been off work since.",
+    "His lawyer told him they were never filed and the court has no record of them.",
     "The landlord is threatening me with court action.",
     "He will take the children on holiday at Christmas.",
     "Please pay the balance to the account on our invoice.",
