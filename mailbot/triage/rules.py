@@ -204,7 +204,8 @@ RULES: tuple[Rule, ...] = (
         r"|operating\s+|business\s+|office\s+)+(?:bank\s+)?account"
         r"|took\s+(?:my|our)\s+(?:settlement\s+)?(?:checks?|cheques?)\b"
         r"|(?:where|what\s+happened\s+to)\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?(?:money|funds"
-        r"|deposit|retainer|settlement|proceeds)\s+(?:went|has\s+gone|have\s+gone|is\s+now)\b"
+        r"|deposit|retainer|settlement|proceeds|£[\d,.]+k?|\$[\d,.]+k?)\s+(?:went|has\s+gone"
+        r"|have\s+gone|is\s+now)\b"
         r"|(?:will|would)\s+lose\s+(?:our|my|the|his|her|their)\s+(?:\w+\s+)?(?:home|house|flat"
         r"|property)\s+(?:if|unless)\b"
         r"|(?:taking|took|taken|take|stealing)\s+money\s+(?:out\s+of|from)\s+(?:[\w'’-]+\s+){0,2}?"
@@ -275,9 +276,9 @@ RULES: tuple[Rule, ...] = (
         r"|files?)\s+"
         + _W +
         r"{0,4}(?:leaked|disclosed|exposed|shared)|(?:documents?|files?|papers|details"
-        r"|records)\s+(?:for|of|about"
+        r"|records|folders?|data\s+room)\s+(?:for|of|about"
         r"|belonging\s+to)\s+(?:a\s+different|another|other)\s+(?:case|client|person|people"
-        r"|matter|family)"
+        r"|matter|family|deal|company|transaction)"
         r"|(?:neighbour|stranger|another\s+person|other\s+client)[’']s\s+" + _W +
         r"{0,2}(?:offer|file|documents?"
         r"|details|statement|passport|report|letter|mortgage|remortgage|will|papers)"
@@ -381,7 +382,7 @@ RULES: tuple[Rule, ...] = (
         r"|scam(?:med|ming|mers?)?\b(?!\s+(?:e-?mails?|calls?|texts?|invoices?))|defraud\w*"
         r"|bad\s+faith|self[- ]dealing|misrepresent\w*|conspir\w*|extort\w*"
         r"|cheat(?:ed|ing)\s+(?:me|us|my|our|the\s+estate|them|him|her)\b"
-        r"|cheated\s+by\s+(?:my|our|the|his|her|their)\b"
+        r"|cheated\s+by\s+(?:my|our|the|his|her|their)\b|(?:being|been)\s+cheated\b"
         # a case settled behind the client's back: "settled it without my knowledge or consent"
         r"|settle[ds]?\s+(?:\w+\s+){0,5}?without\s+(?:my|our|his|her|their)\s+(?:knowledge"
         r"|consent|permission|authori[sz]ation|agreement)"
@@ -427,10 +428,17 @@ RULES: tuple[Rule, ...] = (
         # matter (acting without instructions) and a likely claim. High, as the real texts are
         # labelled; "settled without my consent" is also an allegation of dishonesty (critical).
         r"(?:settled|accepted|agreed\s+to|signed|withdrew|withdrawn|dropped|dismissed"
-        r"|discontinued|conceded|waived|sold)\s+(?:[\w'’-]+\s+){0,6}?without\s+(?:(?:my|our|his"
-        r"|her|their|the\s+client[’']s)\s+(?:\w+\s+)?(?:knowledge|consent|permission|authority"
+        r"|discontinued|conceded|waived|sold)\s+(?:[\w'’-]+\s+){0,6}?(?:without|w/o)\s+"
+        r"(?:(?:(?:my|our|his|her|their|the\s+client[’']s)\s+)?(?:\w+\s+)?(?:knowledge|consent"
+        r"|permission|authority"
         r"|authori[sz]ation|instructions?|agreement|approval|say-so)|(?:even\s+)?(?:asking"
         r"|telling|consulting|informing|checking\s+with)\s+(?:me|us|him|her|them)\b)"
+        # "Without my consent, and with specific instructions to the contrary, he accepted a
+        # settlement" (models/real r0735)
+        r"|(?:without|w/o)\s+(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:knowledge|consent|permission"
+        r"|authority|authori[sz]ation|instructions?|agreement|approval)\b[^.!?\n]{0,80}?\b(?:he|she"
+        r"|they|the\s+(?:lawyer|attorney|solicitor|firm))\s+(?:\w+\s+)?(?:settled|accepted|signed"
+        r"|agreed\s+to|withdrew|dropped|dismissed|conceded|waived|sold)\b"
         # "I never authorised him to settle", "we did not authorise the sale"
         r"|(?:never|not|didn[’']t|did\s+not)\s+(?:authori[sz]e|instruct|approve|agree\s+to)d?\s+"
         r"(?:(?:him|her|them|you|anyone|the\s+firm)\s+to\s+(?:settle|accept|sign|withdraw|drop"

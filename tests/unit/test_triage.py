@@ -359,6 +359,10 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
     ("I'm at my wits end and I don't know how much longer I can go on.", "safeguarding"),
     ("My husband hits me and your solicitor keeps telling me to attend mediation with him.",
      "safeguarding"),
+    # general forms of the synthetic held-out split's misses with the retrained model
+    ("I have been cheated and I want to know what you did with the money.", "conduct_referral"),
+    ("Nobody at your office can tell me where the £4,500 went.", "insurer_notification"),
+    ("The portal showed me the documents for another company's transaction.", "data_breach"),
 ])
 def test_real_emergencies_are_critical(text: str, flag: str | None) -> None:
     result = triage(text)
@@ -727,6 +731,9 @@ def test_only_contractions_that_are_no_other_word_are_written_out() -> None:
     "He signed the agreement on my behalf without my authority.",
     "He accepted the offer without asking me.",
     "We did not authorise the sale.",
+    # models/real r0735, its title and its first sentence
+    "Settlement Accepted w/o Authorization",
+    "Without my consent, and with specific instructions to the contrary, he accepted a settlement.",
 ])
 def test_a_step_taken_without_the_clients_authority_is_high_with_referral_and_insurer(
         text: str) -> None:
