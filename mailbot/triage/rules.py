@@ -61,6 +61,17 @@ def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *,
                 negatable, category, acronyms)
 
 
+# A will as a document ("a new will", "her will", a power of attorney), not the verb ("he will").
+_WILL = (r"(?:(?:a|the|her|his|their|my|our|mum[’']s|dad[’']s)\s+(?:new\s+)?(?:will|codicil)"
+         r"|power\s+of\s+attorney|codicil)\b")
+# Making or signing one, and someone who could not understand it.
+_MAKING = (r"(?:sign\w*|made|make|drew\s+up|drawn\s+up|draft(?:ed)?|chang\w+|rewr\w+)\s+"
+           r"(?:[\w'’-]+\s+){0,3}?" + _WILL)
+_INCAPABLE = (r"(?:dementia|alzheimer\w*|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:mental\s+)?capacity"
+              r"|no\s+(?:mental\s+)?capacity|(?:he|she|they|mum|dad|mother|father)\s+(?:did|does"
+              r"|could)(?:\s+not|n[’']t)\s+understand)")
+
+
 RULES: tuple[Rule, ...] = (
     _rule(
         "bank_details", "critical", set(),
@@ -85,8 +96,9 @@ RULES: tuple[Rule, ...] = (
         r"|(?:asked|asking|asks)\s+(?:me\s+|us\s+)?for\s+(?:my\s+|our\s+)?(?:card|security|login"
         r"|online\s+banking)\s+(?:details|numbers?|codes?|passwords?|pin)"
         r"|(?:say|says|said|saying|told\s+(?:me|us))\s+(?:that\s+)?(?:it|the\s+account|this"
-        r"|that)\s+(?:is|was)(?:\s+not|n[’']t)\s+(?:yours|theirs|your\s+account"
-        r"|their\s+account|the\s+firm[’']s)",
+        r"|that)\s+(?:is|was)(?:\s+not|n[’']t)\s+(?:yours|your\s+account|their\s+account)"
+        r"|(?:the|this|that)\s+account\s+(?:is|was)(?:\s+not|n[’']t)\s+(?:yours|theirs"
+        r"|the\s+firm[’']s)",
         category="data_security"),
     _rule(
         "missing_funds",
@@ -176,7 +188,7 @@ RULES: tuple[Rule, ...] = (
         # paid to HMRC", "the required fees have not been paid to the government"
         r"|(?:i|we)\s+(?:had\s+)?(?:paid|gave|handed|sent|transferred|wired)\b[^.!?\n]{0,80}?"
         r"\b(?:was|were|has|have|had)\s+(?:still\s+)?(?:never|not)\s+(?:been\s+)?(?:paid"
-        r"|passed\s+on|forwarded|remitted)\b"
+        r"|remitted)\b"
         r"|(?:fees?|duty|tax|premium|money|payments?|funds)\s+(?:have|has|had|was|were)\s+"
         r"(?:still\s+)?(?:not|never)\s+(?:been\s+)?paid\s+(?:over\s+)?to\s+(?:the\s+)?"
         r"(?:government|court|hmrc|irs|land\s+registry|council|home\s+office|uscis|registry"
@@ -200,8 +212,8 @@ RULES: tuple[Rule, ...] = (
         # money a lawyer paid to or used for themselves
         r"|(?:transferred|paid|moved|put|lent|loaned|given|gave)\s+(?:[\w'’£$,.-]+\s+){0,4}?"
         r"(?:to|into)\s+(?:him|her|them)sel(?:f|ves)\b|paid\s+(?:him|her|them)sel(?:f|ves)\b"
-        r"|(?:into|to)\s+(?:his|her|their|the\s+firm[’']s)\s+(?:own\s+|personal\s+|private\s+"
-        r"|operating\s+|business\s+|office\s+)+(?:bank\s+)?account"
+        r"|(?:into|to)\s+(?:his|her|their)\s+(?:own\s+|personal\s+|private\s+|operating\s+)+"
+        r"(?:bank\s+)?account"
         r"|took\s+(?:my|our)\s+(?:settlement\s+)?(?:checks?|cheques?)\b"
         r"|(?:where|what\s+happened\s+to)\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?(?:money|funds"
         r"|deposit|retainer|settlement|proceeds|£[\d,.]+k?|\$[\d,.]+k?)\s+(?:went|has\s+gone"
@@ -212,7 +224,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:estate|account|client|trust|savings|compensation|damages)"
         r"|used\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?(?:money|funds)\s+(?:to|for)\s+(?:pay\s+"
         r"(?:for\s+)?)?(?:his|her|their)\s+own\b"
-        r"|spent\s+(?:my|our|the\s+client[’']s|the\s+estate[’']s)\s+(?:\w+\s+)?(?:money|funds"
+        r"|(?:he|she|they|firm|solicitor|lawyer|attorney)\s+(?:has\s+|had\s+|have\s+)?spent\s+"
+        r"(?:my|our|the\s+client[’']s|the\s+estate[’']s)\s+(?:\w+\s+)?(?:money|funds"
         r"|deposit|savings|inheritance|compensation|settlement)"
         # "the sale proceeds never reached me", "the firm is holding my money and refuses to
         # release it", a firm gone under while holding it
@@ -304,7 +317,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:my|our|his|her|their|the\s+client[’']s)\s+(?:\w+\s+){0,3}?(?:papers|documents?"
         r"|files?|records|details|letters?|reports?|statements?|information|address|data|notes"
         r"|decree|order|judgment|certificate|passport|results|history|status|diagnosis)"
-        r"\s+(?:\w+\s+){0,2}?(?:to|with)\s+(?:(?:my|our|his|her|the|a|an)\s+)?(?:ex\b"
+        r"\s+(?:\w+\s+){0,2}?(?:to|with)\s+(?:(?:my|our|his|her|the|a|an)\s+)?(?:[\w-]+\s+)?"
+        r"(?:ex\b"
         r"|ex-?(?:wife|husband"
         r"|partner)|former\s+(?:wife|husband|partner|employer)|abuser|employer|landlord"
         r"|neighbou?r|opponent|other\s+side|opposing\s+\w+|other\s+client|another\s+client"
@@ -314,8 +328,6 @@ RULES: tuple[Rule, ...] = (
         r"|(?:my|our|her|his)\s+(?:new\s+|current\s+|home\s+)?address\b[^.!?\n]{0,80}\b(?:to"
         r"|with)\s+(?:the\s+)?(?:other\s+side|opposing\s+\w+|my\s+ex\b|ex-?(?:wife|husband"
         r"|partner)|respondent|perpetrator|abuser)"
-        r"|(?:gave|given|disclosed|revealed|shared|passed\s+on)\s+(?:[\w'’-]+\s+){0,3}?(?:my"
-        r"|our)\s+(?:new\s+|current\s+|home\s+)?address\b"
         r"|(?:copied|cc[’']?d|included|added)\s+(?:in\s+)?(?:the\s+)?(?:other\s+side|opposing\s+\w+"
         r"|my\s+ex\b|ex-?(?:wife|husband|partner)|defendants?|respondents?)\s+(?:in|into|on)\b"
         r"|(?:stranger|someone\s+else|somebody\s+else|another\s+(?:person|client)"
@@ -323,10 +335,10 @@ RULES: tuple[Rule, ...] = (
         r"(?:a|my|the|your|our)\s+(?:letter|e-?mail|documents?|file|papers|statement)"
         r"|addresses\s+(?:[\w'’-]+\s+){0,2}?(?:showing|visible|exposed|on\s+show)"
         r"|(?:files?|papers|documents?|details|information|records|photos?|address)\s+(?:was|were"
-        r"|has\s+been|have\s+been|got)\s+(?:posted|published|shared|put|leaked)\s+(?:on|to"
-        r"|online)\b"
+        r"|has\s+been|have\s+been|got)\s+(?:(?:posted|published|shared|put)\s+(?:on|online)\b"
+        r"|leaked)"
         r"|(?:another|a\s+different|other)\s+(?:client|customer|person|visitor)s?\s+(?:read"
-        r"|saw|has\s+seen|had\s+seen|could\s+see|picked\s+up|took)\b",
+        r"|saw|has\s+seen|had\s+seen|could\s+see|picked\s+up)\b",
         negatable=True, category="data_security"),
     _rule(
         "dishonesty", "critical", {"conduct_referral"},
@@ -400,15 +412,20 @@ RULES: tuple[Rule, ...] = (
         r"|it\s+|had\s+)?(?:never|not|didn[’']t|did\s+not|wasn[’']t|weren[’']t)\s+(?:been\s+)?"
         r"(?:done|did|do|work|worked|provided|performed|carried\s+out|attend|attended|happen"
         r"|happened|took\s+place)\b"
-        r"|(?:working|in\s+league|siding|colluding)\s+with\s+[^.!?\n]{0,40}\bagainst\s+(?:me|us"
-        r"|my|our)\b"
+        r"|(?:working|in\s+league|siding|colluding)\s+with\s+(?:the\s+)?(?:other\s+side|opposing"
+        r"|opponent|prosecution|defen[cs]e|insurer|(?:my|his|her)\s+ex\b)[^.!?\n]{0,40}\bagainst"
+        r"\s+(?:me|us|my|our)\b"
         r"|sign\w*\s+(?:a\s+|the\s+|some\s+)?blank\s+(?:documents?|forms?|pages?|sheets?"
         r"|papers?|cheques?|checks?)"
-        r"|(?:house|home|property|flat|land)\s+(?:is\s+|was\s+|has\s+been\s+)?(?:now\s+)?"
-        r"(?:in|transferred\s+(?:in)?to|registered\s+(?:in|to))\s+(?:his|her|their)\s+(?:own\s+)?"
+        # "now my house is in his name" (not "the house is in her name", a divorce question)
+        r"|(?:now\s+(?:my|our)\s+(?:house|home|property|flat|land)\s+is\s+in"
+        r"|(?:house|home|property|flat|land)\s+(?:is\s+|was\s+|has\s+been\s+)?(?:now\s+in"
+        r"|transferred\s+(?:in)?to|registered\s+(?:in|to)))\s+(?:his|her|their)\s+(?:own\s+)?"
         r"names?\b"
         r"|made\s+up\s+(?:the\s+|some\s+|his\s+|her\s+)?(?:evidence|figures|documents?|entries"
-        r"|hours|statements?|a\s+story|lies|times?)\b|falsely\b|back-?handers?"
+        r"|hours|statements?|a\s+story|lies|times?)\b|back-?handers?"
+        r"|falsely\s+(?:told|claimed|stated|said|certified|represented|informed|assured|billed"
+        r"|charged|signed|swore|sworn)\b"
         r"|pretend(?:ed|ing)\s+to\s+have\s+(?:filed|sent|done|issued|lodged|paid|submitted|made"
         r"|applied|registered|served)\b"
         r"|(?:told\s+(?:me|us)|said|claimed|assured\s+(?:me|us))\b[^.!?\n]{0,80}?\b(?:court"
@@ -416,7 +433,8 @@ RULES: tuple[Rule, ...] = (
         r"|overcharg\w*\s+(?:\w+\s+){0,2}?(?:deliberately|on\s+purpose|knowingly)"
         r"|(?:hid|hidden|hiding|concealed|buried)\s+(?:it|this|that|them|the\s+\w+)\s+in\s+"
         r"(?:the|my|our)\s+(?:bill|invoice|statement|accounts?)"
-        r"|(?:made|named|appointed|wrote|put)\s+(?:him|her|them)sel(?:f|ves)\s+(?:in\s+)?(?:as\s+)?"
+        r"|(?:solicitor|lawyer|attorney|firm|he|she)\s+(?:has\s+|had\s+)?(?:made|named|appointed"
+        r"|wrote|put)\s+(?:him|her|them)sel(?:f|ves)\s+(?:in\s+)?(?:as\s+)?"
         r"(?:the\s+)?(?:\w+\s+)?(?:beneficiary|beneficiaries|executor|trustee|attorney|will)"
         r"|(?:leaves|left|leaving)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:the\s+)?(?:solicitor|lawyer"
         r"|attorney|firm)\s+(?:him|her)self",
@@ -448,21 +466,14 @@ RULES: tuple[Rule, ...] = (
         "capacity", "critical", {"conduct_referral", "vulnerability"},
         "says a will or power of attorney was made for someone who could not understand it, or "
         "under pressure (a conduct matter)",
-        r"(?:sign\w*|made|make|drew\s+up|drawn\s+up|drafted|chang\w+|rewr\w+|new)\s+"
-        # (not "made her will in 2010, years before her dementia")
-        r"(?:[\w'’-]+\s+){0,3}?(?:will|codicil|power\s+of\s+attorney)\b"
-        r"(?:(?!\bbefore\b|\bprior\s+to\b)[^.!?\n]){0,150}?"
-        r"\b(?:dementia|alzheimer\w*|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:mental\s+)?capacity"
-        r"|no\s+(?:mental\s+)?capacity|(?:did|does|could)(?:\s+not|n[’']t)\s+understand)"
-        r"|(?:dementia|alzheimer\w*|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:mental\s+)?capacity"
-        r"|(?:did|does|could)(?:\s+not|n[’']t)\s+understand)\b[^.!?\n]{0,150}?\b(?:sign\w*"
-        r"|made|make|drew\s+up|drawn\s+up|drafted|chang\w+|new|rewr\w+)\s+(?:[\w'’-]+\s+){0,3}?"
-        r"(?:will|codicil|power\s+of\s+attorney)\b"
-        r"|sign\w*\s+(?:[\w'’-]+\s+){0,5}?(?:while|when|whilst)\s+(?:he|she|they|i|we)\s+"
+        # (not "made her will in 2010, years before her dementia", not "the new solicitor will")
+        _MAKING + r"(?:(?!\bbefore\b|\bprior\s+to\b)[^.!?\n]){0,150}?\b" + _INCAPABLE
+        + r"|" + _INCAPABLE + r"\b[^.!?\n]{0,150}?\b" + _MAKING
+        + r"|sign\w*\s+(?:[\w'’-]+\s+){0,5}?(?:while|when|whilst)\s+(?:he|she|they|i|we)\s+"
         r"(?:was|were)\s+(?:[\w'’-]+\s+){0,2}?(?:in\s+hospital|dying|on\s+morphine|sedated"
         r"|unconscious|delirious|in\s+intensive\s+care)"
         r"|(?:pressur|coerc|forc|bull)\w*\s+(?:[\w'’-]+\s+){0,3}?into\s+(?:chang|sign|mak"
-        r"|rewrit)\w*\s+(?:[\w'’-]+\s+){0,2}?(?:will|codicil|power\s+of\s+attorney)\b",
+        r"|rewrit)\w*\s+(?:[\w'’-]+\s+){0,2}?" + _WILL,
         negatable=False, category="integrity_misconduct"),
     _rule(
         "conflict", "high", {"conduct_referral"},
@@ -512,12 +523,14 @@ RULES: tuple[Rule, ...] = (
         r"|breach\w*\s+(?:[\w'’-]+\s+){0,3}?(?:non-?molestation|restraining|protection"
         r"|occupation)\s+order|(?:non-?molestation|restraining|protection)\s+order\s+"
         r"(?:[\w'’-]+\s+){0,3}?breach\w*"
-        r"|(?:would|will|going\s+to|gonna)\s+(?:hurt|harm|kill|attack|beat)\s+(?:me|us|the\s+"
+        r"|(?:he|she|they|my\s+ex|my\s+(?:husband|wife|partner))\s+(?:would|will|is\s+going\s+to"
+        r"|was\s+going\s+to|gonna)\s+(?:hurt|harm|kill|attack|beat)\s+(?:me|us|the\s+"
         r"(?:children|kids)|my\s+(?:children|kids|son|daughter|wife|husband|family|mum|mother"
         r"|dad|father))\b"
         r"|financial(?:ly)?\s+abus\w*"
-        r"|(?:afraid|scared|frightened|terrified|worried)\s+(?:that\s+)?(?:he|she|they)\s+(?:will"
-        r"|might|would|may)\s+(?:come|turn\s+up|hurt|find|attack|kill)\b"
+        r"|(?:afraid|scared|frightened|terrified)\s+(?:that\s+)?(?:he|she|they)\s+(?:will|might"
+        r"|would|may)\s+(?:hurt|attack|kill|come\s+(?:to|round|after)|turn\s+up\s+at|find\s+(?:me|us"
+        r"|where))\b"
         r"|(?:husband|wife|partner|ex|boyfriend|girlfriend|stepfather|father|son)\s+(?:hits"
         r"|beats|punche[sd]|kick(?:s|ed)|strangle[sd]|choke[sd]|assault(?:s|ed)|attack(?:s|ed))\s+"
         r"(?:me|us|my\s+(?:children|kids|son|daughter))\b"
