@@ -61,6 +61,11 @@ def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *,
                 negatable, category, acronyms)
 
 
+# A decisive step taken for a client, and the client's say that it needs.
+_STEP = (r"(?:settled|accepted|agreed\s+to|signed|withdrew|withdrawn|dropped|dismissed"
+         r"|discontinued|conceded|waived|sold)")
+_SAY_SO = (r"(?:knowledge|consent|permission|authority|authori[sz]ation|instructions?|agreement"
+           r"|approval|say-so)")
 # A will as a document ("a new will", "her will", a power of attorney), not the verb ("he will").
 _WILL = (r"(?:(?:a|the|her|his|their|my|our|mum[’']s|dad[’']s)\s+(?:new\s+)?(?:will|codicil)"
          r"|power\s+of\s+attorney|codicil)\b")
@@ -445,18 +450,14 @@ RULES: tuple[Rule, ...] = (
         # Decisive steps taken for the client without asking: each is hard to undo, a conduct
         # matter (acting without instructions) and a likely claim. High, as the real texts are
         # labelled; "settled without my consent" is also an allegation of dishonesty (critical).
-        r"(?:settled|accepted|agreed\s+to|signed|withdrew|withdrawn|dropped|dismissed"
-        r"|discontinued|conceded|waived|sold)\s+(?:[\w'’-]+\s+){0,6}?(?:without|w/o)\s+"
-        r"(?:(?:(?:my|our|his|her|their|the\s+client[’']s)\s+)?(?:\w+\s+)?(?:knowledge|consent"
-        r"|permission|authority"
-        r"|authori[sz]ation|instructions?|agreement|approval|say-so)|(?:even\s+)?(?:asking"
-        r"|telling|consulting|informing|checking\s+with)\s+(?:me|us|him|her|them)\b)"
+        _STEP + r"\s+(?:[\w'’-]+\s+){0,6}?(?:without|w/o)\s+(?:(?:(?:my|our|his|her|their"
+        r"|the\s+client[’']s)\s+)?(?:\w+\s+)?" + _SAY_SO + r"|(?:even\s+)?(?:asking|telling"
+        r"|consulting|informing|checking\s+with)\s+(?:me|us|him|her|them)\b)"
         # "Without my consent, and with specific instructions to the contrary, he accepted a
         # settlement" (models/real r0735)
-        r"|(?:without|w/o)\s+(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:knowledge|consent|permission"
-        r"|authority|authori[sz]ation|instructions?|agreement|approval)\b[^.!?\n]{0,80}?\b(?:he|she"
-        r"|they|the\s+(?:lawyer|attorney|solicitor|firm))\s+(?:\w+\s+)?(?:settled|accepted|signed"
-        r"|agreed\s+to|withdrew|dropped|dismissed|conceded|waived|sold)\b"
+        r"|(?:without|w/o)\s+(?:my|our|his|her|their)\s+(?:\w+\s+)?" + _SAY_SO
+        + r"\b[^.!?\n]{0,80}?\b(?:he|she|they|the\s+(?:lawyer|attorney|solicitor|firm))\s+"
+        r"(?:\w+\s+)?" + _STEP + r"\b"
         # "I never authorised him to settle", "we did not authorise the sale"
         r"|(?:never|not|didn[’']t|did\s+not)\s+(?:authori[sz]e|instruct|approve|agree\s+to)d?\s+"
         r"(?:(?:him|her|them|you|anyone|the\s+firm)\s+to\s+(?:settle|accept|sign|withdraw|drop"
