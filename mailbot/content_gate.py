@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .letters import LetterKind, rule_of
-from .mime_text import html_to_text
+from .html_words import visible_words
 from .profiles import PROFILES, Profile, Signpost
 
 PLACEHOLDER = "[[TO COMPLETE"  # what drafts print where a handler must write; never sent
@@ -429,14 +429,15 @@ def check(letter_kind: str, profile: Profile | str, text: str,
     """Names of the required blocks the letter lacks; empty means it may be sent.
 
     Pass the HTML part too: a client may read only that part, so a block missing from
-    either part counts (the HTML ones are reported as "NAME (html part)").
+    either part counts (the HTML ones are reported as "NAME (html part)"). The HTML part is
+    read for its visible words, each block a paragraph of its own (html_words.py).
     """
     blocks = required_blocks(letter_kind, profile, ombudsman, complainant=complainant,
                              waive_time_limits=waive_time_limits)
     plain = _normalise(text)
     missing = [b.name for b in blocks if not b.met_by(plain)]
     if html is not None:
-        visible = _normalise(html_to_text(html))
+        visible = _normalise(visible_words(html))
         missing += [f"{b.name} (html part)" for b in blocks if not b.met_by(visible)]
     return missing
 
