@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, Row, bindparam, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from ..cases import OPEN_STATES, CaseSnapshot, State
 from ..letters import CLIENT_KINDS
@@ -31,30 +31,29 @@ def next_reference(conn: Connection, year: int) -> str:
     for the disk: PostgreSQL writes its log in order, so a case that is committed (durably) has
     its number's increment on disk before it.
     """
-    name = conn.dialect.name
-    if name not in _NEXT_NUMBER:
-        dialect = postgresql if name == "postgresql" else sqlite
-        _NEXT_NUMBER[name] = (
-            dialect.insert(ref_counters).values(year=bindparam("year"), last=1)
-            .on_conflict_do_update(index_elements=["year"],
-                                   set_={"last": ref_counters.c.last + 1})
-            .returning(ref_counters.c.last))
-    if name == "postgresql":
-        with conn.engine.begin() as own:
-            # A caller's own transaction holding the row (reserve_references) would wait here
-            # for itself: an error after a while, not a hang.
-            own.execute(_NOT_WAITING)
-            number = own.execute(_NEXT_NUMBER[name], {"year": year}).scalar_one()
+    if conn.dialect.name == "postgresql":
+        # A connection of its own in autocommit: the statement is its transaction, committed
+        # with it: two round trips (the pool's ping, the statement) where a transaction begun
+        # and committed took five.
+        with conn.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
+            number = own.execute(_NEXT_NUMBER_OWN_COMMIT, {"year": year}).scalar_one()
     else:
-        number = conn.execute(_NEXT_NUMBER[name], {"year": year}).scalar_one()
+        number = conn.execute(_NEXT_NUMBER, {"year": year}).scalar_one()
     return reference(year, number)
 
 
-_NEXT_NUMBER: dict[str, Any] = {}
-# Both for the number's own transaction only (is_local): its commit does not wait for the disk
+_NEXT_NUMBER = (
+    sqlite.insert(ref_counters).values(year=bindparam("year"), last=1)
+    .on_conflict_do_update(index_elements=["year"], set_={"last": ref_counters.c.last + 1})
+    .returning(ref_counters.c.last))
+# The settings come first, from the row's source, so they hold before the counter row is locked;
+# both are local to the statement's own transaction: its commit does not wait for the disk
 # (next_reference says why that is safe), and a lock not granted in 30 s is an error.
-_NOT_WAITING = text("SELECT set_config('synchronous_commit', 'off', true),"
-                    " set_config('lock_timeout', '30s', true)")
+_NEXT_NUMBER_OWN_COMMIT = text(
+    "INSERT INTO ref_counters (year, last) SELECT :year, 1 FROM"
+    " (SELECT set_config('synchronous_commit', 'off', true),"
+    " set_config('lock_timeout', '30s', true)) AS settings"
+    " ON CONFLICT (year) DO UPDATE SET last = ref_counters.last + 1 RETURNING last")
 
 
 def reserve_references(conn: Connection, year: int, last: int) -> None:
