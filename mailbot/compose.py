@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -151,26 +152,43 @@ class Letters:
         html = self._env.get_template("_plain.html.j2").render(subject=subject, body=text)
         return RenderedLetter(kind, " ".join(subject.split()), _tidy(text), html)
 
-    def _local(self, value: date | datetime) -> date | datetime:
-        if isinstance(value, Undefined):
-            str(value)  # StrictUndefined raises UndefinedError naming the missing variable
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                raise ValueError("letters take timezone-aware datetimes (UTC), got a naive one")
-            return value.astimezone(self.zone)
-        return value
-
     def _longdate(self, value: date | datetime) -> str:
-        d = self._local(value)
-        return f"{d:%A} {d.day} {d:%B %Y}"
+        return _long_date(_defined(value), self.zone)
 
     def longdate(self, value: date | datetime) -> str:
         """A date as letters print it ("Tuesday 3 March 2026"): what a letter's date line says."""
         return self._longdate(value)
 
     def _longdatetime(self, value: datetime) -> str:
-        d = self._local(value)
-        return f"{d:%A} {d.day} {d:%B %Y} at {d:%H:%M} {d:%Z}".rstrip()
+        return _long_datetime(_defined(value), self.zone)
+
+
+def _defined(value: Any) -> Any:
+    if isinstance(value, Undefined):
+        str(value)  # StrictUndefined raises UndefinedError naming the missing variable
+    return value
+
+
+def _local(value: date | datetime, zone: ZoneInfo) -> date | datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("letters take timezone-aware datetimes (UTC), got a naive one")
+        return value.astimezone(zone)
+    return value
+
+
+# A pass prints the same few dates in every letter (today, the case's dates): each is formatted
+# once (a tenth of a letter's rendering time before).
+@lru_cache(maxsize=4096)
+def _long_date(value: date | datetime, zone: ZoneInfo) -> str:
+    d = _local(value, zone)
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+@lru_cache(maxsize=4096)
+def _long_datetime(value: datetime, zone: ZoneInfo) -> str:
+    d = _local(value, zone)
+    return f"{d:%A} {d.day} {d:%B %Y} at {d:%H:%M} {d:%Z}".rstrip()
 
 
 def _split_subject(name: str, rendered: str) -> tuple[str, str]:
