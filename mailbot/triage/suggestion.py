@@ -207,7 +207,15 @@ def triage_reading(text: str) -> str:
     """What triage reads of a text, the classifier (training and predicting) and the rules alike:
     `bound_text`, without the greeting and sign-off (salutations.py), hard-wrapped lines joined,
     contractions typed without apostrophes written out."""
-    return with_apostrophes(unwrapped(without_salutations(bound_text(text))))
+    return _reading(bound_text(text))
+
+
+# A fetched batch is classified first and each message's rules read it again: the readings of
+# one batch's texts are kept (mailbox.batch_size is 100 by default), keyed by the bounded text,
+# so the cache holds at most 2 * 128 * MAX_TEXT_CHARS characters (about 5 MB of plain English).
+@lru_cache(maxsize=128)
+def _reading(bounded: str) -> str:
+    return with_apostrophes(unwrapped(without_salutations(bounded)))
 
 
 @dataclass(frozen=True)
