@@ -34,6 +34,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..errors import ModelMismatch
 from .features import build_features
+from .lexicon import FINGERPRINT as LEXICON_FINGERPRINT
 from .suggestion import FLAGS, Prediction, triage_reading
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,10 @@ class TriageModel:
         return {head: ([str(c) for c in pipe[-1].classes_], _logistic_proba(pipe[-1], matrix))
                 for head, pipe in self.pipelines.items()}
 
+    def probe_width(self) -> int:
+        """How many features this code computes for a text with this model's feature step."""
+        return int(self._features([""]).shape[1])
+
     def _features(self, texts: list[str]) -> sp.csr_matrix:
         union = self.features
         if union.transformer_weights:
@@ -296,7 +301,8 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
         "labels": labels_out,
         "training_data_sha256": data_fingerprint(examples),
         "n_training_examples": len(examples),
-        "params": params
+        "params": params,
+        "lexicons": LEXICON_FINGERPRINT if lexicon_scale else None,
     }
     return TriageModel(pipelines, sidecar)
 
@@ -392,5 +398,21 @@ def load(model_dir: str | os.PathLike[str]) -> TriageModel:
             or any(h not in HEADS and not h.startswith(FLAG_HEAD) for h in pipelines):
         raise ModelMismatch(
             f"{path} does not hold the expected heads; retrain with `mailbot train`")
+    model = TriageModel(pipelines, sidecar)
+    _check_features(model, path)
     log.debug("loaded triage model in %.3fs", time.perf_counter() - started)
-    return TriageModel(pipelines, sidecar)
+    return model
+
+
+def _check_features(model: TriageModel, path: Path) -> None:
+    """The features this code computes must be those the heads learned: an upgrade that changed
+    the cue-word lexicons would otherwise load the model and fail on the first message."""
+    saved = model.sidecar.get("lexicons")
+    if saved is not None and saved != LEXICON_FINGERPRINT:
+        raise ModelMismatch(f"{path} was trained with other cue-word lexicons than this version's; "
+                            "retrain with `mailbot train`")
+    width = model.probe_width()
+    trained = {h: int(pipe[-1].coef_.shape[1]) for h, pipe in model.pipelines.items()}
+    if any(w != width for w in trained.values()):
+        raise ModelMismatch(f"{path} expects {max(trained.values())} features and this version "
+                            f"computes {width}; retrain with `mailbot train`")

@@ -11,6 +11,9 @@ real corpus (models/real), which makes real-text figures for the lexicons somewh
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 _PARTS: dict[str, tuple[str, ...]] = {
     # is it a complaint about us? (DOMAIN.md: "What counts as a complaint")
     "gratitude": (
@@ -207,3 +210,6 @@ _PARTS: dict[str, tuple[str, ...]] = {
 
 }
 LEXICONS: dict[str, str] = {name: "|".join(parts) for name, parts in _PARTS.items()}
+# Which lexicons a model was trained with (its sidecar records it): a model trained with others
+# reads its lexicon columns as different words, or as a different number of columns.
+FINGERPRINT = hashlib.sha256(json.dumps(LEXICONS, sort_keys=True).encode()).hexdigest()[:16]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 import skops.io as sio
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from mailbot.triage import classifier
+from mailbot.triage import classifier, features
 from mailbot.triage.classifier import Example, train_model
 from mailbot.triage.features import WORD_TOKEN, char_wb_ngrams, word_ngrams
 from mailbot.errors import ModelMismatch
@@ -96,6 +97,32 @@ def test_version_mismatch_asks_for_retraining(model_dir: Path, tmp_path: Path) -
     (tmp_path / classifier.SIDECAR_FILE).write_text(json.dumps(sidecar))
     with pytest.raises(ModelMismatch, match="retrain with `mailbot train`"):
         classifier.load(tmp_path)
+
+
+def copied(model_dir: Path, to: Path, **sidecar_changes: object) -> Path:
+    for name in (classifier.MODEL_FILE, classifier.SIDECAR_FILE):
+        (to / name).write_bytes((model_dir / name).read_bytes())
+    sidecar = json.loads((to / classifier.SIDECAR_FILE).read_text())
+    sidecar.update(sidecar_changes)
+    (to / classifier.SIDECAR_FILE).write_text(json.dumps({k: v for k, v in sidecar.items() if v != "drop"}))
+    return to
+
+
+def test_a_model_trained_with_other_lexicons_asks_for_retraining(model_dir: Path, tmp_path: Path) -> None:
+    # An upgrade that rewords a lexicon: the old model's lexicon columns would mean other words.
+    with pytest.raises(ModelMismatch, match="lexicons.*retrain with `mailbot train`"):
+        classifier.load(copied(model_dir, tmp_path, lexicons="0123456789abcdef"))
+
+
+def test_a_model_whose_feature_count_no_longer_matches_asks_for_retraining(
+        model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A model saved before the sidecar named its lexicons, loaded by a version with one more:
+    # it once loaded and then failed on the first message with a numpy error.
+    older = copied(model_dir, tmp_path, lexicons="drop")
+    assert classifier.load(older).predict(["my lawyer never calls me back"])
+    monkeypatch.setattr(features, "_LEXICON_PATTERNS", [*features._LEXICON_PATTERNS, re.compile("x")])
+    with pytest.raises(ModelMismatch, match="features.*retrain with `mailbot train`"):
+        classifier.load(older)
 
 
 def test_missing_model_asks_for_training(tmp_path: Path) -> None:
