@@ -14,6 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 
+# The people whose service a complaint is about, and the people an enquiry's dispute is with.
+_OUR_PEOPLE = (r"(?:lawyer|attorney|atty|solicitor|conveyancer|barrister|counsel|advocate"
+               r"|advis[eo]r|law\s+firm|legal\s+team|paralegal|caseworker)s?\b")
+_OTHER_PEOPLE = (r"(?:landlord|tenant|employer|boss|manager|builder|contractor|developer"
+                 r"|neighbou?r|ex-?(?:wife|husband|partner)?|buyer|seller|vendor|purchaser"
+                 r"|estate\s+agent|agent|lender|bank|insurer|company|school|council|doctor"
+                 r"|hospital|brother|sister|stepmother|stepfather)s?\b")
+# A fault alleged: something not done, done wrong, or taken.
+_FAULT = (r"\b(?:never|didn[’']t|did\s+not|hasn[’']t|has\s+not|haven[’']t|won[’']t|will\s+not"
+          r"|wouldn[’']t|refus\w+|ignor\w+|fail\w*|forgot|lied|lying|mistake\w*|wrong\w*"
+          r"|negligen\w+|overcharg\w+|cheat\w*|stole|kept\s+(?:my|the)|withh[oe]ld\w*"
+          r"|missed|lost|no\s+longer|stopped|dropped|abandon\w+|walked\s+away)\b")
+
 _PARTS: dict[str, tuple[str, ...]] = {
     # is it a complaint about us? (DOMAIN.md: "What counts as a complaint")
     "gratitude": (
@@ -57,6 +70,20 @@ _PARTS: dict[str, tuple[str, ...]] = {
         r"\b(?:buyer|seller|vendor|purchaser|landlord|tenant|realtor|estate\s+agent|broker"
         r"|executor|stepmother|stepfather|neighbou?r|employer|ex-?(?:wife|husband)"
         r"|the\s+other\s+(?:side|party))s?\b",
+    ),
+    # Who the grievance is about, within one sentence (DOMAIN.md: a complaint alleges detriment
+    # from the firm's service; an enquiry brings a grievance against someone else). A fault word
+    # and the writer's own lawyer, or the other party, between the same sentence's stops.
+    "fault_of_our_service": (
+        r"\b(?:my|our|the|his|her)\s+(?:former\s+|own\s+|previous\s+)?" + _OUR_PEOPLE
+        + r"[^.!?\n]{0,120}?" + _FAULT,
+        _FAULT + r"[^.!?\n]{0,80}?\b(?:my|our)\s+(?:former\s+|own\s+)?" + _OUR_PEOPLE,
+        r"\byour\s+(?:firm|office|staff|colleague|solicitor|lawyer|team)\b[^.!?\n]{0,120}?"
+        + _FAULT,
+    ),
+    "fault_of_other_party": (
+        r"\b(?:my|our|the|his|her)\s+(?:former\s+|new\s+|current\s+)?" + _OTHER_PEOPLE
+        + r"[^.!?\n]{0,120}?" + _FAULT,
     ),
     "question": (
         r"\?",
