@@ -59,6 +59,7 @@ class Sealer:
             ]) from None
         self._fernet = MultiFernet(fernets)
         derived = [_derive(k) for k in raw]
+        # Newest last, so it wins if two keys' 4-byte fingerprints ever coincide.
         self._ciphers = {_fingerprint(d): AESGCM(d) for d in reversed(derived)}
         self._newest = _fingerprint(derived[0])
         self._cipher = AESGCM(derived[0])

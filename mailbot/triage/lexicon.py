@@ -73,7 +73,8 @@ _PARTS: dict[str, tuple[str, ...]] = {
     ),
     # Who the grievance is about, within one sentence (DOMAIN.md: a complaint alleges detriment
     # from the firm's service; an enquiry brings a grievance against someone else). A fault word
-    # and the writer's own lawyer, or the other party, between the same sentence's stops.
+    # and the writer's own lawyer, or the other party, between the same sentence's stops. Added
+    # after reading the ninth real round's misses (disputes with builders and employers).
     "fault_of_our_service": (
         r"\b(?:my|our|the|his|her)\s+(?:former\s+|own\s+|previous\s+)?" + _OUR_PEOPLE
         + r"[^.!?\n]{0,120}?" + _FAULT,
