@@ -16,6 +16,7 @@ import argparse
 import json
 from pathlib import Path
 
+from mailbot.errors import MalformedMessage
 from mailbot.message import parse_message
 from tests.bench.replies_corpus import CORPUS as REPLIES
 from tests.bench.replies_corpus import load as load_replies
@@ -30,10 +31,16 @@ def main() -> None:
     args = parser.parse_args()
     items = json.loads((BOUNCES / "manifest.json").read_text())["items"]
     kind_ok = rec_total = rec_ok = rec_std = perm_total = perm_ok = 0
-    misses = []
+    misses, refused = [], []
     for item in items:
         raw = (BOUNCES / item["file"]).read_bytes()
-        inbound = parse_message(raw)
+        try:
+            inbound = parse_message(raw)
+        except MalformedMessage as exc:  # quarantined as not usable mail: counted, not a crash
+            refused.append(f"{item['file']}: refused ({exc.reason}), expected {item['kind']}")
+            rec_total += item["kind"] == "bounce" and bool(item["recipients"])
+            perm_total += item["kind"] == "bounce" and item["permanent"] is not None
+            continue
         kind_ok += inbound.kind.value == item["kind"]
         if inbound.kind.value != item["kind"]:
             misses.append(f"{item['file']}: {inbound.kind.value} ({inbound.reason}), expected {item['kind']}")
@@ -58,16 +65,24 @@ def main() -> None:
           f"{100 * rec_std / rec_total:5.1f}%")
     print(f"{'permanent / temporary right':<44} {perm_ok:>4}/{perm_total:<4} {100 * perm_ok / perm_total:5.1f}%")
     print(f"{'human mail taken for a bounce':<44} {len(false_alarms):>4}/{humans:<4}")
+    print(f"{'bounces refused as unusable mail':<44} {len(refused):>4}/{len(items):<4}")
     if args.wrong:
-        print("\n".join(misses + [f"false alarm: {name}" for name in false_alarms]))
+        print("\n".join(misses + refused + [f"false alarm: {name}" for name in false_alarms]))
 
 
 def _human_mail() -> tuple[int, list[str]]:
     expected = json.loads((FIXTURES / "mail" / "expected.json").read_text())["messages"]
     paths = [FIXTURES / "mail" / name for name, spec in expected.items() if spec.get("kind") == "human"]
     paths += [REPLIES / item.file for item in load_replies() if item.format == "eml"]
-    alarms = [p.name for p in paths if parse_message(p.read_bytes()).kind.value == "bounce"]
+    alarms = [p.name for p in paths if _kind(p.read_bytes()) == "bounce"]
     return len(paths), alarms
+
+
+def _kind(raw: bytes) -> str:
+    try:
+        return parse_message(raw).kind.value
+    except MalformedMessage:
+        return "refused"
 
 
 if __name__ == "__main__":
