@@ -74,6 +74,9 @@ def test_the_message_date_is_read_in_the_firms_time_zone() -> None:
 @pytest.mark.parametrize(("text", "flag"), [
     ("I received an email saying your bank details have changed, so I paid the new account.", None),
     ("The completion funds have not arrived and the sellers will not release the keys.", "insurer_notification"),
+    # A completion day told by the buyer (models/real r0866, a later round, measured before this form)
+    ("By 4.30pm the money had still not reached the seller's solicitor.", None),
+    ("It is two o'clock on completion day and the money hasn't arrived.", None),
     ("You sent my medical report to the wrong person. This is a data breach.", None),
     ("Your partner lied to me and I believe he stole money from my father's estate.", "conduct_referral"),
     ("Since all this I have thought about ending my life.", "vulnerability"),
@@ -686,6 +689,8 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "The hearing was withdrawn from the list and relisted for March.",
     "They were not misled about the price.",
     "I gave my papers to my new solicitor.",
+    "My payment to you has not cleared yet, sorry; I will pay again on Friday.",
+    "The money had reached the seller's solicitor by noon, so we completed.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
