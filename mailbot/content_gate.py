@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from .letters import LetterKind, rule_of
@@ -50,19 +51,46 @@ class Requirement:
     absent: bool = False
     clause: str | None = None
 
-    def met_by(self, text: str) -> bool:
-        found = any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in self.patterns) or (
-            bool(self.sentence_words or self.clause)
-            and any(self._in_sentence(s) for s in _sentences(text)))
+    def met_by(self, text: str | Reading) -> bool:
+        reading = text if isinstance(text, Reading) else Reading(text)
+        found = any(_rx(p, _FLAGS).search(reading.text) for p in self.patterns) or (
+            bool(self.sentence_words or self.clause) and self._in_some_sentence(reading))
         return not found if self.absent else found
 
-    def _in_sentence(self, sentence: str) -> bool:
-        if not all(re.search(w, sentence, re.IGNORECASE) for w in self.sentence_words):
+    def _in_some_sentence(self, reading: Reading) -> bool:
+        words = [_rx(w, re.IGNORECASE) for w in self.sentence_words]
+        return any(self._in_sentence(s, words) for s in reading.sentences)
+
+    def _in_sentence(self, sentence: str, words: list[re.Pattern[str]]) -> bool:
+        if not all(w.search(sentence) for w in words):
             return False
         if self.clause is None:
             return True
-        found = re.finditer(self.clause, sentence, re.IGNORECASE)
+        found = _rx(self.clause, re.IGNORECASE).finditer(sentence)
         return any(not _negated(sentence[:m.start()]) for m in found)
+
+
+_FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+@lru_cache(maxsize=1024)
+def _rx(pattern: str, flags: int) -> re.Pattern[str]:
+    """A requirement's pattern compiled once (re's own cache is looked up on every call)."""
+    return re.compile(pattern, flags)
+
+
+class Reading:
+    """A letter's normalised text with its sentences split once for all the blocks checked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._sentences: list[str] | None = None
+
+    @property
+    def sentences(self) -> list[str]:
+        if self._sentences is None:
+            self._sentences = _sentences(self.text)
+        return self._sentences
 
 
 _NEGATION = re.compile(r"(?:\b(?:not|never|no|cannot|unable|nor|neither)\b|n't\b)"
@@ -77,8 +105,11 @@ def _negated(before: str) -> bool:
     return bool(_NEGATION.search(tail[-200:]))  # five words back: the tail bounds the work
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+
+
 def _sentences(text: str) -> list[str]:
-    return re.split(r"(?<=[.!?])\s+|\n\s*\n", text)
+    return _SENTENCE_END.split(text)
 
 
 def _words(value: str) -> str:
@@ -434,10 +465,10 @@ def check(letter_kind: str, profile: Profile | str, text: str,
     """
     blocks = required_blocks(letter_kind, profile, ombudsman, complainant=complainant,
                              waive_time_limits=waive_time_limits)
-    plain = _normalise(text)
+    plain = Reading(_normalise(text))
     missing = [b.name for b in blocks if not b.met_by(plain)]
     if html is not None:
-        visible = _normalise(visible_words(html))
+        visible = Reading(_normalise(visible_words(html)))
         missing += [f"{b.name} (html part)" for b in blocks if not b.met_by(visible)]
     return missing
 
@@ -445,4 +476,9 @@ def check(letter_kind: str, profile: Profile | str, text: str,
 def _normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\xa0",
                                                                       " ").replace("\u2011", "-")
-    return re.sub(r"[ \t]+", " ", text)
+    return _BLANKS.sub(" ", text)
+
+
+# Runs of spaces and tabs, as one space; a single space is left alone (most of them: replacing
+# each with itself took most of the normalising).
+_BLANKS = re.compile(r"[ \t]{2,}|\t")
