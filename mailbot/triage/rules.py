@@ -77,6 +77,36 @@ _INCAPABLE = (r"(?:dementia|alzheimer\w*|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:menta
               r"|could)(?:\s+not|n[’']t)\s+understand)")
 
 
+
+# A client's case harmed on purpose by the lawyer (an allegation of bad faith): sabotage, a case
+# "thrown" or "tanked" (not "thrown out"), a client "sold out", a blunder said to be deliberate,
+# or a deliberate loss of the case or a miss of its hearing or deadline ("the other side is
+# deliberately delaying the case" is a litigant's venting, not an allegation against the firm).
+_DELIBERATELY = (r"(?:intentional(?:ly)?|deliberate(?:ly)?|on\s+purpose|purpose(?:ful)?ly"
+                 r"|wil+ful+y|knowingly)")
+_HARMED = (r"(?:lost|lose|losing|botch(?:ed|ing)?|missed|compromis(?:ed|ing)|undermin(?:ed|ing)|tank(?:ed|ing)|blew|blown|threw|thrown|throwing|sank|sunk"
+           r"|ruin(?:ed|ing)|wreck(?:ed|ing))")
+_HIS_CASE = (r"(?:my|our|his|her|their|the)\s+(?:case|claim|trial|appeal|matter|hearing|deadline"
+             r"|filing|defen[cs]e|chances?)\b")
+_ON_PURPOSE_HARM = (
+    r"sabotag\w*"
+    r"|(?:threw|thrown|throwing|tank(?:ed|ing)?)\s+" + _HIS_CASE + r"(?!\s+out\b)"
+    r"|sold\s+(?:me|us|him|her|them)\s+(?:out|down\s+the\s+river)\b"
+    r"|(?:blunders?|mistakes?|errors?|failures?|delays?|omissions?)\b[^.!?\n]{0,50}?\b(?:were"
+    r"|was|been|are|is)\s+(?:\w+\s+)?(?:done\s+)?" + _DELIBERATELY + r"\b"
+    r"|" + _DELIBERATELY + r"\s+(?:\w+\s+){0,2}?" + _HARMED + r"\b[^.!?\n]{0,20}?\b" + _HIS_CASE
+    + r"|" + _HARMED + r"\s+" + _HIS_CASE + r"\s+(?:\w+\s+){0,2}?" + _DELIBERATELY + r"\b")
+
+
+# "A false case of domestic violence against me", "accused me of domestic abuse": the writer
+# answers an allegation (a court may already have dismissed it); no one's safety is at risk now.
+_NOT_ACCUSED = "".join(
+    rf"(?<!{words}\s)" for words in (
+        r"false\scase\sof", r"false\scases\sof", r"false\scharge\sof", r"false\scharges\sof",
+        r"false\sclaim\sof", r"false\sclaims\sof", r"allegation\sof", r"allegations\sof",
+        r"accusation\sof", r"accusations\sof", r"accused\sme\sof", r"accusing\sme\sof",
+        r"accused\sus\sof", r"accusing\sus\sof", r"accused\shim\sof", r"accused\sher\sof"))
+
 RULES: tuple[Rule, ...] = (
     _rule(
         "bank_details", "critical", set(),
@@ -371,6 +401,15 @@ RULES: tuple[Rule, ...] = (
         # "She said she did, but she hasn't": a step claimed and not taken
         r"|(?:said|told\s+(?:me|us)|claimed)\s+(?:that\s+)?(?:he|she|they)\s+(?:did|had|has)\b"
         r"[^.!?\n]{0,20}?\bbut\s+(?:he|she|they)\s+(?:has|have|had|did)(?:n[’']?t|\s+not)\b"
+        # "he states he's been in contact with [the] client in jail, but hasn't" (r0148)
+        r"|(?:says|states|stated|claims|tells\s+(?:me|us))\s+(?:that\s+)?(?:he|she|they)"
+        r"(?:[’'](?:s|ve|d)|\s+(?:has|have|had|did))\b[^.!?\n]{0,60}?,?\s*but\s+(?:(?:he|she"
+        r"|they)\s+)?(?:has|have|had|did)(?:n[’']?t|\s+not)\b"
+        # "I think they are still lying" (r0736), "he is lying about the fees"; not papers
+        # "lying around"
+        r"|(?:he|she|they|you|lawyer|solicitor|attorney|advocate|firm)(?:[’'](?:s|re)|\s+(?:is"
+        r"|are|was|were|has\s+been|have\s+been|keeps?|kept))\s+(?:still\s+|just\s+|clearly\s+"
+        r"|obviously\s+)?lying\b(?!\s+(?:on|in|around|down|there|about\s+(?:in|on)\b))"
         r"|misused?\s+(?:my|our"
         r"|client)\s+"
         r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my"
@@ -383,7 +422,7 @@ RULES: tuple[Rule, ...] = (
         r"|behind\s+(?:my|our|his|her|their)\s+backs?\b"
         r"|exploitation\b|exploit(?:ed|ing)\s+(?:me|us|him|her|them|my|our|his|their"
         r"|the\s+(?:client|estate|elderly|vulnerable))\b"
-        r"|false\s+(?:date|statement"
+        r"|false\s+(?:assurances?|promises?|date|statement"
         r"|information|declaration|figures?|impression|entry)|backdat\w*"
         r"|destroy\w*\s+(?:the\s+)?(?:evidence|notes"
         r"|file|documents|records)|deliberately\s+(?:inflated|hid|hidden|concealed|changed"
@@ -442,7 +481,10 @@ RULES: tuple[Rule, ...] = (
         r"|wrote|put)\s+(?:him|her|them)sel(?:f|ves)\s+(?:in\s+)?(?:as\s+)?"
         r"(?:the\s+)?(?:\w+\s+)?(?:beneficiary|beneficiaries|executor|trustee|attorney|will)"
         r"|(?:leaves|left|leaving)\s+(?:[\w'’-]+\s+){0,3}?to\s+(?:the\s+)?(?:solicitor|lawyer"
-        r"|attorney|firm)\s+(?:him|her)self",
+        r"|attorney|firm)\s+(?:him|her)self"
+        # harm done to the client's own case on purpose: "blunders that I believe were
+        # intentionally done", "deliberately lost the appeal", "he sabotaged my case"
+        r"|" + _ON_PURPOSE_HARM,
         negatable=True, category="integrity_misconduct"),
     _rule(
         "without_authority", "high", {"conduct_referral", "insurer_notification"},
@@ -510,7 +552,8 @@ RULES: tuple[Rule, ...] = (
         r"|feel\s+unsafe|know\s+where\s+you\s+live"
         r"|followed\s+me|threatened\s+(?:me|my\s+(?:family|children|wife"
         r"|husband))\b(?!\s+with\s+(?:legal|court))"
-        r"|no\s+reason\s+to\s+live|domestic\s+(?:abuse|violence)|(?:abusive|violent)\s+(?:partner"
+        r"|no\s+reason\s+to\s+live|" + _NOT_ACCUSED + r"domestic\s+(?:abuse|violence)"
+        r"|(?:abusive|violent)\s+(?:partner"
         r"|husband|wife"
         r"|ex\b|ex-\w+|relationship|father|son|boyfriend|girlfriend)|coercive\s+control"
         r"|threat(?:s|ened|ening)?"

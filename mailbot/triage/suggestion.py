@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from .dates import TOMORROW, DateMention, find_dates
+from .dates import TOMORROW, WEEKDAYS, DateMention, find_dates
 from .salutations import without_salutations
 from .rules import DATA_BREACH, Hit, area_of_law, mentions_third_party, rule_hits
 
@@ -75,8 +75,9 @@ _EVENT = re.compile(
     r"\b(?P<event>hearings?(?!\s+(?:from|back|anything|nothing|aid|about|of\s+(?:this|it)))"
     r"|court\s+(?:date|hearing"
     r"|appearance|case)|(?<=in\s)court|(?<=at\s)court|trial|tribunal|sentencing"
-    # "Court tomorrow", "court on Monday": the word court straight before its day
-    r"|court(?=\s*[,:-]?\s*(?:" + TOMORROW + r"|on|next)\b)"
+    # "Court tomorrow", "court on Monday", "heading to court Monday": the word court straight
+    # before its day
+    r"|court(?=\s*[,:-]?\s*(?:" + TOMORROW + r"|on|next|" + "|".join(WEEKDAYS) + r")\b)"
     r"|appeal\s+(?:deadline|hearing)"
     r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))"
     r"|exchanging"

@@ -397,6 +397,9 @@ def test_a_date_written_against_the_messages_own_day_is_read_from_it() -> None:
     "I am in court tmrw and still no word from my solicitor.",
     "Court tomorrow and still no word from my solicitor.",
     "Court on Monday, and my barrister has quit.",
+    # r0719: "I am heading to Court Monday unsure what will happen"
+    "I am heading to court Monday and my lawyer has filed to withdraw.",
+    "I have court Friday and my attorney still has not called me back.",
     "my court date is next wk and no one has called",
     # a deadline set on the client, straight before its date (r0546: "he is supposed to submit
     # all docs & answers by dec 16"; r0181: "file an appearance by TOMORROW")
@@ -434,6 +437,7 @@ def test_past_not_urgent_and_hypothetical_dates_do_not_raise(text: str) -> None:
     "The tumour was missed and the trial of the claim is set for 2028.",
     "The court on Monday adjourned it, so nothing happens until the spring.",   # past
     "The court this morning gave judgment against me.",                        # past
+    "We were in court Monday and the judge adjourned it to the spring.",         # past
 ])
 def test_words_that_only_look_like_tomorrow_are_not_dates(text: str) -> None:
     assert triage(text).urgency == "normal", triage(text).reasons
@@ -626,6 +630,20 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "At sentencing my defence lawyer would deliberately lie and say I had a weapon.",  # r0659
     "I am a layman and have been cheated by my advocate these three years.",             # r0716
     "My attorney settled the discrimination case without my knowledge or consent.",     # r0715
+    # the eleventh round (r0885), and the same allegation of bad faith in other words
+    "My advocate made serious procedural blunders that I believe were intentionally done so "
+    "that my matter is compromised.",                                                    # r0885
+    "I am sure my lawyer deliberately lost the appeal.",
+    "He sabotaged my case to please the other side.",
+    "My attorney threw my case to help the prosecutor.",
+    "I feel my solicitor sold me out.",
+    "She missed the filing deadline on purpose, I am certain of it.",
+    # cross-validated misses of the earlier rounds, in general forms
+    "He states he's been in contact with the client in jail, but hasn't.",              # r0148
+    "I think they are still lying.",                                                     # r0736
+    "They started to avoid me, giving me false assurance that the matter was listed.",   # r0741
+    "The solicitor says she has filed the defence but she hasn't.",
+    "My lawyer made false promises to get me to sign.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -691,6 +709,13 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "I gave my papers to my new solicitor.",
     "My payment to you has not cleared yet, sorry; I will pay again on Friday.",
     "The money had reached the seller's solicitor by noon, so we completed.",
+    "Will the judge throw the case out because of the missing form?",
+    "Was the mistake intentional? I doubt it, but please explain it.",
+    "The other side's solicitor keeps delaying the case deliberately.",
+    "My ex-wife had filed a false case of domestic violence against me; the court ruled for us.",
+    "He accused me of domestic abuse in his statement, which the judge rejected.",
+    "The papers were lying on his desk for weeks before anyone read them.",
+    "She says she has sent the letter but it hasn't arrived yet.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
