@@ -143,7 +143,14 @@ def _resolve(kind: str, m: re.Match[str], ref: date, day_first: bool, text: str)
     if kind == "n_ago":
         sign = -1 if m["dir"].lower() == "ago" else 1
         return _shift(ref, sign * _number(m["n"]), m["unit"].lower())
-    return _named(_spelt_out(m["word"]), ref)
+    word = _spelt_out(m["word"])
+    if past and word in _EARLIER_TODAY:
+        return None  # "I had the hearing today": over, not about to pass
+    return _named(word, ref)
+
+
+# Today's words that, told in the past ("the hearing was this morning"), name what is over.
+_EARLIER_TODAY = frozenset({"today", "this morning", "this afternoon"})
 
 
 def _told_in_past(text: str, start: int, end: int) -> bool:

@@ -107,6 +107,13 @@ _NOT_ACCUSED = "".join(
         r"accusation\sof", r"accusations\sof", r"accused\sme\sof", r"accusing\sme\sof",
         r"accused\sus\sof", r"accusing\sus\sof", r"accused\shim\sof", r"accused\sher\sof"))
 
+
+# What a data breach hands over: papers, records and the details in them.
+_RECORDS = (r"(?:documents?|papers?|files?|case|matter|records?|details|information|data|letters?"
+            r"|e-?mails?|mail|post|statements?|disclosure|passports?|bank|account|medical|names?"
+            r"|address(?:es)?|will|lasting\s+power|power\s+of\s+attorney|deeds?|contract|invoice"
+            r"|bill|purchase|sale|completion|divorce|opponent|photos?|id)\b")
+
 RULES: tuple[Rule, ...] = (
     _rule(
         "bank_details", "critical", set(),
@@ -285,9 +292,11 @@ RULES: tuple[Rule, ...] = (
         r"|recipient|house|family)|(?:sent|e-?mailed|posted|forwarded|disclosed|copied|cc[’']?d"
         r"|gave|given)\s+"
         + _W + r"{0,7}(?:by\s+mistake|in\s+error|accidentally)"
-        r"|(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other)\s+(?:client|person"
-        r"|people|family)[’']s?[’']?"
-        r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)"
+        # someone else's papers or details ("someone else's passport", "another client's file"),
+        # not "someone else's behaviour"
+        r"|(?:(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other)\s+(?:client|person"
+        r"|people|family)[’']s?[’']?)\s+(?:[\w-]+\s+){0,2}?" + _RECORDS
+        + r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)"
         r"|not\s+(?:in\s+the\s+)?bcc"
         # to an address the writer has left, or someone else's papers sent to the writer
         r"|(?:sent|posted|delivered|e-?mailed|went)\s+" + _W

@@ -290,6 +290,8 @@ def test_many_dates_in_one_unpunctuated_text_are_still_found() -> None:
     ("You sent my divorce papers to my ex's address.", "data_breach"),
     ("You emailed my medical records to another client.", "data_breach"),
     ("My file was left on a train.", "data_breach"),
+    ("Your letter to me had someone else's passport and bank statements in it.", "data_breach"),
+    ("I opened the email and it was another client's divorce papers.", "data_breach"),
     # a date in words, and a lawyer's withdrawal that does not call the hearing off
     ("I am due in court in three days and my lawyer has withdrawn.", None),
     # a second round from the same list: money taken, kept, spent or never passed on
@@ -716,6 +718,12 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "He accused me of domestic abuse in his statement, which the judge rejected.",
     "The papers were lying on his desk for weeks before anyone read them.",
     "She says she has sent the letter but it hasn't arrived yet.",
+    # r0910 (twelfth round): someone else's behaviour is not someone else's papers
+    "The list of my unreasonable behaviour versus someone else's went on and on.",
+    "It was someone else's fault that the chain collapsed, not yours.",
+    # r0908 (twelfth round): a hearing told in the past on the day it happened is over
+    "I had the second eviction hearing today! The landlord ignored the judge again.",
+    "My hearing was this morning and it went ahead without any trouble.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
