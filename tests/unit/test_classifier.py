@@ -297,3 +297,30 @@ def test_a_greeting_and_a_sign_off_change_nothing() -> None:
     for head, key in (("is_complaint", "complaints_kept"), ("urgency", "critical_recall"),
                       ("category", "macro_f1")):
         assert signed[head][key] == pytest.approx(as_written[head][key], abs=0.02), (head, key)
+
+
+def test_the_critical_head_asks_one_question_and_an_older_model_has_none() -> None:
+    # The binary head learns critical-or-not from the urgency labels (the same examples as the
+    # urgency head); a model trained without it (as before this head existed) says None.
+    rows = examples()
+    assert {e.label(classifier.CRITICAL_HEAD) for e in rows} == {"yes", "no"}
+    assert all((e.label(classifier.CRITICAL_HEAD) == "yes") == (e.urgency == "critical") for e in rows)
+    model = train_model(rows)
+    assert classifier.CRITICAL_HEAD in model.pipelines
+    critical = [e.text for e in rows if e.urgency == "critical"]
+    calm = [e.text for e in rows if e.urgency == "low"]
+    p_critical = [p.critical_probability for p in model.predict(critical)]
+    p_calm = [p.critical_probability for p in model.predict(calm)]
+    assert min(p_critical) > max(p_calm)  # on its own training texts, at least
+    without = train_model(rows, {**classifier.PARAMS, "critical_head": False})
+    assert classifier.CRITICAL_HEAD not in without.pipelines
+    assert without.predict(["anything"])[0].critical_probability is None
+    framed = dataclasses.replace(rows[0], heads=framing.HEADS)
+    assert framed.teaches(classifier.CRITICAL_HEAD)  # a framed copy teaches urgency, so this too
+
+
+def test_a_model_with_the_critical_head_saves_and_loads(model_dir: Path) -> None:
+    model = classifier.load(model_dir)
+    assert classifier.CRITICAL_HEAD in model.pipelines
+    [pred] = model.predict(["The completion money has vanished from the client account today"])
+    assert pred.critical_probability is not None and 0.0 <= pred.critical_probability <= 1.0

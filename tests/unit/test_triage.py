@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 import pytest
@@ -150,6 +151,20 @@ def test_without_a_model_the_rules_still_run() -> None:
 def test_integrity_category_from_the_model_refers_for_conduct() -> None:
     result = triage("Please look at this.", pred=prediction(category="integrity_misconduct"))
     assert "conduct_referral" in result.flags
+
+
+def test_the_critical_head_raises_a_complaint_and_not_a_confident_enquiry() -> None:
+    # No rule fires on these words; the model's binary critical head alone decides.
+    text = "Please look into what happened with my matter."
+    raised = dataclasses.replace(prediction(), critical_probability=0.35)
+    result = triage(text, pred=raised)
+    assert result.urgency == "critical"
+    assert any("critical head" in r for r in result.reasons)
+    assert triage(text, pred=dataclasses.replace(prediction(), critical_probability=0.25)
+                  ).urgency == "normal"
+    enquiry = dataclasses.replace(prediction(is_complaint=False), critical_probability=0.9)
+    assert triage(text, pred=enquiry).urgency == "normal"
+    assert triage(text, pred=prediction()).urgency == "normal"  # a model without the head
 
 
 def test_naive_message_date_is_taken_as_utc() -> None:
