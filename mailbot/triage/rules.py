@@ -77,15 +77,15 @@ _INCAPABLE = (r"(?:dementia|alzheimer\w*|lack(?:ed|s|ing)?\s+(?:the\s+)?(?:menta
               r"|could)(?:\s+not|n[’']t)\s+understand)")
 
 
-
 # A client's case harmed on purpose by the lawyer (an allegation of bad faith): sabotage, a case
 # "thrown" or "tanked" (not "thrown out"), a client "sold out", a blunder said to be deliberate,
 # or a deliberate loss of the case or a miss of its hearing or deadline ("the other side is
 # deliberately delaying the case" is a litigant's venting, not an allegation against the firm).
 _DELIBERATELY = (r"(?:intentional(?:ly)?|deliberate(?:ly)?|on\s+purpose|purpose(?:ful)?ly"
                  r"|wil+ful+y|knowingly)")
-_HARMED = (r"(?:lost|lose|losing|botch(?:ed|ing)?|missed|compromis(?:ed|ing)|undermin(?:ed|ing)|tank(?:ed|ing)|blew|blown|threw|thrown|throwing|sank|sunk"
-           r"|ruin(?:ed|ing)|wreck(?:ed|ing))")
+_HARMED = (r"(?:lost|lose|losing|botch(?:ed|ing)?|missed|compromis(?:ed|ing)|undermin(?:ed|ing)"
+           r"|tank(?:ed|ing)|blew|blown|threw|thrown|throwing|sank|sunk|ruin(?:ed|ing)"
+           r"|wreck(?:ed|ing))")
 _HIS_CASE = (r"(?:my|our|his|her|their|the)\s+(?:case|claim|trial|appeal|matter|hearing|deadline"
              r"|filing|defen[cs]e|chances?)\b")
 _ON_PURPOSE_HARM = (
