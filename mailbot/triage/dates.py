@@ -38,10 +38,15 @@ _UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|fortnights?|mon
 # "Tomorrow" as people type it in a hurry: tommorow, tomorow, tomoro, tomororw, tmrw, 2moro.
 TOMORROW = r"(?:t[oa]?m{1,2}[oa]?r{1,2}(?:[oa]?r?w|o)|tmrw|2mor{1,2}o?w?)"
 _MISSPELT_TOMORROW = re.compile(TOMORROW + r"$")
+# "Will" the document ("a friend's will", "her will") is no sign of the future.
+_WILL_THE_VERB = ("".join(rf"(?<!{w}\s)" for w in (r"[’']s", r"\bthe", r"\ba", r"\bher", r"\bhis",
+                                                    r"\bmy", r"\bour", r"\byour", r"\bnew"))
+                  + "will")
 # A bare "on Monday" or "the 12th" looks back when its sentence is told in the past
 # ("At the hearing on Friday the barrister told the court...") and has no sign of a plan.
 _FUTURE = re.compile(
-    r"\b(?:will|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled|booked|fixed|set"
+    r"\b(?:" + _WILL_THE_VERB + r"|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled"
+    r"|booked|fixed|set"
     r"|starts?|begins?|commences?|opens?"
     r"|adjourned|postponed|moved|until|till|before|need|needs|must|have\s+to|has\s+to)\b"
     r"|\b" + TOMORROW + r"\b"

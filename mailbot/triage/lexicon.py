@@ -15,9 +15,11 @@ import hashlib
 import json
 
 # The people whose service a complaint is about, and the people an enquiry's dispute is with.
-_OUR_PEOPLE = (r"(?:lawyer|attorney|atty|solicitor|conveyancer|barrister|counsel|advocate"
+# Who a grievance is about, in the words clients use (suggestion.py reads them too): the
+# writer's own lawyer, or another party.
+OUR_PEOPLE = (r"(?:lawyer|attorney|atty|solicitor|conveyancer|barrister|counsel|advocate"
                r"|advis[eo]r|law\s+firm|legal\s+team|paralegal|caseworker)s?\b")
-_OTHER_PEOPLE = (r"(?:landlord|tenant|employer|boss|manager|builder|contractor|developer"
+OTHER_PEOPLE = (r"(?:landlord|tenant|employer|boss|manager|builder|contractor|developer"
                  r"|neighbou?r|ex-?(?:wife|husband|partner)?|buyer|seller|vendor|purchaser"
                  r"|estate\s+agent|agent|lender|bank|insurer|company|school|council|doctor"
                  r"|hospital|brother|sister|stepmother|stepfather)s?\b")
@@ -76,14 +78,14 @@ _PARTS: dict[str, tuple[str, ...]] = {
     # and the writer's own lawyer, or the other party, between the same sentence's stops. Added
     # after reading the ninth real round's misses (disputes with builders and employers).
     "fault_of_our_service": (
-        r"\b(?:my|our|the|his|her)\s+(?:former\s+|own\s+|previous\s+)?" + _OUR_PEOPLE
+        r"\b(?:my|our|the|his|her)\s+(?:former\s+|own\s+|previous\s+)?" + OUR_PEOPLE
         + r"[^.!?\n]{0,120}?" + _FAULT,
-        _FAULT + r"[^.!?\n]{0,80}?\b(?:my|our)\s+(?:former\s+|own\s+)?" + _OUR_PEOPLE,
+        _FAULT + r"[^.!?\n]{0,80}?\b(?:my|our)\s+(?:former\s+|own\s+)?" + OUR_PEOPLE,
         r"\byour\s+(?:firm|office|staff|colleague|solicitor|lawyer|team)\b[^.!?\n]{0,120}?"
         + _FAULT,
     ),
     "fault_of_other_party": (
-        r"\b(?:my|our|the|his|her)\s+(?:former\s+|new\s+|current\s+)?" + _OTHER_PEOPLE
+        r"\b(?:my|our|the|his|her)\s+(?:former\s+|new\s+|current\s+)?" + OTHER_PEOPLE
         + r"[^.!?\n]{0,120}?" + _FAULT,
     ),
     "question": (

@@ -114,6 +114,15 @@ _RECORDS = (r"(?:documents?|papers?|files?|case|matter|records?|details|informat
             r"|address(?:es)?|will|lasting\s+power|power\s+of\s+attorney|deeds?|contract|invoice"
             r"|bill|purchase|sale|completion|divorce|opponent|photos?|id)\b")
 
+
+# The firm, or the writer's own lawyer, named as the object of a police report or a criminal case.
+_THE_FIRM = (r"(?:the|his|her|their|my|our|this|your|that)\s+(?:own\s+)?(?:law\s+)?(?:firm"
+             r"|lawyer|attorney|solicitor|advocate|conveyancer|notary|advis[eo]r|chambers)s?\b")
+_POLICE_FOR_THE_FIRM = (
+    r"(?:police|criminal\s+(?:action|charges?|complaint|case|proceedings|investigation)"
+    r"|fraud\s+squad|action\s+fraud)\b[^.!?\n]{0,60}?\b(?:against|into)\s+" + _THE_FIRM
+    + r"|report(?:ed|ing)?\s+" + _THE_FIRM + r"\s+to\s+the\s+police")
+
 RULES: tuple[Rule, ...] = (
     _rule(
         "bank_details", "critical", set(),
@@ -459,6 +468,14 @@ RULES: tuple[Rule, ...] = (
         r"|told\s+the\s+(?:judge|court|tribunal)\b[^.!?\n]{0,80}\b(?:not\s+true|untrue"
         r"|false)\b"
         r"|(?:secretly|covertly)\s+(?:working|acting)\s+for\b"
+        # the police or a criminal case against the firm (r0922: "I want police to start
+        # criminal action against his firm"); money not spent as it was given for (r0929: "he
+        # did not use the money for its intended purpose"); client money "abused" (r0926)
+        r"|" + _POLICE_FOR_THE_FIRM
+        + r"|(?:did\s+not|didn[’']t|never)\s+use\s+(?:the|my|our|that|this)\s+(?:money|funds"
+        r"|payment|cash|deposit)\s+for\s+(?:its|the|their)\s+(?:intended|agreed|stated|proper)"
+        r"\s+purpose|(?:trust|client|escrow)\s+(?:funds|money|account)\s+(?:\w+\s+){0,3}?"
+        r"(?:abused|misused|raided|plundered|squandered|siphoned|diverted|misapplied)\b"
         r"|working\s+for\s+the\s+other\s+side"
         r"|(?:charg|bill|invoic)(?:ed|ing)\s+(?:me\s+|us\s+|the\s+estate\s+)?for\s+"
         r"(?:\w+\s+){0,3}?(?:that\s+|which\s+)?(?:was\s+|were\s+|he\s+|she\s+|they\s+"

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from .dates import TOMORROW, WEEKDAYS, DateMention, find_dates
+from .lexicon import OTHER_PEOPLE, OUR_PEOPLE
 from .salutations import without_salutations
 from .rules import DATA_BREACH, Hit, area_of_law, mentions_third_party, rule_hits
 
@@ -160,6 +161,14 @@ _DEADLINE = re.compile(
     r"|submitted|served|lodged|paid|accepted))\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before))\s+$",
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# Money another party keeps back ("the landlord has refused to pay back the deposit"), told in a
+# message read as no complaint, is the writer's new matter, not money at risk in the firm's
+# hands: the missing-funds rule raises nothing there unless the sentence also names the writer's
+# lawyer or the firm. An executor, a trustee or an unnamed holder still raises it.
+_OTHER_SIDE = re.compile(r"\b(?:the|my|our|his|her|their)\s+(?:former\s+|new\s+|current\s+)?"
+                         + OTHER_PEOPLE, re.IGNORECASE)
+_OUR_SIDE = re.compile(r"\b(?:you|your)\b|\b(?:my|our|the|his|her|their)\s+(?:former\s+"
+                       r"|own\s+|previous\s+)?" + OUR_PEOPLE, re.IGNORECASE)
 # A date in a sentence that only imagines the event, or that says it is not urgent, raises nothing.
 _HYPOTHETICAL = re.compile(r"\b(?:what\s+(?:if|happens\s+if|would\s+happen\s+if)|suppos(?:e|ing)"
                            r"|hypothetical(?:ly)?|imagine|in\s+theory|were\s+to"
@@ -325,7 +334,8 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
         urgency, urgency_confidence = "critical", head_p
         reasons.append(f"the critical head gives critical a probability of {head_p:.2f}")
     raised_to = _raise_for_events(text, local_day, may_complain, country, subdivision, reasons)
-    raised_to = _max_urgency(raised_to, _raise_for_rules(hits, may_complain, urgency, reasons))
+    raised_to = _max_urgency(raised_to,
+                             _raise_for_rules(text, hits, may_complain, urgency, reasons))
     if _rank(raised_to) > _rank(urgency):
         # a rule fired: no doubt about the floor it sets
         urgency, urgency_confidence = raised_to, 1.0
@@ -395,20 +405,40 @@ def _raise_for_events(text: str, today: date, is_complaint: bool, country: str,
     return urgency
 
 
-def _raise_for_rules(hits: Sequence[Hit], is_complaint: bool, model_urgency: str,
+def _raise_for_rules(text: str, hits: Sequence[Hit], is_complaint: bool, model_urgency: str,
                      reasons: list[str]) -> str:
-    """Critical signals count on any message; "high" ones only on complaints (an enquiry
-    that mentions a bereavement is not thereby urgent)."""
+    """Critical signals count on any message (but money another party keeps back, in an
+    enquiry: _OTHER_SIDE); "high" ones only on complaints (an enquiry that mentions a
+    bereavement is not thereby urgent)."""
     urgency = "low"
     for hit in hits:
         if hit.rule.urgency == "high" and not is_complaint:
             reasons.append(f"{hit.rule.reason} (not raised: reads as an enquiry, not a complaint)")
+        elif not is_complaint and hit.rule.name == "missing_funds" and _kept_by_another(text, hit):
+            reasons.append(f"{hit.rule.reason} (not raised: an enquiry about money another "
+                           "party keeps)")
         elif _rank(hit.rule.urgency) > _rank(model_urgency):
             urgency = _max_urgency(urgency, hit.rule.urgency)
             reasons.append(f"{hit.rule.reason}: {hit.rule.urgency}")
         else:
             reasons.append(hit.rule.reason)
     return urgency
+
+
+def _kept_by_another(text: str, hit: Hit) -> bool:
+    """Whether the hit's sentence names another party (a landlord, a builder...) and not the
+    writer's lawyer or the firm."""
+    sentence = _sentence_of(text, hit.start, hit.end)
+    return bool(_OTHER_SIDE.search(sentence)) and not _OUR_SIDE.search(sentence)
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence around a match, looked for within a window (long texts stay linear)."""
+    low = max(0, start - SENTENCE_WINDOW)
+    high = min(len(text), end + SENTENCE_WINDOW)
+    begin = max((m.end() for m in _SENTENCE_END.finditer(text, low, start)), default=low)
+    stop = _SENTENCE_END.search(text, end, high)
+    return text[begin:stop.start() if stop else high]
 
 
 def _flags(text: str, category: str, prediction: Prediction, hits: Sequence[Hit],

@@ -167,6 +167,19 @@ def test_the_critical_head_raises_a_complaint_and_not_a_confident_enquiry() -> N
     assert triage(text, pred=prediction()).urgency == "normal"  # a model without the head
 
 
+def test_money_another_party_keeps_back_is_no_emergency_in_an_enquiry() -> None:
+    # r0930 (thirteenth round): a reader's question about a landlord's deposit. Read as a
+    # complaint, or held by an executor or the firm, the same words still raise.
+    enquiry = prediction(is_complaint=False)
+    landlord = "The landlord has refused to pay back the deposit. Is this right?"
+    assert triage(landlord, pred=enquiry).urgency != "critical"
+    assert triage(landlord).urgency == "critical"  # read as a complaint
+    for text in ("The executor is withholding money from me until I sign.",
+                 "My lawyer has refused to pay back the deposit.",
+                 "Your firm has refused to return the landlord's deposit to me."):
+        assert triage(text, pred=enquiry).urgency == "critical", text
+
+
 def test_naive_message_date_is_taken_as_utc() -> None:
     naive = datetime(2026, 11, 26, 10, 0)
     assert triage("My trial is on Monday and I have no papers.", naive).urgency == "critical"
@@ -414,6 +427,7 @@ def test_a_date_written_against_the_messages_own_day_is_read_from_it() -> None:
     "I am in court tmrw and still no word from my solicitor.",
     "Court tomorrow and still no word from my solicitor.",
     "Court on Monday, and my barrister has quit.",
+    "The probate hearing on her will is today and nobody from your firm is here.",
     # r0719: "I am heading to Court Monday unsure what will happen"
     "I am heading to court Monday and my lawyer has filed to withdraw.",
     "I have court Friday and my attorney still has not called me back.",
@@ -661,6 +675,12 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "They started to avoid me, giving me false assurance that the matter was listed.",   # r0741
     "The solicitor says she has filed the defence but she hasn't.",
     "My lawyer made false promises to get me to sign.",
+    # the thirteenth round (r0922, r0929, r0926), measured before these forms were added
+    "But for my own nephew to do this to me is despicable. I want police to start criminal "
+    "action against his firm.",                                                          # r0922
+    "I realised from his demeanor that he did not use the money for its intended purpose.",  # r0929
+    "I was convinced that the trust funds might have been abused.",                     # r0926
+    "I have reported the solicitor to the police.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -739,6 +759,11 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     # r0908 (twelfth round): a hearing told in the past on the day it happened is over
     "I had the second eviction hearing today! The landlord ignored the judge again.",
     "My hearing was this morning and it went ahead without any trouble.",
+    "I reported my neighbour to the police last year.",
+    "Can I file a criminal complaint against my employer?",
+    # r0939: "a friend's will" is the document, not a plan for today
+    "Today's special was a trip to London for what was hoped would be the very final Court "
+    "Hearing relating to the administration of a friend's will.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
