@@ -298,6 +298,8 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
             [e.teaches(head) for e in ordered])
         labels = [e.label(head) for e, keep in zip(ordered, used) if keep]
         model = build_head(head, params)
+        if head == CRITICAL_HEAD and len(set(labels)) < 2:
+            continue  # no critical example (or nothing else): the rules alone raise to critical
         if len(set(labels)) < 2:
             raise ValueError(
                 f"training data has only one {head} label ({labels[0]!r}); add examples")

@@ -14,15 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 
-# The people whose service a complaint is about, and the people an enquiry's dispute is with.
-# Who a grievance is about, in the words clients use (suggestion.py reads them too): the
-# writer's own lawyer, or another party.
+# The people whose service a complaint is about, and the people an enquiry's dispute is with
+# (suggestion.py reads them too: money another party keeps back).
 OUR_PEOPLE = (r"(?:lawyer|attorney|atty|solicitor|conveyancer|barrister|counsel|advocate"
-               r"|advis[eo]r|law\s+firm|legal\s+team|paralegal|caseworker)s?\b")
+              r"|advis[eo]r|law\s+firm|legal\s+team|paralegal|caseworker)s?\b")
 OTHER_PEOPLE = (r"(?:landlord|tenant|employer|boss|manager|builder|contractor|developer"
-                 r"|neighbou?r|ex-?(?:wife|husband|partner)?|buyer|seller|vendor|purchaser"
-                 r"|estate\s+agent|agent|lender|bank|insurer|company|school|council|doctor"
-                 r"|hospital|brother|sister|stepmother|stepfather)s?\b")
+                r"|neighbou?r|ex-?(?:wife|husband|partner)?|buyer|seller|vendor|purchaser"
+                r"|estate\s+agent|agent|lender|bank|insurer|company|school|council|doctor"
+                r"|hospital|brother|sister|stepmother|stepfather)s?\b")
 # A fault alleged: something not done, done wrong, or taken.
 _FAULT = (r"\b(?:never|didn[’']t|did\s+not|hasn[’']t|has\s+not|haven[’']t|won[’']t|will\s+not"
           r"|wouldn[’']t|refus\w+|ignor\w+|fail\w*|forgot|lied|lying|mistake\w*|wrong\w*"

@@ -317,6 +317,10 @@ def test_the_critical_head_asks_one_question_and_an_older_model_has_none() -> No
     assert without.predict(["anything"])[0].critical_probability is None
     framed = dataclasses.replace(rows[0], heads=framing.HEADS)
     assert framed.teaches(classifier.CRITICAL_HEAD)  # a framed copy teaches urgency, so this too
+    # A firm's own data with no critical example trains, without the head (the rules still raise).
+    calm_only = [dataclasses.replace(e, urgency="high") if e.urgency == "critical" else e
+                 for e in rows]
+    assert classifier.CRITICAL_HEAD not in train_model(calm_only).pipelines
 
 
 def test_a_model_with_the_critical_head_saves_and_loads(model_dir: Path) -> None:
