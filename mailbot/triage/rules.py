@@ -476,6 +476,14 @@ RULES: tuple[Rule, ...] = (
         r"|payment|cash|deposit)\s+for\s+(?:its|the|their)\s+(?:intended|agreed|stated|proper)"
         r"\s+purpose|(?:trust|client|escrow)\s+(?:funds|money|account)\s+(?:\w+\s+){0,3}?"
         r"(?:abused|misused|raided|plundered|squandered|siphoned|diverted|misapplied)\b"
+        # the client's land taken and sold (r0953: "he instead took the entire land and sold
+        # some"); a trick to keep the client's money (r0957: "using this trick to deny us our
+        # money")
+        r"|(?:he|she|they|lawyer|advocate|attorney|solicitor|firm)\s+(?:\w+\s+)?(?:took|grabbed"
+        r"|seized)\s+(?:over\s+)?(?:the|our|my|his|her|their)\s+(?:\w+\s+)?(?:land|property"
+        r"|plot|farm|estate)\b[^.!?\n]{0,40}?\b(?:and|then)\s+sold\b"
+        r"|(?:tricks?|ploys?|schemes?|ruses?)\s+to\s+(?:deny|keep|withhold|take|steal|cheat)\s+"
+        r"(?:us|me|them|him|her|my|our|their|the\s+client)\b"
         r"|working\s+for\s+the\s+other\s+side"
         r"|(?:charg|bill|invoic)(?:ed|ing)\s+(?:me\s+|us\s+|the\s+estate\s+)?for\s+"
         r"(?:\w+\s+){0,3}?(?:that\s+|which\s+)?(?:was\s+|were\s+|he\s+|she\s+|they\s+"

@@ -681,6 +681,10 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "I realised from his demeanor that he did not use the money for its intended purpose.",  # r0929
     "I was convinced that the trust funds might have been abused.",                     # r0926
     "I have reported the solicitor to the police.",
+    # the fourteenth round (r0953, r0957), measured before these forms were added
+    "He was to get 10% in legal fees. But he instead took the entire land and sold some to "
+    "other businessmen.",                                                                # r0953
+    "All along the lawyer has been using this trick to deny us our money.",              # r0957
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -761,6 +765,8 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "My hearing was this morning and it went ahead without any trouble.",
     "I reported my neighbour to the police last year.",
     "Can I file a criminal complaint against my employer?",
+    "We took the house off the market and then sold it privately last year.",
+    "Is there a trick to get my deposit back faster?",
     # r0939: "a friend's will" is the document, not a plan for today
     "Today's special was a trip to London for what was hoped would be the very final Court "
     "Hearing relating to the administration of a friend's will.",
