@@ -248,7 +248,7 @@ def run_demo(keep_dir: str | None = None) -> None:
         _arrivals(stage)
         _first_pass(stage)
         _handlers_answer(stage)
-        _what_clients_received(stage.world)
+        _what_clients_received(stage.app, stage.world)
         _time_passes(stage)
         _the_enquiry(stage.app)
         say()
@@ -413,18 +413,31 @@ def _decisions(app: App) -> None:
         say(f"   audit: {kind:<18} {ref or '-':<12} by {actor}{extra}")
 
 
-def _what_clients_received(world: SmtpWorld) -> None:
+def _what_clients_received(app: App, world: SmtpWorld) -> None:
     say("4. What each client received")
     for sample in SAMPLES:
         inbox = world.inboxes.get(sample.sender.lower(), [])
         machine = any(name.lower() in ("auto-submitted", "list-id")
                       for name, _v in sample.headers)
-        silent = ("nothing (machine mail is never answered)" if machine else
-                  "nothing yet (not a complaint: held as an enquiry, a neutral reply waits "
-                  "for a handler)")
-        subjects = "; ".join(str(m["Subject"]) for m in inbox) or silent
+        subjects = "; ".join(str(m["Subject"]) for m in inbox)
+        if not subjects:
+            subjects = ("nothing (machine mail is never answered)" if machine
+                        else _why_no_letter(app, sample.sender))
         say(f"   {sample.sender:<32} {subjects}")
     say()
+
+
+def _why_no_letter(app: App, sender: str) -> str:
+    """Say why a person's message drew no letter: triage's own signal, so a message it was
+    unsure about is not presented as one it decided was no complaint."""
+    with app.store.transaction() as conn:
+        case = casebook.open_case_for_sender(conn, sender)
+    signal = (case.suggestion or {}).get("complaint_signal") if case else None
+    if signal == "uncertain":
+        return ("nothing yet (uncertain whether it is a complaint: held as an enquiry until a "
+                "handler decides; a neutral reply waits for a handler)")
+    return ("nothing yet (not a complaint: held as an enquiry, a neutral reply waits "
+            "for a handler)")
 
 
 def _time_passes(stage: _Stage) -> None:

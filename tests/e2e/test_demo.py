@@ -37,6 +37,16 @@ def test_demo_runs_end_to_end_and_leaves_nothing_running(tmp_path: Path) -> None
     counted = re.search(r"counts complaints only: (\d+) of the 6 cases", out)
     assert counted and 4 <= int(counted.group(1)) <= 5, out
     assert f"{counted.group(1)} complaints received between" in out
+    # A message triage was unsure about is told as such in "what each client received", not as
+    # one it decided was no complaint: one such line per enquiry the first pass marked unsure.
+    first_pass = out.split("2. mailbot run --once")[1].split("3. Handlers answer")[0]
+    unsure_enquiries = sum("enquiry" in row.split("\n", 1)[0]
+                           and "unsure whether this is a complaint" in row
+                           for row in re.split(r"\n   (?=C-)", first_pass))
+    received = out.split("4. What each client received")[1].split("5. Time passes")[0]
+    assert received.count("nothing yet (uncertain whether it is a complaint") == unsure_enquiries
+    assert received.count("nothing yet (not a complaint") == 6 - int(counted.group(1)) \
+        - unsure_enquiries, received
     assert "'mailbot/quarantine': 1" in out, "the broken message is quarantined, not lost"
     assert "Traceback" not in result.stderr
     leftover = subprocess.run(["pgrep", "-f", f"pymap.*{tmp_path}"], capture_output=True)
