@@ -89,7 +89,9 @@ _HARMED = (r"(?:lost|lose|losing|botch(?:ed|ing)?|missed|compromis(?:ed|ing)|und
 _HIS_CASE = (r"(?:my|our|his|her|their|the)\s+(?:case|claim|trial|appeal|matter|hearing|deadline"
              r"|filing|defen[cs]e|chances?)\b")
 _ON_PURPOSE_HARM = (
-    r"sabotag\w*"
+    # "my lawyer sabotaged my case"; not the other side who "sabotaged her own case" (r1013)
+    r"sabotag\w*\b(?!\s+(?:his|her|their|its)\s+own\s+(?:case|claim|defen[cs]e|chances?|position"
+    r"|argument)\b)"
     r"|(?:threw|thrown|throwing|tank(?:ed|ing)?)\s+" + _HIS_CASE + r"(?!\s+out\b)"
     r"|sold\s+(?:me|us|him|her|them)\s+(?:out|down\s+the\s+river)\b"
     r"|(?:blunders?|mistakes?|errors?|failures?|delays?|omissions?)\b[^.!?\n]{0,50}?\b(?:were"
@@ -231,10 +233,13 @@ RULES: tuple[Rule, ...] = (
         r"|settlement|proceeds|checks?|cheques?"
         r"|deposit)\b[^.!?\n]{0,40}[.!?;,]?\s*(?:but\s+)?(?:he|she"
         r"|they|it)\s+(?:has|have|had)(?:n[’']t|\s+not|\s+never)\b"
-        r"|(?:held|holding|kept|keeping|sitting\s+on)\s+(?:on\s+to\s+)?(?:my|our"
+        r"|(?:held|holding|kept|keeping|sitting\s+on|(?:he|she|they|firm|lawyer|attorney"
+        r"|solicitor|advocate)\s+(?:has|have|had)\s+had)\s+(?:on\s+to\s+)?(?:my|our"
         r"|the)\s+(?:settlement"
         r"|money|funds|proceeds|checks?|cheques?"
-        r"|deposit)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+)?(?:months|weeks)"
+        # "he has had our money for so long" (r0996)
+        r"|deposit)\s+(?:\w+\s+){0,2}for\s+(?:\w+\s+)?(?:months|weeks|years|so\s+long|ages"
+        r"|(?:over\s+|more\s+than\s+)?a\s+year)\b"
         # Money handed over to be paid on that never was: "the stamp duty I paid them was never
         # paid to HMRC", "the required fees have not been paid to the government"
         r"|(?:i|we)\s+(?:had\s+)?(?:paid|gave|handed|sent|transferred|wired)\b[^.!?\n]{0,80}?"
@@ -428,6 +433,10 @@ RULES: tuple[Rule, ...] = (
         r"|(?:he|she|they|you|lawyer|solicitor|attorney|advocate|firm)(?:[’'](?:s|re)|\s+(?:is"
         r"|are|was|were|has\s+been|have\s+been|keeps?|kept))\s+(?:still\s+|just\s+|clearly\s+"
         r"|obviously\s+)?lying\b(?!\s+(?:on|in|around|down|there|about\s+(?:in|on)\b))"
+        # "She did one step and kept lying that it was the government body" (r1005); not "I
+        # kept lying awake"
+        r"|\b(?:kept|keeps|keep)\s+(?:on\s+)?lying\b(?!\s+(?:on|in|around|down|there|awake|still"
+        r"|low|about\s+(?:in|on)\b))"
         r"|misused?\s+(?:my|our"
         r"|client)\s+"
         r"(?:money|funds)|pocketed|(?:took|taken|kept|helped\s+yourselves\s+to)\s+(?:my"

@@ -180,6 +180,22 @@ def test_money_another_party_keeps_back_is_no_emergency_in_an_enquiry() -> None:
         assert triage(text, pred=enquiry).urgency == "critical", text
 
 
+def test_fraud_by_a_relative_in_an_enquiry_that_names_no_lawyer_is_no_emergency() -> None:
+    # r1011, r1012 (fifteenth round): readers ask a newspaper's lawyer about a father who forged
+    # a signature, a brother who colluded to sell family land. Read as a complaint, or naming
+    # the writer's lawyer or the firm, the same words still raise.
+    enquiry = prediction(is_complaint=False)
+    father = ("My father plans to sell our land. He forged her signature and National Identity "
+              "Card. Does our family have any recourse?")
+    assert triage(father, pred=enquiry).urgency != "critical"
+    assert any("names no lawyer" in r for r in triage(father, pred=enquiry).reasons)
+    assert triage(father).urgency == "critical"  # read as a complaint
+    for text in ("My father's solicitor forged her signature. Does our family have any recourse?",
+                 "You forged my signature on the transfer. What can I do?",
+                 "The lawyer colluded with my brother to sell the land."):
+        assert triage(text, pred=enquiry).urgency == "critical", text
+
+
 def test_naive_message_date_is_taken_as_utc() -> None:
     naive = datetime(2026, 11, 26, 10, 0)
     assert triage("My trial is on Monday and I have no papers.", naive).urgency == "critical"
@@ -685,6 +701,12 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "He was to get 10% in legal fees. But he instead took the entire land and sold some to "
     "other businessmen.",                                                                # r0953
     "All along the lawyer has been using this trick to deny us our money.",              # r0957
+    # the fifteenth round (r1005, r0996), measured before these forms were added
+    "She did one step and kept lying that it was the government body that was changing the "
+    "rules.",                                                                            # r1005
+    "Now you're telling me he has had our money for so long? I cannot believe this",     # r0996
+    "The firm has had my deposit for over a year and nobody will say why.",
+    "My attorney keeps on lying about where the file is.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -770,6 +792,10 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     # r0939: "a friend's will" is the document, not a plan for today
     "Today's special was a trip to London for what was hoped would be the very final Court "
     "Hearing relating to the administration of a friend's will.",
+    # r1013 (fifteenth round): the other side harming its own case; money one has saved
+    "My landlord has shot herself in the foot and sabotaged her own case.",
+    "We have had our money in savings for years and want to buy a flat.",
+    "I kept lying awake the night before the hearing.",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
