@@ -29,6 +29,7 @@ from sklearn.model_selection import GroupKFold
 from .classifier import PARAMS, Example, TriageModel, data_fingerprint, train_model
 from .framing import framed_copies
 from .suggestion import CATEGORIES, FLAGS, URGENCIES, Prediction, Suggestion, suggest
+from .voice import retold_copies
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,13 @@ def training_examples(seed_rows: Sequence[LabelledRow], real_rows: Sequence[Labe
                       params: dict[str, Any] = PARAMS) -> list[Example]:
     """What `mailbot train` learns from: the seed's training split and every real text (weighted:
     real wording is scarcer and closer to what the model will read), plus a framed copy of each
-    complaint for the category and urgency heads (mailbot.triage.framing) when the recipe asks
+    complaint for the category and urgency heads (mailbot.triage.framing), and a copy of each real
+    text told in the third person for the same heads (mailbot.triage.voice), when the recipe asks
     for them."""
-    examples = ([r.example() for r in seed_rows if r.split != "test"]
-                + [r.example(float(params["real_weight"])) for r in real_rows])
-    return examples + framed_copies(examples) if params.get("framing") else examples
+    real = [r.example(float(params["real_weight"])) for r in real_rows]
+    examples = [r.example() for r in seed_rows if r.split != "test"] + real
+    framed = framed_copies(examples) if params.get("framing") else []
+    return examples + framed + (retold_copies(real) if params.get("retold") else [])
 
 
 def grouped_cross_validation(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow], *,

@@ -18,7 +18,7 @@ from mailbot.triage import classifier, features
 from mailbot.triage.classifier import Example, train_model
 from mailbot.triage.features import WORD_TOKEN, char_wb_ngrams, word_ngrams
 from mailbot.errors import ModelMismatch
-from mailbot.triage import framing
+from mailbot.triage import framing, voice
 from mailbot.triage.evaluation import FRAMING_PROBES, framing_probe, load_rows, measure, training_examples
 from mailbot.triage.framing import framed_copies
 
@@ -256,6 +256,34 @@ def test_framed_copies_are_made_for_complaints_only_and_the_same_every_time() ->
     assert copies == framed_copies(originals)
     first = next(e for e in originals if e.is_complaint)
     assert first.text in copies[0].text and copies[0].text != first.text
+
+
+def test_retold_copies_tell_the_real_texts_in_the_third_person_for_two_heads_only() -> None:
+    real = [Example("You lost my deeds and I'm still waiting; we told your clerk.", "delay",
+                    "high", True, "r1", 6.0),
+            Example("Thank you for all your help with our house.", "other", "low", False, "r2",
+                    6.0)]
+    copies = voice.retold_copies(real)
+    assert [c.text for c in copies] == [
+        "The firm lost her deeds and she's still waiting; they told the firm's clerk.",
+        "Thank the firm for all the firm's help with their house."]
+    assert all(c.heads == voice.HEADS == {"category", "urgency"} and c.flags is None
+               for c in copies)
+    assert [c.id for c in copies] == ["r1-retold", "r2-retold"]
+    assert [(c.category, c.urgency, c.is_complaint, c.weight) for c in copies] == [
+        (e.category, e.urgency, e.is_complaint, e.weight) for e in real]
+    assert not any(c.teaches("is_complaint") for c in copies)
+
+
+def test_training_retells_the_real_texts_and_not_the_seed() -> None:
+    seed = load_rows(SHIPPED / "seed")[:40]
+    real = load_rows(SHIPPED / "real")[:10]
+    made = training_examples(seed, real)
+    retold = [e for e in made if e.id.endswith(voice.SUFFIX)]
+    assert sorted(e.id for e in retold) == sorted(r.id + voice.SUFFIX for r in real)
+    assert not any(e.id.endswith(voice.SUFFIX) for e in training_examples(seed, []))
+    without = training_examples(seed, real, params={**classifier.PARAMS, "retold": False})
+    assert len(made) - len(without) == len(real)
 
 
 def test_the_framing_probes_are_worded_unlike_the_training_frames() -> None:

@@ -172,8 +172,9 @@ def test_train_learns_from_the_real_texts_too(tmp_path: Path) -> None:
     assert "+ 25 real texts" in report.text
     sidecar = json.loads((tmp_path / "model" / classifier.SIDECAR_FILE).read_text())
     complaints = sum(1 for r in tiny_rows() if r["split"] == "train" and r["is_complaint"])
-    # the seed's 25, the real 25 and a framed copy of every complaint among them
-    assert sidecar["n_training_examples"] == 25 + 25 + 2 * complaints
+    # the seed's 25, the real 25, a framed copy of every complaint among them, and a retold copy
+    # of every real text
+    assert sidecar["n_training_examples"] == 25 + 25 + 2 * complaints + 25
 
 
 SWAPS = {"communication": "delay", "delay": "communication", "costs_excessive": "data_security",
