@@ -451,6 +451,8 @@ RULES: tuple[Rule, ...] = (
         r"|the\s+(?:client|estate|elderly|vulnerable))\b"
         r"|false\s+(?:assurances?|promises?|date|statement"
         r"|information|declaration|figures?|impression|entry)|backdat\w*"
+        # "giving you false and misleading advices" to get the client's money (r1042)
+        r"|false\s+(?:and\s+misleading\s+)?advices?\b"
         r"|destroy\w*\s+(?:the\s+)?(?:evidence|notes"
         r"|file|documents|records)|deliberately\s+(?:inflated|hid|hidden|concealed|changed"
         r"|altered|overcharged)"

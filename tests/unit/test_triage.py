@@ -707,6 +707,10 @@ def test_an_uncertain_message_with_an_emergency_is_read_as_a_complaint() -> None
     "Now you're telling me he has had our money for so long? I cannot believe this",     # r0996
     "The firm has had my deposit for over a year and nobody will say why.",
     "My attorney keeps on lying about where the file is.",
+    # the sixteenth round (r1042), measured before this form was added
+    "He is only concerned about how to get most of your money by giving you false and "
+    "misleading advices.",                                                               # r1042
+    "My solicitor gave me false advice so that I would keep paying him.",
 ])
 def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     assert triage(text).urgency == "critical"
@@ -796,6 +800,7 @@ def test_emergency_wordings_found_in_real_complaints(text: str) -> None:
     "My landlord has shot herself in the foot and sabotaged her own case.",
     "We have had our money in savings for years and want to buy a flat.",
     "I kept lying awake the night before the hearing.",
+    "Is it true that you can't get advice on a will over the phone, or is that false?",
 ])
 def test_the_same_words_in_the_past_or_without_an_emergency_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical"
