@@ -331,15 +331,6 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
     # costs a client's money or court date, a spare one costs a handler a minute.
     may_complain = signal != "not_complaint"
     urgency, urgency_confidence = prediction.urgency, prediction.urgency_confidence
-    if urgency == "critical" and not may_complain:
-        # The urgency head alone does not make an enquiry an emergency, as its probability and the
-        # critical head do not (r1072: "Please send me an electronic copy of the document" rated
-        # critical at 0.58 would have alerted compliance); a rule or a date still raises it below.
-        urgency, urgency_confidence = max(
-            ((u, p) for u, p in prediction.urgency_probabilities if u != "critical"),
-            key=lambda pair: pair[1], default=("high", 0.0))
-        reasons.append("the classifier's critical is not raised: reads as an enquiry, not a "
-                       "complaint")
     critical_p = prediction.probability_of("critical")
     if urgency != "critical" and may_complain and critical_p >= CRITICAL_PROBABILITY:
         urgency, urgency_confidence = "critical", prediction.probability_of("critical")

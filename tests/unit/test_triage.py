@@ -196,22 +196,6 @@ def test_fraud_by_a_relative_in_an_enquiry_that_names_no_lawyer_is_no_emergency(
         assert triage(text, pred=enquiry).urgency == "critical", text
 
 
-def test_the_urgency_heads_critical_alone_does_not_make_an_enquiry_an_emergency() -> None:
-    # r1072 (eighteenth round): a request for a copy of a document, read as no complaint, had
-    # been rated critical by the urgency head alone; a rule still raises an enquiry.
-    enquiry = dataclasses.replace(
-        prediction(is_complaint=False), urgency="critical", urgency_confidence=0.58,
-        urgency_probabilities=(("critical", 0.58), ("normal", 0.3), ("low", 0.12)))
-    text = "Please send me an electronic copy of the document provided to the attorney on Monday."
-    result = triage(text, pred=enquiry)
-    assert result.urgency == "normal", result.reasons
-    assert any("critical is not raised" in r for r in result.reasons)
-    as_complaint = dataclasses.replace(enquiry, is_complaint=True, complaint_probability=0.9)
-    assert triage(text, pred=as_complaint).urgency == "critical"
-    assert triage("My solicitor forged my signature on the transfer.", pred=enquiry
-                  ).urgency == "critical"
-
-
 def test_naive_message_date_is_taken_as_utc() -> None:
     naive = datetime(2026, 11, 26, 10, 0)
     assert triage("My trial is on Monday and I have no papers.", naive).urgency == "critical"
