@@ -82,6 +82,9 @@ _PARTS: dict[str, tuple[str, ...]] = {
         _FAULT + r"[^.!?\n]{0,80}?\b(?:my|our)\s+(?:former\s+|own\s+)?" + OUR_PEOPLE,
         r"\byour\s+(?:firm|office|staff|colleague|solicitor|lawyer|team)\b[^.!?\n]{0,120}?"
         + _FAULT,
+        # the fault first: "the bank has never received a request from your office"
+        _FAULT + r"[^.!?\n]{0,80}?\byour\s+(?:firm|office|staff|colleague|solicitor|lawyer"
+        r"|team)\b",
     ),
     "fault_of_other_party": (
         r"\b(?:my|our|the|his|her)\s+(?:former\s+|new\s+|current\s+)?" + OTHER_PEOPLE

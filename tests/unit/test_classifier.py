@@ -356,3 +356,16 @@ def test_a_model_with_the_critical_head_saves_and_loads(model_dir: Path) -> None
     assert classifier.CRITICAL_HEAD in model.pipelines
     [pred] = model.predict(["The completion money has vanished from the client account today"])
     assert pred.critical_probability is not None and 0.0 <= pred.critical_probability <= 1.0
+
+
+def test_a_fault_told_before_your_office_is_a_fault_of_our_service() -> None:
+    # s0464 (the synthetic held-out split): "the bank tells me ... that they have never received a
+    # request from your office" read as a routine request; the lexicon had only "your office ...
+    # never", not the fault first.
+    from mailbot.triage.lexicon import LEXICONS
+
+    ours = re.compile(LEXICONS["fault_of_our_service"])
+    assert ours.search("the bank tells me they have never received a request from your office")
+    assert ours.search("your office never sent the request to the bank")
+    assert not ours.search("the bank tells me they have never received a request from my brother")
+    assert not ours.search("we never heard from the bank. your office has been very helpful")
