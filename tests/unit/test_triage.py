@@ -167,32 +167,32 @@ def test_the_critical_head_raises_a_complaint_and_not_a_confident_enquiry() -> N
     assert triage(text, pred=prediction()).urgency == "normal"  # a model without the head
 
 
-def test_money_another_party_keeps_back_is_no_emergency_in_an_enquiry() -> None:
-    # r0930 (thirteenth round): a reader's question about a landlord's deposit. Read as a
-    # complaint, or held by an executor or the firm, the same words still raise.
+@pytest.mark.parametrize("held_back, why, still_raised", [
+    # r0930 (thirteenth round): a reader's question about a landlord's deposit; held by an
+    # executor or the firm, the same words still raise
+    ("The landlord has refused to pay back the deposit. Is this right?",
+     "money another party keeps",
+     ("The executor is withholding money from me until I sign.",
+      "My lawyer has refused to pay back the deposit.",
+      "Your firm has refused to return the landlord's deposit to me.")),
+    # r1011, r1012 (fifteenth round): readers ask a newspaper's lawyer about a father who forged a
+    # signature, a brother who colluded to sell family land; naming the writer's lawyer or the
+    # firm, the same words still raise
+    ("My father plans to sell our land. He forged her signature and National Identity Card. "
+     "Does our family have any recourse?",
+     "names no lawyer",
+     ("My father's solicitor forged her signature. Does our family have any recourse?",
+      "You forged my signature on the transfer. What can I do?",
+      "The lawyer colluded with my brother to sell the land.")),
+])
+def test_an_enquiry_about_someone_elses_wrong_is_no_emergency(
+        held_back: str, why: str, still_raised: tuple[str, ...]) -> None:
     enquiry = prediction(is_complaint=False)
-    landlord = "The landlord has refused to pay back the deposit. Is this right?"
-    assert triage(landlord, pred=enquiry).urgency != "critical"
-    assert triage(landlord).urgency == "critical"  # read as a complaint
-    for text in ("The executor is withholding money from me until I sign.",
-                 "My lawyer has refused to pay back the deposit.",
-                 "Your firm has refused to return the landlord's deposit to me."):
-        assert triage(text, pred=enquiry).urgency == "critical", text
-
-
-def test_fraud_by_a_relative_in_an_enquiry_that_names_no_lawyer_is_no_emergency() -> None:
-    # r1011, r1012 (fifteenth round): readers ask a newspaper's lawyer about a father who forged
-    # a signature, a brother who colluded to sell family land. Read as a complaint, or naming
-    # the writer's lawyer or the firm, the same words still raise.
-    enquiry = prediction(is_complaint=False)
-    father = ("My father plans to sell our land. He forged her signature and National Identity "
-              "Card. Does our family have any recourse?")
-    assert triage(father, pred=enquiry).urgency != "critical"
-    assert any("names no lawyer" in r for r in triage(father, pred=enquiry).reasons)
-    assert triage(father).urgency == "critical"  # read as a complaint
-    for text in ("My father's solicitor forged her signature. Does our family have any recourse?",
-                 "You forged my signature on the transfer. What can I do?",
-                 "The lawyer colluded with my brother to sell the land."):
+    result = triage(held_back, pred=enquiry)
+    assert result.urgency != "critical"
+    assert any(why in r for r in result.reasons), result.reasons
+    assert triage(held_back).urgency == "critical"  # read as a complaint
+    for text in still_raised:
         assert triage(text, pred=enquiry).urgency == "critical", text
 
 
