@@ -82,7 +82,8 @@ _EVENT = re.compile(
     r"|appearance|case)|(?<=in\s)court|(?<=at\s)court|trial|tribunal|sentencing"
     # "Court tomorrow", "court on Monday", "heading to court Monday": the word court straight
     # before its day
-    r"|court(?=\s*[,:-]?\s*(?:" + TOMORROW + r"|on|next|" + "|".join(WEEKDAYS) + r")\b)"
+    r"|court(?=\s*(?:is\s+)?[,:-]?\s*(?:" + TOMORROW + r"|on|next|this|" + "|".join(WEEKDAYS)
+    + r")\b)"
     r"|appeal\s+(?:deadline|hearing)"
     r"|limitation|exchange(?!\s+(?:of\s+)?(?:e-?mails?|messages|letters|calls|words|views))"
     r"|exchanging"
@@ -95,6 +96,12 @@ _EVENT = re.compile(
     r"|(?:police|voluntary)\s+interview|interview\s+under\s+caution"
     # US and real-world wording (models/real): closings, summonses, filings due, being sued.
     r"|closing(?!\s+(?:costs?|statement|disclosure|fees?))|settlement\s+conference|deposition"
+    # a US closing as a verb: "we close on Friday", "supposed to close this week"; not "close to",
+    # "close the file", "close my account"
+    r"|(?:(?:supposed|scheduled|set|due|going|expected|meant)\s+to|we(?:[’']ll|\s+will)?"
+    r"|(?:sale|purchase|deal|loan|house)\s+(?:will|should|is\s+to))\s+close"
+    r"(?!\s+(?:to|the|my|our|his|her|their|its|it|a|an|down|out|up|off|friends?|ranks"
+    r"|by\s+\d+(?:am|pm)?\b))"
     r"|statute\s+of\s+limitations"
     r"|(?:oppositions?|response|reply|defen[cs]e|filing|brief|motion|papers)\s+(?:is\s+"
     r"|are\s+)?due"
@@ -157,6 +164,10 @@ _CALLED_OFF = re.compile(
 _DEADLINE = re.compile(
     r"(?:\b(?:have|has|had|given|gave\s+(?:me|us|him|her|them)|got|allowed|granted)"
     r"\s+(?:(?:only|just|got|been\s+given)\s+)?until"
+    # "I have to respond to the motion by Friday" (not "please reply by Friday": an ultimatum
+    # to the firm, not a date in the case)
+    r"|\b(?:have|has|had|need|needs|must)\s+(?:got\s+)?(?:to\s+)?(?:respond|reply|answer"
+    r"|object|appeal|apply|register)\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before)"
     r"|\b(?:(?:sign|file|submit|serve|lodge|pay|accept|vacate)(?:s|ing)?|be\s+(?:signed|filed"
     r"|submitted|served|lodged|paid|accepted))\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before))\s+$",
     re.IGNORECASE)
@@ -526,6 +537,8 @@ def _event_name(word: str) -> str:
         return "lawsuit"
     if word.startswith("listed"):  # "the court has listed the case for 9am tomorrow"
         return "hearing"
+    if word.endswith(" close"):  # "we close on Friday": a US closing
+        return "completion"
     return _EVENT_NAMES.get(word, word)
 
 

@@ -871,3 +871,54 @@ def test_a_step_taken_without_the_clients_authority_is_high_with_referral_and_in
     result = triage(text)
     assert result.urgency == "high"
     assert {"conduct_referral", "insurer_notification"} <= result.flags
+
+
+# A probe of common phrasings of each emergency (2026-12-07), written from DOMAIN.md's list
+# rather than found in the real corpus: none of these forms occurs in its 1,113 texts, and on
+# their out-of-fold predictions the forms raise no text that was not raised before.
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Your accounts team emailed asking for the balance to a new sort code. Please confirm "
+     "before I pay it today.", "bank details"),
+    ("Someone emailed pretending to be your firm and we paid £40,000 into their account.",
+     "bank details"),
+    ("The £250,000 from my sale has not arrived in my account and you told me it was sent.",
+     "client money"),
+    ("My escrow money is gone and the attorney won't say where it is.", "client money"),
+    ("You paid my inheritance to my brother instead of me.", "client money"),
+    ("The solicitor has taken money from my late mother's estate for himself.", "client money"),
+    ("My lawyer cashed the settlement check without telling me.", "client money"),
+    ("The executor's solicitor has transferred the estate funds to an account abroad.",
+     "client money"),
+    ("My personal details were sent to the other side's solicitor.", "data breach"),
+    ("You copied my employer into an email about my divorce.", "data breach"),
+    ("Your office told him where I live and now I have had to move out.", "data breach"),
+    ("If this isn't sorted I don't see the point in going on any more.", "self-harm"),
+    ("The other party turned up at my house with a knife last night.", "safety"),
+    ("Court is Thursday morning and my solicitor is not answering.", "court date"),
+    ("We are supposed to close this week and the attorney hasn't sent the documents.",
+     "completion"),
+    ("I have to respond to the motion by Friday and my attorney hasn't done anything.",
+     "deadline"),
+])
+def test_common_phrasings_of_each_emergency_are_critical(text: str, reason: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    assert any(reason in r for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "Please reply by Friday or I will take this further.",
+    "We will close the file once you confirm, you said, but nothing since.",
+    "The bank is going to close my account on Friday because of your letters.",
+    "We're close to agreeing terms, but your delay is costing us.",
+    "Our offices close at 5pm on Friday so call before then.",
+    "The court is in Manchester and you booked the wrong train for me.",
+    "The settlement is missing a clause about costs that I asked for.",
+    "My witness statement was sent to the other side's solicitor without my corrections.",
+    "I copied my employer into the email so they know why I need time off.",
+    "I told him where I live because he asked, but your office should have warned me.",
+    "He threatened me with a lawsuit if I did not sign.",
+    "The documents were sent to the other side last week as you said.",
+])
+def test_near_misses_of_those_phrasings_raise_nothing(text: str) -> None:
+    assert triage(text).urgency != "critical", triage(text).reasons
