@@ -29,9 +29,11 @@ NUMBER_WORDS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
-# Abbreviated days count only after "on" ("on Weds", "on Thurs."): "wed" alone is a verb.
+# Abbreviated days count only after "on", "next" or "this" ("on Weds", "next wed", "this
+# Thurs."): "wed" alone is a verb.
 _WEEKDAY = (r"(?P<weekday>" + "|".join(WEEKDAYS)
-            + r"|(?<=\bon\s)(?:mon|tues?|weds?|thu(?:rs?)?|fri)(?:\.|\b))")
+            + r"|(?:(?<=\bon\s)|(?<=\bnext\s)|(?<=\bthis\s))(?:mon|tues?|weds?|thu(?:rs?)?|fri)"
+            r"(?:\.|\b))")
 _ON_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)?"
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _UNIT = r"(?P<unit>working\s+days?|business\s+days?|days?|weeks?|fortnights?|months?|hours?)"
@@ -46,7 +48,8 @@ _WILL_THE_VERB = ("".join(rf"(?<!{w}\s)" for w in (r"[’']s", r"\bthe", r"\ba",
 # ("At the hearing on Friday the barrister told the court...") and has no sign of a plan.
 _FUTURE = re.compile(
     r"\b(?:" + _WILL_THE_VERB + r"|shall|is|are|am|going\s+to|next|coming|due|listed|scheduled"
-    r"|booked|fixed|set"
+    r"|booked|fixed|set|pencil+ed|rearranged|rescheduled|re-?listed"
+    r"|brought\s+forward|put\s+back|pushed\s+back"
     r"|starts?|begins?|commences?|opens?"
     r"|adjourned|postponed|moved|until|till|before|need|needs|must|have\s+to|has\s+to)\b"
     r"|\b" + TOMORROW + r"\b"

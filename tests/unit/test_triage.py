@@ -873,7 +873,7 @@ def test_a_step_taken_without_the_clients_authority_is_high_with_referral_and_in
     assert {"conduct_referral", "insurer_notification"} <= result.flags
 
 
-# A probe of common phrasings of each emergency (2026-12-07), written from DOMAIN.md's list
+# Two probes of common phrasings of each emergency (2026-12-07), written from DOMAIN.md's list
 # rather than found in the real corpus: none of these forms occurs in its 1,113 texts, and on
 # their out-of-fold predictions the forms raise no text that was not raised before.
 @pytest.mark.parametrize(("text", "reason"), [
@@ -899,6 +899,24 @@ def test_a_step_taken_without_the_clients_authority_is_high_with_referral_and_in
      "completion"),
     ("I have to respond to the motion by Friday and my attorney hasn't done anything.",
      "deadline"),
+    # told in the third person, in texting or non-native English, in UK idiom
+    ("The firm failed to send the completion monies on the agreed date.", "client money"),
+    ("Her solicitor kept the proceeds of sale in the client account for eight months.",
+     "client money"),
+    ("Mrs A discovered that the firm had used money from her late husband's estate to pay its "
+     "own bills.", "client money"),
+    ("The firm sent Ms C's medical records to her former partner.", "data breach"),
+    ("Mr D told the firm he was thinking about taking his own life.", "self-harm"),
+    ("my lawyer took my settlement money and now he not answering his phone", "client money"),
+    ("lawyer say he send money to me 2 weeks ago but nothing come to my account",
+     "client money"),
+    ("atty keeps my escrow $$ and wont give it back", "client money"),
+    ("they emailed my info to some random person", "data breach"),
+    ("my hearing got moved to next wed and nobody told me anything", "hearing"),
+    ("the attorney told my ex-husband where me and the kids are staying", "data breach"),
+    ("Completion's been pencilled in for Friday and the lender hasn't released the funds.",
+     "completion"),
+    ("Your cashier's department rang to say the money had bounced back.", "client money"),
 ])
 def test_common_phrasings_of_each_emergency_are_critical(text: str, reason: str) -> None:
     result = triage(text)
@@ -919,6 +937,12 @@ def test_common_phrasings_of_each_emergency_are_critical(text: str, reason: str)
     "I told him where I live because he asked, but your office should have warned me.",
     "He threatened me with a lawsuit if I did not sign.",
     "The documents were sent to the other side last week as you said.",
+    "I took my settlement money and paid off the car, then your bill arrived.",
+    "We failed to send the deposit money in time, but you never reminded us.",
+    "The deposit has been returned to me at last, but the bill is wrong.",
+    "I just want it all to end so I can move on, please finish the case.",
+    "My ex-wife's solicitor sent me her bank statements as part of disclosure.",
+    "You sent my medical records to the court as we agreed.",
 ])
 def test_near_misses_of_those_phrasings_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical", triage(text).reasons
