@@ -731,14 +731,18 @@ RULES: tuple[Rule, ...] = (
         r"{0,3}(?:deadline|time\s+limit|limitation|court\s+date|hearing|filing\s+date"
         r"|completion\s+date|date\s+for)|(?:deadline|time\s+limit|limitation\s+(?:period|date))\s+"
         + _W +
-        r"{0,4}(?:passed|expired|missed|lapsed|gone\s+by)|out\s+of\s+time|(?:time"
+        r"{0,4}(?:passed|expired|missed|lapsed|gone\s+by|ran\s+out|(?:has|had)\s+run\s+out)"
+        r"|out\s+of\s+time|(?:time"
         r"|statute)[- ]barred"
         r"|struck\s+out|past\s+the\s+deadline|after\s+the\s+deadline|default\s+judg(?:e)?ment"
         r"|(?:statute\s+of\s+limitations?|limitation\s+period|time\s+limit)\s+(?:has\s+|had\s+)?"
         r"(?:now\s+)?(?:run|ran|expired|passed|lapsed)\b"
         r"|(?:failed|forgot|neglected)\s+to\s+(?:file|lodge|submit|serve|register|issue|respond"
         r"|send|apply)\s+"
-        + _W + r"{0,6}(?:in\s+time|on\s+time|by\s+the\s+deadline|before\s+the\s+deadline)"),
+        + _W + r"{0,6}(?:in\s+time|on\s+time|by\s+the\s+deadline|before\s+the\s+deadline)"
+        # "you let the limitation period expire"
+        r"|(?:let|allowed)\s+(?:the\s+|my\s+|our\s+)?(?:limitation\s+period|time\s+limit|deadline"
+        r"|statute\s+of\s+limitations?)\s+(?:to\s+)?(?:expire|lapse|pass|run\s+out|go\s+by)"),
     _rule(
         "loss", "high", {"insurer_notification"}, "claims a financial loss or compensation",
         r"compensate\s+(?:me|us|my|our)|compensation\s+for|(?:want|demand|expect|seek|claim"
@@ -750,7 +754,10 @@ RULES: tuple[Rule, ...] = (
         r"{0,3}(?:£|\$|€|money|thousands|out|the\s+(?:sale|house|home|property"
         r"|purchase|buyer|deal|mortgage|offer|case|claim|deposit|chain))|cost\s+(?:me|us)\s+(?:£"
         r"|\$|€|\d|thousands"
-        r"|a\s+fortune|dearly|money)|pay\s+for\s+(?:the|your|this)\s+(?:mistake|error)s?"),
+        r"|a\s+fortune|dearly|money)|pay\s+for\s+(?:the|your|this)\s+(?:mistake|error)s?"
+        # "I had to pay a penalty of £3,000 to the lender"
+        r"|(?:had|have|having|forced)\s+to\s+pay\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:penalty|penalties"
+        r"|fine|late\s+(?:fee|charge)s?|interest|twice|again)\b"),
     _rule(
         "refund", "high", set(), "asks for a refund or a reduction of the bill",
         r"refund\w*|reimburs\w*|(?:my|our|the)\s+(?:fees?|costs?|money|deposit)\s+back|money\s+back"
@@ -778,7 +785,11 @@ RULES: tuple[Rule, ...] = (
         r"|report(?:ing)?\s+(?:this|you|it|him|her|the\s+firm)"
         r"\s+to\s+the\s+police|sue\s+(?:you|the\s+firm)|small\s+claims"
         r"|trading\s+standards|information\s+commissioner|report\s+(?:you|this|the\s+firm"
-        r"|your\s+firm)|the\s+press|newspapers?",
+        r"|your\s+firm)|the\s+press|newspapers?"
+        # US and Commonwealth bodies: "I'm going to the bar association with this"
+        r"|bar\s+(?:association|council|standards\s+board)|state\s+bar|disciplinary\s+(?:board"
+        r"|committee|counsel)|grievance\s+committee|law\s+institute|legal\s+(?:services\s+)?"
+        r"(?:commissioner|complaints?\s+(?:commission|board))",
         case_sensitive=r"LeO|SRA|CLC|SLCC|LSRA|FOS|CILEx|CILEX|ICAEW|ICO|MP"),
     _rule(
         "vulnerability", "high", {"vulnerability"},
@@ -794,7 +805,11 @@ RULES: tuple[Rule, ...] = (
         r"|vulnerable|frail"
         r"|heart\s+attack|nervous\s+breakdown|(?:i\s+am"
         r"|i[’']m)\s+(?:a\s+)?(?:full[- ]time\s+)?carer|poor\s+health"
-        r"|sick\s+leave|registered\s+blind|hard\s+of\s+hearing", negatable=True),
+        r"|sick\s+leave|registered\s+blind|hard\s+of\s+hearing"
+        r"|multiple\s+sclerosis|parkinson[’']?s|motor\s+neuron[e]?|chronic\s+(?:illness|pain"
+        r"|fatigue)|epilep\w*|bipolar|schizophreni\w*", negatable=True,
+        # "I have MS", not "Ms Smith"
+        case_sensitive=r"(?<=have\s)MS|(?<=with\s)MS|(?<=of\s)MS"),
     _rule(
         "discrimination", "high", {"conduct_referral"},
         "alleges discrimination or a refusal of reasonable adjustments",
@@ -805,7 +820,10 @@ RULES: tuple[Rule, ...] = (
         r"|gender|accent|colou?r|black|asian|muslim|jewish|gay|woman|female|foreign|pregnan\w+"
         r"|sexuality|ethnicity)"
         r"|(?:no|refused|refusing|ignored"
-        r"|failed\s+to\s+make)\s+(?:any\s+)?reasonable\s+adjustments?",
+        r"|failed\s+to\s+make)\s+(?:any\s+)?reasonable\s+adjustments?"
+        r"|(?:couldn[’']t|could\s+not|can[’']t|cannot)\s+understand\s+(?:my|his|her)\s+accent"
+        r"|(?:doesn[’']t|don[’']t|won[’']t|wouldn[’']t|does\s+not|do\s+not|will\s+not|would\s+not)\s+"
+        r"(?:act\s+for|help|represent|serve|deal\s+with|want)\s+people\s+like\s+(?:me|us)\b",
         negatable=False, category="staff_conduct"),
     _rule(
         "complaint_age", "high", set(),

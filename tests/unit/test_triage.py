@@ -946,3 +946,32 @@ def test_common_phrasings_of_each_emergency_are_critical(text: str, reason: str)
 ])
 def test_near_misses_of_those_phrasings_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical", triage(text).reasons
+
+
+# The same kind of probe for DOMAIN.md's `high` signals (2026-12-07): 28 phrasings, 8 below high.
+@pytest.mark.parametrize(("text", "reason"), [
+    ("The time limit for my appeal ran out last week because you never lodged it.",
+     "deadline was already missed"),
+    ("You let the limitation period expire on my personal injury claim.",
+     "deadline was already missed"),
+    ("I had to pay a penalty of £3,000 to the lender because completion was late.",
+     "financial loss"),
+    ("I'm going to the bar association with this.", "a regulator"),
+    ("I have MS and can't keep coming to your office.", "vulnerability"),
+    ("The receptionist said she couldn't understand my accent and refused to book me in.",
+     "discrimination"),
+    ("I was told the partner doesn't act for people like me.", "discrimination"),
+])
+def test_common_phrasings_of_each_high_signal_are_high(text: str, reason: str) -> None:
+    result = triage(text)
+    assert result.urgency == "high", result.reasons
+    assert any(reason in r for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "Ms Smith was very helpful, but nobody else has called me back.",
+    "The time limit runs out in March, so there is time, but please keep me updated.",
+    "I had to pay for the searches myself, which I did not expect.",
+])
+def test_near_misses_of_the_high_phrasings_stay_as_they_were(text: str) -> None:
+    assert triage(text).urgency == "normal", triage(text).reasons
