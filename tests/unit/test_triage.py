@@ -975,3 +975,33 @@ def test_common_phrasings_of_each_high_signal_are_high(text: str, reason: str) -
 ])
 def test_near_misses_of_the_high_phrasings_stay_as_they_were(text: str) -> None:
     assert triage(text).urgency == "normal", triage(text).reasons
+
+
+# Allegations of dishonesty (DOMAIN.md: critical), probed the same way: 25 phrasings, 11 below
+# critical; these 7 are read now (double billing and acting without authority stay `high`).
+@pytest.mark.parametrize("text", [
+    "The invoice lists meetings that never took place.",
+    "My lawyer back-dated the letter to cover his mistake.",
+    "The solicitor altered the will after my father signed it.",
+    "They told the court I had agreed when I never did.",
+    "The fee earner swore a false affidavit.",
+    "I found out the solicitor never had a practising certificate.",
+    "He pretended to be a qualified solicitor when he was only a clerk.",
+])
+def test_common_phrasings_of_dishonesty_are_critical_and_go_to_compliance(text: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    assert "conduct_referral" in result.flags
+
+
+@pytest.mark.parametrize("text", [
+    "My pension was backdated to April, which was good news, but your bill is wrong.",
+    "The CMS says they can only backdate to when I applied, which you never told me.",
+    "The invoice lists the meetings we had, but the rates are higher than quoted.",
+    "You changed the contract after I asked you to, thanks, but it took three weeks.",
+    "I told the court I had agreed, but my solicitor never explained what that meant.",
+    "My lawyer claimed to be busy every time I called.",
+    "The junior is not a qualified solicitor and I was never told she would run my case.",
+])
+def test_near_misses_of_dishonesty_are_not_critical(text: str) -> None:
+    assert triage(text).urgency != "critical", triage(text).reasons
