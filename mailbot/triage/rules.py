@@ -668,7 +668,15 @@ RULES: tuple[Rule, ...] = (
         r"|(?:don[’']t|do\s+not)\s+know\s+how\s+(?:much\s+)?(?:longer|more)\s+i\s+can\s+(?:go\s+on"
         r"|take|cope|carry\s+on)"
         r"|can(?:[’']|no)t\s+go\s+on|can(?:[’']|no)t\s+(?:take|cope\s+with)\s+(?:this"
-        r"|it)\s+any\s*more"),
+        r"|it)\s+any\s*more"
+        # probed (2026-12-07): warning signs in everyday words
+        r"|better\s+off\s+without\s+me\b|stockpil\w+\s+(?:my\s+|the\s+)?(?:tablets|pills"
+        r"|medication|meds|painkillers)"
+        r"|(?:can[’']t|cannot|can\s+not|don[’']t|do\s+not)\s+see\s+(?:a|any)\s+future\b"
+        r"(?!\s+(?:for|in|with)\s+(?:the|this|my|our|that)\s+(?:case|claim|appeal|matter|business"
+        r"|company|deal|firm|job))"
+        r"|feel\w*\s+(?:like\s+)?(?:there[’']s|there\s+is)\s+no\s+way\s+out\b"
+        r"|(?:don[’']t|do\s+not)\s+know\s+what\s+i\s+(?:might|will|would|may)\s+do\s+to\s+myself"),
     _rule(
         "safety", "critical", {"vulnerability", "safeguarding"},
         "mentions a risk to someone's safety: safeguarding, a person must act today",
@@ -701,6 +709,22 @@ RULES: tuple[Rule, ...] = (
         r"(?:children|kids)|my\s+(?:children|kids|son|daughter|wife|husband|family|mum|mother"
         r"|dad|father))\b"
         r"|financial(?:ly)?\s+abus\w*"
+        # probed (2026-12-07): threats, damage, hiding, children at risk
+        r"|(?:he|she|they|my\s+ex|ex-?(?:husband|wife|partner))(?:[’'](?:s|ve|d))?\s+"
+        r"(?:\w+\s+){0,3}?(?:sending|sent"
+        r"|making|leaving|left)\s+(?:me\s+)?threatening\s+(?:messages|texts|calls|voicemails)"
+        r"|(?:he|she|they|my\s+ex|ex-?(?:husband|wife|partner)|husband|partner)\s+(?:\w+\s+)?"
+        r"smash(?:ed|es|ing)\s+(?:the|my|our|up)\b"
+        r"|(?:i[’']m|i\s+am|we[’']re|we\s+are|been|now)\s+(?:in\s+)?hiding\b"
+        r"(?!\s+(?:the|my|it|them|this|that|a|an|our|his|her)\b)"
+        r"|(?:he|she|they|my\s+ex)\s+(?:has\s+|had\s+)?found\s+out\s+where\s+(?:i|we)\s+(?:live"
+        r"|am|are|now\s+live|stay|are\s+staying)"
+        r"|(?:he|she|they|my\s+ex)\s*(?:[’']d|\s+would|\s+will|[’']ll|\s+is\s+going\s+to"
+        r"|\s+was\s+going\s+to|\s+gonna)\s+(?:burn|torch|set\s+fire\s+to)\s+(?:down\s+)?(?:the"
+        r"|my|our)\s+(?:house|home|flat|car|place)"
+        r"|(?:children|kids|child|daughter|son|baby)\s+(?:is|are|will\s+be|would\s+be)\s+(?:(?:at\s+"
+        r"risk|in\s+danger)\b(?!\s+of\s+(?!harm|abuse|violence|being\s+(?:hurt|harmed|abused)))"
+        r"|not\s+safe\b|unsafe\b)"
         # "turned up at my house with a knife", "threatened me with a gun"
         r"|(?:turned|showed|came)\s+up\s+(?:at|outside)\s+(?:my|our)\s+(?:\w+\s+)?(?:house"
         r"|home|door|flat|work|school)\b[^.!?\n]{0,40}?\bwith\s+an?\s+(?:knife|gun|weapon|machete"

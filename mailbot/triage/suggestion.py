@@ -89,6 +89,8 @@ _EVENT = re.compile(
     r"|exchanging"
     r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest"
     r"|deadline|time\s+limit|possession\s+(?:order|hearing|date)"
+    # "my three years runs out next Thursday": a limitation period told by its length
+    r"|years?\s+(?:runs|run|running)\s+out"
     r"|listed\s+(?:(?:the|my|our)\s+(?:case|matter|hearing|claim)\s+)?for"
     r"|moving\s+(?:date|day)|move\s+(?:in|out|date)|expir(?:es|y|ing)|eviction|evict(?:ed|ing)"
     r"|repossession|(?:our|my|the)\s+(?:house\s+)?move\b(?!\s+(?:to|away|from)\b)"
@@ -168,7 +170,8 @@ _DEADLINE = re.compile(
     # to the firm, not a date in the case)
     r"|\b(?:have|has|had|need|needs|must)\s+(?:got\s+)?(?:to\s+)?(?:respond|reply|answer"
     r"|object|appeal|apply|register)\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before)"
-    r"|\b(?:(?:sign|file|submit|serve|lodge|pay|accept|vacate)(?:s|ing)?|be\s+(?:signed|filed"
+    r"|\b(?:(?:sign|file|submit|serve|lodge|pay|accept|vacate|issue)(?:s|ing)?|be\s+(?:signed"
+    r"|issued|filed"
     r"|submitted|served|lodged|paid|accepted))\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before))\s+$",
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -539,6 +542,8 @@ def _event_name(word: str) -> str:
         return "hearing"
     if word.endswith(" close"):  # "we close on Friday": a US closing
         return "completion"
+    if word.endswith(" out"):  # "my three years runs out"
+        return "limitation date"
     return _EVENT_NAMES.get(word, word)
 
 

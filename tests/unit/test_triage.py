@@ -1005,3 +1005,39 @@ def test_common_phrasings_of_dishonesty_are_critical_and_go_to_compliance(text: 
 ])
 def test_near_misses_of_dishonesty_are_not_critical(text: str) -> None:
     assert triage(text).urgency != "critical", triage(text).reasons
+
+
+# Risks to safety, self-harm and a limitation date told by its length, probed the same way: 17
+# phrasings, 13 below critical; these 11 are read now. "At the end of my tether" and "letters to my
+# kids just in case" are left: too often frustration, or too indirect, for a rule.
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Some days I think my family would be better off without me.", "self-harm"),
+    ("I've been stockpiling my tablets.", "self-harm"),
+    ("I can't see a future any more.", "self-harm"),
+    ("I honestly feel like there's no way out of this.", "self-harm"),
+    ("He's been sending me threatening messages since your office gave him my number.", "safety"),
+    ("My ex smashed the windows last night after the letter you sent him.", "safety"),
+    ("I'm hiding at my sister's because he found out where I live.", "safety"),
+    ("He said he'd burn the house down if I go ahead with the divorce.", "safety"),
+    ("The children are at risk and the handover is on Saturday.", "safety"),
+    ("My three years runs out next Thursday.", "limitation date"),
+    ("The claim has to be issued by Friday or it's time-barred.", "deadline"),
+])
+def test_common_phrasings_of_safety_self_harm_and_limitation_are_critical(text: str,
+                                                                          reason: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    assert any(reason in r for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "I keep getting threatening calls from the debt collector about your unpaid invoice.",
+    "The bank's solicitors sent me threatening letters because you never paid the charge.",
+    "The children are at risk of losing their school place if we don't move by September.",
+    "I'm hiding the receipts from nobody, I just can't find them, please send copies.",
+    "I can't see a future for this case if you don't get the expert report.",
+    "He said he'd burn the papers once the case is over, is that allowed?",
+    "I'm aware that the eight-week period runs out in a couple of weeks.",
+])
+def test_near_misses_of_safety_and_limitation_are_not_critical(text: str) -> None:
+    assert triage(text).urgency != "critical", triage(text).reasons
