@@ -1041,3 +1041,39 @@ def test_common_phrasings_of_safety_self_harm_and_limitation_are_critical(text: 
 ])
 def test_near_misses_of_safety_and_limitation_are_not_critical(text: str) -> None:
     assert triage(text).urgency != "critical", triage(text).reasons
+
+
+# Money withheld or missing, probed in several Englishes (Indian, Nigerian, US, UK): 15 phrasings,
+# 14 below critical; these 12 are read now. A lien deducted without agreement stays a disputed
+# deduction (not critical in DOMAIN.md's table), and "the funds are frozen" is left to a person.
+@pytest.mark.parametrize("text", [
+    "The lawyer has refused to remit the judgment sum to me since March.",
+    "My advocate collected the compensation from the insurance company and has not paid me.",
+    "The lawyer chopped my money and switched off his phone.",
+    "My attorney is sitting on my settlement and won't cut me a check.",
+    "The settlement was disbursed but I never got my share.",
+    "He deposited my settlement check into his IOLTA account months ago and won't release it.",
+    "My lawyer received the insurance money in January and keeps saying the cheque is in the "
+    "post.",
+    "The notary still has the purchase price in escrow and the sale completed six months ago.",
+    "Our deposit was supposed to be held in trust but the trust account is empty.",
+    "The solicitor has closed his office and nobody knows where our money is.",
+    "My lawyer died and the firm won't tell me what happened to the money they were holding.",
+    "I was supposed to get £30,000 from the estate and the solicitor has only sent £12,000 with "
+    "no explanation.",
+])
+def test_money_withheld_in_several_englishes_is_critical(text: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    assert any("client money" in r for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "We are not prepared to pay the balance unless you can show us what the extra work was.",
+    "I received the settlement last week and I'm happy, but the bill was higher than quoted.",
+    "The lawyer collected the documents and has not sent them back.",
+    "I got the money in the end but it took months longer than promised.",
+    "The fees were disbursed from the retainer and the statement was clear, thank you.",
+])
+def test_near_misses_of_money_withheld_are_not_critical(text: str) -> None:
+    assert triage(text).urgency != "critical", triage(text).reasons
