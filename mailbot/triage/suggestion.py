@@ -76,6 +76,28 @@ COMPLAINT_LOW = 0.5
 COMPLAINT_HIGH = 0.7
 COMPLAINT_SIGNALS = ("complaint", "not_complaint", "uncertain")
 
+# Other Englishes and other proceedings (a probe, 2026-12-07), with what a reason calls each:
+# "my matter is coming up on Thursday", "fixed for arguments on 9/12", "the matter is posted for
+# Monday" (Indian English), judgment delivered, a bail application, a visa interview, an auction
+# or sheriff sale, an arbitration, "the last date to pay".
+OTHER_EVENTS: tuple[tuple[str, str], ...] = (
+    (r"(?:matter|case|application|appeal|petition|suit)\s+(?:is\s+|was\s+)?(?:coming|comes|come)"
+     r"\s+up", "hearing"),
+    (r"fixed\s+for\s+(?:arguments?|hearing|trial|judg(?:e)?ment|orders|evidence"
+     r"|final\s+hearing)", "hearing"),
+    (r"(?:matter|case|hearing|application|appeal)\s+(?:is|was|has\s+been)\s+posted\s+for",
+     "hearing"),
+    (r"bail\s+(?:application|hearing)", "hearing"),
+    (r"judg(?:e)?ment\s+(?:is\s+|will\s+be\s+)?(?:delivered|handed\s+down|pronounced|due)",
+     "judgment"),
+    (r"transfer\s+(?:of\s+(?:the\s+)?(?:property|title|house|flat|land)|date|day)", "completion"),
+    (r"(?:visa|immigration|asylum|citizenship)\s+interview", "interview"),
+    (r"auction|sheriff[’']?s?\s+sale|foreclosure\s+sale|trustee[’']?s?\s+sale", "auction"),
+    (r"arbitration", "arbitration"),
+    # not "due date": a bill's ("the due date on your invoice")
+    (r"(?:final|last|cut-?off)\s+date(?:\s+(?:to|for)\b)", "deadline"),
+)
+_OTHER_EVENT_FORMS = tuple((re.compile(form), name) for form, name in OTHER_EVENTS)
 _EVENT = re.compile(
     r"\b(?P<event>hearings?(?!\s+(?:from|back|anything|nothing|aid|about|of\s+(?:this|it)))"
     r"|court\s+(?:date|hearing"
@@ -89,6 +111,7 @@ _EVENT = re.compile(
     r"|exchanging"
     r"|completion(?!\s+statement)|complete\s+on|completing|due\s+to\s+complete|mediation|inquest"
     r"|deadline|time\s+limit|possession\s+(?:order|hearing|date)"
+    + "".join("|" + form for form, _ in OTHER_EVENTS) +
     # "my three years runs out next Thursday": a limitation period told by its length
     r"|years?\s+(?:runs|run|running)\s+out"
     r"|listed\s+(?:(?:the|my|our)\s+(?:case|matter|hearing|claim)\s+)?for"
@@ -544,6 +567,9 @@ def _event_name(word: str) -> str:
         return "completion"
     if word.endswith(" out"):  # "my three years runs out"
         return "limitation date"
+    for form, name in _OTHER_EVENT_FORMS:
+        if form.fullmatch(word):
+            return name
     return _EVENT_NAMES.get(word, word)
 
 

@@ -1077,3 +1077,40 @@ def test_money_withheld_in_several_englishes_is_critical(text: str) -> None:
 ])
 def test_near_misses_of_money_withheld_are_not_critical(text: str) -> None:
     assert triage(text).urgency != "critical", triage(text).reasons
+
+
+# Dates in other Englishes and other proceedings, probed the same way: 14 phrasings, 12 below
+# critical, all read now (suggestion.OTHER_EVENTS).
+@pytest.mark.parametrize(("text", "event"), [
+    ("My matter is coming up on Thursday and the lawyer has not prepared anything.", "hearing"),
+    ("The case is fixed for arguments on 1/12 and my counsel has returned the brief.", "hearing"),
+    ("My bail application comes up tomorrow and the lawyer has not filed the papers.",
+     "hearing"),
+    ("The matter is posted for Monday and my lawyer says he is out of station.", "hearing"),
+    ("The judgement will be delivered on Friday and my lawyer has disappeared.", "judgment"),
+    ("Our transfer of the property is on the 1st and the conveyancer hasn't lodged the "
+     "documents.", "completion"),
+    ("My visa interview is on Wednesday and the agent still hasn't given me my passport back.",
+     "interview"),
+    ("The auction of my house is next Tuesday and my lawyer has not filed the injunction.",
+     "auction"),
+    ("The sheriff sale is scheduled for December 2 and my attorney won't call me back.",
+     "auction"),
+    ("The arbitration is on the 1st and our counsel has not seen the witness statements.",
+     "arbitration"),
+    ("The final date to pay the stamp duty is 2 December and you haven't told me the amount.",
+     "deadline"),
+])
+def test_dates_in_other_englishes_and_proceedings_are_critical(text: str, event: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical", result.reasons
+    assert any(f"mentions a {event}" in r or f"mentions an {event}" in r
+               for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "We bought the house at auction on Friday 20 November and the searches were late.",
+    "The due date on your invoice is 2 December but I have not had the breakdown I asked for.",
+])
+def test_past_or_routine_dates_of_those_kinds_raise_nothing(text: str) -> None:
+    assert triage(text).urgency != "critical", triage(text).reasons
