@@ -411,7 +411,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:completion\s+statement|letter|documents?|file|attachment|bundle|statement)|(?:sent"
         r"|copied|cc[’']?d|posted"
         r"|e-?mailed)\s+" + _W +
-        r"{0,5}to\s+(?:my|our|his|her|their)\s+(?:work|workplace|employer|office|line\s+manager"
+        r"{0,5}to\s+(?:my|our|his|her|their)\s+(?:[\w-]+[’']s\s+)?(?:work|workplace|employer|office"
+        r"|line\s+manager"
         r"|boss)\b"
         r"|(?:personal|confidential|private|sensitive)\s+(?:data|information|details|documents?"
         r"|files?)\s+"
@@ -481,6 +482,26 @@ RULES: tuple[Rule, ...] = (
         r"|(?:files?|papers|documents?|details|information|records|photos?|address)\s+(?:was|were"
         r"|has\s+been|have\s+been|got)\s+(?:(?:posted|published|shared|put)\s+(?:on|online)\b"
         r"|leaked)"
+        # probed (2026-12-07): a report sent on without consent, a case talked about on social
+        # media, a file in a skip, finances discussed in front of others, a number given away
+        r"|(?:medical|personal|private|confidential|health|bank|financial)\s+(?:records?|reports?"
+        r"|details|information|data|documents?|history)\b[^.!?\n]{0,80}?\bwithout\s+(?:my|our|his"
+        r"|her|their)\s+(?:permission|consent|authori[sz]ation|knowledge|agreement)"
+        r"|(?:talk\w*|post\w*|wrote|writing|gossip\w*|discuss\w*)\s+about\s+(?:my|our|his|her"
+        r"|the\s+client[’']s)\s+(?:case|matter|divorce|claim|file|affairs)\s+(?:on|in)\s+"
+        r"(?:facebook|social\s+media|twitter|instagram|tiktok|the\s+pub|public)"
+        r"|(?:file|files|papers|documents|records)\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+"
+        r"(?:found|dumped|left|thrown)\s+(?:in|on|outside)\s+(?:a\s+|the\s+)?(?:skip|bin|street"
+        r"|pavement|road|dump|car\s+park)"
+        # the firm discussing them, not "I had to discuss my finances in front of strangers"
+        # (seed s0490, a wheelchair user's meeting moved to a coffee shop: staff conduct)
+        r"|(?<!\bto\s)(?<!\bi\s)(?<!\bwe\s)(?:discuss\w*|talk\w*\s+about|read\s+out|mention\w*)\s+"
+        r"(?:my|our)\s+(?:\w+\s+)?(?:finances"
+        r"|case|divorce|health|diagnosis|debts?|records|details|affairs)\b[^.!?\n]{0,60}?\b(?:in\s+"
+        r"front\s+of|within\s+earshot\s+of)"
+        r"|(?<!\bi\s)(?<!\bwe\s)(?:gave|given|passed|shared|sold|disclosed)\s+(?:my|our)\s+(?:phone"
+        r"\s+number|number|mobile|e-?mail(?:\s+address)?|address|details|contact\s+details)\s+to\b"
+        r"[^.!?\n]{0,40}?\bwithout\s+(?:asking|telling|consulting|my|our)\b"
         r"|(?:another|a\s+different|other)\s+(?:client|customer|person|visitor)s?\s+(?:read"
         r"|saw|has\s+seen|had\s+seen|could\s+see|picked\s+up)\b",
         negatable=True, category="data_security"),

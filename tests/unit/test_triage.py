@@ -1114,3 +1114,30 @@ def test_dates_in_other_englishes_and_proceedings_are_critical(text: str, event:
 ])
 def test_past_or_routine_dates_of_those_kinds_raise_nothing(text: str) -> None:
     assert triage(text).urgency != "critical", triage(text).reasons
+
+
+# Data breaches told in everyday ways, probed the same way: 12 phrasings, 7 below critical; 6 are
+# read now ("a voicemail on my family's phone" is left: a client may have asked for it).
+@pytest.mark.parametrize("text", [
+    "Your paralegal posted my divorce documents to my husband's work address.",
+    "My medical report was attached to an email to the other driver's insurer without my "
+    "permission.",
+    "Someone in your office has been talking about my case on Facebook.",
+    "My file was found in a skip outside your office.",
+    "The solicitor discussed my finances in the waiting room in front of other people.",
+    "You gave my phone number to the estate agent without asking me.",
+])
+def test_everyday_data_breaches_are_critical(text: str) -> None:
+    result = triage(text)
+    assert result.urgency == "critical" and "data_breach" in result.flags, result.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "I gave my phone number to the estate agent without asking you first, sorry.",
+    "We discussed my finances in the meeting and you never sent the notes.",
+    "I had to discuss my divorce finances in front of strangers in the coffee shop.",
+    "My file was found in a drawer after you said it was lost, which took weeks.",
+    "You posted my divorce documents to my home address as agreed, but two weeks late.",
+])
+def test_near_misses_of_everyday_breaches_are_not_critical(text: str) -> None:
+    assert "data_breach" not in triage(text).flags, triage(text).reasons
