@@ -942,7 +942,11 @@ RULES: tuple[Rule, ...] = (
         r"|complain\w*\s+(?:[^.!?]{0,120}[.!?]\s+)?(?:[^.!?]{0,60})(?:over|more\s+than|nearly"
         r"|almost|past)\s+"
         r"(?:(?:8|eight)\s+weeks|two\s+months)"
-        r"|(?:8|eight)[- ]week\s+(?:deadline|limit|period|mark)"),
+        r"|(?:8|eight)[- ]week\s+(?:deadline|limit|period|mark)"
+        # "it has been ten weeks since my complaint" (a probe, 2026-12-07)
+        r"|(?:(?:[89]|1\d|eight|nine|ten|eleven|twelve|several)\s+weeks|(?:[2-9]|1[0-2]|two|three"
+        r"|four|five|six|several)\s+months)\s+since\s+(?:i\s+(?:made|sent|raised|lodged)\s+)?(?:my|our"
+        r"|the|a)\s+(?:formal\s+|original\s+|first\s+)?complaint"),
 )
 
 # Rule-only flags (no model head): a personal-data breach starts the 72-hour ICO decision clock;

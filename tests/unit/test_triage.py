@@ -1141,3 +1141,13 @@ def test_everyday_data_breaches_are_critical(text: str) -> None:
 ])
 def test_near_misses_of_everyday_breaches_are_not_critical(text: str) -> None:
     assert "data_breach" not in triage(text).flags, triage(text).reasons
+
+
+@pytest.mark.parametrize(("text", "urgency"), [
+    ("It has been ten weeks since my complaint and I have had no final response.", "high"),
+    ("It's two months since I made my complaint and nobody has answered it.", "high"),
+    ("It has been three weeks since my complaint, please let me know where things are.", "normal"),
+])
+def test_a_complaint_told_as_weeks_since_it_was_made_is_high_past_eight(text: str,
+                                                                         urgency: str) -> None:
+    assert triage(text).urgency == urgency, triage(text).reasons
