@@ -94,6 +94,13 @@ OTHER_EVENTS: tuple[tuple[str, str], ...] = (
     (r"(?:visa|immigration|asylum|citizenship)\s+interview", "interview"),
     (r"auction|sheriff[’']?s?\s+sale|foreclosure\s+sale|trustee[’']?s?\s+sale", "auction"),
     (r"arbitration", "arbitration"),
+    # US and UK procedure: an arraignment, a pretrial or status conference, a docket or
+    # calendar call, a case management or directions hearing, an appeal "heard on Tuesday"
+    (r"arraignment|pre-?trial(?:\s+(?:conference|hearing|review))?|status\s+(?:conference|hearing)"
+     r"|(?:docket|calendar|trial)\s+call|case\s+management\s+(?:conference|hearing)"
+     r"|directions\s+hearing|first\s+appearance|plea\s+hearing", "hearing"),
+    (r"(?:appeal|case|matter|application|claim|petition)\s+(?:is|will\s+be|gets)\s+heard", "hearing"),
+    (r"custody\s+evaluation|home\s+study", "custody evaluation"),
     # not "due date": a bill's ("the due date on your invoice")
     (r"(?:final|last|cut-?off)\s+date(?:\s+(?:to|for)\b)", "deadline"),
 )

@@ -1079,7 +1079,7 @@ def test_near_misses_of_money_withheld_are_not_critical(text: str) -> None:
     assert triage(text).urgency != "critical", triage(text).reasons
 
 
-# Dates in other Englishes and other proceedings, probed the same way: 14 phrasings, 12 below
+# Dates in other Englishes and other proceedings, probed the same way: 27 phrasings, 18 below
 # critical, all read now (suggestion.OTHER_EVENTS).
 @pytest.mark.parametrize(("text", "event"), [
     ("My matter is coming up on Thursday and the lawyer has not prepared anything.", "hearing"),
@@ -1100,6 +1100,15 @@ def test_near_misses_of_money_withheld_are_not_critical(text: str) -> None:
      "arbitration"),
     ("The final date to pay the stamp duty is 2 December and you haven't told me the amount.",
      "deadline"),
+    # US and UK procedure
+    ("My arraignment is on Monday and my public defender hasn't contacted me.", "hearing"),
+    ("The pretrial conference is this Friday and my attorney hasn't responded to my emails.",
+     "hearing"),
+    ("My status conference is tomorrow and I don't know if my lawyer will show up.", "hearing"),
+    ("Docket call is next Tuesday and my lawyer has not filed the witness list.", "hearing"),
+    ("My asylum appeal is heard on Tuesday and my caseworker has disappeared.", "hearing"),
+    ("The custody evaluation is Friday and my lawyer hasn't sent them my documents.",
+     "custody evaluation"),
 ])
 def test_dates_in_other_englishes_and_proceedings_are_critical(text: str, event: str) -> None:
     result = triage(text)
