@@ -99,7 +99,8 @@ OTHER_EVENTS: tuple[tuple[str, str], ...] = (
     (r"arraignment|pre-?trial(?:\s+(?:conference|hearing|review))?|status\s+(?:conference|hearing)"
      r"|(?:docket|calendar|trial)\s+call|case\s+management\s+(?:conference|hearing)"
      r"|directions\s+hearing|first\s+appearance|plea\s+hearing", "hearing"),
-    (r"(?:appeal|case|matter|application|claim|petition)\s+(?:is|will\s+be|gets)\s+heard", "hearing"),
+    (r"(?:appeal|case|matter|application|claim|petition)\s+(?:is|will\s+be|gets)\s+heard",
+     "hearing"),
     (r"custody\s+evaluation|home\s+study", "custody evaluation"),
     # not "due date": a bill's ("the due date on your invoice")
     (r"(?:final|last|cut-?off)\s+date(?:\s+(?:to|for)\b)", "deadline"),
