@@ -855,6 +855,10 @@ RULES: tuple[Rule, ...] = (
         r"|request\w*|entitled\s+to|pay\s+(?:me|us))\s+" + _W +
         r"{0,3}compensation|out\s+of\s+pocket"
         r"|financial(?:ly)?\s+(?:loss|losses)|worse\s+off|losses|damages"
+        r"|(?:lost|lose|losing)\s+(?:my|our)\s+(?:buyer|sale|purchase|house|home|deposit|deal"
+        r"|chain|mortgage\s+offer)\b|lost\s+(?:me|us)\s+(?:the\s+|my\s+|our\s+)?(?:£|\$|€|\d"
+        r"|money|thousands|a\s+fortune|sale|house|deposit|buyer)"
+        r"|(?:sell|sold|selling|accept\w*)\s+(?:it\s+|the\s+\w+\s+)?for\s+[£$€][\d,.]+k?\s+less"
         r"|(?:lost|lose|losing)\s+" + _W +
         r"{0,3}(?:£|\$|€|money|thousands|out|the\s+(?:sale|house|home|property"
         r"|purchase|buyer|deal|mortgage|offer|case|claim|deposit|chain))|cost\s+(?:me|us)\s+(?:£"
@@ -866,6 +870,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "refund", "high", set(), "asks for a refund or a reduction of the bill",
         r"refund\w*|reimburs\w*|(?:my|our|the)\s+(?:fees?|costs?|money|deposit)\s+back|money\s+back"
+        # "you pay back the £2,000 deposit", not "I'll have to pay back costs" (seed s0677)
+        r"|(?<!\bto\s)pay\s+(?:me|us)\s+back\b|(?<!\bto\s)pay\s+back\s+(?:the|my|our)\s+"
+        r"(?:[£$€][\d,.]+k?\s+)?(?:deposit|fees?|money|overpayment|retainer|funds)\b"
         r"|(?:waive|write\s+off|reduce|reduction\s+(?:of|in))\s+" + _W +
         r"{0,3}(?:fees?|bill|invoice|costs?|charges?)"),
     _rule(
@@ -893,7 +900,7 @@ RULES: tuple[Rule, ...] = (
         r"|your\s+firm)|the\s+press|newspapers?"
         # US and Commonwealth bodies: "I'm going to the bar association with this"
         r"|bar\s+(?:association|council|standards\s+board)|state\s+bar|disciplinary\s+(?:board"
-        r"|committee|counsel)|grievance\s+committee|law\s+institute|legal\s+(?:services\s+)?"
+        r"|committee|counsel|tribunal)|grievance\s+committee|law\s+institute|legal\s+(?:services\s+)?"
         r"(?:commissioner|complaints?\s+(?:commission|board))",
         case_sensitive=r"LeO|SRA|CLC|SLCC|LSRA|FOS|CILEx|CILEX|ICAEW|ICO|MP"),
     _rule(
@@ -912,7 +919,16 @@ RULES: tuple[Rule, ...] = (
         r"|i[’']m)\s+(?:a\s+)?(?:full[- ]time\s+)?carer|poor\s+health"
         r"|sick\s+leave|registered\s+blind|hard\s+of\s+hearing"
         r"|multiple\s+sclerosis|parkinson[’']?s|motor\s+neuron[e]?|chronic\s+(?:illness|pain"
-        r"|fatigue)|epilep\w*|bipolar|schizophreni\w*", negatable=True,
+        r"|fatigue)|epilep\w*|bipolar|schizophreni\w*"
+        # probed (2026-12-07): bereavement, age, health and language in other words
+        r"|(?:wife|husband|mother|father|mum|dad|son|daughter|partner|brother|sister|child"
+        r"|grandmother|grandfather|granny|grandad)\s+(?:has\s+|had\s+)?passed\s+on\b"
+        r"|sickle\s+cell|in\s+and\s+out\s+of\s+hospital|partially\s+sighted|visually\s+impaired"
+        r"|english\s+is\s+not\s+my\s+(?:first|native|main)\s+language"
+        # not "I'm 71 and in good health" (seed s0470, s0239: age alone is no vulnerability) nor
+        # "we were now homeless for a bit" between a sale and a purchase (r0209)
+        r"|suffer\w*\s+(?:with|from)\s+(?:my\s+|bad\s+)?nerves|(?:made|left|become|became)\s+"
+        r"homeless", negatable=True,
         # "I have MS", not "Ms Smith"
         case_sensitive=r"(?<=have\s)MS|(?<=with\s)MS|(?<=of\s)MS"),
     _rule(

@@ -899,6 +899,11 @@ def _rated(text: str, urgency: str, reason: str) -> None:
     ("The time limit runs out in March, so there is time, but please keep me updated.",
      "deadline was already missed"),
     ("I had to pay for the searches myself, which I did not expect.", "financial loss"),
+    ("I passed on your message to my husband, please call him instead.", "vulnerability"),
+    ("I'm 71 and in good health, so I can come in whenever suits you.", "vulnerability"),
+    ("We were now homeless for a bit between the sale and the purchase, which was fun.",
+     "vulnerability"),
+    ("I'll have to pay back costs from the house sale, you said.", "refund"),
 ])
 def test_near_misses_of_the_high_phrasings_do_not_fire_their_rule(text: str, absent: str) -> None:
     assert not any(absent in r for r in triage(text).reasons), triage(text).reasons
@@ -1085,6 +1090,20 @@ def test_near_misses_of_the_probed_phrasings_are_not_critical(text: str) -> None
     ("The receptionist said she couldn't understand my accent and refused to book me in.",
      'high', 'discrimination'),
     ("I was told the partner doesn't act for people like me.", 'high', 'discrimination'),
+    # and in other words (a second probe: 17 phrasings, 11 below high; 9 read now)
+    ('My wife passed on in January and I am struggling to cope with the estate.',
+     'high', 'vulnerability'),
+    ('I have sickle cell and have been in and out of hospital.', 'high', 'vulnerability'),
+    ("I am partially sighted and can't read the small print on your letters.",
+     'high', 'vulnerability'),
+    ('English is not my first language and I did not understand the letter.',
+     'high', 'vulnerability'),
+    ('I suffer with my nerves and this whole thing has made me ill.', 'high', 'vulnerability'),
+    ('I was made homeless after the sale fell through.', 'high', 'vulnerability'),
+    ('I demand that you pay back the £2,000 deposit you lost me.', 'high', 'refund'),
+    ('Because of your delay I lost my buyer and had to sell for £20,000 less.',
+     'high', 'financial loss'),
+    ("I'm contacting the Solicitors Disciplinary Tribunal.", 'high', 'a regulator'),
     # Risks to safety, self-harm and a limitation date told by its length: 17 phrasings, 13
     # below critical; these 11 are read now. "At the end of my tether" and "letters to my kids
     # just in case" are left: too often frustration, or too indirect, for a rule.
