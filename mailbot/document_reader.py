@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Sequence
 
 from .document_server import LENGTH
@@ -39,6 +40,14 @@ def read_documents(documents: Sequence[ToRead], *, seconds: float = WALL_SECONDS
         else:
             readings.append(_reading(doc, _SERVER.ask(doc, left)))
     return readings
+
+
+def read_documents_later(documents: Sequence[ToRead], *,
+                        seconds: float = WALL_SECONDS) -> Future[list[Reading]]:
+    """read_documents on the reader's own thread, in the order asked: the caller goes on while
+    the children read (on the machine's other core), and waits only when it needs the text.
+    Cancel what is no longer wanted: a queued reading is dropped, a running one finishes."""
+    return _BACKGROUND.submit(read_documents, documents, seconds=seconds)
 
 
 def _reading(doc: ToRead, answer: dict[str, Any] | None) -> Reading:
@@ -117,3 +126,5 @@ class _Server:
 
 
 _SERVER = _Server()
+# One thread: the server answers one request at a time, and its waits release the GIL.
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents")

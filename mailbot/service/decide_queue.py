@@ -21,13 +21,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from ..errors import MalformedMessage
-from ..message import Inbound
 from ..store import DATABASE_FAULT, raw_mail, worth_retrying
 from ..store.party_locks import PartyLocks
 from .context import App, log
 from .decide import (MAX_BATCH, MAX_LEFTOVER_ATTEMPTS, Pending, decide_batch, poisoned,
                      predictions)
-from .record import Received, quarantine, read, receipt_time, with_documents
+from .record import Ahead, Received, documents_ahead, quarantine, read, receipt_time
 
 SCAN = 4 * MAX_BATCH  # parties with undecided mail looked at for free ones, per round
 # Every start is counted here, the first included (decide_undecided counts from the second).
@@ -37,10 +36,10 @@ MAX_RETRIES = 5  # rounds rolled back by a deadlock, per call, before the fault 
 
 def decide_queue(app: App, *, now: Callable[[], datetime],
                  should_stop: Callable[[], bool] = lambda: False,
-                 read_already: Mapping[int, Inbound] | None = None) -> list[Received]:
+                 read_already: Mapping[int, Ahead] | None = None) -> list[Received]:
     """Decide undecided records, round after round, until none is left that another instance
     is not deciding. `read_already`: records this instance has just taken in, by id, so they
-    are not read again."""
+    are not read again (their attached documents already being read)."""
     results: list[Received] = []
     locks = PartyLocks(app.store.engine)
     retries = 0
@@ -80,7 +79,7 @@ def decide_queue(app: App, *, now: Callable[[], datetime],
 
 
 def _decide_rows(app: App, rows: list[raw_mail.Queued], starts: Mapping[int, int],
-                 read_already: Mapping[int, Inbound], now: Callable[[], datetime],
+                 read_already: Mapping[int, Ahead], now: Callable[[], datetime],
                  should_stop: Callable[[], bool]) -> list[Received]:
     """Read and classify outside any transaction, then decide as a pass's batch is decided."""
     results: list[Received] = []
@@ -92,16 +91,16 @@ def _decide_rows(app: App, rows: list[raw_mail.Queued], starts: Mapping[int, int
             with app.store.transaction() as conn:
                 results.append(poisoned(conn, row.id, starts[row.id], now()))
             continue
-        msg = read_already.get(row.id)
-        if msg is None:
+        ahead = read_already.get(row.id)
+        if ahead is None:
             try:
-                msg = read(app, row.raw or b"")
+                ahead = documents_ahead(app, read(app, row.raw or b""))
             except MalformedMessage as exc:
                 with app.store.transaction() as conn:
                     results.append(quarantine(conn, row.id, exc.reason, now()))
                 continue
-        when = receipt_time(row.internaldate, msg, now())
-        pending.append(Pending(row.id, with_documents(app, msg), when))
+        msg = ahead.message()
+        pending.append(Pending(row.id, msg, receipt_time(row.internaldate, msg, now())))
     results.extend(decide_batch(app, pending, now=now, should_stop=should_stop,
                                 predicted=predictions(app, pending)))
     return results

@@ -2,7 +2,9 @@
 
 Per batch: take it in (record every message in one transaction), move it on the server (one
 command per folder), advance the watermark, then decide every message (its case, letters and
-audit), up to decide.MAX_BATCH messages per transaction, each in its own savepoint. A crash
+audit), up to decide.MAX_BATCH messages per transaction, each in its own savepoint. A batch is
+decided once the next one is taken in, so its attached documents are read in the meantime (by
+child processes, on the machine's other core) rather than while the pass waits. A crash
 between any two steps is repaired by the next pass: it first decides what was recorded and
 left undecided; the record's dedupe turns a re-fetched message into a no-op, and the message is
 then moved. On PostgreSQL, where other instances may share the database, the leftovers and each
@@ -32,7 +34,8 @@ from .context import App, log
 from .decide import Pending, decide_batch, decide_undecided, predictions
 from .decide_queue import decide_queue
 from .links import system_alert
-from .record import Arrival, Outcome, Received, Taken, receipt_time, take_in, with_documents
+from .record import (Ahead, Arrival, Outcome, Received, Taken, documents_ahead, receipt_time,
+                     take_in)
 
 
 @dataclass
@@ -65,21 +68,32 @@ def intake_pass(
                  else decide_undecided(app, now=now, should_stop=should_stop))
     for result in leftovers:
         report.count(result.status)
-    while not should_stop():
-        started = time.perf_counter()
-        batch = mailbox.fetch_since(last_uid, settings.batch_size)
-        if not batch:
-            break
-        taken = _take_in_batch(app, mailbox, batch, now)
-        last_uid = batch[-1].uid
-        with app.store.transaction() as conn:
-            raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
-        report.fetched += len(batch)
-        report.taking_in_seconds += time.perf_counter() - started
-        started = time.perf_counter()
-        _decide_batch(app, taken, report, now, should_stop)
-        _refresh_statistics(app)
-        report.deciding_seconds += time.perf_counter() - started
+    held: _TakenIn | None = None  # taken in, its documents being read; decided after the next
+    try:
+        while not should_stop():
+            started = time.perf_counter()
+            batch = mailbox.fetch_since(last_uid, settings.batch_size)
+            if not batch:
+                break
+            taken_in = _take_in_batch(app, mailbox, batch, now)
+            last_uid = batch[-1].uid
+            with app.store.transaction() as conn:
+                raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
+            report.fetched += len(batch)
+            report.taking_in_seconds += time.perf_counter() - started
+            if held is not None:
+                _decide_batch(app, held, report, now, should_stop)
+            held = None
+            if app.store.shared:
+                _decide_batch(app, taken_in, report, now, should_stop)  # the queue decides all
+            else:
+                held = taken_in
+        if held is not None:
+            taken_in, held = held, None
+            _decide_batch(app, taken_in, report, now, should_stop)
+    finally:
+        if held is not None:  # a fault came first: the next pass decides it from its records
+            held.cancel()
     with app.store.transaction() as conn:
         if raw_mail.get_watermark(conn, name) is None:
             raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
@@ -118,49 +132,79 @@ def _starting_uid(app: App, mailbox: Mailbox, uidvalidity: int, report: PassRepo
     return 0
 
 
+@dataclass(frozen=True)
+class _TakenIn:
+    """A batch recorded and filed away, waiting for its decisions; its attached documents are
+    read meanwhile (record.Ahead), by id of each record still to decide."""
+
+    taken: list[Taken]
+    ahead: dict[int, Ahead]
+
+    def cancel(self) -> None:
+        for reading in self.ahead.values():
+            reading.cancel()
+
+
 def _take_in_batch(app: App, mailbox: Mailbox, batch: list[FetchedMessage],
-                   now: Callable[[], datetime]) -> list[Taken]:
-    """Record the batch, file it on the server, and tell a person of anything quarantined."""
+                   now: Callable[[], datetime]) -> _TakenIn:
+    """Record the batch, start reading its attached documents, file it on the server, and tell
+    a person of anything quarantined."""
     name = mailbox.settings.name
     arrivals = [
         Arrival(f.raw, MailboxCoordinates(name, f.uidvalidity, f.uid), f.internaldate, f.size)
         for f in batch
     ]
     taken = take_in(app, arrivals, now=now())
+    ahead = {item.raw_id: documents_ahead(app, item.msg) for item in taken
+             if item.finished is None and item.raw_id is not None and item.msg is not None}
     _file_away(mailbox, batch, taken)
     _tell_of_quarantine(
         app,
         [t.finished for t in taken if t.finished and t.finished.status is Outcome.QUARANTINED],
         now(),
     )
-    return taken
+    return _TakenIn(taken, ahead)
 
 
-def _decide_batch(app: App, taken: list[Taken], report: PassReport,
+def _decide_batch(app: App, taken_in: _TakenIn, report: PassReport,
                   now: Callable[[], datetime], should_stop: Callable[[], bool]) -> None:
     """Decide what was recorded, a transaction per decide.MAX_BATCH messages (a stop leaves the
     rest for the next pass's leftovers). Where other instances may share the database, through
     the queue that they decide too (decide_queue.py)."""
-    for item in taken:
+    started = time.perf_counter()
+    for item in taken_in.taken:
         if item.finished is not None:
             report.count(item.finished.status)
-    if app.store.shared:
-        read_already = {item.raw_id: item.msg for item in taken
-                        if item.finished is None and item.raw_id is not None and item.msg}
-        for result in decide_queue(app, now=now, should_stop=should_stop,
-                                   read_already=read_already):
-            report.count(result.status)
-        return
+    try:
+        if app.store.shared:
+            for result in decide_queue(app, now=now, should_stop=should_stop,
+                                       read_already=taken_in.ahead):
+                report.count(result.status)
+        else:
+            pending = _pending(taken_in, now, should_stop)
+            for result in decide_batch(app, pending, now=now, should_stop=should_stop,
+                                       predicted=predictions(app, pending)):
+                report.count(result.status)
+    finally:
+        taken_in.cancel()  # whatever a stop or another instance left unread
+    _refresh_statistics(app)
+    report.deciding_seconds += time.perf_counter() - started
+
+
+def _pending(taken_in: _TakenIn, now: Callable[[], datetime],
+             should_stop: Callable[[], bool]) -> list[Pending]:
+    """The batch's records to decide, each with its documents' text, in the order taken in."""
     pending = []
-    for item in taken:
-        if (item.finished is None and item.raw_id is not None and item.msg is not None
-                and not should_stop()):
-            # Left 'received' when stopping: reading attached files can take seconds each.
-            when = receipt_time(item.arrival.internaldate, item.msg, now())
-            pending.append(Pending(item.raw_id, with_documents(app, item.msg), when))
-    for result in decide_batch(app, pending, now=now, should_stop=should_stop,
-                               predicted=predictions(app, pending)):
-        report.count(result.status)
+    for item in taken_in.taken:
+        reading = taken_in.ahead.get(item.raw_id) if item.raw_id is not None else None
+        if reading is None or item.raw_id is None:
+            continue
+        if should_stop():
+            break  # left 'received': reading attached files can take seconds each
+        msg = reading.message()
+        pending.append(Pending(item.raw_id, msg,
+                               receipt_time(item.arrival.internaldate, msg, now())))
+    return pending
 
 
 def _refresh_statistics(app: App) -> None:
