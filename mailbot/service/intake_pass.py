@@ -2,14 +2,16 @@
 
 Per batch: take it in (record every message in one transaction), move it on the server (one
 command per folder), advance the watermark, then decide every message (its case, letters and
-audit), up to decide.MAX_BATCH messages per transaction, each in its own savepoint. A batch is
-decided once the next one is taken in, so its attached documents are read in the meantime (by
-child processes, on the machine's other core) rather than while the pass waits. A crash
-between any two steps is repaired by the next pass: it first decides what was recorded and
-left undecided; the record's dedupe turns a re-fetched message into a no-op, and the message is
-then moved. On PostgreSQL, where other instances may share the database, the leftovers and each
-batch are decided through the queue every instance decides (decide_queue.py), one client at a
-time.
+audit), up to decide.MAX_BATCH messages per transaction, each in its own savepoint. On SQLite
+a batch is decided once the next one is taken in, so its attached documents are read meanwhile
+(by child processes, on the machine's other core) rather than while the pass waits. On
+PostgreSQL, which other instances may share, each batch is decided at once, through the queue
+every instance decides (decide_queue.py), one client at a time: there the database server keeps
+the other core busy, and deciding later gained nothing (tests/bench/README.md).
+
+A crash between any two steps is repaired by the next pass: it first decides what was recorded
+and left undecided (a batch held for deciding included); the record's dedupe turns a re-fetched
+message into a no-op, and the message is then moved.
 
 Before a database reads a mailbox for the first time, it checks that no other database has:
 mail already in the processed or quarantine folder means one has, and this database would
