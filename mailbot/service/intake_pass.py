@@ -83,16 +83,15 @@ def intake_pass(
                 raw_mail.set_watermark(conn, name, uidvalidity, last_uid, now())
             report.fetched += len(batch)
             report.taking_in_seconds += time.perf_counter() - started
-            if held is not None:
-                _decide_batch(app, held, report, now, should_stop)
-            held = None
-            if app.store.shared:
-                _decide_batch(app, taken_in, report, now, should_stop)  # the queue decides all
-            else:
-                held = taken_in
+            if app.store.shared:  # the queue decides every record at once: nothing is held
+                _decide_batch(app, taken_in, report, now, should_stop)
+                continue
+            previous, held = held, taken_in
+            if previous is not None:
+                _decide_batch(app, previous, report, now, should_stop)
         if held is not None:
-            taken_in, held = held, None
-            _decide_batch(app, taken_in, report, now, should_stop)
+            last, held = held, None
+            _decide_batch(app, last, report, now, should_stop)
     finally:
         if held is not None:  # a fault came first: the next pass decides it from its records
             held.cancel()
