@@ -92,9 +92,6 @@ PARAMS: dict[str, Any] = {
     "category_hierarchy": True,
     "framing": True,
     "retold": True,
-    # a copy of each real complaint with a second acceptable category teaches the category head
-    # that category at this share of a real text's weight (evaluation.second_category_copies)
-    "second_category_weight": 0.5,
 }
 # Every type the artifact may contain beyond skops' defaults; anything else refuses to load.
 TRUSTED_TYPES = ("builtins.dict", "builtins.list", "builtins.tuple", "builtins.set",

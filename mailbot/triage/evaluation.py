@@ -86,34 +86,13 @@ def training_examples(seed_rows: Sequence[LabelledRow], real_rows: Sequence[Labe
                       params: dict[str, Any] = PARAMS) -> list[Example]:
     """What `mailbot train` learns from: the seed's training split and every real text (weighted:
     real wording is scarcer and closer to what the model will read), plus a framed copy of each
-    complaint for the category and urgency heads (mailbot.triage.framing), a copy of each real
-    text told in the third person for the same heads (mailbot.triage.voice), and a copy of each
-    real complaint with a second acceptable category, for the category head, when the recipe
-    asks for them."""
+    complaint for the category and urgency heads (mailbot.triage.framing), and a copy of each real
+    text told in the third person for the same heads (mailbot.triage.voice), when the recipe asks
+    for them."""
     real = [r.example(float(params["real_weight"])) for r in real_rows]
     examples = [r.example() for r in seed_rows if r.split != "test"] + real
     framed = framed_copies(examples) if params.get("framing") else []
-    second = float(params.get("second_category_weight") or 0.0)
-    return (examples + framed + (retold_copies(real) if params.get("retold") else [])
-            + (second_category_copies(real_rows, second * float(params["real_weight"]))
-               if second else []))
-
-
-SECOND_SUFFIX = "-second"
-
-
-def second_category_copies(rows: Sequence[LabelledRow], weight: float) -> list[Example]:
-    """A copy of each complaint that has a second acceptable category, teaching the category
-    head that category at `weight`. A complaint about a bill nobody explained is costs
-    information and communication at once; taught only the first, the head learns that the
-    second is wrong for those words, and ranks it low when a new text leans that way. On the
-    grouped CV of the 1,132 real texts (same folds), at half a real text's weight: top-2 0.678
-    -> 0.699, macro-F1 0.341 -> 0.347, accuracy unchanged; other heads untouched (README
-    "Triage")."""
-    return [Example(r.text, r.alt_category, r.urgency, r.is_complaint, r.id + SECOND_SUFFIX,
-                    weight, None, frozenset({"category"}))
-            for r in rows if r.is_complaint and r.alt_category
-            and r.alt_category != r.category]
+    return examples + framed + (retold_copies(real) if params.get("retold") else [])
 
 
 def grouped_cross_validation(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow], *,

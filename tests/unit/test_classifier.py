@@ -19,9 +19,7 @@ from mailbot.triage.classifier import Example, train_model
 from mailbot.triage.features import WORD_TOKEN, char_wb_ngrams, word_ngrams
 from mailbot.errors import ModelMismatch
 from mailbot.triage import framing, voice
-from mailbot.triage.evaluation import (FRAMING_PROBES, SECOND_SUFFIX, LabelledRow, framing_probe,
-                                       load_rows, measure, second_category_copies,
-                                       training_examples)
+from mailbot.triage.evaluation import FRAMING_PROBES, framing_probe, load_rows, measure, training_examples
 from mailbot.triage.framing import framed_copies
 
 from .triage_samples import tiny_rows
@@ -286,41 +284,6 @@ def test_training_retells_the_real_texts_and_not_the_seed() -> None:
     assert not any(e.id.endswith(voice.SUFFIX) for e in training_examples(seed, []))
     without = training_examples(seed, real, params={**classifier.PARAMS, "retold": False})
     assert len(made) - len(without) == len(real)
-
-
-def test_a_second_acceptable_category_teaches_the_category_head_alone() -> None:
-    rows = [LabelledRow("r1", "You never told me the fees and never answer my calls.", None,
-                        "costs_information", "normal", True, None, alt_category="communication"),
-            LabelledRow("r2", "You lost my deeds.", None, "documents_funds", "high", True, None),
-            LabelledRow("r3", "Thanks, that answers it.", None, "other", "low", False, None,
-                        alt_category="communication"),
-            LabelledRow("r4", "Still waiting.", None, "delay", "normal", True, None,
-                        alt_category="delay")]
-    (copy,) = second_category_copies(rows, 3.0)
-    assert (copy.id, copy.text, copy.category, copy.weight) == (
-        "r1-second", rows[0].text, "communication", 3.0)
-    assert copy.teaches("category") and not any(
-        copy.teaches(head) for head in ("urgency", "is_complaint", "critical"))
-    made = training_examples([], rows)
-    assert [e for e in made if e.id.endswith(SECOND_SUFFIX)] == [
-        dataclasses.replace(copy, weight=classifier.PARAMS["real_weight"]
-                            * classifier.PARAMS["second_category_weight"])]
-    without = training_examples([], rows, params={**classifier.PARAMS,
-                                                  "second_category_weight": 0})
-    assert not any(e.id.endswith(SECOND_SUFFIX) for e in without)
-
-
-def test_second_category_copies_leave_every_other_head_as_it_was() -> None:
-    seed = load_rows(SHIPPED / "seed")[:80]
-    real = [r for r in load_rows(SHIPPED / "real") if r.alt_category][:20]
-    params = {**classifier.PARAMS, "framing": False, "retold": False}
-    with_copies = train_model(training_examples(seed, real, params), params)
-    without = train_model(training_examples(seed, real, {**params, "second_category_weight": 0}),
-                          params)
-    for head in ("urgency", "is_complaint"):
-        assert (with_copies.pipelines[head][-1].coef_ == without.pipelines[head][-1].coef_).all()
-    assert (with_copies.pipelines["category"][-1].coef_
-            != without.pipelines["category"][-1].coef_).any()
 
 
 def test_the_framing_probes_are_worded_unlike_the_training_frames() -> None:
