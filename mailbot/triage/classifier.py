@@ -46,6 +46,12 @@ HEADS = ("category", "urgency", "is_complaint")
 # critical recall with the rules from 106 to 110 of 131, for 11 more false alarms among 785, 9 of
 # them complaints labelled high (README "Triage").
 CRITICAL_HEAD = "critical"
+# An optional second category head, used only to choose the category shown second when the model
+# is unsure: trained like the category head plus a copy of each real complaint that has a second
+# acceptable category, labelled with it. Taught to the category head itself, those copies raised
+# real-text top-2 but made it call allegations of dishonesty something milder (README "Triage");
+# here they rank only the runner-up, so the first choice is the category head's alone.
+SECOND_HEAD = "category_second"
 # optional binary heads, one per flag, trained on the examples that carry flag labels
 FLAG_HEAD = "flag:"
 MODEL_FILE = "triage.skops"
@@ -92,6 +98,8 @@ PARAMS: dict[str, Any] = {
     "category_hierarchy": True,
     "framing": True,
     "retold": True,
+    # the second category head (SECOND_HEAD): the copies' weight as a share of a real text's
+    "second_category_head": 0.5,
 }
 # Every type the artifact may contain beyond skops' defaults; anything else refuses to load.
 TRUSTED_TYPES = ("builtins.dict", "builtins.list", "builtins.tuple", "builtins.set",
@@ -128,6 +136,8 @@ class Example:
     def teaches(self, head: str) -> bool:
         """Whether this example is in `head`'s training data (the critical head's are the
         urgency head's)."""
+        if head == SECOND_HEAD:  # the category head's examples and the copies made for it
+            return self.heads is None or bool(self.heads & {"category", SECOND_HEAD})
         head = "urgency" if head == CRITICAL_HEAD else head
         return self.heads is None or head in self.heads
 
@@ -138,6 +148,8 @@ class Example:
             return "yes" if self.flags and head.removeprefix(FLAG_HEAD) in self.flags else "no"
         if head == CRITICAL_HEAD:
             return "yes" if self.urgency == "critical" else "no"
+        if head == SECOND_HEAD:
+            return self.category
         value = getattr(self, head)
         return ("yes" if value else "no") if head == "is_complaint" else value
 
@@ -180,7 +192,8 @@ def _logistic_proba(model: LogisticRegression, matrix: sp.csr_matrix) -> np.ndar
 def build_head(head: str, params: dict[str, Any] = PARAMS) -> LogisticRegression:
     """One head's classifier with its tuned parameters, the same in training and cross-
     validation."""
-    key = "flag" if head.startswith(FLAG_HEAD) else head
+    # the second category head is the category head's recipe on more examples
+    key = "flag" if head.startswith(FLAG_HEAD) else "category" if head == SECOND_HEAD else head
     return LogisticRegression(C=params["C"][key], class_weight=params["class_weight"][key],
                               max_iter=3000, random_state=RANDOM_STATE)
 
@@ -243,6 +256,10 @@ class TriageModel:
                   for head, (labels, p) in probs.items() if head.startswith(FLAG_HEAD)}
         critical = (probs[CRITICAL_HEAD][1][:, probs[CRITICAL_HEAD][0].index("yes")]
                     if CRITICAL_HEAD in probs else None)
+        second = probs.get(SECOND_HEAD)
+        if second is not None and self.sidecar.get("params", {}).get("category_hierarchy") \
+                and yes is not None:
+            second = _with_other(second[0], second[1], comp_p[:, yes])
         out = []
         for i in range(len(texts)):
             order = np.argsort(-cat_p[i], kind="stable")
@@ -259,8 +276,22 @@ class TriageModel:
                         for j, label in enumerate(urg_labels)), flag_probabilities=tuple(
                             (flag, round(float(p[i]), 4)) for flag, p in flag_p.items()),
                     critical_probability=(round(float(critical[i]), 4)
-                                          if critical is not None else None)))
+                                          if critical is not None else None),
+                    category_second=(_second(top[0][0], second[0], second[1][i], cat_labels,
+                                             cat_p[i]) if second is not None else None)))
         return out
+
+
+def _second(first: str, labels: list[str], p: np.ndarray, cat_labels: list[str],
+            cat_p: np.ndarray) -> tuple[str, float] | None:
+    """The second head's best category other than the first choice, with the category head's
+    probability for it (what the handler is shown beside the first choice's)."""
+    for j in np.argsort(-p, kind="stable"):
+        label = labels[j]
+        if label != first:
+            shown = float(cat_p[cat_labels.index(label)]) if label in cat_labels else 0.0
+            return label, round(shown, 4)
+    return None
 
 
 def _with_other(labels: list[str], p: np.ndarray,
@@ -297,10 +328,11 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     # and predict() weighs it by the complaint head (is it one at all)
     rows = (np.array([e.is_complaint for e in ordered]) if params.get("category_hierarchy")
             else np.ones(len(ordered), dtype=bool))
-    heads = HEADS + ((CRITICAL_HEAD,) if params.get("critical_head") else ())
+    heads = (HEADS + ((CRITICAL_HEAD,) if params.get("critical_head") else ())
+             + ((SECOND_HEAD,) if params.get("second_category_head") else ()))
     for head in heads:
-        used = (rows if head == "category" else np.ones(len(ordered), dtype=bool)) & np.array(
-            [e.teaches(head) for e in ordered])
+        used = (rows if head in ("category", SECOND_HEAD) else np.ones(len(ordered), dtype=bool)
+                ) & np.array([e.teaches(head) for e in ordered])
         labels = [e.label(head) for e, keep in zip(ordered, used) if keep]
         model = build_head(head, params)
         if head == CRITICAL_HEAD and len(set(labels)) < 2:
@@ -319,17 +351,25 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
         model = build_head(head, params)
         model.fit(matrix[labelled], labels, sample_weight=weights[labelled])
         pipelines[head] = Pipeline([("features", features), ("model", model)])
-    labels_out = {h: [str(c) for c in pipe[-1].classes_] for h, pipe in pipelines.items()}
-    if params.get("category_hierarchy"):  # what predict() returns: 'other' is always among them
-        labels_out["category"] = sorted({*labels_out["category"], "other"})
     sidecar = {
-        "labels": labels_out,
+        "labels": _labels(pipelines, params),
         "training_data_sha256": data_fingerprint(examples),
         "n_training_examples": len(examples),
         "params": params,
         "lexicons": LEXICON_FINGERPRINT if lexicon_scale else None,
     }
     return TriageModel(pipelines, sidecar)
+
+
+def _labels(pipelines: dict[str, Pipeline], params: dict[str, Any]) -> dict[str, list[str]]:
+    """Each head's labels, as predict() returns them: with a label hierarchy, 'other' is always
+    among the category heads'."""
+    labels = {h: [str(c) for c in pipe[-1].classes_] for h, pipe in pipelines.items()}
+    if params.get("category_hierarchy"):
+        for head in ("category", SECOND_HEAD):
+            if head in labels:
+                labels[head] = sorted({*labels[head], "other"})
+    return labels
 
 
 def data_fingerprint(examples: Iterable[Example]) -> str:
@@ -420,7 +460,7 @@ def load(model_dir: str | os.PathLike[str]) -> TriageModel:
             "refusing to load it; retrain with `mailbot train`")
     pipelines = sio.loads(data, trusted=list(TRUSTED_TYPES))
     if not isinstance(pipelines, dict) or not set(HEADS) <= set(pipelines) \
-            or any(h not in (*HEADS, CRITICAL_HEAD) and not h.startswith(FLAG_HEAD)
+            or any(h not in (*HEADS, CRITICAL_HEAD, SECOND_HEAD) and not h.startswith(FLAG_HEAD)
                    for h in pipelines):
         raise ModelMismatch(
             f"{path} does not hold the expected heads; retrain with `mailbot train`")

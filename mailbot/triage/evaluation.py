@@ -26,7 +26,7 @@ from sklearn.metrics import (accuracy_score, classification_report, confusion_ma
                              recall_score)
 from sklearn.model_selection import GroupKFold
 
-from .classifier import PARAMS, Example, TriageModel, data_fingerprint, train_model
+from .classifier import PARAMS, SECOND_HEAD, Example, TriageModel, data_fingerprint, train_model
 from .framing import framed_copies
 from .suggestion import CATEGORIES, FLAGS, URGENCIES, Prediction, Suggestion, suggest
 from .voice import retold_copies
@@ -86,13 +86,31 @@ def training_examples(seed_rows: Sequence[LabelledRow], real_rows: Sequence[Labe
                       params: dict[str, Any] = PARAMS) -> list[Example]:
     """What `mailbot train` learns from: the seed's training split and every real text (weighted:
     real wording is scarcer and closer to what the model will read), plus a framed copy of each
-    complaint for the category and urgency heads (mailbot.triage.framing), and a copy of each real
-    text told in the third person for the same heads (mailbot.triage.voice), when the recipe asks
-    for them."""
+    complaint for the category and urgency heads (mailbot.triage.framing), a copy of each real
+    text told in the third person for the same heads (mailbot.triage.voice), and a copy of each
+    real complaint with a second acceptable category for the second category head, when the
+    recipe asks for them."""
     real = [r.example(float(params["real_weight"])) for r in real_rows]
     examples = [r.example() for r in seed_rows if r.split != "test"] + real
     framed = framed_copies(examples) if params.get("framing") else []
-    return examples + framed + (retold_copies(real) if params.get("retold") else [])
+    share = float(params.get("second_category_head") or 0.0)
+    return (examples + framed + (retold_copies(real) if params.get("retold") else [])
+            + (second_category_copies(real_rows, share * float(params["real_weight"]))
+               if share else []))
+
+
+SECOND_SUFFIX = "-second"
+
+
+def second_category_copies(rows: Sequence[LabelledRow], weight: float) -> list[Example]:
+    """A copy of each complaint that has a second acceptable category, labelled with it at
+    `weight`, for the second category head alone (classifier.SECOND_HEAD): a complaint about a
+    bill nobody explained is costs information and communication at once, and that head learns
+    to rank the other one next."""
+    return [Example(r.text, r.alt_category, r.urgency, r.is_complaint, r.id + SECOND_SUFFIX,
+                    weight, None, frozenset({SECOND_HEAD}))
+            for r in rows if r.is_complaint and r.alt_category
+            and r.alt_category != r.category]
 
 
 def grouped_cross_validation(seed_rows: Sequence[LabelledRow], real_rows: Sequence[LabelledRow], *,
@@ -239,7 +257,7 @@ def measure_predictions(rows: Sequence[LabelledRow], predictions: Sequence[Predi
     shown_cat = [s.category for s in combined]
     top2 = [
         r.category in {label
-                       for label, _ in p.category_top[:2]} for r, p in zip(rows, predictions)
+                       for label, _ in p.category_top2} for r, p in zip(rows, predictions)
     ]
     gold_urg = [r.urgency for r in rows]
     model_urg = [p.urgency for p in predictions]
@@ -310,7 +328,7 @@ def intervals(rows: Sequence[LabelledRow], predictions: Sequence[Prediction], *,
                 for r, p in zip(rows, predictions)]
     gold = np.array([r.category for r in rows])
     pred = np.array([p.category for p in predictions])
-    top2 = np.array([r.category in {c for c, _ in p.category_top[:2]}
+    top2 = np.array([r.category in {c for c, _ in p.category_top2}
                      for r, p in zip(rows, predictions)])
     critical = np.array([r.urgency == "critical" for r in rows])
     raised = np.array([s.urgency == "critical" for s in combined])

@@ -306,6 +306,14 @@ class Prediction(_Reading):
     flag_probabilities: tuple[tuple[str, float], ...] = ()
     # The binary critical head's probability (None: a model trained without one).
     critical_probability: float | None = None
+    # The category shown second when unsure, chosen by the second category head, with the
+    # category head's probability (None: a model without that head; then it is category_top's).
+    category_second: tuple[str, float] | None = None
+
+    @property
+    def category_top2(self) -> tuple[tuple[str, float], ...]:
+        """The two categories a handler chooses between when the model is unsure."""
+        return top_two(self.category_top, self.category_second)
 
     def probability_of(self, urgency: str) -> float:
         """The model's probability for one urgency (0.0 when the model did not say), for rules
@@ -327,11 +335,20 @@ class Suggestion(_Reading):
     # and the area of law the words name (F19).
     secondary: tuple[str, ...] = ()
     area: str | None = None
+    category_second: tuple[str, float] | None = None  # as Prediction's
 
     @property
     def category_top2(self) -> tuple[tuple[str, float], ...]:
         """The two categories a handler chooses between when the model is unsure."""
-        return self.category_top[:2]
+        return top_two(self.category_top, self.category_second)
+
+
+def top_two(top: tuple[tuple[str, float], ...],
+            second: tuple[str, float] | None) -> tuple[tuple[str, float], ...]:
+    """The first choice and the category shown beside it: the second head's, where there is one.
+    Whether the model is unsure is still the category head's own margin (category_is_uncertain
+    on category_top)."""
+    return (top[0], second) if top and second is not None else top[:2]
 
 
 @dataclass(frozen=True)
@@ -406,7 +423,7 @@ def suggest(text: str, message_date: datetime, prediction: Prediction | None, *,
                       tuple(dict.fromkeys(reasons)), category_uncertain=uncertain,
                       complaint_signal=signal,
                       complaint_probability=prediction.complaint_probability, secondary=secondary,
-                      area=area_of_law(text))
+                      area=area_of_law(text), category_second=prediction.category_second)
 
 
 def complaint_signal(probability: float) -> str:
@@ -426,8 +443,8 @@ def category_is_uncertain(top: Sequence[tuple[str, float]]) -> bool:
 
 def _explain_doubt(prediction: Prediction, signal: str, uncertain: bool,
                    reasons: list[str]) -> None:
-    if uncertain and len(prediction.category_top) > 1:
-        (first, p1), (second, p2) = prediction.category_top[:2]
+    if uncertain and len(prediction.category_top2) > 1:
+        (first, p1), (second, p2) = prediction.category_top2
         reasons.append(f"category uncertain: {first} ({p1:.2f}) or {second} ({p2:.2f}); "
                        "a person should choose")
     if signal == "uncertain":

@@ -19,7 +19,9 @@ from mailbot.triage.classifier import Example, train_model
 from mailbot.triage.features import WORD_TOKEN, char_wb_ngrams, word_ngrams
 from mailbot.errors import ModelMismatch
 from mailbot.triage import framing, voice
-from mailbot.triage.evaluation import FRAMING_PROBES, framing_probe, load_rows, measure, training_examples
+from mailbot.triage.evaluation import (FRAMING_PROBES, SECOND_SUFFIX, LabelledRow, framing_probe,
+                                       load_rows, measure, second_category_copies,
+                                       training_examples)
 from mailbot.triage.framing import framed_copies
 
 from .triage_samples import tiny_rows
@@ -284,6 +286,51 @@ def test_training_retells_the_real_texts_and_not_the_seed() -> None:
     assert not any(e.id.endswith(voice.SUFFIX) for e in training_examples(seed, []))
     without = training_examples(seed, real, params={**classifier.PARAMS, "retold": False})
     assert len(made) - len(without) == len(real)
+
+
+def test_a_second_acceptable_category_teaches_only_the_second_category_head() -> None:
+    rows = [LabelledRow("r1", "You never told me the fees and never answer my calls.", None,
+                        "costs_information", "normal", True, None, alt_category="communication"),
+            LabelledRow("r2", "You lost my deeds.", None, "documents_funds", "high", True, None),
+            LabelledRow("r3", "Thanks, that answers it.", None, "other", "low", False, None,
+                        alt_category="communication"),
+            LabelledRow("r4", "Still waiting.", None, "delay", "normal", True, None,
+                        alt_category="delay")]
+    (copy,) = second_category_copies(rows, 3.0)
+    assert (copy.id, copy.text, copy.category, copy.weight) == (
+        "r1-second", rows[0].text, "communication", 3.0)
+    assert copy.teaches(classifier.SECOND_HEAD) and copy.label(classifier.SECOND_HEAD) == (
+        "communication")
+    assert not any(copy.teaches(head) for head in ("category", "urgency", "is_complaint",
+                                                   "critical"))
+    original = rows[0].example()
+    framed = framing.framed(original)
+    assert original.teaches(classifier.SECOND_HEAD) and framed.teaches(classifier.SECOND_HEAD)
+    made = training_examples([], rows)
+    share = classifier.PARAMS["second_category_head"]
+    assert [e for e in made if e.id.endswith(SECOND_SUFFIX)] == [
+        dataclasses.replace(copy, weight=classifier.PARAMS["real_weight"] * share)]
+    off = training_examples([], rows, params={**classifier.PARAMS, "second_category_head": 0})
+    assert not any(e.id.endswith(SECOND_SUFFIX) for e in off)
+
+
+def test_the_second_category_head_changes_no_other_head_and_names_a_different_category() -> None:
+    seed = load_rows(SHIPPED / "seed")[:60]
+    real = [r for r in load_rows(SHIPPED / "real") if r.alt_category][:15]
+    params = {**classifier.PARAMS, "framing": False, "retold": False}
+    with_head = train_model(training_examples(seed, real, params), params)
+    without = {**params, "second_category_head": 0}
+    plain = train_model(training_examples(seed, real, without), without)
+    assert classifier.SECOND_HEAD in with_head.pipelines
+    assert classifier.SECOND_HEAD not in plain.pipelines
+    for head in ("category", "urgency", "is_complaint"):
+        assert (with_head.pipelines[head][-1].coef_ == plain.pipelines[head][-1].coef_).all()
+    texts = [r.text for r in real]
+    for a, b in zip(with_head.predict(texts), plain.predict(texts)):
+        assert a.category_top == b.category_top, "the first choice is the category head's alone"
+        assert b.category_second is None
+        assert a.category_second is not None and a.category_second[0] != a.category
+        assert a.category_top2[1] == a.category_second
 
 
 def test_the_framing_probes_are_worded_unlike_the_training_frames() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailbot.triage import Prediction, Suggestion, suggest, working_days_between
+from mailbot.triage import Prediction, Suggestion, suggest, suggestion_record, working_days_between
 
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
 
@@ -542,6 +542,24 @@ def test_the_handler_sees_the_top_two_and_an_uncertain_mark_when_the_model_hesit
     assert "category uncertain: delay (0.41) or communication (0.36); a person should choose" in close.reasons
     clear = triage("Nobody calls me back.", pred=_unsure((("communication", 0.83), ("delay", 0.08)), 0.9))
     assert not clear.category_uncertain
+
+
+def test_the_second_category_head_names_the_runner_up_and_the_category_head_decides_doubt() -> None:
+    """A model with the second category head: the handler is shown its runner-up, with the
+    category head's probability; whether to ask at all is still the category head's margin."""
+    unsure = dataclasses.replace(
+        _unsure((("delay", 0.41), ("communication", 0.36), ("other", 0.1)), 0.9),
+        category_second=("advice_quality", 0.08))
+    close = triage("It is all taking so long and nobody tells me anything.", pred=unsure)
+    assert close.category_uncertain, "0.41 against 0.36 is the category head's own margin"
+    assert close.category_top2 == (("delay", 0.41), ("advice_quality", 0.08))
+    assert "category uncertain: delay (0.41) or advice_quality (0.08); a person should choose" \
+        in close.reasons
+    assert suggestion_record(close)["category_top2"] == [["delay", 0.41], ["advice_quality", 0.08]]
+    assert close.category == "delay" and close.category_top == unsure.category_top
+    sure = dataclasses.replace(_unsure((("communication", 0.83), ("delay", 0.08)), 0.9),
+                               category_second=("instructions", 0.02))
+    assert not triage("Nobody calls me back.", pred=sure).category_uncertain
 
 
 def test_emergencies_are_raised_when_it_is_unsure_whether_this_is_a_complaint() -> None:
