@@ -1,5 +1,7 @@
-"""What teaching the category head each real complaint's second acceptable category would do
-(not collected by pytest; tried on 2026-12-07 and not kept: README "Triage").
+"""What teaching the category head itself each real complaint's second acceptable category would
+do (not collected by pytest; tried on 2026-12-07 and not kept: README "Triage"). The shipped recipe
+teaches them to a second category head instead, which only names the runner-up
+(classifier.SECOND_HEAD); this probe adds copies for the first head on top of it.
 
 Run: .venv/bin/python tests/bench/second_category_probe.py [WEIGHT ...]   (default: 0 0.5)
 
@@ -40,8 +42,8 @@ SHIPPED = evaluation.training_examples
 
 def second_category_copies(rows: Sequence[LabelledRow], weight: float) -> list[Example]:
     """A copy of each complaint with a second acceptable category, for the category head."""
-    return [Example(r.text, r.alt_category, r.urgency, r.is_complaint, r.id + "-second", weight,
-                    None, frozenset({"category"}))
+    return [Example(r.text, r.alt_category, r.urgency, r.is_complaint, r.id + "-as-category",
+                    weight, None, frozenset({"category"}))
             for r in rows if r.is_complaint and r.alt_category and r.alt_category != r.category]
 
 
