@@ -83,6 +83,50 @@ def paired_difference(rows: list, gold: list[str], before: np.ndarray,
     return float(np.percentile(differences, 2.5)), float(np.percentile(differences, 97.5))
 
 
+def out_of_fold(seed: list, real: list, real_vectors: np.ndarray, seed_vectors: np.ndarray, *,
+                C: float = 4.0, cache: str | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Out-of-fold category and complaint probabilities on the real texts' grouped folds: the
+    shipped recipe's, and a logistic regression's on the given vectors (seed training split + the
+    other folds, real texts weighted as PARAMS says). `cache` keeps the shipped recipe's between
+    runs (an .npz path)."""
+    train_seed = [r for r in seed if r.split != "test"]
+    n = len(real)
+    shipped, embedded = np.zeros((n, len(LABELS))), np.zeros((n, len(LABELS)))
+    shipped_complaint, embedded_complaint = np.zeros(n), np.zeros(n)
+    weight = float(PARAMS["real_weight"])
+    cached = bool(cache) and os.path.exists(str(cache))
+    if cached:
+        saved = np.load(str(cache))
+        shipped, shipped_complaint = saved["category"], saved["complaint"]
+    for train_idx, test_idx in group_folds(real, 5):
+        if not cached:
+            recipe = train_model(training_examples(seed, [real[i] for i in train_idx]))
+            probs = recipe.probabilities([real[i].text for i in test_idx])
+            labels, p = probs["category"]
+            yes_no, complaint = probs["is_complaint"]
+            labels, p = _with_other(labels, p, complaint[:, yes_no.index("yes")])
+            for j, label in enumerate(labels):
+                shipped[test_idx, LABELS.index(label)] = p[:, j]
+            shipped_complaint[test_idx] = complaint[:, yes_no.index("yes")]
+        x = np.vstack([seed_vectors, real_vectors[train_idx]])
+        w = np.array([1.0] * len(train_seed) + [weight] * len(train_idx))
+        for target, out in (("category", embedded), ("is_complaint", None)):
+            y = [getattr(r, target) for r in train_seed] + [getattr(real[i], target)
+                                                             for i in train_idx]
+            head = LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
+            head.fit(x, y, sample_weight=w)
+            p = head.predict_proba(real_vectors[test_idx])
+            if out is None:
+                embedded_complaint[test_idx] = p[:, list(head.classes_).index(True)]
+            else:
+                for j, label in enumerate(head.classes_):
+                    out[test_idx, LABELS.index(label)] = p[:, j]
+    if cache and not cached:
+        np.savez(str(cache), category=shipped, complaint=shipped_complaint)
+    return shipped, embedded, shipped_complaint, embedded_complaint
+
+
 def main() -> None:
     seed = load_rows(ROOT / "models" / "seed")
     real = load_rows(ROOT / "models" / "real")
@@ -92,35 +136,12 @@ def main() -> None:
     real_vectors = model.encode([r.text for r in real], batch_size=32)
     speed = len(real) / (time.perf_counter() - started)
     seed_vectors = model.encode([r.text for r in train_seed], batch_size=32)
-    n = len(real)
-    shipped, embedded = np.zeros((n, len(LABELS))), np.zeros((n, len(LABELS)))
-    shipped_complaint, embedded_complaint = np.zeros(n), np.zeros(n)
-    weight = float(PARAMS["real_weight"])
-    for train_idx, test_idx in group_folds(real, 5):
-        recipe = train_model(training_examples(seed, [real[i] for i in train_idx]))
-        probs = recipe.probabilities([real[i].text for i in test_idx])
-        labels, p = probs["category"]
-        yes_no, complaint = probs["is_complaint"]
-        labels, p = _with_other(labels, p, complaint[:, yes_no.index("yes")])
-        for j, label in enumerate(labels):
-            shipped[test_idx, LABELS.index(label)] = p[:, j]
-        shipped_complaint[test_idx] = complaint[:, yes_no.index("yes")]
-        x = np.vstack([seed_vectors, real_vectors[train_idx]])
-        w = np.array([1.0] * len(train_seed) + [weight] * len(train_idx))
-        for target, out in (("category", embedded), ("is_complaint", None)):
-            y = [getattr(r, target) for r in train_seed] + [getattr(real[i], target)
-                                                             for i in train_idx]
-            head = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
-            head.fit(x, y, sample_weight=w)
-            p = head.predict_proba(real_vectors[test_idx])
-            if out is None:
-                embedded_complaint[test_idx] = p[:, list(head.classes_).index(True)]
-            else:
-                for j, label in enumerate(head.classes_):
-                    out[test_idx, LABELS.index(label)] = p[:, j]
+    shipped, embedded, shipped_complaint, embedded_complaint = out_of_fold(
+        seed, real, real_vectors, seed_vectors)
     gold = [r.category for r in real]
     is_complaint = np.array([r.is_complaint for r in real])
-    print(f"{len(real)} real texts, {len({r.group or r.id for r in real})} sources, 5 grouped folds")
+    sources = len({r.group or r.id for r in real})
+    print(f"{len(real)} real texts, {sources} sources, 5 grouped folds")
     scores("shipped recipe", gold, shipped, shipped_complaint, is_complaint)
     scores("encoder + logistic regression", gold, embedded, embedded_complaint, is_complaint)
     scores("the two averaged", gold, (shipped + embedded) / 2,

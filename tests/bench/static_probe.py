@@ -32,16 +32,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
-from encoder_probe import LABELS, paired_difference, scores  # noqa: E402
+from encoder_probe import LABELS, out_of_fold, paired_difference, scores  # noqa: E402
 
-from mailbot.triage.classifier import PARAMS, _with_other, train_model  # noqa: E402
-from mailbot.triage.evaluation import group_folds, load_rows, training_examples  # noqa: E402
+from mailbot.triage.evaluation import load_rows  # noqa: E402
 from mailbot.triage.suggestion import triage_reading  # noqa: E402
 
 
@@ -96,39 +94,8 @@ def main() -> None:
     real_vectors = static.encode([read(r.text) for r in real])
     speed = len(real) / (time.perf_counter() - started)
     seed_vectors = static.encode([read(r.text) for r in train_seed])
-    n = len(real)
-    shipped, embedded = np.zeros((n, len(LABELS))), np.zeros((n, len(LABELS)))
-    shipped_complaint, embedded_complaint = np.zeros(n), np.zeros(n)
-    weight = float(PARAMS["real_weight"])
-    cached = args.cache and os.path.exists(args.cache)
-    if cached:
-        saved = np.load(args.cache)
-        shipped, shipped_complaint = saved["category"], saved["complaint"]
-    for train_idx, test_idx in group_folds(real, 5):
-        if not cached:
-            recipe = train_model(training_examples(seed, [real[i] for i in train_idx]))
-            probs = recipe.probabilities([real[i].text for i in test_idx])
-            labels, p = probs["category"]
-            yes_no, complaint = probs["is_complaint"]
-            labels, p = _with_other(labels, p, complaint[:, yes_no.index("yes")])
-            for j, label in enumerate(labels):
-                shipped[test_idx, LABELS.index(label)] = p[:, j]
-            shipped_complaint[test_idx] = complaint[:, yes_no.index("yes")]
-        x = np.vstack([seed_vectors, real_vectors[train_idx]])
-        w = np.array([1.0] * len(train_seed) + [weight] * len(train_idx))
-        for target, out in (("category", embedded), ("is_complaint", None)):
-            y = [getattr(r, target) for r in train_seed] + [getattr(real[i], target)
-                                                             for i in train_idx]
-            head = LogisticRegression(C=args.C, class_weight="balanced", max_iter=3000)
-            head.fit(x, y, sample_weight=w)
-            p = head.predict_proba(real_vectors[test_idx])
-            if out is None:
-                embedded_complaint[test_idx] = p[:, list(head.classes_).index(True)]
-            else:
-                for j, label in enumerate(head.classes_):
-                    out[test_idx, LABELS.index(label)] = p[:, j]
-    if args.cache and not cached:
-        np.savez(args.cache, category=shipped, complaint=shipped_complaint)
+    shipped, embedded, shipped_complaint, embedded_complaint = out_of_fold(
+        seed, real, real_vectors, seed_vectors, C=args.C, cache=args.cache)
     gold = [r.category for r in real]
     is_complaint = np.array([r.is_complaint for r in real])
     sources = len({r.group or r.id for r in real})
