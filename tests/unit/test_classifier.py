@@ -164,8 +164,14 @@ def test_shipped_model_is_what_training_on_the_shipped_seed_produces() -> None:
         [(p.category, p.urgency, p.is_complaint) for p in theirs]
     assert [p.category_confidence for p in ours] == pytest.approx([p.category_confidence for p in theirs], abs=1e-3)
     metrics = measure(retrained, held_out, now=NOW)
-    for head, key in (("category", "macro_f1"), ("category", "top2_accuracy"), ("urgency", "model_macro_f1")):
+    for head, key in (("category", "macro_f1"), ("urgency", "model_macro_f1")):
         assert metrics[head][key] == pytest.approx(shipped.sidecar["metrics"][head][key], abs=1e-3)
+    # The runner-up comes from the second category head, whose two best other categories can be
+    # all but tied: on another CPU (other BLAS kernels, other rounding) one held-out text's
+    # runner-up flipped (0.8521 trained, 0.8451 retrained on the 2026-12-07 evening machine).
+    # Everything above is exact; the top-2 may differ by one text.
+    assert metrics["category"]["top2_accuracy"] == pytest.approx(
+        shipped.sidecar["metrics"]["category"]["top2_accuracy"], abs=1.5 / len(held_out))
 
 
 def test_hashers_count_every_ngram_once_and_never_across_texts() -> None:
