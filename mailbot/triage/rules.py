@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prefilter import GatedPattern, Words
+
 _W = r"(?:[\w'’-]+\s+)"  # one word and its trailing space, for "up to n words between"
 # Whose money: the writer's, or (an ombudsman's or a relative's account) someone else's.
 _POSS = r"(?:my|our|his|her|their|the)"
@@ -37,6 +39,8 @@ class Rule:
     negatable: bool = False
     category: str | None = None
     acronyms: re.Pattern[str] | None = None
+    # The same pattern, run only where the text's words allow (prefilter.py: 2-3 times faster).
+    gated: GatedPattern | None = None
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,9 @@ def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *,
     if re.search(r"(?<!\\)[A-Z]", body):
         raise ValueError(f"rule {name}: write the pattern in lowercase")
     acronyms = re.compile(r"\b(?:" + case_sensitive + r")\b") if case_sensitive else None
-    return Rule(name, urgency, frozenset(flags), reason, re.compile(r"\b(?:" + body + r")"),
-                negatable, category, acronyms)
+    gated = GatedPattern(body)
+    return Rule(name, urgency, frozenset(flags), reason, gated.pattern, negatable, category,
+                acronyms, gated)
 
 
 # A decisive step taken for a client, and the client's say that it needs.
@@ -1034,20 +1039,21 @@ _AREA_BODIES = (
      r"my\s+(?:company|business)|shareholder|commercial\s+lease|contract\s+dispute"
      r"|partnership\s+agreement|company\s+(?:formation|sale|purchase)"),
 )
-_AREA_WORDS = tuple((area, re.compile(r"\b(?:" + body + r")")) for area, body in _AREA_BODIES)
+_AREA_WORDS = tuple((area, GatedPattern(body)) for area, body in _AREA_BODIES)
 
 
 def area_of_law(text: str) -> str | None:
     """The area of law the words name most often (ties: the order of AREAS); None if none."""
     lowered = text.lower()
-    counts = [(len(pattern.findall(lowered)), -i, area)
+    words = Words.of(lowered)
+    counts = [(sum(1 for _ in pattern.finditer(lowered, words)), -i, area)
               for i, (area, pattern) in enumerate(_AREA_WORDS)]
     best = max(counts, default=(0, 0, None))
     return best[2] if best[0] else None
 
 
-THIRD_PARTY = re.compile(
-    r"\b(?:beneficiar(?:y|ies)|on\s+behalf\s+of\s+(?:my|our)\b|writing\s+for\s+my|(?:i\s+am"
+_THIRD_PARTY = GatedPattern(
+    r"beneficiar(?:y|ies)|on\s+behalf\s+of\s+(?:my|our)\b|writing\s+for\s+my|(?:i\s+am"
     r"|i[’']m)\s+not\s+"
     r"(?:your|a|the\s+firm's)\s+client|not\s+(?:your|the)\s+client|your\s+client\b(?!\s+care)"
     r"|the\s+borrower|as\s+(?:her|his"
@@ -1057,7 +1063,8 @@ THIRD_PARTY = re.compile(
     r"|parents?)(?:[’']s|s[’'])"
     r"\s+(?:\w+\s+){0,2}(?:estate|matter|case|file|sale|purchase|will|affairs|behalf|solicitors?"
     r"|conveyancing)"
-    r"|the\s+estate\s+of|the\s+(?:lender|bank)\s+(?:you\s+act|instructed\s+you))")
+    r"|the\s+estate\s+of|the\s+(?:lender|bank)\s+(?:you\s+act|instructed\s+you)")
+THIRD_PARTY = _THIRD_PARTY.pattern
 
 
 def _negated(text: str, start: int) -> bool:
@@ -1069,16 +1076,21 @@ def rule_hits(text: str) -> list[Hit]:
     lowered = "".join(c if len(low := c.lower()) != 1 else low for c in text) \
         if len(text.lower()) != len(text) else text.lower()  # keep spans aligned with `text`
     hits: list[Hit] = []
+    words = Words.of(lowered)
     for rule in RULES:
-        found = next((m for m in rule.pattern.finditer(lowered)
-                      if not (rule.negatable and _negated(lowered, m.start()))), None)
-        if found is None and rule.acronyms is not None:
-            found = rule.acronyms.search(text)
-        if found is not None:
-            hits.append(Hit(rule, found.start(), found.end()))
+        matches = rule.gated.finditer(lowered, words) if rule.gated else (
+            m.span() for m in rule.pattern.finditer(lowered))
+        span = next((m for m in matches if not (rule.negatable and _negated(lowered, m[0]))),
+                    None)
+        if span is None and rule.acronyms is not None:
+            acronym = rule.acronyms.search(text)
+            span = acronym.span() if acronym else None
+        if span is not None:
+            hits.append(Hit(rule, *span))
     return hits
 
 
 def mentions_third_party(text: str) -> bool:
     """True when the writer seems not to be the client (beneficiary, relative, the other side)."""
-    return THIRD_PARTY.search(text.lower()) is not None
+    lowered = text.lower()
+    return next(_THIRD_PARTY.finditer(lowered, Words.of(lowered)), None) is not None

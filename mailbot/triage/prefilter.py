@@ -1,0 +1,242 @@
+"""Which phrase rules could match a text, decided from its words before any rule runs.
+
+Each emergency rule is one long alternation, and Python's `re` tries every alternative at every
+word of every message: the 21 rules took 60% of `suggest` (tests/bench/README.md). But nearly
+every alternative needs some word to be there ("bank", "funds", "stolen"...). This module reads
+that from the compiled pattern itself, so no list of keywords is kept by hand beside the rules:
+`anchors(pattern)` is a set of word beginnings such that any match of the pattern contains a
+word of the text that starts with one of them, or None when no such set can be proved.
+`Words(text)` holds the beginnings of the text's words, and a rule whose anchors share none of
+them cannot match, so it is not run. The gate is exact by construction: it only ever skips a
+rule that would have found nothing (tests/unit/test_prefilter.py checks that on every corpus).
+
+A literal counts as an anchor only where the pattern puts it at the start of a word: after
+`\\b`, after a character that is not a word character (a space, an apostrophe), or at the start.
+There it begins one of the text's `\\w+` words, so that word starts with it. Alternatives
+(`a|b`) give the union of their anchors; a repeat that may occur zero times gives none. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from collections.abc import Iterator
+from typing import Any
+
+# Anchors and word beginnings are cut to this many characters: longer adds little selectivity.
+PREFIX = 6
+_WORDS = re.compile(r"\w+")
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_NONWORD_CATEGORIES = (sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD, sre.CATEGORY_UNI_SPACE,
+                       sre.CATEGORY_UNI_NOT_WORD)
+_STARTS = (sre.AT_BOUNDARY, sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_UNI_BOUNDARY)
+
+
+def _is_word_char(code: int) -> bool:
+    char = chr(code)
+    return char.isalnum() or char == "_"
+
+
+class Words:
+    """The beginnings (up to PREFIX characters) of a text's `\\w+` words."""
+
+    __slots__ = ("text", "prefixes")
+    _last: Words | None = None  # the rules, the areas and the third-party test read one text
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.prefixes = {word[:k] for word in set(_WORDS.findall(text))
+                         for k in range(1, min(len(word), PREFIX) + 1)}
+
+    @classmethod
+    def of(cls, text: str) -> Words:
+        """The words of `text`, reusing the last text's when it is the same text."""
+        last = cls._last
+        if last is None or last.text != text:
+            last = cls._last = cls(text)
+        return last
+
+    def may_match(self, needed: frozenset[str] | None) -> bool:
+        """False only when no word begins with any of `needed` (None: cannot tell)."""
+        return needed is None or not needed.isdisjoint(self.prefixes)
+
+
+def anchors(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Word beginnings of which every match of `pattern` contains one, or None if unprovable."""
+    if pattern.flags & (re.IGNORECASE | re.VERBOSE):
+        return None  # case folding would need folded anchors; not used by the rules
+    needed, _ = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), True)
+    return needed
+
+
+# Words nearly every message has: an anchor set that needs one of them lets its alternative run
+# almost always. Only speed depends on this list, never what matches.
+COMMON = frozenset("""
+a about after all also an and any are as at back be been being but by can case could did do
+does for from get go going gone got had has have he her him his how i if in into is it its just
+last me more my new no not now of on one only or other our out over said say she so some still
+such than that the their them then there they this time to told two up us was we were what when
+which who will with would year years you your""".split())
+
+
+def _cost(anchors: frozenset[str]) -> float:
+    """How often an anchor set lets its alternative run, roughly: common words cost one each,
+    other words less the longer they are."""
+    return sum(1.0 if a in COMMON else 0.25 ** len(a) for a in anchors)
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The more selective of two anchor sets (either is exact; this is only about speed)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a if _cost(a) <= _cost(b) else b
+
+
+def _sequence(items: list[tuple[Any, Any]], start: bool) -> tuple[frozenset[str] | None, bool]:
+    """(anchors, ends_at_word_start) for a sequence entered at a word start or not.
+
+    `start` means: if the next character consumed is a word character, a word begins there.
+    The anchors of any one item every match goes through will do; the rarest are kept.
+    """
+    best: frozenset[str] | None = None
+    i = 0
+    while i < len(items):
+        if items[i][0] is sre.LITERAL:
+            run = []
+            while i < len(items) and items[i][0] is sre.LITERAL:
+                run.append(items[i][1])
+                i += 1
+            found, start = _literal_run(run, start)
+        else:
+            found, start = _item(*items[i], start)
+            i += 1
+        best = _better(best, found)
+    return best, start
+
+
+def _literal_run(run: list[int], start: bool) -> tuple[frozenset[str] | None, bool]:
+    """Each word a run of literal characters begins at a word start ("bank details": "bank" and
+    "details"), the rarest of them as the anchor."""
+    best: frozenset[str] | None = None
+    for k, code in enumerate(run):
+        if _is_word_char(code) and (start if k == 0 else not _is_word_char(run[k - 1])):
+            word = _WORDS.match("".join(chr(c) for c in run[k:k + PREFIX]))
+            if word:
+                best = _better(best, frozenset({word.group(0)}))
+    return best, not _is_word_char(run[-1])
+
+
+def _item(op: Any, av: Any, start: bool) -> tuple[frozenset[str] | None, bool]:
+    """(anchors, ends_at_word_start) for one item of a parsed pattern other than a literal."""
+    if op is sre.AT:
+        if av is sre.AT_NON_BOUNDARY or av is sre.AT_UNI_NON_BOUNDARY:
+            return None, False
+        return None, start or av in _STARTS
+    if op is sre.BRANCH:
+        branches = [_sequence(list(branch), start) for branch in av[1]]
+        union: frozenset[str] | None = frozenset()
+        for needed, _ in branches:  # every branch must need something, or the item needs nothing
+            union = None if needed is None or union is None else union | needed
+        return union, all(ends for _, ends in branches)
+    if op is sre.SUBPATTERN:
+        if av[1] & sre.SRE_FLAG_IGNORECASE:
+            return None, False
+        return _sequence(list(av[-1]), start)
+    if op in _REPEATS:
+        low, _, body = av
+        needed, ends = _sequence(list(body), start)
+        # at least once: the body's anchors hold; maybe never: the state may be the one before
+        return (needed, ends) if low >= 1 else (None, start and ends)
+    if op is sre.IN:
+        return None, _class_is_nonword(av)
+    if op is sre.ASSERT or op is sre.ASSERT_NOT:
+        return None, start  # zero width: the text around it is as before
+    return None, False  # any other construct: assume nothing about what it consumed
+
+
+def _class_is_nonword(members: list[tuple[Any, Any]]) -> bool:
+    """True when a character class can only match characters that are not word characters."""
+    if any(op is sre.NEGATE for op, _ in members):
+        return False
+    for op, av in members:
+        if op is sre.LITERAL and not _is_word_char(av):
+            continue
+        if op is sre.CATEGORY and av in _NONWORD_CATEGORIES:
+            continue
+        return False
+    return True
+
+
+def alternatives(body: str) -> list[str]:
+    """`body` split at its top-level `|` (outside groups and character classes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            # a "]" first in the class (after an optional "^") is a member, not the end
+            i += 1 + (body[i + 1:i + 2] == "^")
+            i += body[i:i + 1] == "]"
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    return parts + [body[start:]]
+
+
+class GatedPattern:
+    """`\\b(?:body)` run one alternative at a time, only the alternatives the words allow.
+
+    `finditer` yields exactly the spans that the whole pattern's `finditer` would: at each
+    position the first alternative (in order) that matches there wins, and the scan goes on
+    from the end of the match. An alternative none of whose anchors begins a word of the text
+    cannot match anywhere in it, so leaving it out changes nothing.
+    """
+
+    __slots__ = ("pattern", "parts", "_always", "_anchors")
+
+    def __init__(self, body: str) -> None:
+        self.pattern = re.compile(r"\b(?:" + body + r")")
+        self.parts = tuple((part, anchors(part)) for part in (
+            re.compile(r"\b(?:" + alternative + r")") for alternative in alternatives(body)))
+        if any(sre_parse.parse(part.pattern).getwidth()[0] == 0 for part, _ in self.parts):
+            raise ValueError("a gated pattern must not match the empty string")
+        # which alternatives each anchor lets run, as bit masks; `_always`: those with none
+        self._always = 0
+        self._anchors: dict[str, int] = {}
+        for k, (_, needed) in enumerate(self.parts):
+            if needed is None:
+                self._always |= 1 << k
+            for anchor in needed or ():
+                self._anchors[anchor] = self._anchors.get(anchor, 0) | 1 << k
+
+    def finditer(self, text: str, words: Words) -> Iterator[tuple[int, int]]:
+        """(start, end) of each match of the whole pattern in `text`, in order."""
+        allowed = self._always
+        for anchor in words.prefixes.intersection(self._anchors):
+            allowed |= self._anchors[anchor]
+        live = [part for k, (part, _) in enumerate(self.parts) if allowed >> k & 1]
+        found: list[re.Match[str] | None] = [part.search(text) for part in live]
+        while True:
+            best: re.Match[str] | None = None
+            for match in found:  # leftmost, then the earliest alternative
+                if match is not None and (best is None or match.start() < best.start()):
+                    best = match
+            if best is None:
+                return
+            yield best.start(), best.end()
+            position = best.end()
+            for k, match in enumerate(found):
+                if match is not None and match.start() < position:
+                    found[k] = live[k].search(text, position)

@@ -1,0 +1,144 @@
+"""The word gate in front of the phrase rules (mailbot/triage/prefilter.py) changes no result.
+
+The gate skips an alternative of a rule when no word of the text begins with any of the words
+the alternative needs. These tests hold it to the whole pattern run the plain way: same spans,
+same hits, on every text of the shipped corpora in several shapes, and on hand-made cases where
+a needed word sits inside another word or behind punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mailbot.triage import rules
+from mailbot.triage.evaluation import load_rows
+from mailbot.triage.prefilter import GatedPattern, Words, alternatives, anchors
+from mailbot.triage.rules import RULES, Hit, rule_hits
+from mailbot.triage.voice import retold
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _corpus_texts() -> list[str]:
+    texts = [r.text for r in load_rows(ROOT / "models" / "seed")]
+    texts += [r.text for r in load_rows(ROOT / "models" / "real")]
+    shapes = [retold, lambda t: t.replace(" ", "\n"), lambda t: t.replace(" ", "’"),
+              lambda t: t.replace(" ", ""), lambda t: "x" + t.replace(" ", " x")]
+    return texts + [shape(t) for t in texts for shape in shapes]
+
+
+TEXTS = _corpus_texts()
+GATED = ([(rule.name, rule.gated) for rule in RULES]
+         + [(area, pattern) for area, pattern in rules._AREA_WORDS]
+         + [("third party", rules._THIRD_PARTY)])
+
+
+def _plain_rule_hits(text: str) -> list[Hit]:
+    """rule_hits as it was before the gate: each rule's whole pattern, run on every text."""
+    lowered = "".join(c if len(low := c.lower()) != 1 else low for c in text) \
+        if len(text.lower()) != len(text) else text.lower()
+    hits = []
+    for rule in RULES:
+        found = next((m for m in rule.pattern.finditer(lowered)
+                      if not (rule.negatable and rules._negated(lowered, m.start()))), None)
+        if found is None and rule.acronyms is not None:
+            found = rule.acronyms.search(text)
+        if found is not None:
+            hits.append(Hit(rule, found.start(), found.end()))
+    return hits
+
+
+@pytest.mark.parametrize("name,gated", GATED, ids=[name for name, _ in GATED])
+def test_the_gate_finds_every_span_the_whole_pattern_finds(name: str, gated: GatedPattern) -> None:
+    differ = []
+    for text in TEXTS:
+        lowered = text.lower()
+        plain = [m.span() for m in gated.pattern.finditer(lowered)]
+        if list(gated.finditer(lowered, Words(lowered))) != plain:
+            differ.append(text[:80])
+    assert not differ, f"{name}: {len(differ)} texts differ, e.g. {differ[:3]}"
+
+
+def test_rule_hits_are_what_the_rules_found_before_the_gate() -> None:
+    """Same rules, same spans, negations and acronyms included, on every corpus text."""
+    fired = 0
+    for text in TEXTS:
+        gated, plain = rule_hits(text), _plain_rule_hits(text)
+        assert [(h.rule.name, h.start, h.end) for h in gated] == \
+            [(h.rule.name, h.start, h.end) for h in plain], text[:120]
+        fired += len(plain)
+    assert fired > 1000  # the corpora exercise the rules, not only their absence
+
+
+def test_the_gate_lets_most_alternatives_sit_out_an_ordinary_message() -> None:
+    """The point of it: on a plain complaint only a few alternatives of the 21 rules run."""
+    text = "i have been waiting three months for my solicitor to reply about the lease."
+    words = Words(text)
+    allowed = sum(words.may_match(needed) for rule in RULES for _, needed in rule.gated.parts)
+    total = sum(len(rule.gated.parts) for rule in RULES)
+    assert total > 300 and allowed < total / 5
+
+
+@pytest.mark.parametrize("body,expected", [
+    (r"bank\s+details", {"detail"}),  # either word is exact; the rarer (longer) is chosen
+    (r"(?:money|funds)\s+(?:vanished|gone)", {"money", "funds"}),
+    (r"(?:the\s+)?stolen", {"stolen"}),  # an optional part is never needed
+    (r"my\s+(?:solicitor|lawyer)", {"solici", "lawyer"}),  # "my" is too common to choose
+    (r"[\w'-]+\s+embezzl\w*", {"embezz"}),  # after a space: the start of a word
+    (r"£\d+\s+(?:missing|gone)", {"missin", "gone"}),
+    (r"friday\s+fraud|payment\s+diversion", {"friday", "paymen"}),  # one per alternative
+])
+def test_anchors_are_word_beginnings_every_match_needs(body: str, expected: set[str]) -> None:
+    assert anchors(re.compile(r"\b(?:" + body + r")")) == expected
+
+
+@pytest.mark.parametrize("body", [
+    r"\w*ment",  # "ment" may sit inside a word ("payment"), so no word need begin with it
+    r"(?:stolen)?",  # optional
+    r"x?\s*(?:a|b)?",
+    r"(?i:stolen)",  # case folded
+    r"[a-z]+\s+[0-9]+",
+    r"(?:stolen|\w+ly)",  # one alternative needs no particular word
+])
+def test_no_anchors_where_none_can_be_proved(body: str) -> None:
+    assert anchors(re.compile(r"\b(?:" + body + r")")) is None
+
+
+def test_a_needed_word_inside_another_word_does_not_count() -> None:
+    """'riverbank' does not begin with 'bank': the rule is not run, and could not have matched."""
+    gated = GatedPattern(r"bank(?:\s+details)?")
+    for text in ("the riverbank details changed", "bank details changed",
+                 "my-bank details changed", "x bank details changed", "banking"):
+        assert list(gated.finditer(text, Words(text))) == \
+            [m.span() for m in gated.pattern.finditer(text)]
+    assert anchors(gated.pattern) == {"bank"}
+    assert not Words("the riverbank details changed").may_match(anchors(gated.pattern))
+    assert Words("my-bank details changed").may_match(anchors(gated.pattern))
+
+
+def test_the_first_alternative_that_matches_at_a_position_wins_as_in_re() -> None:
+    gated = GatedPattern(r"bank|bank\s+details|details\s+changed")
+    text = "bank details changed, bank details changed"
+    assert list(gated.finditer(text, Words(text))) == \
+        [m.span() for m in gated.pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("body,parts", [
+    (r"a|b", ["a", "b"]),
+    (r"(?:a|b)|c", ["(?:a|b)", "c"]),
+    (r"[|]|\||x", ["[|]", r"\|", "x"]),
+    (r"[]|]|y", ["[]|]", "y"]),
+    (r"[^]|]|y", ["[^]|]", "y"]),
+    (r"(?<!\bi\s)sent|(?:[(|)])", [r"(?<!\bi\s)sent", "(?:[(|)])"]),
+])
+def test_alternatives_split_only_at_the_top_level(body: str, parts: list[str]) -> None:
+    assert alternatives(body) == parts
+    assert re.compile("|".join(parts)).pattern == body
+
+
+def test_a_pattern_that_could_match_nothing_is_refused() -> None:
+    with pytest.raises(ValueError):
+        GatedPattern(r"stolen|(?:x)?")
