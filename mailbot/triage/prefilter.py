@@ -80,10 +80,13 @@ such than that the their them then there they this time to told two up us was we
 which who will with would year years you your""".split())
 
 
+_COMMON_BEGINNINGS = frozenset(word[:k] for word in COMMON for k in range(1, len(word) + 1))
+
+
 def _cost(anchors: frozenset[str]) -> float:
-    """How often an anchor set lets its alternative run, roughly: common words cost one each,
-    other words less the longer they are."""
-    return sum(1.0 if a in COMMON else 0.25 ** len(a) for a in anchors)
+    """How often an anchor set lets its alternative run, roughly: a common word, or the
+    beginning of one ("wh"), costs one; other words less the longer they are."""
+    return sum(1.0 if a in _COMMON_BEGINNINGS else 0.25 ** len(a) for a in anchors)
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -103,11 +106,16 @@ def _sequence(items: list[tuple[Any, Any]], start: bool) -> tuple[frozenset[str]
     i = 0
     while i < len(items):
         if items[i][0] is sre.LITERAL:
+            start_of_run = start
             run = []
             while i < len(items) and items[i][0] is sre.LITERAL:
                 run.append(items[i][1])
                 i += 1
             found, start = _literal_run(run, start)
+            # `re` factors shared beginnings out of alternatives ("lie|lying" is "l" then
+            # "ie|ying"): a word begun by the run goes on into the alternatives that follow
+            if i < len(items) and _open_word(run, start_of_run):
+                found = _better(found, _continued(_open_word(run, start_of_run), items[i]))
         else:
             found, start = _item(*items[i], start)
             i += 1
@@ -125,6 +133,39 @@ def _literal_run(run: list[int], start: bool) -> tuple[frozenset[str] | None, bo
             if word:
                 best = _better(best, frozenset({word.group(0)}))
     return best, not _is_word_char(run[-1])
+
+
+def _open_word(run: list[int], start: bool) -> str:
+    """The word the run ends inside, if it began at a word start ("" if none)."""
+    k = len(run)
+    while k > 0 and _is_word_char(run[k - 1]):
+        k -= 1
+    if k == len(run) or (k == 0 and not start):
+        return ""
+    return "".join(chr(c) for c in run[k:])
+
+
+def _continued(word: str, item: tuple[Any, Any]) -> frozenset[str] | None:
+    """`word` continued by each alternative of the item after it, when each begins with
+    literal characters (a branch) or is one of a few literal characters (a class)."""
+    op, av = item
+    if op is sre.IN and all(member is sre.LITERAL for member, _ in av):
+        tails = [chr(code) for _, code in av]
+    elif op is sre.BRANCH and all(b and b[0][0] is sre.LITERAL for b in av[1]):
+        tails = ["".join(chr(code) for _, code in _leading_literals(b)) for b in av[1]]
+    else:
+        return None
+    words = {_WORDS.match(word + tail).group(0)[:PREFIX] for tail in tails}  # type: ignore
+    return frozenset(words)
+
+
+def _leading_literals(branch: Any) -> list[tuple[Any, Any]]:
+    items = []
+    for op, av in branch:
+        if op is not sre.LITERAL:
+            break
+        items.append((op, av))
+    return items
 
 
 def _item(op: Any, av: Any, start: bool) -> tuple[frozenset[str] | None, bool]:

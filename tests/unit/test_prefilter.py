@@ -90,6 +90,10 @@ def test_the_gate_lets_most_alternatives_sit_out_an_ordinary_message() -> None:
     (r"[\w'-]+\s+embezzl\w*", {"embezz"}),  # after a space: the start of a word
     (r"£\d+\s+(?:missing|gone)", {"missin", "gone"}),
     (r"friday\s+fraud|payment\s+diversion", {"friday", "paymen"}),  # one per alternative
+    # `re` parses "lie|lying" as "l" then "ie|ying"; the anchors are still the whole words
+    (r"(?:lie|lying)\s+to", {"lie", "lying"}),
+    (r"(?:torment|terrori[sz])(?:ing|ed)\s+me", {"tormen", "terror"}),
+    (r"dishonest|crook", {"dishon", "crook"}),
 ])
 def test_anchors_are_word_beginnings_every_match_needs(body: str, expected: set[str]) -> None:
     assert anchors(re.compile(r"\b(?:" + body + r")")) == expected
