@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .prefilter import Words, anchors
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
@@ -99,6 +101,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
               r"|this\s+(?:week|wk)|last\s+(?:week|wk)|next\s+few\s+days)")),
 ]
 
+_NEEDED = {kind: anchors(pattern) for kind, pattern in _PATTERNS}
+
 
 def find_dates(text: str, reference: date, *, day_first: bool = True) -> list[DateMention]:
     """Every date mentioned in `text`, resolved against `reference` (the message's local date).
@@ -110,7 +114,10 @@ def find_dates(text: str, reference: date, *, day_first: bool = True) -> list[Da
     if len(lowered) != len(text):  # a character whose lowercase is longer would shift the spans
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     found: list[DateMention] = []
+    words = Words.of(lowered)
     for kind, pattern in _PATTERNS:
+        if not words.may_match(_NEEDED[kind]):
+            continue  # no word the pattern needs (prefilter.py): it cannot match
         for match in pattern.finditer(lowered):
             if kind == "month_day" and match.group("month") in ("may", "mar") \
                     and not text[match.start("month")].isupper():

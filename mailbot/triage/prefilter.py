@@ -1,19 +1,21 @@
-"""Which phrase rules could match a text, decided from its words before any rule runs.
+r"""Which phrase rules and date patterns could match a text, decided from its words first.
 
 Each emergency rule is one long alternation, and Python's `re` tries every alternative at every
 word of every message: the 21 rules took 60% of `suggest` (tests/bench/README.md). But nearly
 every alternative needs some word to be there ("bank", "funds", "stolen"...). This module reads
-that from the compiled pattern itself, so no list of keywords is kept by hand beside the rules:
-`anchors(pattern)` is a set of word beginnings such that any match of the pattern contains a
+that from the compiled pattern itself, so no keyword list is kept by hand beside the rules:
+`anchors(pattern)` is a set of word beginnings such that every match of the pattern contains a
 word of the text that starts with one of them, or None when no such set can be proved.
-`Words(text)` holds the beginnings of the text's words, and a rule whose anchors share none of
-them cannot match, so it is not run. The gate is exact by construction: it only ever skips a
-rule that would have found nothing (tests/unit/test_prefilter.py checks that on every corpus).
+`Words(text)` holds the beginnings of the text's words; a pattern (or, in `GatedPattern`, one
+alternative of it) whose anchors begin none of them cannot match, so it is not run. The gate is
+exact by construction: it only skips what would have found nothing (tests/unit/test_prefilter.py
+holds it to the plain patterns on every corpus text, in several shapes).
 
 A literal counts as an anchor only where the pattern puts it at the start of a word: after
-`\\b`, after a character that is not a word character (a space, an apostrophe), or at the start.
-There it begins one of the text's `\\w+` words, so that word starts with it. Alternatives
-(`a|b`) give the union of their anchors; a repeat that may occur zero times gives none. Pure.
+`\b`, after a character that is not a word character (a space, an apostrophe), or after a
+lookbehind that refuses word characters. There it begins one of the text's `\w+` words, so that
+word starts with it. Alternatives (`a|b`) give the union of their anchors; an optional part
+gives its own anchors together with those of what follows it, or none. Pure.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ from typing import Any
 
 # Anchors and word beginnings are cut to this many characters: longer adds little selectivity.
 PREFIX = 6
+# The anchor of a word that begins with a digit of any script (`\d`); no word is spelt so.
+DIGIT = "\\d"
 _WORDS = re.compile(r"\w+")
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _NONWORD_CATEGORIES = (sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD, sre.CATEGORY_UNI_SPACE,
                        sre.CATEGORY_UNI_NOT_WORD)
 _STARTS = (sre.AT_BOUNDARY, sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_UNI_BOUNDARY)
+_NOT_STARTS = (sre.AT_NON_BOUNDARY, sre.AT_UNI_NON_BOUNDARY)
 
 
 def _is_word_char(code: int) -> bool:
@@ -46,8 +51,10 @@ class Words:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.prefixes = {word[:k] for word in set(_WORDS.findall(text))
-                         for k in range(1, min(len(word), PREFIX) + 1)}
+        words = set(_WORDS.findall(text))
+        self.prefixes = {word[:k] for word in words for k in range(1, min(len(word), PREFIX) + 1)}
+        if any(word[0].isdecimal() for word in words):
+            self.prefixes.add(DIGIT)
 
     @classmethod
     def of(cls, text: str) -> Words:
@@ -66,7 +73,8 @@ def anchors(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Word beginnings of which every match of `pattern` contains one, or None if unprovable."""
     if pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None  # case folding would need folded anchors; not used by the rules
-    needed, _ = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), True)
+    # nothing is known before the first character: "ment" alone may match inside "payment"
+    needed, _ = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), False)
     return needed
 
 
@@ -84,9 +92,10 @@ _COMMON_BEGINNINGS = frozenset(word[:k] for word in COMMON for k in range(1, len
 
 
 def _cost(anchors: frozenset[str]) -> float:
-    """How often an anchor set lets its alternative run, roughly: a common word, or the
-    beginning of one ("wh"), costs one; other words less the longer they are."""
-    return sum(1.0 if a in _COMMON_BEGINNINGS else 0.25 ** len(a) for a in anchors)
+    """How often an anchor set lets its alternative run, roughly: a common word, the beginning
+    of one ("wh"), a single character or a digit costs one; other words less the longer."""
+    return sum(1.0 if a in _COMMON_BEGINNINGS or a == DIGIT or len(a) == 1 else 0.25 ** len(a)
+               for a in anchors)
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -117,7 +126,16 @@ def _sequence(items: list[tuple[Any, Any]], start: bool) -> tuple[frozenset[str]
             if i < len(items) and _open_word(run, start_of_run):
                 found = _better(found, _continued(_open_word(run, start_of_run), items[i]))
         else:
+            before = start
             found, start = _item(*items[i], start)
+            op, av = items[i]
+            if op in _REPEATS and av[0] == 0 and i + 1 < len(items):
+                # an optional part ("[0-3]?" in "[0-3]?\d"): either it begins the word, or what
+                # follows it does
+                skipped, _ = _sequence(items[i + 1:i + 2], before)
+                kept, _ = _sequence(list(av[2]), before)
+                if kept is not None and skipped is not None:
+                    found = _better(found, kept | skipped)
             i += 1
         best = _better(best, found)
     return best, start
@@ -171,9 +189,7 @@ def _leading_literals(branch: Any) -> list[tuple[Any, Any]]:
 def _item(op: Any, av: Any, start: bool) -> tuple[frozenset[str] | None, bool]:
     """(anchors, ends_at_word_start) for one item of a parsed pattern other than a literal."""
     if op is sre.AT:
-        if av is sre.AT_NON_BOUNDARY or av is sre.AT_UNI_NON_BOUNDARY:
-            return None, False
-        return None, start or av in _STARTS
+        return None, av not in _NOT_STARTS and (start or av in _STARTS)
     if op is sre.BRANCH:
         branches = [_sequence(list(branch), start) for branch in av[1]]
         union: frozenset[str] | None = frozenset()
@@ -190,10 +206,38 @@ def _item(op: Any, av: Any, start: bool) -> tuple[frozenset[str] | None, bool]:
         # at least once: the body's anchors hold; maybe never: the state may be the one before
         return (needed, ends) if low >= 1 else (None, start and ends)
     if op is sre.IN:
-        return None, _class_is_nonword(av)
+        return (_class_beginnings(av) if start else None), _class_is_nonword(av)
+    if op is sre.ASSERT_NOT and av[0] == -1 and _class_has_word_chars(list(av[1])):
+        return None, True  # "not after a word character": a word begins here
     if op is sre.ASSERT or op is sre.ASSERT_NOT:
         return None, start  # zero width: the text around it is as before
     return None, False  # any other construct: assume nothing about what it consumed
+
+
+def _class_beginnings(members: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The beginnings a class at a word start can give the word: its literal word characters
+    and short ranges, DIGIT for `\\d`; None if it has anything else."""
+    found: set[str] = set()
+    for op, av in members:
+        if op is sre.LITERAL and _is_word_char(av):
+            found.add(chr(av))
+        elif op is sre.RANGE and all(_is_word_char(c) for c in av) and av[1] - av[0] < 10:
+            found.update(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is sre.CATEGORY and av in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT):
+            found.add(DIGIT)  # in a str pattern \d is any script's digit, not only 0-9
+        else:
+            return None
+    return frozenset(found) or None
+
+
+def _class_has_word_chars(items: list[tuple[Any, Any]]) -> bool:
+    """True for a lookbehind of one character class that includes every word character."""
+    if len(items) != 1 or items[0][0] is not sre.IN:
+        return False
+    members = items[0][1]
+    return not any(op is sre.NEGATE for op, _ in members) and any(
+        op is sre.CATEGORY and av in (sre.CATEGORY_WORD, sre.CATEGORY_UNI_WORD)
+        for op, av in members)
 
 
 def _class_is_nonword(members: list[tuple[Any, Any]]) -> bool:

@@ -9,13 +9,14 @@ a needed word sits inside another word or behind punctuation.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from mailbot.triage import rules
+from mailbot.triage import dates, rules
 from mailbot.triage.evaluation import load_rows
-from mailbot.triage.prefilter import GatedPattern, Words, alternatives, anchors
+from mailbot.triage.prefilter import DIGIT, GatedPattern, Words, alternatives, anchors
 from mailbot.triage.rules import RULES, Hit, rule_hits
 from mailbot.triage.voice import retold
 
@@ -82,13 +83,40 @@ def test_the_gate_lets_most_alternatives_sit_out_an_ordinary_message() -> None:
     assert total > 300 and allowed < total / 5
 
 
+@pytest.mark.parametrize("kind", [kind for kind, _ in dates._PATTERNS])
+def test_a_date_pattern_is_skipped_only_where_it_finds_nothing(kind: str) -> None:
+    pattern = dict(dates._PATTERNS)[kind]
+    texts = TEXTS + DATE_TEXTS
+    skipped = [t for t in texts if not Words(t.lower()).may_match(dates._NEEDED[kind])]
+    assert all(next(pattern.finditer(t.lower()), None) is None for t in skipped)
+    assert skipped  # the gate does skip it somewhere
+
+
+# dates as people write them, in other scripts' digits too (\d takes them all)
+DATE_TEXTS = ["completion on ٣/٤ at the latest", "hearing ٢٠٢٦-٠٣-١٢", "on the ३rd",
+              "due 12/3/26", "the 4th", "on Weds", "in a fortnight", "tmrw", "2moro",
+              "Monday 12 December", "12th of Dec 2026", "by 2026-03-12", "on the 31st."]
+
+
+def test_find_dates_is_unchanged_by_the_gate() -> None:
+    reference = date(2026, 3, 2)
+    for text in TEXTS[:4000] + DATE_TEXTS:
+        lowered = text.lower()
+        plain = [m for kind, pattern in dates._PATTERNS for m in pattern.finditer(lowered)]
+        gated = [m for kind, pattern in dates._PATTERNS
+                 if Words(lowered).may_match(dates._NEEDED[kind])
+                 for m in pattern.finditer(lowered)]
+        assert [m.span() for m in gated] == [m.span() for m in plain], text[:80]
+    assert dates.find_dates("completion on ٣/٤", reference)  # read, not skipped
+
+
 @pytest.mark.parametrize("body,expected", [
     (r"bank\s+details", {"detail"}),  # either word is exact; the rarer (longer) is chosen
     (r"(?:money|funds)\s+(?:vanished|gone)", {"money", "funds"}),
     (r"(?:the\s+)?stolen", {"stolen"}),  # an optional part is never needed
     (r"my\s+(?:solicitor|lawyer)", {"solici", "lawyer"}),  # "my" is too common to choose
     (r"[\w'-]+\s+embezzl\w*", {"embezz"}),  # after a space: the start of a word
-    (r"£\d+\s+(?:missing|gone)", {"missin", "gone"}),
+    (r"£\d+\s+(?:missing|vanished)", {"missin", "vanish"}),
     (r"friday\s+fraud|payment\s+diversion", {"friday", "paymen"}),  # one per alternative
     # `re` parses "lie|lying" as "l" then "ie|ying"; the anchors are still the whole words
     (r"(?:lie|lying)\s+to", {"lie", "lying"}),
@@ -104,7 +132,7 @@ def test_anchors_are_word_beginnings_every_match_needs(body: str, expected: set[
     r"(?:stolen)?",  # optional
     r"x?\s*(?:a|b)?",
     r"(?i:stolen)",  # case folded
-    r"[a-z]+\s+[0-9]+",
+    r"[a-z]+\s+\w+",
     r"(?:stolen|\w+ly)",  # one alternative needs no particular word
 ])
 def test_no_anchors_where_none_can_be_proved(body: str) -> None:
@@ -146,3 +174,14 @@ def test_alternatives_split_only_at_the_top_level(body: str, parts: list[str]) -
 def test_a_pattern_that_could_match_nothing_is_refused() -> None:
     with pytest.raises(ValueError):
         GatedPattern(r"stolen|(?:x)?")
+
+
+def test_where_a_word_begins_is_proved_not_assumed() -> None:
+    assert anchors(re.compile("ment")) is None  # may sit inside "payment"
+    assert anchors(re.compile(r"\bment")) == {"ment"}
+    # a lookbehind that refuses word characters starts a word, as the date patterns do
+    assert anchors(re.compile(r"(?<![\w/])(?:19|20)\d\d")) == {"19", "20"}
+    assert anchors(re.compile(r"(?<![/])(?:19|20)\d\d")) is None
+    # an optional first character: the word begins with it or with what follows it
+    assert anchors(re.compile(r"\b[0-3]?\d(?:st|th)")) == {"0", "1", "2", "3", DIGIT}
+    assert Words("the ٣rd").may_match(frozenset({DIGIT}))  # any script's digits, as \d
