@@ -38,9 +38,13 @@ _STARTS = (sre.AT_BOUNDARY, sre.AT_BEGINNING, sre.AT_BEGINNING_STRING, sre.AT_UN
 _NOT_STARTS = (sre.AT_NON_BOUNDARY, sre.AT_UNI_NON_BOUNDARY)
 
 
-def _is_word_char(code: int) -> bool:
-    char = chr(code)
+def _is_word(char: str) -> bool:
+    """A `\\w` character, as `re` reads one in a str pattern (hence `\\b` too)."""
     return char.isalnum() or char == "_"
+
+
+def _is_word_char(code: int) -> bool:
+    return _is_word(chr(code))
 
 
 class Words:
@@ -286,15 +290,20 @@ class GatedPattern:
     `finditer` yields exactly the spans that the whole pattern's `finditer` would: at each
     position the first alternative (in order) that matches there wins, and the scan goes on
     from the end of the match. An alternative none of whose anchors begins a word of the text
-    cannot match anywhere in it, so leaving it out changes nothing.
+    cannot match anywhere in it, so leaving it out changes nothing. Each alternative is searched
+    without its leading `\\b`, which is checked on each match instead: `re` then skips ahead to
+    the characters the alternative can begin with, where a leading `\\b` makes it try every
+    position.
     """
 
-    __slots__ = ("pattern", "parts", "_always", "_anchors")
+    __slots__ = ("pattern", "parts", "_searches", "_always", "_anchors")
 
     def __init__(self, body: str) -> None:
         self.pattern = re.compile(r"\b(?:" + body + r")")
+        pieces = alternatives(body)
         self.parts = tuple((part, anchors(part)) for part in (
-            re.compile(r"\b(?:" + alternative + r")") for alternative in alternatives(body)))
+            re.compile(r"\b(?:" + alternative + r")") for alternative in pieces))
+        self._searches = tuple(re.compile(r"(?:" + alternative + r")") for alternative in pieces)
         if any(sre_parse.parse(part.pattern).getwidth()[0] == 0 for part, _ in self.parts):
             raise ValueError("a gated pattern must not match the empty string")
         # which alternatives each anchor lets run, as bit masks; `_always`: those with none
@@ -311,8 +320,12 @@ class GatedPattern:
         allowed = self._always
         for anchor in words.prefixes.intersection(self._anchors):
             allowed |= self._anchors[anchor]
-        live = [part for k, (part, _) in enumerate(self.parts) if allowed >> k & 1]
-        found: list[re.Match[str] | None] = [part.search(text) for part in live]
+        live = []
+        while allowed:  # the allowed alternatives, in order
+            lowest = allowed & -allowed
+            live.append(self._searches[lowest.bit_length() - 1])
+            allowed ^= lowest
+        found = [_at_boundary(part, text, 0) for part in live]
         while True:
             best: re.Match[str] | None = None
             for match in found:  # leftmost, then the earliest alternative
@@ -324,4 +337,15 @@ class GatedPattern:
             position = best.end()
             for k, match in enumerate(found):
                 if match is not None and match.start() < position:
-                    found[k] = live[k].search(text, position)
+                    found[k] = _at_boundary(live[k], text, position)
+
+
+def _at_boundary(pattern: re.Pattern[str], text: str, position: int) -> re.Match[str] | None:
+    """The first match of `pattern` from `position` that starts where `\\b` would hold."""
+    while (match := pattern.search(text, position)) is not None:
+        start = match.start()
+        before = start > 0 and _is_word(text[start - 1])
+        if before != (start < len(text) and _is_word(text[start])):
+            return match
+        position = start + 1
+    return None

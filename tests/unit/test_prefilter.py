@@ -185,3 +185,11 @@ def test_where_a_word_begins_is_proved_not_assumed() -> None:
     # an optional first character: the word begins with it or with what follows it
     assert anchors(re.compile(r"\b[0-3]?\d(?:st|th)")) == {"0", "1", "2", "3", DIGIT}
     assert Words("the ٣rd").may_match(frozenset({DIGIT}))  # any script's digits, as \d
+
+
+@pytest.mark.parametrize("text", ["icon man, then a con man", "_con man con man", "écon man con man",
+                                  "con man", "x’con man", "2con man con man"])
+def test_a_match_inside_a_word_is_passed_over_as_the_leading_boundary_would(text: str) -> None:
+    gated = GatedPattern(r"con\s+man|man")
+    assert list(gated.finditer(text, Words(text))) == \
+        [m.span() for m in gated.pattern.finditer(text)]
