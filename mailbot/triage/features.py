@@ -24,6 +24,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils import murmurhash3_32
 
 from .lexicon import LEXICONS
+from .prefilter import GatedPattern, Words
 
 WORD_TOKEN = r"(?u)\b\w[\w']*\b"
 _TOKEN = re.compile(WORD_TOKEN)
@@ -194,13 +195,14 @@ class LexiconCounter(_Hasher):
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """How often each lexicon's words occur, log-scaled so one word repeated many times does
         not outweigh the rest."""
-        rows = [[len(pattern.findall(low)) for pattern in _LEXICON_PATTERNS]
-                for low in (t.lower() for t in texts)]
+        rows = [[sum(1 for _ in pattern.finditer(low, words)) for pattern in _LEXICON_PATTERNS]
+                for low, words in ((low, Words(low)) for low in (t.lower() for t in texts))]
         counts = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(_LEXICON_PATTERNS))
         return sp.csr_matrix(self.scale * np.log1p(counts))
 
 
-_LEXICON_PATTERNS = [re.compile(pattern) for pattern in LEXICONS.values()]
+# Run only where a word a lexicon needs begins (prefilter.py): the same counts, found sooner.
+_LEXICON_PATTERNS = [GatedPattern(pattern, at_word_start=False) for pattern in LEXICONS.values()]
 
 
 def build_features(word_bits: int, char_bits: int, lexicon_scale: float = 0.0) -> FeatureUnion:

@@ -298,12 +298,22 @@ class GatedPattern:
 
     __slots__ = ("pattern", "parts", "_searches", "_always", "_anchors")
 
-    def __init__(self, body: str) -> None:
-        self.pattern = re.compile(r"\b(?:" + body + r")")
+    def __init__(self, body: str, *, at_word_start: bool = True) -> None:
+        """`at_word_start=False`: the pattern is `body` itself (its alternatives may carry their
+        own `\\b`, as the lexicons' do)."""
+        lead = r"\b" if at_word_start else ""
+        self.pattern = re.compile(lead + r"(?:" + body + r")")
         pieces = alternatives(body)
         self.parts = tuple((part, anchors(part)) for part in (
-            re.compile(r"\b(?:" + alternative + r")") for alternative in pieces))
-        self._searches = tuple(re.compile(r"(?:" + alternative + r")") for alternative in pieces)
+            re.compile(lead + r"(?:" + alternative + r")") for alternative in pieces))
+        # (search, whether its match must start at a word boundary): a leading `\\b` is moved
+        # out of the search and checked on the match
+        self._searches = tuple(
+            (re.compile(r"(?:" + alternative + r")"), True) if at_word_start
+            else (re.compile(r"(?:" + alternative[2:] + r")"), True)
+            if alternative.startswith(r"\b") and alternative[2:3] not in ("", "?", "*", "{")
+            else (re.compile(r"(?:" + alternative + r")"), False)
+            for alternative in pieces)
         if any(sre_parse.parse(part.pattern).getwidth()[0] == 0 for part, _ in self.parts):
             raise ValueError("a gated pattern must not match the empty string")
         # which alternatives each anchor lets run, as bit masks; `_always`: those with none
@@ -325,7 +335,7 @@ class GatedPattern:
             lowest = allowed & -allowed
             live.append(self._searches[lowest.bit_length() - 1])
             allowed ^= lowest
-        found = [_at_boundary(part, text, 0) for part in live]
+        found = [_at_boundary(part, bounded, text, 0) for part, bounded in live]
         while True:
             best: re.Match[str] | None = None
             for match in found:  # leftmost, then the earliest alternative
@@ -337,12 +347,16 @@ class GatedPattern:
             position = best.end()
             for k, match in enumerate(found):
                 if match is not None and match.start() < position:
-                    found[k] = _at_boundary(live[k], text, position)
+                    found[k] = _at_boundary(*live[k], text, position)
 
 
-def _at_boundary(pattern: re.Pattern[str], text: str, position: int) -> re.Match[str] | None:
-    """The first match of `pattern` from `position` that starts where `\\b` would hold."""
+def _at_boundary(pattern: re.Pattern[str], bounded: bool, text: str,
+                 position: int) -> re.Match[str] | None:
+    """The first match of `pattern` from `position` that starts where `\\b` would hold (any
+    match if not `bounded`)."""
     while (match := pattern.search(text, position)) is not None:
+        if not bounded:
+            return match
         start = match.start()
         before = start > 0 and _is_word(text[start - 1])
         if before != (start < len(text) and _is_word(text[start])):

@@ -23,6 +23,7 @@ from mailbot.triage.evaluation import (FRAMING_PROBES, SECOND_SUFFIX, LabelledRo
                                        load_rows, measure, second_category_copies,
                                        training_examples)
 from mailbot.triage.framing import framed_copies
+from mailbot.triage.prefilter import GatedPattern
 
 from .triage_samples import tiny_rows
 
@@ -122,7 +123,8 @@ def test_a_model_whose_feature_count_no_longer_matches_asks_for_retraining(
     # it once loaded and then failed on the first message with a numpy error.
     older = copied(model_dir, tmp_path, lexicons="drop")
     assert classifier.load(older).predict(["my lawyer never calls me back"])
-    monkeypatch.setattr(features, "_LEXICON_PATTERNS", [*features._LEXICON_PATTERNS, re.compile("x")])
+    monkeypatch.setattr(features, "_LEXICON_PATTERNS",
+                        [*features._LEXICON_PATTERNS, GatedPattern("x", at_word_start=False)])
     with pytest.raises(ModelMismatch, match="features.*retrain with `mailbot train`"):
         classifier.load(older)
 

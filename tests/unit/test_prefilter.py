@@ -12,9 +12,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from mailbot.triage import dates, rules
+from mailbot.triage import dates, features, rules
+from mailbot.triage.lexicon import LEXICONS
 from mailbot.triage.evaluation import load_rows
 from mailbot.triage.prefilter import DIGIT, GatedPattern, Words, alternatives, anchors
 from mailbot.triage.rules import RULES, Hit, rule_hits
@@ -34,7 +36,9 @@ def _corpus_texts() -> list[str]:
 TEXTS = _corpus_texts()
 GATED = ([(rule.name, rule.gated) for rule in RULES]
          + [(area, pattern) for area, pattern in rules._AREA_WORDS]
-         + [("third party", rules._THIRD_PARTY)])
+         + [("third party", rules._THIRD_PARTY)]
+         + [(f"lexicon {name}", pattern)
+            for name, pattern in zip(LEXICONS, features._LEXICON_PATTERNS)])
 
 
 def _plain_rule_hits(text: str) -> list[Hit]:
@@ -61,6 +65,17 @@ def test_the_gate_finds_every_span_the_whole_pattern_finds(name: str, gated: Gat
         if list(gated.finditer(lowered, Words(lowered))) != plain:
             differ.append(text[:80])
     assert not differ, f"{name}: {len(differ)} texts differ, e.g. {differ[:3]}"
+
+
+def test_the_lexicon_columns_are_what_plain_findall_counts() -> None:
+    """The classifier's lexicon features are unchanged, so the shipped model reads as before."""
+    plain = [re.compile(pattern) for pattern in LEXICONS.values()]
+    texts = TEXTS[::3]
+    expected = np.log1p(np.asarray([[len(p.findall(t.lower())) for p in plain] for t in texts],
+                                   dtype=np.float64))
+    got = features.LexiconCounter(scale=1.0).transform(texts).toarray()
+    assert np.array_equal(got, expected)
+    assert expected.sum() > 1000
 
 
 def test_rule_hits_are_what_the_rules_found_before_the_gate() -> None:
@@ -193,3 +208,12 @@ def test_a_match_inside_a_word_is_passed_over_as_the_leading_boundary_would(text
     gated = GatedPattern(r"con\s+man|man")
     assert list(gated.finditer(text, Words(text))) == \
         [m.span() for m in gated.pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["icon man? a con man", "con man", "_con man?", "é\\bcon man"])
+def test_alternatives_that_carry_their_own_boundary_keep_it(text: str) -> None:
+    """As in the lexicons: the pattern is the body itself, and only some alternatives say \\b."""
+    gated = GatedPattern(r"\bcon\s+man|\?|an\b", at_word_start=False)
+    assert gated.pattern.pattern == r"(?:\bcon\s+man|\?|an\b)"
+    assert list(gated.finditer(text, Words(text))) == \
+        [m.span() for m in re.finditer(r"\bcon\s+man|\?|an\b", text)]
