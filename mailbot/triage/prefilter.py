@@ -77,8 +77,11 @@ def anchors(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Word beginnings of which every match of `pattern` contains one, or None if unprovable."""
     if pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None  # case folding would need folded anchors; not used by the rules
-    # nothing is known before the first character: "ment" alone may match inside "payment"
-    needed, _ = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), False)
+    try:
+        # nothing is known before the first character: "ment" alone may match inside "payment"
+        needed, _ = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), False)
+    except Exception:  # noqa: BLE001 - `re`'s parse tree is private and may change shape:
+        return None  # then the pattern simply always runs, as it did before the gate
     return needed
 
 

@@ -217,3 +217,16 @@ def test_alternatives_that_carry_their_own_boundary_keep_it(text: str) -> None:
     assert gated.pattern.pattern == r"(?:\bcon\s+man|\?|an\b)"
     assert list(gated.finditer(text, Words(text))) == \
         [m.span() for m in re.finditer(r"\bcon\s+man|\?|an\b", text)]
+
+
+def test_a_parse_tree_it_cannot_read_leaves_the_pattern_always_running(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`re`'s parse tree is private: if a Python release changes it, triage must still start."""
+    from mailbot.triage import prefilter
+
+    def changed(*_: object) -> None:
+        raise TypeError("a parse tree of another shape")
+    monkeypatch.setattr(prefilter, "_sequence", changed)
+    assert anchors(re.compile(r"\bstolen")) is None
+    gated = GatedPattern(r"stolen|embezzled")
+    assert list(gated.finditer("it was stolen", Words("it was stolen"))) == [(7, 13)]
