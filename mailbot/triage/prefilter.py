@@ -77,9 +77,16 @@ def anchors(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Word beginnings of which every match of `pattern` contains one, or None if unprovable."""
     if pattern.flags & (re.IGNORECASE | re.VERBOSE):
         return None  # case folding would need folded anchors; not used by the rules
+    return _anchors_of(sre_parse.parse(pattern.pattern, pattern.flags))
+
+
+def _anchors_of(tree: Any) -> frozenset[str] | None:
+    """anchors() of a parsed pattern."""
+    if tree.state.flags & re.IGNORECASE:
+        return None  # an inline (?i): case folding would need folded anchors
     try:
         # nothing is known before the first character: "ment" alone may match inside "payment"
-        needed, _ = _sequence(list(sre_parse.parse(pattern.pattern, pattern.flags)), False)
+        needed, _ = _sequence(list(tree), False)
     except Exception:  # noqa: BLE001 - `re`'s parse tree is private and may change shape:
         return None  # then the pattern simply always runs, as it did before the gate
     return needed
@@ -299,37 +306,57 @@ class GatedPattern:
     position.
     """
 
-    __slots__ = ("pattern", "parts", "_searches", "_always", "_anchors")
+    __slots__ = ("pattern", "_body", "_lead", "_parts", "_searches", "_always", "_anchors")
 
     def __init__(self, body: str, *, at_word_start: bool = True) -> None:
         """`at_word_start=False`: the pattern is `body` itself (its alternatives may carry their
-        own `\\b`, as the lexicons' do)."""
-        lead = r"\b" if at_word_start else ""
-        self.pattern = re.compile(lead + r"(?:" + body + r")")
-        pieces = alternatives(body)
-        self.parts = tuple((part, anchors(part)) for part in (
-            re.compile(lead + r"(?:" + alternative + r")") for alternative in pieces))
+        own `\\b`, as the lexicons' do). The alternatives are read on first use: reading and
+        compiling some 600 of them takes about a quarter of a second, which a command that never
+        triages should not pay at import."""
+        self._lead = r"\b" if at_word_start else ""
+        self._body = body
+        self.pattern = re.compile(self._lead + r"(?:" + body + r")")
+        self._parts: tuple[tuple[str, frozenset[str] | None], ...] | None = None
+        self._searches: tuple[tuple[re.Pattern[str], bool], ...] = ()
+        self._always = 0
+        self._anchors: dict[str, int] = {}
+
+    @property
+    def parts(self) -> tuple[tuple[str, frozenset[str] | None], ...]:
+        """Each alternative's source (with the pattern's lead) and its anchors."""
+        if self._parts is None:
+            self._prepare()
+        return self._parts  # type: ignore[return-value]
+
+    def _prepare(self) -> None:
+        pieces = alternatives(self._body)
+        parts = []
+        for alternative in pieces:
+            source = self._lead + r"(?:" + alternative + r")"
+            tree = sre_parse.parse(source)
+            if tree.getwidth()[0] == 0:
+                raise ValueError(f"a gated pattern must not match the empty string: {source}")
+            parts.append((source, _anchors_of(tree)))
         # (search, whether its match must start at a word boundary): a leading `\\b` is moved
         # out of the search and checked on the match
         self._searches = tuple(
-            (re.compile(r"(?:" + alternative + r")"), True) if at_word_start
+            (re.compile(r"(?:" + alternative + r")"), True) if self._lead
             else (re.compile(r"(?:" + alternative[2:] + r")"), True)
             if alternative.startswith(r"\b") and alternative[2:3] not in ("", "?", "*", "{")
             else (re.compile(r"(?:" + alternative + r")"), False)
             for alternative in pieces)
-        if any(sre_parse.parse(part.pattern).getwidth()[0] == 0 for part, _ in self.parts):
-            raise ValueError("a gated pattern must not match the empty string")
         # which alternatives each anchor lets run, as bit masks; `_always`: those with none
-        self._always = 0
-        self._anchors: dict[str, int] = {}
-        for k, (_, needed) in enumerate(self.parts):
+        for k, (_, needed) in enumerate(parts):
             if needed is None:
                 self._always |= 1 << k
             for anchor in needed or ():
                 self._anchors[anchor] = self._anchors.get(anchor, 0) | 1 << k
+        self._parts = tuple(parts)
 
     def finditer(self, text: str, words: Words) -> Iterator[tuple[int, int]]:
         """(start, end) of each match of the whole pattern in `text`, in order."""
+        if self._parts is None:
+            self._prepare()
         allowed = self._always
         for anchor in words.prefixes.intersection(self._anchors):
             allowed |= self._anchors[anchor]

@@ -188,11 +188,12 @@ def test_alternatives_split_only_at_the_top_level(body: str, parts: list[str]) -
 
 def test_a_pattern_that_could_match_nothing_is_refused() -> None:
     with pytest.raises(ValueError):
-        GatedPattern(r"stolen|(?:x)?")
+        GatedPattern(r"stolen|(?:x)?").parts  # read on first use
 
 
 def test_where_a_word_begins_is_proved_not_assumed() -> None:
     assert anchors(re.compile("ment")) is None  # may sit inside "payment"
+    assert anchors(re.compile(r"(?i)\bstolen")) is None  # case folded throughout
     assert anchors(re.compile(r"\bment")) == {"ment"}
     # a lookbehind that refuses word characters starts a word, as the date patterns do
     assert anchors(re.compile(r"(?<![\w/])(?:19|20)\d\d")) == {"19", "20"}
