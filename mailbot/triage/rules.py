@@ -35,12 +35,16 @@ class Rule:
     urgency: str
     flags: frozenset[str]
     reason: str
-    pattern: re.Pattern[str]
+    # The pattern, run only where the text's words allow (prefilter.py: 2.5 times faster).
+    gated: GatedPattern
     negatable: bool = False
     category: str | None = None
     acronyms: re.Pattern[str] | None = None
-    # The same pattern, run only where the text's words allow (prefilter.py: 2-3 times faster).
-    gated: GatedPattern | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The whole pattern, as `re` runs it without the gate."""
+        return self.gated.pattern
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,8 @@ def _rule(name: str, urgency: str, flags: set[str], reason: str, body: str, *,
     if re.search(r"(?<!\\)[A-Z]", body):
         raise ValueError(f"rule {name}: write the pattern in lowercase")
     acronyms = re.compile(r"\b(?:" + case_sensitive + r")\b") if case_sensitive else None
-    gated = GatedPattern(body)
-    return Rule(name, urgency, frozenset(flags), reason, gated.pattern, negatable, category,
-                acronyms, gated)
+    return Rule(name, urgency, frozenset(flags), reason, GatedPattern(body), negatable, category,
+                acronyms)
 
 
 # A decisive step taken for a client, and the client's say that it needs.
@@ -1064,7 +1067,6 @@ _THIRD_PARTY = GatedPattern(
     r"\s+(?:\w+\s+){0,2}(?:estate|matter|case|file|sale|purchase|will|affairs|behalf|solicitors?"
     r"|conveyancing)"
     r"|the\s+estate\s+of|the\s+(?:lender|bank)\s+(?:you\s+act|instructed\s+you)")
-THIRD_PARTY = _THIRD_PARTY.pattern
 
 
 def _negated(text: str, start: int) -> bool:
@@ -1078,10 +1080,8 @@ def rule_hits(text: str) -> list[Hit]:
     hits: list[Hit] = []
     words = Words.of(lowered)
     for rule in RULES:
-        matches = rule.gated.finditer(lowered, words) if rule.gated else (
-            m.span() for m in rule.pattern.finditer(lowered))
-        span = next((m for m in matches if not (rule.negatable and _negated(lowered, m[0]))),
-                    None)
+        span = next((m for m in rule.gated.finditer(lowered, words)
+                     if not (rule.negatable and _negated(lowered, m[0]))), None)
         if span is None and rule.acronyms is not None:
             acronym = rule.acronyms.search(text)
             span = acronym.span() if acronym else None
