@@ -235,7 +235,8 @@ def _class_beginnings(members: list[tuple[Any, Any]]) -> frozenset[str] | None:
     for op, av in members:
         if op is sre.LITERAL and _is_word_char(av):
             found.add(chr(av))
-        elif op is sre.RANGE and all(_is_word_char(c) for c in av) and av[1] - av[0] < 10:
+        elif op is sre.RANGE and av[1] - av[0] < 10 and all(
+                _is_word_char(c) for c in range(av[0], av[1] + 1)):
             found.update(chr(c) for c in range(av[0], av[1] + 1))
         elif op is sre.CATEGORY and av in (sre.CATEGORY_DIGIT, sre.CATEGORY_UNI_DIGIT):
             found.add(DIGIT)  # in a str pattern \d is any script's digit, not only 0-9

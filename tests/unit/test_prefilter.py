@@ -201,6 +201,8 @@ def test_where_a_word_begins_is_proved_not_assumed() -> None:
     # an optional first character: the word begins with it or with what follows it
     assert anchors(re.compile(r"\b[0-3]?\d(?:st|th)")) == {"0", "1", "2", "3", DIGIT}
     assert Words("the ٣rd").may_match(frozenset({DIGIT}))  # any script's digits, as \d
+    assert anchors(re.compile(r"\b[0-3]th")) == {"0", "1", "2", "3"}
+    assert anchors(re.compile(r"\b[Z-a]x")) is None  # "[", "^", "`" are in that range
 
 
 @pytest.mark.parametrize("text", ["icon man, then a con man", "_con man con man",
