@@ -122,7 +122,8 @@ _NOT_ACCUSED = "".join(
 _RECORDS = (r"(?:documents?|papers?|files?|case|matter|records?|details|information|data|letters?"
             r"|e-?mails?|mail|post|statements?|disclosure|passports?|bank|account|medical|names?"
             r"|address(?:es)?|will|lasting\s+power|power\s+of\s+attorney|deeds?|contract|invoice"
-            r"|bill|purchase|sale|completion|divorce|opponent|photos?|id)\b")
+            r"|bill|purchase|sale|completion|divorce|opponent|photos?|id|reports?|assessments?"
+        r"|bundles?)\b")
 
 
 # The firm, or the writer's own lawyer, named as the object of a police report or a criminal case.
@@ -141,6 +142,12 @@ RULES: tuple[Rule, ...] = (
         r"{0,3}(?:bank|account|payment)\s+"
         r"(?:details|account|information|number)|bank\s+details\s+" + _W +
         r"{0,4}(?:changed|updated|altered)"
+        # "their bank account had changed", "the account details have been updated"
+        r"|(?:bank|account|payment)\s+(?:details\s+|number\s+|account\s+)?(?:had|has|have|was"
+        r"|were)\s+(?:just\s+|recently\s+)?(?:been\s+)?(?:changed|updated|altered|switched)\b"
+        r"|(?:paid|transferred|sent|wired)\b[^.!?\n]{0,80}?\b(?:account|bank)\s+details\b"
+        r"[^.!?\n]{0,80}?\b(?:no\s+record\s+of|never\s+(?:received|got)|(?:has|have|had)(?:n[’']t"
+        r"|\s+not)\s+(?:received|got))\b"
         r"|payment\s+diversion|(?:sent|paid|transferred|went)\s+" + _W +
         r"{0,5}(?:to\s+)?(?:a|the)\s+"
         r"(?:wrong|fraudster'?s?|criminal'?s?|different|fake)\s+(?:bank\s+)?account"
@@ -196,7 +203,7 @@ RULES: tuple[Rule, ...] = (
         r"|funds)\s+(?:back\s+)?to\s+"
         r"(?:the|their|a|an)\s+(?:old|wrong|different|closed|unknown)|money\s+went\s+to"
         r"|stop\s+the\s+"
-        r"(?:transfer|payment)|helped\s+(?:themselves|himself|herself|yourselves)\s+to"
+        r"(?:transfer|payment)|help(?:ed|ing|s)\s+(?:themselves|himself|herself|yourselves)\s+to"
         r"|taken\s+(?:out\s+of|from)"
         r"\s+(?:the|my|his|her|our|their|dad[’']s|mum[’']s)\s+(?:estate|account|client\s+account"
         r"|savings)"
@@ -339,6 +346,11 @@ RULES: tuple[Rule, ...] = (
         r"|property)\s+(?:if|unless)\b"
         r"|(?:taking|took|taken|take|stealing)\s+money\s+(?:out\s+of|from)\s+(?:[\w'’-]+\s+){0,3}?"
         r"(?:estate|account|client|trust|savings|compensation|damages)"
+        # "using the estate money as his own", "treating our deposit as if it were theirs"
+        r"|(?:us(?:ed|ing|es|e)|treat(?:ed|ing|s)?)\s+(?:the\s+|my\s+|our\s+|client\s+)?"
+        r"(?:[\w’']+\s+){0,2}?(?:money|funds|account|savings|deposit|estate|inheritance)\s+"
+        r"(?:as|like)\s+(?:if\s+(?:it|they)\s+(?:was|were)\s+)?(?:(?:his|her|their|its)\s+own"
+        r"|(?:his|hers|theirs))\b"
         r"|used\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+)?(?:money|funds)\s+(?:(?:from|in|out\s+of)\s+"
         r"(?:[\w'’-]+\s+){0,4}?)?(?:to|for)\s+(?:pay\s+(?:for\s+)?)?(?:his|her|their|its)\s+own\b"
         r"|(?:he|she|they|firm|solicitor|lawyer|attorney)\s+(?:has\s+|had\s+|have\s+)?spent\s+"
@@ -372,6 +384,73 @@ RULES: tuple[Rule, ...] = (
         r"|(?:firm|solicitors?|lawyers?|practice|company)\s+(?:has\s+|have\s+|had\s+)?(?:gone\s+"
         r"bust|gone\s+into\s+(?:administration|liquidation)|collapsed|ceased\s+trading)\b"
         r"[^.!?\n]{0,80}\b(?:money|funds|deposit|savings|inheritance|retainer|proceeds)\b"
+        # probed (2026-12-07, second round): money the firm was paid and has not passed on,
+        # money it holds that is the writer's, and nobody saying where it is
+        r"|(?:received|collected|recovered|got)\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+){0,3}?"
+        r"(?:compensation|settlement|money|funds|award|damages|payout|pay-?out|proceeds"
+        r"|inheritance|cheque|check)\b[^.!?\n]{0,80}?\b(?:i|we)\s+(?:still\s+)?(?:(?:have|had)"
+        r"(?:n[’']t|\s+not|\s+never)\s+(?:yet\s+)?(?:been\s+paid|received|had|got|seen)"
+        r"|(?:was|were)(?:n[’']t|\s+not|\s+never)\s+paid|never\s+(?:got|received|saw)"
+        r"|can[’']?t\s+(?:have|get)\s+(?:it|them|my\s+money))\b"
+        r"|(?:received|collected|recovered|got)\s+(?:the\s+|my\s+|our\s+)?(?:\w+\s+){0,3}?"
+        r"(?:compensation|settlement|money|funds|award|damages|payout|proceeds|inheritance"
+        r"|cheque|check)\b[^.!?\n]{0,80}?\bkeeps?\s+(?:making\s+excuses|stalling|putting\s+(?:me"
+        r"|us)\s+off)\b"
+        # "deposited my settlement in his account"
+        r"|(?:deposited|put|paid|banked|cashed)\s+(?:my|our|the\s+client[’']s)\s+(?:\w+\s+)?"
+        r"(?:settlement|money|funds|cheque|check|compensation|inheritance|deposit)\s+(?:in|into)\s+"
+        r"(?:his|her|their)\s+(?:own\s+|personal\s+)?(?:bank\s+)?account"
+        # "they sent the money but our solicitor says it never came in"
+        r"|(?:money|funds|deposit|payment)\b[^.!?\n]{0,80}?\b(?:it|they)\s+never\s+(?:came\s+in"
+        r"|arrived|turned\s+up|landed|reached)\b"
+        # probed (2026-12-07, fourth round)
+        r"|(?:has|have|had)\s+had\s+(?:my|our)\s+(?:[£$€]\d[\d,.]*k?|money|funds|settlement"
+        r"|deposit|inheritance|proceeds|compensation)\b[^.!?\n]{0,60}?\b(?:since\s+(?:january"
+        r"|february|march|april|may|june|july|august|september|october|november|december"
+        r"|last\s+(?:year|month|summer|spring|autumn|fall|winter)|\d{4})|for\s+(?:\w+\s+)?(?:months"
+        r"|years|ages|so\s+long))\b"
+        r"|(?:never|not|n[’']t)\s+(?:yet\s+)?(?:seen|got|gotten|received|had)\s+a\s+(?:single\s+)?"
+        r"(?:dime|penny|cent)\s+of\s+(?:it|them|my|our|the|that|this)\b"
+        r"|(?:account|estate|savings|trust|escrow)\s+(?:has|had|have|was|were)\s+(?:been\s+)?"
+        r"(?:emptied|drained|cleaned\s+out|cleared\s+out|wiped\s+out)"
+        r"|(?:firm|solicitors?|lawyers?|attorneys?|conveyancers?|you|they)\s+(?:has\s+|have\s+"
+        r"|had\s+)?(?:frozen|froze)\s+(?:my|our)\s+(?:\w+\s+)?(?:funds|money|account|savings"
+        r"|inheritance|share)\b"
+        r"|(?:money|funds|settlement|payment|deposit|proceeds|inheritance)\b[^.!?\n]{0,60}?\b(?:was"
+        r"|were)\s+(?:supposed|meant|due|promised)\s+to\s+(?:be\s+)?(?:transferred|paid|sent"
+        r"|released|wired)\b[^.!?\n]{0,60}?\b(?:never|not|n[’']t)\b"
+        # probed (2026-12-07, fifth round)
+        r"|(?:still\s+)?(?:has|have|holds?|is\s+holding|kept|keeps)\s+(?:the|my|our)\s+"
+        r"[£$€]\d[\d,.]*k?\b[^.!?\n]{0,80}?\b(?:won[’']t|will\s+not|refus\w*\s+to|wouldn[’']t)\s+"
+        r"(?:give|pay|send|hand|return|release|transfer)\b"
+        r"|(?:went|paid|sent|transferred)\s+(?:in)?to\s+(?:your|the\s+firm[’']s"
+        r"|the\s+solicitors?[’']?"
+        r"|his|her|their)\s+(?:firm[’']s\s+|own\s+)?(?:bank\s+)?account\s+(?:and\s+not|instead\s+of"
+        r"|rather\s+than)\s+(?:mine|ours|my|our)\b"
+        r"|cashed\s+(?:the|my|our)\s+(?:\w+\s+)?(?:cheques?|checks?)\b[^.!?\n]{0,60}?\b(?:(?:has"
+        r"|have"
+        r"|had)(?:n[’']t|\s+not|\s+never)|never)\s+(?:given|paid|sent|passed)\b"
+        r"|(?<!\bi\s)(?<!\bwe\s)(?<!\bi\shave\s)(?<!\bi\shad\s)(?<!\bwe\shave\s)(?<!\bwe\shad\s)"
+        r"(?<!\bi[’']ve\s)(?<!\bwe[’']ve\s)(?<!\bi[’']d\s)"
+        r"(?:paid|sent|transferred|released)\s+(?:out\s+)?(?:[\w’'£$€,.-]+\s+){0,3}?to\s+(?:you"
+        r"|your\s+firm|(?:the|my|our)\s+(?:law\s+)?(?:firm|solicitors?|lawyers?|attorneys?"
+        r"|conveyancers?))\b[^.!?\n]{0,80}?\b(?:(?:has|have|had)(?:n[’']t|\s+not|\s+never)"
+        r"\s+(?:yet\s+)?|never\s+|(?:still\s+)?not\s+)(?:(?:paid|passed|sent|given|forwarded"
+        r"|released|transferred)\b|(?:received|seen|had|got)\s+(?:a\s+(?:penny|cent|dime|thing)"
+        r"|anything|any\s+of\s+(?:it|the\s+money)|(?:it|them)\b|the\s+(?:money|funds)|my\s+"
+        r"(?:money|share|funds|compensation|settlement)))"
+        r"|sitting\s+on\s+(?:my|our|the)\s+(?:[\w’']+\s+){1,3}?(?:settlement|money|funds"
+        r"|proceeds|inheritance|share|compensation)\b"
+        r"|(?:still\s+)?(?:holds?|holding|has|have|keeps?|keeping|kept)\s+(?:on\s+to\s+|onto\s+)?"
+        r"[£$€]\d[\d,.]*k?\s+(?:of\s+(?:mine|ours|my\s+money|our\s+money)|(?:that\s+)?"
+        r"(?:belongs|belonging)\s+to\s+(?:me|us))"
+        r"|(?:money|funds|deposit|savings|settlement|proceeds|inheritance|compensation"
+        r"|(?:of|the|my|our)\s+[£$€]\d[\d,.]*k?)\b[^.!?\n]{0,100}?\b(?:won[’']t|will\s+not"
+        r"|refus\w*\s+to"
+        r"|can[’']t|cannot|(?:do|does|did)(?:n[’']t|\s+not))\s+(?:tell|say|explain|show|answer)\s+"
+        r"(?:me\s+|us\s+)?(?:where|what\s+happened\s+to)\s+(?:it|they|them)\b"
+        r"|(?:owed|due)\s+[£$€]\d[\d,.]*k?\b[^.!?\n]{0,100}?\b(?:won[’']t|will\s+not"
+        r"|refus\w*\s+to|wouldn[’']t)\s+(?:release|pay|transfer|send|hand)\b"
     ),
     _rule(
         "data_breach", "critical", {"conduct_referral", "data_breach"},
@@ -386,7 +465,8 @@ RULES: tuple[Rule, ...] = (
         + _W + r"{0,7}(?:by\s+mistake|in\s+error|accidentally)"
         # someone else's papers or details ("someone else's passport", "another client's file"),
         # not "someone else's behaviour"
-        r"|(?:(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other)\s+(?:client|person"
+        r"|(?:(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other|(?:the\s+|a\s+)?wrong"
+        r"|a\s+different)\s+(?:client|person"
         r"|people|family)[’']s?[’']?)\s+(?:[\w-]+\s+){0,2}?" + _RECORDS
         + r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)"
         r"|not\s+(?:in\s+the\s+)?bcc"
@@ -493,8 +573,17 @@ RULES: tuple[Rule, ...] = (
         # probed (2026-12-07): a report sent on without consent, a case talked about on social
         # media, a file in a skip, finances discussed in front of others, a number given away
         r"|(?:medical|personal|private|confidential|health|bank|financial)\s+(?:records?|reports?"
-        r"|details|information|data|documents?|history)\b[^.!?\n]{0,80}?\bwithout\s+(?:my|our|his"
-        r"|her|their)\s+(?:permission|consent|authori[sz]ation|knowledge|agreement)"
+        r"|details|information|data|documents?|history)\b[^.!?\n]{0,80}?\bwithout\s+(?:(?:my|our"
+        r"|his|her|their)\s+(?:permission|consent|authori[sz]ation|knowledge|agreement)"
+        r"|(?:asking|telling|consulting|checking\s+with)\s+(?:me|us|him|her|them)\b)"
+        r"|(?<!\bi\s)(?<!\bwe\s)(?:e-?mailed|sent|posted|forwarded|gave|given|showed|shown)\s+"
+        r"(?:my|our)\s+(?:\w+\s+)?(?:ex|ex-\w+|employer|boss|manager|husband|wife|partner"
+        r"|landlord|neighbou?rs?|family|colleagues?|in-laws)\s+(?:a\s+copy\s+of\s+|copies\s+of\s+)?"
+        r"(?:my|our|all\s+(?:of\s+)?my)\s+(?:\w+\s+)?" + _RECORDS +
+        r"|found\s+(?:my|our|client|clients[’']?|someone\s+else[’']s|other\s+(?:people"
+        r"|clients)[’']s?)"
+        r"\s+(?:\w+\s+)?(?:files?|papers|documents|records)\s+(?:\w+\s+){0,2}?(?:in|on|outside"
+        r"|next\s+to)\s+(?:a\s+|the\s+)?(?:skip|bins?|street|pavement|road|dump|car\s+park)\b"
         r"|(?:talk\w*|post\w*|wrote|writing|gossip\w*|discuss\w*)\s+about\s+(?:my|our|his|her"
         r"|the\s+client[’']s)\s+(?:case|matter|divorce|claim|file|affairs)\s+(?:on|in)\s+"
         r"(?:facebook|social\s+media|twitter|instagram|tiktok|the\s+pub|public)"
@@ -511,7 +600,51 @@ RULES: tuple[Rule, ...] = (
         r"\s+number|number|mobile|e-?mail(?:\s+address)?|address|details|contact\s+details)\s+to\b"
         r"[^.!?\n]{0,40}?\bwithout\s+(?:asking|telling|consulting|my|our)\b"
         r"|(?:another|a\s+different|other)\s+(?:client|customer|person|visitor)s?\s+(?:read"
-        r"|saw|has\s+seen|had\s+seen|could\s+see|picked\s+up)\b",
+        r"|saw|has\s+seen|had\s+seen|could\s+(?:see|read)|were\s+able\s+to\s+(?:see|read)"
+        r"|picked\s+up)\b"
+        # probed (2026-12-07, fourth and fifth rounds)
+        r"|(?:my|our)\s+(?:file|case|details|records|divorce|business|affairs)\b[^.!?\n]{0,60}?\b"
+        r"(?:told|telling|tells|gossip\w*\s+(?:to|with))\s+(?:people|everyone|everybody|others"
+        r"|half\s+the\s+\w+|the\s+(?:whole\s+)?(?:village|town|street|estate|neighbourhood))\b"
+        r"|(?:documents?|papers|passport|id|file|letter|post"
+        r"|envelope)\b[^.!?\n]{0,60}?\b(?:unsealed"
+        r"\s+envelope|arrived\s+(?:already\s+)?(?:opened|torn\s+open|open\b))"
+        r"|(?:meant|intended|addressed)\s+for\s+(?:me|us)\s+(?:was|were|got|has\s+been"
+        r"|had\s+been)\s+"
+        r"(?:given|delivered|sent|handed|posted|e-?mailed)\s+to\b"
+        r"|read\s+(?:out\s+)?(?:my|our)\s+(?:new\s+|home\s+)?(?:address|details"
+        r"|name\s+and\s+address"
+        r"|medical\s+\w+|diagnosis)\s+(?:out\s+)?(?:loud|aloud)"
+        r"|(?:details|address|addresses|information|data|names?)\s+(?:was|were)\s+(?:in|on"
+        r"|included\s+in|visible\s+(?:in|on|to))\s+(?:an?\s+|the\s+)?(?:group\s+)?(?:e-?mail"
+        r"|message"
+        r"|mailing)\b[^.!?\n]{0,60}?\b(?:sent|copied|cc)\w*\s+to\s+(?:over\s+|more\s+than\s+"
+        r"|about\s+|around\s+|nearly\s+)?(?:\d+|dozens|hundreds|everyone|all)\b"
+        # probed (2026-12-07, second round): the writer's affairs told to someone in their life,
+        # copied to them, or sent to a stranger; an address the other side now knows
+        r"|(?<!\bi\s)(?<!\bwe\s)(?:told|informed|tell\w*|discuss\w*|gossip\w*|talk\w*)\s+"
+        r"(?:(?:my|our|his|her)\s+(?:\w+\s+)?(?:case|divorce|claim|matter|affairs|situation)"
+        r"\s+)?(?:to\s+|with\s+)?(?:my|our)\s+(?:\w+\s+)?(?:neighbou?rs?|employer|boss|manager"
+        r"|colleagues?|workplace|landlord|family|friends?|ex|ex-\w+|sister|brother|mother|mum"
+        r"|father|dad|parents|children|son|daughter|in-laws|husband|wife|partner)\b"
+        r"(?:[^.!?\n]{0,30}?\babout\s+(?:my|our|the)\s+(?:\w+\s+)?(?:case|divorce|claim|matter"
+        r"|affairs|finances|situation|file|diagnosis|medical|health|illness|conviction|arrest"
+        r"|debts?|separation|custody|abuse|history|records?)\b|[^.!?\n]{0,60}?\bwithout\s+"
+        r"(?:my|our)\s+(?:permission|consent|knowledge|authori[sz]ation|agreement))"
+        r"|(?<!\bi\s)(?<!\bwe\s)(?<!\bi\shave\s)(?<!\bwe\shave\s)(?<!\bi[’']ve\s)(?<!\bwe[’']ve\s)"
+        r"(?:copied|cc[’']?e?d|bcc[’']?e?d|included|added)\s+(?:my|our)\s+(?:\w+\s+)?"
+        r"(?:neighbou?rs?|employer|boss|manager|colleagues?|landlord|ex|ex-\w+|husband|wife"
+        r"|partner|family|sister|brother|mother|father|parents|in-laws)\s+(?:in|into|on)\b"
+        r"|(?:sent|e-?mailed|posted|forwarded|gave|given|shared|disclosed|passed)\s+"
+        r"[^.!?\n]{0,60}?\bto\s+(?:(?:a|some)\s+(?:complete\s+|total\s+)?stranger"
+        r"|strangers|(?:someone|somebody|a\s+person|people)\s+(?:i|we)(?:\s+have|\s+had|[’']ve"
+        r"|[’']d)?\s+(?:never|don[’']t|do\s+not|didn[’']t|did\s+not)\s+(?:heard\s+of|hear\w*\s+of"
+        r"|know|knew|met"
+        r"|meet))\b"
+        r"|(?:other\s+side|my\s+ex|ex-?(?:husband|wife|partner)|abuser|opponent)\s+(?:now\s+|has\s+"
+        r"|have\s+)?(?:knows?|found\s+out|got\s+hold\s+of|has|obtained|learn[te]d?)\s+(?:my|our)\s+"
+        r"(?:new\s+|home\s+|current\s+|secret\s+)?(?:address|location|whereabouts)\b"
+        r"[^.!?\n]{0,80}?\b(?:you|your|(?:the|my)\s+(?:firm|solicitor|lawyer|attorney))\b",
         negatable=True, category="data_security"),
     _rule(
         "dishonesty", "critical", {"conduct_referral"},
@@ -721,7 +854,12 @@ RULES: tuple[Rule, ...] = (
         # not "I want it all to end": more often the case than the writer's life
         r"|want\w*\s+(?:the\s+pain|my\s+life)\s+to\s+(?:end|stop|be\s+over)"
         r"|harm(?:ing)?\s+myself"
-        r"|hurt(?:ing)?\s+myself|want\s+to\s+die|wish\s+i\s+(?:was|were)\s+dead"
+        r"|hurt(?:ing)?\s+myself|cutting\s+myself|cut\s+myself(?!\s+(?:off|short|out|free))"
+        r"|burn(?:ing|t|ed)\s+myself|starv(?:ing|ed)\s+myself"
+        r"|(?:go\s+to\s+sleep|fall\s+asleep|sleep)\s+and\s+(?:never|not)\s+wake\s+up"
+        r"|(?:plan\w*|want\w*|going|thinking\s+(?:of|about)|thought\s+(?:of|about))\s+(?:to\s+)?"
+        r"end(?:ing)?\s+(?:things|everything)\b(?!\s+with\b)|want\s+to\s+die|wish\s+i\s+(?:was"
+        r"|were)\s+dead"
         r"|better\s+off\s+dead"
         r"|(?:don[’']t|do\s+not)\s+want\s+to\s+(?:be\s+here|live|go\s+on"
         r"|wake\s+up)\s*(?:any\s*more)?"
@@ -733,13 +871,20 @@ RULES: tuple[Rule, ...] = (
         r"|can(?:[’']|no)t\s+go\s+on|can(?:[’']|no)t\s+(?:take|cope\s+with)\s+(?:this"
         r"|it)\s+any\s*more"
         # probed (2026-12-07): warning signs in everyday words
-        r"|better\s+off\s+without\s+me\b|stockpil\w+\s+(?:my\s+|the\s+)?(?:tablets|pills"
+        r"|better\s+off\s+without\s+me\b|better\s+off\s+if\s+i\s+(?:was|were)(?:n[’']t|\s+not)"
+        r"\s+(?:around|here|alive)|better\s+off\s+if\s+i\s+(?:died|was\s+gone|were\s+gone)"
+        r"|(?:wish|want)\s+i\s+(?:wasn[’']t|weren[’']t|was\s+not|were\s+not)\s+(?:around|here"
+        r"|alive)\b|stockpil\w+\s+(?:my\s+|the\s+)?(?:tablets|pills"
         r"|medication|meds|painkillers)"
         r"|(?:can[’']t|cannot|can\s+not|don[’']t|do\s+not)\s+see\s+(?:a|any)\s+future\b"
         r"(?!\s+(?:for|in|with)\s+(?:the|this|my|our|that)\s+(?:case|claim|appeal|matter|business"
         r"|company|deal|firm|job))"
         r"|feel\w*\s+(?:like\s+)?(?:there[’']s|there\s+is)\s+no\s+way\s+out\b"
-        r"|(?:don[’']t|do\s+not)\s+know\s+what\s+i\s+(?:might|will|would|may)\s+do\s+to\s+myself"),
+        r"|(?:don[’']t|do\s+not)\s+know\s+what\s+i\s+(?:might|will|would|may)\s+do\s+to\s+myself"
+        # probed (2026-12-07, second round): "not sure I can keep going", "I can't keep going"
+        r"|(?:not\s+sure|(?:don[’']t|do\s+not)\s+know\s+(?:if|whether)|doubt)\s+i\s+can\s+(?:keep"
+        r"\s+going|go\s+on|carry\s+on)(?=\s*(?:[.,;:!?\n]|$|like\s+this|any\s*more|much\s+longer))"
+        r"|can(?:[’']|no)t\s+keep\s+going(?=\s*(?:[.,;:!?\n]|$|like\s+this|any\s*more))"),
     _rule(
         "safety", "critical", {"vulnerability", "safeguarding"},
         "mentions a risk to someone's safety: safeguarding, a person must act today",
@@ -748,6 +893,17 @@ RULES: tuple[Rule, ...] = (
         r"|(?:afraid|scared|frightened)\s+(?:of|for)\s+(?:him|her|them|my\s+safety|my\s+life"
         r"|my\s+children)"
         r"|feel\s+unsafe|know\s+where\s+you\s+live"
+        r"|(?:he|she|they|my\s+ex)\s+(?:\w+\s+)?knows?\s+where\s+(?:i|we)\s+(?:live|am|are|stay)"
+        r"|(?:father|dad|mother|mum|stepfather|stepdad|stepmother|husband|wife|partner|ex|boyfriend"
+        r"|girlfriend|uncle|brother)\s+(?:hits|beats|punche[sd]|kick(?:s|ed)|strangle[sd]|choke[sd]"
+        r"|assault(?:s|ed)|attack(?:s|ed)|abuses|abused|hurts|hurt)\s+(?:her|him|them)\b"
+        # probed (2026-12-07, fourth round)
+        r"|(?:don[’']t|do\s+not|no\s+longer|never)\s+feel\s+safe\s*(?:at\s+home|in\s+(?:my|our)"
+        r"\s+(?:own\s+)?(?:home|house|flat|bed)|any\s*more|[.!?,\n]|$)"
+        r"|(?:call(?:ed)?|ring|rang|phoned?)\s+the\s+police\s+(?:because|when|after|as)\s+(?:he|she"
+        r"|my\s+ex|they)\b"
+        r"|threat\w*\s+to\s+(?:take|remove|snatch|abduct)\s+(?:the|my|our)\s+(?:children|kids"
+        r"|child|son|daughter|baby)\b"
         r"|followed\s+me|threatened\s+(?:me|my\s+(?:family|children|wife"
         r"|husband))\b(?!\s+with\s+(?:legal|court|costs?|action|proceedings|bankruptcy|debt"
         r"|enforcement|bailiffs|eviction|an?\s+(?:claim|lawsuit|suit|letter|bill|fine|court"
@@ -794,12 +950,21 @@ RULES: tuple[Rule, ...] = (
         r"|firearm|axe)"
         r"|(?:threatened|attacked|came\s+at|went\s+for)\s+(?:me|us|my\s+\w+)\s+with\s+an?\s+"
         r"(?:knife|gun|weapon|machete|firearm|axe)"
-        r"|(?:afraid|scared|frightened|terrified)\s+(?:that\s+)?(?:he|she|they)\s+(?:will|might"
-        r"|would|may)\s+(?:hurt|attack|kill|come\s+(?:to|round|after)|turn\s+up\s+at|find\s+(?:me|us"
-        r"|where))\b"
+        r"|(?:afraid|scared|frightened|terrified)\s+(?:that\s+)?(?:he|she|they)(?:\s+will|\s+might"
+        r"|\s+would|\s+may|[’'](?:ll|d))\s+(?:\w+\s+)?(?:hurt|attack|kill|come\s+(?:to|round"
+        r"|after)|turn\s+up\s+at|find\s+(?:me|us|where))\b"
+        # probed (2026-12-07, second round): the person the writer fears is free again
+        r"|(?:my\s+ex|ex-?(?:husband|wife|partner|boyfriend|girlfriend)|(?:my\s+|the\s+)(?:abuser"
+        r"|attacker|stalker))\s+(?:is|has\s+been|was|got|gets|is\s+getting|will\s+be|being)\s+"
+        r"(?:\w+\s+)?(?:out\s+of|released\s+from|let\s+out\s+of|out\s+on)\s+(?:prison|jail"
+        r"|custody|bail)\b"
         r"|(?:husband|wife|partner|ex|boyfriend|girlfriend|stepfather|father|son)\s+(?:hits"
         r"|beats|punche[sd]|kick(?:s|ed)|strangle[sd]|choke[sd]|assault(?:s|ed)|attack(?:s|ed))\s+"
         r"(?:me|us|my\s+(?:children|kids|son|daughter))\b"
+        # probed (2026-12-07, second round): violence told with a pronoun, not a fight in court
+        r"|(?:he|she)\s+(?:has\s+|had\s+)?(?:beat|beaten|punched|strangled|choked|assaulted"
+        r"|raped|kicked)\s+(?:me|us|my\s+(?:children|kids|son|daughter))\b"
+        r"(?!\s+(?:with|in|at|to|on|by|over|out)\b)"
         r"|threatening\s+(?:me|us|my\s+(?:family|children|wife|husband))\b(?!\s+with\s+(?:legal"
         r"|court|costs?|action|proceedings|bankruptcy|debt|enforcement|bailiffs|a\s+claim))"),
     _rule(
@@ -813,7 +978,11 @@ RULES: tuple[Rule, ...] = (
         r"(?:about\s+|only\s+|just\s+)?" + _FEW_DAYS + r"\b"
         # "in mere days the children have a court date"
         r"|\bin\s+(?:mere|a\s+few|just\s+a\s+few|two|three|2|3)\s+days\b[^.;!?\n]{0,60}?\b"
-        + _EVENT + r"\b", negatable=True),
+        + _EVENT + r"\b"
+        # "I'm due in court in the morning" (probed 2026-12-07, fourth round)
+        r"|(?:due|going\s+to\s+be|will\s+be|i[’']m|i\s+am|we[’']re|we\s+are|have\s+to\s+be)\s+"
+        r"(?:in|at)\s+court\s+(?:in\s+the\s+morning|first\s+thing|this\s+(?:afternoon|morning))",
+        negatable=True),
     _rule(
         "limitation_running_out", "critical", set(),
         "says years have passed and nothing has been issued: a limitation period may be about to "

@@ -104,6 +104,17 @@ OTHER_EVENTS: tuple[tuple[str, str], ...] = (
     (r"custody\s+evaluation|home\s+study", "custody evaluation"),
     # not "due date": a bill's ("the due date on your invoice")
     (r"(?:final|last|cut-?off)\s+date(?:\s+(?:to|for)\b)", "deadline"),
+    # probed (2026-12-07, second round): "my claim will be time-barred on Friday", "I will lose
+    # my house on Thursday"
+    (r"(?:time|statute)[- ]barred", "limitation date"),
+    (r"notice\s+to\s+quit|section\s+(?:21|8)\s+notice", "eviction"),
+    # a forced sale as much as our own: "the sale of our home is going ahead on Tuesday"
+    (r"sale\s+of\s+(?:my|our|the|his|her|their)\s+(?:family\s+)?(?:house|home|flat|property)\s+"
+     r"(?:is\s+|will\s+)?(?:going|goes|go|set|scheduled|booked|due|completes?|completing)\b",
+     "completion"),
+    (r"(?:meant|supposed|due|going|scheduled|set)\s+to\s+move(?:\s+in|\s+out)?", "completion"),
+    (r"los(?:e|ing)\s+(?:my|our|the|his|her|their)\s+(?:family\s+)?(?:house|home|flat"
+     r"|property)", "loss of the home"),
 )
 _OTHER_EVENT_FORMS = tuple((re.compile(form), name) for form, name in OTHER_EVENTS)
 _EVENT = re.compile(
@@ -201,7 +212,8 @@ _DEADLINE = re.compile(
     # to the firm, not a date in the case)
     r"|\b(?:have|has|had|need|needs|must)\s+(?:got\s+)?(?:to\s+)?(?:respond|reply|answer"
     r"|object|appeal|apply|register)\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before)"
-    r"|\b(?:(?:sign|file|submit|serve|lodge|pay|accept|vacate|issue)(?:s|ing)?|be\s+(?:signed"
+    r"|\b(?:(?:sign|file|submit|serve|lodge|pay|accept|vacate|issue)(?:s|ing)?|move\s+out"
+    r"|be\s+out\s+of\s+(?:the|my|our|this)\s+(?:property|house|home|flat|premises)|be\s+(?:signed"
     r"|issued|filed"
     r"|submitted|served|lodged|paid|accepted))\s+(?:[\w'’&,-]+\s+){0,6}?(?:by|before))\s+$",
     re.IGNORECASE)

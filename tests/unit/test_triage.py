@@ -1173,3 +1173,108 @@ def test_near_misses_of_the_probed_phrasings_are_not_critical(text: str) -> None
 def test_probed_phrasings_get_their_urgency_and_its_reason(text: str, urgency: str,
                                                           reason: str) -> None:
     _rated(text, urgency, reason)
+
+
+# A Monday: "the 11th" is four working days away, "Thursday" three.
+MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text", [
+    # money the firm was paid, holds, or cannot account for (each rated below critical before)
+    "My solicitor received my personal injury payout in March and I still haven't been paid.",
+    "The insurers paid out to the firm months ago but the firm hasn't passed it on to me.",
+    "My compensation was paid to the solicitors three months ago and I have not received a "
+    "penny.",
+    "They have been sitting on my late father's estate money for two years.",
+    "The executor, who is a solicitor, has been using the estate money as his own.",
+    "The executor solicitor has been helping himself to the estate funds.",
+    "My deposit of £25k has not been returned and they won't say where it is.",
+    "They still have my £15k and won't answer where it is.",
+    "The firm still holds £8,000 of mine and ignores every email.",
+    "I am owed £12,000 from the sale and the conveyancer will not release it.",
+    "my lawyer got my settlement check 2 months ago and keeps making excuses why I cant have it",
+    "The attorney deposited my settlement in his account and now he won't return my calls.",
+    "Our buyer's solicitor says they sent the money but our solicitor says it never came in.",
+    "I got an email from my solicitor saying their bank account had changed, so I sent the "
+    "deposit there, and now they say it wasn't them.",
+    # safety and self-harm
+    "I'm not sure I can keep going, I've got nothing left.",
+    "I'm frightened he'll hurt me again and the firm has done nothing about the order.",
+    "My ex is out of prison and coming to the house and my solicitor won't call me back.",
+    "He beat me last year and your firm has been sending letters to the house we shared.",
+    # personal data gone to someone it should not
+    "You sent my letter, with my bank statements, to someone I've never heard of.",
+    "You copied my husband into an email about my divorce even though I told you not to.",
+    "Your receptionist discussed my case with my sister without my permission.",
+    "Someone at your firm told my neighbour about my divorce.",
+    "The other side now knows my address because your firm put it on a document.",
+    "Someone from your office emailed my ex-wife my financial disclosure.",
+    "Your firm sent the other side a copy of my medical records without asking me.",
+    "I found my client file in the bin outside your office.",
+    # a date days away, told in words the date reading took for the past or for no event
+    "I'm being evicted on the 11th and your firm has done nothing.",
+    "My claim will be time-barred on Friday unless the papers are issued.",
+    "I will lose my house on Thursday if the solicitor does not send the redemption money.",
+    "I have to be out of the property by Monday and my solicitor has not filed anything.",
+    "We're meant to move on Wednesday and the money still isn't there.",
+    # the fourth and fifth rounds
+    "So basically the lawyer has had my $40k in his trust account since June.",
+    "He told me the check cleared weeks ago but I never seen a dime of it.",
+    "The solicitor for the estate has gone quiet and the bank says the account has been emptied.",
+    "The firm has frozen my funds and I can't pay my rent.",
+    "The divorce settlement money was supposed to be transferred to me on Friday and it never was.",
+    "The conveyancer still has the £18,500 we paid and won't give it back.",
+    "I need to know why my redundancy payout went into your firm's account and not mine.",
+    "My solicitor cashed the insurance cheque and hasn't given me my share.",
+    "I paid the final invoice to the account details you sent and your accounts team says they "
+    "have no record of it.",
+    "I'm due in court in the morning and I've no idea if my solicitor will turn up.",
+    "The notice to quit runs out on Thursday and my solicitor hasn't replied.",
+    "I've been told the sale of our home is going ahead on Tuesday unless the arrears are paid.",
+    "Honestly some days I think everyone would be better off if I wasn't around.",
+    "Some nights I just want to go to sleep and not wake up.",
+    "I have a plan to end things if this case goes badly.",
+    "I've been cutting myself again since the court letter.",
+    "I had to call the police because he came to the house again last night.",
+    "She has threatened to take the children abroad and my solicitor is on leave.",
+    "I don't feel safe in my own home since your letter told him I'd moved.",
+    "He keeps sending me messages saying he knows where I live now.",
+    "My daughter has told me her father hits her when she stays with him.",
+    "A letter meant for me was given to my neighbour, who read it.",
+    "The solicitor left my file open in reception and other clients could read it.",
+    "Your assistant read my address out loud in the waiting room.",
+    "My details were in an email chain sent to over 50 people.",
+    "I received a bundle with another family's child protection reports in it.",
+    "Someone at your office has been looking at my file and telling people in the village.",
+    "My ID documents were sent in an unsealed envelope and arrived opened.",
+    "Your letter had the wrong client's bank details printed at the bottom.",
+])
+def test_everyday_wordings_of_the_critical_signals(text: str) -> None:
+    """DOMAIN.md's critical signals as people write them (probed 2026-12-07, written from the
+    signals, not from any corpus): rules alone, with no model to lean on."""
+    assert suggest(text, MONDAY, None).urgency == "critical"
+
+
+@pytest.mark.parametrize("text", [
+    "I paid £3,000 to the solicitor and have not had any update since.",
+    "My solicitor told my wife the hearing had moved, which was helpful.",
+    "I told my employer about my case and they were very supportive.",
+    "I have copied my wife into this email.",
+    "Please copy my husband into future emails about the sale.",
+    "I was evicted last year and the firm never appealed.",
+    "I'm frightened of going to court, can someone explain what happens?",
+    "Can you tell me when I will get my deposit back from the landlord?",
+    "I can't keep going back and forth to your office every week for signatures.",
+    "I'm not sure I can keep going to these meetings in person with my back.",
+    "The other side beat me at trial because my barrister was unprepared.",
+    "Thank you for sending the completion money so quickly, we got the keys today.",
+    "The firm has not refunded the £500 I paid for a service you never provided.",
+    "I cut myself off from my family during the divorce.",
+    "I want to end things with this firm and move my file.",
+    "The police interview went fine, thank you for your help.",
+    "I would like to know how much of my deposit will be used for the searches.",
+    "I'd like to confirm my daughter may speak to you about the sale of my house, as I'm going "
+    "into hospital next week.",
+])
+def test_near_misses_of_those_wordings_stay_below_critical(text: str) -> None:
+    assert suggest(text, MONDAY, None).urgency != "critical"
