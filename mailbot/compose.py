@@ -115,6 +115,10 @@ class Letters:
             # Compiled once per process: checking every template file's modification time on
             # each letter cost about 3% of a pass. A changed template needs a restart.
             auto_reload=False,
+            # Every template kept, in a plain dict (Jinja's -1): its default LRU cache moves each
+            # template it is asked for to the front under a lock, on every letter and include.
+            # The templates are the shipped ones and a firm's overrides: a few dozen files.
+            cache_size=-1,
         )
         env.filters.update(longdate=self._longdate, longdatetime=self._longdatetime,
                            category=humanise_category, quote=_quote, paragraphs=_paragraphs,
