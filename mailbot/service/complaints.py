@@ -24,7 +24,7 @@ from .bounces import record_bounce
 from .context import App, log
 from .drafting import (Opening, draft_for_approval, queue_client_letter, refresh_request,
                        supersede_drafts)
-from .escalation import escalate
+from .escalation import escalate_case
 from .listening import is_correction
 
 
@@ -122,8 +122,7 @@ def new_complaint(conn: Connection, app: App, msg: Inbound, *, raw_id: int, rece
             "escalated": handler is not None and "handler" not in handler.roles}),
     ]
     audit.append(conn, events)
-    if escalate(conn, app, case, now=now, actor="mailbot"):
-        case = casebook.existing_case(conn, case.id)
+    case = escalate_case(conn, app, case, now=now, actor="mailbot")
     automatic = app.config.firm.auto_acknowledge and is_complaint
     held_back = _may_auto_reply(conn, app, msg.from_addr, now) if automatic else None
     if automatic and answers_our_letter:

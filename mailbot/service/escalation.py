@@ -10,6 +10,7 @@ a breach triage missed, sets off an alert for that trigger alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -79,7 +80,7 @@ def escalate(conn: Connection, app: App, case: Case, *, now: datetime,
     }
     for person in people:
         staff_mail(conn, app, "escalation_alert", person, case=case, now=now, extra=extra)
-    casebook.update_case(conn, case.id, now, escalated=sorted(already | set(new)))
+    casebook.update_case(conn, case.id, now, escalated=_escalated(case, new))
     audit.append(conn, [AuditEvent("case.escalated", case.ref, actor, now,
                                    {"triggers": new, "told": len(people)})])
     if not people:
@@ -90,3 +91,15 @@ def escalate(conn: Connection, app: App, case: Case, *, now: datetime,
         log.info("case.escalated", extra={"case": case.ref, "triggers": len(new),
                                           "told": len(people)})
     return new
+
+
+def escalate_case(conn: Connection, app: App, case: Case, *, now: datetime, actor: str) -> Case:
+    """`escalate`, for a caller that goes on with the case (intake): the case as it now stands,
+    without reading it back (a statement and a decryption for most new complaints)."""
+    new = escalate(conn, app, case, now=now, actor=actor)
+    return replace(case, escalated=_escalated(case, new), updated_at=now) if new else case
+
+
+def _escalated(case: Case, new: list[str]) -> list[str]:
+    """The triggers alerted on the case once `new` are."""
+    return sorted(set(case.escalated or []) | set(new))

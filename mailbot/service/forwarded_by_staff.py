@@ -32,7 +32,7 @@ from .assigning import alert_unassigned
 from .complaints import duty_clock_values, handler_candidates, triage_text
 from .context import App, log
 from .drafting import draft_for_approval, staff_mail
-from .escalation import escalate
+from .escalation import escalate_case
 from .handler_replies import sender_check
 
 
@@ -109,8 +109,7 @@ def open_forwarded(conn: Connection, app: App, route: routing.StaffMail, client:
             "handler": handler.email if handler else None,
             "escalated": handler is not None and "handler" not in handler.roles}),
     ])
-    if escalate(conn, app, case, now=now, actor="mailbot"):
-        case = casebook.existing_case(conn, case.id)
+    case = escalate_case(conn, app, case, now=now, actor="mailbot")
     if handler is None:  # the complaint names everyone who could take it (assignment.py)
         alert_unassigned(conn, app, casebook.existing_case(conn, case.id), now=now)
     else:
