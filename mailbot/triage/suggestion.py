@@ -107,6 +107,34 @@ OTHER_EVENTS: tuple[tuple[str, str], ...] = (
     # probed (2026-12-07, second round): "my claim will be time-barred on Friday", "I will lose
     # my house on Thursday"
     (r"(?:time|statute)[- ]barred", "limitation date"),
+    # A grid of event verbs and date forms (2026-12-07): the events told as verbs, not nouns
+    (r"(?:be(?:ing)?\s+|get(?:ting)?\s+)?sentenced", "sentencing"),
+    (r"repossess(?:ed|ing)", "repossession"),
+    (r"(?:we|i|they)(?:\s+are|\s+am|[’'](?:re|m))?\s+(?:complete|completing)\b", "completion"),
+    (r"(?:we|i)(?:\s+are|\s+am|[’'](?:re|m))\s+moving\b"
+     r"(?!\s+(?:on\s+(?:from|with|to)\b|forward|ahead|away\s+from))",
+     "completion"),
+    (r"(?:leave|vacate|move\s+out\s+of|be\s+out\s+of)\s+(?:the|my|our|this)\s+(?:flat|house|home"
+     r"|property|premises|accommodation)", "eviction"),
+    (r"(?:appeal|application|claim|defen[cs]e|response|form|papers?|documents?|evidence|statement"
+     r"|bundle)\s+(?:has|have|needs?|must)\s+(?:to\s+)?be\s+(?:lodged|filed|submitted|served|issued"
+     r"|sent|in)\b", "deadline"),
+    (r"(?:must|have\s+to|has\s+to|need\s+to|needs\s+to|got\s+to)\s+(?:file|lodge|submit|serve|issue"
+     r"|send\s+in|hand\s+in)\s+(?:my|our|the|a|his|her)\s+(?:\w+\s+)?(?:defen[cs]e|appeal|claim"
+     r"|response|application|evidence|statement|form|papers|documents|bundle|reply|objection)",
+     "deadline"),
+    (r"last\s+day\s+(?:to|for)\s+(?:appeal|file|lodge|submit|respond|reply|apply|object|register"
+     r"|pay|accept|sign|serve|issue)", "deadline"),
+    (r"(?:visa|leave\s+to\s+remain|permit|mortgage\s+offer|tenancy|lease|injunction|protection\s+order"
+     r"|non-?molestation\s+order)\s+(?:runs\s+out|run\s+out|ends|lapses|expires)", "expiry date"),
+    (r"(?:appeal|case|matter|application|claim|petition)\s+(?:is\s+being|will\s+be|is\s+to\s+be)"
+     r"\s+heard", "hearing"),
+    (r"judg(?:e)?ment\s+is\s+being\s+(?:delivered|handed\s+down|given)", "judgment"),
+    (r"fdr|fhdra|(?:first|financial)\s+(?:hearing\s+)?dispute\s+resolution(?:\s+appointment)?",
+     "hearing"),
+    (r"(?:immigration|asylum|tribunal|court|planning|benefits?|pip|esa|visa|deportation)\s+appeal",
+     "hearing"),
+    (r"jury\s+selection|voir\s+dire", "trial"),
     (r"notice\s+to\s+quit|section\s+(?:21|8)\s+notice", "eviction"),
     # a forced sale as much as our own: "the sale of our home is going ahead on Tuesday"
     (r"sale\s+of\s+(?:my|our|the|his|her|their)\s+(?:family\s+)?(?:house|home|flat|property)\s+"

@@ -1278,3 +1278,28 @@ def test_everyday_wordings_of_the_critical_signals(text: str) -> None:
 ])
 def test_near_misses_of_those_wordings_stay_below_critical(text: str) -> None:
     assert suggest(text, MONDAY, None).urgency != "critical"
+
+
+@pytest.mark.parametrize("told", [
+    "I am being sentenced {d}", "The house is being repossessed {d}", "We complete {d}",
+    "We are moving {d}", "I have to leave my flat {d}", "My appeal has to be lodged {d}",
+    "The last day to appeal is {d}", "I must file my defence {d}", "My visa runs out {d}",
+    "My case is being heard {d}", "Judgment is being handed down {d}", "My FDR is {d}",
+    "My immigration appeal is {d}", "Jury selection is {d}",
+])
+@pytest.mark.parametrize("day", ["tomorrow", "on the 10th", "next Tuesday", "on 10/12"])
+def test_events_told_as_verbs_are_dated_events(told: str, day: str) -> None:
+    """A grid of event verbs and date forms (2026-12-07): the nouns were read, these were not."""
+    text = told.format(d=day) + " and my solicitor has not replied to my emails."
+    assert suggest(text, MONDAY, None).urgency == "critical"
+
+
+@pytest.mark.parametrize("text", [
+    "We are moving on from this and will not be instructing you again.",
+    "I was sentenced last year and want to complain about my barrister.",
+    "We completed on Friday and the keys were handed over, thank you.",
+    "I'm moving to Spain next year and need my will updated.",
+    "We complete next March, can you confirm the fees?",
+])
+def test_event_verbs_in_the_past_or_far_off_are_not_raised(text: str) -> None:
+    assert suggest(text, MONDAY, None).urgency != "critical"
