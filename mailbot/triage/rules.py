@@ -875,6 +875,28 @@ RULES: tuple[Rule, ...] = (
         r"|her)\s+(?:own\s+)?life"
         r"|end(?:ing)?\s+it\s+all|tak(?:e|ing)\s+(?:my|his|her|their)\s+(?:own\s+)?li(?:fe|ves)"
         r"|self[- ]harm\w*"
+        # The warning signs as screening questions and crisis lines list them, read whole
+        # (2026-12-07: 17 of 30 such sentences had been rated below critical): no reason to
+        # live, wanting to be dead or gone, a method, not being here
+        r"|(?:no|nothing\s+(?:left\s+)?to)\s+(?:reason\s+)?(?:for\s+me\s+)?(?:to\s+)?live\s+for\b"
+        r"|no\s+reason\s+(?:for\s+me\s+)?to\s+(?:live|go\s+on|carry\s+on|keep\s+going)\b"
+        r"|(?:life|living)\s+(?:is|isn[’']t|is\s+not|was|wasn[’']t)\s+(?:not\s+|no\s+longer\s+)?"
+        r"worth\s+living\b|(?:life|living)\s+(?:isn[’']t|is\s+not|is\s+no\s+longer)\s+worth\s+it\b"
+        r"|(?:rather|prefer\s+to)\s+be\s+dead\b"
+        r"|(?:i|i[’']d)\s+(?:just\s+|really\s+)?(?:want|wish|would\s+like|like)\s+to\s+disappear\b"
+        r"(?!\s+(?:on|for\s+a|to\s+(?:the|a)\b))"
+        r"|(?:don[’']t|do\s+not|no\s+longer)\s+want\s+to\s+be\s+alive"
+        r"|(?:jump\w*|throw\w*\s+myself)\s+(?:off|from|in\s+front\s+of|under)\s+(?:a|the)\s+"
+        r"(?:bridge|building|roof|train|cliff|car|bus|lorry|truck|balcony|tower)"
+        r"|hang(?:ing)?\s+myself|(?:ways|how)\s+to\s+(?:die|kill\s+myself|end\s+(?:it|my\s+life))"
+        r"|(?:take|taking|took|swallow\w*)\s+(?:all\s+(?:of\s+)?)?(?:my|the)\s+(?:pills|tablets"
+        r"|medication|meds|sleeping\s+pills|painkillers)\s*(?:at\s+once|in\s+one\s+go|[.!,;\n]|$)"
+        r"|(?:in\s+case|for\s+when)\s+i[’']?m\s+(?:not|no\s+longer)\s+(?:here|around)"
+        r"|(?:not|no\s+longer)\s+being\s+(?:here|around)\s*(?:any\s*more|[.!,;\n]|$)"
+        r"|won[’']t\s+be\s+(?:around|here)\s+(?:much\s+longer|for\s+(?:much\s+)?longer|for\s+long"
+        r"|any\s*more)"
+        r"|give\s+up\s+on\s+(?:life|living)|(?:had|have|[’']ve\s+had)\s+enough\s+of\s+(?:life|living"
+        r"|being\s+alive)|tired\s+of\s+(?:living|life|being\s+alive)"
         # not "I want it all to end": more often the case than the writer's life
         r"|want\w*\s+(?:the\s+pain|my\s+life)\s+to\s+(?:end|stop|be\s+over)"
         r"|harm(?:ing)?\s+myself"

@@ -1303,3 +1303,58 @@ def test_events_told_as_verbs_are_dated_events(told: str, day: str) -> None:
 ])
 def test_event_verbs_in_the_past_or_far_off_are_not_raised(text: str) -> None:
     assert suggest(text, MONDAY, None).urgency != "critical"
+
+
+
+@pytest.mark.parametrize("text", [
+    'I wish I was dead.',
+    "I've been having thoughts of killing myself.",
+    'I have thought about ending my life.',
+    'I want to disappear forever.',
+    'I just want to disappear.',
+    "There's no reason for me to live any more.",
+    "I feel like there's no point in living.",
+    "I don't want to be alive anymore.",
+    "I'm thinking of jumping off a bridge.",
+    "I've thought about hanging myself.",
+    "I've been looking up ways to die.",
+    "I've written letters to my family in case I'm not here.",
+    "I'm going to take all my pills.",
+    'I took an overdose last week because of this.',
+    "I've been self-harming.",
+    'I feel suicidal.',
+    'I have suicidal thoughts.',
+    "Life isn't worth living anymore.",
+    "I'd rather be dead than go through this.",
+    'Everyone would be better off without me.',
+    'I have nothing to live for.',
+    "I'm ready to give up on life.",
+    "I've been thinking about killing myself.",
+    'Sometimes I think about not being here anymore.',
+    "I've been hurting myself.",
+    "I don't see the point in going on.",
+    'I wish I could go to sleep and never wake up.',
+    "I've had enough of life.",
+    "I won't be around much longer.",
+])
+def test_the_warning_signs_of_suicide_are_read_in_their_common_words(text: str) -> None:
+    """Sentences in the words screening questions and crisis lines use (wanting to be dead, no
+    reason to live, a method, not being here): 16 of these 29 were rated below critical before.
+    Left out: "I want it to stop for good" (as often the calls or the case as the writer's life)."""
+    found = suggest(text, MONDAY, None)
+    assert found.urgency == "critical" and "safeguarding" in found.flags
+
+
+@pytest.mark.parametrize("text", [
+    'I want to disappear on holiday once this is over.',
+    'Please hang my coat up next time, it was left on the floor.',
+    'I take my tablets every morning as prescribed.',
+    'The case is not worth it any more, I want to settle.',
+    "I'd like to disappear for a week after the hearing.",
+    'I had to jump through hoops to get my file.',
+    "I've had enough of your excuses.",
+    "I'm tired of chasing you for updates.",
+    "I won't be around next week, I'm on holiday.",
+])
+def test_everyday_words_near_those_signs_are_not_read_as_them(text: str) -> None:
+    assert "safeguarding" not in suggest(text, MONDAY, None).flags
