@@ -1358,3 +1358,62 @@ def test_the_warning_signs_of_suicide_are_read_in_their_common_words(text: str) 
 ])
 def test_everyday_words_near_those_signs_are_not_read_as_them(text: str) -> None:
     assert "safeguarding" not in suggest(text, MONDAY, None).flags
+
+
+
+@pytest.mark.parametrize("text", [
+    'He hit me again last night.',
+    'My husband is violent and I am scared of him.',
+    'He threatened to kill me if I went ahead with the divorce.',
+    'He said he would kill me.',
+    'My ex has been stalking me for months.',
+    "He won't leave me alone and keeps turning up at my door.",
+    'He broke into my house while I was out.',
+    'My partner has a gun and has threatened to use it.',
+    'He strangled me during an argument.',
+    'My ex-husband is abusive.',
+    "I'm in danger and need the order urgently.",
+    'The police have been called to my house three times this month because of him.',
+    'I had to flee my home with the children.',
+    "I'm staying in a refuge.",
+    'He has breached the non-molestation order twice.',
+    'He tracks my phone and knows where I go.',
+    'He followed me home from work.',
+    "He controls all my money and I can't leave.",
+    'I fear for my life.',
+    "He told me I'd be sorry if I went to court.",
+    "My son's father has threatened to snatch him from school.",
+    'He pushed me down the stairs.',
+    "I've been assaulted by my ex.",
+    "He smashed my phone so I couldn't call anyone.",
+    'My landlord has threatened me with violence.',
+    "My neighbour attacked me and the solicitor hasn't done anything.",
+    "I'm frightened to go home.",
+    'He is a danger to the children.',
+    'My daughter is being abused by her stepfather.',
+])
+def test_domestic_abuse_is_read_in_its_common_words(text: str) -> None:
+    """Violence done, threats, fleeing, a refuge, being tracked or controlled: 16 of these 29
+    were rated below critical before. Left out: "my ex is harassing me" (the corpus's
+    harassment is a debt collector's or a dispute's, labelled below critical)."""
+    found = suggest(text, MONDAY, None)
+    assert found.urgency == "critical" and "safeguarding" in found.flags
+
+
+@pytest.mark.parametrize("text", [
+    'The solicitor hit me with a huge bill at the end.',
+    'He pushed me to accept the settlement.',
+    "My partner is dealing with the sale while I'm away.",
+    'My landlord has been harassing me for the rent, which I have paid.',
+    'The firm keeps harassing me for payment of an invoice I dispute.',
+    'My ex controls the business accounts and I need them for the divorce.',
+    'The police have been called about the boundary dispute before.',
+    'I fled the country for work reasons in 2019.',
+    "The other side's solicitor attacked my credibility in court.",
+    'My neighbour has a dog that barks all night.',
+    'He is a risk to my business if he keeps delaying.',
+    'The judge said I would regret it if I did not settle.',
+    'My father was abusive when I was a child and I want to talk about his will.',
+])
+def test_the_same_verbs_about_bills_disputes_or_the_past_are_not_abuse(text: str) -> None:
+    assert "safeguarding" not in suggest(text, MONDAY, None).flags
