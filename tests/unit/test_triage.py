@@ -1417,3 +1417,53 @@ def test_domestic_abuse_is_read_in_its_common_words(text: str) -> None:
 ])
 def test_the_same_verbs_about_bills_disputes_or_the_past_are_not_abuse(text: str) -> None:
     assert "safeguarding" not in suggest(text, MONDAY, None).flags
+
+
+
+@pytest.mark.parametrize("text", [
+    'You sent my documents to the wrong address.',
+    'My letter was emailed to the wrong person.',
+    'Your firm lost my original documents.',
+    'One of your staff had their laptop stolen with my case on it.',
+    'Your email system was hacked and my details were taken.',
+    'There has been a leak of my personal information from your firm.',
+    'My personal information was shared without my consent.',
+    'You put my home address in a letter to the other side even though I asked you not to.',
+    "Your office emailed all your clients with everyone's addresses visible.",
+    "I received someone else's divorce papers from you.",
+    'My medical records were posted to my old address.',
+    'Your firm disclosed my criminal record to my employer.',
+    'Someone from your firm posted my details online.',
+    'Your staff member accessed my file for no reason and told my ex.',
+    'My bank details were sent to the wrong client.',
+    'You sent my passport copy to someone else.',
+    "I think your firm has had a data breach, I've had scam calls quoting my case number.",
+    "Your firm's letter about my case was opened by my neighbour because it was misaddressed.",
+    "The other side's solicitor received my confidential notes from you by mistake.",
+    'My documents were left in a public place by your courier.',
+    "Your staff uploaded my documents to the wrong client's portal.",
+    'You shared my mental health report with the other party without asking.',
+    'My new address was included in the bundle sent to my abuser.',
+    'Your assistant sent a text about my case to the wrong number.',
+])
+def test_data_breaches_are_read_in_their_common_words(text: str) -> None:
+    """Lost, hacked, leaked, misaddressed, put online, looked at without reason, sent to someone
+    else: 13 of these 24 were rated below critical before ("lost my original documents" stands
+    for "lost my file", left out: in a complaint, as often misfiled or lost in a new case
+    system). Left out too: a voicemail "that my boss heard" (too often harmless)."""
+    found = suggest(text, MONDAY, None)
+    assert found.urgency == "critical" and "data_breach" in found.flags
+
+
+@pytest.mark.parametrize("text", [
+    'I lost my passport, can you tell me what ID you need instead?',
+    "I've misplaced my documents from the sale, can you send copies?",
+    "Please send the documents to my employer's address, as agreed.",
+    'I want to leave a review of your firm online.',
+    'I received my file from you today, thank you.',
+    'Can you confirm my address is not included in the bundle?',
+    'The other side received the letter on time.',
+    'Please do not post my details online.',
+])
+def test_the_writers_own_losses_and_requests_are_not_breaches(text: str) -> None:
+    assert "data_breach" not in suggest(text, MONDAY, None).flags
