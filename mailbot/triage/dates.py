@@ -55,8 +55,8 @@ _FUTURE = re.compile(
     r"|starts?|begins?|commences?|opens?"
     r"|adjourned|postponed|moved|until|till|before|need|needs|must|have\s+to|has\s+to)\b"
     r"|\b" + TOMORROW + r"\b"
-    # "I'm being evicted on the 11th": present, whatever past participle follows
-    r"|[’'](?:re|ll|m)\b|\bbeing\b", re.I)
+    # "I'm being evicted on the 11th": present, whatever past participle follows (not "was being")
+    r"|[’'](?:re|ll|m)\b|(?<!\bwas\s)(?<!\bwere\s)\bbeing\b", re.I)
 _PAST = re.compile(
     r"\b(?:was|were|did|had|went|got|told|said|made|took|gave|came|saw|met|spoke|rang|sent|left"
     r"|felt|thought|found|knew|heard|wrote|paid|last|ago|yesterday|\w{3,}ed)\b", re.I)

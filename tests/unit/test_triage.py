@@ -1300,6 +1300,7 @@ def test_events_told_as_verbs_are_dated_events(told: str, day: str) -> None:
     "We completed on Friday and the keys were handed over, thank you.",
     "I'm moving to Spain next year and need my will updated.",
     "We complete next March, can you confirm the fees?",
+    "I was being evicted on the 9th and nobody from your firm helped.",
 ])
 def test_event_verbs_in_the_past_or_far_off_are_not_raised(text: str) -> None:
     assert suggest(text, MONDAY, None).urgency != "critical"
