@@ -1306,7 +1306,6 @@ def test_event_verbs_in_the_past_or_far_off_are_not_raised(text: str) -> None:
     assert suggest(text, MONDAY, None).urgency != "critical"
 
 
-
 @pytest.mark.parametrize("text", [
     'I wish I was dead.',
     "I've been having thoughts of killing myself.",
@@ -1337,32 +1336,7 @@ def test_event_verbs_in_the_past_or_far_off_are_not_raised(text: str) -> None:
     'I wish I could go to sleep and never wake up.',
     "I've had enough of life.",
     "I won't be around much longer.",
-])
-def test_the_warning_signs_of_suicide_are_read_in_their_common_words(text: str) -> None:
-    """Sentences in the words screening questions and crisis lines use (wanting to be dead, no
-    reason to live, a method, not being here): 16 of these 29 were rated below critical before.
-    Left out: "I want it to stop for good" (as often the calls or the case as the writer's life)."""
-    found = suggest(text, MONDAY, None)
-    assert found.urgency == "critical" and "safeguarding" in found.flags
-
-
-@pytest.mark.parametrize("text", [
-    'I want to disappear on holiday once this is over.',
-    'Please hang my coat up next time, it was left on the floor.',
-    'I take my tablets every morning as prescribed.',
-    'The case is not worth it any more, I want to settle.',
-    "I'd like to disappear for a week after the hearing.",
-    'I had to jump through hoops to get my file.',
-    "I've had enough of your excuses.",
-    "I'm tired of chasing you for updates.",
-    "I won't be around next week, I'm on holiday.",
-])
-def test_everyday_words_near_those_signs_are_not_read_as_them(text: str) -> None:
-    assert "safeguarding" not in suggest(text, MONDAY, None).flags
-
-
-
-@pytest.mark.parametrize("text", [
+    # domestic abuse
     'He hit me again last night.',
     'My husband is violent and I am scared of him.',
     'He threatened to kill me if I went ahead with the divorce.',
@@ -1393,15 +1367,27 @@ def test_everyday_words_near_those_signs_are_not_read_as_them(text: str) -> None
     'He is a danger to the children.',
     'My daughter is being abused by her stepfather.',
 ])
-def test_domestic_abuse_is_read_in_its_common_words(text: str) -> None:
-    """Violence done, threats, fleeing, a refuge, being tracked or controlled: 16 of these 29
-    were rated below critical before. Left out: "my ex is harassing me" (the corpus's
-    harassment is a debt collector's or a dispute's, labelled below critical)."""
+def test_the_safeguarding_signs_are_read_in_their_common_words(text: str) -> None:
+    """Suicidal thinking in the words screening questions and crisis lines use (wanting to be
+    dead, no reason to live, a method, not being here), then domestic abuse (violence done,
+    threats, fleeing, a refuge, being tracked or controlled): 16 and 16 of these 29 and 29 were
+    rated below critical before. Left out: "I want it to stop for good" (as often the calls or
+    the case as the writer's life) and "my ex is harassing me" (the corpus's harassment is a
+    debt collector's or a dispute's, labelled below critical)."""
     found = suggest(text, MONDAY, None)
     assert found.urgency == "critical" and "safeguarding" in found.flags
 
 
 @pytest.mark.parametrize("text", [
+    'I want to disappear on holiday once this is over.',
+    'Please hang my coat up next time, it was left on the floor.',
+    'I take my tablets every morning as prescribed.',
+    'The case is not worth it any more, I want to settle.',
+    "I'd like to disappear for a week after the hearing.",
+    'I had to jump through hoops to get my file.',
+    "I've had enough of your excuses.",
+    "I'm tired of chasing you for updates.",
+    "I won't be around next week, I'm on holiday.",
     'The solicitor hit me with a huge bill at the end.',
     'He pushed me to accept the settlement.',
     "My partner is dealing with the sale while I'm away.",
@@ -1416,9 +1402,10 @@ def test_domestic_abuse_is_read_in_its_common_words(text: str) -> None:
     'The judge said I would regret it if I did not settle.',
     'My father was abusive when I was a child and I want to talk about his will.',
 ])
-def test_the_same_verbs_about_bills_disputes_or_the_past_are_not_abuse(text: str) -> None:
+def test_everyday_words_near_the_safeguarding_signs_are_not_read_as_them(text: str) -> None:
+    """Near misses of the self-harm and abuse forms: holidays, tablets as prescribed, a bill, a
+    settlement, a judge, a childhood."""
     assert "safeguarding" not in suggest(text, MONDAY, None).flags
-
 
 
 @pytest.mark.parametrize("text", [
