@@ -1455,3 +1455,50 @@ def test_data_breaches_are_read_in_their_common_words(text: str) -> None:
 ])
 def test_the_writers_own_losses_and_requests_are_not_breaches(text: str) -> None:
     assert "data_breach" not in suggest(text, MONDAY, None).flags
+
+
+
+@pytest.mark.parametrize("text", [
+    "We've been scammed, we paid the deposit to a fraudster pretending to be you.",
+    'We received an email with new bank details and paid the completion money into it.',
+    'Someone hacked your emails and sent us a fake invoice.',
+    "The account we paid into doesn't belong to your firm.",
+    'Your accounts team emailed to say your bank had changed, was that real?',
+    'I got an email asking me to transfer the balance to a different account today.',
+    "The bank says the money went to an account in someone else's name.",
+    'We were sent different payment details halfway through the purchase.',
+    'The money we sent for completion has gone to a criminal.',
+    "I've just realised the email with your bank details was fake.",
+    'My bank has told me the transfer to your firm was fraud.',
+    "We paid £85,000 to what we thought was your account and you say you haven't received it.",
+    "A text from your firm's number asked me to pay into a new account.",
+    "I think I've been a victim of conveyancing fraud.",
+    'The invoice had a different sort code from the one in your client care letter.',
+    'Your email account must be compromised, someone is sending invoices in your name.',
+    'We transferred our life savings to scammers who intercepted our emails with you.',
+    'The email said your firm had moved banks and asked us to pay there instead.',
+    'Please confirm your bank details, I received a request to use a new account.',
+    'Our deposit was diverted to a fraudulent account.',
+    "Someone cloned your firm's email and took our money.",
+    'My bank froze the payment because it looked like fraud.',
+    "The fraudster knew our completion date and our solicitor's name.",
+    'We have lost the money we sent to the new account from your email.',
+    'I paid your invoice by bank transfer using the details in the email and now it says it was not from you.',
+])
+def test_payment_diversion_is_read_in_its_common_words(text: str) -> None:
+    """The account not the firm's, the email fake, the money with a criminal, a request to use a
+    new account, the firm's email cloned: 10 of these 25 were rated below critical before."""
+    assert suggest(text, MONDAY, None).urgency == "critical"
+
+
+@pytest.mark.parametrize("text", [
+    'Please send me your bank details so I can pay the invoice.',
+    'I changed banks last month so please send my refund to my new account.',
+    "The letter was not from you but from the other side's solicitor.",
+    'Can you confirm the account is in your name before I pay?',
+    'I sent the signed contract to the new address you gave me.',
+    'The invoice was sent to the wrong department at my work.',
+    "I've asked my bank to use a new account for the mortgage payments.",
+])
+def test_the_writers_own_bank_changes_and_questions_are_not_diversion(text: str) -> None:
+    assert suggest(text, MONDAY, None).urgency != "critical"
