@@ -125,7 +125,8 @@ OTHER_EVENTS: tuple[tuple[str, str], ...] = (
      "deadline"),
     (r"last\s+day\s+(?:to|for)\s+(?:appeal|file|lodge|submit|respond|reply|apply|object|register"
      r"|pay|accept|sign|serve|issue)", "deadline"),
-    (r"(?:visa|leave\s+to\s+remain|permit|mortgage\s+offer|tenancy|lease|injunction|protection\s+order"
+    (r"(?:visa|leave\s+to\s+remain|permit|mortgage\s+offer|tenancy|lease|injunction"
+     r"|protection\s+order"
      r"|non-?molestation\s+order)\s+(?:runs\s+out|run\s+out|ends|lapses|expires)", "expiry date"),
     (r"(?:appeal|case|matter|application|claim|petition)\s+(?:is\s+being|will\s+be|is\s+to\s+be)"
      r"\s+heard", "hearing"),

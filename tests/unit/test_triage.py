@@ -1483,7 +1483,8 @@ def test_the_writers_own_losses_and_requests_are_not_breaches(text: str) -> None
     'My bank froze the payment because it looked like fraud.',
     "The fraudster knew our completion date and our solicitor's name.",
     'We have lost the money we sent to the new account from your email.',
-    'I paid your invoice by bank transfer using the details in the email and now it says it was not from you.',
+    "I paid your invoice by bank transfer using the details in the email and now it says it "
+    "was not from you.",
 ])
 def test_payment_diversion_is_read_in_its_common_words(text: str) -> None:
     """The account not the firm's, the email fake, the money with a criminal, a request to use a
