@@ -1178,8 +1178,13 @@ def test_probed_phrasings_get_their_urgency_and_its_reason(text: str, urgency: s
 # A Monday: "the 11th" is four working days away, "Thursday" three.
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
 
-
-@pytest.mark.parametrize("text", [
+# DOMAIN.md's critical signals as people write them (2026-12-07, written from the signals, not
+# from any corpus), read by the rules alone, with no model to lean on. EVERYDAY_CRITICAL holds the
+# probe's misses, each rated below critical by the rules of 59fb4d6; the three lists after it are
+# whole vocabularies, of which 32 of 58, 14 of 24 and 10 of 25 were below critical or without
+# their flag just before each was added (119 of the 167 against 59fb4d6). One test takes every
+# list, with the flag its family must carry.
+EVERYDAY_CRITICAL = [
     # money the firm was paid, holds, or cannot account for (each rated below critical before)
     "My solicitor received my personal injury payout in March and I still haven't been paid.",
     "The insurers paid out to the firm months ago but the firm hasn't passed it on to me.",
@@ -1248,65 +1253,13 @@ MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
     "Someone at your office has been looking at my file and telling people in the village.",
     "My ID documents were sent in an unsealed envelope and arrived opened.",
     "Your letter had the wrong client's bank details printed at the bottom.",
-])
-def test_everyday_wordings_of_the_critical_signals(text: str) -> None:
-    """DOMAIN.md's critical signals as people write them (probed 2026-12-07, written from the
-    signals, not from any corpus): rules alone, with no model to lean on."""
-    assert suggest(text, MONDAY, None).urgency == "critical"
-
-
-@pytest.mark.parametrize("text", [
-    "I paid £3,000 to the solicitor and have not had any update since.",
-    "My solicitor told my wife the hearing had moved, which was helpful.",
-    "I told my employer about my case and they were very supportive.",
-    "I have copied my wife into this email.",
-    "Please copy my husband into future emails about the sale.",
-    "I was evicted last year and the firm never appealed.",
-    "I'm frightened of going to court, can someone explain what happens?",
-    "Can you tell me when I will get my deposit back from the landlord?",
-    "I can't keep going back and forth to your office every week for signatures.",
-    "I'm not sure I can keep going to these meetings in person with my back.",
-    "The other side beat me at trial because my barrister was unprepared.",
-    "Thank you for sending the completion money so quickly, we got the keys today.",
-    "The firm has not refunded the £500 I paid for a service you never provided.",
-    "I cut myself off from my family during the divorce.",
-    "I want to end things with this firm and move my file.",
-    "The police interview went fine, thank you for your help.",
-    "I would like to know how much of my deposit will be used for the searches.",
-    "I'd like to confirm my daughter may speak to you about the sale of my house, as I'm going "
-    "into hospital next week.",
-])
-def test_near_misses_of_those_wordings_stay_below_critical(text: str) -> None:
-    assert suggest(text, MONDAY, None).urgency != "critical"
-
-
-@pytest.mark.parametrize("told", [
-    "I am being sentenced {d}", "The house is being repossessed {d}", "We complete {d}",
-    "We are moving {d}", "I have to leave my flat {d}", "My appeal has to be lodged {d}",
-    "The last day to appeal is {d}", "I must file my defence {d}", "My visa runs out {d}",
-    "My case is being heard {d}", "Judgment is being handed down {d}", "My FDR is {d}",
-    "My immigration appeal is {d}", "Jury selection is {d}",
-])
-@pytest.mark.parametrize("day", ["tomorrow", "on the 10th", "next Tuesday", "on 10/12"])
-def test_events_told_as_verbs_are_dated_events(told: str, day: str) -> None:
-    """A grid of event verbs and date forms (2026-12-07): the nouns were read, these were not."""
-    text = told.format(d=day) + " and my solicitor has not replied to my emails."
-    assert suggest(text, MONDAY, None).urgency == "critical"
-
-
-@pytest.mark.parametrize("text", [
-    "We are moving on from this and will not be instructing you again.",
-    "I was sentenced last year and want to complain about my barrister.",
-    "We completed on Friday and the keys were handed over, thank you.",
-    "I'm moving to Spain next year and need my will updated.",
-    "We complete next March, can you confirm the fees?",
-    "I was being evicted on the 9th and nobody from your firm helped.",
-])
-def test_event_verbs_in_the_past_or_far_off_are_not_raised(text: str) -> None:
-    assert suggest(text, MONDAY, None).urgency != "critical"
-
-
-@pytest.mark.parametrize("text", [
+]
+# The words of suicidal thinking as screening questions and crisis lines use them (wanting to be
+# dead, no reason to live, a method, not being here), then domestic abuse (violence done, threats,
+# fleeing, a refuge, being tracked or controlled). Left out: "I want it to stop for good" (as
+# often the calls or the case as the writer's life) and "my ex is harassing me" (the corpus's
+# harassment is a debt collector's or a dispute's, labelled below critical).
+SAFEGUARDING_SIGNS = [
     'I wish I was dead.',
     "I've been having thoughts of killing myself.",
     'I have thought about ending my life.',
@@ -1366,49 +1319,11 @@ def test_event_verbs_in_the_past_or_far_off_are_not_raised(text: str) -> None:
     "I'm frightened to go home.",
     'He is a danger to the children.',
     'My daughter is being abused by her stepfather.',
-])
-def test_the_safeguarding_signs_are_read_in_their_common_words(text: str) -> None:
-    """Suicidal thinking in the words screening questions and crisis lines use (wanting to be
-    dead, no reason to live, a method, not being here), then domestic abuse (violence done,
-    threats, fleeing, a refuge, being tracked or controlled): 16 and 16 of these 29 and 29 were
-    rated below critical before. Left out: "I want it to stop for good" (as often the calls or
-    the case as the writer's life) and "my ex is harassing me" (the corpus's harassment is a
-    debt collector's or a dispute's, labelled below critical)."""
-    found = suggest(text, MONDAY, None)
-    assert found.urgency == "critical" and "safeguarding" in found.flags
-
-
-@pytest.mark.parametrize("text", [
-    'I want to disappear on holiday once this is over.',
-    'Please hang my coat up next time, it was left on the floor.',
-    'I take my tablets every morning as prescribed.',
-    'The case is not worth it any more, I want to settle.',
-    "I'd like to disappear for a week after the hearing.",
-    'I had to jump through hoops to get my file.',
-    "I've had enough of your excuses.",
-    "I'm tired of chasing you for updates.",
-    "I won't be around next week, I'm on holiday.",
-    'The solicitor hit me with a huge bill at the end.',
-    'He pushed me to accept the settlement.',
-    "My partner is dealing with the sale while I'm away.",
-    'My landlord has been harassing me for the rent, which I have paid.',
-    'The firm keeps harassing me for payment of an invoice I dispute.',
-    'My ex controls the business accounts and I need them for the divorce.',
-    'The police have been called about the boundary dispute before.',
-    'I fled the country for work reasons in 2019.',
-    "The other side's solicitor attacked my credibility in court.",
-    'My neighbour has a dog that barks all night.',
-    'He is a risk to my business if he keeps delaying.',
-    'The judge said I would regret it if I did not settle.',
-    'My father was abusive when I was a child and I want to talk about his will.',
-])
-def test_everyday_words_near_the_safeguarding_signs_are_not_read_as_them(text: str) -> None:
-    """Near misses of the self-harm and abuse forms: holidays, tablets as prescribed, a bill, a
-    settlement, a judge, a childhood."""
-    assert "safeguarding" not in suggest(text, MONDAY, None).flags
-
-
-@pytest.mark.parametrize("text", [
+]
+# Lost, hacked, leaked, misaddressed, put online, looked at without reason, sent to someone else.
+# "Lost my original documents" stands for "lost my file", left out: in a complaint, as often
+# misfiled or lost in a new case system; so is a voicemail "that my boss heard".
+DATA_BREACHES = [
     'You sent my documents to the wrong address.',
     'My letter was emailed to the wrong person.',
     'Your firm lost my original documents.',
@@ -1433,32 +1348,10 @@ def test_everyday_words_near_the_safeguarding_signs_are_not_read_as_them(text: s
     'You shared my mental health report with the other party without asking.',
     'My new address was included in the bundle sent to my abuser.',
     'Your assistant sent a text about my case to the wrong number.',
-])
-def test_data_breaches_are_read_in_their_common_words(text: str) -> None:
-    """Lost, hacked, leaked, misaddressed, put online, looked at without reason, sent to someone
-    else: 13 of these 24 were rated below critical before ("lost my original documents" stands
-    for "lost my file", left out: in a complaint, as often misfiled or lost in a new case
-    system). Left out too: a voicemail "that my boss heard" (too often harmless)."""
-    found = suggest(text, MONDAY, None)
-    assert found.urgency == "critical" and "data_breach" in found.flags
-
-
-@pytest.mark.parametrize("text", [
-    'I lost my passport, can you tell me what ID you need instead?',
-    "I've misplaced my documents from the sale, can you send copies?",
-    "Please send the documents to my employer's address, as agreed.",
-    'I want to leave a review of your firm online.',
-    'I received my file from you today, thank you.',
-    'Can you confirm my address is not included in the bundle?',
-    'The other side received the letter on time.',
-    'Please do not post my details online.',
-])
-def test_the_writers_own_losses_and_requests_are_not_breaches(text: str) -> None:
-    assert "data_breach" not in suggest(text, MONDAY, None).flags
-
-
-
-@pytest.mark.parametrize("text", [
+]
+# The account not the firm's, the email fake, the money with a criminal, a request to use a new
+# account, the firm's email cloned.
+PAYMENT_DIVERSION = [
     "We've been scammed, we paid the deposit to a fraudster pretending to be you.",
     'We received an email with new bank details and paid the completion money into it.',
     'Someone hacked your emails and sent us a fake invoice.',
@@ -1485,14 +1378,49 @@ def test_the_writers_own_losses_and_requests_are_not_breaches(text: str) -> None
     'We have lost the money we sent to the new account from your email.',
     "I paid your invoice by bank transfer using the details in the email and now it says it "
     "was not from you.",
-])
-def test_payment_diversion_is_read_in_its_common_words(text: str) -> None:
-    """The account not the firm's, the email fake, the money with a criminal, a request to use a
-    new account, the firm's email cloned: 10 of these 25 were rated below critical before."""
-    assert suggest(text, MONDAY, None).urgency == "critical"
+]
 
 
-@pytest.mark.parametrize("text", [
+@pytest.mark.parametrize(("text", "flag"),
+                         [(t, None) for t in EVERYDAY_CRITICAL + PAYMENT_DIVERSION]
+                         + [(t, "safeguarding") for t in SAFEGUARDING_SIGNS]
+                         + [(t, "data_breach") for t in DATA_BREACHES])
+def test_everyday_wordings_of_the_critical_signals(text: str, flag: str | None) -> None:
+    """Critical, and with the flag that sends it to the right person where the family has one."""
+    found = suggest(text, MONDAY, None)
+    assert found.urgency == "critical"
+    assert flag is None or flag in found.flags
+
+
+# Near misses of those forms: the writer's own acts, the past, a bill, a judge, a holiday.
+NOT_CRITICAL = [
+    "I paid £3,000 to the solicitor and have not had any update since.",
+    "My solicitor told my wife the hearing had moved, which was helpful.",
+    "I told my employer about my case and they were very supportive.",
+    "I have copied my wife into this email.",
+    "Please copy my husband into future emails about the sale.",
+    "I was evicted last year and the firm never appealed.",
+    "I'm frightened of going to court, can someone explain what happens?",
+    "Can you tell me when I will get my deposit back from the landlord?",
+    "I can't keep going back and forth to your office every week for signatures.",
+    "I'm not sure I can keep going to these meetings in person with my back.",
+    "The other side beat me at trial because my barrister was unprepared.",
+    "Thank you for sending the completion money so quickly, we got the keys today.",
+    "The firm has not refunded the £500 I paid for a service you never provided.",
+    "I cut myself off from my family during the divorce.",
+    "I want to end things with this firm and move my file.",
+    "The police interview went fine, thank you for your help.",
+    "I would like to know how much of my deposit will be used for the searches.",
+    "I'd like to confirm my daughter may speak to you about the sale of my house, as I'm going "
+    "into hospital next week.",
+    # event verbs in the past or far off
+    "We are moving on from this and will not be instructing you again.",
+    "I was sentenced last year and want to complain about my barrister.",
+    "We completed on Friday and the keys were handed over, thank you.",
+    "I'm moving to Spain next year and need my will updated.",
+    "We complete next March, can you confirm the fees?",
+    "I was being evicted on the 9th and nobody from your firm helped.",
+    # the writer's own bank changes and questions
     'Please send me your bank details so I can pay the invoice.',
     'I changed banks last month so please send my refund to my new account.',
     "The letter was not from you but from the other side's solicitor.",
@@ -1500,6 +1428,63 @@ def test_payment_diversion_is_read_in_its_common_words(text: str) -> None:
     'I sent the signed contract to the new address you gave me.',
     'The invoice was sent to the wrong department at my work.',
     "I've asked my bank to use a new account for the mortgage payments.",
+]
+# Near the safeguarding signs: holidays, tablets as prescribed, a bill, a settlement, a childhood.
+NOT_SAFEGUARDING = [
+    'I want to disappear on holiday once this is over.',
+    'Please hang my coat up next time, it was left on the floor.',
+    'I take my tablets every morning as prescribed.',
+    'The case is not worth it any more, I want to settle.',
+    "I'd like to disappear for a week after the hearing.",
+    'I had to jump through hoops to get my file.',
+    "I've had enough of your excuses.",
+    "I'm tired of chasing you for updates.",
+    "I won't be around next week, I'm on holiday.",
+    'The solicitor hit me with a huge bill at the end.',
+    'He pushed me to accept the settlement.',
+    "My partner is dealing with the sale while I'm away.",
+    'My landlord has been harassing me for the rent, which I have paid.',
+    'The firm keeps harassing me for payment of an invoice I dispute.',
+    'My ex controls the business accounts and I need them for the divorce.',
+    'The police have been called about the boundary dispute before.',
+    'I fled the country for work reasons in 2019.',
+    "The other side's solicitor attacked my credibility in court.",
+    'My neighbour has a dog that barks all night.',
+    'He is a risk to my business if he keeps delaying.',
+    'The judge said I would regret it if I did not settle.',
+    'My father was abusive when I was a child and I want to talk about his will.',
+]
+# The writer's own losses and requests.
+NOT_A_BREACH = [
+    'I lost my passport, can you tell me what ID you need instead?',
+    "I've misplaced my documents from the sale, can you send copies?",
+    "Please send the documents to my employer's address, as agreed.",
+    'I want to leave a review of your firm online.',
+    'I received my file from you today, thank you.',
+    'Can you confirm my address is not included in the bundle?',
+    'The other side received the letter on time.',
+    'Please do not post my details online.',
+]
+
+
+@pytest.mark.parametrize(("text", "flag"), [(t, None) for t in NOT_CRITICAL]
+                         + [(t, "safeguarding") for t in NOT_SAFEGUARDING]
+                         + [(t, "data_breach") for t in NOT_A_BREACH])
+def test_near_misses_of_those_wordings_are_not_read_as_them(text: str, flag: str | None) -> None:
+    """Below critical; for the flagged families, at least without that flag."""
+    found = suggest(text, MONDAY, None)
+    assert (found.urgency != "critical") if flag is None else (flag not in found.flags)
+
+
+@pytest.mark.parametrize("told", [
+    "I am being sentenced {d}", "The house is being repossessed {d}", "We complete {d}",
+    "We are moving {d}", "I have to leave my flat {d}", "My appeal has to be lodged {d}",
+    "The last day to appeal is {d}", "I must file my defence {d}", "My visa runs out {d}",
+    "My case is being heard {d}", "Judgment is being handed down {d}", "My FDR is {d}",
+    "My immigration appeal is {d}", "Jury selection is {d}",
 ])
-def test_the_writers_own_bank_changes_and_questions_are_not_diversion(text: str) -> None:
-    assert suggest(text, MONDAY, None).urgency != "critical"
+@pytest.mark.parametrize("day", ["tomorrow", "on the 10th", "next Tuesday", "on 10/12"])
+def test_events_told_as_verbs_are_dated_events(told: str, day: str) -> None:
+    """A grid of event verbs and date forms (2026-12-07): the nouns were read, these were not."""
+    text = told.format(d=day) + " and my solicitor has not replied to my emails."
+    assert suggest(text, MONDAY, None).urgency == "critical"
