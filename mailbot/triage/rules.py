@@ -27,6 +27,19 @@ _NOT_SAYING_WHERE = (r"[^.!?\n]{0,100}?\b(?:won[’']t|will\s+not|refus\w*\s+to|
                      r"(?:me\s+|us\s+)?(?:where|what\s+happened\s+to)\s+(?:it|they|them)\b")
 _WRITER = ("i", "we", "i have", "we have", "i had", "we had", "i’ve", "i've", "we’ve", "we've",
            "i’d", "i'd")
+# A firm that has gone, as a client finds it: the office shut, the website gone (not the phones
+# alone: a line that was dead once is a complaint about service).
+_FIRM_GONE = (r"(?:(?:office|offices|premises)\s+(?:[\w'’-]+\s+){0,4}?(?:is|are|has\s+been"
+              r"|have\s+been|was|were)\s+(?:now\s+)?(?:shuttered|boarded\s+up|closed\s+down"
+              r"|shut\s+down|cleared\s+out|abandoned)\b|website\s+(?:has\s+)?"
+              r"(?:disappeared|vanished|been\s+taken\s+down)\b|(?:firm|solicitors?|lawyers?"
+              r"|practice|attorneys?)\s+(?:has\s+|have\s+|had\s+)?(?:vanished|disappeared"
+              r"|closed\s+down|shut\s+down|shut\s+up\s+shop|been\s+(?:shut|closed)\s+down)\b)")
+_MONEY_WORDS = (r"(?:money|funds|deposit|savings|compensation|settlement|inheritance|proceeds"
+                r"|retainer)")
+# the same as a match may begin with it (at a word: "£" alone begins none)
+_MONEY_FIRST = (r"(?:" + _MONEY_WORDS + r"|(?:of|the|my|our|held|holds|holding|hold|with|has|have"
+                r"|had|was|were)\s+[£$€]\s?\d)")
 
 
 def _by_others(*verbs: str) -> str:
@@ -243,6 +256,19 @@ RULES: tuple[Rule, ...] = (
         r"|transferred|sent)|disappeared|vanished|gone\s+missing|(?:has|have)n[’']t\s+(?:arrived"
         r"|been\s+sent))"
         r"|(?:money|funds|deposit)\s+(?:has|have)\s+(?:gone\s+missing|disappeared|vanished)"
+        # probed (2026-12-07, an independent writer's sentences): a firm that has vanished
+        # with the money (an office shut, the website gone), the office unable to
+        # say where the money is, money "paid" to an account that is none of the payees'
+        r"|" + _FIRM_GONE + r"[^\n]{0,200}?(?:\b" + _MONEY_WORDS + r"|[£$€]\s?\d)"
+        + r"|" + _MONEY_FIRST + r"[^\n]{0,200}?\b" + _FIRM_GONE
+        + r"|(?:unable|not\s+able|can(?:[’']|no)t|could\s+not|couldn[’']t)\s+(?:to\s+)?(?:tell"
+        r"|say|explain|show|confirm)\s+(?:me\s+|us\s+)?where\s+(?:it|they|the\s+money|the\s+funds"
+        r"|my\s+money|our\s+money|that\s+money)\s+(?:is|are|has\s+gone|have\s+gone|went"
+        r"|ended\s+up)\b"
+        r"|account\s+(?:number\s+|details\s+)?(?:they|you|he|she|it)\s+(?:quote|quoted|quotes"
+        r"|gave|give|used|paid\s+(?:it\s+)?(?:in)?to)\s+(?:us\s+|me\s+)?(?:doesn[’']t|does\s+not"
+        r"|didn[’']t|did\s+not|isn[’']t|is\s+not|wasn[’']t|was\s+not)\s+(?:belong\s+to\s+(?:me|us"
+        r"|any\s+of\s+us|anyone\s+(?:i|we)\s+know)|(?:mine|ours))\b"
         r"|(?:funds|money)\s+(?:have|has|had)\s+(?:still\s+)?(?:not|never)\s+(?:arrived"
         r"|reached|landed|come\s+through|been\s+(?:received|transferred|sent))"
         r"|(?:funds|money)\s+(?:haven[’']t|hasn[’']t|hadn[’']t|never)\s+(?:arrived"
@@ -512,6 +538,25 @@ RULES: tuple[Rule, ...] = (
         "data_breach", "critical", {"conduct_referral", "data_breach"},
         "reports a possible data breach (the 72-hour ICO clock may be running)",
         r"data\s+breach|breach\s+of\s+(?:my\s+)?(?:confidentiality|data|privacy|gdpr)"
+        # probed (2026-12-07, an independent writer's sentences): sent to the other party
+        # instead of their lawyer, to an estranged relative, a letter for another client,
+        # someone quoting what only the firm was told
+        r"|(?:sent|e-?mailed|posted|forwarded|copied|gave|handed|delivered|passed)\b"
+        r"[^.!?\n]{0,60}?\bto\s+(?:him|her|them|my\s+(?:ex|ex-\w+|husband|wife|partner|employer"
+        r"|landlord|boss)|the\s+other\s+(?:side|party))\s+(?:directly\s+)?instead\s+of\b"
+        r"|(?:sent|posted|e-?mailed|forwarded|given|handed|shown|passed|disclosed|copied)\s+"
+        r"(?:on\s+)?to\s+my\s+estranged\s+\w+"
+        r"|(?:letters?|e-?mails?|documents?|files?|papers|post|parcel|envelope|bundle)\s+"
+        r"(?:[\w'’-]+\s+){0,3}?(?:for|of|belonging\s+to|addressed\s+to|meant\s+for"
+        r"|intended\s+for|about)\s+(?:another|a\s+different)\s+(?:\w+\s+)?client\b"
+        r"|only\s+(?:ever\s+)?(?:shared|told|given|gave|sent|discussed|disclosed)\s+"
+        r"(?:[\w'’-]+\s+){0,3}?(?:with|to)\s+(?:you|your\s+(?:firm|office|team))\b"
+        r"[^\n]{0,120}?\b(?:only\s+way|must\s+have\s+(?:come|got|been)|from\s+(?:you|your))\b"
+        r"|(?:quoted|knew|knows|read\s+out|repeated|mentioned|had|has)\b[^.!?\n]{0,100}?\bonly\s+"
+        r"(?:ever\s+)?(?:shared|told|given|gave|sent|discussed|disclosed)\s+(?:[\w'’-]+\s+){0,3}?"
+        r"(?:with|to)\s+(?:you|your\s+(?:firm|office|team))\b"
+        r"|the\s+only\s+way\s+(?:he|she|they|my\s+\w+)\s+could\s+(?:have|know|get|have\s+got)"
+        r"\s+(?:it|them|this|that|those|these)\s+is\s+(?:from|through|via)\s+(?:you|your)"
         # Data breaches in their common words (2026-12-07: 14 of 25 such sentences had been
         # rated below critical): lost, hacked, leaked, misaddressed, put online, looked at
         r"|" + _by_others("lost", "misplaced", "mislaid")
@@ -746,7 +791,10 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "dishonesty", "critical", {"conduct_referral"},
         "alleges dishonesty, theft or fraud (a conduct matter)",
-        r"dishonest\w*|lied|lying\s+to|liars?|lies"
+        r"dishonest\w*|lied|lying\s+to|lies"
+        # not the writer called one: "the other side's solicitor called me a liar"
+        r"|liar(?<!called\sme\sa\sliar)(?<!calls\sme\sa\sliar)(?<!calling\sme\sa\sliar)"
+        r"(?<!called\sus\sliar)s?"
         r"|(?:was|is|it[’']s|that[’']s|told\s+(?:me|us)|a\s+(?:total|complete|blatant|outright"
         r"|flat))\s+(?:a\s+)?(?:total\s+|complete\s+|blatant\s+|outright\s+)?lie\b"
         r"|fraud(?:ulent|ulently|ster)?(?!\s+(?:e-?mail|invoice))"
@@ -812,6 +860,18 @@ RULES: tuple[Rule, ...] = (
         r"|shows|showed|has|had|contains|contained|charges?\s+(?:me\s+|us\s+)?for)\b[^.!?\n]{0,60}?"
         r"\b(?:never|didn[’']t|did\s+not)\s+(?:took\s+place|take\s+place|happen(?:ed)?"
         r"|occur(?:red)?)"
+        # probed (2026-12-07, an independent writer's sentences): calls billed that never
+        # happened, a signature that is not the writer's, a reference number that does not exist
+        r"|(?:calls?|meetings?|conferences?|attendances?|visits?|appointments?)\s+(?:to|with)\s+"
+        r"(?:me|us)\s+(?:that|which)\s+(?:never|didn[’']t|did\s+not)\s+(?:took\s+place"
+        r"|take\s+place|happen(?:ed)?|occur(?:red)?)"
+        r"|(?:isn[’']t|is\s+not|wasn[’']t|was\s+not|that[’']?s\s+not|not)\s+my\s+signature\b"
+        r"|(?:never|didn[’']t|did\s+not)\s+sign(?:ed)?\s+(?:any|the|that|this|a)\s+(?:\w+\s+)?"
+        r"(?:transfer|tr1|deed|will|consent|power\s+of\s+attorney|statement\s+of\s+truth"
+        r"|affidavit)\b[^.!?\n]{0,80}?\b(?:yet|but|and\s+(?:now|yet))\b"
+        r"|(?:reference|receipt|case|claim|application|tracking|filing)\s+(?:number|no\.?|ref)?\s*"
+        r"(?:they|he|she|you|the\s+firm)\s+(?:gave|sent|provided|quoted)\s+(?:me|us)\s+"
+        r"(?:doesn[’']t|does\s+not|didn[’']t|did\s+not)\s+exist\b"
         r"|(?:altered|changed|amended|rewrote|edited)\s+(?:the|my|his|her|our|their)\s+(?:\w+\s+)?"
         r"(?:will|contract|document|deed|agreement|statement|lease)\s+(?:after|once)\b"
         r"[^.!?\n]{0,40}?\bsigned"
@@ -1004,7 +1064,19 @@ RULES: tuple[Rule, ...] = (
         # probed (2026-12-07, second round): "not sure I can keep going", "I can't keep going"
         r"|(?:not\s+sure|(?:don[’']t|do\s+not)\s+know\s+(?:if|whether)|doubt)\s+i\s+can\s+(?:keep"
         r"\s+going|go\s+on|carry\s+on)(?=\s*(?:[.,;:!?\n]|$|like\s+this|any\s*more|much\s+longer))"
-        r"|can(?:[’']|no)t\s+keep\s+going(?=\s*(?:[.,;:!?\n]|$|like\s+this|any\s*more))"),
+        r"|can(?:[’']|no)t\s+keep\s+going(?=\s*(?:[.,;:!?\n]|$|like\s+this|any\s*more))"
+        # probed (2026-12-07, an independent writer's sentences) and the preparations screening
+        # tools ask about: affairs settled and goodbyes written beside "not much longer",
+        # standing at a drop, a car driven off one, "can't carry on living like this"
+        r"|(?:sorted|settled|put|getting)\s+(?:out\s+)?(?:all\s+)?my\s+affairs\b"
+        r"[^\n]{0,150}?\b(?:won[’']t\s+matter|much\s+longer|not\s+be\s+(?:here|around)"
+        r"|when\s+i[’']?m\s+gone|goodbye)"
+        r"|(?:writ\w*|wrote|left)\s+(?:goodbye|farewell|suicide)\s+(?:letters?|notes?|messages?)"
+        r"|(?:standing|sitting)\s+(?:on|at)\s+(?:the\s+edge\s+of\s+)?(?:the|a)\s+"
+        r"(?:bridge|ledge|cliff\s*(?:top|edge)?|roof\s+edge)\b"
+        r"|(?:driv\w*|crash\w*|steer\w*)\s+(?:my|the)\s+car\s+(?:off|into)\s+(?:a|the)\s+"
+        r"(?:bridge|cliff|wall|tree|river|lake|sea|quarry)"
+        r"|(?:carry|go)\s+on\s+living\s+(?:like\s+this|this\s+way)\b"),
     _rule(
         "safety", "critical", {"vulnerability", "safeguarding"},
         "mentions a risk to someone's safety: safeguarding, a person must act today",
@@ -1118,7 +1190,53 @@ RULES: tuple[Rule, ...] = (
         r"|raped|kicked)\s+(?:me|us|my\s+(?:children|kids|son|daughter))\b"
         r"(?!\s+(?:with|in|at|to|on|by|over|out)\b)"
         r"|threatening\s+(?:me|us|my\s+(?:family|children|wife|husband))\b(?!\s+with\s+(?:legal"
-        r"|court|costs?|action|proceedings|bankruptcy|debt|enforcement|bailiffs|a\s+claim))"),
+        r"|court|costs?|action|proceedings|bankruptcy|debt|enforcement|bailiffs|a\s+claim))"
+        # probed (2026-12-07, an independent writer's sentences) with the risk checklists'
+        # questions (DASH: injury, fear, threats to kill, weapons; a child or adult at risk at
+        # home; a person with nowhere to sleep tonight; a body in danger now)
+        r"|(?:afraid|scared|frightened|terrified)\s+to\s+(?:leave|go\s+outside|open\s+the\s+door"
+        r"|answer\s+the\s+door|go\s+to\s+sleep)\b"
+        r"|i[’']?m\s+(?:so\s+|really\s+|very\s+|genuinely\s+)?(?:scared|frightened)"
+        r"(?=\s*(?:[.!\n]|$|for\s+my\s+(?:life|safety|kids|children)))"
+        r"|(?:came\s+back|returned|come\s+home|came\s+home)\s+(?:from\s+\w+\s+)?(?:\w+\s+){0,2}?"
+        r"with\s+(?:\w+\s+)?(?:bruises|bruising|injuries|burns|a\s+black\s+eye|cuts)\b"
+        r"|(?:put|send|land)\s+(?:him|her|you|them)\s+in(?:to)?\s+(?:the\s+)?hospital\b"
+        r"|finish\s+(?:me|him|her|you|us)\s+off\b|(?:he|she|they)(?:[’']d|\s+would|[’']ll"
+        r"|\s+will)\s+finish\s+(?:me|us)\b"
+        r"|(?:waved|waving|brandish\w*|pulled|pointed|pointing)\s+(?:out\s+)?(?:a|his|her|the)\s+"
+        r"(?:knife|gun|machete|axe|hammer|bat|crowbar|blade|weapon)\s+at\s+(?:me|us|my)\b"
+        r"|(?:burn|torch)\w*\s+(?:down\s+)?(?:my|our|the)\s+(?:house|home|flat|place)\s+"
+        r"(?:down\s+)?with\s+(?:me|us|my\s+\w+|the\s+\w+)\s+(?:still\s+)?in(?:side)?\b"
+        r"|lock(?:s|ed|ing)?\s+(?:him|her|them|me|us|my\s+\w+|dad|mum|mom|mother|father|nan|gran"
+        r"|grandma|grandad)\s+in\s+(?:his|her|their|my|our"
+        r"|the|a)\s+(?:room|bedroom|house|flat|shed|cupboard|garage)\b"
+        r"|(?:has(?:n[’']t|\s+not)|have(?:n[’']t|\s+not)|had(?:n[’']t|\s+not))\s+(?:eaten"
+        r"|had\s+(?:any(?:thing)?\s+)?(?:food|anything\s+to\s+eat)|been\s+fed)\s+(?:since"
+        r"|for|in)\b|no\s+food\s+in\s+the\s+(?:house|flat|home|fridge)\b"
+        r"|(?:mummy|mommy|mum|mom|mother|dad|daddy|father|nan|gran|grandma|grandad|baby|he|she)\s+"
+        r"(?:won[’']t|will\s+not|wouldn[’']t|isn[’']t|is\s+not|can[’']t)\s+wak(?:e|ing)\s+up\b"
+        r"|touch(?:es|ed|ing)?\s+(?:her|him|them|my\s+\w+)\s+(?:at\s+night|in\s+(?:bed|the\s+bath)"
+        r"|inappropriately)\b|sexual(?:ly)?\s+(?:abus\w*|assault\w*)\s+(?:of\s+)?(?:her|him|my"
+        r"|the|a)\s+(?:\w+\s+)?(?:child|children|kids|daughter|son|niece|nephew|grand\w+"
+        r"|girl|boy)\b"
+        r"|(?:no\s*(?:one|body)|no-one)\s+(?:to|has\s+(?:been\s+)?(?:able\s+)?to|came\s+to)\s+"
+        r"(?:do\s+(?:his|her|their|my)\s+(?:feeds|medication|meds|insulin|dressings)|feed\s+(?:him"
+        r"|her|them)|give\s+(?:him|her|them)\s+(?:his|her|their)\s+(?:medication|meds|insulin))\b"
+        r"|(?:not\s+(?:been\s+able\s+to|had)|unable\s+to|couldn[’']t|could\s+not|can[’']t|cannot)"
+        r"\s+(?:collect|get|afford|take|have)\s+(?:my|his|her|their)\s+(?:insulin|medication|meds"
+        r"|medicine|inhalers?|epipen|oxygen)\s+(?:for|since)\b"
+        r"|without\s+(?:my|his|her|their)\s+(?:insulin|medication|meds|oxygen|dialysis|epipen)\s+"
+        r"(?:for|since)\b"
+        r"|chest\s+pains?\s+(?:all|this|since\s+this)\s+(?:morning|afternoon|evening|day|night)\b"
+        r"|(?:left\s+arm|face)\s+(?:has\s+)?(?:gone|went|is\s+going|is)\s+numb\b"
+        r"|(?:nowhere|no\s*where|no\s+place)\s+(?:safe\s+)?(?:for\s+(?:us|me|them|my\s+\w+)\s+)?"
+        r"to\s+(?:sleep|stay|go|live)\s+(?:tonight|today|with\s+(?:my|the|our)\s+(?:\w+\s+)?"
+        r"(?:kids|children|girls|boys|baby|babies|son|daughter))\b"
+        r"|(?:sleeping|sleep|slept|living|staying|stay|live)\s+(?:rough\b|in\s+(?:my|the|a|our)\s+"
+        r"(?:car|van)\b|on\s+the\s+streets?\b|in\s+a\s+(?:tent|doorway)\b|(?:in|at)\s+(?:a|the)"
+        r"\s+(?:bus|train|coach)\s+station\b)"
+        r"|(?:been|waiting|sitting|sat|stuck)\s+(?:in|at)\s+(?:a|the)\s+(?:bus|train|coach)\s+"
+        r"station\s+since\b|refuge\s+(?:is|was)\s+full\b"),
     _rule(
         "imminent_event", "critical", set(),
         "says a trial, hearing, completion or exchange is only days or a couple of weeks away",

@@ -1253,6 +1253,21 @@ EVERYDAY_CRITICAL = [
     "Someone at your office has been looking at my file and telling people in the village.",
     "My ID documents were sent in an unsealed envelope and arrived opened.",
     "Your letter had the wrong client's bank details printed at the bottom.",
+    # an independent writer's sentences (2026-12-07, a seventh session; its other half and a
+    # second set measure what these forms carry over: README, Triage)
+    "The firm's office on the High Street is shuttered and the website has disappeared "
+    "overnight. They were holding £15,600 of my compensation.",
+    "The law firm has closed down and nobody can tell me what happened to the money they held "
+    "for me.",
+    "The sum held in your client account has not been paid out and your office has been "
+    "unable to tell me where it is.",
+    "The solicitor says the estate was paid, but the account number they quote doesn't belong "
+    "to any of us.",
+    "That isn't my signature on the TR1.",
+    "I never signed any transfer, yet the Land Registry now shows my share gone to my ex.",
+    "The bill lists 37 hours of 'research and drafting' for a four-paragraph letter lifted "
+    "from a template, plus phone calls to me that never took place.",
+    "I paid the fee up front and the reference number they gave me doesn't exist.",
 ]
 # The words of suicidal thinking as screening questions and crisis lines use them (wanting to be
 # dead, no reason to live, a method, not being here), then domestic abuse (violence done, threats,
@@ -1319,6 +1334,30 @@ SAFEGUARDING_SIGNS = [
     "I'm frightened to go home.",
     'He is a danger to the children.',
     'My daughter is being abused by her stepfather.',
+    # an independent writer's sentences (2026-12-07, a seventh session; its other half and a
+    # second set measure what these forms carry over: README, Triage)
+    "I've sorted out my affairs and written letters to my kids, so maybe it won't matter much "
+    "longer anyway.",
+    "i cant do this anymore im standing on the bridge near my flat",
+    "Sometimes I think about just driving my car off the bridge.",
+    "I don't see how I can carry on living like this.",
+    "If I see him on the street I'll put him in the hospital.",
+    "Your client waved a knife at me over the fence this morning.",
+    "He said he'd finish me if the surveyor comes on Thursday.",
+    "He leaves voicemails saying he's going to burn my house down with me in it.",
+    "I have complained before, but this is different, I'm scared.",
+    "My ex turned up at my work yesterday and now I am afraid to leave the house.",
+    "The children came back from contact with bruises.",
+    "My stepbrother is locking Dad in his room.",
+    "Dad rang me crying and said he hasn't eaten since Tuesday.",
+    "My grandson phoned to say mummy won't wake up and there's no food in the house.",
+    "My niece told me her mum's boyfriend touches her at night.",
+    "My disabled son has had nobody to do his feeds since yesterday morning.",
+    "I have not been able to collect my insulin for four days.",
+    "The stress has given me chest pains all morning and my left arm has gone numb.",
+    "We've been at a bus station since 6 and the refuge is full.",
+    "I'm living in my car because he threw us out.",
+    "We have nowhere to sleep tonight.",
 ]
 # Lost, hacked, leaked, misaddressed, put online, looked at without reason, sent to someone else.
 # "Lost my original documents" stands for "lost my file", left out: in a complaint, as often
@@ -1348,6 +1387,13 @@ DATA_BREACHES = [
     'You shared my mental health report with the other party without asking.',
     'My new address was included in the bundle sent to my abuser.',
     'Your assistant sent a text about my case to the wrong number.',
+    # an independent writer's sentences (2026-12-07, a seventh session; its other half and a
+    # second set measure what these forms carry over: README, Triage)
+    "Your office emailed my whole Form E directly to my ex-husband instead of to his solicitor.",
+    "A copy of my will was posted to my estranged son.",
+    "I receive a letter by post which is for another client of you, with her address.",
+    "My manager quoted from the grievance notes I had only ever shared with you.",
+    "The only way he could have them is from your side.",
 ]
 # The account not the firm's, the email fake, the money with a criminal, a request to use a new
 # account, the firm's email cloned.
@@ -1428,6 +1474,13 @@ NOT_CRITICAL = [
     'I sent the signed contract to the new address you gave me.',
     'The invoice was sent to the wrong department at my work.',
     "I've asked my bank to use a new account for the mortgage payments.",
+    # near the forms read from the independent writer's sentences
+    "The other side's solicitor called me a liar in their letter.",
+    "It won't matter much longer because the sale completes next week.",
+    "Your Leeds office has moved, please update my file.",
+    "I never signed the client care letter, so I do not accept the fees.",
+    "I'm scared the costs will be more than the estimate.",
+    "The phone line was dead when I rang about my deposit.",
 ]
 # Near the safeguarding signs: holidays, tablets as prescribed, a bill, a settlement, a childhood.
 NOT_SAFEGUARDING = [
@@ -1453,6 +1506,14 @@ NOT_SAFEGUARDING = [
     'He is a risk to my business if he keeps delaying.',
     'The judge said I would regret it if I did not settle.',
     'My father was abusive when I was a child and I want to talk about his will.',
+    # near the forms read from the independent writer's sentences
+    "My arm went numb from holding the phone for an hour.",
+    "I put my affairs in order with your firm when I made my will.",
+    "The children came back from the holiday with sunburn.",
+    "Nobody has been able to give me an answer for weeks.",
+    "I'm sleeping in the spare room while the house is sold.",
+    "He said he would finish the report by Friday.",
+    "We stood on the bridge at our wedding.",
 ]
 # The writer's own losses and requests.
 NOT_A_BREACH = [
@@ -1464,6 +1525,9 @@ NOT_A_BREACH = [
     'Can you confirm my address is not included in the bundle?',
     'The other side received the letter on time.',
     'Please do not post my details online.',
+    # near the forms read from the independent writer's sentences
+    "Please post the letter to my estranged husband's solicitor, not to him.",
+    "I asked you to send the bundle to my solicitor instead of to me.",
 ]
 
 
