@@ -9,10 +9,19 @@ Round 0 holds near misses that must stay below critical. They are the team's own
 real complainants' (no source, no licence), and are used for nothing but this count and the unit
 tests that quote them.
 
+`critical_probe_independent.jsonl` holds sentences the rules' author did not write: two
+instances of the team's assistant, each given only DOMAIN.md's critical signals in its own
+words, told to vary register and wording and not to read the code, wrote them on 2026-12-07
+(sets 7 and 8, each sentence with its theme, plus near misses). Set 7 was split in half by
+theme: the rules' author read the misses of "7-dev" and wrote general forms for them; "7-held"
+and "8" are measured by count only, and must not be read by whoever changes the rules, so
+that they keep saying what a change does for wording nobody has tuned to. Not real texts.
+
     python tests/bench/critical_probe.py [MODEL_DIR]
 
-prints, per round, how many the rules alone and the rules with the model rate critical, with the
-day taken as Monday 7 December 2026 (dates in the sentences are read against it).
+prints, per round, then per independent set and theme, how many the rules alone and the rules
+with the model rate critical, with the day taken as Monday 7 December 2026 (dates in the
+sentences are read against it).
 """
 
 from __future__ import annotations
@@ -22,33 +31,56 @@ import sys
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from mailbot.triage.classifier import load  # noqa: E402
+from mailbot.triage.classifier import TriageModel, load  # noqa: E402
 from mailbot.triage.suggestion import suggest  # noqa: E402
 
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
 
 
-def main() -> None:
-    model = load(sys.argv[1] if len(sys.argv) > 1 else ROOT / "models")
-    rows = [json.loads(line) for line in (Path(__file__).parent / "critical_probe.jsonl")
+def _rows(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (Path(__file__).parent / name)
             .read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _count(model: TriageModel, rows: list[dict[str, Any]],
+           key: Callable[[dict[str, Any]], Any]) -> dict[Any, list[int]]:
+    """Per key: sentences, critical by the rules alone, critical by the rules and the model."""
     predictions = model.predict([r["text"] for r in rows])
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row, prediction in zip(rows, predictions):
-        c = counts[row["round"]]
+        c = counts[key(row)]
         c[0] += 1
         c[1] += suggest(row["text"], MONDAY, None).urgency == "critical"
         c[2] += suggest(row["text"], MONDAY, prediction).urgency == "critical"
+    return counts
+
+
+def main() -> None:
+    model = load(sys.argv[1] if len(sys.argv) > 1 else ROOT / "models")
+    counts = _count(model, _rows("critical_probe.jsonl"), lambda r: r["round"])
     print("| round | sentences | critical by the rules alone | critical, rules + model |")
     print("|---|---|---|---|")
     for number in sorted(counts):
         n, rules, both = counts[number]
         name = "0 (near misses: fewer is better)" if number == 0 else str(number)
         print(f"| {name} | {n} | {rules} | {both} |")
+    independent = _rows("critical_probe_independent.jsonl")
+    by_theme = _count(model, independent, lambda r: (r["set"], r["theme"]))
+    print()
+    print("| independent set | theme | sentences | critical by the rules alone "
+          "| critical, rules + model |")
+    print("|---|---|---|---|---|")
+    for (name, theme), (n, rules, both) in sorted(by_theme.items()):
+        label = "near misses (fewer is better)" if theme == "near_miss" else theme
+        print(f"| {name} | {label} | {n} | {rules} | {both} |")
+    for name, (n, rules, both) in sorted(_count(
+            model, [r for r in independent if r["critical"]], lambda r: r["set"]).items()):
+        print(f"| {name} | every critical theme | {n} | {rules} | {both} |")
 
 
 if __name__ == "__main__":
