@@ -135,9 +135,11 @@ class Example:
 
     def teaches(self, head: str) -> bool:
         """Whether this example is in `head`'s training data (the critical head's are the
-        urgency head's)."""
+        urgency head's, and any made for the critical head alone)."""
         if head == SECOND_HEAD:  # the category head's examples and the copies made for it
             return self.heads is None or bool(self.heads & {"category", SECOND_HEAD})
+        if head == CRITICAL_HEAD and self.heads is not None and CRITICAL_HEAD in self.heads:
+            return True  # an example for that head alone (tests/bench/critical_probe.py --teach)
         head = "urgency" if head == CRITICAL_HEAD else head
         return self.heads is None or head in self.heads
 

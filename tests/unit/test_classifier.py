@@ -296,6 +296,18 @@ def test_training_retells_the_real_texts_and_not_the_seed() -> None:
     assert len(made) - len(without) == len(real)
 
 
+def test_an_example_for_the_critical_head_alone_teaches_no_other_head() -> None:
+    """A probe's sentence can teach the critical head (critical_probe.py --teach) while the
+    urgency head, whose examples the critical head otherwise shares, never sees it."""
+    only = classifier.Example("He has a knife.", "other", "critical", True, "p1", 1.0, None,
+                              frozenset({classifier.CRITICAL_HEAD}))
+    assert only.teaches(classifier.CRITICAL_HEAD) and only.label(classifier.CRITICAL_HEAD) == "yes"
+    assert not any(only.teaches(head) for head in ("category", "urgency", "is_complaint",
+                                                   classifier.SECOND_HEAD))
+    urgency_only = dataclasses.replace(only, heads=frozenset({"urgency"}))
+    assert urgency_only.teaches(classifier.CRITICAL_HEAD)
+
+
 def test_a_second_acceptable_category_teaches_only_the_second_category_head() -> None:
     rows = [LabelledRow("r1", "You never told me the fees and never answer my calls.", None,
                         "costs_information", "normal", True, None, alt_category="communication"),

@@ -1481,6 +1481,7 @@ NOT_CRITICAL = [
     "I never signed the client care letter, so I do not accept the fees.",
     "I'm scared the costs will be more than the estimate.",
     "The phone line was dead when I rang about my deposit.",
+    "I never signed the will but my father did.",
 ]
 # Near the safeguarding signs: holidays, tablets as prescribed, a bill, a settlement, a childhood.
 NOT_SAFEGUARDING = [
@@ -1514,6 +1515,8 @@ NOT_SAFEGUARDING = [
     "I'm sleeping in the spare room while the house is sold.",
     "He said he would finish the report by Friday.",
     "We stood on the bridge at our wedding.",
+    "The crash put him in hospital for a week.",
+    "She can't wake up early for the hearing.",
 ]
 # The writer's own losses and requests.
 NOT_A_BREACH = [
@@ -1528,6 +1531,7 @@ NOT_A_BREACH = [
     # near the forms read from the independent writer's sentences
     "Please post the letter to my estranged husband's solicitor, not to him.",
     "I asked you to send the bundle to my solicitor instead of to me.",
+    "The court has the statement I only sent to you.",
 ]
 
 
