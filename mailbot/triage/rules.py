@@ -602,10 +602,13 @@ RULES: tuple[Rule, ...] = (
         r"|gave|given)\s+"
         + _W + r"{0,7}(?:by\s+mistake|in\s+error|accidentally)"
         # someone else's papers or details ("someone else's passport", "another client's file"),
-        # not "someone else's behaviour"
+        # not "someone else's behaviour", nor their case going on ("another client's case was
+        # heard before mine")
         r"|(?:(?:someone|somebody|some\s+one)\s+else[’']s|(?:another|other|wrong|different)\s+"
         r"(?:client|person"
-        r"|people|family)[’']s?[’']?)\s+(?:[\w-]+\s+){0,2}?" + _RECORDS
+        r"|people|family)[’']s?[’']?)\s+(?:[\w-]+\s+){0,2}?"
+        r"(?!(?:case|matter)s?\s+(?:was|were|is|are|went|had|has|got|took|came|being|will)\b)"
+        + _RECORDS
         + r"|(?:meant|intended)\s+for\s+(?:someone|somebody|another|a\s+different)"
         r"|not\s+(?:in\s+the\s+)?bcc"
         # to an address the writer has left, or someone else's papers sent to the writer

@@ -1532,6 +1532,7 @@ NOT_A_BREACH = [
     "Please post the letter to my estranged husband's solicitor, not to him.",
     "I asked you to send the bundle to my solicitor instead of to me.",
     "The court has the statement I only sent to you.",
+    "Another client's case was heard before mine.",
 ]
 
 
