@@ -7,7 +7,9 @@ shipped labels of `models/real/corpus.jsonl` with two independent, blind reading
 (`label_agreement.jsonl` beside this file: annotators "A" and "B", each given only DOMAIN.md's
 tables, the seed's labelling guidelines and the text; see models/real/README.md) and prints:
 
-- for each pair of readers: complaint / non-complaint agreement and Cohen's kappa; category
+- for each pair of readers: complaint / non-complaint agreement and Cohen's kappa, and the
+  share of one reader's complaints the other keeps as complaints and of its non-complaints the
+  other recognises (issue 15's "complaints kept" and "non-complaints recognised"); category
   agreement, kappa and macro-F1 (scored exactly as `mailbot evaluate` scores the model: over all
   rows, non-complaints as `other`, primary against primary) and "acceptable" agreement (one
   reader's primary among the other's primary and second choice); urgency macro-F1; how many
@@ -77,6 +79,14 @@ def compare(first: dict[str, dict], second: dict[str, dict], ids: list[str]) -> 
                                      for k in range(len(ids))),
         "complaint kappa": cohen_kappa_score([r["is_complaint"] for r in a],
                                              [r["is_complaint"] for r in b]),
+        "second keeps first's complaints": _mean(
+            b[k]["is_complaint"] for k in range(len(ids)) if a[k]["is_complaint"]),
+        "second recognises first's non-complaints": _mean(
+            not b[k]["is_complaint"] for k in range(len(ids)) if not a[k]["is_complaint"]),
+        "first keeps second's complaints": _mean(
+            a[k]["is_complaint"] for k in range(len(ids)) if b[k]["is_complaint"]),
+        "first recognises second's non-complaints": _mean(
+            not a[k]["is_complaint"] for k in range(len(ids)) if not b[k]["is_complaint"]),
         "category agreement (both complaints)": _mean(cat_a[k] == cat_b[k] for k in both),
         "category kappa (both complaints)": cohen_kappa_score([cat_a[k] for k in both],
                                                               [cat_b[k] for k in both]),
