@@ -22,7 +22,11 @@ run's out-of-fold suggestions are scored against both label sets (the shipped-ta
 each reader's labels too): does a model taught the majority reading do better on it, what does it
 cost on the shipped reading, and how does the shipped model do as another reader would score it?
 
-    python tests/bench/label_agreement.py [--rows ids.txt] [--retrain]
+With `--unsure`, the shipped recipe's out-of-fold suggestions (the same grouped CV) are split by
+whether the three readings agree on a text's category: is the model marked unsure more often
+where careful readers disagree, and is it right less often there?
+
+    python tests/bench/label_agreement.py [--rows ids.txt] [--retrain] [--unsure]
 """
 
 from __future__ import annotations
@@ -129,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=Path, help="only the ids listed in this file")
     parser.add_argument("--retrain", action="store_true",
                         help="cross-validate the recipe on the shipped and the majority labels")
+    parser.add_argument("--unsure", action="store_true",
+                        help="the model's uncertainty where the readers agree and where not")
     args = parser.parse_args(argv)
     readers = readings()
     ids = [i for i in readers["S"] if all(i in readers[r] for r in readers)]
@@ -157,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"all three agree on the category of {unanimous} of {len(ids)} texts")
         if args.retrain:
             retrain(readers, voted)
+        if args.unsure:
+            unsure(readers, ids)
     return 0
 
 
@@ -211,6 +219,33 @@ def retrain(readers: dict[str, dict[str, dict]], voted: dict[str, dict]) -> None
         print(f"| {name} | " + " | ".join(
             f"{m[part][key]:.3f}" if m[part][key] is not None else "-"
             for m in cells.values()) + " |")
+
+
+def unsure(readers: dict[str, dict[str, dict]], ids: list[str]) -> None:
+    """How often the model is marked unsure, and right, where the readers agree and where not."""
+    from mailbot.cli.triage_tools import EVALUATION_TIME, real_rows
+    from mailbot.triage.evaluation import grouped_cross_validation, load_rows, message_time
+    from mailbot.triage.suggestion import suggest
+
+    seed = load_rows(ROOT / "models" / "seed")
+    rows = real_rows(ROOT / "models" / "real")
+    predictions = grouped_cross_validation(seed, rows)
+    wanted = set(ids)
+    groups: dict[str, list[tuple[bool, bool, bool]]] = {"all three agree": [],
+                                                       "readers differ": []}
+    for row, prediction in zip(rows, predictions):
+        if row.id not in wanted or not row.is_complaint:
+            continue
+        shown = suggest(row.text, message_time(row.day, EVALUATION_TIME), prediction)
+        agree = len({_category(readers[r][row.id]) for r in ("S", "A", "B")}) == 1
+        groups["all three agree" if agree else "readers differ"].append(
+            (shown.category_uncertain, shown.category == row.category,
+             row.category in {c for c, _ in prediction.category_top2}))
+    print("| S's complaints | texts | marked unsure | first choice right | top-2 right |")
+    print("|---|---|---|---|---|")
+    for name, found in groups.items():
+        print(f"| {name} | {len(found)} | {_mean(u for u, _, _ in found):.3f} "
+              f"| {_mean(r for _, r, _ in found):.3f} | {_mean(t for _, _, t in found):.3f} |")
 
 
 if __name__ == "__main__":
