@@ -69,7 +69,8 @@ def _accepted(row: dict) -> set[str]:
     return {_category(row), row.get("alt_category") or _category(row)}
 
 
-def compare(first: dict[str, dict], second: dict[str, dict], ids: list[str]) -> dict[str, float]:
+def compare(first: dict[str, dict], second: dict[str, dict],
+            ids: list[str]) -> dict[str, float | tuple[int, int]]:
     """Agreement of `second` with `first` (first taken as the reference for F1)."""
     a = [first[i] for i in ids]
     b = [second[i] for i in ids]
@@ -114,7 +115,7 @@ def _mean(values) -> float:
 
 def majority(readers: dict[str, dict[str, dict]], ids: list[str]) -> dict[str, dict]:
     """Per text, each label two of the three readers agree on (the shipped one where all
-    differ); the second choice is the shipped one unless two agree on another."""
+    differ). A non-complaint's category counts as `other`."""
     found = {}
     for i in ids:
         rows = [readers[r][i] for r in ("S", "A", "B")]
