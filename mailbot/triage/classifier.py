@@ -10,6 +10,7 @@ library versions, labels, a hash of the training data and held-out metrics.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -94,6 +95,10 @@ PARAMS: dict[str, Any] = {
     "critical_head": True,
     "correction_weight": 2.0,
     "real_weight": 6.0,
+    # the seed's voices rows (evaluation.VOICES_PREFIX), 900 synthetic texts in real registers:
+    # all 900 at weight 3 and 6 took the grouped CV from 0.341 to 0.351 and 0.346, 600 of them
+    # at weight 1 to 0.341 (models/seed/README.md, "Voices")
+    "voices_weight": 3.0,
     "lexicon_scale": 0.6,
     "category_hierarchy": True,
     "framing": True,
@@ -363,6 +368,19 @@ def train_model(examples: Sequence[Example], params: dict[str, Any] = PARAMS) ->
     return TriageModel(pipelines, sidecar)
 
 
+def _with_weights(pipeline: Pipeline, dtype: type) -> Pipeline:
+    """The pipeline with its head's weights in `dtype`. On disk they are single precision: every
+    head keeps a weight for each of the features' 180,000 columns, so double precision made the
+    file 40 MB and its load 0.46 s, and single halves both. In memory they are double again, as
+    trained: scikit-learn would otherwise convert them on every call (16 MB for the category
+    head). On the 1,132 real texts no category, urgency, complaint signal or shown probability
+    changed (tests/bench/README.md, 2026-12-08)."""
+    head = copy.copy(pipeline[-1])
+    head.coef_ = head.coef_.astype(dtype)
+    head.intercept_ = head.intercept_.astype(dtype)
+    return Pipeline([*pipeline.steps[:-1], (pipeline.steps[-1][0], head)])
+
+
 def _labels(pipelines: dict[str, Pipeline], params: dict[str, Any]) -> dict[str, list[str]]:
     """Each head's labels, as predict() returns them: with a label hierarchy, 'other' is always
     among the category heads'."""
@@ -398,7 +416,8 @@ def save(model: TriageModel, model_dir: str | os.PathLike[str], *, metrics: dict
         sidecar["real_score"] = real_score
     with tempfile.NamedTemporaryFile(dir=directory, suffix=".skops.tmp", delete=False) as tmp:
         tmp_model = Path(tmp.name)
-    sio.dump(dict(model.pipelines), tmp_model, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    sio.dump({h: _with_weights(p, np.float32) for h, p in model.pipelines.items()}, tmp_model,
+             compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     tmp_sidecar = directory / (SIDECAR_FILE + ".tmp")
     tmp_sidecar.write_text(json.dumps(sidecar, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.chmod(tmp_model, 0o644)
@@ -466,7 +485,7 @@ def load(model_dir: str | os.PathLike[str]) -> TriageModel:
                    for h in pipelines):
         raise ModelMismatch(
             f"{path} does not hold the expected heads; retrain with `mailbot train`")
-    model = TriageModel(pipelines, sidecar)
+    model = TriageModel({h: _with_weights(p, np.float64) for h, p in pipelines.items()}, sidecar)
     _check_features(model, path)
     log.debug("loaded triage model in %.3fs", time.perf_counter() - started)
     return model

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Validate the labelled seed corpus (models/seed/corpus_*.jsonl) and print a summary.
+"""Validate the labelled seed corpus (models/seed/corpus_*.jsonl, voices_*.jsonl); print a summary.
 
 Why: the classifier is trained straight from these files, so a bad label, a stray flag
 or a lopsided split must fail loudly here rather than surface as a silent metric drop.
@@ -30,13 +30,16 @@ FLAGS = ("conduct_referral", "insurer_notification", "third_party", "vulnerabili
 SPLITS = ("train", "test")
 KEYS = ("id", "text", "date", "category", "secondary", "urgency", "is_complaint", "flags", "split")
 ID_RE = re.compile(r"^s\d{4}$")
+# voices_*.jsonl: the same format, ids v0001..., training rows only (README.md, "Voices")
+VOICES_ID_RE = re.compile(r"^v\d{4}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Primary-label precedence from DOMAIN.md: these outrank any substantive issue.
 PRECEDENCE = ("integrity_misconduct", "data_security", "complaint_handling")
 
 
-def check_record(rec: object, where: str) -> list[str]:
-    """Return the problems with one parsed line (empty when it is valid)."""
+def check_record(rec: object, where: str, voices: bool = False) -> list[str]:
+    """Return the problems with one parsed line (empty when it is valid). `voices`: a line of a
+    voices_*.jsonl file, whose ids start with v and which only trains (never in the test split)."""
     if not isinstance(rec, dict):
         return [f"{where}: not a JSON object"]
     errs: list[str] = []
@@ -44,8 +47,10 @@ def check_record(rec: object, where: str) -> list[str]:
         errs.append(f"{where}: keys {list(rec.keys())} != {list(KEYS)}")
         if set(rec.keys()) != set(KEYS):
             return errs
-    if not isinstance(rec["id"], str) or not ID_RE.match(rec["id"]):
+    if not isinstance(rec["id"], str) or not (VOICES_ID_RE if voices else ID_RE).match(rec["id"]):
         errs.append(f"{where}: bad id {rec['id']!r}")
+    if voices and rec["split"] != "train":
+        errs.append(f"{where}: a voices record must be \"train\", got {rec['split']!r}")
     if not isinstance(rec["text"], str) or not rec["text"].strip():
         errs.append(f"{where}: empty text")
     elif rec["text"] != rec["text"].strip():
@@ -94,7 +99,7 @@ def load(directory: Path) -> tuple[list[dict], list[str]]:
     """Read every corpus file in name order; collect records and parse errors."""
     records: list[dict] = []
     errors: list[str] = []
-    files = sorted(directory.glob("corpus_*.jsonl"))
+    files = sorted(directory.glob("corpus_*.jsonl")) + sorted(directory.glob("voices_*.jsonl"))
     if not files:
         errors.append(f"no corpus_*.jsonl files in {directory}")
     for path in files:
@@ -114,7 +119,7 @@ def load(directory: Path) -> tuple[list[dict], list[str]]:
             except json.JSONDecodeError as exc:
                 errors.append(f"{where}: invalid JSON ({exc})")
                 continue
-            problems = check_record(rec, where)
+            problems = check_record(rec, where, path.name.startswith("voices_"))
             errors.extend(problems)
             if not problems:
                 rec["_where"] = where
@@ -174,7 +179,9 @@ def summarise(records: list[dict]) -> None:
         print(f"{cat:<22}" + "".join(f"{row[c]:>10}" for c in cols))
     print(f"{'TOTAL':<22}" + "".join(f"{totals[c]:>10}" for c in cols))
     n = len(records) or 1
-    print(f"\ntest share: {totals['test'] / n:.1%}   non-complaints: {totals['noncomplaint'] / n:.1%}")
+    corpus = sum(r["_where"].startswith("corpus_") for r in records) or 1
+    print(f"\ntest share: {totals['test'] / corpus:.1%} of the corpus files' records   "
+          f"non-complaints: {totals['noncomplaint'] / n:.1%}")
     test_urg = Counter(r["urgency"] for r in records if r["split"] == "test")
     print("test by urgency: " + ", ".join(f"{u}={test_urg[u]}" for u in URGENCIES))
     flags = Counter(f for r in records for f in r["flags"])
@@ -219,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     if urg["high"] < args.min_high:
         errors.append(f"high: {urg['high']} (< {args.min_high})")
     test = [r for r in records if r["split"] == "test"]
-    share = len(test) / (len(records) or 1)
+    # the split's share of the corpus files it was drawn from (voices rows only train)
+    share = len(test) / (sum(r["_where"].startswith("corpus_") for r in records) or 1)
     if not args.test_share[0] <= share <= args.test_share[1]:
         errors.append(f"test share {share:.1%} outside {args.test_share[0]:.0%}..{args.test_share[1]:.0%}")
     errors += [f"no {c} in test" for c in CATEGORIES if not any(r["category"] == c for r in test)]

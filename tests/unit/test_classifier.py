@@ -44,6 +44,27 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+def test_the_file_keeps_single_precision_weights_and_the_loaded_model_predicts_as_trained(
+        tmp_path: Path) -> None:
+    import numpy as np
+
+    trained = train_model(examples())
+    classifier.save(trained, tmp_path, metrics={"note": "test"}, trained_at="2026-03-02T10:00:00")
+    with zipfile.ZipFile(tmp_path / classifier.MODEL_FILE) as archive:  # half the file
+        dtypes = {np.load(io.BytesIO(archive.read(name))).dtype for name in archive.namelist()
+                  if name.endswith(".npy") and np.load(io.BytesIO(archive.read(name))).ndim == 2}
+    assert np.dtype(np.float64) not in dtypes and np.dtype(np.float32) in dtypes
+    loaded = classifier.load(tmp_path)
+    assert {p[-1].coef_.dtype for p in loaded.pipelines.values()} == {np.dtype(np.float64)}
+    assert {p[-1].coef_.dtype for p in trained.pipelines.values()} == {np.dtype(np.float64)}
+    texts = [str(r["text"]) for r in tiny_rows()]
+    ours, theirs = loaded.predict(texts), trained.predict(texts)
+    assert [(p.category, p.urgency, p.is_complaint) for p in ours] == \
+        [(p.category, p.urgency, p.is_complaint) for p in theirs]
+    assert [p.category_confidence for p in ours] == \
+        pytest.approx([p.category_confidence for p in theirs], abs=1e-4)
+
+
 def test_predictions_carry_ranked_probabilities(model_dir: Path) -> None:
     model = classifier.load(model_dir)
     [pred] = model.predict(["You sent my bank statements to the wrong person, a data breach"])
